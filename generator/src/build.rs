@@ -1,0 +1,1151 @@
+//! Spec → IR: resolves `$ref`s (keeping the keywords beside them), names every type, and builds
+//! the resource tree. Walk order is sorted (paths, methods, then components), so names and output
+//! do not depend on the order of keys in the document.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::{Map, Value};
+
+use crate::config::{Config, OperationConfig};
+use crate::diag::{Diagnostic, Severity};
+use crate::ir::*;
+use crate::load::Document;
+use crate::locate::{self, join};
+use crate::naming::{camel, singular, snake};
+
+/// A `$ref` problem that makes the document unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{file}:{line}: `$ref: {reference}` at {pointer} points to nothing in this document; define the target under `components` or correct the reference")]
+    MissingRef {
+        file: String,
+        line: usize,
+        pointer: String,
+        reference: String,
+    },
+    #[error("{file}:{line}: `$ref: {reference}` at {pointer} refers to another file or URL; bundle the document into one file first (for example `npx @redocly/cli bundle`)")]
+    ExternalRef {
+        file: String,
+        line: usize,
+        pointer: String,
+        reference: String,
+    },
+    #[error("{file}:{line}: circular `$ref` alias {cycle}: each only points to the next, so none defines a schema; make one of them a real schema")]
+    RefCycle {
+        file: String,
+        line: usize,
+        cycle: String,
+    },
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Keywords read from a schema node and from the `$ref`s that lead to it.
+#[derive(Debug, Clone, Default)]
+struct Meta {
+    description: Option<String>,
+    nullable: bool,
+    read_only: bool,
+    write_only: bool,
+    deprecated: bool,
+}
+
+impl Meta {
+    /// Fills what is still unset from `node` (outer nodes are read first and win).
+    fn absorb(&mut self, node: &Map<String, Value>) {
+        if self.description.is_none() {
+            self.description = node
+                .get("description")
+                .and_then(Value::as_str)
+                .or_else(|| node.get("title").and_then(Value::as_str))
+                .map(str::to_string);
+        }
+        let flag = |k: &str| node.get(k).and_then(Value::as_bool).unwrap_or(false);
+        self.nullable |= flag("nullable");
+        self.read_only |= flag("readOnly");
+        self.write_only |= flag("writeOnly");
+        self.deprecated |= flag("deprecated");
+        if let Some(Value::Array(values)) = node.get("enum") {
+            self.nullable |= values.iter().any(Value::is_null);
+        }
+    }
+}
+
+/// Builds the IR from a loaded document and its configuration.
+pub fn build(
+    doc: &Document,
+    cfg: &Config,
+    crate_name: &str,
+) -> Result<(Api, Vec<Diagnostic>), BuildError> {
+    let mut b = Builder {
+        doc,
+        cfg,
+        types: BTreeMap::new(),
+        named: HashMap::new(),
+        owners: HashMap::new(),
+        diags: Vec::new(),
+    };
+    b.meta_component_names();
+    let root = b.operations()?;
+    for name in &cfg.extra_schemas {
+        let ptr = join("/components/schemas", name);
+        if locate::get(&doc.raw, &ptr).is_none() {
+            b.diag("unknown-extra-schema", &ptr, format!("`extra_schemas` names `{name}`, which is not under components/schemas"));
+            continue;
+        }
+        b.ty_of(&ptr, &camel(name))?;
+    }
+    box_cycles(&mut b.types);
+    let meta = crate_meta(doc, cfg, crate_name);
+    let mut diags = b.diags;
+    diags.sort();
+    diags.dedup();
+    Ok((
+        Api {
+            meta,
+            types: b.types,
+            root,
+        },
+        diags,
+    ))
+}
+
+fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> CrateMeta {
+    let info = doc.raw.get("info");
+    let info_str = |k: &str| {
+        info.and_then(|i| i.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let title = info_str("title");
+    let k = &cfg.krate;
+    let crate_name = k.name.clone().unwrap_or_else(|| crate_name.to_string());
+    let base_url = k.base_url.clone().unwrap_or_else(|| {
+        doc.raw
+            .pointer("/servers/0/url")
+            .and_then(Value::as_str)
+            .unwrap_or("http://localhost")
+            .trim_end_matches('/')
+            .to_string()
+    });
+    CrateMeta {
+        lib_name: crate_name.replace('-', "_"),
+        version: k.version.clone().unwrap_or_else(|| "0.1.0".into()),
+        description: k
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { &title })),
+        license: k.license.clone().unwrap_or_else(|| "MIT OR Apache-2.0".into()),
+        api_version: info_str("version"),
+        title,
+        base_url,
+        env_prefix: k
+            .env_prefix
+            .clone()
+            .unwrap_or_else(|| snake(&crate_name).to_uppercase()),
+        crate_name,
+    }
+}
+
+struct Builder<'a> {
+    doc: &'a Document,
+    cfg: &'a Config,
+    types: BTreeMap<String, TypeDef>,
+    /// Schema pointer → the Rust name of the type generated for it.
+    named: HashMap<String, String>,
+    /// Rust name → the schema pointer that owns it.
+    owners: HashMap<String, String>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Builder<'a> {
+    fn raw(&self) -> &'a Value {
+        &self.doc.raw
+    }
+
+    fn line(&self, ptr: &str) -> Option<usize> {
+        locate::line_of(&self.doc.text, ptr)
+    }
+
+    fn diag(&mut self, code: &'static str, ptr: &str, message: String) {
+        let line = self.line(ptr);
+        self.diags.push(Diagnostic {
+            severity: Severity::Warning,
+            code,
+            pointer: ptr.to_string(),
+            line,
+            message,
+        });
+    }
+
+    /// Reserves configured names so generated names never take them.
+    fn meta_component_names(&mut self) {
+        for (key, name) in &self.cfg.types {
+            let ptr = if key.starts_with('/') || key.starts_with("#/") {
+                key.trim_start_matches('#').to_string()
+            } else {
+                join("/components/schemas", key)
+            };
+            self.owners.insert(name.clone(), ptr);
+        }
+    }
+
+    /// The configured name for a schema pointer, if any.
+    fn configured_name(&self, ptr: &str) -> Option<String> {
+        if let Some(n) = self.cfg.types.get(ptr).or_else(|| self.cfg.types.get(&format!("#{ptr}"))) {
+            return Some(n.clone());
+        }
+        let rest = ptr.strip_prefix("/components/schemas/")?;
+        if rest.contains('/') {
+            return None;
+        }
+        self.cfg.types.get(&locate::unescape_token(rest)).cloned()
+    }
+
+    /// Claims a unique Rust type name for `ptr`, starting from `hint`.
+    fn claim(&mut self, hint: &str, ptr: &str) -> String {
+        let mut candidate = hint.to_string();
+        let mut n = 2;
+        loop {
+            match self.owners.get(&candidate) {
+                Some(owner) if owner != ptr => {
+                    candidate = format!("{hint}{n}");
+                    n += 1;
+                }
+                _ => break,
+            }
+        }
+        self.owners.insert(candidate.clone(), ptr.to_string());
+        candidate
+    }
+
+    /// Resolves a local `$ref` to a pointer, or fails naming where it is.
+    fn ref_target(&self, at: &str, reference: &str) -> Result<String, BuildError> {
+        let file = self.doc.name.clone();
+        let line = self.line(at).unwrap_or(1);
+        let Some(fragment) = reference.strip_prefix('#') else {
+            return Err(BuildError::ExternalRef {
+                file,
+                line,
+                pointer: at.to_string(),
+                reference: reference.to_string(),
+            });
+        };
+        let target = percent_decode(fragment);
+        if locate::get(self.raw(), &target).is_none() {
+            return Err(BuildError::MissingRef {
+                file,
+                line,
+                pointer: at.to_string(),
+                reference: reference.to_string(),
+            });
+        }
+        Ok(target)
+    }
+
+    /// Follows `$ref`s from `ptr` to a node that is not a reference, collecting keywords found
+    /// beside each `$ref` on the way.
+    fn deref(&self, ptr: &str) -> Result<(String, Meta), BuildError> {
+        let mut meta = Meta::default();
+        let mut current = ptr.to_string();
+        let mut seen: Vec<String> = Vec::new();
+        loop {
+            let node = locate::get(self.raw(), &current);
+            let Some(Value::Object(map)) = node else {
+                return Ok((current, meta));
+            };
+            meta.absorb(map);
+            let Some(reference) = map.get("$ref").and_then(Value::as_str) else {
+                return Ok((current, meta));
+            };
+            let at = join(&current, "$ref");
+            let target = self.ref_target(&at, reference)?;
+            if seen.contains(&target) || target == current {
+                seen.push(current.clone());
+                seen.push(target.clone());
+                let start = seen.iter().position(|s| *s == target).unwrap_or(0);
+                return Err(BuildError::RefCycle {
+                    file: self.doc.name.clone(),
+                    line: self.line(&target).unwrap_or(1),
+                    cycle: seen[start..]
+                        .iter()
+                        .map(|p| format!("#{p}"))
+                        .collect::<Vec<_>>()
+                        .join(" → "),
+                });
+            }
+            seen.push(current);
+            current = target;
+        }
+    }
+
+    fn object(&self, ptr: &str) -> Option<&'a Map<String, Value>> {
+        locate::get(self.raw(), ptr).and_then(Value::as_object)
+    }
+
+    /// The Rust type for the schema at `ptr`; `hint` names it if it needs a name.
+    fn ty_of(&mut self, ptr: &str, hint: &str) -> Result<(Ty, Meta), BuildError> {
+        let (target, meta) = self.deref(ptr)?;
+        let hint = match self.configured_name(&target) {
+            Some(n) => n,
+            None => match target.strip_prefix("/components/schemas/") {
+                Some(rest) if !rest.contains('/') => camel(&locate::unescape_token(rest)),
+                _ => hint.to_string(),
+            },
+        };
+        let ty = self.shape(&target, &hint)?;
+        Ok((ty, meta))
+    }
+
+    fn shape(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
+        if let Some(name) = self.named.get(ptr) {
+            return Ok(Ty::Named(name.clone()));
+        }
+        let Some(schema) = self.object(ptr) else {
+            // `true`, `{}`-less or malformed nodes: anything goes.
+            return Ok(Ty::Json);
+        };
+        let ty_str = schema.get("type").and_then(Value::as_str);
+        if let Some(Value::Array(parts)) = schema.get("allOf") {
+            let has_props = schema.get("properties").is_some();
+            if parts.len() == 1 && !has_props {
+                let (ty, _) = self.ty_of(&format!("{ptr}/allOf/0"), hint)?;
+                return Ok(ty);
+            }
+            return self.struct_type(ptr, hint);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(parts)) = schema.get(key) {
+                if !parts.is_empty() {
+                    return self.union_type(ptr, key, hint);
+                }
+            }
+        }
+        if let Some(Value::Array(values)) = schema.get("enum") {
+            let strings = values.iter().filter(|v| !v.is_null()).all(Value::is_string);
+            if strings && values.iter().any(Value::is_string) && matches!(ty_str, None | Some("string")) {
+                return Ok(self.enum_type(ptr, hint, values));
+            }
+        }
+        let ty = match ty_str {
+            Some("string") => Ty::String,
+            Some("integer") => match schema.get("format").and_then(Value::as_str) {
+                Some("int32") => Ty::I32,
+                _ => Ty::I64,
+            },
+            Some("number") => match schema.get("format").and_then(Value::as_str) {
+                Some("float") => Ty::F32,
+                _ => Ty::F64,
+            },
+            Some("boolean") => Ty::Bool,
+            Some("array") => self.array_item(ptr, &format!("{hint}Item"))?,
+            Some("object") | None => {
+                if has_properties(schema) {
+                    return self.struct_type(ptr, hint);
+                }
+                if ty_str.is_none() && schema.get("items").is_some() {
+                    return self.array_item(ptr, &format!("{hint}Item"));
+                }
+                match schema.get("additionalProperties") {
+                    Some(Value::Object(extra)) if !extra.is_empty() => {
+                        let (inner, meta) =
+                            self.ty_of(&join(ptr, "additionalProperties"), &format!("{hint}Value"))?;
+                        Ty::Map(Box::new(wrap_nullable(inner, meta.nullable)))
+                    }
+                    _ => Ty::Json,
+                }
+            }
+            Some(other) => {
+                self.diag(
+                    "unknown-type",
+                    &join(ptr, "type"),
+                    format!("unknown schema type `{other}`; generated as untyped JSON (serde_json::Value)"),
+                );
+                Ty::Json
+            }
+        };
+        Ok(ty)
+    }
+
+    fn array_item(&mut self, ptr: &str, item_hint: &str) -> Result<Ty, BuildError> {
+        let items = join(ptr, "items");
+        if locate::get(self.raw(), &items).is_none() {
+            return Ok(Ty::Vec(Box::new(Ty::Json)));
+        }
+        let (inner, meta) = self.ty_of(&items, item_hint)?;
+        Ok(Ty::Vec(Box::new(wrap_nullable(inner, meta.nullable))))
+    }
+
+    /// Registers the name for a new named type before its body is built, so recursion ends.
+    fn begin_named(&mut self, ptr: &str, hint: &str) -> String {
+        let name = self.claim(hint, ptr);
+        self.named.insert(ptr.to_string(), name.clone());
+        name
+    }
+
+    fn finish_named(&mut self, name: String, ptr: &str, kind: TypeKind) {
+        let mut meta = Meta::default();
+        if let Some(node) = self.object(ptr) {
+            meta.absorb(node);
+        }
+        let docs = meta
+            .description
+            .or_else(|| Some(format!("Generated from `#{ptr}`.")));
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                docs,
+                deprecated: meta.deprecated,
+                kind,
+            },
+        );
+    }
+
+    /// Properties of an object schema, with `allOf` parts merged in order.
+    #[allow(clippy::type_complexity)]
+    fn collect_props(
+        &self,
+        ptr: &str,
+        props: &mut Vec<(String, String)>,
+        required: &mut BTreeSet<String>,
+        extra: &mut Option<String>,
+        depth: usize,
+    ) -> Result<(), BuildError> {
+        if depth > 32 {
+            return Ok(());
+        }
+        let (target, _) = self.deref(ptr)?;
+        let Some(schema) = self.object(&target) else {
+            return Ok(());
+        };
+        if let Some(Value::Array(parts)) = schema.get("allOf") {
+            for i in 0..parts.len() {
+                self.collect_props(&format!("{target}/allOf/{i}"), props, required, extra, depth + 1)?;
+            }
+        }
+        if let Some(Value::Object(map)) = schema.get("properties") {
+            let base = join(&target, "properties");
+            for key in map.keys() {
+                let p = join(&base, key);
+                match props.iter_mut().find(|(k, _)| k == key) {
+                    Some(slot) => slot.1 = p,
+                    None => props.push((key.clone(), p)),
+                }
+            }
+        }
+        if let Some(Value::Array(req)) = schema.get("required") {
+            required.extend(req.iter().filter_map(Value::as_str).map(str::to_string));
+        }
+        if let Some(Value::Object(e)) = schema.get("additionalProperties") {
+            if !e.is_empty() {
+                *extra = Some(join(&target, "additionalProperties"));
+            }
+        }
+        Ok(())
+    }
+
+    fn struct_type(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
+        let name = self.begin_named(ptr, hint);
+        let mut props = Vec::new();
+        let mut required = BTreeSet::new();
+        let mut extra = None;
+        self.collect_props(ptr, &mut props, &mut required, &mut extra, 0)?;
+        let mut fields = Vec::new();
+        let mut used = BTreeSet::new();
+        for (json_name, prop_ptr) in props {
+            let field = self.field(&name, &json_name, &prop_ptr, required.contains(&json_name), &mut used, FieldLocation::Body)?;
+            fields.push(field);
+        }
+        let extra = match extra {
+            Some(p) => {
+                let (t, _) = self.ty_of(&p, &format!("{name}Value"))?;
+                Some(t)
+            }
+            None => None,
+        };
+        self.finish_named(name.clone(), ptr, TypeKind::Struct(Struct { fields, extra, usage: Usage::Model }));
+        Ok(Ty::Named(name))
+    }
+
+    fn field(
+        &mut self,
+        owner: &str,
+        json_name: &str,
+        ptr: &str,
+        required: bool,
+        used: &mut BTreeSet<String>,
+        location: FieldLocation,
+    ) -> Result<Field, BuildError> {
+        let (ty, meta) = self.ty_of(ptr, &format!("{owner}{}", camel(json_name)))?;
+        let mut rust_name = snake(json_name);
+        let base = rust_name.clone();
+        let mut n = 2;
+        while !used.insert(rust_name.clone()) {
+            rust_name = format!("{base}_{n}");
+            n += 1;
+        }
+        Ok(Field {
+            rust_name,
+            json_name: json_name.to_string(),
+            ty,
+            required: required && !meta.nullable,
+            nullable: meta.nullable,
+            boxed: false,
+            docs: meta.description,
+            deprecated: meta.deprecated,
+            read_only: meta.read_only,
+            write_only: meta.write_only,
+            location,
+        })
+    }
+
+    fn enum_type(&mut self, ptr: &str, hint: &str, values: &[Value]) -> Ty {
+        let name = self.begin_named(ptr, hint);
+        let mut used = BTreeSet::from(["Other".to_string()]);
+        let mut variants = Vec::new();
+        for v in values.iter().filter_map(Value::as_str) {
+            if variants.iter().any(|x: &EnumVariant| x.value == v) {
+                continue;
+            }
+            let mut rust_name = if v.is_empty() { "Empty".to_string() } else { camel(v) };
+            let base = rust_name.clone();
+            let mut n = 2;
+            while !used.insert(rust_name.clone()) {
+                rust_name = format!("{base}{n}");
+                n += 1;
+            }
+            variants.push(EnumVariant {
+                rust_name,
+                value: v.to_string(),
+                docs: None,
+            });
+        }
+        self.finish_named(name.clone(), ptr, TypeKind::Enum { variants });
+        Ty::Named(name)
+    }
+
+    fn union_type(&mut self, ptr: &str, key: &str, hint: &str) -> Result<Ty, BuildError> {
+        let name = self.begin_named(ptr, hint);
+        let count = self
+            .object(ptr)
+            .and_then(|s| s.get(key))
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut used = BTreeSet::new();
+        for i in 0..count {
+            let part = format!("{ptr}/{key}/{i}");
+            let (ty, meta) = self.ty_of(&part, &format!("{name}Variant{i}"))?;
+            let ty = wrap_nullable(ty, meta.nullable);
+            if variants.iter().any(|v| v.ty == ty) {
+                continue;
+            }
+            let base = variant_name(&ty, i);
+            let mut rust_name = base.clone();
+            let mut n = 2;
+            while !used.insert(rust_name.clone()) {
+                rust_name = format!("{base}{n}");
+                n += 1;
+            }
+            variants.push(UnionVariant {
+                rust_name,
+                tag_value: None,
+                ty,
+                boxed: false,
+            });
+        }
+        self.finish_named(name.clone(), ptr, TypeKind::Union(Union { tag: None, variants }));
+        Ok(Ty::Named(name))
+    }
+
+    /// Adds `pub type alias = target;` unless the name is taken; returns the name to use.
+    fn alias(&mut self, alias: &str, target: Ty, owner_ptr: &str) -> Ty {
+        if let Ty::Named(n) = &target {
+            if n == alias {
+                return target;
+            }
+        }
+        match self.owners.get(alias) {
+            Some(owner) if owner != owner_ptr => return target,
+            _ => {}
+        }
+        if self.types.contains_key(alias) {
+            return target;
+        }
+        self.owners.insert(alias.to_string(), owner_ptr.to_string());
+        self.types.insert(
+            alias.to_string(),
+            TypeDef {
+                name: alias.to_string(),
+                docs: None,
+                deprecated: false,
+                kind: TypeKind::Alias(target),
+            },
+        );
+        Ty::Named(alias.to_string())
+    }
+
+    fn operations(&mut self) -> Result<Resource, BuildError> {
+        let mut root = Resource::default();
+        let Some(paths) = self.raw().get("paths").and_then(Value::as_object) else {
+            return Ok(root);
+        };
+        let mut ops: Vec<(String, &str)> = Vec::new();
+        let mut sorted_paths: Vec<&String> = paths.keys().collect();
+        sorted_paths.sort();
+        for path in &sorted_paths {
+            let Some(item) = paths.get(*path).and_then(Value::as_object) else {
+                continue;
+            };
+            for m in METHODS {
+                if item.get(m).is_some_and(Value::is_object) {
+                    ops.push(((*path).clone(), m));
+                }
+            }
+        }
+        let mut id_count: HashMap<String, usize> = HashMap::new();
+        for (path, m) in &ops {
+            if let Some(id) = paths[path][*m].get("operationId").and_then(Value::as_str) {
+                *id_count.entry(id.to_string()).or_default() += 1;
+            }
+        }
+        for (path, m) in ops {
+            self.operation(&mut root, &path, m, &id_count)?;
+        }
+        Ok(root)
+    }
+
+    fn selected(&self, path: &str, op: &Map<String, Value>) -> bool {
+        let sel = &self.cfg.select;
+        if sel.is_all() {
+            return true;
+        }
+        let id = op.get("operationId").and_then(Value::as_str);
+        let tags: Vec<&str> = op
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|t| t.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        id.is_some_and(|id| sel.operation_ids.iter().any(|s| s == id))
+            || sel.path_prefixes.iter().any(|p| path.starts_with(p.as_str()))
+            || sel.tags.iter().any(|t| tags.contains(&t.as_str()))
+    }
+
+    fn operation(
+        &mut self,
+        root: &mut Resource,
+        path: &str,
+        method: &str,
+        id_count: &HashMap<String, usize>,
+    ) -> Result<(), BuildError> {
+        let item_ptr = join("/paths", path);
+        let op_ptr = join(&item_ptr, method);
+        let Some(op) = self.object(&op_ptr) else {
+            return Ok(());
+        };
+        if !self.selected(path, op) {
+            return Ok(());
+        }
+        let operation_id = op.get("operationId").and_then(Value::as_str).map(str::to_string);
+        let key = operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+        let oc: OperationConfig = self
+            .cfg
+            .operations
+            .get(&key)
+            .cloned()
+            .unwrap_or_default();
+        let duplicate_id = operation_id
+            .as_ref()
+            .is_some_and(|id| id_count.get(id).copied().unwrap_or(0) > 1);
+        if duplicate_id {
+            self.diag(
+                "duplicate-operation-id",
+                &join(&op_ptr, "operationId"),
+                format!("operationId `{key}` is used by more than one operation; each is generated, under a distinct method name"),
+            );
+        }
+
+        // Where in the resource tree, and under which method name.
+        let segments: Vec<String> = match (&oc.resource, op.get("x-fern-sdk-group-name").and_then(Value::as_str)) {
+            (Some(r), _) => r.split('.').map(snake).collect(),
+            (None, Some(g)) => g.split('.').map(snake).collect(),
+            (None, None) => vec![op
+                .get("tags")
+                .and_then(|t| t.get(0))
+                .and_then(Value::as_str)
+                .map(snake)
+                .unwrap_or_else(|| "default".into())],
+        };
+        let segments: Vec<String> = segments.into_iter().filter(|s| !s.is_empty()).collect();
+        let fern_method = op.get("x-fern-sdk-method-name").and_then(Value::as_str);
+        let mut method_name = match (&oc.method, fern_method, &operation_id) {
+            (Some(m), _, _) => snake(m),
+            (None, Some(m), _) if !duplicate_id => snake(m),
+            (None, _, Some(id)) => snake(id),
+            _ => snake(&format!("{method} {}", path.replace(['{', '}'], ""))),
+        };
+        let last = segments.last().cloned().unwrap_or_else(|| "api".into());
+        let base = format!("{}{}", camel(&singular(&last)), camel(&method_name));
+
+        // Parameters: path-item level first, then operation level overriding by (name, in).
+        let mut params: Vec<(String, String, String)> = Vec::new(); // (name, in, ptr)
+        for (scope, scope_ptr) in [(self.object(&item_ptr), item_ptr.clone()), (Some(op), op_ptr.clone())] {
+            let Some(list) = scope.and_then(|s| s.get("parameters")).and_then(Value::as_array) else {
+                continue;
+            };
+            for i in 0..list.len() {
+                let p_ptr = format!("{scope_ptr}/parameters/{i}");
+                let (target, _) = self.deref(&p_ptr)?;
+                let Some(p) = self.object(&target) else { continue };
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+                let loc = p.get("in").and_then(Value::as_str).unwrap_or("").to_string();
+                params.retain(|(n, l, _)| !(n == &name && l == &loc));
+                params.push((name, loc, target));
+            }
+        }
+
+        let params_name = oc.params.clone().unwrap_or_else(|| format!("{base}Params"));
+        let response_name = oc.response.clone().unwrap_or_else(|| format!("{base}Response"));
+        let params_ptr = format!("{op_ptr}#params");
+        let params_name = self.claim(&params_name, &params_ptr);
+
+        let mut path_params = Vec::new();
+        let mut fields = Vec::new();
+        let mut used = BTreeSet::new();
+        // Path parameters in the order the template names them.
+        let mut order: Vec<&str> = Vec::new();
+        let mut rest = path;
+        while let Some(start) = rest.find('{') {
+            let Some(end) = rest[start..].find('}') else { break };
+            order.push(&rest[start + 1..start + end]);
+            rest = &rest[start + end + 1..];
+        }
+        for name in &order {
+            let found = params.iter().find(|(n, l, _)| n == name && l == "path");
+            let (ty, docs) = match found {
+                Some((_, _, p_ptr)) => {
+                    let (ty, meta) = self.ty_of(&join(p_ptr, "schema"), &format!("{base}{}", camel(name)))?;
+                    let docs = self
+                        .object(p_ptr)
+                        .and_then(|p| p.get("description"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .or(meta.description);
+                    (ty, docs)
+                }
+                None => {
+                    self.diag("undeclared-path-parameter", &op_ptr, format!("path parameter `{name}` is not declared; taken as a string"));
+                    (Ty::String, None)
+                }
+            };
+            let mut rust_name = snake(name);
+            let b = rust_name.clone();
+            let mut n = 2;
+            while !used.insert(rust_name.clone()) {
+                rust_name = format!("{b}_{n}");
+                n += 1;
+            }
+            path_params.push(PathParam {
+                rust_name,
+                json_name: name.to_string(),
+                ty,
+                docs,
+            });
+        }
+        let mut names_in_query = BTreeSet::new();
+        for (name, loc, p_ptr) in &params {
+            let location = match loc.as_str() {
+                "path" => continue,
+                "query" => FieldLocation::Query,
+                "header" => FieldLocation::Header,
+                other => {
+                    self.diag("unsupported-parameter", p_ptr, format!("parameters `in: {other}` are not supported; `{name}` is left out"));
+                    continue;
+                }
+            };
+            let required = self
+                .object(p_ptr)
+                .and_then(|p| p.get("required"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let mut field = self.field(&params_name, name, &join(p_ptr, "schema"), required, &mut used, location)?;
+            if field.docs.is_none() {
+                field.docs = self
+                    .object(p_ptr)
+                    .and_then(|p| p.get("description"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+            }
+            names_in_query.insert(name.clone());
+            fields.push(field);
+        }
+
+        // Request body: an object's properties join the params struct; anything else is `body`.
+        let mut has_body = false;
+        let mut body_field = None;
+        if op.get("requestBody").is_some() {
+            let (rb_ptr, _) = self.deref(&join(&op_ptr, "requestBody"))?;
+            let rb = self.object(&rb_ptr);
+            let body_required = rb.and_then(|r| r.get("required")).and_then(Value::as_bool).unwrap_or(false);
+            match rb.and_then(|r| r.get("content")).and_then(Value::as_object).and_then(|c| pick_json(c)) {
+                Some(media) => {
+                    has_body = true;
+                    let schema_ptr = join(&join(&join(&rb_ptr, "content"), &media), "schema");
+                    let mut props = Vec::new();
+                    let mut required = BTreeSet::new();
+                    let mut extra = None;
+                    let (target, _) = self.deref(&schema_ptr)?;
+                    let is_object = self.object(&target).is_some_and(|s| {
+                        has_properties(s) && s.get("oneOf").is_none() && s.get("anyOf").is_none()
+                    });
+                    if is_object {
+                        self.collect_props(&schema_ptr, &mut props, &mut required, &mut extra, 0)?;
+                    }
+                    if is_object && extra.is_none() && !props.iter().any(|(k, _)| names_in_query.contains(k)) {
+                        for (json_name, prop_ptr) in props {
+                            let req = required.contains(&json_name);
+                            fields.push(self.field(&params_name, &json_name, &prop_ptr, req, &mut used, FieldLocation::Body)?);
+                        }
+                    } else {
+                        let mut f = self.field(&params_name, "body", &schema_ptr, body_required, &mut used, FieldLocation::Body)?;
+                        f.docs = f.docs.or_else(|| Some("The request body.".into()));
+                        body_field = Some(f.rust_name.clone());
+                        fields.push(f);
+                    }
+                }
+                None => {
+                    let types: Vec<String> = rb
+                        .and_then(|r| r.get("content"))
+                        .and_then(Value::as_object)
+                        .map(|c| c.keys().cloned().collect())
+                        .unwrap_or_default();
+                    self.diag(
+                        "unsupported-body-content",
+                        &join(&op_ptr, "requestBody"),
+                        format!("request body content {types:?} has no JSON form; the method is generated without a body"),
+                    );
+                }
+            }
+        }
+        let params_type = if fields.is_empty() {
+            self.owners.remove(&params_name);
+            None
+        } else {
+            let usage = if has_body { Usage::ParamsWithBody } else { Usage::ParamsNoBody };
+            self.types.insert(
+                params_name.clone(),
+                TypeDef {
+                    name: params_name.clone(),
+                    docs: Some(format!("Parameters of [`{}`]({}).", method_name, "#method")),
+                    deprecated: false,
+                    kind: TypeKind::Struct(Struct { fields, extra: None, usage }),
+                },
+            );
+            Some(params_name)
+        };
+
+        // Response: the lowest 2xx with a JSON body; Cloudflare envelopes are unwrapped.
+        let (response, pagination) = self.response(&op_ptr, op, &response_name, params_type.as_deref(), &oc)?;
+
+        // Place it in the tree.
+        let mut node = &mut *root;
+        for seg in &segments {
+            node = node.children.entry(seg.clone()).or_insert_with(|| Resource {
+                name: seg.clone(),
+                struct_name: camel(seg),
+                ..Resource::default()
+            });
+        }
+        if node.operations.contains_key(&method_name) || node.children.contains_key(&method_name) {
+            let base_name = method_name.clone();
+            let mut n = 2;
+            while node.operations.contains_key(&method_name) || node.children.contains_key(&method_name) {
+                method_name = format!("{base_name}_{n}");
+                n += 1;
+            }
+            let line = locate::line_of(&self.doc.text, &op_ptr);
+            self.diags.push(Diagnostic {
+                severity: Severity::Warning,
+                code: "duplicate-method-name",
+                pointer: op_ptr.clone(),
+                line,
+                message: format!("method `{base_name}` already exists on resource `{}`; this operation is generated as `{method_name}`", segments.join(".")),
+            });
+        }
+        // Parameter docs point at the method.
+        if let Some(p) = &params_type {
+            if let Some(t) = self.types.get_mut(p) {
+                t.docs = Some(format!(
+                    "Parameters of `{}().{method_name}()` (`{} {path}`).",
+                    segments.join("()."),
+                    method.to_uppercase()
+                ));
+            }
+        }
+        let text = |k: &str| op.get(k).and_then(Value::as_str).map(str::to_string);
+        node.operations.insert(
+            method_name.clone(),
+            Operation {
+                method_name,
+                operation_id,
+                http_method: method.to_uppercase(),
+                path: path.to_string(),
+                summary: text("summary"),
+                description: text("description"),
+                deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+                path_params,
+                params: params_type,
+                body_field,
+                has_body,
+                response,
+                pagination,
+            },
+        );
+        Ok(())
+    }
+
+    fn response(
+        &mut self,
+        op_ptr: &str,
+        op: &Map<String, Value>,
+        response_name: &str,
+        params: Option<&str>,
+        oc: &OperationConfig,
+    ) -> Result<(Response, Option<Pagination>), BuildError> {
+        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+            return Ok((Response::Empty, None));
+        };
+        let mut codes: Vec<&String> = responses
+            .keys()
+            .filter(|k| k.starts_with('2'))
+            .collect();
+        codes.sort();
+        let code = codes.first().map(|s| s.as_str()).or_else(|| responses.contains_key("default").then_some("default"));
+        let Some(code) = code else {
+            return Ok((Response::Empty, None));
+        };
+        let resp_ptr = join(&join(op_ptr, "responses"), code);
+        let (resp_ptr, _) = self.deref(&resp_ptr)?;
+        let Some(media) = self
+            .object(&resp_ptr)
+            .and_then(|r| r.get("content"))
+            .and_then(Value::as_object)
+            .and_then(|c| pick_json(c))
+        else {
+            return Ok((Response::Empty, None));
+        };
+        let schema_ptr = join(&join(&join(&resp_ptr, "content"), &media), "schema");
+        let mut props = Vec::new();
+        let mut required = BTreeSet::new();
+        let mut extra = None;
+        self.collect_props(&schema_ptr, &mut props, &mut required, &mut extra, 0)?;
+        let has = |k: &str| props.iter().any(|(n, _)| n == k);
+        let alias_owner = format!("{op_ptr}#response");
+        if has("result") && has("success") && (has("errors") || has("messages")) {
+            let result_ptr = props.iter().find(|(n, _)| n == "result").map(|(_, p)| p.clone()).unwrap_or_default();
+            let (target, meta) = self.deref(&result_ptr)?;
+            let is_array = self
+                .object(&target)
+                .is_some_and(|s| s.get("type").and_then(Value::as_str) == Some("array") || (s.get("items").is_some() && !has_properties(s)));
+            if is_array {
+                let items = join(&target, "items");
+                let item = if locate::get(self.raw(), &items).is_some() {
+                    let (t, _) = self.ty_of(&items, response_name)?;
+                    t
+                } else {
+                    Ty::Json
+                };
+                let item = self.alias(response_name, item, &alias_owner);
+                let wants_pages = oc.paginate.unwrap_or(true);
+                let query_has = |n: &str| {
+                    params.and_then(|p| self.types.get(p)).is_some_and(|t| match &t.kind {
+                        TypeKind::Struct(s) => s.fields.iter().any(|f| f.json_name == n && f.location == FieldLocation::Query),
+                        _ => false,
+                    })
+                };
+                let pagination = (wants_pages && has("result_info") && query_has("page") && query_has("per_page"))
+                    .then(|| Pagination {
+                        page_param: "page".into(),
+                        per_page_param: "per_page".into(),
+                        item: item.clone(),
+                    });
+                return Ok((Response::Envelope(Ty::Vec(Box::new(item))), pagination));
+            }
+            let (ty, _) = self.ty_of(&result_ptr, response_name)?;
+            let _ = meta;
+            let ty = self.alias(response_name, ty, &alias_owner);
+            return Ok((Response::Envelope(ty), None));
+        }
+        let (ty, _) = self.ty_of(&schema_ptr, response_name)?;
+        let ty = self.alias(response_name, ty, &alias_owner);
+        Ok((Response::Body(ty), None))
+    }
+}
+
+fn has_properties(schema: &Map<String, Value>) -> bool {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty())
+        || schema.get("allOf").is_some()
+}
+
+fn wrap_nullable(ty: Ty, nullable: bool) -> Ty {
+    if nullable && !matches!(ty, Ty::Json | Ty::Option(_)) {
+        Ty::Option(Box::new(ty))
+    } else {
+        ty
+    }
+}
+
+/// The JSON media type of a content map, preferring `application/json`.
+fn pick_json(content: &Map<String, Value>) -> Option<String> {
+    if content.contains_key("application/json") {
+        return Some("application/json".into());
+    }
+    let mut keys: Vec<&String> = content.keys().filter(|k| k.contains("json")).collect();
+    keys.sort();
+    keys.first().map(|k| k.to_string())
+}
+
+fn variant_name(ty: &Ty, index: usize) -> String {
+    match ty {
+        Ty::String => "String".into(),
+        Ty::Bool => "Bool".into(),
+        Ty::I32 | Ty::I64 => "Integer".into(),
+        Ty::F32 | Ty::F64 => "Number".into(),
+        Ty::Json => "Json".into(),
+        Ty::Named(n) => n.clone(),
+        Ty::Vec(inner) => format!("{}List", variant_name(inner, index)),
+        Ty::Map(inner) => format!("{}Map", variant_name(inner, index)),
+        Ty::Option(inner) => variant_name(inner, index),
+        Ty::Unit => format!("Variant{index}"),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Boxes struct fields that would otherwise make a type contain itself.
+fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
+    // Direct (unboxed) edges: a struct field or union variant holding a named type by value.
+    fn direct(ty: &Ty) -> Option<&str> {
+        match ty {
+            Ty::Named(n) => Some(n),
+            Ty::Option(inner) => direct(inner),
+            _ => None,
+        }
+    }
+    let names: Vec<String> = types.keys().cloned().collect();
+    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for (i, n) in names.iter().enumerate() {
+        let tys: Vec<&Ty> = match &types[n].kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum { .. } => vec![],
+        };
+        for t in tys {
+            if let Some(j) = direct(t).and_then(|d| index.get(d)) {
+                edges[i].push(*j);
+            }
+        }
+    }
+    let comp = scc(&edges);
+    for (i, n) in names.iter().enumerate() {
+        let t = types.get_mut(n).expect("name from keys");
+        match &mut t.kind {
+            TypeKind::Struct(s) => {
+                for f in &mut s.fields {
+                    if let Some(j) = direct(&f.ty).and_then(|d| index.get(d)) {
+                        f.boxed = comp[*j] == comp[i];
+                    }
+                }
+            }
+            TypeKind::Union(u) => {
+                for v in &mut u.variants {
+                    if let Some(j) = direct(&v.ty).and_then(|d| index.get(d)) {
+                        v.boxed = comp[*j] == comp[i];
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Strongly connected components (iterative Tarjan); returns a component id per node.
+fn scc(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut comp = vec![usize::MAX; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut ncomp = 0;
+    for start in 0..n {
+        if index[start] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(top) = work.len().checked_sub(1) {
+            let (v, ei) = work[top];
+            if ei == 0 && index[v] == usize::MAX {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if ei < edges[v].len() {
+                work[top].1 += 1;
+                let w = edges[v][ei];
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp[w] = ncomp;
+                        if w == v {
+                            break;
+                        }
+                    }
+                    ncomp += 1;
+                }
+            }
+        }
+    }
+    comp
+}

@@ -1,0 +1,131 @@
+//! The naming and selection file that sits beside a spec (`spec/codegen.yaml`).
+//!
+//! It carries every name that must survive an upstream document being dropped in: the crate's
+//! identity, where each operation sits in the resource tree, and type renames.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// The whole configuration. Every member is optional: an empty file is a valid configuration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct Config {
+    /// The spec, relative to the configuration file.
+    #[serde(default)]
+    pub spec: Option<String>,
+    #[serde(default, rename = "crate")]
+    pub krate: CrateConfig,
+    /// Per operation (keyed by operationId, or `METHOD /path` when it has none).
+    #[serde(default)]
+    pub operations: BTreeMap<String, OperationConfig>,
+    /// Type renames, keyed by component schema name or by JSON pointer of an inline schema.
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
+    /// Component schemas to generate even though no operation reaches them.
+    #[serde(default)]
+    pub extra_schemas: Vec<String>,
+    /// Which operations to generate; empty means all.
+    #[serde(default)]
+    pub select: Select,
+}
+
+/// The generated crate's identity and runtime defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateConfig {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    pub license: Option<String>,
+    /// Prefix of the environment variables `Client::from_env` reads (`CLOUDFLARE` →
+    /// `CLOUDFLARE_API_TOKEN`, …).
+    pub env_prefix: Option<String>,
+    /// Overrides `servers[0].url` as the default base URL.
+    pub base_url: Option<String>,
+}
+
+/// Where an operation goes and what its types are called.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationConfig {
+    /// Dotted resource path, e.g. `zero_trust.access.users`.
+    pub resource: Option<String>,
+    /// Method name on that resource.
+    pub method: Option<String>,
+    /// Name of the parameters struct.
+    pub params: Option<String>,
+    /// Name of the response type.
+    pub response: Option<String>,
+    /// Force auto-paging on or off (default: detected from the spec).
+    pub paginate: Option<bool>,
+}
+
+/// Operation selection for generating part of a large API. An operation is kept when it
+/// matches any listed tag, path prefix or operationId.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Select {
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub path_prefixes: Vec<String>,
+    #[serde(default)]
+    pub operation_ids: Vec<String>,
+}
+
+impl Select {
+    /// True when nothing is selected, which means "everything".
+    pub fn is_all(&self) -> bool {
+        self.tags.is_empty() && self.path_prefixes.is_empty() && self.operation_ids.is_empty()
+    }
+}
+
+/// A configuration file that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}:{column}: invalid configuration: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl Config {
+    /// Parses configuration text; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
+        if text.trim().is_empty() {
+            return Ok(Config::default());
+        }
+        serde_yaml_ng::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            ConfigError::Invalid {
+                file: file.to_string(),
+                line,
+                column,
+                message: e.to_string(),
+            }
+        })
+    }
+
+    /// Reads a configuration file.
+    pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        Config::parse(&file, &text)
+    }
+}

@@ -1,0 +1,37 @@
+//! Diagnostics: what the generator could not represent faithfully, and where.
+
+use std::fmt;
+
+/// How bad a diagnostic is. `--deny-warnings` turns warnings into failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One finding, with a stable code so tooling and allow-lists can key on it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable kebab-case identifier, e.g. `untyped-fallback`.
+    pub code: &'static str,
+    /// JSON pointer of the offending node.
+    pub pointer: String,
+    /// 1-based line in the source, when it could be found.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}[{}]: {} (at {}", self.code, self.message, self.pointer)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        write!(f, ")")
+    }
+}

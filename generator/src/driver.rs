@@ -1,0 +1,176 @@
+//! The codegen command shared by the `openapi-rustgen` CLI and `cargo xtask codegen`:
+//! read inputs, generate in memory, then write or check the output folder.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::write::{self, Changes, Mode};
+use crate::{GenerateError, Generated, Input};
+
+/// Options of one codegen run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The spec; when absent, the configuration's `spec` member (relative to the configuration).
+    pub spec: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub out: PathBuf,
+    /// Crate name when the configuration names none.
+    pub name: Option<String>,
+    pub check: bool,
+    pub deny_warnings: bool,
+    /// How to regenerate, printed in headers and in check failures.
+    pub command: String,
+    /// Generate a crate with its own `[workspace]`.
+    pub standalone: bool,
+}
+
+/// A failed run, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    #[error(transparent)]
+    Generate(#[from] GenerateError),
+    #[error("{} warning(s) and --deny-warnings is set; nothing was written", .0.len())]
+    Denied(Vec<Diagnostic>),
+    #[error("{0}: no spec given; pass --spec or set `spec:` in the configuration")]
+    NoSpec(String),
+    #[error(transparent)]
+    Write(#[from] write::WriteError),
+}
+
+impl DriverError {
+    /// 1 for a stale output in check mode, 2 for bad input, 3 for I/O failures.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            DriverError::Write(write::WriteError::Stale { .. }) => 1,
+            DriverError::Write(write::WriteError::Io { .. }) => 3,
+            _ => 2,
+        }
+    }
+}
+
+/// What a successful run did.
+pub struct Report {
+    pub generated: Generated,
+    pub changes: Changes,
+}
+
+/// Derives a crate name from a spec file name (`cloudflare-api.openapi.json` → `cloudflare-api`).
+pub fn crate_name_from_path(path: &Path) -> String {
+    let stem = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("api")
+        .split('.')
+        .next()
+        .unwrap_or("api");
+    let mut name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    name = name.trim_matches('-').to_string();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("api-{name}").trim_end_matches('-').to_string();
+    }
+    format!("{name}-client")
+}
+
+/// Generates in memory from the options' inputs, without touching the output folder.
+pub fn generate(opts: &Options) -> Result<Generated, DriverError> {
+    let (config, config_text) = match &opts.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|source| {
+                GenerateError::Config(crate::config::ConfigError::Io {
+                    file: p.display().to_string(),
+                    source,
+                })
+            })?;
+            (
+                Config::parse(&p.display().to_string(), &text).map_err(GenerateError::from)?,
+                text,
+            )
+        }
+        None => (Config::default(), String::new()),
+    };
+    let spec = match (&opts.spec, &config.spec, &opts.config) {
+        (Some(s), _, _) => s.clone(),
+        (None, Some(s), Some(cfg)) => cfg.parent().unwrap_or(Path::new(".")).join(s),
+        _ => {
+            return Err(DriverError::NoSpec(
+                opts.config
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "codegen".into()),
+            ))
+        }
+    };
+    let doc = crate::load::load_path(&spec).map_err(GenerateError::from)?;
+    let default_name = opts.name.clone().unwrap_or_else(|| crate_name_from_path(&spec));
+    let label = match &opts.config {
+        Some(c) => format!("{} and {}", spec.display(), c.display()),
+        None => spec.display().to_string(),
+    };
+    let input = Input {
+        doc: &doc,
+        config: &config,
+        default_crate_name: &default_name,
+        command: &opts.command,
+        inputs_label: &label,
+        extra_hash_input: config_text.as_bytes(),
+        standalone: opts.standalone,
+    };
+    let mut generated = crate::generate(&input)?;
+    if let Some(name) = &opts.name {
+        // `--name` wins over the configuration only when given explicitly.
+        let _ = name;
+    }
+    generated.diagnostics.sort();
+    if opts.deny_warnings && !generated.diagnostics.is_empty() {
+        return Err(DriverError::Denied(generated.diagnostics));
+    }
+    Ok(generated)
+}
+
+/// Generates, then writes or checks the output folder.
+pub fn run(opts: &Options) -> Result<Report, DriverError> {
+    let generated = generate(opts)?;
+    let mode = if opts.check { Mode::Check } else { Mode::Write };
+    let changes = write::ensure_files(&opts.out, &generated.files, mode, &opts.command)?;
+    Ok(Report { generated, changes })
+}
+
+/// Runs and reports like a command-line tool: diagnostics and errors on stderr, a summary on
+/// stdout, and the exit code (0 done or fresh, 1 stale in check mode, 2 bad input, 3 I/O).
+pub fn main_with(opts: &Options) -> std::process::ExitCode {
+    match run(opts) {
+        Ok(report) => {
+            for d in &report.generated.diagnostics {
+                eprintln!("{d}");
+            }
+            let c = &report.changes;
+            if opts.check {
+                println!("{} is fresh ({} files)", opts.out.display(), report.generated.files.len());
+            } else if c.is_empty() {
+                println!("{}: up to date ({} files)", opts.out.display(), report.generated.files.len());
+            } else {
+                println!(
+                    "{}: {} added, {} changed, {} removed",
+                    opts.out.display(),
+                    c.added.len(),
+                    c.changed.len(),
+                    c.stale.len()
+                );
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if let DriverError::Denied(diags) = &e {
+                for d in diags {
+                    eprintln!("{d}");
+                }
+            }
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

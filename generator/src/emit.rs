@@ -1,0 +1,733 @@
+//! IR → Rust source: `quote!` tokens per file, formatted by prettyplease.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::*;
+
+/// Formats a token stream as a Rust file.
+pub fn format_file(tokens: TokenStream) -> Result<String, syn::Error> {
+    let file: syn::File = syn::parse2(tokens)?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease puts items back to back; a blank line after each closing brace that ends an
+/// item (and before each item that follows a one-line item) reads better in review.
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            let indent = line.len() - line.trim_start().len();
+            let body = line.trim_start();
+            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use "]
+                .iter()
+                .any(|k| body.starts_with(k));
+            let p_indent = p.len() - p.trim_start().len();
+            let p_body = p.trim_start();
+            let kind = |l: &str| l.trim_start_matches("pub ").split(' ').next().unwrap_or("").to_string();
+            let same_short_kind = p_body.ends_with(';') && kind(p_body) == kind(body);
+            let prev_ends_item = p_indent == indent
+                && (p_body == "}" || (p_body.ends_with(';') && indent == 0 && !same_short_kind));
+            let after_inner_doc = p_body.starts_with("//!") && !body.starts_with("//!");
+            if starts_item && (prev_ends_item || after_inner_doc) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// Turns spec prose into `#[doc]` attributes that rustdoc renders and never compiles.
+pub fn doc_attrs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text else {
+        return TokenStream::new();
+    };
+    let lines = doc_lines(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Rewrites prose so rustdoc treats it as prose: fenced blocks become `text` blocks and
+/// indented lines (which rustdoc would compile as doctests) lose their indentation.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim_start();
+        let line = if trimmed.starts_with("```") {
+            let opening = !in_fence;
+            in_fence = !in_fence;
+            if opening {
+                "```text".to_string()
+            } else {
+                "```".to_string()
+            }
+        } else if in_fence {
+            line.trim_end().to_string()
+        } else {
+            wrap_bare_urls(trimmed.trim_end())
+        };
+        out.push(format!(" {line}").trim_end().to_string());
+    }
+    if in_fence {
+        out.push(" ```".into());
+    }
+    out
+}
+
+/// `see https://x` → `see <https://x>`, so rustdoc does not warn about bare URLs.
+fn wrap_bare_urls(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find("http") {
+        let (before, tail) = rest.split_at(i);
+        out.push_str(before);
+        let is_url = tail.starts_with("https://") || tail.starts_with("http://");
+        let prev = before.chars().next_back();
+        if is_url && !matches!(prev, Some('(') | Some('<') | Some('[') | Some('"') | Some('\'') | Some('`') | Some('=')) {
+            let end = tail
+                .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"')
+                .unwrap_or(tail.len());
+            let mut url = &tail[..end];
+            while url.ends_with(['.', ',', ';', ':']) {
+                url = &url[..url.len() - 1];
+            }
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &tail[url.len()..];
+        } else {
+            out.push_str("http");
+            rest = &tail[4..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The token form of a type use, from a module that is not `models`.
+pub fn ty_tokens(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::Named(n) => {
+            let n = ident(n);
+            quote!(crate::models::#n)
+        }
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = ty_tokens(inner);
+            quote!(Option<#inner>)
+        }
+        Ty::Unit => quote!(()),
+    }
+}
+
+/// The same, from inside `models` (named types unqualified).
+fn model_ty(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Named(n) => {
+            let n = ident(n);
+            quote!(#n)
+        }
+        Ty::Vec(inner) => {
+            let inner = model_ty(inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = model_ty(inner);
+            quote!(BTreeMap<String, #inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = model_ty(inner);
+            quote!(Option<#inner>)
+        }
+        other => ty_tokens(other),
+    }
+}
+
+fn is_struct(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> bool {
+    matches!(ty, Ty::Named(n) if matches!(types.get(n).map(|t| &t.kind), Some(TypeKind::Struct(_))))
+}
+
+/// `src/models.rs`: every named type, in name order.
+pub fn models(api: &Api) -> TokenStream {
+    let items = api.types.values().map(|t| type_def(t, &api.types));
+    let uses_map = api.types.values().any(|t| uses_map(t));
+    let map_import = if uses_map {
+        quote!(use std::collections::BTreeMap;)
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        //! Types from the API's schemas and the parameters of its operations.
+        #map_import
+        #(#items)*
+    }
+}
+
+fn uses_map(t: &TypeDef) -> bool {
+    fn has(ty: &Ty) -> bool {
+        match ty {
+            Ty::Map(_) => true,
+            Ty::Vec(i) | Ty::Option(i) => has(i),
+            _ => false,
+        }
+    }
+    match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| has(&f.ty)) || s.extra.as_ref().is_some_and(|_| true),
+        TypeKind::Union(u) => u.variants.iter().any(|v| has(&v.ty)),
+        TypeKind::Alias(ty) => has(ty),
+        TypeKind::Enum { .. } => false,
+    }
+}
+
+fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>) -> TokenStream {
+    let name = ident(&t.name);
+    let mut docs = t.docs.clone();
+    if t.deprecated {
+        docs = Some(format!("{}\n\n**Deprecated** in the API.", docs.unwrap_or_default()));
+    }
+    let doc = doc_attrs(docs.as_deref());
+    match &t.kind {
+        TypeKind::Alias(ty) => {
+            let ty = model_ty(ty);
+            let doc = if t.docs.is_none() {
+                let line = format!(" Alias kept for the name the API reference uses.");
+                quote!(#[doc = #line])
+            } else {
+                doc
+            };
+            quote! { #doc pub type #name = #ty; }
+        }
+        TypeKind::Struct(s) => struct_def(&name, doc, s, types),
+        TypeKind::Enum { variants } => enum_def(&name, doc, variants),
+        TypeKind::Union(u) => union_def(&name, doc, u),
+    }
+}
+
+fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>) -> TokenStream {
+    let default = s
+        .fields
+        .iter()
+        .all(|f| !f.required || f.boxed || f.ty.has_default(types));
+    let default = if default { quote!(Default,) } else { TokenStream::new() };
+    let derive = match s.usage {
+        Usage::Model => quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]),
+        Usage::ParamsWithBody => quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)]),
+        Usage::ParamsNoBody => quote!(#[derive(Debug, Clone, PartialEq, #default)]),
+    };
+    let serde_on = s.usage != Usage::ParamsNoBody;
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let mut inner = model_ty(&f.ty);
+        if f.boxed {
+            inner = quote!(Box<#inner>);
+        }
+        let full = if f.required { inner } else { quote!(Option<#inner>) };
+        let mut docs = f.docs.clone().unwrap_or_default();
+        let mut notes = Vec::new();
+        if f.read_only {
+            notes.push("Read-only: sent by the server, ignored in requests.");
+        }
+        if f.write_only {
+            notes.push("Write-only: sent in requests, never returned.");
+        }
+        if f.deprecated {
+            notes.push("**Deprecated** in the API.");
+        }
+        match f.location {
+            FieldLocation::Query if s.usage != Usage::Model => notes.push("Sent in the query string."),
+            FieldLocation::Header => notes.push("Sent as a request header."),
+            _ => {}
+        }
+        for n in notes {
+            if !docs.is_empty() {
+                docs.push_str("\n\n");
+            }
+            docs.push_str(n);
+        }
+        let doc = doc_attrs((!docs.is_empty()).then_some(docs.as_str()));
+        let mut serde_args = Vec::new();
+        if serde_on {
+            if f.location != FieldLocation::Body {
+                serde_args.push(quote!(skip));
+            } else {
+                if f.json_name != f.rust_name {
+                    let j = &f.json_name;
+                    serde_args.push(quote!(rename = #j));
+                }
+                if !f.required {
+                    serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+                }
+            }
+        }
+        let serde_attr = if serde_args.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(#[serde(#(#serde_args),*)])
+        };
+        quote! {
+            #doc
+            #serde_attr
+            pub #fname: #full,
+        }
+    });
+    let extra = s.extra.as_ref().map(|ty| {
+        let ty = model_ty(ty);
+        quote! {
+            /// Properties not named above.
+            #[serde(flatten)]
+            pub additional_properties: BTreeMap<String, #ty>,
+        }
+    });
+    quote! {
+        #doc
+        #derive
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+    }
+}
+
+fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant]) -> TokenStream {
+    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
+    let docs = values.iter().map(|v| format!(" `{v}`"));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #[doc = #docs] #idents, )*
+            /// A value this version of the crate does not know; kept as sent.
+            Other(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #values, )*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#idents, )*
+                    other => Self::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn union_def(name: &Ident, doc: TokenStream, u: &Union) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let mut ty = model_ty(&v.ty);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        quote!(#vname(#ty),)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// One resource module: its struct, accessors for its children, and its operations.
+pub fn resource(api: &Api, path: &[String], node: &Resource) -> TokenStream {
+    let struct_name = ident(&node.struct_name);
+    let child_mods = node.children.keys().map(|c| {
+        let c = ident(c);
+        quote!(pub mod #c;)
+    });
+    let accessors = node.children.values().map(|c| {
+        let m = ident(&c.name);
+        let s = ident(&c.struct_name);
+        let doc = format!(" Operations under `{}`.", path.iter().chain([&c.name]).cloned().collect::<Vec<_>>().join("."));
+        quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> #m::#s<'c> {
+                #m::#s { client: self.client }
+            }
+        }
+    });
+    let ops = node.operations.values().map(|op| operation(api, path, op));
+    let doc = format!(" The `{}` resource.", path.join("."));
+    quote! {
+        #(#child_mods)*
+
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #struct_name<'c> {
+            pub(crate) client: &'c crate::Client,
+        }
+
+        impl<'c> #struct_name<'c> {
+            #(#accessors)*
+            #(#ops)*
+        }
+    }
+}
+
+/// `src/resources.rs`: the top-level accessors on `Client`.
+pub fn resources_root(root: &Resource) -> TokenStream {
+    let mods = root.children.keys().map(|c| {
+        let c = ident(c);
+        quote!(pub mod #c;)
+    });
+    let accessors = root.children.values().map(|c| {
+        let m = ident(&c.name);
+        let s = ident(&c.struct_name);
+        let doc = format!(" Operations under `{}`.", c.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> #m::#s<'_> {
+                #m::#s { client: self }
+            }
+        }
+    });
+    quote! {
+        //! The resource tree: `client.zero_trust().access().users()` style accessors.
+        #(#mods)*
+
+        impl crate::Client {
+            #(#accessors)*
+        }
+    }
+}
+
+fn path_arg_ty(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> (TokenStream, bool) {
+    match ty {
+        Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => (ty_tokens(ty), true),
+        Ty::Named(n) if matches!(types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
+            let t = ty_tokens(ty);
+            (quote!(&#t), true)
+        }
+        _ => (quote!(&str), false),
+    }
+}
+
+fn placeholder(types: &BTreeMap<String, TypeDef>, ty: &Ty, name: &str) -> String {
+    match ty {
+        Ty::String => format!("\"{name}\".into()"),
+        Ty::Bool => "false".into(),
+        Ty::I32 | Ty::I64 => "1".into(),
+        Ty::F32 | Ty::F64 => "1.0".into(),
+        Ty::Vec(_) => "Vec::new()".into(),
+        Ty::Map(_) => "Default::default()".into(),
+        Ty::Json => "serde_json::Value::Null".into(),
+        Ty::Option(_) => "None".into(),
+        Ty::Unit => "()".into(),
+        Ty::Named(n) => match types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Enum { variants }) => match variants.first() {
+                Some(v) => format!("{n}::{}", v.rust_name),
+                None => format!("{n}::Other(\"value\".into())"),
+            },
+            Some(TypeKind::Alias(t)) => placeholder(types, t, name),
+            _ if ty.has_default(types) => "Default::default()".into(),
+            _ => "todo!()".into(),
+        },
+    }
+}
+
+fn example(api: &Api, path: &[String], op: &Operation) -> Vec<String> {
+    let lib = &api.meta.lib_name;
+    let mut args: Vec<String> = op
+        .path_params
+        .iter()
+        .map(|p| match &p.ty {
+            Ty::I32 | Ty::I64 => "1".to_string(),
+            Ty::F32 | Ty::F64 => "1.0".to_string(),
+            Ty::Bool => "true".to_string(),
+            Ty::Named(n) if matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
+                format!("&{lib}::models::{}", placeholder(&api.types, &p.ty, &p.json_name))
+            }
+            _ => format!("\"{}\"", p.json_name),
+        })
+        .collect();
+    let mut setup = Vec::new();
+    if let Some(params) = &op.params {
+        if let Some(TypeKind::Struct(s)) = api.types.get(params).map(|t| &t.kind) {
+            let has_default = Ty::Named(params.clone()).has_default(&api.types);
+            let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+            if required.is_empty() && has_default {
+                setup = vec![format!("let params = {lib}::models::{params}::default();")];
+                args.push("&params".into());
+                return finish_example(lib, path, op, args, setup);
+            }
+            let mut lines = vec![format!("let params = {lib}::models::{params} {{")];
+            for f in &required {
+                let value = placeholder(&api.types, &f.ty, &f.json_name);
+                let qualified = if let Ty::Named(_) = &f.ty {
+                    if value.contains("::") && !value.starts_with("Default") && !value.starts_with("todo") {
+                        format!("{lib}::models::{value}")
+                    } else {
+                        value
+                    }
+                } else {
+                    value
+                };
+                lines.push(format!("    {}: {qualified},", f.rust_name));
+            }
+            if has_default && required.len() < s.fields.len() {
+                lines.push("    ..Default::default()".into());
+            }
+            lines.push("};".into());
+            setup = lines;
+            args.push("&params".into());
+        }
+    }
+    finish_example(lib, path, op, args, setup)
+}
+
+fn finish_example(lib: &str, path: &[String], op: &Operation, args: Vec<String>, setup: Vec<String>) -> Vec<String> {
+    let chain: String = path.iter().map(|s| format!(".{s}()")).collect();
+    let call = format!("client{chain}.{}({})", op.method_name, args.join(", "));
+    let mut lines = vec![
+        "```no_run".to_string(),
+        format!("# async fn example(client: {lib}::Client) -> Result<(), {lib}::Error> {{"),
+    ];
+    lines.extend(setup);
+    if op.pagination.is_some() {
+        lines.push(format!("let page = {call}.await?;"));
+        lines.push("for item in &page.items {".into());
+        lines.push("    println!(\"{item:?}\");".into());
+        lines.push("}".into());
+    } else {
+        lines.push(format!("let response = {call}.await?;"));
+        lines.push("println!(\"{response:?}\");".into());
+    }
+    lines.push("# Ok(())".into());
+    lines.push("# }".into());
+    lines.push("```".into());
+    lines
+}
+
+fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
+    let mut doc = String::new();
+    if let Some(s) = &op.summary {
+        doc.push_str(s.trim());
+    }
+    if let Some(d) = &op.description {
+        if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
+            if !doc.is_empty() {
+                doc.push_str("\n\n");
+            }
+            doc.push_str(d.trim());
+        }
+    }
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}`", op.http_method, op.path));
+    if let Some(id) = &op.operation_id {
+        doc.push_str(&format!(" (operationId `{id}`)"));
+    }
+    doc.push('.');
+    if op.pagination.is_some() {
+        doc.push_str(" Returns one page; `.auto_paging()` streams every item across pages.");
+    }
+    let mut doc_tokens = doc_attrs(Some(&doc));
+    let blank = "";
+    doc_tokens.extend(quote!(#[doc = #blank]));
+    let ex: Vec<String> = example(api, path, op).into_iter().map(|l| format!(" {l}")).collect();
+    doc_tokens.extend(quote!(#( #[doc = #ex] )*));
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated(note = "deprecated in the API")])
+    } else {
+        TokenStream::new()
+    };
+
+    let name = ident(&op.method_name);
+    let mut args = Vec::new();
+    let mut encode = Vec::new();
+    for p in &op.path_params {
+        let pname = ident(&p.rust_name);
+        let (ty, by_value) = path_arg_ty(&api.types, &p.ty);
+        args.push(quote!(#pname: #ty));
+        if by_value {
+            encode.push(quote!(let #pname = crate::encode_path(&#pname.to_string());));
+        } else {
+            encode.push(quote!(let #pname = crate::encode_path(#pname);));
+        }
+    }
+    let params_struct = op.params.as_ref().and_then(|p| match api.types.get(p).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => Some((p, s)),
+        _ => None,
+    });
+    if let Some((p, _)) = &params_struct {
+        let p = ident(p);
+        args.push(quote!(params: &crate::models::#p));
+    }
+    // The path with `{name}` → `{rust_name}` (inline format args), other braces escaped.
+    let mut fmt = String::new();
+    let mut rest = op.path.as_str();
+    let mut idx = 0;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}').map(|e| start + e) else { break };
+        fmt.push_str(&rest[..start].replace('}', "}}"));
+        match op.path_params.get(idx) {
+            Some(p) => fmt.push_str(&format!("{{{}}}", p.rust_name)),
+            None => fmt.push_str(&rest[start..=end].replace('{', "{{").replace('}', "}}")),
+        }
+        idx += 1;
+        rest = &rest[end + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let path_expr = if encode.is_empty() {
+        let p = &op.path;
+        quote!(#p.to_string())
+    } else {
+        quote!(format!(#fmt))
+    };
+    let method = ident(&op.http_method);
+    let template = &op.path;
+    let mut steps = Vec::new();
+    if let Some((_, s)) = &params_struct {
+        for f in &s.fields {
+            if f.location == FieldLocation::Body {
+                continue;
+            }
+            let fname = ident(&f.rust_name);
+            let json = &f.json_name;
+            let call = match (f.location, &f.ty) {
+                (FieldLocation::Query, Ty::Vec(_)) => quote!(query_each),
+                (FieldLocation::Query, _) => quote!(query),
+                _ => quote!(header_param),
+            };
+            let value = match &f.ty {
+                Ty::Named(n) if is_struct(&api.types, &f.ty) || matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Union(_))) => {
+                    quote!(&serde_json::to_string(v).unwrap_or_default())
+                }
+                Ty::Map(_) => quote!(&serde_json::to_string(v).unwrap_or_default()),
+                _ => quote!(v),
+            };
+            if f.required {
+                steps.push(quote! {
+                    let v = &params.#fname;
+                    req = req.#call(#json, #value);
+                });
+            } else {
+                steps.push(quote! {
+                    if let Some(v) = &params.#fname {
+                        req = req.#call(#json, #value);
+                    }
+                });
+            }
+        }
+    }
+    if op.has_body {
+        match (&op.body_field, &params_struct) {
+            (Some(field), Some((_, s))) => {
+                let fname = ident(field);
+                let required = s.fields.iter().any(|f| &f.rust_name == field && f.required);
+                if required {
+                    steps.push(quote!(req = req.json(&params.#fname);));
+                } else {
+                    steps.push(quote! {
+                        if let Some(body) = &params.#fname {
+                            req = req.json(body);
+                        }
+                    });
+                }
+            }
+            (None, Some(_)) => steps.push(quote!(req = req.json(params);)),
+            _ => {}
+        }
+    }
+    let (ret, tail) = match (&op.response, &op.pagination) {
+        (Response::Envelope(_), Some(p)) => {
+            let item = ty_tokens(&p.item);
+            let page = &p.page_param;
+            let per_page = &p.per_page_param;
+            (quote!(crate::PageRequest<'c, #item>), quote!(req.paginated(#page, #per_page)))
+        }
+        (Response::Envelope(ty), None) => {
+            let t = ty_tokens(ty);
+            (quote!(crate::Request<'c, #t>), quote!(req))
+        }
+        (Response::Body(ty), _) => {
+            let t = ty_tokens(ty);
+            (quote!(crate::Request<'c, #t>), quote!(req.without_envelope()))
+        }
+        (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(req.empty_response())),
+    };
+    let new_req = quote!(crate::Request::new(self.client, reqwest::Method::#method, #template, path));
+    let body = if steps.is_empty() {
+        let tail = tail.to_string();
+        let chained: TokenStream = if tail == "req" {
+            new_req
+        } else {
+            let call: TokenStream = tail.trim_start_matches("req").parse().expect("method call tokens");
+            quote!(#new_req #call)
+        };
+        quote!(#chained)
+    } else {
+        quote! {
+            let mut req = #new_req;
+            #(#steps)*
+            #tail
+        }
+    };
+    quote! {
+        #doc_tokens
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> #ret {
+            #(#encode)*
+            let path = #path_expr;
+            #body
+        }
+    }
+}
+

@@ -1,0 +1,216 @@
+//! The intermediate representation: Rust-shaped and spec-free. Emitters and renderers read only
+//! this; nothing here knows about OpenAPI.
+
+use std::collections::BTreeMap;
+
+/// Everything one generated crate contains.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    pub meta: CrateMeta,
+    /// Every named type, keyed (and so emitted) by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// The root of the resource tree; its children hang off `Client`.
+    pub root: Resource,
+}
+
+/// The generated crate's identity and runtime defaults.
+#[derive(Debug, Clone, Default)]
+pub struct CrateMeta {
+    pub crate_name: String,
+    pub lib_name: String,
+    pub version: String,
+    pub description: String,
+    pub license: String,
+    pub title: String,
+    pub api_version: String,
+    pub base_url: String,
+    pub env_prefix: String,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; unknown values land in an `Other(String)` variant.
+    Enum { variants: Vec<EnumVariant> },
+    /// `oneOf`/`anyOf`.
+    Union(Union),
+    /// `pub type Name = Ty;`
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` kept beside named properties (`#[serde(flatten)]`).
+    pub extra: Option<Ty>,
+    /// What the struct is used for, which decides its derives.
+    pub usage: Usage,
+}
+
+/// Where a type is used, so only the derives it needs are emitted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Usage {
+    /// A model: serialised and deserialised.
+    #[default]
+    Model,
+    /// Operation parameters whose body fields are sent as JSON.
+    ParamsWithBody,
+    /// Operation parameters sent only in the query string or headers.
+    ParamsNoBody,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub rust_name: String,
+    pub json_name: String,
+    pub ty: Ty,
+    /// Not wrapped in `Option`.
+    pub required: bool,
+    /// The spec says `null` is a value (so `Option`, and for optional ones `Option<Option<_>>`
+    /// in request bodies would be needed to send it; we keep `Option` and always skip `None`).
+    pub nullable: bool,
+    /// Boxed to break a cycle of directly nested structs.
+    pub boxed: bool,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// Where the field is sent, for parameter structs.
+    pub location: FieldLocation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldLocation {
+    #[default]
+    Body,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub rust_name: String,
+    pub value: String,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// `Some(property)` when a discriminator property selects the variant.
+    pub tag: Option<String>,
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    /// The discriminator value, for tagged unions.
+    pub tag_value: Option<String>,
+    pub ty: Ty,
+    /// Boxed to break a cycle.
+    pub boxed: bool,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ty {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    /// Any JSON.
+    Json,
+    Named(String),
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    Option(Box<Ty>),
+    /// No content.
+    Unit,
+}
+
+impl Ty {
+    /// True for types that implement `Default`, given which named types do.
+    pub fn has_default(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        match self {
+            Ty::Named(n) => match types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| {
+                    !f.required || f.ty.has_default(types)
+                }),
+                Some(TypeKind::Alias(t)) => t.has_default(types),
+                _ => false,
+            },
+            _ => true,
+        }
+    }
+}
+
+/// A node of the resource tree (`client.zero_trust().access().users()`).
+#[derive(Debug, Clone, Default)]
+pub struct Resource {
+    /// Module and accessor name (`active_sessions`).
+    pub name: String,
+    /// Struct name (`ActiveSessions`).
+    pub struct_name: String,
+    pub children: BTreeMap<String, Resource>,
+    /// Keyed by method name.
+    pub operations: BTreeMap<String, Operation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub method_name: String,
+    pub operation_id: Option<String>,
+    pub http_method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// In path order.
+    pub path_params: Vec<PathParam>,
+    /// The parameters struct (query, header and body fields), when there is one.
+    pub params: Option<String>,
+    /// Body sent as a whole from one field of the params struct (`params.body`), when it is
+    /// not an object whose properties were flattened into the params struct.
+    pub body_field: Option<String>,
+    pub has_body: bool,
+    pub response: Response,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathParam {
+    pub rust_name: String,
+    pub json_name: String,
+    pub ty: Ty,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Response {
+    /// The body is a `{success, errors, messages, result}` envelope; the method returns `result`.
+    Envelope(Ty),
+    /// The body is the value.
+    Body(Ty),
+    /// No JSON body.
+    Empty,
+}
+
+/// Page-number pagination: the query parameters the pager sets.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub page_param: String,
+    pub per_page_param: String,
+    /// The element type of one page.
+    pub item: Ty,
+}

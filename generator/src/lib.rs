@@ -1,0 +1,156 @@
+//! OpenAPI 3.0 → idiomatic async Rust client.
+//!
+//! The pipeline is pure: [`load`] → [`build`] (resolve `$ref`s and name everything into the
+//! [`ir`]) → [`emit`] (quote! tokens, formatted by prettyplease) and [`render`] (minijinja
+//! templates) → a [`Generated`] set of files keyed by relative path. Only [`write`] touches the
+//! disk, and [`driver`] ties the steps together for the CLI and `cargo xtask`.
+
+pub mod build;
+pub mod config;
+pub mod diag;
+pub mod driver;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod locate;
+pub mod naming;
+pub mod render;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+pub use config::Config;
+pub use diag::{Diagnostic, Severity};
+pub use load::Document;
+
+/// What to generate from, and how the output should describe its own making.
+pub struct Input<'a> {
+    pub doc: &'a Document,
+    pub config: &'a Config,
+    /// Crate name used when the configuration names none.
+    pub default_crate_name: &'a str,
+    /// The command that regenerates the output, printed in every header.
+    pub command: &'a str,
+    /// The inputs as that command names them (`spec/openapi.yaml and spec/codegen.yaml`).
+    pub inputs_label: &'a str,
+    /// Bytes that, besides the document, decide the output (the configuration text).
+    pub extra_hash_input: &'a [u8],
+    /// Generate a crate with its own `[workspace]` table.
+    pub standalone: bool,
+}
+
+/// The generated crate, in memory.
+#[derive(Debug, Default)]
+pub struct Generated {
+    /// Relative path → contents; LF line endings, no timestamps.
+    pub files: BTreeMap<String, String>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// Time spent per stage, for `cargo xtask bench`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    pub resolve: Duration,
+    pub emit: Duration,
+    pub format: Duration,
+    pub render: Duration,
+}
+
+/// Why generation stopped. Each variant's message names the file and the place in it.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error(transparent)]
+    Load(#[from] load::LoadError),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Build(#[from] build::BuildError),
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    #[error("internal error: generated `{file}` is not valid Rust ({message}); please report this with the input document")]
+    Emit { file: String, message: String },
+}
+
+/// Short hash over everything that decides the output.
+pub fn inputs_hash(doc_text: &str, extra: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    for (name, text) in render::TEMPLATES {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    h.update(doc_text.as_bytes());
+    h.update([0]);
+    h.update(extra);
+    let digest = h.finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Generates the whole crate in memory.
+pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
+    let t0 = Instant::now();
+    let (api, diagnostics) = build::build(input.doc, input.config, input.default_crate_name)?;
+    let resolve = t0.elapsed();
+
+    let hash = inputs_hash(&input.doc.text, input.extra_hash_input);
+    let prov = render::Provenance {
+        command: input.command,
+        inputs: input.inputs_label,
+        hash: &hash,
+        standalone: input.standalone,
+    };
+    let header = render::header(&prov, "//");
+
+    let mut token_files: Vec<(String, proc_macro2::TokenStream)> = Vec::new();
+    let t1 = Instant::now();
+    token_files.push(("src/models.rs".into(), emit::models(&api)));
+    token_files.push(("src/resources.rs".into(), emit::resources_root(&api.root)));
+    let mut stack: Vec<(Vec<String>, &ir::Resource)> =
+        api.root.children.values().map(|c| (vec![c.name.clone()], c)).collect();
+    while let Some((path, node)) = stack.pop() {
+        let file = format!("src/resources/{}.rs", path.join("/"));
+        token_files.push((file, emit::resource(&api, &path, node)));
+        for c in node.children.values() {
+            let mut p = path.clone();
+            p.push(c.name.clone());
+            stack.push((p, c));
+        }
+    }
+    let emit_time = t1.elapsed();
+
+    let t2 = Instant::now();
+    let mut files = BTreeMap::new();
+    for (name, tokens) in token_files {
+        let text = emit::format_file(tokens).map_err(|e| GenerateError::Emit {
+            file: name.clone(),
+            message: e.to_string(),
+        })?;
+        files.insert(name, format!("{header}\n{text}"));
+    }
+    let format = t2.elapsed();
+
+    let t3 = Instant::now();
+    let modules: Vec<String> = api.root.children.keys().cloned().collect();
+    for (name, text) in render::render(&api, &prov, &modules)? {
+        files.insert(name, text);
+    }
+    let render = t3.elapsed();
+
+    Ok(Generated {
+        files,
+        diagnostics,
+        timings: Timings {
+            resolve,
+            emit: emit_time,
+            format,
+            render,
+        },
+    })
+}

@@ -1,0 +1,221 @@
+//! Bytes → a raw JSON tree, version-checked and validated against the OpenAPI 3.0 model.
+//!
+//! The raw tree is what every later stage reads: openapiv3's typed model drops keys that sit
+//! beside a `$ref` (`nullable`, `readOnly`, `description`, …) and those change the generated
+//! types, so openapiv3 is used here as the structural validator, not as the data model.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+/// A loaded OpenAPI document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Where it came from, as shown in messages (a path, or `REV:PATH`).
+    pub name: String,
+    /// The whole document as JSON, key order as written.
+    pub raw: Value,
+    /// The text it was parsed from, kept so diagnostics can name lines.
+    pub text: String,
+}
+
+/// Why a document could not be loaded. Every variant names the file; most name a place in it.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: the file is empty; expected an OpenAPI 3.0 document (a YAML or JSON object)")]
+    Empty { file: String },
+    #[error("{file}: not a text document (byte {offset} is not UTF-8); expected an OpenAPI 3.0 document in YAML or JSON")]
+    NotText { file: String, offset: usize },
+    #[error("{file}:{line}:{column}: {format} syntax error: {message}")]
+    Syntax {
+        file: String,
+        format: &'static str,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}: the document is {found}; expected an object with an `openapi: 3.0.x` member")]
+    NotAnObject { file: String, found: &'static str },
+    #[error("{file}: this is a Swagger {version} document; this generator reads OpenAPI 3.0.x. Convert it first (for example with swagger2openapi) and try again")]
+    Swagger2 { file: String, version: String },
+    #[error("{file}: OpenAPI version {version} is not supported; this generator reads OpenAPI 3.0.x documents only (3.1 changes schema semantics, so it is refused rather than read lossily)")]
+    UnsupportedVersion { file: String, version: String },
+    #[error("{file}: no `openapi` member at the top level; expected `openapi: 3.0.x`")]
+    MissingVersion { file: String },
+    #[error("{file}:{line}: invalid OpenAPI 3.0 at {pointer}: {message}")]
+    Invalid {
+        file: String,
+        pointer: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// Reads and loads a document from disk.
+pub fn load_path(path: &Path) -> Result<Document, LoadError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        file: name.clone(),
+        source,
+    })?;
+    load_bytes(&name, &bytes)
+}
+
+/// Loads a document from memory; `name` is used in messages.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Document, LoadError> {
+    let file = name.to_string();
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(LoadError::NotText {
+                file,
+                offset: e.valid_up_to(),
+            })
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(LoadError::Empty { file });
+    }
+    if text.contains('\0') {
+        return Err(LoadError::NotText {
+            file,
+            offset: text.find('\0').unwrap_or(0),
+        });
+    }
+    let raw = parse_text(&file, text)?;
+    check_version(&file, &raw)?;
+    validate(&file, text, &raw)?;
+    Ok(Document {
+        name: file,
+        raw,
+        text: text.to_string(),
+    })
+}
+
+fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
+    let first = text.trim_start().chars().next();
+    let raw: Value = if matches!(first, Some('{') | Some('[')) {
+        serde_json::from_str(text).map_err(|e| LoadError::Syntax {
+            file: file.to_string(),
+            format: "JSON",
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?
+    } else {
+        serde_yaml_ng::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            LoadError::Syntax {
+                file: file.to_string(),
+                format: "YAML",
+                line,
+                column,
+                message: strip_position(&e.to_string()),
+            }
+        })?
+    };
+    match &raw {
+        Value::Object(_) => Ok(raw),
+        other => Err(LoadError::NotAnObject {
+            file: file.to_string(),
+            found: json_kind(other),
+        }),
+    }
+}
+
+/// The parsers append " at line X column Y"; we print the position in front instead.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A human word for the kind of a JSON value.
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn check_version(file: &str, raw: &Value) -> Result<(), LoadError> {
+    let version_text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if let Some(v) = raw.get("swagger") {
+        return Err(LoadError::Swagger2 {
+            file: file.to_string(),
+            version: version_text(v),
+        });
+    }
+    let Some(v) = raw.get("openapi") else {
+        return Err(LoadError::MissingVersion {
+            file: file.to_string(),
+        });
+    };
+    let version = version_text(v);
+    if version.starts_with("3.0") {
+        Ok(())
+    } else {
+        Err(LoadError::UnsupportedVersion {
+            file: file.to_string(),
+            version,
+        })
+    }
+}
+
+fn validate(file: &str, text: &str, raw: &Value) -> Result<(), LoadError> {
+    let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(raw);
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let pointer = path_to_pointer(e.path());
+            let line = crate::locate::line_of(text, &pointer).unwrap_or(1);
+            Err(LoadError::Invalid {
+                file: file.to_string(),
+                pointer,
+                line,
+                message: e.into_inner().to_string(),
+            })
+        }
+    }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => {
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push('/');
+                out.push_str(&crate::locate::escape_token(key));
+            }
+            Segment::Unknown => {}
+        }
+    }
+    if out.is_empty() {
+        "/".to_string()
+    } else {
+        out
+    }
+}

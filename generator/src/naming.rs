@@ -1,0 +1,98 @@
+//! Rust names from spec names: case conversion plus the rules that make any string a legal,
+//! stable identifier.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that can be raw identifiers (`r#type`) but read badly; we append `_` instead.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Reduces a name to ASCII words: other characters become word breaks.
+fn ascii_words(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// `snake_case` identifier for fields, methods, modules and parameters.
+pub fn snake(name: &str) -> String {
+    let mut s = ascii_words(name).to_snake_case();
+    if s.is_empty() {
+        s = "value".to_string();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'n');
+    }
+    if KEYWORDS.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// `UpperCamelCase` identifier for types, enum variants and resource structs.
+pub fn camel(name: &str) -> String {
+    let mut s = ascii_words(name).to_upper_camel_case();
+    if s.is_empty() {
+        s = "Value".to_string();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'N');
+    }
+    if KEYWORDS.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// Singular form of a resource segment, for type names (`users` → `user`).
+pub fn singular(word: &str) -> String {
+    let w = word;
+    if let Some(stem) = w.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for suffix in ["sses", "shes", "ches", "xes"] {
+        if let Some(stem) = w.strip_suffix(suffix) {
+            return format!("{stem}{}", &suffix[..suffix.len() - 2]);
+        }
+    }
+    if w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
+        return w.to_string();
+    }
+    w.strip_suffix('s').unwrap_or(w).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(snake("devicePosture"), "device_posture");
+        assert_eq!(snake("isActive"), "is_active");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("2fa-code"), "n2fa_code");
+        assert_eq!(snake("héllo wörld"), "h_llo_w_rld");
+        assert_eq!(camel("access_users-2"), "AccessUsers2");
+        assert_eq!(camel("Self"), "Self_");
+        assert_eq!(camel("3d"), "N3d");
+        assert_eq!(camel(""), "Value");
+    }
+
+    #[test]
+    fn singulars() {
+        assert_eq!(singular("users"), "user");
+        assert_eq!(singular("active_sessions"), "active_session");
+        assert_eq!(singular("failed_logins"), "failed_login");
+        assert_eq!(singular("last_seen_identity"), "last_seen_identity");
+        assert_eq!(singular("policies"), "policy");
+        assert_eq!(singular("access"), "access");
+        assert_eq!(singular("status"), "status");
+        assert_eq!(singular("boxes"), "box");
+    }
+}

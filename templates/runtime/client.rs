@@ -1,0 +1,560 @@
+//! The API client: credentials, base URL, timeouts, retry policy and the
+//! underlying HTTP connection pool.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+
+/// Default per-attempt timeout.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Credentials used to authenticate requests.
+///
+/// The secret parts are never shown by `Debug`.
+///
+/// ```
+/// use cloudflare_access_users::Auth;
+/// let auth = Auth::ApiToken("my-token".into());
+/// assert!(!format!("{auth:?}").contains("my-token"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Auth {
+    /// An API token, sent as `Authorization: Bearer <token>`.
+    ApiToken(String),
+    /// A legacy global API key, sent as `X-Auth-Email` and `X-Auth-Key`.
+    ApiKey {
+        /// The account e-mail address.
+        email: String,
+        /// The global API key.
+        key: String,
+    },
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::ApiToken(_) => f.write_str("ApiToken(<redacted>)"),
+            Auth::ApiKey { .. } => f.write_str("ApiKey { email: <redacted>, key: <redacted> }"),
+        }
+    }
+}
+
+impl Auth {
+    fn kind(&self) -> &'static str {
+        match self {
+            Auth::ApiToken(_) => "api_token",
+            Auth::ApiKey { .. } => "api_key",
+        }
+    }
+
+    /// The headers carrying these credentials, marked sensitive.
+    fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+        fn secret(value: &str, what: &str) -> Result<HeaderValue, String> {
+            let mut v = HeaderValue::from_str(value.trim())
+                .map_err(|_| format!("the {what} contains characters not allowed in an HTTP header"))?;
+            v.set_sensitive(true);
+            Ok(v)
+        }
+        Ok(match self {
+            Auth::ApiToken(token) => {
+                vec![(AUTHORIZATION, secret(&format!("Bearer {}", token.trim()), "API token")?)]
+            }
+            Auth::ApiKey { email, key } => vec![
+                (HeaderName::from_static("x-auth-email"), secret(email, "e-mail")?),
+                (HeaderName::from_static("x-auth-key"), secret(key, "API key")?),
+            ],
+        })
+    }
+}
+
+/// A client for the API. Cheap to clone: clones share the connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), cloudflare_access_users::Error> {
+/// use cloudflare_access_users::Client;
+/// let client = Client::from_env()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    /// Base URL without trailing slash.
+    pub(crate) base_url: String,
+    /// Headers sent with every request: user agent, accept, auth, defaults.
+    pub(crate) headers: HeaderMap,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    auth_kind: Option<&'static str>,
+    /// A configuration problem found by [`Client::new`], reported on send.
+    pub(crate) deferred_error: Option<String>,
+}
+
+impl Client {
+    /// A client with the given credentials and default settings.
+    ///
+    /// Invalid credentials (e.g. containing a newline) are reported as
+    /// [`Error::Config`] when a request is sent; use [`Client::builder`] to get
+    /// the error up front.
+    ///
+    /// # Panics
+    ///
+    /// If the TLS backend cannot be initialised, like `reqwest::Client::new`.
+    ///
+    /// ```
+    /// use cloudflare_access_users::{Auth, Client};
+    /// let client = Client::new(Auth::ApiToken("my-token".into()));
+    /// # let _ = client;
+    /// ```
+    pub fn new(auth: Auth) -> Client {
+        let builder = ClientBuilder {
+            auth: Some(auth),
+            ..ClientBuilder::default()
+        };
+        let (inner, problem) = builder.assemble();
+        let mut inner = inner.expect("failed to initialise the HTTP client");
+        inner.deferred_error = problem;
+        Client {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// A client configured from the environment: `CLOUDFLARE_API_TOKEN`, or
+    /// else `CLOUDFLARE_API_KEY` with `CLOUDFLARE_EMAIL`; `CLOUDFLARE_BASE_URL`
+    /// overrides the default base URL.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), cloudflare_access_users::Error> {
+    /// let client = cloudflare_access_users::Client::from_env()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder().with_env()?.build()
+    }
+
+    /// A [`ClientBuilder`] with default settings and no credentials.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = cloudflare_access_users::Client::builder()
+    ///     .api_token("my-token")
+    ///     .timeout(Duration::from_secs(10))
+    ///     .max_retries(4)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests are sent to (without trailing slash).
+    ///
+    /// ```
+    /// let client = cloudflare_access_users::Client::builder().build()?;
+    /// assert_eq!(client.base_url(), cloudflare_access_users::DEFAULT_BASE_URL);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &i.base_url)
+            .field("auth", &i.auth_kind.map(|k| format!("{k}(<redacted>)")))
+            .field("timeout", &i.timeout)
+            .field("max_retries", &i.retry.max_retries)
+            .field("initial_backoff", &i.retry.initial_backoff)
+            .field("max_backoff", &i.retry.max_backoff)
+            .field("max_retry_after", &i.retry.max_retry_after)
+            .field("headers", &RedactedHeaders(&i.headers))
+            .finish()
+    }
+}
+
+/// Header map whose sensitive values are redacted in `Debug`.
+pub(crate) struct RedactedHeaders<'a>(pub(crate) &'a HeaderMap);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| {
+                let shown = if v.is_sensitive() {
+                    "<redacted>"
+                } else {
+                    v.to_str().unwrap_or("<binary>")
+                };
+                (k.as_str(), shown)
+            }))
+            .finish()
+    }
+}
+
+/// Builder for a [`Client`]; obtain one with [`Client::builder`].
+///
+/// Input errors are collected and reported by [`ClientBuilder::build`].
+#[derive(Default)]
+#[must_use = "call .build() to get a Client"]
+pub struct ClientBuilder {
+    auth: Option<Auth>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    http_client: Option<reqwest::Client>,
+    default_headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("auth", &self.auth)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field(
+                "default_headers",
+                &self.default_headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Authenticate with an API token (`Authorization: Bearer ...`).
+    ///
+    /// ```
+    /// let client = cloudflare_access_users::Client::builder().api_token("my-token").build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn api_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = Some(Auth::ApiToken(token.into()));
+        self
+    }
+
+    /// Authenticate with an account e-mail and global API key
+    /// (`X-Auth-Email` / `X-Auth-Key`).
+    ///
+    /// ```
+    /// let client = cloudflare_access_users::Client::builder()
+    ///     .api_key("me@example.com", "my-global-key")
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn api_key(mut self, email: impl Into<String>, key: impl Into<String>) -> Self {
+        self.auth = Some(Auth::ApiKey {
+            email: email.into(),
+            key: key.into(),
+        });
+        self
+    }
+
+    /// Use these credentials.
+    ///
+    /// ```
+    /// use cloudflare_access_users::{Auth, Client};
+    /// let client = Client::builder().auth(Auth::ApiToken("my-token".into())).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// Fill in credentials and base URL from the environment (see
+    /// [`Client::from_env`]). Fails if no credentials are set.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// let client = cloudflare_access_users::Client::builder()
+    ///     .with_env()?
+    ///     .timeout(Duration::from_secs(5))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn with_env(self) -> Result<Self, Error> {
+        self.with_env_from(|name| std::env::var(name).ok())
+    }
+
+    fn with_env_from(mut self, get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        if let Some(token) = get(crate::ENV_API_TOKEN) {
+            self.auth = Some(Auth::ApiToken(token));
+        } else {
+            match (get(crate::ENV_API_KEY), get(crate::ENV_EMAIL)) {
+                (Some(key), Some(email)) => self.auth = Some(Auth::ApiKey { email, key }),
+                (Some(_), None) => {
+                    return Err(Error::Config(format!(
+                        "{} is set but {} is not",
+                        crate::ENV_API_KEY,
+                        crate::ENV_EMAIL
+                    )))
+                }
+                (None, _) => {
+                    return Err(Error::Config(format!(
+                        "no credentials: set {} (or {} and {})",
+                        crate::ENV_API_TOKEN,
+                        crate::ENV_API_KEY,
+                        crate::ENV_EMAIL
+                    )))
+                }
+            }
+        }
+        if let Some(url) = get(crate::ENV_BASE_URL) {
+            self.base_url = Some(url.trim().to_owned());
+        }
+        Ok(self)
+    }
+
+    /// Send requests to this base URL instead of [`crate::DEFAULT_BASE_URL`].
+    ///
+    /// ```
+    /// let client = cloudflare_access_users::Client::builder()
+    ///     .base_url("http://127.0.0.1:8080/client/v4/")
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080/client/v4");
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Timeout of each attempt, from connecting until the body is read
+    /// (default 60 s).
+    ///
+    /// ```
+    /// let builder = cloudflare_access_users::Client::builder()
+    ///     .timeout(std::time::Duration::from_secs(5));
+    /// # let _ = builder;
+    /// ```
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed request is retried (default 2, so at most 3
+    /// attempts). 0 disables retries.
+    ///
+    /// ```
+    /// let builder = cloudflare_access_users::Client::builder().max_retries(0);
+    /// # let _ = builder;
+    /// ```
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry.max_retries = max_retries;
+        self
+    }
+
+    /// Exponential backoff between retries: the first delay is `initial`, it
+    /// doubles up to `max`, with jitter (defaults 0.5 s and 8 s). A server's
+    /// `Retry-After` takes precedence.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let builder = cloudflare_access_users::Client::builder()
+    ///     .retry_backoff(Duration::from_millis(100), Duration::from_secs(2));
+    /// # let _ = builder;
+    /// ```
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry.initial_backoff = initial;
+        self.retry.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Upper bound for a server-requested `Retry-After` delay (default 60 s).
+    ///
+    /// ```
+    /// let builder = cloudflare_access_users::Client::builder()
+    ///     .max_retry_after(std::time::Duration::from_secs(10));
+    /// # let _ = builder;
+    /// ```
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.retry.max_retry_after = max;
+        self
+    }
+
+    /// Use this `reqwest::Client` (proxy, TLS or pool settings of your own).
+    /// Timeouts and retries of this builder still apply. Note that its
+    /// redirect policy applies too: the default client built here follows no
+    /// redirects, so credentials never leave the API host.
+    ///
+    /// ```
+    /// let http = reqwest::Client::builder().build().unwrap();
+    /// let builder = cloudflare_access_users::Client::builder().http_client(http);
+    /// # let _ = builder;
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Add a header to every request (a later call with the same name wins).
+    ///
+    /// ```
+    /// let builder = cloudflare_access_users::Client::builder()
+    ///     .default_header("x-request-source", "billing-job");
+    /// # let _ = builder;
+    /// ```
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        self.default_headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Build the client, or report the first invalid setting as
+    /// [`Error::Config`].
+    ///
+    /// ```
+    /// let err = cloudflare_access_users::Client::builder().base_url("not a url").build();
+    /// assert!(err.is_err());
+    /// ```
+    pub fn build(self) -> Result<Client, Error> {
+        match self.assemble() {
+            (Ok(inner), None) => Ok(Client {
+                inner: Arc::new(inner),
+            }),
+            (Ok(_), Some(problem)) => Err(Error::Config(problem)),
+            (Err(e), _) => Err(e),
+        }
+    }
+
+    /// Build the client parts, collecting the first configuration problem
+    /// instead of failing on it.
+    fn assemble(self) -> (Result<ClientInner, Error>, Option<String>) {
+        let mut problem: Option<String> = None;
+        let mut note = |msg: String| {
+            problem.get_or_insert(msg);
+        };
+
+        let mut base_url = self
+            .base_url
+            .unwrap_or_else(|| crate::DEFAULT_BASE_URL.to_owned())
+            .trim()
+            .to_owned();
+        while base_url.ends_with('/') {
+            base_url.pop();
+        }
+        match reqwest::Url::parse(&base_url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.query().is_none() => {}
+            _ => note(format!("invalid base URL `{base_url}` (expected http(s)://host[/path])")),
+        }
+
+        let mut headers = HeaderMap::new();
+        headers.insert(USER_AGENT, HeaderValue::from_static(crate::USER_AGENT));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &self.default_headers {
+            match (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                (Ok(n), Ok(v)) => {
+                    headers.insert(n, v);
+                }
+                _ => note(format!("invalid default header `{name}`")),
+            }
+        }
+        if let Some(auth) = &self.auth {
+            match auth.headers() {
+                Ok(list) => {
+                    for (n, v) in list {
+                        headers.insert(n, v);
+                    }
+                }
+                Err(msg) => note(msg),
+            }
+        }
+
+        let http = match self.http_client {
+            Some(c) => c,
+            None => match reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+            {
+                Ok(c) => c,
+                Err(e) => {
+                    return (
+                        Err(Error::Config(format!("cannot initialise the HTTP client: {e}"))),
+                        problem,
+                    )
+                }
+            },
+        };
+
+        let inner = ClientInner {
+            http,
+            base_url,
+            headers,
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            retry: self.retry,
+            auth_kind: self.auth.as_ref().map(Auth::kind),
+            deferred_error: None,
+        };
+        (Ok(inner), problem)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn env_prefers_token_then_key_and_email() {
+        let b = Client::builder()
+            .with_env_from(env(&[
+                (crate::ENV_API_TOKEN, "tok\n"),
+                (crate::ENV_API_KEY, "k"),
+                (crate::ENV_BASE_URL, "http://127.0.0.1:1/"),
+            ]))
+            .unwrap();
+        assert_eq!(b.auth, Some(Auth::ApiToken("tok\n".into())));
+        let c = b.build().unwrap();
+        assert_eq!(c.base_url(), "http://127.0.0.1:1");
+        assert_eq!(c.inner.headers[AUTHORIZATION], "Bearer tok");
+
+        let b = Client::builder()
+            .with_env_from(env(&[(crate::ENV_API_KEY, "k"), (crate::ENV_EMAIL, "e@x")]))
+            .unwrap();
+        assert_eq!(b.auth, Some(Auth::ApiKey { email: "e@x".into(), key: "k".into() }));
+
+        let err = Client::builder().with_env_from(env(&[(crate::ENV_API_KEY, "secret-k")])).unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        assert!(!err.to_string().contains("secret-k"));
+        assert!(Client::builder().with_env_from(env(&[(crate::ENV_API_TOKEN, "  ")])).is_err());
+    }
+
+    #[test]
+    fn bad_token_is_a_config_error_without_the_secret() {
+        let err = Client::builder().api_token("SEKRIT\nTOKEN").build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        assert!(!format!("{err} {err:?}").contains("SEKRIT"));
+        let c = Client::new(Auth::ApiToken("SEKRIT\nTOKEN".into()));
+        assert!(c.inner.deferred_error.is_some());
+        assert!(!format!("{c:?}").contains("SEKRIT"));
+    }
+}

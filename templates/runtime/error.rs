@@ -1,0 +1,817 @@
+//! The single error type returned by every operation of this crate, and the
+//! pieces of Cloudflare's response envelope that describe failures.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::{Deserialize, Deserializer};
+
+/// Everything that can go wrong while calling the API.
+///
+/// Match on the variant to handle a case, or use the helpers
+/// ([`Error::status`], [`Error::is_not_found`], [`Error::is_timeout`], ...).
+///
+/// ```
+/// use cloudflare_access_users::{Error, StatusClass, TransportKind};
+///
+/// fn describe(err: &Error) -> &'static str {
+///     match err {
+///         Error::Api(api) => match api.class() {
+///             StatusClass::NotFound => "no such user",
+///             StatusClass::RateLimited => "slow down",
+///             _ => "the API refused the request",
+///         },
+///         Error::Transport { kind: TransportKind::Timeout, .. } => "timed out",
+///         Error::Transport { .. } => "network problem",
+///         Error::Decode { .. } => "unexpected response body",
+///         _ => "other error",
+///     }
+/// }
+/// # let _ = describe;
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a non-success status (or with `"success": false`).
+    Api(ApiError),
+    /// The request could not be sent or the response could not be read.
+    Transport {
+        /// What kind of network failure this was.
+        kind: TransportKind,
+        /// The underlying HTTP client error.
+        source: reqwest::Error,
+    },
+    /// A success response arrived but its body did not match the expected type.
+    Decode {
+        /// JSON path of the value that failed to decode, e.g. `result[3].email`.
+        path: String,
+        /// A short excerpt of the body around the failing position.
+        snippet: String,
+        /// The complete raw response body.
+        body: Bytes,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+    /// Invalid client or request configuration (bad builder input, missing
+    /// environment variables, invalid header values, empty path parameters...).
+    Config(String),
+    /// Automatic pagination had to stop because the server misbehaved.
+    Pagination(PaginationError),
+    /// The request body could not be serialized to JSON.
+    Serialize(serde_json::Error),
+}
+
+impl Error {
+    /// The HTTP status of an [`Error::Api`] error, `None` for other variants.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) {
+    /// if err.status().map_or(false, |s| s.as_u16() == 404) {
+    ///     println!("not found");
+    /// }
+    /// # }
+    /// ```
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api_error().map(ApiError::status)
+    }
+
+    /// The [`ApiError`] if this is an [`Error::Api`].
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) {
+    /// if let Some(api) = err.api_error() {
+    ///     for e in api.errors() {
+    ///         eprintln!("{}: {}", e.code, e.message);
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The [`StatusClass`] of an [`Error::Api`] error.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) {
+    /// use cloudflare_access_users::StatusClass;
+    /// if err.status_class() == Some(StatusClass::Conflict) { /* already exists */ }
+    /// # }
+    /// ```
+    pub fn status_class(&self) -> Option<StatusClass> {
+        self.api_error().map(ApiError::class)
+    }
+
+    /// `true` for a transport error caused by a timeout.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) {
+    /// if err.is_timeout() { /* try later */ }
+    /// # }
+    /// ```
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        )
+    }
+
+    /// `true` for a transport error raised while connecting.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) {
+    /// if err.is_connect() { /* is the base URL right? */ }
+    /// # }
+    /// ```
+    pub fn is_connect(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                ..
+            }
+        )
+    }
+
+    /// `true` for an API error with status 400.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) { let _ = err.is_bad_request(); }
+    /// ```
+    pub fn is_bad_request(&self) -> bool {
+        self.status_class() == Some(StatusClass::BadRequest)
+    }
+
+    /// `true` for an API error with status 401.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) { let _ = err.is_unauthorized(); }
+    /// ```
+    pub fn is_unauthorized(&self) -> bool {
+        self.status_class() == Some(StatusClass::Unauthorized)
+    }
+
+    /// `true` for an API error with status 403.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) { let _ = err.is_forbidden(); }
+    /// ```
+    pub fn is_forbidden(&self) -> bool {
+        self.status_class() == Some(StatusClass::Forbidden)
+    }
+
+    /// `true` for an API error with status 404.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) { let _ = err.is_not_found(); }
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        self.status_class() == Some(StatusClass::NotFound)
+    }
+
+    /// `true` for an API error with status 409.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) { let _ = err.is_conflict(); }
+    /// ```
+    pub fn is_conflict(&self) -> bool {
+        self.status_class() == Some(StatusClass::Conflict)
+    }
+
+    /// `true` for an API error with status 422.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) { let _ = err.is_unprocessable(); }
+    /// ```
+    pub fn is_unprocessable(&self) -> bool {
+        self.status_class() == Some(StatusClass::Unprocessable)
+    }
+
+    /// `true` for an API error with status 429.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) { let _ = err.is_rate_limited(); }
+    /// ```
+    pub fn is_rate_limited(&self) -> bool {
+        self.status_class() == Some(StatusClass::RateLimited)
+    }
+
+    /// `true` for an API error with a 5xx status.
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) { let _ = err.is_server_error(); }
+    /// ```
+    pub fn is_server_error(&self) -> bool {
+        self.status_class() == Some(StatusClass::ServerError)
+    }
+
+    /// The raw response body, for [`Error::Api`] and [`Error::Decode`].
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) {
+    /// if let Some(body) = err.body() {
+    ///     eprintln!("{}", String::from_utf8_lossy(body));
+    /// }
+    /// # }
+    /// ```
+    pub fn body(&self) -> Option<&Bytes> {
+        match self {
+            Error::Api(e) => Some(e.body()),
+            Error::Decode { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => fmt::Display::fmt(e, f),
+            Error::Transport { kind, .. } => match kind {
+                TransportKind::Connect => f.write_str("could not connect to the API server"),
+                TransportKind::Timeout => f.write_str("the request timed out"),
+                TransportKind::Other => f.write_str("the HTTP request failed"),
+            },
+            Error::Decode { path, snippet, .. } => {
+                let path = if path.is_empty() || path == "." {
+                    "the top level"
+                } else {
+                    path.as_str()
+                };
+                write!(f, "failed to decode the response body at `{path}`")?;
+                if !snippet.is_empty() {
+                    write!(f, " near `{snippet}`")?;
+                }
+                Ok(())
+            }
+            Error::Config(msg) => write!(f, "invalid configuration: {msg}"),
+            Error::Pagination(e) => fmt::Display::fmt(e, f),
+            Error::Serialize(_) => f.write_str("failed to serialize the request body"),
+        }
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            Error::Decode { source, .. } => Some(source),
+            Error::Serialize(source) => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The kind of a [`Error::Transport`] failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The TCP/TLS connection could not be established.
+    Connect,
+    /// The request (including reading the body) took longer than the timeout.
+    Timeout,
+    /// Any other failure: connection reset, truncated response, ...
+    Other,
+}
+
+impl TransportKind {
+    pub(crate) fn of(err: &reqwest::Error) -> Self {
+        if err.is_timeout() {
+            TransportKind::Timeout
+        } else if err.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Other
+        }
+    }
+}
+
+/// Coarse classification of an API error status, convenient for `match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatusClass {
+    /// 400 Bad Request.
+    BadRequest,
+    /// 401 Unauthorized: missing or invalid credentials.
+    Unauthorized,
+    /// 403 Forbidden: the credentials lack a permission.
+    Forbidden,
+    /// 404 Not Found.
+    NotFound,
+    /// 409 Conflict.
+    Conflict,
+    /// 422 Unprocessable Entity.
+    Unprocessable,
+    /// 429 Too Many Requests.
+    RateLimited,
+    /// Any other 4xx status.
+    OtherClientError,
+    /// Any 5xx status.
+    ServerError,
+    /// Anything else (for example a 2xx response with `"success": false`).
+    Other,
+}
+
+impl StatusClass {
+    /// Classify an HTTP status.
+    ///
+    /// ```
+    /// use cloudflare_access_users::StatusClass;
+    /// use reqwest::StatusCode;
+    /// assert_eq!(StatusClass::of(StatusCode::NOT_FOUND), StatusClass::NotFound);
+    /// assert_eq!(StatusClass::of(StatusCode::BAD_GATEWAY), StatusClass::ServerError);
+    /// ```
+    pub fn of(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => StatusClass::BadRequest,
+            401 => StatusClass::Unauthorized,
+            403 => StatusClass::Forbidden,
+            404 => StatusClass::NotFound,
+            409 => StatusClass::Conflict,
+            422 => StatusClass::Unprocessable,
+            429 => StatusClass::RateLimited,
+            400..=499 => StatusClass::OtherClientError,
+            500..=599 => StatusClass::ServerError,
+            _ => StatusClass::Other,
+        }
+    }
+}
+
+/// An error response from the API: status, decoded Cloudflare `errors` and
+/// `messages`, response headers and the untouched raw body.
+pub struct ApiError {
+    inner: Box<ApiErrorInner>,
+}
+
+struct ApiErrorInner {
+    status: StatusCode,
+    errors: Vec<ResponseInfo>,
+    messages: Vec<ResponseInfo>,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// Body of an error response; `result` is ignored.
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    #[serde(default)]
+    success: Option<bool>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    errors: Vec<ResponseInfo>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    messages: Vec<ResponseInfo>,
+}
+
+impl ApiError {
+    /// Build an error from a response, decoding the Cloudflare envelope if the
+    /// body has one (a body that is not JSON is kept as is).
+    pub(crate) fn from_response(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        let (errors, messages) = match serde_json::from_slice::<ErrorEnvelope>(&body) {
+            Ok(env) => (env.errors, env.messages),
+            Err(_) => (Vec::new(), Vec::new()),
+        };
+        ApiError {
+            inner: Box::new(ApiErrorInner {
+                status,
+                errors,
+                messages,
+                headers,
+                body,
+            }),
+        }
+    }
+
+    pub(crate) fn new(
+        status: StatusCode,
+        errors: Vec<ResponseInfo>,
+        messages: Vec<ResponseInfo>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        ApiError {
+            inner: Box::new(ApiErrorInner {
+                status,
+                errors,
+                messages,
+                headers,
+                body,
+            }),
+        }
+    }
+
+    /// If a success response carries `"success": false`, turn it into an error.
+    pub(crate) fn from_unsuccessful(status: StatusCode, headers: &HeaderMap, body: &Bytes) -> Option<Self> {
+        let env = serde_json::from_slice::<ErrorEnvelope>(body).ok()?;
+        if env.success != Some(false) {
+            return None;
+        }
+        Some(ApiError {
+            inner: Box::new(ApiErrorInner {
+                status,
+                errors: env.errors,
+                messages: env.messages,
+                headers: headers.clone(),
+                body: body.clone(),
+            }),
+        })
+    }
+
+    /// The HTTP status.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) {
+    /// println!("status {}", api.status().as_u16());
+    /// # }
+    /// ```
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The [`StatusClass`] of the status.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) {
+    /// use cloudflare_access_users::StatusClass;
+    /// let retry_later = matches!(api.class(), StatusClass::RateLimited | StatusClass::ServerError);
+    /// # let _ = retry_later;
+    /// # }
+    /// ```
+    pub fn class(&self) -> StatusClass {
+        StatusClass::of(self.inner.status)
+    }
+
+    /// The decoded `errors` array (empty if the body had none or was not JSON).
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) {
+    /// for e in api.errors() {
+    ///     eprintln!("[{}] {}", e.code, e.message);
+    /// }
+    /// # }
+    /// ```
+    pub fn errors(&self) -> &[ResponseInfo] {
+        &self.inner.errors
+    }
+
+    /// The decoded `messages` array.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) { let _ = api.messages().len(); }
+    /// ```
+    pub fn messages(&self) -> &[ResponseInfo] {
+        &self.inner.messages
+    }
+
+    /// `true` if one of the `errors` has this Cloudflare error code.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) {
+    /// if api.has_code(10000) { /* authentication error */ }
+    /// # }
+    /// ```
+    pub fn has_code(&self, code: i64) -> bool {
+        self.inner.errors.iter().any(|e| e.code == code)
+    }
+
+    /// The response headers.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) {
+    /// let _ = api.headers().get("retry-after");
+    /// # }
+    /// ```
+    pub fn headers(&self) -> &HeaderMap {
+        &self.inner.headers
+    }
+
+    /// The raw response body, exactly as received.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) {
+    /// eprintln!("{}", String::from_utf8_lossy(api.body()));
+    /// # }
+    /// ```
+    pub fn body(&self) -> &Bytes {
+        &self.inner.body
+    }
+
+    /// The `cf-ray` header, which Cloudflare support asks for.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) {
+    /// if let Some(ray) = api.ray_id() { eprintln!("ray id {ray}"); }
+    /// # }
+    /// ```
+    pub fn ray_id(&self) -> Option<&str> {
+        self.inner.headers.get("cf-ray").and_then(|v| v.to_str().ok())
+    }
+
+    /// `true` for status 400.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) { let _ = api.is_bad_request(); }
+    /// ```
+    pub fn is_bad_request(&self) -> bool {
+        self.class() == StatusClass::BadRequest
+    }
+
+    /// `true` for status 401.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) { let _ = api.is_unauthorized(); }
+    /// ```
+    pub fn is_unauthorized(&self) -> bool {
+        self.class() == StatusClass::Unauthorized
+    }
+
+    /// `true` for status 403.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) { let _ = api.is_forbidden(); }
+    /// ```
+    pub fn is_forbidden(&self) -> bool {
+        self.class() == StatusClass::Forbidden
+    }
+
+    /// `true` for status 404.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) { let _ = api.is_not_found(); }
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        self.class() == StatusClass::NotFound
+    }
+
+    /// `true` for status 409.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) { let _ = api.is_conflict(); }
+    /// ```
+    pub fn is_conflict(&self) -> bool {
+        self.class() == StatusClass::Conflict
+    }
+
+    /// `true` for status 422.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) { let _ = api.is_unprocessable(); }
+    /// ```
+    pub fn is_unprocessable(&self) -> bool {
+        self.class() == StatusClass::Unprocessable
+    }
+
+    /// `true` for status 429.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) { let _ = api.is_rate_limited(); }
+    /// ```
+    pub fn is_rate_limited(&self) -> bool {
+        self.class() == StatusClass::RateLimited
+    }
+
+    /// `true` for a 5xx status.
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) { let _ = api.is_server_error(); }
+    /// ```
+    pub fn is_server_error(&self) -> bool {
+        self.class() == StatusClass::ServerError
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("ApiError")
+            .field("status", &i.status)
+            .field("errors", &i.errors)
+            .field("messages", &i.messages)
+            .field("ray_id", &self.ray_id())
+            .field("body", &excerpt(&i.body, 1024))
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        write!(f, "Cloudflare API error ({})", i.status)?;
+        if i.errors.is_empty() {
+            let text = excerpt(&i.body, 200);
+            if !text.trim().is_empty() {
+                write!(f, ": {}", text.trim())?;
+            }
+        } else {
+            for (n, e) in i.errors.iter().enumerate() {
+                f.write_str(if n == 0 { ": " } else { "; " })?;
+                write!(f, "[{}] {}", e.code, e.message)?;
+            }
+        }
+        if let Some(ray) = self.ray_id() {
+            write!(f, " (cf-ray {ray})")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ApiError {}
+
+/// Why automatic pagination stopped with an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// The server returned the same items for `page` as for the page before it,
+    /// so it is most likely ignoring the page parameter.
+    RepeatedPage {
+        /// The page number that repeated the previous page.
+        page: u64,
+    },
+    /// The configured maximum number of pages was fetched and the server still
+    /// reported more.
+    PageLimit {
+        /// The limit that was reached.
+        max_pages: u64,
+    },
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaginationError::RepeatedPage { page } => write!(
+                f,
+                "pagination stopped: page {page} repeated the previous page (the server ignores the page parameter?)"
+            ),
+            PaginationError::PageLimit { max_pages } => {
+                write!(f, "pagination stopped after the limit of {max_pages} pages")
+            }
+        }
+    }
+}
+
+impl StdError for PaginationError {}
+
+/// One entry of the `errors` or `messages` arrays of a Cloudflare response.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ResponseInfo {
+    /// Cloudflare error or message code (0 when absent).
+    pub code: i64,
+    /// Human readable message.
+    pub message: String,
+    /// Link to documentation about this error, if any.
+    pub documentation_url: Option<String>,
+    /// What part of the request caused the error, if known.
+    pub source: Option<ResponseInfoSource>,
+}
+
+/// Location in the request that an error refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[non_exhaustive]
+pub struct ResponseInfoSource {
+    /// JSON pointer into the request body, e.g. `/email`.
+    #[serde(default)]
+    pub pointer: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ResponseInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Cloudflare sends objects, but a few endpoints send bare strings.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Text(String),
+            Full {
+                #[serde(default, deserialize_with = "lenient_i64")]
+                code: Option<i64>,
+                #[serde(default, deserialize_with = "null_as_default")]
+                message: String,
+                #[serde(default)]
+                documentation_url: Option<String>,
+                #[serde(default)]
+                source: Option<ResponseInfoSource>,
+            },
+        }
+        Ok(match Repr::deserialize(deserializer)? {
+            Repr::Text(message) => ResponseInfo {
+                message,
+                ..ResponseInfo::default()
+            },
+            Repr::Full {
+                code,
+                message,
+                documentation_url,
+                source,
+            } => ResponseInfo {
+                code: code.unwrap_or(0),
+                message,
+                documentation_url,
+                source,
+            },
+        })
+    }
+}
+
+/// Lossy UTF-8 excerpt of at most `max` bytes.
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+    if body.len() <= max {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut s = String::from_utf8_lossy(&body[..max]).into_owned();
+    s.push('…');
+    s
+}
+
+/// Deserialize `null` as `T::default()`.
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// A number that may arrive as an integer, a float (`1.0`), a numeric string or
+/// `null`. Non-integral floats are truncated.
+fn lenient_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i128>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Option<i128>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number or null")
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v.into()))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v.into()))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+            // `as` saturates for out-of-range floats.
+            Ok(v.is_finite().then(|| v.trunc() as i128))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            let v = v.trim();
+            Ok(v.parse::<i128>()
+                .ok()
+                .or_else(|| v.parse::<f64>().ok().and_then(|f| self.visit_f64::<E>(f).ok().flatten())))
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    deserializer.deserialize_any(V)
+}
+
+/// `Option<u64>` accepting floats and numeric strings; negative values become `None`.
+pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    Ok(lenient_number(deserializer)?.and_then(|n| u64::try_from(n).ok()))
+}
+
+/// `Option<i64>` accepting floats and numeric strings.
+pub(crate) fn lenient_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    Ok(lenient_number(deserializer)?.and_then(|n| i64::try_from(n).ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_info_accepts_strings_objects_and_float_codes() {
+        let v: Vec<ResponseInfo> = serde_json::from_str(
+            r#"["plain", {"code": 1003.0, "message": "m", "documentation_url": "https://d", "source": {"pointer": "/a"}}, {"code": null, "message": null}]"#,
+        )
+        .unwrap();
+        assert_eq!(v[0].message, "plain");
+        assert_eq!(v[1].code, 1003);
+        assert_eq!(v[1].source.as_ref().unwrap().pointer.as_deref(), Some("/a"));
+        assert_eq!(v[2].code, 0);
+    }
+
+    #[test]
+    fn api_error_display_lists_codes_and_keeps_non_json_body() {
+        let body = Bytes::from_static(br#"{"success":false,"errors":[{"code":7,"message":"a"},{"code":8,"message":"b"}]}"#);
+        let e = ApiError::from_response(StatusCode::BAD_REQUEST, HeaderMap::new(), body.clone());
+        assert_eq!(e.to_string(), "Cloudflare API error (400 Bad Request): [7] a; [8] b");
+        assert_eq!(e.body(), &body);
+        let e = ApiError::from_response(StatusCode::BAD_GATEWAY, HeaderMap::new(), Bytes::from_static(b"<html>bad gateway</html>"));
+        assert!(e.errors().is_empty());
+        assert!(e.to_string().contains("<html>bad gateway</html>"));
+        assert!(e.is_server_error());
+    }
+}

@@ -1,0 +1,813 @@
+//! Building, sending and decoding one API request.
+//!
+//! All HTTP work (URL, headers, retries, timeouts, tracing) happens in the
+//! non-generic [`execute`]; only the final JSON decode is generic over the
+//! response type, which keeps the amount of monomorphised code per operation
+//! small.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tracing::Instrument;
+
+use crate::client::Client;
+use crate::error::{null_as_default, ApiError, Error, ResponseInfo, TransportKind};
+use crate::pagination::ResultInfo;
+use crate::retry::{should_retry_response, should_retry_transport, RetryPolicy};
+
+/// Bytes that stay literal in a path segment: RFC 3986 "unreserved" characters.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encode one path segment: everything except `A-Z a-z 0-9 - . _ ~`
+/// is encoded, so `/`, `?`, `#`, `%` and spaces cannot change the URL's shape.
+///
+/// ```
+/// use cloudflare_access_users::encode_path;
+/// assert_eq!(encode_path("a/b c?d#e%f").to_string(), "a%2Fb%20c%3Fd%23e%25f");
+/// assert_eq!(encode_path("user-1.x_y~z").to_string(), "user-1.x_y~z");
+/// ```
+pub fn encode_path(segment: &str) -> impl fmt::Display + '_ {
+    utf8_percent_encode(segment, PATH_SEGMENT)
+}
+
+/// The boxed future returned by [`Request::send`] and friends. It owns a
+/// clone of the client, so it is `'static` and can be spawned.
+pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
+
+/// Everything about a request except its response type.
+#[derive(Clone)]
+pub(crate) struct RequestParts {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) backoff: Option<(Duration, Duration)>,
+    pub(crate) envelope: bool,
+}
+
+/// A request to one API operation, returning `T` (the decoded `result`).
+///
+/// Send it by awaiting it (or [`Request::send`]); configure it first with the
+/// builder-style methods. Problems found while building (invalid header
+/// value, body that fails to serialize, empty path parameter) are reported
+/// when it is sent.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), cloudflare_access_users::Error> {
+/// use cloudflare_access_users::{encode_path, Client, Request};
+/// use reqwest::Method;
+///
+/// let client = Client::from_env()?;
+/// let path = format!("/accounts/{}/access/users", encode_path("my-account"));
+/// let users: serde_json::Value =
+///     Request::new(&client, Method::GET, "/accounts/{account_id}/access/users", path)
+///         .query("per_page", &50)
+///         .timeout(std::time::Duration::from_secs(5))
+///         .await?;
+/// println!("{users}");
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Request<'c, T> {
+    pub(crate) client: &'c Client,
+    pub(crate) parts: RequestParts,
+    pub(crate) error: Option<Error>,
+    marker: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for Request<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.parts.method)
+            .field("path", &self.parts.path)
+            .field("query", &self.parts.query)
+            .field("headers", &crate::client::RedactedHeaders(&self.parts.headers))
+            .field("has_body", &self.parts.body.is_some())
+            .finish()
+    }
+}
+
+impl<'c, T> Request<'c, T> {
+    /// A request for `method` on `path` (already filled in, with segments
+    /// encoded by [`encode_path`]); `path_template` is the OpenAPI path, used
+    /// for tracing.
+    ///
+    /// ```
+    /// use cloudflare_access_users::{encode_path, Client, Request};
+    /// let client = Client::builder().build()?;
+    /// let path = format!("/accounts/{}/access/users/{}", encode_path("acc"), encode_path("u 1"));
+    /// let req: Request<'_, serde_json::Value> = Request::new(
+    ///     &client,
+    ///     reqwest::Method::GET,
+    ///     "/accounts/{account_id}/access/users/{user_id}",
+    ///     path,
+    /// );
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn new(client: &'c Client, method: Method, path_template: &'static str, path: String) -> Self {
+        let error = check_path(path_template, &path).map(Error::Config);
+        Request {
+            client,
+            parts: RequestParts {
+                method,
+                path_template,
+                path,
+                query: Vec::new(),
+                headers: HeaderMap::new(),
+                body: None,
+                timeout: None,
+                max_retries: None,
+                backoff: None,
+                envelope: true,
+            },
+            error,
+            marker: PhantomData,
+        }
+    }
+
+    fn fail(&mut self, err: Error) {
+        self.error.get_or_insert(err);
+    }
+
+    /// Add a query parameter (appended; repeated names are kept).
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req = req.query("name", "Jane Doe").query("per_page", &100);
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn query<V: fmt::Display + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        self.parts.query.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Add a query parameter once per value (`ids=a&ids=b`).
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let ids = vec!["a".to_string(), "b".to_string()];
+    /// let req = req.query_each("ids", &ids);
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn query_each<I>(mut self, name: &str, values: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: fmt::Display,
+    {
+        for v in values {
+            self.parts.query.push((name.to_owned(), v.to_string()));
+        }
+        self
+    }
+
+    /// Set a header parameter of the operation.
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req = req.header_param("If-Match", &"\"etag\"");
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn header_param<V: fmt::Display + ?Sized>(self, name: &'static str, value: &V) -> Self {
+        self.header(name, &value.to_string())
+    }
+
+    /// Set an extra header on this request (replaces a client default header
+    /// of the same name).
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req = req.header("x-trace-id", "abc123");
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(n), Ok(v)) => {
+                self.parts.headers.append(n, v);
+            }
+            // The value is not echoed: it may be a secret.
+            _ => self.fail(Error::Config(format!("invalid header `{name}`"))),
+        }
+        self
+    }
+
+    /// Send `body` as JSON. It is serialized now; a failure is reported as
+    /// [`Error::Serialize`] when the request is sent.
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::POST, "/x", "/x".into());
+    /// let req = req.json(&serde_json::json!({"email": "jane@example.com"}));
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.parts.body = Some(Bytes::from(bytes));
+                self.parts
+                    .headers
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            }
+            Err(e) => self.fail(Error::Serialize(e)),
+        }
+        self
+    }
+
+    /// Decode the whole response body as `T` instead of the `result` field of
+    /// the Cloudflare envelope.
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req = req.without_envelope();
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn without_envelope(mut self) -> Self {
+        self.parts.envelope = false;
+        self
+    }
+
+    /// Override the client's per-attempt timeout for this request.
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req = req.timeout(std::time::Duration::from_secs(2));
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.parts.timeout = Some(timeout);
+        self
+    }
+
+    /// Override the client's number of retries for this request.
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req = req.max_retries(0);
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.parts.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Override the client's retry backoff (first delay, largest delay).
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// use std::time::Duration;
+    /// let req = req.retry_backoff(Duration::from_millis(50), Duration::from_secs(1));
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.parts.backoff = Some((initial, max.max(initial)));
+        self
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Request<'_, T> {
+    /// Send the request and decode the result (same as `.await`ing it).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), cloudflare_access_users::Error> {
+    /// # let client = cloudflare_access_users::Client::from_env()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let handle = tokio::spawn(req.send());
+    /// let value = handle.await.expect("task panicked")?;
+    /// # let _ = value;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send(self) -> ResponseFuture<T> {
+        let (client, parts, error) = (self.client.clone(), self.parts, self.error);
+        Box::pin(async move {
+            if let Some(e) = error {
+                return Err(e);
+            }
+            let raw = execute(&client, &parts).await?;
+            decode_response::<T>(raw, parts.envelope).map(ResponseValue::into_inner)
+        })
+    }
+
+    /// Send the request and return the result together with the status,
+    /// headers, `result_info` and `messages` of the response.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), cloudflare_access_users::Error> {
+    /// # let client = cloudflare_access_users::Client::from_env()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let resp = req.send_with_response().await?;
+    /// println!("{} {:?}", resp.status(), resp.headers().get("cf-ray"));
+    /// let value = resp.into_inner();
+    /// # let _ = value;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send_with_response(self) -> ResponseFuture<ResponseValue<T>> {
+        let (client, parts, error) = (self.client.clone(), self.parts, self.error);
+        Box::pin(async move {
+            if let Some(e) = error {
+                return Err(e);
+            }
+            let raw = execute(&client, &parts).await?;
+            decode_response::<T>(raw, parts.envelope)
+        })
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for Request<'_, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = ResponseFuture<T>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// A decoded result with the metadata of the response it came from.
+/// Dereferences to the result.
+#[derive(Debug, Clone)]
+pub struct ResponseValue<T> {
+    inner: T,
+    status: StatusCode,
+    headers: HeaderMap,
+    result_info: Option<ResultInfo>,
+    messages: Vec<ResponseInfo>,
+}
+
+impl<T> ResponseValue<T> {
+    /// The HTTP status.
+    ///
+    /// ```no_run
+    /// # fn f(resp: cloudflare_access_users::ResponseValue<serde_json::Value>) {
+    /// assert!(resp.status().is_success());
+    /// # }
+    /// ```
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    ///
+    /// ```no_run
+    /// # fn f(resp: cloudflare_access_users::ResponseValue<serde_json::Value>) {
+    /// let ray = resp.headers().get("cf-ray");
+    /// # let _ = ray;
+    /// # }
+    /// ```
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The envelope's `result_info` (paging details), if present.
+    ///
+    /// ```no_run
+    /// # fn f(resp: cloudflare_access_users::ResponseValue<serde_json::Value>) {
+    /// let total = resp.result_info().and_then(|i| i.total_count);
+    /// # let _ = total;
+    /// # }
+    /// ```
+    pub fn result_info(&self) -> Option<&ResultInfo> {
+        self.result_info.as_ref()
+    }
+
+    /// The envelope's `messages`.
+    ///
+    /// ```no_run
+    /// # fn f(resp: cloudflare_access_users::ResponseValue<serde_json::Value>) {
+    /// for m in resp.messages() { println!("{}", m.message); }
+    /// # }
+    /// ```
+    pub fn messages(&self) -> &[ResponseInfo] {
+        &self.messages
+    }
+
+    /// The decoded result.
+    ///
+    /// ```no_run
+    /// # fn f(resp: cloudflare_access_users::ResponseValue<serde_json::Value>) {
+    /// let value: serde_json::Value = resp.into_inner();
+    /// # let _ = value;
+    /// # }
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
+    /// Transform the result, keeping the metadata.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+        ResponseValue {
+            inner: f(self.inner),
+            status: self.status,
+            headers: self.headers,
+            result_info: self.result_info,
+            messages: self.messages,
+        }
+    }
+}
+
+impl<T> Deref for ResponseValue<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T> DerefMut for ResponseValue<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+}
+
+/// A response that completed with a success status, body fully read.
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// Reject paths whose parameters would silently change the URL: an empty
+/// parameter (`/users/` instead of `/users/{id}`) or a `.`/`..` segment,
+/// which URL normalisation would resolve.
+fn check_path(template: &str, path: &str) -> Option<String> {
+    let (t_segs, p_segs) = (template.split('/'), path.split('/'));
+    if template.split('/').count() == path.split('/').count() {
+        for (t, p) in t_segs.zip(p_segs) {
+            if t.starts_with('{') && p.is_empty() {
+                return Some(format!("path parameter `{t}` must not be empty"));
+            }
+        }
+    }
+    let is_dots = |s: &str| {
+        let s = s.to_ascii_lowercase().replace("%2e", ".");
+        s == "." || s == ".."
+    };
+    if path.split('/').any(is_dots) {
+        return Some(format!(
+            "path `{template}`: a path parameter must not be `.` or `..`"
+        ));
+    }
+    None
+}
+
+fn build_url(base: &str, path: &str, query: &[(String, String)]) -> Result<reqwest::Url, Error> {
+    let sep = if path.starts_with('/') { "" } else { "/" };
+    let mut url = reqwest::Url::parse(&format!("{base}{sep}{path}"))
+        .map_err(|e| Error::Config(format!("cannot build the request URL: {e}")))?;
+    if !query.is_empty() {
+        url.query_pairs_mut()
+            .extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+    Ok(url)
+}
+
+/// Send a request with retries and return the success response with its
+/// body read. Non-generic on purpose: it is compiled once per crate.
+pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<RawResponse, Error> {
+    let inner = &*client.inner;
+    if let Some(problem) = &inner.deferred_error {
+        return Err(Error::Config(problem.clone()));
+    }
+    let url = build_url(&inner.base_url, &parts.path, &parts.query)?;
+
+    let mut headers = inner.headers.clone();
+    for name in parts.headers.keys() {
+        headers.remove(name);
+    }
+    for (name, value) in &parts.headers {
+        headers.append(name.clone(), value.clone());
+    }
+
+    let mut policy: RetryPolicy = inner.retry;
+    if let Some(n) = parts.max_retries {
+        policy.max_retries = n;
+    }
+    if let Some((initial, max)) = parts.backoff {
+        policy.initial_backoff = initial;
+        policy.max_backoff = max;
+    }
+    let timeout = parts.timeout.unwrap_or(inner.timeout);
+
+    let span = tracing::info_span!(
+        "request",
+        method = %parts.method,
+        path = parts.path_template,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+
+    async move {
+        let mut retry: u32 = 0;
+        loop {
+            tracing::Span::current().record("attempt", retry + 1);
+            let mut builder = inner
+                .http
+                .request(parts.method.clone(), url.clone())
+                .headers(headers.clone())
+                .timeout(timeout);
+            if let Some(body) = &parts.body {
+                builder = builder.body(body.clone());
+            }
+            let outcome = match builder.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let resp_headers = resp.headers().clone();
+                    resp.bytes().await.map(|body| RawResponse {
+                        status,
+                        headers: resp_headers,
+                        body,
+                    })
+                }
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok(raw) => {
+                    tracing::Span::current().record("status", raw.status.as_u16());
+                    if raw.status.is_success() {
+                        return Ok(raw);
+                    }
+                    if retry < policy.max_retries && should_retry_response(raw.status, &raw.headers) {
+                        let delay = policy.delay(retry, Some(&raw.headers));
+                        tracing::debug!(
+                            status = raw.status.as_u16(),
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying after error response"
+                        );
+                        tokio::time::sleep(delay).await;
+                        retry += 1;
+                        continue;
+                    }
+                    return Err(Error::Api(ApiError::from_response(raw.status, raw.headers, raw.body)));
+                }
+                Err(e) => {
+                    let kind = TransportKind::of(&e);
+                    if retry < policy.max_retries && should_retry_transport(&e) {
+                        let delay = policy.delay(retry, None);
+                        tracing::debug!(
+                            kind = ?kind,
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying after transport error"
+                        );
+                        tokio::time::sleep(delay).await;
+                        retry += 1;
+                        continue;
+                    }
+                    return Err(Error::Transport { kind, source: e });
+                }
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+/// The Cloudflare response envelope around a result of type `T`.
+#[derive(Deserialize)]
+#[serde(bound = "T: Deserialize<'de>")]
+struct Envelope<T> {
+    #[serde(default)]
+    success: Option<bool>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    errors: Vec<ResponseInfo>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    messages: Vec<ResponseInfo>,
+    #[serde(default)]
+    result: Option<T>,
+    #[serde(default)]
+    result_info: Option<ResultInfo>,
+}
+
+fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
+}
+
+/// Decode a success response into `T` (the envelope's `result`, or the whole
+/// body without envelope). An absent or `null` result decodes `T` from `null`;
+/// so does an empty body.
+pub(crate) fn decode_response<T: DeserializeOwned>(raw: RawResponse, envelope: bool) -> Result<ResponseValue<T>, Error> {
+    let blank = is_blank(&raw.body);
+    if !envelope || blank {
+        let input: &[u8] = if blank { b"null" } else { &raw.body };
+        return match serde_json::from_slice::<T>(input) {
+            Ok(inner) => Ok(ResponseValue {
+                inner,
+                status: raw.status,
+                headers: raw.headers,
+                result_info: None,
+                messages: Vec::new(),
+            }),
+            Err(_) => Err(decode_error::<T>(input, "", raw.body.clone())),
+        };
+    }
+    match serde_json::from_slice::<Envelope<T>>(&raw.body) {
+        Ok(env) => {
+            if env.success == Some(false) {
+                return Err(Error::Api(ApiError::new(
+                    raw.status,
+                    env.errors,
+                    env.messages,
+                    raw.headers,
+                    raw.body,
+                )));
+            }
+            let inner = match env.result {
+                Some(v) => v,
+                None => serde_json::from_slice::<T>(b"null")
+                    .map_err(|_| decode_error::<T>(b"null", "result", raw.body.clone()))?,
+            };
+            Ok(ResponseValue {
+                inner,
+                status: raw.status,
+                headers: raw.headers,
+                result_info: env.result_info,
+                messages: env.messages,
+            })
+        }
+        Err(_) => {
+            if let Some(api) = ApiError::from_unsuccessful(raw.status, &raw.headers, &raw.body) {
+                return Err(Error::Api(api));
+            }
+            Err(decode_error::<Envelope<T>>(&raw.body, "", raw.body.clone()))
+        }
+    }
+}
+
+/// Slow path after a failed decode: decode `input` again as `U` while tracking
+/// the JSON path, to report where it failed.
+#[cold]
+#[inline(never)]
+pub(crate) fn decode_error<U: DeserializeOwned>(input: &[u8], prefix: &str, body: Bytes) -> Error {
+    let mut de = serde_json::Deserializer::from_slice(input);
+    let (path, source) = match serde_path_to_error::deserialize::<_, U>(&mut de) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        Ok(_) => match de.end() {
+            Err(e) => (String::new(), e),
+            // Cannot happen (the fast path failed); report something sensible.
+            Ok(()) => (
+                String::new(),
+                <serde_json::Error as serde::de::Error>::custom("inconsistent decode failure"),
+            ),
+        },
+    };
+    make_decode_error(prefix, &path, source, input, body)
+}
+
+fn make_decode_error(prefix: &str, path: &str, source: serde_json::Error, input: &[u8], body: Bytes) -> Error {
+    let path = match (prefix.is_empty(), path) {
+        (_, "" | ".") => prefix.to_owned(),
+        (true, p) => p.to_owned(),
+        (false, p) if p.starts_with('[') => format!("{prefix}{p}"),
+        (false, p) => format!("{prefix}.{p}"),
+    };
+    let snippet = snippet_at(input, source.line(), source.column());
+    Error::Decode {
+        path,
+        snippet,
+        body,
+        source,
+    }
+}
+
+/// About 60 bytes of `input` around 1-based `line`/`column`, on one line.
+fn snippet_at(input: &[u8], line: usize, column: usize) -> String {
+    const RADIUS: usize = 30;
+    let mut offset = 0;
+    if line > 1 {
+        let mut seen = 1;
+        for (i, b) in input.iter().enumerate() {
+            if *b == b'\n' {
+                seen += 1;
+                if seen == line {
+                    offset = i + 1;
+                    break;
+                }
+            }
+        }
+    }
+    let pos = (offset + column.saturating_sub(1)).min(input.len());
+    let mut start = pos.saturating_sub(RADIUS);
+    let mut end = (pos + RADIUS).min(input.len());
+    // Stay on UTF-8 character boundaries.
+    while start < pos && (input[start] & 0xC0) == 0x80 {
+        start += 1;
+    }
+    while end < input.len() && (input[end] & 0xC0) == 0x80 {
+        end += 1;
+    }
+    String::from_utf8_lossy(&input[start..end])
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(body: &'static str) -> RawResponse {
+        RawResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct User {
+        #[allow(dead_code)]
+        email: String,
+    }
+
+    #[test]
+    fn null_or_missing_result() {
+        let v = decode_response::<serde_json::Value>(raw(r#"{"success":true,"result":null}"#), true).unwrap();
+        assert!(v.is_null());
+        let v = decode_response::<Option<User>>(raw(r#"{"success":true}"#), true).unwrap();
+        assert!(v.is_none());
+        decode_response::<()>(raw(""), true).unwrap();
+        let e = decode_response::<User>(raw(r#"{"success":true,"result":null}"#), true).unwrap_err();
+        assert!(matches!(e, Error::Decode { ref path, .. } if path == "result"), "{e:?}");
+    }
+
+    #[test]
+    fn decode_error_path_and_snippet() {
+        let e = decode_response::<Vec<User>>(
+            raw(r#"{"success":true,"result":[{"email":"a@x"},{"email":"b@x"},{"email":"c@x"},{"email":42}]}"#),
+            true,
+        )
+        .unwrap_err();
+        match e {
+            Error::Decode { path, snippet, .. } => {
+                assert_eq!(path, "result[3].email");
+                assert!(snippet.contains("42"), "{snippet}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = decode_response::<User>(raw("{\n \"email\": \"a\"\n} trailing"), false).unwrap_err();
+        assert!(matches!(e, Error::Decode { ref snippet, .. } if snippet.contains("trailing")), "{e:?}");
+    }
+
+    #[test]
+    fn success_false_on_200_is_an_api_error() {
+        let e = decode_response::<User>(raw(r#"{"success":false,"errors":[{"code":9,"message":"no"}],"result":null}"#), true)
+            .unwrap_err();
+        assert!(matches!(e, Error::Api(ref a) if a.has_code(9)), "{e:?}");
+    }
+
+    #[test]
+    fn path_checks() {
+        assert!(check_path("/a/{id}/b", "/a//b").is_some());
+        assert!(check_path("/a/{id}", "/a/..").is_some());
+        assert!(check_path("/a/{id}", "/a/x").is_none());
+        assert!(check_path("/a/{id}", "/a/%2E%2e").is_some());
+        assert!(check_path("/a/{id}", "/a/%252E%252E").is_none());
+    }
+
+    #[test]
+    fn snippet_on_second_line() {
+        let s = snippet_at(b"{\n  \"a\": tru\n}", 2, 10);
+        assert!(s.contains("tru"), "{s}");
+    }
+}

@@ -1,0 +1,142 @@
+//! Retry policy: which failures are retried and how long to wait in between.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+/// Default number of retries after the first attempt.
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Default first backoff delay.
+pub(crate) const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+/// Default largest backoff delay.
+pub(crate) const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// Default cap applied to server-provided `Retry-After` delays.
+pub(crate) const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Retry settings of a client, possibly overridden per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RetryPolicy {
+    pub(crate) max_retries: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: DEFAULT_MAX_RETRIES,
+            initial_backoff: DEFAULT_INITIAL_BACKOFF,
+            max_backoff: DEFAULT_MAX_BACKOFF,
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Delay before retry number `retry` (0 for the first retry): the server's
+    /// `Retry-After` if present (capped), otherwise exponential backoff with jitter.
+    pub(crate) fn delay(&self, retry: u32, headers: Option<&HeaderMap>) -> Duration {
+        if let Some(d) = headers.and_then(|h| retry_after(h, SystemTime::now())) {
+            return d.min(self.max_retry_after);
+        }
+        let base = self
+            .initial_backoff
+            .saturating_mul(1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX))
+            .min(self.max_backoff);
+        // Jitter: wait between 75% and 100% of the nominal delay.
+        base.mul_f64(1.0 - 0.25 * fastrand::f64())
+    }
+}
+
+/// Whether a non-success response should be retried. `x-should-retry`
+/// (`true`/`false`) from the server wins over the status-based rule.
+pub(crate) fn should_retry_response(status: StatusCode, headers: &HeaderMap) -> bool {
+    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+        Some(v) if v.trim().eq_ignore_ascii_case("true") => return true,
+        Some(v) if v.trim().eq_ignore_ascii_case("false") => return false,
+        _ => {}
+    }
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
+
+/// Whether a transport failure is worth retrying: connection failures,
+/// timeouts, connections dropped before or while sending the response.
+pub(crate) fn should_retry_transport(err: &reqwest::Error) -> bool {
+    !(err.is_builder() || err.is_redirect() || err.is_status() || err.is_decode())
+}
+
+/// Parse `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date).
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if let Some(ms) = header_str(headers, "retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        if ms.is_finite() && ms >= 0.0 {
+            return Some(Duration::from_secs_f64(ms.min(1e12) / 1000.0));
+        }
+    }
+    let value = header_str(headers, "retry-after")?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e9)));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name)?.to_str().ok().map(str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(retry_after(&headers(&[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "0.5")]), now), Some(Duration::from_millis(500)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "250"), ("retry-after", "9")]), now),
+            Some(Duration::from_millis(250))
+        );
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(10));
+        assert_eq!(retry_after(&headers(&[("retry-after", &date)]), now), Some(Duration::from_secs(10)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(10));
+        assert_eq!(retry_after(&headers(&[("retry-after", &past)]), now), Some(Duration::ZERO));
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
+        assert_eq!(retry_after(&headers(&[("retry-after", "-1")]), now), None);
+    }
+
+    #[test]
+    fn delay_caps_and_backs_off() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay(0, Some(&headers(&[("retry-after", "3600")]))), Duration::from_secs(60));
+        for retry in 0..40 {
+            let d = p.delay(retry, None);
+            let nominal = (Duration::from_millis(500) * 2u32.pow(retry.min(20))).min(Duration::from_secs(8));
+            assert!(d <= nominal && d >= nominal.mul_f64(0.75), "retry {retry}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn status_rules() {
+        let none = HeaderMap::new();
+        for s in [408, 409, 429, 500, 502, 503, 504] {
+            assert!(should_retry_response(StatusCode::from_u16(s).unwrap(), &none), "{s}");
+        }
+        for s in [400, 401, 403, 404, 422] {
+            assert!(!should_retry_response(StatusCode::from_u16(s).unwrap(), &none), "{s}");
+        }
+        assert!(!should_retry_response(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("x-should-retry", "false")])));
+        assert!(should_retry_response(StatusCode::BAD_REQUEST, &headers(&[("x-should-retry", "true")])));
+    }
+}

@@ -1,0 +1,96 @@
+//! Project tasks: `cargo xtask codegen [--check]`, `cargo xtask spec-diff`, `cargo xtask bench`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate `generated/` from `spec/` and `templates/` (or any spec into any folder).
+    Codegen(CodegenArgs),
+}
+
+#[derive(Args)]
+struct CodegenArgs {
+    /// Write nothing; exit 1 with a diff when the output is stale.
+    #[arg(long)]
+    check: bool,
+    /// Generate from this OpenAPI document instead of `spec/` (needs --out).
+    #[arg(long, requires = "out")]
+    spec: Option<PathBuf>,
+    /// Output folder for --spec (a standalone crate with its own workspace).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Crate name for --spec.
+    #[arg(long)]
+    name: Option<String>,
+    /// Naming and selection configuration for --spec.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Fail when the generator reports any diagnostic.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// The workspace root (xtask lives one level below it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent")
+        .to_path_buf()
+}
+
+fn codegen_options(args: &CodegenArgs) -> generator::driver::Options {
+    match &args.spec {
+        Some(spec) => {
+            let out = args.out.clone().expect("clap requires --out with --spec");
+            let mut command = format!("cargo xtask codegen --spec {} --out {}", spec.display(), out.display());
+            if let Some(n) = &args.name {
+                command.push_str(&format!(" --name {n}"));
+            }
+            if let Some(c) = &args.config {
+                command.push_str(&format!(" --config {}", c.display()));
+            }
+            generator::driver::Options {
+                spec: Some(spec.clone()),
+                config: args.config.clone(),
+                out,
+                name: args.name.clone(),
+                check: args.check,
+                deny_warnings: args.deny_warnings,
+                command,
+                standalone: true,
+            }
+        }
+        None => {
+            // Paths relative to the root, so headers read the same on every machine.
+            let root = root();
+            std::env::set_current_dir(&root).expect("enter the workspace root");
+            generator::driver::Options {
+                spec: None,
+                config: Some(PathBuf::from("spec/codegen.yaml")),
+                out: args.out.clone().unwrap_or_else(|| PathBuf::from("generated")),
+                name: None,
+                check: args.check,
+                deny_warnings: args.deny_warnings,
+                command: "cargo xtask codegen".into(),
+                standalone: false,
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Codegen(args) => generator::driver::main_with(&codegen_options(&args)),
+    }
+}

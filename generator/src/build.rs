@@ -168,8 +168,9 @@ impl<'a> Builder<'a> {
         locate::line_of(&self.doc.text, ptr)
     }
 
+    /// Records a warning; lines are filled in later, for the first few only (see `generate`).
     fn diag(&mut self, code: &'static str, ptr: &str, message: String) {
-        let line = self.line(ptr);
+        let line = None;
         self.diags.push(Diagnostic {
             severity: Severity::Warning,
             code,
@@ -223,11 +224,10 @@ impl<'a> Builder<'a> {
     /// Resolves a local `$ref` to a pointer, or fails naming where it is.
     fn ref_target(&self, at: &str, reference: &str) -> Result<String, BuildError> {
         let file = self.doc.name.clone();
-        let line = self.line(at).unwrap_or(1);
         let Some(fragment) = reference.strip_prefix('#') else {
             return Err(BuildError::ExternalRef {
                 file,
-                line,
+                line: self.line(at).unwrap_or(1),
                 pointer: at.to_string(),
                 reference: reference.to_string(),
             });
@@ -236,7 +236,7 @@ impl<'a> Builder<'a> {
         if locate::get(self.raw(), &target).is_none() {
             return Err(BuildError::MissingRef {
                 file,
-                line,
+                line: self.line(at).unwrap_or(1),
                 pointer: at.to_string(),
                 reference: reference.to_string(),
             });
@@ -867,12 +867,11 @@ impl<'a> Builder<'a> {
                 method_name = format!("{base_name}_{n}");
                 n += 1;
             }
-            let line = locate::line_of(&self.doc.text, &op_ptr);
             self.diags.push(Diagnostic {
                 severity: Severity::Warning,
                 code: "duplicate-method-name",
                 pointer: op_ptr.clone(),
-                line,
+                line: None,
                 message: format!("method `{base_name}` already exists on resource `{}`; this operation is generated as `{method_name}`", segments.join(".")),
             });
         }

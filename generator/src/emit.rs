@@ -701,7 +701,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
             let t = ty_tokens(ty);
             (quote!(crate::Request<'c, #t>), quote!(req.without_envelope()))
         }
-        (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(req.empty_response())),
+        (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(req.without_envelope())),
     };
     let new_req = quote!(crate::Request::new(self.client, reqwest::Method::#method, #template, path));
     let body = if steps.is_empty() {

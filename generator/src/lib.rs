@@ -8,6 +8,7 @@
 pub mod build;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod driver;
 pub mod emit;
 pub mod ir;
@@ -75,6 +76,9 @@ pub enum GenerateError {
     Emit { file: String, message: String },
 }
 
+/// How many diagnostics get a line number (each lookup scans the document).
+const MAX_LOCATED_DIAGNOSTICS: usize = 200;
+
 /// Short hash over everything that decides the output.
 pub fn inputs_hash(doc_text: &str, extra: &[u8]) -> String {
     let mut h = Sha256::new();
@@ -96,7 +100,14 @@ pub fn inputs_hash(doc_text: &str, extra: &[u8]) -> String {
 /// Generates the whole crate in memory.
 pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let t0 = Instant::now();
-    let (api, diagnostics) = build::build(input.doc, input.config, input.default_crate_name)?;
+    let (api, mut diagnostics) = build::build(input.doc, input.config, input.default_crate_name)?;
+    // Finding a line scans the text, so only the first diagnostics get one, and only when the
+    // document has lines at all (a one-line JSON document would say "line 1" every time).
+    if input.doc.text.trim_end().contains('\n') {
+        for d in diagnostics.iter_mut().take(MAX_LOCATED_DIAGNOSTICS) {
+            d.line = locate::line_of(&input.doc.text, &d.pointer);
+        }
+    }
     let resolve = t0.elapsed();
 
     let hash = inputs_hash(&input.doc.text, input.extra_hash_input);

@@ -90,6 +90,8 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String]) -> Result<Vec<(Stri
     }
     for (name, text) in TEMPLATES.iter() {
         if let Some(file) = name.strip_prefix("runtime/") {
+            // The runtime's doc examples name the first crate it was written for.
+            let text = text.replace("cloudflare_access_users", &m.lib_name);
             out.push((format!("src/{file}"), format!("{}\n{text}", header(p, "//"))));
         }
     }

@@ -56,18 +56,28 @@ impl Auth {
     /// The headers carrying these credentials, marked sensitive.
     fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
         fn secret(value: &str, what: &str) -> Result<HeaderValue, String> {
-            let mut v = HeaderValue::from_str(value.trim())
-                .map_err(|_| format!("the {what} contains characters not allowed in an HTTP header"))?;
+            let mut v = HeaderValue::from_str(value.trim()).map_err(|_| {
+                format!("the {what} contains characters not allowed in an HTTP header")
+            })?;
             v.set_sensitive(true);
             Ok(v)
         }
         Ok(match self {
             Auth::ApiToken(token) => {
-                vec![(AUTHORIZATION, secret(&format!("Bearer {}", token.trim()), "API token")?)]
+                vec![(
+                    AUTHORIZATION,
+                    secret(&format!("Bearer {}", token.trim()), "API token")?,
+                )]
             }
             Auth::ApiKey { email, key } => vec![
-                (HeaderName::from_static("x-auth-email"), secret(email, "e-mail")?),
-                (HeaderName::from_static("x-auth-key"), secret(key, "API key")?),
+                (
+                    HeaderName::from_static("x-auth-email"),
+                    secret(email, "e-mail")?,
+                ),
+                (
+                    HeaderName::from_static("x-auth-key"),
+                    secret(key, "API key")?,
+                ),
             ],
         })
     }
@@ -231,7 +241,11 @@ impl fmt::Debug for ClientBuilder {
             .field("custom_http_client", &self.http_client.is_some())
             .field(
                 "default_headers",
-                &self.default_headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(k, _)| k)
+                    .collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -417,7 +431,8 @@ impl ClientBuilder {
     /// # let _ = builder;
     /// ```
     pub fn default_header(mut self, name: &str, value: &str) -> Self {
-        self.default_headers.push((name.to_owned(), value.to_owned()));
+        self.default_headers
+            .push((name.to_owned(), value.to_owned()));
         self
     }
 
@@ -456,7 +471,9 @@ impl ClientBuilder {
         }
         match reqwest::Url::parse(&base_url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.query().is_none() => {}
-            _ => note(format!("invalid base URL `{base_url}` (expected http(s)://host[/path])")),
+            _ => note(format!(
+                "invalid base URL `{base_url}` (expected http(s)://host[/path])"
+            )),
         }
 
         let mut headers = HeaderMap::new();
@@ -493,7 +510,9 @@ impl ClientBuilder {
                 Ok(c) => c,
                 Err(e) => {
                     return (
-                        Err(Error::Config(format!("cannot initialise the HTTP client: {e}"))),
+                        Err(Error::Config(format!(
+                            "cannot initialise the HTTP client: {e}"
+                        ))),
                         problem,
                     )
                 }
@@ -519,7 +538,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -540,17 +562,30 @@ mod tests {
         let b = Client::builder()
             .with_env_from(env(&[(crate::ENV_API_KEY, "k"), (crate::ENV_EMAIL, "e@x")]))
             .unwrap();
-        assert_eq!(b.auth, Some(Auth::ApiKey { email: "e@x".into(), key: "k".into() }));
+        assert_eq!(
+            b.auth,
+            Some(Auth::ApiKey {
+                email: "e@x".into(),
+                key: "k".into()
+            })
+        );
 
-        let err = Client::builder().with_env_from(env(&[(crate::ENV_API_KEY, "secret-k")])).unwrap_err();
+        let err = Client::builder()
+            .with_env_from(env(&[(crate::ENV_API_KEY, "secret-k")]))
+            .unwrap_err();
         assert!(matches!(err, Error::Config(_)));
         assert!(!err.to_string().contains("secret-k"));
-        assert!(Client::builder().with_env_from(env(&[(crate::ENV_API_TOKEN, "  ")])).is_err());
+        assert!(Client::builder()
+            .with_env_from(env(&[(crate::ENV_API_TOKEN, "  ")]))
+            .is_err());
     }
 
     #[test]
     fn bad_token_is_a_config_error_without_the_secret() {
-        let err = Client::builder().api_token("SEKRIT\nTOKEN").build().unwrap_err();
+        let err = Client::builder()
+            .api_token("SEKRIT\nTOKEN")
+            .build()
+            .unwrap_err();
         assert!(matches!(err, Error::Config(_)));
         assert!(!format!("{err} {err:?}").contains("SEKRIT"));
         let c = Client::new(Auth::ApiToken("SEKRIT\nTOKEN".into()));

@@ -339,7 +339,7 @@ impl StatusClass {
             409 => StatusClass::Conflict,
             422 => StatusClass::Unprocessable,
             429 => StatusClass::RateLimited,
-            400..=499 => StatusClass::OtherClientError,
+            402 | 405..=408 | 410..=421 | 423..=428 | 430..=499 => StatusClass::OtherClientError,
             500..=599 => StatusClass::ServerError,
             _ => StatusClass::Other,
         }
@@ -409,7 +409,11 @@ impl ApiError {
     }
 
     /// If a success response carries `"success": false`, turn it into an error.
-    pub(crate) fn from_unsuccessful(status: StatusCode, headers: &HeaderMap, body: &Bytes) -> Option<Self> {
+    pub(crate) fn from_unsuccessful(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Option<Self> {
         let env = serde_json::from_slice::<ErrorEnvelope>(body).ok()?;
         if env.success != Some(false) {
             return None;
@@ -512,7 +516,10 @@ impl ApiError {
     /// # }
     /// ```
     pub fn ray_id(&self) -> Option<&str> {
-        self.inner.headers.get("cf-ray").and_then(|v| v.to_str().ok())
+        self.inner
+            .headers
+            .get("cf-ray")
+            .and_then(|v| v.to_str().ok())
     }
 
     /// `true` for status 400.
@@ -760,9 +767,12 @@ fn lenient_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i
         }
         fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
             let v = v.trim();
-            Ok(v.parse::<i128>()
-                .ok()
-                .or_else(|| v.parse::<f64>().ok().and_then(|f| self.visit_f64::<E>(f).ok().flatten())))
+            Ok(v.parse::<i128>().ok().or_else(|| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map(|f| f.trunc() as i128)
+            }))
         }
         fn visit_none<E>(self) -> Result<Self::Value, E> {
             Ok(None)
@@ -778,12 +788,16 @@ fn lenient_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i
 }
 
 /// `Option<u64>` accepting floats and numeric strings; negative values become `None`.
-pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u64>, D::Error> {
     Ok(lenient_number(deserializer)?.and_then(|n| u64::try_from(n).ok()))
 }
 
 /// `Option<i64>` accepting floats and numeric strings.
-pub(crate) fn lenient_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+pub(crate) fn lenient_i64<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
     Ok(lenient_number(deserializer)?.and_then(|n| i64::try_from(n).ok()))
 }
 
@@ -805,11 +819,20 @@ mod tests {
 
     #[test]
     fn api_error_display_lists_codes_and_keeps_non_json_body() {
-        let body = Bytes::from_static(br#"{"success":false,"errors":[{"code":7,"message":"a"},{"code":8,"message":"b"}]}"#);
+        let body = Bytes::from_static(
+            br#"{"success":false,"errors":[{"code":7,"message":"a"},{"code":8,"message":"b"}]}"#,
+        );
         let e = ApiError::from_response(StatusCode::BAD_REQUEST, HeaderMap::new(), body.clone());
-        assert_eq!(e.to_string(), "Cloudflare API error (400 Bad Request): [7] a; [8] b");
+        assert_eq!(
+            e.to_string(),
+            "Cloudflare API error (400 Bad Request): [7] a; [8] b"
+        );
         assert_eq!(e.body(), &body);
-        let e = ApiError::from_response(StatusCode::BAD_GATEWAY, HeaderMap::new(), Bytes::from_static(b"<html>bad gateway</html>"));
+        let e = ApiError::from_response(
+            StatusCode::BAD_GATEWAY,
+            HeaderMap::new(),
+            Bytes::from_static(b"<html>bad gateway</html>"),
+        );
         assert!(e.errors().is_empty());
         assert!(e.to_string().contains("<html>bad gateway</html>"));
         assert!(e.is_server_error());

@@ -15,7 +15,10 @@ use serde_json::value::RawValue;
 
 use crate::client::Client;
 use crate::error::{lenient_u64, ApiError, Error, PaginationError};
-use crate::request::{decode_error, decode_response, execute, RawResponse, Request, RequestParts, ResponseFuture, ResponseValue};
+use crate::request::{
+    decode_error, decode_response, execute, RawResponse, Request, RequestParts, ResponseFuture,
+    ResponseValue,
+};
 
 /// Default upper bound on the number of pages [`AutoPager`] fetches.
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
@@ -123,7 +126,11 @@ impl<'c, T> Request<'c, Vec<T>> {
     /// # drop(pages);
     /// # Ok::<(), cloudflare_access_users::Error>(())
     /// ```
-    pub fn paginated(self, page_param: &'static str, per_page_param: &'static str) -> PageRequest<'c, T> {
+    pub fn paginated(
+        self,
+        page_param: &'static str,
+        per_page_param: &'static str,
+    ) -> PageRequest<'c, T> {
         PageRequest {
             request: self,
             page_param,
@@ -336,7 +343,9 @@ impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
         let (page_index, first_page) = match position(self.page_param, &parts.query) {
             Some(i) => (i, parts.query[i].1.trim().parse::<u64>().unwrap_or(1)),
             None => {
-                parts.query.push((self.page_param.to_owned(), String::new()));
+                parts
+                    .query
+                    .push((self.page_param.to_owned(), String::new()));
                 (parts.query.len() - 1, 1)
             }
         };
@@ -432,7 +441,9 @@ impl<T: DeserializeOwned> AutoPager<T> {
     /// # }
     /// ```
     pub async fn try_next(&mut self) -> Result<Option<T>, Error> {
-        std::future::poll_fn(|cx| self.poll_item(cx)).await.transpose()
+        std::future::poll_fn(|cx| self.poll_item(cx))
+            .await
+            .transpose()
     }
 
     fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, Error>>> {
@@ -505,7 +516,8 @@ impl<T: DeserializeOwned> AutoPager<T> {
         let items: Vec<T> = if text == "null" {
             Vec::new()
         } else {
-            serde_json::from_str(text).map_err(|_| decode_error::<Vec<T>>(text.as_bytes(), "result", raw.body.clone()))?
+            serde_json::from_str(text)
+                .map_err(|_| decode_error::<Vec<T>>(text.as_bytes(), "result", raw.body.clone()))?
         };
         if items.is_empty() {
             self.done = true;

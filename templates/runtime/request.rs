@@ -26,7 +26,11 @@ use crate::pagination::ResultInfo;
 use crate::retry::{should_retry_response, should_retry_transport, RetryPolicy};
 
 /// Bytes that stay literal in a path segment: RFC 3986 "unreserved" characters.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Percent-encode one path segment: everything except `A-Z a-z 0-9 - . _ ~`
 /// is encoded, so `/`, `?`, `#`, `%` and spaces cannot change the URL's shape.
@@ -57,6 +61,23 @@ pub(crate) struct RequestParts {
     pub(crate) max_retries: Option<u32>,
     pub(crate) backoff: Option<(Duration, Duration)>,
     pub(crate) envelope: bool,
+}
+
+impl RequestParts {
+    /// Append a header; non-generic so it is compiled once.
+    fn add_header(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(n), Ok(v)) => {
+                self.headers.append(n, v);
+                Ok(())
+            }
+            // The value is not echoed: it may be a secret.
+            _ => Err(Error::Config(format!("invalid header `{name}`"))),
+        }
+    }
 }
 
 /// A request to one API operation, returning `T` (the decoded `result`).
@@ -96,7 +117,10 @@ impl<T> fmt::Debug for Request<'_, T> {
             .field("method", &self.parts.method)
             .field("path", &self.parts.path)
             .field("query", &self.parts.query)
-            .field("headers", &crate::client::RedactedHeaders(&self.parts.headers))
+            .field(
+                "headers",
+                &crate::client::RedactedHeaders(&self.parts.headers),
+            )
             .field("has_body", &self.parts.body.is_some())
             .finish()
     }
@@ -120,7 +144,12 @@ impl<'c, T> Request<'c, T> {
     /// # drop(req);
     /// # Ok::<(), cloudflare_access_users::Error>(())
     /// ```
-    pub fn new(client: &'c Client, method: Method, path_template: &'static str, path: String) -> Self {
+    pub fn new(
+        client: &'c Client,
+        method: Method,
+        path_template: &'static str,
+        path: String,
+    ) -> Self {
         let error = check_path(path_template, &path).map(Error::Config);
         Request {
             client,
@@ -208,12 +237,8 @@ impl<'c, T> Request<'c, T> {
     /// # Ok::<(), cloudflare_access_users::Error>(())
     /// ```
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-            (Ok(n), Ok(v)) => {
-                self.parts.headers.append(n, v);
-            }
-            // The value is not echoed: it may be a secret.
-            _ => self.fail(Error::Config(format!("invalid header `{name}`"))),
+        if let Err(e) = self.parts.add_header(name, value) {
+            self.fail(e);
         }
         self
     }
@@ -568,7 +593,8 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
                     if raw.status.is_success() {
                         return Ok(raw);
                     }
-                    if retry < policy.max_retries && should_retry_response(raw.status, &raw.headers) {
+                    if retry < policy.max_retries && should_retry_response(raw.status, &raw.headers)
+                    {
                         let delay = policy.delay(retry, Some(&raw.headers));
                         tracing::debug!(
                             status = raw.status.as_u16(),
@@ -579,7 +605,11 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
                         retry += 1;
                         continue;
                     }
-                    return Err(Error::Api(ApiError::from_response(raw.status, raw.headers, raw.body)));
+                    return Err(Error::Api(ApiError::from_response(
+                        raw.status,
+                        raw.headers,
+                        raw.body,
+                    )));
                 }
                 Err(e) => {
                     let kind = TransportKind::of(&e);
@@ -626,7 +656,10 @@ fn is_blank(body: &[u8]) -> bool {
 /// Decode a success response into `T` (the envelope's `result`, or the whole
 /// body without envelope). An absent or `null` result decodes `T` from `null`;
 /// so does an empty body.
-pub(crate) fn decode_response<T: DeserializeOwned>(raw: RawResponse, envelope: bool) -> Result<ResponseValue<T>, Error> {
+pub(crate) fn decode_response<T: DeserializeOwned>(
+    raw: RawResponse,
+    envelope: bool,
+) -> Result<ResponseValue<T>, Error> {
     let blank = is_blank(&raw.body);
     if !envelope || blank {
         let input: &[u8] = if blank { b"null" } else { &raw.body };
@@ -694,7 +727,13 @@ pub(crate) fn decode_error<U: DeserializeOwned>(input: &[u8], prefix: &str, body
     make_decode_error(prefix, &path, source, input, body)
 }
 
-fn make_decode_error(prefix: &str, path: &str, source: serde_json::Error, input: &[u8], body: Bytes) -> Error {
+fn make_decode_error(
+    prefix: &str,
+    path: &str,
+    source: serde_json::Error,
+    input: &[u8],
+    body: Bytes,
+) -> Error {
     let path = match (prefix.is_empty(), path) {
         (_, "" | ".") => prefix.to_owned(),
         (true, p) => p.to_owned(),
@@ -762,13 +801,19 @@ mod tests {
 
     #[test]
     fn null_or_missing_result() {
-        let v = decode_response::<serde_json::Value>(raw(r#"{"success":true,"result":null}"#), true).unwrap();
+        let v =
+            decode_response::<serde_json::Value>(raw(r#"{"success":true,"result":null}"#), true)
+                .unwrap();
         assert!(v.is_null());
         let v = decode_response::<Option<User>>(raw(r#"{"success":true}"#), true).unwrap();
         assert!(v.is_none());
         decode_response::<()>(raw(""), true).unwrap();
-        let e = decode_response::<User>(raw(r#"{"success":true,"result":null}"#), true).unwrap_err();
-        assert!(matches!(e, Error::Decode { ref path, .. } if path == "result"), "{e:?}");
+        let e =
+            decode_response::<User>(raw(r#"{"success":true,"result":null}"#), true).unwrap_err();
+        assert!(
+            matches!(e, Error::Decode { ref path, .. } if path == "result"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -785,14 +830,21 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let e = decode_response::<User>(raw("{\n \"email\": \"a\"\n} trailing"), false).unwrap_err();
-        assert!(matches!(e, Error::Decode { ref snippet, .. } if snippet.contains("trailing")), "{e:?}");
+        let e =
+            decode_response::<User>(raw("{\n \"email\": \"a\"\n} trailing"), false).unwrap_err();
+        assert!(
+            matches!(e, Error::Decode { ref snippet, .. } if snippet.contains("trailing")),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn success_false_on_200_is_an_api_error() {
-        let e = decode_response::<User>(raw(r#"{"success":false,"errors":[{"code":9,"message":"no"}],"result":null}"#), true)
-            .unwrap_err();
+        let e = decode_response::<User>(
+            raw(r#"{"success":false,"errors":[{"code":9,"message":"no"}],"result":null}"#),
+            true,
+        )
+        .unwrap_err();
         assert!(matches!(e, Error::Api(ref a) if a.has_code(9)), "{e:?}");
     }
 

@@ -5,14 +5,17 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-/// Default number of retries after the first attempt.
-pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
-/// Default first backoff delay.
-pub(crate) const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
-/// Default largest backoff delay.
-pub(crate) const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
-/// Default cap applied to server-provided `Retry-After` delays.
-pub(crate) const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Default number of retries after the first attempt (so at most 3 attempts);
+/// see [`ClientBuilder::max_retries`](crate::ClientBuilder::max_retries).
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Default delay before the first retry; it doubles on each retry up to
+/// [`DEFAULT_MAX_BACKOFF`] (see [`ClientBuilder::retry_backoff`](crate::ClientBuilder::retry_backoff)).
+pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+/// Default largest delay between retries.
+pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// Default cap on a server-requested `Retry-After` delay (see
+/// [`ClientBuilder::max_retry_after`](crate::ClientBuilder::max_retry_after)).
+pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Retry settings of a client, possibly overridden per request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,16 +105,31 @@ mod tests {
     #[test]
     fn retry_after_forms() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(retry_after(&headers(&[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "0.5")]), now), Some(Duration::from_millis(500)));
         assert_eq!(
-            retry_after(&headers(&[("retry-after-ms", "250"), ("retry-after", "9")]), now),
+            retry_after(&headers(&[("retry-after", "3")]), now),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "0.5")]), now),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after-ms", "250"), ("retry-after", "9")]),
+                now
+            ),
             Some(Duration::from_millis(250))
         );
         let date = httpdate::fmt_http_date(now + Duration::from_secs(10));
-        assert_eq!(retry_after(&headers(&[("retry-after", &date)]), now), Some(Duration::from_secs(10)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", &date)]), now),
+            Some(Duration::from_secs(10))
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(10));
-        assert_eq!(retry_after(&headers(&[("retry-after", &past)]), now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", &past)]), now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(retry_after(&headers(&[("retry-after", "-1")]), now), None);
     }
@@ -119,11 +137,18 @@ mod tests {
     #[test]
     fn delay_caps_and_backs_off() {
         let p = RetryPolicy::default();
-        assert_eq!(p.delay(0, Some(&headers(&[("retry-after", "3600")]))), Duration::from_secs(60));
+        assert_eq!(
+            p.delay(0, Some(&headers(&[("retry-after", "3600")]))),
+            Duration::from_secs(60)
+        );
         for retry in 0..40 {
             let d = p.delay(retry, None);
-            let nominal = (Duration::from_millis(500) * 2u32.pow(retry.min(20))).min(Duration::from_secs(8));
-            assert!(d <= nominal && d >= nominal.mul_f64(0.75), "retry {retry}: {d:?}");
+            let nominal =
+                (Duration::from_millis(500) * 2u32.pow(retry.min(20))).min(Duration::from_secs(8));
+            assert!(
+                d <= nominal && d >= nominal.mul_f64(0.75),
+                "retry {retry}: {d:?}"
+            );
         }
     }
 
@@ -131,12 +156,24 @@ mod tests {
     fn status_rules() {
         let none = HeaderMap::new();
         for s in [408, 409, 429, 500, 502, 503, 504] {
-            assert!(should_retry_response(StatusCode::from_u16(s).unwrap(), &none), "{s}");
+            assert!(
+                should_retry_response(StatusCode::from_u16(s).unwrap(), &none),
+                "{s}"
+            );
         }
         for s in [400, 401, 403, 404, 422] {
-            assert!(!should_retry_response(StatusCode::from_u16(s).unwrap(), &none), "{s}");
+            assert!(
+                !should_retry_response(StatusCode::from_u16(s).unwrap(), &none),
+                "{s}"
+            );
         }
-        assert!(!should_retry_response(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("x-should-retry", "false")])));
-        assert!(should_retry_response(StatusCode::BAD_REQUEST, &headers(&[("x-should-retry", "true")])));
+        assert!(!should_retry_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &headers(&[("x-should-retry", "false")])
+        ));
+        assert!(should_retry_response(
+            StatusCode::BAD_REQUEST,
+            &headers(&[("x-should-retry", "true")])
+        ));
     }
 }

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+mod spec_diff;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask")]
 struct Cli {
@@ -16,6 +18,8 @@ struct Cli {
 enum Command {
     /// Regenerate `generated/` from `spec/` and `templates/` (or any spec into any folder).
     Codegen(CodegenArgs),
+    /// Compare two OpenAPI documents: API changes, their levels, and the generated-code change.
+    SpecDiff(spec_diff::SpecDiffArgs),
 }
 
 #[derive(Args)]
@@ -92,5 +96,32 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Codegen(args) => generator::driver::main_with(&codegen_options(&args)),
+        Command::SpecDiff(args) => match spec_diff::run(args) {
+            Ok(code) => ExitCode::from(code as u8),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+        },
     }
+}
+
+/// The generated crate for `doc` with the project's naming configuration, in memory: what
+/// `cargo xtask codegen` would write if `doc` were `spec/openapi.yaml`.
+pub(crate) fn codegen_files_for(
+    doc: &generator::Document,
+) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+    let config_path = root().join("spec/codegen.yaml");
+    let text = std::fs::read_to_string(&config_path)?;
+    let config = generator::Config::parse("spec/codegen.yaml", &text)?;
+    let input = generator::Input {
+        doc,
+        config: &config,
+        default_crate_name: "cloudflare-access-users",
+        command: "cargo xtask codegen",
+        inputs_label: "spec/openapi.yaml and spec/codegen.yaml",
+        extra_hash_input: text.as_bytes(),
+        standalone: false,
+    };
+    Ok(generator::generate(&input)?.files)
 }

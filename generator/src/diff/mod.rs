@@ -2,9 +2,10 @@
 //! generated crate.
 //!
 //! Both documents are compared *resolved*: `$ref`s are followed on the raw JSON (siblings of a
-//! `$ref` such as `nullable` or `readOnly` are part of the schema), `allOf` is flattened, and
-//! recursion is cut by the pair of schemas being compared, so renaming a component without
-//! changing its structure reports nothing. Operations match on method plus path template with the
+//! `$ref` such as `nullable` or `readOnly` are part of the schema), `allOf` is flattened the way
+//! the generator flattens it (a property defined again in a later branch replaces the earlier
+//! definition), and recursion is cut by the pair of schemas being compared, so renaming a
+//! component without changing its structure reports nothing. Operations match on method plus path template with the
 //! parameter names ignored (`/a/{id}` is `/a/{user_id}`).
 //!
 //! Every [`Change`] has a stable kebab-case id (see [`CATALOG`]), a [`Level`], the operation, a

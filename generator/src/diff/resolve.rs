@@ -1,9 +1,14 @@
-//! Schemas as the diff sees them: `$ref`s followed, `$ref` siblings overlaid, `allOf` flattened.
+//! Schemas as the diff sees them: `$ref`s followed, `$ref` siblings applied, `allOf` flattened.
+//!
+//! The rules are the generator's (`build.rs`), so that what the diff compares is what the
+//! generated Rust types are made of: a `$ref` is its target plus the flags written beside it
+//! (`nullable`, `readOnly`, `writeOnly`, `deprecated`; validation keywords too, for the request
+//! checks); `allOf: [X]` alone is X; any other `allOf` is a struct of every branch's properties
+//! and then its own, where a property defined again replaces the earlier definition.
 //!
 //! A [`Norm`] is one level of a resolved schema. Its children (properties, items, …) are kept as
-//! lists of JSON pointers into the raw document ([`Child`]): a child defined in several `allOf`
-//! branches is the intersection of all of them, evaluated on demand. Nothing of the raw tree is
-//! copied; every evaluated node is memoized by its pointer(s), so a document is walked once
+//! JSON pointers into the raw document ([`Child`]), evaluated on demand. Nothing of the raw tree
+//! is copied; every evaluated node is memoized by its pointer, so a document is walked once
 //! however often its components are referenced, and a recursive schema costs nothing extra.
 
 use std::collections::{HashMap, HashSet};
@@ -14,7 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::locate;
 
-/// Pointers to schema objects whose intersection is the child schema (usually just one).
+/// The pointer(s) of a child schema (one; a list so that intersections can be added later).
 pub(crate) type Child = Rc<Vec<String>>;
 
 /// `additionalProperties`.
@@ -22,7 +27,8 @@ pub(crate) type Child = Rc<Vec<String>>;
 pub(crate) enum Additional {
     #[default]
     Absent,
-    Bool(bool),
+    /// `true`, `false` or `{}`: no typed map (the generator emits no map for these).
+    Untyped,
     Schema(Child),
 }
 
@@ -53,10 +59,8 @@ pub(crate) struct Norm<'a> {
     pub pointer: Rc<str>,
     pub ty: Option<&'a str>,
     pub format: Option<&'a str>,
-    /// `nullable` as written (merged).
-    pub nullable_kw: Option<bool>,
-    /// Some `allOf` branch has a `type` and is not nullable, so null is not accepted.
-    pub forbids_null: bool,
+    /// `nullable: true` (or `null` among the `enum` values) here or on the `$ref`s leading here.
+    pub nullable: bool,
     pub enum_values: Option<&'a [Value]>,
     pub properties: IndexMap<&'a str, Child>,
     pub required: Vec<&'a str>,
@@ -66,9 +70,9 @@ pub(crate) struct Norm<'a> {
     pub alternatives: Vec<Child>,
     pub alternatives_kw: Option<&'static str>,
     pub constraints: Constraints<'a>,
-    pub read_only: Option<bool>,
-    pub write_only: Option<bool>,
-    pub deprecated: Option<bool>,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
     /// A `$ref` that could not be followed (external or dangling), as written.
     pub unresolved: Option<&'a str>,
 }
@@ -85,7 +89,7 @@ impl<'a> Norm<'a> {
 
     /// Whether null is accepted.
     pub fn is_nullable(&self) -> bool {
-        self.nullable_kw == Some(true) && !self.forbids_null
+        self.nullable
     }
 
     pub fn is_required(&self, name: &str) -> bool {
@@ -168,26 +172,11 @@ impl<'a> Resolver<'a> {
         None
     }
 
-    /// The intersection of the schemas at `ptrs`.
+    /// The schema of a child (its first pointer; children have one today).
     pub fn node(&mut self, ptrs: &[String]) -> Rc<Norm<'a>> {
-        match ptrs {
-            [] => Rc::new(Norm::empty("")),
-            [one] => self.one(one),
-            many => {
-                let key = many.join("&");
-                if let Some(n) = self.memo.get(&key) {
-                    return n.clone();
-                }
-                let mut acc = (*self.one(&many[0])).clone();
-                for p in &many[1..] {
-                    let b = self.one(p);
-                    acc = self.intersect(acc, &b);
-                }
-                acc.key = Rc::from(key.as_str());
-                let rc = Rc::new(acc);
-                self.memo.insert(key, rc.clone());
-                rc
-            }
+        match ptrs.first() {
+            Some(p) => self.one(p),
+            None => Rc::new(Norm::empty("(none)")),
         }
     }
 
@@ -210,43 +199,74 @@ impl<'a> Resolver<'a> {
         let Some(Value::Object(m)) = self.get(ptr) else {
             return Rc::new(Norm::empty(ptr));
         };
-        let mut base: Option<Norm<'a>> = None;
         if let Some(r) = m.get("$ref").and_then(Value::as_str) {
-            match ref_to_pointer(r) {
-                Some(target) => {
-                    let t = self.one(&target);
-                    if m.keys().all(|k| is_annotation(k)) {
-                        return t;
-                    }
-                    base = Some((*t).clone());
-                }
-                None => {
-                    let mut n = Norm::empty(ptr);
-                    n.unresolved = Some(r);
-                    n.key = Rc::from(format!("{ptr}|{r}").as_str());
-                    return Rc::new(n);
-                }
+            let Some(target) = ref_to_pointer(r) else {
+                let mut n = Norm::empty(ptr);
+                n.unresolved = Some(r);
+                n.key = Rc::from(format!("{ptr}|{r}").as_str());
+                return Rc::new(n);
+            };
+            let t = self.one(&target);
+            if m.keys().all(|k| is_annotation(k)) {
+                return t;
             }
+            // Like the generator: the target's shape, with the flags written beside the `$ref`.
+            let mut n = (*t).clone();
+            self.apply_meta(&mut n, m);
+            return Rc::new(rekey(n, ptr));
         }
-        if let Some(Value::Array(branches)) = m.get("allOf") {
+        if let Some(Value::Array(parts)) = m.get("allOf") {
+            let own_props = m.get("properties").is_some();
             let all_of = locate::join(ptr, "allOf");
-            for i in 0..branches.len() {
-                let b = self.one(&format!("{all_of}/{i}"));
-                base = Some(match base {
-                    None => (*b).clone(),
-                    Some(a) => self.intersect(a, &b),
-                });
+            if parts.len() == 1 && !own_props {
+                // `allOf: [$ref X]` is X (plus the flags written here).
+                let t = self.one(&format!("{all_of}/0"));
+                if m.keys().all(|k| k == "allOf" || is_annotation(k)) {
+                    return t;
+                }
+                let mut n = (*t).clone();
+                self.apply_meta(&mut n, m);
+                return Rc::new(rekey(n, ptr));
             }
+            // Otherwise a struct of every branch's properties, then its own; a property defined
+            // again later replaces the earlier definition (as the generator's `collect_props`).
+            let mut n = Norm::empty(ptr);
+            n.ty = Some("object");
+            for i in 0..parts.len() {
+                let b = self.one(&format!("{all_of}/{i}"));
+                merge_struct(&mut n, &b);
+            }
+            let own = self.parse_own(m, ptr);
+            merge_struct(&mut n, &own);
+            self.apply_meta(&mut n, m);
+            return Rc::new(n);
         }
-        let own = self.parse_own(m, ptr);
-        let mut n = match base {
-            None => own,
-            Some(b) => self.overlay(b, own),
-        };
-        let key: Rc<str> = Rc::from(ptr);
-        n.key = key.clone();
-        n.pointer = key;
-        Rc::new(n)
+        Rc::new(self.parse_own(m, ptr))
+    }
+
+    /// Flags read from a node on the way to a schema (a `$ref` with siblings, an `allOf`
+    /// holder): `nullable` (or a `null` in `enum`), `readOnly`, `writeOnly` and `deprecated` add
+    /// up; validation keywords written here take precedence.
+    fn apply_meta(&mut self, n: &mut Norm<'a>, m: &'a Map<String, Value>) {
+        let own = self.parse_own(m, &n.pointer.clone());
+        n.nullable |= own.nullable;
+        n.read_only |= own.read_only;
+        n.write_only |= own.write_only;
+        n.deprecated |= own.deprecated;
+        let (c, o) = (&mut n.constraints, own.constraints);
+        c.max_length = o.max_length.or(c.max_length);
+        c.min_length = o.min_length.or(c.min_length);
+        c.maximum = o.maximum.or(c.maximum);
+        c.minimum = o.minimum.or(c.minimum);
+        c.exclusive_maximum = o.exclusive_maximum.or(c.exclusive_maximum);
+        c.exclusive_minimum = o.exclusive_minimum.or(c.exclusive_minimum);
+        c.max_items = o.max_items.or(c.max_items);
+        c.min_items = o.min_items.or(c.min_items);
+        c.unique_items = o.unique_items.or(c.unique_items);
+        c.max_properties = o.max_properties.or(c.max_properties);
+        c.min_properties = o.min_properties.or(c.min_properties);
+        c.pattern = o.pattern.or(c.pattern);
+        c.multiple_of = o.multiple_of.or(c.multiple_of);
     }
 
     /// The keywords written on this object itself (not `$ref`, not `allOf`).
@@ -261,9 +281,12 @@ impl<'a> Resolver<'a> {
             _ => None,
         });
         n.format = m.get("format").and_then(Value::as_str);
-        n.nullable_kw = flag("nullable");
-        n.forbids_null = n.ty.is_some() && n.nullable_kw != Some(true);
-        n.enum_values = m.get("enum").and_then(Value::as_array).map(|v| v.as_slice());
+        n.enum_values = m
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|v| v.as_slice());
+        n.nullable = flag("nullable") == Some(true)
+            || n.enum_values.is_some_and(|v| v.iter().any(Value::is_null));
         if let Some(Value::Object(props)) = m.get("properties") {
             let base = locate::join(ptr, "properties");
             for name in props.keys() {
@@ -276,8 +299,8 @@ impl<'a> Resolver<'a> {
         }
         n.additional = match m.get("additionalProperties") {
             None => Additional::Absent,
-            Some(Value::Bool(b)) => Additional::Bool(*b),
-            Some(Value::Object(o)) if o.is_empty() => Additional::Bool(true),
+            Some(Value::Bool(_)) => Additional::Untyped,
+            Some(Value::Object(o)) if o.is_empty() => Additional::Untyped,
             Some(_) => Additional::Schema(Rc::new(vec![locate::join(ptr, "additionalProperties")])),
         };
         if m.get("items").is_some_and(Value::is_object) {
@@ -309,184 +332,32 @@ impl<'a> Resolver<'a> {
             pattern: m.get("pattern").and_then(Value::as_str),
             multiple_of: num("multipleOf"),
         };
-        n.read_only = flag("readOnly");
-        n.write_only = flag("writeOnly");
-        n.deprecated = flag("deprecated");
+        n.read_only = flag("readOnly") == Some(true);
+        n.write_only = flag("writeOnly") == Some(true);
+        n.deprecated = flag("deprecated") == Some(true);
         n
     }
-
-    /// `base` with the keywords written beside it (`$ref` siblings, or the keywords of an `allOf`
-    /// holder) taking precedence; structure (properties, items) is combined.
-    fn overlay(&mut self, base: Norm<'a>, own: Norm<'a>) -> Norm<'a> {
-        let mut n = base;
-        n.ty = own.ty.or(n.ty);
-        n.format = own.format.or(n.format);
-        if own.nullable_kw.is_some() {
-            n.nullable_kw = own.nullable_kw;
-            n.forbids_null = own.nullable_kw != Some(true) && n.ty.is_some();
-        } else if own.ty.is_some() && n.nullable_kw != Some(true) {
-            n.forbids_null = true;
-        }
-        n.enum_values = own.enum_values.or(n.enum_values);
-        merge_properties(&mut n.properties, own.properties);
-        union_required(&mut n.required, own.required);
-        n.additional = match (n.additional, own.additional) {
-            (a, Additional::Absent) => a,
-            (Additional::Schema(a), Additional::Schema(b)) => Additional::Schema(concat(&a, &b)),
-            (_, b) => b,
-        };
-        n.items = match (n.items, own.items) {
-            (Some(a), Some(b)) => Some(concat(&a, &b)),
-            (a, b) => b.or(a),
-        };
-        if !own.alternatives.is_empty() {
-            n.alternatives = own.alternatives;
-            n.alternatives_kw = own.alternatives_kw;
-        }
-        let (c, o) = (&mut n.constraints, own.constraints);
-        c.max_length = o.max_length.or(c.max_length);
-        c.min_length = o.min_length.or(c.min_length);
-        c.maximum = o.maximum.or(c.maximum);
-        c.minimum = o.minimum.or(c.minimum);
-        c.exclusive_maximum = o.exclusive_maximum.or(c.exclusive_maximum);
-        c.exclusive_minimum = o.exclusive_minimum.or(c.exclusive_minimum);
-        c.max_items = o.max_items.or(c.max_items);
-        c.min_items = o.min_items.or(c.min_items);
-        c.unique_items = o.unique_items.or(c.unique_items);
-        c.max_properties = o.max_properties.or(c.max_properties);
-        c.min_properties = o.min_properties.or(c.min_properties);
-        c.pattern = o.pattern.or(c.pattern);
-        c.multiple_of = o.multiple_of.or(c.multiple_of);
-        n.read_only = own.read_only.or(n.read_only);
-        n.write_only = own.write_only.or(n.write_only);
-        n.deprecated = own.deprecated.or(n.deprecated);
-        self.settle_alternatives(n)
-    }
-
-    /// `allOf`: both must hold.
-    fn intersect(&mut self, a: Norm<'a>, b: &Norm<'a>) -> Norm<'a> {
-        let mut n = a;
-        n.ty = match (n.ty, b.ty) {
-            (Some("number"), Some("integer")) => Some("integer"),
-            (Some(x), _) => Some(x),
-            (None, y) => y,
-        };
-        n.format = n.format.or(b.format);
-        n.nullable_kw = if n.nullable_kw == Some(true) || b.nullable_kw == Some(true) {
-            Some(true)
-        } else {
-            n.nullable_kw.or(b.nullable_kw)
-        };
-        n.forbids_null = n.forbids_null || b.forbids_null;
-        n.enum_values = n.enum_values.or(b.enum_values);
-        merge_properties(&mut n.properties, b.properties.clone());
-        union_required(&mut n.required, b.required.clone());
-        n.additional = match (n.additional, &b.additional) {
-            (Additional::Schema(x), Additional::Schema(y)) => Additional::Schema(concat(&x, y)),
-            (Additional::Bool(false), _) | (_, Additional::Bool(false)) => Additional::Bool(false),
-            (Additional::Absent, y) => y.clone(),
-            (x, _) => x,
-        };
-        n.items = match (n.items, &b.items) {
-            (Some(x), Some(y)) => Some(concat(&x, y)),
-            (x, y) => x.or_else(|| y.clone()),
-        };
-        if n.alternatives.is_empty() && !b.alternatives.is_empty() {
-            n.alternatives = b.alternatives.clone();
-            n.alternatives_kw = b.alternatives_kw;
-        }
-        let (c, o) = (&mut n.constraints, &b.constraints);
-        c.max_length = min_opt(c.max_length, o.max_length);
-        c.min_length = max_opt(c.min_length, o.min_length);
-        c.maximum = min_opt(c.maximum, o.maximum);
-        c.minimum = max_opt(c.minimum, o.minimum);
-        c.exclusive_maximum = c.exclusive_maximum.or(o.exclusive_maximum);
-        c.exclusive_minimum = c.exclusive_minimum.or(o.exclusive_minimum);
-        c.max_items = min_opt(c.max_items, o.max_items);
-        c.min_items = max_opt(c.min_items, o.min_items);
-        c.unique_items = c.unique_items.or(o.unique_items);
-        c.max_properties = min_opt(c.max_properties, o.max_properties);
-        c.min_properties = max_opt(c.min_properties, o.min_properties);
-        c.pattern = c.pattern.or(o.pattern);
-        c.multiple_of = c.multiple_of.or(o.multiple_of);
-        n.read_only = n.read_only.or(b.read_only);
-        n.write_only = n.write_only.or(b.write_only);
-        n.deprecated = n.deprecated.or(b.deprecated);
-        n.unresolved = n.unresolved.or(b.unresolved);
-        self.settle_alternatives(n)
-    }
-
-    /// `allOf: [{anyOf: [object, string]}, {type: object, …}]` is the object: when the schema
-    /// already has a type, alternatives of another type are dropped, and a single remaining
-    /// alternative is merged in.
-    fn settle_alternatives(&mut self, n: Norm<'a>) -> Norm<'a> {
-        if n.alternatives.is_empty() || (n.ty.is_none() && n.properties.is_empty()) {
-            return n;
-        }
-        let ty = n.ty.unwrap_or("object");
-        let mut keep = Vec::new();
-        for alt in &n.alternatives {
-            let a = self.node(alt);
-            let compatible = match a.ty {
-                None => true,
-                Some(t) => t == ty || matches!((t, ty), ("integer", "number") | ("number", "integer")),
-            };
-            if compatible {
-                keep.push(a);
-            }
-        }
-        if keep.len() != 1 {
-            return n;
-        }
-        let mut m = n;
-        m.alternatives = Vec::new();
-        m.alternatives_kw = None;
-        let alt = keep.pop().expect("one alternative");
-        self.intersect(m, &alt)
-    }
 }
 
-fn concat(a: &Child, b: &Child) -> Child {
-    let mut v = Vec::with_capacity(a.len() + b.len());
-    v.extend(a.iter().cloned());
-    for p in b.iter() {
-        if !v.contains(p) {
-            v.push(p.clone());
+fn rekey<'a>(mut n: Norm<'a>, ptr: &str) -> Norm<'a> {
+    let key: Rc<str> = Rc::from(ptr);
+    n.key = key.clone();
+    n.pointer = key;
+    n
+}
+
+/// Adds `b`'s properties, required names and `additionalProperties` to the struct `into`.
+fn merge_struct<'a>(into: &mut Norm<'a>, b: &Norm<'a>) {
+    for (name, child) in &b.properties {
+        into.properties.insert(name, child.clone());
+    }
+    for r in &b.required {
+        if !into.required.contains(r) {
+            into.required.push(r);
         }
     }
-    Rc::new(v)
-}
-
-fn merge_properties<'a>(into: &mut IndexMap<&'a str, Child>, from: IndexMap<&'a str, Child>) {
-    for (name, child) in from {
-        match into.get_mut(name) {
-            Some(existing) => *existing = concat(existing, &child),
-            None => {
-                into.insert(name, child);
-            }
-        }
-    }
-}
-
-fn union_required<'a>(into: &mut Vec<&'a str>, from: Vec<&'a str>) {
-    for r in from {
-        if !into.contains(&r) {
-            into.push(r);
-        }
-    }
-}
-
-fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
-    }
-}
-
-fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, y) => x.or(y),
+    if let Additional::Schema(_) = b.additional {
+        into.additional = b.additional.clone();
     }
 }
 

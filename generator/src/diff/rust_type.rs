@@ -7,17 +7,20 @@
 //! | schema | Rust |
 //! | --- | --- |
 //! | `string` (any `format`) | `String` |
-//! | `string` with `enum` | a generated enum with a catch-all variant |
+//! | `string` (or no `type`) with an `enum` of strings | a generated enum with a catch-all variant (`Other(String)`) |
 //! | `integer` | `i64` (`format: int32` → `i32`) |
-//! | `number` | `f64` |
+//! | `number` | `f64` (`format: float` → `f32`) |
 //! | `boolean` | `bool` |
 //! | `integer`/`number`/`boolean` with `enum` | the plain type (`i64`, `f64`, `bool`) |
 //! | `array` | `Vec<T>` |
 //! | `object` with `properties` (or untyped with `properties`) | a generated struct |
-//! | `object` with only an `additionalProperties` schema | `BTreeMap<String, T>` |
+//! | `object` with only an `additionalProperties` schema (not `{}`/`true`) | `BTreeMap<String, T>` |
 //! | `object` without either, or no `type` at all | `serde_json::Value` |
+//! | `allOf` of several schemas | a generated struct of their properties |
 //! | `oneOf` / `anyOf` | a generated untagged enum |
 //! | not in `required`, or `nullable` | `Option<T>` |
+
+use serde_json::Value;
 
 use super::resolve::{Additional, Norm, Resolver};
 
@@ -29,6 +32,7 @@ pub enum RustHead {
     String,
     I32,
     I64,
+    F32,
     F64,
     Bool,
     Json,
@@ -44,19 +48,23 @@ pub(crate) fn rust_head(n: &Norm<'_>) -> RustHead {
     if !n.alternatives.is_empty() {
         return RustHead::Union;
     }
-    let has_enum = n.enum_values.is_some_and(|v| !v.is_empty());
+    // As the generator does: an enum of strings (nulls aside) on a string or untyped schema.
+    let string_enum = n.enum_values.is_some_and(|v| {
+        v.iter().any(Value::is_string) && v.iter().filter(|x| !x.is_null()).all(Value::is_string)
+    });
     match n.ty {
-        Some("string") if has_enum => RustHead::Enum,
+        Some("string") | None if string_enum => RustHead::Enum,
         Some("string") => RustHead::String,
         Some("integer") if n.format == Some("int32") => RustHead::I32,
         Some("integer") => RustHead::I64,
+        Some("number") if n.format == Some("float") => RustHead::F32,
         Some("number") => RustHead::F64,
         Some("boolean") => RustHead::Bool,
         Some("array") => RustHead::Vec,
         Some("object") | None => {
             if !n.properties.is_empty() {
                 RustHead::Struct
-            } else if matches!(n.additional, Additional::Schema(_) | Additional::Bool(true)) {
+            } else if matches!(n.additional, Additional::Schema(_)) {
                 RustHead::Map
             } else if n.ty.is_none() && n.items.is_some() {
                 RustHead::Vec
@@ -80,7 +88,12 @@ pub fn is_option(required: bool, nullable: bool) -> bool {
 pub fn enum_has_catch_all(head: RustHead) -> bool {
     matches!(
         head,
-        RustHead::Enum | RustHead::I32 | RustHead::I64 | RustHead::F64 | RustHead::Bool | RustHead::String
+        RustHead::Enum
+            | RustHead::I32
+            | RustHead::I64
+            | RustHead::F32
+            | RustHead::F64
+            | RustHead::Bool
     )
 }
 
@@ -104,6 +117,7 @@ fn text(res: &mut Resolver<'_>, n: &Norm<'_>, depth: usize) -> String {
         RustHead::String => "String".into(),
         RustHead::I32 => "i32".into(),
         RustHead::I64 => "i64".into(),
+        RustHead::F32 => "f32".into(),
         RustHead::F64 => "f64".into(),
         RustHead::Bool => "bool".into(),
         RustHead::Json => "serde_json::Value".into(),
@@ -115,14 +129,27 @@ fn text(res: &mut Resolver<'_>, n: &Norm<'_>, depth: usize) -> String {
             };
             format!("BTreeMap<String, {v}>")
         }
-        RustHead::Struct => "a struct".into(),
-        RustHead::Enum => "a string enum".into(),
+        RustHead::Struct => named(n).unwrap_or_else(|| "struct".into()),
+        RustHead::Enum => named(n).unwrap_or_else(|| "enum".into()),
         RustHead::Union => format!(
-            "an untagged enum ({} of {})",
+            "{} ({} of {})",
+            named(n).unwrap_or_else(|| "enum".into()),
             n.alternatives_kw.unwrap_or("oneOf"),
             n.alternatives.len()
         ),
     }
+}
+
+/// The generated name of a component schema (`access_users-2` → `AccessUsers2`), for messages;
+/// `spec/codegen.yaml` may rename it, so this is a hint only.
+fn named(n: &Norm<'_>) -> Option<String> {
+    let rest = n.pointer.strip_prefix("/components/schemas/")?;
+    if rest.contains('/') {
+        return None;
+    }
+    Some(heck::ToUpperCamelCase::to_upper_camel_case(
+        crate::locate::unescape_token(rest).as_str(),
+    ))
 }
 
 /// `T` or `Option<T>`.

@@ -1,0 +1,1047 @@
+//! Operations, parameters, bodies, responses and security: the API surface, compared, with each
+//! schema finding given its id and level according to the direction it travels.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use super::compare::{Comparer, Finding, Kind};
+use super::resolve::{Child, Resolver};
+use super::rust_type::{is_option, rust_type_text, with_option};
+use super::{Change, Level};
+use crate::locate::join;
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Compares the operations of two raw documents.
+pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
+    let mut cmp = Comparer::new(old, new);
+    let old_ops = operations(&cmp.old);
+    let new_ops = operations(&cmp.new);
+    let mut sink = Sink::default();
+    for (key, o) in &old_ops {
+        if !new_ops.contains_key(key) {
+            sink.add(
+                "endpoint-removed",
+                Level::Breaking,
+                &o.display,
+                &o.pointer,
+                format!(
+                    "endpoint removed{}: its generated method disappears",
+                    op_id_note(o.obj)
+                ),
+                None,
+            );
+        }
+    }
+    for (key, n) in &new_ops {
+        match old_ops.get(key) {
+            None => sink.add(
+                "endpoint-added",
+                Level::Info,
+                &n.display,
+                &n.pointer,
+                format!("endpoint added{}", op_id_note(n.obj)),
+                None,
+            ),
+            Some(o) => compare_operation(&mut cmp, &mut sink, o, n),
+        }
+    }
+    sink.finish()
+}
+
+fn op_id_note(obj: &Map<String, Value>) -> String {
+    match obj.get("operationId").and_then(Value::as_str) {
+        Some(id) => format!(" (operationId `{id}`)"),
+        None => String::new(),
+    }
+}
+
+/// One operation of a document.
+struct Op<'a> {
+    /// `GET /a/{id}` as written.
+    display: String,
+    path: &'a str,
+    pointer: String,
+    obj: &'a Map<String, Value>,
+    item_pointer: String,
+}
+
+/// `/a/{id}/b` → `/a/{}/b`: parameter names do not matter when matching operations.
+fn normalize_template(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' if in_param => in_param = false,
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn operations<'a>(res: &Resolver<'a>) -> IndexMap<String, Op<'a>> {
+    let mut out = IndexMap::new();
+    let Some(Value::Object(paths)) = res.root.get("paths") else {
+        return out;
+    };
+    for path in paths.keys() {
+        let Some((item_pointer, item)) = res.deref(&join("/paths", path)) else {
+            continue;
+        };
+        for method in METHODS {
+            if let Some(Value::Object(obj)) = item.get(method) {
+                let upper = method.to_ascii_uppercase();
+                let key = format!("{upper} {}", normalize_template(path));
+                out.entry(key).or_insert_with(|| Op {
+                    display: format!("{upper} {path}"),
+                    path: path.as_str(),
+                    pointer: join(&item_pointer, method),
+                    obj,
+                    item_pointer: item_pointer.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Collects changes, folding the same change reached along several schema paths (a component
+/// used by `errors` and `messages`, by `200` and `4XX`) into one, with every path listed.
+#[derive(Default)]
+struct Sink {
+    entries: IndexMap<SinkKey, Places>,
+}
+
+/// (id, level, operation, location, message without the places).
+type SinkKey = (&'static str, Level, String, String, String);
+/// Schema path → the responses (or media types) it was seen in.
+type Places = IndexMap<String, Vec<String>>;
+
+impl Sink {
+    fn add(
+        &mut self,
+        id: &'static str,
+        level: Level,
+        operation: &str,
+        location: &str,
+        base: String,
+        place: Option<(String, String)>,
+    ) {
+        let places = self
+            .entries
+            .entry((id, level, operation.to_string(), location.to_string(), base))
+            .or_default();
+        if let Some((path, context)) = place {
+            let contexts = places.entry(path).or_default();
+            if !context.is_empty() && !contexts.contains(&context) {
+                contexts.push(context);
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<Change> {
+        const SHOWN: usize = 4;
+        self.entries
+            .into_iter()
+            .map(|((id, level, operation, location, base), places)| {
+                let mut list: Vec<String> = places
+                    .iter()
+                    .take(SHOWN)
+                    .map(|(path, contexts)| {
+                        if contexts.is_empty() {
+                            format!("`{path}`")
+                        } else {
+                            format!("`{path}` ({})", contexts.join(", "))
+                        }
+                    })
+                    .collect();
+                if places.len() > SHOWN {
+                    list.push(format!("and {} more", places.len() - SHOWN));
+                }
+                let message = if list.is_empty() {
+                    base
+                } else {
+                    format!("{base}: {}", list.join(", "))
+                };
+                Change {
+                    id,
+                    level,
+                    operation: Some(operation),
+                    location,
+                    message,
+                }
+            })
+            .collect()
+    }
+}
+
+fn flag(obj: &Map<String, Value>, key: &str) -> bool {
+    obj.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn compare_operation<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
+    let op = n.display.as_str();
+    if !flag(o.obj, "deprecated") && flag(n.obj, "deprecated") {
+        sink.add(
+            "endpoint-deprecated",
+            Level::Warning,
+            op,
+            &join(&n.pointer, "deprecated"),
+            "endpoint deprecated".to_string(),
+            None,
+        );
+    }
+    let id_o = o.obj.get("operationId").and_then(Value::as_str);
+    let id_n = n.obj.get("operationId").and_then(Value::as_str);
+    if id_o != id_n {
+        let show = |id: Option<&str>| id.map_or("(none)".to_string(), |s| format!("`{s}`"));
+        let location = if id_n.is_some() {
+            join(&n.pointer, "operationId")
+        } else {
+            n.pointer.clone()
+        };
+        sink.add(
+            "operation-id-changed",
+            Level::Breaking,
+            op,
+            &location,
+            format!(
+                "operationId changed from {} to {}: the generated method is renamed",
+                show(id_o),
+                show(id_n)
+            ),
+            None,
+        );
+    }
+    compare_parameters(cmp, sink, o, n);
+    compare_request_body(cmp, sink, o, n);
+    compare_responses(cmp, sink, o, n);
+    compare_security(cmp, sink, o, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+struct Param<'a> {
+    name: &'a str,
+    location_in: &'a str,
+    required: bool,
+    /// The entry in the `parameters` list.
+    site: String,
+    /// The parameter object (after `$ref`).
+    pointer: String,
+    schema: Option<Child>,
+}
+
+fn template_names(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(&rest[start + 1..start + len]);
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn parameters<'a>(res: &Resolver<'a>, op: &Op<'a>) -> IndexMap<(String, String), Param<'a>> {
+    let names = template_names(op.path);
+    let mut out = IndexMap::new();
+    for list in [
+        join(&op.item_pointer, "parameters"),
+        join(&op.pointer, "parameters"),
+    ] {
+        let Some(Value::Array(entries)) = res.get(&list) else {
+            continue;
+        };
+        for i in 0..entries.len() {
+            let site = format!("{list}/{i}");
+            let Some((pointer, obj)) = res.deref(&site) else {
+                continue;
+            };
+            let (Some(name), Some(location_in)) = (
+                obj.get("name").and_then(Value::as_str),
+                obj.get("in").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            // Path parameters match by position in the template, so renaming one is no change;
+            // header names are case-insensitive.
+            let key = match location_in {
+                "path" => match names.iter().position(|n| *n == name) {
+                    Some(i) => ("path".to_string(), format!("#{i}")),
+                    None => ("path".to_string(), name.to_string()),
+                },
+                "header" => ("header".to_string(), name.to_ascii_lowercase()),
+                other => (other.to_string(), name.to_string()),
+            };
+            let schema = if obj.get("schema").is_some_and(Value::is_object) {
+                Some(Rc::new(vec![join(&pointer, "schema")]))
+            } else {
+                obj.get("content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.iter().find(|(_, m)| m.get("schema").is_some()))
+                    .map(|(mt, _)| {
+                        Rc::new(vec![join(&join(&join(&pointer, "content"), mt), "schema")])
+                    })
+            };
+            out.insert(
+                key,
+                Param {
+                    name,
+                    location_in,
+                    required: location_in == "path" || flag(obj, "required"),
+                    site,
+                    pointer,
+                    schema,
+                },
+            );
+        }
+    }
+    out
+}
+
+fn compare_parameters<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
+    let op = n.display.as_str();
+    let old_params = parameters(&cmp.old, o);
+    let new_params = parameters(&cmp.new, n);
+    for (key, p) in &old_params {
+        if !new_params.contains_key(key) {
+            sink.add(
+                "request-parameter-removed",
+                Level::Breaking,
+                op,
+                &p.site,
+                format!("{} parameter `{}` removed", p.location_in, p.name),
+                None,
+            );
+        }
+    }
+    for (key, pn) in &new_params {
+        let Some(po) = old_params.get(key) else {
+            let (id, level, word) = if pn.required {
+                (
+                    "required-request-parameter-added",
+                    Level::Breaking,
+                    "required",
+                )
+            } else {
+                ("optional-request-parameter-added", Level::Info, "optional")
+            };
+            sink.add(
+                id,
+                level,
+                op,
+                &pn.site,
+                format!("{word} {} parameter `{}` added", pn.location_in, pn.name),
+                None,
+            );
+            continue;
+        };
+        let subject = format!("{} parameter `{}`", pn.location_in, pn.name);
+        let (so, sn) = (
+            po.schema.as_ref().map(|c| cmp.old.node(c)),
+            pn.schema.as_ref().map(|c| cmp.new.node(c)),
+        );
+        if po.required != pn.required {
+            let ty_o = so.as_ref().map_or("serde_json::Value".into(), |s| {
+                rust_type_text(&mut cmp.old, s)
+            });
+            let ty_n = sn.as_ref().map_or("serde_json::Value".into(), |s| {
+                rust_type_text(&mut cmp.new, s)
+            });
+            let null_o = so.as_ref().is_some_and(|s| s.is_nullable());
+            let null_n = sn.as_ref().is_some_and(|s| s.is_nullable());
+            let from = with_option(&ty_o, is_option(po.required, null_o));
+            let to = with_option(&ty_n, is_option(pn.required, null_n));
+            if pn.required {
+                sink.add(
+                    "request-parameter-became-required",
+                    Level::Breaking,
+                    op,
+                    &pn.pointer,
+                    format!("{subject} became required (`{from}` → `{to}`)"),
+                    None,
+                );
+            } else {
+                sink.add(
+                    "request-parameter-became-optional",
+                    Level::Breaking,
+                    op,
+                    &pn.pointer,
+                    format!("{subject} became optional: the generated argument changes from `{from}` to `{to}`"),
+                    None,
+                );
+            }
+        }
+        if let (Some(so), Some(sn)) = (so, sn) {
+            let found = cmp.schemas(&so, &sn);
+            for f in found.iter() {
+                emit(sink, op, Subject::Parameter, f, &subject, String::new());
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies
+
+fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
+    let op = n.display.as_str();
+    let bo = cmp.old.deref(&join(&o.pointer, "requestBody"));
+    let bn = cmp.new.deref(&join(&n.pointer, "requestBody"));
+    let (po, obj_o, pn, obj_n) = match (bo, bn) {
+        (None, None) => return,
+        (Some((p, _)), None) => {
+            sink.add(
+                "request-body-removed",
+                Level::Breaking,
+                op,
+                &p,
+                "request body removed: the generated method no longer takes it".into(),
+                None,
+            );
+            return;
+        }
+        (None, Some((p, obj))) => {
+            if flag(obj, "required") {
+                sink.add(
+                    "required-request-body-added",
+                    Level::Breaking,
+                    op,
+                    &p,
+                    "required request body added".into(),
+                    None,
+                );
+            } else {
+                sink.add(
+                    "optional-request-body-added",
+                    Level::Info,
+                    op,
+                    &p,
+                    "optional request body added".into(),
+                    None,
+                );
+            }
+            return;
+        }
+        (Some((po, oo)), Some((pn, on))) => (po, oo, pn, on),
+    };
+    let (req_o, req_n) = (flag(obj_o, "required"), flag(obj_n, "required"));
+    if !req_o && req_n {
+        sink.add(
+            "request-body-became-required",
+            Level::Breaking,
+            op,
+            &pn,
+            "request body became required".into(),
+            None,
+        );
+    } else if req_o && !req_n {
+        sink.add(
+            "request-body-became-optional",
+            Level::Breaking,
+            op,
+            &pn,
+            "request body became optional: the generated argument becomes `Option<T>`".into(),
+            None,
+        );
+    }
+    let empty = Map::new();
+    let co = obj_o
+        .get("content")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let cn = obj_n
+        .get("content")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    for (mt, media_o) in co {
+        let Some(media_n) = cn.get(mt) else {
+            sink.add(
+                "request-media-type-removed",
+                Level::Breaking,
+                op,
+                &join(&join(&po, "content"), mt),
+                format!("request media type `{mt}` removed"),
+                None,
+            );
+            continue;
+        };
+        if media_o.get("schema").is_none() || media_n.get("schema").is_none() {
+            continue;
+        }
+        let so = cmp
+            .old
+            .one(&join(&join(&join(&po, "content"), mt), "schema"));
+        let sn = cmp
+            .new
+            .one(&join(&join(&join(&pn, "content"), mt), "schema"));
+        let context = if co.len() > 1 {
+            mt.clone()
+        } else {
+            String::new()
+        };
+        let mut found: Vec<Finding> = Vec::new();
+        root_nullable(cmp, &so, &sn, req_o, req_n, &mut found);
+        found.extend(cmp.schemas(&so, &sn).iter().cloned());
+        for f in &found {
+            emit(
+                sink,
+                op,
+                Subject::Request,
+                f,
+                "request body",
+                context.clone(),
+            );
+        }
+    }
+}
+
+/// A body's own nullability, reported like a property's.
+fn root_nullable<'a>(
+    cmp: &mut Comparer<'a>,
+    so: &Rc<super::resolve::Norm<'a>>,
+    sn: &Rc<super::resolve::Norm<'a>>,
+    req_o: bool,
+    req_n: bool,
+    out: &mut Vec<Finding>,
+) {
+    let (null_o, null_n) = (so.is_nullable(), sn.is_nullable());
+    if null_o == null_n {
+        return;
+    }
+    let (opt_o, opt_n) = (is_option(req_o, null_o), is_option(req_n, null_n));
+    let from = with_option(&rust_type_text(&mut cmp.old, so), opt_o);
+    let to = with_option(&rust_type_text(&mut cmp.new, sn), opt_n);
+    out.push(Finding {
+        kind: Kind::NullableChanged {
+            now_nullable: null_n,
+            rust_changed: opt_o != opt_n,
+            from,
+            to,
+        },
+        path: String::new(),
+        location: sn.pointer.clone(),
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+fn is_success(status: &str) -> bool {
+    status.starts_with('2')
+}
+
+fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
+    let op = n.display.as_str();
+    let empty = Map::new();
+    let ro = o
+        .obj
+        .get("responses")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let rn = n
+        .obj
+        .get("responses")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let base_o = join(&o.pointer, "responses");
+    let base_n = join(&n.pointer, "responses");
+    for status in ro.keys() {
+        if !rn.contains_key(status) {
+            if is_success(status) {
+                sink.add(
+                    "success-status-removed",
+                    Level::Breaking,
+                    op,
+                    &join(&base_o, status),
+                    format!("success response `{status}` removed"),
+                    None,
+                );
+            }
+            continue;
+        }
+        let (Some((po, obj_o)), Some((pn, obj_n))) = (
+            cmp.old.deref(&join(&base_o, status)),
+            cmp.new.deref(&join(&base_n, status)),
+        ) else {
+            continue;
+        };
+        let co = obj_o
+            .get("content")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let cn = obj_n
+            .get("content")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        for (mt, media_o) in co {
+            let Some(media_n) = cn
+                .get(mt)
+                .filter(|m| m.get("schema").is_some() || media_o.get("schema").is_none())
+            else {
+                if is_success(status) {
+                    sink.add(
+                        "response-media-type-removed",
+                        Level::Breaking,
+                        op,
+                        &join(&join(&po, "content"), mt),
+                        format!("response `{status}` no longer has a `{mt}` body"),
+                        None,
+                    );
+                }
+                continue;
+            };
+            if media_o.get("schema").is_none() || media_n.get("schema").is_none() {
+                continue;
+            }
+            let so = cmp
+                .old
+                .one(&join(&join(&join(&po, "content"), mt), "schema"));
+            let sn = cmp
+                .new
+                .one(&join(&join(&join(&pn, "content"), mt), "schema"));
+            let context = if co.len() > 1 {
+                format!("{status} {mt}")
+            } else {
+                status.clone()
+            };
+            let mut found: Vec<Finding> = Vec::new();
+            root_nullable(cmp, &so, &sn, true, true, &mut found);
+            found.extend(cmp.schemas(&so, &sn).iter().cloned());
+            for f in &found {
+                emit(
+                    sink,
+                    op,
+                    Subject::Response,
+                    f,
+                    "response body",
+                    context.clone(),
+                );
+            }
+        }
+    }
+    for status in rn.keys() {
+        if !ro.contains_key(status) && is_success(status) {
+            sink.add(
+                "success-status-added",
+                Level::Info,
+                op,
+                &join(&base_n, status),
+                format!("success response `{status}` added"),
+                None,
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security
+
+type Requirement = BTreeMap<String, Vec<String>>;
+
+/// The security that applies to an operation: its own, or the document's. Answers the pointer
+/// of the list and the requirements (alternatives).
+fn security(res: &Resolver<'_>, op: &Op<'_>) -> (String, Vec<Requirement>) {
+    let (pointer, list) = match op.obj.get("security") {
+        Some(list) => (join(&op.pointer, "security"), Some(list)),
+        None => ("/security".to_string(), res.root.get("security")),
+    };
+    let reqs = list
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_object)
+                .map(|o| {
+                    o.iter()
+                        .map(|(k, v)| {
+                            let mut scopes: Vec<String> = v
+                                .as_array()
+                                .map(|s| {
+                                    s.iter()
+                                        .filter_map(Value::as_str)
+                                        .map(String::from)
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            scopes.sort();
+                            (k.clone(), scopes)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (pointer, reqs)
+}
+
+fn show_requirement(r: &Requirement) -> String {
+    if r.is_empty() {
+        return "no authentication".to_string();
+    }
+    r.iter()
+        .map(|(k, scopes)| {
+            if scopes.is_empty() {
+                format!("`{k}`")
+            } else {
+                format!("`{k}` ({})", scopes.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn compare_security<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
+    let op = n.display.as_str();
+    let (ptr_o, so) = security(&cmp.old, o);
+    let (ptr_n, sn) = security(&cmp.new, n);
+    for (i, r) in so.iter().enumerate() {
+        if !sn.contains(r) {
+            sink.add(
+                "security-requirement-removed",
+                Level::Breaking,
+                op,
+                &format!("{ptr_o}/{i}"),
+                format!("security requirement {} removed", show_requirement(r)),
+                None,
+            );
+        }
+    }
+    for (i, r) in sn.iter().enumerate() {
+        if !so.contains(r) {
+            let (level, note) = if so.is_empty() {
+                (
+                    Level::Breaking,
+                    ": the endpoint needed no credentials before",
+                )
+            } else {
+                (Level::Info, " as an alternative")
+            };
+            sink.add(
+                "security-requirement-added",
+                level,
+                op,
+                &format!("{ptr_n}/{i}"),
+                format!("security requirement {} added{note}", show_requirement(r)),
+                None,
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classification
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    Parameter,
+    Request,
+    Response,
+}
+
+fn emit(sink: &mut Sink, op: &str, subject: Subject, f: &Finding, root: &str, context: String) {
+    let Some((id, level, base)) = classify(subject, &f.kind) else {
+        return;
+    };
+    let path = f.path.strip_prefix('.').unwrap_or(&f.path);
+    let place = match subject {
+        Subject::Parameter => {
+            // `query parameter `x``, then the path inside its schema.
+            let base = if path.is_empty() {
+                base.replacen("{subject}", root, 1)
+            } else {
+                base.replacen("{subject}", &format!("{root} (at `{path}`)"), 1)
+            };
+            sink.add(id, level, op, &f.location, base, None);
+            return;
+        }
+        _ if path.is_empty() => format!("({root})"),
+        _ => path.to_string(),
+    };
+    let base = base.replacen("{subject} ", "", 1);
+    sink.add(id, level, op, &f.location, base, Some((place, context)));
+}
+
+fn breaking_if(rust_changed: bool, otherwise: Level) -> Level {
+    if rust_changed {
+        Level::Breaking
+    } else {
+        otherwise
+    }
+}
+
+/// The id, level and message (with `{subject}` standing for a parameter's name) of a finding.
+fn classify(subject: Subject, kind: &Kind) -> Option<(&'static str, Level, String)> {
+    use Kind::*;
+    use Subject::*;
+    let rust_note = |rust_changed: bool, from: &str, to: &str| {
+        if rust_changed {
+            format!(" (Rust `{from}` → `{to}`)")
+        } else {
+            format!(" (Rust type stays `{to}`)")
+        }
+    };
+    let r = match (subject, kind) {
+        (Response, PropertyAdded { required }) => (
+            "response-property-added",
+            Level::Info,
+            format!("{} response property added", req_word(*required)),
+        ),
+        (Response, PropertyRemoved { required }) => (
+            "response-property-removed",
+            Level::Breaking,
+            format!("{} response property removed", req_word(*required)),
+        ),
+        (
+            Response,
+            RequiredChanged {
+                now_required,
+                rust_changed,
+                from,
+                to,
+            },
+        ) => (
+            if *now_required {
+                "response-property-became-required"
+            } else {
+                "response-property-became-optional"
+            },
+            breaking_if(*rust_changed, Level::Info),
+            format!(
+                "response property became {}{}",
+                if *now_required {
+                    "required"
+                } else {
+                    "optional"
+                },
+                rust_note(*rust_changed, from, to)
+            ),
+        ),
+        (
+            Response,
+            NullableChanged {
+                now_nullable,
+                rust_changed,
+                from,
+                to,
+            },
+        ) => (
+            if *now_nullable {
+                "response-property-became-nullable"
+            } else {
+                "response-property-became-not-nullable"
+            },
+            breaking_if(*rust_changed, Level::Info),
+            format!(
+                "response property became {}{}",
+                if *now_nullable {
+                    "nullable"
+                } else {
+                    "not nullable"
+                },
+                rust_note(*rust_changed, from, to)
+            ),
+        ),
+        (
+            Response,
+            TypeChanged {
+                from,
+                to,
+                rust_changed,
+            },
+        ) => (
+            "response-property-type-changed",
+            breaking_if(*rust_changed, Level::Warning),
+            type_message("response", from, to, *rust_changed),
+        ),
+        (Response, EnumValueAdded { value, catch_all }) => (
+            "response-enum-value-added",
+            if *catch_all {
+                Level::Info
+            } else {
+                Level::Breaking
+            },
+            format!(
+                "response enum value {value} added{}",
+                if *catch_all {
+                    " (the generated enum has a catch-all)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (Response, EnumValueRemoved { value, rust_enum }) => (
+            "response-enum-value-removed",
+            breaking_if(*rust_enum, Level::Info),
+            format!(
+                "response enum value {value} removed{}",
+                if *rust_enum {
+                    " (its Rust variant disappears)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (Response, ConstraintNarrowed { .. }) => return None,
+
+        (
+            Parameter,
+            TypeChanged {
+                from,
+                to,
+                rust_changed,
+            },
+        ) => (
+            "request-parameter-type-changed",
+            breaking_if(*rust_changed, Level::Warning),
+            type_message("{subject}", from, to, *rust_changed),
+        ),
+        (Parameter, EnumValueRemoved { value, .. }) => (
+            "request-parameter-enum-value-removed",
+            Level::Breaking,
+            format!("{{subject}} no longer accepts enum value {value}"),
+        ),
+        (Parameter, EnumValueAdded { value, .. }) => (
+            "request-parameter-enum-value-added",
+            Level::Info,
+            format!("{{subject}} accepts new enum value {value}"),
+        ),
+        (Parameter, ConstraintNarrowed { what }) => (
+            "request-parameter-constraint-narrowed",
+            Level::Warning,
+            format!("{{subject}} narrowed: {what}"),
+        ),
+
+        (_, PropertyAdded { required: true }) => (
+            "required-request-property-added",
+            Level::Breaking,
+            "{subject} required request property added".to_string(),
+        ),
+        (_, PropertyAdded { required: false }) => (
+            "optional-request-property-added",
+            Level::Info,
+            "{subject} optional request property added".to_string(),
+        ),
+        (_, PropertyRemoved { required }) => (
+            "request-property-removed",
+            Level::Breaking,
+            format!(
+                "{{subject}} {} request property removed",
+                req_word(*required)
+            ),
+        ),
+        (
+            _,
+            RequiredChanged {
+                now_required: true,
+                from,
+                to,
+                ..
+            },
+        ) => (
+            "request-property-became-required",
+            Level::Breaking,
+            format!("{{subject}} request property became required (Rust `{from}` → `{to}`)"),
+        ),
+        (
+            _,
+            RequiredChanged {
+                now_required: false,
+                rust_changed,
+                from,
+                to,
+            },
+        ) => (
+            "request-property-became-optional",
+            breaking_if(*rust_changed, Level::Info),
+            format!(
+                "{{subject}} request property became optional{}",
+                rust_note(*rust_changed, from, to)
+            ),
+        ),
+        (
+            _,
+            NullableChanged {
+                now_nullable: false,
+                ..
+            },
+        ) => (
+            "request-property-became-not-nullable",
+            Level::Breaking,
+            "{subject} request property no longer accepts null".to_string(),
+        ),
+        (
+            _,
+            NullableChanged {
+                now_nullable: true,
+                rust_changed,
+                from,
+                to,
+            },
+        ) => (
+            "request-property-became-nullable",
+            breaking_if(*rust_changed, Level::Info),
+            format!(
+                "{{subject}} request property became nullable{}",
+                rust_note(*rust_changed, from, to)
+            ),
+        ),
+        (
+            _,
+            TypeChanged {
+                from,
+                to,
+                rust_changed,
+            },
+        ) => (
+            "request-property-type-changed",
+            breaking_if(*rust_changed, Level::Warning),
+            type_message("{subject} request", from, to, *rust_changed),
+        ),
+        (_, EnumValueRemoved { value, .. }) => (
+            "request-property-enum-value-removed",
+            Level::Breaking,
+            format!("{{subject}} request enum value {value} no longer accepted"),
+        ),
+        (_, EnumValueAdded { value, .. }) => (
+            "request-property-enum-value-added",
+            Level::Info,
+            format!("{{subject}} request enum accepts new value {value}"),
+        ),
+        (_, ConstraintNarrowed { what }) => (
+            "request-property-constraint-narrowed",
+            Level::Warning,
+            format!("{{subject}} request schema narrowed: {what}"),
+        ),
+    };
+    Some(r)
+}
+
+fn req_word(required: bool) -> &'static str {
+    if required {
+        "required"
+    } else {
+        "optional"
+    }
+}
+
+fn type_message(subject: &str, from: &str, to: &str, rust_changed: bool) -> String {
+    if rust_changed {
+        format!("{subject} type changed from `{from}` to `{to}`")
+    } else {
+        format!("{subject} format changed from {from} to {to} (same Rust type)")
+    }
+}

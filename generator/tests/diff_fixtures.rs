@@ -1,0 +1,330 @@
+//! The spec diff on pairs of small documents: `tests/diff-fixtures/<case>/{old.yaml, new.yaml}`
+//! and `expected.txt`, the exact list of `id level` lines the diff must report (in any order;
+//! `#` starts a comment). Every id of the catalog has at least one case; cases named
+//! `no-change-…` expect nothing.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use generator::diff::{
+    diff_documents, render_github, render_json, render_markdown, render_text, CodeSummary, Level,
+    Report, CATALOG,
+};
+use generator::load::{load_path, Document};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff-fixtures")
+}
+
+fn cases() -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = fs::read_dir(fixtures())
+        .expect("tests/diff-fixtures exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.is_dir())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
+        .collect();
+    out.sort();
+    assert!(
+        out.len() > 40,
+        "expected the fixture pairs in {}",
+        fixtures().display()
+    );
+    out
+}
+
+fn load(dir: &Path, name: &str) -> Document {
+    load_path(&dir.join(name)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn expected(dir: &Path) -> Vec<(String, String)> {
+    let text = fs::read_to_string(dir.join("expected.txt")).expect("expected.txt");
+    let mut out: Vec<(String, String)> = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap().trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut parts = l.split_whitespace();
+            let id = parts.next().unwrap().to_string();
+            let level = parts
+                .next()
+                .unwrap_or_else(|| panic!("{}: `{l}` has no level", dir.display()));
+            assert!(
+                Level::parse(level).is_some(),
+                "{}: bad level `{level}`",
+                dir.display()
+            );
+            (id, level.to_string())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn got(report: &Report) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = report
+        .changes
+        .iter()
+        .map(|c| (c.id.to_string(), c.level.to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_fixture_reports_exactly_its_expected_changes() {
+    let mut failures = Vec::new();
+    for (name, dir) in cases() {
+        let report = diff_documents(&load(&dir, "old.yaml"), &load(&dir, "new.yaml"));
+        let (want, have) = (expected(&dir), got(&report));
+        if want != have {
+            failures.push(format!(
+                "{name}:\n  expected {want:?}\n  got      {have:?}\n{}",
+                render_text(&report)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_document_against_itself_reports_nothing() {
+    for (name, dir) in cases() {
+        for side in ["old.yaml", "new.yaml"] {
+            let doc = load(&dir, side);
+            let report = diff_documents(&doc, &doc);
+            assert!(
+                report.changes.is_empty(),
+                "{name}/{side}: {}",
+                render_text(&report)
+            );
+        }
+    }
+}
+
+#[test]
+fn every_catalog_id_has_a_fixture_and_every_fixture_id_is_in_the_catalog() {
+    let catalog: BTreeSet<&str> = CATALOG.iter().map(|(id, _, _)| *id).collect();
+    assert_eq!(catalog.len(), CATALOG.len(), "duplicate id in CATALOG");
+    let mut covered = BTreeSet::new();
+    for (name, dir) in cases() {
+        for (id, level) in expected(&dir) {
+            let entry = CATALOG
+                .iter()
+                .find(|(i, _, _)| *i == id)
+                .unwrap_or_else(|| panic!("{name}: `{id}` is not in CATALOG"));
+            assert!(
+                entry.1.split('|').any(|l| l == level),
+                "{name}: `{id}` cannot be {level}"
+            );
+            covered.insert(id);
+        }
+    }
+    let missing: Vec<&&str> = catalog
+        .iter()
+        .filter(|id| !covered.contains(**id))
+        .collect();
+    assert!(missing.is_empty(), "ids without a fixture: {missing:?}");
+    for id in &catalog {
+        assert!(
+            id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "`{id}` is not kebab-case"
+        );
+    }
+}
+
+#[test]
+fn locations_point_into_new_or_old_for_removals() {
+    for (name, dir) in cases() {
+        let (old, new) = (load(&dir, "old.yaml"), load(&dir, "new.yaml"));
+        for c in diff_documents(&old, &new).changes {
+            let in_new = generator::locate::get(&new.raw, &c.location).is_some();
+            let in_old = generator::locate::get(&old.raw, &c.location).is_some();
+            assert!(
+                in_new || in_old,
+                "{name}: {} points nowhere: {}",
+                c.id,
+                c.location
+            );
+            if c.id.ends_with("-removed") && !c.id.contains("enum-value") {
+                assert!(
+                    in_old,
+                    "{name}: {} should point into OLD: {}",
+                    c.id, c.location
+                );
+            } else {
+                assert!(
+                    in_new,
+                    "{name}: {} should point into NEW: {}",
+                    c.id, c.location
+                );
+            }
+            assert!(
+                c.operation.as_deref().is_some_and(|o| o.contains(" /")),
+                "{name}: {c:?}"
+            );
+            assert!(
+                !c.message.contains('\n'),
+                "{name}: message on several lines: {c:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn messages_say_what_changed_and_where() {
+    let check = |case: &str, id: &str, message: &str| {
+        let dir = fixtures().join(case);
+        let report = diff_documents(&load(&dir, "old.yaml"), &load(&dir, "new.yaml"));
+        let c = report
+            .changes
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("{case}: no {id}"));
+        assert_eq!(c.message, message, "{case}");
+    };
+    check(
+        "response-property-type-changed-items",
+        "response-property-type-changed",
+        "response type changed from `String` to `i64`: `tags[]` (200)",
+    );
+    check(
+        "response-property-became-optional",
+        "response-property-became-optional",
+        "response property became optional (Rust `String` → `Option<String>`): `name` (200)",
+    );
+    check(
+        "request-parameter-became-optional",
+        "request-parameter-became-optional",
+        "query parameter `verbose` became optional: the generated argument changes from `bool` to `Option<bool>`",
+    );
+    check(
+        "request-property-constraint-narrowed",
+        "request-property-constraint-narrowed",
+        "request schema narrowed: maxLength lowered from 64 to 32: `name`",
+    );
+    check(
+        "response-enum-value-added",
+        "response-enum-value-added",
+        "response enum value \"archived\" added (the generated enum has a catch-all): `status` (200)",
+    );
+    check(
+        "operation-id-changed",
+        "operation-id-changed",
+        "operationId changed from `get-item` to `fetch-item`: the generated method is renamed",
+    );
+    check(
+        "recursive-property-added",
+        "response-property-added",
+        "optional response property added: `color` (200)",
+    );
+}
+
+#[test]
+fn ordering_is_by_level_then_operation_then_location_and_is_stable() {
+    let dir = fixtures().join("security-requirement-removed");
+    let (old, new) = (load(&dir, "old.yaml"), load(&dir, "new.yaml"));
+    let a = diff_documents(&old, &new);
+    let b = diff_documents(&old, &new);
+    assert_eq!(a, b);
+    let keys: Vec<_> = a
+        .changes
+        .iter()
+        .map(|c| (c.level, c.operation.clone(), c.location.clone(), c.id))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert_eq!(a.worst(), Some(Level::Breaking));
+    assert_eq!(diff_documents(&new, &old).worst(), Some(Level::Info));
+}
+
+#[test]
+fn renders_every_format() {
+    let dir = fixtures().join("response-property-became-nullable");
+    let (old, new) = (load(&dir, "old.yaml"), load(&dir, "new.yaml"));
+    let report = diff_documents(&old, &new);
+
+    let text = render_text(&report);
+    assert!(
+        text.starts_with("1 API change: 1 breaking, 0 warnings, 0 info\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("GET /items/{id}: response property became nullable"),
+        "{text}"
+    );
+
+    let json: serde_json::Value = serde_json::from_str(&render_json(&report)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"changes": [{
+            "id": "response-property-became-nullable",
+            "level": "breaking",
+            "operation": "GET /items/{id}",
+            "location": "/components/schemas/Item/properties/id",
+            "message": "response property became nullable (Rust `String` → `Option<String>`): `id` (200)",
+        }]})
+    );
+
+    let github = render_github(&report, &new);
+    let line =
+        generator::locate::line_of(&new.text, "/components/schemas/Item/properties/id").unwrap();
+    assert_eq!(
+        github.trim_end(),
+        format!(
+            "::error file={},line={line},title=response-property-became-nullable (breaking)::GET /items/{{id}}: response property became nullable (Rust `String` → `Option<String>`): `id` (200)",
+            new.name.replace(':', "%3A").replace(',', "%2C")
+        )
+    );
+
+    let mut old_files = std::collections::BTreeMap::new();
+    old_files.insert(
+        "src/models.rs".to_string(),
+        "pub struct Item {\n    pub id: String,\n}\n".to_string(),
+    );
+    let mut new_files = old_files.clone();
+    new_files.insert(
+        "src/models.rs".to_string(),
+        "pub struct Item {\n    pub id: Option<String>,\n}\n".to_string(),
+    );
+    let summary = CodeSummary::between(&old_files, &new_files);
+    let md = render_markdown(&report, Some(&summary));
+    let order = [
+        "## API changes",
+        "### Breaking changes (1)",
+        "| `GET /items/{id}` |",
+        "### Generated code",
+        "1 file changed (0 added, 0 removed), +1 −1 lines.",
+        "Public items changed (1):",
+        "- `struct Item` in `src/models.rs`",
+    ];
+    let mut at = 0;
+    for part in order {
+        let i = md[at..]
+            .find(part)
+            .unwrap_or_else(|| panic!("`{part}` missing or out of order in:\n{md}"));
+        at += i + part.len();
+    }
+
+    let none = Report::default();
+    assert_eq!(render_text(&none), "No API changes.\n");
+    assert_eq!(render_json(&none), "{\n  \"changes\": []\n}\n");
+    assert_eq!(render_github(&none, &new), "");
+    assert!(render_markdown(&none, None).contains("No API changes."));
+}
+
+#[test]
+fn removals_are_annotated_on_the_nearest_surviving_line_of_new() {
+    let dir = fixtures().join("endpoint-removed");
+    let (old, new) = (load(&dir, "old.yaml"), load(&dir, "new.yaml"));
+    let github = render_github(&diff_documents(&old, &new), &new);
+    let line = generator::locate::line_of(&new.text, "/paths/~1items~1{id}").unwrap();
+    assert!(github.starts_with("::error file="), "{github}");
+    assert!(github.contains(&format!(",line={line},")), "{github}");
+}

@@ -1,0 +1,275 @@
+//! The spec diff on real documents: Cloudflare's upstream history, and every upstream document
+//! against itself (including the full 4 MB and 12.5 MB ones), timed.
+//!
+//! The documents live outside the repository, in `../shared/upstream/`; when that folder is
+//! absent these tests print why they skip and pass.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use generator::diff::{diff_documents, render_markdown, render_text, Level, Report};
+use generator::load::{load_path, Document};
+
+fn upstream() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/upstream");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent (the upstream documents are read from ../shared/upstream at run time)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn load(dir: &std::path::Path, name: &str) -> Option<Document> {
+    let path = dir.join(name);
+    if !path.is_file() {
+        eprintln!("SKIPPED: {} is absent", path.display());
+        return None;
+    }
+    Some(load_path(&path).unwrap_or_else(|e| panic!("{e}")))
+}
+
+const OLD: &str = "cloudflare-access-users.api-schemas-2024-08-06.openapi.yaml";
+const NEW: &str = "cloudflare-access-users.openapi.yaml";
+const LIST: &str = "GET /accounts/{account_id}/access/users";
+const OLD_OPS: [&str; 5] = [
+    "GET /accounts/{account_id}/access/users",
+    "GET /accounts/{account_id}/access/users/{user_id}/active_sessions",
+    "GET /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
+    "GET /accounts/{account_id}/access/users/{user_id}/failed_logins",
+    "GET /accounts/{account_id}/access/users/{user_id}/last_seen_identity",
+];
+
+fn ids(report: &Report, op: &str) -> Vec<(&'static str, Level, String)> {
+    report
+        .changes
+        .iter()
+        .filter(|c| c.operation.as_deref() == Some(op))
+        .map(|c| (c.id, c.level, c.location.clone()))
+        .collect()
+}
+
+#[test]
+fn upstream_history_2024_to_current() {
+    let Some(dir) = upstream() else { return };
+    let (Some(old), Some(new)) = (load(&dir, OLD), load(&dir, NEW)) else {
+        return;
+    };
+    let report = diff_documents(&old, &new);
+    println!("{}", render_text(&report));
+    println!("{}", render_markdown(&report, None));
+
+    // Upstream only added things, but one Rust type changes: in 2024 the list response was
+    // `allOf: [collection envelope, {result_info: {properties: {count: {example: 1}, …}}}, …]`,
+    // and a property defined again in a later branch replaces the earlier one (in the generator
+    // as here), so `result_info.count`, `page`, `per_page` and `total_count` were untyped
+    // (`serde_json::Value`). Now they are `number` (`f64`): breaking for the generated crate.
+    let breaking: Vec<(&str, &str, &str)> = report
+        .changes
+        .iter()
+        .filter(|c| c.level == Level::Breaking)
+        .map(|c| (c.id, c.operation.as_deref().unwrap(), c.message.as_str()))
+        .collect();
+    let list_type_change = |field: &str| {
+        (
+            "response-property-type-changed",
+            LIST,
+            format!("response type changed from `serde_json::Value` to `f64`: `result_info.{field}` (200)"),
+        )
+    };
+    let expected: Vec<_> = ["count", "page", "per_page", "total_count"]
+        .map(list_type_change)
+        .into();
+    assert_eq!(
+        breaking,
+        expected
+            .iter()
+            .map(|(a, b, c)| (*a, *b, c.as_str()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(report.count(Level::Warning), 0, "{}", render_text(&report));
+
+    // The four added endpoints.
+    let mut added: Vec<&str> = report
+        .changes
+        .iter()
+        .filter(|c| c.id == "endpoint-added")
+        .map(|c| c.operation.as_deref().unwrap())
+        .collect();
+    added.sort();
+    assert_eq!(
+        added,
+        [
+            "DELETE /accounts/{account_id}/access/users/{user_id}",
+            "GET /accounts/{account_id}/access/users/{user_id}",
+            "POST /accounts/{account_id}/access/users",
+            "PUT /accounts/{account_id}/access/users/{user_id}",
+        ]
+    );
+
+    // The five new optional query parameters of the list operation.
+    let params: Vec<&str> = report
+        .changes
+        .iter()
+        .filter(|c| c.id == "optional-request-parameter-added")
+        .inspect(|c| assert_eq!(c.operation.as_deref(), Some(LIST)))
+        .map(|c| c.message.as_str())
+        .collect();
+    assert_eq!(
+        params,
+        [
+            "optional query parameter `name` added",
+            "optional query parameter `email` added",
+            "optional query parameter `search` added",
+            "optional query parameter `page` added",
+            "optional query parameter `per_page` added",
+        ]
+    );
+
+    // New optional response properties, as info: `total_pages` in `result_info` of the three
+    // paginated lists, `documentation_url` and `source` in `errors[]`/`messages[]` everywhere.
+    let messages = "/components/schemas/access_messages/items/properties";
+    for op in OLD_OPS {
+        let mut expected = vec![
+            (
+                "response-property-added",
+                Level::Info,
+                format!("{messages}/documentation_url"),
+            ),
+            (
+                "response-property-added",
+                Level::Info,
+                format!("{messages}/source"),
+            ),
+        ];
+        let result_info = match op {
+            LIST => Some("access_response_collection-24"),
+            o if o.ends_with("/active_sessions") => Some("access_active_sessions_response"),
+            o if o.ends_with("/failed_logins") => Some("access_failed_login_response"),
+            _ => None,
+        };
+        if let Some(schema) = result_info {
+            expected.push((
+                "response-property-added",
+                Level::Info,
+                format!(
+                    "/components/schemas/{schema}/properties/result_info/properties/total_pages"
+                ),
+            ));
+        }
+        // `api_token` became an accepted alternative to `api_email` + `api_key`.
+        let security_index = match op {
+            LIST => "/paths/~1accounts~1{account_id}~1access~1users/get/security/0".to_string(),
+            _ => format!(
+                "/paths/{}/get/security/0",
+                generator::locate::escape_token(op.strip_prefix("GET ").unwrap())
+            ),
+        };
+        expected.push(("security-requirement-added", Level::Info, security_index));
+        if op == LIST {
+            for field in ["count", "page", "per_page", "total_count"] {
+                expected.push((
+                    "response-property-type-changed",
+                    Level::Breaking,
+                    format!("/components/schemas/access_response_collection-24/properties/result_info/properties/{field}"),
+                ));
+            }
+            for i in 1..=5 {
+                expected.push((
+                    "optional-request-parameter-added",
+                    Level::Info,
+                    format!("/paths/~1accounts~1{{account_id}}~1access~1users/get/parameters/{i}"),
+                ));
+            }
+        }
+        let mut got = ids(&report, op);
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "changes of {op}");
+    }
+
+    // The property messages name where the property sits, in every response that has it.
+    let doc_url = report
+        .changes
+        .iter()
+        .find(|c| {
+            c.operation.as_deref() == Some(LIST) && c.location.ends_with("/documentation_url")
+        })
+        .unwrap();
+    assert_eq!(
+        doc_url.message,
+        "optional response property added: `errors[].documentation_url` (200, 4XX), `messages[].documentation_url` (200, 4XX)"
+    );
+
+    // Nothing else at all: renamed components (access_users → access_users-2, the allOf
+    // envelopes flattened by Stainless, `readOnly` added beside `$ref`s, …) report nothing.
+    assert_eq!(
+        report.changes.len(),
+        4 + 5 + 5 * 3 + 3 + 4,
+        "{}",
+        render_text(&report)
+    );
+}
+
+#[test]
+fn upstream_history_current_to_2024_is_breaking() {
+    let Some(dir) = upstream() else { return };
+    let (Some(new), Some(old)) = (load(&dir, OLD), load(&dir, NEW)) else {
+        return;
+    };
+    // Going back in time removes what was added: the endpoints, the parameters (their Rust
+    // fields disappear), the response properties and the `api_token` alternative; and the four
+    // `result_info` numbers become untyped again.
+    let report = diff_documents(&old, &new);
+    println!("{}", render_text(&report));
+    let count = |id: &str| report.changes.iter().filter(|c| c.id == id).count();
+    assert_eq!(count("endpoint-removed"), 4);
+    assert_eq!(count("request-parameter-removed"), 5);
+    assert_eq!(count("response-property-removed"), 3 + 5 * 2);
+    assert_eq!(count("security-requirement-removed"), 5);
+    assert_eq!(count("response-property-type-changed"), 4);
+    assert!(report.changes.iter().all(|c| c.level == Level::Breaking));
+    assert_eq!(report.changes.len(), 4 + 5 + 13 + 5 + 4);
+}
+
+#[test]
+fn every_upstream_document_against_itself_reports_nothing() {
+    let Some(dir) = upstream() else { return };
+    let names = [
+        NEW,
+        OLD,
+        "full/cloudflare-api.api-schemas-2024-08-06.openapi.json",
+        "full/cloudflare-api.stainless-2026-08.openapi.json",
+    ];
+    for name in names {
+        let t0 = Instant::now();
+        let Some(a) = load(&dir, name) else { continue };
+        let Some(b) = load(&dir, name) else { continue };
+        let loaded = t0.elapsed();
+        let t1 = Instant::now();
+        let report = diff_documents(&a, &b);
+        let diffed = t1.elapsed();
+        println!(
+            "{name}: loaded twice in {:.2} s, diffed in {:.2} s, total {:.2} s",
+            loaded.as_secs_f64(),
+            diffed.as_secs_f64(),
+            (loaded + diffed).as_secs_f64()
+        );
+        assert!(
+            report.changes.is_empty(),
+            "{name}: {}",
+            render_text(&report)
+        );
+        // The target is `cargo xtask spec-diff A A` in under 5 s; only a release build is timed.
+        if !cfg!(debug_assertions) {
+            assert!(
+                (loaded + diffed).as_secs_f64() < 5.0,
+                "{name}: self-diff took {:.2} s in a release build",
+                (loaded + diffed).as_secs_f64()
+            );
+        }
+    }
+}

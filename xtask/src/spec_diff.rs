@@ -1,0 +1,235 @@
+//! `cargo xtask spec-diff [OLD] [NEW]`: what a spec change means for users of the generated
+//! crate, for a terminal, a pull-request comment, a JSON consumer or GitHub annotations.
+//!
+//! Each side is a file, or `REV:PATH` read with `git show`. By default OLD is
+//! `spec/openapi.yaml` at `git merge-base HEAD main` (HEAD when there is no `main`) and NEW is
+//! `spec/openapi.yaml` in the working tree, so a plain `cargo xtask spec-diff` in a branch
+//! answers "what does this branch change in the API?".
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use generator::diff::{self, CodeSummary, Level, Report};
+use generator::load::{load_bytes, Document};
+
+use crate::codegen_files_for;
+
+/// The spec file, relative to the workspace root.
+const SPEC: &str = "spec/openapi.yaml";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable in a terminal.
+    Text,
+    /// A pull-request comment, with the generated-code summary.
+    Markdown,
+    /// `{"changes": [{id, level, operation, location, message}]}`.
+    Json,
+    /// GitHub Actions annotations (`::error file=…,line=…::…`).
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when any change is breaking.
+    Breaking,
+    /// Exit 1 when any change is breaking or a warning.
+    Warning,
+}
+
+/// Compare two OpenAPI documents and report API changes with their impact on the generated crate.
+#[derive(clap::Args, Debug)]
+pub struct SpecDiffArgs {
+    /// The old document: a file, or REV:PATH read from git [default: spec/openapi.yaml at
+    /// `git merge-base HEAD main`, or at HEAD when there is no `main` branch]
+    pub old: Option<String>,
+    /// The new document: a file, or REV:PATH read from git [default: spec/openapi.yaml in the
+    /// working tree]
+    pub new: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit with status 1 when a change of this level (or worse) is found.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// With --format markdown, leave out the generated-code summary (which generates both sides).
+    #[arg(long)]
+    pub no_code_summary: bool,
+}
+
+/// Runs the command; answers the exit code (0, or 1 for `--fail-on`). Errors (unreadable or
+/// invalid documents, git failures) are returned.
+pub fn run(args: SpecDiffArgs) -> Result<i32> {
+    let root = workspace_root();
+    let old_spec = match &args.old {
+        Some(s) => s.clone(),
+        None => format!("{}:{SPEC}", default_old_rev()?),
+    };
+    let old = read_side(&old_spec)?;
+    let new = match &args.new {
+        Some(s) => read_side(s)?,
+        None => read_file(&root.join(SPEC), SPEC)?,
+    };
+    let report = diff::diff_documents(&old, &new);
+    let out = match args.format {
+        Format::Text => diff::render_text(&report),
+        Format::Json => diff::render_json(&report),
+        Format::Github => diff::render_github(&report, &new),
+        Format::Markdown => {
+            if args.no_code_summary {
+                diff::render_markdown(&report, None)
+            } else {
+                match code_summary(&old, &new) {
+                    Ok(summary) => diff::render_markdown(&report, Some(&summary)),
+                    Err(e) => {
+                        eprintln!("spec-diff: no generated-code summary: {e:#}");
+                        let mut md = diff::render_markdown(&report, None);
+                        md.push_str(&format!("\n_Generated-code summary unavailable: {e:#}._\n"));
+                        md
+                    }
+                }
+            }
+        }
+    };
+    print!("{out}");
+    Ok(exit_code(&report, args.fail_on))
+}
+
+/// 1 when `--fail-on` names a level that was reached, else 0.
+pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> i32 {
+    let threshold = match fail_on {
+        None => return 0,
+        Some(FailOn::Breaking) => Level::Breaking,
+        Some(FailOn::Warning) => Level::Warning,
+    };
+    match report.worst() {
+        Some(worst) if worst <= threshold => 1,
+        _ => 0,
+    }
+}
+
+/// Generates both sides and compares the files.
+fn code_summary(old: &Document, new: &Document) -> Result<CodeSummary> {
+    let a = codegen_files_for(old).with_context(|| format!("generating from {}", old.name))?;
+    let b = codegen_files_for(new).with_context(|| format!("generating from {}", new.name))?;
+    Ok(CodeSummary::between(&a, &b))
+}
+
+/// The workspace root: git's top level, or the folder above xtask.
+fn workspace_root() -> PathBuf {
+    let from_git = Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    from_git.unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask has a parent")
+            .to_path_buf()
+    })
+}
+
+fn git(args: &[&str]) -> Result<std::process::Output> {
+    Command::new("git")
+        .args(args)
+        .output()
+        .with_context(|| format!("cannot run `git {}`", args.join(" ")))
+}
+
+/// The merge base of HEAD and `main`, or HEAD when there is no `main`.
+fn default_old_rev() -> Result<String> {
+    let has_main = git(&["rev-parse", "--verify", "--quiet", "main^{commit}"])?
+        .status
+        .success();
+    if has_main {
+        let base = git(&["merge-base", "HEAD", "main"])?;
+        if base.status.success() {
+            return Ok(String::from_utf8_lossy(&base.stdout).trim().to_string());
+        }
+    }
+    let head = git(&["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])?;
+    if head.status.success() {
+        return Ok("HEAD".to_string());
+    }
+    bail!("no commit to compare against (no `main` and no HEAD): pass OLD explicitly, as a file or REV:PATH")
+}
+
+/// `REV:PATH` → (`REV`, `PATH`), unless `spec` names an existing file.
+fn split_rev(spec: &str) -> Option<(&str, &str)> {
+    if Path::new(spec).exists() {
+        return None;
+    }
+    match spec.split_once(':') {
+        Some((rev, path)) if !rev.is_empty() && !path.is_empty() => Some((rev, path)),
+        _ => None,
+    }
+}
+
+fn read_side(spec: &str) -> Result<Document> {
+    match split_rev(spec) {
+        None => read_file(Path::new(spec), spec),
+        Some((rev, path)) => {
+            let out = git(&["show", &format!("{rev}:{path}")])?;
+            if !out.status.success() {
+                bail!(
+                    "{spec}: `git show {rev}:{path}` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+            }
+            Ok(load_bytes(spec, &out.stdout)?)
+        }
+    }
+}
+
+fn read_file(path: &Path, name: &str) -> Result<Document> {
+    let bytes = std::fs::read(path).with_context(|| {
+        format!("{name}: cannot read (a file path, or REV:PATH to read from git, was expected)")
+    })?;
+    Ok(load_bytes(name, &bytes)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_fail_on() {
+        let change = |level| diff::Change {
+            id: "endpoint-added",
+            level,
+            operation: None,
+            location: String::new(),
+            message: String::new(),
+        };
+        let warn = Report {
+            changes: vec![change(Level::Warning), change(Level::Info)],
+        };
+        assert_eq!(exit_code(&warn, None), 0);
+        assert_eq!(exit_code(&warn, Some(FailOn::Breaking)), 0);
+        assert_eq!(exit_code(&warn, Some(FailOn::Warning)), 1);
+        let breaking = Report {
+            changes: vec![change(Level::Breaking)],
+        };
+        assert_eq!(exit_code(&breaking, Some(FailOn::Breaking)), 1);
+        assert_eq!(exit_code(&breaking, Some(FailOn::Warning)), 1);
+        assert_eq!(exit_code(&Report::default(), Some(FailOn::Warning)), 0);
+    }
+
+    #[test]
+    fn sides_are_files_or_rev_paths() {
+        assert_eq!(
+            split_rev("main:spec/openapi.yaml"),
+            Some(("main", "spec/openapi.yaml"))
+        );
+        assert_eq!(
+            split_rev("HEAD~1:spec/openapi.yaml"),
+            Some(("HEAD~1", "spec/openapi.yaml"))
+        );
+        assert_eq!(split_rev("spec/openapi.yaml"), None);
+        assert_eq!(split_rev(":x"), None);
+        assert_eq!(split_rev(env!("CARGO_MANIFEST_DIR")), None);
+    }
+}

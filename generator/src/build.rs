@@ -791,7 +791,7 @@ impl<'a> Builder<'a> {
             let (rb_ptr, _) = self.deref(&join(&op_ptr, "requestBody"))?;
             let rb = self.object(&rb_ptr);
             let body_required = rb.and_then(|r| r.get("required")).and_then(Value::as_bool).unwrap_or(false);
-            match rb.and_then(|r| r.get("content")).and_then(Value::as_object).and_then(|c| pick_json(c)) {
+            match rb.and_then(|r| r.get("content")).and_then(Value::as_object).and_then(pick_json) {
                 Some(media) => {
                     has_body = true;
                     let schema_ptr = join(&join(&join(&rb_ptr, "content"), &media), "schema");
@@ -933,7 +933,7 @@ impl<'a> Builder<'a> {
             .object(&resp_ptr)
             .and_then(|r| r.get("content"))
             .and_then(Value::as_object)
-            .and_then(|c| pick_json(c))
+            .and_then(pick_json)
         else {
             return Ok((Response::Empty, None));
         };

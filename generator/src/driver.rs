@@ -23,6 +23,25 @@ pub struct Options {
     pub command: String,
     /// Generate a crate with its own `[workspace]`.
     pub standalone: bool,
+    /// Input paths are shown relative to this folder in headers, so they read the same on
+    /// every machine.
+    pub relative_to: Option<PathBuf>,
+}
+
+/// The options of `cargo xtask codegen` for the workspace at `root`: `spec/codegen.yaml` (which
+/// names `spec/openapi.yaml`) into `generated/`.
+pub fn project_options(root: &Path) -> Options {
+    Options {
+        spec: None,
+        config: Some(root.join("spec/codegen.yaml")),
+        out: root.join("generated"),
+        name: None,
+        check: false,
+        deny_warnings: false,
+        command: "cargo xtask codegen".into(),
+        standalone: false,
+        relative_to: Some(root.to_path_buf()),
+    }
 }
 
 /// A failed run, with the exit code it maps to.
@@ -104,11 +123,20 @@ pub fn generate(opts: &Options) -> Result<Generated, DriverError> {
             ))
         }
     };
+    let load_start = std::time::Instant::now();
     let doc = crate::load::load_path(&spec).map_err(GenerateError::from)?;
+    let load_time = load_start.elapsed();
     let default_name = opts.name.clone().unwrap_or_else(|| crate_name_from_path(&spec));
+    let shown = |p: &Path| -> String {
+        let p = match &opts.relative_to {
+            Some(base) => p.strip_prefix(base).unwrap_or(p),
+            None => p,
+        };
+        p.display().to_string().replace('\\', "/")
+    };
     let label = match &opts.config {
-        Some(c) => format!("{} and {}", spec.display(), c.display()),
-        None => spec.display().to_string(),
+        Some(c) => format!("{} and {}", shown(&spec), shown(c)),
+        None => shown(&spec),
     };
     let input = Input {
         doc: &doc,
@@ -120,10 +148,7 @@ pub fn generate(opts: &Options) -> Result<Generated, DriverError> {
         standalone: opts.standalone,
     };
     let mut generated = crate::generate(&input)?;
-    if let Some(name) = &opts.name {
-        // `--name` wins over the configuration only when given explicitly.
-        let _ = name;
-    }
+    generated.timings.load = load_time;
     generated.diagnostics.sort();
     if opts.deny_warnings && !generated.diagnostics.is_empty() {
         return Err(DriverError::Denied(generated.diagnostics));
@@ -133,17 +158,27 @@ pub fn generate(opts: &Options) -> Result<Generated, DriverError> {
 
 /// Generates, then writes or checks the output folder.
 pub fn run(opts: &Options) -> Result<Report, DriverError> {
-    let generated = generate(opts)?;
+    let mut generated = generate(opts)?;
     let mode = if opts.check { Mode::Check } else { Mode::Write };
+    let write_start = std::time::Instant::now();
     let changes = write::ensure_files(&opts.out, &generated.files, mode, &opts.command)?;
+    generated.timings.write = write_start.elapsed();
     Ok(Report { generated, changes })
 }
 
 /// Runs and reports like a command-line tool: diagnostics and errors on stderr, a summary on
 /// stdout, and the exit code (0 done or fresh, 1 stale in check mode, 2 bad input, 3 I/O).
 pub fn main_with(opts: &Options) -> std::process::ExitCode {
+    main_with_timings(opts, false)
+}
+
+/// [`main_with`], and with `timings` also one `timings: stage=seconds …` line on stderr.
+pub fn main_with_timings(opts: &Options, timings: bool) -> std::process::ExitCode {
     match run(opts) {
         Ok(report) => {
+            if timings {
+                eprintln!("{}", report.generated.timings.line());
+            }
             for d in &report.generated.diagnostics {
                 eprintln!("{d}");
             }

@@ -9,8 +9,7 @@ use crate::ir::*;
 
 /// Formats a token stream as a Rust file.
 pub fn format_file(tokens: TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(space_items(&crate::format::unparse(tokens)?))
 }
 
 /// prettyplease puts items back to back; a blank line after each closing brace that ends an
@@ -174,7 +173,7 @@ fn is_struct(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> bool {
 /// `src/models.rs`: every named type, in name order.
 pub fn models(api: &Api) -> TokenStream {
     let items = api.types.values().map(|t| type_def(t, &api.types));
-    let uses_map = api.types.values().any(|t| uses_map(t));
+    let uses_map = api.types.values().any(uses_map);
     let map_import = if uses_map {
         quote!(use std::collections::BTreeMap;)
     } else {
@@ -214,7 +213,7 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>) -> TokenStream {
         TypeKind::Alias(ty) => {
             let ty = model_ty(ty);
             let doc = if t.docs.is_none() {
-                let line = format!(" Alias kept for the name the API reference uses.");
+                let line = " Alias kept for the name the API reference uses.";
                 quote!(#[doc = #line])
             } else {
                 doc
@@ -447,6 +446,32 @@ pub fn resources_root(root: &Resource) -> TokenStream {
     }
 }
 
+/// How a parameter value becomes text in a query string or header.
+enum Display {
+    /// It implements `Display`.
+    Direct,
+    /// An `Option` of something that does (absent values are left out).
+    Optional,
+    /// Anything else: its JSON text.
+    AsJson,
+}
+
+fn display_kind(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> Display {
+    match ty {
+        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Json => Display::Direct,
+        Ty::Named(n) => match types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Enum { .. }) => Display::Direct,
+            Some(TypeKind::Alias(t)) => display_kind(types, t),
+            _ => Display::AsJson,
+        },
+        Ty::Option(inner) => match display_kind(types, inner) {
+            Display::Direct => Display::Optional,
+            _ => Display::AsJson,
+        },
+        Ty::Vec(_) | Ty::Map(_) | Ty::Unit => Display::AsJson,
+    }
+}
+
 fn path_arg_ty(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> (TokenStream, bool) {
     match ty {
         Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => (ty_tokens(ty), true),
@@ -597,7 +622,10 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         let (ty, by_value) = path_arg_ty(&api.types, &p.ty);
         args.push(quote!(#pname: #ty));
         if by_value {
-            encode.push(quote!(let #pname = crate::encode_path(&#pname.to_string());));
+            encode.push(quote! {
+                let #pname = #pname.to_string();
+                let #pname = crate::encode_path(&#pname);
+            });
         } else {
             encode.push(quote!(let #pname = crate::encode_path(#pname);));
         }
@@ -641,17 +669,23 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
             }
             let fname = ident(&f.rust_name);
             let json = &f.json_name;
-            let call = match (f.location, &f.ty) {
-                (FieldLocation::Query, Ty::Vec(_)) => quote!(query_each),
-                (FieldLocation::Query, _) => quote!(query),
-                _ => quote!(header_param),
-            };
-            let value = match &f.ty {
-                Ty::Named(n) if is_struct(&api.types, &f.ty) || matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Union(_))) => {
-                    quote!(&serde_json::to_string(v).unwrap_or_default())
+            let (call, value) = match (f.location, &f.ty) {
+                (FieldLocation::Query, Ty::Vec(item)) => {
+                    let values = match display_kind(&api.types, item) {
+                        Display::Direct => quote!(v),
+                        Display::Optional => quote!(v.iter().flatten()),
+                        Display::AsJson => quote!(v.iter().map(|x| serde_json::to_string(x).unwrap_or_default())),
+                    };
+                    (quote!(query_each), values)
                 }
-                Ty::Map(_) => quote!(&serde_json::to_string(v).unwrap_or_default()),
-                _ => quote!(v),
+                (location, ty) => {
+                    let call = if location == FieldLocation::Query { quote!(query) } else { quote!(header_param) };
+                    let value = match display_kind(&api.types, ty) {
+                        Display::Direct => quote!(v),
+                        Display::Optional | Display::AsJson => quote!(&serde_json::to_string(v).unwrap_or_default()),
+                    };
+                    (call, value)
+                }
             };
             if f.required {
                 steps.push(quote! {

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod diff;
 pub mod driver;
 pub mod emit;
+pub mod format;
 pub mod ir;
 pub mod load;
 pub mod locate;
@@ -52,13 +53,40 @@ pub struct Generated {
     pub timings: Timings,
 }
 
-/// Time spent per stage, for `cargo xtask bench`.
+/// Time spent per stage, for `cargo xtask bench` and `openapi-rustgen --timings`.
+///
+/// `load` and `write` are filled in by [`driver`], which reads the document and writes the
+/// output folder; [`generate`] fills in the stages between.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Timings {
+    /// Reading, parsing and validating the document.
+    pub load: Duration,
+    /// Building the IR: resolving `$ref`s, naming, locating diagnostics.
     pub resolve: Duration,
+    /// Building `quote!` token streams.
     pub emit: Duration,
+    /// Parsing the tokens with syn and printing them with prettyplease.
     pub format: Duration,
+    /// Rendering the templates and the runtime files.
     pub render: Duration,
+    /// Comparing with the output folder and writing what changed.
+    pub write: Duration,
+}
+
+impl Timings {
+    /// One line, `stage=seconds` pairs, for tools to read.
+    pub fn line(&self) -> String {
+        let s = |d: Duration| format!("{:.6}", d.as_secs_f64());
+        format!(
+            "timings: load={} resolve={} emit={} format={} render={} write={}",
+            s(self.load),
+            s(self.resolve),
+            s(self.emit),
+            s(self.format),
+            s(self.render),
+            s(self.write)
+        )
+    }
 }
 
 /// Why generation stopped. Each variant's message names the file and the place in it.
@@ -97,6 +125,53 @@ pub fn inputs_hash(doc_text: &str, extra: &[u8]) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Generated Rust files of one thread, with the time spent making them.
+struct FileSet<'h> {
+    header: &'h str,
+    files: Vec<(String, String)>,
+    emit: Duration,
+    format: Duration,
+}
+
+impl<'h> FileSet<'h> {
+    fn new(header: &'h str) -> Self {
+        FileSet { header, files: Vec::new(), emit: Duration::ZERO, format: Duration::ZERO }
+    }
+
+    /// Emits one file's tokens, formats them and adds the text under the header.
+    fn add(&mut self, name: String, make: impl FnOnce() -> proc_macro2::TokenStream) -> Result<(), GenerateError> {
+        let t = Instant::now();
+        let tokens = make();
+        self.emit += t.elapsed();
+        let t = Instant::now();
+        let text = emit::format_file(tokens).map_err(|e| GenerateError::Emit {
+            file: name.clone(),
+            message: e.to_string(),
+        })?;
+        let mut out = String::with_capacity(self.header.len() + 1 + text.len());
+        out.push_str(self.header);
+        out.push('\n');
+        out.push_str(&text);
+        self.files.push((name, out));
+        self.format += t.elapsed();
+        Ok(())
+    }
+}
+
+/// `src/resources.rs` and every `src/resources/…` file.
+fn emit_resources<'h>(
+    api: &ir::Api,
+    nodes: &[(Vec<String>, &ir::Resource)],
+    header: &'h str,
+) -> Result<FileSet<'h>, GenerateError> {
+    let mut out = FileSet::new(header);
+    out.add("src/resources.rs".into(), || emit::resources_root(&api.root))?;
+    for (path, node) in nodes {
+        out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(api, path, node))?;
+    }
+    Ok(out)
+}
+
 /// Generates the whole crate in memory.
 pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let t0 = Instant::now();
@@ -109,6 +184,7 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         }
     }
     let resolve = t0.elapsed();
+    probe("resolved");
 
     let hash = inputs_hash(&input.doc.text, input.extra_hash_input);
     let prov = render::Provenance {
@@ -119,34 +195,46 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     };
     let header = render::header(&prov, "//");
 
-    let mut token_files: Vec<(String, proc_macro2::TokenStream)> = Vec::new();
-    let t1 = Instant::now();
-    token_files.push(("src/models.rs".into(), emit::models(&api)));
-    token_files.push(("src/resources.rs".into(), emit::resources_root(&api.root)));
+    // Each file is emitted and formatted before the next one is emitted, so only one file's
+    // tokens are alive at a time per thread (models.rs alone is most of a large API). The
+    // resource files are done on a second thread while this one does models.rs; the output does
+    // not depend on which thread made a file.
+    let mut nodes: Vec<(Vec<String>, &ir::Resource)> = Vec::new();
     let mut stack: Vec<(Vec<String>, &ir::Resource)> =
         api.root.children.values().map(|c| (vec![c.name.clone()], c)).collect();
     while let Some((path, node)) = stack.pop() {
-        let file = format!("src/resources/{}.rs", path.join("/"));
-        token_files.push((file, emit::resource(&api, &path, node)));
         for c in node.children.values() {
             let mut p = path.clone();
             p.push(c.name.clone());
             stack.push((p, c));
         }
+        nodes.push((path, node));
     }
-    let emit_time = t1.elapsed();
-
-    let t2 = Instant::now();
+    let (api, header) = (&api, header.as_str());
+    let resources = || emit_resources(api, &nodes, header);
+    let (models, resources) = std::thread::scope(|scope| {
+        let worker = if std::env::var_os("TMP_ONE_THREAD").is_some() { Err(std::io::Error::other("x")) } else { std::thread::Builder::new()
+            .name("emit-resources".into())
+            .spawn_scoped(scope, resources) };
+        let mut models = FileSet::new(&header);
+        let result = models.add("src/models.rs".into(), || emit::models(api)).map(|()| models);
+        let resources = match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No second thread to be had: do the work here.
+            Err(_) => resources(),
+        };
+        (result, resources)
+    });
+    let (models, resources) = (models?, resources?);
     let mut files = BTreeMap::new();
-    for (name, tokens) in token_files {
-        let text = emit::format_file(tokens).map_err(|e| GenerateError::Emit {
-            file: name.clone(),
-            message: e.to_string(),
-        })?;
-        files.insert(name, format!("{header}\n{text}"));
+    let (mut emit_time, mut format) = (Duration::ZERO, Duration::ZERO);
+    for set in [models, resources] {
+        emit_time += set.emit;
+        format += set.format;
+        files.extend(set.files);
     }
-    let format = t2.elapsed();
 
+    probe("formatted");
     let t3 = Instant::now();
     let modules: Vec<String> = api.root.children.keys().cloned().collect();
     for (name, text) in render::render(&api, &prov, &modules)? {
@@ -158,10 +246,18 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         files,
         diagnostics,
         timings: Timings {
+            load: Duration::ZERO,
             resolve,
             emit: emit_time,
             format,
             render,
+            write: Duration::ZERO,
         },
     })
+}
+pub fn probe(tag: &str) {
+    if std::env::var_os("RUSTGEN_PROBE").is_none() { return; }
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let get = |k: &str| s.lines().find(|l| l.starts_with(k)).unwrap_or("").split_whitespace().nth(1).unwrap_or("").to_string();
+    eprintln!("probe {tag}: rss={} hwm={}", get("VmRSS:"), get("VmHWM:"));
 }

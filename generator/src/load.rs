@@ -89,9 +89,12 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Document, LoadError> {
             offset: text.find('\0').unwrap_or(0),
         });
     }
+    crate::probe("read");
     let raw = parse_text(&file, text)?;
+    crate::probe("parsed");
     check_version(&file, &raw)?;
     validate(&file, text, &raw)?;
+    crate::probe("validated");
     Ok(Document {
         name: file,
         raw,

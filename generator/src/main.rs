@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The generator allocates and frees millions of small token and syntax-tree nodes; mimalloc
+/// does that markedly faster than the system allocator and returns freed memory sooner.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generate an async Rust client crate from an OpenAPI 3.0 document (YAML or JSON).
 #[derive(Parser)]
 #[command(version)]
@@ -27,6 +32,9 @@ struct Cli {
     /// Treat diagnostics as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// Print the time of each stage (load, resolve, emit, format, render, write) on stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -51,6 +59,7 @@ fn main() -> ExitCode {
         deny_warnings: cli.deny_warnings,
         command,
         standalone: true,
+        relative_to: None,
     };
-    generator::driver::main_with(&opts)
+    generator::driver::main_with_timings(&opts, cli.timings)
 }

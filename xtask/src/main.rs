@@ -72,22 +72,17 @@ fn codegen_options(args: &CodegenArgs) -> generator::driver::Options {
                 deny_warnings: args.deny_warnings,
                 command,
                 standalone: true,
+                relative_to: None,
             }
         }
         None => {
-            // Paths relative to the root, so headers read the same on every machine.
-            let root = root();
-            std::env::set_current_dir(&root).expect("enter the workspace root");
-            generator::driver::Options {
-                spec: None,
-                config: Some(PathBuf::from("spec/codegen.yaml")),
-                out: args.out.clone().unwrap_or_else(|| PathBuf::from("generated")),
-                name: None,
-                check: args.check,
-                deny_warnings: args.deny_warnings,
-                command: "cargo xtask codegen".into(),
-                standalone: false,
+            let mut opts = generator::driver::project_options(&root());
+            opts.check = args.check;
+            opts.deny_warnings = args.deny_warnings;
+            if let Some(out) = &args.out {
+                opts.out = out.clone();
             }
+            opts
         }
     }
 }

@@ -35,8 +35,12 @@ pub struct CodeSummary {
     pub files_added: Vec<String>,
     pub files_removed: Vec<String>,
     pub files_changed: Vec<String>,
+    /// Lines added and removed, not counting the header line with the inputs hash.
     pub lines_added: usize,
     pub lines_removed: usize,
+    /// Files kept whose `Inputs hash:` header line changed (every file, when the spec did).
+    /// A file whose only change is that line is not in `files_changed`.
+    pub hash_lines_changed: usize,
     /// Sorted by kind, file, item.
     pub items: Vec<ItemChange>,
 }
@@ -63,15 +67,28 @@ impl CodeSummary {
                     s.lines_removed += o.lines().count();
                 }
                 (Some(o), Some(n)) if o != n => {
-                    s.files_changed.push(name.clone());
                     let diff = similar::TextDiff::from_lines(o.as_str(), n.as_str());
+                    let (mut added, mut removed, mut hash) = (0, 0, false);
                     for change in diff.iter_all_changes() {
+                        if change.tag() != similar::ChangeTag::Equal
+                            && change.value().contains(HASH_MARK)
+                        {
+                            hash = true;
+                            continue;
+                        }
                         match change.tag() {
-                            similar::ChangeTag::Insert => s.lines_added += 1,
-                            similar::ChangeTag::Delete => s.lines_removed += 1,
+                            similar::ChangeTag::Insert => added += 1,
+                            similar::ChangeTag::Delete => removed += 1,
                             similar::ChangeTag::Equal => {}
                         }
                     }
+                    s.hash_lines_changed += usize::from(hash);
+                    if added + removed == 0 {
+                        continue;
+                    }
+                    s.files_changed.push(name.clone());
+                    s.lines_added += added;
+                    s.lines_removed += removed;
                 }
                 _ => continue,
             }
@@ -115,13 +132,16 @@ impl CodeSummary {
         self.items.iter().filter(move |i| i.kind == kind)
     }
 
-    /// Whether nothing changed at all.
+    /// Whether nothing changed, the inputs hash aside.
     pub fn is_empty(&self) -> bool {
         self.files_added.is_empty()
             && self.files_removed.is_empty()
             && self.files_changed.is_empty()
     }
 }
+
+/// What the generated headers write before the inputs hash (see `render::header`).
+const HASH_MARK: &str = "Inputs hash: ";
 
 const KINDS: [&str; 9] = [
     "struct", "enum", "fn", "type", "trait", "const", "static", "union", "mod",

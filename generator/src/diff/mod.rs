@@ -13,6 +13,15 @@
 //! direction of the change (narrowing a request or widening a response breaks clients) and the
 //! generated Rust API: anything that changes the Rust type of a generated field, argument or
 //! variant set is `breaking` (see [`rust_type`]).
+//!
+//! Response parts that no generated type is made of are reported as `info`, with the reason in
+//! the message: the members of a Cloudflare envelope (`{success, errors, messages, result,
+//! result_info}`, which the generator unwraps to `result` when OLD and NEW are both envelopes)
+//! are decoded by the runtime's fixed, lenient types (`ResponseInfo`, `ResultInfo`), and
+//! failure bodies (4XX, 5XX, `default`) by the runtime's `ApiError`. The exception is an
+//! envelope member that changes its own shape (`errors` no longer an array, say): the runtime's
+//! fixed type may stop decoding it, a `warning`. A success body that becomes an envelope, or
+//! stops being one, changes what the generated method returns: `response-envelope-changed`.
 
 mod code_summary;
 mod compare;
@@ -147,13 +156,14 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("success-status-removed", "breaking", "a 2xx response the client handled is gone"),
     ("success-status-added", "info", "a new 2xx response"),
     ("response-media-type-removed", "breaking", "a response media type (or the response body) is gone"),
-    ("response-property-removed", "breaking", "a response property is gone from the generated struct"),
+    ("response-envelope-changed", "breaking", "a success body became, or stopped being, a Cloudflare envelope: the generated method returns `result` instead of the whole body, or the reverse"),
+    ("response-property-removed", "breaking|info", "a response property is gone from the generated struct (info for envelope members and failure bodies, see below)"),
     ("response-property-added", "info", "a new response property"),
     ("response-property-became-optional", "breaking|info", "a response property may be absent: breaking when its Rust field becomes `Option<T>`"),
     ("response-property-became-nullable", "breaking|info", "a response property may be null: breaking when its Rust field becomes `Option<T>`"),
     ("response-property-became-required", "breaking|info", "a response property became required: breaking when its Rust field stops being `Option<T>`"),
     ("response-property-became-not-nullable", "breaking|info", "a response property is never null: breaking when its Rust field stops being `Option<T>`"),
-    ("response-property-type-changed", "breaking|warning", "response schema type or format changed: breaking when the Rust type changes, warning when only the format does"),
+    ("response-property-type-changed", "breaking|warning|info", "response schema type or format changed: breaking when the Rust type changes, warning when only the format does (or when an envelope member the runtime decodes changes shape)"),
     ("response-enum-value-added", "info|breaking", "a response enum has a new value: info, since every generated enum has a catch-all (see `rust_type::enum_has_catch_all`)"),
     ("response-enum-value-removed", "breaking|info", "a response enum value is gone: breaking for string enums (a Rust variant disappears), info for integer/boolean enums (plain `i64`/`bool`)"),
     ("security-requirement-added", "info|breaking", "a new security alternative: info, or breaking when the operation needed no credentials before"),

@@ -619,6 +619,29 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
             } else {
                 status.clone()
             };
+            let (env_o, env_n) = (is_envelope(&so), is_envelope(&sn));
+            let scope = if !is_success(status) {
+                Scope::Failure
+            } else if env_o && env_n {
+                Scope::Envelope
+            } else {
+                Scope::Generated
+            };
+            if is_success(status) && env_o != env_n {
+                let message = if env_n {
+                    "response body became a Cloudflare envelope: the generated method now returns its `result` instead of the whole body"
+                } else {
+                    "response body is no longer a Cloudflare envelope: the generated method now returns the whole body instead of `result`"
+                };
+                sink.add(
+                    "response-envelope-changed",
+                    Level::Breaking,
+                    op,
+                    &sn.pointer,
+                    message.to_string(),
+                    Some(("(response body)".to_string(), context.clone())),
+                );
+            }
             let mut found: Vec<Finding> = Vec::new();
             root_nullable(cmp, &so, &sn, true, true, &mut found);
             found.extend(cmp.schemas(&so, &sn).iter().cloned());
@@ -626,7 +649,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
                 emit(
                     sink,
                     op,
-                    Subject::Response,
+                    Subject::Response(scope),
                     f,
                     "response body",
                     context.clone(),
@@ -749,13 +772,96 @@ fn compare_security<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: 
 enum Subject {
     Parameter,
     Request,
-    Response,
+    Response(Scope),
+}
+
+/// What the generated crate makes of a response body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// A success body decoded into generated types.
+    Generated,
+    /// A success body that is a Cloudflare envelope in OLD and NEW: the generated method returns
+    /// `result`; `success`, `errors`, `messages` and `result_info` are decoded by the runtime's
+    /// fixed types, and any other member is ignored.
+    Envelope,
+    /// A failure body (4XX, 5XX, `default`): no generated type; the runtime's `ApiError` reads
+    /// `success`, `errors` and `messages`.
+    Failure,
+}
+
+/// Whether the generator unwraps this response body: an object (after `allOf`) with `result`,
+/// `success`, and `errors` or `messages` (the rule of `build.rs`).
+fn is_envelope(n: &super::resolve::Norm<'_>) -> bool {
+    let has = |k: &str| n.properties.contains_key(k);
+    has("result") && has("success") && (has("errors") || has("messages"))
+}
+
+/// The first property name of a schema path (`.errors[].code` → `errors`), if it has one.
+fn first_member(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix('.')?;
+    let end = rest.find(['.', '[', '{', '<']).unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// For a response finding that does not touch a generated type: its level and why.
+fn runtime_decoded(scope: Scope, f: &Finding) -> Option<(Level, &'static str)> {
+    let member = first_member(&f.path);
+    let runtime_type = match member {
+        Some("errors" | "messages") => Some("`ResponseInfo`"),
+        Some("result_info") => Some("`ResultInfo`"),
+        Some("success") => Some("`bool`"),
+        _ => None,
+    };
+    match (scope, runtime_type) {
+        (Scope::Generated, _) => None,
+        (Scope::Envelope, None) if member.is_none() || member == Some("result") => None,
+        (Scope::Envelope | Scope::Failure, Some(ty)) => {
+            // The member itself took another shape: the runtime's type may no longer decode it.
+            let own_shape = matches!(f.kind, Kind::TypeChanged { rust_changed: true, .. })
+                && f.path.strip_prefix('.') == member;
+            Some(if own_shape {
+                (
+                    Level::Warning,
+                    match ty {
+                        "`ResponseInfo`" => "envelope member decoded by the runtime's fixed `ResponseInfo` list, which may no longer decode it",
+                        "`ResultInfo`" => "envelope member decoded by the runtime's fixed `ResultInfo`, which may no longer decode it",
+                        _ => "envelope member read by the runtime as a `bool`, which may no longer decode it",
+                    },
+                )
+            } else {
+                (
+                    Level::Info,
+                    match ty {
+                        "`ResponseInfo`" => "envelope member decoded by the runtime's fixed `ResponseInfo`; the generated API does not change",
+                        "`ResultInfo`" => "envelope member decoded by the runtime's fixed `ResultInfo`; the generated API does not change",
+                        _ => "envelope member read by the runtime; the generated API does not change",
+                    },
+                )
+            })
+        }
+        (Scope::Envelope, None) => Some((
+            Level::Info,
+            "envelope member the generated client ignores, since it returns `result`; the generated API does not change",
+        )),
+        (Scope::Failure, None) => Some((
+            Level::Info,
+            "failure response, decoded by the runtime's `ApiError`, not by generated types; the generated API does not change",
+        )),
+    }
 }
 
 fn emit(sink: &mut Sink, op: &str, subject: Subject, f: &Finding, root: &str, context: String) {
-    let Some((id, level, base)) = classify(subject, &f.kind) else {
+    let runtime = match subject {
+        Subject::Response(scope) => runtime_decoded(scope, f),
+        _ => None,
+    };
+    let Some((id, mut level, mut base)) = classify(subject, &f.kind, runtime.is_none()) else {
         return;
     };
+    if let Some((runtime_level, why)) = runtime {
+        level = runtime_level;
+        base = format!("{base} ({why})");
+    }
     let path = f.path.strip_prefix('.').unwrap_or(&f.path);
     let place = match subject {
         Subject::Parameter => {
@@ -784,29 +890,37 @@ fn breaking_if(rust_changed: bool, otherwise: Level) -> Level {
 }
 
 /// The id, level and message (with `{subject}` standing for a parameter's name) of a finding.
-fn classify(subject: Subject, kind: &Kind) -> Option<(&'static str, Level, String)> {
+/// `generated` is false for a response part no generated type is made of: its messages say
+/// nothing about Rust types.
+fn classify(
+    subject: Subject,
+    kind: &Kind,
+    generated: bool,
+) -> Option<(&'static str, Level, String)> {
     use Kind::*;
     use Subject::*;
     let rust_note = |rust_changed: bool, from: &str, to: &str| {
-        if rust_changed {
+        if !generated {
+            String::new()
+        } else if rust_changed {
             format!(" (Rust `{from}` → `{to}`)")
         } else {
             format!(" (Rust type stays `{to}`)")
         }
     };
     let r = match (subject, kind) {
-        (Response, PropertyAdded { required }) => (
+        (Response(_), PropertyAdded { required }) => (
             "response-property-added",
             Level::Info,
             format!("{} response property added", req_word(*required)),
         ),
-        (Response, PropertyRemoved { required }) => (
+        (Response(_), PropertyRemoved { required }) => (
             "response-property-removed",
             Level::Breaking,
             format!("{} response property removed", req_word(*required)),
         ),
         (
-            Response,
+            Response(_),
             RequiredChanged {
                 now_required,
                 rust_changed,
@@ -831,7 +945,7 @@ fn classify(subject: Subject, kind: &Kind) -> Option<(&'static str, Level, Strin
             ),
         ),
         (
-            Response,
+            Response(_),
             NullableChanged {
                 now_nullable,
                 rust_changed,
@@ -856,7 +970,7 @@ fn classify(subject: Subject, kind: &Kind) -> Option<(&'static str, Level, Strin
             ),
         ),
         (
-            Response,
+            Response(_),
             TypeChanged {
                 from,
                 to,
@@ -867,7 +981,7 @@ fn classify(subject: Subject, kind: &Kind) -> Option<(&'static str, Level, Strin
             breaking_if(*rust_changed, Level::Warning),
             type_message("response", from, to, *rust_changed),
         ),
-        (Response, EnumValueAdded { value, catch_all }) => (
+        (Response(_), EnumValueAdded { value, catch_all }) => (
             "response-enum-value-added",
             if *catch_all {
                 Level::Info
@@ -876,26 +990,26 @@ fn classify(subject: Subject, kind: &Kind) -> Option<(&'static str, Level, Strin
             },
             format!(
                 "response enum value {value} added{}",
-                if *catch_all {
+                if *catch_all && generated {
                     " (the generated enum has a catch-all)"
                 } else {
                     ""
                 }
             ),
         ),
-        (Response, EnumValueRemoved { value, rust_enum }) => (
+        (Response(_), EnumValueRemoved { value, rust_enum }) => (
             "response-enum-value-removed",
             breaking_if(*rust_enum, Level::Info),
             format!(
                 "response enum value {value} removed{}",
-                if *rust_enum {
+                if *rust_enum && generated {
                     " (its Rust variant disappears)"
                 } else {
                     ""
                 }
             ),
         ),
-        (Response, ConstraintNarrowed { .. }) => return None,
+        (Response(_), ConstraintNarrowed { .. }) => return None,
 
         (
             Parameter,

@@ -1,0 +1,275 @@
+//! Fatal inputs: each row of the input-error table runs the real binary and checks the exit code,
+//! that the message names the file and the place in it, and that the output folder is untouched.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_openapi-rustgen");
+
+/// A scratch folder with an output folder that already holds a file, so "untouched" can be seen.
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+impl Case {
+    fn new() -> Case {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(out.join("src")).unwrap();
+        std::fs::write(out.join("Cargo.toml"), "# hand-written, must survive\n").unwrap();
+        std::fs::write(out.join("src/lib.rs"), "// keep me\n").unwrap();
+        Case { dir }
+    }
+
+    fn spec(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    fn run(&self, spec: &Path, extra: &[&str]) -> (i32, String, String) {
+        let before = snapshot(&self.out());
+        let output = Command::new(BIN)
+            .arg("--spec")
+            .arg(spec)
+            .arg("--out")
+            .arg(self.out())
+            .args(extra)
+            .output()
+            .expect("run the generator");
+        let code = output.status.code().expect("exit code, not a signal");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(!stderr.contains("panicked"), "the generator panicked:\n{stderr}");
+        if code != 0 {
+            assert_eq!(before, snapshot(&self.out()), "output folder changed on failure:\n{stderr}");
+        }
+        (code, stdout, stderr)
+    }
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p.clone());
+                out.insert(p, Vec::new());
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Runs a fatal case: exit 2, the message contains every `needles` item.
+fn fatal(name: &str, bytes: &[u8], needles: &[&str]) -> String {
+    let case = Case::new();
+    let spec = case.spec(name, bytes);
+    let (code, _, stderr) = case.run(&spec, &[]);
+    assert_eq!(code, 2, "exit code for {name}; stderr:\n{stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "message for {name} lacks {n:?}:\n{stderr}");
+    }
+    stderr
+}
+
+const MINIMAL_HEAD: &str = "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\n";
+
+#[test]
+fn yaml_syntax_error_names_line_and_column() {
+    let text = format!("{MINIMAL_HEAD}paths:\n  /a:\n    get: [unclosed\n");
+    fatal("bad.yaml", text.as_bytes(), &["bad.yaml:7:", "YAML syntax error"]);
+}
+
+#[test]
+fn json_syntax_error_names_line_and_column() {
+    let text = "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"T\" \"version\": \"1\"}\n}\n";
+    fatal("bad.json", text.as_bytes(), &["bad.json:3:", "JSON syntax error"]);
+}
+
+#[test]
+fn empty_file_says_what_was_expected() {
+    fatal("empty.yaml", b"", &["empty.yaml", "empty", "OpenAPI 3.0"]);
+    fatal("blank.yaml", b"  \n\n", &["blank.yaml", "OpenAPI 3.0"]);
+}
+
+#[test]
+fn binary_garbage_says_what_was_expected() {
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80).collect();
+    fatal("garbage.bin", &garbage, &["garbage.bin", "not a text document", "OpenAPI 3.0"]);
+}
+
+#[test]
+fn json_array_says_an_object_was_expected() {
+    fatal("array.json", b"[1, 2, 3]\n", &["array.json", "an array", "expected an object"]);
+    fatal("scalar.yaml", b"42\n", &["scalar.yaml", "a number", "expected an object"]);
+}
+
+#[test]
+fn swagger_2_is_named_and_3_0_asked_for() {
+    let text = "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths: {}\n";
+    fatal("swagger.yaml", text.as_bytes(), &["swagger.yaml", "Swagger 2.0", "OpenAPI 3.0"]);
+}
+
+#[test]
+fn openapi_3_1_is_refused_naming_the_version() {
+    let text = "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n";
+    fatal("v31.yaml", text.as_bytes(), &["v31.yaml", "3.1.0", "3.0"]);
+}
+
+fn ref_doc(reference: &str) -> String {
+    format!(
+        "{MINIMAL_HEAD}paths:\n  /things:\n    get:\n      operationId: listThings\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '{reference}'\n"
+    )
+}
+
+#[test]
+fn missing_component_ref_is_named_with_its_place() {
+    let stderr = fatal(
+        "missing.yaml",
+        ref_doc("#/components/schemas/Nope").as_bytes(),
+        &["missing.yaml:15", "#/components/schemas/Nope", "/paths/~1things/get/responses/200"],
+    );
+    assert!(stderr.contains("points to nothing"), "{stderr}");
+}
+
+#[test]
+fn external_file_ref_is_named_with_its_place() {
+    fatal("external.yaml", ref_doc("other.yaml#/Thing").as_bytes(), &["external.yaml:15", "other.yaml#/Thing", "another file or URL"]);
+}
+
+#[test]
+fn url_ref_is_named_with_its_place() {
+    fatal(
+        "url.yaml",
+        ref_doc("https://example.com/schemas.json#/Thing").as_bytes(),
+        &["url.yaml:15", "https://example.com/schemas.json#/Thing", "another file or URL"],
+    );
+}
+
+#[test]
+fn circular_alias_names_the_cycle() {
+    let text = format!(
+        "{}components:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n",
+        ref_doc("#/components/schemas/A")
+    );
+    fatal(
+        "cycle.yaml",
+        text.as_bytes(),
+        &["cycle.yaml:", "circular", "#/components/schemas/A", "#/components/schemas/B"],
+    );
+}
+
+#[test]
+fn self_alias_names_the_cycle() {
+    let text = format!("{}components:\n  schemas:\n    A:\n      $ref: '#/components/schemas/A'\n", ref_doc("#/components/schemas/A"));
+    fatal("self.yaml", text.as_bytes(), &["self.yaml:", "circular", "#/components/schemas/A"]);
+}
+
+#[test]
+fn duplicate_operation_id_warns_and_generates_both() {
+    let text = format!(
+        "{MINIMAL_HEAD}paths:\n  /a:\n    get:\n      operationId: getThing\n      tags: [things]\n      responses:\n        '204':\n          description: none\n  /b:\n    get:\n      operationId: getThing\n      tags: [things]\n      responses:\n        '204':\n          description: none\n"
+    );
+    let case = Case::new();
+    let spec = case.spec("dup.yaml", text.as_bytes());
+    let (code, _, stderr) = case.run(&spec, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning[duplicate-operation-id]"), "{stderr}");
+    assert!(stderr.contains("/paths/~1b/get/operationId"), "{stderr}");
+    assert!(stderr.contains("line 17"), "{stderr}");
+    let things = std::fs::read_to_string(case.out().join("src/resources/things.rs")).unwrap();
+    assert!(things.contains("pub fn get_thing(&self"), "{things}");
+    assert!(things.contains("pub fn get_thing_2(&self"), "{things}");
+    assert!(things.contains("\"/a\"") && things.contains("\"/b\""), "{things}");
+
+    // The same input with --deny-warnings fails and writes nothing.
+    let case = Case::new();
+    let spec = case.spec("dup.yaml", text.as_bytes());
+    let (code, _, stderr) = case.run(&spec, &["--deny-warnings"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--deny-warnings"), "{stderr}");
+}
+
+#[test]
+fn config_error_names_file_line_and_column() {
+    let case = Case::new();
+    let spec = case.spec("ok.yaml", format!("{MINIMAL_HEAD}paths: {{}}\n").as_bytes());
+    let cfg = case.spec("codegen.yaml", b"crate:\n  name: x\nnot_a_key: 1\n");
+    let (code, _, stderr) = case.run(&spec, &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("codegen.yaml:3:"), "{stderr}");
+}
+
+#[test]
+fn invalid_openapi_names_the_pointer_and_line() {
+    let text = format!("{MINIMAL_HEAD}paths:\n  /a:\n    get:\n      responses: 7\n");
+    fatal("invalid.yaml", text.as_bytes(), &["invalid.yaml:8", "/paths/~1a/get/responses"]);
+}
+
+#[test]
+fn missing_spec_file_is_an_input_error() {
+    let case = Case::new();
+    let (code, _, stderr) = case.run(&case.dir.path().join("absent.yaml"), &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("absent.yaml"), "{stderr}");
+}
+
+/// A 50 MB document: many operations and schemas plus bulky descriptions. It must generate (or
+/// fail cleanly); it must never exhaust memory or panic.
+#[test]
+fn fifty_megabyte_document_generates() {
+    let mut doc = String::with_capacity(52 << 20);
+    doc.push_str("{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Big\",\"version\":\"1\"},\"paths\":{");
+    let filler = "x".repeat(2_000);
+    let ops = 1_000;
+    for i in 0..ops {
+        if i > 0 {
+            doc.push(',');
+        }
+        doc.push_str(&format!(
+            "\"/things{i}/{{id}}\":{{\"get\":{{\"operationId\":\"getThing{i}\",\"tags\":[\"t{}\"],\"parameters\":[{{\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":{{\"type\":\"string\"}}}}],\"responses\":{{\"200\":{{\"description\":\"ok\",\"content\":{{\"application/json\":{{\"schema\":{{\"$ref\":\"#/components/schemas/Thing{i}\"}}}}}}}}}}}}}}",
+            i % 20
+        ));
+    }
+    doc.push_str("},\"components\":{\"schemas\":{");
+    for i in 0..ops {
+        if i > 0 {
+            doc.push(',');
+        }
+        doc.push_str(&format!(
+            "\"Thing{i}\":{{\"type\":\"object\",\"x-padding\":\"{filler}\",\"properties\":{{\"id\":{{\"type\":\"string\"}},\"n\":{{\"type\":\"integer\"}}}}}}"
+        ));
+    }
+    doc.push_str("}},\"x-bulk\":[");
+    let mut first = true;
+    while doc.len() < 50 << 20 {
+        if !first {
+            doc.push(',');
+        }
+        first = false;
+        doc.push('"');
+        doc.push_str(&filler);
+        doc.push('"');
+    }
+    doc.push_str("]}");
+    assert!(doc.len() >= 50 << 20);
+    let case = Case::new();
+    let spec = case.spec("big.json", doc.as_bytes());
+    drop(doc);
+    let (code, stdout, stderr) = case.run(&spec, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("added"), "{stdout}");
+    let models = std::fs::read_to_string(case.out().join("src/models.rs")).unwrap();
+    assert!(models.contains("pub struct Thing999"));
+}

@@ -1,0 +1,445 @@
+//! A small spec change gives a small, local generated diff.
+//!
+//! Each case applies one textual edit to `spec/openapi.yaml` in memory, generates the crate with
+//! `spec/codegen.yaml` through the library (as `cargo xtask codegen` does), and compares the
+//! files with the generation of the unedited document. Apart from the `Inputs hash:` line of each
+//! file's header, only the files the edit implies may change, by exactly the lines listed: no
+//! renumbered names, no reordered items, no churn elsewhere.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use generator::load::load_bytes;
+use generator::{generate, Config, Input};
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+fn spec_text() -> String {
+    std::fs::read_to_string(root().join("spec/openapi.yaml")).expect("spec/openapi.yaml")
+}
+
+/// The generated files for `doc_text` with the project's configuration.
+fn generate_text(doc_text: &str) -> BTreeMap<String, String> {
+    let config_text =
+        std::fs::read_to_string(root().join("spec/codegen.yaml")).expect("spec/codegen.yaml");
+    let config = Config::parse("spec/codegen.yaml", &config_text).expect("codegen.yaml parses");
+    let doc = load_bytes("spec/openapi.yaml", doc_text.as_bytes()).expect("document loads");
+    let input = Input {
+        doc: &doc,
+        config: &config,
+        default_crate_name: "cloudflare-access-users",
+        command: "cargo xtask codegen",
+        inputs_label: "spec/openapi.yaml and spec/codegen.yaml",
+        extra_hash_input: config_text.as_bytes(),
+        standalone: false,
+    };
+    let generated = generate(&input).unwrap_or_else(|e| panic!("generation failed: {e}"));
+    assert!(
+        generated.diagnostics.is_empty(),
+        "unexpected diagnostics: {:?}",
+        generated.diagnostics
+    );
+    generated.files
+}
+
+/// Replaces the one occurrence of `anchor` with `replacement` (the test fails when the spec no
+/// longer has exactly one, so that an edit never silently does nothing).
+fn edit(text: &str, anchor: &str, replacement: &str) -> String {
+    assert_eq!(
+        text.matches(anchor).count(),
+        1,
+        "anchor must occur exactly once in spec/openapi.yaml:\n{anchor}"
+    );
+    text.replacen(anchor, replacement, 1)
+}
+
+/// Changed lines per file, as `+line` / `-line` (trimmed), the header's hash line left out.
+/// Files added or removed show every line.
+fn changes(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let names: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let empty = String::new();
+    for name in names {
+        let (a, b) = (
+            old.get(name).unwrap_or(&empty),
+            new.get(name).unwrap_or(&empty),
+        );
+        let diff = similar::TextDiff::from_lines(a.as_str(), b.as_str());
+        let mut lines = Vec::new();
+        for change in diff.iter_all_changes() {
+            let sign = match change.tag() {
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Equal => continue,
+            };
+            let line = change.value().trim();
+            if line.contains("Inputs hash: ") {
+                continue;
+            }
+            lines.push(format!("{sign}{line}"));
+        }
+        if !lines.is_empty() {
+            out.insert(name.clone(), lines);
+        }
+    }
+    out
+}
+
+fn show(changes: &BTreeMap<String, Vec<String>>) -> String {
+    let mut s = String::new();
+    for (file, lines) in changes {
+        s.push_str(&format!("{file}:\n"));
+        for l in lines {
+            s.push_str(&format!("    {l}\n"));
+        }
+    }
+    s
+}
+
+/// Generates `before` and `after`, and checks that exactly `expected` changed: these files, these
+/// lines (trimmed, `+` added, `-` removed, in order), and nothing else but the hash line.
+fn assert_local(case: &str, before: &str, after: &str, expected: &[(&str, &[&str])]) {
+    assert_ne!(before, after, "{case}: the edit changed nothing");
+    let (a, b) = (generate_text(before), generate_text(after));
+    let got = changes(&a, &b);
+    let want: BTreeMap<String, Vec<String>> = expected
+        .iter()
+        .map(|(file, lines)| {
+            (
+                file.to_string(),
+                lines.iter().map(|l| l.to_string()).collect(),
+            )
+        })
+        .collect();
+    assert!(
+        got == want,
+        "{case}: the generated diff is not the one the edit implies.\n--- got:\n{}--- expected:\n{}",
+        show(&got),
+        show(&want)
+    );
+    // The header changes by its hash line and nothing more, in every file.
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{case}: files added or removed"
+    );
+    for (name, text) in &a {
+        let hash = |t: &str| {
+            t.lines()
+                .find(|l| l.contains("Inputs hash: "))
+                .map(str::to_string)
+        };
+        assert!(hash(text).is_some(), "{case}: {name} has no hash line");
+        assert_ne!(
+            hash(text),
+            hash(&b[name]),
+            "{case}: {name}: hash line did not change"
+        );
+    }
+}
+
+/// The `User` schema's last property, where the edits below add one.
+const USER_UID: &str = "        uid:\n          $ref: '#/components/schemas/access_uid'\n";
+
+fn with_user_property(text: &str, yaml: &str) -> String {
+    edit(text, USER_UID, &format!("{USER_UID}{yaml}"))
+}
+
+#[test]
+fn adding_an_optional_property_adds_one_field() {
+    let base = spec_text();
+    let after = with_user_property(
+        &base,
+        "        department:\n          description: The user's department.\n          type: string\n",
+    );
+    assert_local(
+        "optional property",
+        &base,
+        &after,
+        &[(
+            "src/models.rs",
+            &[
+                "+/// The user's department.",
+                "+#[serde(default, skip_serializing_if = \"Option::is_none\")]",
+                "+pub department: Option<String>,",
+            ],
+        )],
+    );
+}
+
+#[test]
+fn adding_an_enum_value_adds_one_variant() {
+    // The spec has no string enum, so the edit's base adds one.
+    let base = with_user_property(
+        &spec_text(),
+        "        status:\n          description: The user's status.\n          type: string\n          enum:\n          - active\n          - suspended\n",
+    );
+    let after = edit(
+        &base,
+        "          - suspended\n",
+        "          - suspended\n          - revoked\n",
+    );
+    assert_local(
+        "enum value",
+        &base,
+        &after,
+        &[(
+            "src/models.rs",
+            &[
+                "+/// `revoked`",
+                "+Revoked,",
+                "+Self::Revoked => \"revoked\",",
+                "+\"revoked\" => Self::Revoked,",
+            ],
+        )],
+    );
+}
+
+#[test]
+fn adding_an_operation_adds_one_method_and_its_response_alias() {
+    let base = spec_text();
+    let after = edit(
+        &base,
+        "      x-fern-sdk-group-name: zero-trust.access.users.active-sessions\n      x-fern-sdk-method-name: get\n",
+        DELETE_SESSION,
+    );
+    assert_local(
+        "operation",
+        &base,
+        &after,
+        &[
+            (
+                "src/models.rs",
+                &[
+                    "+/// Alias kept for the name the API reference uses.",
+                    "+pub type ActiveSessionDeleteResponse = serde_json::Value;",
+                    "+",
+                ],
+            ),
+            (
+                "src/resources/zero_trust/access/users/active_sessions.rs",
+                &[
+                    "+/// Revoke an active session",
+                    "+///",
+                    "+/// Ends one active session of a user.",
+                    "+///",
+                    "+/// `DELETE /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}` (operationId `zero-trust-users-revoke-active-session`).",
+                    "+///",
+                    "+/// ```no_run",
+                    "+/// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {",
+                    "+/// let response = client.zero_trust().access().users().active_sessions().delete(\"account_id\", \"user_id\", \"nonce\").await?;",
+                    "+/// println!(\"{response:?}\");",
+                    "+/// # Ok(())",
+                    "+/// # }",
+                    "+/// ```",
+                    "+pub fn delete(",
+                    "+&self,",
+                    "+account_id: &str,",
+                    "+user_id: &str,",
+                    "+nonce: &str,",
+                    "+) -> crate::Request<'c, crate::models::ActiveSessionDeleteResponse> {",
+                    "+let account_id = crate::encode_path(account_id);",
+                    "+let user_id = crate::encode_path(user_id);",
+                    "+let nonce = crate::encode_path(nonce);",
+                    "+let path = format!(",
+                    "+\"/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}\"",
+                    "+);",
+                    "+crate::Request::new(",
+                    "+self.client,",
+                    "+reqwest::Method::DELETE,",
+                    "+\"/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}\",",
+                    "+path,",
+                    "+)",
+                    "+}",
+                    "+",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn changing_a_schema_description_changes_one_doc_line() {
+    let base = spec_text();
+    let after = edit(
+        &base,
+        "      description: The unique API identifier of the user.\n",
+        "      description: The unique API identifier of the user, stable across renames.\n",
+    );
+    assert_local(
+        "schema description",
+        &base,
+        &after,
+        &[(
+            "src/models.rs",
+            &[
+                "-/// The unique API identifier of the user.",
+                "+/// The unique API identifier of the user, stable across renames.",
+            ],
+        )],
+    );
+}
+
+#[test]
+fn changing_an_operation_description_changes_one_doc_line() {
+    let base = spec_text();
+    let after = edit(
+        &base,
+        "      description: Fetches one active session of a user, identified by its nonce.\n",
+        "      description: Fetches one active session of a user by its nonce.\n",
+    );
+    assert_local(
+        "operation description",
+        &base,
+        &after,
+        &[(
+            "src/resources/zero_trust/access/users/active_sessions.rs",
+            &[
+                "-/// Fetches one active session of a user, identified by its nonce.",
+                "+/// Fetches one active session of a user by its nonce.",
+            ],
+        )],
+    );
+}
+
+#[test]
+fn adding_an_optional_query_parameter_adds_one_field_and_its_query_line() {
+    let base = spec_text();
+    let after = edit(
+        &base,
+        "      - $ref: '#/components/parameters/access_page'\n",
+        "      - name: kind\n        in: query\n        schema:\n          description: Only return users of this kind.\n          type: string\n      - $ref: '#/components/parameters/access_page'\n",
+    );
+    assert_local(
+        "optional query parameter",
+        &base,
+        &after,
+        &[
+            (
+                "src/models.rs",
+                &[
+                    "+/// Only return users of this kind.",
+                    "+///",
+                    "+/// Sent in the query string.",
+                    "+pub kind: Option<String>,",
+                ],
+            ),
+            (
+                "src/resources/zero_trust/access/users.rs",
+                &[
+                    "+if let Some(v) = &params.kind {",
+                    "+req = req.query(\"kind\", v);",
+                    "+}",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn an_edit_outside_the_generated_surface_changes_only_the_hash() {
+    // An example value is not part of any generated item.
+    let base = spec_text();
+    let after = edit(
+        &base,
+        "      example: 7c5e3a1f9d7b5c3a1e9f7d5b3c1a9e7f\n",
+        "      example: 0c5e3a1f9d7b5c3a1e9f7d5b3c1a9e7f\n",
+    );
+    assert_local("example", &base, &after, &[]);
+}
+
+// Known churn, in the naming of `build.rs`: names are handed out first come, first served, so
+// an addition that is met earlier renames what existed. These tests state the minimal diff and
+// fail until the naming is made independent of order.
+
+#[test]
+#[ignore = "churn: enum variant names are disambiguated by position (build.rs enum_type)"]
+fn adding_an_enum_value_whose_name_collides_does_not_rename_the_existing_variant() {
+    let base = with_user_property(
+        &spec_text(),
+        "        status:\n          type: string\n          enum:\n          - on_hold\n",
+    );
+    let after = edit(
+        &base,
+        "          - on_hold\n",
+        "          - on-hold\n          - on_hold\n",
+    );
+    // Today `OnHold` moves to `on-hold` and `on_hold` becomes `OnHold2`: code that matched
+    // `UserStatus::OnHold` silently means another value.
+    assert_local(
+        "colliding enum value",
+        &base,
+        &after,
+        &[(
+            "src/models.rs",
+            &[
+                "+/// `on-hold`",
+                "+OnHold2,",
+                "+Self::OnHold2 => \"on-hold\",",
+                "+\"on-hold\" => Self::OnHold2,",
+            ],
+        )],
+    );
+}
+
+#[test]
+#[ignore = "churn: type names are claimed in traversal order (build.rs claim)"]
+fn adding_a_component_whose_name_collides_does_not_rename_the_existing_type() {
+    let base = spec_text();
+    let after = edit(
+        &with_user_property(
+            &base,
+            "        provider:\n          $ref: '#/components/schemas/identity_idp'\n",
+        ),
+        "    access_uuid:\n",
+        "    identity_idp:\n      type: object\n      properties:\n        vendor:\n          type: string\n    access_uuid:\n",
+    );
+    // Today the new component, met first (through `User`), takes `IdentityIdp`, and the
+    // existing `Identity.idp` type is renamed `IdentityIdp2`.
+    let got = changes(&generate_text(&base), &generate_text(&after));
+    let models = got.get("src/models.rs").cloned().unwrap_or_default();
+    assert!(
+        !models.iter().any(|l| l == "-pub idp: Option<IdentityIdp>,"),
+        "an existing type was renamed:\n{}",
+        show(&got)
+    );
+    assert_eq!(got.len(), 1, "{}", show(&got));
+}
+
+const DELETE_SESSION: &str = "      x-fern-sdk-group-name: zero-trust.access.users.active-sessions
+      x-fern-sdk-method-name: get
+    delete:
+      operationId: zero-trust-users-revoke-active-session
+      summary: Revoke an active session
+      description: Ends one active session of a user.
+      parameters:
+      - name: user_id
+        in: path
+        required: true
+        schema:
+          $ref: '#/components/schemas/access_uuid'
+      - name: account_id
+        in: path
+        required: true
+        schema:
+          $ref: '#/components/schemas/access_identifier'
+      - name: nonce
+        in: path
+        required: true
+        schema:
+          $ref: '#/components/schemas/access_nonce'
+      responses:
+        '200':
+          description: The session was revoked.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/access_delete_user_response'
+      x-fern-sdk-group-name: zero-trust.access.users.active-sessions
+      x-fern-sdk-method-name: delete
+";

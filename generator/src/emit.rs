@@ -166,10 +166,6 @@ fn model_ty(ty: &Ty) -> TokenStream {
     }
 }
 
-fn is_struct(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> bool {
-    matches!(ty, Ty::Named(n) if matches!(types.get(n).map(|t| &t.kind), Some(TypeKind::Struct(_))))
-}
-
 /// `src/models.rs`: every named type, in name order.
 pub fn models(api: &Api) -> TokenStream {
     let items = api.types.values().map(|t| type_def(t, &api.types));

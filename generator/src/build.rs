@@ -181,6 +181,9 @@ impl<'a> Builder<'a> {
     }
 
     /// Reserves configured names so generated names never take them.
+    ///
+    /// Then reserves the names of component schemas that become named types, in sorted order,
+    /// so a component's name never depends on which inline schemas the walk meets first.
     fn meta_component_names(&mut self) {
         for (key, name) in &self.cfg.types {
             let ptr = if key.starts_with('/') || key.starts_with("#/") {
@@ -189,6 +192,30 @@ impl<'a> Builder<'a> {
                 join("/components/schemas", key)
             };
             self.owners.insert(name.clone(), ptr);
+        }
+        let Some(schemas) = self.raw().pointer("/components/schemas").and_then(Value::as_object) else {
+            return;
+        };
+        let mut keys: Vec<&String> = schemas.keys().collect();
+        keys.sort();
+        for key in keys {
+            let ptr = join("/components/schemas", key);
+            if self.configured_name(&ptr).is_some() {
+                continue;
+            }
+            let Some(schema) = schemas.get(key).and_then(Value::as_object) else { continue };
+            if !becomes_named_type(schema) {
+                continue;
+            }
+            let hint = camel(key);
+            if let Some(owner) = self.owners.get(&hint).cloned() {
+                self.diag(
+                    "type-name-collision",
+                    &ptr,
+                    format!("component `{key}` and `#{owner}` both want the Rust name `{hint}`; pin one in the config's `types:` to keep names stable"),
+                );
+            }
+            self.claim(&hint, &ptr);
         }
     }
 
@@ -206,6 +233,21 @@ impl<'a> Builder<'a> {
 
     /// Claims a unique Rust type name for `ptr`, starting from `hint`.
     fn claim(&mut self, hint: &str, ptr: &str) -> String {
+        // Derived names join parts (`Self_` + `Item`); only configured names keep inner `_`.
+        let tidy;
+        let hint = if hint.trim_end_matches('_').contains('_') && !self.cfg.types.values().any(|v| v == hint) {
+            tidy = crate::naming::camel(&hint.replace('_', ""));
+            tidy.as_str()
+        } else {
+            hint
+        };
+        if let Some(owner) = self.owners.get(hint) {
+            let is_component = |p: &str| p.strip_prefix("/components/schemas/").is_some_and(|r| !r.contains('/'));
+            if owner != ptr && is_component(owner) && !is_component(ptr) && !ptr.contains('#') {
+                let message = format!("the Rust name `{hint}` belongs to `#{owner}`, so this schema gets a numbered name; pin one in the config's `types:` to choose");
+                self.diag("type-name-collision", ptr, message);
+            }
+        }
         let mut candidate = hint.to_string();
         let mut n = 2;
         loop {
@@ -483,7 +525,7 @@ impl<'a> Builder<'a> {
         let base = rust_name.clone();
         let mut n = 2;
         while !used.insert(rust_name.clone()) {
-            rust_name = format!("{base}_{n}");
+            rust_name = numbered(&base, n);
             n += 1;
         }
         Ok(Field {
@@ -503,25 +545,22 @@ impl<'a> Builder<'a> {
 
     fn enum_type(&mut self, ptr: &str, hint: &str, values: &[Value]) -> Ty {
         let name = self.begin_named(ptr, hint);
-        let mut used = BTreeSet::from(["Other".to_string()]);
-        let mut variants = Vec::new();
+        let mut unique: Vec<&str> = Vec::new();
         for v in values.iter().filter_map(Value::as_str) {
-            if variants.iter().any(|x: &EnumVariant| x.value == v) {
-                continue;
+            if !unique.contains(&v) {
+                unique.push(v);
             }
-            let mut rust_name = if v.is_empty() { "Empty".to_string() } else { camel(v) };
-            let base = rust_name.clone();
-            let mut n = 2;
-            while !used.insert(rust_name.clone()) {
-                rust_name = format!("{base}{n}");
-                n += 1;
-            }
-            variants.push(EnumVariant {
+        }
+        let names = variant_names(&unique);
+        let variants = unique
+            .iter()
+            .zip(names)
+            .map(|(v, rust_name)| EnumVariant {
                 rust_name,
                 value: v.to_string(),
                 docs: None,
-            });
-        }
+            })
+            .collect();
         self.finish_named(name.clone(), ptr, TypeKind::Enum { variants });
         Ty::Named(name)
     }
@@ -533,11 +572,41 @@ impl<'a> Builder<'a> {
             .and_then(|s| s.get(key))
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
+        let discriminator = self
+            .object(ptr)
+            .and_then(|s| s.get("discriminator"))
+            .and_then(Value::as_object);
+        let tag_prop = discriminator
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        // Explicit mapping: value → target pointer.
+        let mapping: Vec<(String, String)> = discriminator
+            .and_then(|d| d.get("mapping"))
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), percent_decode(v.as_str()?.strip_prefix('#')?))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut all_tagged = tag_prop.is_some();
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut used = BTreeSet::new();
         for i in 0..count {
             let part = format!("{ptr}/{key}/{i}");
+            let tag_value = match &tag_prop {
+                Some(prop) => {
+                    let (target, _) = self.deref(&part)?;
+                    self.tag_value(&target, prop, &mapping)
+                }
+                None => None,
+            };
             let (ty, meta) = self.ty_of(&part, &format!("{name}Variant{i}"))?;
+            let is_struct = matches!(&ty, Ty::Named(n) if self.named.values().any(|v| v == n) && !matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. } | TypeKind::Union(_) | TypeKind::Alias(_))));
+            if tag_value.is_none() || !is_struct {
+                all_tagged = false;
+            }
             let ty = wrap_nullable(ty, meta.nullable);
             if variants.iter().any(|v| v.ty == ty) {
                 continue;
@@ -551,13 +620,53 @@ impl<'a> Builder<'a> {
             }
             variants.push(UnionVariant {
                 rust_name,
-                tag_value: None,
+                tag_value,
                 ty,
                 boxed: false,
             });
         }
-        self.finish_named(name.clone(), ptr, TypeKind::Union(Union { tag: None, variants }));
+        let mut values = BTreeSet::new();
+        all_tagged &= !variants.is_empty() && variants.iter().all(|v| v.tag_value.as_ref().is_some_and(|t| values.insert(t.clone())));
+        let tag = if all_tagged {
+            tag_prop
+        } else {
+            if tag_prop.is_some() {
+                self.diag(
+                    "untagged-discriminator",
+                    &join(ptr, "discriminator"),
+                    "the discriminator does not select every variant by a distinct value; generated as an untagged enum (variants tried in order)".into(),
+                );
+            }
+            for v in &mut variants {
+                v.tag_value = None;
+            }
+            None
+        };
+        self.finish_named(name.clone(), ptr, TypeKind::Union(Union { tag, variants }));
         Ok(Ty::Named(name))
+    }
+
+    /// The discriminator value that selects the schema at `target`: from the mapping, else from
+    /// a one-value enum on the tag property, else the component name.
+    fn tag_value(&self, target: &str, prop: &str, mapping: &[(String, String)]) -> Option<String> {
+        if let Some((value, _)) = mapping.iter().find(|(_, t)| t == target) {
+            return Some(value.clone());
+        }
+        let mut props = Vec::new();
+        let mut required = BTreeSet::new();
+        let mut extra = None;
+        self.collect_props(target, &mut props, &mut required, &mut extra, 0).ok()?;
+        let prop_ptr = props.iter().find(|(k, _)| k == prop).map(|(_, p)| p.clone())?;
+        let (prop_target, _) = self.deref(&prop_ptr).ok()?;
+        if let Some(Value::Array(values)) = self.object(&prop_target).and_then(|s| s.get("enum")) {
+            if let [Value::String(only)] = values.as_slice() {
+                return Some(only.clone());
+            }
+        }
+        match target.strip_prefix("/components/schemas/") {
+            Some(rest) if !rest.contains('/') && mapping.is_empty() => Some(locate::unescape_token(rest)),
+            _ => None,
+        }
     }
 
     /// Adds `pub type alias = target;` unless the name is taken; returns the name to use.
@@ -689,7 +798,7 @@ impl<'a> Builder<'a> {
             _ => snake(&format!("{method} {}", path.replace(['{', '}'], ""))),
         };
         let last = segments.last().cloned().unwrap_or_else(|| "api".into());
-        let base = format!("{}{}", camel(&singular(&last)), camel(&method_name));
+        let base = format!("{}{}", camel(&singular(&last)).trim_end_matches('_'), camel(&method_name).trim_end_matches('_'));
 
         // Parameters: path-item level first, then operation level overriding by (name, in).
         let mut params: Vec<(String, String, String)> = Vec::new(); // (name, in, ptr)
@@ -746,7 +855,7 @@ impl<'a> Builder<'a> {
             let b = rust_name.clone();
             let mut n = 2;
             while !used.insert(rust_name.clone()) {
-                rust_name = format!("{b}_{n}");
+                rust_name = numbered(&b, n);
                 n += 1;
             }
             path_params.push(PathParam {
@@ -864,7 +973,7 @@ impl<'a> Builder<'a> {
             let base_name = method_name.clone();
             let mut n = 2;
             while node.operations.contains_key(&method_name) || node.children.contains_key(&method_name) {
-                method_name = format!("{base_name}_{n}");
+                method_name = numbered(&base_name, n);
                 n += 1;
             }
             self.diags.push(Diagnostic {
@@ -929,12 +1038,16 @@ impl<'a> Builder<'a> {
         };
         let resp_ptr = join(&join(op_ptr, "responses"), code);
         let (resp_ptr, _) = self.deref(&resp_ptr)?;
-        let Some(media) = self
-            .object(&resp_ptr)
-            .and_then(|r| r.get("content"))
-            .and_then(Value::as_object)
-            .and_then(pick_json)
-        else {
+        let content = self.object(&resp_ptr).and_then(|r| r.get("content")).and_then(Value::as_object);
+        let Some(media) = content.and_then(pick_json) else {
+            if let Some(c) = content.filter(|c| !c.is_empty()) {
+                let types: Vec<&String> = c.keys().collect();
+                self.diag(
+                    "unsupported-response-content",
+                    &join(&resp_ptr, "content"),
+                    format!("response content {types:?} has no JSON form; the method returns `()` (the raw body is not decoded)"),
+                );
+            }
             return Ok((Response::Empty, None));
         };
         let schema_ptr = join(&join(&join(&resp_ptr, "content"), &media), "schema");
@@ -983,6 +1096,62 @@ impl<'a> Builder<'a> {
         let ty = self.alias(response_name, ty, &alias_owner);
         Ok((Response::Body(ty), None))
     }
+}
+
+/// `name_2`, or `self_2` for a name that already ends in `_`.
+fn numbered(base: &str, n: usize) -> String {
+    if base.ends_with('_') {
+        format!("{base}{n}")
+    } else {
+        format!("{base}_{n}")
+    }
+}
+
+/// Variant names for enum values, independent of their order: values whose names collide are
+/// ranked (a value already in a Rust-like case first, snake_case before other cases, then by the
+/// value itself) and all but the
+/// first get a numeric suffix. So adding `on-hold` beside `on_hold` never renames `OnHold`.
+fn variant_names(values: &[&str]) -> Vec<String> {
+    use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+    let base = |v: &str| if v.is_empty() { "Empty".to_string() } else { camel(v) };
+    let round_trips = |v: &str| v == v.to_snake_case() || v == v.to_upper_camel_case() || v == v.to_shouty_snake_case();
+    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for v in values {
+        groups.entry(base(v)).or_default().push(v);
+    }
+    let mut assigned: BTreeMap<&str, String> = BTreeMap::new();
+    let mut used: BTreeSet<String> = groups.keys().cloned().collect();
+    used.insert("Other".into());
+    for (name, mut members) in groups {
+        members.sort_by_key(|v| (!round_trips(v), *v != v.to_snake_case(), v.to_string()));
+        let mut n = 2;
+        for (i, v) in members.into_iter().enumerate() {
+            if i == 0 && name != "Other" {
+                assigned.insert(v, name.clone());
+                continue;
+            }
+            let mut candidate = format!("{name}{n}");
+            while used.contains(&candidate) {
+                n += 1;
+                candidate = format!("{name}{n}");
+            }
+            used.insert(candidate.clone());
+            assigned.insert(v, candidate);
+            n += 1;
+        }
+    }
+    values.iter().map(|v| assigned[v].clone()).collect()
+}
+
+/// True when a schema is generated as a named type (struct, enum or union), not inlined.
+fn becomes_named_type(schema: &Map<String, Value>) -> bool {
+    let string_enum = schema.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().any(Value::is_string))
+        && matches!(schema.get("type").and_then(Value::as_str), None | Some("string"));
+    let lone_all_of = schema.get("allOf").and_then(Value::as_array).is_some_and(|a| a.len() == 1)
+        && schema.get("properties").is_none();
+    (has_properties(schema) && !lone_all_of)
+        || string_enum
+        || ["oneOf", "anyOf"].iter().any(|k| schema.get(*k).and_then(Value::as_array).is_some_and(|a| !a.is_empty()))
 }
 
 fn has_properties(schema: &Map<String, Value>) -> bool {

@@ -1,6 +1,6 @@
 //! IR → Rust source: `quote!` tokens per file, formatted by prettyplease.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -166,19 +166,217 @@ fn model_ty(ty: &Ty) -> TokenStream {
     }
 }
 
+/// What the emitted code needs beyond the IR: the cargo features a large API is split into,
+/// which types each feature needs, and which serde directions each type is used in.
+///
+/// An API with one top-level resource (or none) is not split: no features, and every model
+/// derives both `Serialize` and `Deserialize`. An API with several gets one feature per
+/// top-level resource; then each model is compiled only with the features whose operations
+/// reach it, and derives only the serde traits its uses need.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Feature names, one per top-level resource, in module order; empty when not split.
+    pub features: Vec<String>,
+    /// Top-level module name → its feature.
+    module_features: BTreeMap<String, String>,
+    /// Type → the features that need it; a type not listed is always compiled.
+    gates: BTreeMap<String, Vec<String>>,
+    /// Types sent in requests (need `Serialize`); only consulted when split.
+    ser: BTreeSet<String>,
+    /// Types read from responses (need `Deserialize`); only consulted when split.
+    de: BTreeSet<String>,
+}
+
+impl Plan {
+    fn split(&self) -> bool {
+        !self.features.is_empty()
+    }
+
+    fn needs_ser(&self, name: &str) -> bool {
+        !self.split() || self.ser.contains(name)
+    }
+
+    fn needs_de(&self, name: &str) -> bool {
+        !self.split() || self.de.contains(name)
+    }
+
+    /// `#[cfg(...)]` for a type, when only some features need it.
+    fn type_gate(&self, name: &str) -> TokenStream {
+        match self.gates.get(name) {
+            Some(features) => cfg_any(features),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// `#[cfg(feature = "...")]` for a top-level resource module and its accessor.
+    fn module_gate(&self, module: &str) -> TokenStream {
+        match self.module_features.get(module) {
+            Some(f) => quote!(#[cfg(feature = #f)]),
+            None => TokenStream::new(),
+        }
+    }
+}
+
+fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// The feature name for a top-level module: the module name, except that cargo reserves
+/// `default` (and a module cannot be named like a feature cargo adds for `dep:` syntax).
+fn feature_name(module: &str) -> String {
+    if module == "default" {
+        "default_".to_string()
+    } else {
+        module.to_string()
+    }
+}
+
+/// Named types a type use mentions.
+fn named_in<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
+    match ty {
+        Ty::Named(n) => out.push(n),
+        Ty::Vec(i) | Ty::Map(i) | Ty::Option(i) => named_in(i, out),
+        _ => {}
+    }
+}
+
+/// Named types a type's definition mentions directly.
+fn refs_of(t: &TypeDef) -> Vec<&str> {
+    let mut out = Vec::new();
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            for f in &s.fields {
+                named_in(&f.ty, &mut out);
+            }
+            if let Some(e) = &s.extra {
+                named_in(e, &mut out);
+            }
+        }
+        TypeKind::Union(u) => {
+            for v in &u.variants {
+                named_in(&v.ty, &mut out);
+            }
+        }
+        TypeKind::Alias(ty) => named_in(ty, &mut out),
+        TypeKind::Enum { .. } => {}
+    }
+    out
+}
+
+/// Every type reachable from `roots` (roots included), following type definitions.
+fn closure<'a>(types: &'a BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = roots.into_iter().collect();
+    while let Some(n) = stack.pop() {
+        let Some((key, t)) = types.get_key_value(n) else { continue };
+        if seen.insert(key.as_str()) {
+            stack.extend(refs_of(t));
+        }
+    }
+    seen
+}
+
+/// Request roots (params structs and the types of their fields) and response roots (the
+/// result or body type, and the page item) of every operation under `node`.
+fn op_roots<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource, req: &mut Vec<&'a str>, resp: &mut Vec<&'a str>) {
+    for op in node.operations.values() {
+        if let Some(p) = &op.params {
+            req.push(p);
+            if let Some(TypeKind::Struct(s)) = types.get(p).map(|t| &t.kind) {
+                for f in &s.fields {
+                    named_in(&f.ty, req);
+                }
+            }
+        }
+        match &op.response {
+            Response::Envelope(ty) | Response::Body(ty) => named_in(ty, resp),
+            Response::Empty => {}
+        }
+        if let Some(p) = &op.pagination {
+            named_in(&p.item, resp);
+        }
+    }
+    for c in node.children.values() {
+        op_roots(types, c, req, resp);
+    }
+}
+
+/// Works out features, gates and serde directions for an API.
+pub fn plan(api: &Api) -> Plan {
+    if api.root.children.len() < 2 {
+        return Plan::default();
+    }
+    let types = &api.types;
+    let mut plan = Plan::default();
+    let mut users: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut req_all = Vec::new();
+    let mut resp_all = Vec::new();
+    for (module, node) in &api.root.children {
+        let feature = feature_name(module);
+        let mut req = Vec::new();
+        let mut resp = Vec::new();
+        op_roots(types, node, &mut req, &mut resp);
+        for t in closure(types, req.iter().chain(resp.iter()).copied()) {
+            users.entry(t).or_default().push(feature.clone());
+        }
+        req_all.extend(req);
+        resp_all.extend(resp);
+        plan.module_features.insert(module.clone(), feature.clone());
+        plan.features.push(feature);
+    }
+    // Types no operation reaches (extra schemas) keep both derives and are always compiled,
+    // and so is everything they mention.
+    let unreached: Vec<&str> = types.keys().map(String::as_str).filter(|n| !users.contains_key(n)).collect();
+    let always = closure(types, unreached.iter().copied());
+    plan.ser = closure(types, req_all.into_iter().chain(always.iter().copied())).into_iter().map(str::to_string).collect();
+    plan.de = closure(types, resp_all.into_iter().chain(always.iter().copied())).into_iter().map(str::to_string).collect();
+    let all = plan.features.len();
+    for (t, fs) in users {
+        if !always.contains(t) && fs.len() < all {
+            plan.gates.insert(t.to_string(), fs);
+        }
+    }
+    plan
+}
+
 /// `src/models.rs`: every named type, in name order.
-pub fn models(api: &Api) -> TokenStream {
-    let items = api.types.values().map(|t| type_def(t, &api.types));
+pub fn models(api: &Api, plan: &Plan) -> TokenStream {
+    let items = api.types.values().map(|t| {
+        let gate = plan.type_gate(&t.name);
+        let def = type_def(t, &api.types, plan);
+        quote!(#gate #def)
+    });
     let uses_map = api.types.values().any(uses_map);
-    let map_import = if uses_map {
+    let map_import = if uses_map && plan.split() {
+        // Every user of the import may be compiled out.
+        quote!(#[allow(unused_imports)] use std::collections::BTreeMap;)
+    } else if uses_map {
         quote!(use std::collections::BTreeMap;)
     } else {
         TokenStream::new()
     };
+    let allow = allow_deprecated(api);
     quote! {
         //! Types from the API's schemas and the parameters of its operations.
+        #allow
         #map_import
         #(#items)*
+    }
+}
+
+/// `#![allow(deprecated)]` when the API marks any type or field deprecated: the crate itself
+/// uses them (derives, parameters), while users still get the warning.
+fn allow_deprecated(api: &Api) -> TokenStream {
+    let any = api.types.values().any(|t| {
+        t.deprecated || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+    });
+    if any {
+        quote!(#![allow(deprecated)])
+    } else {
+        TokenStream::new()
     }
 }
 
@@ -198,13 +396,16 @@ fn uses_map(t: &TypeDef) -> bool {
     }
 }
 
-fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>) -> TokenStream {
+fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> TokenStream {
     let name = ident(&t.name);
     let mut docs = t.docs.clone();
     if t.deprecated {
         docs = Some(format!("{}\n\n**Deprecated** in the API.", docs.unwrap_or_default()));
     }
-    let doc = doc_attrs(docs.as_deref());
+    let mut doc = doc_attrs(docs.as_deref());
+    if t.deprecated {
+        doc.extend(quote!(#[deprecated]));
+    }
     match &t.kind {
         TypeKind::Alias(ty) => {
             let ty = model_ty(ty);
@@ -216,20 +417,42 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>) -> TokenStream {
             };
             quote! { #doc pub type #name = #ty; }
         }
-        TypeKind::Struct(s) => struct_def(&name, doc, s, types),
-        TypeKind::Enum { variants } => enum_def(&name, doc, variants),
-        TypeKind::Union(u) => union_def(&name, doc, u),
+        TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde_traits(plan, &t.name)),
+        TypeKind::Enum { variants } => enum_def(&name, doc, variants, serde_traits(plan, &t.name)),
+        TypeKind::Union(u) => union_def(&name, doc, u, serde_traits(plan, &t.name)),
     }
 }
 
-fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>) -> TokenStream {
+/// Which serde traits a model implements.
+#[derive(Debug, Clone, Copy)]
+struct SerdeTraits {
+    ser: bool,
+    de: bool,
+}
+
+impl SerdeTraits {
+    fn derives(self) -> TokenStream {
+        let ser = if self.ser { quote!(serde::Serialize,) } else { TokenStream::new() };
+        let de = if self.de { quote!(serde::Deserialize,) } else { TokenStream::new() };
+        quote!(#ser #de)
+    }
+}
+
+fn serde_traits(plan: &Plan, name: &str) -> SerdeTraits {
+    SerdeTraits { ser: plan.needs_ser(name), de: plan.needs_de(name) }
+}
+
+fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>, serde: SerdeTraits) -> TokenStream {
     let default = s
         .fields
         .iter()
         .all(|f| !f.required || f.boxed || f.ty.has_default(types));
     let default = if default { quote!(Default,) } else { TokenStream::new() };
     let derive = match s.usage {
-        Usage::Model => quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]),
+        Usage::Model => {
+            let traits = serde.derives();
+            quote!(#[derive(Debug, Clone, PartialEq, #default #traits)])
+        }
         Usage::ParamsWithBody => quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)]),
         Usage::ParamsNoBody => quote!(#[derive(Debug, Clone, PartialEq, #default)]),
     };
@@ -263,7 +486,10 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
             }
             docs.push_str(n);
         }
-        let doc = doc_attrs((!docs.is_empty()).then_some(docs.as_str()));
+        let mut doc = doc_attrs((!docs.is_empty()).then_some(docs.as_str()));
+        if f.deprecated {
+            doc.extend(quote!(#[deprecated]));
+        }
         let mut serde_args = Vec::new();
         if serde_on {
             if f.location != FieldLocation::Body {
@@ -307,10 +533,33 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
     }
 }
 
-fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant]) -> TokenStream {
+fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant], serde: SerdeTraits) -> TokenStream {
     let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
     let docs = values.iter().map(|v| format!(" `{v}`"));
+    let ser_impl = if serde.ser {
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let de_impl = if serde.de {
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_ref()))
+                }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -345,22 +594,15 @@ fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant]) -> TokenSt
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
-            }
-        }
+        #ser_impl
+        #de_impl
     }
 }
 
-fn union_def(name: &Ident, doc: TokenStream, u: &Union) -> TokenStream {
+fn union_def(name: &Ident, doc: TokenStream, u: &Union, serde: SerdeTraits) -> TokenStream {
+    if let Some(tag) = &u.tag {
+        return tagged_union_def(name, doc, tag, u, serde);
+    }
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let mut ty = model_ty(&v.ty);
@@ -369,13 +611,69 @@ fn union_def(name: &Ident, doc: TokenStream, u: &Union) -> TokenStream {
         }
         quote!(#vname(#ty),)
     });
+    let traits = serde.derives();
+    let untagged = if serde.ser || serde.de { quote!(#[serde(untagged)]) } else { TokenStream::new() };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq, #traits)]
+        #untagged
         pub enum #name {
             #(#variants)*
         }
+    }
+}
+
+/// A union whose variant a property's value selects: serialised as the variant itself (which
+/// carries the property), deserialised by reading the property first. Unknown values are kept.
+fn tagged_union_def(name: &Ident, doc: TokenStream, tag: &str, u: &Union, serde: SerdeTraits) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let mut ty = model_ty(&v.ty);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let value = format!(" `{tag}: {}`", v.tag_value.as_deref().unwrap_or_default());
+        quote!(#[doc = #value] #vname(#ty),)
+    });
+    let arms = u.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let value = v.tag_value.as_deref().unwrap_or_default();
+        let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
+        quote!(Some(#value) => serde_json::from_value(value).map(#wrap),)
+    });
+    let other_doc = format!(" A `{tag}` value this version of the crate does not know; kept as sent.");
+    let ser = if serde.ser {
+        quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)] #[serde(untagged)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
+    let de_impl = if serde.de {
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = serde_json::Value::deserialize(deserializer)?;
+                    let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
+                    let found = match tag.as_deref() {
+                        #(#arms)*
+                        _ => return Ok(Self::Other(value)),
+                    };
+                    found.map_err(serde::de::Error::custom)
+                }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #doc
+        #ser
+        pub enum #name {
+            #(#variants)*
+            #[doc = #other_doc]
+            Other(serde_json::Value),
+        }
+
+        #de_impl
     }
 }
 
@@ -399,7 +697,9 @@ pub fn resource(api: &Api, path: &[String], node: &Resource) -> TokenStream {
     });
     let ops = node.operations.values().map(|op| operation(api, path, op));
     let doc = format!(" The `{}` resource.", path.join("."));
+    let allow = allow_deprecated(api);
     quote! {
+        #allow
         #(#child_mods)*
 
         #[doc = #doc]

@@ -125,7 +125,7 @@ pub fn inputs_hash(doc_text: &str, extra: &[u8]) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Generated Rust files of one thread, with the time spent making them.
+/// Generated Rust files, with the time spent making them.
 struct FileSet<'h> {
     header: &'h str,
     files: Vec<(String, String)>,
@@ -158,20 +158,6 @@ impl<'h> FileSet<'h> {
     }
 }
 
-/// `src/resources.rs` and every `src/resources/…` file.
-fn emit_resources<'h>(
-    api: &ir::Api,
-    nodes: &[(Vec<String>, &ir::Resource)],
-    header: &'h str,
-) -> Result<FileSet<'h>, GenerateError> {
-    let mut out = FileSet::new(header);
-    out.add("src/resources.rs".into(), || emit::resources_root(&api.root))?;
-    for (path, node) in nodes {
-        out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(api, path, node))?;
-    }
-    Ok(out)
-}
-
 /// Generates the whole crate in memory.
 pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let t0 = Instant::now();
@@ -184,7 +170,6 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         }
     }
     let resolve = t0.elapsed();
-    probe("resolved");
 
     let hash = inputs_hash(&input.doc.text, input.extra_hash_input);
     let prov = render::Provenance {
@@ -196,9 +181,7 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let header = render::header(&prov, "//");
 
     // Each file is emitted and formatted before the next one is emitted, so only one file's
-    // tokens are alive at a time per thread (models.rs alone is most of a large API). The
-    // resource files are done on a second thread while this one does models.rs; the output does
-    // not depend on which thread made a file.
+    // tokens are alive at a time (models.rs alone is most of a large API).
     let mut nodes: Vec<(Vec<String>, &ir::Resource)> = Vec::new();
     let mut stack: Vec<(Vec<String>, &ir::Resource)> =
         api.root.children.values().map(|c| (vec![c.name.clone()], c)).collect();
@@ -210,31 +193,15 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         }
         nodes.push((path, node));
     }
-    let (api, header) = (&api, header.as_str());
-    let resources = || emit_resources(api, &nodes, header);
-    let (models, resources) = std::thread::scope(|scope| {
-        let worker = if std::env::var_os("TMP_ONE_THREAD").is_some() { Err(std::io::Error::other("x")) } else { std::thread::Builder::new()
-            .name("emit-resources".into())
-            .spawn_scoped(scope, resources) };
-        let mut models = FileSet::new(&header);
-        let result = models.add("src/models.rs".into(), || emit::models(api)).map(|()| models);
-        let resources = match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No second thread to be had: do the work here.
-            Err(_) => resources(),
-        };
-        (result, resources)
-    });
-    let (models, resources) = (models?, resources?);
-    let mut files = BTreeMap::new();
-    let (mut emit_time, mut format) = (Duration::ZERO, Duration::ZERO);
-    for set in [models, resources] {
-        emit_time += set.emit;
-        format += set.format;
-        files.extend(set.files);
+    let mut out = FileSet::new(&header);
+    out.add("src/models.rs".into(), || emit::models(&api))?;
+    out.add("src/resources.rs".into(), || emit::resources_root(&api.root))?;
+    for (path, node) in &nodes {
+        out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node))?;
     }
+    let (emit_time, format) = (out.emit, out.format);
+    let mut files: BTreeMap<String, String> = out.files.into_iter().collect();
 
-    probe("formatted");
     let t3 = Instant::now();
     let modules: Vec<String> = api.root.children.keys().cloned().collect();
     for (name, text) in render::render(&api, &prov, &modules)? {
@@ -254,10 +221,4 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
             write: Duration::ZERO,
         },
     })
-}
-pub fn probe(tag: &str) {
-    if std::env::var_os("RUSTGEN_PROBE").is_none() { return; }
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let get = |k: &str| s.lines().find(|l| l.starts_with(k)).unwrap_or("").split_whitespace().nth(1).unwrap_or("").to_string();
-    eprintln!("probe {tag}: rss={} hwm={}", get("VmRSS:"), get("VmHWM:"));
 }

@@ -64,22 +64,29 @@ pub fn load_path(path: &Path) -> Result<Document, LoadError> {
         file: name.clone(),
         source,
     })?;
-    load_bytes(&name, &bytes)
+    load_owned(&name, bytes)
 }
 
 /// Loads a document from memory; `name` is used in messages.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Document, LoadError> {
+    load_owned(name, bytes.to_vec())
+}
+
+/// Loads a document from bytes it takes over, so the text it keeps is not a second copy.
+fn load_owned(name: &str, bytes: Vec<u8>) -> Result<Document, LoadError> {
     let file = name.to_string();
-    let text = match std::str::from_utf8(bytes) {
+    let mut text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             return Err(LoadError::NotText {
                 file,
-                offset: e.valid_up_to(),
+                offset: e.utf8_error().valid_up_to(),
             })
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     if text.trim().is_empty() {
         return Err(LoadError::Empty { file });
     }
@@ -89,16 +96,13 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Document, LoadError> {
             offset: text.find('\0').unwrap_or(0),
         });
     }
-    crate::probe("read");
-    let raw = parse_text(&file, text)?;
-    crate::probe("parsed");
+    let raw = parse_text(&file, &text)?;
     check_version(&file, &raw)?;
-    validate(&file, text, &raw)?;
-    crate::probe("validated");
+    validate(&file, &text, &raw)?;
     Ok(Document {
         name: file,
         raw,
-        text: text.to_string(),
+        text,
     })
 }
 

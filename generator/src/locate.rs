@@ -55,7 +55,40 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
     Some(text[..pos].bytes().filter(|b| *b == b'\n').count() + 1)
 }
 
+/// The first place at or after `from` where `key` is written as a mapping key: `"key":`,
+/// `"key" :`, `'key':`, or `key:` starting a YAML key (after indentation, `{` or `,`).
+/// Answers the position of the opening quote, or of the key when unquoted.
+///
+/// One forward scan for the key's text, checking the characters around each hit: a lookup
+/// costs the distance to its match (searching for each form apart would scan to the end of
+/// the text for every form the document does not use).
 fn find_key(text: &str, from: usize, key: &str) -> Option<usize> {
+    if key.is_empty() {
+        return find_form(text, from, "");
+    }
+    let bytes = text.as_bytes();
+    let mut start = from;
+    while let Some(i) = text.get(start..)?.find(key) {
+        let at = start + i;
+        let end = at + key.len();
+        let after = |k: usize| bytes.get(end + k).copied();
+        match at.checked_sub(1).map(|b| bytes[b]) {
+            Some(b'"') if after(0) == Some(b'"') => {
+                if after(1) == Some(b':') || (after(1) == Some(b' ') && after(2) == Some(b':')) {
+                    return Some(at - 1);
+                }
+            }
+            Some(b'\'') if after(0) == Some(b'\'') && after(1) == Some(b':') => return Some(at - 1),
+            None | Some(b' ' | b'\n' | b'{' | b',') if after(0) == Some(b':') => return Some(at),
+            _ => {}
+        }
+        start = at + key.chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// [`find_key`] for the empty key, one written form at a time.
+fn find_form(text: &str, from: usize, key: &str) -> Option<usize> {
     let candidates = [
         format!("\"{key}\":"),
         format!("\"{key}\" :"),
@@ -94,6 +127,27 @@ mod tests {
         let json = "{\n  \"paths\": {\n    \"/a\": {\n      \"get\": {}\n    }\n  }\n}";
         assert_eq!(line_of(json, "/paths/~1a/get"), Some(4));
         assert_eq!(line_of(json, "/paths/~1b"), None);
+    }
+
+    #[test]
+    fn one_scan_finds_what_searching_each_form_finds() {
+        let texts = [
+            "a: name\nb:\n  \"name\" : 1\n  x-name: 2\n  name: 3\n",
+            "x: [name]\ny:\n  'name': 1\n  - name: 2\n",
+            "{\"k\": \"name: v\",\n\"name\":{\"id\": 1, \"idx\": {\"id\" :2}}, \"\": 3}",
+            "paths:\n  /a/{id}:\n    get:\n      parameters:\n        - name: id\n          in: path\n",
+            "é: 1\nnamé:\n  é: 2\n",
+        ];
+        let keys = ["name", "id", "idx", "k", "é", "namé", "/a/{id}", "get", "in", "missing"];
+        for text in texts {
+            for key in keys {
+                for from in [0, 3, 10] {
+                    if text.is_char_boundary(from) {
+                        assert_eq!(find_key(text, from, key), find_form(text, from, key), "{key:?} from {from} in {text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

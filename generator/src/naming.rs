@@ -52,6 +52,10 @@ pub fn camel(name: &str) -> String {
 /// Singular form of a resource segment, for type names (`users` → `user`).
 pub fn singular(word: &str) -> String {
     let w = word;
+    // Acronyms and words whose plural-looking ending is not a plural.
+    if matches!(w, "dns" | "news" | "series" | "species" | "analytics") {
+        return w.to_string();
+    }
     if let Some(stem) = w.strip_suffix("ies") {
         return format!("{stem}y");
     }
@@ -94,5 +98,6 @@ mod tests {
         assert_eq!(singular("access"), "access");
         assert_eq!(singular("status"), "status");
         assert_eq!(singular("boxes"), "box");
+        assert_eq!(singular("dns"), "dns");
     }
 }

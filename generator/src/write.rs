@@ -57,7 +57,18 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
 
 /// Compares `dir` with `files` without writing.
 pub fn plan(dir: &Path, files: &BTreeMap<String, String>) -> Result<Changes, WriteError> {
+    plan_with(dir, files, true)
+}
+
+/// [`plan`]; the diff is left empty unless `with_diff` (writing needs only the file lists, and
+/// the diff of a whole new crate is as large as the crate).
+fn plan_with(dir: &Path, files: &BTreeMap<String, String>, with_diff: bool) -> Result<Changes, WriteError> {
     let mut changes = Changes::default();
+    let push_diff = |out: &mut String, rel: &str, old: &str, new: &str| {
+        if with_diff {
+            push_diff(out, rel, old, new);
+        }
+    };
     for (rel, text) in files {
         let path = dir.join(rel);
         match std::fs::read(&path) {
@@ -79,7 +90,11 @@ pub fn plan(dir: &Path, files: &BTreeMap<String, String>) -> Result<Changes, Wri
         find_owned(dir, dir, &mut owned)?;
         for rel in owned {
             if !files.contains_key(&rel) {
-                let old = std::fs::read_to_string(dir.join(&rel)).unwrap_or_default();
+                let old = if with_diff {
+                    std::fs::read_to_string(dir.join(&rel)).unwrap_or_default()
+                } else {
+                    String::new()
+                };
                 push_diff(&mut changes.diff, &rel, &old, "");
                 changes.stale.push(rel);
             }
@@ -99,6 +114,14 @@ fn push_diff(out: &mut String, rel: &str, old: &str, new: &str) {
     );
 }
 
+/// The first `n` bytes of a file (fewer when it is shorter).
+fn read_head(path: &Path, n: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    std::fs::File::open(path)?.take(n).read_to_end(&mut head)?;
+    Ok(head)
+}
+
 /// Files under `dir` (not in `target/` or hidden folders) whose first lines carry [`MARKER`].
 fn find_owned(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), WriteError> {
     let entries = std::fs::read_dir(dir).map_err(io(dir))?;
@@ -111,9 +134,8 @@ fn find_owned(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Writ
                 continue;
             }
             find_owned(root, &p, out)?;
-        } else if let Ok(bytes) = std::fs::read(&p) {
-            let head = &bytes[..bytes.len().min(400)];
-            if String::from_utf8_lossy(head).contains(MARKER) {
+        } else if let Ok(head) = read_head(&p, 400) {
+            if String::from_utf8_lossy(&head).contains(MARKER) {
                 let rel = p.strip_prefix(root).expect("under root");
                 out.push(rel.to_string_lossy().replace('\\', "/"));
             }
@@ -124,14 +146,15 @@ fn find_owned(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Writ
 
 /// Writes (or checks) `files` into `dir`. In write mode only changed files are touched: new
 /// contents are staged beside their targets first and renamed into place once all are staged,
-/// so a failure leaves the folder as it was. Stale generated files are deleted.
+/// so a failure leaves the folder as it was. Stale generated files are deleted. The diff in
+/// the answer is filled in only in check mode.
 pub fn ensure_files(
     dir: &Path,
     files: &BTreeMap<String, String>,
     mode: Mode,
     command: &str,
 ) -> Result<Changes, WriteError> {
-    let changes = plan(dir, files)?;
+    let changes = plan_with(dir, files, mode == Mode::Check)?;
     if changes.is_empty() {
         return Ok(changes);
     }

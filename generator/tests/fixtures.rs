@@ -1,0 +1,212 @@
+//! Feature fixtures: each `tests/fixtures/NAME/openapi.yaml` (with an optional `codegen.yaml`) is
+//! generated in memory and compared with `tests/fixtures/NAME/expected/` — the schema-derived
+//! files (`src/models.rs`, `src/resources*`) and `diagnostics.txt`. `BLESS=1` rewrites them.
+//!
+//! Then every fixture crate is written under `target/fixture-check/` as a member of one cargo
+//! workspace and checked with a single `cargo check`, so the output of each fixture must compile
+//! without warnings. `FIXTURES_NO_COMPILE=1` skips that step.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn fixture_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root())
+        .expect("tests/fixtures")
+        .flatten()
+        .filter(|e| e.path().join("openapi.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Generates one fixture's crate in memory: (files, diagnostics text).
+fn generate(name: &str) -> (BTreeMap<String, String>, String) {
+    let dir = root().join(name);
+    let text = std::fs::read(dir.join("openapi.yaml")).unwrap();
+    let doc = generator::load::load_bytes("openapi.yaml", &text)
+        .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    let cfg_text = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap_or_default();
+    let config = generator::Config::parse("codegen.yaml", &cfg_text).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    let crate_name = format!("fixture-{}", name.replace('_', "-"));
+    let input = generator::Input {
+        doc: &doc,
+        config: &config,
+        default_crate_name: &crate_name,
+        command: "BLESS=1 cargo test -p openapi-rustgen --test fixtures",
+        inputs_label: "openapi.yaml and codegen.yaml",
+        extra_hash_input: cfg_text.as_bytes(),
+        // Standalone output has no project-only sections (benches); its `[workspace]` table is
+        // dropped when the crate joins the fixture workspace.
+        standalone: true,
+    };
+    let generated = generator::generate(&input).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    let mut diags = String::new();
+    for d in &generated.diagnostics {
+        diags.push_str(&d.to_string());
+        diags.push('\n');
+    }
+    (generated.files, diags)
+}
+
+/// The files compared with `expected/`: what the schemas and operations decide.
+fn compared(path: &str) -> bool {
+    path == "src/models.rs" || path == "src/resources.rs" || path.starts_with("src/resources/")
+}
+
+/// The inputs hash covers every template, so it changes whenever any template does; the golden
+/// files compare what the fixture decides, so the hash is masked.
+fn normalize(text: &str) -> String {
+    match text.find("Inputs hash: ") {
+        Some(i) => {
+            let start = i + "Inputs hash: ".len();
+            let end = text[start..].find('.').map_or(text.len(), |e| start + e);
+            format!("{}<hash>{}", &text[..start], &text[end..])
+        }
+        None => text.to_string(),
+    }
+}
+
+fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fixtures_match_expected_and_compile() {
+    let bless = std::env::var_os("BLESS").is_some();
+    let names = fixture_names();
+    assert!(names.len() >= 8, "expected the feature fixtures, found {names:?}");
+    let mut failures = Vec::new();
+    let mut crates = Vec::new();
+    for name in &names {
+        let (files, diags) = generate(name);
+        let mut want: BTreeMap<String, String> = files
+            .iter()
+            .filter(|(p, _)| compared(p))
+            .map(|(p, t)| (p.clone(), normalize(t)))
+            .collect();
+        want.insert("diagnostics.txt".into(), diags);
+        let expected_dir = root().join(name).join("expected");
+        if bless {
+            let _ = std::fs::remove_dir_all(&expected_dir);
+            for (p, t) in &want {
+                let f = expected_dir.join(p);
+                std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+                std::fs::write(f, t).unwrap();
+            }
+        } else {
+            let have = read_tree(&expected_dir);
+            for (p, t) in &want {
+                match have.get(p) {
+                    None => failures.push(format!("{name}: expected/{p} is missing")),
+                    Some(h) if h != t => {
+                        let diff = similar::TextDiff::from_lines(h.as_str(), t.as_str())
+                            .unified_diff()
+                            .header(&format!("expected/{p}"), "generated")
+                            .to_string();
+                        failures.push(format!("{name}: {p} differs:\n{diff}"));
+                    }
+                    _ => {}
+                }
+            }
+            for p in have.keys().filter(|p| !want.contains_key(*p)) {
+                failures.push(format!("{name}: expected/{p} is no longer generated"));
+            }
+        }
+        crates.push((name.clone(), files));
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n\nIf the change is intended, run `BLESS=1 cargo test -p openapi-rustgen --test fixtures`.",
+        failures.join("\n")
+    );
+    if std::env::var_os("FIXTURES_NO_COMPILE").is_some() {
+        println!("SKIPPED: compiling fixtures (FIXTURES_NO_COMPILE is set)");
+        return;
+    }
+    compile_all(&crates);
+}
+
+/// Writes every fixture crate into one workspace and runs `cargo check` once.
+fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ws = manifest.join("../target/fixture-check");
+    let _ = std::fs::remove_dir_all(ws.join("crates"));
+    std::fs::create_dir_all(&ws).unwrap();
+    let mut members = Vec::new();
+    for (name, files) in crates {
+        let dir = ws.join("crates").join(name);
+        for (p, t) in files {
+            let f = dir.join(p);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            let text = if p == "Cargo.toml" {
+                t.lines().filter(|l| l.trim() != "[workspace]").map(|l| format!("{l}\n")).collect()
+            } else {
+                t.clone()
+            };
+            std::fs::write(f, text).unwrap();
+        }
+        members.push(format!("\"crates/{name}\""));
+    }
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
+    )
+    .unwrap();
+    // The project's lock file pins the same dependency versions the generated crate uses.
+    if !ws.join("Cargo.lock").exists() {
+        let _ = std::fs::copy(manifest.join("../Cargo.lock"), ws.join("Cargo.lock"));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&ws)
+        .args(["check", "--workspace", "--lib", "--message-format", "short"])
+        .env("CARGO_TARGET_DIR", ws.join("target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let ours: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("warning") || l.contains("error"))
+        .filter(|l| l.starts_with("crates/") || l.contains("fixture-") || l.starts_with("error"))
+        .collect();
+    assert!(output.status.success() && ours.is_empty(), "fixture crates do not check cleanly:\n{stderr}");
+}
+
+/// `select:` keeps the operations chosen by tag, path prefix or operationId, and only the
+/// schemas they reach.
+#[test]
+fn subset_keeps_only_selected_operations_and_reached_schemas() {
+    let (files, _) = generate("subset");
+    let models = &files["src/models.rs"];
+    for kept in ["pub struct User ", "pub struct Address ", "pub struct Group ", "pub struct DnsRecord ", "pub struct Zone "] {
+        assert!(models.contains(kept), "{kept} missing:\n{models}");
+    }
+    assert!(!models.contains("Unreached"), "an unreached schema was generated:\n{models}");
+    let all: String = files.iter().filter(|(p, _)| p.starts_with("src/resources")).map(|(_, t)| t.as_str()).collect();
+    for op in ["list_users", "list_groups", "list_dns"] {
+        assert!(all.contains(&format!("pub fn {op}(")), "{op} missing");
+    }
+    assert!(!all.contains("pub fn list_zones("), "listZones is not selected");
+}

@@ -1,0 +1,604 @@
+//! `cargo xtask bench`: how fast the generator is, how much memory it takes and how it scales.
+//!
+//! Builds the `openapi-rustgen` binary in release mode, then runs it as a separate process for
+//! every case and run, so wall time and peak RSS are those of the whole process (read from the
+//! kernel with `wait4`). The per-stage times come from the binary's `--timings` line. Cases:
+//! `spec/` with its configuration; 1 %, 10 % and 100 % of the operations of the whole
+//! Cloudflare document when `../shared/upstream/full/` is there; and synthetic documents of
+//! 100, 1,000 and 10,000 operations built here, so the bench runs on a fresh checkout.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use serde_json::{json, Map, Value};
+
+/// The whole Cloudflare API, relative to the workspace root.
+const CLOUDFLARE: &str = "../shared/upstream/full/cloudflare-api.stainless-2026-08.openapi.json";
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Runs per case; the table shows the median of each column.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Only the cases whose name contains this text.
+    #[arg(long)]
+    only: Option<String>,
+    /// Also time the peers (progenitor, openapi-generator) installed under target/tools, once
+    /// each, on the whole Cloudflare document and on spec/.
+    #[arg(long)]
+    peers: bool,
+    /// Also measure `cargo check` of the generated whole-Cloudflare crate (dependencies built
+    /// by a first, unmeasured check).
+    #[arg(long)]
+    check_output: bool,
+    /// Internal: run this command, then print its exit code, wall time and peak RSS. The bench
+    /// measures every process through this small intermediate process: a child's peak RSS as
+    /// the kernel reports it starts from its parent's size, and the bench itself is not small.
+    #[arg(last = true, hide = true)]
+    measure: Vec<String>,
+}
+
+/// One document to generate from.
+struct Case {
+    name: String,
+    spec: PathBuf,
+    config: Option<PathBuf>,
+    operations: usize,
+}
+
+/// What one run of the generator took.
+#[derive(Clone, Copy, Default)]
+struct Run {
+    stages: [f64; 5],
+    wall: f64,
+    rss_kb: u64,
+}
+
+const STAGES: [&str; 5] = ["load", "resolve", "emit", "format", "write"];
+
+pub fn run(args: BenchArgs) -> Result<()> {
+    if !args.measure.is_empty() {
+        return measure_here(&args.measure);
+    }
+    let root = crate::root();
+    let target = target_dir(&root);
+    let work = target.join("bench");
+    std::fs::create_dir_all(&work)?;
+
+    eprintln!("building openapi-rustgen (release)…");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(["build", "--release", "--quiet", "-p", "openapi-rustgen"])
+        .current_dir(&root)
+        .status()
+        .context("run cargo build")?;
+    if !status.success() {
+        bail!("cargo build --release -p openapi-rustgen failed");
+    }
+    let bin = target.join("release").join(format!("openapi-rustgen{}", std::env::consts::EXE_SUFFIX));
+
+    let mut cases = vec![Case {
+        name: "spec/ (users API)".into(),
+        spec: root.join("spec/openapi.yaml"),
+        config: Some(root.join("spec/codegen.yaml")),
+        operations: count_operations(&generator::load::load_path(&root.join("spec/openapi.yaml"))?.raw),
+    }];
+    let cloudflare = root.join(CLOUDFLARE);
+    if cloudflare.exists() {
+        let doc: Value = serde_json::from_slice(&std::fs::read(&cloudflare)?)
+            .with_context(|| format!("read {}", cloudflare.display()))?;
+        for (label, every) in [("1 %", 100), ("10 %", 10)] {
+            let sub = subset(&doc, every);
+            let path = work.join(format!("cloudflare-every-{every}.json"));
+            std::fs::write(&path, serde_json::to_vec(&sub)?)?;
+            cases.push(Case {
+                name: format!("Cloudflare {label}"),
+                spec: path,
+                config: None,
+                operations: count_operations(&sub),
+            });
+        }
+        cases.push(Case {
+            name: "Cloudflare 100 %".into(),
+            spec: cloudflare.clone(),
+            config: None,
+            operations: count_operations(&doc),
+        });
+    } else {
+        eprintln!("{} not found: skipping the Cloudflare cases", cloudflare.display());
+    }
+    for n in [100, 1_000, 10_000] {
+        let doc = synthetic(n);
+        let path = work.join(format!("synthetic-{n}.json"));
+        std::fs::write(&path, serde_json::to_vec_pretty(&doc)?)?;
+        cases.push(Case {
+            name: format!("synthetic {n}"),
+            spec: path,
+            config: None,
+            operations: count_operations(&doc),
+        });
+    }
+    if let Some(only) = &args.only {
+        cases.retain(|c| c.name.contains(only.as_str()));
+    }
+
+    println!("{}", machine());
+    println!("openapi-rustgen, release, whole process; median of {} runs per case", args.runs);
+    println!("stage columns: seconds, from `openapi-rustgen --timings`; wall includes process start and exit\n");
+    let header = format!(
+        "| case | operations | {} | wall s | peak RSS MB | output lines | µs / operation |",
+        STAGES.map(|s| format!("{s} s")).join(" | ")
+    );
+    println!("{header}");
+    println!("|{}", " --- |".repeat(header.matches(" | ").count() + 1));
+    let mut sizes: Vec<(String, usize, f64)> = Vec::new();
+    for case in &cases {
+        let out = work.join("out");
+        let mut runs = Vec::new();
+        for _ in 0..args.runs.max(1) {
+            let _ = std::fs::remove_dir_all(&out);
+            runs.push(run_generator(&bin, case, &out)?);
+        }
+        let lines = count_lines(&out)?;
+        let m = median_run(&runs);
+        let us_per_op = m.wall * 1e6 / case.operations.max(1) as f64;
+        sizes.push((case.name.clone(), case.operations, m.wall));
+        println!(
+            "| {} | {} | {} | {:.3} | {:.0} | {} | {:.0} |",
+            case.name,
+            case.operations,
+            m.stages.map(|s| format!("{s:.3}")).join(" | "),
+            m.wall,
+            m.rss_kb as f64 / 1024.0,
+            lines,
+            us_per_op
+        );
+    }
+    println!();
+    for prefix in ["Cloudflare", "synthetic"] {
+        let xs: Vec<(usize, f64)> =
+            sizes.iter().filter(|(n, _, _)| n.starts_with(prefix)).map(|(_, ops, wall)| (*ops, *wall)).collect();
+        if xs.len() < 2 {
+            continue;
+        }
+        let spread = |v: &[f64]| {
+            let (lo, hi) = v.iter().fold((f64::MAX, 0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+            hi / lo
+        };
+        let per_op: Vec<f64> = xs.iter().map(|(ops, wall)| wall * 1e6 / (*ops).max(1) as f64).collect();
+        // The cost of each added operation between consecutive sizes: fixed costs (process
+        // start, the runtime files) cancel out, and a quadratic step would show as growth.
+        let marginal: Vec<f64> = xs
+            .windows(2)
+            .map(|w| (w[1].1 - w[0].1) * 1e6 / (w[1].0 as f64 - w[0].0 as f64).max(1.0))
+            .collect();
+        println!(
+            "scaling, {prefix}: µs per operation {} ({:.2}× spread); µs per added operation between sizes {} ({:.2}× spread); target ≤ 1.5×",
+            per_op.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(" / "),
+            spread(&per_op),
+            marginal.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(" / "),
+            spread(&marginal),
+        );
+    }
+
+    if args.peers {
+        peers(&root, &target, &cases)?;
+    }
+    if args.check_output {
+        check_output(&bin, &cloudflare, &work)?;
+    }
+    Ok(())
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
+/// Runs the generator once, from a fresh output folder.
+fn run_generator(bin: &Path, case: &Case, out: &Path) -> Result<Run> {
+    let mut cmd = Command::new(bin);
+    cmd.arg("--spec").arg(&case.spec).arg("--out").arg(out).arg("--timings");
+    if let Some(c) = &case.config {
+        cmd.arg("--config").arg(c);
+    }
+    let (code, wall, rss_kb, stderr) = measure(cmd)?;
+    if code != 0 {
+        bail!("{}: openapi-rustgen exited with {code}:\n{stderr}", case.name);
+    }
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("timings:"))
+        .with_context(|| format!("{}: no timings line in\n{stderr}", case.name))?;
+    let mut stages = [0.0; 5];
+    for pair in line.trim_start_matches("timings:").split_whitespace() {
+        if let Some((k, v)) = pair.split_once('=') {
+            if let Some(i) = STAGES.iter().position(|s| *s == k) {
+                stages[i] = v.parse().unwrap_or(0.0);
+            }
+        }
+    }
+    Ok(Run { stages, wall: wall.as_secs_f64(), rss_kb })
+}
+
+/// Runs a command to completion: exit code, wall time, peak RSS of it and its children (KB),
+/// and its stderr. Stdout is discarded. The command runs under `xtask bench -- …` (see
+/// [`measure_here`]).
+fn measure(cmd: Command) -> Result<(i32, Duration, u64, String)> {
+    let stderr_path = std::env::temp_dir().join(format!("xtask-bench-{}.stderr", std::process::id()));
+    let stderr_file = std::fs::File::create(&stderr_path)?;
+    let mut outer = Command::new(std::env::current_exe()?);
+    outer.arg("bench").arg("--").arg(cmd.get_program()).args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        outer.current_dir(dir);
+    }
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => outer.env(k, v),
+            None => outer.env_remove(k),
+        };
+    }
+    let output = outer.stderr(stderr_file).stdin(Stdio::null()).output().context("run xtask bench --")?;
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+    let _ = std::fs::remove_file(&stderr_path);
+    let report = String::from_utf8_lossy(&output.stdout);
+    let field = |name: &str| -> Option<f64> {
+        report
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+    };
+    let (Some(code), Some(wall), Some(rss)) = (field("code"), field("wall_s"), field("maxrss_kb")) else {
+        bail!("no measurement from {cmd:?}: {report}\n{stderr}");
+    };
+    Ok((code as i32, Duration::from_secs_f64(wall), rss as u64, stderr))
+}
+
+/// `xtask bench -- PROGRAM ARGS…`: runs the program (stdout discarded, stderr passed through)
+/// and prints `code=… wall_s=… maxrss_kb=…`. This process is freshly started and small, so the
+/// child's peak RSS is the child's own.
+fn measure_here(argv: &[String]) -> Result<()> {
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..]).stdout(Stdio::null());
+    let start = Instant::now();
+    let child = cmd.spawn().with_context(|| format!("spawn {}", argv[0]))?;
+    let (code, rss_kb) = wait_with_rusage(child)?;
+    let wall = start.elapsed();
+    println!("code={code} wall_s={:.6} maxrss_kb={rss_kb}", wall.as_secs_f64());
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn wait_with_rusage(child: std::process::Child) -> Result<(i32, u64)> {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; the child is ours and not yet reaped
+    // (std's `Child` is dropped without waiting, which neither kills nor reaps it).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    drop(child);
+    if r < 0 {
+        bail!("wait4: {}", std::io::Error::last_os_error());
+    }
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    // Linux reports ru_maxrss in kilobytes, the maximum of the child and its descendants.
+    Ok((code, usage.ru_maxrss as u64))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn wait_with_rusage(mut child: std::process::Child) -> Result<(i32, u64)> {
+    let status = child.wait()?;
+    Ok((status.code().unwrap_or(-1), 0))
+}
+
+/// The median of each column on its own.
+fn median_run(runs: &[Run]) -> Run {
+    let med = |mut xs: Vec<f64>| {
+        xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        xs[xs.len() / 2]
+    };
+    let mut m = Run::default();
+    for i in 0..STAGES.len() {
+        m.stages[i] = med(runs.iter().map(|r| r.stages[i]).collect());
+    }
+    m.wall = med(runs.iter().map(|r| r.wall).collect());
+    m.rss_kb = med(runs.iter().map(|r| r.rss_kb as f64).collect()) as u64;
+    m
+}
+
+/// Lines of Rust in a generated crate.
+fn count_lines(dir: &Path) -> Result<usize> {
+    let mut n = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                n += std::fs::read_to_string(&p)?.lines().count();
+            }
+        }
+    }
+    Ok(n)
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+fn count_operations(doc: &Value) -> usize {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .map(|paths| {
+            paths
+                .values()
+                .filter_map(Value::as_object)
+                .map(|item| item.keys().filter(|k| METHODS.contains(&k.as_str())).count())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// The document with every `every`-th path (all its operations), and only the components those
+/// paths reach, so a small subset is small throughout.
+fn subset(doc: &Value, every: usize) -> Value {
+    let mut out = doc.clone();
+    let paths: Map<String, Value> = doc["paths"]
+        .as_object()
+        .map(|p| p.iter().step_by(every).map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    // Components reached from the kept paths, transitively.
+    let mut keep: std::collections::BTreeSet<String> = Default::default();
+    let mut todo: Vec<&Value> = paths.values().collect();
+    while let Some(v) = todo.pop() {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    if keep.insert(r.clone()) {
+                        if let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                            todo.push(target);
+                        }
+                    }
+                }
+                todo.extend(m.values());
+            }
+            Value::Array(a) => todo.extend(a.iter()),
+            _ => {}
+        }
+    }
+    if let Some(Value::Object(components)) = out.get_mut("components") {
+        for (kind, members) in components.iter_mut() {
+            if kind == "securitySchemes" {
+                continue;
+            }
+            if let Value::Object(members) = members {
+                members.retain(|name, _| {
+                    keep.contains(&format!("#/components/{kind}/{}", name.replace('~', "~0").replace('/', "~1")))
+                });
+            }
+        }
+    }
+    out["paths"] = Value::Object(paths);
+    out
+}
+
+/// A document of `n` operations in the shape of a typical REST API: resources of five
+/// operations each (list with paging, create, get, update, delete), each with its own model of
+/// a dozen fields (strings, numbers, an enum, a nested object, an array, a map, a `$ref` to a
+/// shared type) and an envelope like Cloudflare's.
+fn synthetic(n: usize) -> Value {
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Message".into(),
+        json!({"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "integer"}, "message": {"type": "string"}}}),
+    );
+    schemas.insert(
+        "ResultInfo".into(),
+        json!({"type": "object", "properties": {
+            "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "count": {"type": "integer"}, "total_count": {"type": "integer"}}}),
+    );
+    let resources = n.div_ceil(5);
+    let mut made = 0;
+    for r in 0..resources {
+        let name = format!("Widget{r}");
+        let tag = format!("Group {}", r / 10);
+        schemas.insert(
+            name.clone(),
+            json!({"type": "object", "description": format!("A widget of kind {r}."), "required": ["id", "name"], "properties": {
+                "id": {"type": "string", "description": "Identifier."},
+                "name": {"type": "string", "maxLength": 255},
+                "size": {"type": "integer", "format": "int64"},
+                "ratio": {"type": "number"},
+                "enabled": {"type": "boolean"},
+                "status": {"type": "string", "enum": ["active", "paused", "deleted"]},
+                "created_on": {"type": "string", "format": "date-time", "readOnly": true},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                "owner": {"type": "object", "properties": {"id": {"type": "string"}, "email": {"type": "string"}}},
+                "notes": {"type": "string", "nullable": true},
+                "last_error": {"$ref": "#/components/schemas/Message"}
+            }}),
+        );
+        let item = json!({"$ref": format!("#/components/schemas/{name}")});
+        let envelope = |result: Value| {
+            json!({"description": "OK", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["success", "errors", "messages", "result"], "properties": {
+                    "success": {"type": "boolean"},
+                    "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+                    "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+                    "result": result,
+                    "result_info": {"$ref": "#/components/schemas/ResultInfo"}}}}}})
+        };
+        let account = json!({"name": "account_id", "in": "path", "required": true, "schema": {"type": "string"}});
+        let id = json!({"name": "widget_id", "in": "path", "required": true, "schema": {"type": "string"}});
+        let body = json!({"required": true, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["name"], "properties": {
+                "name": {"type": "string"}, "size": {"type": "integer"}, "enabled": {"type": "boolean"}}}}}});
+        let op = |verb: &str, params: Vec<Value>, body: Option<&Value>, result: Value| {
+            let mut o = json!({
+                "operationId": format!("widgets{r}-{verb}"),
+                "summary": format!("{verb} widget {r}"),
+                "tags": [tag],
+                "parameters": params,
+                "responses": {"200": envelope(result), "4XX": {"description": "Error"}}
+            });
+            if let Some(b) = body {
+                o["requestBody"] = b.clone();
+            }
+            o
+        };
+        let mut collection = Map::new();
+        let mut member = Map::new();
+        let page = json!({"name": "page", "in": "query", "schema": {"type": "integer"}});
+        let per_page = json!({"name": "per_page", "in": "query", "schema": {"type": "integer"}});
+        let all = [
+            ("list", "get", true),
+            ("create", "post", true),
+            ("get", "get", false),
+            ("update", "put", false),
+            ("delete", "delete", false),
+        ];
+        for (verb, method, on_collection) in all {
+            if made == n {
+                break;
+            }
+            made += 1;
+            let (params, b, result) = match verb {
+                "list" => (vec![account.clone(), page.clone(), per_page.clone()], None, json!({"type": "array", "items": item})),
+                "create" => (vec![account.clone()], Some(&body), item.clone()),
+                "update" => (vec![account.clone(), id.clone()], Some(&body), item.clone()),
+                "delete" => (vec![account.clone(), id.clone()], None, json!({"type": "object", "properties": {"id": {"type": "string"}}})),
+                _ => (vec![account.clone(), id.clone()], None, item.clone()),
+            };
+            let target = if on_collection { &mut collection } else { &mut member };
+            target.insert(method.into(), op(verb, params, b, result));
+        }
+        if !collection.is_empty() {
+            paths.insert(format!("/accounts/{{account_id}}/widgets{r}"), Value::Object(collection));
+        }
+        if !member.is_empty() {
+            paths.insert(format!("/accounts/{{account_id}}/widgets{r}/{{widget_id}}"), Value::Object(member));
+        }
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Synthetic", "version": "1.0.0"},
+        "servers": [{"url": "https://api.example.com/v1"}],
+        "paths": paths,
+        "components": {"schemas": schemas}
+    })
+}
+
+/// `nproc`, the CPU model and the memory, as BENCHMARKS.md records them.
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, m)| m.trim().to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_gb = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0 / 1024.0)
+        .unwrap_or(0.0);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    format!("machine: {cpus} CPUs ({model}), {mem_gb:.1} GiB memory, load average {load}")
+}
+
+/// The peers, once each, measured like the generator: wall time and peak RSS of the process.
+fn peers(root: &Path, target: &Path, cases: &[Case]) -> Result<()> {
+    let tools = target.join("tools");
+    let peers_dir = target.join("bench/peers");
+    std::fs::create_dir_all(&peers_dir)?;
+    let progenitor = tools.join("progenitor/bin/cargo-progenitor");
+    let ogen = tools.join("openapi-generator/venv/bin/openapi-generator-cli");
+    println!("\n| peer | case | wall s | peak RSS MB | exit | output lines |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for case in cases.iter().filter(|c| c.name.starts_with("spec/") || c.name == "Cloudflare 100 %") {
+        // progenitor reads JSON or YAML, needs a name and version for the crate it writes.
+        if progenitor.exists() {
+            let out = peers_dir.join("progenitor");
+            let _ = std::fs::remove_dir_all(&out);
+            let mut cmd = Command::new(&progenitor);
+            cmd.args(["progenitor", "-i"]).arg(&case.spec).arg("-o").arg(&out).args([
+                "-n",
+                "peer-client",
+                "-v",
+                "0.1.0",
+            ]);
+            let (code, wall, rss, _) = measure(cmd)?;
+            let lines = if out.exists() { count_lines(&out)? } else { 0 };
+            println!("| progenitor | {} | {:.2} | {:.0} | {code} | {lines} |", case.name, wall.as_secs_f64(), rss as f64 / 1024.0);
+        } else {
+            eprintln!("{} not installed; see BENCHMARKS.md", progenitor.display());
+        }
+        if ogen.exists() {
+            let out = peers_dir.join("openapi-generator");
+            let _ = std::fs::remove_dir_all(&out);
+            let mut cmd = Command::new(&ogen);
+            cmd.args(["generate", "-g", "rust", "--skip-validate-spec", "-i"]).arg(&case.spec).arg("-o").arg(&out);
+            let (code, wall, rss, _) = measure(cmd)?;
+            let lines = if out.exists() { count_lines(&out)? } else { 0 };
+            println!(
+                "| openapi-generator (rust) | {} | {:.2} | {:.0} | {code} | {lines} |",
+                case.name,
+                wall.as_secs_f64(),
+                rss as f64 / 1024.0
+            );
+        } else {
+            eprintln!("{} not installed; see BENCHMARKS.md", ogen.display());
+        }
+    }
+    let _ = root;
+    Ok(())
+}
+
+/// `cargo check` of the generated whole-Cloudflare crate: one unmeasured check builds the
+/// dependencies, then the crate's own check is measured after touching its `lib.rs`.
+fn check_output(bin: &Path, cloudflare: &Path, work: &Path) -> Result<()> {
+    if !cloudflare.exists() {
+        eprintln!("{} not found: skipping the cargo check measurement", cloudflare.display());
+        return Ok(());
+    }
+    let out = work.join("cloudflare-crate");
+    let mut cmd = Command::new(bin);
+    cmd.arg("--spec").arg(cloudflare).arg("--out").arg(&out);
+    let (code, _, _, stderr) = measure(cmd)?;
+    if code != 0 {
+        bail!("generating the Cloudflare crate failed:\n{stderr}");
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let check_target = work.join("cloudflare-target");
+    eprintln!("cargo check of the generated crate: building its dependencies (not measured)…");
+    let mut deps = Command::new(&cargo);
+    deps.args(["check", "--quiet", "--lib"]).current_dir(&out).env("CARGO_TARGET_DIR", &check_target);
+    let (code, _, _, stderr) = measure(deps)?;
+    if code != 0 {
+        println!("\ncargo check of the generated whole-Cloudflare crate failed:\n{stderr}");
+        return Ok(());
+    }
+    touch(&out.join("src/lib.rs"))?;
+    let mut check = Command::new(&cargo);
+    check.args(["check", "--quiet", "--lib"]).current_dir(&out).env("CARGO_TARGET_DIR", &check_target);
+    let (code, wall, rss, _) = measure(check)?;
+    println!("\n| cargo check of the generated whole-Cloudflare crate (deps built) | wall s | peak RSS MB | exit |");
+    println!("| --- | --- | --- | --- |");
+    println!("| all operations | {:.1} | {:.0} | {code} |", wall.as_secs_f64(), rss as f64 / 1024.0);
+    Ok(())
+}
+
+fn touch(path: &Path) -> Result<()> {
+    let text = std::fs::read(path)?;
+    std::fs::write(path, text)?;
+    Ok(())
+}

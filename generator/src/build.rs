@@ -48,6 +48,8 @@ struct Meta {
     read_only: bool,
     write_only: bool,
     deprecated: bool,
+    /// `default`, as JSON text.
+    default: Option<String>,
 }
 
 impl Meta {
@@ -65,6 +67,9 @@ impl Meta {
         self.read_only |= flag("readOnly");
         self.write_only |= flag("writeOnly");
         self.deprecated |= flag("deprecated");
+        if self.default.is_none() {
+            self.default = node.get("default").map(Value::to_string);
+        }
         if let Some(Value::Array(values)) = node.get("enum") {
             self.nullable |= values.iter().any(Value::is_null);
         }
@@ -539,6 +544,7 @@ impl<'a> Builder<'a> {
             deprecated: meta.deprecated,
             read_only: meta.read_only,
             write_only: meta.write_only,
+            default: meta.default,
             location,
         })
     }

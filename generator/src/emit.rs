@@ -344,11 +344,7 @@ pub fn plan(api: &Api) -> Plan {
 
 /// `src/models.rs`: every named type, in name order.
 pub fn models(api: &Api, plan: &Plan) -> TokenStream {
-    let items = api.types.values().map(|t| {
-        let gate = plan.type_gate(&t.name);
-        let def = type_def(t, &api.types, plan);
-        quote!(#gate #def)
-    });
+    let items = api.types.values().map(|t| type_def(t, &api.types, plan));
     let uses_map = api.types.values().any(uses_map);
     let map_import = if uses_map && plan.split() {
         // Every user of the import may be compiled out.
@@ -406,20 +402,24 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
     if t.deprecated {
         doc.extend(quote!(#[deprecated]));
     }
+    // Every item of the type (the definition and its impls) carries the same gate.
+    let gate = plan.type_gate(&t.name);
+    doc.extend(gate.clone());
+    let serde = serde_traits(plan, &t.name);
     match &t.kind {
         TypeKind::Alias(ty) => {
             let ty = model_ty(ty);
             let doc = if t.docs.is_none() {
                 let line = " Alias kept for the name the API reference uses.";
-                quote!(#[doc = #line])
+                quote!(#[doc = #line] #gate)
             } else {
                 doc
             };
             quote! { #doc pub type #name = #ty; }
         }
-        TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde_traits(plan, &t.name)),
-        TypeKind::Enum { variants } => enum_def(&name, doc, variants, serde_traits(plan, &t.name)),
-        TypeKind::Union(u) => union_def(&name, doc, u, serde_traits(plan, &t.name)),
+        TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde),
+        TypeKind::Enum { variants } => enum_def(&name, doc, &gate, variants, serde),
+        TypeKind::Union(u) => union_def(&name, doc, &gate, u, serde),
     }
 }
 
@@ -456,35 +456,58 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
         Usage::ParamsWithBody => quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)]),
         Usage::ParamsNoBody => quote!(#[derive(Debug, Clone, PartialEq, #default)]),
     };
-    let serde_on = s.usage != Usage::ParamsNoBody;
+    let serde_on = match s.usage {
+        Usage::Model => serde.ser || serde.de,
+        Usage::ParamsWithBody => true,
+        Usage::ParamsNoBody => false,
+    };
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
         let mut inner = model_ty(&f.ty);
         if f.boxed {
             inner = quote!(Box<#inner>);
         }
-        let full = if f.required { inner } else { quote!(Option<#inner>) };
+        // A body field the API accepts `null` for: `None` leaves it out, `Some(None)` sends
+        // `null`. (`serde_json::Value` and options already carry a null of their own.)
+        let send_null = s.usage == Usage::ParamsWithBody
+            && f.location == FieldLocation::Body
+            && f.nullable
+            && !f.required
+            && !matches!(f.ty, Ty::Json | Ty::Option(_));
+        let full = if send_null {
+            quote!(Option<Option<#inner>>)
+        } else if f.required {
+            inner
+        } else {
+            quote!(Option<#inner>)
+        };
         let mut docs = f.docs.clone().unwrap_or_default();
-        let mut notes = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        if let Some(d) = &f.default {
+            notes.push(default_note(d));
+        }
+        if send_null {
+            notes.push("`None` leaves the field out of the request; `Some(None)` sends `null`.".into());
+        }
         if f.read_only {
-            notes.push("Read-only: sent by the server, ignored in requests.");
+            notes.push("Read-only: sent by the server, ignored in requests.".into());
         }
         if f.write_only {
-            notes.push("Write-only: sent in requests, never returned.");
+            notes.push("Write-only: sent in requests, never returned.".into());
         }
         if f.deprecated {
-            notes.push("**Deprecated** in the API.");
+            notes.push("**Deprecated** in the API.".into());
         }
         match f.location {
-            FieldLocation::Query if s.usage != Usage::Model => notes.push("Sent in the query string."),
-            FieldLocation::Header => notes.push("Sent as a request header."),
+            FieldLocation::Query if s.usage != Usage::Model => notes.push("Sent in the query string.".into()),
+            FieldLocation::Header => notes.push("Sent as a request header.".into()),
             _ => {}
         }
         for n in notes {
             if !docs.is_empty() {
                 docs.push_str("\n\n");
             }
-            docs.push_str(n);
+            docs.push_str(&n);
         }
         let mut doc = doc_attrs((!docs.is_empty()).then_some(docs.as_str()));
         if f.deprecated {
@@ -517,9 +540,10 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
     });
     let extra = s.extra.as_ref().map(|ty| {
         let ty = model_ty(ty);
+        let flatten = if serde_on { quote!(#[serde(flatten)]) } else { TokenStream::new() };
         quote! {
             /// Properties not named above.
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: BTreeMap<String, #ty>,
         }
     });
@@ -533,12 +557,24 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
     }
 }
 
-fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant], serde: SerdeTraits) -> TokenStream {
+/// "Default: `1000`." for a field whose schema has a `default` (long values as a block).
+fn default_note(json: &str) -> String {
+    if json.len() > 100 {
+        format!("Default:\n\n```text\n{json}\n```")
+    } else if json.contains('`') {
+        format!("Default: `` {json} ``.")
+    } else {
+        format!("Default: `{json}`.")
+    }
+}
+
+fn enum_def(name: &Ident, doc: TokenStream, gate: &TokenStream, variants: &[EnumVariant], serde: SerdeTraits) -> TokenStream {
     let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
     let docs = values.iter().map(|v| format!(" `{v}`"));
     let ser_impl = if serde.ser {
         quote! {
+            #gate
             impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.as_str())
@@ -550,6 +586,7 @@ fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant], serde: Ser
     };
     let de_impl = if serde.de {
         quote! {
+            #gate
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
@@ -569,6 +606,7 @@ fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant], serde: Ser
             Other(String),
         }
 
+        #gate
         impl #name {
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
@@ -579,6 +617,7 @@ fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant], serde: Ser
             }
         }
 
+        #gate
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -588,6 +627,7 @@ fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant], serde: Ser
             }
         }
 
+        #gate
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -599,9 +639,9 @@ fn enum_def(name: &Ident, doc: TokenStream, variants: &[EnumVariant], serde: Ser
     }
 }
 
-fn union_def(name: &Ident, doc: TokenStream, u: &Union, serde: SerdeTraits) -> TokenStream {
+fn union_def(name: &Ident, doc: TokenStream, gate: &TokenStream, u: &Union, serde: SerdeTraits) -> TokenStream {
     if let Some(tag) = &u.tag {
-        return tagged_union_def(name, doc, tag, u, serde);
+        return tagged_union_def(name, doc, gate, tag, u, serde);
     }
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
@@ -625,7 +665,7 @@ fn union_def(name: &Ident, doc: TokenStream, u: &Union, serde: SerdeTraits) -> T
 
 /// A union whose variant a property's value selects: serialised as the variant itself (which
 /// carries the property), deserialised by reading the property first. Unknown values are kept.
-fn tagged_union_def(name: &Ident, doc: TokenStream, tag: &str, u: &Union, serde: SerdeTraits) -> TokenStream {
+fn tagged_union_def(name: &Ident, doc: TokenStream, gate: &TokenStream, tag: &str, u: &Union, serde: SerdeTraits) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let mut ty = model_ty(&v.ty);
@@ -649,6 +689,7 @@ fn tagged_union_def(name: &Ident, doc: TokenStream, tag: &str, u: &Union, serde:
     };
     let de_impl = if serde.de {
         quote! {
+            #gate
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = serde_json::Value::deserialize(deserializer)?;
@@ -687,9 +728,13 @@ pub fn resource(api: &Api, path: &[String], node: &Resource) -> TokenStream {
     let accessors = node.children.values().map(|c| {
         let m = ident(&c.name);
         let s = ident(&c.struct_name);
-        let doc = format!(" Operations under `{}`.", path.iter().chain([&c.name]).cloned().collect::<Vec<_>>().join("."));
+        let child_path: Vec<String> = path.iter().chain([&c.name]).cloned().collect();
+        let doc = format!(" Operations under `{}`.", child_path.join("."));
+        let example = accessor_example(&api.meta.lib_name, &child_path);
         quote! {
             #[doc = #doc]
+            #[doc = ""]
+            #(#[doc = #example])*
             pub fn #m(&self) -> #m::#s<'c> {
                 #m::#s { client: self.client }
             }
@@ -716,17 +761,27 @@ pub fn resource(api: &Api, path: &[String], node: &Resource) -> TokenStream {
 }
 
 /// `src/resources.rs`: the top-level accessors on `Client`.
-pub fn resources_root(root: &Resource) -> TokenStream {
+pub fn resources_root(api: &Api, plan: &Plan) -> TokenStream {
+    let root = &api.root;
     let mods = root.children.keys().map(|c| {
+        let gate = plan.module_gate(c);
         let c = ident(c);
-        quote!(pub mod #c;)
+        quote!(#gate pub mod #c;)
     });
     let accessors = root.children.values().map(|c| {
+        let gate = plan.module_gate(&c.name);
         let m = ident(&c.name);
         let s = ident(&c.struct_name);
-        let doc = format!(" Operations under `{}`.", c.name);
+        let doc = match plan.module_features.get(&c.name) {
+            Some(f) => format!(" Operations under `{}` (cargo feature `{f}`).", c.name),
+            None => format!(" Operations under `{}`.", c.name),
+        };
+        let example = accessor_example(&api.meta.lib_name, std::slice::from_ref(&c.name));
         quote! {
+            #gate
             #[doc = #doc]
+            #[doc = ""]
+            #(#[doc = #example])*
             pub fn #m(&self) -> #m::#s<'_> {
                 #m::#s { client: self }
             }
@@ -740,6 +795,23 @@ pub fn resources_root(root: &Resource) -> TokenStream {
             #(#accessors)*
         }
     }
+}
+
+/// A `no_run` example for a resource accessor: reach the node from a client.
+fn accessor_example(lib: &str, path: &[String]) -> Vec<String> {
+    let chain: String = path.iter().map(|s| format!(".{s}()")).collect();
+    let last = path.last().map(String::as_str).unwrap_or("resource");
+    [
+        "```no_run".to_string(),
+        format!("# fn example(client: &{lib}::Client) {{"),
+        format!("let {last} = client{chain};"),
+        format!("# let _ = {last};"),
+        "# }".to_string(),
+        "```".to_string(),
+    ]
+    .into_iter()
+    .map(|l| format!(" {l}"))
+    .collect()
 }
 
 /// How a parameter value becomes text in a query string or header.
@@ -1016,38 +1088,32 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
             _ => {}
         }
     }
-    let (ret, tail) = match (&op.response, &op.pagination) {
+    // `finish` is the method call (if any) that turns the request into what the method returns.
+    let (ret, finish) = match (&op.response, &op.pagination) {
         (Response::Envelope(_), Some(p)) => {
             let item = ty_tokens(&p.item);
             let page = &p.page_param;
             let per_page = &p.per_page_param;
-            (quote!(crate::PageRequest<'c, #item>), quote!(req.paginated(#page, #per_page)))
+            (quote!(crate::PageRequest<'c, #item>), quote!(.paginated(#page, #per_page)))
         }
         (Response::Envelope(ty), None) => {
             let t = ty_tokens(ty);
-            (quote!(crate::Request<'c, #t>), quote!(req))
+            (quote!(crate::Request<'c, #t>), TokenStream::new())
         }
         (Response::Body(ty), _) => {
             let t = ty_tokens(ty);
-            (quote!(crate::Request<'c, #t>), quote!(req.without_envelope()))
+            (quote!(crate::Request<'c, #t>), quote!(.without_envelope()))
         }
-        (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(req.without_envelope())),
+        (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
     };
     let new_req = quote!(crate::Request::new(self.client, reqwest::Method::#method, #template, path));
     let body = if steps.is_empty() {
-        let tail = tail.to_string();
-        let chained: TokenStream = if tail == "req" {
-            new_req
-        } else {
-            let call: TokenStream = tail.trim_start_matches("req").parse().expect("method call tokens");
-            quote!(#new_req #call)
-        };
-        quote!(#chained)
+        quote!(#new_req #finish)
     } else {
         quote! {
             let mut req = #new_req;
             #(#steps)*
-            #tail
+            req #finish
         }
     };
     quote! {

@@ -75,8 +75,8 @@ pub struct Field {
     pub ty: Ty,
     /// Not wrapped in `Option`.
     pub required: bool,
-    /// The spec says `null` is a value (so `Option`, and for optional ones `Option<Option<_>>`
-    /// in request bodies would be needed to send it; we keep `Option` and always skip `None`).
+    /// The spec says `null` is a value: the field is an `Option`, and in a params struct's body
+    /// an `Option<Option<_>>` so that `null` (`Some(None)`) and absent (`None`) differ.
     pub nullable: bool,
     /// Boxed to break a cycle of directly nested structs.
     pub boxed: bool,
@@ -84,6 +84,8 @@ pub struct Field {
     pub deprecated: bool,
     pub read_only: bool,
     pub write_only: bool,
+    /// The schema's `default`, as JSON text (documented on the field).
+    pub default: Option<String>,
     /// Where the field is sent, for parameter structs.
     pub location: FieldLocation,
 }

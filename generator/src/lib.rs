@@ -194,8 +194,11 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         nodes.push((path, node));
     }
     let mut out = FileSet::new(&header);
-    out.add("src/models.rs".into(), || emit::models(&api))?;
-    out.add("src/resources.rs".into(), || emit::resources_root(&api.root))?;
+    let t = Instant::now();
+    let plan = emit::plan(&api);
+    out.emit += t.elapsed();
+    out.add("src/models.rs".into(), || emit::models(&api, &plan))?;
+    out.add("src/resources.rs".into(), || emit::resources_root(&api, &plan))?;
     for (path, node) in &nodes {
         out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node))?;
     }
@@ -204,7 +207,7 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
 
     let t3 = Instant::now();
     let modules: Vec<String> = api.root.children.keys().cloned().collect();
-    for (name, text) in render::render(&api, &prov, &modules)? {
+    for (name, text) in render::render(&api, &prov, &modules, &plan.features)? {
         files.insert(name, text);
     }
     let render = t3.elapsed();

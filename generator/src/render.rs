@@ -37,7 +37,9 @@ pub fn header(p: &Provenance, comment: &str) -> String {
 }
 
 /// Renders the manifest, README and `lib.rs`, and copies the runtime files.
-pub fn render(api: &Api, p: &Provenance, modules: &[String]) -> Result<Vec<(String, String)>, RenderError> {
+///
+/// `features` are the cargo features the crate is split into (empty when it is not).
+pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]) -> Result<Vec<(String, String)>, RenderError> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
@@ -68,6 +70,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String]) -> Result<Vec<(Stri
         standalone => p.standalone,
         runtime_modules => &runtime,
         modules => modules,
+        features => features,
         command => p.command,
         header_rs => header(p, "//"),
         header_toml => header(p, "#"),

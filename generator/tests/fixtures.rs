@@ -192,6 +192,96 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
         .filter(|l| l.starts_with("crates/") || l.contains("fixture-") || l.starts_with("error"))
         .collect();
     assert!(output.status.success() && ours.is_empty(), "fixture crates do not check cleanly:\n{stderr}");
+
+    // A crate split into features must also build with none of them and with each one alone.
+    for (name, files) in crates {
+        let features = features_of(files.get("Cargo.toml").map(String::as_str).unwrap_or(""));
+        let package = format!("fixture-{}", name.replace('_', "-"));
+        let mut sets = vec![String::new()];
+        sets.extend(features);
+        for set in &sets {
+            let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .current_dir(&ws)
+                .args(["check", "-p", &package, "--lib", "--message-format", "short", "--no-default-features", "--features", set])
+                .env("CARGO_TARGET_DIR", ws.join("target"))
+                .env_remove("RUSTFLAGS")
+                .env_remove("CARGO_ENCODED_RUSTFLAGS")
+                .output()
+                .expect("run cargo check");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let clean = !stderr.lines().any(|l| l.contains("warning") || l.starts_with("error"));
+            assert!(output.status.success() && clean, "{name} with only features [{set}] does not check cleanly:\n{stderr}");
+        }
+    }
+}
+
+/// The features a generated manifest declares (besides `default`).
+fn features_of(manifest: &str) -> Vec<String> {
+    let Some(start) = manifest.find("\n[features]\n") else { return Vec::new() };
+    manifest[start + 12..]
+        .lines()
+        .take_while(|l| !l.starts_with('['))
+        .filter_map(|l| l.strip_suffix(" = []"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// An API with several top-level resources gets one feature per resource, all on by default;
+/// models only read from responses derive `Deserialize` alone, models only sent `Serialize`
+/// alone, and a schema no operation reaches keeps both and no gate. One top-level resource
+/// means no features at all.
+#[test]
+fn features_split_large_apis_and_trim_derives() {
+    let (files, _) = generate("request_nulls");
+    let manifest = &files["Cargo.toml"];
+    assert_eq!(features_of(manifest), ["audit", "gadgets", "reports"], "{manifest}");
+    assert!(manifest.contains("default = [\n    \"audit\",\n    \"gadgets\",\n    \"reports\",\n]"), "{manifest}");
+    let models = &files["src/models.rs"];
+    let item = |name: &str| -> String {
+        let at = models.find(&format!(" {name} ")).unwrap_or_else(|| panic!("{name} missing"));
+        let start = models[..at].rfind("\n\n").unwrap_or(0);
+        models[start..at].to_string()
+    };
+    let gadget = item("Gadget");
+    assert!(gadget.contains("#[cfg(feature = \"gadgets\")]") && gadget.contains("serde::Deserialize") && !gadget.contains("Serialize,"), "{gadget}");
+    let label = item("Label");
+    assert!(label.contains("serde::Serialize") && !label.contains("Deserialize"), "{label}");
+    let owner = item("Owner");
+    assert!(owner.contains("#[cfg(any(feature = \"gadgets\", feature = \"reports\"))]"), "{owner}");
+    for always in ["Snapshot", "ReportKind"] {
+        let t = item(always);
+        assert!(!t.contains("#[cfg("), "{always} should not be gated: {t}");
+    }
+    assert!(item("Snapshot").contains("serde::Serialize, serde::Deserialize"));
+    let root = &files["src/resources.rs"];
+    assert!(root.contains("#[cfg(feature = \"audit\")]\npub mod audit;"), "{root}");
+
+    // One top-level resource: no features, both derives.
+    let (files, _) = generate("basics");
+    assert!(!files["Cargo.toml"].contains("[features]"));
+    assert!(!files["src/models.rs"].contains("#[cfg("));
+}
+
+/// An optional `nullable` body property is `Option<Option<T>>` in the params struct, so that
+/// `null` and absent serialise differently.
+#[test]
+fn nullable_body_fields_tell_null_from_absent() {
+    let (files, _) = generate("request_nulls");
+    let models = &files["src/models.rs"];
+    for field in [
+        "pub nickname: Option<Option<String>>,",
+        "pub limit: Option<Option<i64>>,",
+        "pub tags: Option<Option<Vec<String>>>,",
+        "pub label: Option<Option<Label>>,",
+        "pub color: Option<Option<Color>>,",
+        "pub extra: Option<serde_json::Value>,",
+    ] {
+        assert!(models.contains(field), "{field} missing:\n{models}");
+    }
+    // Response models keep a single `Option` (null and absent both mean "no value").
+    assert!(models.contains("pub nickname: Option<String>,"));
+    assert!(models.contains("/// Default: `1000`."), "the schema default is documented");
+    assert!(models.contains("/// Default: `\"small\"`."));
 }
 
 /// `select:` keeps the operations chosen by tag, path prefix or operationId, and only the

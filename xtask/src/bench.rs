@@ -185,7 +185,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
     }
 
     if args.peers {
-        peers(&root, &target, &cases)?;
+        peers(&target, &cases)?;
     }
     if args.check_output {
         check_output(&bin, &cloudflare, &work)?;
@@ -229,7 +229,7 @@ fn run_generator(bin: &Path, case: &Case, out: &Path) -> Result<Run> {
 fn measure(cmd: Command) -> Result<(i32, Duration, u64, String)> {
     let stderr_path = std::env::temp_dir().join(format!("xtask-bench-{}.stderr", std::process::id()));
     let stderr_file = std::fs::File::create(&stderr_path)?;
-    let mut outer = Command::new(std::env::current_exe()?);
+    let mut outer = Command::new(this_exe()?);
     outer.arg("bench").arg("--").arg(cmd.get_program()).args(cmd.get_args());
     if let Some(dir) = cmd.get_current_dir() {
         outer.current_dir(dir);
@@ -253,6 +253,17 @@ fn measure(cmd: Command) -> Result<(i32, Duration, u64, String)> {
         bail!("no measurement from {cmd:?}: {report}\n{stderr}");
     };
     Ok((code as i32, Duration::from_secs_f64(wall), rss as u64, stderr))
+}
+
+/// This program, for running `xtask bench -- …`. When the binary was rebuilt while the bench
+/// runs, Linux names the running one `… (deleted)`; the rebuilt one at the same path serves.
+fn this_exe() -> Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let text = exe.to_string_lossy();
+    Ok(match text.strip_suffix(" (deleted)") {
+        Some(path) => PathBuf::from(path),
+        None => exe,
+    })
 }
 
 /// `xtask bench -- PROGRAM ARGS…`: runs the program (stdout discarded, stderr passed through)
@@ -516,7 +527,7 @@ fn machine() -> String {
 }
 
 /// The peers, once each, measured like the generator: wall time and peak RSS of the process.
-fn peers(root: &Path, target: &Path, cases: &[Case]) -> Result<()> {
+fn peers(target: &Path, cases: &[Case]) -> Result<()> {
     let tools = target.join("tools");
     let peers_dir = target.join("bench/peers");
     std::fs::create_dir_all(&peers_dir)?;
@@ -559,7 +570,6 @@ fn peers(root: &Path, target: &Path, cases: &[Case]) -> Result<()> {
             eprintln!("{} not installed; see BENCHMARKS.md", ogen.display());
         }
     }
-    let _ = root;
     Ok(())
 }
 
@@ -594,6 +604,17 @@ fn check_output(bin: &Path, cloudflare: &Path, work: &Path) -> Result<()> {
     println!("\n| cargo check of the generated whole-Cloudflare crate (deps built) | wall s | peak RSS MB | exit |");
     println!("| --- | --- | --- | --- |");
     println!("| all operations | {:.1} | {:.0} | {code} |", wall.as_secs_f64(), rss as f64 / 1024.0);
+    // With one cargo feature per top-level resource, the Zero Trust part alone.
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml"))?;
+    if manifest.lines().any(|l| l.trim_start().starts_with("zero_trust = ")) {
+        touch(&out.join("src/lib.rs"))?;
+        let mut one = Command::new(&cargo);
+        one.args(["check", "--quiet", "--lib", "--no-default-features", "--features", "zero_trust"])
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", &check_target);
+        let (code, wall, rss, _) = measure(one)?;
+        println!("| feature `zero_trust` only | {:.1} | {:.0} | {code} |", wall.as_secs_f64(), rss as f64 / 1024.0);
+    }
     Ok(())
 }
 

@@ -37,11 +37,11 @@ struct Envelope<T> {
 fn user(i: usize) -> serde_json::Value {
     json!({
         "id": format!("f174e90a-fafe-4643-bbbc-{i:012}"),
-        "access_seat": i % 2 == 0,
+        "access_seat": i.is_multiple_of(2),
         "active_device_count": (i % 5) as f64,
         "created_at": "2014-01-01T05:20:00.12345Z",
         "email": format!("user{i}@example.com"),
-        "gateway_seat": i % 3 == 0,
+        "gateway_seat": i.is_multiple_of(3),
         "last_successful_login": "2020-07-01T05:20:00Z",
         "name": format!("User Number {i}"),
         "seat_uid": format!("seat-{i}"),

@@ -73,10 +73,11 @@ fn find_key(text: &str, from: usize, key: &str) -> Option<usize> {
         let end = at + key.len();
         let after = |k: usize| bytes.get(end + k).copied();
         match at.checked_sub(1).map(|b| bytes[b]) {
-            Some(b'"') if after(0) == Some(b'"') => {
-                if after(1) == Some(b':') || (after(1) == Some(b' ') && after(2) == Some(b':')) {
-                    return Some(at - 1);
-                }
+            Some(b'"')
+                if after(0) == Some(b'"')
+                    && (after(1) == Some(b':') || (after(1) == Some(b' ') && after(2) == Some(b':'))) =>
+            {
+                return Some(at - 1)
             }
             Some(b'\'') if after(0) == Some(b'\'') && after(1) == Some(b':') => return Some(at - 1),
             None | Some(b' ' | b'\n' | b'{' | b',') if after(0) == Some(b':') => return Some(at),

@@ -89,6 +89,7 @@ pub fn build(
         named: HashMap::new(),
         owners: HashMap::new(),
         diags: Vec::new(),
+        in_progress: Vec::new(),
     };
     b.meta_component_names();
     let root = b.operations()?;
@@ -162,6 +163,9 @@ struct Builder<'a> {
     /// Rust name → the schema pointer that owns it.
     owners: HashMap<String, String>,
     diags: Vec<Diagnostic>,
+    /// Schemas whose shape is being worked out, to stop cycles that pass through no named
+    /// type (an array of itself, a map of itself, a lone `allOf` of itself).
+    in_progress: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -349,6 +353,21 @@ impl<'a> Builder<'a> {
         if let Some(name) = self.named.get(ptr) {
             return Ok(Ty::Named(name.clone()));
         }
+        if self.in_progress.iter().any(|p| p == ptr) {
+            self.diag(
+                "recursive-alias",
+                ptr,
+                "this schema contains itself only through arrays, maps or a lone `allOf`, with no object in between; the inner occurrence is untyped JSON (serde_json::Value)".into(),
+            );
+            return Ok(Ty::Json);
+        }
+        self.in_progress.push(ptr.to_string());
+        let result = self.shape_inner(ptr, hint);
+        self.in_progress.pop();
+        result
+    }
+
+    fn shape_inner(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
         let Some(schema) = self.object(ptr) else {
             // `true`, `{}`-less or malformed nodes: anything goes.
             return Ok(Ty::Json);

@@ -21,7 +21,7 @@ fn space_items(text: &str) -> String {
         if let Some(p) = prev {
             let indent = line.len() - line.trim_start().len();
             let body = line.trim_start();
-            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use "]
+            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "crate::string_enum!"]
                 .iter()
                 .any(|k| body.starts_with(k));
             let p_indent = p.len() - p.trim_start().len();
@@ -404,6 +404,7 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
     }
     // Every item of the type (the definition and its impls) carries the same gate.
     let gate = plan.type_gate(&t.name);
+    let enum_attrs = doc.clone();
     doc.extend(gate.clone());
     let serde = serde_traits(plan, &t.name);
     match &t.kind {
@@ -418,7 +419,7 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
             quote! { #doc pub type #name = #ty; }
         }
         TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde),
-        TypeKind::Enum { variants } => enum_def(&name, doc, &gate, variants, serde),
+        TypeKind::Enum { variants } => enum_def(&name, enum_attrs, &gate, variants, serde),
         TypeKind::Union(u) => union_def(&name, doc, &gate, u, serde),
     }
 }
@@ -568,74 +569,28 @@ fn default_note(json: &str) -> String {
     }
 }
 
-fn enum_def(name: &Ident, doc: TokenStream, gate: &TokenStream, variants: &[EnumVariant], serde: SerdeTraits) -> TokenStream {
-    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
-    let docs = values.iter().map(|v| format!(" `{v}`"));
-    let ser_impl = if serde.ser {
-        quote! {
-            #gate
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-    let de_impl = if serde.de {
-        quote! {
-            #gate
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-                    Ok(Self::from(value.as_ref()))
-                }
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
+/// One `string_enum!` invocation (see `templates/runtime/string_enum.rs`): the macro writes
+/// the type, its variant docs and impls. `attrs` (docs, `#[deprecated]`) go on the type; the
+/// gate goes on the invocation, so it covers the type and every impl.
+fn enum_def(name: &Ident, attrs: TokenStream, gate: &TokenStream, variants: &[EnumVariant], serde: SerdeTraits) -> TokenStream {
+    let idents = variants.iter().map(|v| ident(&v.rust_name));
+    let values = variants.iter().map(|v| &v.value);
+    let mut traits = Vec::new();
+    if serde.ser {
+        traits.push(quote!(Serialize));
+    }
+    if serde.de {
+        traits.push(quote!(Deserialize));
+    }
+    let traits = if traits.is_empty() { TokenStream::new() } else { quote!(: #(#traits),*) };
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #( #[doc = #docs] #idents, )*
-            /// A value this version of the crate does not know; kept as sent.
-            Other(String),
-        }
-
         #gate
-        impl #name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#idents => #values, )*
-                    Self::Other(value) => value,
-                }
+        crate::string_enum! {
+            #attrs
+            pub enum #name #traits {
+                #( #idents = #values, )*
             }
         }
-
-        #gate
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #values => Self::#idents, )*
-                    other => Self::Other(other.to_string()),
-                }
-            }
-        }
-
-        #gate
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #ser_impl
-        #de_impl
     }
 }
 

@@ -29,9 +29,172 @@ pub fn unparse(tokens: TokenStream) -> syn::Result<String> {
         };
         let file = parser.parse2(group)?;
         first = false;
-        out.push_str(&prettyplease::unparse(&file));
+        print_items(file, &mut out);
     }
     Ok(out)
+}
+
+/// Prints a parsed group: `string_enum!` invocations by [`print_string_enum`], runs of other
+/// items by prettyplease. Both end every item with a line break, so the pieces join up.
+fn print_items(file: File, out: &mut String) {
+    let mut run = File { shebang: None, attrs: file.attrs, items: Vec::new() };
+    for item in file.items {
+        if let Item::Macro(m) = &item {
+            if let Some(text) = print_string_enum(m) {
+                if !run.attrs.is_empty() || !run.items.is_empty() {
+                    out.push_str(&prettyplease::unparse(&run));
+                    run.attrs.clear();
+                    run.items.clear();
+                }
+                out.push_str(&text);
+                continue;
+            }
+        }
+        run.items.push(item);
+    }
+    if !run.attrs.is_empty() || !run.items.is_empty() || out.is_empty() {
+        out.push_str(&prettyplease::unparse(&run));
+    }
+}
+
+/// Prints a `string_enum! { … }` invocation with one attribute, the header and each variant
+/// on a line of its own (prettyplease would fill macro bodies like a paragraph). `None` when
+/// the item is not such an invocation or its body has an unexpected shape.
+fn print_string_enum(m: &syn::ItemMacro) -> Option<String> {
+    let mac = &m.mac;
+    if m.ident.is_some() || !matches!(mac.delimiter, syn::MacroDelimiter::Brace(_)) {
+        return None;
+    }
+    if mac.path.segments.last().map(|s| s.ident != "string_enum").unwrap_or(true) {
+        return None;
+    }
+    let mut out = String::new();
+    for attr in &m.attrs {
+        if !matches!(attr.style, syn::AttrStyle::Outer) {
+            return None;
+        }
+        out.push_str(&attr_text(&attr_tokens(attr)?)?);
+        out.push('\n');
+    }
+    if mac.path.leading_colon.is_some() {
+        out.push_str("::");
+    }
+    let segments: Vec<String> = mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    out.push_str(&segments.join("::"));
+    out.push_str("! {\n");
+    let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
+    let (attrs, rest) = split_attrs(&tokens);
+    for attr in attrs {
+        out.push_str("    ");
+        out.push_str(&attr_text(attr)?);
+        out.push('\n');
+    }
+    let (body, header) = rest.split_last()?;
+    let TokenTree::Group(body) = body else { return None };
+    if body.delimiter() != Delimiter::Brace || header.iter().any(|t| matches!(t, TokenTree::Group(_))) {
+        return None;
+    }
+    out.push_str("    ");
+    out.push_str(&tokens_text(header));
+    out.push_str(" {\n");
+    let entries: Vec<TokenTree> = body.stream().into_iter().collect();
+    for entry in entries.split(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ',')) {
+        if entry.is_empty() {
+            continue;
+        }
+        let (attrs, rest) = split_attrs(entry);
+        for attr in attrs {
+            out.push_str("        ");
+            out.push_str(&attr_text(attr)?);
+            out.push('\n');
+        }
+        if rest.is_empty() || rest.iter().any(|t| matches!(t, TokenTree::Group(_))) {
+            return None;
+        }
+        out.push_str("        ");
+        out.push_str(&tokens_text(rest));
+        out.push_str(",\n");
+    }
+    out.push_str("    }\n}\n");
+    Some(out)
+}
+
+/// The `#` and `[…]` tokens of an outer attribute.
+fn attr_tokens(attr: &Attribute) -> Option<[TokenTree; 2]> {
+    let mut iter = quote::ToTokens::to_token_stream(attr).into_iter();
+    let (Some(pound), Some(group), None) = (iter.next(), iter.next(), iter.next()) else {
+        return None;
+    };
+    Some([pound, group])
+}
+
+/// Splits leading `#[…]` attributes (two tokens each) off `tokens`.
+fn split_attrs(tokens: &[TokenTree]) -> (Vec<&[TokenTree]>, &[TokenTree]) {
+    let mut attrs = Vec::new();
+    let mut rest = tokens;
+    while let [TokenTree::Punct(p), TokenTree::Group(g), ..] = rest {
+        if p.as_char() != '#' || g.delimiter() != Delimiter::Bracket {
+            break;
+        }
+        attrs.push(&rest[..2]);
+        rest = &rest[2..];
+    }
+    (attrs, rest)
+}
+
+/// An attribute as source: `/// text` for a one-line doc string, `#[…]` otherwise.
+fn attr_text(attr: &[TokenTree]) -> Option<String> {
+    let TokenTree::Group(g) = attr.get(1)? else { return None };
+    let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+    if let [TokenTree::Ident(doc), TokenTree::Punct(eq), TokenTree::Literal(lit)] = inner.as_slice() {
+        if doc == "doc" && eq.as_char() == '=' {
+            if let Ok(lit) = syn::parse2::<syn::LitStr>(TokenTree::Literal(lit.clone()).into()) {
+                let value = lit.value();
+                if !value.contains(['\n', '\r']) && !value.starts_with('/') {
+                    return Some(format!("///{value}"));
+                }
+            }
+        }
+    }
+    Some(format!("#[{}]", tokens_text(&inner)))
+}
+
+/// Attribute arguments, a header or a variant as source, spaced the way rustfmt would.
+fn tokens_text(tokens: &[TokenTree]) -> String {
+    let mut out = String::new();
+    let mut space = false;
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(_) | TokenTree::Literal(_) => {
+                if space {
+                    out.push(' ');
+                }
+                out.push_str(&tt.to_string());
+                space = true;
+            }
+            TokenTree::Punct(p) => {
+                let c = p.as_char();
+                if c == '=' && space {
+                    out.push(' ');
+                }
+                out.push(c);
+                space = matches!(c, ',' | '=') || (c == ':' && p.spacing() == proc_macro2::Spacing::Alone);
+            }
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => (" { ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                out.push_str(&tokens_text(&g.stream().into_iter().collect::<Vec<_>>()));
+                out.push_str(close);
+                space = true;
+            }
+        }
+    }
+    out
 }
 
 /// Cuts a file's tokens into groups of about `per_group` top-level items, without parsing.
@@ -74,7 +237,7 @@ fn starts_item(next: Option<&TokenTree>) -> bool {
             let s = i.to_string();
             matches!(
                 s.as_str(),
-                "pub" | "impl" | "fn" | "struct" | "enum" | "type" | "use" | "mod" | "const"
+                "pub" | "impl" | "fn" | "struct" | "enum" | "type" | "use" | "mod" | "const" | "crate"
                     | "static" | "trait" | "unsafe" | "async" | "extern" | "union" | "macro_rules"
             )
         }
@@ -110,5 +273,39 @@ mod tests {
         assert_eq!(super::unparse(tokens).unwrap(), whole);
         let empty = prettyplease::unparse(&syn::parse2(quote!()).unwrap());
         assert_eq!(super::unparse(quote!()).unwrap(), empty);
+    }
+
+    #[test]
+    fn string_enum_invocations_print_one_entry_per_line() {
+        let tokens = quote! {
+            pub type A = String;
+            #[cfg(any(feature = "a", feature = "b"))]
+            crate::string_enum! {
+                #[doc = " The mode."]
+                #[deprecated]
+                pub enum Mode: Serialize, Deserialize {
+                    Fast = "fast",
+                    #[doc = "/ odd"]
+                    Slow = "slow",
+                }
+            }
+            pub type B = String;
+        };
+        let want = "pub type A = String;\n\
+            #[cfg(any(feature = \"a\", feature = \"b\"))]\n\
+            crate::string_enum! {\n    \
+            /// The mode.\n    \
+            #[deprecated]\n    \
+            pub enum Mode: Serialize, Deserialize {\n        \
+            Fast = \"fast\",\n        \
+            #[doc = \"/ odd\"]\n        \
+            Slow = \"slow\",\n    \
+            }\n\
+            }\n\
+            pub type B = String;\n";
+        let got = super::unparse(tokens).unwrap();
+        assert_eq!(got, want);
+        // What is printed parses back to the same invocation.
+        syn::parse_file(&got).unwrap();
     }
 }

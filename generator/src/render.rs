@@ -56,6 +56,9 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         .filter_map(|n| n.strip_suffix(".rs"))
         .map(str::to_string)
         .collect();
+    // `string_enum` only defines a `#[macro_export]` macro, which lives at the crate root; a
+    // glob re-export of its module would import nothing and warn.
+    let reexports: Vec<&String> = runtime.iter().filter(|m| *m != "string_enum").collect();
     let m = &api.meta;
     let ctx = context! {
         crate_name => &m.crate_name,
@@ -69,6 +72,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         env_prefix => &m.env_prefix,
         standalone => p.standalone,
         runtime_modules => &runtime,
+        runtime_reexports => &reexports,
         modules => modules,
         features => features,
         command => p.command,

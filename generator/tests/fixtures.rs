@@ -238,7 +238,7 @@ fn features_split_large_apis_and_trim_derives() {
     assert!(manifest.contains("default = [\n    \"audit\",\n    \"gadgets\",\n    \"reports\",\n]"), "{manifest}");
     let models = &files["src/models.rs"];
     let item = |name: &str| -> String {
-        let at = models.find(&format!(" {name} ")).unwrap_or_else(|| panic!("{name} missing"));
+        let at = models.find(&format!(" {name} ")).or_else(|| models.find(&format!(" {name}:"))).unwrap_or_else(|| panic!("{name} missing"));
         let start = models[..at].rfind("\n\n").unwrap_or(0);
         models[start..at].to_string()
     };

@@ -479,16 +479,36 @@ impl<'a> Builder<'a> {
         extra: &mut Option<String>,
         depth: usize,
     ) -> Result<(), BuildError> {
+        let mut seen = Vec::new();
+        self.collect_props_from(ptr, props, required, extra, depth, &mut seen)
+    }
+
+    /// Each schema is merged once per collection, so `allOf` parts that refer to each other
+    /// (or repeat) cost linear, not exponential, work.
+    #[allow(clippy::too_many_arguments)]
+    fn collect_props_from(
+        &self,
+        ptr: &str,
+        props: &mut Vec<(String, String)>,
+        required: &mut BTreeSet<String>,
+        extra: &mut Option<String>,
+        depth: usize,
+        seen: &mut Vec<String>,
+    ) -> Result<(), BuildError> {
         if depth > 32 {
             return Ok(());
         }
         let (target, _) = self.deref(ptr)?;
+        if seen.contains(&target) {
+            return Ok(());
+        }
+        seen.push(target.clone());
         let Some(schema) = self.object(&target) else {
             return Ok(());
         };
         if let Some(Value::Array(parts)) = schema.get("allOf") {
             for i in 0..parts.len() {
-                self.collect_props(&format!("{target}/allOf/{i}"), props, required, extra, depth + 1)?;
+                self.collect_props_from(&format!("{target}/allOf/{i}"), props, required, extra, depth + 1, seen)?;
             }
         }
         if let Some(Value::Object(map)) = schema.get("properties") {

@@ -54,3 +54,45 @@ fn self_containing_aliases_become_json_with_a_diagnostic() {
     let models = &generated.files["src/models.rs"];
     assert!(models.contains("Vec<serde_json::Value>"), "{models}");
 }
+
+/// `allOf` parts that refer back to each other, twice each: merging must visit each schema
+/// once (this was exponential, 2^32 visits, before).
+#[test]
+fn mutually_referring_all_of_parts_merge_in_linear_time() {
+    let doc_text = r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    A:
+      allOf:
+        - {$ref: '#/components/schemas/B'}
+        - {$ref: '#/components/schemas/B'}
+        - type: object
+          properties: {a: {type: string}}
+    B:
+      allOf:
+        - {$ref: '#/components/schemas/A'}
+        - {$ref: '#/components/schemas/A'}
+        - type: object
+          properties: {b: {type: integer}}
+"##;
+    let doc = generator::load::load_bytes("allof.yaml", doc_text.as_bytes()).unwrap();
+    let config = generator::Config::parse("codegen.yaml", "extra_schemas: [A]\n").unwrap();
+    let input = generator::Input {
+        doc: &doc,
+        config: &config,
+        default_crate_name: "allof",
+        command: "test",
+        inputs_label: "allof.yaml",
+        extra_hash_input: b"",
+        standalone: true,
+    };
+    let started = std::time::Instant::now();
+    let generated = generator::generate(&input).expect("generates");
+    let models = &generated.files["src/models.rs"];
+    assert!(models.contains("pub a: Option<String>") && models.contains("pub b: Option<i64>"), "{models}");
+    // Generous bound: the exponential version took minutes.
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}

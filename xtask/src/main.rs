@@ -8,6 +8,11 @@ use clap::{Args, Parser, Subcommand};
 mod bench;
 mod spec_diff;
 
+/// The same allocator as the `openapi-rustgen` binary (see its `main.rs` for the measurements):
+/// generation allocates and frees millions of small nodes.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask")]
 struct Cli {

@@ -225,3 +225,8 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         },
     })
 }
+
+/// The client sample in the project README, compiled as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ProjectReadme;

@@ -28,6 +28,28 @@ pub struct Options {
     pub relative_to: Option<PathBuf>,
 }
 
+/// The command that regenerates the project's crate, printed in its headers.
+pub const PROJECT_COMMAND: &str = "cargo xtask codegen";
+
+/// The generation input of `cargo xtask codegen` for a document already in memory (another
+/// revision of `spec/openapi.yaml`, or an edited copy) and the text of `spec/codegen.yaml`:
+/// the same files that command would write for it.
+pub fn project_input<'a>(
+    doc: &'a crate::Document,
+    config: &'a Config,
+    config_text: &'a str,
+) -> Input<'a> {
+    Input {
+        doc,
+        config,
+        default_crate_name: "cloudflare-access-users",
+        command: PROJECT_COMMAND,
+        inputs_label: "spec/openapi.yaml and spec/codegen.yaml",
+        extra_hash_input: config_text.as_bytes(),
+        standalone: false,
+    }
+}
+
 /// The options of `cargo xtask codegen` for the workspace at `root`: `spec/codegen.yaml` (which
 /// names `spec/openapi.yaml`) into `generated/`.
 pub fn project_options(root: &Path) -> Options {
@@ -38,7 +60,7 @@ pub fn project_options(root: &Path) -> Options {
         name: None,
         check: false,
         deny_warnings: false,
-        command: "cargo xtask codegen".into(),
+        command: PROJECT_COMMAND.into(),
         standalone: false,
         relative_to: Some(root.to_path_buf()),
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use generator::load::load_bytes;
-use generator::{generate, Config, Input};
+use generator::{generate, Config};
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
@@ -37,15 +37,7 @@ fn generate_all(doc_text: &str) -> generator::Generated {
         std::fs::read_to_string(root().join("spec/codegen.yaml")).expect("spec/codegen.yaml");
     let config = Config::parse("spec/codegen.yaml", &config_text).expect("codegen.yaml parses");
     let doc = load_bytes("spec/openapi.yaml", doc_text.as_bytes()).expect("document loads");
-    let input = Input {
-        doc: &doc,
-        config: &config,
-        default_crate_name: "cloudflare-access-users",
-        command: "cargo xtask codegen",
-        inputs_label: "spec/openapi.yaml and spec/codegen.yaml",
-        extra_hash_input: config_text.as_bytes(),
-        standalone: false,
-    };
+    let input = generator::driver::project_input(&doc, &config, &config_text);
     generate(&input).unwrap_or_else(|e| panic!("generation failed: {e}"))
 }
 

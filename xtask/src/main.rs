@@ -124,14 +124,6 @@ pub(crate) fn codegen_files_for(
     let config_path = root().join("spec/codegen.yaml");
     let text = std::fs::read_to_string(&config_path)?;
     let config = generator::Config::parse("spec/codegen.yaml", &text)?;
-    let input = generator::Input {
-        doc,
-        config: &config,
-        default_crate_name: "cloudflare-access-users",
-        command: "cargo xtask codegen",
-        inputs_label: "spec/openapi.yaml and spec/codegen.yaml",
-        extra_hash_input: text.as_bytes(),
-        standalone: false,
-    };
+    let input = generator::driver::project_input(doc, &config, &text);
     Ok(generator::generate(&input)?.files)
 }

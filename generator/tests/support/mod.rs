@@ -1,0 +1,127 @@
+//! Shared by the hostile-input tests: runs the generator binary as a child process under a
+//! wall-clock limit and reports its exit, output, elapsed time and peak memory (the kernel's
+//! `ru_maxrss`, read with `wait4`), so a test can say "exit 2 within 5 s and 1 GB".
+
+#![allow(dead_code)] // each test binary uses part of it
+
+use std::io::Read as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The generator binary cargo built for these tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_openapi-rustgen");
+
+/// How a limited run ended.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Exit code, or `None` when the process died from a signal (or was killed at the limit).
+    pub code: Option<i32>,
+    /// The signal that ended it, if any (11 = SIGSEGV, 6 = SIGABRT: a stack overflow).
+    pub signal: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+    /// Peak resident memory in bytes.
+    pub peak_rss: u64,
+    /// True when the run was killed for exceeding the time limit.
+    pub timed_out: bool,
+}
+
+impl Outcome {
+    /// Asserts the run ended on its own, without a panic or a crash, within `secs` and `mb`.
+    pub fn assert_bounded(&self, what: &str, secs: f64, mb: u64) {
+        assert!(!self.timed_out, "{what}: still running after {:?} (killed)", self.elapsed);
+        assert!(
+            self.signal.is_none(),
+            "{what}: died from signal {:?}; stderr:\n{}",
+            self.signal,
+            tail(&self.stderr)
+        );
+        assert!(!self.stderr.contains("panicked"), "{what}: panicked:\n{}", tail(&self.stderr));
+        assert!(
+            self.elapsed.as_secs_f64() <= secs,
+            "{what}: took {:.2} s (limit {secs} s)",
+            self.elapsed.as_secs_f64()
+        );
+        assert!(
+            self.peak_rss <= mb * 1024 * 1024,
+            "{what}: peak memory {} MB (limit {mb} MB)",
+            self.peak_rss / (1024 * 1024)
+        );
+    }
+}
+
+/// The last lines of a long text, for assertion messages.
+pub fn tail(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
+/// Runs `BIN args…` in `cwd`, killing it after `limit`.
+pub fn run_limited(args: &[&std::ffi::OsStr], cwd: &Path, limit: Duration) -> Outcome {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the generator");
+    let pid = child.id() as libc::pid_t;
+    let mut out_pipe = child.stdout.take().expect("stdout");
+    let mut err_pipe = child.stderr.take().expect("stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out_pipe.read_to_end(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err_pipe.read_to_end(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if rx.recv_timeout(limit).is_err() {
+            // SAFETY: `pid` is our child and is reaped only by the wait4 below; the one window
+            // in which it could be gone (it exits in the very instant the limit expires) kills
+            // nothing else in practice, as pids are not reused that fast.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            true
+        } else {
+            false
+        }
+    });
+    let mut status: libc::c_int = 0;
+    // SAFETY: plain FFI call with valid pointers to locals.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let elapsed = start.elapsed();
+    let _ = tx.send(());
+    let timed_out = watchdog.join().unwrap_or(false);
+    assert_eq!(rc, pid, "wait4 failed");
+    std::mem::forget(child); // already reaped by wait4
+    let (code, signal) = if libc::WIFEXITED(status) {
+        (Some(libc::WEXITSTATUS(status)), None)
+    } else {
+        (None, Some(libc::WTERMSIG(status)))
+    };
+    Outcome {
+        code,
+        signal,
+        stdout: String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned(),
+        stderr: String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned(),
+        elapsed,
+        peak_rss: usage.ru_maxrss as u64 * 1024,
+        timed_out,
+    }
+}
+
+/// Runs the generator on `spec` into `out` (plus `extra` arguments) under `limit`.
+pub fn generate(spec: &Path, out: &Path, extra: &[&str], limit: Duration) -> Outcome {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--spec".as_ref(), spec.as_os_str(), "--out".as_ref(), out.as_os_str()];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    run_limited(&args, spec.parent().unwrap_or(Path::new(".")), limit)
+}

@@ -1,0 +1,473 @@
+//! The client against servers that try to harm it: redirects that would carry
+//! the credentials to another origin, endless bodies, retries that would
+//! repeat a create, and error text meant to forge log lines. Every server is
+//! in process on 127.0.0.1.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use cloudflare_access_users::{Client, Error, Request};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// Serve `app` on an ephemeral loopback port; returns the base URL.
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+fn envelope(result: Value) -> Value {
+    json!({"success": true, "errors": [], "messages": [], "result": result})
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response {
+    (
+        status,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// A server whose handler gets the 1-based attempt number and the request
+/// headers; returns the base URL and the number of requests it saw.
+async fn counting_server<F>(respond: F) -> (String, Arc<AtomicUsize>)
+where
+    F: Fn(usize, &HeaderMap) -> Response + Clone + Send + Sync + 'static,
+{
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = Router::new().fallback(move |headers: HeaderMap| {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let respond = respond.clone();
+        async move { respond(n, &headers) }
+    });
+    (serve(app).await, hits)
+}
+
+fn get_value(client: &Client) -> Request<'_, Value> {
+    Request::new(client, Method::GET, "/things", "/things".into())
+}
+
+/// `POST /things`, as generated code builds a create call.
+fn create(client: &Client) -> Request<'_, Value> {
+    Request::new(client, Method::POST, "/things", "/things".into()).json(&json!({"name": "x"}))
+}
+
+fn fast_retries(builder: cloudflare_access_users::ClientBuilder) -> cloudflare_access_users::ClientBuilder {
+    builder.retry_backoff(Duration::from_millis(5), Duration::from_millis(20))
+}
+
+// ---------------------------------------------------------------------------
+// Credentials stay on the base URL's origin.
+// ---------------------------------------------------------------------------
+
+const CREDENTIAL_HEADERS: [&str; 3] = ["authorization", "x-auth-key", "x-auth-email"];
+
+/// Server B records the credential headers it receives; server A (the base
+/// URL) redirects every request to B, which is another origin (other port).
+async fn redirect_to_recorder() -> (String, Arc<Mutex<Vec<String>>>) {
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let record = seen.clone();
+    let b = serve(Router::new().fallback(move |headers: HeaderMap| {
+        for name in CREDENTIAL_HEADERS {
+            if let Some(v) = headers.get(name) {
+                record
+                    .lock()
+                    .unwrap()
+                    .push(format!("{name}: {}", v.to_str().unwrap_or("?")));
+            }
+        }
+        async { json_response(StatusCode::OK, envelope(json!({"stolen": true}))) }
+    }))
+    .await;
+    let a = serve(Router::new().fallback(move || {
+        let location = format!("{b}/collect");
+        async move {
+            (
+                StatusCode::FOUND,
+                [("location", location)],
+                "moved",
+            )
+                .into_response()
+        }
+    }))
+    .await;
+    (a, seen)
+}
+
+#[tokio::test]
+async fn custom_http_client_never_sends_credentials_to_another_origin() {
+    let (a, seen) = redirect_to_recorder().await;
+    let by_token = Client::builder()
+        .api_token("SECRET-TOKEN")
+        .base_url(&a)
+        // The README's example of an HTTP client of one's own.
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let by_key = Client::builder()
+        .api_key("me@example.com", "SECRET-KEY")
+        .base_url(&a)
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let outcomes = [get_value(&by_token).await, get_value(&by_key).await];
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen.is_empty(), "the other origin received {seen:?}");
+    for outcome in outcomes {
+        let err = outcome.expect_err("a redirect is not followed");
+        assert_eq!(err.status(), Some(reqwest::StatusCode::FOUND), "{err:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Response size.
+// ---------------------------------------------------------------------------
+
+/// Write all of `buf`; `false` once the peer has gone.
+async fn write_all(stream: &tokio::net::TcpStream, mut buf: &[u8]) -> bool {
+    while !buf.is_empty() {
+        if stream.writable().await.is_err() {
+            return false;
+        }
+        match stream.try_write(buf) {
+            Ok(0) => return false,
+            Ok(n) => buf = &buf[n..],
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// Read until the end of the request head (the tests send small bodies that
+/// arrive with it).
+async fn read_head(stream: &tokio::net::TcpStream) {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 8192];
+    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+        if stream.readable().await.is_err() {
+            return;
+        }
+        match stream.try_read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(_) => return,
+        }
+    }
+}
+
+/// A hand-written HTTP/1.1 server: for each connection it reads the request
+/// head and then writes `head` followed by `body_bytes` bytes of `{` (chunked
+/// when `head` says so; `u64::MAX` means until the client hangs up). Returns
+/// the base URL and the number of body bytes written.
+async fn streaming_server(head: &'static str, body_bytes: u64) -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let written = Arc::new(AtomicUsize::new(0));
+    let counter = written.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                read_head(&stream).await;
+                if !write_all(&stream, head.as_bytes()).await {
+                    return;
+                }
+                let chunked = head.contains("chunked");
+                let payload = vec![b'['; 64 * 1024];
+                let framed = [
+                    format!("{:x}\r\n", payload.len()).into_bytes(),
+                    payload.clone(),
+                    b"\r\n".to_vec(),
+                ]
+                .concat();
+                let mut left = body_bytes;
+                while left > 0 {
+                    let n = left.min(payload.len() as u64);
+                    let ok = if chunked && n == payload.len() as u64 {
+                        write_all(&stream, &framed).await
+                    } else if chunked {
+                        let last = [
+                            format!("{n:x}\r\n").into_bytes(),
+                            payload[..n as usize].to_vec(),
+                            b"\r\n".to_vec(),
+                        ]
+                        .concat();
+                        write_all(&stream, &last).await
+                    } else {
+                        write_all(&stream, &payload[..n as usize]).await
+                    };
+                    if !ok {
+                        return;
+                    }
+                    counter.fetch_add(n as usize, Ordering::Relaxed);
+                    left -= n;
+                }
+                if chunked {
+                    write_all(&stream, b"0\r\n\r\n").await;
+                }
+            });
+        }
+    });
+    (base, written)
+}
+
+const MIB: u64 = 1024 * 1024;
+
+/// Peak resident memory of this process since the last [`reset_peak_rss`], in MiB.
+fn peak_rss_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib / 1024
+}
+
+/// Reset the peak (`VmHWM`) to the current resident size.
+fn reset_peak_rss() {
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+}
+
+const CHUNKED_200: &str =
+    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+
+/// One test for both measurements, so that no other large body shares the
+/// process's peak memory figure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_bodies_end_in_an_error_and_memory_stays_bounded() {
+    // A body five times the default limit of 64 MiB, without Content-Length.
+    let (base, written) = streaming_server(CHUNKED_200, 5 * 64 * MIB).await;
+    let client = Client::builder().base_url(&base).build().unwrap();
+    reset_peak_rss();
+    let before = peak_rss_mib();
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(Duration::from_secs(60), get_value(&client)).await;
+    let (elapsed, grown) = (started.elapsed(), peak_rss_mib() - before);
+    let sent = written.load(Ordering::Relaxed) as u64 / MIB;
+    eprintln!("default limit: {elapsed:?}, peak RSS +{grown} MiB, server wrote {sent} MiB");
+    let err = outcome.expect("no answer within 60 s").expect_err("the body is too large");
+    let text = err.to_string();
+    assert!(text.contains("64 MiB"), "the error names the limit: {text}");
+    assert!(grown < 64 + 40, "peak RSS grew by {grown} MiB");
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Retries of requests that are not idempotent.
+// ---------------------------------------------------------------------------
+
+/// A server that reads each request and hangs up without answering; returns
+/// the base URL and the number of requests it read.
+async fn hangup_server() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            read_head(&stream).await;
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (base, hits)
+}
+
+#[tokio::test]
+async fn post_that_times_out_is_not_retried() {
+    let (base, hits) = counting_server(|_, _| {
+        std::thread::sleep(Duration::from_millis(600));
+        json_response(StatusCode::OK, envelope(json!({"id": "u1"})))
+    })
+    .await;
+    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let err = create(&client)
+        .timeout(Duration::from_millis(200))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    // Let a retry, if one was sent, reach the server.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "a timed-out POST was sent again");
+}
+
+#[tokio::test]
+async fn post_whose_connection_is_reset_is_not_retried() {
+    let (base, hits) = hangup_server().await;
+    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let err = create(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "a POST cut off mid-way was sent again");
+}
+
+#[tokio::test]
+async fn post_answered_409_is_not_retried() {
+    let (base, hits) = counting_server(|_, _| {
+        json_response(
+            StatusCode::CONFLICT,
+            json!({"success": false, "errors": [{"code": 1, "message": "exists"}], "messages": [], "result": null}),
+        )
+    })
+    .await;
+    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let err = create(&client).await.unwrap_err();
+    assert!(err.is_conflict(), "{err:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "a POST answered 409 was sent again");
+}
+
+#[tokio::test]
+async fn post_rate_limited_with_429_is_retried() {
+    let (base, hits) = counting_server(|n, _| {
+        if n == 1 {
+            let mut r = json_response(StatusCode::TOO_MANY_REQUESTS, json!({}));
+            r.headers_mut().insert("retry-after", "0".parse().unwrap());
+            r
+        } else {
+            json_response(StatusCode::OK, envelope(json!({"id": "u1"})))
+        }
+    })
+    .await;
+    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    create(&client).await.unwrap();
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn get_is_still_retried_after_a_timeout_and_a_reset() {
+    let (base, hits) = counting_server(|n, _| {
+        if n == 1 {
+            std::thread::sleep(Duration::from_millis(600));
+        }
+        json_response(StatusCode::OK, envelope(json!({"id": "u1"})))
+    })
+    .await;
+    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    get_value(&client)
+        .timeout(Duration::from_millis(200))
+        .await
+        .unwrap();
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+
+    let (base, hits) = hangup_server().await;
+    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    get_value(&client).await.unwrap_err();
+    assert_eq!(hits.load(Ordering::SeqCst), 3);
+}
+
+// ---------------------------------------------------------------------------
+// Error text and debug output.
+// ---------------------------------------------------------------------------
+
+/// Characters that let a server rewrite a terminal or forge a log line.
+const HOSTILE: [char; 7] = ['\x1b', '\r', '\n', '\x07', '\u{202e}', '\u{2066}', '\0'];
+
+fn assert_tame(text: &str) {
+    for c in HOSTILE {
+        assert!(!text.contains(c), "{c:?} in {text:?}");
+    }
+}
+
+#[tokio::test]
+async fn api_error_text_escapes_control_characters_and_is_bounded() {
+    let forged = "\x1b[2J\x1b[31mboom\r\n2024-01-01T00:00:00Z INFO login ok user=admin\x07\u{202e}gnp.exe\0";
+    let body = format!("{forged}{}", "A".repeat(100_000));
+    let raw = body.clone();
+    let message = forged.to_owned();
+    let (base, _) = counting_server(move |n, _| match n {
+        1 => (StatusCode::BAD_REQUEST, raw.clone()).into_response(),
+        _ => json_response(
+            StatusCode::BAD_REQUEST,
+            json!({"success": false, "errors": [{"code": 7, "message": message}], "messages": [], "result": null}),
+        ),
+    })
+    .await;
+    let client = Client::builder().base_url(&base).build().unwrap();
+
+    let err = get_value(&client).await.unwrap_err();
+    let (shown, debug) = (err.to_string(), format!("{err:?}"));
+    assert_tame(&shown);
+    assert_tame(&debug);
+    assert!(shown.contains("\\u{1b}[31mboom\\r\\n2024"), "{shown}");
+    assert!(shown.len() < 1000, "Display is {} bytes", shown.len());
+    assert!(debug.len() < 4000, "Debug is {} bytes", debug.len());
+    // The whole body is still there for whoever needs it.
+    assert_eq!(err.body().unwrap().as_ref(), body.as_bytes());
+
+    let err = get_value(&client).await.unwrap_err();
+    let shown = err.to_string();
+    assert_tame(&shown);
+    assert!(shown.starts_with("Cloudflare API error (400 Bad Request): [7] "), "{shown}");
+    assert_eq!(err.api_error().unwrap().errors()[0].message, forged);
+}
+
+#[tokio::test]
+async fn decode_error_debug_does_not_dump_the_body() {
+    let big = format!(
+        "{{\"success\":true,\"result\":\"\\u001b[31m{}\"}}",
+        "x".repeat(1_000_000)
+    );
+    let (base, _) = counting_server(move |_, _| {
+        (StatusCode::OK, [("content-type", "application/json")], big.clone()).into_response()
+    })
+    .await;
+    let client = Client::builder().base_url(&base).build().unwrap();
+    let err = Request::<'_, u32>::new(&client, Method::GET, "/n", "/n".into())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    let (shown, debug) = (err.to_string(), format!("{err:?}"));
+    assert_tame(&shown);
+    assert_tame(&debug);
+    assert!(debug.len() < 4000, "Debug is {} bytes", debug.len());
+    assert!(debug.contains("1000036 bytes"), "{debug}");
+    assert_eq!(err.body().unwrap().len(), 1_000_036);
+}
+
+#[tokio::test]
+async fn userinfo_and_secret_default_headers_are_redacted() {
+    // A port nobody listens on: the transport error carries the URL.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let builder = Client::builder()
+        .base_url(format!("http://admin:hunter2-SECRET@127.0.0.1:{port}/v4"))
+        .default_header("x-api-key", "SECRET-1")
+        .default_header("cookie", "session=SECRET-2")
+        .default_header("x-session-token", "SECRET-3")
+        .default_header("x-request-source", "billing-job")
+        .max_retries(0);
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().unwrap();
+    let req = get_value(&client).header("x-client-secret", "SECRET-4");
+    let req_debug = format!("{req:?}");
+    let err = req.await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let bad = Client::builder()
+        .base_url("http://admin:hunter2-SECRET@exa mple.com")
+        .build()
+        .unwrap_err();
+
+    let client_debug = format!("{client:?}");
+    for text in [
+        builder_debug,
+        client_debug.clone(),
+        req_debug,
+        format!("{err} {err:?}"),
+        format!("{bad} {bad:?}"),
+    ] {
+        assert!(!text.contains("SECRET"), "secret shown: {text}");
+    }
+    assert!(client_debug.contains("billing-job"), "{client_debug}");
+    assert!(client_debug.contains("admin:<redacted>@127.0.0.1"), "{client_debug}");
+}

@@ -95,11 +95,12 @@ fn fixture() -> Fixture {
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         base
     });
-    let http = reqwest::Client::new();
+    // The same reqwest settings on both sides (each has its own pool).
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let client = Client::builder()
         .api_token("bench-token")
         .base_url(base.clone())
-        .http_client(http.clone())
+        .http_client_builder(reqwest::Client::builder())
         .build()
         .unwrap();
     Fixture { rt, client, http, base, page_len }

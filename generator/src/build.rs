@@ -150,6 +150,7 @@ fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> CrateMeta {
             .env_prefix
             .clone()
             .unwrap_or_else(|| snake(&crate_name).to_uppercase()),
+        idempotency_header: k.idempotency_header.clone(),
         crate_name,
     }
 }

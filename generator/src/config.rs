@@ -43,6 +43,25 @@ pub struct CrateConfig {
     pub env_prefix: Option<String>,
     /// Overrides `servers[0].url` as the default base URL.
     pub base_url: Option<String>,
+    /// Header in which the client sends an idempotency key on POST and PATCH (e.g.
+    /// `Idempotency-Key`), for APIs that deduplicate on it; keyed requests are retried like
+    /// GET. Unset: no key, and POST/PATCH are retried only when the server cannot have acted.
+    #[serde(default, deserialize_with = "header_name")]
+    pub idempotency_header: Option<String>,
+}
+
+/// An HTTP header name (an RFC 9110 token), so it is a valid header and safe to print inside
+/// a Rust string literal.
+fn header_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let name = String::deserialize(d)?;
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(serde::de::Error::custom(format!(
+            "idempotency_header `{}` is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)",
+            name.escape_debug()
+        )));
+    }
+    Ok(Some(name))
 }
 
 /// Where an operation goes and what its types are called.

@@ -25,6 +25,8 @@ pub struct CrateMeta {
     pub api_version: String,
     pub base_url: String,
     pub env_prefix: String,
+    /// Header that carries an idempotency key on POST and PATCH (an HTTP token).
+    pub idempotency_header: Option<String>,
 }
 
 /// A named type.

@@ -70,6 +70,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         api_version => &m.api_version,
         base_url => &m.base_url,
         env_prefix => &m.env_prefix,
+        idempotency_header => &m.idempotency_header,
         standalone => p.standalone,
         runtime_modules => &runtime,
         runtime_reexports => &reexports,

@@ -1,5 +1,5 @@
-//! The API client: credentials, base URL, timeouts, retry policy and the
-//! underlying HTTP connection pool.
+//! The API client: credentials, base URL, timeouts, retry policy, response
+//! size limit and the underlying HTTP connection pool.
 
 use std::fmt;
 use std::sync::Arc;
@@ -106,6 +106,10 @@ pub(crate) struct ClientInner {
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    /// Largest success body read; error bodies are capped lower.
+    pub(crate) max_response_bytes: u64,
+    /// Header carrying an idempotency key on POST and PATCH, if any.
+    pub(crate) idempotency_header: Option<HeaderName>,
     auth_kind: Option<&'static str>,
     /// A configuration problem found by [`Client::new`], reported on send.
     pub(crate) deferred_error: Option<String>,
@@ -171,7 +175,8 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The base URL requests are sent to (without trailing slash).
+    /// The base URL requests are sent to (without trailing slash), exactly as
+    /// configured (a password in it is shown; `Debug` hides it).
     ///
     /// ```
     /// let client = cloudflare_access_users::Client::builder().build()?;
@@ -187,15 +192,54 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         f.debug_struct("Client")
-            .field("base_url", &i.base_url)
+            .field("base_url", &redact_userinfo(&i.base_url))
             .field("auth", &i.auth_kind.map(|k| format!("{k}(<redacted>)")))
             .field("timeout", &i.timeout)
             .field("max_retries", &i.retry.max_retries)
             .field("initial_backoff", &i.retry.initial_backoff)
             .field("max_backoff", &i.retry.max_backoff)
             .field("max_retry_after", &i.retry.max_retry_after)
+            .field("max_response_bytes", &i.max_response_bytes)
+            .field("idempotency_header", &i.idempotency_header)
             .field("headers", &RedactedHeaders(&i.headers))
             .finish()
+    }
+}
+
+/// Whether a header's name says it carries a secret, so its value is marked
+/// sensitive and never shown by `Debug`: `authorization`,
+/// `proxy-authorization`, `cookie`, `set-cookie`, and every name containing
+/// `key`, `token`, `secret`, `password`, `auth`, `session`, `signature` or
+/// `credential`.
+pub(crate) fn is_secret_header(name: &HeaderName) -> bool {
+    const PARTS: [&str; 8] = [
+        "key",
+        "token",
+        "secret",
+        "password",
+        "auth",
+        "session",
+        "signature",
+        "credential",
+    ];
+    let name = name.as_str();
+    matches!(name, "cookie" | "set-cookie") || PARTS.iter().any(|p| name.contains(p))
+}
+
+/// `url` with the password of its userinfo replaced by `<redacted>`
+/// (`https://user:<redacted>@host/…`). Works on text that does not parse as
+/// a URL too, so configuration errors can quote it.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    let Some(at) = url[start..end].rfind('@').map(|i| start + i) else {
+        return url.to_owned();
+    };
+    match url[start..at].find(':') {
+        Some(colon) => format!("{}:<redacted>{}", &url[..start + colon], &url[at..]),
+        None => url.to_owned(),
     }
 }
 
@@ -227,24 +271,29 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
-    http_client: Option<reqwest::Client>,
-    default_headers: Vec<(String, String)>,
+    max_response_bytes: Option<u64>,
+    idempotency_header: Option<String>,
+    http_client_builder: Option<reqwest::ClientBuilder>,
+    /// Name, value, and whether the value is secret.
+    default_headers: Vec<(String, String, bool)>,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("auth", &self.auth)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
-            .field("custom_http_client", &self.http_client.is_some())
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("idempotency_header", &self.idempotency_header)
+            .field("custom_http_client", &self.http_client_builder.is_some())
             .field(
                 "default_headers",
                 &self
                     .default_headers
                     .iter()
-                    .map(|(k, _)| k)
+                    .map(|(k, _, _)| k)
                     .collect::<Vec<_>>(),
             )
             .finish()
@@ -408,22 +457,78 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` (proxy, TLS or pool settings of your own).
-    /// Timeouts and retries of this builder still apply. Note that its
-    /// redirect policy applies too: the default client built here follows no
-    /// redirects, so credentials never leave the API host.
+    /// Build the HTTP client from this `reqwest::ClientBuilder` (proxy, TLS,
+    /// pool or connect settings of your own). Timeouts and retries of this
+    /// builder still apply.
+    ///
+    /// Redirects are switched off on it, whatever it says
+    /// (`redirect(Policy::none())` is applied last): a redirect could carry
+    /// the credentials to another host (reqwest drops `Authorization` there
+    /// but not `X-Auth-Key`). A 3xx answer is returned as [`Error::Api`] with
+    /// its status and `Location` header. A ready-made `reqwest::Client` is not
+    /// accepted because its redirect policy cannot be checked.
+    ///
+    /// ```no_run
+    /// let http = reqwest::Client::builder()
+    ///     .proxy(reqwest::Proxy::https("http://proxy.internal:3128").unwrap())
+    ///     .pool_max_idle_per_host(4);
+    /// let client = cloudflare_access_users::Client::builder()
+    ///     .api_token("my-token")
+    ///     .http_client_builder(http)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http_client_builder = Some(builder);
+        self
+    }
+
+    /// Largest response body read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES),
+    /// 64 MiB). A larger body ends the request with
+    /// [`Error::ResponseTooLarge`] as soon as its `Content-Length` or the
+    /// bytes read so far exceed the limit; what was read is dropped. Bodies of
+    /// error statuses are limited to
+    /// [`MAX_ERROR_BODY_BYTES`](crate::MAX_ERROR_BODY_BYTES) (1 MiB) or this
+    /// limit, whichever is smaller. Override it per request with
+    /// [`Request::max_response_bytes`](crate::Request::max_response_bytes).
     ///
     /// ```
-    /// let http = reqwest::Client::builder().build().unwrap();
-    /// let builder = cloudflare_access_users::Client::builder().http_client(http);
+    /// let builder = cloudflare_access_users::Client::builder()
+    ///     .max_response_bytes(16 * 1024 * 1024);
     /// # let _ = builder;
     /// ```
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Send an idempotency key in this header on every POST and PATCH (the
+    /// default comes from the generator's `idempotency_header` setting; this
+    /// API has none unless set here). One random key is made per call and
+    /// sent unchanged on each of its attempts, or the caller's own value if the
+    /// request already has the header. Keyed POST/PATCH requests are then
+    /// retried like GET, except after a 409; without a key they are retried
+    /// only when the server cannot have acted on them (see the crate README).
+    ///
+    /// ```
+    /// let client = cloudflare_access_users::Client::builder()
+    ///     .idempotency_header("Idempotency-Key")
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn idempotency_header(mut self, name: impl Into<String>) -> Self {
+        self.idempotency_header = Some(name.into());
         self
     }
 
     /// Add a header to every request (a later call with the same name wins).
+    /// Its value is treated as a secret (never shown by `Debug`) when the name
+    /// says so: `authorization`, `cookie`, or a name containing `key`,
+    /// `token`, `secret`, `password`, `auth`, `session`, `signature` or
+    /// `credential`. Use [`ClientBuilder::sensitive_header`] for other names.
     ///
     /// ```
     /// let builder = cloudflare_access_users::Client::builder()
@@ -432,7 +537,23 @@ impl ClientBuilder {
     /// ```
     pub fn default_header(mut self, name: &str, value: &str) -> Self {
         self.default_headers
-            .push((name.to_owned(), value.to_owned()));
+            .push((name.to_owned(), value.to_owned(), false));
+        self
+    }
+
+    /// Add a header to every request whose value is a secret, whatever its
+    /// name: `Debug` of the client and of requests shows `<redacted>`.
+    ///
+    /// ```
+    /// let client = cloudflare_access_users::Client::builder()
+    ///     .sensitive_header("x-tenant-pass", "hunter2")
+    ///     .build()?;
+    /// assert!(!format!("{client:?}").contains("hunter2"));
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn sensitive_header(mut self, name: &str, value: &str) -> Self {
+        self.default_headers
+            .push((name.to_owned(), value.to_owned(), true));
         self
     }
 
@@ -472,19 +593,21 @@ impl ClientBuilder {
         match reqwest::Url::parse(&base_url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.query().is_none() => {}
             _ => note(format!(
-                "invalid base URL `{base_url}` (expected http(s)://host[/path])"
+                "invalid base URL `{}` (expected http(s)://host[/path])",
+                redact_userinfo(&base_url)
             )),
         }
 
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, HeaderValue::from_static(crate::USER_AGENT));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        for (name, value) in &self.default_headers {
+        for (name, value, secret) in &self.default_headers {
             match (
                 HeaderName::from_bytes(name.as_bytes()),
                 HeaderValue::from_str(value),
             ) {
-                (Ok(n), Ok(v)) => {
+                (Ok(n), Ok(mut v)) => {
+                    v.set_sensitive(*secret || is_secret_header(&n));
                     headers.insert(n, v);
                 }
                 _ => note(format!("invalid default header `{name}`")),
@@ -501,22 +624,34 @@ impl ClientBuilder {
             }
         }
 
-        let http = match self.http_client {
-            Some(c) => c,
-            None => match reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-            {
-                Ok(c) => c,
-                Err(e) => {
-                    return (
-                        Err(Error::Config(format!(
-                            "cannot initialise the HTTP client: {e}"
-                        ))),
-                        problem,
-                    )
+        let idempotency_header = match self.idempotency_header.as_deref().or(crate::IDEMPOTENCY_HEADER)
+        {
+            Some(name) => match HeaderName::from_bytes(name.trim().as_bytes()) {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    note(format!("invalid idempotency header name `{name}`"));
+                    None
                 }
             },
+            None => None,
+        };
+
+        // Redirects are off whatever builder was given: applied last.
+        let http = match self
+            .http_client_builder
+            .unwrap_or_default()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+        {
+            Ok(c) => c,
+            Err(e) => {
+                return (
+                    Err(Error::Config(format!(
+                        "cannot initialise the HTTP client: {e}"
+                    ))),
+                    problem,
+                )
+            }
         };
 
         let inner = ClientInner {
@@ -525,6 +660,10 @@ impl ClientBuilder {
             headers,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             retry: self.retry,
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(crate::DEFAULT_MAX_RESPONSE_BYTES),
+            idempotency_header,
             auth_kind: self.auth.as_ref().map(Auth::kind),
             deferred_error: None,
         };
@@ -578,6 +717,24 @@ mod tests {
         assert!(Client::builder()
             .with_env_from(env(&[(crate::ENV_API_TOKEN, "  ")]))
             .is_err());
+    }
+
+    #[test]
+    fn userinfo_passwords_are_redacted() {
+        for (url, shown) in [
+            ("https://u:pw@h.example/v4", "https://u:<redacted>@h.example/v4"),
+            ("https://u:p@w@h.example", "https://u:<redacted>@h.example"),
+            ("https://h.example/a@b:c", "https://h.example/a@b:c"),
+            ("https://u@h.example", "https://u@h.example"),
+            ("u:pw@exa mple", "u:<redacted>@exa mple"),
+            ("https://h.example", "https://h.example"),
+        ] {
+            assert_eq!(redact_userinfo(url), shown, "{url}");
+        }
+        for name in ["authorization", "cookie", "x-api-key", "x-session-token", "x-auth-email"] {
+            assert!(is_secret_header(&HeaderName::from_static(name)), "{name}");
+        }
+        assert!(!is_secret_header(&HeaderName::from_static("x-request-source")));
     }
 
     #[test]

@@ -32,7 +32,12 @@ use serde::{Deserialize, Deserializer};
 /// }
 /// # let _ = describe;
 /// ```
-#[derive(Debug)]
+///
+/// `Display` and `Debug` never print what a server sent verbatim: control and
+/// bidirectional-override characters are escaped (`\u{1b}`, `\r`, `\n`) and
+/// bodies are cut to a few hundred characters, so an error message cannot
+/// rewrite a terminal or forge a log line. The raw body stays available from
+/// [`Error::body`].
 #[non_exhaustive]
 pub enum Error {
     /// The server answered with a non-success status (or with `"success": false`).
@@ -54,6 +59,16 @@ pub enum Error {
         body: Bytes,
         /// The JSON error.
         source: serde_json::Error,
+    },
+    /// The response body was larger than the client's limit (see
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
+    /// reading stopped there and nothing of it is kept.
+    ResponseTooLarge {
+        /// The limit in bytes that applied to this response (smaller for
+        /// error statuses, see [`MAX_ERROR_BODY_BYTES`](crate::MAX_ERROR_BODY_BYTES)).
+        limit: u64,
+        /// The status of the response.
+        status: StatusCode,
     },
     /// Invalid client or request configuration (bad builder input, missing
     /// environment variables, invalid header values, empty path parameters...).
@@ -247,15 +262,64 @@ impl fmt::Display for Error {
                 } else {
                     path.as_str()
                 };
-                write!(f, "failed to decode the response body at `{path}`")?;
+                write!(
+                    f,
+                    "failed to decode the response body at `{}`",
+                    Escaped(path, MAX_SHOWN_CHARS)
+                )?;
                 if !snippet.is_empty() {
-                    write!(f, " near `{snippet}`")?;
+                    write!(f, " near `{}`", Escaped(snippet, MAX_SHOWN_CHARS))?;
                 }
                 Ok(())
             }
-            Error::Config(msg) => write!(f, "invalid configuration: {msg}"),
+            Error::ResponseTooLarge { limit, status } => write!(
+                f,
+                "the response body ({status}) is larger than the limit of {}; raise it with `max_response_bytes`",
+                ByteSize(*limit)
+            ),
+            Error::Config(msg) => write!(f, "invalid configuration: {}", Escaped(msg, 1000)),
             Error::Pagination(e) => fmt::Display::fmt(e, f),
             Error::Serialize(_) => f.write_str("failed to serialize the request body"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
+            Error::Transport { kind, source } => f
+                .debug_struct("Transport")
+                .field("kind", kind)
+                .field("source", source)
+                .finish(),
+            // The body may be megabytes of whatever the server sent: show its
+            // size and the escaped snippet only.
+            Error::Decode {
+                path,
+                snippet,
+                body,
+                source,
+            } => f
+                .debug_struct("Decode")
+                .field("path", &Escaped(path, MAX_SHOWN_CHARS).to_string())
+                .field("snippet", &Escaped(snippet, MAX_SHOWN_CHARS).to_string())
+                .field("body", &format_args!("<{} bytes>", body.len()))
+                // serde's message quotes the offending value, which can be
+                // as long as the body.
+                .field("source", &Escaped(&source.to_string(), MAX_SHOWN_CHARS).to_string())
+                .finish(),
+            Error::ResponseTooLarge { limit, status } => f
+                .debug_struct("ResponseTooLarge")
+                .field("limit", limit)
+                .field("status", status)
+                .finish(),
+            Error::Config(msg) => f
+                .debug_tuple("Config")
+                .field(&Escaped(msg, 1000).to_string())
+                .finish(),
+            Error::Pagination(e) => f.debug_tuple("Pagination").field(e).finish(),
+            Error::Serialize(e) => f.debug_tuple("Serialize").field(e).finish(),
         }
     }
 }
@@ -598,12 +662,23 @@ impl ApiError {
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
+        let infos = |list: &[ResponseInfo]| -> Vec<String> {
+            let mut shown: Vec<String> = list
+                .iter()
+                .take(MAX_SHOWN_ERRORS)
+                .map(|e| format!("[{}] {}", e.code, Escaped(&e.message, MAX_SHOWN_CHARS)))
+                .collect();
+            if list.len() > MAX_SHOWN_ERRORS {
+                shown.push(format!("… {} more", list.len() - MAX_SHOWN_ERRORS));
+            }
+            shown
+        };
         f.debug_struct("ApiError")
             .field("status", &i.status)
-            .field("errors", &i.errors)
-            .field("messages", &i.messages)
-            .field("ray_id", &self.ray_id())
-            .field("body", &excerpt(&i.body, 1024))
+            .field("errors", &infos(&i.errors))
+            .field("messages", &infos(&i.messages))
+            .field("ray_id", &self.ray_id().map(|r| Escaped(r, 100).to_string()))
+            .field("body", &BodyExcerpt(&i.body))
             .finish()
     }
 }
@@ -613,18 +688,20 @@ impl fmt::Display for ApiError {
         let i = &self.inner;
         write!(f, "Cloudflare API error ({})", i.status)?;
         if i.errors.is_empty() {
-            let text = excerpt(&i.body, 200);
-            if !text.trim().is_empty() {
-                write!(f, ": {}", text.trim())?;
+            if !is_blank(&i.body) {
+                write!(f, ": {}", BodyExcerpt(&i.body))?;
             }
         } else {
-            for (n, e) in i.errors.iter().enumerate() {
+            for (n, e) in i.errors.iter().take(MAX_SHOWN_ERRORS).enumerate() {
                 f.write_str(if n == 0 { ": " } else { "; " })?;
-                write!(f, "[{}] {}", e.code, e.message)?;
+                write!(f, "[{}] {}", e.code, Escaped(&e.message, MAX_SHOWN_CHARS))?;
+            }
+            if i.errors.len() > MAX_SHOWN_ERRORS {
+                write!(f, "; and {} more", i.errors.len() - MAX_SHOWN_ERRORS)?;
             }
         }
         if let Some(ray) = self.ray_id() {
-            write!(f, " (cf-ray {ray})")?;
+            write!(f, " (cf-ray {})", Escaped(ray, 100))?;
         }
         Ok(())
     }
@@ -727,14 +804,85 @@ impl<'de> Deserialize<'de> for ResponseInfo {
     }
 }
 
-/// Lossy UTF-8 excerpt of at most `max` bytes.
-pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    if body.len() <= max {
-        return String::from_utf8_lossy(body).into_owned();
+/// Characters of server text shown by `Display`/`Debug` (a body, one error
+/// message, a decode snippet) before it is cut off.
+const MAX_SHOWN_CHARS: usize = 300;
+/// Entries of `errors`/`messages` shown by `Display`/`Debug`.
+const MAX_SHOWN_ERRORS: usize = 10;
+
+/// Characters that can rewrite a terminal or a log line when printed:
+/// controls (C0, DEL, C1: ESC, CR, LF, BEL, NUL, ...), bidirectional
+/// overrides and isolates, and invisible marks.
+pub(crate) fn is_hostile_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+        )
+}
+
+/// Text from a server, printed with hostile characters escaped (`\r`, `\n`,
+/// `\t`, otherwise `\u{..}`) and cut after `.1` characters with `…`.
+pub(crate) struct Escaped<'a>(pub(crate) &'a str, pub(crate) usize);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, c) in self.0.chars().enumerate() {
+            if n == self.1 {
+                return f.write_str("…");
+            }
+            match c {
+                '\r' => f.write_str("\\r")?,
+                '\n' => f.write_str("\\n")?,
+                '\t' => f.write_str("\\t")?,
+                c if is_hostile_char(c) => write!(f, "\\u{{{:x}}}", c as u32)?,
+                c => fmt::Write::write_char(f, c)?,
+            }
+        }
+        Ok(())
     }
-    let mut s = String::from_utf8_lossy(&body[..max]).into_owned();
-    s.push('…');
-    s
+}
+
+/// The start of a response body (lossy UTF-8, escaped, trimmed) and, when it
+/// is cut, how long it is and where the rest is.
+struct BodyExcerpt<'a>(&'a [u8]);
+
+impl fmt::Display for BodyExcerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Four bytes per character at most: no need to decode more.
+        let head = &self.0[..self.0.len().min(4 * MAX_SHOWN_CHARS)];
+        let text = String::from_utf8_lossy(head);
+        let text = text.trim();
+        write!(f, "{}", Escaped(text, MAX_SHOWN_CHARS))?;
+        if text.chars().count() > MAX_SHOWN_CHARS || head.len() < self.0.len() {
+            write!(f, " ({} bytes in all; see `body()`)", self.0.len())?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for BodyExcerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+/// A byte count in the largest unit that divides it (`64 MiB`, `1500 bytes`).
+pub(crate) struct ByteSize(pub(crate) u64);
+
+impl fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const KIB: u64 = 1024;
+        match self.0 {
+            n if n >= KIB * KIB && n % (KIB * KIB) == 0 => write!(f, "{} MiB", n / (KIB * KIB)),
+            n if n >= KIB && n % KIB == 0 => write!(f, "{} KiB", n / KIB),
+            n => write!(f, "{n} bytes"),
+        }
+    }
+}
+
+fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
 }
 
 /// Deserialize `null` as `T::default()`.

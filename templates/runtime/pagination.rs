@@ -206,6 +206,20 @@ impl<T> PageRequest<'_, T> {
         self
     }
 
+    /// Override the client's response size limit (for every page).
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req = cloudflare_access_users::Request::<Vec<u32>>::new(&client, reqwest::Method::GET, "/x", "/x".into()).paginated("page", "per_page");
+    /// let req = req.max_response_bytes(8 * 1024 * 1024);
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.request = self.request.max_response_bytes(limit);
+        self
+    }
+
     /// Set an extra header (for every page).
     ///
     /// ```

@@ -21,9 +21,20 @@ use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
 use crate::client::Client;
-use crate::error::{null_as_default, ApiError, Error, ResponseInfo, TransportKind};
+use crate::error::{is_hostile_char, null_as_default, ApiError, Error, ResponseInfo, TransportKind};
 use crate::pagination::ResultInfo;
-use crate::retry::{should_retry_response, should_retry_transport, RetryPolicy};
+use crate::retry::{
+    new_idempotency_key, should_retry_response, should_retry_transport, Replay, RetryPolicy,
+};
+
+/// Default largest response body the client reads (64 MiB); see
+/// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Largest body of an error response (4xx, 5xx) the client reads (1 MiB, or
+/// the response limit if that is smaller). An error body only has to carry
+/// the `errors` array.
+pub const MAX_ERROR_BODY_BYTES: u64 = 1024 * 1024;
 
 /// Bytes that stay literal in a path segment: RFC 3986 "unreserved" characters.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -60,6 +71,7 @@ pub(crate) struct RequestParts {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) backoff: Option<(Duration, Duration)>,
+    pub(crate) max_response_bytes: Option<u64>,
     pub(crate) envelope: bool,
 }
 
@@ -70,7 +82,10 @@ impl RequestParts {
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
         ) {
-            (Ok(n), Ok(v)) => {
+            (Ok(n), Ok(mut v)) => {
+                if crate::client::is_secret_header(&n) {
+                    v.set_sensitive(true);
+                }
                 self.headers.append(n, v);
                 Ok(())
             }
@@ -163,6 +178,7 @@ impl<'c, T> Request<'c, T> {
                 timeout: None,
                 max_retries: None,
                 backoff: None,
+                max_response_bytes: None,
                 envelope: true,
             },
             error,
@@ -326,6 +342,22 @@ impl<'c, T> Request<'c, T> {
     /// ```
     pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.parts.backoff = Some((initial, max.max(initial)));
+        self
+    }
+
+    /// Override the client's response size limit for this request (see
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req = req.max_response_bytes(256 * 1024 * 1024);
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.parts.max_response_bytes = Some(limit);
         self
     }
 }
@@ -521,6 +553,13 @@ fn build_url(base: &str, path: &str, query: &[(String, String)]) -> Result<reqwe
     let sep = if path.starts_with('/') { "" } else { "/" };
     let mut url = reqwest::Url::parse(&format!("{base}{sep}{path}"))
         .map_err(|e| Error::Config(format!("cannot build the request URL: {e}")))?;
+    // Credentials go to the base URL's origin only, whatever the path says.
+    let same_origin = reqwest::Url::parse(base).is_ok_and(|b| b.origin() == url.origin());
+    if !same_origin {
+        return Err(Error::Config(format!(
+            "path `{path}` leads away from the base URL's host"
+        )));
+    }
     if !query.is_empty() {
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -545,6 +584,21 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
         headers.append(name.clone(), value.clone());
     }
 
+    // POST and PATCH carry one idempotency key, the same on every attempt,
+    // when the API names a header for it; a key the caller set is kept.
+    let mut keyed = false;
+    if !crate::retry::is_idempotent(&parts.method) {
+        if let Some(name) = &inner.idempotency_header {
+            if !headers.contains_key(name) {
+                let key = HeaderValue::from_str(&new_idempotency_key())
+                    .expect("a UUID is a valid header value");
+                headers.insert(name.clone(), key);
+            }
+            keyed = true;
+        }
+    }
+    let replay = Replay::of(&parts.method, keyed);
+
     let mut policy: RetryPolicy = inner.retry;
     if let Some(n) = parts.max_retries {
         policy.max_retries = n;
@@ -554,6 +608,7 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
         policy.max_backoff = max;
     }
     let timeout = parts.timeout.unwrap_or(inner.timeout);
+    let limit = parts.max_response_bytes.unwrap_or(inner.max_response_bytes);
 
     let span = tracing::info_span!(
         "request",
@@ -576,25 +631,17 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
                 builder = builder.body(body.clone());
             }
             let outcome = match builder.send().await {
-                Ok(resp) => {
-                    let status = resp.status();
-                    let resp_headers = resp.headers().clone();
-                    resp.bytes().await.map(|body| RawResponse {
-                        status,
-                        headers: resp_headers,
-                        body,
-                    })
-                }
-                Err(e) => Err(e),
+                Ok(resp) => read_response(resp, limit).await,
+                Err(e) => Err(Failure::Transport(e)),
             };
+            let may_retry = retry < policy.max_retries;
             match outcome {
                 Ok(raw) => {
                     tracing::Span::current().record("status", raw.status.as_u16());
                     if raw.status.is_success() {
                         return Ok(raw);
                     }
-                    if retry < policy.max_retries && should_retry_response(raw.status, &raw.headers)
-                    {
+                    if may_retry && should_retry_response(raw.status, &raw.headers, replay) {
                         let delay = policy.delay(retry, Some(&raw.headers));
                         tracing::debug!(
                             status = raw.status.as_u16(),
@@ -611,9 +658,31 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
                         raw.body,
                     )));
                 }
-                Err(e) => {
+                Err(Failure::TooLarge {
+                    status,
+                    headers: resp_headers,
+                    limit,
+                }) => {
+                    tracing::Span::current().record("status", status.as_u16());
+                    if !status.is_success()
+                        && may_retry
+                        && should_retry_response(status, &resp_headers, replay)
+                    {
+                        let delay = policy.delay(retry, Some(&resp_headers));
+                        tracing::debug!(
+                            status = status.as_u16(),
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying after error response"
+                        );
+                        tokio::time::sleep(delay).await;
+                        retry += 1;
+                        continue;
+                    }
+                    return Err(Error::ResponseTooLarge { limit, status });
+                }
+                Err(Failure::Transport(e)) => {
                     let kind = TransportKind::of(&e);
-                    if retry < policy.max_retries && should_retry_transport(&e) {
+                    if may_retry && should_retry_transport(&e, replay) {
                         let delay = policy.delay(retry, None);
                         tracing::debug!(
                             kind = ?kind,
@@ -631,6 +700,80 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
     }
     .instrument(span)
     .await
+}
+
+/// Why one attempt produced no complete response.
+enum Failure {
+    Transport(reqwest::Error),
+    /// The body is over `limit`; reading stopped there.
+    TooLarge {
+        status: StatusCode,
+        headers: HeaderMap,
+        limit: u64,
+    },
+}
+
+/// Read a response's body, at most `limit` bytes (less for an error status).
+/// A `Content-Length` over the limit fails before anything is read; a body
+/// that grows past it fails as soon as it does, and what was read is dropped.
+async fn read_response(mut resp: reqwest::Response, limit: u64) -> Result<RawResponse, Failure> {
+    let status = resp.status();
+    let limit = if status.is_success() {
+        limit
+    } else {
+        limit.min(MAX_ERROR_BODY_BYTES)
+    };
+    let too_large = |resp: reqwest::Response| Failure::TooLarge {
+        status,
+        headers: resp.headers().clone(),
+        limit,
+    };
+    let declared = resp.content_length();
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large(resp));
+    }
+    // One chunk is the common case for small bodies: keep it without copying.
+    let mut first: Option<Bytes> = None;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut total: u64 = 0;
+    loop {
+        let chunk = match resp.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => return Err(Failure::Transport(e)),
+        };
+        total += chunk.len() as u64;
+        if total > limit {
+            return Err(too_large(resp));
+        }
+        match first.take() {
+            None if buf.is_empty() => first = Some(chunk),
+            held => {
+                if buf.is_empty() {
+                    // Room for what was announced, or grow by doubling up to the limit.
+                    let expect = declared.unwrap_or(total).clamp(total, limit);
+                    buf.reserve_exact(expect as usize);
+                }
+                if let Some(held) = held {
+                    buf.extend_from_slice(&held);
+                }
+                if buf.capacity() - buf.len() < chunk.len() {
+                    let want = (buf.capacity() as u64 * 2).clamp(total, limit) as usize;
+                    buf.reserve_exact(want - buf.len());
+                }
+                buf.extend_from_slice(&chunk);
+            }
+        }
+    }
+    let body = match first {
+        Some(only) => only,
+        None => Bytes::from(buf),
+    };
+    Ok(RawResponse {
+        status,
+        headers: resp.headers().clone(),
+        body,
+    })
 }
 
 /// The Cloudflare response envelope around a result of type `T`.
@@ -777,7 +920,7 @@ fn snippet_at(input: &[u8], line: usize, column: usize) -> String {
     }
     String::from_utf8_lossy(&input[start..end])
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if is_hostile_char(c) { ' ' } else { c })
         .collect()
 }
 

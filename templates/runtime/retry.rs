@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderMap;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 /// Default number of retries after the first attempt (so at most 3 attempts);
 /// see [`ClientBuilder::max_retries`](crate::ClientBuilder::max_retries).
@@ -53,21 +53,96 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a non-success response should be retried. `x-should-retry`
-/// (`true`/`false`) from the server wins over the status-based rule.
-pub(crate) fn should_retry_response(status: StatusCode, headers: &HeaderMap) -> bool {
+/// How safe it is to send a request again after an attempt that may have
+/// reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replay {
+    /// GET, HEAD, PUT, DELETE, OPTIONS, TRACE: repeating them changes nothing
+    /// more than the first attempt did.
+    Idempotent,
+    /// POST or PATCH carrying an idempotency key, the same on every attempt,
+    /// so the server can recognise a repeat.
+    Keyed,
+    /// POST or PATCH without a key: sent again only when the server cannot
+    /// have acted on it.
+    Unsafe,
+}
+
+impl Replay {
+    /// The replay class of `method`, given whether an idempotency key is sent.
+    pub(crate) fn of(method: &Method, keyed: bool) -> Replay {
+        if is_idempotent(method) {
+            Replay::Idempotent
+        } else if keyed {
+            Replay::Keyed
+        } else {
+            Replay::Unsafe
+        }
+    }
+}
+
+/// Methods that RFC 9110 defines as idempotent.
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// Whether a non-success response should be retried.
+///
+/// Idempotent requests: 408, 409, 429 and 5xx. Keyed POST/PATCH: the same but
+/// 409 (with a key, 409 usually means "this key is in use"). POST/PATCH
+/// without a key: only answers that say the request was not acted on: 408,
+/// 429, and 503 with `Retry-After`. `x-should-retry` (`true`/`false`) from the
+/// server wins, except that a POST/PATCH answered 409 is never sent again.
+pub(crate) fn should_retry_response(status: StatusCode, headers: &HeaderMap, replay: Replay) -> bool {
+    let code = status.as_u16();
+    if code == 409 && replay != Replay::Idempotent {
+        return false;
+    }
     match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
         Some(v) if v.trim().eq_ignore_ascii_case("true") => return true,
         Some(v) if v.trim().eq_ignore_ascii_case("false") => return false,
         _ => {}
     }
-    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+    match replay {
+        Replay::Idempotent | Replay::Keyed => {
+            matches!(code, 408 | 409 | 429) || status.is_server_error()
+        }
+        Replay::Unsafe => {
+            matches!(code, 408 | 429)
+                || (code == 503 && retry_after(headers, SystemTime::now()).is_some())
+        }
+    }
 }
 
 /// Whether a transport failure is worth retrying: connection failures,
-/// timeouts, connections dropped before or while sending the response.
-pub(crate) fn should_retry_transport(err: &reqwest::Error) -> bool {
-    !(err.is_builder() || err.is_redirect() || err.is_status() || err.is_decode())
+/// timeouts, connections dropped before or while sending the response. A
+/// POST/PATCH without a key is retried only when the connection could not be
+/// opened, since otherwise the server may have acted on it.
+pub(crate) fn should_retry_transport(err: &reqwest::Error, replay: Replay) -> bool {
+    if err.is_builder() || err.is_redirect() || err.is_status() || err.is_decode() {
+        return false;
+    }
+    replay != Replay::Unsafe || err.is_connect()
+}
+
+/// A fresh idempotency key: a random UUID (version 4) as text. It only has to
+/// be unique, not secret.
+pub(crate) fn new_idempotency_key() -> String {
+    let n = fastrand::u128(..);
+    // Version 4, RFC 4122 variant.
+    let n = (n & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
+    let hex = format!("{n:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
 /// Parse `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date).
@@ -152,28 +227,66 @@ mod tests {
         }
     }
 
+    fn retried(status: u16, h: &HeaderMap, replay: Replay) -> bool {
+        should_retry_response(StatusCode::from_u16(status).unwrap(), h, replay)
+    }
+
     #[test]
     fn status_rules() {
         let none = HeaderMap::new();
         for s in [408, 409, 429, 500, 502, 503, 504] {
-            assert!(
-                should_retry_response(StatusCode::from_u16(s).unwrap(), &none),
-                "{s}"
-            );
+            assert!(retried(s, &none, Replay::Idempotent), "{s}");
         }
         for s in [400, 401, 403, 404, 422] {
-            assert!(
-                !should_retry_response(StatusCode::from_u16(s).unwrap(), &none),
-                "{s}"
-            );
+            assert!(!retried(s, &none, Replay::Idempotent), "{s}");
         }
-        assert!(!should_retry_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &headers(&[("x-should-retry", "false")])
+        assert!(!retried(
+            503,
+            &headers(&[("x-should-retry", "false")]),
+            Replay::Idempotent
         ));
-        assert!(should_retry_response(
-            StatusCode::BAD_REQUEST,
-            &headers(&[("x-should-retry", "true")])
+        assert!(retried(
+            400,
+            &headers(&[("x-should-retry", "true")]),
+            Replay::Idempotent
         ));
+    }
+
+    #[test]
+    fn post_and_patch_rules() {
+        let none = HeaderMap::new();
+        let later = headers(&[("retry-after", "1")]);
+        // Without a key: only answers saying the request was not acted on.
+        for s in [408, 429] {
+            assert!(retried(s, &none, Replay::Unsafe), "{s}");
+        }
+        assert!(retried(503, &later, Replay::Unsafe));
+        for s in [409, 500, 502, 503, 504] {
+            assert!(!retried(s, &none, Replay::Unsafe), "{s}");
+        }
+        // With a key: like GET, except 409.
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(retried(s, &none, Replay::Keyed), "{s}");
+        }
+        let insist = headers(&[("x-should-retry", "true")]);
+        for replay in [Replay::Keyed, Replay::Unsafe] {
+            assert!(!retried(409, &none, replay));
+            assert!(!retried(409, &insist, replay));
+        }
+        assert!(retried(500, &insist, Replay::Unsafe));
+        assert_eq!(Replay::of(&Method::POST, false), Replay::Unsafe);
+        assert_eq!(Replay::of(&Method::PATCH, true), Replay::Keyed);
+        for m in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS] {
+            assert_eq!(Replay::of(&m, false), Replay::Idempotent, "{m}");
+        }
+    }
+
+    #[test]
+    fn idempotency_keys_are_uuids_and_differ() {
+        let (a, b) = (new_idempotency_key(), new_idempotency_key());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
     }
 }

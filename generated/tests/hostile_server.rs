@@ -127,6 +127,8 @@ async fn custom_http_client_never_sends_credentials_to_another_origin() {
     for outcome in outcomes {
         let err = outcome.expect_err("a redirect is not followed");
         assert_eq!(err.status(), Some(reqwest::StatusCode::FOUND), "{err:?}");
+        let location = err.api_error().unwrap().headers().get("location").unwrap();
+        assert!(location.to_str().unwrap().ends_with("/collect"), "{location:?}");
     }
 }
 
@@ -260,8 +262,88 @@ async fn oversized_bodies_end_in_an_error_and_memory_stays_bounded() {
     let err = outcome.expect("no answer within 60 s").expect_err("the body is too large");
     let text = err.to_string();
     assert!(text.contains("64 MiB"), "the error names the limit: {text}");
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit, status } if limit == 64 * MIB && status == 200),
+        "{err:?}"
+    );
     assert!(grown < 64 + 40, "peak RSS grew by {grown} MiB");
     assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+
+    // An endless body against a limit of 8 MiB set on the builder.
+    let (base, written) = streaming_server(CHUNKED_200, u64::MAX).await;
+    let client = Client::builder()
+        .base_url(&base)
+        .max_response_bytes(8 * MIB)
+        .build()
+        .unwrap();
+    reset_peak_rss();
+    let before = peak_rss_mib();
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(Duration::from_secs(60), get_value(&client)).await;
+    let (elapsed, grown) = (started.elapsed(), peak_rss_mib() - before);
+    let err = outcome.expect("no answer within 60 s").expect_err("the body is endless");
+    // Give the server a moment to notice the hang-up, then see it stopped.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sent = written.load(Ordering::Relaxed) as u64;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent_later = written.load(Ordering::Relaxed) as u64;
+    eprintln!(
+        "8 MiB limit, endless body: {elapsed:?}, peak RSS +{grown} MiB, server wrote {} MiB",
+        sent / MIB
+    );
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit, .. } if limit == 8 * MIB),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("8 MiB"), "{err}");
+    assert!(grown < 8 * 3, "peak RSS grew by {grown} MiB");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    assert_eq!(sent, sent_later, "the connection was not closed");
+
+    // The same limit per request, on a client with the default.
+    let client = Client::builder().base_url(&base).build().unwrap();
+    let err = get_value(&client).max_response_bytes(MIB).await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { limit, .. } if limit == MIB), "{err:?}");
+}
+
+#[tokio::test]
+async fn declared_length_over_the_limit_fails_before_reading() {
+    // Announces 8 GiB, then sends 1 MiB and waits.
+    let (base, _) = streaming_server(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 8589934592\r\n\r\n",
+        MIB,
+    )
+    .await;
+    let client = Client::builder().base_url(&base).build().unwrap();
+    let started = Instant::now();
+    let err = get_value(&client).await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn error_bodies_are_capped_at_one_mebibyte() {
+    let (base, _) = streaming_server(
+        "HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n",
+        2 * MIB,
+    )
+    .await;
+    let client = Client::builder().base_url(&base).build().unwrap();
+    let err = get_value(&client).await.unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit, status } if limit == MIB && status == 400),
+        "{err:?}"
+    );
+    // A retryable status is still retried: the body's size does not matter.
+    let (base, written) = streaming_server(
+        "HTTP/1.1 503 Service Unavailable\r\ntransfer-encoding: chunked\r\n\r\n",
+        2 * MIB,
+    )
+    .await;
+    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let err = get_value(&client).await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { status, .. } if status == 503), "{err:?}");
+    assert!(written.load(Ordering::Relaxed) as u64 >= 3 * MIB, "three attempts");
 }
 
 // ---------------------------------------------------------------------------
@@ -286,7 +368,8 @@ async fn hangup_server() -> (String, Arc<AtomicUsize>) {
     (base, hits)
 }
 
-#[tokio::test]
+// The handler sleeps on its worker thread; the client runs on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn post_that_times_out_is_not_retried() {
     let (base, hits) = counting_server(|_, _| {
         std::thread::sleep(Duration::from_millis(600));
@@ -345,7 +428,80 @@ async fn post_rate_limited_with_429_is_retried() {
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
 
+/// A server recording the idempotency key of each request; answers with
+/// `respond(attempt)`.
+async fn key_recorder<F>(respond: F) -> (String, Arc<Mutex<Vec<Option<String>>>>)
+where
+    F: Fn(usize) -> Response + Clone + Send + Sync + 'static,
+{
+    let keys: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let record = keys.clone();
+    let (base, _) = counting_server(move |n, headers| {
+        let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap().to_owned());
+        record.lock().unwrap().push(key);
+        respond(n)
+    })
+    .await;
+    (base, keys)
+}
+
+// The handler sleeps on its worker thread; the client runs on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyed_post_is_retried_with_one_key_per_call() {
+    let (base, keys) = key_recorder(|n| {
+        if n <= 2 {
+            std::thread::sleep(Duration::from_millis(400));
+        }
+        json_response(StatusCode::OK, envelope(json!({"id": "u1"})))
+    })
+    .await;
+    let client = fast_retries(Client::builder().base_url(&base))
+        .idempotency_header("Idempotency-Key")
+        .build()
+        .unwrap();
+    create(&client)
+        .timeout(Duration::from_millis(150))
+        .await
+        .unwrap();
+    create(&client).await.unwrap();
+    let keys = keys.lock().unwrap().clone();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    let first = keys[0].clone().expect("a key on the first attempt");
+    assert_eq!(first.len(), 36, "{first}");
+    assert!(keys[..3].iter().all(|k| k.as_deref() == Some(&first)), "{keys:?}");
+    assert!(keys[3].is_some() && keys[3] != keys[0], "a new call has a new key: {keys:?}");
+
+    // The caller's own key is sent as is; GET carries none.
+    let (base, keys) = key_recorder(|_| json_response(StatusCode::OK, envelope(json!({})))).await;
+    let client = Client::builder()
+        .base_url(&base)
+        .idempotency_header("Idempotency-Key")
+        .build()
+        .unwrap();
+    create(&client).header("idempotency-key", "mine-1").await.unwrap();
+    get_value(&client).await.unwrap();
+    assert_eq!(*keys.lock().unwrap(), [Some("mine-1".to_owned()), None]);
+}
+
 #[tokio::test]
+async fn keyed_post_answered_409_is_not_retried() {
+    let (base, keys) = key_recorder(|_| {
+        let mut r = json_response(StatusCode::CONFLICT, json!({}));
+        r.headers_mut().insert("x-should-retry", "true".parse().unwrap());
+        r
+    })
+    .await;
+    let client = fast_retries(Client::builder().base_url(&base))
+        .idempotency_header("Idempotency-Key")
+        .build()
+        .unwrap();
+    let err = create(&client).await.unwrap_err();
+    assert!(err.is_conflict(), "{err:?}");
+    assert_eq!(keys.lock().unwrap().len(), 1);
+}
+
+// The handler sleeps on its worker thread; the client runs on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_is_still_retried_after_a_timeout_and_a_reset() {
     let (base, hits) = counting_server(|n, _| {
         if n == 1 {
@@ -450,6 +606,7 @@ async fn userinfo_and_secret_default_headers_are_redacted() {
         .default_header("cookie", "session=SECRET-2")
         .default_header("x-session-token", "SECRET-3")
         .default_header("x-request-source", "billing-job")
+        .sensitive_header("x-tenant", "SECRET-5")
         .max_retries(0);
     let builder_debug = format!("{builder:?}");
     let client = builder.build().unwrap();
@@ -473,5 +630,6 @@ async fn userinfo_and_secret_default_headers_are_redacted() {
         assert!(!text.contains("SECRET"), "secret shown: {text}");
     }
     assert!(client_debug.contains("billing-job"), "{client_debug}");
+    assert!(client_debug.contains("redacted"), "{client_debug}");
     assert!(client_debug.contains("admin:<redacted>@127.0.0.1"), "{client_debug}");
 }

@@ -426,8 +426,10 @@ async fn json_body_is_sent_again_on_retry() {
                 seen.push((ct, body));
                 seen.len()
             };
+            // 429, not 5xx: a POST without an idempotency key is only
+            // retried when the server cannot have acted on it.
             if n == 1 {
-                json_response(StatusCode::BAD_GATEWAY, json!({}))
+                json_response(StatusCode::TOO_MANY_REQUESTS, json!({}))
             } else {
                 json_response(StatusCode::CREATED, envelope(user_json("new")))
             }

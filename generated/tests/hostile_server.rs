@@ -60,7 +60,9 @@ fn create(client: &Client) -> Request<'_, Value> {
     Request::new(client, Method::POST, "/things", "/things".into()).json(&json!({"name": "x"}))
 }
 
-fn fast_retries(builder: cloudflare_access_users::ClientBuilder) -> cloudflare_access_users::ClientBuilder {
+fn fast_retries(
+    builder: cloudflare_access_users::ClientBuilder,
+) -> cloudflare_access_users::ClientBuilder {
     builder.retry_backoff(Duration::from_millis(5), Duration::from_millis(20))
 }
 
@@ -89,14 +91,7 @@ async fn redirect_to_recorder() -> (String, Arc<Mutex<Vec<String>>>) {
     .await;
     let a = serve(Router::new().fallback(move || {
         let location = format!("{b}/collect");
-        async move {
-            (
-                StatusCode::FOUND,
-                [("location", location)],
-                "moved",
-            )
-                .into_response()
-        }
+        async move { (StatusCode::FOUND, [("location", location)], "moved").into_response() }
     }))
     .await;
     (a, seen)
@@ -128,7 +123,10 @@ async fn custom_http_client_never_sends_credentials_to_another_origin() {
         let err = outcome.expect_err("a redirect is not followed");
         assert_eq!(err.status(), Some(reqwest::StatusCode::FOUND), "{err:?}");
         let location = err.api_error().unwrap().headers().get("location").unwrap();
-        assert!(location.to_str().unwrap().ends_with("/collect"), "{location:?}");
+        assert!(
+            location.to_str().unwrap().ends_with("/collect"),
+            "{location:?}"
+        );
     }
 }
 
@@ -181,7 +179,9 @@ async fn streaming_server(head: &'static str, body_bytes: u64) -> (String, Arc<A
     let counter = written.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             let counter = counter.clone();
             tokio::spawn(async move {
                 read_head(&stream).await;
@@ -259,7 +259,9 @@ async fn oversized_bodies_end_in_an_error_and_memory_stays_bounded() {
     let (elapsed, grown) = (started.elapsed(), peak_rss_mib() - before);
     let sent = written.load(Ordering::Relaxed) as u64 / MIB;
     eprintln!("default limit: {elapsed:?}, peak RSS +{grown} MiB, server wrote {sent} MiB");
-    let err = outcome.expect("no answer within 60 s").expect_err("the body is too large");
+    let err = outcome
+        .expect("no answer within 60 s")
+        .expect_err("the body is too large");
     let text = err.to_string();
     assert!(text.contains("64 MiB"), "the error names the limit: {text}");
     assert!(
@@ -281,7 +283,9 @@ async fn oversized_bodies_end_in_an_error_and_memory_stays_bounded() {
     let started = Instant::now();
     let outcome = tokio::time::timeout(Duration::from_secs(60), get_value(&client)).await;
     let (elapsed, grown) = (started.elapsed(), peak_rss_mib() - before);
-    let err = outcome.expect("no answer within 60 s").expect_err("the body is endless");
+    let err = outcome
+        .expect("no answer within 60 s")
+        .expect_err("the body is endless");
     // Give the server a moment to notice the hang-up, then see it stopped.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let sent = written.load(Ordering::Relaxed) as u64;
@@ -302,8 +306,14 @@ async fn oversized_bodies_end_in_an_error_and_memory_stays_bounded() {
 
     // The same limit per request, on a client with the default.
     let client = Client::builder().base_url(&base).build().unwrap();
-    let err = get_value(&client).max_response_bytes(MIB).await.unwrap_err();
-    assert!(matches!(err, Error::ResponseTooLarge { limit, .. } if limit == MIB), "{err:?}");
+    let err = get_value(&client)
+        .max_response_bytes(MIB)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit, .. } if limit == MIB),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -318,7 +328,11 @@ async fn declared_length_over_the_limit_fails_before_reading() {
     let started = Instant::now();
     let err = get_value(&client).await.unwrap_err();
     assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -340,10 +354,18 @@ async fn error_bodies_are_capped_at_one_mebibyte() {
         2 * MIB,
     )
     .await;
-    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let client = fast_retries(Client::builder().base_url(&base))
+        .build()
+        .unwrap();
     let err = get_value(&client).await.unwrap_err();
-    assert!(matches!(err, Error::ResponseTooLarge { status, .. } if status == 503), "{err:?}");
-    assert!(written.load(Ordering::Relaxed) as u64 >= 3 * MIB, "three attempts");
+    assert!(
+        matches!(err, Error::ResponseTooLarge { status, .. } if status == 503),
+        "{err:?}"
+    );
+    assert!(
+        written.load(Ordering::Relaxed) as u64 >= 3 * MIB,
+        "three attempts"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -359,7 +381,9 @@ async fn hangup_server() -> (String, Arc<AtomicUsize>) {
     let counter = hits.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             read_head(&stream).await;
             counter.fetch_add(1, Ordering::SeqCst);
             drop(stream);
@@ -376,7 +400,9 @@ async fn post_that_times_out_is_not_retried() {
         json_response(StatusCode::OK, envelope(json!({"id": "u1"})))
     })
     .await;
-    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let client = fast_retries(Client::builder().base_url(&base))
+        .build()
+        .unwrap();
     let err = create(&client)
         .timeout(Duration::from_millis(200))
         .await
@@ -384,16 +410,26 @@ async fn post_that_times_out_is_not_retried() {
     assert!(err.is_timeout(), "{err:?}");
     // Let a retry, if one was sent, reach the server.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(hits.load(Ordering::SeqCst), 1, "a timed-out POST was sent again");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "a timed-out POST was sent again"
+    );
 }
 
 #[tokio::test]
 async fn post_whose_connection_is_reset_is_not_retried() {
     let (base, hits) = hangup_server().await;
-    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let client = fast_retries(Client::builder().base_url(&base))
+        .build()
+        .unwrap();
     let err = create(&client).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert_eq!(hits.load(Ordering::SeqCst), 1, "a POST cut off mid-way was sent again");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "a POST cut off mid-way was sent again"
+    );
 }
 
 #[tokio::test]
@@ -405,10 +441,16 @@ async fn post_answered_409_is_not_retried() {
         )
     })
     .await;
-    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let client = fast_retries(Client::builder().base_url(&base))
+        .build()
+        .unwrap();
     let err = create(&client).await.unwrap_err();
     assert!(err.is_conflict(), "{err:?}");
-    assert_eq!(hits.load(Ordering::SeqCst), 1, "a POST answered 409 was sent again");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "a POST answered 409 was sent again"
+    );
 }
 
 #[tokio::test]
@@ -423,7 +465,9 @@ async fn post_rate_limited_with_429_is_retried() {
         }
     })
     .await;
-    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let client = fast_retries(Client::builder().base_url(&base))
+        .build()
+        .unwrap();
     create(&client).await.unwrap();
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
@@ -437,7 +481,9 @@ where
     let keys: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
     let record = keys.clone();
     let (base, _) = counting_server(move |n, headers| {
-        let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap().to_owned());
+        let key = headers
+            .get("idempotency-key")
+            .map(|v| v.to_str().unwrap().to_owned());
         record.lock().unwrap().push(key);
         respond(n)
     })
@@ -468,8 +514,14 @@ async fn keyed_post_is_retried_with_one_key_per_call() {
     assert_eq!(keys.len(), 4, "{keys:?}");
     let first = keys[0].clone().expect("a key on the first attempt");
     assert_eq!(first.len(), 36, "{first}");
-    assert!(keys[..3].iter().all(|k| k.as_deref() == Some(&first)), "{keys:?}");
-    assert!(keys[3].is_some() && keys[3] != keys[0], "a new call has a new key: {keys:?}");
+    assert!(
+        keys[..3].iter().all(|k| k.as_deref() == Some(&first)),
+        "{keys:?}"
+    );
+    assert!(
+        keys[3].is_some() && keys[3] != keys[0],
+        "a new call has a new key: {keys:?}"
+    );
 
     // The caller's own key is sent as is; GET carries none.
     let (base, keys) = key_recorder(|_| json_response(StatusCode::OK, envelope(json!({})))).await;
@@ -478,7 +530,10 @@ async fn keyed_post_is_retried_with_one_key_per_call() {
         .idempotency_header("Idempotency-Key")
         .build()
         .unwrap();
-    create(&client).header("idempotency-key", "mine-1").await.unwrap();
+    create(&client)
+        .header("idempotency-key", "mine-1")
+        .await
+        .unwrap();
     get_value(&client).await.unwrap();
     assert_eq!(*keys.lock().unwrap(), [Some("mine-1".to_owned()), None]);
 }
@@ -487,7 +542,8 @@ async fn keyed_post_is_retried_with_one_key_per_call() {
 async fn keyed_post_answered_409_is_not_retried() {
     let (base, keys) = key_recorder(|_| {
         let mut r = json_response(StatusCode::CONFLICT, json!({}));
-        r.headers_mut().insert("x-should-retry", "true".parse().unwrap());
+        r.headers_mut()
+            .insert("x-should-retry", "true".parse().unwrap());
         r
     })
     .await;
@@ -510,7 +566,9 @@ async fn get_is_still_retried_after_a_timeout_and_a_reset() {
         json_response(StatusCode::OK, envelope(json!({"id": "u1"})))
     })
     .await;
-    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let client = fast_retries(Client::builder().base_url(&base))
+        .build()
+        .unwrap();
     get_value(&client)
         .timeout(Duration::from_millis(200))
         .await
@@ -518,7 +576,9 @@ async fn get_is_still_retried_after_a_timeout_and_a_reset() {
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 
     let (base, hits) = hangup_server().await;
-    let client = fast_retries(Client::builder().base_url(&base)).build().unwrap();
+    let client = fast_retries(Client::builder().base_url(&base))
+        .build()
+        .unwrap();
     get_value(&client).await.unwrap_err();
     assert_eq!(hits.load(Ordering::SeqCst), 3);
 }
@@ -538,7 +598,8 @@ fn assert_tame(text: &str) {
 
 #[tokio::test]
 async fn api_error_text_escapes_control_characters_and_is_bounded() {
-    let forged = "\x1b[2J\x1b[31mboom\r\n2024-01-01T00:00:00Z INFO login ok user=admin\x07\u{202e}gnp.exe\0";
+    let forged =
+        "\x1b[2J\x1b[31mboom\r\n2024-01-01T00:00:00Z INFO login ok user=admin\x07\u{202e}gnp.exe\0";
     let body = format!("{forged}{}", "A".repeat(100_000));
     let raw = body.clone();
     let message = forged.to_owned();
@@ -565,7 +626,10 @@ async fn api_error_text_escapes_control_characters_and_is_bounded() {
     let err = get_value(&client).await.unwrap_err();
     let shown = err.to_string();
     assert_tame(&shown);
-    assert!(shown.starts_with("Cloudflare API error (400 Bad Request): [7] "), "{shown}");
+    assert!(
+        shown.starts_with("Cloudflare API error (400 Bad Request): [7] "),
+        "{shown}"
+    );
     assert_eq!(err.api_error().unwrap().errors()[0].message, forged);
 }
 
@@ -577,7 +641,12 @@ async fn decode_error_debug_does_not_dump_the_body() {
     );
     let len = big.len();
     let (base, _) = counting_server(move |_, _| {
-        (StatusCode::OK, [("content-type", "application/json")], big.clone()).into_response()
+        (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            big.clone(),
+        )
+            .into_response()
     })
     .await;
     let client = Client::builder().base_url(&base).build().unwrap();
@@ -631,5 +700,8 @@ async fn userinfo_and_secret_default_headers_are_redacted() {
     }
     assert!(client_debug.contains("billing-job"), "{client_debug}");
     assert!(client_debug.contains("redacted"), "{client_debug}");
-    assert!(client_debug.contains("admin:<redacted>@127.0.0.1"), "{client_debug}");
+    assert!(
+        client_debug.contains("admin:<redacted>@127.0.0.1"),
+        "{client_debug}"
+    );
 }

@@ -14,7 +14,12 @@ fn run(config: &str) -> (support::Outcome, tempfile::TempDir) {
     let cfg = dir.path().join("codegen.yaml");
     std::fs::write(&cfg, config).unwrap();
     let out = dir.path().join("out");
-    let outcome = support::generate(&spec, &out, &["--config", cfg.to_str().unwrap()], Duration::from_secs(60));
+    let outcome = support::generate(
+        &spec,
+        &out,
+        &["--config", cfg.to_str().unwrap()],
+        Duration::from_secs(60),
+    );
     (outcome, dir)
 }
 
@@ -24,26 +29,48 @@ fn idempotency_header_from_the_config_reaches_the_client() {
     assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
     let lib = std::fs::read_to_string(dir.path().join("out/src/lib.rs")).unwrap();
     assert!(
-        lib.contains(r#"pub(crate) const IDEMPOTENCY_HEADER: Option<&str> = Some("Idempotency-Key");"#),
+        lib.contains(
+            r#"pub(crate) const IDEMPOTENCY_HEADER: Option<&str> = Some("Idempotency-Key");"#
+        ),
         "{lib}"
     );
 
     let (outcome, dir) = run("crate:\n  name: t\n");
     assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
     let lib = std::fs::read_to_string(dir.path().join("out/src/lib.rs")).unwrap();
-    assert!(lib.contains("pub(crate) const IDEMPOTENCY_HEADER: Option<&str> = None;"), "{lib}");
+    assert!(
+        lib.contains("pub(crate) const IDEMPOTENCY_HEADER: Option<&str> = None;"),
+        "{lib}"
+    );
 }
 
 #[test]
 fn idempotency_header_that_is_not_a_header_name_is_refused() {
-    for bad in [r#"'Key"); panic!("x'"#, "'Idem Key'", "''", "'Idem\\u000aKey'"] {
+    for bad in [
+        r#"'Key"); panic!("x'"#,
+        "'Idem Key'",
+        "''",
+        "'Idem\\u000aKey'",
+    ] {
         let (outcome, dir) = run(&format!("crate:\n  name: t\n  idempotency_header: {bad}\n"));
         outcome.assert_bounded(bad, 30.0, 512);
         assert_eq!(outcome.code, Some(2), "{bad}: {}", outcome.stderr);
         // Located at the `crate:` mapping that holds the key.
-        assert!(outcome.stderr.contains("codegen.yaml:2:"), "{bad}: {}", outcome.stderr);
-        assert!(outcome.stderr.contains("idempotency_header"), "{bad}: {}", outcome.stderr);
-        assert!(outcome.stderr.contains("not an HTTP header name"), "{bad}: {}", outcome.stderr);
+        assert!(
+            outcome.stderr.contains("codegen.yaml:2:"),
+            "{bad}: {}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains("idempotency_header"),
+            "{bad}: {}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains("not an HTTP header name"),
+            "{bad}: {}",
+            outcome.stderr
+        );
         assert!(!dir.path().join("out").exists(), "{bad}: output written");
     }
 }

@@ -624,7 +624,10 @@ impl ClientBuilder {
             }
         }
 
-        let idempotency_header = match self.idempotency_header.as_deref().or(crate::IDEMPOTENCY_HEADER)
+        let idempotency_header = match self
+            .idempotency_header
+            .as_deref()
+            .or(crate::IDEMPOTENCY_HEADER)
         {
             Some(name) => match HeaderName::from_bytes(name.trim().as_bytes()) {
                 Ok(n) => Some(n),
@@ -722,7 +725,10 @@ mod tests {
     #[test]
     fn userinfo_passwords_are_redacted() {
         for (url, shown) in [
-            ("https://u:pw@h.example/v4", "https://u:<redacted>@h.example/v4"),
+            (
+                "https://u:pw@h.example/v4",
+                "https://u:<redacted>@h.example/v4",
+            ),
             ("https://u:p@w@h.example", "https://u:<redacted>@h.example"),
             ("https://h.example/a@b:c", "https://h.example/a@b:c"),
             ("https://u@h.example", "https://u@h.example"),
@@ -731,10 +737,18 @@ mod tests {
         ] {
             assert_eq!(redact_userinfo(url), shown, "{url}");
         }
-        for name in ["authorization", "cookie", "x-api-key", "x-session-token", "x-auth-email"] {
+        for name in [
+            "authorization",
+            "cookie",
+            "x-api-key",
+            "x-session-token",
+            "x-auth-email",
+        ] {
             assert!(is_secret_header(&HeaderName::from_static(name)), "{name}");
         }
-        assert!(!is_secret_header(&HeaderName::from_static("x-request-source")));
+        assert!(!is_secret_header(&HeaderName::from_static(
+            "x-request-source"
+        )));
     }
 
     #[test]

@@ -307,7 +307,10 @@ impl fmt::Debug for Error {
                 .field("body", &format_args!("<{} bytes>", body.len()))
                 // serde's message quotes the offending value, which can be
                 // as long as the body.
-                .field("source", &Escaped(&source.to_string(), MAX_SHOWN_CHARS).to_string())
+                .field(
+                    "source",
+                    &Escaped(&source.to_string(), MAX_SHOWN_CHARS).to_string(),
+                )
                 .finish(),
             Error::ResponseTooLarge { limit, status } => f
                 .debug_struct("ResponseTooLarge")
@@ -677,7 +680,10 @@ impl fmt::Debug for ApiError {
             .field("status", &i.status)
             .field("errors", &infos(&i.errors))
             .field("messages", &infos(&i.messages))
-            .field("ray_id", &self.ray_id().map(|r| Escaped(r, 100).to_string()))
+            .field(
+                "ray_id",
+                &self.ray_id().map(|r| Escaped(r, 100).to_string()),
+            )
             .field("body", &BodyExcerpt(&i.body))
             .finish()
     }

@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
 use crate::client::Client;
-use crate::error::{is_hostile_char, null_as_default, ApiError, Error, ResponseInfo, TransportKind};
+use crate::error::{
+    is_hostile_char, null_as_default, ApiError, Error, ResponseInfo, TransportKind,
+};
 use crate::pagination::ResultInfo;
 use crate::retry::{
     new_idempotency_key, should_retry_response, should_retry_transport, Replay, RetryPolicy,

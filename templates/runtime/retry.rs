@@ -96,7 +96,11 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
 /// without a key: only answers that say the request was not acted on: 408,
 /// 429, and 503 with `Retry-After`. `x-should-retry` (`true`/`false`) from the
 /// server wins, except that a POST/PATCH answered 409 is never sent again.
-pub(crate) fn should_retry_response(status: StatusCode, headers: &HeaderMap, replay: Replay) -> bool {
+pub(crate) fn should_retry_response(
+    status: StatusCode,
+    headers: &HeaderMap,
+    replay: Replay,
+) -> bool {
     let code = status.as_u16();
     if code == 409 && replay != Replay::Idempotent {
         return false;
@@ -276,7 +280,13 @@ mod tests {
         assert!(retried(500, &insist, Replay::Unsafe));
         assert_eq!(Replay::of(&Method::POST, false), Replay::Unsafe);
         assert_eq!(Replay::of(&Method::PATCH, true), Replay::Keyed);
-        for m in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS] {
+        for m in [
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ] {
             assert_eq!(Replay::of(&m, false), Replay::Idempotent, "{m}");
         }
     }

@@ -31,14 +31,22 @@ pub struct Outcome {
 impl Outcome {
     /// Asserts the run ended on its own, without a panic or a crash, within `secs` and `mb`.
     pub fn assert_bounded(&self, what: &str, secs: f64, mb: u64) {
-        assert!(!self.timed_out, "{what}: still running after {:?} (killed)", self.elapsed);
+        assert!(
+            !self.timed_out,
+            "{what}: still running after {:?} (killed)",
+            self.elapsed
+        );
         assert!(
             self.signal.is_none(),
             "{what}: died from signal {:?}; stderr:\n{}",
             self.signal,
             tail(&self.stderr)
         );
-        assert!(!self.stderr.contains("panicked"), "{what}: panicked:\n{}", tail(&self.stderr));
+        assert!(
+            !self.stderr.contains("panicked"),
+            "{what}: panicked:\n{}",
+            tail(&self.stderr)
+        );
         assert!(
             self.elapsed.as_secs_f64() <= secs,
             "{what}: took {:.2} s (limit {secs} s)",
@@ -121,7 +129,12 @@ pub fn run_limited(args: &[&std::ffi::OsStr], cwd: &Path, limit: Duration) -> Ou
 
 /// Runs the generator on `spec` into `out` (plus `extra` arguments) under `limit`.
 pub fn generate(spec: &Path, out: &Path, extra: &[&str], limit: Duration) -> Outcome {
-    let mut args: Vec<&std::ffi::OsStr> = vec!["--spec".as_ref(), spec.as_os_str(), "--out".as_ref(), out.as_os_str()];
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "--spec".as_ref(),
+        spec.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
     args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
     run_limited(&args, spec.parent().unwrap_or(Path::new(".")), limit)
 }

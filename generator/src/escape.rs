@@ -146,6 +146,32 @@ pub fn md_code(s: &str) -> String {
 /// An unclosed block is closed at the end, so what follows the prose (a generated example)
 /// is never swallowed.
 pub fn doc_prose(text: &str) -> Vec<String> {
+    // Docs are one attribute per line all the way to the formatted file; a description of
+    // millions of lines would cost gigabytes there and help no reader, so it is cut at a line
+    // break, with a note saying where the rest is.
+    let (text, cut) = match text.len() > MAX_PROSE {
+        true => {
+            let mut end = MAX_PROSE;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let end = text[..end].rfind('\n').unwrap_or(end);
+            (&text[..end], Some(text.len() - end))
+        }
+        false => (text, None),
+    };
+    let mut out = prose_lines(text);
+    if let Some(rest) = cut {
+        out.push(String::new());
+        out.push(format!(" *(Cut here: {rest} more bytes of this description are in the API document.)*"));
+    }
+    out
+}
+
+/// Longest prose, in bytes, shown in docs.
+pub const MAX_PROSE: usize = 64 * 1024;
+
+fn prose_lines(text: &str) -> Vec<String> {
     let text = normalize(text);
     let mut out = Vec::new();
     // The spec's opening fence while inside a block: its character and length.

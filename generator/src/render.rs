@@ -114,3 +114,32 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TEMPLATES;
+
+    /// Values a template may print without an escape filter: identifiers the generator built or
+    /// validated, and headers `header` escaped.
+    const UNFILTERED: &[&str] = &["header_toml", "header_rs", "header_md", "crate_name", "lib_name", "f", "m", "features[0]", "modules[0]"];
+
+    #[test]
+    fn templates_print_input_text_only_through_escape_filters() {
+        for (name, text) in TEMPLATES.iter().filter(|(n, _)| n.ends_with(".j2")) {
+            for part in text.split("{{").skip(1) {
+                let expr = part.split("}}").next().unwrap_or("").trim();
+                assert!(
+                    expr.contains('|') || UNFILTERED.contains(&expr),
+                    "{name}: `{{{{ {expr} }}}}` prints a value without an escape filter"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn client_methods_are_read_from_the_runtime() {
+        for m in ["new", "builder", "from_env", "base_url"] {
+            assert!(super::CLIENT_METHODS.contains(&m), "{m} missing from {:?}", super::CLIENT_METHODS);
+        }
+    }
+}

@@ -16,6 +16,14 @@ fn main() {
         out.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", abs.display().to_string()));
     }
     out.push_str("];\n");
+    let mut methods = client_methods(&dir.join("runtime"));
+    methods.sort();
+    methods.dedup();
+    out.push_str("/// Methods of the runtime's `Client` (inherent and trait impls, read from `templates/runtime/`):\n/// resource accessors must not take these names.\npub static CLIENT_METHODS: &[&str] = &[\n");
+    for m in &methods {
+        out.push_str(&format!("    {m:?},\n"));
+    }
+    out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("templates.rs");
     std::fs::write(dest, out).expect("write templates.rs");
 }
@@ -32,4 +40,35 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
             out.push(rel);
         }
     }
+}
+
+/// Names of the functions in every `impl … Client {` block of the runtime files.
+fn client_methods(runtime: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(runtime) else { return out };
+    for e in entries.flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        let mut depth = 0usize;
+        let mut in_client = false;
+        for line in text.lines() {
+            let t = line.trim();
+            if depth == 0 && t.starts_with("impl") && t.ends_with('{') {
+                let head = t.trim_end_matches('{').trim();
+                in_client = head.ends_with(" Client") || head.ends_with("::Client");
+            }
+            if in_client && depth == 1 {
+                let rest = t.trim_start_matches("pub(crate) ").trim_start_matches("pub ").trim_start_matches("async ");
+                if let Some(f) = rest.strip_prefix("fn ") {
+                    let name: String = f.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    out.push(name);
+                }
+            }
+            depth += line.matches('{').count();
+            depth = depth.saturating_sub(line.matches('}').count());
+            if depth == 0 {
+                in_client = false;
+            }
+        }
+    }
+    out
 }

@@ -36,7 +36,31 @@ pub enum BuildError {
         line: usize,
         cycle: String,
     },
+    /// A crate identity value that cannot be written into `Cargo.toml` or Rust as it is.
+    #[error("{file}: `{key}` is {value}: {reason}; change it in {file}")]
+    CrateIdentity {
+        file: String,
+        key: &'static str,
+        /// The value, escaped so it prints on one line.
+        value: String,
+        reason: &'static str,
+    },
 }
+
+use crate::render::CLIENT_METHODS;
+
+/// Methods `Client` gets from derived traits (`CLIENT_METHODS` lists those written out).
+const CLIENT_TRAIT_METHODS: &[&str] = &["clone", "clone_from"];
+
+/// Crates generated resource modules name in paths; a child module of the same name would hide them.
+const SHADOWED_CRATES: &[&str] = &["std", "core", "alloc", "serde", "serde_json", "reqwest"];
+
+/// Standard names the generated code and the runtime's `string_enum!` use unqualified in
+/// models and resource modules; a type of the same name would hide them there.
+const STD_TYPE_NAMES: &[&str] = &["Option", "Vec", "String", "Box", "BTreeMap", "Result", "From"];
+
+/// The owner recorded for a reserved standard name.
+const STD_OWNER: &str = "<std>";
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -103,6 +127,7 @@ pub fn build(
     }
     box_cycles(&mut b.types);
     let meta = crate_meta(doc, cfg, crate_name);
+    check_crate_identity(&meta, cfg)?;
     let mut diags = b.diags;
     diags.sort();
     diags.dedup();
@@ -155,6 +180,65 @@ fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> CrateMeta {
     }
 }
 
+/// Refuses crate identity values that `Cargo.toml` or Rust cannot carry: a crate name that is
+/// not a valid package and library name, a version that is not semver, a license with hidden
+/// characters, an environment prefix that is not a variable name. (Free text, such as the
+/// description and the base URL, is escaped instead.)
+fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(), BuildError> {
+    let from_config = |set: bool, key: &'static str, fallback: &'static str| if set { key } else { fallback };
+    let k = &cfg.krate;
+    let file = if cfg.file.is_empty() { "the command line".to_string() } else { cfg.file.clone() };
+    let err = |key: &'static str, value: &str, reason: &'static str| BuildError::CrateIdentity {
+        file: file.clone(),
+        key,
+        value: crate::escape::rust_str(value),
+        reason,
+    };
+    let name_key = from_config(k.name.is_some(), "crate.name", "--name");
+    let name = &meta.crate_name;
+    let valid_name = name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !crate::naming::is_keyword(&meta.lib_name);
+    if !valid_name {
+        return Err(err(name_key, name, "a crate name is 1 to 64 ASCII letters, digits, `-` and `_`, starts with a letter and is not a Rust keyword"));
+    }
+    if !is_semver(&meta.version) {
+        return Err(err("crate.version", &meta.version, "a crate version is semver, such as `1.2.3` or `0.1.0-beta.1`"));
+    }
+    if meta.license.chars().any(|c| c.is_control() || crate::escape::is_hidden(c)) {
+        return Err(err("crate.license", &meta.license, "a license is one line of visible text, such as `MIT OR Apache-2.0`"));
+    }
+    let prefix = &meta.env_prefix;
+    let valid_prefix = !prefix.is_empty()
+        && !prefix.starts_with(|c: char| c.is_ascii_digit())
+        && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid_prefix {
+        let key = from_config(k.env_prefix.is_some(), "crate.env_prefix", "crate.name");
+        return Err(err(key, prefix, "an environment variable prefix is ASCII letters, digits and `_`, not starting with a digit"));
+    }
+    Ok(())
+}
+
+/// `MAJOR.MINOR.PATCH`, optionally `-pre.release` and `+build`, as cargo requires.
+fn is_semver(v: &str) -> bool {
+    let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    let (rest, build) = match v.split_once('+') {
+        Some((r, b)) => (r, Some(b)),
+        None => (v, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (rest, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| number(p))
+        && pre.is_none_or(|p| p.split('.').all(ident))
+        && build.is_none_or(|b| b.split('.').all(ident))
+}
+
 struct Builder<'a> {
     doc: &'a Document,
     cfg: &'a Config,
@@ -203,6 +287,9 @@ impl<'a> Builder<'a> {
             };
             self.owners.insert(name.clone(), ptr);
         }
+        for name in STD_TYPE_NAMES {
+            self.owners.entry(name.to_string()).or_insert_with(|| STD_OWNER.to_string());
+        }
         let Some(schemas) = self.raw().pointer("/components/schemas").and_then(Value::as_object) else {
             return;
         };
@@ -218,7 +305,13 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let hint = camel(key);
-            if let Some(owner) = self.owners.get(&hint).cloned() {
+            if self.owners.get(&hint).is_some_and(|o| o == STD_OWNER) {
+                self.diag(
+                    "std-type-name",
+                    &ptr,
+                    format!("a type named `{hint}` would hide Rust's own `{hint}`, which the generated code uses; it gets a numbered name; pin one in the config's `types:` to choose"),
+                );
+            } else if let Some(owner) = self.owners.get(&hint).cloned() {
                 self.diag(
                     "type-name-collision",
                     &ptr,
@@ -253,7 +346,7 @@ impl<'a> Builder<'a> {
         };
         if let Some(owner) = self.owners.get(hint) {
             let is_component = |p: &str| p.strip_prefix("/components/schemas/").is_some_and(|r| !r.contains('/'));
-            if owner != ptr && is_component(owner) && !is_component(ptr) && !ptr.contains('#') {
+            if owner != ptr && owner != STD_OWNER && is_component(owner) && !is_component(ptr) && !ptr.contains('#') {
                 let message = format!("the Rust name `{hint}` belongs to `#{owner}`, so this schema gets a numbered name; pin one in the config's `types:` to choose");
                 self.diag("type-name-collision", ptr, message);
             }
@@ -593,6 +686,13 @@ impl<'a> Builder<'a> {
         let name = self.begin_named(ptr, hint);
         let mut unique: Vec<&str> = Vec::new();
         for v in values.iter().filter_map(Value::as_str) {
+            // The runtime's enum macro prints each value in the variant's docs, where a line
+            // break could start a code block; such a value still reads and writes as `Other`.
+            if v.chars().any(crate::escape::is_hidden) {
+                let shown = crate::escape::rust_str(v);
+                self.diag("enum-value-unprintable", &join(ptr, "enum"), format!("the value {shown} holds line breaks or control characters, so it gets no variant and is kept in `Other`"));
+                continue;
+            }
             if !unique.contains(&v) {
                 unique.push(v);
             }
@@ -835,7 +935,26 @@ impl<'a> Builder<'a> {
                 .map(snake)
                 .unwrap_or_else(|| "default".into())],
         };
-        let segments: Vec<String> = segments.into_iter().filter(|s| !s.is_empty()).collect();
+        let mut segments: Vec<String> = segments.into_iter().filter(|s| !s.is_empty()).collect();
+        for (i, seg) in segments.iter_mut().enumerate() {
+            let capped = crate::naming::cap_module(seg);
+            // A top-level accessor is a method of `Client`; a module named like a crate the
+            // generated code uses would hide that crate in its parent module.
+            let taken = (i == 0 && (CLIENT_METHODS.contains(&capped.as_str()) || CLIENT_TRAIT_METHODS.contains(&capped.as_str())))
+                || SHADOWED_CRATES.contains(&capped.as_str());
+            let renamed = if taken { format!("{capped}_") } else { capped };
+            if renamed != *seg {
+                let message = if taken {
+                    let clash = if SHADOWED_CRATES.contains(&seg.as_str()) { format!("the crate `{seg}`") } else { format!("`Client::{seg}`") };
+                    format!("resource `{seg}` would clash with {clash}; it is generated as `{renamed}`; set the operation's `resource` in the config to choose")
+                } else {
+                    format!("resource name `{seg}` is longer than {} bytes; it is generated as `{renamed}`", crate::naming::MAX_MODULE_NAME)
+                };
+                let code = if taken { "reserved-resource-name" } else { "long-resource-name" };
+                self.diag(code, &op_ptr, message);
+                *seg = renamed;
+            }
+        }
         let fern_method = op.get("x-fern-sdk-method-name").and_then(Value::as_str);
         let mut method_name = match (&oc.method, fern_method, &operation_id) {
             (Some(m), _, _) => snake(m),
@@ -1011,7 +1130,10 @@ impl<'a> Builder<'a> {
         for seg in &segments {
             node = node.children.entry(seg.clone()).or_insert_with(|| Resource {
                 name: seg.clone(),
-                struct_name: camel(seg),
+                struct_name: match camel(seg) {
+                    s if STD_TYPE_NAMES.contains(&s.as_str()) => format!("{s}Resource"),
+                    s => s,
+                },
                 ..Resource::default()
             });
         }
@@ -1034,9 +1156,9 @@ impl<'a> Builder<'a> {
         if let Some(p) = &params_type {
             if let Some(t) = self.types.get_mut(p) {
                 t.docs = Some(format!(
-                    "Parameters of `{}().{method_name}()` (`{} {path}`).",
+                    "Parameters of `{}().{method_name}()` ({}).",
                     segments.join("()."),
-                    method.to_uppercase()
+                    crate::escape::md_code(&format!("{} {path}", method.to_uppercase()))
                 ));
             }
         }

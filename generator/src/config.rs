@@ -28,6 +28,9 @@ pub struct Config {
     /// Which operations to generate; empty means all.
     #[serde(default)]
     pub select: Select,
+    /// The file the configuration was read from, for messages (empty when there is none).
+    #[serde(skip)]
+    pub file: String,
 }
 
 /// The generated crate's identity and runtime defaults.
@@ -122,9 +125,9 @@ impl Config {
     /// Parses configuration text; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
         if text.trim().is_empty() {
-            return Ok(Config::default());
+            return Ok(Config { file: file.to_string(), ..Config::default() });
         }
-        serde_yaml_ng::from_str(text).map_err(|e| {
+        let mut config: Config = serde_yaml_ng::from_str(text).map_err(|e| {
             let (line, column) = e
                 .location()
                 .map(|l| (l.line(), l.column()))
@@ -135,7 +138,9 @@ impl Config {
                 column,
                 message: e.to_string(),
             }
-        })
+        })?;
+        config.file = file.to_string();
+        Ok(config)
     }
 
     /// Reads a configuration file.

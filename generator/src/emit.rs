@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use crate::escape;
 use crate::ir::*;
 
 /// Formats a token stream as a Rust file.
@@ -46,71 +47,14 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// Turns spec prose into `#[doc]` attributes that rustdoc renders and never compiles.
+/// Turns spec prose into `#[doc]` attributes that rustdoc renders and never compiles (see
+/// [`escape::doc_prose`]).
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return TokenStream::new();
     };
-    let lines = doc_lines(text);
+    let lines = escape::doc_prose(text);
     quote! { #( #[doc = #lines] )* }
-}
-
-/// Rewrites prose so rustdoc treats it as prose: fenced blocks become `text` blocks and
-/// indented lines (which rustdoc would compile as doctests) lose their indentation.
-pub fn doc_lines(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut in_fence = false;
-    for line in text.trim().lines() {
-        let trimmed = line.trim_start();
-        let line = if trimmed.starts_with("```") {
-            let opening = !in_fence;
-            in_fence = !in_fence;
-            if opening {
-                "```text".to_string()
-            } else {
-                "```".to_string()
-            }
-        } else if in_fence {
-            line.trim_end().to_string()
-        } else {
-            wrap_bare_urls(trimmed.trim_end())
-        };
-        out.push(format!(" {line}").trim_end().to_string());
-    }
-    if in_fence {
-        out.push(" ```".into());
-    }
-    out
-}
-
-/// `see https://x` → `see <https://x>`, so rustdoc does not warn about bare URLs.
-fn wrap_bare_urls(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(i) = rest.find("http") {
-        let (before, tail) = rest.split_at(i);
-        out.push_str(before);
-        let is_url = tail.starts_with("https://") || tail.starts_with("http://");
-        let prev = before.chars().next_back();
-        if is_url && !matches!(prev, Some('(') | Some('<') | Some('[') | Some('"') | Some('\'') | Some('`') | Some('=')) {
-            let end = tail
-                .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"')
-                .unwrap_or(tail.len());
-            let mut url = &tail[..end];
-            while url.ends_with(['.', ',', ';', ':']) {
-                url = &url[..url.len() - 1];
-            }
-            out.push('<');
-            out.push_str(url);
-            out.push('>');
-            rest = &tail[url.len()..];
-        } else {
-            out.push_str("http");
-            rest = &tail[4..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The token form of a type use, from a module that is not `models`.
@@ -562,10 +506,8 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
 fn default_note(json: &str) -> String {
     if json.len() > 100 {
         format!("Default:\n\n```text\n{json}\n```")
-    } else if json.contains('`') {
-        format!("Default: `` {json} ``.")
     } else {
-        format!("Default: `{json}`.")
+        format!("Default: {}.", escape::md_code(json))
     }
 }
 
@@ -627,7 +569,7 @@ fn tagged_union_def(name: &Ident, doc: TokenStream, gate: &TokenStream, tag: &st
         if v.boxed {
             ty = quote!(Box<#ty>);
         }
-        let value = format!(" `{tag}: {}`", v.tag_value.as_deref().unwrap_or_default());
+        let value = format!(" {}", escape::md_code(&format!("{tag}: {}", v.tag_value.as_deref().unwrap_or_default())));
         quote!(#[doc = #value] #vname(#ty),)
     });
     let arms = u.variants.iter().map(|v| {
@@ -636,7 +578,7 @@ fn tagged_union_def(name: &Ident, doc: TokenStream, gate: &TokenStream, tag: &st
         let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
         quote!(Some(#value) => serde_json::from_value(value).map(#wrap),)
     });
-    let other_doc = format!(" A `{tag}` value this version of the crate does not know; kept as sent.");
+    let other_doc = format!(" A {} value this version of the crate does not know; kept as sent.", escape::md_code(tag));
     let ser = if serde.ser {
         quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)] #[serde(untagged)])
     } else {
@@ -808,7 +750,7 @@ fn path_arg_ty(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> (TokenStream, bool
 
 fn placeholder(types: &BTreeMap<String, TypeDef>, ty: &Ty, name: &str) -> String {
     match ty {
-        Ty::String => format!("\"{name}\".into()"),
+        Ty::String => format!("{}.into()", escape::rust_str(name)),
         Ty::Bool => "false".into(),
         Ty::I32 | Ty::I64 => "1".into(),
         Ty::F32 | Ty::F64 => "1.0".into(),
@@ -841,7 +783,7 @@ fn example(api: &Api, path: &[String], op: &Operation) -> Vec<String> {
             Ty::Named(n) if matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
                 format!("&{lib}::models::{}", placeholder(&api.types, &p.ty, &p.json_name))
             }
-            _ => format!("\"{}\"", p.json_name),
+            _ => escape::rust_str(&p.json_name),
         })
         .collect();
     let mut setup = Vec::new();
@@ -918,9 +860,9 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     if !doc.is_empty() {
         doc.push_str("\n\n");
     }
-    doc.push_str(&format!("`{} {}`", op.http_method, op.path));
+    doc.push_str(&escape::md_code(&format!("{} {}", op.http_method, op.path)));
     if let Some(id) = &op.operation_id {
-        doc.push_str(&format!(" (operationId `{id}`)"));
+        doc.push_str(&format!(" (operationId {})", escape::md_code(id)));
     }
     doc.push('.');
     if op.pagination.is_some() {

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod diff;
 pub mod driver;
 pub mod emit;
+pub mod escape;
 pub mod format;
 pub mod ir;
 pub mod load;

@@ -12,6 +12,32 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// True for Rust keywords (strict and reserved), which cannot name a crate or an item as they are.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// Longest module name; longer ones are shortened (they name files, which file systems cap at
+/// 255 bytes, and read badly long before that).
+pub const MAX_MODULE_NAME: usize = 48;
+
+/// A module (and file) name of at most [`MAX_MODULE_NAME`] bytes: a long name keeps its first
+/// words and gains a short hash of the whole, so it stays readable, stable and distinct.
+pub fn cap_module(name: &str) -> String {
+    if name.len() <= MAX_MODULE_NAME {
+        return name.to_string();
+    }
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(name.as_bytes());
+    let hash: String = digest[..3].iter().map(|b| format!("{b:02x}")).collect();
+    let keep = MAX_MODULE_NAME - hash.len() - 1;
+    let mut head = &name[..keep];
+    if let Some(i) = head.rfind('_').filter(|i| *i > keep / 2) {
+        head = &head[..i];
+    }
+    format!("{}_{hash}", head.trim_end_matches('_'))
+}
+
 /// Reduces a name to ASCII words: other characters become word breaks.
 fn ascii_words(name: &str) -> String {
     name.chars()
@@ -86,6 +112,17 @@ mod tests {
         assert_eq!(camel("Self"), "Self_");
         assert_eq!(camel("3d"), "N3d");
         assert_eq!(camel(""), "Value");
+    }
+
+    #[test]
+    fn long_module_names() {
+        let long = "very_long_tag_".repeat(20);
+        let capped = cap_module(&long);
+        assert!(capped.len() <= MAX_MODULE_NAME, "{capped}");
+        assert!(capped.starts_with("very_long_tag_very_long_tag"));
+        assert_eq!(capped, cap_module(&long));
+        assert_ne!(capped, cap_module(&format!("{long}x")));
+        assert_eq!(cap_module("users"), "users");
     }
 
     #[test]

@@ -1,0 +1,450 @@
+//! Text from a spec or its configuration must never become code, manifest entries or doctests
+//! in the generated crate.
+//!
+//! Each hostile document under `tests/hostile/text-*` carries payloads that, if they ever ran,
+//! would write a marker file (`@MARKER@` is replaced by a fresh folder) or pull in a crate whose
+//! build script does (`@EVIL@`). Cheap checks read the generated text: the manifest as cargo
+//! parses it, `lib.rs` and every Rust file as syn parses them. Then every crate that generated
+//! is compiled in one workspace under `target/hostile-text/` (dependencies shared with the
+//! feature fixtures in `target/fixture-check/target`): `cargo check` and `cargo test --doc` must
+//! pass, and the marker folder must stay empty.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use quote::ToTokens as _;
+
+fn hostile_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
+}
+
+/// A scratch folder for one test: the marker folder, the evil crate and the specs.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("marker")).unwrap();
+        // A crate whose build script writes the marker: reachable only through an injected
+        // manifest entry.
+        let evil = dir.path().join("evil");
+        std::fs::create_dir_all(evil.join("src")).unwrap();
+        std::fs::write(evil.join("Cargo.toml"), "[package]\nname = \"evil\"\nversion = \"0.1.0\"\nedition = \"2021\"\n").unwrap();
+        std::fs::write(evil.join("src/lib.rs"), "").unwrap();
+        std::fs::write(
+            evil.join("build.rs"),
+            format!("fn main() {{ std::fs::write({:?}, \"\").unwrap(); }}\n", dir.path().join("marker/build-rs").display().to_string()),
+        )
+        .unwrap();
+        Scratch { dir }
+    }
+
+    fn marker(&self) -> PathBuf {
+        self.dir.path().join("marker")
+    }
+
+    /// Markers written so far.
+    fn markers(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.marker())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Copies a hostile file into the scratch folder with its placeholders filled in.
+    fn place(&self, name: &str) -> PathBuf {
+        let text = std::fs::read_to_string(hostile_dir().join(name)).unwrap();
+        let text = text
+            .replace("@MARKER@", &self.marker().display().to_string())
+            .replace("@EVIL@", &self.dir.path().join("evil").display().to_string());
+        let to = self.dir.path().join(name);
+        std::fs::write(&to, text).unwrap();
+        to
+    }
+
+    fn out(&self, name: &str) -> PathBuf {
+        self.dir.path().join("out").join(name)
+    }
+}
+
+fn run(spec: &Path, out: &Path, extra: &[&str]) -> support::Outcome {
+    let o = support::generate(spec, out, extra, Duration::from_secs(60));
+    o.assert_bounded(&spec.display().to_string(), 60.0, 2048);
+    o
+}
+
+fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+/// The package as cargo reads the manifest (`cargo metadata`, no dependency resolution).
+fn cargo_package(crate_dir: &Path) -> serde_json::Value {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["metadata", "--no-deps", "--format-version", "1", "--offline", "--manifest-path"])
+        .arg(crate_dir.join("Cargo.toml"))
+        .output()
+        .expect("run cargo metadata");
+    assert!(
+        output.status.success(),
+        "cargo cannot read the generated manifest:\n{}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap_or_default()
+    );
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let packages = v["packages"].as_array().unwrap();
+    assert_eq!(packages.len(), 1, "one package");
+    packages[0].clone()
+}
+
+const DEPENDENCIES: &[&str] = &[
+    "axum", "bytes", "fastrand", "futures-core", "httpdate", "percent-encoding", "reqwest", "serde", "serde_json",
+    "serde_path_to_error", "tokio", "tracing", "tracing-subscriber",
+];
+
+/// The manifest parses, names exactly the runtime's dependencies (nothing conditional, no build
+/// script) and carries `description` as given.
+fn check_manifest(crate_dir: &Path, description: Option<&str>, license: Option<&str>) {
+    let p = cargo_package(crate_dir);
+    let deps: BTreeSet<String> = p["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert!(d["target"].is_null(), "a target-specific dependency: {d}");
+            d["name"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let want: BTreeSet<String> = DEPENDENCIES.iter().map(|s| s.to_string()).collect();
+    assert_eq!(deps, want, "dependencies of the generated crate");
+    let kinds: Vec<String> = p["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["kind"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()))
+        .collect();
+    assert!(!kinds.iter().any(|k| k == "custom-build"), "a build script: {kinds:?}");
+    if let Some(d) = description {
+        assert_eq!(p["description"].as_str(), Some(d), "description as cargo reads it");
+    }
+    if let Some(l) = license {
+        assert_eq!(p["license"].as_str(), Some(l), "license as cargo reads it");
+    }
+}
+
+/// Every identifier in a Rust file, outside comments and literals.
+fn idents(text: &str) -> Vec<String> {
+    fn walk(ts: proc_macro2::TokenStream, out: &mut Vec<String>) {
+        for t in ts {
+            match t {
+                proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let file = syn::parse_file(text).unwrap_or_else(|e| panic!("not valid Rust ({e}):\n{}", support::tail(text)));
+    let mut out = Vec::new();
+    walk(file.into_token_stream(), &mut out);
+    out
+}
+
+/// Every Rust file parses, opens with the two-line header and holds no injected identifier;
+/// `lib.rs` has exactly the items the template writes, and its base URL is `base_url`.
+fn check_rust(files: &BTreeMap<String, String>, base_url: Option<&str>) {
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
+        let mut lines = text.lines();
+        let (a, b, c) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+        assert!(
+            a.starts_with("// @generated by openapi-rustgen from ") && b.starts_with("// Regenerate with `") && !c.starts_with("//") ,
+            "{path}: the header is not two comment lines:\n{a}\n{b}\n{c}"
+        );
+        let injected: Vec<String> = idents(text).into_iter().filter(|i| i.starts_with("injected")).collect();
+        assert!(injected.is_empty(), "{path}: injected items {injected:?}");
+    }
+    let lib = syn::parse_file(&files["src/lib.rs"]).unwrap();
+    let mut consts = BTreeMap::new();
+    for item in &lib.items {
+        match item {
+            syn::Item::Mod(_) | syn::Item::Use(_) => {}
+            syn::Item::Const(c) => {
+                let value = match &*c.expr {
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => s.value(),
+                    _ => String::new(),
+                };
+                consts.insert(c.ident.to_string(), value);
+            }
+            syn::Item::Struct(s) if s.ident == "ReadmeDoctests" => {}
+            other => panic!("lib.rs: unexpected item {}", other.to_token_stream()),
+        }
+    }
+    let names: Vec<&str> = consts.keys().map(String::as_str).collect();
+    assert_eq!(names, ["DEFAULT_BASE_URL", "ENV_API_KEY", "ENV_API_TOKEN", "ENV_BASE_URL", "ENV_EMAIL", "USER_AGENT"]);
+    if let Some(url) = base_url {
+        assert_eq!(consts["DEFAULT_BASE_URL"], url);
+    }
+}
+
+fn fail(o: &support::Outcome) -> String {
+    format!("exit {:?}\nstdout:\n{}\nstderr:\n{}", o.code, o.stdout, support::tail(&o.stderr))
+}
+
+/// Generates a hostile spec that must be accepted; returns the files.
+fn accepted(s: &Scratch, spec: &str, extra: &[&str]) -> (PathBuf, BTreeMap<String, String>) {
+    let spec_path = s.place(spec);
+    let out = s.out(spec.trim_end_matches(".json"));
+    let o = run(&spec_path, &out, extra);
+    assert_eq!(o.code, Some(0), "{spec}: {}", fail(&o));
+    let files = read_tree(&out);
+    (out, files)
+}
+
+#[test]
+fn title_cannot_add_manifest_entries() {
+    let s = Scratch::new();
+    let (out, files) = accepted(&s, "text-toml.json", &[]);
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(s.place("text-toml.json")).unwrap()).unwrap();
+    let title = doc["info"]["title"].as_str().unwrap();
+    check_manifest(&out, Some(&format!("Async Rust client for {title}")), None);
+    check_rust(&files, None);
+}
+
+#[test]
+fn server_url_and_version_cannot_add_items() {
+    let s = Scratch::new();
+    let (out, files) = accepted(&s, "text-librs.json", &[]);
+    check_manifest(&out, None, None);
+    check_rust(&files, Some("http://x/\"; pub fn injected_server() {} const _: &str = \""));
+}
+
+#[test]
+fn config_strings_are_escaped() {
+    let s = Scratch::new();
+    let cfg = s.place("text-config.codegen.yaml");
+    let (out, files) = accepted(&s, "text-config.json", &["--config", cfg.to_str().unwrap()]);
+    let description = format!(
+        "Desc \"quoted\" */ \"#\n\n```rust\nstd::fs::write(\"{}/config-description\", \"\").unwrap();\n```\n",
+        s.marker().display()
+    );
+    check_manifest(&out, Some(&description), Some("MIT\" OR Apache-2.0 # \""));
+    check_rust(&files, Some("http://b/\"; pub fn injected_base_url() {} const _: &str = \""));
+}
+
+#[test]
+fn config_strings_that_cannot_be_represented_are_refused() {
+    for (cfg, key) in [
+        ("text-config-env-prefix.codegen.yaml", "crate.env_prefix"),
+        ("text-config-name.codegen.yaml", "crate.name"),
+        ("text-config-version.codegen.yaml", "crate.version"),
+        ("text-config-license.codegen.yaml", "crate.license"),
+    ] {
+        let s = Scratch::new();
+        let spec = s.place("text-config.json");
+        let cfg_path = s.place(cfg);
+        let out = s.out("refused");
+        let o = run(&spec, &out, &["--config", cfg_path.to_str().unwrap()]);
+        assert_eq!(o.code, Some(2), "{cfg}: {}", fail(&o));
+        assert!(o.stderr.contains(cfg) && o.stderr.contains(key), "{cfg}: the error names the file and `{key}`:\n{}", o.stderr);
+        assert!(!out.exists(), "{cfg}: nothing written");
+    }
+}
+
+/// The spec's path is printed in every file's header and in the README.
+#[test]
+fn spec_path_cannot_add_items() {
+    let s = Scratch::new();
+    let text = std::fs::read_to_string(hostile_dir().join("text-config.json")).unwrap();
+    let dir = s.dir.path().join("q\"\n*/ pub fn injected_path() {} /*\n```rust\n-->\n");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.json");
+    std::fs::write(&spec, text).unwrap();
+    let out = s.out("spec-path");
+    let o = run(&spec, &out, &["--name", "spec-path"]);
+    assert_eq!(o.code, Some(0), "{}", fail(&o));
+    let files = read_tree(&out);
+    check_manifest(&out, None, None);
+    check_rust(&files, None);
+    let toml_header: Vec<&str> = files["Cargo.toml"].lines().take(2).collect();
+    assert!(toml_header.iter().all(|l| l.starts_with("# ")), "Cargo.toml header: {toml_header:?}");
+    let readme = &files["README.md"];
+    let comment_end = readme.find("-->").unwrap();
+    assert!(readme[..comment_end].starts_with("<!--\n") && readme[..comment_end].lines().count() == 3, "README header:\n{}", &readme[..comment_end + 3]);
+}
+
+#[test]
+fn long_tag_gets_a_short_stable_file_name() {
+    let s = Scratch::new();
+    let tag = "t".repeat(150) + &"very-long-tag-".repeat(11);
+    let spec = s.dir.path().join("long-tag.json");
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Long", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "get-a", "tags": [tag], "responses": {"204": {"description": "ok"}}}}}
+    });
+    std::fs::write(&spec, doc.to_string()).unwrap();
+    let mut names = Vec::new();
+    for round in 0..2 {
+        let out = s.out(&format!("long-tag-{round}"));
+        let o = run(&spec, &out, &[]);
+        assert_eq!(o.code, Some(0), "{}", fail(&o));
+        let files: Vec<String> = read_tree(&out).into_keys().collect();
+        for f in &files {
+            for part in f.split('/') {
+                assert!(part.len() <= 64, "file name part of {} bytes: {part}", part.len());
+            }
+        }
+        names.push(files);
+    }
+    assert_eq!(names[0], names[1], "stable names");
+}
+
+/// Every hostile document that generates, compiled together: `cargo check` (which runs build
+/// scripts) and `cargo test --doc` (which runs doctests, the README's included). Nothing may
+/// write the marker, and every crate must build and pass its doctests.
+#[test]
+fn hostile_crates_compile_and_run_nothing() {
+    let s = Scratch::new();
+    let cfg = s.place("text-config.codegen.yaml");
+    let cfg = cfg.to_str().unwrap().to_string();
+    let mut crates: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+    let mut failed = Vec::new();
+    for (spec, extra) in [
+        ("text-toml.json", vec![]),
+        ("text-doctests.json", vec![]),
+        ("text-librs.json", vec![]),
+        ("text-names.json", vec![]),
+        ("text-config.json", vec!["--config", cfg.as_str()]),
+    ] {
+        let name = format!("hostile-{}", spec.trim_start_matches("text-").trim_end_matches(".json"));
+        let spec_path = s.place(spec);
+        let out = s.out(&name);
+        let mut args = extra.clone();
+        args.extend(["--name", name.as_str()]);
+        let o = run(&spec_path, &out, &args);
+        if o.code != Some(0) {
+            failed.push(format!("{spec}: {}", fail(&o)));
+            continue;
+        }
+        // A manifest cargo cannot read would stop the whole workspace from loading.
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let meta = Command::new(cargo)
+            .args(["metadata", "--no-deps", "--format-version", "1", "--offline", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .output()
+            .expect("run cargo metadata");
+        if !meta.status.success() {
+            failed.push(format!("{spec}: cargo cannot read the manifest: {}", String::from_utf8_lossy(&meta.stderr)));
+            continue;
+        }
+        crates.push((name, read_tree(&out)));
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ws = manifest.join("../target/hostile-text");
+    let _ = std::fs::remove_dir_all(ws.join("crates"));
+    std::fs::create_dir_all(&ws).unwrap();
+    let mut members = Vec::new();
+    for (name, files) in &crates {
+        let dir = ws.join("crates").join(name);
+        for (p, t) in files {
+            let f = dir.join(p);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            let text = if p == "Cargo.toml" {
+                t.lines().filter(|l| l.trim() != "[workspace]").map(|l| format!("{l}\n")).collect()
+            } else {
+                t.clone()
+            };
+            std::fs::write(f, text).unwrap();
+        }
+        members.push(format!("\"crates/{name}\""));
+    }
+    std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
+    let _ = std::fs::copy(manifest.join("../Cargo.lock"), ws.join("Cargo.lock"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = manifest.join("../target/fixture-check/target");
+    let mut report = Vec::new();
+    for args in [
+        vec!["check", "--workspace", "--keep-going", "--message-format", "short"],
+        vec!["test", "--doc", "--workspace", "--no-fail-fast"],
+    ] {
+        let output = Command::new(&cargo)
+            .current_dir(&ws)
+            .args(&args)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("RUSTDOCFLAGS")
+            .output()
+            .expect("run cargo");
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let lines: Vec<&str> = stderr
+                .lines()
+                .chain(stdout.lines())
+                .filter(|l| l.contains("error") || l.contains("FAILED") || l.contains("failed") || l.starts_with("---- "))
+                .take(60)
+                .collect();
+            report.push(format!("`cargo {}` failed:\n{}", args.join(" "), lines.join("\n")));
+        }
+    }
+    let markers = s.markers();
+    assert!(
+        markers.is_empty() && report.is_empty() && failed.is_empty(),
+        "markers written: {markers:?}\n\ngeneration failures:\n{}\n\n{}",
+        failed.join("\n"),
+        report.join("\n\n")
+    );
+}
+
+/// A description of four million lines: bounded time and memory, and linear in size.
+#[test]
+fn huge_description_is_bounded() {
+    let s = Scratch::new();
+    let spec = s.dir.path().join("huge.json");
+    let description = "a line of prose\n".repeat(4_000_000);
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Huge", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "get-a", "tags": ["a"], "description": description, "responses": {"204": {"description": "ok"}}}}}
+    });
+    std::fs::write(&spec, doc.to_string()).unwrap();
+    drop(description);
+    let out = s.out("huge");
+    let o = support::generate(&spec, &out, &["--timings"], Duration::from_secs(120));
+    // The 5 s bound is for the release binary (`cargo test --release`); an unoptimised build
+    // spends most of the time parsing the 64 MB document, which is the loader's part.
+    let secs = if cfg!(debug_assertions) { 60.0 } else { 5.0 };
+    o.assert_bounded("4M-line description", secs, 1024);
+    assert!(matches!(o.code, Some(0) | Some(2)), "{}", fail(&o));
+    // Emitting and formatting the docs, this module's part, stays small even unoptimised.
+    let line = o.stderr.lines().find(|l| l.starts_with("timings:")).expect("a timings line");
+    let stage = |name: &str| -> f64 {
+        let key = format!("{name}=");
+        let v = line.split(' ').find_map(|kv| kv.strip_prefix(key.as_str())).expect("stage");
+        v.parse().unwrap()
+    };
+    assert!(stage("emit") + stage("format") <= 2.0, "emit + format: {line}");
+}

@@ -1,9 +1,12 @@
 //! Fatal inputs: each row of the input-error table runs the real binary and checks the exit code,
 //! that the message names the file and the place in it, and that the output folder is untouched.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod support;
+
+use support::snapshot;
 
 const BIN: &str = env!("CARGO_BIN_EXE_openapi-rustgen");
 
@@ -47,28 +50,10 @@ impl Case {
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         assert!(!stderr.contains("panicked"), "the generator panicked:\n{stderr}");
         if code != 0 {
-            assert_eq!(before, snapshot(&self.out()), "output folder changed on failure:\n{stderr}");
+            support::assert_same(&format!("exit {code}: {stderr}"), &before, &snapshot(&self.out()));
         }
         (code, stdout, stderr)
     }
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p.clone());
-                out.insert(p, Vec::new());
-            } else {
-                out.insert(p.clone(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Runs a fatal case: exit 2, the message contains every `needles` item.

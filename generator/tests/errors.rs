@@ -25,6 +25,23 @@ impl Case {
         Case { dir }
     }
 
+    /// For a run that succeeds: the output folder holds only a hand-written test beside where
+    /// the crate goes (the generator refuses to overwrite hand-written `Cargo.toml`/`lib.rs`).
+    fn for_success() -> Case {
+        let case = Case::new();
+        let out = case.out();
+        std::fs::remove_file(out.join("Cargo.toml")).unwrap();
+        std::fs::remove_file(out.join("src/lib.rs")).unwrap();
+        std::fs::create_dir_all(out.join("tests")).unwrap();
+        std::fs::write(out.join("tests/mine.rs"), "// hand-written, must survive\n").unwrap();
+        case
+    }
+
+    fn assert_hand_written_kept(&self) {
+        let mine = std::fs::read_to_string(self.out().join("tests/mine.rs")).unwrap();
+        assert_eq!(mine, "// hand-written, must survive\n");
+    }
+
     fn spec(&self, name: &str, bytes: &[u8]) -> PathBuf {
         let p = self.dir.path().join(name);
         std::fs::write(&p, bytes).unwrap();
@@ -166,10 +183,11 @@ fn duplicate_operation_id_warns_and_generates_both() {
     let text = format!(
         "{MINIMAL_HEAD}paths:\n  /a:\n    get:\n      operationId: getThing\n      tags: [things]\n      responses:\n        '204':\n          description: none\n  /b:\n    get:\n      operationId: getThing\n      tags: [things]\n      responses:\n        '204':\n          description: none\n"
     );
-    let case = Case::new();
+    let case = Case::for_success();
     let spec = case.spec("dup.yaml", text.as_bytes());
     let (code, _, stderr) = case.run(&spec, &[]);
     assert_eq!(code, 0, "{stderr}");
+    case.assert_hand_written_kept();
     assert!(stderr.contains("warning[duplicate-operation-id]"), "{stderr}");
     assert!(stderr.contains("/paths/~1b/get/operationId"), "{stderr}");
     assert!(stderr.contains("line 15"), "{stderr}");
@@ -250,11 +268,12 @@ fn fifty_megabyte_document_generates() {
     }
     doc.push_str("]}");
     assert!(doc.len() >= 50 << 20);
-    let case = Case::new();
+    let case = Case::for_success();
     let spec = case.spec("big.json", doc.as_bytes());
     drop(doc);
     let (code, stdout, stderr) = case.run(&spec, &[]);
     assert_eq!(code, 0, "{stderr}");
+    case.assert_hand_written_kept();
     assert!(stdout.contains("added"), "{stdout}");
     let models = std::fs::read_to_string(case.out().join("src/models.rs")).unwrap();
     assert!(models.contains("pub struct Thing999"));

@@ -114,7 +114,8 @@ fn main() -> ExitCode {
         Command::SpecDiff(args) => match spec_diff::run(args) {
             Ok(code) => ExitCode::from(code as u8),
             Err(e) => {
-                eprintln!("error: {e:#}");
+                // Errors quote the documents (pointers, keys), which come from pull requests.
+                eprintln!("error: {}", generator::diff::escape_text(&format!("{e:#}")));
                 ExitCode::from(2)
             }
         },

@@ -31,7 +31,21 @@ mod resolve;
 pub mod rust_type;
 
 pub use code_summary::{CodeSummary, ItemChange, ItemKind};
-pub use render::{render_github, render_json, render_markdown, render_text};
+pub use render::{escape_markdown, escape_text, render_github, render_json, render_markdown, render_text};
+
+/// `s` as a code span in a message: between backtick fences one longer than the longest run
+/// of backticks in `s` (padded with a space where `s` starts or ends with a backtick or a
+/// space), so a document string cannot end the span early and renderers can find where it ends.
+pub(crate) fn code(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = s.is_empty()
+        || s.starts_with('`')
+        || s.ends_with('`')
+        || (s.starts_with(' ') && s.ends_with(' '));
+    let pad = if pad { " " } else { "" };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
 
 use crate::load::Document;
 

@@ -2,7 +2,8 @@
 //! that the folder is already what generation would write.
 //!
 //! The output folder may hold anything a pull request can put there, so the writer trusts only
-//! the `--out` path itself (the operator's argument) and nothing below it:
+//! the folders above `--out` (the operator's path) and nothing at or below it; `--out` itself
+//! may not be a link either (`generated/` is the pull request's to replace):
 //!
 //! - **Ownership.** A file is the generator's when its first lines carry [`MARKER`]. An existing
 //!   file without it is never overwritten unless [`Mode::Force`] (`--force`); the run fails
@@ -202,9 +203,15 @@ fn check_folder(dir: &Path, seen: &mut HashMap<PathBuf, Kind>) -> Result<Kind, W
 fn plan_with(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> Result<Changes, WriteError> {
     let with_diff = mode == Mode::Check;
     let mut changes = Changes::default();
-    // `--out` itself is the operator's path, followed like any argument.
-    let root_exists = match std::fs::metadata(dir) {
+    // The folders above `--out` are the operator's path; `--out` itself is not followed.
+    let root_exists = match std::fs::symlink_metadata(dir) {
         Ok(m) if m.is_dir() => true,
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(WriteError::Link {
+                path: shown(dir),
+                what: "folder (or pass the folder it points to as --out)",
+            })
+        }
         Ok(_) => {
             return Err(WriteError::NotRegular {
                 path: shown(dir),

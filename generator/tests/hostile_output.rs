@@ -193,6 +193,19 @@ fn out_that_is_not_a_folder_is_refused() {
     assert_eq!(std::fs::read_to_string(s.out()).unwrap(), "a file\n");
 }
 
+/// `generated/` replaced by a link in a pull request: `--out` itself is not followed.
+#[test]
+fn out_that_is_a_link_is_refused() {
+    let s = Scratch::new();
+    std::fs::create_dir(s.path("elsewhere")).unwrap();
+    s.link(s.path("elsewhere"), "out");
+    let before = snapshot(s.dir.path());
+    let o = s.run(&["--force"]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    says(&o, &["out", "symbolic link"]);
+    assert_same("--out a link", &before, &snapshot(s.dir.path()));
+}
+
 // ----- row 5: link loops and FIFOs -----
 
 #[test]

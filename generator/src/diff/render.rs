@@ -163,8 +163,10 @@ fn md_message(msg: &str) -> String {
             Some(end) => {
                 out.push_str(&md_text(&std::mem::take(&mut text)));
                 let content = &inner[..end];
+                // CommonMark strips one space from each end unless the content is all spaces.
+                let all_spaces = content.bytes().all(|b| b == b' ');
                 let content = match content.strip_prefix(' ').and_then(|c| c.strip_suffix(' ')) {
-                    Some(c) if !c.trim().is_empty() || c.contains('`') => c,
+                    Some(c) if !all_spaces => c,
                     _ => content,
                 };
                 out.push_str(&md_code(content, true));
@@ -422,4 +424,49 @@ fn escape_data(s: &str) -> String {
 /// A workflow command's property value: [`escape_data`], and `:` and `,`, which end a value.
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The code spans and the plain text of a markdown line, as CommonMark reads it.
+    fn read(md: &str) -> (Vec<String>, String) {
+        use pulldown_cmark::{Event, Parser};
+        let (mut code, mut text) = (Vec::new(), String::new());
+        for e in Parser::new(md) {
+            match e {
+                Event::Code(c) => code.push(c.to_string()),
+                Event::Text(t) => text.push_str(&t),
+                _ => {}
+            }
+        }
+        (code, text)
+    }
+
+    #[test]
+    fn a_code_span_holds_any_string_whole() {
+        for s in ["`", "``", "a`b", "`a", "a`", " a ", " ` ", "```x``y`", "@org/team", "<b>x</b>", "[l](u)", "  ", ""] {
+            let msg = format!("before {} after", crate::diff::code(s));
+            let (code, text) = read(&md_message(&msg));
+            let want = if s.is_empty() { " " } else { s };
+            assert_eq!(code, [want], "{s:?} → {}", md_message(&msg));
+            assert_eq!(text, "before  after", "{s:?}");
+        }
+    }
+
+    #[test]
+    fn unmatched_backticks_and_markup_stay_text() {
+        let (code, text) = read(&md_message("a ` b `` c @team <i>x</i> [l](u) *e* \\"));
+        assert_eq!(code, ["@"], "only the mention's `@` is code");
+        assert_eq!(text, "a ` b `` c team <i>x</i> [l](u) *e* \\");
+    }
+
+    #[test]
+    fn hazards_become_visible_escapes() {
+        assert_eq!(escape_text("a\nb\r\u{1b}[0m\u{7}\u{202e}\u{9b}\t"), "a\\nb\\r\\u{1b}[0m\\u{7}\\u{202e}\\u{9b}\\t");
+        assert_eq!(escape_data("50%\n\u{1b}"), "50%25%0A\\u{1b}");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(escape_json("\"\u{202e}\u{9b}\u{7f}\"\n"), "\"\\u202e\\u009b\\u007f\"\n");
+    }
 }

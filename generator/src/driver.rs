@@ -18,6 +18,8 @@ pub struct Options {
     /// Crate name when the configuration names none.
     pub name: Option<String>,
     pub check: bool,
+    /// Overwrite existing files that lack the `@generated` marker (`--force`).
+    pub force: bool,
     pub deny_warnings: bool,
     /// How to regenerate, printed in headers and in check failures.
     pub command: String,
@@ -59,6 +61,7 @@ pub fn project_options(root: &Path) -> Options {
         out: root.join("generated"),
         name: None,
         check: false,
+        force: false,
         deny_warnings: false,
         command: PROJECT_COMMAND.into(),
         standalone: false,
@@ -80,11 +83,12 @@ pub enum DriverError {
 }
 
 impl DriverError {
-    /// 1 for a stale output in check mode, 2 for bad input, 3 for I/O failures.
+    /// 1 for a stale output in check mode, 2 for bad input (the spec, the configuration, or an
+    /// output folder the writer refuses), 3 for I/O failures.
     pub fn exit_code(&self) -> i32 {
         match self {
             DriverError::Write(write::WriteError::Stale { .. }) => 1,
-            DriverError::Write(write::WriteError::Io { .. }) => 3,
+            DriverError::Write(write::WriteError::Io { .. } | write::WriteError::Undone { .. }) => 3,
             _ => 2,
         }
     }
@@ -181,7 +185,11 @@ pub fn generate(opts: &Options) -> Result<Generated, DriverError> {
 /// Generates, then writes or checks the output folder.
 pub fn run(opts: &Options) -> Result<Report, DriverError> {
     let mut generated = generate(opts)?;
-    let mode = if opts.check { Mode::Check } else { Mode::Write };
+    let mode = match (opts.check, opts.force) {
+        (true, _) => Mode::Check,
+        (false, true) => Mode::Force,
+        (false, false) => Mode::Write,
+    };
     let write_start = std::time::Instant::now();
     let changes = write::ensure_files(&opts.out, &generated.files, mode, &opts.command)?;
     generated.timings.write = write_start.elapsed();
@@ -203,6 +211,9 @@ pub fn main_with_timings(opts: &Options, timings: bool) -> std::process::ExitCod
             }
             for d in &report.generated.diagnostics {
                 eprintln!("{d}");
+            }
+            for s in &report.changes.skipped {
+                eprintln!("note: {}/{s}", opts.out.display());
             }
             let c = &report.changes;
             if opts.check {

@@ -1,9 +1,12 @@
 //! Fatal inputs: each row of the input-error table runs the real binary and checks the exit code,
 //! that the message names the file and the place in it, and that the output folder is untouched.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod support;
+
+use support::snapshot;
 
 const BIN: &str = env!("CARGO_BIN_EXE_openapi-rustgen");
 
@@ -20,6 +23,23 @@ impl Case {
         std::fs::write(out.join("Cargo.toml"), "# hand-written, must survive\n").unwrap();
         std::fs::write(out.join("src/lib.rs"), "// keep me\n").unwrap();
         Case { dir }
+    }
+
+    /// For a run that succeeds: the output folder holds only a hand-written test beside where
+    /// the crate goes (the generator refuses to overwrite hand-written `Cargo.toml`/`lib.rs`).
+    fn for_success() -> Case {
+        let case = Case::new();
+        let out = case.out();
+        std::fs::remove_file(out.join("Cargo.toml")).unwrap();
+        std::fs::remove_file(out.join("src/lib.rs")).unwrap();
+        std::fs::create_dir_all(out.join("tests")).unwrap();
+        std::fs::write(out.join("tests/mine.rs"), "// hand-written, must survive\n").unwrap();
+        case
+    }
+
+    fn assert_hand_written_kept(&self) {
+        let mine = std::fs::read_to_string(self.out().join("tests/mine.rs")).unwrap();
+        assert_eq!(mine, "// hand-written, must survive\n");
     }
 
     fn spec(&self, name: &str, bytes: &[u8]) -> PathBuf {
@@ -47,28 +67,10 @@ impl Case {
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         assert!(!stderr.contains("panicked"), "the generator panicked:\n{stderr}");
         if code != 0 {
-            assert_eq!(before, snapshot(&self.out()), "output folder changed on failure:\n{stderr}");
+            support::assert_same(&format!("exit {code}: {stderr}"), &before, &snapshot(&self.out()));
         }
         (code, stdout, stderr)
     }
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p.clone());
-                out.insert(p, Vec::new());
-            } else {
-                out.insert(p.clone(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Runs a fatal case: exit 2, the message contains every `needles` item.
@@ -181,10 +183,11 @@ fn duplicate_operation_id_warns_and_generates_both() {
     let text = format!(
         "{MINIMAL_HEAD}paths:\n  /a:\n    get:\n      operationId: getThing\n      tags: [things]\n      responses:\n        '204':\n          description: none\n  /b:\n    get:\n      operationId: getThing\n      tags: [things]\n      responses:\n        '204':\n          description: none\n"
     );
-    let case = Case::new();
+    let case = Case::for_success();
     let spec = case.spec("dup.yaml", text.as_bytes());
     let (code, _, stderr) = case.run(&spec, &[]);
     assert_eq!(code, 0, "{stderr}");
+    case.assert_hand_written_kept();
     assert!(stderr.contains("warning[duplicate-operation-id]"), "{stderr}");
     assert!(stderr.contains("/paths/~1b/get/operationId"), "{stderr}");
     assert!(stderr.contains("line 15"), "{stderr}");
@@ -265,11 +268,12 @@ fn fifty_megabyte_document_generates() {
     }
     doc.push_str("]}");
     assert!(doc.len() >= 50 << 20);
-    let case = Case::new();
+    let case = Case::for_success();
     let spec = case.spec("big.json", doc.as_bytes());
     drop(doc);
     let (code, stdout, stderr) = case.run(&spec, &[]);
     assert_eq!(code, 0, "{stderr}");
+    case.assert_hand_written_kept();
     assert!(stdout.contains("added"), "{stdout}");
     let models = std::fs::read_to_string(case.out().join("src/models.rs")).unwrap();
     assert!(models.contains("pub struct Thing999"));

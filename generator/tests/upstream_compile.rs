@@ -22,6 +22,7 @@ fn generate_and_check(file: &str, name: &str) {
         out: out.clone(),
         name: Some(name.to_string()),
         check: false,
+        force: false,
         deny_warnings: false,
         command: format!("cargo xtask codegen --spec {file} --out DIR --name {name}"),
         standalone: true,

@@ -83,9 +83,14 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
                 match code_summary(&old, &new) {
                     Ok(summary) => diff::render_markdown(&report, Some(&summary)),
                     Err(e) => {
-                        eprintln!("spec-diff: no generated-code summary: {e:#}");
+                        // The error may quote the documents: escaped for each reader.
+                        let e = format!("{e:#}");
+                        eprintln!("spec-diff: no generated-code summary: {}", diff::escape_text(&e));
                         let mut md = diff::render_markdown(&report, None);
-                        md.push_str(&format!("\n_Generated-code summary unavailable: {e:#}._\n"));
+                        md.push_str(&format!(
+                            "\n_Generated-code summary unavailable: {}._\n",
+                            diff::escape_markdown(&e)
+                        ));
                         md
                     }
                 }

@@ -31,7 +31,24 @@ mod resolve;
 pub mod rust_type;
 
 pub use code_summary::{CodeSummary, ItemChange, ItemKind};
-pub use render::{render_github, render_json, render_markdown, render_text};
+pub use render::{escape_markdown, escape_text, render_github, render_json, render_markdown, render_text};
+
+/// `s` as a code span in a message: between backtick fences one longer than the longest run
+/// of backticks in `s`, padded with a space where `s` starts or ends with a backtick, or with a
+/// space at both ends (CommonMark strips one from each side), so a document string cannot end
+/// the span early and a CommonMark reader gets `s` back whole. An empty `s` shows as one space.
+pub(crate) fn code(s: &str) -> String {
+    if s.is_empty() {
+        return "` `".to_string();
+    }
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = s.starts_with('`')
+        || s.ends_with('`')
+        || (s.starts_with(' ') && s.ends_with(' ') && !s.trim_start_matches(' ').is_empty());
+    let pad = if pad { " " } else { "" };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
 
 use crate::load::Document;
 

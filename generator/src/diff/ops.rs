@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::compare::{Comparer, Finding, Kind};
 use super::resolve::{Child, Resolver};
 use super::rust_type::{is_option, rust_type_text, with_option};
-use super::{Change, Level};
+use super::{code, Change, Level};
 use crate::locate::join;
 
 const METHODS: [&str; 8] = [
@@ -56,7 +56,7 @@ pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
 
 fn op_id_note(obj: &Map<String, Value>) -> String {
     match obj.get("operationId").and_then(Value::as_str) {
-        Some(id) => format!(" (operationId `{id}`)"),
+        Some(id) => format!(" (operationId {})", code(id)),
         None => String::new(),
     }
 }
@@ -159,9 +159,9 @@ impl Sink {
                     .take(SHOWN)
                     .map(|(path, contexts)| {
                         if contexts.is_empty() {
-                            format!("`{path}`")
+                            code(path)
                         } else {
-                            format!("`{path}` ({})", contexts.join(", "))
+                            format!("{} ({})", code(path), contexts.join(", "))
                         }
                     })
                     .collect();
@@ -204,7 +204,7 @@ fn compare_operation<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
     let id_o = o.obj.get("operationId").and_then(Value::as_str);
     let id_n = n.obj.get("operationId").and_then(Value::as_str);
     if id_o != id_n {
-        let show = |id: Option<&str>| id.map_or("(none)".to_string(), |s| format!("`{s}`"));
+        let show = |id: Option<&str>| id.map_or("(none)".to_string(), code);
         let location = if id_n.is_some() {
             join(&n.pointer, "operationId")
         } else {
@@ -324,7 +324,7 @@ fn compare_parameters<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n
                 Level::Breaking,
                 op,
                 &p.site,
-                format!("{} parameter `{}` removed", p.location_in, p.name),
+                format!("{} parameter {} removed", p.location_in, code(p.name)),
                 None,
             );
         }
@@ -345,12 +345,12 @@ fn compare_parameters<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n
                 level,
                 op,
                 &pn.site,
-                format!("{word} {} parameter `{}` added", pn.location_in, pn.name),
+                format!("{word} {} parameter {} added", pn.location_in, code(pn.name)),
                 None,
             );
             continue;
         };
-        let subject = format!("{} parameter `{}`", pn.location_in, pn.name);
+        let subject = format!("{} parameter {}", pn.location_in, code(pn.name));
         let (so, sn) = (
             po.schema.as_ref().map(|c| cmp.old.node(c)),
             pn.schema.as_ref().map(|c| cmp.new.node(c)),
@@ -475,7 +475,7 @@ fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>,
                 Level::Breaking,
                 op,
                 &join(&join(&po, "content"), mt),
-                format!("request media type `{mt}` removed"),
+                format!("request media type {} removed", code(mt)),
                 None,
             );
             continue;
@@ -568,7 +568,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
                     Level::Breaking,
                     op,
                     &join(&base_o, status),
-                    format!("success response `{status}` removed"),
+                    format!("success response {} removed", code(status)),
                     None,
                 );
             }
@@ -599,7 +599,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
                         Level::Breaking,
                         op,
                         &join(&join(&po, "content"), mt),
-                        format!("response `{status}` no longer has a `{mt}` body"),
+                        format!("response {} no longer has a {} body", code(status), code(mt)),
                         None,
                     );
                 }
@@ -664,7 +664,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
                 Level::Info,
                 op,
                 &join(&base_n, status),
-                format!("success response `{status}` added"),
+                format!("success response {} added", code(status)),
                 None,
             );
         }
@@ -718,9 +718,9 @@ fn show_requirement(r: &Requirement) -> String {
     r.iter()
         .map(|(k, scopes)| {
             if scopes.is_empty() {
-                format!("`{k}`")
+                code(k)
             } else {
-                format!("`{k}` ({})", scopes.join(", "))
+                format!("{} ({})", code(k), scopes.join(", "))
             }
         })
         .collect::<Vec<_>>()
@@ -869,7 +869,7 @@ fn emit(sink: &mut Sink, op: &str, subject: Subject, f: &Finding, root: &str, co
             let base = if path.is_empty() {
                 base.replacen("{subject}", root, 1)
             } else {
-                base.replacen("{subject}", &format!("{root} (at `{path}`)"), 1)
+                base.replacen("{subject}", &format!("{root} (at {})", code(path)), 1)
             };
             sink.add(id, level, op, &f.location, base, None);
             return;

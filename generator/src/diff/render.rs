@@ -1,4 +1,10 @@
 //! Reports as text (terminal), markdown (pull-request comment), JSON and GitHub annotations.
+//!
+//! Operations, locations and messages carry strings from the documents (path keys, property
+//! names, operation ids), and the documents come from pull requests. Each format passes every
+//! such string through its own escaping, so none can act on the reader's screen: [`escape_text`]
+//! (terminal), [`md_code`] and [`md_text`] (markdown), [`escape_data`]/[`escape_property`]
+//! (workflow commands) and [`escape_json`].
 
 use std::fmt::Write as _;
 
@@ -43,8 +49,8 @@ pub fn render_text(report: &Report) -> String {
         let _ = writeln!(out, "\n{} ({})", heading(level), changes.len());
         for c in changes {
             let op = c.operation.as_deref().unwrap_or("(document)");
-            let _ = writeln!(out, "  {op}: {}", c.message);
-            let _ = writeln!(out, "      {} at {}", c.id, c.location);
+            let _ = writeln!(out, "  {}: {}", escape_text(op), escape_text(&c.message));
+            let _ = writeln!(out, "      {} at {}", c.id, escape_text(&c.location));
         }
     }
     out
@@ -58,8 +64,141 @@ fn heading(level: Level) -> &'static str {
     }
 }
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// Whether `c` must not reach a reader raw: C0 and C1 controls (line breaks and tabs
+/// included), DEL, the bidirectional marks, embeddings, overrides and isolates (which reorder
+/// what is shown), and the Unicode line and paragraph separators.
+fn is_hazard(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// The visible escape of a hazard: `\n`, `\r`, `\t`, else `\u{1b}` (Rust's notation).
+fn push_hazard(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// A string from a document for a terminal or a log: every control character, bidi control
+/// and line separator shown as an escape, so the text cannot move the cursor, colour, ring,
+/// rewrite a line or reorder what is shown. Printable text, backslashes included, is kept.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_hazard(c) {
+            push_hazard(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A string from a document as one markdown code span that nothing in it can close early (see
+/// [`super::code`] for the fence). Hazards are escaped as in
+/// [`escape_text`]; in a table cell, `|` is escaped too (GFM splits cells on it even inside
+/// code). Mentions, HTML and links are inert inside a code span.
+fn md_code(s: &str, in_table: bool) -> String {
+    let mut content = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if is_hazard(c) => push_hazard(&mut content, c),
+            '|' if in_table => content.push_str("\\|"),
+            c => content.push(c),
+        }
+    }
+    super::code(&content)
+}
+
+/// Plain markdown text from a string that may hold document text: hazards escaped, markdown
+/// punctuation backslash-escaped (no emphasis, links, images, code spans, table cells), `<`,
+/// `>` and `&` as entities (no HTML), and `@` in a code span of its own (GitHub forms mentions
+/// only in plain text).
+fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if is_hazard(c) => push_hazard(&mut out, c),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("`@`"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A note made of document text (an error message, say) for a markdown comment: see
+/// [`md_text`].
+pub fn escape_markdown(s: &str) -> String {
+    md_text(s)
+}
+
+/// A message for a table cell: its code spans (as [`super::code`] writes them) become
+/// [`md_code`] spans, the rest [`md_text`]. Backticks that open no span (a run with no equal
+/// run after it) are text, as CommonMark reads them.
+fn md_message(msg: &str) -> String {
+    let mut out = String::new();
+    let mut text = String::new();
+    let mut rest = msg;
+    while let Some(start) = rest.find('`') {
+        text.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let n = after.len() - after.trim_start_matches('`').len();
+        let inner = &after[n..];
+        match find_run(inner, n) {
+            Some(end) => {
+                out.push_str(&md_text(&std::mem::take(&mut text)));
+                let content = &inner[..end];
+                // CommonMark strips one space from each end unless the content is all spaces.
+                let all_spaces = content.bytes().all(|b| b == b' ');
+                let content = match content.strip_prefix(' ').and_then(|c| c.strip_suffix(' ')) {
+                    Some(c) if !all_spaces => c,
+                    _ => content,
+                };
+                out.push_str(&md_code(content, true));
+                rest = &inner[end + n..];
+            }
+            None => {
+                text.push_str(&after[..n]);
+                rest = inner;
+            }
+        }
+    }
+    text.push_str(rest);
+    out.push_str(&md_text(&text));
+    out
+}
+
+/// The byte offset in `s` of the first run of exactly `n` backticks.
+fn find_run(s: &str, n: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
+            if run == n {
+                return Some(i);
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// For a pull-request comment: breaking, warnings, info (folded when long), then the
@@ -100,14 +239,14 @@ pub fn render_markdown(report: &Report, code: Option<&CodeSummary>) -> String {
             for c in changes {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | `{}` | `{}` |",
+                    "| {} | {} | `{}` | {} |",
                     c.operation
                         .as_deref()
-                        .map(|o| format!("`{o}`"))
+                        .map(|o| md_code(o, true))
                         .unwrap_or_default(),
-                    cell(&c.message),
+                    md_message(&c.message),
                     c.id,
-                    cell(&c.location)
+                    md_code(&c.location, true)
                 );
             }
             if fold {
@@ -152,7 +291,7 @@ pub fn render_markdown(report: &Report, code: Option<&CodeSummary>) -> String {
                 let _ = writeln!(out, "\n{title} ({}):", items.len());
                 const SHOWN: usize = 25;
                 for i in items.iter().take(SHOWN) {
-                    let _ = writeln!(out, "- `{}` in `{}`", i.item, i.file);
+                    let _ = writeln!(out, "- {} in {}", md_code(&i.item, false), md_code(&i.file, false));
                 }
                 if items.len() > SHOWN {
                     let _ = writeln!(out, "- … and {} more", items.len() - SHOWN);
@@ -178,10 +317,28 @@ pub fn render_json(report: &Report) -> String {
             })
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "changes": changes }))
-        .expect("JSON values always serialize");
+    let mut s = escape_json(
+        &serde_json::to_string_pretty(&serde_json::json!({ "changes": changes }))
+            .expect("JSON values always serialize"),
+    );
     s.push('\n');
     s
+}
+
+/// serde_json escapes C0 controls, quotes and backslashes; the other hazards (DEL, C1 controls
+/// such as the one-byte CSI, bidi controls, line separators) are valid raw in JSON but act on a
+/// terminal that shows it, so they become `\uXXXX` too. They can only occur inside strings
+/// (JSON's own syntax is ASCII), and all lie in the Basic Multilingual Plane.
+fn escape_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_hazard(c) && c != '\n' {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// GitHub Actions workflow commands, one per change (`::error`, `::warning`, `::notice`),
@@ -247,12 +404,69 @@ fn line_in(doc: &Document, pointer: &str) -> usize {
     }
 }
 
+/// A workflow command's message: the runner's own escapes for `%`, CR and LF (it turns them
+/// back into the characters in the annotation), and every other hazard as a visible escape (the
+/// runner would print it raw into the log).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if is_hazard(c) => push_hazard(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
+/// A workflow command's property value: [`escape_data`], and `:` and `,`, which end a value.
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The code spans and the plain text of a markdown line, as CommonMark reads it.
+    fn read(md: &str) -> (Vec<String>, String) {
+        use pulldown_cmark::{Event, Parser};
+        let (mut code, mut text) = (Vec::new(), String::new());
+        for e in Parser::new(md) {
+            match e {
+                Event::Code(c) => code.push(c.to_string()),
+                Event::Text(t) => text.push_str(&t),
+                _ => {}
+            }
+        }
+        (code, text)
+    }
+
+    #[test]
+    fn a_code_span_holds_any_string_whole() {
+        for s in ["`", "``", "a`b", "`a", "a`", " a ", " ` ", "```x``y`", "@org/team", "<b>x</b>", "[l](u)", "  ", ""] {
+            let msg = format!("before {} after", crate::diff::code(s));
+            let (code, text) = read(&md_message(&msg));
+            let want = if s.is_empty() { " " } else { s };
+            assert_eq!(code, [want], "{s:?} → {}", md_message(&msg));
+            assert_eq!(text, "before  after", "{s:?}");
+        }
+    }
+
+    #[test]
+    fn unmatched_backticks_and_markup_stay_text() {
+        let (code, text) = read(&md_message("a ` b `` c @team <i>x</i> [l](u) *e* \\"));
+        assert_eq!(code, ["@"], "only the mention's `@` is code");
+        assert_eq!(text, "a ` b `` c team <i>x</i> [l](u) *e* \\");
+    }
+
+    #[test]
+    fn hazards_become_visible_escapes() {
+        assert_eq!(escape_text("a\nb\r\u{1b}[0m\u{7}\u{202e}\u{9b}\t"), "a\\nb\\r\\u{1b}[0m\\u{7}\\u{202e}\\u{9b}\\t");
+        assert_eq!(escape_data("50%\n\u{1b}"), "50%25%0A\\u{1b}");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(escape_json("\"\u{202e}\u{9b}\u{7f}\"\n"), "\"\\u202e\\u009b\\u007f\"\n");
+    }
 }

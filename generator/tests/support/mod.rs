@@ -138,3 +138,64 @@ pub fn generate(spec: &Path, out: &Path, extra: &[&str], limit: Duration) -> Out
     args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
     run_limited(&args, spec.parent().unwrap_or(Path::new(".")), limit)
 }
+
+/// One entry of a folder [`snapshot`]; links and special files are recorded, never followed or
+/// opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    Dir,
+    File(Vec<u8>),
+    Link(std::path::PathBuf),
+    /// A FIFO, socket or device.
+    Special,
+}
+
+/// Everything under `dir` (not `dir` itself), by path: what a failed run must leave exactly as
+/// it was. An absent `dir` gives an empty map.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Entry> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            let Ok(kind) = e.file_type() else { continue };
+            let entry = if kind.is_symlink() {
+                Entry::Link(std::fs::read_link(&p).unwrap_or_default())
+            } else if kind.is_dir() {
+                stack.push(p.clone());
+                Entry::Dir
+            } else if kind.is_file() {
+                Entry::File(std::fs::read(&p).unwrap_or_default())
+            } else {
+                Entry::Special
+            };
+            out.insert(p, entry);
+        }
+    }
+    out
+}
+
+/// Asserts two snapshots are equal, naming the paths that differ.
+pub fn assert_same(
+    what: &str,
+    before: &std::collections::BTreeMap<std::path::PathBuf, Entry>,
+    after: &std::collections::BTreeMap<std::path::PathBuf, Entry>,
+) {
+    let differ: Vec<String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(|k| format!("{} ({:?} → {:?})", k.display(), before.get(k).map(brief), after.get(k).map(brief)))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(differ.is_empty(), "{what}: the folder changed:\n{}", differ.join("\n"));
+}
+
+fn brief(e: &Entry) -> String {
+    match e {
+        Entry::File(b) => format!("file of {} bytes", b.len()),
+        other => format!("{other:?}"),
+    }
+}

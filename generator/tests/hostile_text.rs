@@ -202,7 +202,7 @@ fn check_rust(files: &BTreeMap<String, String>, base_url: Option<&str>) {
         }
     }
     let names: Vec<&str> = consts.keys().map(String::as_str).collect();
-    assert_eq!(names, ["DEFAULT_BASE_URL", "ENV_API_KEY", "ENV_API_TOKEN", "ENV_BASE_URL", "ENV_EMAIL", "USER_AGENT"]);
+    assert_eq!(names, ["DEFAULT_BASE_URL", "ENV_API_KEY", "ENV_API_TOKEN", "ENV_BASE_URL", "ENV_EMAIL", "IDEMPOTENCY_HEADER", "USER_AGENT"]);
     if let Some(url) = base_url {
         assert_eq!(consts["DEFAULT_BASE_URL"], url);
     }

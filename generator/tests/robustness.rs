@@ -147,7 +147,7 @@ fn cases(default: u32) -> u32 {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: cases(96),
+        cases: cases(64),
         // The seed of a failing case goes to `robustness.proptest-regressions` beside this file,
         // is replayed first on every later run, and is meant to be committed.
         failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel("proptest-regressions"))),
@@ -209,7 +209,7 @@ proptest! {
 /// left to the properties, which run it in a child process that may crash.)
 #[test]
 fn valid_strategy_reaches_generation() {
-    let n = cases(96);
+    let n = cases(64);
     let mut report = String::new();
     let mut run = |label: &str, strategy: BoxedStrategy<Value>| -> (usize, usize) {
         let mut runner = TestRunner::new_with_rng(ProptestConfig::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]));
@@ -274,7 +274,7 @@ fn robustness_compiles() {
         let config_path = inputs.join("codegen.yaml");
         let outcome = support::generate(&inputs.join("openapi.json"), &dir, &["--config", config_path.to_str().unwrap()], Duration::from_secs(60));
         if outcome.code != Some(0) {
-            failures.push(format!("{name}: the generator ended with {:?} (signal {:?}): {}", outcome.code, outcome.signal, support::tail(&outcome.stderr)));
+            failures.push(format!("{name}: the generator ended with {:?} (signal {:?}): {}", outcome.code, outcome.signal, printable(&support::tail(&outcome.stderr))));
             continue;
         }
         let manifest_path = dir.join("Cargo.toml");
@@ -330,20 +330,26 @@ fn robustness_compiles() {
     }
     assert!(
         failures.is_empty(),
-        "{} of {k} hostile crates (documents in {}):\n{}",
+        "{} of {k} hostile crates failed (inputs in {}):\n{}",
         failures.len(),
-        ws.join("crates").display(),
-        failures.join("\n")
+        ws.join("inputs").display(),
+        printable(&failures.join("\n"))
     );
+}
+
+/// `text` with control characters other than newlines escaped, for a readable report.
+fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() && c != '\n' { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// The error lines of a cargo log and the doctests that failed, without the progress lines.
 fn errors_of(log: &str) -> String {
-    let lines: Vec<&str> = log
+    let lines: Vec<String> = log
         .lines()
         .filter(|l| l.contains("error") || l.contains("FAILED") || l.starts_with("failures:") || l.contains("panicked"))
+        .map(printable)
         .collect();
-    let mut out = lines.iter().take(60).copied().collect::<Vec<_>>().join("\n");
+    let mut out = lines.iter().take(60).cloned().collect::<Vec<_>>().join("\n");
     if lines.len() > 60 {
         out.push_str(&format!("\n… {} more lines", lines.len() - 60));
     }

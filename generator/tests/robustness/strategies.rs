@@ -456,15 +456,15 @@ pub fn config(crate_identity: bool) -> BoxedStrategy<Value> {
         .boxed()
 }
 
-/// JSON text that YAML reads back unchanged: every non-ASCII character escaped, since YAML 1.1
-/// readers take U+0085 and U+2028 for line breaks inside a quoted string.
+/// JSON text that YAML reads back unchanged: DEL and every non-ASCII character escaped, since
+/// YAML allows no raw DEL and YAML 1.1 readers take U+0085 and U+2028 for line breaks.
 pub fn yaml_safe_json(value: &Value) -> String {
     let text = serde_json::to_string_pretty(value).expect("serialize");
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c as u32 {
-            0..=0x7f => out.push(c),
-            n @ 0x80..=0xffff => out.push_str(&format!("\\u{n:04x}")),
+            0..=0x7e => out.push(c),
+            n @ 0x7f..=0xffff => out.push_str(&format!("\\u{n:04x}")),
             n => out.push_str(&format!("\\U{n:08x}")),
         }
     }

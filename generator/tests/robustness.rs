@@ -2,15 +2,19 @@
 //! title, description, tag, operationId, schema, property, parameter and enum name, server URL
 //! and version is drawn from the attack classes, and so are the strings of a `codegen.yaml`.
 //!
-//! - `valid_documents_generate_safe_crates`: valid OpenAPI 3.0 documents must generate, and the
-//!   output must pass every check of `robustness/checks.rs` and be the same bytes twice.
+//! - `valid_documents_generate_safe_crates`: valid OpenAPI 3.0 documents generate (or are
+//!   refused with a located error), and the output passes every check of
+//!   `robustness/checks.rs` and is the same bytes twice.
+//! - `messages_carry_no_control_characters`: diagnostics and errors, which go to a terminal,
+//!   carry no raw control or bidi character from the input.
 //! - `broken_documents_fail_located`: a valid document with one deliberate defect generates, or
 //!   fails with an error naming the file and the place; never a panic.
 //! - `edited_documents_never_panic`: random edits to a document's tree; generation succeeds (and
 //!   the output passes the checks) or fails with a located error.
 //! - `mutated_bytes_fail_located`: byte edits exercise the loader; its errors name the file.
 //! - `valid_strategy_reaches_generation`: the strategy itself writes documents the loader
-//!   accepts, so the properties above test the generator rather than the loader.
+//!   accepts and the generator turns into crates, so the properties above test the generator
+//!   rather than the loader.
 //! - `robustness_compiles`: a fixed-seed sample of documents, with payloads that write a
 //!   marker file if any string ever runs as code, generated into one cargo workspace under
 //!   `target/robustness-check/` and built with `cargo check` and `cargo test --doc`.
@@ -104,12 +108,6 @@ fn generated_problems(doc: &Value, config: Option<&Value>) -> Result<Vec<Problem
     if elapsed > SLOW {
         problems.push(Problem { class: "time: slow generation".into(), detail: format!("{elapsed:?}") });
     }
-    for d in &first.diagnostics {
-        let shown = d.to_string();
-        if let Some(c) = shown.chars().find(|c| (c.is_control() && *c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
-            problems.push(Problem { class: "diagnostic: raw control or bidi character".into(), detail: format!("U+{:04X} in {shown:?}", c as u32) });
-        }
-    }
     match generate_text(text.as_bytes(), config) {
         Ok((second, _)) if second.files == first.files => {}
         Ok((second, _)) => {
@@ -119,6 +117,11 @@ fn generated_problems(doc: &Value, config: Option<&Value>) -> Result<Vec<Problem
         Err(e) => problems.push(Problem { class: "output: not deterministic".into(), detail: format!("the second run failed: {e:?}") }),
     }
     Ok(problems)
+}
+
+/// The first raw control (other than a newline) or bidi character in text meant for a terminal.
+fn terminal_unsafe(text: &str) -> Option<char> {
+    text.chars().find(|c| (c.is_control() && *c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'))
 }
 
 fn no_problems(problems: &[Problem]) -> Result<(), TestCaseError> {
@@ -150,7 +153,7 @@ proptest! {
         cases: cases(64),
         // The seed of a failing case goes to `robustness.proptest-regressions` beside this file,
         // is replayed first on every later run, and is meant to be committed.
-        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel("proptest-regressions"))),
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
         // Each property runs in a child process, so a stack overflow or a hang fails its case.
         fork: true,
         timeout: 60_000,
@@ -161,10 +164,26 @@ proptest! {
     fn valid_documents_generate_safe_crates((doc, config) in valid_case()) {
         match generated_problems(&doc.0, config.as_ref().map(|c| &c.0)) {
             Ok(problems) => no_problems(&problems)?,
-            // A configuration whose crate name, version or license is refused is a located
-            // configuration error; every valid document must generate.
-            Err(Failure::Config(msg)) => located(&msg)?,
-            Err(other) => prop_assert!(false, "a valid document did not generate: {:?}", other),
+            // Names and URLs no crate can carry may be refused, with a located error;
+            // `valid_strategy_reaches_generation` checks that most valid documents generate.
+            Err(Failure::Load(msg)) => prop_assert!(false, "a valid document was refused: {}", msg),
+            Err(Failure::Config(msg) | Failure::Generate(msg)) => located(&msg)?,
+        }
+    }
+
+    /// Diagnostics and errors go to a terminal: a string from the input must not carry an
+    /// escape sequence, a bare CR or a bidi control there.
+    #[test]
+    fn messages_carry_no_control_characters((doc, config) in prop_oneof![valid_case(), broken_document().prop_map(|(_, d)| (Json(d), None))]) {
+        let text = serde_json::to_string_pretty(&doc.0).unwrap();
+        let shown: Vec<String> = match generate_text(text.as_bytes(), config.as_ref().map(|c| &c.0)) {
+            Ok((g, _)) => g.diagnostics.iter().map(ToString::to_string).collect(),
+            Err(Failure::Load(m) | Failure::Config(m) | Failure::Generate(m)) => vec![m],
+        };
+        for line in shown {
+            if let Some(c) = terminal_unsafe(&line) {
+                prop_assert!(false, "U+{:04X} in {:?}", c as u32, line);
+            }
         }
     }
 
@@ -204,32 +223,47 @@ proptest! {
 }
 
 /// Of a fixed-seed sample from each strategy: how many documents the loader accepts (so reach
-/// generation) and how many operations they hold. The valid strategy must reach generation
-/// nearly always, or the properties above would test the loader only. (Generation itself is
-/// left to the properties, which run it in a child process that may crash.)
+/// generation), how many operations they hold, and, for valid documents, how many the
+/// generator binary turns into a crate (a crash or a hang counts as not generated). The valid
+/// strategy must reach generation nearly always and mostly generate, or the properties above
+/// would test the loader, or the refusals, only.
 #[test]
 fn valid_strategy_reaches_generation() {
-    let n = cases(64);
+    let n = cases(64) as usize;
+    let tmp = tempfile::tempdir().unwrap();
     let mut report = String::new();
-    let mut run = |label: &str, strategy: BoxedStrategy<Value>| -> (usize, usize) {
+    let mut run = |label: &str, strategy: BoxedStrategy<Value>, generate: bool| -> (usize, usize, usize) {
         let mut runner = TestRunner::new_with_rng(ProptestConfig::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]));
-        let (mut loaded, mut ops) = (0, 0);
-        for _ in 0..n {
+        let (mut loaded, mut ops, mut generated) = (0, 0, 0);
+        for i in 0..n {
             let doc = strategy.new_tree(&mut runner).expect("value").current();
             let text = serde_json::to_string_pretty(&doc).unwrap();
             if generator::load::load_bytes("fuzz.json", text.as_bytes()).is_ok() {
                 loaded += 1;
                 ops += doc["paths"].as_object().map_or(0, |p| p.values().map(|i| i.as_object().map_or(0, Map::len)).sum());
             }
+            if generate {
+                let spec = tmp.path().join(format!("{label}-{i}.json"));
+                std::fs::write(&spec, &text).unwrap();
+                let outcome = support::generate(&spec, &tmp.path().join(format!("{label}-{i}")), &["--name", DEFAULT_NAME], Duration::from_secs(60));
+                if outcome.code == Some(0) {
+                    generated += 1;
+                }
+            }
         }
-        report.push_str(&format!("{label}: {n} documents, {loaded} reach generation ({ops} operations)\n"));
-        (loaded, ops)
+        report.push_str(&format!("{label}: {n} documents, {loaded} reach generation ({ops} operations)"));
+        if generate {
+            report.push_str(&format!(", {generated} generate a crate"));
+        }
+        report.push('\n');
+        (loaded, ops, generated)
     };
-    let (loaded, ops) = run("valid", document(FULL));
-    run("broken", broken_document().prop_map(|(_, d)| d).boxed());
+    let (loaded, ops, generated) = run("valid", document(FULL), true);
+    run("broken", broken_document().prop_map(|(_, d)| d).boxed(), false);
     println!("{report}");
-    assert!(loaded * 100 >= n as usize * 98, "the valid strategy writes documents the loader refuses:\n{report}");
+    assert!(loaded * 100 >= n * 98, "the valid strategy writes documents the loader refuses:\n{report}");
     assert!(ops >= loaded, "documents without operations:\n{report}");
+    assert!(generated * 100 >= n * 90, "too few valid documents generate a crate:\n{report}");
 }
 
 type Map = serde_json::Map<String, Value>;

@@ -15,6 +15,8 @@
 //! - `valid_strategy_reaches_generation`: the strategy itself writes documents the loader
 //!   accepts and the generator turns into crates, so the properties above test the generator
 //!   rather than the loader.
+//! - `checks_accept_the_feature_fixtures`: the checks pass on the fixtures' output, so their
+//!   failures are about hostile strings.
 //! - `robustness_compiles`: a fixed-seed sample of documents, with payloads that write a
 //!   marker file if any string ever runs as code, generated into one cargo workspace under
 //!   `target/robustness-check/` and built with `cargo check` and `cargo test --doc`.
@@ -264,6 +266,37 @@ fn valid_strategy_reaches_generation() {
     assert!(loaded * 100 >= n * 98, "the valid strategy writes documents the loader refuses:\n{report}");
     assert!(ops >= loaded, "documents without operations:\n{report}");
     assert!(generated * 100 >= n * 90, "too few valid documents generate a crate:\n{report}");
+}
+
+/// The checks hold for the output of every feature fixture, so a failure above is about the
+/// hostile strings, not about what the generator writes for ordinary documents.
+#[test]
+fn checks_accept_the_feature_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut seen = 0;
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        let dir = entry.path();
+        let Ok(text) = std::fs::read(dir.join("openapi.yaml")) else { continue };
+        let cfg_text = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap_or_default();
+        let config = generator::Config::parse("codegen.yaml", &cfg_text).unwrap();
+        let doc = generator::load::load_bytes("openapi.yaml", &text).unwrap();
+        let input = generator::Input {
+            doc: &doc,
+            config: &config,
+            default_crate_name: DEFAULT_NAME,
+            command: "fuzz",
+            inputs_label: "openapi.yaml",
+            extra_hash_input: cfg_text.as_bytes(),
+            standalone: true,
+        };
+        let files = generator::generate(&input).unwrap().files;
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        problems.extend(checks::check(&files, &Expect::new(&doc.raw, &config, DEFAULT_NAME), reference()).into_iter().map(|p| format!("{name}: {p}")));
+        seen += 1;
+    }
+    assert!(seen >= 8, "expected the feature fixtures, found {seen}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 type Map = serde_json::Map<String, Value>;

@@ -138,6 +138,35 @@ fn component_name() -> BoxedStrategy<String> {
     hostile().prop_map(|n| n.replace(['#', '%'], "_")).boxed()
 }
 
+/// A reference to the component the index picks, resolved by `resolve_refs` once the
+/// document's component names are known (so no strategy depends on another's value, and
+/// failing cases shrink well).
+fn placeholder_ref(i: u32) -> Value {
+    json!({"$ref": i})
+}
+
+/// Turns each placeholder reference into a `$ref` to a component, or into a string schema
+/// when the document has no components.
+fn resolve_refs(v: &mut Value, names: &[String]) {
+    match v {
+        Value::Object(o) => {
+            if let Some(i) = o.get("$ref").and_then(Value::as_u64) {
+                if names.is_empty() {
+                    o.remove("$ref");
+                    o.insert("type".into(), json!("string"));
+                } else {
+                    o.insert("$ref".into(), schema_ref(&names[i as usize % names.len()])["$ref"].clone());
+                }
+            }
+            for child in o.values_mut() {
+                resolve_refs(child, names);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|c| resolve_refs(c, names)),
+        _ => {}
+    }
+}
+
 /// `#/components/schemas/NAME` with RFC 6901 escapes.
 pub fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"))})
@@ -159,7 +188,7 @@ fn with_docs(s: BoxedStrategy<Value>) -> BoxedStrategy<Value> {
         .boxed()
 }
 
-fn leaf(names: &[String]) -> BoxedStrategy<Value> {
+fn leaf() -> BoxedStrategy<Value> {
     let mut options: Vec<(u32, BoxedStrategy<Value>)> = vec![
         (3, (prop::option::weighted(0.3, hostile())).prop_map(|d| {
             let mut s = json!({"type": "string"});
@@ -183,24 +212,20 @@ fn leaf(names: &[String]) -> BoxedStrategy<Value> {
             json!({"type": "string", "enum": values, "nullable": nullable})
         }).boxed()),
     ];
-    if !names.is_empty() {
-        let refs = select(names.to_vec());
-        options.push((4, refs.clone().prop_map(|n| schema_ref(&n)).boxed()));
-        options.push((1, (refs, any::<bool>(), prose()).prop_map(|(n, nullable, d)| {
-            let mut r = schema_ref(&n);
-            r["nullable"] = json!(nullable);
-            r["description"] = json!(d);
-            r
-        }).boxed()));
-    }
+    options.push((4, any::<u32>().prop_map(placeholder_ref).boxed()));
+    options.push((1, (any::<u32>(), any::<bool>(), prose()).prop_map(|(i, nullable, d)| {
+        let mut r = placeholder_ref(i);
+        r["nullable"] = json!(nullable);
+        r["description"] = json!(d);
+        r
+    }).boxed()));
     with_docs(proptest::strategy::Union::new_weighted(options).boxed())
 }
 
 /// A schema over the leaves above: arrays, objects with hostile property names, maps,
 /// `allOf`/`oneOf`/`anyOf`, and discriminated unions of components.
-pub fn schema(names: &[String]) -> BoxedStrategy<Value> {
-    let names = names.to_vec();
-    leaf(&names)
+pub fn schema() -> BoxedStrategy<Value> {
+    leaf()
         .prop_recursive(3, 24, 5, move |inner| {
             let mut options: Vec<(u32, BoxedStrategy<Value>)> = vec![
                 (2, inner.clone().prop_map(|i| json!({"type": "array", "items": i})).boxed()),
@@ -226,14 +251,12 @@ pub fn schema(names: &[String]) -> BoxedStrategy<Value> {
                 (1, prop::collection::vec(inner.clone(), 1..3).prop_map(|v| json!({"anyOf": v})).boxed()),
                 (1, inner.clone().prop_map(|i| json!({"type": "object", "additionalProperties": i})).boxed()),
             ];
-            if !names.is_empty() {
-                options.push((
-                    1,
-                    (prop::collection::vec(select(names.clone()), 1..3), hostile())
-                        .prop_map(|(v, tag)| json!({"oneOf": v.iter().map(|n| schema_ref(n)).collect::<Vec<_>>(), "discriminator": {"propertyName": tag}}))
-                        .boxed(),
-                ));
-            }
+            options.push((
+                1,
+                (prop::collection::vec(any::<u32>(), 1..3), hostile())
+                    .prop_map(|(v, tag)| json!({"oneOf": v.into_iter().map(placeholder_ref).collect::<Vec<_>>(), "discriminator": {"propertyName": tag}}))
+                    .boxed(),
+            ));
             proptest::strategy::Union::new_weighted(options)
         })
         .boxed()
@@ -251,8 +274,8 @@ fn path_segment() -> BoxedStrategy<String> {
     prop_oneof![3 => "[a-z_]{1,8}".boxed(), 2 => hostile().prop_map(|s| s.replace(['{', '}', '/'], "_")).boxed()].boxed()
 }
 
-fn parameter(names: &[String]) -> BoxedStrategy<Value> {
-    (hostile(), select(&["query", "header", "cookie"][..]), any::<bool>(), schema(names), prop::option::weighted(0.4, prose()))
+fn parameter() -> BoxedStrategy<Value> {
+    (hostile(), select(&["query", "header", "cookie"][..]), any::<bool>(), schema(), prop::option::weighted(0.4, prose()))
         .prop_map(|(name, at, required, schema, description)| {
             let mut p = json!({"name": name, "in": at, "required": required, "schema": schema});
             if let Some(d) = description {
@@ -263,13 +286,13 @@ fn parameter(names: &[String]) -> BoxedStrategy<Value> {
         .boxed()
 }
 
-fn operation(names: &[String]) -> BoxedStrategy<Value> {
+fn operation() -> BoxedStrategy<Value> {
     (
         (prop::option::weighted(0.8, hostile()), prop::option::weighted(0.4, prose()), prop::option::weighted(0.4, prose())),
         (prop::collection::vec(hostile(), 0..2), prop::option::weighted(0.1, hostile()), prop::option::weighted(0.1, hostile()), any::<bool>()),
-        prop::collection::vec(parameter(names), 0..3),
-        prop::option::weighted(0.4, schema(names)),
-        (prop::option::weighted(0.8, schema(names)), select(&["200", "201", "204", "default"][..]), prose()),
+        prop::collection::vec(parameter(), 0..3),
+        prop::option::weighted(0.4, schema()),
+        (prop::option::weighted(0.8, schema()), select(&["200", "201", "204", "default"][..]), prose()),
     )
         .prop_map(|((id, summary, description), (tags, group, method_name, deprecated), params, body, (response, code, response_doc))| {
             let mut op = json!({"responses": {}});
@@ -316,10 +339,10 @@ fn operation(names: &[String]) -> BoxedStrategy<Value> {
 }
 
 /// One path: a template built from its segments and parameters, and one to three operations.
-fn path_item(names: &[String]) -> BoxedStrategy<(String, Value)> {
+fn path_item() -> BoxedStrategy<(String, Value)> {
     (
         prop::collection::vec((path_segment(), prop::option::weighted(0.4, path_param_name())), 1..3),
-        prop::collection::vec((select(&["get", "post", "put", "delete", "patch"][..]), operation(names)), 1..3),
+        prop::collection::vec((select(&["get", "post", "put", "delete", "patch"][..]), operation()), 1..3),
     )
         .prop_map(|(segments, ops)| {
             let mut path = String::new();
@@ -367,19 +390,20 @@ pub const SMALL: Size = Size { schemas: 4, paths: 3 };
 
 /// A valid OpenAPI 3.0 document whose strings come from the attack classes.
 pub fn document(size: Size) -> BoxedStrategy<Value> {
-    prop::collection::btree_set(component_name(), 0..size.schemas)
-        .prop_flat_map(move |names| {
-            let names: Vec<String> = names.into_iter().collect();
-            let components = names.iter().map(|n| (Just(n.clone()), schema(&names))).collect::<Vec<_>>();
-            (
-                components,
-                prop::collection::vec(path_item(&names), 1..size.paths),
-                (hostile(), prop::option::weighted(0.6, prose()), hostile()),
-                prop::option::weighted(0.6, (hostile(), prose())),
-                prop::collection::vec((hostile(), prose()), 0..2),
-            )
-        })
-        .prop_map(|(mut components, paths, (title, description, version), server, tags)| {
+    (
+        prop::collection::btree_map(component_name(), schema(), 0..size.schemas),
+        prop::collection::vec(path_item(), 1..size.paths),
+        (hostile(), prop::option::weighted(0.6, prose()), hostile()),
+        prop::option::weighted(0.6, (hostile(), prose())),
+        prop::collection::vec((hostile(), prose()), 0..2),
+    )
+        .prop_map(|(components, paths, (title, description, version), server, tags)| {
+            let names: Vec<String> = components.keys().cloned().collect();
+            let mut components: Vec<(String, Value)> = components.into_iter().collect();
+            let mut paths: Vec<(String, Value)> = paths;
+            for (_, v) in components.iter_mut().chain(paths.iter_mut()) {
+                resolve_refs(v, &names);
+            }
             // A component that is only a `$ref` to itself or to a later one could close an
             // alias cycle, which OpenAPI does not allow; it holds the reference in a property.
             let order: Vec<String> = components.iter().map(|(n, _)| n.clone()).collect();

@@ -3,7 +3,7 @@
 //! keys and values the inputs call for; `lib.rs` declares exactly the template's items, with
 //! the base URL and environment names as values; no doc comment or README holds a code block
 //! the generator did not write; no raw control or bidi character; paths stay inside the output;
-//! the runtime is copied verbatim.
+//! the runtime is copied verbatim; file names fit a file system.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
@@ -110,6 +110,10 @@ pub fn check(files: &std::collections::BTreeMap<String, String>, expect: &Expect
             && p.components().all(|c| matches!(c, Component::Normal(s) if s.to_str().is_some_and(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))));
         if !inside {
             problem("path: not a plain relative path", format!("{path:?}"));
+        }
+        // Most file systems refuse a file name over 255 bytes.
+        if let Some(long) = path.split('/').find(|c| c.len() > 255) {
+            problem("path: file name too long to write", format!("{} bytes: {}…", long.len(), long.chars().take(40).collect::<String>()));
         }
         if let Some(c) = text.chars().find(|c| forbidden_char(*c)) {
             let at = text.find(c).unwrap_or(0);

@@ -517,6 +517,9 @@ fn default_note(json: &str) -> String {
 fn enum_def(name: &Ident, attrs: TokenStream, gate: &TokenStream, variants: &[EnumVariant], serde: SerdeTraits) -> TokenStream {
     let idents = variants.iter().map(|v| ident(&v.rust_name));
     let values = variants.iter().map(|v| &v.value);
+    // Each variant is documented with its wire value as a code span the value cannot close
+    // or turn into a fence (the macro cannot escape a literal itself).
+    let value_docs = variants.iter().map(|v| format!(" {}", crate::escape::md_code(&v.value)));
     let mut traits = Vec::new();
     if serde.ser {
         traits.push(quote!(Serialize));
@@ -530,7 +533,7 @@ fn enum_def(name: &Ident, attrs: TokenStream, gate: &TokenStream, variants: &[En
         crate::string_enum! {
             #attrs
             pub enum #name #traits {
-                #( #idents = #values, )*
+                #( #[doc = #value_docs] #idents = #values, )*
             }
         }
     }
@@ -808,10 +811,22 @@ fn example(api: &Api, path: &[String], op: &Operation) -> Vec<String> {
                 } else {
                     value
                 };
+                let qualified = if f.boxed && !qualified.starts_with("Default") && !qualified.starts_with("todo") {
+                    format!("Box::new({qualified})")
+                } else {
+                    qualified
+                };
                 lines.push(format!("    {}: {qualified},", f.rust_name));
             }
-            if has_default && required.len() < s.fields.len() {
-                lines.push("    ..Default::default()".into());
+            if required.len() < s.fields.len() {
+                if has_default {
+                    lines.push("    ..Default::default()".into());
+                } else {
+                    // Without `Default` every field is spelled out; optional ones are `Option`s.
+                    for f in s.fields.iter().filter(|f| !f.required) {
+                        lines.push(format!("    {}: None,", f.rust_name));
+                    }
+                }
             }
             lines.push("};".into());
             setup = lines;

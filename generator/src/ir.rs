@@ -146,16 +146,25 @@ pub enum Ty {
 impl Ty {
     /// True for types that implement `Default`, given which named types do.
     pub fn has_default(&self, types: &BTreeMap<String, TypeDef>) -> bool {
-        match self {
-            Ty::Named(n) => match types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| {
-                    !f.required || f.ty.has_default(types)
-                }),
-                Some(TypeKind::Alias(t)) => t.has_default(types),
-                _ => false,
-            },
-            _ => true,
+        self.has_default_within(types, &mut Vec::new())
+    }
+
+    /// [`Ty::has_default`], with the named types being looked at: a type that needs itself to
+    /// build its default (a required field leading back to it) has none, and that answer also
+    /// keeps the walk finite on such cycles.
+    fn has_default_within<'t>(&'t self, types: &'t BTreeMap<String, TypeDef>, open: &mut Vec<&'t str>) -> bool {
+        let Ty::Named(n) = self else { return true };
+        if open.contains(&n.as_str()) {
+            return false;
         }
+        open.push(n);
+        let answer = match types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| !f.required || f.ty.has_default_within(types, open)),
+            Some(TypeKind::Alias(t)) => t.has_default_within(types, open),
+            _ => false,
+        };
+        open.pop();
+        answer
     }
 }
 

@@ -10,13 +10,15 @@
 /// crate::string_enum! {
 ///     /// Docs of the type.
 ///     pub enum Mode: Serialize, Deserialize {
+///         /// `fast`
 ///         Fast = "fast",
+///         /// `slow`
 ///         Slow = "slow",
 ///     }
 /// }
 /// ```
 ///
-/// Each variant is documented with its wire value. Attributes before `pub enum` (docs,
+/// The generator documents each variant with its wire value. Attributes before `pub enum` (docs,
 /// `#[deprecated]`) go on the type only; put a `#[cfg(...)]` on the invocation to gate the
 /// type and all its impls.
 #[doc(hidden)]
@@ -32,7 +34,6 @@ macro_rules! string_enum {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum $name {
             $(
-                #[doc = concat!(" `", $value, "`")]
                 $(#[$vmeta])*
                 $variant,
             )*

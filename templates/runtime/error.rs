@@ -357,6 +357,12 @@ impl StdError for Error {
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct JsonError {
+    /// Boxed to keep [`Error`] small.
+    inner: Box<JsonErrorInner>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct JsonErrorInner {
     message: String,
     line: usize,
     column: usize,
@@ -370,7 +376,7 @@ impl JsonError {
     /// # fn check(e: &cloudflare_access_users::JsonError) { let _ = e.line(); }
     /// ```
     pub fn line(&self) -> usize {
-        self.line
+        self.inner.line
     }
 
     /// 1-based column of the body where decoding failed.
@@ -379,7 +385,7 @@ impl JsonError {
     /// # fn check(e: &cloudflare_access_users::JsonError) { let _ = e.column(); }
     /// ```
     pub fn column(&self) -> usize {
-        self.column
+        self.inner.column
     }
 
     /// What kind of failure: bad syntax, early end of input, or valid JSON of
@@ -392,7 +398,7 @@ impl JsonError {
     /// # }
     /// ```
     pub fn classify(&self) -> serde_json::error::Category {
-        self.category
+        self.inner.category
     }
 }
 
@@ -410,27 +416,30 @@ impl From<&serde_json::Error> for JsonError {
             message.push_str(&format!(" at line {} column {}", e.line(), e.column()));
         }
         JsonError {
-            message,
-            line: e.line(),
-            column: e.column(),
-            category: e.classify(),
+            inner: Box::new(JsonErrorInner {
+                message,
+                line: e.line(),
+                column: e.column(),
+                category: e.classify(),
+            }),
         }
     }
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.inner.message)
     }
 }
 
 impl fmt::Debug for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
         f.debug_struct("JsonError")
-            .field("message", &self.message)
-            .field("line", &self.line)
-            .field("column", &self.column)
-            .field("category", &self.category)
+            .field("message", &i.message)
+            .field("line", &i.line)
+            .field("column", &i.column)
+            .field("category", &i.category)
             .finish()
     }
 }

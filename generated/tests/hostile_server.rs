@@ -701,7 +701,199 @@ async fn userinfo_and_secret_default_headers_are_redacted() {
     assert!(client_debug.contains("billing-job"), "{client_debug}");
     assert!(client_debug.contains("redacted"), "{client_debug}");
     assert!(
-        client_debug.contains("admin:<redacted>@127.0.0.1"),
+        client_debug.contains("http://<redacted>@127.0.0.1"),
         "{client_debug}"
     );
+}
+
+/// Every error of the chain (`Display` of the error and of each `source()`),
+/// as an error reporter such as anyhow's `{:?}` prints it.
+fn chain(err: &Error) -> Vec<String> {
+    let mut out = vec![err.to_string()];
+    let mut next = std::error::Error::source(err);
+    while let Some(e) = next {
+        out.push(e.to_string());
+        next = e.source();
+    }
+    out
+}
+
+#[tokio::test]
+async fn decode_error_source_chain_is_escaped_and_bounded() {
+    /// A caller's own type: serde quotes an unknown variant verbatim.
+    #[derive(serde::Deserialize, Debug)]
+    enum Kind {
+        Plain,
+        Fancy,
+    }
+    let forged = "\u{1b}[2J\u{1b}[31mowned\r\nINFO login ok\u{202e}\u{7}";
+    let huge = "y".repeat(2 * MIB as usize);
+    let (base, _) = counting_server(move |n, _| {
+        let body = match n {
+            1 => envelope(json!(forged)),
+            _ => json!({"success": huge}),
+        };
+        json_response(StatusCode::OK, body)
+    })
+    .await;
+    let client = Client::builder().base_url(&base).build().unwrap();
+    for what in ["unknown variant", "2 MiB string"] {
+        let err = Request::<'_, Kind>::new(&client, Method::GET, "/k", "/k".into())
+            .await
+            .unwrap_err();
+        let Error::Decode { ref path, .. } = err else {
+            panic!("{what}: {err:?}");
+        };
+        assert!(!path.is_empty() || what == "2 MiB string", "{what}: {err:?}");
+        let texts = chain(&err);
+        assert!(texts.len() >= 2, "{what}: the decode error has a source");
+        for text in &texts {
+            assert_tame(text);
+            assert!(text.len() < 1000, "{what}: {} bytes in the chain", text.len());
+        }
+        // The position survives.
+        assert!(texts[1].contains("line 1 column"), "{what}: {}", texts[1]);
+    }
+}
+
+#[tokio::test]
+async fn config_errors_and_debug_never_show_userinfo_or_query() {
+    for url in [
+        "https://u:pa/ss-SECRET@api.example",
+        "https://u:p#ss-SECRET@api.example",
+        "https://u:p?ss-SECRET@api.example",
+        "https://api.example/v4?token=SECRET",
+        "https://TOKEN-SECRET@api.example/v4",
+        "https://u:SECRET@exa mple.com",
+        "ftp://u:SECRET@api.example",
+    ] {
+        let builder = Client::builder().base_url(url);
+        let builder_debug = format!("{builder:?}");
+        let shown = match builder.build() {
+            Ok(client) => format!("{client:?}"),
+            Err(err) => format!("{err} {err:?}"),
+        };
+        let deferred = format!(
+            "{:?}",
+            Client::builder().base_url(url).build().map(|_| ()).err()
+        );
+        for text in [builder_debug, shown, deferred] {
+            assert!(!text.contains("SECRET"), "{url}: {text}");
+            assert!(!text.contains("u:p"), "{url}: {text}");
+        }
+    }
+    // What is certainly not secret stays, so the error is still useful.
+    let err = Client::builder()
+        .base_url("https://api.example/v4?token=SECRET")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("https://api.example/v4"), "{err}");
+}
+
+#[tokio::test]
+async fn unkeyed_post_is_not_retried_when_the_server_insists() {
+    let (base, hits) = counting_server(|_, _| {
+        let mut r = json_response(StatusCode::INTERNAL_SERVER_ERROR, json!({}));
+        r.headers_mut()
+            .insert("x-should-retry", "true".parse().unwrap());
+        r
+    })
+    .await;
+    let client = fast_retries(Client::builder().base_url(&base))
+        .build()
+        .unwrap();
+    let err = create(&client).await.unwrap_err();
+    assert!(err.is_server_error(), "{err:?}");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "`x-should-retry: true` made an unkeyed POST be sent again"
+    );
+    // A GET still follows the header.
+    get_value(&client).await.unwrap_err();
+    assert_eq!(hits.load(Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
+async fn retries_of_a_custom_http_client_are_switched_off() {
+    let (base, hits) = counting_server(|_, _| {
+        json_response(StatusCode::INTERNAL_SERVER_ERROR, json!({}))
+    })
+    .await;
+    // An HTTP client of one's own that retries every 5xx, POST included.
+    let http = reqwest::Client::builder().retry(
+        reqwest::retry::for_host("127.0.0.1")
+            .max_retries_per_request(3)
+            .classify_fn(|rr| match rr.status() {
+                Some(s) if s.is_server_error() => rr.retryable(),
+                _ => rr.success(),
+            }),
+    );
+    let client = Client::builder()
+        .base_url(&base)
+        .http_client_builder(http)
+        .build()
+        .unwrap();
+    let err = create(&client).await.unwrap_err();
+    assert!(err.is_server_error(), "{err:?}");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "the HTTP client sent the POST again by itself"
+    );
+}
+
+/// Characters that are invisible when printed: they can hide text or make two
+/// different names look alike in a log.
+#[tokio::test]
+async fn api_error_text_escapes_invisible_characters() {
+    let sneaky = "ad\u{ad}min\u{200b}\u{2061}\u{206a}\u{feff}\u{e0041}\u{e007f}";
+    let message = sneaky.to_owned();
+    let (base, _) = counting_server(move |_, _| {
+        json_response(
+            StatusCode::BAD_REQUEST,
+            json!({"success": false, "errors": [{"code": 7, "message": message}]}),
+        )
+    })
+    .await;
+    let client = Client::builder().base_url(&base).build().unwrap();
+    let err = get_value(&client).await.unwrap_err();
+    for text in [err.to_string(), format!("{err:?}")] {
+        for c in sneaky.chars().filter(|c| !c.is_ascii()) {
+            assert!(!text.contains(c), "{c:?} in {text:?}");
+        }
+        assert!(text.contains("\\u{ad}") && text.contains("\\u{e007f}"), "{text}");
+    }
+}
+
+/// The doc examples are what users copy: none of them prints a server's text
+/// (`message`, a body) other than through the escaping `Display`.
+#[test]
+fn doc_examples_print_server_text_only_escaped() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for name in [
+        "src/error.rs",
+        "src/request.rs",
+        "src/pagination.rs",
+        "src/client.rs",
+        "README.md",
+    ] {
+        let text = std::fs::read_to_string(format!("{root}/{name}")).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim_start();
+            let example = name.ends_with(".md") || line.starts_with("///") || line.starts_with("//!");
+            if !example {
+                continue;
+            }
+            if line.contains("println!") || line.contains("print!(") {
+                for raw in [".message)", ".message,", ".message}", "from_utf8_lossy", "body()"] {
+                    assert!(
+                        !line.contains(raw),
+                        "{name}:{}: prints server text raw: {line}",
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
 }

@@ -176,7 +176,7 @@ impl Client {
     }
 
     /// The base URL requests are sent to (without trailing slash), exactly as
-    /// configured (a password in it is shown; `Debug` hides it).
+    /// configured (credentials in it are shown; `Debug` and errors hide them).
     ///
     /// ```
     /// let client = cloudflare_access_users::Client::builder().build()?;
@@ -192,7 +192,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         f.debug_struct("Client")
-            .field("base_url", &redact_userinfo(&i.base_url))
+            .field("base_url", &redact_url(&i.base_url))
             .field("auth", &i.auth_kind.map(|k| format!("{k}(<redacted>)")))
             .field("timeout", &i.timeout)
             .field("max_retries", &i.retry.max_retries)
@@ -226,21 +226,49 @@ pub(crate) fn is_secret_header(name: &HeaderName) -> bool {
     matches!(name, "cookie" | "set-cookie") || PARTS.iter().any(|p| name.contains(p))
 }
 
-/// `url` with the password of its userinfo replaced by `<redacted>`
-/// (`https://user:<redacted>@host/…`). Works on text that does not parse as
-/// a URL too, so configuration errors can quote it.
-pub(crate) fn redact_userinfo(url: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    let Some(at) = url[start..end].rfind('@').map(|i| start + i) else {
-        return url.to_owned();
+/// `url` as errors and `Debug` may show it: userinfo (user and password: a
+/// token is often passed as the user) and the query and fragment replaced by
+/// `<redacted>` (`https://<redacted>@host/v4?<redacted>`). Anything else is
+/// never quoted, since where a secret in it ends cannot be known (a password
+/// with a `/` makes the URL fail to parse; `https://to/ken@host` parses with
+/// host `to`; `user:password` parses with scheme `user`): only `http` or
+/// `https`, if it starts so, and why it is not shown.
+pub(crate) fn redact_url(url: &str) -> String {
+    let problem = match reqwest::Url::parse(url) {
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => "not an http(s) URL".to_owned(),
+        Ok(u) if u.username().is_empty() && u.password().is_none() && url.contains('@') => {
+            "an `@` outside the userinfo".to_owned()
+        }
+        Ok(u) => return redact_parsed(&u),
+        Err(e) => format!("does not parse: {e}"),
     };
-    match url[start..at].find(':') {
-        Some(colon) => format!("{}:<redacted>{}", &url[..start + colon], &url[at..]),
-        None => url.to_owned(),
+    let scheme = ["http://", "https://"]
+        .into_iter()
+        .find(|s| url.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)));
+    format!("{}<not shown: {problem}>", scheme.unwrap_or(""))
+}
+
+/// An http(s) URL with its userinfo, query and fragment redacted.
+fn redact_parsed(u: &reqwest::Url) -> String {
+    let mut shown = format!("{}:", u.scheme());
+    if let Some(host) = u.host_str() {
+        shown.push_str("//");
+        if !u.username().is_empty() || u.password().is_some() {
+            shown.push_str("<redacted>@");
+        }
+        shown.push_str(host);
+        if let Some(port) = u.port() {
+            shown.push_str(&format!(":{port}"));
+        }
     }
+    shown.push_str(u.path());
+    if u.query().is_some() {
+        shown.push_str("?<redacted>");
+    }
+    if u.fragment().is_some() {
+        shown.push_str("#<redacted>");
+    }
+    shown
 }
 
 /// Header map whose sensitive values are redacted in `Debug`.
@@ -282,7 +310,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("auth", &self.auth)
-            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -465,8 +493,11 @@ impl ClientBuilder {
     /// (`redirect(Policy::none())` is applied last): a redirect could carry
     /// the credentials to another host (reqwest drops `Authorization` there
     /// but not `X-Auth-Key`). A 3xx answer is returned as [`Error::Api`] with
-    /// its status and `Location` header. A ready-made `reqwest::Client` is not
-    /// accepted because its redirect policy cannot be checked.
+    /// its status and `Location` header. reqwest's own retries are switched
+    /// off too (`retry(reqwest::retry::never())`, applied last): they would
+    /// resend a POST underneath this client's per-method policy; every retry
+    /// is this client's. A ready-made `reqwest::Client` is not accepted
+    /// because its redirect and retry policies cannot be checked.
     ///
     /// ```no_run
     /// let http = reqwest::Client::builder()
@@ -593,8 +624,8 @@ impl ClientBuilder {
         match reqwest::Url::parse(&base_url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.query().is_none() => {}
             _ => note(format!(
-                "invalid base URL `{}` (expected http(s)://host[/path])",
-                redact_userinfo(&base_url)
+                "invalid base URL `{}` (expected http(s)://host[/path], without query)",
+                redact_url(&base_url)
             )),
         }
 
@@ -639,11 +670,13 @@ impl ClientBuilder {
             None => None,
         };
 
-        // Redirects are off whatever builder was given: applied last.
+        // Redirects and reqwest's own retries are off whatever builder was
+        // given: applied last.
         let http = match self
             .http_client_builder
             .unwrap_or_default()
             .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
             .build()
         {
             Ok(c) => c,
@@ -727,15 +760,35 @@ mod tests {
         for (url, shown) in [
             (
                 "https://u:pw@h.example/v4",
-                "https://u:<redacted>@h.example/v4",
+                "https://<redacted>@h.example/v4",
             ),
-            ("https://u:p@w@h.example", "https://u:<redacted>@h.example"),
-            ("https://h.example/a@b:c", "https://h.example/a@b:c"),
-            ("https://u@h.example", "https://u@h.example"),
-            ("u:pw@exa mple", "u:<redacted>@exa mple"),
-            ("https://h.example", "https://h.example"),
+            ("https://u:p@w@h.example", "https://<redacted>@h.example/"),
+            ("https://TOKEN@h.example", "https://<redacted>@h.example/"),
+            (
+                "http://h.example:8080/v4?token=T#f",
+                "http://h.example:8080/v4?<redacted>#<redacted>",
+            ),
+            (
+                "https://u:pa/ss@h.example",
+                "https://<not shown: does not parse: invalid port number>",
+            ),
+            (
+                "https://u:p#ss@h.example",
+                "https://<not shown: does not parse: invalid port number>",
+            ),
+            (
+                "https://to/ken@h.example",
+                "https://<not shown: an `@` outside the userinfo>",
+            ),
+            (
+                "HTTPS://u:pw@exa mple",
+                "https://<not shown: does not parse: invalid international domain name>",
+            ),
+            ("admin:hunter2", "<not shown: not an http(s) URL>"),
+            ("é:pw@x", "<not shown: does not parse: relative URL without a base>"),
+            ("https://h.example", "https://h.example/"),
         ] {
-            assert_eq!(redact_userinfo(url), shown, "{url}");
+            assert_eq!(redact_url(url), shown, "{url}");
         }
         for name in [
             "authorization",

@@ -51,14 +51,18 @@ pub enum Error {
     },
     /// A success response arrived but its body did not match the expected type.
     Decode {
-        /// JSON path of the value that failed to decode, e.g. `result[3].email`.
+        /// JSON path of the value that failed to decode, e.g. `result[3].email`
+        /// (escaped like every error text: object keys are the server's).
         path: String,
-        /// A short excerpt of the body around the failing position.
+        /// A short excerpt of the body around the failing position (control
+        /// and invisible characters replaced by spaces).
         snippet: String,
         /// The complete raw response body.
         body: Bytes,
-        /// The JSON error.
-        source: serde_json::Error,
+        /// The JSON error: position, category and serde's message, escaped
+        /// and cut short (serde quotes the offending value, which the server
+        /// chose).
+        source: JsonError,
     },
     /// The response body was larger than the client's limit (see
     /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
@@ -99,7 +103,8 @@ impl Error {
     /// # fn check(err: cloudflare_access_users::Error) {
     /// if let Some(api) = err.api_error() {
     ///     for e in api.errors() {
-    ///         eprintln!("{}: {}", e.code, e.message);
+    ///         // `[code] message`, escaped and cut short.
+    ///         eprintln!("{e}");
     ///     }
     /// }
     /// # }
@@ -234,7 +239,8 @@ impl Error {
     /// ```
     /// # fn check(err: cloudflare_access_users::Error) {
     /// if let Some(body) = err.body() {
-    ///     eprintln!("{}", String::from_utf8_lossy(body));
+    ///     // The server's bytes, unescaped: store them, do not print them.
+    ///     std::fs::write("response.json", body).ok();
     /// }
     /// # }
     /// ```
@@ -305,12 +311,7 @@ impl fmt::Debug for Error {
                 .field("path", &Escaped(path, MAX_SHOWN_CHARS).to_string())
                 .field("snippet", &Escaped(snippet, MAX_SHOWN_CHARS).to_string())
                 .field("body", &format_args!("<{} bytes>", body.len()))
-                // serde's message quotes the offending value, which can be
-                // as long as the body.
-                .field(
-                    "source",
-                    &Escaped(&source.to_string(), MAX_SHOWN_CHARS).to_string(),
-                )
+                .field("source", source)
                 .finish(),
             Error::ResponseTooLarge { limit, status } => f
                 .debug_struct("ResponseTooLarge")
@@ -337,6 +338,113 @@ impl StdError for Error {
         }
     }
 }
+
+/// Why a body did not decode: serde's position and category, and its message
+/// escaped and cut to a few hundred characters.
+///
+/// serde's own message quotes the offending value verbatim (an unknown enum
+/// variant, a string where a number was expected), so it can be as long as
+/// the body and carry terminal escapes. This type is what
+/// [`Error::source`](std::error::Error::source) of an [`Error::Decode`]
+/// returns, so error reporters that print the whole chain stay safe.
+///
+/// ```
+/// # fn check(err: cloudflare_access_users::Error) {
+/// if let cloudflare_access_users::Error::Decode { path, source, .. } = &err {
+///     eprintln!("`{path}` at line {} column {}: {source}", source.line(), source.column());
+/// }
+/// # }
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct JsonError {
+    /// Boxed to keep [`Error`] small.
+    inner: Box<JsonErrorInner>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct JsonErrorInner {
+    message: String,
+    line: usize,
+    column: usize,
+    category: serde_json::error::Category,
+}
+
+impl JsonError {
+    /// 1-based line of the body where decoding failed.
+    ///
+    /// ```
+    /// # fn check(e: &cloudflare_access_users::JsonError) { let _ = e.line(); }
+    /// ```
+    pub fn line(&self) -> usize {
+        self.inner.line
+    }
+
+    /// 1-based column of the body where decoding failed.
+    ///
+    /// ```
+    /// # fn check(e: &cloudflare_access_users::JsonError) { let _ = e.column(); }
+    /// ```
+    pub fn column(&self) -> usize {
+        self.inner.column
+    }
+
+    /// What kind of failure: bad syntax, early end of input, or valid JSON of
+    /// the wrong shape (`Data`).
+    ///
+    /// ```
+    /// # fn check(e: &cloudflare_access_users::JsonError) {
+    /// use serde_json::error::Category;
+    /// if e.classify() == Category::Data { /* the API changed shape */ }
+    /// # }
+    /// ```
+    pub fn classify(&self) -> serde_json::error::Category {
+        self.inner.category
+    }
+}
+
+impl From<&serde_json::Error> for JsonError {
+    fn from(e: &serde_json::Error) -> Self {
+        let mut message = String::new();
+        // Escapes as it goes and stops at the limit, so a message quoting a
+        // huge value is never copied whole.
+        let mut out = EscapingWriter::new(&mut message, MAX_SHOWN_CHARS);
+        let _ = fmt::write(&mut out, format_args!("{e}"));
+        let cut = out.cut;
+        let _ = out.finish();
+        // serde puts the position last: keep it when the message was cut.
+        if cut && e.line() != 0 {
+            message.push_str(&format!(" at line {} column {}", e.line(), e.column()));
+        }
+        JsonError {
+            inner: Box::new(JsonErrorInner {
+                message,
+                line: e.line(),
+                column: e.column(),
+                category: e.classify(),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.message)
+    }
+}
+
+impl fmt::Debug for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("JsonError")
+            .field("message", &i.message)
+            .field("line", &i.line)
+            .field("column", &i.column)
+            .field("category", &i.category)
+            .finish()
+    }
+}
+
+impl StdError for JsonError {}
 
 /// The kind of a [`Error::Transport`] failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -525,7 +633,8 @@ impl ApiError {
     /// ```
     /// # fn check(api: &cloudflare_access_users::ApiError) {
     /// for e in api.errors() {
-    ///     eprintln!("[{}] {}", e.code, e.message);
+    ///     // `[code] message`, escaped and cut short.
+    ///     eprintln!("{e}");
     /// }
     /// # }
     /// ```
@@ -568,7 +677,8 @@ impl ApiError {
     ///
     /// ```
     /// # fn check(api: &cloudflare_access_users::ApiError) {
-    /// eprintln!("{}", String::from_utf8_lossy(api.body()));
+    /// // The server's bytes, unescaped: store them, do not print them.
+    /// std::fs::write("response.json", api.body()).ok();
     /// # }
     /// ```
     pub fn body(&self) -> &Bytes {
@@ -763,6 +873,20 @@ pub struct ResponseInfo {
     pub source: Option<ResponseInfoSource>,
 }
 
+/// `[code] message`, the message escaped and cut like every error text
+/// (`message` itself is the server's text, unescaped).
+///
+/// ```
+/// use cloudflare_access_users::ResponseInfo;
+/// let info: ResponseInfo = serde_json::from_str(r#"{"code":7,"message":"a\u001b[2Jb"}"#).unwrap();
+/// assert_eq!(info.to_string(), "[7] a\\u{1b}[2Jb");
+/// ```
+impl fmt::Display for ResponseInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.code, Escaped(&self.message, MAX_SHOWN_CHARS))
+    }
+}
+
 /// Location in the request that an error refers to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[non_exhaustive]
@@ -812,18 +936,27 @@ impl<'de> Deserialize<'de> for ResponseInfo {
 
 /// Characters of server text shown by `Display`/`Debug` (a body, one error
 /// message, a decode snippet) before it is cut off.
-const MAX_SHOWN_CHARS: usize = 300;
+pub(crate) const MAX_SHOWN_CHARS: usize = 300;
 /// Entries of `errors`/`messages` shown by `Display`/`Debug`.
 const MAX_SHOWN_ERRORS: usize = 10;
 
-/// Characters that can rewrite a terminal or a log line when printed:
-/// controls (C0, DEL, C1: ESC, CR, LF, BEL, NUL, ...), bidirectional
-/// overrides and isolates, and invisible marks.
+/// Characters that can rewrite a terminal or a log line when printed, or
+/// hide text in it: controls (C0, DEL, C1: ESC, CR, LF, BEL, NUL, ...),
+/// bidirectional marks, overrides and isolates, line and paragraph
+/// separators, and invisible characters (soft hyphen, zero-width space and
+/// joiners, word joiner and invisible operators, byte order mark, tag
+/// characters). The one predicate every escape of server text uses.
 pub(crate) fn is_hostile_char(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+            '\u{00ad}'
+                | '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{e0000}'..='\u{e007f}'
         )
 }
 
@@ -833,16 +966,56 @@ pub(crate) struct Escaped<'a>(pub(crate) &'a str, pub(crate) usize);
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (n, c) in self.0.chars().enumerate() {
-            if n == self.1 {
-                return f.write_str("…");
+        let mut out = EscapingWriter::new(f, self.1);
+        // The writer reports an error once full, to stop the caller early.
+        if fmt::Write::write_str(&mut out, self.0).is_err() && !out.cut {
+            return Err(fmt::Error);
+        }
+        out.finish()
+    }
+}
+
+/// A `fmt::Write` that escapes hostile characters (`\r`, `\n`, `\t`,
+/// otherwise `\u{..}`) and keeps only the first `limit` characters, then `…`.
+/// Once full it returns `fmt::Error`, so a formatter feeding it stops.
+struct EscapingWriter<W> {
+    out: W,
+    left: usize,
+    cut: bool,
+}
+
+impl<W: fmt::Write> EscapingWriter<W> {
+    fn new(out: W, limit: usize) -> Self {
+        EscapingWriter {
+            out,
+            left: limit,
+            cut: false,
+        }
+    }
+
+    /// Write the `…` if the text was cut.
+    fn finish(mut self) -> fmt::Result {
+        if self.cut {
+            self.out.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: fmt::Write> fmt::Write for EscapingWriter<W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            if self.left == 0 {
+                self.cut = true;
+                return Err(fmt::Error);
             }
+            self.left -= 1;
             match c {
-                '\r' => f.write_str("\\r")?,
-                '\n' => f.write_str("\\n")?,
-                '\t' => f.write_str("\\t")?,
-                c if is_hostile_char(c) => write!(f, "\\u{{{:x}}}", c as u32)?,
-                c => fmt::Write::write_char(f, c)?,
+                '\r' => self.out.write_str("\\r")?,
+                '\n' => self.out.write_str("\\n")?,
+                '\t' => self.out.write_str("\\t")?,
+                c if is_hostile_char(c) => write!(self.out, "\\u{{{:x}}}", c as u32)?,
+                c => self.out.write_char(c)?,
             }
         }
         Ok(())
@@ -969,6 +1142,54 @@ mod tests {
         assert_eq!(v[1].code, 1003);
         assert_eq!(v[1].source.as_ref().unwrap().pointer.as_deref(), Some("/a"));
         assert_eq!(v[2].code, 0);
+    }
+
+    #[test]
+    fn invisible_and_control_characters_are_escaped() {
+        for c in [
+            '\u{0}', '\u{1b}', '\u{7f}', '\u{85}', '\u{ad}', '\u{61c}', '\u{200b}', '\u{200f}',
+            '\u{2028}', '\u{202e}', '\u{2060}', '\u{2066}', '\u{206f}', '\u{feff}', '\u{e0000}',
+            '\u{e0041}', '\u{e007f}',
+        ] {
+            let shown = Escaped(&format!("a{c}b"), 10).to_string();
+            assert_eq!(shown, format!("a\\u{{{:x}}}b", c as u32), "{c:?}");
+        }
+        for c in ['é', '\u{2010}', '\u{2070}', '\u{e0080}', ' '] {
+            assert_eq!(Escaped(&format!("a{c}b"), 10).to_string(), format!("a{c}b"));
+        }
+        assert_eq!(Escaped("\r\n\tx", 10).to_string(), "\\r\\n\\tx");
+        assert_eq!(Escaped("abcdef", 3).to_string(), "abc…");
+        assert_eq!(Escaped("abc", 3).to_string(), "abc");
+    }
+
+    #[test]
+    fn json_error_message_is_escaped_bounded_and_keeps_the_position() {
+        let long = format!("{{\"a\": \"\\u001b[2J{}\"}}", "x".repeat(100_000));
+        #[derive(Deserialize, Debug)]
+        #[expect(dead_code, reason = "only decoded")]
+        struct A {
+            a: u32,
+        }
+        let e = serde_json::from_str::<A>(&long).unwrap_err();
+        let j = JsonError::from(&e);
+        let shown = j.to_string();
+        assert!(shown.len() < 400, "{} bytes", shown.len());
+        assert!(shown.starts_with("invalid type: string \"\\u{1b}[2Jxxx"), "{shown}");
+        assert!(shown.ends_with(&format!("… at line 1 column {}", e.column())), "{shown}");
+        assert_eq!((j.line(), j.column()), (e.line(), e.column()));
+        assert_eq!(j.classify(), serde_json::error::Category::Data);
+        let short = serde_json::from_str::<A>("{").unwrap_err();
+        assert_eq!(JsonError::from(&short).to_string(), short.to_string());
+    }
+
+    #[test]
+    fn response_info_display_is_escaped() {
+        let info = ResponseInfo {
+            code: 7,
+            message: "a\u{1b}[2J\u{ad}b".into(),
+            ..ResponseInfo::default()
+        };
+        assert_eq!(info.to_string(), "[7] a\\u{1b}[2J\\u{ad}b");
     }
 
     #[test]

@@ -22,7 +22,8 @@ use tracing::Instrument;
 
 use crate::client::Client;
 use crate::error::{
-    is_hostile_char, null_as_default, ApiError, Error, ResponseInfo, TransportKind,
+    is_hostile_char, null_as_default, ApiError, Error, Escaped, JsonError, ResponseInfo,
+    TransportKind, MAX_SHOWN_CHARS,
 };
 use crate::pagination::ResultInfo;
 use crate::retry::{
@@ -476,7 +477,7 @@ impl<T> ResponseValue<T> {
     ///
     /// ```no_run
     /// # fn f(resp: cloudflare_access_users::ResponseValue<serde_json::Value>) {
-    /// for m in resp.messages() { println!("{}", m.message); }
+    /// for m in resp.messages() { println!("{m}"); }
     /// # }
     /// ```
     pub fn messages(&self) -> &[ResponseInfo] {
@@ -887,10 +888,11 @@ fn make_decode_error(
     };
     let snippet = snippet_at(input, source.line(), source.column());
     Error::Decode {
-        path,
+        // Object keys in the path are the server's text.
+        path: Escaped(&path, MAX_SHOWN_CHARS).to_string(),
         snippet,
         body,
-        source,
+        source: JsonError::from(&source),
     }
 }
 

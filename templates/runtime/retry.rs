@@ -94,8 +94,11 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
 /// Idempotent requests: 408, 409, 429 and 5xx. Keyed POST/PATCH: the same but
 /// 409 (with a key, 409 usually means "this key is in use"). POST/PATCH
 /// without a key: only answers that say the request was not acted on: 408,
-/// 429, and 503 with `Retry-After`. `x-should-retry` (`true`/`false`) from the
-/// server wins, except that a POST/PATCH answered 409 is never sent again.
+/// 429, and 503 with `Retry-After`. `x-should-retry: false` from the server
+/// always wins; `x-should-retry: true` wins for idempotent and keyed
+/// requests only: it cannot make a POST/PATCH without a key be sent again
+/// (the server could use it to make a create happen twice), nor any
+/// POST/PATCH answered 409.
 pub(crate) fn should_retry_response(
     status: StatusCode,
     headers: &HeaderMap,
@@ -106,7 +109,9 @@ pub(crate) fn should_retry_response(
         return false;
     }
     match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
-        Some(v) if v.trim().eq_ignore_ascii_case("true") => return true,
+        Some(v) if v.trim().eq_ignore_ascii_case("true") && replay != Replay::Unsafe => {
+            return true
+        }
         Some(v) if v.trim().eq_ignore_ascii_case("false") => return false,
         _ => {}
     }
@@ -277,7 +282,18 @@ mod tests {
             assert!(!retried(409, &none, replay));
             assert!(!retried(409, &insist, replay));
         }
-        assert!(retried(500, &insist, Replay::Unsafe));
+        // The server cannot talk an unkeyed POST into being sent again...
+        for s in [400, 500, 502, 503] {
+            assert!(!retried(s, &insist, Replay::Unsafe), "{s}");
+        }
+        // ...beyond what its method allows, and can still stop a retry.
+        assert!(retried(429, &insist, Replay::Unsafe));
+        assert!(!retried(
+            429,
+            &headers(&[("x-should-retry", "false")]),
+            Replay::Unsafe
+        ));
+        assert!(retried(500, &insist, Replay::Keyed));
         assert_eq!(Replay::of(&Method::POST, false), Replay::Unsafe);
         assert_eq!(Replay::of(&Method::PATCH, true), Replay::Keyed);
         for m in [

@@ -10,6 +10,7 @@ use crate::config::{Config, OperationConfig};
 use crate::diag::{Diagnostic, Severity};
 use crate::ir::*;
 use crate::load::Document;
+use crate::limits::MAX_SCHEMA_DEPTH;
 use crate::locate::{self, join};
 use crate::naming::{camel, singular, snake};
 
@@ -29,6 +30,15 @@ pub enum BuildError {
         line: usize,
         pointer: String,
         reference: String,
+    },
+    #[error("{file}:{line}: the schema at {pointer} nests too deeply: {what}; this generator follows at most {limit} (see \"Limits\" in its README)")]
+    TooDeep {
+        file: String,
+        line: usize,
+        pointer: String,
+        /// What exceeded the limit, in words.
+        what: &'static str,
+        limit: usize,
     },
     #[error("{file}:{line}: circular `$ref` alias {cycle}: each only points to the next, so none defines a schema; make one of them a real schema")]
     RefCycle {
@@ -154,6 +164,17 @@ fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> CrateMeta {
     }
 }
 
+/// One operation found under `paths`.
+struct PathOp<'a> {
+    /// The path template it is generated under.
+    path: &'a str,
+    method: &'static str,
+    /// Where the operation object is (inside the path item a `$ref` leads to, when it does).
+    op_ptr: String,
+    /// The path items whose `parameters` apply, outermost (the `$ref` target) first.
+    items: Vec<String>,
+}
+
 struct Builder<'a> {
     doc: &'a Document,
     cfg: &'a Config,
@@ -272,6 +293,17 @@ impl<'a> Builder<'a> {
         candidate
     }
 
+    /// The error for a schema at `ptr` beyond [`MAX_SCHEMA_DEPTH`].
+    fn too_deep(&self, ptr: &str, what: &'static str) -> BuildError {
+        BuildError::TooDeep {
+            file: self.doc.name.clone(),
+            line: self.line(ptr).unwrap_or(1),
+            pointer: ptr.to_string(),
+            what,
+            limit: MAX_SCHEMA_DEPTH,
+        }
+    }
+
     /// Resolves a local `$ref` to a pointer, or fails naming where it is.
     fn ref_target(&self, at: &str, reference: &str) -> Result<String, BuildError> {
         let file = self.doc.name.clone();
@@ -326,6 +358,9 @@ impl<'a> Builder<'a> {
                         .join(" → "),
                 });
             }
+            if seen.len() >= MAX_SCHEMA_DEPTH {
+                return Err(self.too_deep(&at, "more `$ref`s in a row than the limit before a schema is reached"));
+            }
             seen.push(current);
             current = target;
         }
@@ -360,6 +395,11 @@ impl<'a> Builder<'a> {
                 "this schema contains itself only through arrays, maps or a lone `allOf`, with no object in between; the inner occurrence is untyped JSON (serde_json::Value)".into(),
             );
             return Ok(Ty::Json);
+        }
+        // Each level is a few stack frames; a document could otherwise nest thousands deep
+        // through `$ref`s and overflow the stack.
+        if self.in_progress.len() >= MAX_SCHEMA_DEPTH {
+            return Err(self.too_deep(ptr, "schemas inside schemas (properties, items, allOf/oneOf/anyOf parts) deeper than the limit, counted through `$ref`s"));
         }
         self.in_progress.push(ptr.to_string());
         let result = self.shape_inner(ptr, hint);
@@ -495,8 +535,8 @@ impl<'a> Builder<'a> {
         depth: usize,
         seen: &mut Vec<String>,
     ) -> Result<(), BuildError> {
-        if depth > 32 {
-            return Ok(());
+        if depth >= MAX_SCHEMA_DEPTH {
+            return Err(self.too_deep(ptr, "`allOf` parts inside `allOf` parts deeper than the limit"));
         }
         let (target, _) = self.deref(ptr)?;
         if seen.contains(&target) {
@@ -590,12 +630,8 @@ impl<'a> Builder<'a> {
 
     fn enum_type(&mut self, ptr: &str, hint: &str, values: &[Value]) -> Ty {
         let name = self.begin_named(ptr, hint);
-        let mut unique: Vec<&str> = Vec::new();
-        for v in values.iter().filter_map(Value::as_str) {
-            if !unique.contains(&v) {
-                unique.push(v);
-            }
-        }
+        let mut seen = std::collections::HashSet::new();
+        let unique: Vec<&str> = values.iter().filter_map(Value::as_str).filter(|v| seen.insert(*v)).collect();
         let names = variant_names(&unique);
         let variants = unique
             .iter()
@@ -746,27 +782,36 @@ impl<'a> Builder<'a> {
         let Some(paths) = self.raw().get("paths").and_then(Value::as_object) else {
             return Ok(root);
         };
-        let mut ops: Vec<(String, &str)> = Vec::new();
+        let mut ops: Vec<PathOp<'a>> = Vec::new();
         let mut sorted_paths: Vec<&String> = paths.keys().collect();
         sorted_paths.sort();
-        for path in &sorted_paths {
-            let Some(item) = paths.get(*path).and_then(Value::as_object) else {
+        for path in sorted_paths {
+            let local = join("/paths", path);
+            let Some(item) = self.object(&local) else {
                 continue;
             };
+            // A path item may be a `$ref` (to a reusable item or to another path's): followed
+            // like a schema `$ref`, with operations written beside it taking precedence.
+            let mut items = vec![local.clone()];
+            if item.contains_key("$ref") {
+                let (target, _) = self.deref(&local)?;
+                items.insert(0, target);
+            }
             for m in METHODS {
-                if item.get(m).is_some_and(Value::is_object) {
-                    ops.push(((*path).clone(), m));
+                let found = items.iter().rev().find(|i| self.object(i).and_then(|o| o.get(m)).is_some_and(Value::is_object));
+                if let Some(item_ptr) = found {
+                    ops.push(PathOp { path, method: m, op_ptr: join(item_ptr, m), items: items.clone() });
                 }
             }
         }
         let mut id_count: HashMap<String, usize> = HashMap::new();
-        for (path, m) in &ops {
-            if let Some(id) = paths[path][*m].get("operationId").and_then(Value::as_str) {
+        for op in &ops {
+            if let Some(id) = self.object(&op.op_ptr).and_then(|o| o.get("operationId")).and_then(Value::as_str) {
                 *id_count.entry(id.to_string()).or_default() += 1;
             }
         }
-        for (path, m) in ops {
-            self.operation(&mut root, &path, m, &id_count)?;
+        for op in &ops {
+            self.operation(&mut root, op, &id_count)?;
         }
         Ok(root)
     }
@@ -787,15 +832,8 @@ impl<'a> Builder<'a> {
             || sel.tags.iter().any(|t| tags.contains(&t.as_str()))
     }
 
-    fn operation(
-        &mut self,
-        root: &mut Resource,
-        path: &str,
-        method: &str,
-        id_count: &HashMap<String, usize>,
-    ) -> Result<(), BuildError> {
-        let item_ptr = join("/paths", path);
-        let op_ptr = join(&item_ptr, method);
+    fn operation(&mut self, root: &mut Resource, path_op: &PathOp<'a>, id_count: &HashMap<String, usize>) -> Result<(), BuildError> {
+        let (path, method, op_ptr) = (path_op.path, path_op.method, path_op.op_ptr.clone());
         let Some(op) = self.object(&op_ptr) else {
             return Ok(());
         };
@@ -847,7 +885,8 @@ impl<'a> Builder<'a> {
 
         // Parameters: path-item level first, then operation level overriding by (name, in).
         let mut params: Vec<(String, String, String)> = Vec::new(); // (name, in, ptr)
-        for (scope, scope_ptr) in [(self.object(&item_ptr), item_ptr.clone()), (Some(op), op_ptr.clone())] {
+        let scopes = path_op.items.iter().map(|i| (self.object(i), i.clone())).chain([(Some(op), op_ptr.clone())]);
+        for (scope, scope_ptr) in scopes.collect::<Vec<_>>() {
             let Some(list) = scope.and_then(|s| s.get("parameters")).and_then(Value::as_array) else {
                 continue;
             };

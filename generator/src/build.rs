@@ -98,6 +98,9 @@ pub fn build(
         types: BTreeMap::new(),
         named: HashMap::new(),
         owners: HashMap::new(),
+        owned_by: HashMap::new(),
+        next_number: HashMap::new(),
+        next_method_number: HashMap::new(),
         diags: Vec::new(),
         in_progress: Vec::new(),
     };
@@ -164,6 +167,13 @@ fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> CrateMeta {
     }
 }
 
+/// State of one property collection (`collect_props`): the schemas merged so far, and where
+/// each property name sits in the list, so neither is searched linearly.
+struct Merge {
+    seen: std::collections::HashSet<String>,
+    index: HashMap<String, usize>,
+}
+
 /// One operation found under `paths`.
 struct PathOp<'a> {
     /// The path template it is generated under.
@@ -183,6 +193,12 @@ struct Builder<'a> {
     named: HashMap<String, String>,
     /// Rust name → the schema pointer that owns it.
     owners: HashMap<String, String>,
+    /// The reverse of `owners`: pointer → the names it owns.
+    owned_by: HashMap<String, Vec<String>>,
+    /// Name hint → the first number worth trying for it (`{hint}{n}`); see `claim`.
+    next_number: HashMap<String, usize>,
+    /// (resource path, method name) → the first number worth trying for a duplicate of it.
+    next_method_number: HashMap<(String, String), usize>,
     diags: Vec<Diagnostic>,
     /// Schemas whose shape is being worked out, to stop cycles that pass through no named
     /// type (an array of itself, a map of itself, a lone `allOf` of itself).
@@ -221,7 +237,7 @@ impl<'a> Builder<'a> {
             } else {
                 join("/components/schemas", key)
             };
-            self.owners.insert(name.clone(), ptr);
+            self.own(name, &ptr);
         }
         let Some(schemas) = self.raw().pointer("/components/schemas").and_then(Value::as_object) else {
             return;
@@ -278,19 +294,60 @@ impl<'a> Builder<'a> {
                 self.diag("type-name-collision", ptr, message);
             }
         }
-        let mut candidate = hint.to_string();
-        let mut n = 2;
-        loop {
-            match self.owners.get(&candidate) {
-                Some(owner) if owner != ptr => {
-                    candidate = format!("{hint}{n}");
-                    n += 1;
-                }
-                _ => break,
+        let taken = |b: &Self, name: &str| b.owners.get(name).is_some_and(|owner| owner != ptr);
+        if !taken(self, hint) {
+            self.own(hint, ptr);
+            return hint.to_string();
+        }
+        // The first numbered name that is free or already this schema's. Names are tried from
+        // where the last search for this hint stopped (every name before it is owned), so a
+        // thousand schemas wanting one name cost linear, not quadratic, time.
+        let start = self.next_number.get(hint).copied().unwrap_or(2);
+        let mut n = start;
+        while taken(self, &format!("{hint}{n}")) {
+            n += 1;
+        }
+        let mine = self
+            .owned_by
+            .get(ptr)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| name.strip_prefix(hint)?.parse::<usize>().ok().filter(|k| *k >= 2 && format!("{hint}{k}") == *name))
+            .min();
+        let n = match mine {
+            Some(k) if k < n => k,
+            _ => {
+                self.next_number.insert(hint.to_string(), n + 1);
+                n
+            }
+        };
+        let candidate = format!("{hint}{n}");
+        self.own(&candidate, ptr);
+        candidate
+    }
+
+    /// Records that `name` belongs to the schema (or operation) at `ptr`.
+    fn own(&mut self, name: &str, ptr: &str) {
+        if let Some(previous) = self.owners.insert(name.to_string(), ptr.to_string()) {
+            if let Some(names) = self.owned_by.get_mut(&previous) {
+                names.retain(|n| n != name);
             }
         }
-        self.owners.insert(candidate.clone(), ptr.to_string());
-        candidate
+        self.owned_by.entry(ptr.to_string()).or_default().push(name.to_string());
+    }
+
+    /// Gives `name` up; numbered searches that passed it start from it again.
+    fn disown(&mut self, name: &str) {
+        let Some(ptr) = self.owners.remove(name) else { return };
+        if let Some(names) = self.owned_by.get_mut(&ptr) {
+            names.retain(|n| n != name);
+        }
+        let digits = name.bytes().rev().take_while(u8::is_ascii_digit).count();
+        for split in name.len() - digits..name.len() {
+            if let (Some(next), Ok(k)) = (self.next_number.get_mut(&name[..split]), name[split..].parse::<usize>()) {
+                *next = (*next).min(k.max(2));
+            }
+        }
     }
 
     /// The error for a schema at `ptr` beyond [`MAX_SCHEMA_DEPTH`].
@@ -519,8 +576,11 @@ impl<'a> Builder<'a> {
         extra: &mut Option<String>,
         depth: usize,
     ) -> Result<(), BuildError> {
-        let mut seen = Vec::new();
-        self.collect_props_from(ptr, props, required, extra, depth, &mut seen)
+        let mut merge = Merge {
+            seen: std::collections::HashSet::new(),
+            index: props.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect(),
+        };
+        self.collect_props_from(ptr, props, required, extra, depth, &mut merge)
     }
 
     /// Each schema is merged once per collection, so `allOf` parts that refer to each other
@@ -533,31 +593,33 @@ impl<'a> Builder<'a> {
         required: &mut BTreeSet<String>,
         extra: &mut Option<String>,
         depth: usize,
-        seen: &mut Vec<String>,
+        merge: &mut Merge,
     ) -> Result<(), BuildError> {
         if depth >= MAX_SCHEMA_DEPTH {
             return Err(self.too_deep(ptr, "`allOf` parts inside `allOf` parts deeper than the limit"));
         }
         let (target, _) = self.deref(ptr)?;
-        if seen.contains(&target) {
+        if !merge.seen.insert(target.clone()) {
             return Ok(());
         }
-        seen.push(target.clone());
         let Some(schema) = self.object(&target) else {
             return Ok(());
         };
         if let Some(Value::Array(parts)) = schema.get("allOf") {
             for i in 0..parts.len() {
-                self.collect_props_from(&format!("{target}/allOf/{i}"), props, required, extra, depth + 1, seen)?;
+                self.collect_props_from(&format!("{target}/allOf/{i}"), props, required, extra, depth + 1, merge)?;
             }
         }
         if let Some(Value::Object(map)) = schema.get("properties") {
             let base = join(&target, "properties");
             for key in map.keys() {
                 let p = join(&base, key);
-                match props.iter_mut().find(|(k, _)| k == key) {
-                    Some(slot) => slot.1 = p,
-                    None => props.push((key.clone(), p)),
+                match merge.index.get(key) {
+                    Some(&i) => props[i].1 = p,
+                    None => {
+                        merge.index.insert(key.clone(), props.len());
+                        props.push((key.clone(), p));
+                    }
                 }
             }
         }
@@ -673,6 +735,7 @@ impl<'a> Builder<'a> {
             .unwrap_or_default();
         let mut all_tagged = tag_prop.is_some();
         let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut distinct = std::collections::HashSet::new();
         let mut used = BTreeSet::new();
         for i in 0..count {
             let part = format!("{ptr}/{key}/{i}");
@@ -684,12 +747,14 @@ impl<'a> Builder<'a> {
                 None => None,
             };
             let (ty, meta) = self.ty_of(&part, &format!("{name}Variant{i}"))?;
-            let is_struct = matches!(&ty, Ty::Named(n) if self.named.values().any(|v| v == n) && !matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. } | TypeKind::Union(_) | TypeKind::Alias(_))));
+            // A type generated from a schema (its name's owner was shaped under that name).
+            let from_schema = |n: &String| self.owners.get(n).is_some_and(|p| self.named.get(p) == Some(n));
+            let is_struct = matches!(&ty, Ty::Named(n) if from_schema(n) && !matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. } | TypeKind::Union(_) | TypeKind::Alias(_))));
             if tag_value.is_none() || !is_struct {
                 all_tagged = false;
             }
             let ty = wrap_nullable(ty, meta.nullable);
-            if variants.iter().any(|v| v.ty == ty) {
+            if !distinct.insert(ty.clone()) {
                 continue;
             }
             let base = variant_name(&ty, i);
@@ -764,7 +829,7 @@ impl<'a> Builder<'a> {
         if self.types.contains_key(alias) {
             return target;
         }
-        self.owners.insert(alias.to_string(), owner_ptr.to_string());
+        self.own(alias, owner_ptr);
         self.types.insert(
             alias.to_string(),
             TypeDef {
@@ -1025,7 +1090,7 @@ impl<'a> Builder<'a> {
             }
         }
         let params_type = if fields.is_empty() {
-            self.owners.remove(&params_name);
+            self.disown(&params_name);
             None
         } else {
             let usage = if has_body { Usage::ParamsWithBody } else { Usage::ParamsNoBody };
@@ -1055,11 +1120,15 @@ impl<'a> Builder<'a> {
         }
         if node.operations.contains_key(&method_name) || node.children.contains_key(&method_name) {
             let base_name = method_name.clone();
-            let mut n = 2;
+            // Names on a resource are only ever added, so the search for a free number goes on
+            // from where the last one for this name stopped.
+            let key = (segments.join("."), base_name.clone());
+            let mut n = self.next_method_number.get(&key).copied().unwrap_or(2);
             while node.operations.contains_key(&method_name) || node.children.contains_key(&method_name) {
                 method_name = numbered(&base_name, n);
                 n += 1;
             }
+            self.next_method_number.insert(key, n);
             self.diags.push(Diagnostic {
                 severity: Severity::Warning,
                 code: "duplicate-method-name",

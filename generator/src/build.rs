@@ -10,6 +10,7 @@ use crate::config::{Config, OperationConfig};
 use crate::diag::{Diagnostic, Severity};
 use crate::ir::*;
 use crate::load::Document;
+use crate::limits::MAX_SCHEMA_DEPTH;
 use crate::locate::{self, join};
 use crate::naming::{camel, singular, snake};
 
@@ -29,6 +30,15 @@ pub enum BuildError {
         line: usize,
         pointer: String,
         reference: String,
+    },
+    #[error("{file}:{line}: the schema at {pointer} nests too deeply: {what}; this generator follows at most {limit} (see \"Limits\" in its README)")]
+    TooDeep {
+        file: String,
+        line: usize,
+        pointer: String,
+        /// What exceeded the limit, in words.
+        what: &'static str,
+        limit: usize,
     },
     #[error("{file}:{line}: circular `$ref` alias {cycle}: each only points to the next, so none defines a schema; make one of them a real schema")]
     RefCycle {
@@ -112,6 +122,9 @@ pub fn build(
         types: BTreeMap::new(),
         named: HashMap::new(),
         owners: HashMap::new(),
+        owned_by: HashMap::new(),
+        next_number: HashMap::new(),
+        next_method_number: HashMap::new(),
         diags: Vec::new(),
         in_progress: Vec::new(),
     };
@@ -239,6 +252,24 @@ fn is_semver(v: &str) -> bool {
         && build.is_none_or(|b| b.split('.').all(ident))
 }
 
+/// State of one property collection (`collect_props`): the schemas merged so far, and where
+/// each property name sits in the list, so neither is searched linearly.
+struct Merge {
+    seen: std::collections::HashSet<String>,
+    index: HashMap<String, usize>,
+}
+
+/// One operation found under `paths`.
+struct PathOp<'a> {
+    /// The path template it is generated under.
+    path: &'a str,
+    method: &'static str,
+    /// Where the operation object is (inside the path item a `$ref` leads to, when it does).
+    op_ptr: String,
+    /// The path items whose `parameters` apply, outermost (the `$ref` target) first.
+    items: Vec<String>,
+}
+
 struct Builder<'a> {
     doc: &'a Document,
     cfg: &'a Config,
@@ -247,6 +278,12 @@ struct Builder<'a> {
     named: HashMap<String, String>,
     /// Rust name → the schema pointer that owns it.
     owners: HashMap<String, String>,
+    /// The reverse of `owners`: pointer → the names it owns.
+    owned_by: HashMap<String, Vec<String>>,
+    /// Name hint → the first number worth trying for it (`{hint}{n}`); see `claim`.
+    next_number: HashMap<String, usize>,
+    /// (resource path, method name) → the first number worth trying for a duplicate of it.
+    next_method_number: HashMap<(String, String), usize>,
     diags: Vec<Diagnostic>,
     /// Schemas whose shape is being worked out, to stop cycles that pass through no named
     /// type (an array of itself, a map of itself, a lone `allOf` of itself).
@@ -285,7 +322,7 @@ impl<'a> Builder<'a> {
             } else {
                 join("/components/schemas", key)
             };
-            self.owners.insert(name.clone(), ptr);
+            self.own(name, &ptr);
         }
         for name in STD_TYPE_NAMES {
             self.owners.entry(name.to_string()).or_insert_with(|| STD_OWNER.to_string());
@@ -351,19 +388,71 @@ impl<'a> Builder<'a> {
                 self.diag("type-name-collision", ptr, message);
             }
         }
-        let mut candidate = hint.to_string();
-        let mut n = 2;
-        loop {
-            match self.owners.get(&candidate) {
-                Some(owner) if owner != ptr => {
-                    candidate = format!("{hint}{n}");
-                    n += 1;
-                }
-                _ => break,
+        let taken = |b: &Self, name: &str| b.owners.get(name).is_some_and(|owner| owner != ptr);
+        if !taken(self, hint) {
+            self.own(hint, ptr);
+            return hint.to_string();
+        }
+        // The first numbered name that is free or already this schema's. Names are tried from
+        // where the last search for this hint stopped (every name before it is owned), so a
+        // thousand schemas wanting one name cost linear, not quadratic, time.
+        let start = self.next_number.get(hint).copied().unwrap_or(2);
+        let mut n = start;
+        while taken(self, &format!("{hint}{n}")) {
+            n += 1;
+        }
+        let mine = self
+            .owned_by
+            .get(ptr)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| name.strip_prefix(hint)?.parse::<usize>().ok().filter(|k| *k >= 2 && format!("{hint}{k}") == *name))
+            .min();
+        let n = match mine {
+            Some(k) if k < n => k,
+            _ => {
+                self.next_number.insert(hint.to_string(), n + 1);
+                n
+            }
+        };
+        let candidate = format!("{hint}{n}");
+        self.own(&candidate, ptr);
+        candidate
+    }
+
+    /// Records that `name` belongs to the schema (or operation) at `ptr`.
+    fn own(&mut self, name: &str, ptr: &str) {
+        if let Some(previous) = self.owners.insert(name.to_string(), ptr.to_string()) {
+            if let Some(names) = self.owned_by.get_mut(&previous) {
+                names.retain(|n| n != name);
             }
         }
-        self.owners.insert(candidate.clone(), ptr.to_string());
-        candidate
+        self.owned_by.entry(ptr.to_string()).or_default().push(name.to_string());
+    }
+
+    /// Gives `name` up; numbered searches that passed it start from it again.
+    fn disown(&mut self, name: &str) {
+        let Some(ptr) = self.owners.remove(name) else { return };
+        if let Some(names) = self.owned_by.get_mut(&ptr) {
+            names.retain(|n| n != name);
+        }
+        let digits = name.bytes().rev().take_while(u8::is_ascii_digit).count();
+        for split in name.len() - digits..name.len() {
+            if let (Some(next), Ok(k)) = (self.next_number.get_mut(&name[..split]), name[split..].parse::<usize>()) {
+                *next = (*next).min(k.max(2));
+            }
+        }
+    }
+
+    /// The error for a schema at `ptr` beyond [`MAX_SCHEMA_DEPTH`].
+    fn too_deep(&self, ptr: &str, what: &'static str) -> BuildError {
+        BuildError::TooDeep {
+            file: self.doc.name.clone(),
+            line: self.line(ptr).unwrap_or(1),
+            pointer: ptr.to_string(),
+            what,
+            limit: MAX_SCHEMA_DEPTH,
+        }
     }
 
     /// Resolves a local `$ref` to a pointer, or fails naming where it is.
@@ -420,6 +509,9 @@ impl<'a> Builder<'a> {
                         .join(" → "),
                 });
             }
+            if seen.len() >= MAX_SCHEMA_DEPTH {
+                return Err(self.too_deep(&at, "more `$ref`s in a row than the limit before a schema is reached"));
+            }
             seen.push(current);
             current = target;
         }
@@ -454,6 +546,11 @@ impl<'a> Builder<'a> {
                 "this schema contains itself only through arrays, maps or a lone `allOf`, with no object in between; the inner occurrence is untyped JSON (serde_json::Value)".into(),
             );
             return Ok(Ty::Json);
+        }
+        // Each level is a few stack frames; a document could otherwise nest thousands deep
+        // through `$ref`s and overflow the stack.
+        if self.in_progress.len() >= MAX_SCHEMA_DEPTH {
+            return Err(self.too_deep(ptr, "schemas inside schemas (properties, items, allOf/oneOf/anyOf parts) deeper than the limit, counted through `$ref`s"));
         }
         self.in_progress.push(ptr.to_string());
         let result = self.shape_inner(ptr, hint);
@@ -573,8 +670,11 @@ impl<'a> Builder<'a> {
         extra: &mut Option<String>,
         depth: usize,
     ) -> Result<(), BuildError> {
-        let mut seen = Vec::new();
-        self.collect_props_from(ptr, props, required, extra, depth, &mut seen)
+        let mut merge = Merge {
+            seen: std::collections::HashSet::new(),
+            index: props.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect(),
+        };
+        self.collect_props_from(ptr, props, required, extra, depth, &mut merge)
     }
 
     /// Each schema is merged once per collection, so `allOf` parts that refer to each other
@@ -587,31 +687,33 @@ impl<'a> Builder<'a> {
         required: &mut BTreeSet<String>,
         extra: &mut Option<String>,
         depth: usize,
-        seen: &mut Vec<String>,
+        merge: &mut Merge,
     ) -> Result<(), BuildError> {
-        if depth > 32 {
-            return Ok(());
+        if depth >= MAX_SCHEMA_DEPTH {
+            return Err(self.too_deep(ptr, "`allOf` parts inside `allOf` parts deeper than the limit"));
         }
         let (target, _) = self.deref(ptr)?;
-        if seen.contains(&target) {
+        if !merge.seen.insert(target.clone()) {
             return Ok(());
         }
-        seen.push(target.clone());
         let Some(schema) = self.object(&target) else {
             return Ok(());
         };
         if let Some(Value::Array(parts)) = schema.get("allOf") {
             for i in 0..parts.len() {
-                self.collect_props_from(&format!("{target}/allOf/{i}"), props, required, extra, depth + 1, seen)?;
+                self.collect_props_from(&format!("{target}/allOf/{i}"), props, required, extra, depth + 1, merge)?;
             }
         }
         if let Some(Value::Object(map)) = schema.get("properties") {
             let base = join(&target, "properties");
             for key in map.keys() {
                 let p = join(&base, key);
-                match props.iter_mut().find(|(k, _)| k == key) {
-                    Some(slot) => slot.1 = p,
-                    None => props.push((key.clone(), p)),
+                match merge.index.get(key) {
+                    Some(&i) => props[i].1 = p,
+                    None => {
+                        merge.index.insert(key.clone(), props.len());
+                        props.push((key.clone(), p));
+                    }
                 }
             }
         }
@@ -684,6 +786,7 @@ impl<'a> Builder<'a> {
 
     fn enum_type(&mut self, ptr: &str, hint: &str, values: &[Value]) -> Ty {
         let name = self.begin_named(ptr, hint);
+        let mut seen = std::collections::HashSet::new();
         let mut unique: Vec<&str> = Vec::new();
         for v in values.iter().filter_map(Value::as_str) {
             // The runtime's enum macro prints each value in the variant's docs, where a line
@@ -693,7 +796,7 @@ impl<'a> Builder<'a> {
                 self.diag("enum-value-unprintable", &join(ptr, "enum"), format!("the value {shown} holds line breaks or control characters, so it gets no variant and is kept in `Other`"));
                 continue;
             }
-            if !unique.contains(&v) {
+            if seen.insert(v) {
                 unique.push(v);
             }
         }
@@ -738,6 +841,7 @@ impl<'a> Builder<'a> {
             .unwrap_or_default();
         let mut all_tagged = tag_prop.is_some();
         let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut distinct = std::collections::HashSet::new();
         let mut used = BTreeSet::new();
         for i in 0..count {
             let part = format!("{ptr}/{key}/{i}");
@@ -749,12 +853,14 @@ impl<'a> Builder<'a> {
                 None => None,
             };
             let (ty, meta) = self.ty_of(&part, &format!("{name}Variant{i}"))?;
-            let is_struct = matches!(&ty, Ty::Named(n) if self.named.values().any(|v| v == n) && !matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. } | TypeKind::Union(_) | TypeKind::Alias(_))));
+            // A type generated from a schema (its name's owner was shaped under that name).
+            let from_schema = |n: &String| self.owners.get(n).is_some_and(|p| self.named.get(p) == Some(n));
+            let is_struct = matches!(&ty, Ty::Named(n) if from_schema(n) && !matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. } | TypeKind::Union(_) | TypeKind::Alias(_))));
             if tag_value.is_none() || !is_struct {
                 all_tagged = false;
             }
             let ty = wrap_nullable(ty, meta.nullable);
-            if variants.iter().any(|v| v.ty == ty) {
+            if !distinct.insert(ty.clone()) {
                 continue;
             }
             let base = variant_name(&ty, i);
@@ -829,7 +935,7 @@ impl<'a> Builder<'a> {
         if self.types.contains_key(alias) {
             return target;
         }
-        self.owners.insert(alias.to_string(), owner_ptr.to_string());
+        self.own(alias, owner_ptr);
         self.types.insert(
             alias.to_string(),
             TypeDef {
@@ -847,27 +953,36 @@ impl<'a> Builder<'a> {
         let Some(paths) = self.raw().get("paths").and_then(Value::as_object) else {
             return Ok(root);
         };
-        let mut ops: Vec<(String, &str)> = Vec::new();
+        let mut ops: Vec<PathOp<'a>> = Vec::new();
         let mut sorted_paths: Vec<&String> = paths.keys().collect();
         sorted_paths.sort();
-        for path in &sorted_paths {
-            let Some(item) = paths.get(*path).and_then(Value::as_object) else {
+        for path in sorted_paths {
+            let local = join("/paths", path);
+            let Some(item) = self.object(&local) else {
                 continue;
             };
+            // A path item may be a `$ref` (to a reusable item or to another path's): followed
+            // like a schema `$ref`, with operations written beside it taking precedence.
+            let mut items = vec![local.clone()];
+            if item.contains_key("$ref") {
+                let (target, _) = self.deref(&local)?;
+                items.insert(0, target);
+            }
             for m in METHODS {
-                if item.get(m).is_some_and(Value::is_object) {
-                    ops.push(((*path).clone(), m));
+                let found = items.iter().rev().find(|i| self.object(i).and_then(|o| o.get(m)).is_some_and(Value::is_object));
+                if let Some(item_ptr) = found {
+                    ops.push(PathOp { path, method: m, op_ptr: join(item_ptr, m), items: items.clone() });
                 }
             }
         }
         let mut id_count: HashMap<String, usize> = HashMap::new();
-        for (path, m) in &ops {
-            if let Some(id) = paths[path][*m].get("operationId").and_then(Value::as_str) {
+        for op in &ops {
+            if let Some(id) = self.object(&op.op_ptr).and_then(|o| o.get("operationId")).and_then(Value::as_str) {
                 *id_count.entry(id.to_string()).or_default() += 1;
             }
         }
-        for (path, m) in ops {
-            self.operation(&mut root, &path, m, &id_count)?;
+        for op in &ops {
+            self.operation(&mut root, op, &id_count)?;
         }
         Ok(root)
     }
@@ -888,15 +1003,8 @@ impl<'a> Builder<'a> {
             || sel.tags.iter().any(|t| tags.contains(&t.as_str()))
     }
 
-    fn operation(
-        &mut self,
-        root: &mut Resource,
-        path: &str,
-        method: &str,
-        id_count: &HashMap<String, usize>,
-    ) -> Result<(), BuildError> {
-        let item_ptr = join("/paths", path);
-        let op_ptr = join(&item_ptr, method);
+    fn operation(&mut self, root: &mut Resource, path_op: &PathOp<'a>, id_count: &HashMap<String, usize>) -> Result<(), BuildError> {
+        let (path, method, op_ptr) = (path_op.path, path_op.method, path_op.op_ptr.clone());
         let Some(op) = self.object(&op_ptr) else {
             return Ok(());
         };
@@ -967,7 +1075,8 @@ impl<'a> Builder<'a> {
 
         // Parameters: path-item level first, then operation level overriding by (name, in).
         let mut params: Vec<(String, String, String)> = Vec::new(); // (name, in, ptr)
-        for (scope, scope_ptr) in [(self.object(&item_ptr), item_ptr.clone()), (Some(op), op_ptr.clone())] {
+        let scopes = path_op.items.iter().map(|i| (self.object(i), i.clone())).chain([(Some(op), op_ptr.clone())]);
+        for (scope, scope_ptr) in scopes.collect::<Vec<_>>() {
             let Some(list) = scope.and_then(|s| s.get("parameters")).and_then(Value::as_array) else {
                 continue;
             };
@@ -1106,7 +1215,7 @@ impl<'a> Builder<'a> {
             }
         }
         let params_type = if fields.is_empty() {
-            self.owners.remove(&params_name);
+            self.disown(&params_name);
             None
         } else {
             let usage = if has_body { Usage::ParamsWithBody } else { Usage::ParamsNoBody };
@@ -1139,11 +1248,15 @@ impl<'a> Builder<'a> {
         }
         if node.operations.contains_key(&method_name) || node.children.contains_key(&method_name) {
             let base_name = method_name.clone();
-            let mut n = 2;
+            // Names on a resource are only ever added, so the search for a free number goes on
+            // from where the last one for this name stopped.
+            let key = (segments.join("."), base_name.clone());
+            let mut n = self.next_method_number.get(&key).copied().unwrap_or(2);
             while node.operations.contains_key(&method_name) || node.children.contains_key(&method_name) {
                 method_name = numbered(&base_name, n);
                 n += 1;
             }
+            self.next_method_number.insert(key, n);
             self.diags.push(Diagnostic {
                 severity: Severity::Warning,
                 code: "duplicate-method-name",

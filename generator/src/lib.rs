@@ -14,6 +14,7 @@ pub mod emit;
 pub mod escape;
 pub mod format;
 pub mod ir;
+pub mod limits;
 pub mod load;
 pub mod locate;
 pub mod naming;
@@ -105,7 +106,7 @@ pub enum GenerateError {
     Emit { file: String, message: String },
 }
 
-/// How many diagnostics get a line number (each lookup scans the document).
+/// How many diagnostics get a line number (all are located in one pass over the document).
 const MAX_LOCATED_DIAGNOSTICS: usize = 200;
 
 /// Short hash over everything that decides the output.
@@ -163,11 +164,15 @@ impl<'h> FileSet<'h> {
 pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let t0 = Instant::now();
     let (api, mut diagnostics) = build::build(input.doc, input.config, input.default_crate_name)?;
-    // Finding a line scans the text, so only the first diagnostics get one, and only when the
-    // document has lines at all (a one-line JSON document would say "line 1" every time).
+    // Only the first diagnostics get a line (they are what a reader looks at), and only when
+    // the document has lines at all (a one-line JSON document would say "line 1" every time).
     if input.doc.text.trim_end().contains('\n') {
-        for d in diagnostics.iter_mut().take(MAX_LOCATED_DIAGNOSTICS) {
-            d.line = locate::line_of(&input.doc.text, &d.pointer);
+        let n = diagnostics.len().min(MAX_LOCATED_DIAGNOSTICS);
+        let located = &mut diagnostics[..n];
+        let pointers: Vec<&str> = located.iter().map(|d| d.pointer.as_str()).collect();
+        let lines = locate::lines_of(&input.doc.text, &pointers);
+        for (d, line) in located.iter_mut().zip(lines) {
+            d.line = line;
         }
     }
     let resolve = t0.elapsed();

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::limits::MAX_DOCUMENT_DEPTH;
+
 /// A loaded OpenAPI document.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -39,6 +41,13 @@ pub enum LoadError {
         line: usize,
         column: usize,
         message: String,
+    },
+    #[error("{file}:{line}:{column}: the document nests too deeply: more than {limit} levels of mappings and sequences; this generator reads at most {limit} (see \"Limits\" in its README)")]
+    TooDeep {
+        file: String,
+        line: usize,
+        column: usize,
+        limit: usize,
     },
     #[error("{file}: the document is {found}; expected an object with an `openapi: 3.0.x` member")]
     NotAnObject { file: String, found: &'static str },
@@ -108,27 +117,29 @@ fn load_owned(name: &str, bytes: Vec<u8>) -> Result<Document, LoadError> {
 
 fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
     let first = text.trim_start().chars().next();
+    let syntax = |format: &'static str, line: usize, column: usize, message: String| {
+        // Both parsers stop at the same depth; say so in the project's words.
+        if message.starts_with("recursion limit exceeded") {
+            LoadError::TooDeep { file: file.to_string(), line, column, limit: MAX_DOCUMENT_DEPTH }
+        } else {
+            LoadError::Syntax { file: file.to_string(), format, line, column, message: strip_position(&message) }
+        }
+    };
     let raw: Value = if matches!(first, Some('{') | Some('[')) {
-        serde_json::from_str(text).map_err(|e| LoadError::Syntax {
-            file: file.to_string(),
-            format: "JSON",
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
-        })?
+        serde_json::from_str(text).map_err(|e| syntax("JSON", e.line(), e.column(), e.to_string()))?
     } else {
+        // libyaml's cost grows with the square of flow nesting, and the whole document is
+        // parsed before the depth is checked: refuse deep flow collections first.
+        if let Some(at) = crate::limits::yaml_flow_too_deep(text, MAX_DOCUMENT_DEPTH) {
+            let (line, column) = line_column(text, at);
+            return Err(LoadError::TooDeep { file: file.to_string(), line, column, limit: MAX_DOCUMENT_DEPTH });
+        }
         serde_yaml_ng::from_str(text).map_err(|e| {
             let (line, column) = e
                 .location()
                 .map(|l| (l.line(), l.column()))
                 .unwrap_or((1, 1));
-            LoadError::Syntax {
-                file: file.to_string(),
-                format: "YAML",
-                line,
-                column,
-                message: strip_position(&e.to_string()),
-            }
+            syntax("YAML", line, column, e.to_string())
         })?
     };
     match &raw {
@@ -138,6 +149,13 @@ fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
             found: json_kind(other),
         }),
     }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }
 
 /// The parsers append " at line X column Y"; we print the position in front instead.

@@ -1,5 +1,7 @@
 //! JSON pointers: building them, following them, and finding the line they point at.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::Value;
 
 /// Escapes one reference token (RFC 6901: `~` → `~0`, `/` → `~1`).
@@ -39,56 +41,131 @@ pub fn get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
 
 /// The 1-based line where the node named by `pointer` starts, found by walking the source text
 /// key by key. Works for YAML and for pretty-printed JSON; for one-line JSON it answers line 1.
+/// One pass over the text; to locate many pointers, use [`lines_of`].
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    let mut pos = 0usize;
-    for token in pointer.split('/').skip(1) {
-        let key = unescape_token(token);
-        if key.chars().all(|c| c.is_ascii_digit()) && !key.is_empty() {
-            // An array index (or a numeric key): look for the key form first, else stay put.
-            if let Some(p) = find_key(text, pos, &key) {
-                pos = p;
-            }
-            continue;
-        }
-        pos = find_key(text, pos, &key)?;
-    }
-    Some(text[..pos].bytes().filter(|b| *b == b'\n').count() + 1)
+    lines_of(text, &[pointer]).pop().flatten()
 }
 
-/// The first place at or after `from` where `key` is written as a mapping key: `"key":`,
-/// `"key" :`, `'key':`, or `key:` starting a YAML key (after indentation, `{` or `,`).
-/// Answers the position of the opening quote, or of the key when unquoted.
+/// [`line_of`] for many pointers at once, in time linear in the text and the pointers: the
+/// places where their keys are written are indexed in one pass, then each pointer is walked
+/// through the index.
 ///
-/// One forward scan for the key's text, checking the characters around each hit: a lookup
-/// costs the distance to its match (searching for each form apart would scan to the end of
-/// the text for every form the document does not use).
-fn find_key(text: &str, from: usize, key: &str) -> Option<usize> {
-    if key.is_empty() {
-        return find_form(text, from, "");
-    }
-    let bytes = text.as_bytes();
-    let mut start = from;
-    while let Some(i) = text.get(start..)?.find(key) {
-        let at = start + i;
-        let end = at + key.len();
-        let after = |k: usize| bytes.get(end + k).copied();
-        match at.checked_sub(1).map(|b| bytes[b]) {
-            Some(b'"')
-                if after(0) == Some(b'"')
-                    && (after(1) == Some(b':') || (after(1) == Some(b' ') && after(2) == Some(b':'))) =>
-            {
-                return Some(at - 1)
+/// A key counts where it is written as a mapping key: `"key":`, `"key" :`, `'key':`, or `key:`
+/// starting after indentation, a space, `{` or `,`. Each pointer token is looked up at or after
+/// the place of the token before it; an array index that is not written as a key keeps the
+/// place of its parent.
+pub fn lines_of(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
+    let tokens: Vec<Vec<String>> = pointers.iter().map(|p| p.split('/').skip(1).map(unescape_token).collect()).collect();
+    let wanted: HashSet<&str> = tokens.iter().flatten().map(String::as_str).collect();
+    let index = KeyIndex::new(text, &wanted);
+    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
+    tokens
+        .iter()
+        .map(|tokens| {
+            let mut pos = 0usize;
+            for key in tokens {
+                match index.find(key, pos) {
+                    Some(p) => pos = p,
+                    // An array index (or a numeric key) that is not written as a key: stay put.
+                    None if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) => {}
+                    None => return None,
+                }
             }
-            Some(b'\'') if after(0) == Some(b'\'') && after(1) == Some(b':') => return Some(at - 1),
-            None | Some(b' ' | b'\n' | b'{' | b',') if after(0) == Some(b':') => return Some(at),
-            _ => {}
-        }
-        start = at + key.chars().next().map_or(1, char::len_utf8);
-    }
-    None
+            Some(newlines.partition_point(|n| *n < pos) + 1)
+        })
+        .collect()
 }
 
-/// [`find_key`] for the empty key, one written form at a time.
+/// Where each wanted key is written as a mapping key: key text → (offset of the key text,
+/// offset answered: the opening quote, or the key itself when unquoted), by offset.
+struct KeyIndex<'t> {
+    keys: HashMap<&'t str, Vec<(usize, usize)>>,
+}
+
+impl<'t> KeyIndex<'t> {
+    /// Looks at every `:` once, and at the text before it back to the previous `:` (or quote,
+    /// for a quoted key) at most, so the pass is linear in the text.
+    fn new(text: &'t str, wanted: &HashSet<&str>) -> Self {
+        let b = text.as_bytes();
+        let mut keys: HashMap<&'t str, Vec<(usize, usize)>> = HashMap::new();
+        let mut add = |key: &'t str, at: usize, answer: usize| {
+            if wanted.contains(key) {
+                keys.entry(key).or_default().push((at, answer));
+            }
+        };
+        let mut prev_colon: Option<usize> = None;
+        for c in memchr_iter(b, b':') {
+            let quote_at = match (c.checked_sub(1).map(|i| b[i]), c.checked_sub(2).map(|i| b[i])) {
+                (Some(b'"'), _) => Some((c - 1, b'"')),
+                (Some(b' '), Some(b'"')) => Some((c - 2, b'"')),
+                (Some(b'\''), _) => Some((c - 1, b'\'')),
+                _ => None,
+            };
+            if let Some((close, q)) = quote_at {
+                if let Some(open) = b[..close].iter().rposition(|x| *x == q) {
+                    if let Some(key) = text.get(open + 1..close) {
+                        add(key, open + 1, open);
+                    }
+                }
+            }
+            if quote_at.is_none() {
+                // Unquoted: the key may start after any of the nearest spaces, `{` or `,` (keys
+                // hold braces: `/a/{id}:`), or at the line's first character (keys with spaces).
+                let lo = prev_colon.map_or(0, |p| p + 1).max(c.saturating_sub(MAX_UNQUOTED_KEY));
+                let mut starts: Vec<usize> = Vec::new();
+                let mut line_start = (lo == 0).then_some(0);
+                for i in (lo..c).rev() {
+                    match b[i] {
+                        b'\n' => {
+                            line_start = Some(i + 1);
+                            break;
+                        }
+                        b' ' | b'{' | b',' if starts.len() < MAX_KEY_STARTS => starts.push(i + 1),
+                        _ => {}
+                    }
+                }
+                if let Some(l) = line_start {
+                    starts.push(l);
+                    starts.push(l + b[l..c].iter().take_while(|x| **x == b' ').count());
+                }
+                starts.sort_unstable();
+                starts.dedup();
+                for start in starts {
+                    if let Some(key) = text.get(start..c) {
+                        add(key, start, start);
+                    }
+                }
+            }
+            prev_colon = Some(c);
+        }
+        for v in keys.values_mut() {
+            v.sort_unstable();
+        }
+        KeyIndex { keys }
+    }
+
+    /// The first place at or after `from` where `key` is written as a mapping key.
+    fn find(&self, key: &str, from: usize) -> Option<usize> {
+        let places = self.keys.get(key)?;
+        let i = places.partition_point(|(at, _)| *at < from);
+        places.get(i).map(|(_, answer)| *answer)
+    }
+}
+
+/// How many places before a colon an unquoted key may start at (after a space, `{` or `,`).
+const MAX_KEY_STARTS: usize = 8;
+
+/// Unquoted keys longer than this are not indexed (they are not found, so no line is given).
+const MAX_UNQUOTED_KEY: usize = 4096;
+
+/// Offsets of `needle` in `haystack`.
+fn memchr_iter(haystack: &[u8], needle: u8) -> impl Iterator<Item = usize> + '_ {
+    haystack.iter().enumerate().filter(move |(_, b)| **b == needle).map(|(i, _)| i)
+}
+
+/// The first place at or after `from` where `key` is written as a mapping key, one written form
+/// at a time: the plain reading of the rules [`lines_of`] indexes, kept to test it against.
+#[cfg(test)]
 fn find_form(text: &str, from: usize, key: &str) -> Option<usize> {
     let candidates = [
         format!("\"{key}\":"),
@@ -131,7 +208,7 @@ mod tests {
     }
 
     #[test]
-    fn one_scan_finds_what_searching_each_form_finds() {
+    fn the_index_finds_what_searching_each_form_finds() {
         let texts = [
             "a: name\nb:\n  \"name\" : 1\n  x-name: 2\n  name: 3\n",
             "x: [name]\ny:\n  'name': 1\n  - name: 2\n",
@@ -144,9 +221,52 @@ mod tests {
             for key in keys {
                 for from in [0, 3, 10] {
                     if text.is_char_boundary(from) {
-                        assert_eq!(find_key(text, from, key), find_form(text, from, key), "{key:?} from {from} in {text:?}");
+                        let wanted = HashSet::from([key]);
+                        let index = KeyIndex::new(text, &wanted);
+                        assert_eq!(index.find(key, from), find_form(text, from, key), "{key:?} from {from} in {text:?}");
                     }
                 }
+            }
+        }
+    }
+
+    /// The walk of [`lines_of`], searching the text for each token instead of indexing it.
+    fn line_by_search(text: &str, pointer: &str) -> Option<usize> {
+        let mut pos = 0usize;
+        for token in pointer.split('/').skip(1) {
+            let key = unescape_token(token);
+            match find_form(text, pos, &key) {
+                Some(p) => pos = p,
+                None if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) => {}
+                None => return None,
+            }
+        }
+        Some(text[..pos].matches('\n').count() + 1)
+    }
+
+    /// Every node of the project's spec (YAML) and of a pretty-printed JSON copy is found on the
+    /// line a search finds it on.
+    #[test]
+    fn every_pointer_of_the_spec_has_the_line_a_search_finds() {
+        let yaml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml")).unwrap();
+        let value: Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        let json = serde_json::to_string_pretty(&value).unwrap();
+        let mut pointers = Vec::new();
+        let mut stack = vec![(String::new(), &value)];
+        while let Some((p, v)) = stack.pop() {
+            match v {
+                Value::Object(m) => stack.extend(m.iter().map(|(k, v)| (join(&p, k), v))),
+                Value::Array(a) => stack.extend(a.iter().enumerate().map(|(i, v)| (format!("{p}/{i}"), v))),
+                _ => {}
+            }
+            pointers.push(p);
+        }
+        assert!(pointers.len() > 500);
+        for text in [&yaml, &json] {
+            let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
+            let lines = lines_of(text, &refs);
+            for (p, line) in pointers.iter().zip(lines) {
+                assert_eq!(line, line_by_search(text, p), "{p}");
             }
         }
     }

@@ -95,6 +95,10 @@ fn every_fixture_reports_exactly_its_expected_changes() {
 #[test]
 fn every_document_against_itself_reports_nothing() {
     for (name, dir) in cases() {
+        // Schemas nested beyond the limit are reported as such, changed or not.
+        if name == "nesting-too-deep" {
+            continue;
+        }
         for side in ["old.yaml", "new.yaml"] {
             let doc = load(&dir, side);
             let report = diff_documents(&doc, &doc);

@@ -12,6 +12,8 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
+use crate::limits::MAX_SCHEMA_DEPTH;
+
 use super::resolve::{Additional, Constraints, Norm, Resolver};
 use super::rust_type::{
     enum_has_catch_all, is_option, rust_head, rust_type_text, with_option, RustHead,
@@ -54,6 +56,8 @@ pub(crate) enum Kind {
     ConstraintNarrowed {
         what: String,
     },
+    /// Schemas nest deeper than [`MAX_SCHEMA_DEPTH`] here; the comparison goes no further.
+    TooDeep,
 }
 
 /// A change inside a schema: what, where in the schema (`.a[].b`, relative to the schema
@@ -164,6 +168,11 @@ impl<'a> Comparer<'a> {
             path: String::new(),
             location: n.pointer.clone(),
         };
+        // Each level is a few stack frames: a document could nest thousands deep through `$ref`s.
+        if self.depth > MAX_SCHEMA_DEPTH || o.too_deep || n.too_deep {
+            out.push(here(Kind::TooDeep));
+            return;
+        }
         let (ho, hn) = (rust_head(o), rust_head(n));
         let union_size_changed =
             ho == RustHead::Union && o.alternatives.len() != n.alternatives.len();

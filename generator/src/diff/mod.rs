@@ -184,5 +184,6 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("response-enum-value-added", "info|breaking", "a response enum has a new value: info, since every generated enum has a catch-all (see `rust_type::enum_has_catch_all`)"),
     ("response-enum-value-removed", "breaking|info", "a response enum value is gone: breaking for string enums (a Rust variant disappears), info for integer/boolean enums (plain `i64`/`bool`)"),
     ("security-requirement-added", "info|breaking", "a new security alternative: info, or breaking when the operation needed no credentials before"),
+    ("nesting-too-deep", "warning", "schemas nest deeper than the generator's limit (see README, Limits); the comparison stops there"),
     ("security-requirement-removed", "breaking", "a security alternative clients may be using is gone"),
 ];

@@ -909,6 +909,14 @@ fn classify(
         }
     };
     let r = match (subject, kind) {
+        (_, TooDeep) => (
+            "nesting-too-deep",
+            Level::Warning,
+            format!(
+                "schemas nest more than {} levels deep here (counted through `$ref`s); not compared further, and the generator refuses the document",
+                crate::limits::MAX_SCHEMA_DEPTH
+            ),
+        ),
         (Response(_), PropertyAdded { required }) => (
             "response-property-added",
             Level::Info,

@@ -346,10 +346,16 @@ fn escape_json(json: &str) -> String {
 /// removal.
 pub fn render_github(report: &Report, new: &Document) -> String {
     let file = annotation_file(&new.name);
-    // Finding a line scans the text: only the first changes get one (GitHub shows a few dozen
-    // annotations per job anyway), and a one-line document has only line 1.
+    // Only the first changes get a line (GitHub shows a few dozen annotations per job anyway),
+    // found in one pass over the text; a one-line document has only line 1.
     const MAX_LOCATED: usize = 200;
     let has_lines = new.text.trim_end().contains('\n');
+    let located = if has_lines {
+        let n = report.changes.len().min(MAX_LOCATED);
+        lines_in(new, report.changes[..n].iter().map(|c| c.location.as_str()))
+    } else {
+        Vec::new()
+    };
     let mut out = String::new();
     for (i, c) in report.changes.iter().enumerate() {
         let command = match c.level {
@@ -357,11 +363,7 @@ pub fn render_github(report: &Report, new: &Document) -> String {
             Level::Warning => "warning",
             Level::Info => "notice",
         };
-        let line = if has_lines && i < MAX_LOCATED {
-            line_in(new, &c.location)
-        } else {
-            1
-        };
+        let line = located.get(i).copied().unwrap_or(1);
         let title = format!("{} ({})", c.id, c.level);
         let message = match &c.operation {
             Some(op) => format!("{op}: {}", c.message),
@@ -389,19 +391,35 @@ fn annotation_file(name: &str) -> String {
     }
 }
 
-fn line_in(doc: &Document, pointer: &str) -> usize {
-    let mut p = pointer;
-    loop {
-        if locate::get(&doc.raw, p).is_some() {
-            if let Some(line) = locate::line_of(&doc.text, p) {
-                return line;
+/// The line of each pointer, or of its nearest parent that is in the document and found in the
+/// text; 1 when none is.
+fn lines_in<'p>(doc: &Document, pointers: impl Iterator<Item = &'p str>) -> Vec<usize> {
+    // Each pointer's candidates, longest first.
+    let candidates: Vec<Vec<&str>> = pointers
+        .map(|pointer| {
+            let mut out = Vec::new();
+            let mut p = pointer;
+            loop {
+                if locate::get(&doc.raw, p).is_some() {
+                    out.push(p);
+                }
+                match p.rfind('/') {
+                    Some(i) if i > 0 => p = &p[..i],
+                    _ => break,
+                }
             }
-        }
-        match p.rfind('/') {
-            Some(i) if i > 0 => p = &p[..i],
-            _ => return 1,
-        }
-    }
+            out
+        })
+        .collect();
+    let all: Vec<&str> = candidates.iter().flatten().copied().collect();
+    let mut lines = locate::lines_of(&doc.text, &all).into_iter();
+    candidates
+        .iter()
+        .map(|c| {
+            let found: Vec<Option<usize>> = lines.by_ref().take(c.len()).collect();
+            found.into_iter().flatten().next().unwrap_or(1)
+        })
+        .collect()
 }
 
 /// A workflow command's message: the runner's own escapes for `%`, CR and LF (it turns them

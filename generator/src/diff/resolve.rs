@@ -17,6 +17,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use crate::limits::MAX_SCHEMA_DEPTH;
 use crate::locate;
 
 /// The pointer(s) of a child schema (one; a list so that intersections can be added later).
@@ -75,6 +76,8 @@ pub(crate) struct Norm<'a> {
     pub deprecated: bool,
     /// A `$ref` that could not be followed (external or dangling), as written.
     pub unresolved: Option<&'a str>,
+    /// Reached through more levels than [`MAX_SCHEMA_DEPTH`]: not evaluated.
+    pub too_deep: bool,
 }
 
 impl<'a> Norm<'a> {
@@ -184,6 +187,13 @@ impl<'a> Resolver<'a> {
     pub fn one(&mut self, ptr: &str) -> Rc<Norm<'a>> {
         if let Some(n) = self.memo.get(ptr) {
             return n.clone();
+        }
+        // Evaluating follows `$ref`s and `allOf` parts recursively; a document could chain
+        // thousands of them and overflow the stack.
+        if self.busy.len() >= MAX_SCHEMA_DEPTH {
+            let mut n = Norm::empty(ptr);
+            n.too_deep = true;
+            return Rc::new(n);
         }
         if !self.busy.insert(ptr.to_string()) {
             // `A: {allOf: [$ref A]}` and the like: nothing more to learn.

@@ -68,14 +68,27 @@ pub fn tail(s: &str) -> String {
 
 /// Runs `BIN args…` in `cwd`, killing it after `limit`.
 pub fn run_limited(args: &[&std::ffi::OsStr], cwd: &Path, limit: Duration) -> Outcome {
-    let mut child = Command::new(BIN)
+    run_program(BIN.as_ref(), args, &[], cwd, limit)
+}
+
+/// Runs any program (the test binary itself, to do risky work in a child process) with extra
+/// environment variables, killing it after `limit`.
+pub fn run_program(
+    program: &std::ffi::OsStr,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &str)],
+    cwd: &Path,
+    limit: Duration,
+) -> Outcome {
+    let mut child = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start the generator");
+        .unwrap_or_else(|e| panic!("start {}: {e}", program.to_string_lossy()));
     let pid = child.id() as libc::pid_t;
     let mut out_pipe = child.stdout.take().expect("stdout");
     let mut err_pipe = child.stderr.take().expect("stderr");

@@ -1,0 +1,266 @@
+//! The limits that keep a hostile document from crashing or exhausting the generator. Every
+//! stage that recurses does so at most this deep; a document beyond a limit is refused (exit 2)
+//! with a message naming the place. The README lists them under the exit codes.
+
+/// How deep the YAML or JSON text itself may nest (mappings, sequences, `[…]`, `{…}`). The same
+/// as both parsers' own limit, checked before parsing for YAML flow collections, whose parsing
+/// costs the square of their depth.
+pub const MAX_DOCUMENT_DEPTH: usize = 128;
+
+/// How deep schemas may nest inside schemas (a property, `items`, `additionalProperties`, a part
+/// of `allOf`/`oneOf`/`anyOf`), counting through `$ref`s, and how many `$ref`s may follow one
+/// another before a schema is reached. The whole Cloudflare API nests 22 levels deep at most.
+pub const MAX_SCHEMA_DEPTH: usize = 64;
+
+/// Where YAML flow collections (`[…]`, `{…}`) first nest deeper than `limit`, as a byte offset.
+///
+/// One pass over the text. It follows enough of YAML to tell a flow collection from brackets in
+/// prose: quoted scalars, comments, block scalars (`|`, `>`) and plain scalars (which may hold
+/// `[` and continue on more indented lines) are skipped, so it never counts deeper than the
+/// parser would nest. Block nesting needs no check: it costs indentation, so it cannot grow
+/// faster than the text.
+pub fn yaml_flow_too_deep(text: &str, limit: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    // Indentation of the line that opened a block scalar: more indented lines belong to it.
+    let mut block_scalar: Option<usize> = None;
+    // Indentation of a line that ended inside a plain scalar value: more indented lines continue it.
+    let mut plain: Option<usize> = None;
+    while i < b.len() {
+        let end = line_end(b, i);
+        let indent = b[i..end].iter().take_while(|c| **c == b' ').count();
+        let blank = b[i..end].iter().all(|c| c.is_ascii_whitespace());
+        if let Some(h) = block_scalar {
+            if blank || indent > h {
+                i = end + 1;
+                continue;
+            }
+            block_scalar = None;
+        }
+        if let Some(h) = plain {
+            if !blank && indent > h {
+                i = end + 1;
+                continue;
+            }
+            if !blank {
+                plain = None;
+            }
+        }
+        let mut j = i + indent;
+        if b[j..end].starts_with(b"---") && matches!(b.get(j + 3), None | Some(b' ' | b'\n' | b'\r')) {
+            j += 3;
+        }
+        // Value starts on this line, in block context.
+        loop {
+            while j < end && matches!(b[j], b' ' | b'\t') {
+                j += 1;
+            }
+            if j >= end {
+                break;
+            }
+            match b[j] {
+                b'-' | b'?' | b':' if matches!(b.get(j + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r')) => j += 1,
+                b'[' | b'{' => {
+                    match flow(b, j, limit) {
+                        Flow::TooDeep(at) => return Some(at),
+                        Flow::Closed(after) => {
+                            // A flow collection as a key (`[a, b]: c`) is rare; what follows it
+                            // on its line is skipped.
+                            i = line_end(b, after) + 1;
+                        }
+                        Flow::Unclosed => return None,
+                    }
+                    break;
+                }
+                b'"' | b'\'' => match quoted(b, j) {
+                    Some(after) => {
+                        let line = line_end(b, after);
+                        if line != end {
+                            // A quoted scalar over several lines: continue after it.
+                            i = line + 1;
+                            break;
+                        }
+                        j = after;
+                        while j < end && matches!(b[j], b' ' | b'\t') {
+                            j += 1;
+                        }
+                        if j < end && b[j] == b':' {
+                            j += 1;
+                            continue;
+                        }
+                        break;
+                    }
+                    None => return None,
+                },
+                b'|' | b'>' => {
+                    block_scalar = Some(indent);
+                    break;
+                }
+                b'#' => break,
+                b'&' | b'!' => {
+                    while j < end && !matches!(b[j], b' ' | b'\t') {
+                        j += 1;
+                    }
+                }
+                _ => {
+                    // A plain scalar: a key when `: ` follows, else a value to the line's end.
+                    match plain_end(b, j, end) {
+                        PlainEnd::Key(after) => j = after,
+                        PlainEnd::Comment => break,
+                        PlainEnd::Line => {
+                            plain = Some(indent);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if i <= end {
+            i = i.max(end + 1);
+        }
+    }
+    None
+}
+
+enum Flow {
+    TooDeep(usize),
+    Closed(usize),
+    Unclosed,
+}
+
+/// Scans a flow collection starting at `b[start]` (`[` or `{`) to its end.
+fn flow(b: &[u8], start: usize, limit: usize) -> Flow {
+    let mut depth = 0usize;
+    let mut j = start;
+    // A quoted scalar can start here (after `[`, `{`, `,`, `? `, or `:` that follows a key).
+    let mut at_start = true;
+    let mut prev_quoted = false;
+    while j < b.len() {
+        let c = b[j];
+        match c {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Flow::TooDeep(j);
+                }
+                at_start = true;
+                prev_quoted = false;
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Flow::Closed(j + 1);
+                }
+                at_start = false;
+                prev_quoted = false;
+            }
+            b',' => {
+                at_start = true;
+                prev_quoted = false;
+            }
+            b':' => {
+                at_start = prev_quoted || matches!(b.get(j + 1), Some(b' ' | b'\t' | b'\n' | b'\r'));
+                prev_quoted = false;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            b'#' if j > 0 && matches!(b[j - 1], b' ' | b'\t' | b'\n') => {
+                j = line_end(b, j);
+                continue;
+            }
+            b'"' | b'\'' if at_start => match quoted(b, j) {
+                Some(after) => {
+                    j = after;
+                    at_start = false;
+                    prev_quoted = true;
+                    continue;
+                }
+                None => return Flow::Unclosed,
+            },
+            _ => {
+                at_start = false;
+                prev_quoted = false;
+            }
+        }
+        j += 1;
+    }
+    Flow::Unclosed
+}
+
+/// The offset after a quoted scalar starting at `b[start]`, or `None` when it never closes.
+fn quoted(b: &[u8], start: usize) -> Option<usize> {
+    let q = b[start];
+    let mut j = start + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' if q == b'"' => j += 2,
+            c if c == q => {
+                if q == b'\'' && b.get(j + 1) == Some(&b'\'') {
+                    j += 2;
+                } else {
+                    return Some(j + 1);
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+enum PlainEnd {
+    /// `key: …`: the offset after the `:`.
+    Key(usize),
+    /// ` # …` ends the line.
+    Comment,
+    /// The scalar runs to the end of the line (and may continue on the next).
+    Line,
+}
+
+fn plain_end(b: &[u8], start: usize, end: usize) -> PlainEnd {
+    let mut j = start;
+    while j < end {
+        match b[j] {
+            b':' if j + 1 >= end || matches!(b[j + 1], b' ' | b'\t' | b'\r') => return PlainEnd::Key(j + 1),
+            b'#' if j > start && matches!(b[j - 1], b' ' | b'\t') => return PlainEnd::Comment,
+            _ => j += 1,
+        }
+    }
+    PlainEnd::Line
+}
+
+fn line_end(b: &[u8], from: usize) -> usize {
+    b[from.min(b.len())..].iter().position(|c| *c == b'\n').map_or(b.len(), |p| from + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth(text: &str) -> Option<usize> {
+        yaml_flow_too_deep(text, 3)
+    }
+
+    #[test]
+    fn counts_flow_nesting_only() {
+        assert_eq!(depth("a: [[[x]]]\n"), None);
+        assert_eq!(depth("a: [[[[x]]]]\n"), Some(6));
+        assert_eq!(depth("a:\n  - {b: [[[1]]]}\n"), Some(13));
+        assert_eq!(depth("a:\n  [[[\n  [x]]]]\n"), Some(11));
+    }
+
+    #[test]
+    fn brackets_in_scalars_comments_and_block_scalars_do_not_count() {
+        assert_eq!(depth("a: see [[[[x\n"), None);
+        assert_eq!(depth("a: one\n  [[[[ continued\nb: 1\n"), None);
+        assert_eq!(depth("a: |\n  [[[[\n  {{{{\nb: 1\n"), None);
+        assert_eq!(depth("a: '[[[[' # [[[[\n"), None);
+        assert_eq!(depth("a: \"[[[[\\\"[[[[\"\n"), None);
+        assert_eq!(depth("a: ['[[[[', \"{{{{\", it's, x # [[[[\n  ]\n"), None);
+        assert_eq!(depth("\"k: [[[[\": v\n"), None);
+    }
+
+    #[test]
+    fn a_value_after_a_quoted_key_is_checked() {
+        assert_eq!(depth("\"k\": [[[[1]]]]\n"), Some(8));
+        assert_eq!(depth("{\"a\":[[[[1]]]]}\n"), Some(7));
+    }
+}

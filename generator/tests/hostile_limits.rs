@@ -1,0 +1,346 @@
+//! Documents built to exhaust the generator: schemas that nest thousands of levels deep through
+//! `$ref`s, YAML that nests deeply, documents whose cost used to grow with the square of their
+//! size, and path items that are `$ref`s. Each runs the real binary (or, for spec-diff, this test
+//! binary in a child process) under a time limit, so a crash or a runaway shows as a failure
+//! with a message instead of taking the test run down.
+//!
+//! The large documents are generated here at run time. Limits are for a debug build on a loaded
+//! two-core machine; release runs take a fraction of them.
+
+mod support;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use support::Outcome;
+
+/// Wall-clock limit for one run: well above what a debug build needs once fixed, and far below
+/// what the quadratic versions took (one to several minutes).
+const LIMIT: Duration = Duration::from_secs(30);
+
+/// Time and memory every one of these documents must stay within (debug build).
+const SECS: f64 = 20.0;
+const MB: u64 = 1024;
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+fn op_returning(schema: &str) -> String {
+    format!(
+        "paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{schema}'}}\n"
+    )
+}
+
+/// A scratch folder holding `name` with `text`, and an output folder beside it.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn spec(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).expect("write spec");
+        p
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    fn generate(&self, name: &str, text: &str) -> Outcome {
+        let spec = self.spec(name, text);
+        support::generate(&spec, &self.out(), &[], LIMIT)
+    }
+}
+
+/// Exit 2 within the limits, a message that says the document nests too deeply at a pointer
+/// (and its line), and no output folder.
+fn assert_too_deep(what: &str, s: &Scratch, o: &Outcome, pointer_start: &str) {
+    o.assert_bounded(what, SECS, MB);
+    assert_eq!(o.code, Some(2), "{what}: exit code; stderr:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("nests too deeply"), "{what}: message:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains(pointer_start), "{what}: message names no pointer {pointer_start:?}:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains(".yaml:"), "{what}: message names no file and line:\n{}", support::tail(&o.stderr));
+    assert!(!s.out().exists(), "{what}: an output folder was written");
+}
+
+/// 5,000 schemas, each an object whose property is a `$ref` to the next (about 450 KB).
+fn property_chain(n: usize) -> String {
+    let mut s = format!("{HEAD}{}components:\n  schemas:\n", op_returning("S0"));
+    for i in 0..n {
+        let next = if i + 1 < n { format!("{{$ref: '#/components/schemas/S{}'}}", i + 1) } else { "{type: string}".into() };
+        let _ = write!(s, "    S{i}:\n      type: object\n      properties:\n        next: {next}\n");
+    }
+    s
+}
+
+#[test]
+fn property_ref_chain_5000_deep_is_refused_naming_the_pointer() {
+    let s = Scratch::new();
+    let text = property_chain(5000);
+    let o = s.generate("limits-props.yaml", &text);
+    assert_too_deep("5,000 chained property $refs", &s, &o, "at /components/schemas/S");
+}
+
+#[test]
+fn array_ref_chain_2000_deep_is_refused_naming_the_pointer() {
+    let s = Scratch::new();
+    let n = 2000;
+    let mut text = format!("{HEAD}{}components:\n  schemas:\n", op_returning("A0"));
+    for i in 0..n {
+        let next = if i + 1 < n { format!("{{$ref: '#/components/schemas/A{}'}}", i + 1) } else { "{type: string}".into() };
+        let _ = write!(text, "    A{i}:\n      type: array\n      items: {next}\n");
+    }
+    let o = s.generate("limits-arrays.yaml", &text);
+    assert_too_deep("2,000 nested array $refs", &s, &o, "at /components/schemas/A");
+}
+
+#[test]
+fn one_of_chain_20000_long_is_refused_naming_the_pointer() {
+    let s = Scratch::new();
+    let n = 20_000;
+    let mut text = format!("{HEAD}{}components:\n  schemas:\n", op_returning("U0"));
+    for i in 0..n {
+        let next = if i + 1 < n { format!("{{$ref: '#/components/schemas/U{}'}}", i + 1) } else { "{type: integer}".into() };
+        let _ = write!(text, "    U{i}:\n      oneOf: [{{type: string}}, {next}]\n");
+    }
+    let o = s.generate("limits-oneof.yaml", &text);
+    assert_too_deep("a 20,000-long oneOf chain", &s, &o, "at /components/schemas/U");
+}
+
+#[test]
+fn alias_ref_chain_20000_long_is_refused_naming_the_pointer() {
+    let s = Scratch::new();
+    let n = 20_000;
+    let mut text = format!("{HEAD}{}components:\n  schemas:\n", op_returning("R0"));
+    for i in 0..n {
+        let next = if i + 1 < n { format!("{{$ref: '#/components/schemas/R{}'}}", i + 1) } else { "{type: string}".into() };
+        let _ = writeln!(text, "    R{i}: {next}");
+    }
+    let o = s.generate("limits-aliases.yaml", &text);
+    assert_too_deep("a 20,000-long chain of $ref aliases", &s, &o, "at /components/schemas/R");
+}
+
+/// 100,000 `[` then 100,000 `]` (200 KB): the YAML parser's cost grew with the square of the
+/// nesting (63 s) before the depth was checked.
+#[test]
+fn yaml_flow_nesting_100000_deep_fails_fast() {
+    let s = Scratch::new();
+    let n = 100_000;
+    let text = format!("{HEAD}paths: {{}}\nx-deep: {}{}\n", "[".repeat(n), "]".repeat(n));
+    let o = s.generate("limits-flow.yaml", &text);
+    o.assert_bounded("100,000-deep YAML flow nesting", SECS, MB);
+    assert_eq!(o.code, Some(2), "exit code; stderr:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("nests too deeply") && o.stderr.contains("limits-flow.yaml:4:"), "message:\n{}", support::tail(&o.stderr));
+}
+
+/// Block nesting and flow mappings are refused the same way; nesting within the limit loads.
+#[test]
+fn yaml_nesting_within_the_limit_loads_and_beyond_it_is_refused() {
+    let s = Scratch::new();
+    let ok = format!("{HEAD}paths: {{}}\nx-ok: {}{}\n", "{a: ".repeat(100), "}".repeat(100));
+    let o = s.generate("limits-flow-ok.yaml", &ok);
+    o.assert_bounded("100-deep flow mappings", SECS, MB);
+    assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
+    let deep = format!("{HEAD}paths: {{}}\nx-deep: {}{}\n", "{a: ".repeat(50_000), "}".repeat(50_000));
+    let o = s.generate("limits-flow-map.yaml", &deep);
+    o.assert_bounded("50,000-deep flow mappings", SECS, MB);
+    assert_eq!(o.code, Some(2), "stderr:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("nests too deeply"), "message:\n{}", support::tail(&o.stderr));
+}
+
+/// 300 operations with a diagnostic each, then a 20 MB run of digits: every diagnostic's line
+/// used to be found by scanning the text from the top, once per candidate match of each pointer
+/// token (`0` matches every byte of the blob).
+#[test]
+fn diagnostics_beside_a_20_mb_blob_are_located_in_linear_time() {
+    let s = Scratch::new();
+    let mut text = format!("{HEAD}paths:\n");
+    for i in 0..300 {
+        let _ = write!(
+            text,
+            "  /p{i}:\n    get:\n      operationId: op{i}\n      parameters:\n        - {{name: c, in: cookie, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n"
+        );
+    }
+    text.push_str("x-blob: '");
+    text.push_str(&"0".repeat(20_000_000));
+    text.push_str("'\n");
+    let o = s.generate("limits-blob.yaml", &text);
+    o.assert_bounded("300 diagnostics and a 20 MB blob", SECS, MB);
+    assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
+    // The located diagnostics still carry their line.
+    assert!(o.stderr.contains("(at /paths/~1p0/get/parameters/0, line 7)"), "no line for the first diagnostic:\n{}", &o.stderr[..o.stderr.len().min(2000)]);
+}
+
+#[test]
+fn enum_of_200000_values_generates_in_linear_time() {
+    let s = Scratch::new();
+    let values: Vec<String> = (0..200_000).map(|i| format!("v{i}")).collect();
+    let text = format!(
+        "{HEAD}{}components:\n  schemas:\n    E:\n      type: string\n      enum: [{}]\n",
+        op_returning("E"),
+        values.join(", ")
+    );
+    let o = s.generate("limits-enum.yaml", &text);
+    o.assert_bounded("a 200,000-value enum", SECS, MB);
+    assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
+    let models = std::fs::read_to_string(s.out().join("src/models.rs")).expect("models.rs");
+    assert!(models.contains("V199999") && models.contains("\"v199999\""), "the last value is missing");
+}
+
+fn hostile(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile").join(name)
+}
+
+/// Path items that are `$ref`s (to a reusable item, and to another path's item) are followed:
+/// their operations are generated, under the path that refers to them.
+#[test]
+fn path_item_refs_are_followed() {
+    let s = Scratch::new();
+    let spec = hostile("limits-path-item-ref.yaml");
+    let o = support::generate(&spec, &s.out(), &[], LIMIT);
+    o.assert_bounded("path item refs", SECS, MB);
+    assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
+    let things = std::fs::read_to_string(s.out().join("src/resources/things.rs")).expect("things.rs");
+    for needle in ["pub fn list_things(", "pub fn get_thing(", "\"/things\"", "\"/others\"", "pub fn list_things_2("] {
+        assert!(things.contains(needle), "{needle:?} missing from things.rs:\n{things}");
+    }
+}
+
+/// A path item `$ref` that dangles, leaves the document or loops is an error naming the pointer,
+/// like a schema `$ref`.
+#[test]
+fn bad_path_item_refs_are_errors_naming_the_pointer() {
+    for (file, needles) in [
+        ("limits-path-item-missing.yaml", &["limits-path-item-missing.yaml:", "/paths/~1a/$ref", "points to nothing"][..]),
+        ("limits-path-item-external.yaml", &["limits-path-item-external.yaml:", "/paths/~1a/$ref", "another file"][..]),
+        ("limits-path-item-cycle.yaml", &["limits-path-item-cycle.yaml:", "circular", "#/paths/~1a", "#/paths/~1b"][..]),
+    ] {
+        let s = Scratch::new();
+        let o = support::generate(&hostile(file), &s.out(), &[], LIMIT);
+        o.assert_bounded(file, SECS, MB);
+        assert_eq!(o.code, Some(2), "{file}: stderr:\n{}", support::tail(&o.stderr));
+        for n in needles {
+            assert!(o.stderr.contains(n), "{file}: message lacks {n:?}:\n{}", o.stderr);
+        }
+        assert!(!s.out().exists(), "{file}: an output folder was written");
+    }
+}
+
+/// The spec-diff part, run in a child process (this test binary, one test, with
+/// `HOSTILE_DIFF_CHILD` set) so a stack overflow is a failed test, not a dead test run.
+fn diff_in_child(test: &str) -> Outcome {
+    let exe = std::env::current_exe().expect("test binary");
+    let o = support::run_program(
+        exe.as_os_str(),
+        &[test.as_ref(), "--exact".as_ref(), "--nocapture".as_ref(), "--test-threads=1".as_ref()],
+        &[("HOSTILE_DIFF_CHILD", "1")],
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        LIMIT,
+    );
+    o.assert_bounded(test, SECS, MB);
+    assert_eq!(o.code, Some(0), "{test} in a child process:\n{}", support::tail(&o.stdout));
+    o
+}
+
+fn load(name: &str, text: &str) -> generator::Document {
+    generator::load::load_bytes(name, text.as_bytes()).expect("loads")
+}
+
+#[test]
+fn spec_diff_of_deeply_nested_documents_does_not_crash() {
+    if std::env::var_os("HOSTILE_DIFF_CHILD").is_none() {
+        diff_in_child("spec_diff_of_deeply_nested_documents_does_not_crash");
+        return;
+    }
+    let old = load("old.yaml", &property_chain(5000));
+    let new = load("new.yaml", &property_chain(5000).replace("next: {type: string}", "next: {type: integer}"));
+    let report = generator::diff::diff_documents(&old, &new);
+    let deep: Vec<_> = report.changes.iter().filter(|c| c.id == "nesting-too-deep").collect();
+    assert!(!deep.is_empty(), "no nesting-too-deep change: {:?}", report.changes);
+    assert!(deep[0].location.starts_with("/components/schemas/S"), "{:?}", deep[0]);
+    // An alias chain as long is cut the same way.
+    let mut aliases = format!("{HEAD}{}components:\n  schemas:\n", op_returning("R0"));
+    for i in 0..20_000 {
+        let _ = writeln!(aliases, "    R{i}: {{$ref: '#/components/schemas/R{}'}}", i + 1);
+    }
+    aliases.push_str("    R20000: {type: string}\n");
+    let a = load("a.yaml", &aliases);
+    let b = load("b.yaml", &aliases.replace("R20000: {type: string}", "R20000: {type: integer}"));
+    let report = generator::diff::diff_documents(&a, &b);
+    assert!(report.changes.iter().any(|c| c.id == "nesting-too-deep"), "{:?}", report.changes);
+}
+
+#[test]
+fn spec_diff_follows_path_item_refs() {
+    if std::env::var_os("HOSTILE_DIFF_CHILD").is_none() {
+        diff_in_child("spec_diff_follows_path_item_refs");
+        return;
+    }
+    let text = std::fs::read_to_string(hostile("limits-path-item-ref.yaml")).expect("read");
+    let old = load("old.yaml", &text);
+    let new = load("new.yaml", &text.replace("operationId: listThings", "operationId: listAllThings"));
+    let report = generator::diff::diff_documents(&old, &new);
+    assert!(
+        report.changes.iter().any(|c| c.id == "operation-id-changed" && c.operation.as_deref() == Some("GET /things")),
+        "{:?}",
+        report.changes
+    );
+    for file in ["limits-path-item-cycle.yaml", "limits-path-item-missing.yaml", "limits-path-item-external.yaml"] {
+        let text = std::fs::read_to_string(hostile(file)).expect("read");
+        let doc = load(file, &text);
+        let _ = generator::diff::diff_documents(&doc, &doc);
+    }
+}
+
+/// Wide rather than deep: one object with 100,000 properties (merging them searched the list
+/// for each name: 42 s), 10,000 operations sharing an operationId (each duplicate searched the
+/// numbered names from 2: 54 s for 20,000) and a oneOf of 20,000 parts.
+#[test]
+fn wide_documents_generate_in_linear_time() {
+    let op = |schema: &str| format!("{HEAD}{}components:\n  schemas:\n", op_returning(schema));
+    let mut props = op("W") + "    W:\n      type: object\n      properties:\n";
+    for i in 0..100_000 {
+        let _ = writeln!(props, "        p{i}: {{type: string}}");
+    }
+    let mut dup = format!("{HEAD}paths:\n");
+    for i in 0..10_000 {
+        let _ = write!(
+            dup,
+            "  /p{i}:\n    get:\n      operationId: same\n      parameters: [{{name: q, in: query, schema: {{type: string}}}}]\n      responses: {{'200': {{description: ok}}}}\n"
+        );
+    }
+    let mut one_of = op("W") + "    W:\n      oneOf:\n";
+    for i in 0..20_000 {
+        let _ = writeln!(one_of, "        - {{$ref: '#/components/schemas/O{i}'}}");
+    }
+    for i in 0..20_000 {
+        let _ = writeln!(one_of, "    O{i}: {{type: object, properties: {{a{i}: {{type: string}}}}}}");
+    }
+    for (name, text, needle) in [
+        ("limits-wide-props.yaml", props, "pub p99999: Option<String>"),
+        ("limits-dup-ops.yaml", dup, "pub fn same_10000("),
+        ("limits-wide-oneof.yaml", one_of, "O19999(O19999)"),
+    ] {
+        let s = Scratch::new();
+        let o = s.generate(name, &text);
+        o.assert_bounded(name, SECS, MB);
+        assert_eq!(o.code, Some(0), "{name}: stderr:\n{}", support::tail(&o.stderr));
+        let mut all = String::new();
+        let mut stack = vec![s.out().join("src")];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("read out").flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    all.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+                }
+            }
+        }
+        assert!(all.contains(needle), "{name}: {needle:?} missing from the output");
+    }
+}

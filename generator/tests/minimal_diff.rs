@@ -188,6 +188,7 @@ fn adding_an_enum_value_adds_one_variant() {
         &[(
             "src/models.rs",
             &[
+                "+/// `revoked`",
                 "+Revoked = \"revoked\",",
             ],
         )],
@@ -371,6 +372,7 @@ fn adding_an_enum_value_whose_name_collides_does_not_rename_the_existing_variant
         &[(
             "src/models.rs",
             &[
+                "+/// `on-hold`",
                 "+OnHold2 = \"on-hold\",",
             ],
         )],

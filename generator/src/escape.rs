@@ -22,27 +22,21 @@ pub fn is_hidden(c: char) -> bool {
 
 /// A TOML basic string, quotes included.
 pub fn toml_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if is_hidden(c) => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    quoted(s, |out, c| {
+        let _ = write!(out, "\\u{:04X}", c as u32);
+    })
 }
 
 /// A Rust string literal, quotes included; one line, no hidden characters.
 pub fn rust_str(s: &str) -> String {
+    quoted(s, |out, c| {
+        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+    })
+}
+
+/// A double-quoted string with the escapes TOML basic strings and Rust literals share;
+/// `unicode` writes a hidden character in the target language's own escape form.
+fn quoted(s: &str, unicode: fn(&mut String, char)) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -52,9 +46,7 @@ pub fn rust_str(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if is_hidden(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
+            c if is_hidden(c) => unicode(&mut out, c),
             c => out.push(c),
         }
     }

@@ -6,6 +6,8 @@
 //! workspace and checked with a single `cargo check`, so the output of each fixture must compile
 //! without warnings. `FIXTURES_NO_COMPILE=1` skips that step.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,24 +74,6 @@ fn normalize(text: &str) -> String {
     }
 }
 
-fn read_tree(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&p).unwrap_or_default());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn fixtures_match_expected_and_compile() {
     let bless = std::env::var_os("BLESS").is_some();
@@ -114,7 +98,7 @@ fn fixtures_match_expected_and_compile() {
                 std::fs::write(f, t).unwrap();
             }
         } else {
-            let have = read_tree(&expected_dir);
+            let have = support::read_tree(&expected_dir);
             for (p, t) in &want {
                 match have.get(p) {
                     None => failures.push(format!("{name}: expected/{p} is missing")),

@@ -82,24 +82,6 @@ fn run(spec: &Path, out: &Path, extra: &[&str]) -> support::Outcome {
     o
 }
 
-fn read_tree(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&p).unwrap_or_default());
-            }
-        }
-    }
-    out
-}
-
 /// The package as cargo reads the manifest (`cargo metadata`, no dependency resolution).
 fn cargo_package(crate_dir: &Path) -> serde_json::Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -218,7 +200,7 @@ fn accepted(s: &Scratch, spec: &str, extra: &[&str]) -> (PathBuf, BTreeMap<Strin
     let out = s.out(spec.trim_end_matches(".json"));
     let o = run(&spec_path, &out, extra);
     assert_eq!(o.code, Some(0), "{spec}: {}", fail(&o));
-    let files = read_tree(&out);
+    let files = support::read_tree(&out);
     (out, files)
 }
 
@@ -284,7 +266,7 @@ fn spec_path_cannot_add_items() {
     let out = s.out("spec-path");
     let o = run(&spec, &out, &["--name", "spec-path"]);
     assert_eq!(o.code, Some(0), "{}", fail(&o));
-    let files = read_tree(&out);
+    let files = support::read_tree(&out);
     check_manifest(&out, None, None);
     check_rust(&files, None);
     let toml_header: Vec<&str> = files["Cargo.toml"].lines().take(2).collect();
@@ -310,7 +292,7 @@ fn long_tag_gets_a_short_stable_file_name() {
         let out = s.out(&format!("long-tag-{round}"));
         let o = run(&spec, &out, &[]);
         assert_eq!(o.code, Some(0), "{}", fail(&o));
-        let files: Vec<String> = read_tree(&out).into_keys().collect();
+        let files: Vec<String> = support::read_tree(&out).into_keys().collect();
         for f in &files {
             for part in f.split('/') {
                 assert!(part.len() <= 64, "file name part of {} bytes: {part}", part.len());
@@ -359,7 +341,7 @@ fn hostile_crates_compile_and_run_nothing() {
             failed.push(format!("{spec}: cargo cannot read the manifest: {}", String::from_utf8_lossy(&meta.stderr)));
             continue;
         }
-        crates.push((name, read_tree(&out)));
+        crates.push((name, support::read_tree(&out)));
     }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let ws = manifest.join("../target/hostile-text");

@@ -17,21 +17,21 @@ use crate::naming::{camel, singular, snake};
 /// A `$ref` problem that makes the document unusable.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("{file}:{line}: `$ref: {reference}` at {pointer} points to nothing in this document; define the target under `components` or correct the reference")]
+    #[error("{}:{line}: `$ref: {}` at {} points to nothing in this document; define the target under `components` or correct the reference", crate::escape::shown(.file), crate::escape::shown(.reference), crate::escape::shown(.pointer))]
     MissingRef {
         file: String,
         line: usize,
         pointer: String,
         reference: String,
     },
-    #[error("{file}:{line}: `$ref: {reference}` at {pointer} refers to another file or URL; bundle the document into one file first (for example `npx @redocly/cli bundle`)")]
+    #[error("{}:{line}: `$ref: {}` at {} refers to another file or URL; bundle the document into one file first (for example `npx @redocly/cli bundle`)", crate::escape::shown(.file), crate::escape::shown(.reference), crate::escape::shown(.pointer))]
     ExternalRef {
         file: String,
         line: usize,
         pointer: String,
         reference: String,
     },
-    #[error("{file}:{line}: the schema at {pointer} nests too deeply: {what}; this generator follows at most {limit} (see \"Limits\" in its README)")]
+    #[error("{}:{line}: the schema at {} nests too deeply: {what}; this generator follows at most {limit} (see \"Limits\" in its README)", crate::escape::shown(.file), crate::escape::shown(.pointer))]
     TooDeep {
         file: String,
         line: usize,
@@ -40,20 +40,23 @@ pub enum BuildError {
         what: &'static str,
         limit: usize,
     },
-    #[error("{file}:{line}: circular `$ref` alias {cycle}: each only points to the next, so none defines a schema; make one of them a real schema")]
+    #[error("{}:{line}: circular `$ref` alias {}: each only points to the next, so none defines a schema; make one of them a real schema", crate::escape::shown(.file), crate::escape::shown(.cycle))]
     RefCycle {
         file: String,
         line: usize,
         cycle: String,
     },
     /// A crate identity value that cannot be written into `Cargo.toml` or Rust as it is.
-    #[error("{file}: `{key}` is {value}: {reason}; change it in {file}")]
+    #[error("{}: `{key}` is {value}: {reason}; change it {}", crate::escape::shown(.place), crate::escape::shown(.fix))]
     CrateIdentity {
-        file: String,
+        /// Where the value was set: `codegen.yaml:LINE`, or the command-line flag.
+        place: String,
         key: &'static str,
         /// The value, escaped so it prints on one line.
         value: String,
         reason: &'static str,
+        /// Where to change it (`in codegen.yaml`, `with --name`).
+        fix: String,
     },
 }
 
@@ -200,12 +203,18 @@ fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> CrateMeta {
 fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(), BuildError> {
     let from_config = |set: bool, key: &'static str, fallback: &'static str| if set { key } else { fallback };
     let k = &cfg.krate;
-    let file = if cfg.file.is_empty() { "the command line".to_string() } else { cfg.file.clone() };
-    let err = |key: &'static str, value: &str, reason: &'static str| BuildError::CrateIdentity {
-        file: file.clone(),
-        key,
-        value: crate::escape::rust_str(value),
-        reason,
+    let err = |key: &'static str, value: &str, reason: &'static str| {
+        let (place, fix) = match key.strip_prefix("crate.") {
+            Some(member) if !cfg.file.is_empty() => {
+                let place = match cfg.line_of(&["crate", member]) {
+                    Some(line) => format!("{}:{line}", cfg.file),
+                    None => cfg.file.clone(),
+                };
+                (place, format!("in {}", cfg.file))
+            }
+            _ => (key.to_string(), format!("with {key}")),
+        };
+        BuildError::CrateIdentity { place, key, value: crate::escape::rust_str(value), reason, fix }
     };
     let name_key = from_config(k.name.is_some(), "crate.name", "--name");
     let name = &meta.crate_name;

@@ -31,6 +31,9 @@ pub struct Config {
     /// The file the configuration was read from, for messages (empty when there is none).
     #[serde(skip)]
     pub file: String,
+    /// The configuration's text, to find the line of a value that is refused later.
+    #[serde(skip)]
+    text: String,
 }
 
 /// The generated crate's identity and runtime defaults.
@@ -106,13 +109,13 @@ impl Select {
 /// A configuration file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{file}: cannot read: {source}")]
+    #[error("{}: cannot read: {source}", crate::escape::shown(.file))]
     Io {
         file: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("{file}:{line}:{column}: invalid configuration: {message}")]
+    #[error("{}:{line}:{column}: invalid configuration: {}", crate::escape::shown(.file), crate::escape::shown(.message))]
     Invalid {
         file: String,
         line: usize,
@@ -140,7 +143,14 @@ impl Config {
             }
         })?;
         config.file = file.to_string();
+        config.text = text.to_string();
         Ok(config)
+    }
+
+    /// The 1-based line of the value under `keys` (`["crate", "version"]`) in the file.
+    pub fn line_of(&self, keys: &[&str]) -> Option<usize> {
+        let pointer: String = keys.iter().map(|k| crate::locate::join("", k)).collect();
+        crate::locate::line_of(&self.text, &pointer)
     }
 
     /// Reads a configuration file.

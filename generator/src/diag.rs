@@ -28,7 +28,9 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}[{}]: {} (at {}", self.code, self.message, self.pointer)?;
+        // Messages quote names and values from the document, which must not reach a terminal raw.
+        let shown = crate::escape::shown;
+        write!(f, "{level}[{}]: {} (at {}", self.code, shown(&self.message), shown(&self.pointer))?;
         if let Some(line) = self.line {
             write!(f, ", line {line}")?;
         }

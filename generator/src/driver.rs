@@ -213,7 +213,7 @@ pub fn main_with_timings(opts: &Options, timings: bool) -> std::process::ExitCod
                 eprintln!("{d}");
             }
             for s in &report.changes.skipped {
-                eprintln!("note: {}/{s}", opts.out.display());
+                eprintln!("note: {}", crate::escape::shown(&format!("{}/{s}", opts.out.display())));
             }
             let c = &report.changes;
             if opts.check {

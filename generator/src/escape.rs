@@ -20,6 +20,28 @@ pub fn is_hidden(c: char) -> bool {
     c.is_control() || is_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
 }
 
+/// Input text for a terminal line (a diagnostic or an error message): every hidden character,
+/// newlines included, is written as a Rust-style escape, so a name from the document cannot
+/// move the cursor, forge a second line or reorder what a reviewer sees.
+pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if is_hidden(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A TOML basic string, quotes included.
 pub fn toml_str(s: &str) -> String {
     quoted(s, |out, c| {

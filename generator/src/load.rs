@@ -24,17 +24,17 @@ pub struct Document {
 /// Why a document could not be loaded. Every variant names the file; most name a place in it.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{file}: cannot read: {source}")]
+    #[error("{}: cannot read: {source}", crate::escape::shown(.file))]
     Io {
         file: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("{file}: the file is empty; expected an OpenAPI 3.0 document (a YAML or JSON object)")]
+    #[error("{}: the file is empty; expected an OpenAPI 3.0 document (a YAML or JSON object)", crate::escape::shown(.file))]
     Empty { file: String },
-    #[error("{file}: not a text document (byte {offset} is not UTF-8); expected an OpenAPI 3.0 document in YAML or JSON")]
+    #[error("{}: not a text document (byte {offset} is not UTF-8); expected an OpenAPI 3.0 document in YAML or JSON", crate::escape::shown(.file))]
     NotText { file: String, offset: usize },
-    #[error("{file}:{line}:{column}: {format} syntax error: {message}")]
+    #[error("{}:{line}:{column}: {format} syntax error: {}", crate::escape::shown(.file), crate::escape::shown(.message))]
     Syntax {
         file: String,
         format: &'static str,
@@ -42,22 +42,22 @@ pub enum LoadError {
         column: usize,
         message: String,
     },
-    #[error("{file}:{line}:{column}: the document nests too deeply: more than {limit} levels of mappings and sequences; this generator reads at most {limit} (see \"Limits\" in its README)")]
+    #[error("{}:{line}:{column}: the document nests too deeply: more than {limit} levels of mappings and sequences; this generator reads at most {limit} (see \"Limits\" in its README)", crate::escape::shown(.file))]
     TooDeep {
         file: String,
         line: usize,
         column: usize,
         limit: usize,
     },
-    #[error("{file}: the document is {found}; expected an object with an `openapi: 3.0.x` member")]
+    #[error("{}: the document is {found}; expected an object with an `openapi: 3.0.x` member", crate::escape::shown(.file))]
     NotAnObject { file: String, found: &'static str },
-    #[error("{file}: this is a Swagger {version} document; this generator reads OpenAPI 3.0.x. Convert it first (for example with swagger2openapi) and try again")]
+    #[error("{}: this is a Swagger {} document; this generator reads OpenAPI 3.0.x. Convert it first (for example with swagger2openapi) and try again", crate::escape::shown(.file), crate::escape::shown(.version))]
     Swagger2 { file: String, version: String },
-    #[error("{file}: OpenAPI version {version} is not supported; this generator reads OpenAPI 3.0.x documents only (3.1 changes schema semantics, so it is refused rather than read lossily)")]
+    #[error("{}: OpenAPI version {} is not supported; this generator reads OpenAPI 3.0.x documents only (3.1 changes schema semantics, so it is refused rather than read lossily)", crate::escape::shown(.file), crate::escape::shown(.version))]
     UnsupportedVersion { file: String, version: String },
-    #[error("{file}: no `openapi` member at the top level; expected `openapi: 3.0.x`")]
+    #[error("{}: no `openapi` member at the top level; expected `openapi: 3.0.x`", crate::escape::shown(.file))]
     MissingVersion { file: String },
-    #[error("{file}:{line}: invalid OpenAPI 3.0 at {pointer}: {message}")]
+    #[error("{}:{line}: invalid OpenAPI 3.0 at {}: {}", crate::escape::shown(.file), crate::escape::shown(.pointer), crate::escape::shown(.message))]
     Invalid {
         file: String,
         pointer: String,

@@ -70,14 +70,14 @@ impl Changes {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", crate::escape::shown(.path))]
     Io {
         path: String,
         #[source]
         source: std::io::Error,
     },
     /// An I/O failure while staging; everything the run had staged or created was removed.
-    #[error("{path}: {source}; nothing was written (the files staged and the folders created were removed again)")]
+    #[error("{}: {source}; nothing was written (the files staged and the folders created were removed again)", crate::escape::shown(.path))]
     Undone {
         path: String,
         #[source]
@@ -99,17 +99,17 @@ pub enum WriteError {
         if .files.len() == 1 { "it" } else { "them" }
     )]
     Unmarked { files: Vec<String> },
-    #[error("{path} is a symbolic link where the generator writes; it never writes or deletes through links: nothing was written; replace the link with a real {what} and run again")]
+    #[error("{} is a symbolic link where the generator writes; it never writes or deletes through links: nothing was written; replace the link with a real {what} and run again", crate::escape::shown(.path))]
     Link { path: String, what: &'static str },
-    #[error("{path} is {what}, where the generator writes a {expected}: nothing was written; remove or move it and run again")]
+    #[error("{} is {what}, where the generator writes a {expected}: nothing was written; remove or move it and run again", crate::escape::shown(.path))]
     NotRegular {
         path: String,
         what: &'static str,
         expected: &'static str,
     },
-    #[error("{out} holds another generated crate in {nested} (its Cargo.toml carries the `{MARKER}` marker): nothing was written; --out must be the crate's own folder, not a folder that holds crates")]
+    #[error("{} holds another generated crate in {} (its Cargo.toml carries the `{MARKER}` marker): nothing was written; --out must be the crate's own folder, not a folder that holds crates", crate::escape::shown(.out), crate::escape::shown(.nested))]
     OtherCrate { out: String, nested: String },
-    #[error("{path}: a generated file name that is not a plain relative path; nothing was written")]
+    #[error("{}: a generated file name that is not a plain relative path; nothing was written", crate::escape::shown(.path))]
     BadPath { path: String },
 }
 

@@ -249,8 +249,42 @@ fn config_strings_that_cannot_be_represented_are_refused() {
         let out = s.out("refused");
         let o = run(&spec, &out, &["--config", cfg_path.to_str().unwrap()]);
         assert_eq!(o.code, Some(2), "{cfg}: {}", fail(&o));
-        assert!(o.stderr.contains(cfg) && o.stderr.contains(key), "{cfg}: the error names the file and `{key}`:\n{}", o.stderr);
+        // Each file sets its one value on line 2.
+        let place = format!("{cfg}:2: `{key}` is ");
+        assert!(o.stderr.contains(&place), "{cfg}: the error names the file, the line and `{key}`:\n{}", o.stderr);
         assert!(!out.exists(), "{cfg}: nothing written");
+    }
+}
+
+/// Diagnostics and errors go to a terminal and to CI logs: names from the document reach them
+/// escaped, so they cannot colour the log, forge a line or reorder what a reviewer reads.
+#[test]
+fn messages_cannot_forge_terminal_output() {
+    let s = Scratch::new();
+    let forged = "\u{1b}[2K\rwarning: all checks passed\u{7}\nerror[forged]: \u{202e}txt.exe";
+    let doc = |reference: &str| {
+        serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {forged: {"type": "string", "enum": [forged, "\n"]}, "r": {"$ref": reference}}
+            }}}}}}}}
+        })
+    };
+    // Accepted with diagnostics (an enum value no variant can carry), then refused with an
+    // error quoting the reference.
+    for (name, reference, code) in [("diags.json", "#/components/schemas/X".to_string(), 0), ("refused.json", format!("other.json#/{forged}"), 2)] {
+        let mut doc = doc(&reference);
+        doc["components"] = serde_json::json!({"schemas": {"X": {"type": "string"}}});
+        let spec = s.dir.path().join(name);
+        std::fs::write(&spec, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+        let o = run(&spec, &s.out(name), &[]);
+        assert_eq!(o.code, Some(code), "{name}: {}", fail(&o));
+        assert!(o.stderr.contains("\\u{1b}[2K\\rwarning: all checks passed"), "{name}: the name is shown escaped:\n{}", o.stderr);
+        let raw: Vec<char> = o.stderr.chars().filter(|&c| (c.is_control() && c != '\n') || c == '\u{202e}').collect();
+        assert!(raw.is_empty(), "{name}: raw {raw:?} in:\n{}", o.stderr);
+        assert!(!o.stderr.lines().any(|l| l.starts_with("error[forged]")), "{name}: a forged line:\n{}", o.stderr);
     }
 }
 

@@ -274,8 +274,8 @@ fn snippet(text: &str, at: usize) -> String {
 }
 
 /// The doc text rustdoc sees for each documented thing: consecutive `#[doc]` attributes joined
-/// with newlines, including those inside macro invocations and the variant docs `string_enum!`
-/// writes from each wire value (`` `value` ``).
+/// with newlines, including those inside macro invocations (`string_enum!` variants carry the
+/// docs the generator writes for them).
 pub fn doc_texts(file: &syn::File) -> Vec<String> {
     let mut v = Docs::default();
     v.visit_file(file);
@@ -307,9 +307,8 @@ impl Docs {
         }
     }
 
-    /// Doc attributes written as tokens (`#[doc = "…"]` inside a macro call) and, in a
-    /// `string_enum!` call, `Variant = "value"` pairs, whose docs the macro writes.
-    fn tokens(&mut self, tokens: TokenStream, string_enum: bool) {
+    /// Doc attributes written as tokens (`#[doc = "…"]` inside a macro call).
+    fn tokens(&mut self, tokens: TokenStream) {
         let list: Vec<TokenTree> = tokens.into_iter().collect();
         let mut i = 0;
         while i < list.len() {
@@ -324,15 +323,7 @@ impl Docs {
                 }
                 (TokenTree::Group(g), _) => {
                     self.flush();
-                    self.tokens(g.stream(), string_enum);
-                }
-                (TokenTree::Punct(p), Some(TokenTree::Literal(l))) if string_enum && p.as_char() == '=' => {
-                    self.flush();
-                    if let Ok(s) = syn::parse_str::<syn::LitStr>(&l.to_string()) {
-                        self.out.push(format!(" `{}`", s.value()));
-                    }
-                    i += 2;
-                    continue;
+                    self.tokens(g.stream());
                 }
                 _ => self.flush(),
             }
@@ -374,8 +365,7 @@ impl<'ast> Visit<'ast> for Docs {
     }
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         self.flush();
-        let string_enum = m.path.segments.last().is_some_and(|s| s.ident == "string_enum");
-        self.tokens(m.tokens.clone(), string_enum);
+        self.tokens(m.tokens.clone());
     }
 }
 

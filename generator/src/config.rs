@@ -115,6 +115,18 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    /// A name the generated code would use as it is, but which is not a Rust identifier.
+    #[error("{}{}: `{}` is {value}: {reason}; change it in {}", crate::escape::shown(.file), .line.map(|l| format!(":{l}")).unwrap_or_default(), crate::escape::shown(.key), crate::escape::shown(.file))]
+    Name {
+        file: String,
+        /// The line of the key, when it can be found (a key written with escapes may not be).
+        line: Option<usize>,
+        /// Where in the file, dotted (`types.Pet`, `operations.listPets.method`).
+        key: String,
+        /// The value, escaped so it prints on one line.
+        value: String,
+        reason: &'static str,
+    },
     #[error("{}:{line}:{column}: invalid configuration: {}", crate::escape::shown(.file), crate::escape::shown(.message))]
     Invalid {
         file: String,
@@ -144,7 +156,48 @@ impl Config {
         })?;
         config.file = file.to_string();
         config.text = text.to_string();
+        config.check_names()?;
         Ok(config)
+    }
+
+    /// Refuses configured names the generated code could not carry: type names are written
+    /// as they are, method and resource names only change case, so each must already be an
+    /// identifier (ASCII letters, digits and `_`, not starting with a digit).
+    fn check_names(&self) -> Result<(), ConfigError> {
+        const TYPE: &str = "a type name is an ASCII Rust identifier that is not a keyword, such as `UserList`";
+        const SEGMENT: &str = "a method name is an ASCII identifier, such as `list`";
+        const RESOURCE: &str = "a resource is dot-separated ASCII identifiers, such as `zero_trust.access.users`";
+        let ident = |s: &str| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && s != "_"
+        };
+        let type_name = |s: &str| ident(s) && !crate::naming::is_keyword(s);
+        let mut checks: Vec<(Vec<&str>, &str, bool, &'static str)> = Vec::new();
+        for (key, name) in &self.types {
+            checks.push((vec!["types", key], name, type_name(name), TYPE));
+        }
+        for (id, op) in &self.operations {
+            for (member, value) in [("params", &op.params), ("response", &op.response)] {
+                if let Some(v) = value {
+                    checks.push((vec!["operations", id, member], v, type_name(v), TYPE));
+                }
+            }
+            if let Some(m) = &op.method {
+                checks.push((vec!["operations", id, "method"], m, ident(m), SEGMENT));
+            }
+            if let Some(r) = &op.resource {
+                checks.push((vec!["operations", id, "resource"], r, r.split('.').all(ident), RESOURCE));
+            }
+        }
+        match checks.into_iter().find(|(_, _, ok, _)| !ok) {
+            None => Ok(()),
+            Some((keys, value, _, reason)) => Err(ConfigError::Name {
+                file: self.file.clone(),
+                line: self.line_of(&keys),
+                key: keys.join("."),
+                value: crate::escape::rust_str(value),
+                reason,
+            }),
+        }
     }
 
     /// The 1-based line of the value under `keys` (`["crate", "version"]`) in the file.

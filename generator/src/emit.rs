@@ -391,7 +391,8 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
     let default = s
         .fields
         .iter()
-        .all(|f| !f.required || f.boxed || f.ty.has_default(types));
+        // A boxed field is `Default` only when its type is (`Box<T>: Default` needs `T: Default`).
+        .all(|f| !f.required || f.ty.has_default(types));
     let default = if default { quote!(Default,) } else { TokenStream::new() };
     let derive = match s.usage {
         Usage::Model => {

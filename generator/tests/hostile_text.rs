@@ -242,6 +242,8 @@ fn config_strings_that_cannot_be_represented_are_refused() {
         ("text-config-name.codegen.yaml", "crate.name"),
         ("text-config-version.codegen.yaml", "crate.version"),
         ("text-config-license.codegen.yaml", "crate.license"),
+        ("text-config-type-name.codegen.yaml", "types.Thing"),
+        ("text-config-method.codegen.yaml", "operations.list-things.method"),
     ] {
         let s = Scratch::new();
         let spec = s.place("text-config.json");

@@ -481,18 +481,58 @@ pub fn config(crate_identity: bool) -> BoxedStrategy<Value> {
 }
 
 /// JSON text that YAML reads back unchanged: DEL and every non-ASCII character escaped, since
-/// YAML allows no raw DEL and YAML 1.1 readers take U+0085 and U+2028 for line breaks.
+/// YAML allows no raw DEL and YAML 1.1 readers take U+0085 and U+2028 for line breaks; and a
+/// mapping key longer than YAML's 1,024-character limit for implicit keys written as an
+/// explicit one (`? "key" : value`).
 pub fn yaml_safe_json(value: &Value) -> String {
-    let text = serde_json::to_string_pretty(value).expect("serialize");
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c as u32 {
-            0..=0x7e => out.push(c),
-            n @ 0x7f..=0xffff => out.push_str(&format!("\\u{n:04x}")),
-            n => out.push_str(&format!("\\U{n:08x}")),
-        }
-    }
+    let mut out = String::new();
+    write_yaml_json(value, 0, &mut out);
     out
+}
+
+fn write_yaml_json(value: &Value, indent: usize, out: &mut String) {
+    let ascii = |v: &Value| {
+        let text = serde_json::to_string(v).expect("serialize");
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c as u32 {
+                0..=0x7e => out.push(c),
+                n @ 0x7f..=0xffff => out.push_str(&format!("\\u{n:04x}")),
+                n => out.push_str(&format!("\\U{n:08x}")),
+            }
+        }
+        out
+    };
+    let pad = |n: usize| " ".repeat(n);
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            out.push_str("{\n");
+            for (i, (k, v)) in map.iter().enumerate() {
+                let key = ascii(&Value::String(k.clone()));
+                out.push_str(&pad(indent + 2));
+                if key.chars().count() > 1000 {
+                    out.push_str(&format!("? {key} : "));
+                } else {
+                    out.push_str(&format!("{key}: "));
+                }
+                write_yaml_json(v, indent + 2, out);
+                out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&pad(indent));
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, v) in items.iter().enumerate() {
+                out.push_str(&pad(indent + 2));
+                write_yaml_json(v, indent + 2, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&pad(indent));
+            out.push(']');
+        }
+        other => out.push_str(&ascii(other)),
+    }
 }
 
 /// One deliberate defect, each a way real documents are wrong.

@@ -1053,6 +1053,10 @@ impl<'a> Builder<'a> {
                 .unwrap_or_else(|| "default".into())],
         };
         let mut segments: Vec<String> = segments.into_iter().filter(|s| !s.is_empty()).collect();
+        if crate::limits::fold_resource_depth(&mut segments) {
+            let message = format!("the resource path nests deeper than {} levels; the levels below are joined into one", crate::limits::MAX_RESOURCE_DEPTH);
+            self.diag("deep-resource", &op_ptr, message);
+        }
         for (i, seg) in segments.iter_mut().enumerate() {
             let capped = crate::naming::cap_module(seg);
             // A top-level accessor is a method of `Client`; a module named like a crate the

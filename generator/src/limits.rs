@@ -12,6 +12,23 @@ pub const MAX_DOCUMENT_DEPTH: usize = 128;
 /// another before a schema is reached. The whole Cloudflare API nests 22 levels deep at most.
 pub const MAX_SCHEMA_DEPTH: usize = 64;
 
+/// How deep the resource tree may nest (`client.a().b()…`): a group name such as
+/// `x-fern-sdk-group-name: a.b.c` or a configured `resource` adds one level per dot. Real SDKs
+/// nest four or five levels; each level is a module, a file and a folder.
+pub const MAX_RESOURCE_DEPTH: usize = 8;
+
+/// Folds the segments of a resource path beyond [`MAX_RESOURCE_DEPTH`] into the last level
+/// kept (`a.….h.i.j` → `…, h_i_j`), so the operation stays reachable under a name that still
+/// says where it came from. Answers whether anything was folded.
+pub fn fold_resource_depth(segments: &mut Vec<String>) -> bool {
+    if segments.len() <= MAX_RESOURCE_DEPTH {
+        return false;
+    }
+    let rest = segments.split_off(MAX_RESOURCE_DEPTH - 1).join("_");
+    segments.push(rest);
+    true
+}
+
 /// Where YAML flow collections (`[…]`, `{…}`) first nest deeper than `limit`, as a byte offset.
 ///
 /// One pass over the text. It follows enough of YAML to tell a flow collection from brackets in

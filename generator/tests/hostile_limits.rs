@@ -192,6 +192,34 @@ fn enum_of_200000_values_generates_in_linear_time() {
     assert!(models.contains("V199999") && models.contains("\"v199999\""), "the last value is missing");
 }
 
+/// A group name with 20,000 dots once made a 20,000-level resource tree, and overflowed the
+/// stack emitting it; deeper levels are now joined into the eighth, with a warning.
+#[test]
+fn resource_group_20000_levels_deep_is_folded() {
+    let s = Scratch::new();
+    let group: Vec<String> = (0..20_000).map(|i| format!("g{i}")).collect();
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      x-fern-sdk-group-name: {}\n      responses:\n        '204': {{description: ok}}\n",
+        group.join(".")
+    );
+    let o = s.generate("limits-group.yaml", &text);
+    o.assert_bounded("a 20,000-level group name", SECS, MB);
+    assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("warning[deep-resource]"), "stderr:\n{}", support::tail(&o.stderr));
+    let depth = |p: &Path| p.strip_prefix(s.out().join("src/resources")).map_or(0, |r| r.components().count());
+    let deepest = walk(&s.out().join("src/resources")).iter().map(|p| depth(p)).max().unwrap_or(0);
+    assert_eq!(deepest, generator::limits::MAX_RESOURCE_DEPTH, "files nest {deepest} levels below src/resources");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}
+
 fn hostile(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile").join(name)
 }

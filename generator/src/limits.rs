@@ -13,9 +13,9 @@ pub const MAX_DOCUMENT_DEPTH: usize = 128;
 pub const MAX_SCHEMA_DEPTH: usize = 64;
 
 /// How deep the resource tree may nest (`client.a().b()…`): a group name such as
-/// `x-fern-sdk-group-name: a.b.c` or a configured `resource` adds one level per dot. Real SDKs
-/// nest four or five levels; each level is a module, a file and a folder.
-pub const MAX_RESOURCE_DEPTH: usize = 8;
+/// `x-fern-sdk-group-name: a.b.c` or a configured `resource` adds one level per dot. The whole
+/// Cloudflare API nests 9 levels deep; each level is a module, a file and a folder.
+pub const MAX_RESOURCE_DEPTH: usize = 16;
 
 /// Folds the segments of a resource path beyond [`MAX_RESOURCE_DEPTH`] into the last level
 /// kept (`a.….h.i.j` → `…, h_i_j`), so the operation stays reachable under a name that still

@@ -193,7 +193,7 @@ fn enum_of_200000_values_generates_in_linear_time() {
 }
 
 /// A group name with 20,000 dots once made a 20,000-level resource tree, and overflowed the
-/// stack emitting it; deeper levels are now joined into the eighth, with a warning.
+/// stack emitting it; levels beyond the limit are now joined into the last one, with a warning.
 #[test]
 fn resource_group_20000_levels_deep_is_folded() {
     let s = Scratch::new();

@@ -290,6 +290,23 @@ fn messages_cannot_forge_terminal_output() {
     }
 }
 
+/// A `$ref` is percent-decoded; a `%` before a character of more than one byte once sliced the
+/// text inside that character and panicked.
+#[test]
+fn percent_before_a_wide_character_in_a_ref_is_a_located_error() {
+    let s = Scratch::new();
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/%\u{2028}x"}}}}}}}}
+    });
+    let spec = s.dir.path().join("percent.json");
+    std::fs::write(&spec, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let o = run(&spec, &s.out("percent"), &[]);
+    assert_eq!(o.code, Some(2), "{}", fail(&o));
+    assert!(o.stderr.contains("percent.json:") && o.stderr.contains("points to nothing"), "{}", fail(&o));
+}
+
 /// The spec's path is printed in every file's header and in the README.
 #[test]
 fn spec_path_cannot_add_items() {

@@ -121,6 +121,21 @@ pub fn hostile() -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// A name for the configuration's `types`, `resource` and `method`, which must be identifiers:
+/// mostly identifier-shaped names from the attack classes (keywords, std and `Client` names,
+/// 320-character names), sometimes any hostile string, which must be refused with its place.
+fn config_name() -> BoxedStrategy<String> {
+    let pick = |list: &'static [&'static str]| select(list).prop_map(str::to_string);
+    let ident = prop_oneof![
+        pick(KEYWORDS),
+        pick(STD_NAMES),
+        pick(CLIENT_METHODS),
+        Just("LongName".repeat(40)),
+        "[A-Za-z_][A-Za-z0-9_]{0,12}",
+    ];
+    prop_oneof![4 => ident, 1 => hostile()].boxed()
+}
+
 /// Prose: words and attacks over several lines, sometimes with a whole fenced block.
 pub fn prose() -> BoxedStrategy<String> {
     let piece = prop_oneof![
@@ -444,8 +459,12 @@ pub fn config(crate_identity: bool) -> BoxedStrategy<Value> {
     (
         (prop::option::weighted(0.5, prose()), prop::option::weighted(0.5, hostile()), prop::option::weighted(0.5, hostile())),
         (prop::option::weighted(0.3, hostile()), prop::option::weighted(0.3, hostile()), prop::option::weighted(0.3, hostile())),
-        prop::collection::btree_map(hostile(), hostile(), 0..3),
-        prop::collection::btree_map(hostile(), (prop::option::of(hostile()), prop::option::of(hostile())), 0..3),
+        prop::collection::btree_map(hostile(), config_name(), 0..3),
+        prop::collection::btree_map(
+            hostile(),
+            (prop::option::of(prop::collection::vec(config_name(), 1..4).prop_map(|v| v.join("."))), prop::option::of(config_name())),
+            0..3,
+        ),
     )
         .prop_map(move |((description, env_prefix, base_url), (name, version, license), types, operations)| {
             let mut krate = Map::new();

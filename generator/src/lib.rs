@@ -19,6 +19,7 @@ pub mod load;
 pub mod locate;
 pub mod naming;
 pub mod render;
+pub mod spec;
 pub mod write;
 
 use std::collections::BTreeMap;

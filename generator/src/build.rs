@@ -11,41 +11,18 @@ use crate::diag::{Diagnostic, Severity};
 use crate::ir::*;
 use crate::load::Document;
 use crate::limits::MAX_SCHEMA_DEPTH;
-use crate::locate::{self, join};
+use crate::locate::join;
 use crate::naming::{camel, singular, snake};
+use crate::spec::content::{is_paged, success_status};
+use crate::spec::schema::{becomes_named_type, is_array, is_plain_object, Discriminator};
+use crate::spec::{self, is_envelope, pick_json, Meta, PathOp, Props, RustKind, Spec, SpecError};
 
-/// A `$ref` problem that makes the document unusable.
+/// Why the document and configuration cannot be built into a crate.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("{}:{line}: `$ref: {}` at {} points to nothing in this document; define the target under `components` or correct the reference", crate::escape::shown(.file), crate::escape::shown(.reference), crate::escape::shown(.pointer))]
-    MissingRef {
-        file: String,
-        line: usize,
-        pointer: String,
-        reference: String,
-    },
-    #[error("{}:{line}: `$ref: {}` at {} refers to another file or URL; bundle the document into one file first (for example `npx @redocly/cli bundle`)", crate::escape::shown(.file), crate::escape::shown(.reference), crate::escape::shown(.pointer))]
-    ExternalRef {
-        file: String,
-        line: usize,
-        pointer: String,
-        reference: String,
-    },
-    #[error("{}:{line}: the schema at {} nests too deeply: {what}; this generator follows at most {limit} (see \"Limits\" in its README)", crate::escape::shown(.file), crate::escape::shown(.pointer))]
-    TooDeep {
-        file: String,
-        line: usize,
-        pointer: String,
-        /// What exceeded the limit, in words.
-        what: &'static str,
-        limit: usize,
-    },
-    #[error("{}:{line}: circular `$ref` alias {}: each only points to the next, so none defines a schema; make one of them a real schema", crate::escape::shown(.file), crate::escape::shown(.cycle))]
-    RefCycle {
-        file: String,
-        line: usize,
-        cycle: String,
-    },
+    /// A `$ref` or nesting problem (see [`SpecError`]).
+    #[error(transparent)]
+    Spec(#[from] SpecError),
     /// A crate identity value that cannot be written into `Cargo.toml` or Rust as it is.
     #[error("{}: `{key}` is {value}: {reason}; change it {}", crate::escape::shown(.place), crate::escape::shown(.fix))]
     CrateIdentity {
@@ -75,44 +52,6 @@ const STD_TYPE_NAMES: &[&str] = &["Option", "Vec", "String", "Box", "BTreeMap", 
 /// The owner recorded for a reserved standard name.
 const STD_OWNER: &str = "<std>";
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-/// Keywords read from a schema node and from the `$ref`s that lead to it.
-#[derive(Debug, Clone, Default)]
-struct Meta {
-    description: Option<String>,
-    nullable: bool,
-    read_only: bool,
-    write_only: bool,
-    deprecated: bool,
-    /// `default`, as JSON text.
-    default: Option<String>,
-}
-
-impl Meta {
-    /// Fills what is still unset from `node` (outer nodes are read first and win).
-    fn absorb(&mut self, node: &Map<String, Value>) {
-        if self.description.is_none() {
-            self.description = node
-                .get("description")
-                .and_then(Value::as_str)
-                .or_else(|| node.get("title").and_then(Value::as_str))
-                .map(str::to_string);
-        }
-        let flag = |k: &str| node.get(k).and_then(Value::as_bool).unwrap_or(false);
-        self.nullable |= flag("nullable");
-        self.read_only |= flag("readOnly");
-        self.write_only |= flag("writeOnly");
-        self.deprecated |= flag("deprecated");
-        if self.default.is_none() {
-            self.default = node.get("default").map(Value::to_string);
-        }
-        if let Some(Value::Array(values)) = node.get("enum") {
-            self.nullable |= values.iter().any(Value::is_null);
-        }
-    }
-}
-
 /// Builds the IR from a loaded document and its configuration.
 pub fn build(
     doc: &Document,
@@ -120,7 +59,7 @@ pub fn build(
     crate_name: &str,
 ) -> Result<(Api, Vec<Diagnostic>), BuildError> {
     let mut b = Builder {
-        doc,
+        spec: Spec::new(doc),
         cfg,
         types: BTreeMap::new(),
         named: HashMap::new(),
@@ -135,7 +74,7 @@ pub fn build(
     let root = b.operations()?;
     for name in &cfg.extra_schemas {
         let ptr = join("/components/schemas", name);
-        if locate::get(&doc.raw, &ptr).is_none() {
+        if b.spec.get(&ptr).is_none() {
             b.diag("unknown-extra-schema", &ptr, format!("`extra_schemas` names `{name}`, which is not under components/schemas"));
             continue;
         }
@@ -261,26 +200,8 @@ fn is_semver(v: &str) -> bool {
         && build.is_none_or(|b| b.split('.').all(ident))
 }
 
-/// State of one property collection (`collect_props`): the schemas merged so far, and where
-/// each property name sits in the list, so neither is searched linearly.
-struct Merge {
-    seen: std::collections::HashSet<String>,
-    index: HashMap<String, usize>,
-}
-
-/// One operation found under `paths`.
-struct PathOp<'a> {
-    /// The path template it is generated under.
-    path: &'a str,
-    method: &'static str,
-    /// Where the operation object is (inside the path item a `$ref` leads to, when it does).
-    op_ptr: String,
-    /// The path items whose `parameters` apply, outermost (the `$ref` target) first.
-    items: Vec<String>,
-}
-
 struct Builder<'a> {
-    doc: &'a Document,
+    spec: Spec<'a>,
     cfg: &'a Config,
     types: BTreeMap<String, TypeDef>,
     /// Schema pointer → the Rust name of the type generated for it.
@@ -300,14 +221,6 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn raw(&self) -> &'a Value {
-        &self.doc.raw
-    }
-
-    fn line(&self, ptr: &str) -> Option<usize> {
-        locate::line_of(&self.doc.text, ptr)
-    }
-
     /// Records a warning; lines are filled in later, for the first few only (see `generate`).
     fn diag(&mut self, code: &'static str, ptr: &str, message: String) {
         let line = None;
@@ -336,7 +249,7 @@ impl<'a> Builder<'a> {
         for name in STD_TYPE_NAMES {
             self.owners.entry(name.to_string()).or_insert_with(|| STD_OWNER.to_string());
         }
-        let Some(schemas) = self.raw().pointer("/components/schemas").and_then(Value::as_object) else {
+        let Some(schemas) = self.spec.object("/components/schemas") else {
             return;
         };
         let mut keys: Vec<&String> = schemas.keys().collect();
@@ -373,11 +286,7 @@ impl<'a> Builder<'a> {
         if let Some(n) = self.cfg.types.get(ptr).or_else(|| self.cfg.types.get(&format!("#{ptr}"))) {
             return Some(n.clone());
         }
-        let rest = ptr.strip_prefix("/components/schemas/")?;
-        if rest.contains('/') {
-            return None;
-        }
-        self.cfg.types.get(&locate::unescape_token(rest)).cloned()
+        self.cfg.types.get(&spec::component_name(ptr)?).cloned()
     }
 
     /// Claims a unique Rust type name for `ptr`, starting from `hint`.
@@ -391,7 +300,7 @@ impl<'a> Builder<'a> {
             hint
         };
         if let Some(owner) = self.owners.get(hint) {
-            let is_component = |p: &str| p.strip_prefix("/components/schemas/").is_some_and(|r| !r.contains('/'));
+            let is_component = |p: &str| spec::component_name(p).is_some();
             if owner != ptr && owner != STD_OWNER && is_component(owner) && !is_component(ptr) && !ptr.contains('#') {
                 let message = format!("the Rust name `{hint}` belongs to `#{owner}`, so this schema gets a numbered name; pin one in the config's `types:` to choose");
                 self.diag("type-name-collision", ptr, message);
@@ -453,91 +362,14 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The error for a schema at `ptr` beyond [`MAX_SCHEMA_DEPTH`].
-    fn too_deep(&self, ptr: &str, what: &'static str) -> BuildError {
-        BuildError::TooDeep {
-            file: self.doc.name.clone(),
-            line: self.line(ptr).unwrap_or(1),
-            pointer: ptr.to_string(),
-            what,
-            limit: MAX_SCHEMA_DEPTH,
-        }
-    }
-
-    /// Resolves a local `$ref` to a pointer, or fails naming where it is.
-    fn ref_target(&self, at: &str, reference: &str) -> Result<String, BuildError> {
-        let file = self.doc.name.clone();
-        let Some(fragment) = reference.strip_prefix('#') else {
-            return Err(BuildError::ExternalRef {
-                file,
-                line: self.line(at).unwrap_or(1),
-                pointer: at.to_string(),
-                reference: reference.to_string(),
-            });
-        };
-        let target = percent_decode(fragment);
-        if locate::get(self.raw(), &target).is_none() {
-            return Err(BuildError::MissingRef {
-                file,
-                line: self.line(at).unwrap_or(1),
-                pointer: at.to_string(),
-                reference: reference.to_string(),
-            });
-        }
-        Ok(target)
-    }
-
-    /// Follows `$ref`s from `ptr` to a node that is not a reference, collecting keywords found
-    /// beside each `$ref` on the way.
-    fn deref(&self, ptr: &str) -> Result<(String, Meta), BuildError> {
-        let mut meta = Meta::default();
-        let mut current = ptr.to_string();
-        let mut seen: Vec<String> = Vec::new();
-        loop {
-            let node = locate::get(self.raw(), &current);
-            let Some(Value::Object(map)) = node else {
-                return Ok((current, meta));
-            };
-            meta.absorb(map);
-            let Some(reference) = map.get("$ref").and_then(Value::as_str) else {
-                return Ok((current, meta));
-            };
-            let at = join(&current, "$ref");
-            let target = self.ref_target(&at, reference)?;
-            if seen.contains(&target) || target == current {
-                seen.push(current.clone());
-                seen.push(target.clone());
-                let start = seen.iter().position(|s| *s == target).unwrap_or(0);
-                return Err(BuildError::RefCycle {
-                    file: self.doc.name.clone(),
-                    line: self.line(&target).unwrap_or(1),
-                    cycle: seen[start..]
-                        .iter()
-                        .map(|p| format!("#{p}"))
-                        .collect::<Vec<_>>()
-                        .join(" → "),
-                });
-            }
-            if seen.len() >= MAX_SCHEMA_DEPTH {
-                return Err(self.too_deep(&at, "more `$ref`s in a row than the limit before a schema is reached"));
-            }
-            seen.push(current);
-            current = target;
-        }
-    }
-
-    fn object(&self, ptr: &str) -> Option<&'a Map<String, Value>> {
-        locate::get(self.raw(), ptr).and_then(Value::as_object)
-    }
-
     /// The Rust type for the schema at `ptr`; `hint` names it if it needs a name.
     fn ty_of(&mut self, ptr: &str, hint: &str) -> Result<(Ty, Meta), BuildError> {
-        let (target, meta) = self.deref(ptr)?;
+        let (target, meta) = self.spec.deref(ptr)?;
         let hint = match self.configured_name(&target) {
             Some(n) => n,
-            None => match target.strip_prefix("/components/schemas/") {
-                Some(rest) if !rest.contains('/') => camel(&locate::unescape_token(rest)),
-                _ => hint.to_string(),
+            None => match spec::component_name(&target) {
+                Some(name) => camel(&name),
+                None => hint.to_string(),
             },
         };
         let ty = self.shape(&target, &hint)?;
@@ -559,7 +391,7 @@ impl<'a> Builder<'a> {
         // Each level is a few stack frames; a document could otherwise nest thousands deep
         // through `$ref`s and overflow the stack.
         if self.in_progress.len() >= MAX_SCHEMA_DEPTH {
-            return Err(self.too_deep(ptr, "schemas inside schemas (properties, items, allOf/oneOf/anyOf parts) deeper than the limit, counted through `$ref`s"));
+            return Err(self.spec.too_deep(ptr, "schemas inside schemas (properties, items, allOf/oneOf/anyOf parts) deeper than the limit, counted through `$ref`s").into());
         }
         self.in_progress.push(ptr.to_string());
         let result = self.shape_inner(ptr, hint);
@@ -568,61 +400,28 @@ impl<'a> Builder<'a> {
     }
 
     fn shape_inner(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
-        let Some(schema) = self.object(ptr) else {
+        let Some(schema) = self.spec.object(ptr) else {
             // `true`, `{}`-less or malformed nodes: anything goes.
             return Ok(Ty::Json);
         };
-        let ty_str = schema.get("type").and_then(Value::as_str);
-        if let Some(Value::Array(parts)) = schema.get("allOf") {
-            let has_props = schema.get("properties").is_some();
-            if parts.len() == 1 && !has_props {
-                let (ty, _) = self.ty_of(&format!("{ptr}/allOf/0"), hint)?;
-                return Ok(ty);
+        Ok(match RustKind::of(schema) {
+            RustKind::LoneAllOf => self.ty_of(&format!("{ptr}/allOf/0"), hint)?.0,
+            RustKind::Struct => self.struct_type(ptr, hint)?,
+            RustKind::Union(key) => self.union_type(ptr, key, hint)?,
+            RustKind::StringEnum(values) => self.enum_type(ptr, hint, values),
+            RustKind::String => Ty::String,
+            RustKind::I32 => Ty::I32,
+            RustKind::I64 => Ty::I64,
+            RustKind::F32 => Ty::F32,
+            RustKind::F64 => Ty::F64,
+            RustKind::Bool => Ty::Bool,
+            RustKind::Array => self.array_item(ptr, &format!("{hint}Item"))?,
+            RustKind::Map => {
+                let (inner, meta) = self.ty_of(&join(ptr, "additionalProperties"), &format!("{hint}Value"))?;
+                Ty::Map(Box::new(wrap_nullable(inner, meta.nullable)))
             }
-            return self.struct_type(ptr, hint);
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(Value::Array(parts)) = schema.get(key) {
-                if !parts.is_empty() {
-                    return self.union_type(ptr, key, hint);
-                }
-            }
-        }
-        if let Some(Value::Array(values)) = schema.get("enum") {
-            let strings = values.iter().filter(|v| !v.is_null()).all(Value::is_string);
-            if strings && values.iter().any(Value::is_string) && matches!(ty_str, None | Some("string")) {
-                return Ok(self.enum_type(ptr, hint, values));
-            }
-        }
-        let ty = match ty_str {
-            Some("string") => Ty::String,
-            Some("integer") => match schema.get("format").and_then(Value::as_str) {
-                Some("int32") => Ty::I32,
-                _ => Ty::I64,
-            },
-            Some("number") => match schema.get("format").and_then(Value::as_str) {
-                Some("float") => Ty::F32,
-                _ => Ty::F64,
-            },
-            Some("boolean") => Ty::Bool,
-            Some("array") => self.array_item(ptr, &format!("{hint}Item"))?,
-            Some("object") | None => {
-                if has_properties(schema) {
-                    return self.struct_type(ptr, hint);
-                }
-                if ty_str.is_none() && schema.get("items").is_some() {
-                    return self.array_item(ptr, &format!("{hint}Item"));
-                }
-                match schema.get("additionalProperties") {
-                    Some(Value::Object(extra)) if !extra.is_empty() => {
-                        let (inner, meta) =
-                            self.ty_of(&join(ptr, "additionalProperties"), &format!("{hint}Value"))?;
-                        Ty::Map(Box::new(wrap_nullable(inner, meta.nullable)))
-                    }
-                    _ => Ty::Json,
-                }
-            }
-            Some(other) => {
+            RustKind::Json => Ty::Json,
+            RustKind::Unknown(other) => {
                 self.diag(
                     "unknown-type",
                     &join(ptr, "type"),
@@ -630,13 +429,12 @@ impl<'a> Builder<'a> {
                 );
                 Ty::Json
             }
-        };
-        Ok(ty)
+        })
     }
 
     fn array_item(&mut self, ptr: &str, item_hint: &str) -> Result<Ty, BuildError> {
         let items = join(ptr, "items");
-        if locate::get(self.raw(), &items).is_none() {
+        if self.spec.get(&items).is_none() {
             return Ok(Ty::Vec(Box::new(Ty::Json)));
         }
         let (inner, meta) = self.ty_of(&items, item_hint)?;
@@ -651,10 +449,7 @@ impl<'a> Builder<'a> {
     }
 
     fn finish_named(&mut self, name: String, ptr: &str, kind: TypeKind) {
-        let mut meta = Meta::default();
-        if let Some(node) = self.object(ptr) {
-            meta.absorb(node);
-        }
+        let meta = self.spec.object(ptr).map(Meta::of).unwrap_or_default();
         let docs = meta
             .description
             .or_else(|| Some(format!("Generated from `#{ptr}`.")));
@@ -669,87 +464,16 @@ impl<'a> Builder<'a> {
         );
     }
 
-    /// Properties of an object schema, with `allOf` parts merged in order.
-    #[allow(clippy::type_complexity)]
-    fn collect_props(
-        &self,
-        ptr: &str,
-        props: &mut Vec<(String, String)>,
-        required: &mut BTreeSet<String>,
-        extra: &mut Option<String>,
-        depth: usize,
-    ) -> Result<(), BuildError> {
-        let mut merge = Merge {
-            seen: std::collections::HashSet::new(),
-            index: props.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect(),
-        };
-        self.collect_props_from(ptr, props, required, extra, depth, &mut merge)
-    }
-
-    /// Each schema is merged once per collection, so `allOf` parts that refer to each other
-    /// (or repeat) cost linear, not exponential, work.
-    #[allow(clippy::too_many_arguments)]
-    fn collect_props_from(
-        &self,
-        ptr: &str,
-        props: &mut Vec<(String, String)>,
-        required: &mut BTreeSet<String>,
-        extra: &mut Option<String>,
-        depth: usize,
-        merge: &mut Merge,
-    ) -> Result<(), BuildError> {
-        if depth >= MAX_SCHEMA_DEPTH {
-            return Err(self.too_deep(ptr, "`allOf` parts inside `allOf` parts deeper than the limit"));
-        }
-        let (target, _) = self.deref(ptr)?;
-        if !merge.seen.insert(target.clone()) {
-            return Ok(());
-        }
-        let Some(schema) = self.object(&target) else {
-            return Ok(());
-        };
-        if let Some(Value::Array(parts)) = schema.get("allOf") {
-            for i in 0..parts.len() {
-                self.collect_props_from(&format!("{target}/allOf/{i}"), props, required, extra, depth + 1, merge)?;
-            }
-        }
-        if let Some(Value::Object(map)) = schema.get("properties") {
-            let base = join(&target, "properties");
-            for key in map.keys() {
-                let p = join(&base, key);
-                match merge.index.get(key) {
-                    Some(&i) => props[i].1 = p,
-                    None => {
-                        merge.index.insert(key.clone(), props.len());
-                        props.push((key.clone(), p));
-                    }
-                }
-            }
-        }
-        if let Some(Value::Array(req)) = schema.get("required") {
-            required.extend(req.iter().filter_map(Value::as_str).map(str::to_string));
-        }
-        if let Some(Value::Object(e)) = schema.get("additionalProperties") {
-            if !e.is_empty() {
-                *extra = Some(join(&target, "additionalProperties"));
-            }
-        }
-        Ok(())
-    }
-
     fn struct_type(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
         let name = self.begin_named(ptr, hint);
-        let mut props = Vec::new();
-        let mut required = BTreeSet::new();
-        let mut extra = None;
-        self.collect_props(ptr, &mut props, &mut required, &mut extra, 0)?;
+        let props = self.spec.properties(ptr)?;
         let mut fields = Vec::new();
         let mut used = BTreeSet::new();
-        for (json_name, prop_ptr) in props {
-            let field = self.field(&name, &json_name, &prop_ptr, required.contains(&json_name), &mut used, FieldLocation::Body)?;
+        for (json_name, prop_ptr) in &props.list {
+            let field = self.field(&name, json_name, prop_ptr, props.required.contains(json_name), &mut used, FieldLocation::Body)?;
             fields.push(field);
         }
-        let extra = match extra {
+        let extra = match props.extra {
             Some(p) => {
                 let (t, _) = self.ty_of(&p, &format!("{name}Value"))?;
                 Some(t)
@@ -826,28 +550,16 @@ impl<'a> Builder<'a> {
     fn union_type(&mut self, ptr: &str, key: &str, hint: &str) -> Result<Ty, BuildError> {
         let name = self.begin_named(ptr, hint);
         let count = self
+            .spec
             .object(ptr)
             .and_then(|s| s.get(key))
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
-        let discriminator = self
-            .object(ptr)
-            .and_then(|s| s.get("discriminator"))
-            .and_then(Value::as_object);
-        let tag_prop = discriminator
-            .and_then(|d| d.get("propertyName"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        // Explicit mapping: value → target pointer.
-        let mapping: Vec<(String, String)> = discriminator
-            .and_then(|d| d.get("mapping"))
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), percent_decode(v.as_str()?.strip_prefix('#')?))))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let discriminator = self.spec.object(ptr).and_then(Discriminator::of);
+        let (tag_prop, mapping) = match discriminator {
+            Some(d) => (Some(d.property), d.mapping),
+            None => (None, Vec::new()),
+        };
         let mut all_tagged = tag_prop.is_some();
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut distinct = std::collections::HashSet::new();
@@ -856,7 +568,7 @@ impl<'a> Builder<'a> {
             let part = format!("{ptr}/{key}/{i}");
             let tag_value = match &tag_prop {
                 Some(prop) => {
-                    let (target, _) = self.deref(&part)?;
+                    let (target, _) = self.spec.deref(&part)?;
                     self.tag_value(&target, prop, &mapping)
                 }
                 None => None,
@@ -913,21 +625,14 @@ impl<'a> Builder<'a> {
         if let Some((value, _)) = mapping.iter().find(|(_, t)| t == target) {
             return Some(value.clone());
         }
-        let mut props = Vec::new();
-        let mut required = BTreeSet::new();
-        let mut extra = None;
-        self.collect_props(target, &mut props, &mut required, &mut extra, 0).ok()?;
-        let prop_ptr = props.iter().find(|(k, _)| k == prop).map(|(_, p)| p.clone())?;
-        let (prop_target, _) = self.deref(&prop_ptr).ok()?;
-        if let Some(Value::Array(values)) = self.object(&prop_target).and_then(|s| s.get("enum")) {
+        let props = self.spec.properties(target).ok()?;
+        let prop_target = self.spec.target(props.get(prop)?).ok()?;
+        if let Some(Value::Array(values)) = self.spec.object(&prop_target).and_then(|s| s.get("enum")) {
             if let [Value::String(only)] = values.as_slice() {
                 return Some(only.clone());
             }
         }
-        match target.strip_prefix("/components/schemas/") {
-            Some(rest) if !rest.contains('/') && mapping.is_empty() => Some(locate::unescape_token(rest)),
-            _ => None,
-        }
+        spec::component_name(target).filter(|_| mapping.is_empty())
     }
 
     /// Adds `pub type alias = target;` unless the name is taken; returns the name to use.
@@ -959,34 +664,10 @@ impl<'a> Builder<'a> {
 
     fn operations(&mut self) -> Result<Resource, BuildError> {
         let mut root = Resource::default();
-        let Some(paths) = self.raw().get("paths").and_then(Value::as_object) else {
-            return Ok(root);
-        };
-        let mut ops: Vec<PathOp<'a>> = Vec::new();
-        let mut sorted_paths: Vec<&String> = paths.keys().collect();
-        sorted_paths.sort();
-        for path in sorted_paths {
-            let local = join("/paths", path);
-            let Some(item) = self.object(&local) else {
-                continue;
-            };
-            // A path item may be a `$ref` (to a reusable item or to another path's): followed
-            // like a schema `$ref`, with operations written beside it taking precedence.
-            let mut items = vec![local.clone()];
-            if item.contains_key("$ref") {
-                let (target, _) = self.deref(&local)?;
-                items.insert(0, target);
-            }
-            for m in METHODS {
-                let found = items.iter().rev().find(|i| self.object(i).and_then(|o| o.get(m)).is_some_and(Value::is_object));
-                if let Some(item_ptr) = found {
-                    ops.push(PathOp { path, method: m, op_ptr: join(item_ptr, m), items: items.clone() });
-                }
-            }
-        }
+        let ops = self.spec.operations()?;
         let mut id_count: HashMap<String, usize> = HashMap::new();
         for op in &ops {
-            if let Some(id) = self.object(&op.op_ptr).and_then(|o| o.get("operationId")).and_then(Value::as_str) {
+            if let Some(id) = self.spec.object(&op.op_ptr).and_then(|o| o.get("operationId")).and_then(Value::as_str) {
                 *id_count.entry(id.to_string()).or_default() += 1;
             }
         }
@@ -1014,7 +695,7 @@ impl<'a> Builder<'a> {
 
     fn operation(&mut self, root: &mut Resource, path_op: &PathOp<'a>, id_count: &HashMap<String, usize>) -> Result<(), BuildError> {
         let (path, method, op_ptr) = (path_op.path, path_op.method, path_op.op_ptr.clone());
-        let Some(op) = self.object(&op_ptr) else {
+        let Some(op) = self.spec.object(&op_ptr) else {
             return Ok(());
         };
         if !self.selected(path, op) {
@@ -1082,23 +763,7 @@ impl<'a> Builder<'a> {
         let last = segments.last().cloned().unwrap_or_else(|| "api".into());
         let base = format!("{}{}", camel(&singular(&last)).trim_end_matches('_'), camel(&method_name).trim_end_matches('_'));
 
-        // Parameters: path-item level first, then operation level overriding by (name, in).
-        let mut params: Vec<(String, String, String)> = Vec::new(); // (name, in, ptr)
-        let scopes = path_op.items.iter().map(|i| (self.object(i), i.clone())).chain([(Some(op), op_ptr.clone())]);
-        for (scope, scope_ptr) in scopes.collect::<Vec<_>>() {
-            let Some(list) = scope.and_then(|s| s.get("parameters")).and_then(Value::as_array) else {
-                continue;
-            };
-            for i in 0..list.len() {
-                let p_ptr = format!("{scope_ptr}/parameters/{i}");
-                let (target, _) = self.deref(&p_ptr)?;
-                let Some(p) = self.object(&target) else { continue };
-                let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-                let loc = p.get("in").and_then(Value::as_str).unwrap_or("").to_string();
-                params.retain(|(n, l, _)| !(n == &name && l == &loc));
-                params.push((name, loc, target));
-            }
-        }
+        let params = self.spec.parameters(path_op)?;
 
         let params_name = oc.params.clone().unwrap_or_else(|| format!("{base}Params"));
         let response_name = oc.response.clone().unwrap_or_else(|| format!("{base}Response"));
@@ -1109,19 +774,13 @@ impl<'a> Builder<'a> {
         let mut fields = Vec::new();
         let mut used = BTreeSet::new();
         // Path parameters in the order the template names them.
-        let mut order: Vec<&str> = Vec::new();
-        let mut rest = path;
-        while let Some(start) = rest.find('{') {
-            let Some(end) = rest[start..].find('}') else { break };
-            order.push(&rest[start + 1..start + end]);
-            rest = &rest[start + end + 1..];
-        }
-        for name in &order {
-            let found = params.iter().find(|(n, l, _)| n == name && l == "path");
+        for name in path_op.template.param_names() {
+            let found = params.iter().find(|p| p.name == name && p.location == "path");
             let (ty, docs) = match found {
-                Some((_, _, p_ptr)) => {
+                Some(spec::Param { ptr: p_ptr, .. }) => {
                     let (ty, meta) = self.ty_of(&join(p_ptr, "schema"), &format!("{base}{}", camel(name)))?;
                     let docs = self
+                        .spec
                         .object(p_ptr)
                         .and_then(|p| p.get("description"))
                         .and_then(Value::as_str)
@@ -1149,8 +808,8 @@ impl<'a> Builder<'a> {
             });
         }
         let mut names_in_query = BTreeSet::new();
-        for (name, loc, p_ptr) in &params {
-            let location = match loc.as_str() {
+        for spec::Param { name, location, ptr: p_ptr } in &params {
+            let location = match location.as_str() {
                 "path" => continue,
                 "query" => FieldLocation::Query,
                 "header" => FieldLocation::Header,
@@ -1160,6 +819,7 @@ impl<'a> Builder<'a> {
                 }
             };
             let required = self
+                .spec
                 .object(p_ptr)
                 .and_then(|p| p.get("required"))
                 .and_then(Value::as_bool)
@@ -1167,6 +827,7 @@ impl<'a> Builder<'a> {
             let mut field = self.field(&params_name, name, &join(p_ptr, "schema"), required, &mut used, location)?;
             if field.docs.is_none() {
                 field.docs = self
+                    .spec
                     .object(p_ptr)
                     .and_then(|p| p.get("description"))
                     .and_then(Value::as_str)
@@ -1180,27 +841,20 @@ impl<'a> Builder<'a> {
         let mut has_body = false;
         let mut body_field = None;
         if op.get("requestBody").is_some() {
-            let (rb_ptr, _) = self.deref(&join(&op_ptr, "requestBody"))?;
-            let rb = self.object(&rb_ptr);
+            let (rb_ptr, _) = self.spec.deref(&join(&op_ptr, "requestBody"))?;
+            let rb = self.spec.object(&rb_ptr);
             let body_required = rb.and_then(|r| r.get("required")).and_then(Value::as_bool).unwrap_or(false);
             match rb.and_then(|r| r.get("content")).and_then(Value::as_object).and_then(pick_json) {
                 Some(media) => {
                     has_body = true;
                     let schema_ptr = join(&join(&join(&rb_ptr, "content"), &media), "schema");
-                    let mut props = Vec::new();
-                    let mut required = BTreeSet::new();
-                    let mut extra = None;
-                    let (target, _) = self.deref(&schema_ptr)?;
-                    let is_object = self.object(&target).is_some_and(|s| {
-                        has_properties(s) && s.get("oneOf").is_none() && s.get("anyOf").is_none()
-                    });
-                    if is_object {
-                        self.collect_props(&schema_ptr, &mut props, &mut required, &mut extra, 0)?;
-                    }
-                    if is_object && extra.is_none() && !props.iter().any(|(k, _)| names_in_query.contains(k)) {
-                        for (json_name, prop_ptr) in props {
-                            let req = required.contains(&json_name);
-                            fields.push(self.field(&params_name, &json_name, &prop_ptr, req, &mut used, FieldLocation::Body)?);
+                    let target = self.spec.target(&schema_ptr)?;
+                    let is_object = self.spec.object(&target).is_some_and(is_plain_object);
+                    let props = if is_object { self.spec.properties(&schema_ptr)? } else { Props::default() };
+                    if is_object && props.extra.is_none() && !props.list.iter().any(|(k, _)| names_in_query.contains(k)) {
+                        for (json_name, prop_ptr) in &props.list {
+                            let req = props.required.contains(json_name);
+                            fields.push(self.field(&params_name, json_name, prop_ptr, req, &mut used, FieldLocation::Body)?);
                         }
                     } else {
                         let mut f = self.field(&params_name, "body", &schema_ptr, body_required, &mut used, FieldLocation::Body)?;
@@ -1241,7 +895,7 @@ impl<'a> Builder<'a> {
         };
 
         // Response: the lowest 2xx with a JSON body; Cloudflare envelopes are unwrapped.
-        let (response, pagination) = self.response(&op_ptr, op, &response_name, params_type.as_deref(), &oc)?;
+        let (response, pagination) = self.response(&op_ptr, op, &response_name, &params, &oc)?;
 
         // Place it in the tree.
         let mut node = &mut *root;
@@ -1291,7 +945,7 @@ impl<'a> Builder<'a> {
                 method_name,
                 operation_id,
                 http_method: method.to_uppercase(),
-                path: path.to_string(),
+                path: path_op.template.clone(),
                 summary: text("summary"),
                 description: text("description"),
                 deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
@@ -1306,29 +960,21 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// The response a method returns: the lowest 2xx (else `default`) with a JSON body;
+    /// Cloudflare envelopes are unwrapped to `result`, and a list result may be paged.
     fn response(
         &mut self,
         op_ptr: &str,
         op: &Map<String, Value>,
         response_name: &str,
-        params: Option<&str>,
+        params: &[spec::Param],
         oc: &OperationConfig,
     ) -> Result<(Response, Option<Pagination>), BuildError> {
-        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        let Some(code) = op.get("responses").and_then(Value::as_object).and_then(success_status) else {
             return Ok((Response::Empty, None));
         };
-        let mut codes: Vec<&String> = responses
-            .keys()
-            .filter(|k| k.starts_with('2'))
-            .collect();
-        codes.sort();
-        let code = codes.first().map(|s| s.as_str()).or_else(|| responses.contains_key("default").then_some("default"));
-        let Some(code) = code else {
-            return Ok((Response::Empty, None));
-        };
-        let resp_ptr = join(&join(op_ptr, "responses"), code);
-        let (resp_ptr, _) = self.deref(&resp_ptr)?;
-        let content = self.object(&resp_ptr).and_then(|r| r.get("content")).and_then(Value::as_object);
+        let resp_ptr = self.spec.target(&join(&join(op_ptr, "responses"), code))?;
+        let content = self.spec.object(&resp_ptr).and_then(|r| r.get("content")).and_then(Value::as_object);
         let Some(media) = content.and_then(pick_json) else {
             if let Some(c) = content.filter(|c| !c.is_empty()) {
                 let types: Vec<&String> = c.keys().collect();
@@ -1341,50 +987,36 @@ impl<'a> Builder<'a> {
             return Ok((Response::Empty, None));
         };
         let schema_ptr = join(&join(&join(&resp_ptr, "content"), &media), "schema");
-        let mut props = Vec::new();
-        let mut required = BTreeSet::new();
-        let mut extra = None;
-        self.collect_props(&schema_ptr, &mut props, &mut required, &mut extra, 0)?;
-        let has = |k: &str| props.iter().any(|(n, _)| n == k);
+        let props = self.spec.properties(&schema_ptr)?;
         let alias_owner = format!("{op_ptr}#response");
-        if has("result") && has("success") && (has("errors") || has("messages")) {
-            let result_ptr = props.iter().find(|(n, _)| n == "result").map(|(_, p)| p.clone()).unwrap_or_default();
-            let (target, meta) = self.deref(&result_ptr)?;
-            let is_array = self
-                .object(&target)
-                .is_some_and(|s| s.get("type").and_then(Value::as_str) == Some("array") || (s.get("items").is_some() && !has_properties(s)));
-            if is_array {
-                let items = join(&target, "items");
-                let item = if locate::get(self.raw(), &items).is_some() {
-                    let (t, _) = self.ty_of(&items, response_name)?;
-                    t
-                } else {
-                    Ty::Json
-                };
-                let item = self.alias(response_name, item, &alias_owner);
-                let wants_pages = oc.paginate.unwrap_or(true);
-                let query_has = |n: &str| {
-                    params.and_then(|p| self.types.get(p)).is_some_and(|t| match &t.kind {
-                        TypeKind::Struct(s) => s.fields.iter().any(|f| f.json_name == n && f.location == FieldLocation::Query),
-                        _ => false,
-                    })
-                };
-                let pagination = (wants_pages && has("result_info") && query_has("page") && query_has("per_page"))
-                    .then(|| Pagination {
-                        page_param: "page".into(),
-                        per_page_param: "per_page".into(),
-                        item: item.clone(),
-                    });
-                return Ok((Response::Envelope(Ty::Vec(Box::new(item))), pagination));
+        let result_ptr = match props.get("result") {
+            Some(result) if is_envelope(|k| props.has(k)) => result.to_string(),
+            _ => {
+                let (ty, _) = self.ty_of(&schema_ptr, response_name)?;
+                let ty = self.alias(response_name, ty, &alias_owner);
+                return Ok((Response::Body(ty), None));
             }
+        };
+        let target = self.spec.target(&result_ptr)?;
+        if !self.spec.object(&target).is_some_and(is_array) {
             let (ty, _) = self.ty_of(&result_ptr, response_name)?;
-            let _ = meta;
             let ty = self.alias(response_name, ty, &alias_owner);
             return Ok((Response::Envelope(ty), None));
         }
-        let (ty, _) = self.ty_of(&schema_ptr, response_name)?;
-        let ty = self.alias(response_name, ty, &alias_owner);
-        Ok((Response::Body(ty), None))
+        let items = join(&target, "items");
+        let item = if self.spec.get(&items).is_some() {
+            let (t, _) = self.ty_of(&items, response_name)?;
+            t
+        } else {
+            Ty::Json
+        };
+        let item = self.alias(response_name, item, &alias_owner);
+        let pagination = (oc.paginate.unwrap_or(true) && is_paged(&props, params)).then(|| Pagination {
+            page_param: "page".into(),
+            per_page_param: "per_page".into(),
+            item: item.clone(),
+        });
+        Ok((Response::Envelope(Ty::Vec(Box::new(item))), pagination))
     }
 }
 
@@ -1433,41 +1065,12 @@ fn variant_names(values: &[&str]) -> Vec<String> {
     values.iter().map(|v| assigned[v].clone()).collect()
 }
 
-/// True when a schema is generated as a named type (struct, enum or union), not inlined.
-fn becomes_named_type(schema: &Map<String, Value>) -> bool {
-    let string_enum = schema.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().any(Value::is_string))
-        && matches!(schema.get("type").and_then(Value::as_str), None | Some("string"));
-    let lone_all_of = schema.get("allOf").and_then(Value::as_array).is_some_and(|a| a.len() == 1)
-        && schema.get("properties").is_none();
-    (has_properties(schema) && !lone_all_of)
-        || string_enum
-        || ["oneOf", "anyOf"].iter().any(|k| schema.get(*k).and_then(Value::as_array).is_some_and(|a| !a.is_empty()))
-}
-
-fn has_properties(schema: &Map<String, Value>) -> bool {
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .is_some_and(|p| !p.is_empty())
-        || schema.get("allOf").is_some()
-}
-
 fn wrap_nullable(ty: Ty, nullable: bool) -> Ty {
     if nullable && !matches!(ty, Ty::Json | Ty::Option(_)) {
         Ty::Option(Box::new(ty))
     } else {
         ty
     }
-}
-
-/// The JSON media type of a content map, preferring `application/json`.
-fn pick_json(content: &Map<String, Value>) -> Option<String> {
-    if content.contains_key("application/json") {
-        return Some("application/json".into());
-    }
-    let mut keys: Vec<&String> = content.keys().filter(|k| k.contains("json")).collect();
-    keys.sort();
-    keys.first().map(|k| k.to_string())
 }
 
 fn variant_name(ty: &Ty, index: usize) -> String {
@@ -1483,27 +1086,6 @@ fn variant_name(ty: &Ty, index: usize) -> String {
         Ty::Option(inner) => variant_name(inner, index),
         Ty::Unit => format!("Variant{index}"),
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Boxes struct fields that would otherwise make a type contain itself.

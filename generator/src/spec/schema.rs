@@ -136,6 +136,35 @@ pub fn is_array(schema: &Map<String, Value>) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("array") || (schema.get("items").is_some() && !has_properties(schema))
 }
 
+/// True for a schema whose properties can stand as fields of their own: it has properties and
+/// is not also a choice (`oneOf`/`anyOf`).
+pub fn is_plain_object(schema: &Map<String, Value>) -> bool {
+    has_properties(schema) && schema.get("oneOf").is_none() && schema.get("anyOf").is_none()
+}
+
+/// A union's `discriminator`.
+#[derive(Debug, Clone)]
+pub struct Discriminator {
+    /// `propertyName`: the property whose value selects the variant.
+    pub property: String,
+    /// `mapping`: tag value → the pointer of the schema it selects (local references only).
+    pub mapping: Vec<(String, String)>,
+}
+
+impl Discriminator {
+    /// The discriminator of a schema, when it names its property.
+    pub fn of(schema: &Map<String, Value>) -> Option<Discriminator> {
+        let d = schema.get("discriminator").and_then(Value::as_object)?;
+        let property = d.get("propertyName").and_then(Value::as_str)?.to_string();
+        let mapping = d
+            .get("mapping")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), super::ref_to_pointer(v.as_str()?)?))).collect())
+            .unwrap_or_default();
+        Some(Discriminator { property, mapping })
+    }
+}
+
 impl Spec<'_> {
     /// Properties of an object schema, with `allOf` parts merged in order. Each schema is
     /// merged once, so `allOf` parts that refer to each other (or repeat) cost linear, not

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Builder;
 use crate::ir::*;
 use crate::locate::join;
-use crate::naming::camel;
+use crate::naming::{camel, snake};
 use crate::spec::{self, schema::becomes_named_type};
 
 /// Standard names the generated code and the runtime's `string_enum!` use unqualified in
@@ -147,6 +147,19 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// The snake_case field name for `json_name` not yet in `used` (`name`, else `name_2`, …), now
+/// taken.
+pub(super) fn unique_field_name(json_name: &str, used: &mut BTreeSet<String>) -> String {
+    let base = snake(json_name);
+    let mut rust_name = base.clone();
+    let mut n = 2;
+    while !used.insert(rust_name.clone()) {
+        rust_name = numbered(&base, n);
+        n += 1;
+    }
+    rust_name
 }
 
 /// `name_2`, or `self_2` for a name that already ends in `_`.

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
-use super::names::{numbered, STD_TYPE_NAMES};
+use super::names::{numbered, unique_field_name, STD_TYPE_NAMES};
 use super::{BuildError, Builder};
 use crate::config::OperationConfig;
 use crate::diag::{Diagnostic, Severity};
@@ -155,13 +155,7 @@ impl<'a> Builder<'a> {
                     (Ty::String, None)
                 }
             };
-            let mut rust_name = snake(name);
-            let b = rust_name.clone();
-            let mut n = 2;
-            while !used.insert(rust_name.clone()) {
-                rust_name = numbered(&b, n);
-                n += 1;
-            }
+            let rust_name = unique_field_name(name, &mut used);
             path_params.push(PathParam {
                 rust_name,
                 json_name: name.to_string(),

@@ -4,12 +4,12 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::names::{numbered, variant_name, variant_names};
+use super::names::{unique_field_name, variant_name, variant_names};
 use super::{BuildError, Builder};
 use crate::ir::*;
 use crate::limits::MAX_SCHEMA_DEPTH;
 use crate::locate::join;
-use crate::naming::{camel, snake};
+use crate::naming::camel;
 use crate::spec::schema::Discriminator;
 use crate::spec::{self, Meta, RustKind};
 
@@ -146,13 +146,7 @@ impl Builder<'_> {
         location: FieldLocation,
     ) -> Result<Field, BuildError> {
         let (ty, meta) = self.ty_of(ptr, &format!("{owner}{}", camel(json_name)))?;
-        let mut rust_name = snake(json_name);
-        let base = rust_name.clone();
-        let mut n = 2;
-        while !used.insert(rust_name.clone()) {
-            rust_name = numbered(&base, n);
-            n += 1;
-        }
+        let rust_name = unique_field_name(json_name, used);
         Ok(Field {
             rust_name,
             json_name: json_name.to_string(),

@@ -7,6 +7,7 @@ use quote::quote;
 
 use crate::escape;
 use crate::ir::*;
+use crate::spec::Segment;
 
 /// Formats a token stream as a Rust file.
 pub fn format_file(tokens: TokenStream) -> Result<String, syn::Error> {
@@ -920,28 +921,26 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         args.push(quote!(params: &crate::models::#p));
     }
     // The path with `{name}` → `{rust_name}` (inline format args), other braces escaped.
+    let escape_braces = |text: &str| text.replace('{', "{{").replace('}', "}}");
     let mut fmt = String::new();
-    let mut rest = op.path.as_str();
-    let mut idx = 0;
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}').map(|e| start + e) else { break };
-        fmt.push_str(&rest[..start].replace('}', "}}"));
-        match op.path_params.get(idx) {
-            Some(p) => fmt.push_str(&format!("{{{}}}", p.rust_name)),
-            None => fmt.push_str(&rest[start..=end].replace('{', "{{").replace('}', "}}")),
+    let mut params = op.path_params.iter();
+    for segment in op.path.segments() {
+        match segment {
+            Segment::Literal(text) => fmt.push_str(&escape_braces(text)),
+            Segment::Param(name) => match params.next() {
+                Some(p) => fmt.push_str(&format!("{{{}}}", p.rust_name)),
+                None => fmt.push_str(&escape_braces(&format!("{{{name}}}"))),
+            },
         }
-        idx += 1;
-        rest = &rest[end + 1..];
     }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let path_expr = if encode.is_empty() {
-        let p = &op.path;
+        let p = op.path.as_str();
         quote!(#p.to_string())
     } else {
         quote!(format!(#fmt))
     };
     let method = ident(&op.http_method);
-    let template = &op.path;
+    let template = op.path.as_str();
     let mut steps = Vec::new();
     if let Some((_, s)) = &params_struct {
         for f in &s.fields {

@@ -185,7 +185,8 @@ pub struct Operation {
     pub method_name: String,
     pub operation_id: Option<String>,
     pub http_method: String,
-    pub path: String,
+    /// The path template, parsed once; `path_params` follow its parameters in order.
+    pub path: crate::spec::PathTemplate,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,

@@ -1,9 +1,10 @@
 //! OpenAPI 3.0 → idiomatic async Rust client.
 //!
-//! The pipeline is pure: [`load`] → [`build`] (resolve `$ref`s and name everything into the
-//! [`ir`]) → [`emit`] (quote! tokens, formatted by prettyplease) and [`render`] (minijinja
-//! templates) → a [`Generated`] set of files keyed by relative path. Only [`write`] touches the
-//! disk, and [`driver`] ties the steps together for the CLI and `cargo xtask`.
+//! The pipeline is pure: [`load`] → [`build`] (name everything into the [`ir`], reading the
+//! document through [`spec`], which resolves `$ref`s) → [`emit`] (quote! tokens, formatted by
+//! prettyplease) and [`render`] (minijinja templates) → a [`Generated`] set of files keyed by
+//! relative path. Only [`write`] touches the disk, and [`driver`] ties the steps together for
+//! the CLI and `cargo xtask`.
 
 pub mod build;
 pub mod config;
@@ -19,6 +20,7 @@ pub mod load;
 pub mod locate;
 pub mod naming;
 pub mod render;
+pub mod spec;
 pub mod write;
 
 use std::collections::BTreeMap;

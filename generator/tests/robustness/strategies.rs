@@ -121,19 +121,21 @@ pub fn hostile() -> BoxedStrategy<String> {
     .boxed()
 }
 
-/// A name for the configuration's `types`, `resource` and `method`, which must be identifiers:
-/// mostly identifier-shaped names from the attack classes (keywords, std and `Client` names,
-/// 320-character names), sometimes any hostile string, which must be refused with its place.
-fn config_name() -> BoxedStrategy<String> {
+/// A name for the configuration's `types` (`for_type`), `resource` and `method`, which must be
+/// identifiers: mostly identifier-shaped names from the attack classes (keywords where they are
+/// allowed, std and `Client` names, 320-character names), now and then any hostile string,
+/// which must be refused with its place (the compiled sample allows a quarter of refusals).
+fn config_name(for_type: bool) -> BoxedStrategy<String> {
     let pick = |list: &'static [&'static str]| select(list).prop_map(str::to_string);
+    let keyword = if for_type { pick(STD_NAMES) } else { pick(KEYWORDS) };
     let ident = prop_oneof![
-        pick(KEYWORDS),
+        keyword,
         pick(STD_NAMES),
         pick(CLIENT_METHODS),
         Just("LongName".repeat(40)),
         "[A-Za-z_][A-Za-z0-9_]{0,12}",
     ];
-    prop_oneof![4 => ident, 1 => hostile()].boxed()
+    prop_oneof![30 => ident, 1 => hostile()].boxed()
 }
 
 /// Prose: words and attacks over several lines, sometimes with a whole fenced block.
@@ -459,10 +461,10 @@ pub fn config(crate_identity: bool) -> BoxedStrategy<Value> {
     (
         (prop::option::weighted(0.5, prose()), prop::option::weighted(0.5, hostile()), prop::option::weighted(0.5, hostile())),
         (prop::option::weighted(0.3, hostile()), prop::option::weighted(0.3, hostile()), prop::option::weighted(0.3, hostile())),
-        prop::collection::btree_map(hostile(), config_name(), 0..3),
+        prop::collection::btree_map(hostile(), config_name(true), 0..3),
         prop::collection::btree_map(
             hostile(),
-            (prop::option::of(prop::collection::vec(config_name(), 1..4).prop_map(|v| v.join("."))), prop::option::of(config_name())),
+            (prop::option::of(prop::collection::vec(config_name(false), 1..4).prop_map(|v| v.join("."))), prop::option::of(config_name(false))),
             0..3,
         ),
     )

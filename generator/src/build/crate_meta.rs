@@ -1,0 +1,114 @@
+//! The crate's identity (name, version, license, …) from the configuration and `info`, and the
+//! check that `Cargo.toml` and Rust can carry it.
+
+use serde_json::Value;
+
+use super::BuildError;
+use crate::config::Config;
+use crate::ir::CrateMeta;
+use crate::load::Document;
+use crate::naming::snake;
+
+pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> CrateMeta {
+    let info = doc.raw.get("info");
+    let info_str = |k: &str| {
+        info.and_then(|i| i.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let title = info_str("title");
+    let k = &cfg.krate;
+    let crate_name = k.name.clone().unwrap_or_else(|| crate_name.to_string());
+    let base_url = k.base_url.clone().unwrap_or_else(|| {
+        doc.raw
+            .pointer("/servers/0/url")
+            .and_then(Value::as_str)
+            .unwrap_or("http://localhost")
+            .trim_end_matches('/')
+            .to_string()
+    });
+    CrateMeta {
+        lib_name: crate_name.replace('-', "_"),
+        version: k.version.clone().unwrap_or_else(|| "0.1.0".into()),
+        description: k
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { &title })),
+        license: k.license.clone().unwrap_or_else(|| "MIT OR Apache-2.0".into()),
+        api_version: info_str("version"),
+        title,
+        base_url,
+        env_prefix: k
+            .env_prefix
+            .clone()
+            .unwrap_or_else(|| snake(&crate_name).to_uppercase()),
+        idempotency_header: k.idempotency_header.clone(),
+        crate_name,
+    }
+}
+
+/// Refuses crate identity values that `Cargo.toml` or Rust cannot carry: a crate name that is
+/// not a valid package and library name, a version that is not semver, a license with hidden
+/// characters, an environment prefix that is not a variable name. (Free text, such as the
+/// description and the base URL, is escaped instead.)
+pub(super) fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(), BuildError> {
+    let from_config = |set: bool, key: &'static str, fallback: &'static str| if set { key } else { fallback };
+    let k = &cfg.krate;
+    let err = |key: &'static str, value: &str, reason: &'static str| {
+        let (place, fix) = match key.strip_prefix("crate.") {
+            Some(member) if !cfg.file.is_empty() => {
+                let place = match cfg.line_of(&["crate", member]) {
+                    Some(line) => format!("{}:{line}", cfg.file),
+                    None => cfg.file.clone(),
+                };
+                (place, format!("in {}", cfg.file))
+            }
+            _ => (key.to_string(), format!("with {key}")),
+        };
+        BuildError::CrateIdentity { place, key, value: crate::escape::rust_str(value), reason, fix }
+    };
+    let name_key = from_config(k.name.is_some(), "crate.name", "--name");
+    let name = &meta.crate_name;
+    let valid_name = name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !crate::naming::is_keyword(&meta.lib_name);
+    if !valid_name {
+        return Err(err(name_key, name, "a crate name is 1 to 64 ASCII letters, digits, `-` and `_`, starts with a letter and is not a Rust keyword"));
+    }
+    if !is_semver(&meta.version) {
+        return Err(err("crate.version", &meta.version, "a crate version is semver, such as `1.2.3` or `0.1.0-beta.1`"));
+    }
+    if meta.license.chars().any(|c| c.is_control() || crate::escape::is_hidden(c)) {
+        return Err(err("crate.license", &meta.license, "a license is one line of visible text, such as `MIT OR Apache-2.0`"));
+    }
+    let prefix = &meta.env_prefix;
+    let valid_prefix = !prefix.is_empty()
+        && !prefix.starts_with(|c: char| c.is_ascii_digit())
+        && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid_prefix {
+        let key = from_config(k.env_prefix.is_some(), "crate.env_prefix", "crate.name");
+        return Err(err(key, prefix, "an environment variable prefix is ASCII letters, digits and `_`, not starting with a digit"));
+    }
+    Ok(())
+}
+
+/// `MAJOR.MINOR.PATCH`, optionally `-pre.release` and `+build`, as cargo requires.
+fn is_semver(v: &str) -> bool {
+    let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    let (rest, build) = match v.split_once('+') {
+        Some((r, b)) => (r, Some(b)),
+        None => (v, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (rest, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| number(p))
+        && pre.is_none_or(|p| p.split('.').all(ident))
+        && build.is_none_or(|b| b.split('.').all(ident))
+}

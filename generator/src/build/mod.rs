@@ -1,0 +1,122 @@
+//! Spec → IR: names every type and builds the resource tree, reading the document only through
+//! [`crate::spec`]. Walk order is sorted (paths, methods, then components), so names and output
+//! do not depend on the order of keys in the document.
+//!
+//! One [`Builder`] carries the state; its `impl` is spread by concern: `names` (claiming type
+//! names), `shape` (schema → [`Ty`] and named types), `operation` (the resource tree),
+//! `crate_meta` (crate identity) and `cycles` (boxing fields that close a cycle).
+
+mod crate_meta;
+mod cycles;
+mod names;
+mod operation;
+mod shape;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::ir::*;
+use crate::load::Document;
+use crate::locate::join;
+use crate::naming::camel;
+use crate::spec::{Spec, SpecError};
+
+/// Why the document and configuration cannot be built into a crate.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A `$ref` or nesting problem (see [`SpecError`]).
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// A crate identity value that cannot be written into `Cargo.toml` or Rust as it is.
+    #[error("{}: `{key}` is {value}: {reason}; change it {}", crate::escape::shown(.place), crate::escape::shown(.fix))]
+    CrateIdentity {
+        /// Where the value was set: `codegen.yaml:LINE`, or the command-line flag.
+        place: String,
+        key: &'static str,
+        /// The value, escaped so it prints on one line.
+        value: String,
+        reason: &'static str,
+        /// Where to change it (`in codegen.yaml`, `with --name`).
+        fix: String,
+    },
+}
+
+/// Builds the IR from a loaded document and its configuration.
+pub fn build(
+    doc: &Document,
+    cfg: &Config,
+    crate_name: &str,
+) -> Result<(Api, Vec<Diagnostic>), BuildError> {
+    let mut b = Builder {
+        spec: Spec::new(doc),
+        cfg,
+        types: BTreeMap::new(),
+        named: HashMap::new(),
+        owners: HashMap::new(),
+        owned_by: HashMap::new(),
+        next_number: HashMap::new(),
+        next_method_number: HashMap::new(),
+        diags: Vec::new(),
+        in_progress: Vec::new(),
+    };
+    b.meta_component_names();
+    let root = b.operations()?;
+    for name in &cfg.extra_schemas {
+        let ptr = join("/components/schemas", name);
+        if b.spec.get(&ptr).is_none() {
+            b.diag("unknown-extra-schema", &ptr, format!("`extra_schemas` names `{name}`, which is not under components/schemas"));
+            continue;
+        }
+        b.ty_of(&ptr, &camel(name))?;
+    }
+    cycles::box_cycles(&mut b.types);
+    let meta = crate_meta::crate_meta(doc, cfg, crate_name);
+    crate_meta::check_crate_identity(&meta, cfg)?;
+    let mut diags = b.diags;
+    diags.sort();
+    diags.dedup();
+    Ok((
+        Api {
+            meta,
+            types: b.types,
+            root,
+        },
+        diags,
+    ))
+}
+
+/// The state of one build: the names claimed so far and the types made.
+struct Builder<'a> {
+    spec: Spec<'a>,
+    cfg: &'a Config,
+    types: BTreeMap<String, TypeDef>,
+    /// Schema pointer → the Rust name of the type generated for it.
+    named: HashMap<String, String>,
+    /// Rust name → the schema pointer that owns it.
+    owners: HashMap<String, String>,
+    /// The reverse of `owners`: pointer → the names it owns.
+    owned_by: HashMap<String, Vec<String>>,
+    /// Name hint → the first number worth trying for it (`{hint}{n}`); see `claim`.
+    next_number: HashMap<String, usize>,
+    /// (resource path, method name) → the first number worth trying for a duplicate of it.
+    next_method_number: HashMap<(String, String), usize>,
+    diags: Vec<Diagnostic>,
+    /// Schemas whose shape is being worked out, to stop cycles that pass through no named
+    /// type (an array of itself, a map of itself, a lone `allOf` of itself).
+    in_progress: Vec<String>,
+}
+
+impl Builder<'_> {
+    /// Records a warning; lines are filled in later, for the first few only (see `generate`).
+    fn diag(&mut self, code: &'static str, ptr: &str, message: String) {
+        let line = None;
+        self.diags.push(Diagnostic {
+            severity: Severity::Warning,
+            code,
+            pointer: ptr.to_string(),
+            line,
+            message,
+        });
+    }
+}

@@ -1,0 +1,318 @@
+//! Schemas → [`Ty`]: named structs, enums and unions, fields, and aliases.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::names::{unique_field_name, variant_name, variant_names};
+use super::{BuildError, Builder};
+use crate::ir::*;
+use crate::limits::MAX_SCHEMA_DEPTH;
+use crate::locate::join;
+use crate::naming::camel;
+use crate::spec::schema::Discriminator;
+use crate::spec::{self, Meta, RustKind};
+
+impl Builder<'_> {
+    /// The Rust type for the schema at `ptr`; `hint` names it if it needs a name.
+    pub(super) fn ty_of(&mut self, ptr: &str, hint: &str) -> Result<(Ty, Meta), BuildError> {
+        let (target, meta) = self.spec.deref(ptr)?;
+        let hint = match self.configured_name(&target) {
+            Some(n) => n,
+            None => match spec::component_name(&target) {
+                Some(name) => camel(&name),
+                None => hint.to_string(),
+            },
+        };
+        let ty = self.shape(&target, &hint)?;
+        Ok((ty, meta))
+    }
+
+    fn shape(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
+        if let Some(name) = self.named.get(ptr) {
+            return Ok(Ty::Named(name.clone()));
+        }
+        if self.in_progress.iter().any(|p| p == ptr) {
+            self.diag(
+                "recursive-alias",
+                ptr,
+                "this schema contains itself only through arrays, maps or a lone `allOf`, with no object in between; the inner occurrence is untyped JSON (serde_json::Value)".into(),
+            );
+            return Ok(Ty::Json);
+        }
+        // Each level is a few stack frames; a document could otherwise nest thousands deep
+        // through `$ref`s and overflow the stack.
+        if self.in_progress.len() >= MAX_SCHEMA_DEPTH {
+            return Err(self.spec.too_deep(ptr, "schemas inside schemas (properties, items, allOf/oneOf/anyOf parts) deeper than the limit, counted through `$ref`s").into());
+        }
+        self.in_progress.push(ptr.to_string());
+        let result = self.shape_inner(ptr, hint);
+        self.in_progress.pop();
+        result
+    }
+
+    fn shape_inner(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
+        let Some(schema) = self.spec.object(ptr) else {
+            // `true`, `{}`-less or malformed nodes: anything goes.
+            return Ok(Ty::Json);
+        };
+        Ok(match RustKind::of(schema) {
+            RustKind::LoneAllOf => self.ty_of(&format!("{ptr}/allOf/0"), hint)?.0,
+            RustKind::Struct => self.struct_type(ptr, hint)?,
+            RustKind::Union(key) => self.union_type(ptr, key, hint)?,
+            RustKind::StringEnum(values) => self.enum_type(ptr, hint, values),
+            RustKind::String => Ty::String,
+            RustKind::I32 => Ty::I32,
+            RustKind::I64 => Ty::I64,
+            RustKind::F32 => Ty::F32,
+            RustKind::F64 => Ty::F64,
+            RustKind::Bool => Ty::Bool,
+            RustKind::Array => self.array_item(ptr, &format!("{hint}Item"))?,
+            RustKind::Map => {
+                let (inner, meta) = self.ty_of(&join(ptr, "additionalProperties"), &format!("{hint}Value"))?;
+                Ty::Map(Box::new(wrap_nullable(inner, meta.nullable)))
+            }
+            RustKind::Json => Ty::Json,
+            RustKind::Unknown(other) => {
+                self.diag(
+                    "unknown-type",
+                    &join(ptr, "type"),
+                    format!("unknown schema type `{other}`; generated as untyped JSON (serde_json::Value)"),
+                );
+                Ty::Json
+            }
+        })
+    }
+
+    fn array_item(&mut self, ptr: &str, item_hint: &str) -> Result<Ty, BuildError> {
+        let items = join(ptr, "items");
+        if self.spec.get(&items).is_none() {
+            return Ok(Ty::Vec(Box::new(Ty::Json)));
+        }
+        let (inner, meta) = self.ty_of(&items, item_hint)?;
+        Ok(Ty::Vec(Box::new(wrap_nullable(inner, meta.nullable))))
+    }
+
+    /// Registers the name for a new named type before its body is built, so recursion ends.
+    fn begin_named(&mut self, ptr: &str, hint: &str) -> String {
+        let name = self.claim(hint, ptr);
+        self.named.insert(ptr.to_string(), name.clone());
+        name
+    }
+
+    fn finish_named(&mut self, name: String, ptr: &str, kind: TypeKind) {
+        let meta = self.spec.object(ptr).map(Meta::of).unwrap_or_default();
+        let docs = meta
+            .description
+            .or_else(|| Some(format!("Generated from `#{ptr}`.")));
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                docs,
+                deprecated: meta.deprecated,
+                kind,
+            },
+        );
+    }
+
+    fn struct_type(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
+        let name = self.begin_named(ptr, hint);
+        let props = self.spec.properties(ptr)?;
+        let mut fields = Vec::new();
+        let mut used = BTreeSet::new();
+        for (json_name, prop_ptr) in &props.list {
+            let field = self.field(&name, json_name, prop_ptr, props.required.contains(json_name), &mut used, FieldLocation::Body)?;
+            fields.push(field);
+        }
+        let extra = match props.extra {
+            Some(p) => {
+                let (t, _) = self.ty_of(&p, &format!("{name}Value"))?;
+                Some(t)
+            }
+            None => None,
+        };
+        self.finish_named(name.clone(), ptr, TypeKind::Struct(Struct { fields, extra, usage: Usage::Model }));
+        Ok(Ty::Named(name))
+    }
+
+    pub(super) fn field(
+        &mut self,
+        owner: &str,
+        json_name: &str,
+        ptr: &str,
+        required: bool,
+        used: &mut BTreeSet<String>,
+        location: FieldLocation,
+    ) -> Result<Field, BuildError> {
+        let (ty, meta) = self.ty_of(ptr, &format!("{owner}{}", camel(json_name)))?;
+        let rust_name = unique_field_name(json_name, used);
+        Ok(Field {
+            rust_name,
+            json_name: json_name.to_string(),
+            ty,
+            required: required && !meta.nullable,
+            nullable: meta.nullable,
+            boxed: false,
+            docs: meta.description,
+            deprecated: meta.deprecated,
+            read_only: meta.read_only,
+            write_only: meta.write_only,
+            default: meta.default,
+            location,
+        })
+    }
+
+    fn enum_type(&mut self, ptr: &str, hint: &str, values: &[Value]) -> Ty {
+        let name = self.begin_named(ptr, hint);
+        let mut seen = std::collections::HashSet::new();
+        let mut unique: Vec<&str> = Vec::new();
+        for v in values.iter().filter_map(Value::as_str) {
+            // The runtime's enum macro prints each value in the variant's docs, where a line
+            // break could start a code block; such a value still reads and writes as `Other`.
+            if v.chars().any(crate::escape::is_hidden) {
+                let shown = crate::escape::rust_str(v);
+                self.diag("enum-value-unprintable", &join(ptr, "enum"), format!("the value {shown} holds line breaks or control characters, so it gets no variant and is kept in `Other`"));
+                continue;
+            }
+            if seen.insert(v) {
+                unique.push(v);
+            }
+        }
+        let names = variant_names(&unique);
+        let variants = unique
+            .iter()
+            .zip(names)
+            .map(|(v, rust_name)| EnumVariant {
+                rust_name,
+                value: v.to_string(),
+                docs: None,
+            })
+            .collect();
+        self.finish_named(name.clone(), ptr, TypeKind::Enum { variants });
+        Ty::Named(name)
+    }
+
+    fn union_type(&mut self, ptr: &str, key: &str, hint: &str) -> Result<Ty, BuildError> {
+        let name = self.begin_named(ptr, hint);
+        let count = self
+            .spec
+            .object(ptr)
+            .and_then(|s| s.get(key))
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        let discriminator = self.spec.object(ptr).and_then(Discriminator::of);
+        let (tag_prop, mapping) = match discriminator {
+            Some(d) => (Some(d.property), d.mapping),
+            None => (None, Vec::new()),
+        };
+        let mut all_tagged = tag_prop.is_some();
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut distinct = std::collections::HashSet::new();
+        let mut used = BTreeSet::new();
+        for i in 0..count {
+            let part = format!("{ptr}/{key}/{i}");
+            let tag_value = match &tag_prop {
+                Some(prop) => {
+                    let (target, _) = self.spec.deref(&part)?;
+                    self.tag_value(&target, prop, &mapping)
+                }
+                None => None,
+            };
+            let (ty, meta) = self.ty_of(&part, &format!("{name}Variant{i}"))?;
+            // A type generated from a schema (its name's owner was shaped under that name).
+            let from_schema = |n: &String| self.owners.get(n).is_some_and(|p| self.named.get(p) == Some(n));
+            let is_struct = matches!(&ty, Ty::Named(n) if from_schema(n) && !matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. } | TypeKind::Union(_) | TypeKind::Alias(_))));
+            if tag_value.is_none() || !is_struct {
+                all_tagged = false;
+            }
+            let ty = wrap_nullable(ty, meta.nullable);
+            if !distinct.insert(ty.clone()) {
+                continue;
+            }
+            let base = variant_name(&ty, i);
+            let mut rust_name = base.clone();
+            let mut n = 2;
+            while !used.insert(rust_name.clone()) {
+                rust_name = format!("{base}{n}");
+                n += 1;
+            }
+            variants.push(UnionVariant {
+                rust_name,
+                tag_value,
+                ty,
+                boxed: false,
+            });
+        }
+        let mut values = BTreeSet::new();
+        all_tagged &= !variants.is_empty() && variants.iter().all(|v| v.tag_value.as_ref().is_some_and(|t| values.insert(t.clone())));
+        let tag = if all_tagged {
+            tag_prop
+        } else {
+            if tag_prop.is_some() {
+                self.diag(
+                    "untagged-discriminator",
+                    &join(ptr, "discriminator"),
+                    "the discriminator does not select every variant by a distinct value; generated as an untagged enum (variants tried in order)".into(),
+                );
+            }
+            for v in &mut variants {
+                v.tag_value = None;
+            }
+            None
+        };
+        self.finish_named(name.clone(), ptr, TypeKind::Union(Union { tag, variants }));
+        Ok(Ty::Named(name))
+    }
+
+    /// The discriminator value that selects the schema at `target`: from the mapping, else from
+    /// a one-value enum on the tag property, else the component name.
+    fn tag_value(&self, target: &str, prop: &str, mapping: &[(String, String)]) -> Option<String> {
+        if let Some((value, _)) = mapping.iter().find(|(_, t)| t == target) {
+            return Some(value.clone());
+        }
+        let props = self.spec.properties(target).ok()?;
+        let prop_target = self.spec.target(props.get(prop)?).ok()?;
+        if let Some(Value::Array(values)) = self.spec.object(&prop_target).and_then(|s| s.get("enum")) {
+            if let [Value::String(only)] = values.as_slice() {
+                return Some(only.clone());
+            }
+        }
+        spec::component_name(target).filter(|_| mapping.is_empty())
+    }
+
+    /// Adds `pub type alias = target;` unless the name is taken; returns the name to use.
+    pub(super) fn alias(&mut self, alias: &str, target: Ty, owner_ptr: &str) -> Ty {
+        if let Ty::Named(n) = &target {
+            if n == alias {
+                return target;
+            }
+        }
+        match self.owners.get(alias) {
+            Some(owner) if owner != owner_ptr => return target,
+            _ => {}
+        }
+        if self.types.contains_key(alias) {
+            return target;
+        }
+        self.own(alias, owner_ptr);
+        self.types.insert(
+            alias.to_string(),
+            TypeDef {
+                name: alias.to_string(),
+                docs: None,
+                deprecated: false,
+                kind: TypeKind::Alias(target),
+            },
+        );
+        Ty::Named(alias.to_string())
+    }
+}
+
+pub(super) fn wrap_nullable(ty: Ty, nullable: bool) -> Ty {
+    if nullable && !matches!(ty, Ty::Json | Ty::Option(_)) {
+        Ty::Option(Box::new(ty))
+    } else {
+        ty
+    }
+}

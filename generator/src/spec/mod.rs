@@ -1,0 +1,119 @@
+//! The resolved view of an OpenAPI document: the one reading of the spec's rules that later
+//! stages share.
+//!
+//! It answers questions about the raw tree ([`crate::load::Document::raw`]) rather than
+//! converting it, because openapiv3's model drops the keywords written beside a `$ref`:
+//!
+//! - [`refs`]: `$ref` following (local only, percent-decoded, keywords beside each `$ref`
+//!   merged; missing, external and cyclic references are errors naming the place).
+//! - [`schema`]: `allOf` merging, and what Rust type a schema maps to ([`schema::RustKind`]).
+//! - [`paths`]: [`PathTemplate`], the HTTP methods, operations under `paths` (path-item `$ref`s
+//!   followed) and the parameters that apply to each.
+//! - [`content`]: content negotiation, the success response, Cloudflare envelopes and
+//!   page/per_page paging.
+
+pub mod content;
+pub mod paths;
+pub mod refs;
+pub mod schema;
+
+use serde_json::{Map, Value};
+
+use crate::limits::MAX_SCHEMA_DEPTH;
+use crate::load::Document;
+use crate::locate;
+
+pub use content::{is_envelope, is_success, pick_json};
+pub use paths::{Param, PathOp, PathTemplate, Segment, METHODS};
+pub use refs::{ref_to_pointer, Meta};
+pub use schema::{Props, RustKind};
+
+/// A reference or nesting problem that makes the document unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("{}:{line}: `$ref: {}` at {} points to nothing in this document; define the target under `components` or correct the reference", crate::escape::shown(.file), crate::escape::shown(.reference), crate::escape::shown(.pointer))]
+    MissingRef {
+        file: String,
+        line: usize,
+        pointer: String,
+        reference: String,
+    },
+    #[error("{}:{line}: `$ref: {}` at {} refers to another file or URL; bundle the document into one file first (for example `npx @redocly/cli bundle`)", crate::escape::shown(.file), crate::escape::shown(.reference), crate::escape::shown(.pointer))]
+    ExternalRef {
+        file: String,
+        line: usize,
+        pointer: String,
+        reference: String,
+    },
+    #[error("{}:{line}: the schema at {} nests too deeply: {what}; this generator follows at most {limit} (see \"Limits\" in its README)", crate::escape::shown(.file), crate::escape::shown(.pointer))]
+    TooDeep {
+        file: String,
+        line: usize,
+        pointer: String,
+        /// What exceeded the limit, in words.
+        what: &'static str,
+        limit: usize,
+    },
+    #[error("{}:{line}: circular `$ref` alias {}: each only points to the next, so none defines a schema; make one of them a real schema", crate::escape::shown(.file), crate::escape::shown(.cycle))]
+    RefCycle {
+        file: String,
+        line: usize,
+        cycle: String,
+    },
+}
+
+/// One document, read through the OpenAPI rules. Cheap to copy: it borrows the document.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec<'a> {
+    raw: &'a Value,
+    /// The document's name, as errors show it.
+    file: &'a str,
+    /// The text the document was parsed from, for the lines errors name (may be empty).
+    text: &'a str,
+}
+
+impl<'a> Spec<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        Spec { raw: &doc.raw, file: &doc.name, text: &doc.text }
+    }
+
+    /// A document known only as a tree (errors then name no file and line 1).
+    pub fn from_value(raw: &'a Value) -> Self {
+        Spec { raw, file: "", text: "" }
+    }
+
+    pub fn raw(&self) -> &'a Value {
+        self.raw
+    }
+
+    pub fn get(&self, ptr: &str) -> Option<&'a Value> {
+        locate::get(self.raw, ptr)
+    }
+
+    pub fn object(&self, ptr: &str) -> Option<&'a Map<String, Value>> {
+        self.get(ptr).and_then(Value::as_object)
+    }
+
+    /// The line `ptr` starts on, or 1 when it cannot be found.
+    fn line(&self, ptr: &str) -> usize {
+        locate::line_of(self.text, ptr).unwrap_or(1)
+    }
+
+    /// The error for a schema at `ptr` beyond [`MAX_SCHEMA_DEPTH`].
+    pub fn too_deep(&self, ptr: &str, what: &'static str) -> SpecError {
+        SpecError::TooDeep {
+            file: self.file.to_string(),
+            line: self.line(ptr),
+            pointer: ptr.to_string(),
+            what,
+            limit: MAX_SCHEMA_DEPTH,
+        }
+    }
+}
+
+/// The name of the component schema `ptr` is (`/components/schemas/{name}`), unescaped; `None`
+/// for anything else, including a place inside a component.
+pub fn component_name(ptr: &str) -> Option<String> {
+    let rest = ptr.strip_prefix("/components/schemas/")?;
+    (!rest.contains('/')).then(|| locate::unescape_token(rest))
+}

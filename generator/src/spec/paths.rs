@@ -1,0 +1,184 @@
+//! Paths: templates, the methods an operation sits under, operations and their parameters.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::{Spec, SpecError};
+use crate::locate::join;
+
+/// The keys of a path item that hold an operation, in the order operations are walked.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// One piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Text sent as written (it may hold a `{` that no `}` closes).
+    Literal(String),
+    /// `{name}`: the parameter's name, as written between the braces.
+    Param(String),
+}
+
+/// A path template (`/zones/{zone_id}/dns_records`), parsed once: a `{` opens a parameter that
+/// the next `}` closes; a `{` with no `}` after it is literal text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    text: String,
+    segments: Vec<Segment>,
+}
+
+impl PathTemplate {
+    pub fn parse(path: &str) -> Self {
+        let mut segments = Vec::new();
+        let mut rest = path;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else { break };
+            if start > 0 {
+                segments.push(Segment::Literal(rest[..start].to_string()));
+            }
+            segments.push(Segment::Param(rest[start + 1..start + len].to_string()));
+            rest = &rest[start + len + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(Segment::Literal(rest.to_string()));
+        }
+        PathTemplate { text: path.to_string(), segments }
+    }
+
+    /// The template as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The parameter names in the order the template names them (repeats included).
+    pub fn param_names(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Param(name) => Some(name.as_str()),
+            Segment::Literal(_) => None,
+        })
+    }
+
+    /// Where parameter `name` first stands among the parameters (`/a/{x}/{y}`: `y` is 1).
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.param_names().position(|n| n == name)
+    }
+
+    /// The template with every parameter written `{}`, so templates that differ only in
+    /// parameter names compare equal.
+    pub fn normalized(&self) -> String {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(text) => text.as_str(),
+                Segment::Param(_) => "{}",
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// One operation found under `paths`.
+#[derive(Debug, Clone)]
+pub struct PathOp<'a> {
+    /// The path key it is written under.
+    pub path: &'a str,
+    pub template: PathTemplate,
+    pub method: &'static str,
+    /// Where the operation object is (inside the path item a `$ref` leads to, when it does).
+    pub op_ptr: String,
+    /// The path items whose `parameters` apply, outermost (the `$ref` target) first.
+    pub items: Vec<String>,
+}
+
+/// A parameter that applies to an operation, after `$ref`s.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    /// `in`: `path`, `query`, `header`, `cookie` (or whatever the document says).
+    pub location: String,
+    /// The parameter object.
+    pub ptr: String,
+}
+
+impl<'a> Spec<'a> {
+    /// Every operation, paths and methods sorted, so the walk does not depend on key order. A
+    /// path item may be a `$ref` (to a reusable item or to another path's): followed like a
+    /// schema `$ref`, with operations written beside it taking precedence.
+    pub fn operations(&self) -> Result<Vec<PathOp<'a>>, SpecError> {
+        let mut ops = Vec::new();
+        let Some(paths) = self.raw.get("paths").and_then(Value::as_object) else {
+            return Ok(ops);
+        };
+        let mut sorted_paths: Vec<&'a String> = paths.keys().collect();
+        sorted_paths.sort();
+        for path in sorted_paths {
+            let local = join("/paths", path);
+            let Some(item) = self.object(&local) else {
+                continue;
+            };
+            let mut items = vec![local.clone()];
+            if item.contains_key("$ref") {
+                items.insert(0, self.target(&local)?);
+            }
+            let template = PathTemplate::parse(path);
+            for method in METHODS {
+                let found = items.iter().rev().find(|i| self.object(i).and_then(|o| o.get(method)).is_some_and(Value::is_object));
+                if let Some(item_ptr) = found {
+                    ops.push(PathOp {
+                        path,
+                        template: template.clone(),
+                        method,
+                        op_ptr: join(item_ptr, method),
+                        items: items.clone(),
+                    });
+                }
+            }
+        }
+        Ok(ops)
+    }
+
+    /// The parameters of an operation: path-item level first, then operation level, a later
+    /// one replacing an earlier one of the same name and `in` (and moving to the end).
+    pub fn parameters(&self, op: &PathOp<'_>) -> Result<Vec<Param>, SpecError> {
+        let mut params: Vec<Param> = Vec::new();
+        for scope in op.items.iter().chain([&op.op_ptr]) {
+            let Some(list) = self.object(scope).and_then(|s| s.get("parameters")).and_then(Value::as_array) else {
+                continue;
+            };
+            for i in 0..list.len() {
+                let target = self.target(&format!("{scope}/parameters/{i}"))?;
+                let Some(p) = self.object(&target) else { continue };
+                let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                let (name, location) = (text("name"), text("in"));
+                params.retain(|q| !(q.name == name && q.location == location));
+                params.push(Param { name, location, ptr: target });
+            }
+        }
+        Ok(params)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates() {
+        let t = PathTemplate::parse("/a/{x}/b{y}.json");
+        assert_eq!(t.param_names().collect::<Vec<_>>(), ["x", "y"]);
+        assert_eq!(t.normalized(), "/a/{}/b{}.json");
+        assert_eq!(t.position("y"), Some(1));
+        let open = PathTemplate::parse("/a/{x}/{y");
+        assert_eq!(open.segments().last(), Some(&Segment::Literal("/{y".into())));
+        assert_eq!(open.as_str(), "/a/{x}/{y");
+    }
+}

@@ -1,0 +1,151 @@
+//! `$ref` following: local references only, percent-decoded, with the keywords written beside
+//! each `$ref` collected on the way.
+
+use serde_json::{Map, Value};
+
+use super::{Spec, SpecError};
+use crate::limits::MAX_SCHEMA_DEPTH;
+use crate::locate::join;
+
+/// Keywords read from a schema node and from the `$ref`s that lead to it.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub description: Option<String>,
+    pub nullable: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+    /// `default`, as JSON text.
+    pub default: Option<String>,
+}
+
+impl Meta {
+    /// The keywords of one node.
+    pub fn of(node: &Map<String, Value>) -> Meta {
+        let mut meta = Meta::default();
+        meta.absorb(node);
+        meta
+    }
+
+    /// Fills what is still unset from `node` (outer nodes are read first and win).
+    pub fn absorb(&mut self, node: &Map<String, Value>) {
+        if self.description.is_none() {
+            self.description = node
+                .get("description")
+                .and_then(Value::as_str)
+                .or_else(|| node.get("title").and_then(Value::as_str))
+                .map(str::to_string);
+        }
+        let flag = |k: &str| node.get(k).and_then(Value::as_bool).unwrap_or(false);
+        self.nullable |= flag("nullable");
+        self.read_only |= flag("readOnly");
+        self.write_only |= flag("writeOnly");
+        self.deprecated |= flag("deprecated");
+        if self.default.is_none() {
+            self.default = node.get("default").map(Value::to_string);
+        }
+        if let Some(Value::Array(values)) = node.get("enum") {
+            self.nullable |= values.iter().any(Value::is_null);
+        }
+    }
+}
+
+/// `#/a/b` → `/a/b`, percent-decoded; `None` for a reference outside the document.
+pub fn ref_to_pointer(reference: &str) -> Option<String> {
+    reference.strip_prefix('#').map(percent_decode)
+}
+
+/// `%XX` escapes decoded byte by byte (invalid UTF-8 replaced); malformed escapes kept as written.
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        // Two hex digits, read as bytes: the text after `%` may be any character.
+        if bytes[i] == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl<'a> Spec<'a> {
+    /// Resolves the `$ref` written at `at` to a pointer, or fails naming where it is.
+    pub fn ref_target(&self, at: &str, reference: &str) -> Result<String, SpecError> {
+        let error = |external: bool| {
+            let (file, line, pointer, reference) = (self.file.to_string(), self.line(at), at.to_string(), reference.to_string());
+            if external {
+                SpecError::ExternalRef { file, line, pointer, reference }
+            } else {
+                SpecError::MissingRef { file, line, pointer, reference }
+            }
+        };
+        let target = ref_to_pointer(reference).ok_or_else(|| error(true))?;
+        if self.get(&target).is_none() {
+            return Err(error(false));
+        }
+        Ok(target)
+    }
+
+    /// Follows `$ref`s from `ptr` to a node that is not a reference, collecting keywords found
+    /// beside each `$ref` on the way. Used for schemas and for the objects that may be
+    /// references (path items, parameters, request bodies, responses) alike.
+    pub fn deref(&self, ptr: &str) -> Result<(String, Meta), SpecError> {
+        let mut meta = Meta::default();
+        let mut current = ptr.to_string();
+        let mut seen: Vec<String> = Vec::new();
+        loop {
+            let Some(map) = self.object(&current) else {
+                return Ok((current, meta));
+            };
+            meta.absorb(map);
+            let Some(reference) = map.get("$ref").and_then(Value::as_str) else {
+                return Ok((current, meta));
+            };
+            let at = join(&current, "$ref");
+            let target = self.ref_target(&at, reference)?;
+            if seen.contains(&target) || target == current {
+                seen.push(current.clone());
+                seen.push(target.clone());
+                let start = seen.iter().position(|s| *s == target).unwrap_or(0);
+                return Err(SpecError::RefCycle {
+                    file: self.file.to_string(),
+                    line: self.line(&target),
+                    cycle: seen[start..].iter().map(|p| format!("#{p}")).collect::<Vec<_>>().join(" → "),
+                });
+            }
+            if seen.len() >= MAX_SCHEMA_DEPTH {
+                return Err(self.too_deep(&at, "more `$ref`s in a row than the limit before a schema is reached"));
+            }
+            seen.push(current);
+            current = target;
+        }
+    }
+
+    /// The pointer `ptr` leads to after `$ref`s.
+    pub fn target(&self, ptr: &str) -> Result<String, SpecError> {
+        self.deref(ptr).map(|(target, _)| target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_escapes_and_refuses_other_documents() {
+        assert_eq!(ref_to_pointer("#/a%7Bb%7D").as_deref(), Some("/a{b}"));
+        assert_eq!(ref_to_pointer("#/a%zz%").as_deref(), Some("/a%zz%"));
+        // A `%` before a multi-byte character is kept, not sliced through.
+        assert_eq!(ref_to_pointer("#/%aé").as_deref(), Some("/%aé"));
+        assert_eq!(ref_to_pointer("other.yaml#/a"), None);
+    }
+}

@@ -670,7 +670,6 @@ impl<'a> Builder<'a> {
     }
 
     /// Properties of an object schema, with `allOf` parts merged in order.
-    #[allow(clippy::type_complexity)]
     fn collect_props(
         &self,
         ptr: &str,
@@ -688,7 +687,6 @@ impl<'a> Builder<'a> {
 
     /// Each schema is merged once per collection, so `allOf` parts that refer to each other
     /// (or repeat) cost linear, not exponential, work.
-    #[allow(clippy::too_many_arguments)]
     fn collect_props_from(
         &self,
         ptr: &str,

@@ -2,18 +2,18 @@
 
 use std::fmt;
 
-/// How bad a diagnostic is. `--deny-warnings` turns warnings into failures.
+/// How bad a diagnostic is. `--deny-warnings` turns warnings into failures. What the generator
+/// cannot go on with is an error value (`BuildError`, …), never a diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Warning,
-    Error,
 }
 
 /// One finding, with a stable code so tooling and allow-lists can key on it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable kebab-case identifier, e.g. `untyped-fallback`.
+    /// Stable kebab-case identifier, e.g. `unknown-type`.
     pub code: &'static str,
     /// JSON pointer of the offending node.
     pub pointer: String,
@@ -26,7 +26,6 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
             Severity::Warning => "warning",
-            Severity::Error => "error",
         };
         // Messages quote names and values from the document, which must not reach a terminal raw.
         let shown = crate::escape::shown;

@@ -9,41 +9,6 @@ use crate::escape;
 use crate::ir::*;
 use crate::spec::Segment;
 
-/// Formats a token stream as a Rust file.
-pub fn format_file(tokens: TokenStream) -> Result<String, syn::Error> {
-    Ok(space_items(&crate::format::unparse(tokens)?))
-}
-
-/// prettyplease puts items back to back; a blank line after each closing brace that ends an
-/// item (and before each item that follows a one-line item) reads better in review.
-fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 20);
-    let mut prev: Option<&str> = None;
-    for line in text.lines() {
-        if let Some(p) = prev {
-            let indent = line.len() - line.trim_start().len();
-            let body = line.trim_start();
-            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "crate::string_enum!"]
-                .iter()
-                .any(|k| body.starts_with(k));
-            let p_indent = p.len() - p.trim_start().len();
-            let p_body = p.trim_start();
-            let kind = |l: &str| l.trim_start_matches("pub ").split(' ').next().unwrap_or("").to_string();
-            let same_short_kind = p_body.ends_with(';') && kind(p_body) == kind(body);
-            let prev_ends_item = p_indent == indent
-                && (p_body == "}" || (p_body.ends_with(';') && indent == 0 && !same_short_kind));
-            let after_inner_doc = p_body.starts_with("//!") && !body.starts_with("//!");
-            if starts_item && (prev_ends_item || after_inner_doc) {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-        prev = Some(line);
-    }
-    out
-}
-
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
@@ -753,31 +718,114 @@ fn path_arg_ty(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> (TokenStream, bool
     }
 }
 
-fn placeholder(types: &BTreeMap<String, TypeDef>, ty: &Ty, name: &str) -> String {
-    match ty {
-        Ty::String => format!("{}.into()", escape::rust_str(name)),
-        Ty::Bool => "false".into(),
-        Ty::I32 | Ty::I64 => "1".into(),
-        Ty::F32 | Ty::F64 => "1.0".into(),
-        Ty::Vec(_) => "Vec::new()".into(),
-        Ty::Map(_) => "Default::default()".into(),
-        Ty::Json => "serde_json::Value::Null".into(),
-        Ty::Option(_) => "None".into(),
-        Ty::Unit => "()".into(),
-        Ty::Named(n) => match types.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Enum { variants }) => match variants.first() {
-                Some(v) => format!("{n}::{}", v.rust_name),
-                None => format!("{n}::Other(\"value\".into())"),
-            },
-            Some(TypeKind::Alias(t)) => placeholder(types, t, name),
-            _ if ty.has_default(types) => "Default::default()".into(),
-            _ => "todo!()".into(),
-        },
+/// Sample values for doc examples: a Rust expression for a use of a type, with named types
+/// spelled `lib::models::Name` and struct literals laid out one field a line.
+struct Samples<'a> {
+    types: &'a BTreeMap<String, TypeDef>,
+    lib: &'a str,
+}
+
+impl<'a> Samples<'a> {
+    /// A value of `ty`; `name` is the field or parameter it is for (a string's sample text) and
+    /// `indent` the column a struct literal's closing brace sits at. `open` holds the named
+    /// types being built: `None` when the value would need itself (a required field leading
+    /// back to its own struct), as no finite value of such a type exists.
+    fn value(&self, ty: &'a Ty, name: &str, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        let n = match ty {
+            Ty::String => return Some(format!("{}.into()", escape::rust_str(name))),
+            Ty::Bool => return Some("false".into()),
+            Ty::I32 | Ty::I64 => return Some("1".into()),
+            Ty::F32 | Ty::F64 => return Some("1.0".into()),
+            Ty::Vec(_) => return Some("Vec::new()".into()),
+            Ty::Map(_) => return Some("Default::default()".into()),
+            Ty::Json => return Some("serde_json::Value::Null".into()),
+            Ty::Option(_) => return Some("None".into()),
+            Ty::Unit => return Some("()".into()),
+            Ty::Named(n) => n.as_str(),
+        };
+        if open.contains(&n) {
+            return None;
+        }
+        let lib = self.lib;
+        let kind = &self.types.get(n)?.kind;
+        if let TypeKind::Enum { variants } = kind {
+            return Some(match variants.first() {
+                Some(v) => format!("{lib}::models::{n}::{}", v.rust_name),
+                None => format!("{lib}::models::{n}::Other(\"value\".into())"),
+            });
+        }
+        if !matches!(kind, TypeKind::Alias(_)) && ty.has_default(self.types) {
+            return Some("Default::default()".into());
+        }
+        open.push(n);
+        let value = match kind {
+            TypeKind::Alias(t) => self.value(t, name, indent, open),
+            TypeKind::Struct(s) => self.struct_literal(n, s, indent, open),
+            TypeKind::Union(u) => self.union_value(n, u, name, indent, open),
+            TypeKind::Enum { .. } => None,
+        };
+        open.pop();
+        value
+    }
+
+    /// `lib::models::Name { required: …, optional: None, }`, or with `..Default::default()` for
+    /// the optional fields when the struct has a default. The caller has pushed `n` on `open`.
+    fn struct_literal(&self, n: &str, s: &'a Struct, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        let pad = " ".repeat(indent + 4);
+        let has_default = Ty::Named(n.to_string()).has_default(self.types);
+        let mut out = format!("{}::models::{n} {{\n", self.lib);
+        let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+        for f in &required {
+            let value = self.value(&f.ty, &f.json_name, indent + 4, open)?;
+            let value = boxed(value, f.boxed);
+            out.push_str(&format!("{pad}{}: {value},\n", f.rust_name));
+        }
+        let mut rest_defaulted = false;
+        if required.len() < s.fields.len() {
+            if has_default {
+                out.push_str(&format!("{pad}..Default::default()\n"));
+                rest_defaulted = true;
+            } else {
+                // Without `Default` every field is spelled out; optional ones are `Option`s.
+                for f in s.fields.iter().filter(|f| !f.required) {
+                    out.push_str(&format!("{pad}{}: None,\n", f.rust_name));
+                }
+            }
+        }
+        if s.extra.is_some() && !rest_defaulted {
+            out.push_str(&format!("{pad}additional_properties: Default::default(),\n"));
+        }
+        out.push_str(&" ".repeat(indent));
+        out.push('}');
+        Some(out)
+    }
+
+    /// The first variant that can be built; a tagged union's `Other` when none can. The caller
+    /// has pushed `n` on `open`.
+    fn union_value(&self, n: &str, u: &'a Union, name: &str, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        let lib = self.lib;
+        for v in &u.variants {
+            if let Some(value) = self.value(&v.ty, name, indent, open) {
+                let value = boxed(value, v.boxed);
+                return Some(format!("{lib}::models::{n}::{}({value})", v.rust_name));
+            }
+        }
+        u.tag.is_some().then(|| format!("{lib}::models::{n}::Other(serde_json::Value::Null)"))
+    }
+}
+
+/// A sample for a `Box`ed field or variant (`Default::default()` builds a box as it is).
+fn boxed(value: String, boxed: bool) -> String {
+    if boxed && value != "Default::default()" {
+        format!("Box::new({value})")
+    } else {
+        value
     }
 }
 
 fn example(api: &Api, path: &[String], op: &Operation) -> Vec<String> {
     let lib = &api.meta.lib_name;
+    let samples = Samples { types: &api.types, lib };
     let mut args: Vec<String> = op
         .path_params
         .iter()
@@ -786,64 +834,41 @@ fn example(api: &Api, path: &[String], op: &Operation) -> Vec<String> {
             Ty::F32 | Ty::F64 => "1.0".to_string(),
             Ty::Bool => "true".to_string(),
             Ty::Named(n) if matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
-                format!("&{lib}::models::{}", placeholder(&api.types, &p.ty, &p.json_name))
+                let value = samples.value(&p.ty, &p.json_name, 0, &mut Vec::new()).unwrap_or_default();
+                format!("&{value}")
             }
             _ => escape::rust_str(&p.json_name),
         })
         .collect();
     let mut setup = Vec::new();
+    let mut input = None;
     if let Some(params) = &op.params {
         if let Some(TypeKind::Struct(s)) = api.types.get(params).map(|t| &t.kind) {
             let has_default = Ty::Named(params.clone()).has_default(&api.types);
-            let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
-            if required.is_empty() && has_default {
+            if has_default && s.fields.iter().all(|f| !f.required) {
                 setup = vec![format!("let params = {lib}::models::{params}::default();")];
-                args.push("&params".into());
-                return finish_example(lib, path, op, args, setup);
-            }
-            let mut lines = vec![format!("let params = {lib}::models::{params} {{")];
-            for f in &required {
-                let value = placeholder(&api.types, &f.ty, &f.json_name);
-                let qualified = if let Ty::Named(_) = &f.ty {
-                    if value.contains("::") && !value.starts_with("Default") && !value.starts_with("todo") {
-                        format!("{lib}::models::{value}")
-                    } else {
-                        value
-                    }
-                } else {
-                    value
-                };
-                let qualified = if f.boxed && !qualified.starts_with("Default") && !qualified.starts_with("todo") {
-                    format!("Box::new({qualified})")
-                } else {
-                    qualified
-                };
-                lines.push(format!("    {}: {qualified},", f.rust_name));
-            }
-            if required.len() < s.fields.len() {
-                if has_default {
-                    lines.push("    ..Default::default()".into());
-                } else {
-                    // Without `Default` every field is spelled out; optional ones are `Option`s.
-                    for f in s.fields.iter().filter(|f| !f.required) {
-                        lines.push(format!("    {}: None,", f.rust_name));
-                    }
+            } else {
+                match samples.struct_literal(params, s, 0, &mut vec![params.as_str()]) {
+                    Some(literal) => setup = format!("let params = {literal};").lines().map(String::from).collect(),
+                    // No finite value exists: the example takes one.
+                    None => input = Some(format!("params: {lib}::models::{params}")),
                 }
             }
-            lines.push("};".into());
-            setup = lines;
             args.push("&params".into());
         }
     }
-    finish_example(lib, path, op, args, setup)
+    finish_example(lib, path, op, args, setup, input)
 }
 
-fn finish_example(lib: &str, path: &[String], op: &Operation, args: Vec<String>, setup: Vec<String>) -> Vec<String> {
+/// The example around its `setup` lines; `input` is a further argument of the hidden function,
+/// for a value the example cannot build.
+fn finish_example(lib: &str, path: &[String], op: &Operation, args: Vec<String>, setup: Vec<String>, input: Option<String>) -> Vec<String> {
     let chain: String = path.iter().map(|s| format!(".{s}()")).collect();
     let call = format!("client{chain}.{}({})", op.method_name, args.join(", "));
+    let input = input.map(|i| format!(", {i}")).unwrap_or_default();
     let mut lines = vec![
         "```no_run".to_string(),
-        format!("# async fn example(client: {lib}::Client) -> Result<(), {lib}::Error> {{"),
+        format!("# async fn example(client: {lib}::Client{input}) -> Result<(), {lib}::Error> {{"),
     ];
     lines.extend(setup);
     if op.pagination.is_some() {

@@ -1,4 +1,4 @@
-//! Token stream → Rust source text, a few items at a time.
+//! Token stream → Rust source text, a few items at a time, with blank lines between items.
 //!
 //! prettyplease prints a file as its items one after another, each ending in a hard line break,
 //! so printing the items in groups and joining the text gives exactly the text of printing the
@@ -14,8 +14,43 @@ use syn::{Attribute, File, Item};
 /// that a group's syntax tree is a few megabytes at most.
 const ITEMS_PER_GROUP: usize = 256;
 
+/// Formats a token stream as a Rust file.
+pub fn format_file(tokens: TokenStream) -> syn::Result<String> {
+    Ok(space_items(&unparse(tokens)?))
+}
+
+/// prettyplease puts items back to back; a blank line after each closing brace that ends an
+/// item (and before each item that follows a one-line item) reads better in review.
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            let indent = line.len() - line.trim_start().len();
+            let body = line.trim_start();
+            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "crate::string_enum!"]
+                .iter()
+                .any(|k| body.starts_with(k));
+            let p_indent = p.len() - p.trim_start().len();
+            let p_body = p.trim_start();
+            let kind = |l: &str| l.trim_start_matches("pub ").split(' ').next().unwrap_or("").to_string();
+            let same_short_kind = p_body.ends_with(';') && kind(p_body) == kind(body);
+            let prev_ends_item = p_indent == indent
+                && (p_body == "}" || (p_body.ends_with(';') && indent == 0 && !same_short_kind));
+            let after_inner_doc = p_body.starts_with("//!") && !body.starts_with("//!");
+            if starts_item && (prev_ends_item || after_inner_doc) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
 /// Parses `tokens` as a file and prints it with prettyplease.
-pub fn unparse(tokens: TokenStream) -> syn::Result<String> {
+fn unparse(tokens: TokenStream) -> syn::Result<String> {
     let mut out = String::new();
     let mut first = true;
     for group in split_items(tokens, ITEMS_PER_GROUP) {

@@ -148,7 +148,7 @@ impl<'h> FileSet<'h> {
         let tokens = make();
         self.emit += t.elapsed();
         let t = Instant::now();
-        let text = emit::format_file(tokens).map_err(|e| GenerateError::Emit {
+        let text = format::format_file(tokens).map_err(|e| GenerateError::Emit {
             file: name.clone(),
             message: e.to_string(),
         })?;

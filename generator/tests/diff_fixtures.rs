@@ -1,6 +1,6 @@
 //! The spec diff on pairs of small documents: `tests/diff-fixtures/<case>/{old.yaml, new.yaml}`
 //! and `expected.txt`, the exact list of `id level` lines the diff must report (in any order;
-//! `#` starts a comment). Every id of the catalog has at least one case; cases named
+//! `#` starts a comment). Every change kind has a case at each level it can have; cases named
 //! `no-change-…` expect nothing.
 
 use std::collections::BTreeSet;
@@ -8,8 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use generator::diff::{
-    diff_documents, render_github, render_json, render_markdown, render_text, CodeSummary, Level,
-    Report, CATALOG,
+    diff_documents, render_github, render_json, render_markdown, render_text, ChangeKind,
+    CodeSummary, Level, Report,
 };
 use generator::load::{load_path, Document};
 
@@ -65,7 +65,7 @@ fn got(report: &Report) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = report
         .changes
         .iter()
-        .map(|c| (c.id.to_string(), c.level.to_string()))
+        .map(|c| (c.kind.to_string(), c.level.to_string()))
         .collect();
     out.sort();
     out
@@ -112,34 +112,27 @@ fn every_document_against_itself_reports_nothing() {
 }
 
 #[test]
-fn every_catalog_id_has_a_fixture_and_every_fixture_id_is_in_the_catalog() {
-    let catalog: BTreeSet<&str> = CATALOG.iter().map(|(id, _, _)| *id).collect();
-    assert_eq!(catalog.len(), CATALOG.len(), "duplicate id in CATALOG");
+fn every_change_kind_has_a_fixture_at_every_level_it_can_have() {
     let mut covered = BTreeSet::new();
     for (name, dir) in cases() {
         for (id, level) in expected(&dir) {
-            let entry = CATALOG
-                .iter()
-                .find(|(i, _, _)| *i == id)
-                .unwrap_or_else(|| panic!("{name}: `{id}` is not in CATALOG"));
+            let kind = ChangeKind::parse(&id)
+                .unwrap_or_else(|| panic!("{name}: `{id}` is no change kind"));
+            let level = Level::parse(&level).expect("checked by `expected`");
             assert!(
-                entry.1.split('|').any(|l| l == level),
+                kind.levels().contains(&level),
                 "{name}: `{id}` cannot be {level}"
             );
-            covered.insert(id);
+            covered.insert((kind.id(), level));
         }
     }
-    let missing: Vec<&&str> = catalog
+    let missing: Vec<String> = ChangeKind::ALL
         .iter()
-        .filter(|id| !covered.contains(**id))
+        .flat_map(|k| k.levels().iter().map(move |l| (k.id(), *l)))
+        .filter(|pair| !covered.contains(pair))
+        .map(|(id, level)| format!("{id} {level}"))
         .collect();
-    assert!(missing.is_empty(), "ids without a fixture: {missing:?}");
-    for id in &catalog {
-        assert!(
-            id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-            "`{id}` is not kebab-case"
-        );
-    }
+    assert!(missing.is_empty(), "no fixture reports: {missing:#?}");
 }
 
 #[test]
@@ -152,20 +145,21 @@ fn locations_point_into_new_or_old_for_removals() {
             assert!(
                 in_new || in_old,
                 "{name}: {} points nowhere: {}",
-                c.id,
+                c.kind,
                 c.location
             );
-            if c.id.ends_with("-removed") && !c.id.contains("enum-value") {
+            let id = c.kind.id();
+            if id.ends_with("-removed") && !id.contains("enum-value") {
                 assert!(
                     in_old,
                     "{name}: {} should point into OLD: {}",
-                    c.id, c.location
+                    c.kind, c.location
                 );
             } else {
                 assert!(
                     in_new,
                     "{name}: {} should point into NEW: {}",
-                    c.id, c.location
+                    c.kind, c.location
                 );
             }
             assert!(
@@ -188,7 +182,7 @@ fn messages_say_what_changed_and_where() {
         let c = report
             .changes
             .iter()
-            .find(|c| c.id == id)
+            .find(|c| c.kind.id() == id)
             .unwrap_or_else(|| panic!("{case}: no {id}"));
         assert_eq!(c.message, message, "{case}");
     };
@@ -254,7 +248,7 @@ fn ordering_is_by_level_then_operation_then_location_and_is_stable() {
     let keys: Vec<_> = a
         .changes
         .iter()
-        .map(|c| (c.level, c.operation.clone(), c.location.clone(), c.id))
+        .map(|c| (c.level, c.operation.clone(), c.location.clone(), c.kind))
         .collect();
     let mut sorted = keys.clone();
     sorted.sort();
@@ -397,4 +391,51 @@ fn code_summary_counts_the_inputs_hash_apart() {
     assert_eq!(summary.hash_lines_changed, 2);
     assert!(render_markdown(&Report::default(), Some(&summary))
         .contains("No change in the generated code. Besides, the `Inputs hash:` header line changed in 2 files."));
+}
+
+/// The README's table of change ids, levels and meanings, written from [`ChangeKind`].
+fn change_kind_table() -> String {
+    let mut table = String::from("| Id | Level | Meaning |\n| --- | --- | --- |\n");
+    for kind in ChangeKind::ALL {
+        let levels: Vec<&str> = kind.levels().iter().map(|l| l.as_str()).collect();
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            kind.id(),
+            levels.join(" or "),
+            kind.description()
+        ));
+    }
+    table
+}
+
+#[test]
+fn readme_lists_every_change_kind_with_its_levels() {
+    const START: &str = "<!-- change kinds: start -->\n";
+    const END: &str = "<!-- change kinds: end -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = fs::read_to_string(&path).expect("README.md");
+    let start = readme
+        .find(START)
+        .expect("README marks the change kinds table")
+        + START.len();
+    let end = start
+        + readme[start..]
+            .find(END)
+            .expect("README ends the change kinds table");
+    let want = change_kind_table();
+    if readme[start..end] == want {
+        return;
+    }
+    if std::env::var_os("BLESS").is_some() {
+        fs::write(
+            &path,
+            format!("{}{want}{}", &readme[..start], &readme[end..]),
+        )
+        .expect("write README.md");
+        return;
+    }
+    panic!(
+        "README.md's change kinds table differs from `ChangeKind`; run \
+         `BLESS=1 cargo test -p openapi-rustgen --test diff_fixtures` to rewrite it:\n{want}"
+    );
 }

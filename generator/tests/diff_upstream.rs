@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use generator::diff::{diff_documents, render_markdown, render_text, Level, Report};
+use generator::diff::{diff_documents, render_markdown, render_text, ChangeKind, Level, Report};
 use generator::load::{load_path, Document};
 
 fn upstream() -> Option<PathBuf> {
@@ -48,7 +48,7 @@ fn ids(report: &Report, op: &str) -> Vec<(&'static str, Level, String)> {
         .changes
         .iter()
         .filter(|c| c.operation.as_deref() == Some(op))
-        .map(|c| (c.id, c.level, c.location.clone()))
+        .map(|c| (c.kind.id(), c.level, c.location.clone()))
         .collect()
 }
 
@@ -74,7 +74,7 @@ fn upstream_history_2024_to_current() {
     let type_changes: Vec<(&str, Level, &str)> = report
         .changes
         .iter()
-        .filter(|c| c.id == "response-property-type-changed")
+        .filter(|c| c.kind == ChangeKind::ResponsePropertyTypeChanged)
         .map(|c| (c.operation.as_deref().unwrap(), c.level, c.message.as_str()))
         .collect();
     let expected: Vec<String> = ["count", "page", "per_page", "total_count"]
@@ -99,7 +99,7 @@ fn upstream_history_2024_to_current() {
     let mut added: Vec<&str> = report
         .changes
         .iter()
-        .filter(|c| c.id == "endpoint-added")
+        .filter(|c| c.kind == ChangeKind::EndpointAdded)
         .map(|c| c.operation.as_deref().unwrap())
         .collect();
     added.sort();
@@ -117,7 +117,7 @@ fn upstream_history_2024_to_current() {
     let params: Vec<&str> = report
         .changes
         .iter()
-        .filter(|c| c.id == "optional-request-parameter-added")
+        .filter(|c| c.kind == ChangeKind::OptionalRequestParameterAdded)
         .inspect(|c| assert_eq!(c.operation.as_deref(), Some(LIST)))
         .map(|c| c.message.as_str())
         .collect();
@@ -234,18 +234,30 @@ fn upstream_history_current_to_2024_is_breaking() {
     // numbers that become untyped again are envelope members the runtime decodes: info.
     let report = diff_documents(&old, &new);
     println!("{}", render_text(&report));
-    let count = |id: &str, level: Level| {
+    let count = |kind: ChangeKind, level: Level| {
         report
             .changes
             .iter()
-            .filter(|c| c.id == id && c.level == level)
+            .filter(|c| c.kind == kind && c.level == level)
             .count()
     };
-    assert_eq!(count("endpoint-removed", Level::Breaking), 4);
-    assert_eq!(count("request-parameter-removed", Level::Breaking), 5);
-    assert_eq!(count("security-requirement-removed", Level::Breaking), 5);
-    assert_eq!(count("response-property-removed", Level::Info), 3 + 5 * 2);
-    assert_eq!(count("response-property-type-changed", Level::Info), 4);
+    assert_eq!(count(ChangeKind::EndpointRemoved, Level::Breaking), 4);
+    assert_eq!(
+        count(ChangeKind::RequestParameterRemoved, Level::Breaking),
+        5
+    );
+    assert_eq!(
+        count(ChangeKind::SecurityRequirementRemoved, Level::Breaking),
+        5
+    );
+    assert_eq!(
+        count(ChangeKind::ResponsePropertyRemoved, Level::Info),
+        3 + 5 * 2
+    );
+    assert_eq!(
+        count(ChangeKind::ResponsePropertyTypeChanged, Level::Info),
+        4
+    );
     assert_eq!(report.count(Level::Breaking), 4 + 5 + 5);
     assert_eq!(report.changes.len(), 4 + 5 + 5 + 13 + 4);
 }

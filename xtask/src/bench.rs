@@ -306,7 +306,7 @@ fn wait_with_rusage(mut child: std::process::Child) -> Result<(i32, u64)> {
 /// The median of each column on its own.
 fn median_run(runs: &[Run]) -> Run {
     let med = |mut xs: Vec<f64>| {
-        xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        xs.sort_by(f64::total_cmp);
         xs[xs.len() / 2]
     };
     let mut m = Run::default();

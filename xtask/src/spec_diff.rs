@@ -203,7 +203,7 @@ mod tests {
     #[test]
     fn exit_codes_follow_fail_on() {
         let change = |level| diff::Change {
-            id: "endpoint-added",
+            kind: diff::ChangeKind::EndpointAdded,
             level,
             operation: None,
             location: String::new(),

@@ -8,7 +8,7 @@
 //! component without changing its structure reports nothing. Operations match on method plus path template with the
 //! parameter names ignored (`/a/{id}` is `/a/{user_id}`).
 //!
-//! Every [`Change`] has a stable kebab-case id (see [`CATALOG`]), a [`Level`], the operation, a
+//! Every [`Change`] has a stable kebab-case id (its [`ChangeKind`]), a [`Level`], the operation, a
 //! JSON pointer (into NEW, or into OLD for removals) and a one-line message. The level follows the
 //! direction of the change (narrowing a request or widening a response breaks clients) and the
 //! generated Rust API: anything that changes the Rust type of a generated field, argument or
@@ -25,12 +25,14 @@
 
 mod code_summary;
 mod compare;
+mod kind;
 mod ops;
 mod render;
 mod resolve;
 pub mod rust_type;
 
 pub use code_summary::{CodeSummary, ItemChange, ItemKind};
+pub use kind::ChangeKind;
 pub use render::{escape_markdown, escape_text, render_github, render_json, render_markdown, render_text};
 
 /// `s` as a code span in a message: between backtick fences one longer than the longest run
@@ -93,8 +95,8 @@ impl std::fmt::Display for Level {
 /// One API change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// Stable kebab-case id, one of [`CATALOG`].
-    pub id: &'static str,
+    /// What changed; its id is stable.
+    pub kind: ChangeKind,
     pub level: Level,
     /// `GET /path` (the path as written in NEW, or in OLD for a removed endpoint).
     pub operation: Option<String>,
@@ -126,64 +128,14 @@ impl Report {
 pub fn diff_documents(old: &Document, new: &Document) -> Report {
     let mut changes = ops::diff(&old.raw, &new.raw);
     changes.sort_by(|a, b| {
-        (a.level, &a.operation, &a.location, a.id, &a.message).cmp(&(
+        (a.level, &a.operation, &a.location, a.kind, &a.message).cmp(&(
             b.level,
             &b.operation,
             &b.location,
-            b.id,
+            b.kind,
             &b.message,
         ))
     });
     changes.dedup();
     Report { changes }
 }
-
-/// Every change id with the levels it can have and what it means.
-pub const CATALOG: &[(&str, &str, &str)] = &[
-    ("endpoint-added", "info", "a new operation (method + path)"),
-    ("endpoint-removed", "breaking", "an operation is gone; its generated method disappears"),
-    ("endpoint-deprecated", "warning", "an operation became `deprecated: true`"),
-    ("operation-id-changed", "breaking", "operationId changed, added or removed: the generated method is renamed"),
-    ("required-request-parameter-added", "breaking", "a new required parameter: a new argument to supply"),
-    ("optional-request-parameter-added", "info", "a new optional parameter"),
-    ("request-parameter-removed", "breaking", "a parameter is gone from the generated method"),
-    ("request-parameter-became-required", "breaking", "an optional parameter became required"),
-    ("request-parameter-became-optional", "breaking", "a required parameter became optional: its Rust type becomes `Option<T>`"),
-    ("request-parameter-type-changed", "breaking|warning", "parameter type or format changed: breaking when the Rust type changes, warning when only the format does"),
-    ("request-parameter-enum-value-removed", "breaking", "a value the client could send is no longer accepted"),
-    ("request-parameter-enum-value-added", "info", "a parameter accepts a new enum value"),
-    ("request-parameter-constraint-narrowed", "warning", "maxLength down, minimum up, new pattern, … on a parameter"),
-    ("required-request-body-added", "breaking", "a required request body was added"),
-    ("optional-request-body-added", "info", "an optional request body was added"),
-    ("request-body-removed", "breaking", "the request body is gone from the generated method"),
-    ("request-body-became-required", "breaking", "an optional request body became required"),
-    ("request-body-became-optional", "breaking", "a required request body became optional: its Rust type becomes `Option<T>`"),
-    ("request-media-type-removed", "breaking", "a request media type the client sends is no longer accepted"),
-    ("required-request-property-added", "breaking", "a new required request property: a new field to set"),
-    ("optional-request-property-added", "info", "a new optional request property"),
-    ("request-property-removed", "breaking", "a request property is gone from the generated struct"),
-    ("request-property-became-required", "breaking", "an optional request property became required"),
-    ("request-property-became-optional", "breaking|info", "a request property became optional: breaking when its Rust field becomes `Option<T>`"),
-    ("request-property-type-changed", "breaking|warning", "request schema type or format changed: breaking when the Rust type changes, warning when only the format does"),
-    ("request-property-enum-value-removed", "breaking", "a request enum value is no longer accepted"),
-    ("request-property-enum-value-added", "info", "a request enum accepts a new value"),
-    ("request-property-became-not-nullable", "breaking", "a request property no longer accepts null"),
-    ("request-property-became-nullable", "breaking|info", "a request property accepts null: breaking when its Rust field becomes `Option<T>`"),
-    ("request-property-constraint-narrowed", "warning", "maxLength down, minimum up, new pattern, … in a request body"),
-    ("success-status-removed", "breaking", "a 2xx response the client handled is gone"),
-    ("success-status-added", "info", "a new 2xx response"),
-    ("response-media-type-removed", "breaking", "a response media type (or the response body) is gone"),
-    ("response-envelope-changed", "breaking", "a success body became, or stopped being, a Cloudflare envelope: the generated method returns `result` instead of the whole body, or the reverse"),
-    ("response-property-removed", "breaking|info", "a response property is gone from the generated struct (info for envelope members and failure bodies, see below)"),
-    ("response-property-added", "info", "a new response property"),
-    ("response-property-became-optional", "breaking|info", "a response property may be absent: breaking when its Rust field becomes `Option<T>`"),
-    ("response-property-became-nullable", "breaking|info", "a response property may be null: breaking when its Rust field becomes `Option<T>`"),
-    ("response-property-became-required", "breaking|info", "a response property became required: breaking when its Rust field stops being `Option<T>`"),
-    ("response-property-became-not-nullable", "breaking|info", "a response property is never null: breaking when its Rust field stops being `Option<T>`"),
-    ("response-property-type-changed", "breaking|warning|info", "response schema type or format changed: breaking when the Rust type changes, warning when only the format does (or when an envelope member the runtime decodes changes shape)"),
-    ("response-enum-value-added", "info|breaking", "a response enum has a new value: info, since every generated enum has a catch-all (see `rust_type::enum_has_catch_all`)"),
-    ("response-enum-value-removed", "breaking|info", "a response enum value is gone: breaking for string enums (a Rust variant disappears), info for integer/boolean enums (plain `i64`/`bool`)"),
-    ("security-requirement-added", "info|breaking", "a new security alternative: info, or breaking when the operation needed no credentials before"),
-    ("nesting-too-deep", "warning", "schemas nest deeper than the generator's limit (see README, Limits); the comparison stops there"),
-    ("security-requirement-removed", "breaking", "a security alternative clients may be using is gone"),
-];

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::compare::{Comparer, Finding, Kind};
 use super::resolve::{Child, Resolver};
 use super::rust_type::{is_option, rust_type_text, with_option};
-use super::{code, Change, Level};
+use super::{code, Change, ChangeKind, Level};
 use crate::locate::join;
 
 const METHODS: [&str; 8] = [
@@ -26,7 +26,7 @@ pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
     for (key, o) in &old_ops {
         if !new_ops.contains_key(key) {
             sink.add(
-                "endpoint-removed",
+                ChangeKind::EndpointRemoved,
                 Level::Breaking,
                 &o.display,
                 &o.pointer,
@@ -41,7 +41,7 @@ pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
     for (key, n) in &new_ops {
         match old_ops.get(key) {
             None => sink.add(
-                "endpoint-added",
+                ChangeKind::EndpointAdded,
                 Level::Info,
                 &n.display,
                 &n.pointer,
@@ -122,24 +122,28 @@ struct Sink {
     entries: IndexMap<SinkKey, Places>,
 }
 
-/// (id, level, operation, location, message without the places).
-type SinkKey = (&'static str, Level, String, String, String);
+/// (kind, level, operation, location, message without the places).
+type SinkKey = (ChangeKind, Level, String, String, String);
 /// Schema path → the responses (or media types) it was seen in.
 type Places = IndexMap<String, Vec<String>>;
 
 impl Sink {
     fn add(
         &mut self,
-        id: &'static str,
+        kind: ChangeKind,
         level: Level,
         operation: &str,
         location: &str,
         base: String,
         place: Option<(String, String)>,
     ) {
+        debug_assert!(
+            kind.levels().contains(&level),
+            "{kind} reported as {level}, which its catalog entry does not list"
+        );
         let places = self
             .entries
-            .entry((id, level, operation.to_string(), location.to_string(), base))
+            .entry((kind, level, operation.to_string(), location.to_string(), base))
             .or_default();
         if let Some((path, context)) = place {
             let contexts = places.entry(path).or_default();
@@ -153,7 +157,7 @@ impl Sink {
         const SHOWN: usize = 4;
         self.entries
             .into_iter()
-            .map(|((id, level, operation, location, base), places)| {
+            .map(|((kind, level, operation, location, base), places)| {
                 let mut list: Vec<String> = places
                     .iter()
                     .take(SHOWN)
@@ -174,7 +178,7 @@ impl Sink {
                     format!("{base}: {}", list.join(", "))
                 };
                 Change {
-                    id,
+                    kind,
                     level,
                     operation: Some(operation),
                     location,
@@ -193,7 +197,7 @@ fn compare_operation<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
     let op = n.display.as_str();
     if !flag(o.obj, "deprecated") && flag(n.obj, "deprecated") {
         sink.add(
-            "endpoint-deprecated",
+            ChangeKind::EndpointDeprecated,
             Level::Warning,
             op,
             &join(&n.pointer, "deprecated"),
@@ -211,7 +215,7 @@ fn compare_operation<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
             n.pointer.clone()
         };
         sink.add(
-            "operation-id-changed",
+            ChangeKind::OperationIdChanged,
             Level::Breaking,
             op,
             &location,
@@ -320,7 +324,7 @@ fn compare_parameters<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n
     for (key, p) in &old_params {
         if !new_params.contains_key(key) {
             sink.add(
-                "request-parameter-removed",
+                ChangeKind::RequestParameterRemoved,
                 Level::Breaking,
                 op,
                 &p.site,
@@ -333,12 +337,12 @@ fn compare_parameters<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n
         let Some(po) = old_params.get(key) else {
             let (id, level, word) = if pn.required {
                 (
-                    "required-request-parameter-added",
+                    ChangeKind::RequiredRequestParameterAdded,
                     Level::Breaking,
                     "required",
                 )
             } else {
-                ("optional-request-parameter-added", Level::Info, "optional")
+                (ChangeKind::OptionalRequestParameterAdded, Level::Info, "optional")
             };
             sink.add(
                 id,
@@ -368,7 +372,7 @@ fn compare_parameters<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n
             let to = with_option(&ty_n, is_option(pn.required, null_n));
             if pn.required {
                 sink.add(
-                    "request-parameter-became-required",
+                    ChangeKind::RequestParameterBecameRequired,
                     Level::Breaking,
                     op,
                     &pn.pointer,
@@ -377,7 +381,7 @@ fn compare_parameters<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n
                 );
             } else {
                 sink.add(
-                    "request-parameter-became-optional",
+                    ChangeKind::RequestParameterBecameOptional,
                     Level::Breaking,
                     op,
                     &pn.pointer,
@@ -406,7 +410,7 @@ fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>,
         (None, None) => return,
         (Some((p, _)), None) => {
             sink.add(
-                "request-body-removed",
+                ChangeKind::RequestBodyRemoved,
                 Level::Breaking,
                 op,
                 &p,
@@ -418,7 +422,7 @@ fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>,
         (None, Some((p, obj))) => {
             if flag(obj, "required") {
                 sink.add(
-                    "required-request-body-added",
+                    ChangeKind::RequiredRequestBodyAdded,
                     Level::Breaking,
                     op,
                     &p,
@@ -427,7 +431,7 @@ fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>,
                 );
             } else {
                 sink.add(
-                    "optional-request-body-added",
+                    ChangeKind::OptionalRequestBodyAdded,
                     Level::Info,
                     op,
                     &p,
@@ -442,7 +446,7 @@ fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>,
     let (req_o, req_n) = (flag(obj_o, "required"), flag(obj_n, "required"));
     if !req_o && req_n {
         sink.add(
-            "request-body-became-required",
+            ChangeKind::RequestBodyBecameRequired,
             Level::Breaking,
             op,
             &pn,
@@ -451,7 +455,7 @@ fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>,
         );
     } else if req_o && !req_n {
         sink.add(
-            "request-body-became-optional",
+            ChangeKind::RequestBodyBecameOptional,
             Level::Breaking,
             op,
             &pn,
@@ -471,7 +475,7 @@ fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>,
     for (mt, media_o) in co {
         let Some(media_n) = cn.get(mt) else {
             sink.add(
-                "request-media-type-removed",
+                ChangeKind::RequestMediaTypeRemoved,
                 Level::Breaking,
                 op,
                 &join(&join(&po, "content"), mt),
@@ -564,7 +568,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
         if !rn.contains_key(status) {
             if is_success(status) {
                 sink.add(
-                    "success-status-removed",
+                    ChangeKind::SuccessStatusRemoved,
                     Level::Breaking,
                     op,
                     &join(&base_o, status),
@@ -595,7 +599,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
             else {
                 if is_success(status) {
                     sink.add(
-                        "response-media-type-removed",
+                        ChangeKind::ResponseMediaTypeRemoved,
                         Level::Breaking,
                         op,
                         &join(&join(&po, "content"), mt),
@@ -634,7 +638,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
                     "response body is no longer a Cloudflare envelope: the generated method now returns the whole body instead of `result`"
                 };
                 sink.add(
-                    "response-envelope-changed",
+                    ChangeKind::ResponseEnvelopeChanged,
                     Level::Breaking,
                     op,
                     &sn.pointer,
@@ -660,7 +664,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
     for status in rn.keys() {
         if !ro.contains_key(status) && is_success(status) {
             sink.add(
-                "success-status-added",
+                ChangeKind::SuccessStatusAdded,
                 Level::Info,
                 op,
                 &join(&base_n, status),
@@ -734,7 +738,7 @@ fn compare_security<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: 
     for (i, r) in so.iter().enumerate() {
         if !sn.contains(r) {
             sink.add(
-                "security-requirement-removed",
+                ChangeKind::SecurityRequirementRemoved,
                 Level::Breaking,
                 op,
                 &format!("{ptr_o}/{i}"),
@@ -754,7 +758,7 @@ fn compare_security<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: 
                 (Level::Info, " as an alternative")
             };
             sink.add(
-                "security-requirement-added",
+                ChangeKind::SecurityRequirementAdded,
                 level,
                 op,
                 &format!("{ptr_n}/{i}"),
@@ -855,7 +859,7 @@ fn emit(sink: &mut Sink, op: &str, subject: Subject, f: &Finding, root: &str, co
         Subject::Response(scope) => runtime_decoded(scope, f),
         _ => None,
     };
-    let Some((id, mut level, mut base)) = classify(subject, &f.kind, runtime.is_none()) else {
+    let Some((kind, mut level, mut base)) = classify(subject, &f.kind, runtime.is_none()) else {
         return;
     };
     if let Some((runtime_level, why)) = runtime {
@@ -871,14 +875,14 @@ fn emit(sink: &mut Sink, op: &str, subject: Subject, f: &Finding, root: &str, co
             } else {
                 base.replacen("{subject}", &format!("{root} (at {})", code(path)), 1)
             };
-            sink.add(id, level, op, &f.location, base, None);
+            sink.add(kind, level, op, &f.location, base, None);
             return;
         }
         _ if path.is_empty() => format!("({root})"),
         _ => path.to_string(),
     };
     let base = base.replacen("{subject} ", "", 1);
-    sink.add(id, level, op, &f.location, base, Some((place, context)));
+    sink.add(kind, level, op, &f.location, base, Some((place, context)));
 }
 
 fn breaking_if(rust_changed: bool, otherwise: Level) -> Level {
@@ -889,14 +893,14 @@ fn breaking_if(rust_changed: bool, otherwise: Level) -> Level {
     }
 }
 
-/// The id, level and message (with `{subject}` standing for a parameter's name) of a finding.
+/// The kind, level and message (with `{subject}` standing for a parameter's name) of a finding.
 /// `generated` is false for a response part no generated type is made of: its messages say
 /// nothing about Rust types.
 fn classify(
     subject: Subject,
     kind: &Kind,
     generated: bool,
-) -> Option<(&'static str, Level, String)> {
+) -> Option<(ChangeKind, Level, String)> {
     use Kind::*;
     use Subject::*;
     let rust_note = |rust_changed: bool, from: &str, to: &str| {
@@ -910,7 +914,7 @@ fn classify(
     };
     let r = match (subject, kind) {
         (_, TooDeep) => (
-            "nesting-too-deep",
+            ChangeKind::NestingTooDeep,
             Level::Warning,
             format!(
                 "schemas nest more than {} levels deep here (counted through `$ref`s); not compared further, and the generator refuses the document",
@@ -918,12 +922,12 @@ fn classify(
             ),
         ),
         (Response(_), PropertyAdded { required }) => (
-            "response-property-added",
+            ChangeKind::ResponsePropertyAdded,
             Level::Info,
             format!("{} response property added", req_word(*required)),
         ),
         (Response(_), PropertyRemoved { required }) => (
-            "response-property-removed",
+            ChangeKind::ResponsePropertyRemoved,
             Level::Breaking,
             format!("{} response property removed", req_word(*required)),
         ),
@@ -937,9 +941,9 @@ fn classify(
             },
         ) => (
             if *now_required {
-                "response-property-became-required"
+                ChangeKind::ResponsePropertyBecameRequired
             } else {
-                "response-property-became-optional"
+                ChangeKind::ResponsePropertyBecameOptional
             },
             breaking_if(*rust_changed, Level::Info),
             format!(
@@ -962,9 +966,9 @@ fn classify(
             },
         ) => (
             if *now_nullable {
-                "response-property-became-nullable"
+                ChangeKind::ResponsePropertyBecameNullable
             } else {
-                "response-property-became-not-nullable"
+                ChangeKind::ResponsePropertyBecameNotNullable
             },
             breaking_if(*rust_changed, Level::Info),
             format!(
@@ -985,12 +989,12 @@ fn classify(
                 rust_changed,
             },
         ) => (
-            "response-property-type-changed",
+            ChangeKind::ResponsePropertyTypeChanged,
             breaking_if(*rust_changed, Level::Warning),
             type_message("response", from, to, *rust_changed),
         ),
         (Response(_), EnumValueAdded { value, catch_all }) => (
-            "response-enum-value-added",
+            ChangeKind::ResponseEnumValueAdded,
             if *catch_all {
                 Level::Info
             } else {
@@ -1006,7 +1010,7 @@ fn classify(
             ),
         ),
         (Response(_), EnumValueRemoved { value, rust_enum }) => (
-            "response-enum-value-removed",
+            ChangeKind::ResponseEnumValueRemoved,
             breaking_if(*rust_enum, Level::Info),
             format!(
                 "response enum value {value} removed{}",
@@ -1027,38 +1031,38 @@ fn classify(
                 rust_changed,
             },
         ) => (
-            "request-parameter-type-changed",
+            ChangeKind::RequestParameterTypeChanged,
             breaking_if(*rust_changed, Level::Warning),
             type_message("{subject}", from, to, *rust_changed),
         ),
         (Parameter, EnumValueRemoved { value, .. }) => (
-            "request-parameter-enum-value-removed",
+            ChangeKind::RequestParameterEnumValueRemoved,
             Level::Breaking,
             format!("{{subject}} no longer accepts enum value {value}"),
         ),
         (Parameter, EnumValueAdded { value, .. }) => (
-            "request-parameter-enum-value-added",
+            ChangeKind::RequestParameterEnumValueAdded,
             Level::Info,
             format!("{{subject}} accepts new enum value {value}"),
         ),
         (Parameter, ConstraintNarrowed { what }) => (
-            "request-parameter-constraint-narrowed",
+            ChangeKind::RequestParameterConstraintNarrowed,
             Level::Warning,
             format!("{{subject}} narrowed: {what}"),
         ),
 
         (_, PropertyAdded { required: true }) => (
-            "required-request-property-added",
+            ChangeKind::RequiredRequestPropertyAdded,
             Level::Breaking,
             "{subject} required request property added".to_string(),
         ),
         (_, PropertyAdded { required: false }) => (
-            "optional-request-property-added",
+            ChangeKind::OptionalRequestPropertyAdded,
             Level::Info,
             "{subject} optional request property added".to_string(),
         ),
         (_, PropertyRemoved { required }) => (
-            "request-property-removed",
+            ChangeKind::RequestPropertyRemoved,
             Level::Breaking,
             format!(
                 "{{subject}} {} request property removed",
@@ -1074,7 +1078,7 @@ fn classify(
                 ..
             },
         ) => (
-            "request-property-became-required",
+            ChangeKind::RequestPropertyBecameRequired,
             Level::Breaking,
             format!("{{subject}} request property became required (Rust `{from}` → `{to}`)"),
         ),
@@ -1087,7 +1091,7 @@ fn classify(
                 to,
             },
         ) => (
-            "request-property-became-optional",
+            ChangeKind::RequestPropertyBecameOptional,
             breaking_if(*rust_changed, Level::Info),
             format!(
                 "{{subject}} request property became optional{}",
@@ -1101,7 +1105,7 @@ fn classify(
                 ..
             },
         ) => (
-            "request-property-became-not-nullable",
+            ChangeKind::RequestPropertyBecameNotNullable,
             Level::Breaking,
             "{subject} request property no longer accepts null".to_string(),
         ),
@@ -1114,7 +1118,7 @@ fn classify(
                 to,
             },
         ) => (
-            "request-property-became-nullable",
+            ChangeKind::RequestPropertyBecameNullable,
             breaking_if(*rust_changed, Level::Info),
             format!(
                 "{{subject}} request property became nullable{}",
@@ -1129,22 +1133,22 @@ fn classify(
                 rust_changed,
             },
         ) => (
-            "request-property-type-changed",
+            ChangeKind::RequestPropertyTypeChanged,
             breaking_if(*rust_changed, Level::Warning),
             type_message("{subject} request", from, to, *rust_changed),
         ),
         (_, EnumValueRemoved { value, .. }) => (
-            "request-property-enum-value-removed",
+            ChangeKind::RequestPropertyEnumValueRemoved,
             Level::Breaking,
             format!("{{subject}} request enum value {value} no longer accepted"),
         ),
         (_, EnumValueAdded { value, .. }) => (
-            "request-property-enum-value-added",
+            ChangeKind::RequestPropertyEnumValueAdded,
             Level::Info,
             format!("{{subject}} request enum accepts new value {value}"),
         ),
         (_, ConstraintNarrowed { what }) => (
-            "request-property-constraint-narrowed",
+            ChangeKind::RequestPropertyConstraintNarrowed,
             Level::Warning,
             format!("{{subject}} request schema narrowed: {what}"),
         ),

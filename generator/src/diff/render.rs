@@ -50,7 +50,7 @@ pub fn render_text(report: &Report) -> String {
         for c in changes {
             let op = c.operation.as_deref().unwrap_or("(document)");
             let _ = writeln!(out, "  {}: {}", escape_text(op), escape_text(&c.message));
-            let _ = writeln!(out, "      {} at {}", c.id, escape_text(&c.location));
+            let _ = writeln!(out, "      {} at {}", c.kind, escape_text(&c.location));
         }
     }
     out
@@ -245,7 +245,7 @@ pub fn render_markdown(report: &Report, code: Option<&CodeSummary>) -> String {
                         .map(|o| md_code(o, true))
                         .unwrap_or_default(),
                     md_message(&c.message),
-                    c.id,
+                    c.kind,
                     md_code(&c.location, true)
                 );
             }
@@ -309,7 +309,7 @@ pub fn render_json(report: &Report) -> String {
         .iter()
         .map(|c| {
             serde_json::json!({
-                "id": c.id,
+                "id": c.kind.id(),
                 "level": c.level.as_str(),
                 "operation": c.operation,
                 "location": c.location,
@@ -364,7 +364,7 @@ pub fn render_github(report: &Report, new: &Document) -> String {
             Level::Info => "notice",
         };
         let line = located.get(i).copied().unwrap_or(1);
-        let title = format!("{} ({})", c.id, c.level);
+        let title = format!("{} ({})", c.kind, c.level);
         let message = match &c.operation {
             Some(op) => format!("{op}: {}", c.message),
             None => c.message.clone(),

@@ -5,13 +5,16 @@ use std::fmt;
 /// How bad a diagnostic is. `--deny-warnings` turns warnings into failures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Generated, but not as the document says (a fallback type, a renamed item, …).
     Warning,
+    /// Not generated at all.
     Error,
 }
 
 /// One finding, with a stable code so tooling and allow-lists can key on it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
+    /// How bad it is.
     pub severity: Severity,
     /// Stable kebab-case identifier, e.g. `untyped-fallback`.
     pub code: &'static str,
@@ -19,6 +22,7 @@ pub struct Diagnostic {
     pub pointer: String,
     /// 1-based line in the source, when it could be found.
     pub line: Option<usize>,
+    /// What happened, for a reader.
     pub message: String,
 }
 

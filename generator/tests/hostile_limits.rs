@@ -248,7 +248,7 @@ fn diff_in_child(test: &str) -> Outcome {
 }
 
 fn load(name: &str, text: &str) -> generator::Document {
-    generator::load::load_bytes(name, text.as_bytes()).expect("loads")
+    generator::load_bytes(name, text.as_bytes()).expect("loads")
 }
 
 #[test]

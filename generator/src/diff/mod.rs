@@ -28,7 +28,7 @@ mod compare;
 mod ops;
 mod render;
 mod resolve;
-pub mod rust_type;
+mod rust_type;
 
 pub use code_summary::{CodeSummary, ItemChange, ItemKind};
 pub use render::{escape_markdown, escape_text, render_github, render_json, render_markdown, render_text};
@@ -95,6 +95,7 @@ impl std::fmt::Display for Level {
 pub struct Change {
     /// Stable kebab-case id, one of [`CATALOG`].
     pub id: &'static str,
+    /// How it affects users of the API and of the generated crate.
     pub level: Level,
     /// `GET /path` (the path as written in NEW, or in OLD for a removed endpoint).
     pub operation: Option<String>,
@@ -107,6 +108,7 @@ pub struct Change {
 /// Everything that changed, sorted by level, operation, location, id (then message).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
+    /// The changes, in that order.
     pub changes: Vec<Change>,
 }
 

@@ -22,7 +22,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate `generated/` from `spec/` and `templates/` (or any spec into any folder).
+    /// Regenerate `generated/` from `spec/` and `generator/templates/` (or any spec into any folder).
     Codegen(CodegenArgs),
     /// Compare two OpenAPI documents: API changes, their levels, and the generated-code change.
     SpecDiff(spec_diff::SpecDiffArgs),

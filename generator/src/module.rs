@@ -113,8 +113,9 @@ impl ModulePath {
             let body = text.strip_prefix(header).map(|t| t.strip_prefix('\n').unwrap_or(t)).unwrap_or(text);
             let mut body = if runtime.contains(name) { self.rebase_text(body) } else { body.to_string() };
             if name == MACRO_FILE {
-                body = body.replace("#[macro_export]\n", "");
-                body.push_str("\npub(crate) use string_enum;\n");
+                // An API without string enums never invokes it.
+                body = body.replace("#[macro_export]\n", "#[allow(unused_macros)]\n");
+                body.push_str("\n#[allow(unused_imports)]\npub(crate) use string_enum;\n");
             }
             sources.insert(name.as_str(), body);
         }
@@ -149,7 +150,7 @@ impl ModulePath {
         out.push('\n');
         inline(&top.join("\n"), "src", &sources, &lints, &mut out);
         if sources.contains_key(MACRO_FILE) {
-            out.push_str("\npub(crate) use string_enum::string_enum;\n");
+            out.push_str("\n#[allow(unused_imports)]\npub(crate) use string_enum::string_enum;\n");
         }
         BTreeMap::from([(self.file_name(), out)])
     }

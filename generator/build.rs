@@ -1,14 +1,26 @@
-//! Embeds `templates/` into the generator, so the binary is self-contained and a template
-//! edit rebuilds it.
+//! Embeds `templates/` (inside the package, so `cargo package` ships it) into the generator,
+//! so the library and binary are self-contained and a template edit rebuilds them.
 
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates");
+    // Read at run time: a build script compiled once may run for a package in another place.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("templates");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files = Vec::new();
     collect(&dir, &dir, &mut files);
     files.sort();
+    // A generator without its templates would produce crates missing their runtime; a
+    // package built without them must fail here, not later in a user's output.
+    for needed in ["Cargo.toml.j2", "README.md.j2", "lib.rs.j2", "runtime/client.rs"] {
+        if !files.iter().any(|f| f == needed) {
+            panic!(
+                "templates/{needed} is missing from {}: the generator cannot be built without its templates",
+                dir.display()
+            );
+        }
+    }
     let mut out = String::from("/// Every template file, by path relative to `templates/`, sorted.\npub static TEMPLATES: &[(&str, &str)] = &[\n");
     for rel in &files {
         let abs = dir.join(rel).canonicalize().expect("template path");
@@ -29,9 +41,9 @@ fn main() {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read templates folder {}: {e}", dir.display()));
+    for e in entries {
+        let p = e.unwrap_or_else(|e| panic!("cannot read templates folder {}: {e}", dir.display())).path();
         if p.is_dir() {
             println!("cargo:rerun-if-changed={}", p.display());
             collect(root, &p, out);

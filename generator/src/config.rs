@@ -14,6 +14,7 @@ pub struct Config {
     /// The spec, relative to the configuration file.
     #[serde(default)]
     pub spec: Option<String>,
+    /// The generated crate's identity (`crate:`).
     #[serde(default, rename = "crate")]
     pub krate: CrateConfig,
     /// Per operation (keyed by operationId, or `METHOD /path` when it has none).
@@ -40,9 +41,13 @@ pub struct Config {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrateConfig {
+    /// Package name (default: given by the caller, e.g. from the spec's file name).
     pub name: Option<String>,
+    /// Package version (default `0.1.0`).
     pub version: Option<String>,
+    /// Package description (default: from the document's title).
     pub description: Option<String>,
+    /// Package license (default `MIT OR Apache-2.0`).
     pub license: Option<String>,
     /// Prefix of the environment variables `Client::from_env` reads (`CLOUDFLARE` →
     /// `CLOUDFLARE_API_TOKEN`, …).
@@ -91,10 +96,13 @@ pub struct OperationConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Select {
+    /// Operations carrying any of these tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Operations whose path starts with any of these.
     #[serde(default)]
     pub path_prefixes: Vec<String>,
+    /// Operations with any of these operationIds.
     #[serde(default)]
     pub operation_ids: Vec<String>,
 }
@@ -110,14 +118,18 @@ impl Select {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{}: cannot read: {source}", crate::escape::shown(.file))]
+    /// The file could not be read.
     Io {
+        /// The file, as messages name it.
         file: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
     /// A name the generated code would use as it is, but which is not a Rust identifier.
     #[error("{}{}: `{}` is {value}: {reason}; change it in {}", crate::escape::shown(.file), .line.map(|l| format!(":{l}")).unwrap_or_default(), crate::escape::shown(.key), crate::escape::shown(.file))]
     Name {
+        /// The file, as messages name it.
         file: String,
         /// The line of the key, when it can be found (a key written with escapes may not be).
         line: Option<usize>,
@@ -125,13 +137,19 @@ pub enum ConfigError {
         key: String,
         /// The value, escaped so it prints on one line.
         value: String,
+        /// What a valid value looks like.
         reason: &'static str,
     },
+    /// The YAML does not parse, or holds an unknown key or a refused value.
     #[error("{}:{line}:{column}: invalid configuration: {}", crate::escape::shown(.file), crate::escape::shown(.message))]
     Invalid {
+        /// The file, as messages name it.
         file: String,
+        /// 1-based line of the error.
         line: usize,
+        /// 1-based column of the error.
         column: usize,
+        /// What is wrong.
         message: String,
     },
 }

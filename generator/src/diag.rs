@@ -6,12 +6,14 @@ use std::fmt;
 /// cannot go on with is an error value (`BuildError`, …), never a diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Generated, but not as the document says (a fallback type, a renamed item, …).
     Warning,
 }
 
 /// One finding, with a stable code so tooling and allow-lists can key on it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
+    /// How bad it is.
     pub severity: Severity,
     /// Stable kebab-case identifier, e.g. `unknown-type`.
     pub code: &'static str,
@@ -19,6 +21,7 @@ pub struct Diagnostic {
     pub pointer: String,
     /// 1-based line in the source, when it could be found.
     pub line: Option<usize>,
+    /// What happened, for a reader.
     pub message: String,
 }
 

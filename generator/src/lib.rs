@@ -1,40 +1,75 @@
-//! OpenAPI 3.0 → idiomatic async Rust client.
+//! OpenAPI 3.0 → idiomatic async Rust client, as a library.
 //!
-//! The pipeline is pure: [`load`] → [`build`] (name everything into the [`ir`], reading the
-//! document through [`spec`], which resolves `$ref`s) → [`emit`] (quote! tokens, formatted by
-//! prettyplease) and [`render`] (minijinja templates) → a [`Generated`] set of files keyed by
-//! relative path. Only [`write`] touches the disk, and [`driver`] ties the steps together for
-//! the CLI and `cargo xtask`.
+//! [`Settings`] is the entry point: name the spec (and optionally a `codegen.yaml`), then
+//! [`generate`](Settings::generate) the crate in memory, or [`write_to`](Settings::write_to) an
+//! output folder:
+//!
+//! ```no_run
+//! # fn main() -> Result<(), generator::Error> {
+//! generator::Settings::new("openapi.yaml")
+//!     .config("codegen.yaml")
+//!     .crate_name("my-api-client")
+//!     .write_to("my-api-client")?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! From a `build.rs`, [`Settings::module`] generates one file to `include!` as a module of the
+//! building crate (see the README's "Use from build.rs").
+//!
+//! Generation itself is pure: [`load_path`]/[`load_bytes`] read a document, [`generate`] runs
+//! every stage on it (build the IR, reading the document through the
+//! `spec` layer that resolves `$ref`s and holds the OpenAPI rules, emit and format the Rust files, render the templates) and
+//! returns the files as a [`Generated`] map; only writing touches the disk ([`ensure_files`]).
+//! [`diff`] compares two documents for `cargo xtask spec-diff`.
+#![deny(missing_docs)]
 
-pub mod build;
-pub mod config;
-pub mod diag;
+mod build;
+mod config;
+mod diag;
 pub mod diff;
-pub mod driver;
-pub mod emit;
-pub mod escape;
-pub mod format;
-pub mod ir;
-pub mod limits;
-pub mod load;
-pub mod locate;
-pub mod naming;
-pub mod render;
-pub mod spec;
-pub mod write;
+mod driver;
+mod emit;
+mod escape;
+mod format;
+mod ir;
+mod limits;
+mod load;
+mod locate;
+mod module;
+mod naming;
+mod pipeline;
+mod render;
+mod settings;
+mod spec;
+mod write;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-
-pub use config::Config;
+pub use config::{Config, ConfigError, CrateConfig, OperationConfig, Select};
 pub use diag::{Diagnostic, Severity};
-pub use load::Document;
+pub use driver::report_run;
+pub use load::{load_bytes, load_path, Document, LoadError};
+pub use limits::{MAX_DOCUMENT_DEPTH, MAX_RESOURCE_DEPTH, MAX_SCHEMA_DEPTH};
+pub use pipeline::generate;
+pub use settings::{crate_name_from_path, Error, Report, Settings};
+pub use write::{ensure_files, Changes, Mode, WriteError, MARKER};
+
+/// Helpers this crate's own tests and tools reach for; not a stable interface.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::escape::rust_str;
+    pub use crate::locate::{escape_token, get, line_of};
+    pub use crate::naming::snake;
+    pub use crate::render::TEMPLATES;
+}
 
 /// What to generate from, and how the output should describe its own making.
 pub struct Input<'a> {
+    /// The loaded OpenAPI document.
     pub doc: &'a Document,
+    /// The naming and selection configuration (`codegen.yaml`).
     pub config: &'a Config,
     /// Crate name used when the configuration names none.
     pub default_crate_name: &'a str,
@@ -46,6 +81,10 @@ pub struct Input<'a> {
     pub extra_hash_input: &'a [u8],
     /// Generate a crate with its own `[workspace]` table.
     pub standalone: bool,
+    /// Generate a module of another crate at this path (`crate::api`) instead of a crate: one
+    /// file, `api.rs`, whose code names its own items through that path. `None` is a crate,
+    /// whose items live at `crate::`.
+    pub module: Option<&'a str>,
 }
 
 /// The generated crate, in memory.
@@ -53,13 +92,15 @@ pub struct Input<'a> {
 pub struct Generated {
     /// Relative path → contents; LF line endings, no timestamps.
     pub files: BTreeMap<String, String>,
+    /// Warnings about the document: what was generated differently than written, and why.
     pub diagnostics: Vec<Diagnostic>,
+    /// Time spent per stage.
     pub timings: Timings,
 }
 
 /// Time spent per stage, for `cargo xtask bench` and `openapi-rustgen --timings`.
 ///
-/// `load` and `write` are filled in by [`driver`], which reads the document and writes the
+/// `load` and `write` are filled in by [`Settings`], which reads the document and writes the
 /// output folder; [`generate`] fills in the stages between.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Timings {
@@ -96,142 +137,34 @@ impl Timings {
 /// Why generation stopped. Each variant's message names the file and the place in it.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
+    /// The document could not be read, parsed or validated.
     #[error(transparent)]
     Load(#[from] load::LoadError),
+    /// The configuration could not be read or is invalid.
     #[error(transparent)]
     Config(#[from] config::ConfigError),
+    /// The document cannot be turned into a client (a broken `$ref`, a refused name, …).
     #[error(transparent)]
     Build(#[from] build::BuildError),
+    /// A template failed to render.
     #[error(transparent)]
     Render(#[from] render::RenderError),
+    /// The generator produced Rust that does not parse: a bug.
     #[error("internal error: generated `{file}` is not valid Rust ({message}); please report this with the input document")]
-    Emit { file: String, message: String },
-}
-
-/// How many diagnostics get a line number (all are located in one pass over the document).
-const MAX_LOCATED_DIAGNOSTICS: usize = 200;
-
-/// Short hash over everything that decides the output.
-pub fn inputs_hash(doc_text: &str, extra: &[u8]) -> String {
-    let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update([0]);
-    for (name, text) in render::TEMPLATES {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(text.as_bytes());
-        h.update([0]);
-    }
-    h.update(doc_text.as_bytes());
-    h.update([0]);
-    h.update(extra);
-    let digest = h.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Generated Rust files, with the time spent making them.
-struct FileSet<'h> {
-    header: &'h str,
-    files: Vec<(String, String)>,
-    emit: Duration,
-    format: Duration,
-}
-
-impl<'h> FileSet<'h> {
-    fn new(header: &'h str) -> Self {
-        FileSet { header, files: Vec::new(), emit: Duration::ZERO, format: Duration::ZERO }
-    }
-
-    /// Emits one file's tokens, formats them and adds the text under the header.
-    fn add(&mut self, name: String, make: impl FnOnce() -> proc_macro2::TokenStream) -> Result<(), GenerateError> {
-        let t = Instant::now();
-        let tokens = make();
-        self.emit += t.elapsed();
-        let t = Instant::now();
-        let text = format::format_file(tokens).map_err(|e| GenerateError::Emit {
-            file: name.clone(),
-            message: e.to_string(),
-        })?;
-        let mut out = String::with_capacity(self.header.len() + 1 + text.len());
-        out.push_str(self.header);
-        out.push('\n');
-        out.push_str(&text);
-        self.files.push((name, out));
-        self.format += t.elapsed();
-        Ok(())
-    }
-}
-
-/// Generates the whole crate in memory.
-pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
-    let t0 = Instant::now();
-    let (api, mut diagnostics) = build::build(input.doc, input.config, input.default_crate_name)?;
-    // Only the first diagnostics get a line (they are what a reader looks at), and only when
-    // the document has lines at all (a one-line JSON document would say "line 1" every time).
-    if input.doc.text.trim_end().contains('\n') {
-        let n = diagnostics.len().min(MAX_LOCATED_DIAGNOSTICS);
-        let located = &mut diagnostics[..n];
-        let pointers: Vec<&str> = located.iter().map(|d| d.pointer.as_str()).collect();
-        let lines = locate::lines_of(&input.doc.text, &pointers);
-        for (d, line) in located.iter_mut().zip(lines) {
-            d.line = line;
-        }
-    }
-    let resolve = t0.elapsed();
-
-    let hash = inputs_hash(&input.doc.text, input.extra_hash_input);
-    let prov = render::Provenance {
-        command: input.command,
-        inputs: input.inputs_label,
-        hash: &hash,
-        standalone: input.standalone,
-    };
-    let header = render::header(&prov, "//");
-
-    // Each file is emitted and formatted before the next one is emitted, so only one file's
-    // tokens are alive at a time (models.rs alone is most of a large API).
-    let mut nodes: Vec<(Vec<String>, &ir::Resource)> = Vec::new();
-    let mut stack: Vec<(Vec<String>, &ir::Resource)> =
-        api.root.children.values().map(|c| (vec![c.name.clone()], c)).collect();
-    while let Some((path, node)) = stack.pop() {
-        for c in node.children.values() {
-            let mut p = path.clone();
-            p.push(c.name.clone());
-            stack.push((p, c));
-        }
-        nodes.push((path, node));
-    }
-    let mut out = FileSet::new(&header);
-    let t = Instant::now();
-    let plan = emit::plan(&api);
-    out.emit += t.elapsed();
-    out.add("src/models.rs".into(), || emit::models(&api, &plan))?;
-    out.add("src/resources.rs".into(), || emit::resources_root(&api, &plan))?;
-    for (path, node) in &nodes {
-        out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node))?;
-    }
-    let (emit_time, format) = (out.emit, out.format);
-    let mut files: BTreeMap<String, String> = out.files.into_iter().collect();
-
-    let t3 = Instant::now();
-    let modules: Vec<String> = api.root.children.keys().cloned().collect();
-    for (name, text) in render::render(&api, &prov, &modules, &plan.features)? {
-        files.insert(name, text);
-    }
-    let render = t3.elapsed();
-
-    Ok(Generated {
-        files,
-        diagnostics,
-        timings: Timings {
-            load: Duration::ZERO,
-            resolve,
-            emit: emit_time,
-            format,
-            render,
-            write: Duration::ZERO,
-        },
-    })
+    Emit {
+        /// The generated file.
+        file: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// [`Input::module`] is not a module path below the crate root.
+    #[error("module path {path}: {reason}")]
+    ModulePath {
+        /// The path as given, quoted.
+        path: String,
+        /// What a module path must be.
+        reason: &'static str,
+    },
 }
 
 /// The client sample in the project README, compiled as a doctest so it stays true.

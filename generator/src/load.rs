@@ -25,43 +25,94 @@ pub struct Document {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{}: cannot read: {source}", crate::escape::shown(.file))]
+    /// The file could not be read.
     Io {
+        /// The file, as messages name it.
         file: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
     #[error("{}: the file is empty; expected an OpenAPI 3.0 document (a YAML or JSON object)", crate::escape::shown(.file))]
-    Empty { file: String },
-    #[error("{}: not a text document (byte {offset} is not UTF-8); expected an OpenAPI 3.0 document in YAML or JSON", crate::escape::shown(.file))]
-    NotText { file: String, offset: usize },
-    #[error("{}:{line}:{column}: {format} syntax error: {}", crate::escape::shown(.file), crate::escape::shown(.message))]
-    Syntax {
+    /// The file is empty.
+    Empty {
+        /// The file, as messages name it.
         file: String,
+    },
+    #[error("{}: not a text document (byte {offset} is not UTF-8); expected an OpenAPI 3.0 document in YAML or JSON", crate::escape::shown(.file))]
+    /// The file is not UTF-8 text.
+    NotText {
+        /// The file, as messages name it.
+        file: String,
+        /// The first byte that is not UTF-8.
+        offset: usize,
+    },
+    #[error("{}:{line}:{column}: {format} syntax error: {}", crate::escape::shown(.file), crate::escape::shown(.message))]
+    /// The YAML or JSON does not parse.
+    Syntax {
+        /// The file, as messages name it.
+        file: String,
+        /// `YAML` or `JSON`.
         format: &'static str,
+        /// 1-based line of the error.
         line: usize,
+        /// 1-based column of the error.
         column: usize,
+        /// The parser's message.
         message: String,
     },
     #[error("{}:{line}:{column}: the document nests too deeply: more than {limit} levels of mappings and sequences; this generator reads at most {limit} (see \"Limits\" in its README)", crate::escape::shown(.file))]
+    /// The document nests deeper than the generator reads.
     TooDeep {
+        /// The file, as messages name it.
         file: String,
+        /// 1-based line where the limit is crossed.
         line: usize,
+        /// 1-based column where the limit is crossed.
         column: usize,
+        /// The nesting limit.
         limit: usize,
     },
     #[error("{}: the document is {found}; expected an object with an `openapi: 3.0.x` member", crate::escape::shown(.file))]
-    NotAnObject { file: String, found: &'static str },
-    #[error("{}: this is a Swagger {} document; this generator reads OpenAPI 3.0.x. Convert it first (for example with swagger2openapi) and try again", crate::escape::shown(.file), crate::escape::shown(.version))]
-    Swagger2 { file: String, version: String },
-    #[error("{}: OpenAPI version {} is not supported; this generator reads OpenAPI 3.0.x documents only (3.1 changes schema semantics, so it is refused rather than read lossily)", crate::escape::shown(.file), crate::escape::shown(.version))]
-    UnsupportedVersion { file: String, version: String },
-    #[error("{}: no `openapi` member at the top level; expected `openapi: 3.0.x`", crate::escape::shown(.file))]
-    MissingVersion { file: String },
-    #[error("{}:{line}: invalid OpenAPI 3.0 at {}: {}", crate::escape::shown(.file), crate::escape::shown(.pointer), crate::escape::shown(.message))]
-    Invalid {
+    /// The document is not an object.
+    NotAnObject {
+        /// The file, as messages name it.
         file: String,
+        /// What it is instead.
+        found: &'static str,
+    },
+    #[error("{}: this is a Swagger {} document; this generator reads OpenAPI 3.0.x. Convert it first (for example with swagger2openapi) and try again", crate::escape::shown(.file), crate::escape::shown(.version))]
+    /// A Swagger 2.0 document.
+    Swagger2 {
+        /// The file, as messages name it.
+        file: String,
+        /// Its `swagger` version.
+        version: String,
+    },
+    #[error("{}: OpenAPI version {} is not supported; this generator reads OpenAPI 3.0.x documents only (3.1 changes schema semantics, so it is refused rather than read lossily)", crate::escape::shown(.file), crate::escape::shown(.version))]
+    /// An OpenAPI version other than 3.0.x.
+    UnsupportedVersion {
+        /// The file, as messages name it.
+        file: String,
+        /// Its `openapi` version.
+        version: String,
+    },
+    #[error("{}: no `openapi` member at the top level; expected `openapi: 3.0.x`", crate::escape::shown(.file))]
+    /// No `openapi` member.
+    MissingVersion {
+        /// The file, as messages name it.
+        file: String,
+    },
+    #[error("{}:{line}: invalid OpenAPI 3.0 at {}: {}", crate::escape::shown(.file), crate::escape::shown(.pointer), crate::escape::shown(.message))]
+    /// The document does not match the OpenAPI 3.0 model.
+    Invalid {
+        /// The file, as messages name it.
+        file: String,
+        /// JSON pointer of the invalid node.
         pointer: String,
+        /// 1-based line of that node.
         line: usize,
+        /// What is wrong.
         message: String,
     },
 }

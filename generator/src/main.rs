@@ -75,19 +75,23 @@ fn main() -> ExitCode {
     if let Some(n) = &cli.name {
         command.push_str(&format!(" --name {n}"));
     }
-    let opts = generator::driver::Options {
-        spec: cli.spec,
-        config: cli.config,
-        out: cli.out,
-        name: cli.name,
-        check: cli.check,
-        force: cli.force,
-        deny_warnings: cli.deny_warnings,
-        command,
-        standalone: true,
-        relative_to: None,
+    let mut settings = match cli.spec {
+        Some(spec) => generator::Settings::new(spec),
+        None => generator::Settings::from_config(cli.config.clone().unwrap_or_default()),
     };
-    generator::driver::main_with_timings(&opts, cli.timings)
+    if let Some(config) = cli.config {
+        settings = settings.config(config);
+    }
+    if let Some(name) = cli.name {
+        settings = settings.crate_name(name);
+    }
+    let settings = settings.command(command).deny_warnings(cli.deny_warnings);
+    let mode = match (cli.check, cli.force) {
+        (true, _) => generator::Mode::Check,
+        (false, true) => generator::Mode::Force,
+        (false, false) => generator::Mode::Write,
+    };
+    generator::report_run(&settings, &cli.out, mode, cli.timings)
 }
 
 #[cfg(test)]

@@ -51,7 +51,9 @@ pub enum Mode {
 /// What differs between the folder and the generated files.
 #[derive(Debug, Default)]
 pub struct Changes {
+    /// Files that did not exist.
     pub added: Vec<String>,
+    /// Files whose bytes differ.
     pub changed: Vec<String>,
     /// Generated files no longer produced (they carry the marker).
     pub stale: Vec<String>,
@@ -63,31 +65,44 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// True when nothing was (or would be) added, changed or removed.
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.changed.is_empty() && self.stale.is_empty()
     }
 }
 
+/// Why the output folder was not written (or, in check mode, is stale). Every refusal is
+/// decided before the first write.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    /// An I/O failure.
     #[error("{}: {source}", crate::escape::shown(.path))]
     Io {
+        /// The file or folder.
         path: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
     /// An I/O failure while staging; everything the run had staged or created was removed.
     #[error("{}: {source}; nothing was written (the files staged and the folders created were removed again)", crate::escape::shown(.path))]
     Undone {
+        /// The file or folder.
         path: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
     #[error("{dir} is stale ({summary}); run `{command}` to regenerate it\n{diff}")]
+    /// Check mode: the folder differs from what would be generated.
     Stale {
+        /// The output folder.
         dir: String,
+        /// Counts of changed, missing and stale files.
         summary: String,
+        /// The command that regenerates it.
         command: String,
+        /// A unified diff of the differences.
         diff: String,
     },
     #[error(
@@ -98,19 +113,43 @@ pub enum WriteError {
         if .files.len() == 1 { "it" } else { "them" },
         if .files.len() == 1 { "it" } else { "them" }
     )]
-    Unmarked { files: Vec<String> },
+    /// Files to overwrite lack the marker (and `Mode::Force` was not given).
+    Unmarked {
+        /// Those files.
+        files: Vec<String>,
+    },
     #[error("{} is a symbolic link where the generator writes; it never writes or deletes through links: nothing was written; replace the link with a real {what} and run again", crate::escape::shown(.path))]
-    Link { path: String, what: &'static str },
-    #[error("{} is {what}, where the generator writes a {expected}: nothing was written; remove or move it and run again", crate::escape::shown(.path))]
-    NotRegular {
+    /// A symbolic link where the writer writes.
+    Link {
+        /// The link.
         path: String,
+        /// What should be there instead (`file`, `folder`).
         what: &'static str,
+    },
+    #[error("{} is {what}, where the generator writes a {expected}: nothing was written; remove or move it and run again", crate::escape::shown(.path))]
+    /// Something other than a file or folder where the writer writes one.
+    NotRegular {
+        /// The entry.
+        path: String,
+        /// What it is.
+        what: &'static str,
+        /// What should be there.
         expected: &'static str,
     },
     #[error("{} holds another generated crate in {} (its Cargo.toml carries the `{MARKER}` marker): nothing was written; --out must be the crate's own folder, not a folder that holds crates", crate::escape::shown(.out), crate::escape::shown(.nested))]
-    OtherCrate { out: String, nested: String },
+    /// The output folder holds another generated crate.
+    OtherCrate {
+        /// The output folder.
+        out: String,
+        /// The generated crate inside it.
+        nested: String,
+    },
     #[error("{}: a generated file name that is not a plain relative path; nothing was written", crate::escape::shown(.path))]
-    BadPath { path: String },
+    /// A generated file name that is not a plain relative path.
+    BadPath {
+        /// The name.
+        path: String,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
@@ -124,10 +163,6 @@ fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// Compares `dir` with `files` without writing.
-pub fn plan(dir: &Path, files: &BTreeMap<String, String>) -> Result<Changes, WriteError> {
-    plan_with(dir, files, Mode::Check)
-}
 
 /// What a path below `--out` is, without following links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

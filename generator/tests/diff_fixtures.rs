@@ -11,7 +11,7 @@ use generator::diff::{
     diff_documents, render_github, render_json, render_markdown, render_text, ChangeKind,
     CodeSummary, Level, Report,
 };
-use generator::load::{load_path, Document};
+use generator::{load_path, Document};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff-fixtures")
@@ -140,8 +140,8 @@ fn locations_point_into_new_or_old_for_removals() {
     for (name, dir) in cases() {
         let (old, new) = (load(&dir, "old.yaml"), load(&dir, "new.yaml"));
         for c in diff_documents(&old, &new).changes {
-            let in_new = generator::locate::get(&new.raw, &c.location).is_some();
-            let in_old = generator::locate::get(&old.raw, &c.location).is_some();
+            let in_new = generator::internal::get(&new.raw, &c.location).is_some();
+            let in_old = generator::internal::get(&old.raw, &c.location).is_some();
             assert!(
                 in_new || in_old,
                 "{name}: {} points nowhere: {}",
@@ -287,7 +287,7 @@ fn renders_every_format() {
 
     let github = render_github(&report, &new);
     let line =
-        generator::locate::line_of(&new.text, "/components/schemas/Item/properties/id").unwrap();
+        generator::internal::line_of(&new.text, "/components/schemas/Item/properties/id").unwrap();
     assert_eq!(
         github.trim_end(),
         format!(
@@ -337,7 +337,7 @@ fn removals_are_annotated_on_the_nearest_surviving_line_of_new() {
     let dir = fixtures().join("endpoint-removed");
     let (old, new) = (load(&dir, "old.yaml"), load(&dir, "new.yaml"));
     let github = render_github(&diff_documents(&old, &new), &new);
-    let line = generator::locate::line_of(&new.text, "/paths/~1items~1{id}").unwrap();
+    let line = generator::internal::line_of(&new.text, "/paths/~1items~1{id}").unwrap();
     assert!(github.starts_with("::error file="), "{github}");
     assert!(github.contains(&format!(",line={line},")), "{github}");
 }

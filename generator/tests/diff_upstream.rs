@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use generator::diff::{diff_documents, render_markdown, render_text, ChangeKind, Level, Report};
-use generator::load::{load_path, Document};
+use generator::{load_path, Document};
 
 fn upstream() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/upstream");
@@ -168,7 +168,7 @@ fn upstream_history_2024_to_current() {
             LIST => "/paths/~1accounts~1{account_id}~1access~1users/get/security/0".to_string(),
             _ => format!(
                 "/paths/{}/get/security/0",
-                generator::locate::escape_token(op.strip_prefix("GET ").unwrap())
+                generator::internal::escape_token(op.strip_prefix("GET ").unwrap())
             ),
         };
         expected.push(("security-requirement-added", Level::Info, security_index));

@@ -31,7 +31,7 @@ fn fixture_names() -> Vec<String> {
 fn generate(name: &str) -> (BTreeMap<String, String>, String) {
     let dir = root().join(name);
     let text = std::fs::read(dir.join("openapi.yaml")).unwrap();
-    let doc = generator::load::load_bytes("openapi.yaml", &text)
+    let doc = generator::load_bytes("openapi.yaml", &text)
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
     let cfg_text = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap_or_default();
     let config = generator::Config::parse("codegen.yaml", &cfg_text).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
@@ -46,6 +46,7 @@ fn generate(name: &str) -> (BTreeMap<String, String>, String) {
         // Standalone output has no project-only sections (benches); its `[workspace]` table is
         // dropped when the crate joins the fixture workspace.
         standalone: true,
+        module: None,
     };
     let generated = generator::generate(&input).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
     let mut diags = String::new();

@@ -5,7 +5,7 @@
 //! item with no control character, and the JSON carries the names exactly, escaped.
 
 use generator::diff::{diff_documents, render_github, render_json, render_markdown, render_text, Report};
-use generator::load::{load_bytes, Document};
+use generator::{load_bytes, Document};
 use serde_json::json;
 
 /// A path key that tries every trick at once.

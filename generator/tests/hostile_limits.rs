@@ -208,7 +208,7 @@ fn resource_group_20000_levels_deep_is_folded() {
     assert!(o.stderr.contains("warning[deep-resource]"), "stderr:\n{}", support::tail(&o.stderr));
     let depth = |p: &Path| p.strip_prefix(s.out().join("src/resources")).map_or(0, |r| r.components().count());
     let deepest = walk(&s.out().join("src/resources")).iter().map(|p| depth(p)).max().unwrap_or(0);
-    assert_eq!(deepest, generator::limits::MAX_RESOURCE_DEPTH, "files nest {deepest} levels below src/resources");
+    assert_eq!(deepest, generator::MAX_RESOURCE_DEPTH, "files nest {deepest} levels below src/resources");
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -276,7 +276,7 @@ fn diff_in_child(test: &str) -> Outcome {
 }
 
 fn load(name: &str, text: &str) -> generator::Document {
-    generator::load::load_bytes(name, text.as_bytes()).expect("loads")
+    generator::load_bytes(name, text.as_bytes()).expect("loads")
 }
 
 #[test]

@@ -9,8 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use generator::load::load_bytes;
-use generator::{generate, Config};
+use generator::{generate, load_bytes, Config};
+
+mod support;
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
@@ -37,7 +38,7 @@ fn generate_all(doc_text: &str) -> generator::Generated {
         std::fs::read_to_string(root().join("spec/codegen.yaml")).expect("spec/codegen.yaml");
     let config = Config::parse("spec/codegen.yaml", &config_text).expect("codegen.yaml parses");
     let doc = load_bytes("spec/openapi.yaml", doc_text.as_bytes()).expect("document loads");
-    let input = generator::driver::project_input(&doc, &config, &config_text);
+    let input = support::project_input(&doc, &config, &config_text);
     generate(&input).unwrap_or_else(|e| panic!("generation failed: {e}"))
 }
 

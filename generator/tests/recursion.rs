@@ -31,7 +31,7 @@ components:
 
 #[test]
 fn self_containing_aliases_become_json_with_a_diagnostic() {
-    let doc = generator::load::load_bytes("cycles.yaml", DOC.as_bytes()).unwrap();
+    let doc = generator::load_bytes("cycles.yaml", DOC.as_bytes()).unwrap();
     let config = generator::Config::parse("codegen.yaml", "extra_schemas: [B, M]\n").unwrap();
     let input = generator::Input {
         doc: &doc,
@@ -41,6 +41,7 @@ fn self_containing_aliases_become_json_with_a_diagnostic() {
         inputs_label: "cycles.yaml",
         extra_hash_input: b"",
         standalone: true,
+        module: None,
     };
     let generated = generator::generate(&input).expect("generates");
     let mut flagged: Vec<&str> = generated
@@ -78,7 +79,7 @@ components:
         - type: object
           properties: {b: {type: integer}}
 "##;
-    let doc = generator::load::load_bytes("allof.yaml", doc_text.as_bytes()).unwrap();
+    let doc = generator::load_bytes("allof.yaml", doc_text.as_bytes()).unwrap();
     let config = generator::Config::parse("codegen.yaml", "extra_schemas: [A]\n").unwrap();
     let input = generator::Input {
         doc: &doc,
@@ -88,6 +89,7 @@ components:
         inputs_label: "allof.yaml",
         extra_hash_input: b"",
         standalone: true,
+        module: None,
     };
     let started = std::time::Instant::now();
     let generated = generator::generate(&input).expect("generates");

@@ -75,7 +75,7 @@ pub fn generate(doc: &Value, config: Option<&Value>) -> Result<generator::Genera
 fn generate_text(bytes: &[u8], config: Option<&Value>) -> Result<(generator::Generated, generator::Config), Failure> {
     let cfg_text = config.map(yaml_safe_json).unwrap_or_default();
     let config = generator::Config::parse("codegen.yaml", &cfg_text).map_err(|e| Failure::Config(e.to_string()))?;
-    let doc = generator::load::load_bytes("fuzz.json", bytes).map_err(|e| Failure::Load(e.to_string()))?;
+    let doc = generator::load_bytes("fuzz.json", bytes).map_err(|e| Failure::Load(e.to_string()))?;
     let input = generator::Input {
         doc: &doc,
         config: &config,
@@ -84,6 +84,7 @@ fn generate_text(bytes: &[u8], config: Option<&Value>) -> Result<(generator::Gen
         inputs_label: "fuzz.json",
         extra_hash_input: cfg_text.as_bytes(),
         standalone: true,
+        module: None,
     };
     generator::generate(&input).map(|g| (g, config)).map_err(|e| Failure::Generate(e.to_string()))
 }
@@ -243,7 +244,7 @@ fn valid_strategy_reaches_generation() {
         for i in 0..n {
             let doc = strategy.new_tree(&mut runner).expect("value").current();
             let text = serde_json::to_string_pretty(&doc).unwrap();
-            if generator::load::load_bytes("fuzz.json", text.as_bytes()).is_ok() {
+            if generator::load_bytes("fuzz.json", text.as_bytes()).is_ok() {
                 loaded += 1;
                 ops += doc["paths"].as_object().map_or(0, |p| p.values().map(|i| i.as_object().map_or(0, Map::len)).sum());
             }
@@ -283,7 +284,7 @@ fn checks_accept_the_feature_fixtures() {
         let Ok(text) = std::fs::read(dir.join("openapi.yaml")) else { continue };
         let cfg_text = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap_or_default();
         let config = generator::Config::parse("codegen.yaml", &cfg_text).unwrap();
-        let doc = generator::load::load_bytes("openapi.yaml", &text).unwrap();
+        let doc = generator::load_bytes("openapi.yaml", &text).unwrap();
         let input = generator::Input {
             doc: &doc,
             config: &config,
@@ -292,6 +293,7 @@ fn checks_accept_the_feature_fixtures() {
             inputs_label: "openapi.yaml",
             extra_hash_input: cfg_text.as_bytes(),
             standalone: true,
+            module: None,
         };
         let files = generator::generate(&input).unwrap().files;
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
@@ -390,7 +392,7 @@ fn robustness_compiles() {
         if !ok {
             failures.push(format!("cargo check failed:\n{}", errors_of(&log)));
         }
-        let skip_runtime: Vec<String> = generator::render::TEMPLATES
+        let skip_runtime: Vec<String> = generator::internal::TEMPLATES
             .iter()
             .filter_map(|(n, _)| n.strip_prefix("runtime/"))
             .flat_map(|f| ["--skip".to_string(), format!("src/{f}")])

@@ -40,7 +40,7 @@ fn every_upstream_document_generates() {
     }
     for path in docs {
         let started = std::time::Instant::now();
-        let doc = generator::load::load_path(&path).unwrap_or_else(|e| panic!("{e}"));
+        let doc = generator::load_path(&path).unwrap_or_else(|e| panic!("{e}"));
         let config = generator::Config::default();
         let input = generator::Input {
             doc: &doc,
@@ -50,6 +50,7 @@ fn every_upstream_document_generates() {
             inputs_label: "an upstream document",
             extra_hash_input: b"",
             standalone: true,
+            module: None,
         };
         let generated = generator::generate(&input).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(generated.files.contains_key("Cargo.toml"));

@@ -16,19 +16,11 @@ fn generate_and_check(file: &str, name: &str) {
         return;
     }
     let out = root.join("target/upstream-check").join(name);
-    let opts = generator::driver::Options {
-        spec: Some(spec.clone()),
-        config: None,
-        out: out.clone(),
-        name: Some(name.to_string()),
-        check: false,
-        force: false,
-        deny_warnings: false,
-        command: format!("cargo xtask codegen --spec {file} --out DIR --name {name}"),
-        standalone: true,
-        relative_to: None,
-    };
-    let report = generator::driver::run(&opts).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let report = generator::Settings::new(&spec)
+        .crate_name(name)
+        .command(format!("cargo xtask codegen --spec {file} --out DIR --name {name}"))
+        .write_to(&out)
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
     assert!(report.generated.files.contains_key("src/models.rs"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)

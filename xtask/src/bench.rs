@@ -84,7 +84,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         name: "spec/ (users API)".into(),
         spec: root.join("spec/openapi.yaml"),
         config: Some(root.join("spec/codegen.yaml")),
-        operations: count_operations(&generator::load::load_path(&root.join("spec/openapi.yaml"))?.raw),
+        operations: count_operations(&generator::load_path(&root.join("spec/openapi.yaml"))?.raw),
     }];
     let cloudflare = root.join(CLOUDFLARE);
     if cloudflare.exists() {

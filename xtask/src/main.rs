@@ -22,7 +22,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate `generated/` from `spec/` and `templates/` (or any spec into any folder).
+    /// Regenerate `generated/` from `spec/` and `generator/templates/` (or any spec into any folder).
     Codegen(CodegenArgs),
     /// Compare two OpenAPI documents: API changes, their levels, and the generated-code change.
     SpecDiff(spec_diff::SpecDiffArgs),
@@ -63,47 +63,61 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn codegen_options(args: &CodegenArgs) -> generator::driver::Options {
-    match &args.spec {
+/// The command that regenerates the project's crate, printed in its headers.
+const PROJECT_COMMAND: &str = "cargo xtask codegen";
+/// The project crate's name, unless `spec/codegen.yaml` names one.
+const PROJECT_CRATE: &str = "cloudflare-access-users";
+/// The project's inputs as its headers name them.
+const PROJECT_INPUTS: &str = "spec/openapi.yaml and spec/codegen.yaml";
+
+/// `cargo xtask codegen` for the workspace at `root`: `spec/codegen.yaml` (which names
+/// `spec/openapi.yaml`) into `generated/`, a member of the workspace.
+fn project_settings(root: &Path) -> generator::Settings {
+    generator::Settings::from_config(root.join("spec/codegen.yaml"))
+        .crate_name(PROJECT_CRATE)
+        .command(PROJECT_COMMAND)
+        .standalone(false)
+        .inputs_relative_to(root)
+}
+
+/// What `cargo xtask codegen` runs, and the folder it writes.
+fn codegen_settings(args: &CodegenArgs) -> (generator::Settings, PathBuf) {
+    let (settings, out) = match &args.spec {
         Some(spec) => {
             let out = args.out.clone().expect("clap requires --out with --spec");
             let mut command = format!("cargo xtask codegen --spec {} --out {}", spec.display(), out.display());
+            let mut settings = generator::Settings::new(spec);
             if let Some(n) = &args.name {
                 command.push_str(&format!(" --name {n}"));
+                settings = settings.crate_name(n);
             }
             if let Some(c) = &args.config {
                 command.push_str(&format!(" --config {}", c.display()));
+                settings = settings.config(c);
             }
-            generator::driver::Options {
-                spec: Some(spec.clone()),
-                config: args.config.clone(),
-                out,
-                name: args.name.clone(),
-                check: args.check,
-                force: args.force,
-                deny_warnings: args.deny_warnings,
-                command,
-                standalone: true,
-                relative_to: None,
-            }
+            (settings.command(command), out)
         }
         None => {
-            let mut opts = generator::driver::project_options(&root());
-            opts.check = args.check;
-            opts.force = args.force;
-            opts.deny_warnings = args.deny_warnings;
-            if let Some(out) = &args.out {
-                opts.out = out.clone();
-            }
-            opts
+            let root = root();
+            let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
+            (project_settings(&root), out)
         }
-    }
+    };
+    (settings.deny_warnings(args.deny_warnings), out)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Codegen(args) => generator::driver::main_with(&codegen_options(&args)),
+        Command::Codegen(args) => {
+            let (settings, out) = codegen_settings(&args);
+            let mode = match (args.check, args.force) {
+                (true, _) => generator::Mode::Check,
+                (false, true) => generator::Mode::Force,
+                (false, false) => generator::Mode::Write,
+            };
+            generator::report_run(&settings, &out, mode, false)
+        }
         Command::Bench(args) => match bench::run(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -130,6 +144,15 @@ pub(crate) fn codegen_files_for(
     let config_path = root().join("spec/codegen.yaml");
     let text = std::fs::read_to_string(&config_path)?;
     let config = generator::Config::parse("spec/codegen.yaml", &text)?;
-    let input = generator::driver::project_input(doc, &config, &text);
+    let input = generator::Input {
+        doc,
+        config: &config,
+        default_crate_name: PROJECT_CRATE,
+        command: PROJECT_COMMAND,
+        inputs_label: PROJECT_INPUTS,
+        extra_hash_input: text.as_bytes(),
+        standalone: false,
+        module: None,
+    };
     Ok(generator::generate(&input)?.files)
 }

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use generator::diff::{self, CodeSummary, Level, Report};
-use generator::load::{load_bytes, Document};
+use generator::{load_bytes, Document};
 
 use crate::codegen_files_for;
 

@@ -14,14 +14,18 @@ use std::collections::BTreeMap;
 /// Added, removed or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ItemKind {
+    /// New in the new output.
     Added,
+    /// Gone from the new output.
     Removed,
+    /// In both, with a different signature.
     Changed,
 }
 
 /// One public item that changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemChange {
+    /// Added, removed or changed.
     pub kind: ItemKind,
     /// The file, as keyed in the maps given to [`CodeSummary::between`].
     pub file: String,
@@ -32,11 +36,15 @@ pub struct ItemChange {
 /// The generated-code side of a spec change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeSummary {
+    /// Files only the new output has.
     pub files_added: Vec<String>,
+    /// Files only the old output has.
     pub files_removed: Vec<String>,
+    /// Files in both whose text changed.
     pub files_changed: Vec<String>,
     /// Lines added and removed, not counting the header line with the inputs hash.
     pub lines_added: usize,
+    /// See `lines_added`.
     pub lines_removed: usize,
     /// Files kept whose `Inputs hash:` header line changed (every file, when the spec did).
     /// A file whose only change is that line is not in `files_changed`.

@@ -29,7 +29,7 @@ mod kind;
 mod ops;
 mod render;
 mod resolve;
-pub mod rust_type;
+mod rust_type;
 
 pub use code_summary::{CodeSummary, ItemChange, ItemKind};
 pub use kind::ChangeKind;
@@ -97,6 +97,7 @@ impl std::fmt::Display for Level {
 pub struct Change {
     /// What changed; its id is stable.
     pub kind: ChangeKind,
+    /// How it affects users of the API and of the generated crate.
     pub level: Level,
     /// `GET /path` (the path as written in NEW, or in OLD for a removed endpoint).
     pub operation: Option<String>,
@@ -109,6 +110,7 @@ pub struct Change {
 /// Everything that changed, sorted by level, operation, location, id (then message).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
+    /// The changes, in that order.
     pub changes: Vec<Change>,
 }
 

@@ -57,7 +57,7 @@ impl Expect {
                     .trim_end_matches('/')
                     .to_string()
             }),
-            env_prefix: k.env_prefix.clone().unwrap_or_else(|| generator::naming::snake(&crate_name).to_uppercase()),
+            env_prefix: k.env_prefix.clone().unwrap_or_else(|| generator::internal::snake(&crate_name).to_uppercase()),
             crate_name,
         }
     }
@@ -100,7 +100,7 @@ impl Reference {
 pub fn check(files: &std::collections::BTreeMap<String, String>, expect: &Expect, reference: &Reference) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut problem = |class: &str, detail: String| problems.push(Problem { class: class.to_string(), detail });
-    let runtime: Vec<(String, &str)> = generator::render::TEMPLATES
+    let runtime: Vec<(String, &str)> = generator::internal::TEMPLATES
         .iter()
         .filter_map(|(n, t)| n.strip_prefix("runtime/").map(|f| (format!("src/{f}"), *t)))
         .collect();

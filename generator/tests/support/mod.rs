@@ -231,3 +231,33 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
     }
     out
 }
+
+/// The project's crate name, command and inputs, as `xtask/src/main.rs` states them for
+/// `cargo xtask codegen` (the golden test holds both to `generated/`).
+pub const PROJECT_CRATE: &str = "cloudflare-access-users";
+pub const PROJECT_COMMAND: &str = "cargo xtask codegen";
+pub const PROJECT_INPUTS: &str = "spec/openapi.yaml and spec/codegen.yaml";
+
+/// `cargo xtask codegen` for the workspace at `root`: `spec/codegen.yaml` into `generated/`.
+pub fn project_settings(root: &Path) -> generator::Settings {
+    generator::Settings::from_config(root.join("spec/codegen.yaml"))
+        .crate_name(PROJECT_CRATE)
+        .command(PROJECT_COMMAND)
+        .standalone(false)
+        .inputs_relative_to(root)
+}
+
+/// The same generation for a document already in memory (an edited copy of the spec) and the
+/// text of `spec/codegen.yaml`.
+pub fn project_input<'a>(doc: &'a generator::Document, config: &'a generator::Config, config_text: &'a str) -> generator::Input<'a> {
+    generator::Input {
+        doc,
+        config,
+        default_crate_name: PROJECT_CRATE,
+        command: PROJECT_COMMAND,
+        inputs_label: PROJECT_INPUTS,
+        extra_hash_input: config_text.as_bytes(),
+        standalone: false,
+        module: None,
+    }
+}

@@ -1,0 +1,289 @@
+//! [`Settings`]: the library's front end. Reads the inputs named by path, hands them to the
+//! pipeline ([`crate::generate`]), and writes or checks the output folder.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::config::{Config, ConfigError};
+use crate::write::{self, Changes, Mode};
+use crate::{Diagnostic, GenerateError, Generated, Input};
+
+/// What to generate and how, built up call by call:
+///
+/// ```no_run
+/// # fn main() -> Result<(), generator::Error> {
+/// let generated = generator::Settings::new("openapi.yaml").crate_name("my-client").generate()?;
+/// for (path, text) in &generated.files {
+///     println!("{path}: {} bytes", text.len());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Settings {
+    spec: Option<PathBuf>,
+    config: Option<PathBuf>,
+    crate_name: Option<String>,
+    command: Option<String>,
+    standalone: bool,
+    relative_to: Option<PathBuf>,
+    deny_warnings: bool,
+    module: Option<String>,
+}
+
+impl Settings {
+    /// Generate from the OpenAPI document (YAML or JSON) at `spec`.
+    pub fn new(spec: impl Into<PathBuf>) -> Self {
+        Settings {
+            spec: Some(spec.into()),
+            ..Settings::from_config(PathBuf::new())
+        }
+    }
+
+    /// Generate from the configuration at `config`, whose `spec:` member names the document
+    /// (relative to the configuration).
+    pub fn from_config(config: impl Into<PathBuf>) -> Self {
+        let config = config.into();
+        Settings {
+            spec: None,
+            config: (!config.as_os_str().is_empty()).then_some(config),
+            crate_name: None,
+            command: None,
+            standalone: true,
+            relative_to: None,
+            deny_warnings: false,
+            module: None,
+        }
+    }
+
+    /// The OpenAPI document, in place of the one the configuration names.
+    pub fn spec(mut self, path: impl Into<PathBuf>) -> Self {
+        self.spec = Some(path.into());
+        self
+    }
+
+    /// The naming and selection configuration (`codegen.yaml`).
+    pub fn config(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config = Some(path.into());
+        self
+    }
+
+    /// The crate name when the configuration names none (default: from the spec's file name,
+    /// see [`crate_name_from_path`]; for a [`module`](Self::module), the building package's
+    /// `CARGO_PKG_NAME`, which its doc examples name).
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = Some(name.into());
+        self
+    }
+
+    /// The command that regenerates the output, printed in every file's header and in check
+    /// failures (default `openapi-rustgen`, or `cargo build` for a module).
+    pub fn command(mut self, command: impl Into<String>) -> Self {
+        self.command = Some(command.into());
+        self
+    }
+
+    /// Whether the crate gets its own `[workspace]` table (default `true`); `false` for a crate
+    /// that is a member of the workspace it is written into.
+    pub fn standalone(mut self, standalone: bool) -> Self {
+        self.standalone = standalone;
+        self
+    }
+
+    /// Show input paths relative to this folder in headers, so they read the same on every
+    /// machine.
+    pub fn inputs_relative_to(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.relative_to = Some(dir.into());
+        self
+    }
+
+    /// Fail, writing nothing, when the generator reports any diagnostic.
+    pub fn deny_warnings(mut self, deny: bool) -> Self {
+        self.deny_warnings = deny;
+        self
+    }
+
+    /// Generate a module of the crate being built instead of a crate: one file named after the
+    /// path's last name (`crate::api` → `api.rs`) whose code reaches its own items through
+    /// `path`, to `include!` at that path. For a `build.rs` writing into `OUT_DIR`.
+    pub fn module(mut self, path: impl Into<String>) -> Self {
+        self.module = Some(path.into());
+        self
+    }
+
+    fn command_text(&self) -> &str {
+        match (&self.command, &self.module) {
+            (Some(c), _) => c,
+            (None, Some(_)) => "cargo build",
+            (None, None) => "openapi-rustgen",
+        }
+    }
+
+    /// Reads the inputs and generates every file in memory, without touching any output folder.
+    pub fn generate(&self) -> Result<Generated, Error> {
+        let (config, config_text) = match &self.config {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|source| {
+                    GenerateError::Config(ConfigError::Io { file: p.display().to_string(), source })
+                })?;
+                (Config::parse(&p.display().to_string(), &text).map_err(GenerateError::from)?, text)
+            }
+            None => (Config::default(), String::new()),
+        };
+        let spec = match (&self.spec, &config.spec, &self.config) {
+            (Some(s), _, _) => s.clone(),
+            (None, Some(s), Some(cfg)) => cfg.parent().unwrap_or(Path::new(".")).join(s),
+            _ => {
+                return Err(Error::NoSpec(
+                    self.config.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "codegen".into()),
+                ))
+            }
+        };
+        let load_start = Instant::now();
+        let doc = crate::load::load_path(&spec).map_err(GenerateError::from)?;
+        let load_time = load_start.elapsed();
+        let package = self.module.as_ref().and_then(|_| std::env::var("CARGO_PKG_NAME").ok());
+        let default_name = self
+            .crate_name
+            .clone()
+            .or(package)
+            .unwrap_or_else(|| crate_name_from_path(&spec));
+        let shown = |p: &Path| -> String {
+            let p = match &self.relative_to {
+                Some(base) => p.strip_prefix(base).unwrap_or(p),
+                None => p,
+            };
+            p.display().to_string().replace('\\', "/")
+        };
+        let label = match &self.config {
+            Some(c) => format!("{} and {}", shown(&spec), shown(c)),
+            None => shown(&spec),
+        };
+        let input = Input {
+            doc: &doc,
+            config: &config,
+            default_crate_name: &default_name,
+            command: self.command_text(),
+            inputs_label: &label,
+            extra_hash_input: config_text.as_bytes(),
+            standalone: self.standalone,
+            module: self.module.as_deref(),
+        };
+        let mut generated = crate::generate(&input)?;
+        generated.timings.load = load_time;
+        generated.diagnostics.sort();
+        if self.deny_warnings && !generated.diagnostics.is_empty() {
+            return Err(Error::Denied(generated.diagnostics));
+        }
+        Ok(generated)
+    }
+
+    /// Generates and writes the output folder: only changed files are touched, generated files
+    /// no longer produced are deleted, files without the `@generated` marker are refused (see
+    /// [`ensure_files`](crate::ensure_files)). For a [`module`](Self::module), `out` is the
+    /// folder the one file goes into (`OUT_DIR`), and nothing else there is touched.
+    pub fn write_to(&self, out: impl AsRef<Path>) -> Result<Report, Error> {
+        self.run(out.as_ref(), Mode::Write)
+    }
+
+    /// Generates, then writes or checks `out` as `mode` says.
+    pub fn run(&self, out: &Path, mode: Mode) -> Result<Report, Error> {
+        let mut generated = self.generate()?;
+        let write_start = Instant::now();
+        let changes = if self.module.is_some() {
+            write_module(out, &generated, mode, self.command_text())?
+        } else {
+            write::ensure_files(out, &generated.files, mode, self.command_text())?
+        };
+        generated.timings.write = write_start.elapsed();
+        Ok(Report { generated, changes })
+    }
+}
+
+/// Writes a module's one file when its bytes differ (an unchanged file keeps its modification
+/// time, so cargo does not rebuild for it). Other files in the folder are not the module's:
+/// several modules may share one `OUT_DIR`.
+fn write_module(out: &Path, generated: &Generated, mode: Mode, command: &str) -> Result<Changes, Error> {
+    let mut changes = Changes::default();
+    for (name, text) in &generated.files {
+        let path = out.join(name);
+        match std::fs::read(&path) {
+            Ok(old) if old == text.as_bytes() => continue,
+            Ok(_) => changes.changed.push(name.clone()),
+            Err(_) => changes.added.push(name.clone()),
+        }
+        if mode == Mode::Check {
+            continue;
+        }
+        std::fs::create_dir_all(out)
+            .and_then(|()| std::fs::write(&path, text))
+            .map_err(|source| write::WriteError::Io { path: path.display().to_string(), source })?;
+    }
+    if mode == Mode::Check && !changes.is_empty() {
+        return Err(write::WriteError::Stale {
+            dir: out.display().to_string(),
+            summary: format!("{} changed, {} missing, 0 stale", changes.changed.len(), changes.added.len()),
+            command: command.to_string(),
+            diff: String::new(),
+        }
+        .into());
+    }
+    Ok(changes)
+}
+
+/// A failed run, with the exit code a command-line tool maps it to.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Generation failed: the document, the configuration, or a bug.
+    #[error(transparent)]
+    Generate(#[from] GenerateError),
+    /// [`Settings::deny_warnings`] is set and the generator reported these diagnostics.
+    #[error("{} warning(s) and --deny-warnings is set; nothing was written", .0.len())]
+    Denied(Vec<Diagnostic>),
+    /// Neither a spec nor a configuration naming one was given.
+    #[error("{0}: no spec given; pass --spec or set `spec:` in the configuration")]
+    NoSpec(String),
+    /// Writing or checking the output folder failed, or it is stale in check mode.
+    #[error(transparent)]
+    Write(#[from] write::WriteError),
+}
+
+impl Error {
+    /// 1 for a stale output in check mode, 2 for bad input (the spec, the configuration, or an
+    /// output folder the writer refuses), 3 for I/O failures.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Write(write::WriteError::Stale { .. }) => 1,
+            Error::Write(write::WriteError::Io { .. } | write::WriteError::Undone { .. }) => 3,
+            _ => 2,
+        }
+    }
+}
+
+/// What a successful run did.
+pub struct Report {
+    /// The generated files, diagnostics and timings.
+    pub generated: Generated,
+    /// What was (or, in check mode, would have been) written.
+    pub changes: Changes,
+}
+
+/// Derives a crate name from a spec file name (`cloudflare-api.openapi.json` → `cloudflare-api-client`).
+pub fn crate_name_from_path(path: &Path) -> String {
+    let stem = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("api")
+        .split('.')
+        .next()
+        .unwrap_or("api");
+    let mut name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    name = name.trim_matches('-').to_string();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("api-{name}").trim_end_matches('-').to_string();
+    }
+    format!("{name}-client")
+}

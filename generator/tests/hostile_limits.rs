@@ -206,18 +206,9 @@ fn resource_group_20000_levels_deep_is_folded() {
     o.assert_bounded("a 20,000-level group name", SECS, MB);
     assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
     assert!(o.stderr.contains("warning[deep-resource]"), "stderr:\n{}", support::tail(&o.stderr));
-    let depth = |p: &Path| p.strip_prefix(s.out().join("src/resources")).map_or(0, |r| r.components().count());
-    let deepest = walk(&s.out().join("src/resources")).iter().map(|p| depth(p)).max().unwrap_or(0);
+    let files = support::read_tree(&s.out().join("src/resources"));
+    let deepest = files.keys().map(|rel| rel.split('/').count()).max().unwrap_or(0);
     assert_eq!(deepest, generator::MAX_RESOURCE_DEPTH, "files nest {deepest} levels below src/resources");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
-    }
-    out
 }
 
 fn hostile(name: &str) -> PathBuf {

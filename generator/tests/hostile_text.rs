@@ -210,7 +210,11 @@ fn title_cannot_add_manifest_entries() {
     let (out, files) = accepted(&s, "text-toml.json", &[]);
     let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(s.place("text-toml.json")).unwrap()).unwrap();
     let title = doc["info"]["title"].as_str().unwrap();
-    check_manifest(&out, Some(&format!("Async Rust client for {title}")), None);
+    // One line: cargo passes the description to rustc in an environment variable, where a NUL
+    // would stop every compile of the crate.
+    let one_line = title.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(title.contains('\0') && title.contains('\n'), "the title carries a NUL and line breaks");
+    check_manifest(&out, Some(&format!("Async Rust client for {one_line}")), None);
     check_rust(&files, None);
 }
 
@@ -242,6 +246,7 @@ fn config_strings_that_cannot_be_represented_are_refused() {
         ("text-config-name.codegen.yaml", "crate.name"),
         ("text-config-version.codegen.yaml", "crate.version"),
         ("text-config-license.codegen.yaml", "crate.license"),
+        ("text-config-description.codegen.yaml", "crate.description"),
         ("text-config-type-name.codegen.yaml", "types.Thing"),
         ("text-config-method.codegen.yaml", "operations.list-things.method"),
     ] {

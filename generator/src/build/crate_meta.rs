@@ -31,10 +31,10 @@ pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> Crat
     CrateMeta {
         lib_name: crate_name.replace('-', "_"),
         version: k.version.clone().unwrap_or_else(|| "0.1.0".into()),
-        description: k
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { &title })),
+        description: k.description.clone().unwrap_or_else(|| {
+            let title = one_line(&title);
+            format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { &title })
+        }),
         license: k.license.clone().unwrap_or_else(|| "MIT OR Apache-2.0".into()),
         api_version: info_str("version"),
         title,
@@ -50,8 +50,8 @@ pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> Crat
 
 /// Refuses crate identity values that `Cargo.toml` or Rust cannot carry: a crate name that is
 /// not a valid package and library name, a version that is not semver, a license with hidden
-/// characters, an environment prefix that is not a variable name. (Free text, such as the
-/// description and the base URL, is escaped instead.)
+/// characters, an environment prefix that is not a variable name, a configured description with
+/// control characters. (Free text is otherwise escaped: the description, the base URL.)
 pub(super) fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(), BuildError> {
     let from_config = |set: bool, key: &'static str, fallback: &'static str| if set { key } else { fallback };
     let k = &cfg.krate;
@@ -80,6 +80,11 @@ pub(super) fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(),
     if !is_semver(&meta.version) {
         return Err(err("crate.version", &meta.version, "a crate version is semver, such as `1.2.3` or `0.1.0-beta.1`"));
     }
+    // Cargo hands the description to rustc in an environment variable, which cannot hold NUL;
+    // other control characters have no place in a package summary either.
+    if k.description.is_some() && meta.description.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(err("crate.description", &meta.description, "a description is text without control characters other than line breaks and tabs"));
+    }
     if meta.license.chars().any(|c| c.is_control() || crate::escape::is_hidden(c)) {
         return Err(err("crate.license", &meta.license, "a license is one line of visible text, such as `MIT OR Apache-2.0`"));
     }
@@ -92,6 +97,15 @@ pub(super) fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(),
         return Err(err(key, prefix, "an environment variable prefix is ASCII letters, digits and `_`, not starting with a digit"));
     }
     Ok(())
+}
+
+/// A title as one line of a package summary: every run of whitespace and control characters
+/// (NUL and line breaks included) becomes one space.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `MAJOR.MINOR.PATCH`, optionally `-pre.release` and `+build`, as cargo requires.

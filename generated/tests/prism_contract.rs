@@ -1,14 +1,18 @@
 //! Contract tests: the generated client against a Prism mock server
 //! (`@stainless-api/prism-cli`, the version Cloudflare's SDKs use) started on
-//! 127.0.0.1 with `--errors`, for our `spec/openapi.yaml` and, when present,
-//! the upstream excerpt in `../shared/upstream/`. Every operation is called
-//! with an API token and with e-mail + key; the test fails on any request
-//! violation Prism logs and on any response that does not decode.
+//! 127.0.0.1 with `--errors`, for our `spec/openapi.yaml` and the upstream
+//! excerpt in `../shared/upstream/` (or `UPSTREAM_DIR`). Every operation is
+//! called with an API token and with e-mail + key; the test fails on any
+//! request or response violation Prism logs and on any response that does
+//! not decode.
 //!
 //! Prism comes from `PRISM_BIN` or `target/tools`, where the test installs the pinned version
-//! with `.ci/install-prism.sh` when it is missing.
-//! Without it the tests print `SKIPPED: ...`, unless `CI` is set, where a
-//! missing Prism is a failure.
+//! with `.ci/install-prism.sh` when it is missing. Without Prism, or without the upstream
+//! excerpt, a test is a skip that shows, and a failure on CI (the generator's
+//! `tests/support/skip.rs`, included here).
+
+#[path = "../../generator/tests/support/skip.rs"]
+mod skip;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
@@ -68,19 +72,9 @@ fn find_prism() -> Result<PathBuf, String> {
     }
 }
 
-/// Prism, or `None` after printing why the test is skipped. On CI a missing
-/// Prism fails the test instead.
+/// Prism, or `None` after a skip saying why there is none.
 fn prism_or_skip() -> Option<PathBuf> {
-    match find_prism() {
-        Ok(bin) => Some(bin),
-        Err(reason) => {
-            if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
-                panic!("CI is set but {reason}");
-            }
-            println!("SKIPPED: {reason}");
-            None
-        }
-    }
+    find_prism().map_err(|reason| skip::skip(&reason)).ok()
 }
 
 /// A free port on 127.0.0.1 (released right away for Prism to take).
@@ -222,24 +216,14 @@ impl Drop for Prism {
     }
 }
 
-/// Lines where Prism reports a problem: every error-level line (request
-/// violations, invalid security, ...). Response violations are Prism finding
-/// fault with the document's own examples; they are returned separately.
-fn problems(lines: &[String]) -> (Vec<String>, Vec<String>) {
-    let mut request = Vec::new();
-    let mut response = Vec::new();
-    for line in lines {
-        let is_error = line.contains('✖') || line.contains("Violation:") || line.contains(" fatal ");
-        if !is_error {
-            continue;
-        }
-        if line.contains("Violation: response") {
-            response.push(line.clone());
-        } else {
-            request.push(line.clone());
-        }
-    }
-    (request, response)
+/// Lines where Prism reports a problem: every error-level line (request and
+/// response violations, invalid security, ...).
+fn problems(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| l.contains('✖') || l.contains("Violation:") || l.contains(" fatal "))
+        .cloned()
+        .collect()
 }
 
 /// Call every operation (and the auto-paging list) and return what failed.
@@ -393,10 +377,7 @@ async fn contract(bin: &Path, spec: &Path) {
     prism.settle();
     let lines = prism.lines();
     let received = lines.iter().filter(|l| l.contains("Request received")).count();
-    let (violations, response_notes) = problems(&lines);
-    for note in &response_notes {
-        println!("note (response checked against the document's own examples): {note}");
-    }
+    let violations = problems(&lines);
     assert!(
         failures.is_empty() && violations.is_empty(),
         "calls that failed:\n{}\n\nviolations logged by prism:\n{}\n\nprism log:\n{}",
@@ -430,7 +411,7 @@ async fn contract(bin: &Path, spec: &Path) {
         "{err:?}"
     );
     prism.settle();
-    let (seen, _) = problems(&prism.lines()[before..]);
+    let seen = problems(&prism.lines()[before..]);
     assert!(
         seen.iter().any(|l| l.contains("email")) && seen.iter().any(|l| l.contains("security")),
         "the violations of an invalid request were not detected: {seen:#?}"
@@ -446,9 +427,10 @@ async fn prism_contract_our_spec() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prism_contract_upstream_excerpt() {
     let Some(bin) = prism_or_skip() else { return };
-    let spec = manifest_dir().join("../../shared/upstream/cloudflare-access-users.openapi.yaml");
+    let Some(dir) = skip::upstream_or_skip() else { return };
+    let spec = dir.join("cloudflare-access-users.openapi.yaml");
     if !spec.is_file() {
-        println!("SKIPPED: upstream excerpt not found at {}", spec.display());
+        skip::skip(&format!("{} is absent (the upstream excerpt)", spec.display()));
         return;
     }
     contract(&bin, &spec).await;

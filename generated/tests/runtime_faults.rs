@@ -148,6 +148,125 @@ async fn persistent_503_gives_up_after_three_attempts() {
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
+/// A client with every documented default: only the credentials and the server's URL are set.
+fn default_client(base: &str) -> Client {
+    Client::builder().api_token("t").base_url(base).build().unwrap()
+}
+
+/// A server answering 503 (without `Retry-After`) to the first `failures` requests and 200
+/// after that; returns the base URL and when each request arrived.
+async fn unavailable_server(failures: usize) -> (String, Arc<Mutex<Vec<Instant>>>) {
+    let arrivals: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let record = arrivals.clone();
+    let app = Router::new().fallback(move || {
+        let n = {
+            let mut a = record.lock().unwrap();
+            a.push(Instant::now());
+            a.len()
+        };
+        async move {
+            if n <= failures {
+                json_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    json!({"success": false, "errors": [{"code": 503, "message": "unavailable"}], "messages": [], "result": null}),
+                )
+            } else {
+                json_response(StatusCode::OK, envelope(user_json("u1")))
+            }
+        }
+    });
+    (serve(app).await, arrivals)
+}
+
+/// The waits between consecutive requests.
+fn gaps(arrivals: &Mutex<Vec<Instant>>) -> Vec<Duration> {
+    let a = arrivals.lock().unwrap();
+    a.windows(2).map(|w| w[1] - w[0]).collect()
+}
+
+/// Asserts each wait is a backoff of `nominal` seconds: jitter takes off up to a quarter, and
+/// a busy machine may add a little.
+fn assert_backoffs(gaps: &[Duration], nominal: &[f64]) {
+    assert_eq!(gaps.len(), nominal.len(), "{gaps:?}");
+    for (i, (gap, n)) in gaps.iter().zip(nominal).enumerate() {
+        let s = gap.as_secs_f64();
+        assert!(
+            s >= 0.75 * n - 0.01 && s <= n + 0.5,
+            "wait before retry {}: {s:.3} s, expected {:.3}..{n} s (all waits: {gaps:?})",
+            i + 1,
+            0.75 * n
+        );
+    }
+}
+
+#[tokio::test]
+async fn default_retries_are_two_after_half_a_second_then_one() {
+    // Succeeds on the 4th attempt: a client retrying more than twice by default would pass.
+    let (base, arrivals) = unavailable_server(3).await;
+    let err = get_user(&default_client(&base), "acc", "u1").await.unwrap_err();
+    assert_eq!(err.status(), Some(reqwest::StatusCode::SERVICE_UNAVAILABLE), "{err:?}");
+    assert_eq!(arrivals.lock().unwrap().len(), 3, "attempts with the default retries");
+    assert_backoffs(&gaps(&arrivals), &[0.5, 1.0]);
+}
+
+#[tokio::test]
+async fn default_backoff_doubles_up_to_eight_seconds() {
+    // Seven attempts: waits of 0.5, 1, 2, 4 and 8 s, then 8 s again where doubling would
+    // give 16 s.
+    let (base, arrivals) = unavailable_server(usize::MAX).await;
+    let err = get_user(&default_client(&base), "acc", "u1")
+        .max_retries(6)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(reqwest::StatusCode::SERVICE_UNAVAILABLE), "{err:?}");
+    assert_backoffs(&gaps(&arrivals), &[0.5, 1.0, 2.0, 4.0, 8.0, 8.0]);
+}
+
+/// Both documented 60 s bounds, measured side by side so the test takes one minute: an
+/// attempt the server never answers times out after 60 s, and a `Retry-After` of an hour is
+/// cut to 60 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_timeout_and_retry_after_cap_are_sixty_seconds() {
+    let silent = Router::new().fallback(|| async {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        json_response(StatusCode::OK, envelope(user_json("late")))
+    });
+    let silent = serve(silent).await;
+    let (patient, hits) = counting_server(|n| {
+        if n == 1 {
+            let mut r = json_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({"success": false, "errors": [{"code": 971, "message": "come back in an hour"}], "messages": [], "result": null}),
+            );
+            r.headers_mut().insert("retry-after", "3600".parse().unwrap());
+            r
+        } else {
+            json_response(StatusCode::OK, envelope(user_json("u1")))
+        }
+    })
+    .await;
+    let timed = |base: String, retries: u32| async move {
+        let client = default_client(&base);
+        let started = Instant::now();
+        let outcome = get_user(&client, "acc", "u1").max_retries(retries).await;
+        (outcome, started.elapsed())
+    };
+    let ((timed_out, waited), (answered, delayed)) = tokio::join!(timed(silent, 0), timed(patient, 1));
+
+    let err = timed_out.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(
+        waited >= Duration::from_secs(60) && waited < Duration::from_secs(65),
+        "timed out after {waited:?}, expected 60 s"
+    );
+    assert_eq!(answered.unwrap().id, "u1");
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    assert!(
+        delayed >= Duration::from_secs(60) && delayed < Duration::from_secs(65),
+        "retried after {delayed:?}, expected the 60 s cap"
+    );
+}
+
 /// Listener that closes the first `drop_first` connections after reading the
 /// request, without answering.
 struct DropFirst {
@@ -487,10 +606,10 @@ async fn auth_headers_for_token_and_for_email_and_key() {
     assert_eq!(token["authorization"], "Bearer tok-123");
     assert!(token.get("x-auth-key").is_none() && token.get("x-auth-email").is_none());
     assert_eq!(token["accept"], "application/json");
-    let ua = token["user-agent"].as_str().unwrap();
-    assert!(
-        ua.ends_with(env!("CARGO_PKG_VERSION")) && ua.contains('/'),
-        "{ua}"
+    // The default user agent names the crate and its version.
+    assert_eq!(
+        token["user-agent"],
+        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
     );
 
     let key = call(

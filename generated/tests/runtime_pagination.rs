@@ -101,8 +101,15 @@ fn paged(total: u64, page: Option<u64>, per_page: Option<u64>) -> Response {
 
 /// Drain a pager, giving up after 10 s so a looping pager fails the test
 /// instead of hanging it.
-async fn drain(mut pager: cloudflare_access_users::AutoPager<User>) -> (Vec<User>, Option<Error>) {
-    tokio::time::timeout(Duration::from_secs(10), async move {
+async fn drain(pager: cloudflare_access_users::AutoPager<User>) -> (Vec<User>, Option<Error>) {
+    drain_within(pager, Duration::from_secs(10)).await
+}
+
+async fn drain_within(
+    mut pager: cloudflare_access_users::AutoPager<User>,
+    limit: Duration,
+) -> (Vec<User>, Option<Error>) {
+    tokio::time::timeout(limit, async move {
         let mut items = Vec::new();
         loop {
             match pager.try_next().await {
@@ -117,7 +124,7 @@ async fn drain(mut pager: cloudflare_access_users::AutoPager<User>) -> (Vec<User
         }
     })
     .await
-    .expect("auto-paging did not finish within 10 s")
+    .unwrap_or_else(|_| panic!("auto-paging did not finish within {limit:?}"))
 }
 
 #[tokio::test]
@@ -343,4 +350,34 @@ async fn one_page_with_result_info() {
         *seen.lock().unwrap(),
         [(Some(3), Some(100)), (None, Some(10))]
     );
+}
+
+#[tokio::test]
+async fn endless_distinct_pages_stop_at_the_default_ten_thousand() {
+    // One user per page, every page new and full: only the default page limit ends it.
+    let (client, seen) = list_server(|page, _| {
+        let items = vec![user(page.unwrap_or(1))];
+        json_response(
+            StatusCode::OK,
+            json!({"success": true, "errors": [], "messages": [], "result": items}),
+        )
+    })
+    .await;
+    // 10,000 requests take a few seconds in a debug build.
+    let (users, err) = drain_within(
+        list_users(&client, Some(1), None).auto_paging(),
+        Duration::from_secs(120),
+    )
+    .await;
+    assert!(
+        matches!(
+            err,
+            Some(Error::Pagination(PaginationError::PageLimit {
+                max_pages: 10_000
+            }))
+        ),
+        "{err:?}"
+    );
+    assert_eq!(users.len(), 10_000);
+    assert_eq!(seen.lock().unwrap().len(), 10_000);
 }

@@ -125,7 +125,7 @@ fn fixtures_match_expected_and_compile() {
         failures.join("\n")
     );
     if std::env::var_os("FIXTURES_NO_COMPILE").is_some() {
-        println!("SKIPPED: compiling fixtures (FIXTURES_NO_COMPILE is set)");
+        support::skip::skip("compiling the fixtures (FIXTURES_NO_COMPILE is set)");
         return;
     }
     compile_all(&crates);

@@ -1,5 +1,8 @@
-//! Cloudflare's own documents for the users API (read from `../shared/upstream/` at run time)
-//! generate crates that compile. Skipped, with the reason printed, where that folder is absent.
+//! Cloudflare's own documents for the users API (read from `../shared/upstream/`, or
+//! `UPSTREAM_DIR`, at run time) generate crates that compile. A missing document is a skip that
+//! shows, and a failure on CI (see `support/skip.rs`).
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,9 +13,9 @@ fn root() -> PathBuf {
 
 fn generate_and_check(file: &str, name: &str) {
     let root = root();
-    let spec = root.join("../shared/upstream").join(file);
-    if !spec.exists() {
-        println!("SKIPPED: {} is absent (the upstream documents live in ../shared/upstream)", spec.display());
+    let spec = support::skip::upstream_dir().join(file);
+    if !spec.is_file() {
+        support::skip::skip(&format!("{} is absent (an upstream document)", spec.display()));
         return;
     }
     let out = root.join("target/upstream-check").join(name);

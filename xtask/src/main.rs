@@ -41,7 +41,8 @@ struct CodegenArgs {
     /// Generate from this OpenAPI document instead of `spec/` (needs --out).
     #[arg(long, requires = "out")]
     spec: Option<PathBuf>,
-    /// Output folder for --spec (a standalone crate with its own workspace).
+    /// Output folder: for --spec, a standalone crate with its own workspace; without --spec,
+    /// where the project's crate goes instead of `generated/` (a copy to check, say).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Crate name for --spec.

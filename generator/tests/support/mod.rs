@@ -1,8 +1,11 @@
-//! Shared by the hostile-input tests: runs the generator binary as a child process under a
+//! Shared by the integration tests: runs the generator binary as a child process under a
 //! wall-clock limit and reports its exit, output, elapsed time and peak memory (the kernel's
-//! `ru_maxrss`, read with `wait4`), so a test can say "exit 2 within 5 s and 1 GB".
+//! `ru_maxrss`, read with `wait4`), so a test can say "exit 2 within 5 s and 1 GB"; snapshots
+//! of folders; the project's generation settings; and skips that show (`skip.rs`).
 
 #![allow(dead_code)] // each test binary uses part of it
+
+pub mod skip;
 
 use std::io::Read as _;
 use std::path::Path;

@@ -1,6 +1,7 @@
 //! Shared by the integration tests: runs the generator binary as a child process under a
-//! wall-clock limit and reports its exit, output, elapsed time and peak memory (the kernel's
-//! `ru_maxrss`, read with `wait4`), so a test can say "exit 2 within 5 s and 1 GB"; snapshots
+//! wall-clock limit (a hang is killed there) and reports its exit, output, elapsed time, CPU time
+//! and peak memory (the kernel's `ru_utime`, `ru_stime` and `ru_maxrss`, read with `wait4`), so a
+//! test can say "exit 2 within 5 s of CPU and 1 GB" whatever else the machine runs; snapshots
 //! of folders; the project's generation settings; and skips that show (`skip.rs`).
 
 #![allow(dead_code)] // each test binary uses part of it
@@ -25,6 +26,9 @@ pub struct Outcome {
     pub stdout: String,
     pub stderr: String,
     pub elapsed: Duration,
+    /// CPU time the process used (user and system): unlike `elapsed`, it does not grow when
+    /// other work shares the cores.
+    pub cpu: Duration,
     /// Peak resident memory in bytes.
     pub peak_rss: u64,
     /// True when the run was killed for exceeding the time limit.
@@ -32,7 +36,8 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Asserts the run ended on its own, without a panic or a crash, within `secs` and `mb`.
+    /// Asserts the run ended on its own, without a panic or a crash, within `secs` of CPU time
+    /// and `mb` of memory.
     pub fn assert_bounded(&self, what: &str, secs: f64, mb: u64) {
         assert!(
             !self.timed_out,
@@ -51,8 +56,9 @@ impl Outcome {
             tail(&self.stderr)
         );
         assert!(
-            self.elapsed.as_secs_f64() <= secs,
-            "{what}: took {:.2} s (limit {secs} s)",
+            self.cpu.as_secs_f64() <= secs,
+            "{what}: used {:.2} s of CPU in {:.2} s (limit {secs} s of CPU)",
+            self.cpu.as_secs_f64(),
             self.elapsed.as_secs_f64()
         );
         assert!(
@@ -138,9 +144,14 @@ pub fn run_program(
         stdout: String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned(),
         stderr: String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned(),
         elapsed,
+        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
         peak_rss: usage.ru_maxrss as u64 * 1024,
         timed_out,
     }
+}
+
+fn timeval(t: libc::timeval) -> Duration {
+    Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
 }
 
 /// Runs the generator on `spec` into `out` (plus `extra` arguments) under `limit`.

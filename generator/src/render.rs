@@ -68,7 +68,9 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         .collect();
     // `string_enum` only defines a `#[macro_export]` macro, which lives at the crate root; a
     // glob re-export of its module would import nothing and warn.
-    let reexports: Vec<&String> = runtime.iter().filter(|m| *m != "string_enum").collect();
+    // `credentials` is re-exported by the generated `auth` module, and only the items the API
+    // needs (`TokenSource` when it has OAuth 2 or OpenID Connect schemes).
+    let reexports: Vec<&String> = runtime.iter().filter(|m| !matches!(m.as_str(), "string_enum" | "credentials")).collect();
     let m = &api.meta;
     let ctx = context! {
         crate_name => &m.crate_name,

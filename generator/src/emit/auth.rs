@@ -84,6 +84,15 @@ impl Arg {
         }
     }
 
+    /// The variant's fields when it is the only argument of a tuple variant: a basic
+    /// credential is two `String`s there rather than one pair.
+    fn tuple_fields(&self) -> TokenStream {
+        match &self.kind {
+            SchemeKind::Basic => quote!(String, String),
+            _ => self.ty(),
+        }
+    }
+
     fn ty(&self) -> TokenStream {
         match &self.kind {
             SchemeKind::Token => quote!(std::sync::Arc<dyn TokenSource>),
@@ -184,23 +193,35 @@ pub fn auth(api: &Api) -> TokenStream {
         if r.fields.is_empty() {
             let s = &sec.schemes[r.schemes[0]];
             let doc = doc_attrs(Some(&scheme_doc(s)));
-            let ty = args[0].ty();
+            let ty = args[0].tuple_fields();
             variants.push(quote!(#doc #v(#ty)));
             let shown = format!("{}(<redacted>)", r.variant);
-            debug_arms.push(quote!(Auth::#v(_) => f.write_str(#shown)));
+            debug_arms.push(quote!(Auth::#v(..) => f.write_str(#shown)));
             kind_arms.push(quote!(Auth::#v(..) => #kind_name));
-            let secret = args[0].secret(&quote!(value));
             let i = index(r.schemes[0]);
-            secret_arms.push(quote!(Auth::#v(value) => Vec::from([(#i, #secret)])));
-            let value = &values[0];
-            let doc = format!(" Authenticate with {} (the environment variable {vars_doc}): sent as {}.", scheme_list(sec, r), sent_as(s));
+            let (pattern, secret) = if args[0].kind == SchemeKind::Basic {
+                (quote!(Auth::#v(username, password)), quote!(crate::credentials::Secret::Basic(username, password)))
+            } else {
+                (quote!(Auth::#v(value)), args[0].secret(&quote!(value)))
+            };
+            secret_arms.push(quote!(#pattern => Vec::from([(#i, #secret)])));
+            // A pair `(a, b)` spreads into the tuple variant's two fields.
+            let unpair = |t: &TokenStream| -> TokenStream {
+                match t.clone().into_iter().collect::<Vec<_>>().as_slice() {
+                    [proc_macro2::TokenTree::Group(g)] if g.delimiter() == proc_macro2::Delimiter::Parenthesis => g.stream(),
+                    _ => t.clone(),
+                }
+            };
+            let value = unpair(&values[0]);
+            let variables = if vars.len() > 1 { "variables" } else { "variable" };
+            let doc = format!(" Authenticate with {} (the environment {variables} {vars_doc}): sent as {}.", scheme_list(sec, r), sent_as(s));
             methods.push(quote! {
                 #[doc = #doc]
                 pub fn #method(self, #(#params),*) -> Self {
                     self.auth(Auth::#v(#value))
                 }
             });
-            let make = &from_env[0];
+            let make = unpair(&from_env[0]);
             env.push(quote!(crate::credentials::EnvOption {
                 vars: &[#(#vars),*],
                 make: |v| {
@@ -264,7 +285,7 @@ pub fn auth(api: &Api) -> TokenStream {
     if let Some((r, samples)) = sec.requirements.iter().find_map(|r| sample_args(sec, r).map(|s| (r, s))) {
         let value = if r.fields.is_empty() {
             let inner: Vec<String> = samples.iter().map(|s| format!("{s}.into()")).collect();
-            format!("Auth::{}({})", r.variant, if inner.len() > 1 { format!("({})", inner.join(", ")) } else { inner.join(", ") })
+            format!("Auth::{}({})", r.variant, inner.join(", "))
         } else {
             let mut samples = samples.iter();
             let mut next = || format!("{}.into()", samples.next().map(String::as_str).unwrap_or("\"\""));
@@ -287,7 +308,7 @@ pub fn auth(api: &Api) -> TokenStream {
             doc_lines.push(format!(" {l}").trim_end().to_string());
         }
     }
-    let debug_body = if sec.requirements.is_empty() { quote!(match *self {}) } else { quote!(match self { #(#debug_arms,)* }) };
+    let debug_body = if sec.requirements.is_empty() { quote!(let _ = f; match *self {}) } else { quote!(match self { #(#debug_arms,)* }) };
     let kind_body = if sec.requirements.is_empty() { quote!(match *self {}) } else { quote!(match self { #(#kind_arms,)* }) };
     let secret_body = if sec.requirements.is_empty() { quote!(match self {}) } else { quote!(match self { #(#secret_arms,)* }) };
     let builder = if methods.is_empty() {

@@ -197,7 +197,8 @@ impl Config {
 
     /// Refuses configured names the generated code could not carry: type names are written
     /// as they are, method and resource names only change case, so each must already be an
-    /// identifier (ASCII letters, digits and `_`, not starting with a digit).
+    /// identifier (ASCII letters, digits and `_`, not starting with a digit). `auth:` requirement
+    /// names are identifiers too, and environment suffixes ASCII letters, digits and `_`.
     fn check_names(&self) -> Result<(), ConfigError> {
         const TYPE: &str = "a type name is an ASCII Rust identifier that is not a keyword, such as `UserList`";
         const SEGMENT: &str = "a method name is an ASCII identifier, such as `list`";

@@ -184,7 +184,7 @@ impl Builder<'_> {
                 let schemes: Vec<&str> = set.iter().map(|&i| state.schemes[i].name.as_str()).collect();
                 self.diag(
                     "auth-name-clash",
-                    "/components/securitySchemes",
+                    &join("/components/securitySchemes", schemes[0]),
                     format!("the way to authenticate with {schemes:?} would be named like another or like a `ClientBuilder` method; it is `Auth::{variant}` and `.{method}()`; name it in the config's `auth.requirements` to choose"),
                 );
             }

@@ -76,7 +76,7 @@ impl Arg {
     }
 
     /// The held value built from environment values, taken in order by `next()`.
-    fn from_env(&self) -> TokenStream {
+    fn env_value(&self) -> TokenStream {
         match (&self.kind, &self.second) {
             (SchemeKind::Token, _) => quote!(std::sync::Arc::new(crate::credentials::StaticToken(next()))),
             (_, Some(_)) => quote!((next(), next())),
@@ -187,7 +187,7 @@ pub fn auth(api: &Api) -> TokenStream {
         let method = ident(&r.method);
         let params: Vec<TokenStream> = args.iter().map(Arg::params).collect();
         let values: Vec<TokenStream> = args.iter().map(Arg::value).collect();
-        let from_env: Vec<TokenStream> = args.iter().map(Arg::from_env).collect();
+        let from_env: Vec<TokenStream> = args.iter().map(Arg::env_value).collect();
         let vars = requirement_env(sec, r);
         let vars_doc = vars.iter().map(|v| escape::md_code(v)).collect::<Vec<_>>().join(" and ");
         if r.fields.is_empty() {

@@ -28,26 +28,25 @@ fn main() {
         out.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", abs.display().to_string()));
     }
     out.push_str("];\n");
-    let mut methods = methods_of(&dir.join("runtime"), "Client");
-    methods.sort();
-    methods.dedup();
-    out.push_str("/// Methods of the runtime's `Client` (inherent and trait impls, read from `templates/runtime/`):\n/// resource accessors must not take these names.\npub static CLIENT_METHODS: &[&str] = &[\n");
-    for m in &methods {
-        out.push_str(&format!("    {m:?},\n"));
-    }
-    out.push_str("];\n");
+    let methods = methods_of(&dir.join("runtime"), "Client");
+    names_static(&mut out, "/// Methods of the runtime's `Client` (inherent and trait impls, read from `templates/runtime/`):\n/// resource accessors must not take these names.", "CLIENT_METHODS", methods);
     let mut methods = methods_of(&dir.join("runtime"), "ClientBuilder");
     // Derived and trait methods a generated method would clash with too.
     methods.extend(["default", "fmt"].map(String::from));
-    methods.sort();
-    methods.dedup();
-    out.push_str("/// Methods of the runtime's `ClientBuilder`: the generated auth methods must not take these names.\npub static BUILDER_METHODS: &[&str] = &[\n");
-    for m in &methods {
+    names_static(&mut out, "/// Methods of the runtime's `ClientBuilder`: the generated auth methods must not take these names.", "BUILDER_METHODS", methods);
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("templates.rs");
+    std::fs::write(dest, out).expect("write templates.rs");
+}
+
+/// Appends `pub static NAME: &[&str]` holding `names`, sorted and deduplicated.
+fn names_static(out: &mut String, doc: &str, name: &str, mut names: Vec<String>) {
+    names.sort();
+    names.dedup();
+    out.push_str(&format!("{doc}\npub static {name}: &[&str] = &[\n"));
+    for m in &names {
         out.push_str(&format!("    {m:?},\n"));
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("templates.rs");
-    std::fs::write(dest, out).expect("write templates.rs");
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {

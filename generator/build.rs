@@ -28,16 +28,25 @@ fn main() {
         out.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", abs.display().to_string()));
     }
     out.push_str("];\n");
-    let mut methods = client_methods(&dir.join("runtime"));
-    methods.sort();
-    methods.dedup();
-    out.push_str("/// Methods of the runtime's `Client` (inherent and trait impls, read from `templates/runtime/`):\n/// resource accessors must not take these names.\npub static CLIENT_METHODS: &[&str] = &[\n");
-    for m in &methods {
+    let methods = methods_of(&dir.join("runtime"), "Client");
+    names_static(&mut out, "/// Methods of the runtime's `Client` (inherent and trait impls, read from `templates/runtime/`):\n/// resource accessors must not take these names.", "CLIENT_METHODS", methods);
+    let mut methods = methods_of(&dir.join("runtime"), "ClientBuilder");
+    // Derived and trait methods a generated method would clash with too.
+    methods.extend(["default", "fmt"].map(String::from));
+    names_static(&mut out, "/// Methods of the runtime's `ClientBuilder`: the generated auth methods must not take these names.", "BUILDER_METHODS", methods);
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("templates.rs");
+    std::fs::write(dest, out).expect("write templates.rs");
+}
+
+/// Appends `pub static NAME: &[&str]` holding `names`, sorted and deduplicated.
+fn names_static(out: &mut String, doc: &str, name: &str, mut names: Vec<String>) {
+    names.sort();
+    names.dedup();
+    out.push_str(&format!("{doc}\npub static {name}: &[&str] = &[\n"));
+    for m in &names {
         out.push_str(&format!("    {m:?},\n"));
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("templates.rs");
-    std::fs::write(dest, out).expect("write templates.rs");
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
@@ -54,8 +63,8 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
     }
 }
 
-/// Names of the functions in every `impl … Client {` block of the runtime files.
-fn client_methods(runtime: &Path) -> Vec<String> {
+/// Names of the functions in every `impl … {ty} {` block of the runtime files.
+fn methods_of(runtime: &Path, ty: &str) -> Vec<String> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(runtime) else { return out };
     for e in entries.flatten() {
@@ -66,7 +75,7 @@ fn client_methods(runtime: &Path) -> Vec<String> {
             let t = line.trim();
             if depth == 0 && t.starts_with("impl") && t.ends_with('{') {
                 let head = t.trim_end_matches('{').trim();
-                in_client = head.ends_with(" Client") || head.ends_with("::Client");
+                in_client = head.ends_with(&format!(" {ty}")) || head.ends_with(&format!("::{ty}"));
             }
             if in_client && depth == 1 {
                 let rest = t.trim_start_matches("pub(crate) ").trim_start_matches("pub ").trim_start_matches("async ");

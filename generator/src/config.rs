@@ -29,6 +29,9 @@ pub struct Config {
     /// Which operations to generate; empty means all.
     #[serde(default)]
     pub select: Select,
+    /// Names for the ways to authenticate and the environment variables they are read from.
+    #[serde(default)]
+    pub auth: AuthConfig,
     /// The file the configuration was read from, for messages (empty when there is none).
     #[serde(skip)]
     pub file: String,
@@ -89,6 +92,20 @@ pub struct OperationConfig {
     pub response: Option<String>,
     /// Force auto-paging on or off (default: detected from the spec).
     pub paginate: Option<bool>,
+}
+
+/// How the client's authentication is named (`auth:`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// A name for a security requirement, keyed by that name, listing its schemes: it names the
+    /// `Auth` variant and the `ClientBuilder` method (default: the scheme names joined by `_and_`).
+    #[serde(default)]
+    pub requirements: BTreeMap<String, Vec<String>>,
+    /// The environment variable of a scheme, after `{env_prefix}_` (default: the scheme name in
+    /// upper snake case), keyed by scheme name.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
 }
 
 /// Operation selection for generating part of a large API. An operation is kept when it
@@ -180,7 +197,8 @@ impl Config {
 
     /// Refuses configured names the generated code could not carry: type names are written
     /// as they are, method and resource names only change case, so each must already be an
-    /// identifier (ASCII letters, digits and `_`, not starting with a digit).
+    /// identifier (ASCII letters, digits and `_`, not starting with a digit). `auth:` requirement
+    /// names are identifiers too, and environment suffixes ASCII letters, digits and `_`.
     fn check_names(&self) -> Result<(), ConfigError> {
         const TYPE: &str = "a type name is an ASCII Rust identifier that is not a keyword, such as `UserList`";
         const SEGMENT: &str = "a method name is an ASCII identifier, such as `list`";
@@ -205,6 +223,15 @@ impl Config {
             if let Some(r) = &op.resource {
                 checks.push((vec!["operations", id, "resource"], r, r.split('.').all(ident), RESOURCE));
             }
+        }
+        const REQUIREMENT: &str = "a requirement name is an ASCII identifier, such as `api_key`";
+        const ENV: &str = "an environment variable suffix is ASCII letters, digits and `_`, such as `API_KEY`";
+        for name in self.auth.requirements.keys() {
+            checks.push((vec!["auth", "requirements", name], name, ident(name) && !crate::naming::is_keyword(name), REQUIREMENT));
+        }
+        for (scheme, suffix) in &self.auth.env {
+            let ok = !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            checks.push((vec!["auth", "env", scheme], suffix, ok, ENV));
         }
         match checks.into_iter().find(|(_, _, ok, _)| !ok) {
             None => Ok(()),

@@ -9,6 +9,8 @@ use crate::escape;
 use crate::ir::*;
 use crate::spec::Segment;
 
+pub mod auth;
+
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
@@ -1043,7 +1045,8 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         }
         (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
     };
-    let new_req = quote!(crate::Request::new(self.client, reqwest::Method::#method, #template, path));
+    let security = auth::security_tokens(&op.security);
+    let new_req = quote!(crate::Request::new(self.client, reqwest::Method::#method, #template, path).security(#security));
     let body = if steps.is_empty() {
         quote!(#new_req #finish)
     } else {

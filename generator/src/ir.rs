@@ -11,6 +11,62 @@ pub struct Api {
     pub types: BTreeMap<String, TypeDef>,
     /// The root of the resource tree; its children hang off `Client`.
     pub root: Resource,
+    /// How requests authenticate.
+    pub security: Security,
+}
+
+/// The API's security schemes and the ways of combining them that operations accept.
+#[derive(Debug, Clone, Default)]
+pub struct Security {
+    /// Every scheme the client can send; alternatives are lists of indices into it.
+    pub schemes: Vec<SecurityScheme>,
+    /// One `Auth` variant each, in the order `from_env` tries them (the document's top-level
+    /// `security` first, then first use by an operation).
+    pub requirements: Vec<Requirement>,
+    /// The document's top-level alternatives, used by requests built by hand.
+    pub default: Vec<Vec<usize>>,
+}
+
+/// One security scheme.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// The name under `components.securitySchemes`, as written.
+    pub name: String,
+    pub kind: SchemeKind,
+    /// The environment variable `from_env` reads its value from (for basic, the stem of the
+    /// `_USERNAME` and `_PASSWORD` pair).
+    pub env: String,
+    pub docs: Option<String>,
+}
+
+/// Where a scheme's credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: <scheme> <value>`; the scheme word is an HTTP token (`Bearer`, …).
+    Http(String),
+    /// `Authorization: Basic base64(username:password)`.
+    Basic,
+    /// A header, by its name (an HTTP token).
+    Header(String),
+    /// A query parameter, by its name.
+    Query(String),
+    /// A cookie, by its name (an HTTP token).
+    Cookie(String),
+    /// A bearer token from a user-supplied token source (OAuth 2, OpenID Connect).
+    Token,
+}
+
+/// A set of schemes sent together: one way to authenticate, one `Auth` variant.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// The `Auth` variant.
+    pub variant: String,
+    /// The `ClientBuilder` method.
+    pub method: String,
+    /// Indices into [`Security::schemes`], sorted by scheme name.
+    pub schemes: Vec<usize>,
+    /// The struct variant's field per scheme; empty for a one-scheme (tuple) variant.
+    pub fields: Vec<String>,
 }
 
 /// The generated crate's identity and runtime defaults.
@@ -202,6 +258,9 @@ pub struct Operation {
     pub has_body: bool,
     pub response: Response,
     pub pagination: Option<Pagination>,
+    /// The alternatives the operation accepts, each a list of indices into
+    /// [`Security::schemes`]; empty means no credentials, an empty alternative optional ones.
+    pub security: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]

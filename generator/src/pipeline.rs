@@ -121,6 +121,7 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     out.emit += t.elapsed();
     out.add("src/models.rs".into(), || emit::models(&api, &plan))?;
     out.add("src/resources.rs".into(), || emit::resources_root(&api, &plan))?;
+    out.add("src/auth.rs".into(), || emit::auth::auth(&api))?;
     for (path, node) in &nodes {
         out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node))?;
     }

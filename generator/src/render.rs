@@ -68,9 +68,16 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         .collect();
     // `string_enum` only defines a `#[macro_export]` macro, which lives at the crate root; a
     // glob re-export of its module would import nothing and warn.
-    let reexports: Vec<&String> = runtime.iter().filter(|m| *m != "string_enum").collect();
+    // `credentials` is re-exported by the generated `auth` module, and only the items the API
+    // needs (`TokenSource` when it has OAuth 2 or OpenID Connect schemes).
+    let reexports: Vec<&String> = runtime.iter().filter(|m| !matches!(m.as_str(), "string_enum" | "credentials")).collect();
     let m = &api.meta;
+    let (auth, auth_example, auth_clients) = auth_context(api);
     let ctx = context! {
+        auth => auth,
+        auth_example => auth_example,
+        auth_clients => auth_clients,
+        has_token => api.security.schemes.iter().any(|s| s.kind == crate::ir::SchemeKind::Token),
         crate_name => &m.crate_name,
         lib_name => &m.lib_name,
         crate_version => &m.version,
@@ -116,13 +123,52 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     Ok(out)
 }
 
+/// What the README says about authentication: one row per way to authenticate (`method` and
+/// `variant` are identifiers the build made; `schemes` and `sent` are Markdown escaped here;
+/// `vars` are raw, printed through `md_code`), the example's lines (Rust built from identifiers,
+/// escaped literals and comments) and the example's list of clients.
+fn auth_context(api: &Api) -> (Vec<minijinja::Value>, String, String) {
+    use crate::emit::auth::{requirement_env, sample_args, sent_as};
+    let sec = &api.security;
+    let mut rows = Vec::new();
+    let mut example = String::new();
+    let mut clients = String::new();
+    for r in &sec.requirements {
+        let schemes: Vec<String> = r.schemes.iter().map(|&i| escape::md_code(&sec.schemes[i].name)).collect();
+        let sent: Vec<String> = r.schemes.iter().map(|&i| sent_as(&sec.schemes[i])).collect();
+        rows.push(context! {
+            method => &r.method,
+            variant => &r.variant,
+            schemes => schemes.join(" + "),
+            sent => sent.join("; "),
+            vars => requirement_env(sec, r),
+        });
+        let Some(args) = sample_args(sec, r) else { continue };
+        let names: Vec<&str> = r.schemes.iter().map(|&i| sec.schemes[i].name.as_str()).collect();
+        let sent: Vec<String> = r.schemes.iter().map(|&i| sent_as(&sec.schemes[i])).collect();
+        let comment = escape::comment(&format!("{}: {}.", names.join(" + "), sent.join("; ")));
+        example.push_str(&format!(
+            "    // {comment}\n    let by_{} = Client::builder().{}({}).build()?;\n\n",
+            r.method,
+            r.method,
+            args.join(", ")
+        ));
+        clients.push_str(&format!("by_{}, ", r.method));
+    }
+    (rows, example, clients)
+}
+
 #[cfg(test)]
 mod tests {
     use super::TEMPLATES;
 
     /// Values a template may print without an escape filter: identifiers the generator built or
     /// validated, and headers `header` escaped.
-    const UNFILTERED: &[&str] = &["header_toml", "header_rs", "header_md", "crate_name", "lib_name", "f", "m", "features[0]", "modules[0]"];
+    const UNFILTERED: &[&str] = &[
+        "header_toml", "header_rs", "header_md", "crate_name", "lib_name", "f", "m", "features[0]", "modules[0]",
+        // Built by `auth_context` from identifiers and escaped text.
+        "r.method", "r.variant", "r.schemes", "r.sent", "auth_example", "auth_clients",
+    ];
 
     #[test]
     fn templates_print_input_text_only_through_escape_filters() {

@@ -74,3 +74,36 @@ fn idempotency_header_that_is_not_a_header_name_is_refused() {
         assert!(!dir.path().join("out").exists(), "{bad}: output written");
     }
 }
+
+/// `auth:` names requirements and environment variables of schemes the document has; a name
+/// that is not an identifier, or a scheme the document lacks, is refused at its line.
+#[test]
+fn auth_names_are_checked_against_the_document() {
+    const SECURED: &str = "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\nsecurity:\n- {a: [], b: []}\npaths: {}\ncomponents:\n  securitySchemes:\n    a: {type: apiKey, in: header, name: X-A}\n    b: {type: apiKey, in: header, name: X-B}\n";
+    let run_secured = |config: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("openapi.yaml");
+        std::fs::write(&spec, SECURED).unwrap();
+        let cfg = dir.path().join("codegen.yaml");
+        std::fs::write(&cfg, config).unwrap();
+        let out = dir.path().join("out");
+        let outcome = support::generate(&spec, &out, &["--config", cfg.to_str().unwrap()], Duration::from_secs(60));
+        (outcome, dir)
+    };
+    let (ok, dir) = run_secured("crate:\n  name: t\nauth:\n  requirements:\n    pair: [a, b]\n  env:\n    a: KEY_A\n");
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    let auth = std::fs::read_to_string(dir.path().join("out/src/auth.rs")).unwrap();
+    assert!(auth.contains("Pair {") && auth.contains("pub fn pair(") && auth.contains("\"T_KEY_A\", \"T_B\""), "{auth}");
+    for (config, place, what) in [
+        ("crate:\n  name: t\nauth:\n  requirements:\n    pair: [a, nope]\n", "codegen.yaml:5:", "`auth.requirements.pair` lists `nope`"),
+        ("crate:\n  name: t\nauth:\n  requirements:\n    only_a: [a]\n", "codegen.yaml:5:", "`auth.requirements.only_a` lists schemes no `security` requirement"),
+        ("crate:\n  name: t\nauth:\n  env:\n    nope: X\n", "codegen.yaml:5:", "`auth.env.nope` names no usable security scheme"),
+        ("crate:\n  name: t\nauth:\n  requirements:\n    'not ident': [a, b]\n", "codegen.yaml:5:", "`auth.requirements.not ident` is"),
+        ("crate:\n  name: t\nauth:\n  env:\n    a: 'X-Y'\n", "codegen.yaml:5:", "`auth.env.a` is"),
+    ] {
+        let (outcome, dir) = run_secured(config);
+        assert_eq!(outcome.code, Some(2), "{config}: {}", outcome.stderr);
+        assert!(outcome.stderr.contains(place) && outcome.stderr.contains(what), "{config}: {}", outcome.stderr);
+        assert!(!dir.path().join("out").exists(), "{config}: output written");
+    }
+}

@@ -4,7 +4,9 @@
 //!
 //! Then every fixture crate is written under `target/fixture-check/` as a member of one cargo
 //! workspace and checked with a single `cargo check`, so the output of each fixture must compile
-//! without warnings. `FIXTURES_NO_COMPILE=1` skips that step.
+//! without warnings. A fixture with a `tests/` folder (`tests/fixtures/NAME/tests/*.rs`) has
+//! those files copied into its crate's `tests/` and run with `cargo test` there: tests of the
+//! generated client against servers on 127.0.0.1. `FIXTURES_NO_COMPILE=1` skips that step.
 
 mod support;
 
@@ -59,7 +61,7 @@ fn generate(name: &str) -> (BTreeMap<String, String>, String) {
 
 /// The files compared with `expected/`: what the schemas and operations decide.
 fn compared(path: &str) -> bool {
-    path == "src/models.rs" || path == "src/resources.rs" || path.starts_with("src/resources/")
+    path == "src/models.rs" || path == "src/resources.rs" || path.starts_with("src/resources/") || path == "src/auth.rs"
 }
 
 /// The inputs hash covers every template, so it changes whenever any template does; the golden
@@ -162,6 +164,13 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
             };
             std::fs::write(f, text).unwrap();
         }
+        let _ = std::fs::remove_dir_all(dir.join("tests"));
+        if let Ok(tests) = std::fs::read_dir(root().join(name).join("tests")) {
+            std::fs::create_dir_all(dir.join("tests")).unwrap();
+            for t in tests.flatten() {
+                std::fs::copy(t.path(), dir.join("tests").join(t.file_name())).unwrap();
+            }
+        }
         members.push(format!("\"crates/{name}\""));
     }
     std::fs::write(
@@ -189,6 +198,23 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
         .filter(|l| l.starts_with("crates/") || l.contains("fixture-") || l.starts_with("error"))
         .collect();
     assert!(output.status.success() && ours.is_empty(), "fixture crates do not check cleanly:\n{stderr}");
+
+    // Fixtures with tests of their own run them.
+    for (name, _) in crates.iter().filter(|(name, _)| root().join(name).join("tests").is_dir()) {
+        let package = format!("fixture-{}", name.replace('_', "-"));
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&ws)
+            .args(["test", "-p", &package, "--tests", "--message-format", "short"])
+            .env("CARGO_TARGET_DIR", ws.join("target"))
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .output()
+            .expect("run cargo test");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let warned = stderr.lines().any(|l| l.contains("warning") && l.starts_with("crates/"));
+        assert!(output.status.success() && !warned, "{name}: its tests fail:\n{stdout}\n{stderr}");
+    }
 
     // A crate split into features must also build with none of them and with each one alone.
     for (name, files) in crates {

@@ -184,7 +184,7 @@ fn check_rust(files: &BTreeMap<String, String>, base_url: Option<&str>) {
         }
     }
     let names: Vec<&str> = consts.keys().map(String::as_str).collect();
-    assert_eq!(names, ["DEFAULT_BASE_URL", "ENV_API_KEY", "ENV_API_TOKEN", "ENV_BASE_URL", "ENV_EMAIL", "IDEMPOTENCY_HEADER", "USER_AGENT"]);
+    assert_eq!(names, ["DEFAULT_BASE_URL", "ENV_BASE_URL", "IDEMPOTENCY_HEADER", "USER_AGENT"]);
     if let Some(url) = base_url {
         assert_eq!(consts["DEFAULT_BASE_URL"], url);
     }
@@ -361,6 +361,39 @@ fn long_tag_gets_a_short_stable_file_name() {
     assert_eq!(names[0], names[1], "stable names");
 }
 
+/// Security scheme names, header, query and cookie names holding quotes, line breaks and
+/// `"); evil(); ("` reach the code only as escaped literals, identifiers and doc text: no file
+/// calls `evil()`. Header and cookie names that are not HTTP tokens are refused with a located
+/// diagnostic, and a scheme named like a builder method is renamed. (The crate is compiled, its
+/// doctests run, by `hostile_crates_compile_and_run_nothing`.)
+#[test]
+fn security_names_cannot_add_code() {
+    let s = Scratch::new();
+    let (_, files) = accepted(&s, "text-security.json", &[]);
+    fn calls_evil(ts: proc_macro2::TokenStream) -> bool {
+        let tokens: Vec<proc_macro2::TokenTree> = ts.into_iter().collect();
+        tokens.windows(2).any(|w| match (&w[0], &w[1]) {
+            (proc_macro2::TokenTree::Ident(i), proc_macro2::TokenTree::Group(g)) => i == "evil" && g.stream().is_empty(),
+            _ => false,
+        }) || tokens.iter().any(|t| matches!(t, proc_macro2::TokenTree::Group(g) if calls_evil(g.stream())))
+    }
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
+        let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: not valid Rust ({e})"));
+        assert!(!calls_evil(file.into_token_stream()), "{path} calls evil()");
+    }
+    let auth = &files["src/auth.rs"];
+    for expected in ["pub fn x_evil(", "pub fn build_auth(", "Placement::Header(\"X-Key\")", "Placement::Query(\"q\\\"); evil(); (\\\"&x=1\")"] {
+        assert!(auth.contains(expected), "{expected} missing:\n{auth}");
+    }
+    assert!(!auth.contains("bad header") && !auth.contains("a=b"), "refused schemes are left out:\n{auth}");
+    let o = run(&s.place("text-security.json"), &s.out("again"), &[]);
+    for refused in ["warning[unsupported-security-scheme]: security scheme `bad header`", "warning[unsupported-security-scheme]: security scheme `bad cookie`"] {
+        let line = o.stderr.lines().find(|l| l.starts_with(refused)).unwrap_or_else(|| panic!("{refused} missing:\n{}", o.stderr));
+        assert!(line.contains(", line "), "located: {line}");
+    }
+    assert!(o.stderr.contains("warning[auth-name-clash]"), "{}", o.stderr);
+}
+
 /// Every hostile document that generates, compiled together: `cargo check` (which runs build
 /// scripts) and `cargo test --doc` (which runs doctests, the README's included). Nothing may
 /// write the marker, and every crate must build and pass its doctests.
@@ -377,6 +410,7 @@ fn hostile_crates_compile_and_run_nothing() {
         ("text-librs.json", vec![]),
         ("text-names.json", vec![]),
         ("text-config.json", vec!["--config", cfg.as_str()]),
+        ("text-security.json", vec![]),
     ] {
         let name = format!("hostile-{}", spec.trim_start_matches("text-").trim_end_matches(".json"));
         let spec_path = s.place(spec);

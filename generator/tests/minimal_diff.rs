@@ -251,6 +251,8 @@ fn adding_an_operation_adds_one_method_and_its_response_alias() {
                     "+\"/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}\",",
                     "+path,",
                     "+)",
+                    // The ways to authenticate the operation accepts (the document's default).
+                    "+.security(&[&[2], &[0, 1]])",
                     "+}",
                     "+",
                 ],

@@ -4,12 +4,13 @@
 //!
 //! One [`Builder`] carries the state; its `impl` is spread by concern: `names` (claiming type
 //! names), `shape` (schema → [`Ty`] and named types), `operation` (the resource tree),
-//! `crate_meta` (crate identity) and `cycles` (boxing fields that close a cycle).
+//! `security` (schemes and requirements), `crate_meta` (crate identity) and `cycles` (boxing fields that close a cycle).
 
 mod crate_meta;
 mod cycles;
 mod names;
 mod operation;
+mod security;
 mod shape;
 
 use std::collections::{BTreeMap, HashMap};
@@ -40,6 +41,16 @@ pub enum BuildError {
         /// Where to change it (`in codegen.yaml`, `with --name`).
         fix: String,
     },
+    /// The configuration's `auth:` names a scheme or requirement the document does not have.
+    #[error("{}: `{}` {}; change it in {}", crate::escape::shown(.place), crate::escape::shown(.key), crate::escape::shown(.message), crate::escape::shown(.file))]
+    AuthConfig {
+        /// `codegen.yaml:LINE`.
+        place: String,
+        /// Where in the file, dotted (`auth.requirements.api_key`).
+        key: String,
+        message: String,
+        file: String,
+    },
 }
 
 /// Builds the IR from a loaded document and its configuration.
@@ -59,9 +70,12 @@ pub fn build(
         next_method_number: HashMap::new(),
         diags: Vec::new(),
         in_progress: Vec::new(),
+        security: Default::default(),
     };
     b.meta_component_names();
+    b.security_schemes()?;
     let root = b.operations()?;
+    let mut security = b.finish_security()?;
     for name in &cfg.extra_schemas {
         let ptr = join("/components/schemas", name);
         if b.spec.get(&ptr).is_none() {
@@ -73,6 +87,9 @@ pub fn build(
     cycles::box_cycles(&mut b.types);
     let meta = crate_meta::crate_meta(doc, cfg, crate_name);
     crate_meta::check_crate_identity(&meta, cfg)?;
+    for scheme in &mut security.schemes {
+        scheme.env = format!("{}_{}", meta.env_prefix, scheme.env);
+    }
     let mut diags = b.diags;
     diags.sort();
     diags.dedup();
@@ -81,6 +98,7 @@ pub fn build(
             meta,
             types: b.types,
             root,
+            security,
         },
         diags,
     ))
@@ -105,6 +123,8 @@ struct Builder<'a> {
     /// Schemas whose shape is being worked out, to stop cycles that pass through no named
     /// type (an array of itself, a map of itself, a lone `allOf` of itself).
     in_progress: Vec<String>,
+    /// Security schemes and requirements met so far (see `security`).
+    security: security::SecurityState,
 }
 
 impl Builder<'_> {

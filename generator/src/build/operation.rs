@@ -315,6 +315,7 @@ impl<'a> Builder<'a> {
                 has_body,
                 response,
                 pagination,
+                security: self.operation_security(&op_ptr),
             },
         );
         Ok(())

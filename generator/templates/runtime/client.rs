@@ -5,83 +5,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, USER_AGENT};
 
+use crate::auth::Auth;
+use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 
 /// Default per-attempt timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Credentials used to authenticate requests.
-///
-/// The secret parts are never shown by `Debug`.
-///
-/// ```
-/// use cloudflare_access_users::Auth;
-/// let auth = Auth::ApiToken("my-token".into());
-/// assert!(!format!("{auth:?}").contains("my-token"));
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Auth {
-    /// An API token, sent as `Authorization: Bearer <token>`.
-    ApiToken(String),
-    /// A legacy global API key, sent as `X-Auth-Email` and `X-Auth-Key`.
-    ApiKey {
-        /// The account e-mail address.
-        email: String,
-        /// The global API key.
-        key: String,
-    },
-}
-
-impl fmt::Debug for Auth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Auth::ApiToken(_) => f.write_str("ApiToken(<redacted>)"),
-            Auth::ApiKey { .. } => f.write_str("ApiKey { email: <redacted>, key: <redacted> }"),
-        }
-    }
-}
-
-impl Auth {
-    fn kind(&self) -> &'static str {
-        match self {
-            Auth::ApiToken(_) => "api_token",
-            Auth::ApiKey { .. } => "api_key",
-        }
-    }
-
-    /// The headers carrying these credentials, marked sensitive.
-    fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
-        fn secret(value: &str, what: &str) -> Result<HeaderValue, String> {
-            let mut v = HeaderValue::from_str(value.trim()).map_err(|_| {
-                format!("the {what} contains characters not allowed in an HTTP header")
-            })?;
-            v.set_sensitive(true);
-            Ok(v)
-        }
-        Ok(match self {
-            Auth::ApiToken(token) => {
-                vec![(
-                    AUTHORIZATION,
-                    secret(&format!("Bearer {}", token.trim()), "API token")?,
-                )]
-            }
-            Auth::ApiKey { email, key } => vec![
-                (
-                    HeaderName::from_static("x-auth-email"),
-                    secret(email, "e-mail")?,
-                ),
-                (
-                    HeaderName::from_static("x-auth-key"),
-                    secret(key, "API key")?,
-                ),
-            ],
-        })
-    }
-}
 
 /// A client for the API. Cheap to clone: clones share the connection pool.
 ///
@@ -102,15 +34,18 @@ pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     /// Base URL without trailing slash.
     pub(crate) base_url: String,
-    /// Headers sent with every request: user agent, accept, auth, defaults.
+    /// Headers sent with every request: user agent, accept, defaults.
     pub(crate) headers: HeaderMap,
+    /// The credentials held, per security scheme; each request sends those of
+    /// the first alternative of its operation that they meet.
+    pub(crate) credentials: Credentials,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     /// Largest success body read; error bodies are capped lower.
     pub(crate) max_response_bytes: u64,
     /// Header carrying an idempotency key on POST and PATCH, if any.
     pub(crate) idempotency_header: Option<HeaderName>,
-    auth_kind: Option<&'static str>,
+    auth_kinds: Vec<&'static str>,
     /// A configuration problem found by [`Client::new`], reported on send.
     pub(crate) deferred_error: Option<String>,
 }
@@ -126,14 +61,15 @@ impl Client {
     ///
     /// If the TLS backend cannot be initialised, like `reqwest::Client::new`.
     ///
-    /// ```
-    /// use cloudflare_access_users::{Auth, Client};
-    /// let client = Client::new(Auth::ApiToken("my-token".into()));
+    /// ```no_run
+    /// # fn example(auth: cloudflare_access_users::Auth) {
+    /// let client = cloudflare_access_users::Client::new(auth);
     /// # let _ = client;
+    /// # }
     /// ```
     pub fn new(auth: Auth) -> Client {
         let builder = ClientBuilder {
-            auth: Some(auth),
+            auth: vec![auth],
             ..ClientBuilder::default()
         };
         let (inner, problem) = builder.assemble();
@@ -144,9 +80,10 @@ impl Client {
         }
     }
 
-    /// A client configured from the environment: `CLOUDFLARE_API_TOKEN`, or
-    /// else `CLOUDFLARE_API_KEY` with `CLOUDFLARE_EMAIL`; `CLOUDFLARE_BASE_URL`
-    /// overrides the default base URL.
+    /// A client configured from the environment: the credentials of the first
+    /// way to authenticate whose variables are set (see [`Auth`] for the
+    /// variables of each), and the base URL from the `…_BASE_URL` variable
+    /// when set (both listed in the crate's README).
     ///
     /// ```no_run
     /// # fn run() -> Result<(), cloudflare_access_users::Error> {
@@ -164,7 +101,6 @@ impl Client {
     /// ```
     /// use std::time::Duration;
     /// let client = cloudflare_access_users::Client::builder()
-    ///     .api_token("my-token")
     ///     .timeout(Duration::from_secs(10))
     ///     .max_retries(4)
     ///     .build()?;
@@ -193,7 +129,13 @@ impl fmt::Debug for Client {
         let i = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &redact_url(&i.base_url))
-            .field("auth", &i.auth_kind.map(|k| format!("{k}(<redacted>)")))
+            .field(
+                "auth",
+                &i.auth_kinds
+                    .iter()
+                    .map(|k| format!("{k}(<redacted>)"))
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &i.timeout)
             .field("max_retries", &i.retry.max_retries)
             .field("initial_backoff", &i.retry.initial_backoff)
@@ -295,7 +237,7 @@ impl fmt::Debug for RedactedHeaders<'_> {
 #[derive(Default)]
 #[must_use = "call .build() to get a Client"]
 pub struct ClientBuilder {
-    auth: Option<Auth>,
+    auth: Vec<Auth>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -329,51 +271,26 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Authenticate with an API token (`Authorization: Bearer ...`).
+    /// Add these credentials. A client may hold several: each request sends
+    /// those of the first way to authenticate its operation accepts that the
+    /// client holds, and none when it holds none of them. Credentials for the
+    /// same security scheme given later replace earlier ones.
     ///
-    /// ```
-    /// let client = cloudflare_access_users::Client::builder().api_token("my-token").build()?;
+    /// ```no_run
+    /// # fn example(auth: cloudflare_access_users::Auth) -> Result<(), cloudflare_access_users::Error> {
+    /// let client = cloudflare_access_users::Client::builder().auth(auth).build()?;
     /// # let _ = client;
-    /// # Ok::<(), cloudflare_access_users::Error>(())
-    /// ```
-    pub fn api_token(mut self, token: impl Into<String>) -> Self {
-        self.auth = Some(Auth::ApiToken(token.into()));
-        self
-    }
-
-    /// Authenticate with an account e-mail and global API key
-    /// (`X-Auth-Email` / `X-Auth-Key`).
-    ///
-    /// ```
-    /// let client = cloudflare_access_users::Client::builder()
-    ///     .api_key("me@example.com", "my-global-key")
-    ///     .build()?;
-    /// # let _ = client;
-    /// # Ok::<(), cloudflare_access_users::Error>(())
-    /// ```
-    pub fn api_key(mut self, email: impl Into<String>, key: impl Into<String>) -> Self {
-        self.auth = Some(Auth::ApiKey {
-            email: email.into(),
-            key: key.into(),
-        });
-        self
-    }
-
-    /// Use these credentials.
-    ///
-    /// ```
-    /// use cloudflare_access_users::{Auth, Client};
-    /// let client = Client::builder().auth(Auth::ApiToken("my-token".into())).build()?;
-    /// # let _ = client;
-    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn auth(mut self, auth: Auth) -> Self {
-        self.auth = Some(auth);
+        self.auth.push(auth);
         self
     }
 
-    /// Fill in credentials and base URL from the environment (see
-    /// [`Client::from_env`]). Fails if no credentials are set.
+    /// Add credentials and the base URL from the environment (see
+    /// [`Client::from_env`]). Fails if no credentials are set (unless the API
+    /// makes them optional) or a way to authenticate is set only in part.
     ///
     /// ```no_run
     /// use std::time::Duration;
@@ -389,29 +306,13 @@ impl ClientBuilder {
     }
 
     fn with_env_from(mut self, get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-        if let Some(token) = get(crate::ENV_API_TOKEN) {
-            self.auth = Some(Auth::ApiToken(token));
-        } else {
-            match (get(crate::ENV_API_KEY), get(crate::ENV_EMAIL)) {
-                (Some(key), Some(email)) => self.auth = Some(Auth::ApiKey { email, key }),
-                (Some(_), None) => {
-                    return Err(Error::Config(format!(
-                        "{} is set but {} is not",
-                        crate::ENV_API_KEY,
-                        crate::ENV_EMAIL
-                    )))
-                }
-                (None, _) => {
-                    return Err(Error::Config(format!(
-                        "no credentials: set {} (or {} and {})",
-                        crate::ENV_API_TOKEN,
-                        crate::ENV_API_KEY,
-                        crate::ENV_EMAIL
-                    )))
-                }
-            }
+        let optional = crate::auth::DEFAULT_SECURITY.iter().any(|alt| alt.is_empty());
+        if let Some(auth) =
+            crate::credentials::from_env(crate::auth::ENV, optional, &get).map_err(Error::Config)?
+        {
+            self.auth.push(auth);
         }
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         if let Some(url) = get(crate::ENV_BASE_URL) {
             self.base_url = Some(url.trim().to_owned());
         }
@@ -492,7 +393,7 @@ impl ClientBuilder {
     /// Redirects are switched off on it, whatever it says
     /// (`redirect(Policy::none())` is applied last): a redirect could carry
     /// the credentials to another host (reqwest drops `Authorization` there
-    /// but not `X-Auth-Key`). A 3xx answer is returned as [`Error::Api`] with
+    /// but not an API key header or query parameter). A 3xx answer is returned as [`Error::Api`] with
     /// its status and `Location` header. reqwest's own retries are switched
     /// off too (`retry(reqwest::retry::never())`, applied last): they would
     /// resend a POST underneath this client's per-method policy; every retry
@@ -504,7 +405,6 @@ impl ClientBuilder {
     ///     .proxy(reqwest::Proxy::https("http://proxy.internal:3128").unwrap())
     ///     .pool_max_idle_per_host(4);
     /// let client = cloudflare_access_users::Client::builder()
-    ///     .api_token("my-token")
     ///     .http_client_builder(http)
     ///     .build()?;
     /// # let _ = client;
@@ -644,15 +544,13 @@ impl ClientBuilder {
                 _ => note(format!("invalid default header `{name}`")),
             }
         }
-        if let Some(auth) = &self.auth {
-            match auth.headers() {
-                Ok(list) => {
-                    for (n, v) in list {
-                        headers.insert(n, v);
-                    }
-                }
-                Err(msg) => note(msg),
-            }
+        let auth_kinds: Vec<&'static str> = self.auth.iter().map(Auth::kind).collect();
+        let (credentials, bad) = Credentials::new(
+            crate::auth::SCHEMES,
+            self.auth.into_iter().flat_map(Auth::secrets),
+        );
+        if let Some(msg) = bad {
+            note(msg);
         }
 
         let idempotency_header = match self
@@ -694,13 +592,14 @@ impl ClientBuilder {
             http,
             base_url,
             headers,
+            credentials,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             retry: self.retry,
             max_response_bytes: self
                 .max_response_bytes
                 .unwrap_or(crate::DEFAULT_MAX_RESPONSE_BYTES),
             idempotency_header,
-            auth_kind: self.auth.as_ref().map(Auth::kind),
+            auth_kinds,
             deferred_error: None,
         };
         (Ok(inner), problem)
@@ -710,50 +609,6 @@ impl ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |k| map.get(k).cloned()
-    }
-
-    #[test]
-    fn env_prefers_token_then_key_and_email() {
-        let b = Client::builder()
-            .with_env_from(env(&[
-                (crate::ENV_API_TOKEN, "tok\n"),
-                (crate::ENV_API_KEY, "k"),
-                (crate::ENV_BASE_URL, "http://127.0.0.1:1/"),
-            ]))
-            .unwrap();
-        assert_eq!(b.auth, Some(Auth::ApiToken("tok\n".into())));
-        let c = b.build().unwrap();
-        assert_eq!(c.base_url(), "http://127.0.0.1:1");
-        assert_eq!(c.inner.headers[AUTHORIZATION], "Bearer tok");
-
-        let b = Client::builder()
-            .with_env_from(env(&[(crate::ENV_API_KEY, "k"), (crate::ENV_EMAIL, "e@x")]))
-            .unwrap();
-        assert_eq!(
-            b.auth,
-            Some(Auth::ApiKey {
-                email: "e@x".into(),
-                key: "k".into()
-            })
-        );
-
-        let err = Client::builder()
-            .with_env_from(env(&[(crate::ENV_API_KEY, "secret-k")]))
-            .unwrap_err();
-        assert!(matches!(err, Error::Config(_)));
-        assert!(!err.to_string().contains("secret-k"));
-        assert!(Client::builder()
-            .with_env_from(env(&[(crate::ENV_API_TOKEN, "  ")]))
-            .is_err());
-    }
 
     #[test]
     fn userinfo_passwords_are_redacted() {
@@ -802,18 +657,5 @@ mod tests {
         assert!(!is_secret_header(&HeaderName::from_static(
             "x-request-source"
         )));
-    }
-
-    #[test]
-    fn bad_token_is_a_config_error_without_the_secret() {
-        let err = Client::builder()
-            .api_token("SEKRIT\nTOKEN")
-            .build()
-            .unwrap_err();
-        assert!(matches!(err, Error::Config(_)));
-        assert!(!format!("{err} {err:?}").contains("SEKRIT"));
-        let c = Client::new(Auth::ApiToken("SEKRIT\nTOKEN".into()));
-        assert!(c.inner.deferred_error.is_some());
-        assert!(!format!("{c:?}").contains("SEKRIT"));
     }
 }

@@ -76,6 +76,9 @@ pub(crate) struct RequestParts {
     pub(crate) backoff: Option<(Duration, Duration)>,
     pub(crate) max_response_bytes: Option<u64>,
     pub(crate) envelope: bool,
+    /// The ways to authenticate the operation accepts, in its order: lists of
+    /// indices into the API's security schemes (`crate::auth::SCHEMES`).
+    pub(crate) security: &'static [&'static [usize]],
 }
 
 impl RequestParts {
@@ -147,7 +150,8 @@ impl<T> fmt::Debug for Request<'_, T> {
 impl<'c, T> Request<'c, T> {
     /// A request for `method` on `path` (already filled in, with segments
     /// encoded by [`encode_path`]); `path_template` is the OpenAPI path, used
-    /// for tracing.
+    /// for tracing. It authenticates the way the API's document says requests
+    /// do by default (its top-level `security`).
     ///
     /// ```
     /// use cloudflare_access_users::{encode_path, Client, Request};
@@ -183,10 +187,20 @@ impl<'c, T> Request<'c, T> {
                 backoff: None,
                 max_response_bytes: None,
                 envelope: true,
+                security: crate::auth::DEFAULT_SECURITY,
             },
             error,
             marker: PhantomData,
         }
+    }
+
+    /// Authenticate the way the operation accepts: the first of these
+    /// alternatives whose credentials the client holds is sent. (Unused in a
+    /// build whose cargo features leave no operation.)
+    #[allow(dead_code)]
+    pub(crate) fn security(mut self, alternatives: &'static [&'static [usize]]) -> Self {
+        self.parts.security = alternatives;
+        self
     }
 
     fn fail(&mut self, err: Error) {
@@ -577,14 +591,31 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
     if let Some(problem) = &inner.deferred_error {
         return Err(Error::Config(problem.clone()));
     }
-    let url = build_url(&inner.base_url, &parts.path, &parts.query)?;
+    let mut url = build_url(&inner.base_url, &parts.path, &parts.query)?;
 
     let mut headers = inner.headers.clone();
+    // Credentials go in after the default headers and before the request's own,
+    // which win over both.
+    let sent = inner
+        .credentials
+        .for_request(parts.security, &mut headers, &parts.headers);
     for name in parts.headers.keys() {
         headers.remove(name);
     }
     for (name, value) in &parts.headers {
         headers.append(name.clone(), value.clone());
+    }
+    // `build_url` has checked the URL stays on the base URL's origin.
+    let secret_query = !sent.query.is_empty();
+    if secret_query {
+        url.query_pairs_mut()
+            .extend_pairs(sent.query.iter().map(|(k, v)| (*k, v.as_str())));
+    }
+    let token = sent.token;
+    if let Some(source) = &token {
+        crate::credentials::bearer_from(&**source, false, &mut headers)
+            .await
+            .map_err(Error::Config)?;
     }
 
     // POST and PATCH carry one idempotency key, the same on every attempt,
@@ -623,6 +654,7 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
 
     async move {
         let mut retry: u32 = 0;
+        let mut refreshed = false;
         loop {
             tracing::Span::current().record("attempt", retry + 1);
             let mut builder = inner
@@ -643,6 +675,17 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
                     tracing::Span::current().record("status", raw.status.as_u16());
                     if raw.status.is_success() {
                         return Ok(raw);
+                    }
+                    // A refused token is refreshed once and the request sent once more.
+                    if let (StatusCode::UNAUTHORIZED, Some(source), false) =
+                        (raw.status, &token, refreshed)
+                    {
+                        refreshed = true;
+                        crate::credentials::bearer_from(&**source, true, &mut headers)
+                            .await
+                            .map_err(Error::Config)?;
+                        tracing::debug!("retrying with a refreshed token");
+                        continue;
                     }
                     if may_retry && should_retry_response(raw.status, &raw.headers, replay) {
                         let delay = policy.delay(retry, Some(&raw.headers));
@@ -696,6 +739,8 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
                         retry += 1;
                         continue;
                     }
+                    // The URL would show a credential sent in the query.
+                    let e = if secret_query { e.without_url() } else { e };
                     return Err(Error::Transport { kind, source: e });
                 }
             }

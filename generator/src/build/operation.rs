@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::{Map, Value};
 
 use super::names::{numbered, unique_field_name, STD_TYPE_NAMES};
+use super::body::ResponseContent;
 use super::{BuildError, Builder};
 use crate::config::OperationConfig;
 use crate::diag::{Diagnostic, Severity};
@@ -14,8 +15,8 @@ use crate::locate::join;
 use crate::naming::{camel, singular, snake};
 use crate::render::CLIENT_METHODS;
 use crate::spec::content::{is_paged, success_status};
-use crate::spec::schema::{is_array, is_plain_object};
-use crate::spec::{self, is_envelope, pick_json, PathOp, Props};
+use crate::spec::schema::is_array;
+use crate::spec::{self, is_envelope, PathOp};
 
 /// Methods `Client` gets from derived traits (`CLIENT_METHODS` lists those written out).
 const CLIENT_TRAIT_METHODS: &[&str] = &["clone", "clone_from"];
@@ -198,57 +199,22 @@ impl<'a> Builder<'a> {
         }
 
         // Request body: an object's properties join the params struct; anything else is `body`.
-        let mut has_body = false;
-        let mut body_field = None;
-        if op.get("requestBody").is_some() {
-            let (rb_ptr, _) = self.spec.deref(&join(&op_ptr, "requestBody"))?;
-            let rb = self.spec.object(&rb_ptr);
-            let body_required = rb.and_then(|r| r.get("required")).and_then(Value::as_bool).unwrap_or(false);
-            match rb.and_then(|r| r.get("content")).and_then(Value::as_object).and_then(pick_json) {
-                Some(media) => {
-                    has_body = true;
-                    let schema_ptr = join(&join(&join(&rb_ptr, "content"), &media), "schema");
-                    let target = self.spec.target(&schema_ptr)?;
-                    let is_object = self.spec.object(&target).is_some_and(is_plain_object);
-                    let props = if is_object { self.spec.properties(&schema_ptr)? } else { Props::default() };
-                    if is_object && props.extra.is_none() && !props.list.iter().any(|(k, _)| names_in_query.contains(k)) {
-                        for (json_name, prop_ptr) in &props.list {
-                            let req = props.required.contains(json_name);
-                            fields.push(self.field(&params_name, json_name, prop_ptr, req, &mut used, FieldLocation::Body)?);
-                        }
-                    } else {
-                        let mut f = self.field(&params_name, "body", &schema_ptr, body_required, &mut used, FieldLocation::Body)?;
-                        f.docs = f.docs.or_else(|| Some("The request body.".into()));
-                        body_field = Some(f.rust_name.clone());
-                        fields.push(f);
-                    }
-                }
-                None => {
-                    let types: Vec<String> = rb
-                        .and_then(|r| r.get("content"))
-                        .and_then(Value::as_object)
-                        .map(|c| c.keys().cloned().collect())
-                        .unwrap_or_default();
-                    self.diag(
-                        "unsupported-body-content",
-                        &join(&op_ptr, "requestBody"),
-                        format!("request body content {types:?} has no JSON form; the method is generated without a body"),
-                    );
-                }
-            }
-        }
+        let request_body = self.request_body(&op_ptr, &params_name, &mut fields, &mut used, &names_in_query)?;
         let params_type = if fields.is_empty() {
             self.disown(&params_name);
             None
         } else {
-            let usage = if has_body { Usage::ParamsWithBody } else { Usage::ParamsNoBody };
+            let (usage, extra) = match &request_body {
+                Some(b) => (b.usage, b.extra.clone()),
+                None => (Usage::ParamsNoBody, None),
+            };
             self.types.insert(
                 params_name.clone(),
                 TypeDef {
                     name: params_name.clone(),
                     docs: Some(format!("Parameters of [`{}`]({}).", method_name, "#method")),
                     deprecated: false,
-                    kind: TypeKind::Struct(Struct { fields, extra: None, usage }),
+                    kind: TypeKind::Struct(Struct { fields, extra, usage }),
                 },
             );
             Some(params_name)
@@ -311,8 +277,8 @@ impl<'a> Builder<'a> {
                 deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
                 path_params,
                 params: params_type,
-                body_field,
-                has_body,
+                body_field: request_body.as_ref().and_then(|b| b.body_field.clone()),
+                body: request_body.map(|b| b.body),
                 response,
                 pagination,
                 security: self.operation_security(&op_ptr),
@@ -335,17 +301,9 @@ impl<'a> Builder<'a> {
             return Ok((Response::Empty, None));
         };
         let resp_ptr = self.spec.target(&join(&join(op_ptr, "responses"), code))?;
-        let content = self.spec.object(&resp_ptr).and_then(|r| r.get("content")).and_then(Value::as_object);
-        let Some(media) = content.and_then(pick_json) else {
-            if let Some(c) = content.filter(|c| !c.is_empty()) {
-                let types: Vec<&String> = c.keys().collect();
-                self.diag(
-                    "unsupported-response-content",
-                    &join(&resp_ptr, "content"),
-                    format!("response content {types:?} has no JSON form; the method returns `()` (the raw body is not decoded)"),
-                );
-            }
-            return Ok((Response::Empty, None));
+        let media = match self.response_content(&resp_ptr) {
+            ResponseContent::Json(media) => media,
+            ResponseContent::Other(response) => return Ok((response, None)),
         };
         let schema_ptr = join(&join(&join(&resp_ptr, "content"), &media), "schema");
         let props = self.spec.properties(&schema_ptr)?;

@@ -506,8 +506,8 @@ impl Request<'_, Bytes, AsBytes> {
     /// ```no_run
     /// # async fn run() -> Result<(), cloudflare_access_users::Error> {
     /// # let client = cloudflare_access_users::Client::from_env()?;
-    /// # let req: cloudflare_access_users::Request<'_, bytes::Bytes, cloudflare_access_users::AsBytes> =
-    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// # let req = cloudflare_access_users::Request::<()>::new(&client, reqwest::Method::GET, "/x", "/x".into())
+    /// #     .returning_bytes();
     /// let mut body = req.send_streaming().await?;
     /// let mut total = 0;
     /// while let Some(chunk) = body.chunk().await? {

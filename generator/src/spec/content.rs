@@ -100,3 +100,43 @@ pub fn is_binary(schema: &Map<String, Value>) -> bool {
 pub fn sendable(media: &str) -> bool {
     !media.is_empty() && media.contains('/') && !media.contains(['*', ',']) && media.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(keys: &[&str]) -> Map<String, Value> {
+        keys.iter().map(|k| (k.to_string(), Value::Null)).collect()
+    }
+
+    #[test]
+    fn media_kinds() {
+        assert_eq!(MediaKind::of("application/problem+json", false), MediaKind::Json);
+        assert_eq!(MediaKind::of("*/*", true), MediaKind::Json);
+        assert_eq!(MediaKind::of("application/*", false), MediaKind::Binary);
+        assert_eq!(MediaKind::of("Multipart/Form-Data; boundary=x", false), MediaKind::Multipart);
+        assert_eq!(MediaKind::of("application/x-www-form-urlencoded", false), MediaKind::Form);
+        assert_eq!(MediaKind::of("text/csv", false), MediaKind::Text);
+        assert_eq!(MediaKind::of("image/*", false), MediaKind::Binary);
+        assert_eq!(MediaKind::of("string", false), MediaKind::Binary);
+    }
+
+    #[test]
+    fn json_first_then_multipart_form_binary_text() {
+        let pick_of = |keys: &[&str], json: bool| pick(&content(keys), |_| json);
+        assert_eq!(pick_of(&["text/plain", "application/json"], false), Some(("application/json".into(), MediaKind::Json)));
+        assert_eq!(pick_of(&["text/plain", "*/*"], true), Some(("*/*".into(), MediaKind::Json)));
+        assert_eq!(pick_of(&["text/javascript", "multipart/form-data", "application/javascript"], false), Some(("multipart/form-data".into(), MediaKind::Multipart)));
+        assert_eq!(pick_of(&["text/plain", "application/octet-stream"], false), Some(("application/octet-stream".into(), MediaKind::Binary)));
+        assert_eq!(pick_of(&[], false), None);
+    }
+
+    #[test]
+    fn only_one_printable_concrete_type_is_sent() {
+        assert!(sendable("application/pdf"));
+        assert!(!sendable("image/*"));
+        assert!(!sendable("image/png, image/jpeg"));
+        assert!(!sendable("text/x\nevil: 1"));
+        assert!(!sendable("string"));
+    }
+}

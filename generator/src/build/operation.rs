@@ -168,7 +168,7 @@ impl<'a> Builder<'a> {
             });
         }
         let mut names_in_query = BTreeSet::new();
-        for spec::Param { name, location, ptr: p_ptr } in &params {
+        for spec::Param { name, location, ptr: p_ptr, .. } in &params {
             let location = match location.as_str() {
                 "path" => continue,
                 "query" => FieldLocation::Query,

@@ -1118,3 +1118,57 @@ fn type_message(subject: &str, from: &str, to: &str, rust_changed: bool) -> Stri
         format!("{subject} format changed from {from} to {to} (same Rust type)")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn kinds(old: &Value, new: &Value) -> Vec<(ChangeKind, Option<String>)> {
+        let mut out: Vec<_> = diff(old, new).into_iter().map(|c| (c.kind, c.operation)).collect();
+        out.sort();
+        out
+    }
+
+    fn ok() -> Value {
+        json!({"200": {"description": "ok"}})
+    }
+
+    #[test]
+    fn templates_match_as_the_generator_parses_them() {
+        // Renaming a parameter is no change; a `{` that no `}` closes is literal text, as the
+        // generator sends it, so `/a/{x` and `/a/{y` are different paths.
+        let old = json!({"paths": {"/a/{x}": {"get": {"responses": ok()}}, "/b/{x": {"get": {"responses": ok()}}}});
+        let new = json!({"paths": {"/a/{y}": {"get": {"responses": ok()}}, "/b/{y": {"get": {"responses": ok()}}}});
+        assert_eq!(
+            kinds(&old, &new),
+            [
+                (ChangeKind::EndpointAdded, Some("GET /b/{y".to_string())),
+                (ChangeKind::EndpointRemoved, Some("GET /b/{x".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn operations_beside_a_path_item_ref_are_walked() {
+        let item = json!({"get": {"responses": ok()}});
+        let old = json!({"paths": {"/a": {"$ref": "#/components/pathItems/A"}}, "components": {"pathItems": {"A": item}}});
+        let new = json!({"paths": {"/a": {"$ref": "#/components/pathItems/A", "post": {"responses": ok()}}}, "components": {"pathItems": {"A": item}}});
+        assert_eq!(kinds(&old, &new), [(ChangeKind::EndpointAdded, Some("POST /a".to_string()))]);
+    }
+
+    #[test]
+    fn parameter_ref_chains_are_followed_as_far_as_the_generator_follows_them() {
+        // 40 `$ref`s in a row: more than the old 32 hops, fewer than `MAX_SCHEMA_DEPTH`.
+        let mut params = Map::new();
+        for i in 0..40 {
+            params.insert(format!("P{i}"), json!({"$ref": format!("#/components/parameters/P{}", i + 1)}));
+        }
+        let doc = |required: bool| {
+            let mut params = params.clone();
+            params.insert("P40".into(), json!({"name": "q", "in": "query", "required": required, "schema": {"type": "string"}}));
+            json!({"paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/P0"}], "responses": ok()}}}, "components": {"parameters": params}})
+        };
+        assert_eq!(kinds(&doc(false), &doc(true)), [(ChangeKind::RequestParameterBecameRequired, Some("GET /a".to_string()))]);
+    }
+}

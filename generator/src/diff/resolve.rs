@@ -329,3 +329,27 @@ mod tests {
         assert!(l.properties.is_empty());
     }
 }
+
+#[cfg(test)]
+mod heads {
+    use super::*;
+    use serde_json::json;
+
+    /// The head is the generator's type: these edge cases once had a reading of their own.
+    #[test]
+    fn heads_follow_the_generator() {
+        let doc = json!({"components": {"schemas": {
+            "AllOfNoProps": {"allOf": [{"type": "string"}, {"readOnly": true}]},
+            "ItemsAndMap": {"items": {"type": "string"}, "additionalProperties": {"type": "string"}},
+            "TypeList": {"type": ["string", "null"]},
+            "Dangling": {"$ref": "#/components/schemas/Nowhere"}
+        }}});
+        let mut r = Resolver::new(&doc);
+        let head = |r: &mut Resolver<'_>, name: &str| r.one(&format!("/components/schemas/{name}")).head;
+        assert_eq!(head(&mut r, "AllOfNoProps"), RustHead::Struct);
+        assert_eq!(head(&mut r, "ItemsAndMap"), RustHead::Vec);
+        assert_eq!(head(&mut r, "TypeList"), RustHead::Json);
+        let dangling = r.one("/components/schemas/Dangling");
+        assert_eq!(dangling.unresolved, Some("#/components/schemas/Nowhere"));
+    }
+}

@@ -23,10 +23,10 @@ use crate::limits::MAX_SCHEMA_DEPTH;
 use crate::load::Document;
 use crate::locate;
 
-pub use content::{is_envelope, pick_json};
+pub use content::{is_envelope, is_success, pick_json};
 pub use paths::{Param, PathOp, PathTemplate, Segment};
 pub use refs::{ref_to_pointer, Meta};
-pub use schema::{Props, RustKind};
+pub use schema::{Props, RustHead, RustKind};
 
 /// A reference or nesting problem that makes the document unusable.
 #[derive(Debug, thiserror::Error)]
@@ -78,14 +78,8 @@ impl<'a> Spec<'a> {
     }
 
     /// A document known only as a tree (errors then name no file and line 1).
-    #[expect(dead_code, reason = "read by `diff` once it reads the document through `spec`")]
     pub fn from_value(raw: &'a Value) -> Self {
         Spec { raw, file: "", text: "" }
-    }
-
-    #[expect(dead_code, reason = "read by `diff` once it reads the document through `spec`")]
-    pub fn raw(&self) -> &'a Value {
-        self.raw
     }
 
     pub fn get(&self, ptr: &str) -> Option<&'a Value> {

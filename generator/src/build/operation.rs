@@ -112,7 +112,7 @@ impl<'a> Builder<'a> {
                 has_body: body.has_body,
                 response,
                 pagination,
-                security: self.operation_security(&op_ptr),
+                security: self.operation_security(op_ptr),
             },
         );
         Ok(())

@@ -1,7 +1,6 @@
 //! Operations, parameters, bodies, responses and security: the API surface, compared, with each
 //! schema finding given its id and level according to the direction it travels.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use indexmap::IndexMap;
@@ -12,7 +11,7 @@ use super::resolve::{Child, Norm, Resolver};
 use super::rust_type::{is_option, rust_type_text, with_option};
 use super::{code, Change, ChangeKind, Level};
 use crate::locate::join;
-use crate::spec::{is_envelope, is_success, PathOp};
+use crate::spec::{is_envelope, is_success, PathOp, Requirement};
 
 /// Compares the operations of two raw documents.
 pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
@@ -626,41 +625,13 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
 // ---------------------------------------------------------------------------------------------
 // Security
 
-type Requirement = BTreeMap<String, Vec<String>>;
-
 /// The security that applies to an operation: its own, or the document's. Answers the pointer
 /// of the list and the requirements (alternatives).
 fn security(res: &Resolver<'_>, op: &Op<'_>) -> (String, Vec<Requirement>) {
-    let (pointer, list) = match op.obj.get("security") {
-        Some(list) => (join(&op.at.op_ptr, "security"), Some(list)),
-        None => ("/security".to_string(), res.spec.get("/security")),
-    };
-    let reqs = list
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_object)
-                .map(|o| {
-                    o.iter()
-                        .map(|(k, v)| {
-                            let mut scopes: Vec<String> = v
-                                .as_array()
-                                .map(|s| {
-                                    s.iter()
-                                        .filter_map(Value::as_str)
-                                        .map(String::from)
-                                        .collect()
-                                })
-                                .unwrap_or_default();
-                            scopes.sort();
-                            (k.clone(), scopes)
-                        })
-                        .collect()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    (pointer, reqs)
+    match res.spec.operation_security(&op.at.op_ptr) {
+        Some(list) => (list.pointer, list.alternatives.into_iter().map(|(_, r)| r).collect()),
+        None => ("/security".to_string(), Vec::new()),
+    }
 }
 
 fn show_requirement(r: &Requirement) -> String {

@@ -11,11 +11,13 @@
 //!   followed) and the parameters that apply to each.
 //! - [`content`]: content negotiation, the success response, Cloudflare envelopes and
 //!   page/per_page paging.
+//! - [`security`]: the `security` list that applies to an operation.
 
 pub mod content;
 pub mod paths;
 pub mod refs;
 pub mod schema;
+pub mod security;
 
 use serde_json::{Map, Value};
 
@@ -27,6 +29,7 @@ pub use content::{is_envelope, is_success, pick_json};
 pub use paths::{Param, PathOp, PathTemplate, Segment};
 pub use refs::{ref_to_pointer, Meta};
 pub use schema::{Props, RustHead, RustKind};
+pub use security::{Requirement, SecurityList};
 
 /// A reference or nesting problem that makes the document unusable.
 #[derive(Debug, thiserror::Error)]

@@ -203,9 +203,7 @@ impl Config {
         const TYPE: &str = "a type name is an ASCII Rust identifier that is not a keyword, such as `UserList`";
         const SEGMENT: &str = "a method name is an ASCII identifier, such as `list`";
         const RESOURCE: &str = "a resource is dot-separated ASCII identifiers, such as `zero_trust.access.users`";
-        let ident = |s: &str| {
-            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && s != "_"
-        };
+        let ident = |s: &str| crate::naming::is_ascii_ident(s) && s != "_";
         let type_name = |s: &str| ident(s) && !crate::naming::is_keyword(s);
         let mut checks: Vec<(Vec<&str>, &str, bool, &'static str)> = Vec::new();
         for (key, name) in &self.types {

@@ -38,10 +38,7 @@ impl ModulePath {
             return Err(refuse("the module is below the crate root: name it, such as `crate::api`"));
         }
         for s in &segments {
-            let ident = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && s != "_"
-                && !crate::naming::is_keyword(s);
+            let ident = crate::naming::is_ascii_ident(s) && s != "_" && !crate::naming::is_keyword(s);
             if !ident {
                 return Err(refuse("each name in a module path is an ASCII identifier that is not a Rust keyword"));
             }

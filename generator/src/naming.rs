@@ -17,6 +17,13 @@ pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 
+/// True for a name of ASCII letters, digits and `_` that does not start with a digit: what an
+/// identifier (or an environment variable name) may be as written. Keywords and a lone `_` pass;
+/// callers that care refuse them.
+pub fn is_ascii_ident(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Longest module name; longer ones are shortened (they name files, which file systems cap at
 /// 255 bytes, and read badly long before that).
 pub const MAX_MODULE_NAME: usize = 48;

@@ -7,7 +7,7 @@ use super::BuildError;
 use crate::config::Config;
 use crate::ir::CrateMeta;
 use crate::load::Document;
-use crate::naming::snake;
+use crate::naming::{is_ascii_ident, snake};
 
 pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> CrateMeta {
     let info = doc.raw.get("info");
@@ -70,9 +70,10 @@ pub(super) fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(),
     };
     let name_key = from_config(k.name.is_some(), "crate.name", "--name");
     let name = &meta.crate_name;
+    // `-` becomes `_` in the library name, which must be an identifier.
     let valid_name = name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && is_ascii_ident(&name.replace('-', "_"))
         && !crate::naming::is_keyword(&meta.lib_name);
     if !valid_name {
         return Err(err(name_key, name, "a crate name is 1 to 64 ASCII letters, digits, `-` and `_`, starts with a letter and is not a Rust keyword"));
@@ -89,10 +90,7 @@ pub(super) fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(),
         return Err(err("crate.license", &meta.license, "a license is one line of visible text, such as `MIT OR Apache-2.0`"));
     }
     let prefix = &meta.env_prefix;
-    let valid_prefix = !prefix.is_empty()
-        && !prefix.starts_with(|c: char| c.is_ascii_digit())
-        && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid_prefix {
+    if !is_ascii_ident(prefix) {
         let key = from_config(k.env_prefix.is_some(), "crate.env_prefix", "crate.name");
         return Err(err(key, prefix, "an environment variable prefix is ASCII letters, digits and `_`, not starting with a digit"));
     }

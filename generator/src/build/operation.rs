@@ -5,11 +5,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
+use super::body::{RequestBody, ResponseContent};
 use super::names::{numbered, unique_field_name, STD_TYPE_NAMES};
-use super::body::ResponseContent;
 use super::{BuildError, Builder};
 use crate::config::OperationConfig;
-use crate::diag::{Diagnostic, Severity};
 use crate::ir::*;
 use crate::locate::join;
 use crate::naming::{camel, singular, snake};
@@ -57,203 +56,36 @@ impl<'a> Builder<'a> {
     }
 
     fn operation(&mut self, root: &mut Resource, path_op: &PathOp<'a>, id_count: &HashMap<String, usize>) -> Result<(), BuildError> {
-        let (path, method, op_ptr) = (path_op.path, path_op.method, path_op.op_ptr.clone());
-        let Some(op) = self.spec.object(&op_ptr) else {
+        let (path, method, op_ptr) = (path_op.path, path_op.method, path_op.op_ptr.as_str());
+        let Some(op) = self.spec.object(op_ptr) else {
             return Ok(());
         };
         if !self.selected(path, op) {
             return Ok(());
         }
-        let operation_id = op.get("operationId").and_then(Value::as_str).map(str::to_string);
-        let key = operation_id
-            .clone()
-            .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
-        let oc: OperationConfig = self
-            .cfg
-            .operations
-            .get(&key)
-            .cloned()
-            .unwrap_or_default();
-        let duplicate_id = operation_id
-            .as_ref()
-            .is_some_and(|id| id_count.get(id).copied().unwrap_or(0) > 1);
-        if duplicate_id {
-            self.diag(
-                "duplicate-operation-id",
-                &join(&op_ptr, "operationId"),
-                format!("operationId `{key}` is used by more than one operation; each is generated, under a distinct method name"),
-            );
-        }
-
-        // Where in the resource tree, and under which method name.
-        let segments: Vec<String> = match (&oc.resource, op.get("x-fern-sdk-group-name").and_then(Value::as_str)) {
-            (Some(r), _) => r.split('.').map(snake).collect(),
-            (None, Some(g)) => g.split('.').map(snake).collect(),
-            (None, None) => vec![op
-                .get("tags")
-                .and_then(|t| t.get(0))
-                .and_then(Value::as_str)
-                .map(snake)
-                .unwrap_or_else(|| "default".into())],
-        };
-        let mut segments: Vec<String> = segments.into_iter().filter(|s| !s.is_empty()).collect();
-        if crate::limits::fold_resource_depth(&mut segments) {
-            let message = format!("the resource path nests deeper than {} levels; the levels below are joined into one", crate::limits::MAX_RESOURCE_DEPTH);
-            self.diag("deep-resource", &op_ptr, message);
-        }
-        for (i, seg) in segments.iter_mut().enumerate() {
-            let capped = crate::naming::cap_module(seg);
-            // A top-level accessor is a method of `Client`; a module named like a crate the
-            // generated code uses would hide that crate in its parent module.
-            let taken = (i == 0 && (CLIENT_METHODS.contains(&capped.as_str()) || CLIENT_TRAIT_METHODS.contains(&capped.as_str())))
-                || SHADOWED_CRATES.contains(&capped.as_str());
-            let renamed = if taken { format!("{capped}_") } else { capped };
-            if renamed != *seg {
-                let message = if taken {
-                    let clash = if SHADOWED_CRATES.contains(&seg.as_str()) { format!("the crate `{seg}`") } else { format!("`Client::{seg}`") };
-                    format!("resource `{seg}` would clash with {clash}; it is generated as `{renamed}`; set the operation's `resource` in the config to choose")
-                } else {
-                    format!("resource name `{seg}` is longer than {} bytes; it is generated as `{renamed}`", crate::naming::MAX_MODULE_NAME)
-                };
-                let code = if taken { "reserved-resource-name" } else { "long-resource-name" };
-                self.diag(code, &op_ptr, message);
-                *seg = renamed;
-            }
-        }
-        let fern_method = op.get("x-fern-sdk-method-name").and_then(Value::as_str);
-        let mut method_name = match (&oc.method, fern_method, &operation_id) {
-            (Some(m), _, _) => snake(m),
-            (None, Some(m), _) if !duplicate_id => snake(m),
-            (None, _, Some(id)) => snake(id),
-            _ => snake(&format!("{method} {}", path.replace(['{', '}'], ""))),
-        };
+        let (operation_id, oc, duplicate_id) = self.operation_config(path_op, op, id_count);
+        let segments = self.resource_path(op, &oc, op_ptr);
+        let method_name = method_name(path_op, op, &oc, operation_id.as_deref(), duplicate_id);
         let last = segments.last().cloned().unwrap_or_else(|| "api".into());
         let base = format!("{}{}", camel(&singular(&last)).trim_end_matches('_'), camel(&method_name).trim_end_matches('_'));
 
         let params = self.spec.parameters(path_op)?;
-
         let params_name = oc.params.clone().unwrap_or_else(|| format!("{base}Params"));
         let response_name = oc.response.clone().unwrap_or_else(|| format!("{base}Response"));
-        let params_ptr = format!("{op_ptr}#params");
-        let params_name = self.claim(&params_name, &params_ptr);
+        let params_name = self.claim(&params_name, &format!("{op_ptr}#params"));
 
-        let mut path_params = Vec::new();
-        let mut fields = Vec::new();
         let mut used = BTreeSet::new();
-        // Path parameters in the order the template names them.
-        for name in path_op.template.param_names() {
-            let found = params.iter().find(|p| p.name == name && p.location == "path");
-            let (ty, docs) = match found {
-                Some(spec::Param { ptr: p_ptr, .. }) => {
-                    let (ty, meta) = self.ty_of(&join(p_ptr, "schema"), &format!("{base}{}", camel(name)))?;
-                    let docs = self
-                        .spec
-                        .object(p_ptr)
-                        .and_then(|p| p.get("description"))
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .or(meta.description);
-                    (ty, docs)
-                }
-                None => {
-                    self.diag("undeclared-path-parameter", &op_ptr, format!("path parameter `{name}` is not declared; taken as a string"));
-                    (Ty::String, None)
-                }
-            };
-            let rust_name = unique_field_name(name, &mut used);
-            path_params.push(PathParam {
-                rust_name,
-                json_name: name.to_string(),
-                ty,
-                docs,
-            });
-        }
-        let mut names_in_query = BTreeSet::new();
-        for spec::Param { name, location, ptr: p_ptr } in &params {
-            let location = match location.as_str() {
-                "path" => continue,
-                "query" => FieldLocation::Query,
-                "header" => FieldLocation::Header,
-                other => {
-                    self.diag("unsupported-parameter", p_ptr, format!("parameters `in: {other}` are not supported; `{name}` is left out"));
-                    continue;
-                }
-            };
-            let required = self
-                .spec
-                .object(p_ptr)
-                .and_then(|p| p.get("required"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let mut field = self.field(&params_name, name, &join(p_ptr, "schema"), required, &mut used, location)?;
-            if field.docs.is_none() {
-                field.docs = self
-                    .spec
-                    .object(p_ptr)
-                    .and_then(|p| p.get("description"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-            }
-            names_in_query.insert(name.clone());
-            fields.push(field);
-        }
+        let path_params = self.path_params(path_op, &params, &base, &mut used)?;
+        let mut fields = Vec::new();
+        let names_in_query = self.param_fields(&params, &params_name, &mut used, &mut fields)?;
+        let body = self.request_body(op_ptr, &params_name, &mut fields, &mut used, &names_in_query)?;
+        let params_type = self.params_type(params_name, fields, body.as_ref(), &method_name);
 
-        // Request body: an object's properties join the params struct; anything else is `body`.
-        let request_body = self.request_body(&op_ptr, &params_name, &mut fields, &mut used, &names_in_query)?;
-        let params_type = if fields.is_empty() {
-            self.disown(&params_name);
-            None
-        } else {
-            let (usage, extra) = match &request_body {
-                Some(b) => (b.usage, b.extra.clone()),
-                None => (Usage::ParamsNoBody, None),
-            };
-            self.types.insert(
-                params_name.clone(),
-                TypeDef {
-                    name: params_name.clone(),
-                    docs: Some(format!("Parameters of [`{}`]({}).", method_name, "#method")),
-                    deprecated: false,
-                    kind: TypeKind::Struct(Struct { fields, extra, usage }),
-                },
-            );
-            Some(params_name)
-        };
+        // Response: the lowest 2xx, by its content type; Cloudflare envelopes are unwrapped.
+        let (response, pagination) = self.response(op_ptr, op, &response_name, &params, &oc)?;
 
-        // Response: the lowest 2xx with a JSON body; Cloudflare envelopes are unwrapped.
-        let (response, pagination) = self.response(&op_ptr, op, &response_name, &params, &oc)?;
-
-        // Place it in the tree.
-        let mut node = &mut *root;
-        for seg in &segments {
-            node = node.children.entry(seg.clone()).or_insert_with(|| Resource {
-                name: seg.clone(),
-                struct_name: match camel(seg) {
-                    s if STD_TYPE_NAMES.contains(&s.as_str()) => format!("{s}Resource"),
-                    s => s,
-                },
-                ..Resource::default()
-            });
-        }
-        if node.operations.contains_key(&method_name) || node.children.contains_key(&method_name) {
-            let base_name = method_name.clone();
-            // Names on a resource are only ever added, so the search for a free number goes on
-            // from where the last one for this name stopped.
-            let key = (segments.join("."), base_name.clone());
-            let mut n = self.next_method_number.get(&key).copied().unwrap_or(2);
-            while node.operations.contains_key(&method_name) || node.children.contains_key(&method_name) {
-                method_name = numbered(&base_name, n);
-                n += 1;
-            }
-            self.next_method_number.insert(key, n);
-            self.diags.push(Diagnostic {
-                severity: Severity::Warning,
-                code: "duplicate-method-name",
-                pointer: op_ptr.clone(),
-                line: None,
-                message: format!("method `{base_name}` already exists on resource `{}`; this operation is generated as `{method_name}`", segments.join(".")),
-            });
-        }
+        let node = resource_node(root, &segments);
+        let method_name = self.free_method_name(node, &segments, method_name, op_ptr);
         // Parameter docs point at the method.
         if let Some(p) = &params_type {
             if let Some(t) = self.types.get_mut(p) {
@@ -277,17 +109,191 @@ impl<'a> Builder<'a> {
                 deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
                 path_params,
                 params: params_type,
-                body_field: request_body.as_ref().and_then(|b| b.body_field.clone()),
-                body: request_body.map(|b| b.body),
+                body_field: body.as_ref().and_then(|b| b.body_field.clone()),
+                body: body.map(|b| b.body),
                 response,
                 pagination,
-                security: self.operation_security(&op_ptr),
+                security: self.operation_security(op_ptr),
             },
         );
         Ok(())
     }
 
-    /// The response a method returns: the lowest 2xx (else `default`) with a JSON body;
+    /// The operation's id, its configuration (looked up by id, else by `METHOD /path`), and
+    /// whether another operation has the same id (then warned about).
+    fn operation_config(&mut self, path_op: &PathOp<'_>, op: &Map<String, Value>, id_count: &HashMap<String, usize>) -> (Option<String>, OperationConfig, bool) {
+        let operation_id = op.get("operationId").and_then(Value::as_str).map(str::to_string);
+        let key = operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{} {}", path_op.method.to_uppercase(), path_op.path));
+        let oc: OperationConfig = self
+            .cfg
+            .operations
+            .get(&key)
+            .cloned()
+            .unwrap_or_default();
+        let duplicate_id = operation_id
+            .as_ref()
+            .is_some_and(|id| id_count.get(id).copied().unwrap_or(0) > 1);
+        if duplicate_id {
+            self.diag(
+                "duplicate-operation-id",
+                &join(&path_op.op_ptr, "operationId"),
+                format!("operationId `{key}` is used by more than one operation; each is generated, under a distinct method name"),
+            );
+        }
+        (operation_id, oc, duplicate_id)
+    }
+
+    /// Where in the resource tree an operation goes: the configured resource, else the
+    /// `x-fern-sdk-group-name`, else the first tag; each level a module name, folded below
+    /// `MAX_RESOURCE_DEPTH`, capped in length and renamed where it would clash.
+    fn resource_path(&mut self, op: &Map<String, Value>, oc: &OperationConfig, op_ptr: &str) -> Vec<String> {
+        let segments: Vec<String> = match (&oc.resource, op.get("x-fern-sdk-group-name").and_then(Value::as_str)) {
+            (Some(r), _) => r.split('.').map(snake).collect(),
+            (None, Some(g)) => g.split('.').map(snake).collect(),
+            (None, None) => vec![op
+                .get("tags")
+                .and_then(|t| t.get(0))
+                .and_then(Value::as_str)
+                .map(snake)
+                .unwrap_or_else(|| "default".into())],
+        };
+        let mut segments: Vec<String> = segments.into_iter().filter(|s| !s.is_empty()).collect();
+        if crate::limits::fold_resource_depth(&mut segments) {
+            let message = format!("the resource path nests deeper than {} levels; the levels below are joined into one", crate::limits::MAX_RESOURCE_DEPTH);
+            self.diag("deep-resource", op_ptr, message);
+        }
+        for (i, seg) in segments.iter_mut().enumerate() {
+            let capped = crate::naming::cap_module(seg);
+            // A top-level accessor is a method of `Client`; a module named like a crate the
+            // generated code uses would hide that crate in its parent module.
+            let taken = (i == 0 && (CLIENT_METHODS.contains(&capped.as_str()) || CLIENT_TRAIT_METHODS.contains(&capped.as_str())))
+                || SHADOWED_CRATES.contains(&capped.as_str());
+            let renamed = if taken { format!("{capped}_") } else { capped };
+            if renamed != *seg {
+                let message = if taken {
+                    let clash = if SHADOWED_CRATES.contains(&seg.as_str()) { format!("the crate `{seg}`") } else { format!("`Client::{seg}`") };
+                    format!("resource `{seg}` would clash with {clash}; it is generated as `{renamed}`; set the operation's `resource` in the config to choose")
+                } else {
+                    format!("resource name `{seg}` is longer than {} bytes; it is generated as `{renamed}`", crate::naming::MAX_MODULE_NAME)
+                };
+                let code = if taken { "reserved-resource-name" } else { "long-resource-name" };
+                self.diag(code, op_ptr, message);
+                *seg = renamed;
+            }
+        }
+        segments
+    }
+
+    /// The path parameters, in the order the template names them; one the operation does not
+    /// declare is a string.
+    fn path_params(&mut self, path_op: &PathOp<'_>, params: &[spec::Param], base: &str, used: &mut BTreeSet<String>) -> Result<Vec<PathParam>, BuildError> {
+        let mut path_params = Vec::new();
+        for name in path_op.template.param_names() {
+            let found = params.iter().find(|p| p.name == name && p.location == "path");
+            let (ty, docs) = match found {
+                Some(spec::Param { ptr: p_ptr, .. }) => {
+                    let (ty, meta) = self.ty_of(&join(p_ptr, "schema"), &format!("{base}{}", camel(name)))?;
+                    (ty, self.description(p_ptr).or(meta.description))
+                }
+                None => {
+                    self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameter `{name}` is not declared; taken as a string"));
+                    (Ty::String, None)
+                }
+            };
+            let rust_name = unique_field_name(name, used);
+            path_params.push(PathParam {
+                rust_name,
+                json_name: name.to_string(),
+                ty,
+                docs,
+            });
+        }
+        Ok(path_params)
+    }
+
+    /// The query and header parameters as fields of the params struct; answers their names.
+    fn param_fields(&mut self, params: &[spec::Param], params_name: &str, used: &mut BTreeSet<String>, fields: &mut Vec<Field>) -> Result<BTreeSet<String>, BuildError> {
+        let mut names_in_query = BTreeSet::new();
+        for spec::Param { name, location, ptr: p_ptr, .. } in params {
+            let location = match location.as_str() {
+                "path" => continue,
+                "query" => FieldLocation::Query,
+                "header" => FieldLocation::Header,
+                other => {
+                    self.diag("unsupported-parameter", p_ptr, format!("parameters `in: {other}` are not supported; `{name}` is left out"));
+                    continue;
+                }
+            };
+            let required = self
+                .spec
+                .object(p_ptr)
+                .and_then(|p| p.get("required"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let mut field = self.field(params_name, name, &join(p_ptr, "schema"), required, used, location)?;
+            if field.docs.is_none() {
+                field.docs = self.description(p_ptr);
+            }
+            names_in_query.insert(name.clone());
+            fields.push(field);
+        }
+        Ok(names_in_query)
+    }
+
+    /// The `description` written on the object at `ptr`.
+    fn description(&self, ptr: &str) -> Option<String> {
+        self.spec.object(ptr).and_then(|p| p.get("description")).and_then(Value::as_str).map(str::to_string)
+    }
+
+    /// Registers the params struct, or gives its name back when it has no fields.
+    fn params_type(&mut self, params_name: String, fields: Vec<Field>, body: Option<&RequestBody>, method_name: &str) -> Option<String> {
+        if fields.is_empty() {
+            self.disown(&params_name);
+            return None;
+        }
+        let (usage, extra) = match body {
+            Some(b) => (b.usage, b.extra.clone()),
+            None => (Usage::ParamsNoBody, None),
+        };
+        self.types.insert(
+            params_name.clone(),
+            TypeDef {
+                name: params_name.clone(),
+                docs: Some(format!("Parameters of [`{method_name}`](#method).")),
+                deprecated: false,
+                kind: TypeKind::Struct(Struct { fields, extra, usage }),
+            },
+        );
+        Some(params_name)
+    }
+
+    /// `method_name`, or the first numbered form of it no operation or child of `node` has.
+    fn free_method_name(&mut self, node: &Resource, segments: &[String], method_name: String, op_ptr: &str) -> String {
+        let taken = |name: &String| node.operations.contains_key(name) || node.children.contains_key(name);
+        if !taken(&method_name) {
+            return method_name;
+        }
+        // Names on a resource are only ever added, so the search for a free number goes on from
+        // where the last one for this name stopped.
+        let key = (segments.join("."), method_name.clone());
+        let mut n = self.next_method_number.get(&key).copied().unwrap_or(2);
+        let mut free = method_name.clone();
+        while taken(&free) {
+            free = numbered(&method_name, n);
+            n += 1;
+        }
+        self.next_method_number.insert(key, n);
+        self.diag(
+            "duplicate-method-name",
+            op_ptr,
+            format!("method `{method_name}` already exists on resource `{}`; this operation is generated as `{free}`", segments.join(".")),
+        );
+        free
+    }
+
+    /// The response a method returns: the lowest 2xx (else `default`), by its content type;
     /// Cloudflare envelopes are unwrapped to `result`, and a list result may be paged.
     fn response(
         &mut self,
@@ -337,4 +343,33 @@ impl<'a> Builder<'a> {
         });
         Ok((Response::Envelope(Ty::Vec(Box::new(item))), pagination))
     }
+}
+
+/// The method's name before it is made unique on its resource: the configured one, else
+/// `x-fern-sdk-method-name` (unless the operationId is shared), else the operationId, else the
+/// HTTP method and path.
+fn method_name(path_op: &PathOp<'_>, op: &Map<String, Value>, oc: &OperationConfig, operation_id: Option<&str>, duplicate_id: bool) -> String {
+    let fern_method = op.get("x-fern-sdk-method-name").and_then(Value::as_str);
+    match (&oc.method, fern_method, operation_id) {
+        (Some(m), _, _) => snake(m),
+        (None, Some(m), _) if !duplicate_id => snake(m),
+        (None, _, Some(id)) => snake(id),
+        _ => snake(&format!("{} {}", path_op.method, path_op.path.replace(['{', '}'], ""))),
+    }
+}
+
+/// The node at `segments` below `root`, made on the way where missing.
+fn resource_node<'r>(root: &'r mut Resource, segments: &[String]) -> &'r mut Resource {
+    let mut node = root;
+    for seg in segments {
+        node = node.children.entry(seg.clone()).or_insert_with(|| Resource {
+            name: seg.clone(),
+            struct_name: match camel(seg) {
+                s if STD_TYPE_NAMES.contains(&s.as_str()) => format!("{s}Resource"),
+                s => s,
+            },
+            ..Resource::default()
+        });
+    }
+    node
 }

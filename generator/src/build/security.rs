@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::{BuildError, Builder};
 use crate::ir::{Requirement, SchemeKind, Security, SecurityScheme};
+use crate::spec::SecurityList;
 use crate::locate::join;
 use crate::naming::{camel, snake};
 use crate::render::BUILDER_METHODS;
@@ -82,38 +83,37 @@ impl Builder<'_> {
                 ),
             }
         }
-        self.security.default = self.security_list("/security").unwrap_or_default();
+        self.security.default = match self.spec.security_list("/security") {
+            Some(list) => self.alternatives(&list),
+            None => Vec::new(),
+        };
         Ok(())
     }
 
     /// An operation's alternatives: its own `security`, else the document's.
     pub(super) fn operation_security(&mut self, op_ptr: &str) -> Vec<Vec<usize>> {
-        match self.security_list(&join(op_ptr, "security")) {
-            Some(list) => list,
-            None => self.security.default.clone(),
+        match self.spec.operation_security(op_ptr) {
+            Some(list) if list.pointer != "/security" => self.alternatives(&list),
+            _ => self.security.default.clone(),
         }
     }
 
-    /// The alternatives of the `security` list at `ptr` (`None` when there is none), each
-    /// registered as a requirement. One that names an unusable scheme cannot be met and is left
+    /// The alternatives of a `security` list as scheme indices, each registered as a
+    /// requirement. One that names an unusable scheme cannot be met and is left
     /// out; a repeated one counts once.
-    fn security_list(&mut self, ptr: &str) -> Option<Vec<Vec<usize>>> {
-        let list = self.spec.get(ptr)?.as_array()?;
+    fn alternatives(&mut self, list: &SecurityList) -> Vec<Vec<usize>> {
         let mut out: Vec<Vec<usize>> = Vec::new();
-        for (i, item) in list.iter().enumerate() {
-            let Some(object) = item.as_object() else { continue };
-            let mut names: Vec<&String> = object.keys().collect();
-            names.sort();
+        for (i, requirement) in &list.alternatives {
             let mut schemes = Vec::new();
             let mut usable = true;
-            for name in names {
+            for name in requirement.keys() {
                 match self.security.index.get(name.as_str()) {
                     Some(&s) => schemes.push(s),
                     None => {
                         usable = false;
                         if !self.security.declared.contains(name.as_str()) {
                             let message = format!("security requirement names `{name}`, which is not under components/securitySchemes; this alternative is never sent");
-                            self.diag("unknown-security-scheme", &join(ptr, &i.to_string()), message);
+                            self.diag("unknown-security-scheme", &join(&list.pointer, &i.to_string()), message);
                         }
                     }
                 }
@@ -125,7 +125,7 @@ impl Builder<'_> {
                 out.push(schemes);
             }
         }
-        Some(out)
+        out
     }
 
     /// Names every requirement (`Auth` variant, builder method, fields) and checks the

@@ -14,10 +14,9 @@ use serde_json::Value;
 
 use crate::limits::MAX_SCHEMA_DEPTH;
 
-use super::resolve::{Additional, Constraints, Norm, Resolver};
-use super::rust_type::{
-    enum_has_catch_all, is_option, rust_head, rust_type_text, with_option, RustHead,
-};
+use super::resolve::{Constraints, Norm, Resolver};
+use super::rust_type::{enum_has_catch_all, is_option, rust_type_text, with_option};
+use crate::spec::RustHead;
 
 /// What changed at one place in a schema.
 #[derive(Debug, Clone)]
@@ -173,7 +172,7 @@ impl<'a> Comparer<'a> {
             out.push(here(Kind::TooDeep));
             return;
         }
-        let (ho, hn) = (rust_head(o), rust_head(n));
+        let (ho, hn) = (o.head, n.head);
         let union_size_changed =
             ho == RustHead::Union && o.alternatives.len() != n.alternatives.len();
         if ho != hn || union_size_changed || o.unresolved != n.unresolved {
@@ -225,9 +224,7 @@ impl<'a> Comparer<'a> {
                     self.properties(o, n, out, low);
                 }
                 // Map values, or the `additionalProperties` kept beside a struct's fields.
-                if let (Additional::Schema(a), Additional::Schema(b)) =
-                    (&o.additional, &n.additional)
-                {
+                if let (Some(a), Some(b)) = (&o.additional, &n.additional) {
                     let (a, b) = (self.old.node(a), self.new.node(b));
                     self.child(&a, &b, "{}", "", out, low);
                 }

@@ -1,12 +1,13 @@
 //! Spec diff: what changed between two OpenAPI documents, and what it means for users of the
 //! generated crate.
 //!
-//! Both documents are compared *resolved*: `$ref`s are followed on the raw JSON (siblings of a
-//! `$ref` such as `nullable` or `readOnly` are part of the schema), `allOf` is flattened the way
-//! the generator flattens it (a property defined again in a later branch replaces the earlier
-//! definition), and recursion is cut by the pair of schemas being compared, so renaming a
-//! component without changing its structure reports nothing. Operations match on method plus path template with the
-//! parameter names ignored (`/a/{id}` is `/a/{user_id}`).
+//! Both documents are compared *resolved*, read through the same `spec` layer the generator
+//! builds from: `$ref`s are followed on the raw JSON (siblings of a `$ref` such as `nullable` or
+//! `readOnly` are part of the schema), `allOf` is flattened the way the generator flattens it (a
+//! property defined again in a later branch replaces the earlier definition), a schema's Rust
+//! type is the generator's, and recursion is cut by the pair of schemas being compared, so
+//! renaming a component without changing its structure reports nothing. Operations match on
+//! method plus path template with the parameter names ignored (`/a/{id}` is `/a/{user_id}`).
 //!
 //! Every [`Change`] has a stable kebab-case id (its [`ChangeKind`]), a [`Level`], the operation, a
 //! JSON pointer (into NEW, or into OLD for removals) and a one-line message. The level follows the

@@ -1,21 +1,17 @@
 //! Operations, parameters, bodies, responses and security: the API surface, compared, with each
 //! schema finding given its id and level according to the direction it travels.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::compare::{Comparer, Finding, Kind};
-use super::resolve::{Child, Resolver};
+use super::resolve::{Child, Norm, Resolver};
 use super::rust_type::{is_option, rust_type_text, with_option};
 use super::{code, Change, ChangeKind, Level};
 use crate::locate::join;
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::spec::{is_envelope, is_success, PathOp, Requirement};
 
 /// Compares the operations of two raw documents.
 pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
@@ -29,7 +25,7 @@ pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
                 ChangeKind::EndpointRemoved,
                 Level::Breaking,
                 &o.display,
-                &o.pointer,
+                &o.at.op_ptr,
                 format!(
                     "endpoint removed{}: its generated method disappears",
                     op_id_note(o.obj)
@@ -44,7 +40,7 @@ pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
                 ChangeKind::EndpointAdded,
                 Level::Info,
                 &n.display,
-                &n.pointer,
+                &n.at.op_ptr,
                 format!("endpoint added{}", op_id_note(n.obj)),
                 None,
             ),
@@ -65,51 +61,29 @@ fn op_id_note(obj: &Map<String, Value>) -> String {
 struct Op<'a> {
     /// `GET /a/{id}` as written.
     display: String,
-    path: &'a str,
-    pointer: String,
+    /// Where it is, as the generator walks it.
+    at: PathOp<'a>,
     obj: &'a Map<String, Value>,
-    item_pointer: String,
 }
 
-/// `/a/{id}/b` → `/a/{}/b`: parameter names do not matter when matching operations.
-fn normalize_template(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' if in_param => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
+/// The operations of a document, keyed by method and template with the parameter names left
+/// out (`GET /a/{}`), so renaming a path parameter is no change; where two paths share a key
+/// the first in the generator's (sorted) order stands for both. A path whose item `$ref` cannot
+/// be followed has none (the generator refuses it).
 fn operations<'a>(res: &Resolver<'a>) -> IndexMap<String, Op<'a>> {
     let mut out = IndexMap::new();
-    let Some(Value::Object(paths)) = res.root.get("paths") else {
-        return out;
-    };
-    for path in paths.keys() {
-        let Some((item_pointer, item)) = res.deref(&join("/paths", path)) else {
-            continue;
-        };
-        for method in METHODS {
-            if let Some(Value::Object(obj)) = item.get(method) {
-                let upper = method.to_ascii_uppercase();
-                let key = format!("{upper} {}", normalize_template(path));
-                out.entry(key).or_insert_with(|| Op {
-                    display: format!("{upper} {path}"),
-                    path: path.as_str(),
-                    pointer: join(&item_pointer, method),
-                    obj,
-                    item_pointer: item_pointer.clone(),
-                });
-            }
+    for path in res.spec.path_keys() {
+        for at in res.spec.path_operations(path).unwrap_or_default() {
+            let Some(obj) = res.spec.object(&at.op_ptr) else {
+                continue;
+            };
+            let upper = at.method.to_ascii_uppercase();
+            let key = format!("{upper} {}", at.template.normalized());
+            out.entry(key).or_insert_with(|| Op {
+                display: format!("{upper} {path}"),
+                at,
+                obj,
+            });
         }
     }
     out
@@ -200,7 +174,7 @@ fn compare_operation<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
             ChangeKind::EndpointDeprecated,
             Level::Warning,
             op,
-            &join(&n.pointer, "deprecated"),
+            &join(&n.at.op_ptr, "deprecated"),
             "endpoint deprecated".to_string(),
             None,
         );
@@ -210,9 +184,9 @@ fn compare_operation<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
     if id_o != id_n {
         let show = |id: Option<&str>| id.map_or("(none)".to_string(), code);
         let location = if id_n.is_some() {
-            join(&n.pointer, "operationId")
+            join(&n.at.op_ptr, "operationId")
         } else {
-            n.pointer.clone()
+            n.at.op_ptr.clone()
         };
         sink.add(
             ChangeKind::OperationIdChanged,
@@ -247,72 +221,49 @@ struct Param<'a> {
     schema: Option<Child>,
 }
 
-fn template_names(path: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        out.push(&rest[start + 1..start + len]);
-        rest = &rest[start + len + 1..];
-    }
-    out
-}
-
+/// The parameters of an operation (path-item level, then operation level, as the generator
+/// applies them), keyed for matching: path parameters by their place in the template, so
+/// renaming one is no change; header names case-insensitively.
 fn parameters<'a>(res: &Resolver<'a>, op: &Op<'a>) -> IndexMap<(String, String), Param<'a>> {
-    let names = template_names(op.path);
     let mut out = IndexMap::new();
-    for list in [
-        join(&op.item_pointer, "parameters"),
-        join(&op.pointer, "parameters"),
-    ] {
-        let Some(Value::Array(entries)) = res.get(&list) else {
+    // A `$ref` the generator refuses leaves the operation without parameters.
+    for p in res.spec.parameters(&op.at).unwrap_or_default() {
+        let Some(obj) = res.spec.object(&p.ptr) else {
             continue;
         };
-        for i in 0..entries.len() {
-            let site = format!("{list}/{i}");
-            let Some((pointer, obj)) = res.deref(&site) else {
-                continue;
-            };
-            let (Some(name), Some(location_in)) = (
-                obj.get("name").and_then(Value::as_str),
-                obj.get("in").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            // Path parameters match by position in the template, so renaming one is no change;
-            // header names are case-insensitive.
-            let key = match location_in {
-                "path" => match names.iter().position(|n| *n == name) {
-                    Some(i) => ("path".to_string(), format!("#{i}")),
-                    None => ("path".to_string(), name.to_string()),
-                },
-                "header" => ("header".to_string(), name.to_ascii_lowercase()),
-                other => (other.to_string(), name.to_string()),
-            };
-            let schema = if obj.get("schema").is_some_and(Value::is_object) {
-                Some(Rc::new(vec![join(&pointer, "schema")]))
-            } else {
-                obj.get("content")
-                    .and_then(Value::as_object)
-                    .and_then(|c| c.iter().find(|(_, m)| m.get("schema").is_some()))
-                    .map(|(mt, _)| {
-                        Rc::new(vec![join(&join(&join(&pointer, "content"), mt), "schema")])
-                    })
-            };
-            out.insert(
-                key,
-                Param {
-                    name,
-                    location_in,
-                    required: location_in == "path" || flag(obj, "required"),
-                    site,
-                    pointer,
-                    schema,
-                },
-            );
-        }
+        let (Some(name), Some(location_in)) = (
+            obj.get("name").and_then(Value::as_str),
+            obj.get("in").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let key = match location_in {
+            "path" => match op.at.template.position(name) {
+                Some(i) => ("path".to_string(), format!("#{i}")),
+                None => ("path".to_string(), name.to_string()),
+            },
+            "header" => ("header".to_string(), name.to_ascii_lowercase()),
+            other => (other.to_string(), name.to_string()),
+        };
+        let schema = if obj.get("schema").is_some_and(Value::is_object) {
+            Some(Rc::new(vec![join(&p.ptr, "schema")]))
+        } else {
+            obj.get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().find(|(_, m)| m.get("schema").is_some()))
+                .map(|(mt, _)| Rc::new(vec![join(&join(&join(&p.ptr, "content"), mt), "schema")]))
+        };
+        out.insert(
+            key,
+            Param {
+                name,
+                location_in,
+                required: location_in == "path" || flag(obj, "required"),
+                site: p.site,
+                pointer: p.ptr,
+                schema,
+            },
+        );
     }
     out
 }
@@ -404,8 +355,8 @@ fn compare_parameters<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n
 
 fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
     let op = n.display.as_str();
-    let bo = cmp.old.deref(&join(&o.pointer, "requestBody"));
-    let bn = cmp.new.deref(&join(&n.pointer, "requestBody"));
+    let bo = cmp.old.deref(&join(&o.at.op_ptr, "requestBody"));
+    let bn = cmp.new.deref(&join(&n.at.op_ptr, "requestBody"));
     let (po, obj_o, pn, obj_n) = match (bo, bn) {
         (None, None) => return,
         (Some((p, _)), None) => {
@@ -517,8 +468,8 @@ fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>,
 /// A body's own nullability, reported like a property's.
 fn root_nullable<'a>(
     cmp: &mut Comparer<'a>,
-    so: &Rc<super::resolve::Norm<'a>>,
-    sn: &Rc<super::resolve::Norm<'a>>,
+    so: &Rc<Norm<'a>>,
+    sn: &Rc<Norm<'a>>,
     req_o: bool,
     req_n: bool,
     out: &mut Vec<Finding>,
@@ -545,10 +496,6 @@ fn root_nullable<'a>(
 // ---------------------------------------------------------------------------------------------
 // Responses
 
-fn is_success(status: &str) -> bool {
-    status.starts_with('2')
-}
-
 fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
     let op = n.display.as_str();
     let empty = Map::new();
@@ -562,8 +509,8 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
         .get("responses")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let base_o = join(&o.pointer, "responses");
-    let base_n = join(&n.pointer, "responses");
+    let base_o = join(&o.at.op_ptr, "responses");
+    let base_n = join(&n.at.op_ptr, "responses");
     for status in ro.keys() {
         if !rn.contains_key(status) {
             if is_success(status) {
@@ -623,7 +570,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
             } else {
                 status.clone()
             };
-            let (env_o, env_n) = (is_envelope(&so), is_envelope(&sn));
+            let (env_o, env_n) = (unwrapped(&so), unwrapped(&sn));
             let scope = if !is_success(status) {
                 Scope::Failure
             } else if env_o && env_n {
@@ -678,41 +625,13 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
 // ---------------------------------------------------------------------------------------------
 // Security
 
-type Requirement = BTreeMap<String, Vec<String>>;
-
 /// The security that applies to an operation: its own, or the document's. Answers the pointer
 /// of the list and the requirements (alternatives).
 fn security(res: &Resolver<'_>, op: &Op<'_>) -> (String, Vec<Requirement>) {
-    let (pointer, list) = match op.obj.get("security") {
-        Some(list) => (join(&op.pointer, "security"), Some(list)),
-        None => ("/security".to_string(), res.root.get("security")),
-    };
-    let reqs = list
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_object)
-                .map(|o| {
-                    o.iter()
-                        .map(|(k, v)| {
-                            let mut scopes: Vec<String> = v
-                                .as_array()
-                                .map(|s| {
-                                    s.iter()
-                                        .filter_map(Value::as_str)
-                                        .map(String::from)
-                                        .collect()
-                                })
-                                .unwrap_or_default();
-                            scopes.sort();
-                            (k.clone(), scopes)
-                        })
-                        .collect()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    (pointer, reqs)
+    match res.spec.operation_security(&op.at.op_ptr) {
+        Some(list) => (list.pointer, list.alternatives.into_iter().map(|(_, r)| r).collect()),
+        None => ("/security".to_string(), Vec::new()),
+    }
 }
 
 fn show_requirement(r: &Requirement) -> String {
@@ -793,11 +712,10 @@ enum Scope {
     Failure,
 }
 
-/// Whether the generator unwraps this response body: an object (after `allOf`) with `result`,
-/// `success`, and `errors` or `messages` (the rule of `build.rs`).
-fn is_envelope(n: &super::resolve::Norm<'_>) -> bool {
-    let has = |k: &str| n.properties.contains_key(k);
-    has("result") && has("success") && (has("errors") || has("messages"))
+/// Whether the generator unwraps this response body to `result` (the properties are those of
+/// the body schema with `allOf` merged, as the generator reads them).
+fn unwrapped(n: &Norm<'_>) -> bool {
+    is_envelope(|k| n.properties.contains_key(k))
 }
 
 /// The first property name of a schema path (`.errors[].code` → `errors`), if it has one.
@@ -1169,5 +1087,59 @@ fn type_message(subject: &str, from: &str, to: &str, rust_changed: bool) -> Stri
         format!("{subject} type changed from `{from}` to `{to}`")
     } else {
         format!("{subject} format changed from {from} to {to} (same Rust type)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn kinds(old: &Value, new: &Value) -> Vec<(ChangeKind, Option<String>)> {
+        let mut out: Vec<_> = diff(old, new).into_iter().map(|c| (c.kind, c.operation)).collect();
+        out.sort();
+        out
+    }
+
+    fn ok() -> Value {
+        json!({"200": {"description": "ok"}})
+    }
+
+    #[test]
+    fn templates_match_as_the_generator_parses_them() {
+        // Renaming a parameter is no change; a `{` that no `}` closes is literal text, as the
+        // generator sends it, so `/a/{x` and `/a/{y` are different paths.
+        let old = json!({"paths": {"/a/{x}": {"get": {"responses": ok()}}, "/b/{x": {"get": {"responses": ok()}}}});
+        let new = json!({"paths": {"/a/{y}": {"get": {"responses": ok()}}, "/b/{y": {"get": {"responses": ok()}}}});
+        assert_eq!(
+            kinds(&old, &new),
+            [
+                (ChangeKind::EndpointAdded, Some("GET /b/{y".to_string())),
+                (ChangeKind::EndpointRemoved, Some("GET /b/{x".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn operations_beside_a_path_item_ref_are_walked() {
+        let item = json!({"get": {"responses": ok()}});
+        let old = json!({"paths": {"/a": {"$ref": "#/components/pathItems/A"}}, "components": {"pathItems": {"A": item}}});
+        let new = json!({"paths": {"/a": {"$ref": "#/components/pathItems/A", "post": {"responses": ok()}}}, "components": {"pathItems": {"A": item}}});
+        assert_eq!(kinds(&old, &new), [(ChangeKind::EndpointAdded, Some("POST /a".to_string()))]);
+    }
+
+    #[test]
+    fn parameter_ref_chains_are_followed_as_far_as_the_generator_follows_them() {
+        // 40 `$ref`s in a row: more than the old 32 hops, fewer than `MAX_SCHEMA_DEPTH`.
+        let mut params = Map::new();
+        for i in 0..40 {
+            params.insert(format!("P{i}"), json!({"$ref": format!("#/components/parameters/P{}", i + 1)}));
+        }
+        let doc = |required: bool| {
+            let mut params = params.clone();
+            params.insert("P40".into(), json!({"name": "q", "in": "query", "required": required, "schema": {"type": "string"}}));
+            json!({"paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/P0"}], "responses": ok()}}}, "components": {"parameters": params}})
+        };
+        assert_eq!(kinds(&doc(false), &doc(true)), [(ChangeKind::RequestParameterBecameRequired, Some("GET /a".to_string()))]);
     }
 }

@@ -11,11 +11,13 @@
 //!   followed) and the parameters that apply to each.
 //! - [`content`]: content negotiation, the success response, Cloudflare envelopes and
 //!   page/per_page paging.
+//! - [`security`]: the `security` list that applies to an operation.
 
 pub mod content;
 pub mod paths;
 pub mod refs;
 pub mod schema;
+pub mod security;
 
 use serde_json::{Map, Value};
 
@@ -23,10 +25,11 @@ use crate::limits::MAX_SCHEMA_DEPTH;
 use crate::load::Document;
 use crate::locate;
 
-pub use content::is_envelope;
+pub use content::{is_envelope, is_success};
 pub use paths::{Param, PathOp, PathTemplate, Segment};
 pub use refs::{ref_to_pointer, Meta};
-pub use schema::{Props, RustKind};
+pub use schema::{Props, RustHead, RustKind};
+pub use security::{Requirement, SecurityList};
 
 /// A reference or nesting problem that makes the document unusable.
 #[derive(Debug, thiserror::Error)]
@@ -78,14 +81,8 @@ impl<'a> Spec<'a> {
     }
 
     /// A document known only as a tree (errors then name no file and line 1).
-    #[expect(dead_code, reason = "read by `diff` once it reads the document through `spec`")]
     pub fn from_value(raw: &'a Value) -> Self {
         Spec { raw, file: "", text: "" }
-    }
-
-    #[expect(dead_code, reason = "read by `diff` once it reads the document through `spec`")]
-    pub fn raw(&self) -> &'a Value {
-        self.raw
     }
 
     pub fn get(&self, ptr: &str) -> Option<&'a Value> {

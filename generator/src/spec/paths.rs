@@ -63,14 +63,12 @@ impl PathTemplate {
     }
 
     /// Where parameter `name` first stands among the parameters (`/a/{x}/{y}`: `y` is 1).
-    #[cfg_attr(not(test), expect(dead_code, reason = "read by `diff` once it reads the document through `spec`"))]
     pub fn position(&self, name: &str) -> Option<usize> {
         self.param_names().position(|n| n == name)
     }
 
     /// The template with every parameter written `{}`, so templates that differ only in
     /// parameter names compare equal.
-    #[cfg_attr(not(test), expect(dead_code, reason = "read by `diff` once it reads the document through `spec`"))]
     pub fn normalized(&self) -> String {
         self.segments
             .iter()
@@ -109,40 +107,51 @@ pub struct Param {
     pub location: String,
     /// The parameter object.
     pub ptr: String,
+    /// The entry in a `parameters` list that names it (a `$ref`, or the object itself).
+    pub site: String,
 }
 
 impl<'a> Spec<'a> {
-    /// Every operation, paths and methods sorted, so the walk does not depend on key order. A
-    /// path item may be a `$ref` (to a reusable item or to another path's): followed like a
-    /// schema `$ref`, with operations written beside it taking precedence.
+    /// Every operation, paths and methods sorted, so the walk does not depend on key order.
     pub fn operations(&self) -> Result<Vec<PathOp<'a>>, SpecError> {
         let mut ops = Vec::new();
-        let Some(paths) = self.raw.get("paths").and_then(Value::as_object) else {
+        for path in self.path_keys() {
+            ops.extend(self.path_operations(path)?);
+        }
+        Ok(ops)
+    }
+
+    /// The keys of `paths`, sorted.
+    pub fn path_keys(&self) -> Vec<&'a str> {
+        let mut keys: Vec<&'a str> = self.object("/paths").map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// The operations under one path, in [`METHODS`] order. A path item may be a `$ref` (to a
+    /// reusable item or to another path's): followed like a schema `$ref`, with operations
+    /// written beside it taking precedence.
+    pub fn path_operations(&self, path: &'a str) -> Result<Vec<PathOp<'a>>, SpecError> {
+        let mut ops = Vec::new();
+        let local = join("/paths", path);
+        let Some(item) = self.object(&local) else {
             return Ok(ops);
         };
-        let mut sorted_paths: Vec<&'a String> = paths.keys().collect();
-        sorted_paths.sort();
-        for path in sorted_paths {
-            let local = join("/paths", path);
-            let Some(item) = self.object(&local) else {
-                continue;
-            };
-            let mut items = vec![local.clone()];
-            if item.contains_key("$ref") {
-                items.insert(0, self.target(&local)?);
-            }
-            let template = PathTemplate::parse(path);
-            for method in METHODS {
-                let found = items.iter().rev().find(|i| self.object(i).and_then(|o| o.get(method)).is_some_and(Value::is_object));
-                if let Some(item_ptr) = found {
-                    ops.push(PathOp {
-                        path,
-                        template: template.clone(),
-                        method,
-                        op_ptr: join(item_ptr, method),
-                        items: items.clone(),
-                    });
-                }
+        let mut items = vec![local.clone()];
+        if item.contains_key("$ref") {
+            items.insert(0, self.target(&local)?);
+        }
+        let template = PathTemplate::parse(path);
+        for method in METHODS {
+            let found = items.iter().rev().find(|i| self.object(i).and_then(|o| o.get(method)).is_some_and(Value::is_object));
+            if let Some(item_ptr) = found {
+                ops.push(PathOp {
+                    path,
+                    template: template.clone(),
+                    method,
+                    op_ptr: join(item_ptr, method),
+                    items: items.clone(),
+                });
             }
         }
         Ok(ops)
@@ -157,12 +166,13 @@ impl<'a> Spec<'a> {
                 continue;
             };
             for i in 0..list.len() {
-                let target = self.target(&format!("{scope}/parameters/{i}"))?;
+                let site = format!("{scope}/parameters/{i}");
+                let target = self.target(&site)?;
                 let Some(p) = self.object(&target) else { continue };
                 let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
                 let (name, location) = (text("name"), text("in"));
                 params.retain(|q| !(q.name == name && q.location == location));
-                params.push(Param { name, location, ptr: target });
+                params.push(Param { name, location, ptr: target, site });
             }
         }
         Ok(params)

@@ -131,6 +131,51 @@ impl<'s> RustKind<'s> {
     }
 }
 
+/// The outermost Rust type a schema maps to, without what it holds: two schemas whose heads
+/// differ generate different Rust types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RustHead {
+    String,
+    I32,
+    I64,
+    F32,
+    F64,
+    Bool,
+    /// `serde_json::Value`.
+    #[default]
+    Json,
+    Vec,
+    /// `BTreeMap<String, T>`.
+    Map,
+    Struct,
+    /// A string enum (with its catch-all variant).
+    Enum,
+    /// A `oneOf`/`anyOf` enum.
+    Union,
+}
+
+impl RustKind<'_> {
+    /// The head of the type this kind becomes; `None` for [`RustKind::LoneAllOf`], whose type is
+    /// its part's.
+    pub fn head(self) -> Option<RustHead> {
+        Some(match self {
+            RustKind::LoneAllOf => return None,
+            RustKind::Struct => RustHead::Struct,
+            RustKind::Union(_) => RustHead::Union,
+            RustKind::StringEnum(_) => RustHead::Enum,
+            RustKind::String => RustHead::String,
+            RustKind::I32 => RustHead::I32,
+            RustKind::I64 => RustHead::I64,
+            RustKind::F32 => RustHead::F32,
+            RustKind::F64 => RustHead::F64,
+            RustKind::Bool => RustHead::Bool,
+            RustKind::Array => RustHead::Vec,
+            RustKind::Map => RustHead::Map,
+            RustKind::Json | RustKind::Unknown(_) => RustHead::Json,
+        })
+    }
+}
+
 /// True when the schema is a list: `type: array`, or `items` without properties.
 pub fn is_array(schema: &Map<String, Value>) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("array") || (schema.get("items").is_some() && !has_properties(schema))

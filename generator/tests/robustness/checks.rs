@@ -47,8 +47,11 @@ impl Expect {
             lib_name: crate_name.replace('-', "_"),
             version: k.version.clone().unwrap_or_else(|| "0.1.0".into()),
             license: k.license.clone().unwrap_or_else(|| "MIT OR Apache-2.0".into()),
+            // A title becomes one line of the package summary (cargo hands it to rustc in an
+            // environment variable, where a NUL would stop every compile).
             description: k.description.clone().unwrap_or_else(|| {
-                format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { title })
+                let title = title.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+                format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { &title })
             }),
             base_url: k.base_url.clone().unwrap_or_else(|| {
                 doc.pointer("/servers/0/url")
@@ -132,7 +135,14 @@ pub fn check(files: &std::collections::BTreeMap<String, String>, expect: &Expect
                     for doc in doc_texts(&file) {
                         for (kind, nested, content) in code_blocks(&unindent(&doc)) {
                             let generated_example = kind == "no_run" && !nested && (content.starts_with("# fn example(") || content.starts_with("# async fn example("));
-                            if generated_example {
+                            // `auth.rs` shows its `Auth` enum with a doctest of generator-written
+                            // identifiers only: it must stay valid Rust about that enum.
+                            let auth_example = path == "src/auth.rs" && kind.is_empty() && !nested && content.starts_with(&format!("use {}::Auth;\n", expect.lib_name));
+                            if auth_example {
+                                if let Err(e) = syn::parse_file(&format!("fn example() {{\n{content}\n}}\n")) {
+                                    problem("doc: example is not valid Rust", format!("{path}: {e}: {content:?}"));
+                                }
+                            } else if generated_example {
                                 let code: String = content.lines().map(|l| l.strip_prefix('#').map_or(l, |r| r.strip_prefix(' ').unwrap_or(r))).map(|l| format!("{l}\n")).collect();
                                 if let Err(e) = syn::parse_file(&code) {
                                     problem("doc: example is not valid Rust", format!("{path}: {e}: {code:?}"));
@@ -222,9 +232,6 @@ fn check_lib(file: &syn::File, expect: &Expect, reference: &Reference, problem: 
     }
     let want = [
         ("DEFAULT_BASE_URL", expect.base_url.clone()),
-        ("ENV_API_TOKEN", format!("{}_API_TOKEN", expect.env_prefix)),
-        ("ENV_API_KEY", format!("{}_API_KEY", expect.env_prefix)),
-        ("ENV_EMAIL", format!("{}_EMAIL", expect.env_prefix)),
         ("ENV_BASE_URL", format!("{}_BASE_URL", expect.env_prefix)),
     ];
     for (name, value) in want {

@@ -405,6 +405,46 @@ pub struct Size {
 pub const FULL: Size = Size { schemas: 6, paths: 5 };
 pub const SMALL: Size = Size { schemas: 4, paths: 3 };
 
+/// `components.securitySchemes` of every kind, named (and with header, query, cookie and HTTP
+/// scheme names) from the attack classes, and a top-level `security` list that uses them, or
+/// names a scheme nobody declared.
+fn security() -> BoxedStrategy<(Map<String, Value>, Vec<Value>)> {
+    let scheme = (0u8..8, hostile(), prose()).prop_map(|(kind, text, description)| {
+        let mut s = match kind {
+            0 => json!({"type": "http", "scheme": "bearer"}),
+            1 => json!({"type": "http", "scheme": "basic"}),
+            2 => json!({"type": "http", "scheme": text}),
+            3 => json!({"type": "apiKey", "in": "header", "name": text}),
+            4 => json!({"type": "apiKey", "in": "query", "name": text}),
+            5 => json!({"type": "apiKey", "in": "cookie", "name": text}),
+            6 => json!({"type": "openIdConnect", "openIdConnectUrl": "https://id.example/.well-known/openid-configuration"}),
+            _ => json!({"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://id.example/token", "scopes": {}}}}),
+        };
+        s["description"] = json!(description);
+        s
+    });
+    let requirement = (prop::collection::vec(any::<prop::sample::Index>(), 0..3), hostile());
+    (prop::collection::btree_map(hostile(), scheme, 0..4), prop::collection::vec(requirement, 0..3))
+        .prop_map(|(schemes, requirements)| {
+            let names: Vec<String> = schemes.keys().cloned().collect();
+            let security = requirements
+                .into_iter()
+                .map(|(picks, stray)| {
+                    let mut r = Map::new();
+                    if names.is_empty() {
+                        r.insert(stray, json!([]));
+                    }
+                    for pick in picks.iter().filter(|_| !names.is_empty()) {
+                        r.insert(pick.get(&names).clone(), json!([]));
+                    }
+                    Value::Object(r)
+                })
+                .collect();
+            (Map::from_iter(schemes), security)
+        })
+        .boxed()
+}
+
 /// A valid OpenAPI 3.0 document whose strings come from the attack classes.
 pub fn document(size: Size) -> BoxedStrategy<Value> {
     (
@@ -413,8 +453,9 @@ pub fn document(size: Size) -> BoxedStrategy<Value> {
         (hostile(), prop::option::weighted(0.6, prose()), hostile()),
         prop::option::weighted(0.6, (hostile(), prose())),
         prop::collection::vec((hostile(), prose()), 0..2),
+        security(),
     )
-        .prop_map(|(components, paths, (title, description, version), server, tags)| {
+        .prop_map(|(components, paths, (title, description, version), server, tags, (schemes, security))| {
             let names: Vec<String> = components.keys().cloned().collect();
             let mut components: Vec<(String, Value)> = components.into_iter().collect();
             let mut paths: Vec<(String, Value)> = paths;
@@ -448,6 +489,12 @@ pub fn document(size: Size) -> BoxedStrategy<Value> {
             }
             if !tags.is_empty() {
                 doc["tags"] = Value::Array(tags.into_iter().map(|(name, description)| json!({"name": name, "description": description})).collect());
+            }
+            if !schemes.is_empty() {
+                doc["components"]["securitySchemes"] = Value::Object(schemes);
+            }
+            if !security.is_empty() {
+                doc["security"] = Value::Array(security);
             }
             doc
         })

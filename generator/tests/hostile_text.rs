@@ -263,6 +263,20 @@ fn config_strings_that_cannot_be_represented_are_refused() {
     }
 }
 
+/// A carriage return in a configured description is a line break, not a refused control
+/// character: `\r\n` and a lone `\r` reach the manifest as `\n`.
+#[test]
+fn description_carriage_returns_are_line_breaks() {
+    let s = Scratch::new();
+    let spec = s.place("text-config.json");
+    let cfg = s.dir.path().join("crlf.codegen.yaml");
+    std::fs::write(&cfg, "crate:\n  description: \"first line\\r\\nsecond\\rthird\"\n").unwrap();
+    let out = s.out("crlf");
+    let o = run(&spec, &out, &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.code, Some(0), "{}", fail(&o));
+    assert_eq!(cargo_package(&out)["description"], "first line\nsecond\nthird");
+}
+
 /// Diagnostics and errors go to a terminal and to CI logs: names from the document reach them
 /// escaped, so they cannot colour the log, forge a line or reorder what a reviewer reads.
 #[test]

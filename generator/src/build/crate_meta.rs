@@ -31,7 +31,8 @@ pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> Crat
     CrateMeta {
         lib_name: crate_name.replace('-', "_"),
         version: k.version.clone().unwrap_or_else(|| "0.1.0".into()),
-        description: k.description.clone().unwrap_or_else(|| {
+        // A carriage return is a line break (a file written on Windows, a quoted `\r\n`).
+        description: k.description.as_deref().map(|d| d.replace("\r\n", "\n").replace('\r', "\n")).unwrap_or_else(|| {
             let title = one_line(&title);
             format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { &title })
         }),

@@ -213,6 +213,7 @@ fn prose_lines(text: &str) -> Vec<String> {
                 }
             }
             (None, Some(_)) => format!("{prefix}\\{}", wrap_bare_urls(rest.trim_end())),
+            (None, None) if opens_html_block(rest) => format!("{prefix}\\{}", wrap_bare_urls(rest.trim_end())),
             (None, None) => format!("{prefix}{}", wrap_bare_urls(rest.trim_end())),
         };
         out.push(format!(" {line}").trim_end().to_string());
@@ -221,6 +222,23 @@ fn prose_lines(text: &str) -> Vec<String> {
         out.push(" ```".into());
     }
     out
+}
+
+/// Whether a line opens one of the HTML blocks that a blank line does not end (CommonMark's
+/// kinds 1 to 5: `<script`, `<pre`, `<style`, `<textarea`, `<!--`, `<?`, `<!X`, `<![CDATA[`).
+/// Such a block runs on to its closing marker, which a later generated line (an example's
+/// string literal) could hold, and would turn the example's closing fence into an opening one.
+fn opens_html_block(rest: &str) -> bool {
+    let Some(after) = rest.strip_prefix('<') else {
+        return false;
+    };
+    if after.starts_with(['!', '?']) {
+        return true;
+    }
+    let name_len = after.len() - after.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len();
+    let (name, tail) = after.split_at(name_len);
+    ["script", "pre", "style", "textarea"].iter().any(|t| t.eq_ignore_ascii_case(name))
+        && (tail.is_empty() || tail.starts_with(|c: char| c == '>' || c.is_ascii_whitespace()))
 }
 
 /// The fence a line starts with (three or more backticks or tildes): its character and length.
@@ -334,6 +352,17 @@ mod tests {
         assert_eq!(
             lines,
             [" a", " b", " c", " > \\```rust", " - code", " 1. \\~~~", " ```text", " \\```", " x", " ```", " after", " ```text", " ```"]
+        );
+    }
+
+    #[test]
+    fn prose_never_opens_an_html_block_that_outlives_it() {
+        // Each of these would run past the prose, up to a `-->`, `?>`, `>` or closing tag in
+        // a generated example, and turn the example's closing fence into an opening one.
+        let lines = doc_prose("<!-- a\n<?php\n> <!DOCTYPE\n<![CDATA[\n<PRE>\n<script src=x>\n<style\n<pretty> <b>bold</b> <!-- inline");
+        assert_eq!(
+            lines,
+            [" \\<!-- a", " \\<?php", " > \\<!DOCTYPE", " \\<![CDATA[", " \\<PRE>", " \\<script src=x>", " \\<style", " <pretty> <b>bold</b> <!-- inline"]
         );
     }
 }

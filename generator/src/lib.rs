@@ -38,6 +38,7 @@ mod load;
 mod locate;
 mod module;
 mod naming;
+mod overlay;
 mod pipeline;
 mod render;
 mod settings;
@@ -52,6 +53,7 @@ pub use diag::{Diagnostic, Severity};
 pub use driver::report_run;
 pub use load::{load_bytes, load_path, Document, LoadError};
 pub use limits::{MAX_DOCUMENT_DEPTH, MAX_RESOURCE_DEPTH, MAX_SCHEMA_DEPTH};
+pub use overlay::{apply_overlays, Applied, Origin, Overlay, OverlayError, Provenance, MAX_MATCHES, MAX_WRITTEN_NODES};
 pub use pipeline::generate;
 pub use settings::{crate_name_from_path, Error, Report, Settings};
 pub use write::{ensure_files, Changes, Mode, WriteError, MARKER};
@@ -146,6 +148,9 @@ pub enum GenerateError {
     /// The document cannot be turned into a client (a broken `$ref`, a refused name, …).
     #[error(transparent)]
     Build(#[from] build::BuildError),
+    /// An overlay could not be read, is malformed, or cannot be applied to the document.
+    #[error(transparent)]
+    Overlay(#[from] overlay::OverlayError),
     /// A template failed to render.
     #[error(transparent)]
     Render(#[from] render::RenderError),

@@ -56,6 +56,10 @@ pub struct SpecDiffArgs {
     /// With --format markdown, leave out the generated-code summary (which generates both sides).
     #[arg(long)]
     pub no_code_summary: bool,
+    /// Apply this OpenAPI Overlay to both sides first (repeatable, in order), so the change is
+    /// reviewed as the crate generated with it sees it.
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
 }
 
 /// Runs the command; answers the exit code (0, or 1 for `--fail-on`). Errors (unreadable or
@@ -71,8 +75,21 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         Some(s) => read_side(s)?,
         None => read_file(&root.join(SPEC), SPEC)?,
     };
+    let overlays = args
+        .overlays
+        .iter()
+        .map(|p| generator::Overlay::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (old, new, stale) = if overlays.is_empty() {
+        (old, new, Vec::new())
+    } else {
+        let (old, old_applied) = generator::apply_overlays(old, &overlays)?;
+        let (new, new_applied) = generator::apply_overlays(new, &overlays)?;
+        let stale = stopped_matching(&overlays, &old_applied, &new_applied);
+        (old, new, stale)
+    };
     let report = diff::diff_documents(&old, &new);
-    let out = match args.format {
+    let mut out = match args.format {
         Format::Text => diff::render_text(&report),
         Format::Json => diff::render_json(&report),
         Format::Github => diff::render_github(&report, &new),
@@ -97,8 +114,60 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
             }
         }
     };
+    for s in &stale {
+        let message = s.message();
+        match args.format {
+            Format::Text => out.push_str(&format!("note: {}\n", diff::escape_text(&message))),
+            Format::Markdown => out.push_str(&format!("\n> **Note:** {}\n", diff::escape_markdown(&message))),
+            Format::Github => out.push_str(&diff::github_warning(&s.file, s.line.unwrap_or(1), "overlay-stopped-matching", &message)),
+            Format::Json => eprintln!("spec-diff: note: {}", diff::escape_text(&message)),
+        }
+    }
     print!("{out}");
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// An overlay action that selected something in OLD and nothing in NEW: the upstream changed
+/// under it, and the crate generated from NEW no longer carries what it did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Stale {
+    file: String,
+    index: usize,
+    line: Option<usize>,
+    target: String,
+    old_matches: usize,
+}
+
+impl Stale {
+    fn message(&self) -> String {
+        let at = self.line.map(|l| format!(":{l}")).unwrap_or_default();
+        format!(
+            "overlay {}{at} actions[{}] (target {}) selects {} node(s) in OLD and nothing in NEW: the upstream changed under it",
+            self.file,
+            self.index,
+            generator::internal::rust_str(&self.target),
+            self.old_matches
+        )
+    }
+}
+
+/// The actions that stopped matching between the two sides.
+fn stopped_matching(overlays: &[generator::Overlay], old: &generator::Applied, new: &generator::Applied) -> Vec<Stale> {
+    let mut out = Vec::new();
+    for ((o, before), after) in overlays.iter().zip(&old.matches).zip(&new.matches) {
+        for (index, ((target, b), a)) in o.targets().zip(before).zip(after).enumerate() {
+            if *b > 0 && *a == 0 {
+                out.push(Stale {
+                    file: o.file().to_string(),
+                    index,
+                    line: o.action_line(index),
+                    target: target.to_string(),
+                    old_matches: *b,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// 1 when `--fail-on` names a level that was reached, else 0.

@@ -638,3 +638,172 @@ pub fn render_effective(path: &Path, doc: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn overlay(text: &str) -> Result<Overlay, OverlayError> {
+        Overlay::from_bytes("o.yaml", text.as_bytes())
+    }
+
+    /// Applies the actions (YAML list items) of a 1.1 overlay to `doc`.
+    fn run(doc: Value, actions: &str) -> (Value, Applied) {
+        let o = overlay(&format!("overlay: 1.1.0\ninfo: {{title: t, version: '1'}}\nactions:\n{actions}")).unwrap();
+        let mut doc = doc;
+        let applied = apply_all(&[o], &mut doc).unwrap();
+        (doc, applied)
+    }
+
+    fn error(text: &str) -> String {
+        overlay(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn update_merges_objects_recursively_and_later_wins() {
+        let doc = json!({"info": {"title": "A", "contact": {"name": "n", "url": "u"}}});
+        let (doc, applied) = run(doc, "  - target: $.info\n    update: {title: B, contact: {url: v}, x-new: 1}\n");
+        assert_eq!(doc, json!({"info": {"title": "B", "contact": {"name": "n", "url": "v"}, "x-new": 1}}));
+        assert_eq!(applied.matches, vec![vec![1]]);
+        assert!(applied.written.origin_of("/info/contact/url").is_some());
+        assert!(applied.written.origin_of("/info/x-new").is_some());
+        assert!(applied.written.origin_of("/info/contact/name").is_none());
+    }
+
+    #[test]
+    fn update_appends_to_arrays_and_replaces_scalars() {
+        let doc = json!({"tags": [{"name": "a"}], "n": 1, "s": "x"});
+        let (doc, _) = run(
+            doc,
+            "  - target: $.tags\n    update: [{name: b}, {name: c}]\n  - target: $.tags\n    update: {name: d}\n  - target: $.n\n    update: 2\n  - target: $.s\n    update: y\n",
+        );
+        assert_eq!(doc, json!({"tags": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}], "n": 2, "s": "y"}));
+    }
+
+    #[test]
+    fn an_object_target_takes_only_an_object_update() {
+        let o = overlay("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: 3\n").unwrap();
+        let e = apply_all(&[o], &mut json!({"info": {}})).unwrap_err().to_string();
+        assert!(e.contains("o.yaml:4: overlay action actions[0]") && e.contains("is an object of members"), "{e}");
+    }
+
+    #[test]
+    fn remove_takes_each_selected_node_out_of_its_parent() {
+        let doc = json!({"paths": {"/a": {"get": {}, "delete": {}}, "/b": {"delete": {}}}, "list": [0, 1, 2, 3]});
+        let (doc, applied) = run(doc, "  - target: $.paths.*.delete\n    remove: true\n  - target: $.list[0,2]\n    remove: true\n");
+        assert_eq!(doc, json!({"paths": {"/a": {"get": {}}, "/b": {}}, "list": [1, 3]}));
+        assert_eq!(applied.matches, vec![vec![2, 2]]);
+        // The items after a removed one moved: their place in the text is no longer theirs.
+        assert!(applied.written.origin_of("/list/1").is_some_and(|o| o.describe().starts_with("moved by")));
+    }
+
+    #[test]
+    fn remove_wins_over_update_and_the_root_stays() {
+        let (doc, _) = run(json!({"a": 1, "b": 2}), "  - target: $.a\n    remove: true\n    update: 5\n");
+        assert_eq!(doc, json!({"b": 2}));
+        let o = overlay("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $\n    remove: true\n").unwrap();
+        assert!(apply_all(&[o], &mut json!({})).unwrap_err().to_string().contains("root cannot be removed"));
+    }
+
+    #[test]
+    fn copy_merges_the_one_selected_node() {
+        let doc = json!({"paths": {"/foo": {"get": {"summary": "s"}}, "/bar": {"put": {}}}});
+        let (doc, _) = run(doc, "  - target: $.paths['/bar']\n    copy: $.paths['/foo']\n");
+        assert_eq!(doc["paths"]["/bar"], json!({"put": {}, "get": {"summary": "s"}}));
+        let o = overlay("overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.a\n    copy: $.*\n").unwrap();
+        let e = apply_all(&[o], &mut json!({"a": {}, "b": {}})).unwrap_err().to_string();
+        assert!(e.contains("selects 2 nodes; it must select exactly one"), "{e}");
+        let e = error("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.a\n    copy: $.b\n");
+        assert!(e.contains("Overlay 1.1 member"), "{e}");
+    }
+
+    #[test]
+    fn wildcard_filter_and_index_selectors() {
+        let doc = json!({"paths": {
+            "/a": {"get": {"operationId": "a", "deprecated": true}},
+            "/b": {"get": {"operationId": "b"}, "post": {"operationId": "c", "parameters": [{"name": "x"}, {"name": "y"}]}}
+        }});
+        let (doc, applied) = run(
+            doc,
+            "  - target: $.paths.*[?@.deprecated == true]\n    remove: true\n  - target: $.paths.*[?@.operationId == 'b']\n    update: {x-tag: b}\n  - target: $.paths['/b'].post.parameters[1]\n    update: {required: true}\n  - target: $..operationId\n    update: z\n",
+        );
+        assert_eq!(applied.matches, vec![vec![1, 1, 1, 2]]);
+        assert_eq!(doc["paths"]["/a"], json!({}));
+        assert_eq!(doc["paths"]["/b"]["get"], json!({"operationId": "z", "x-tag": "b"}));
+        assert_eq!(doc["paths"]["/b"]["post"]["parameters"][1], json!({"name": "y", "required": true}));
+    }
+
+    #[test]
+    fn an_action_that_selects_nothing_is_a_warning_on_its_line() {
+        let (_, applied) = run(json!({"a": 1}), "  - target: $.a\n    update: 2\n  - target: $.missing\n    update: 1\n");
+        assert_eq!(applied.diagnostics.len(), 1);
+        let d = &applied.diagnostics[0];
+        assert_eq!((d.code, d.line, d.pointer.as_str()), (NO_MATCH, Some(6), "/actions/1"));
+        assert!(d.message.contains("$.missing"), "{}", d.message);
+    }
+
+    #[test]
+    fn malformed_overlays_name_the_file_the_action_and_its_line() {
+        let head = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\n";
+        for (text, want) in [
+            ("overlay: 3.0.0\ninfo: {title: t, version: '1'}\nactions: [{target: $, update: {}}]\n", "o.yaml:1: invalid overlay: Overlay version \"3.0.0\""),
+            (head, "no `actions` list"),
+            (&format!("{head}actions: []\n"), "o.yaml:3: invalid overlay: `actions` is empty"),
+            ("overlay: 1.0.0\nactions: [{target: $, update: {}}]\n", "no `info` object"),
+            (&format!("{head}actions:\n  - target: $.a\n    update: 1\n  - target: $.b\n    description: nothing\n"), "o.yaml:6: overlay action actions[1]: has no `update`"),
+            (&format!("{head}actions:\n  - target: $.a[\n    update: 1\n"), "o.yaml:4: overlay action actions[0]: `target` \"$.a[\" is not an RFC 9535 JSONPath"),
+            (&format!("{head}actions:\n  - target: $[?match(@, 'a.*')]\n    update: 1\n"), "the functions offered are length, count and value"),
+            (&format!("{head}actions:\n  - update: 1\n"), "o.yaml:4: overlay action actions[0]: no `target`"),
+            (&format!("{head}actions:\n  - target: $\n    updates: {{}}\n"), "unknown member \"updates\""),
+            ("", "the file is empty; expected an overlay"),
+            ("[1]", "expected an overlay object"),
+        ] {
+            let e = error(text);
+            assert!(e.contains(want), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_target_key_inside_an_update_is_not_the_next_action() {
+        let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.a\n    update:\n      target: $.b\n  - target: $.b\n    update: 1\n  - target: $.c[\n    update: 1\n";
+        let e = error(text);
+        assert!(e.starts_with("o.yaml:9: overlay action actions[2]"), "{e}");
+    }
+
+    #[test]
+    fn work_is_bounded() {
+        // A large update at every node: refused before it is written.
+        let big: Vec<String> = (0..2000).map(|i| format!("k{i}: {i}")).collect();
+        let text = format!("overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: $..*\n    update: {{{}}}\n", big.join(", "));
+        let o = overlay(&text).unwrap();
+        let mut doc = json!({"a": (0..1000).map(|i| json!({"i": i})).collect::<Vec<_>>()});
+        let e = apply_all(&[o], &mut doc).unwrap_err().to_string();
+        assert!(e.contains("exceeds what overlays may write"), "{e}");
+        // Nesting past the document limit.
+        let mut deep = String::from("1");
+        for _ in 0..100 {
+            deep = format!("{{a: {deep}}}");
+        }
+        let text = format!("overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: $..*\n    update: {deep}\n");
+        let mut doc = json!({"x": 1});
+        let mut nested = &mut doc;
+        for _ in 0..60 {
+            nested["x"] = json!({"x": 1});
+            nested = &mut nested["x"];
+        }
+        let e = apply_all(&[overlay(&text).unwrap()], &mut doc).unwrap_err().to_string();
+        assert!(e.contains("deeper than"), "{e}");
+        // Paths that would make the parser recurse deeply.
+        let e = error(&format!("overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: \"$[?{}@{}]\"\n    update: 1\n", "(".repeat(200), ")".repeat(200)));
+        assert!(e.contains("nests brackets"), "{e}");
+    }
+
+    #[test]
+    fn effective_documents_are_json_or_yaml_by_extension() {
+        let doc = json!({"openapi": "3.0.3"});
+        assert_eq!(render_effective(Path::new("a.json"), &doc).unwrap(), "{\n  \"openapi\": \"3.0.3\"\n}\n");
+        assert_eq!(render_effective(Path::new("a.YML"), &doc).unwrap(), "openapi: 3.0.3\n");
+        assert!(render_effective(Path::new("a.txt"), &doc).is_none());
+    }
+}

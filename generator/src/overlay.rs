@@ -163,6 +163,14 @@ impl Provenance {
         }
     }
 
+    /// An action that wrote somewhere below `pointer`, when none wrote at or above it: the
+    /// validator names the member whose value it could not read, which may hold what an
+    /// overlay wrote further in.
+    fn origin_below(&self, pointer: &str) -> Option<&Origin> {
+        let prefix = format!("{}/", pointer.trim_end_matches('/'));
+        self.places.iter().filter(|(p, _)| p.starts_with(&prefix)).min_by(|a, b| a.0.cmp(b.0)).map(|(_, o)| o)
+    }
+
     fn record(&mut self, pointer: String, origin: &Origin) {
         self.places.insert(pointer, origin.clone());
     }
@@ -619,8 +627,12 @@ pub fn apply_overlays(doc: crate::Document, overlays: &[Overlay]) -> Result<(cra
 pub(crate) fn finish(name: &str, text: String, raw: Value, written: Provenance) -> Result<crate::Document, crate::GenerateError> {
     let origins = written.clone();
     crate::load::finish(name, text, raw, written).map_err(|e| match e {
-        LoadError::Invalid { file, pointer, message, .. } if origins.origin_of(&pointer).is_some() => {
-            let origin = origins.origin_of(&pointer).map(Origin::describe).unwrap_or_default();
+        LoadError::Invalid { file, pointer, message, line } => {
+            let origin = match (origins.origin_of(&pointer), origins.origin_below(&pointer)) {
+                (Some(o), _) => o.describe(),
+                (None, Some(o)) => format!("which holds what was {}", o.describe()),
+                (None, None) => return LoadError::Invalid { file, pointer, message, line }.into(),
+            };
             OverlayError::Result { file, pointer, origin, message }.into()
         }
         other => other.into(),

@@ -293,6 +293,31 @@ mod tests {
     }
 
     #[test]
+    fn an_action_that_matched_old_but_not_new_is_named() {
+        let doc = |id: &str| {
+            let text = format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: {id}\n      responses: {{'200': {{description: ok}}}}\n"
+            );
+            load_bytes("doc.yaml", text.as_bytes()).unwrap()
+        };
+        let overlay = generator::Overlay::from_bytes(
+            "o.yaml",
+            b"overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {title: u}\n  - target: $.paths.*[?@.operationId == 'old-name']\n    update: {summary: s}\n",
+        )
+        .unwrap();
+        let overlays = [overlay];
+        let (_, old) = generator::apply_overlays(doc("old-name"), &overlays).unwrap();
+        let (_, new) = generator::apply_overlays(doc("new-name"), &overlays).unwrap();
+        let stale = stopped_matching(&overlays, &old, &new);
+        assert_eq!(stale.len(), 1);
+        assert_eq!(
+            stale[0].message(),
+            "overlay o.yaml:6 actions[1] (target \"$.paths.*[?@.operationId == 'old-name']\") selects 1 node(s) in OLD and nothing in NEW: the upstream changed under it"
+        );
+        assert!(stopped_matching(&overlays, &old, &old).is_empty());
+    }
+
+    #[test]
     fn sides_are_files_or_rev_paths() {
         assert_eq!(
             split_rev("main:spec/openapi.yaml"),

@@ -11,30 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use support::{snapshot, BIN};
+use support::{snapshot, BIN, PETS};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-const PETS: &str = "openapi: 3.0.3
-info:
-  title: Pets
-  version: '1'
-paths:
-  /pets/{pet_id}:
-    get:
-      operationId: getPet
-      summary: Get a pet
-      parameters:
-        - {name: pet_id, in: path, required: true, schema: {type: string}}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {type: object, properties: {name: {type: string}}}
-";
 
 const HEAD: &str = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\n";
 

@@ -10,6 +10,7 @@ use crate::ir::*;
 use crate::spec::Segment;
 
 pub mod auth;
+mod body;
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -51,6 +52,8 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
             let inner = ty_tokens(inner);
             quote!(Option<#inner>)
         }
+        Ty::Upload => quote!(crate::Upload),
+        Ty::Multipart => quote!(crate::Multipart),
         Ty::Unit => quote!(()),
     }
 }
@@ -205,7 +208,7 @@ fn op_roots<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource, req: &
         }
         match &op.response {
             Response::Envelope(ty) | Response::Body(ty) => named_in(ty, resp),
-            Response::Empty => {}
+            Response::Bytes | Response::Text | Response::Empty => {}
         }
         if let Some(p) = &op.pagination {
             named_in(&p.item, resp);
@@ -368,12 +371,12 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
             quote!(#[derive(Debug, Clone, PartialEq, #default #traits)])
         }
         Usage::ParamsWithBody => quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)]),
-        Usage::ParamsNoBody => quote!(#[derive(Debug, Clone, PartialEq, #default)]),
+        Usage::ParamsNoBody | Usage::ParamsWithRawBody => quote!(#[derive(Debug, Clone, PartialEq, #default)]),
     };
     let serde_on = match s.usage {
         Usage::Model => serde.ser || serde.de,
         Usage::ParamsWithBody => true,
-        Usage::ParamsNoBody => false,
+        Usage::ParamsNoBody | Usage::ParamsWithRawBody => false,
     };
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
@@ -684,6 +687,7 @@ fn accessor_example(lib: &str, path: &[String]) -> Vec<String> {
 }
 
 /// How a parameter value becomes text in a query string or header.
+#[derive(PartialEq, Eq)]
 enum Display {
     /// It implements `Display`.
     Direct,
@@ -705,7 +709,7 @@ fn display_kind(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> Display {
             Display::Direct => Display::Optional,
             _ => Display::AsJson,
         },
-        Ty::Vec(_) | Ty::Map(_) | Ty::Unit => Display::AsJson,
+        Ty::Vec(_) | Ty::Map(_) | Ty::Unit | Ty::Upload | Ty::Multipart => Display::AsJson,
     }
 }
 
@@ -743,6 +747,8 @@ impl<'a> Samples<'a> {
             Ty::Json => return Some("serde_json::Value::Null".into()),
             Ty::Option(_) => return Some("None".into()),
             Ty::Unit => return Some("()".into()),
+            Ty::Upload => return Some(format!("{}::Upload::bytes(b\"data\".to_vec())", self.lib)),
+            Ty::Multipart => return Some(format!("{}::Multipart::new()", self.lib)),
             Ty::Named(n) => n.as_str(),
         };
         if open.contains(&n) {
@@ -912,6 +918,12 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     if op.pagination.is_some() {
         doc.push_str(" Returns one page; `.auto_paging()` streams every item across pages.");
     }
+    if let Some(note) = body::doc_note(op) {
+        doc.push_str(&note);
+    }
+    if let Some((_, _, note)) = body::raw_response(&op.response) {
+        doc.push_str(note);
+    }
     let mut doc_tokens = doc_attrs(Some(&doc));
     let blank = "";
     doc_tokens.extend(quote!(#[doc = #blank]));
@@ -1008,24 +1020,8 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
             }
         }
     }
-    if op.has_body {
-        match (&op.body_field, &params_struct) {
-            (Some(field), Some((_, s))) => {
-                let fname = ident(field);
-                let required = s.fields.iter().any(|f| &f.rust_name == field && f.required);
-                if required {
-                    steps.push(quote!(req = req.json(&params.#fname);));
-                } else {
-                    steps.push(quote! {
-                        if let Some(body) = &params.#fname {
-                            req = req.json(body);
-                        }
-                    });
-                }
-            }
-            (None, Some(_)) => steps.push(quote!(req = req.json(params);)),
-            _ => {}
-        }
+    if let Some((_, s)) = &params_struct {
+        steps.extend(body::steps(api, op, s));
     }
     // `finish` is the method call (if any) that turns the request into what the method returns.
     let (ret, finish) = match (&op.response, &op.pagination) {
@@ -1044,9 +1040,15 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
             (quote!(crate::Request<'c, #t>), quote!(.without_envelope()))
         }
         (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
+        (raw, _) => match body::raw_response(raw) {
+            Some((ret, finish, _)) => (ret, finish),
+            None => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
+        },
     };
     let security = auth::security_tokens(&op.security);
-    let new_req = quote!(crate::Request::new(self.client, reqwest::Method::#method, #template, path).security(#security));
+    // A response read as bytes or text turns a request of `()` into one of its own.
+    let new = if body::raw_response(&op.response).is_some() { quote!(crate::Request::<()>::new) } else { quote!(crate::Request::new) };
+    let new_req = quote!(#new(self.client, reqwest::Method::#method, #template, path).security(#security));
     let body = if steps.is_empty() {
         quote!(#new_req #finish)
     } else {

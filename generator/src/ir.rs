@@ -15,6 +15,17 @@ pub struct Api {
     pub security: Security,
 }
 
+impl Api {
+    /// True when some operation sends a body that is not JSON, which needs the runtime's
+    /// `body` module (uploads, multipart, forms, text).
+    pub fn has_raw_bodies(&self) -> bool {
+        fn walk(r: &Resource) -> bool {
+            r.operations.values().any(|o| o.body.as_ref().is_some_and(|b| b.kind != BodyKind::Json)) || r.children.values().any(walk)
+        }
+        walk(&self.root)
+    }
+}
+
 /// The API's security schemes and the ways of combining them that operations accept.
 #[derive(Debug, Clone, Default)]
 pub struct Security {
@@ -124,6 +135,9 @@ pub enum Usage {
     ParamsWithBody,
     /// Operation parameters sent only in the query string or headers.
     ParamsNoBody,
+    /// Operation parameters whose body the generated method writes field by field (multipart
+    /// parts, bytes, text), not through serde.
+    ParamsWithRawBody,
 }
 
 #[derive(Debug, Clone)]
@@ -196,6 +210,12 @@ pub enum Ty {
     Vec(Box<Ty>),
     Map(Box<Ty>),
     Option(Box<Ty>),
+    /// Bytes to upload, from memory, a file or a stream (`crate::Upload`); only in the params
+    /// of a body that is not JSON.
+    Upload,
+    /// A `multipart/form-data` body the caller assembles (`crate::Multipart`), for a schema
+    /// without properties to map part by part.
+    Multipart,
     /// No content.
     #[expect(dead_code, reason = "matched by the emitters; the IR builder has no body-less type yet")]
     Unit,
@@ -255,7 +275,8 @@ pub struct Operation {
     /// Body sent as a whole from one field of the params struct (`params.body`), when it is
     /// not an object whose properties were flattened into the params struct.
     pub body_field: Option<String>,
-    pub has_body: bool,
+    /// How the body is sent, when there is one.
+    pub body: Option<Body>,
     pub response: Response,
     pub pagination: Option<Pagination>,
     /// The alternatives the operation accepts, each a list of indices into
@@ -278,8 +299,39 @@ pub enum Response {
     Envelope(Ty),
     /// The body is the value.
     Body(Ty),
-    /// No JSON body.
+    /// The body's bytes as they are (`bytes::Bytes`).
+    Bytes,
+    /// The body as text (`String`).
+    Text,
+    /// No body.
     Empty,
+}
+
+/// A request body: the media type sent and how its value is written.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The media type sent (the document's text, for `Content-Type`).
+    pub media: String,
+    pub kind: BodyKind,
+    /// The operation's other media types, which the method does not send.
+    pub others: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    /// `application/x-www-form-urlencoded`, from the serialised params.
+    Form,
+    /// `multipart/form-data`: one part per body field, or the whole form from one field of
+    /// type `crate::Multipart` when the schema has no properties to map.
+    Multipart {
+        /// A part's `Content-Type` from the document's `encoding`, by part name.
+        content_types: BTreeMap<String, String>,
+    },
+    /// Bytes, from the `body` field (`crate::Upload`).
+    Binary,
+    /// Text, from the `body` field (`String`).
+    Text,
 }
 
 /// Page-number pagination: the query parameters the pager sets.

@@ -60,9 +60,13 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
             source,
         })?;
     }
+    // The `body` module (uploads, multipart, forms, text) only where some body is not JSON.
+    let raw_bodies = api.has_raw_bodies();
+    let wanted = |file: &str| raw_bodies || file != "body.rs";
     let runtime: Vec<String> = TEMPLATES
         .iter()
         .filter_map(|(n, _)| n.strip_prefix("runtime/"))
+        .filter(|n| wanted(n))
         .filter_map(|n| n.strip_suffix(".rs"))
         .map(str::to_string)
         .collect();
@@ -77,6 +81,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         auth => auth,
         auth_example => auth_example,
         auth_clients => auth_clients,
+        raw_bodies => raw_bodies,
         has_token => api.security.schemes.iter().any(|s| s.kind == crate::ir::SchemeKind::Token),
         crate_name => &m.crate_name,
         lib_name => &m.lib_name,
@@ -114,7 +119,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         out.push((dest.to_string(), text));
     }
     for (name, text) in TEMPLATES.iter() {
-        if let Some(file) = name.strip_prefix("runtime/") {
+        if let Some(file) = name.strip_prefix("runtime/").filter(|f| wanted(f)) {
             // The runtime's doc examples name the first crate it was written for.
             let text = text.replace("cloudflare_access_users", &m.lib_name);
             out.push((format!("src/{file}"), format!("{}\n{text}", header(p, "//"))));

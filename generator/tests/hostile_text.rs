@@ -370,17 +370,7 @@ fn long_tag_gets_a_short_stable_file_name() {
 fn security_names_cannot_add_code() {
     let s = Scratch::new();
     let (_, files) = accepted(&s, "text-security.json", &[]);
-    fn calls_evil(ts: proc_macro2::TokenStream) -> bool {
-        let tokens: Vec<proc_macro2::TokenTree> = ts.into_iter().collect();
-        tokens.windows(2).any(|w| match (&w[0], &w[1]) {
-            (proc_macro2::TokenTree::Ident(i), proc_macro2::TokenTree::Group(g)) => i == "evil" && g.stream().is_empty(),
-            _ => false,
-        }) || tokens.iter().any(|t| matches!(t, proc_macro2::TokenTree::Group(g) if calls_evil(g.stream())))
-    }
-    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
-        let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: not valid Rust ({e})"));
-        assert!(!calls_evil(file.into_token_stream()), "{path} calls evil()");
-    }
+    assert_no_evil_call(&files);
     let auth = &files["src/auth.rs"];
     for expected in ["pub fn x_evil(", "pub fn build_auth(", "Placement::Header(\"X-Key\")", "Placement::Query(\"q\\\"); evil(); (\\\"&x=1\")"] {
         assert!(auth.contains(expected), "{expected} missing:\n{auth}");
@@ -392,6 +382,45 @@ fn security_names_cannot_add_code() {
         assert!(line.contains(", line "), "located: {line}");
     }
     assert!(o.stderr.contains("warning[auth-name-clash]"), "{}", o.stderr);
+}
+
+/// True when the tokens call `evil()` anywhere.
+fn calls_evil(ts: proc_macro2::TokenStream) -> bool {
+    let tokens: Vec<proc_macro2::TokenTree> = ts.into_iter().collect();
+    tokens.windows(2).any(|w| match (&w[0], &w[1]) {
+        (proc_macro2::TokenTree::Ident(i), proc_macro2::TokenTree::Group(g)) => i == "evil" && g.stream().is_empty(),
+        _ => false,
+    }) || tokens.iter().any(|t| matches!(t, proc_macro2::TokenTree::Group(g) if calls_evil(g.stream())))
+}
+
+/// Every Rust file parses and none calls `evil()`.
+fn assert_no_evil_call(files: &BTreeMap<String, String>) {
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
+        let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: not valid Rust ({e})"));
+        assert!(!calls_evil(file.into_token_stream()), "{path} calls evil()");
+    }
+}
+
+/// Multipart part names, `encoding` content types and media types reach the code only as
+/// escaped string literals and doc text; a media type that is not one printable concrete type
+/// is replaced by the kind's default rather than sent. (Compiled, doctests run, by
+/// `hostile_crates_compile_and_run_nothing`.)
+#[test]
+fn content_names_cannot_add_code() {
+    let s = Scratch::new();
+    let (_, files) = accepted(&s, "text-content.json", &[]);
+    assert_no_evil_call(&files);
+    check_rust(&files, None);
+    let a = &files["src/resources/a.rs"];
+    for expected in [
+        r#"form.file("p\"); evil(); (\"\n", v)"#,
+        r#".content_type("application/x\"); evil(); (\"")"#,
+        r#"req.upload(body, "application/octet-stream")"#,
+    ] {
+        assert!(a.contains(expected), "{expected} missing:\n{a}");
+    }
+    // A part content type with a line break is not sent.
+    assert!(!a.contains("evil: 1"), "{a}");
 }
 
 /// Every hostile document that generates, compiled together: `cargo check` (which runs build
@@ -411,6 +440,7 @@ fn hostile_crates_compile_and_run_nothing() {
         ("text-names.json", vec![]),
         ("text-config.json", vec!["--config", cfg.as_str()]),
         ("text-security.json", vec![]),
+        ("text-content.json", vec![]),
     ] {
         let name = format!("hostile-{}", spec.trim_start_matches("text-").trim_end_matches(".json"));
         let spec_path = s.place(spec);

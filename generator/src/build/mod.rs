@@ -3,9 +3,11 @@
 //! do not depend on the order of keys in the document.
 //!
 //! One [`Builder`] carries the state; its `impl` is spread by concern: `names` (claiming type
-//! names), `shape` (schema → [`Ty`] and named types), `operation` (the resource tree),
+//! names), `shape` (schema → [`Ty`] and named types), `operation` (the resource tree), `body`
+//! (request and response bodies by content type),
 //! `security` (schemes and requirements), `crate_meta` (crate identity) and `cycles` (boxing fields that close a cycle).
 
+mod body;
 mod crate_meta;
 mod cycles;
 mod names;

@@ -218,6 +218,8 @@ pub(super) fn variant_name(ty: &Ty, index: usize) -> String {
         Ty::Vec(inner) => format!("{}List", variant_name(inner, index)),
         Ty::Map(inner) => format!("{}Map", variant_name(inner, index)),
         Ty::Option(inner) => variant_name(inner, index),
+        Ty::Upload => "Upload".into(),
+        Ty::Multipart => "Multipart".into(),
         Ty::Unit => format!("Variant{index}"),
     }
 }

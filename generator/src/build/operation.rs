@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
+use super::body::{RequestBody, ResponseContent};
 use super::names::{numbered, unique_field_name, STD_TYPE_NAMES};
 use super::{BuildError, Builder};
 use crate::config::OperationConfig;
@@ -13,8 +14,8 @@ use crate::locate::join;
 use crate::naming::{camel, singular, snake};
 use crate::render::CLIENT_METHODS;
 use crate::spec::content::{is_paged, success_status};
-use crate::spec::schema::{is_array, is_plain_object};
-use crate::spec::{self, is_envelope, pick_json, PathOp, Props};
+use crate::spec::schema::is_array;
+use crate::spec::{self, is_envelope, PathOp};
 
 /// Methods `Client` gets from derived traits (`CLIENT_METHODS` lists those written out).
 const CLIENT_TRAIT_METHODS: &[&str] = &["clone", "clone_from"];
@@ -77,10 +78,10 @@ impl<'a> Builder<'a> {
         let path_params = self.path_params(path_op, &params, &base, &mut used)?;
         let mut fields = Vec::new();
         let names_in_query = self.param_fields(&params, &params_name, &mut used, &mut fields)?;
-        let body = self.request_body(op_ptr, op, &params_name, &names_in_query, &mut used, &mut fields)?;
-        let params_type = self.params_type(params_name, fields, body.has_body, &method_name);
+        let body = self.request_body(op_ptr, &params_name, &mut fields, &mut used, &names_in_query)?;
+        let params_type = self.params_type(params_name, fields, body.as_ref(), &method_name);
 
-        // Response: the lowest 2xx with a JSON body; Cloudflare envelopes are unwrapped.
+        // Response: the lowest 2xx, by its content type; Cloudflare envelopes are unwrapped.
         let (response, pagination) = self.response(op_ptr, op, &response_name, &params, &oc)?;
 
         let node = resource_node(root, &segments);
@@ -108,8 +109,8 @@ impl<'a> Builder<'a> {
                 deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
                 path_params,
                 params: params_type,
-                body_field: body.field,
-                has_body: body.has_body,
+                body_field: body.as_ref().and_then(|b| b.body_field.clone()),
+                body: body.map(|b| b.body),
                 response,
                 pagination,
                 security: self.operation_security(op_ptr),
@@ -246,68 +247,23 @@ impl<'a> Builder<'a> {
         self.spec.object(ptr).and_then(|p| p.get("description")).and_then(Value::as_str).map(str::to_string)
     }
 
-    /// The request body as fields of the params struct: an object's properties join them
-    /// (unless a name is taken by a query parameter or the object keeps a map of extra
-    /// properties); anything else is one field, `body`.
-    fn request_body(
-        &mut self,
-        op_ptr: &str,
-        op: &Map<String, Value>,
-        params_name: &str,
-        names_in_query: &BTreeSet<String>,
-        used: &mut BTreeSet<String>,
-        fields: &mut Vec<Field>,
-    ) -> Result<Body, BuildError> {
-        let mut body = Body { has_body: false, field: None };
-        if op.get("requestBody").is_none() {
-            return Ok(body);
-        }
-        let (rb_ptr, _) = self.spec.deref(&join(op_ptr, "requestBody"))?;
-        let rb = self.spec.object(&rb_ptr);
-        let content = rb.and_then(|r| r.get("content")).and_then(Value::as_object);
-        let Some(media) = content.and_then(pick_json) else {
-            let types: Vec<String> = content.map(|c| c.keys().cloned().collect()).unwrap_or_default();
-            self.diag(
-                "unsupported-body-content",
-                &join(op_ptr, "requestBody"),
-                format!("request body content {types:?} has no JSON form; the method is generated without a body"),
-            );
-            return Ok(body);
-        };
-        body.has_body = true;
-        let body_required = rb.and_then(|r| r.get("required")).and_then(Value::as_bool).unwrap_or(false);
-        let schema_ptr = join(&join(&join(&rb_ptr, "content"), &media), "schema");
-        let target = self.spec.target(&schema_ptr)?;
-        let is_object = self.spec.object(&target).is_some_and(is_plain_object);
-        let props = if is_object { self.spec.properties(&schema_ptr)? } else { Props::default() };
-        if is_object && props.extra.is_none() && !props.list.iter().any(|(k, _)| names_in_query.contains(k)) {
-            for (json_name, prop_ptr) in &props.list {
-                let req = props.required.contains(json_name);
-                fields.push(self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?);
-            }
-        } else {
-            let mut f = self.field(params_name, "body", &schema_ptr, body_required, used, FieldLocation::Body)?;
-            f.docs = f.docs.or_else(|| Some("The request body.".into()));
-            body.field = Some(f.rust_name.clone());
-            fields.push(f);
-        }
-        Ok(body)
-    }
-
     /// Registers the params struct, or gives its name back when it has no fields.
-    fn params_type(&mut self, params_name: String, fields: Vec<Field>, has_body: bool, method_name: &str) -> Option<String> {
+    fn params_type(&mut self, params_name: String, fields: Vec<Field>, body: Option<&RequestBody>, method_name: &str) -> Option<String> {
         if fields.is_empty() {
             self.disown(&params_name);
             return None;
         }
-        let usage = if has_body { Usage::ParamsWithBody } else { Usage::ParamsNoBody };
+        let (usage, extra) = match body {
+            Some(b) => (b.usage, b.extra.clone()),
+            None => (Usage::ParamsNoBody, None),
+        };
         self.types.insert(
             params_name.clone(),
             TypeDef {
                 name: params_name.clone(),
                 docs: Some(format!("Parameters of [`{method_name}`](#method).")),
                 deprecated: false,
-                kind: TypeKind::Struct(Struct { fields, extra: None, usage }),
+                kind: TypeKind::Struct(Struct { fields, extra, usage }),
             },
         );
         Some(params_name)
@@ -337,7 +293,7 @@ impl<'a> Builder<'a> {
         free
     }
 
-    /// The response a method returns: the lowest 2xx (else `default`) with a JSON body;
+    /// The response a method returns: the lowest 2xx (else `default`), by its content type;
     /// Cloudflare envelopes are unwrapped to `result`, and a list result may be paged.
     fn response(
         &mut self,
@@ -351,17 +307,9 @@ impl<'a> Builder<'a> {
             return Ok((Response::Empty, None));
         };
         let resp_ptr = self.spec.target(&join(&join(op_ptr, "responses"), code))?;
-        let content = self.spec.object(&resp_ptr).and_then(|r| r.get("content")).and_then(Value::as_object);
-        let Some(media) = content.and_then(pick_json) else {
-            if let Some(c) = content.filter(|c| !c.is_empty()) {
-                let types: Vec<&String> = c.keys().collect();
-                self.diag(
-                    "unsupported-response-content",
-                    &join(&resp_ptr, "content"),
-                    format!("response content {types:?} has no JSON form; the method returns `()` (the raw body is not decoded)"),
-                );
-            }
-            return Ok((Response::Empty, None));
+        let media = match self.response_content(&resp_ptr) {
+            ResponseContent::Json(media) => media,
+            ResponseContent::Other(response) => return Ok((response, None)),
         };
         let schema_ptr = join(&join(&join(&resp_ptr, "content"), &media), "schema");
         let props = self.spec.properties(&schema_ptr)?;
@@ -408,14 +356,6 @@ fn method_name(path_op: &PathOp<'_>, op: &Map<String, Value>, oc: &OperationConf
         (None, _, Some(id)) => snake(id),
         _ => snake(&format!("{} {}", path_op.method, path_op.path.replace(['{', '}'], ""))),
     }
-}
-
-/// What an operation's request body adds to its params struct.
-struct Body {
-    /// A JSON body is sent.
-    has_body: bool,
-    /// The field that holds the whole body, when its properties are not fields of their own.
-    field: Option<String>,
 }
 
 /// The node at `segments` below `root`, made on the way where missing.

@@ -41,3 +41,102 @@ pub fn is_paged(envelope: &Props, params: &[Param]) -> bool {
     let query_has = |n: &str| params.iter().any(|p| p.name == n && p.location == "query");
     envelope.has("result_info") && query_has("page") && query_has("per_page")
 }
+
+/// How a body of one media type travels, once negotiated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MediaKind {
+    /// JSON text (`application/json`, `*+json`, any type naming `json`, and `*/*` or
+    /// `application/*` whose schema is not binary).
+    Json,
+    /// `multipart/form-data`: one part per property.
+    Multipart,
+    /// `application/x-www-form-urlencoded`: the properties as `name=value` pairs.
+    Form,
+    /// Bytes as they are: `application/octet-stream`, images, archives, and any type this
+    /// generator has no better reading of.
+    Binary,
+    /// `text/*`: UTF-8 text.
+    Text,
+}
+
+impl MediaKind {
+    /// What a media type is (the schema decides only for wildcards: `json_schema` says the
+    /// schema is not binary).
+    pub fn of(media: &str, json_schema: bool) -> MediaKind {
+        let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "*/*" | "application/*" if json_schema => MediaKind::Json,
+            e if e.contains("json") => MediaKind::Json,
+            "multipart/form-data" => MediaKind::Multipart,
+            "application/x-www-form-urlencoded" => MediaKind::Form,
+            e if e.starts_with("text/") => MediaKind::Text,
+            _ => MediaKind::Binary,
+        }
+    }
+}
+
+/// The media type a generated method sends or reads, and how: JSON first (as
+/// [`pick_json`] chooses), then multipart, form, binary and text; within a kind the first by
+/// name. `json_schema` says whether a media type's schema is a JSON (not binary) schema.
+pub fn pick(content: &Map<String, Value>, json_schema: impl Fn(&str) -> bool) -> Option<(String, MediaKind)> {
+    if let Some(media) = pick_json(content) {
+        return Some((media, MediaKind::Json));
+    }
+    content
+        .keys()
+        .map(|k| (MediaKind::of(k, json_schema(k)), k))
+        .min()
+        .map(|(kind, k)| (k.clone(), kind))
+}
+
+/// True for a schema of raw bytes: `format: binary` (on a string, or with no type).
+pub fn is_binary(schema: &Map<String, Value>) -> bool {
+    schema.get("format").and_then(Value::as_str) == Some("binary")
+        && schema.get("type").and_then(Value::as_str).is_none_or(|t| t == "string")
+}
+
+/// A media type the generated code may send as a `Content-Type` as it is: one concrete type
+/// (no wildcard, no list) in printable ASCII. Anything else is replaced by the kind's default.
+pub fn sendable(media: &str) -> bool {
+    !media.is_empty() && media.contains('/') && !media.contains(['*', ',']) && media.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(keys: &[&str]) -> Map<String, Value> {
+        keys.iter().map(|k| (k.to_string(), Value::Null)).collect()
+    }
+
+    #[test]
+    fn media_kinds() {
+        assert_eq!(MediaKind::of("application/problem+json", false), MediaKind::Json);
+        assert_eq!(MediaKind::of("*/*", true), MediaKind::Json);
+        assert_eq!(MediaKind::of("application/*", false), MediaKind::Binary);
+        assert_eq!(MediaKind::of("Multipart/Form-Data; boundary=x", false), MediaKind::Multipart);
+        assert_eq!(MediaKind::of("application/x-www-form-urlencoded", false), MediaKind::Form);
+        assert_eq!(MediaKind::of("text/csv", false), MediaKind::Text);
+        assert_eq!(MediaKind::of("image/*", false), MediaKind::Binary);
+        assert_eq!(MediaKind::of("string", false), MediaKind::Binary);
+    }
+
+    #[test]
+    fn json_first_then_multipart_form_binary_text() {
+        let pick_of = |keys: &[&str], json: bool| pick(&content(keys), |_| json);
+        assert_eq!(pick_of(&["text/plain", "application/json"], false), Some(("application/json".into(), MediaKind::Json)));
+        assert_eq!(pick_of(&["text/plain", "*/*"], true), Some(("*/*".into(), MediaKind::Json)));
+        assert_eq!(pick_of(&["text/javascript", "multipart/form-data", "application/javascript"], false), Some(("multipart/form-data".into(), MediaKind::Multipart)));
+        assert_eq!(pick_of(&["text/plain", "application/octet-stream"], false), Some(("application/octet-stream".into(), MediaKind::Binary)));
+        assert_eq!(pick_of(&[], false), None);
+    }
+
+    #[test]
+    fn only_one_printable_concrete_type_is_sent() {
+        assert!(sendable("application/pdf"));
+        assert!(!sendable("image/*"));
+        assert!(!sendable("image/png, image/jpeg"));
+        assert!(!sendable("text/x\nevil: 1"));
+        assert!(!sendable("string"));
+    }
+}

@@ -25,7 +25,7 @@ use crate::limits::MAX_SCHEMA_DEPTH;
 use crate::load::Document;
 use crate::locate;
 
-pub use content::{is_envelope, is_success, pick_json};
+pub use content::{is_envelope, is_success};
 pub use paths::{Param, PathOp, PathTemplate, Segment};
 pub use refs::{ref_to_pointer, Meta};
 pub use schema::{Props, RustHead, RustKind};

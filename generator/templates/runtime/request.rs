@@ -1,15 +1,17 @@
 //! Building, sending and decoding one API request.
 //!
 //! All HTTP work (URL, headers, retries, timeouts, tracing) happens in the
-//! non-generic [`execute`]; only the final JSON decode is generic over the
+//! non-generic [`execute`]; only the final decode is generic over the
 //! response type, which keeps the amount of monomorphised code per operation
-//! small.
+//! small. A response is JSON unless the request says otherwise ([`AsBytes`],
+//! [`AsText`]).
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -62,6 +64,16 @@ pub fn encode_path(segment: &str) -> impl fmt::Display + '_ {
 /// clone of the client, so it is `'static` and can be spawned.
 pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
 
+/// What a request sends.
+#[derive(Clone)]
+pub(crate) enum Payload {
+    Bytes(Bytes),
+    /// Made once when the request is sent (files read then); every attempt
+    /// sends the same bytes. (Unused in a crate whose bodies are all JSON.)
+    #[allow(dead_code)]
+    Deferred(Arc<dyn Fn() -> ResponseFuture<Bytes> + Send + Sync>),
+}
+
 /// Everything about a request except its response type.
 #[derive(Clone)]
 pub(crate) struct RequestParts {
@@ -70,7 +82,7 @@ pub(crate) struct RequestParts {
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<Bytes>,
+    pub(crate) body: Option<Payload>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) backoff: Option<(Duration, Duration)>,
@@ -103,6 +115,9 @@ impl RequestParts {
 
 /// A request to one API operation, returning `T` (the decoded `result`).
 ///
+/// `D` says how the response body becomes `T`: as JSON ([`AsJson`], the
+/// default), as bytes ([`AsBytes`]) or as text ([`AsText`]).
+///
 /// Send it by awaiting it (or [`Request::send`]); configure it first with the
 /// builder-style methods. Problems found while building (invalid header
 /// value, body that fails to serialize, empty path parameter) are reported
@@ -125,14 +140,14 @@ impl RequestParts {
 /// # }
 /// ```
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct Request<'c, T> {
+pub struct Request<'c, T, D = AsJson> {
     pub(crate) client: &'c Client,
     pub(crate) parts: RequestParts,
     pub(crate) error: Option<Error>,
-    marker: PhantomData<fn() -> T>,
+    marker: PhantomData<fn() -> (T, D)>,
 }
 
-impl<T> fmt::Debug for Request<'_, T> {
+impl<T, D> fmt::Debug for Request<'_, T, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.parts.method)
@@ -194,6 +209,48 @@ impl<'c, T> Request<'c, T> {
         }
     }
 
+}
+
+impl<'c, T, D> Request<'c, T, D> {
+    /// Return the response body's bytes as they are, whatever its type.
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req: cloudflare_access_users::Request<'_, bytes::Bytes, cloudflare_access_users::AsBytes> =
+    ///     req.returning_bytes();
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn returning_bytes(self) -> Request<'c, Bytes, AsBytes> {
+        self.returning()
+    }
+
+    /// Return the response body as text (see [`AsText`]).
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req: cloudflare_access_users::Request<'_, String, cloudflare_access_users::AsText> =
+    ///     req.returning_text();
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn returning_text(self) -> Request<'c, String, AsText> {
+        self.returning()
+    }
+
+    fn returning<U, E>(self) -> Request<'c, U, E> {
+        Request {
+            client: self.client,
+            parts: self.parts,
+            error: self.error,
+            marker: PhantomData,
+        }
+    }
+
     /// Authenticate the way the operation accepts: the first of these
     /// alternatives whose credentials the client holds is sent. (Unused in a
     /// build whose cargo features leave no operation.)
@@ -203,7 +260,7 @@ impl<'c, T> Request<'c, T> {
         self
     }
 
-    fn fail(&mut self, err: Error) {
+    pub(crate) fn fail(&mut self, err: Error) {
         self.error.get_or_insert(err);
     }
 
@@ -290,7 +347,7 @@ impl<'c, T> Request<'c, T> {
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
-                self.parts.body = Some(Bytes::from(bytes));
+                self.parts.body = Some(Payload::Bytes(Bytes::from(bytes)));
                 self.parts
                     .headers
                     .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -379,7 +436,7 @@ impl<'c, T> Request<'c, T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Request<'_, T> {
+impl<T: Send + 'static, D: Decode<T> + 'static> Request<'_, T, D> {
     /// Send the request and decode the result (same as `.await`ing it).
     ///
     /// ```no_run
@@ -400,7 +457,8 @@ impl<T: DeserializeOwned + Send + 'static> Request<'_, T> {
                 return Err(e);
             }
             let raw = execute(&client, &parts).await?;
-            decode_response::<T>(raw, parts.envelope).map(ResponseValue::into_inner)
+            D::decode(raw.status, raw.headers, raw.body, parts.envelope)
+                .map(ResponseValue::into_inner)
         })
     }
 
@@ -426,17 +484,177 @@ impl<T: DeserializeOwned + Send + 'static> Request<'_, T> {
                 return Err(e);
             }
             let raw = execute(&client, &parts).await?;
-            decode_response::<T>(raw, parts.envelope)
+            D::decode(raw.status, raw.headers, raw.body, parts.envelope)
         })
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for Request<'_, T> {
+impl<T: Send + 'static, D: Decode<T> + 'static> IntoFuture for Request<'_, T, D> {
     type Output = Result<T, Error>;
     type IntoFuture = ResponseFuture<T>;
 
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl Request<'_, Bytes, AsBytes> {
+    /// Send the request and return the body as it arrives, for downloads too
+    /// large to hold: nothing is buffered, so the response size limit does
+    /// not apply (a failed status is still read within it, as an error).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), cloudflare_access_users::Error> {
+    /// # let client = cloudflare_access_users::Client::from_env()?;
+    /// # let req = cloudflare_access_users::Request::<()>::new(&client, reqwest::Method::GET, "/x", "/x".into())
+    /// #     .returning_bytes();
+    /// let mut body = req.send_streaming().await?;
+    /// let mut total = 0;
+    /// while let Some(chunk) = body.chunk().await? {
+    ///     total += chunk.len();
+    /// }
+    /// # let _ = total;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send_streaming(self) -> ResponseFuture<ByteStream> {
+        let (client, parts, error) = (self.client.clone(), self.parts, self.error);
+        Box::pin(async move {
+            if let Some(e) = error {
+                return Err(e);
+            }
+            match send_attempts(&client, &parts, true).await? {
+                Sent::Open(response) => Ok(ByteStream {
+                    inner: StreamInner::Open(response),
+                }),
+                Sent::Read(raw) => Ok(ByteStream::read(raw)),
+            }
+        })
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// How a success response's body becomes a `T` (see [`Request`]).
+pub trait Decode<T>: sealed::Sealed {
+    #[doc(hidden)]
+    fn decode(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        envelope: bool,
+    ) -> Result<ResponseValue<T>, Error>;
+}
+
+/// The response body is JSON: the envelope's `result`, or the whole body.
+#[derive(Debug, Clone, Copy)]
+pub struct AsJson;
+
+/// The response body as it is, as [`Bytes`].
+#[derive(Debug, Clone, Copy)]
+pub struct AsBytes;
+
+/// The response body as text: UTF-8, any invalid sequence replaced by
+/// U+FFFD.
+#[derive(Debug, Clone, Copy)]
+pub struct AsText;
+
+impl sealed::Sealed for AsJson {}
+impl sealed::Sealed for AsBytes {}
+impl sealed::Sealed for AsText {}
+
+impl<T: DeserializeOwned> Decode<T> for AsJson {
+    fn decode(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        envelope: bool,
+    ) -> Result<ResponseValue<T>, Error> {
+        decode_response(RawResponse { status, headers, body }, envelope)
+    }
+}
+
+impl Decode<Bytes> for AsBytes {
+    fn decode(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        _envelope: bool,
+    ) -> Result<ResponseValue<Bytes>, Error> {
+        Ok(ResponseValue::plain(body, status, headers))
+    }
+}
+
+impl Decode<String> for AsText {
+    fn decode(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        _envelope: bool,
+    ) -> Result<ResponseValue<String>, Error> {
+        let text = match String::from_utf8(body.into()) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        Ok(ResponseValue::plain(text, status, headers))
+    }
+}
+
+/// A success response whose body is read as it arrives
+/// ([`Request::send_streaming`]).
+#[derive(Debug)]
+pub struct ByteStream {
+    inner: StreamInner,
+}
+
+#[derive(Debug)]
+enum StreamInner {
+    Open(reqwest::Response),
+    /// A body already read, handed out once.
+    Read {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Option<Bytes>,
+    },
+}
+
+impl ByteStream {
+    fn read(raw: RawResponse) -> Self {
+        let inner = StreamInner::Read {
+            status: raw.status,
+            headers: raw.headers,
+            body: Some(raw.body).filter(|b| !b.is_empty()),
+        };
+        ByteStream { inner }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match &self.inner {
+            StreamInner::Open(r) => r.status(),
+            StreamInner::Read { status, .. } => *status,
+        }
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        match &self.inner {
+            StreamInner::Open(r) => r.headers(),
+            StreamInner::Read { headers, .. } => headers,
+        }
+    }
+
+    /// The next piece of the body, `None` at its end.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        match &mut self.inner {
+            StreamInner::Open(r) => r.chunk().await.map_err(|e| Error::Transport {
+                kind: TransportKind::of(&e),
+                source: e,
+            }),
+            StreamInner::Read { body, .. } => Ok(body.take()),
+        }
     }
 }
 
@@ -508,6 +726,17 @@ impl<T> ResponseValue<T> {
     /// ```
     pub fn into_inner(self) -> T {
         self.inner
+    }
+
+    /// A result that came without an envelope.
+    fn plain(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
+        ResponseValue {
+            inner,
+            status,
+            headers,
+            result_info: None,
+            messages: Vec::new(),
+        }
     }
 
     /// Transform the result, keeping the metadata.
@@ -587,6 +816,35 @@ fn build_url(base: &str, path: &str, query: &[(String, String)]) -> Result<reqwe
 /// Send a request with retries and return the success response with its
 /// body read. Non-generic on purpose: it is compiled once per crate.
 pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<RawResponse, Error> {
+    match send_attempts(client, parts, false).await? {
+        Sent::Read(raw) => Ok(raw),
+        Sent::Open(resp) => {
+            let limit = parts
+                .max_response_bytes
+                .unwrap_or(client.inner.max_response_bytes);
+            match read_response(resp, limit).await {
+                Ok(raw) => Ok(raw),
+                Err(Failure::Transport(e)) => Err(Error::Transport {
+                    kind: TransportKind::of(&e),
+                    source: e,
+                }),
+                Err(Failure::TooLarge { status, limit, .. }) => {
+                    Err(Error::ResponseTooLarge { limit, status })
+                }
+            }
+        }
+    }
+}
+
+/// A success response: read, or (when streaming) with its body still to read.
+enum Sent {
+    Read(RawResponse),
+    Open(reqwest::Response),
+}
+
+/// [`execute`]'s work; with `stream`, a success response is returned before
+/// its body is read.
+async fn send_attempts(client: &Client, parts: &RequestParts, stream: bool) -> Result<Sent, Error> {
     let inner = &*client.inner;
     if let Some(problem) = &inner.deferred_error {
         return Err(Error::Config(problem.clone()));
@@ -653,6 +911,11 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
     );
 
     async move {
+        let body = match &parts.body {
+            None => None,
+            Some(Payload::Bytes(bytes)) => Some(bytes.clone()),
+            Some(Payload::Deferred(make)) => Some(make().await?),
+        };
         let mut retry: u32 = 0;
         let mut refreshed = false;
         loop {
@@ -662,10 +925,11 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
                 .request(parts.method.clone(), url.clone())
                 .headers(headers.clone())
                 .timeout(timeout);
-            if let Some(body) = &parts.body {
+            if let Some(body) = &body {
                 builder = builder.body(body.clone());
             }
             let outcome = match builder.send().await {
+                Ok(resp) if stream && resp.status().is_success() => return Ok(Sent::Open(resp)),
                 Ok(resp) => read_response(resp, limit).await,
                 Err(e) => Err(Failure::Transport(e)),
             };
@@ -674,7 +938,7 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
                 Ok(raw) => {
                     tracing::Span::current().record("status", raw.status.as_u16());
                     if raw.status.is_success() {
-                        return Ok(raw);
+                        return Ok(Sent::Read(raw));
                     }
                     // A refused token is refreshed once and the request sent once more.
                     if let (StatusCode::UNAUTHORIZED, Some(source), false) =

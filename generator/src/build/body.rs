@@ -1,0 +1,202 @@
+//! Request and response bodies by content type: the media type an operation sends and reads
+//! (chosen by [`spec::content::pick`]) and what that makes of the params struct and the result.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::names::unique_field_name;
+use super::{BuildError, Builder};
+use crate::ir::*;
+use crate::locate::join;
+use crate::spec::content::{is_binary, pick, sendable, MediaKind};
+use crate::spec::schema::{is_array, is_plain_object};
+use crate::spec::Props;
+
+/// The body an operation sends, and what it adds to the params struct.
+pub(super) struct RequestBody {
+    pub body: Body,
+    /// The params field sent as the whole body, when the body is not spread into fields.
+    pub body_field: Option<String>,
+    pub usage: Usage,
+    /// The params struct's map of further properties (multipart parts named by the caller).
+    pub extra: Option<Ty>,
+}
+
+/// What a success response's content gives: JSON to decode (its media type), or a result of
+/// its own.
+pub(super) enum ResponseContent {
+    Json(String),
+    Other(Response),
+}
+
+impl<'a> Builder<'a> {
+    /// The media type of a content map to use and its kind; `None` when it names none.
+    fn pick_media(&self, content_ptr: &str) -> Option<(String, MediaKind)> {
+        let content = self.spec.object(content_ptr)?;
+        let json_schema = |media: &str| {
+            let schema = join(&join(content_ptr, media), "schema");
+            let target = self.spec.target(&schema).ok();
+            target.and_then(|t| self.spec.object(&t)).is_some_and(|s| !is_binary(s))
+        };
+        pick(content, json_schema)
+    }
+
+    /// True when the schema at `ptr` is raw bytes.
+    fn binary_at(&self, ptr: &str) -> Result<bool, BuildError> {
+        let target = self.spec.target(ptr)?;
+        Ok(self.spec.object(&target).is_some_and(is_binary))
+    }
+
+    /// The element schema of an array of raw bytes at `ptr`, if it is one.
+    fn binary_items_at(&self, ptr: &str) -> Result<bool, BuildError> {
+        let target = self.spec.target(ptr)?;
+        if !self.spec.object(&target).is_some_and(is_array) {
+            return Ok(false);
+        }
+        let items = join(&target, "items");
+        Ok(self.spec.get(&items).is_some() && self.binary_at(&items)?)
+    }
+
+    /// The request body of the operation at `op_ptr`: fields join `fields` (body properties,
+    /// or one `body` field). `None` when it has no body or names no media type.
+    pub(super) fn request_body(
+        &mut self,
+        op_ptr: &str,
+        params_name: &str,
+        fields: &mut Vec<Field>,
+        used: &mut BTreeSet<String>,
+        names_in_query: &BTreeSet<String>,
+    ) -> Result<Option<RequestBody>, BuildError> {
+        if self.spec.object(op_ptr).and_then(|o| o.get("requestBody")).is_none() {
+            return Ok(None);
+        }
+        let (rb_ptr, _) = self.spec.deref(&join(op_ptr, "requestBody"))?;
+        let rb = self.spec.object(&rb_ptr);
+        let body_required = rb.and_then(|r| r.get("required")).and_then(Value::as_bool).unwrap_or(false);
+        let content_ptr = join(&rb_ptr, "content");
+        let Some((media, kind)) = self.pick_media(&content_ptr) else {
+            self.diag(
+                "unsupported-body-content",
+                &join(op_ptr, "requestBody"),
+                "the request body names no media type under `content`; the method is generated without a body".into(),
+            );
+            return Ok(None);
+        };
+        let others: Vec<String> = self
+            .spec
+            .object(&content_ptr)
+            .map(|c| c.keys().filter(|k| **k != media).cloned().collect())
+            .unwrap_or_default();
+        let media_ptr = join(&content_ptr, &media);
+        let schema_ptr = join(&media_ptr, "schema");
+        let sent = |default: &str| if sendable(&media) { media.clone() } else { default.to_string() };
+        let whole = |b: &mut Self, ty: Option<Ty>, fields: &mut Vec<Field>, used: &mut BTreeSet<String>| -> Result<String, BuildError> {
+            let mut f = match ty {
+                // A body that is not JSON is sent as it is: its schema names no type.
+                Some(ty) => Field {
+                    rust_name: unique_field_name("body", used),
+                    json_name: "body".into(),
+                    ty,
+                    required: body_required,
+                    nullable: false,
+                    boxed: false,
+                    docs: None,
+                    deprecated: false,
+                    read_only: false,
+                    write_only: false,
+                    default: None,
+                    location: FieldLocation::Body,
+                },
+                None => b.field(params_name, "body", &schema_ptr, body_required, used, FieldLocation::Body)?,
+            };
+            f.docs = f.docs.or_else(|| Some("The request body.".into()));
+            let name = f.rust_name.clone();
+            fields.push(f);
+            Ok(name)
+        };
+        let (body_kind, body_field, usage, extra, media) = match kind {
+            MediaKind::Json | MediaKind::Form => {
+                let target = self.spec.target(&schema_ptr)?;
+                let is_object = self.spec.object(&target).is_some_and(is_plain_object);
+                let props = if is_object { self.spec.properties(&schema_ptr)? } else { Props::default() };
+                let body_field = if is_object && props.extra.is_none() && !props.list.iter().any(|(k, _)| names_in_query.contains(k)) {
+                    for (json_name, prop_ptr) in &props.list {
+                        let req = props.required.contains(json_name);
+                        fields.push(self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?);
+                    }
+                    None
+                } else {
+                    Some(whole(self, None, fields, used)?)
+                };
+                let body_kind = if kind == MediaKind::Json { BodyKind::Json } else { BodyKind::Form };
+                (body_kind, body_field, Usage::ParamsWithBody, None, media.clone())
+            }
+            MediaKind::Multipart => {
+                let content_types = self.part_content_types(&media_ptr);
+                let target = self.spec.target(&schema_ptr)?;
+                let schema = self.spec.object(&target);
+                let mappable = schema.is_some_and(|s| s.get("oneOf").is_none() && s.get("anyOf").is_none());
+                let props = if mappable { self.spec.properties(&schema_ptr)? } else { Props::default() };
+                let clash = props.list.iter().any(|(k, _)| names_in_query.contains(k));
+                let (body_field, extra) = if (props.list.is_empty() && props.extra.is_none()) || clash {
+                    (Some(whole(self, Some(Ty::Multipart), fields, used)?), None)
+                } else {
+                    for (json_name, prop_ptr) in &props.list {
+                        let req = props.required.contains(json_name);
+                        let mut f = self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?;
+                        if self.binary_at(prop_ptr)? {
+                            f.ty = Ty::Upload;
+                        } else if self.binary_items_at(prop_ptr)? {
+                            f.ty = Ty::Vec(Box::new(Ty::Upload));
+                        }
+                        fields.push(f);
+                    }
+                    let extra = match &props.extra {
+                        Some(p) if self.binary_at(p)? => Some(Ty::Upload),
+                        Some(p) => Some(self.ty_of(p, &format!("{params_name}Part"))?.0),
+                        None => None,
+                    };
+                    (None, extra)
+                };
+                (BodyKind::Multipart { content_types }, body_field, Usage::ParamsWithRawBody, extra, "multipart/form-data".into())
+            }
+            MediaKind::Binary => {
+                let field = whole(self, Some(Ty::Upload), fields, used)?;
+                (BodyKind::Binary, Some(field), Usage::ParamsWithRawBody, None, sent("application/octet-stream"))
+            }
+            MediaKind::Text => {
+                let field = whole(self, Some(Ty::String), fields, used)?;
+                (BodyKind::Text, Some(field), Usage::ParamsWithRawBody, None, sent("text/plain"))
+            }
+        };
+        Ok(Some(RequestBody {
+            body: Body { media, kind: body_kind, others },
+            body_field,
+            usage,
+            extra,
+        }))
+    }
+
+    /// The `encoding` of a multipart media type: each part's `contentType` that can be sent.
+    fn part_content_types(&self, media_ptr: &str) -> BTreeMap<String, String> {
+        let Some(encoding) = self.spec.object(&join(media_ptr, "encoding")) else {
+            return BTreeMap::new();
+        };
+        encoding
+            .iter()
+            .filter_map(|(part, e)| Some((part.clone(), e.get("contentType")?.as_str()?.trim().to_string())))
+            .filter(|(_, ct)| sendable(ct))
+            .collect()
+    }
+
+    /// What the content of the response at `resp_ptr` gives: JSON, bytes, text or nothing.
+    pub(super) fn response_content(&self, resp_ptr: &str) -> ResponseContent {
+        match self.pick_media(&join(resp_ptr, "content")) {
+            Some((media, MediaKind::Json)) => ResponseContent::Json(media),
+            Some((_, MediaKind::Text)) => ResponseContent::Other(Response::Text),
+            Some(_) => ResponseContent::Other(Response::Bytes),
+            None => ResponseContent::Other(Response::Empty),
+        }
+    }
+}

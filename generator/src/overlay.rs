@@ -60,6 +60,9 @@ pub struct Overlay {
 #[derive(Debug, Clone)]
 struct Action {
     line: Option<usize>,
+    /// What the action is for, in the overlay author's words: spec-diff quotes it when the
+    /// action stops matching.
+    description: Option<String>,
     target_text: String,
     target: JsonPath,
     kind: Kind,
@@ -222,6 +225,11 @@ impl Overlay {
     /// The `target` of each action, in order.
     pub fn targets(&self) -> impl Iterator<Item = &str> {
         self.actions.iter().map(|a| a.target_text.as_str())
+    }
+
+    /// The `description` of action `index`, when it has one.
+    pub fn action_description(&self, index: usize) -> Option<&str> {
+        self.actions.get(index).and_then(|a| a.description.as_deref())
     }
 
     /// The line of action `index`, when known.
@@ -390,11 +398,11 @@ fn parse_action(value: &Value, minor: u8, line: Option<usize>) -> Result<Action,
         None => return Err("no `target`".into()),
     };
     let target = parse_path("target", &target_text)?;
-    if let Some(d) = a.get("description") {
-        if !d.is_string() {
-            return Err("`description` is a string".into());
-        }
-    }
+    let description = match a.get("description") {
+        None => None,
+        Some(Value::String(d)) => Some(d.clone()),
+        Some(_) => return Err("`description` is a string".into()),
+    };
     let remove = match a.get("remove") {
         None => false,
         Some(Value::Bool(b)) => *b,
@@ -415,7 +423,7 @@ fn parse_action(value: &Value, minor: u8, line: Option<usize>) -> Result<Action,
         (false, None, Some((text, path))) => Kind::Copy { text, path },
         (false, None, None) => return Err("has no `update`, no `copy` and no `remove: true`: it would do nothing".into()),
     };
-    Ok(Action { line, target_text, target, kind })
+    Ok(Action { line, description, target_text, target, kind })
 }
 
 fn parse_path(member: &str, text: &str) -> Result<JsonPath, String> {

@@ -134,6 +134,7 @@ pub struct Stale {
     file: String,
     index: usize,
     line: Option<usize>,
+    description: Option<String>,
     target: String,
     old_matches: usize,
 }
@@ -141,8 +142,12 @@ pub struct Stale {
 impl Stale {
     fn message(&self) -> String {
         let at = self.line.map(|l| format!(":{l}")).unwrap_or_default();
+        let described = match &self.description {
+            Some(d) => format!("description {}, ", generator::internal::rust_str(d)),
+            None => String::new(),
+        };
         format!(
-            "overlay {}{at} actions[{}] (target {}) selects {} node(s) in OLD and nothing in NEW: the upstream changed under it",
+            "overlay {}{at} actions[{}] ({described}target {}) selects {} node(s) in OLD and nothing in NEW: the upstream changed under it",
             self.file,
             self.index,
             generator::internal::rust_str(&self.target),
@@ -161,6 +166,7 @@ fn stopped_matching(overlays: &[generator::Overlay], old: &generator::Applied, n
                     file: o.file().to_string(),
                     index,
                     line: o.action_line(index),
+                    description: o.action_description(index).map(str::to_string),
                     target: target.to_string(),
                     old_matches: *b,
                 });
@@ -302,7 +308,7 @@ mod tests {
         };
         let overlay = generator::Overlay::from_bytes(
             "o.yaml",
-            b"overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {title: u}\n  - target: $.paths.*[?@.operationId == 'old-name']\n    update: {summary: s}\n",
+            b"overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {title: u}\n  - target: $.paths.*[?@.operationId == 'old-name']\n    description: Name the list in our words.\n    update: {summary: s}\n",
         )
         .unwrap();
         let overlays = [overlay];
@@ -312,9 +318,24 @@ mod tests {
         assert_eq!(stale.len(), 1);
         assert_eq!(
             stale[0].message(),
-            "overlay o.yaml:6 actions[1] (target \"$.paths.*[?@.operationId == 'old-name']\") selects 1 node(s) in OLD and nothing in NEW: the upstream changed under it"
+            "overlay o.yaml:6 actions[1] (description \"Name the list in our words.\", target \"$.paths.*[?@.operationId == 'old-name']\") selects 1 node(s) in OLD and nothing in NEW: the upstream changed under it"
         );
         assert!(stopped_matching(&overlays, &old, &old).is_empty());
+
+        // A description is the overlay author's text: quoted on one line, a line break and a
+        // workflow command kept inside the literal.
+        let hostile = generator::Overlay::from_bytes(
+            "h.yaml",
+            b"overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/a']\n    description: \"x\\n::error::forged\"\n    remove: true\n",
+        )
+        .unwrap();
+        let hostile = [hostile];
+        let (_, old) = generator::apply_overlays(doc("old-name"), &hostile).unwrap();
+        let (_, new) = generator::apply_overlays(doc("old-name"), &hostile).unwrap();
+        assert!(stopped_matching(&hostile, &old, &new).is_empty());
+        let gone = generator::Applied { matches: vec![vec![0]], ..Default::default() };
+        let message = stopped_matching(&hostile, &old, &gone)[0].message();
+        assert!(!message.contains('\n') && message.contains(r#"description "x\n::error::forged""#), "{message}");
     }
 
     #[test]

@@ -92,24 +92,51 @@ fn the_readme_overlay_changes_exactly_what_it_says() {
 
 #[test]
 fn malformed_overlays_exit_2_naming_file_action_and_line_and_write_nothing() {
-    let cases = [
-        ("version.yaml", "overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: [{target: $, update: {}}]\n", "version.yaml:1: invalid overlay"),
+    // A malformed action after `good` well-formed ones (two lines each, from line 4): the error
+    // names the file, `actions[good]` and the line the bad action starts on.
+    let good = "  - target: $.info\n    update: {title: x}\n";
+    let action_cases: [(&str, usize, &str, &str); 9] = [
+        ("no-effect.yaml", 1, "  - target: $.info\n    description: nothing to do\n", "has no `update`, no `copy` and no `remove: true`"),
+        ("bad-path.yaml", 2, "  - target: $.paths[?@.x ==]\n    remove: true\n", "`target` \"$.paths[?@.x ==]\" is not an RFC 9535 JSONPath"),
+        ("no-target.yaml", 1, "  - update: {title: y}\n", "no `target`"),
+        ("copy-in-1.0.yaml", 2, "  - target: $.info\n    copy: $.info\n", "`copy` is an Overlay 1.1 member"),
+        ("remove-not-bool.yaml", 1, "  - target: $.info\n    remove: 'yes'\n", "`remove` is a string; expected true or false"),
+        ("unknown-member.yaml", 1, "  - target: $.info\n    updates: {title: y}\n", "unknown member \"updates\""),
+        ("regex.yaml", 1, "  - target: $.paths[?match(@.x, 'a.*')]\n    remove: true\n", "`target` \"$.paths[?match(@.x, 'a.*')]\" is not an RFC 9535 JSONPath"),
+        ("not-an-object.yaml", 2, "  - just a string\n", "is a string; expected an object"),
+        // Well-formed, but it cannot apply to this document: refused before anything is written.
+        ("update-of-object.yaml", 1, "  - target: $.info\n    update: 3\n", "the target is an object and the update is a number"),
+    ];
+    let document_cases = [
+        ("version.yaml", "overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: [{target: $, update: {}}]\n", "version.yaml:1: invalid overlay: Overlay version \"2.0.0\" is not supported"),
         ("empty-actions.yaml", &format!("{HEAD}actions: []\n"), "empty-actions.yaml:3: invalid overlay: `actions` is empty"),
         ("no-actions.yaml", HEAD, "no-actions.yaml:1: invalid overlay: no `actions` list"),
-        ("noop.yaml", &format!("{HEAD}actions:\n  - target: $.info\n    update: {{title: x}}\n  - target: $.info\n    description: nothing to do\n"), "noop.yaml:6: overlay action actions[1]: has no `update`"),
-        ("path.yaml", &format!("{HEAD}actions:\n  - target: $.info\n    update: {{title: x}}\n  - target: $.paths[?@.x ==]\n    remove: true\n"), "path.yaml:6: overlay action actions[1]: `target`"),
-        ("syntax.yaml", "overlay: 1.0.0\ninfo: {title: t\n", "syntax.yaml:"),
+        ("no-info.yaml", "overlay: 1.0.0\nactions: [{target: $, update: {}}]\n", "no-info.yaml:1: invalid overlay: no `info` object"),
+        ("syntax.yaml", "overlay: 1.0.0\ninfo: {title: t\n", "syntax.yaml:3:1: YAML syntax error"),
     ];
-    let files: Vec<(&str, &str)> = cases.iter().map(|(n, t, _)| (*n, *t)).collect();
-    let dir = scratch(&files);
+    let mut files: Vec<(String, String, String)> = action_cases
+        .iter()
+        .map(|(name, before, bad, what)| {
+            let text = format!("{HEAD}actions:\n{}{bad}", good.repeat(*before));
+            let line = 4 + 2 * before;
+            (name.to_string(), text, format!("{name}:{line}: overlay action actions[{before}]: {what}"))
+        })
+        .collect();
+    files.extend(document_cases.iter().map(|(n, t, w)| (n.to_string(), t.to_string(), w.to_string())));
+    let names: Vec<(&str, &str)> = files.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+    let dir = scratch(&names);
+    // The output folder holds a crate generated before and a file of the user's: a refused run
+    // leaves both byte for byte.
     let out = dir.path().join("out");
-    std::fs::create_dir_all(&out).unwrap();
+    let (code, _, err) = run(dir.path(), &["--spec", "pets.yaml", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
     std::fs::write(out.join("keep.txt"), "mine").unwrap();
     let before = snapshot(&out);
-    for (name, _, want) in &cases {
+    assert!(before.len() > 10, "{before:?}");
+    for (name, _, want) in &files {
         let (code, _, err) = run(dir.path(), &["--spec", "pets.yaml", "--out", "out", "--overlay", name]);
         assert_eq!(code, 2, "{name}: {err}");
-        assert!(err.contains(want), "{name}: expected {want:?} in:\n{err}");
+        assert!(err.contains(want.as_str()), "{name}: expected {want:?} in:\n{err}");
         support::assert_same(name, &before, &snapshot(&out));
     }
 }

@@ -106,8 +106,11 @@ pub struct Generated {
 /// output folder; [`generate`] fills in the stages between.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Timings {
-    /// Reading, parsing and validating the document.
+    /// Reading, parsing and validating the document, overlays included.
     pub load: Duration,
+    /// Of `load`: reading the overlays and applying them (zero without overlays), so their
+    /// cost can be told from the document's.
+    pub overlays: Duration,
     /// Building the IR: resolving `$ref`s, naming, locating diagnostics.
     pub resolve: Duration,
     /// Building `quote!` token streams.
@@ -125,13 +128,14 @@ impl Timings {
     pub fn line(&self) -> String {
         let s = |d: Duration| format!("{:.6}", d.as_secs_f64());
         format!(
-            "timings: load={} resolve={} emit={} format={} render={} write={}",
+            "timings: load={} resolve={} emit={} format={} render={} write={} overlays={}",
             s(self.load),
             s(self.resolve),
             s(self.emit),
             s(self.format),
             s(self.render),
-            s(self.write)
+            s(self.write),
+            s(self.overlays)
         )
     }
 }

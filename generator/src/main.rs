@@ -63,7 +63,8 @@ struct Cli {
     /// Also write the document after overlays to FILE (JSON for .json, YAML for .yaml/.yml).
     #[arg(long, value_name = "FILE")]
     effective_spec: Option<PathBuf>,
-    /// Print the time of each stage (load, resolve, emit, format, render, write) on stderr.
+    /// Print the time of each stage (load, resolve, emit, format, render, write; and overlays,
+    /// the part of load spent reading and applying them) on stderr.
     #[arg(long)]
     timings: bool,
 }

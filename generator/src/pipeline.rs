@@ -153,6 +153,7 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         diagnostics,
         timings: Timings {
             load: Duration::ZERO,
+            overlays: Duration::ZERO,
             resolve,
             emit: emit_time,
             format,

@@ -2,7 +2,7 @@
 //! pipeline ([`crate::generate`]), and writes or checks the output folder.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::config::{Config, ConfigError};
 use crate::write::{self, Changes, Mode};
@@ -172,7 +172,8 @@ impl Settings {
             .map(|p| crate::Overlay::load(p))
             .collect::<Result<Vec<_>, _>>()
             .map_err(GenerateError::from)?;
-        let (doc, overlay_diagnostics) = self.load_document(&spec, &overlays)?;
+        let read_overlays = load_start.elapsed();
+        let (doc, overlay_diagnostics, apply_overlays) = self.load_document(&spec, &overlays)?;
         let load_time = load_start.elapsed();
         let package = self.module.as_ref().and_then(|_| std::env::var("CARGO_PKG_NAME").ok());
         let default_name = self
@@ -210,6 +211,7 @@ impl Settings {
         };
         let mut generated = crate::generate(&input)?;
         generated.timings.load = load_time;
+        generated.timings.overlays = read_overlays + apply_overlays;
         generated.diagnostics.extend(overlay_diagnostics);
         generated.diagnostics.sort();
         if self.deny_warnings && !generated.diagnostics.is_empty() {
@@ -220,10 +222,10 @@ impl Settings {
 
     /// Reads the document and applies `overlays`, writing the result where
     /// [`effective_spec`](Self::effective_spec) says before checking it as OpenAPI. Without
-    /// either, the plain reading path.
-    fn load_document(&self, spec: &Path, overlays: &[crate::Overlay]) -> Result<(crate::Document, Vec<Diagnostic>), Error> {
+    /// either, the plain reading path. Also answers how long applying the overlays took.
+    fn load_document(&self, spec: &Path, overlays: &[crate::Overlay]) -> Result<(crate::Document, Vec<Diagnostic>, Duration), Error> {
         if overlays.is_empty() && self.effective_spec.is_none() {
-            return Ok((crate::load::load_path(spec).map_err(GenerateError::from)?, Vec::new()));
+            return Ok((crate::load::load_path(spec).map_err(GenerateError::from)?, Vec::new(), Duration::ZERO));
         }
         let effective = match &self.effective_spec {
             Some(p) if crate::overlay::render_effective(p, &serde_json::Value::Null).is_none() => {
@@ -232,13 +234,15 @@ impl Settings {
             other => other,
         };
         let (text, mut raw) = crate::load::read_path(spec).map_err(GenerateError::from)?;
+        let apply_start = Instant::now();
         let applied = crate::overlay::apply_all(overlays, &mut raw).map_err(GenerateError::from)?;
+        let apply_time = apply_start.elapsed();
         if let Some(p) = effective {
             let out = crate::overlay::render_effective(p, &raw).unwrap_or_default();
             std::fs::write(p, out).map_err(|source| Error::EffectiveSpecWrite { path: p.display().to_string(), source })?;
         }
         let doc = crate::overlay::finish(&spec.display().to_string(), text, raw, applied.written)?;
-        Ok((doc, applied.diagnostics))
+        Ok((doc, applied.diagnostics, apply_time))
     }
 
     /// Generates and writes the output folder: only changed files are touched, generated files

@@ -14,6 +14,10 @@ pub struct Config {
     /// The spec, relative to the configuration file.
     #[serde(default)]
     pub spec: Option<String>,
+    /// Overlays applied to the spec in order, relative to the configuration file (before any
+    /// given on the command line).
+    #[serde(default)]
+    pub overlays: Vec<String>,
     /// The generated crate's identity (`crate:`).
     #[serde(default, rename = "crate")]
     pub krate: CrateConfig,

@@ -38,6 +38,7 @@ mod load;
 mod locate;
 mod module;
 mod naming;
+mod overlay;
 mod pipeline;
 mod render;
 mod settings;
@@ -52,6 +53,7 @@ pub use diag::{Diagnostic, Severity};
 pub use driver::report_run;
 pub use load::{load_bytes, load_path, Document, LoadError};
 pub use limits::{MAX_DOCUMENT_DEPTH, MAX_RESOURCE_DEPTH, MAX_SCHEMA_DEPTH};
+pub use overlay::{apply_overlays, Applied, Origin, Overlay, OverlayError, Provenance, MAX_MATCHES, MAX_WRITTEN_NODES};
 pub use pipeline::generate;
 pub use settings::{crate_name_from_path, Error, Report, Settings};
 pub use write::{ensure_files, Changes, Mode, WriteError, MARKER};
@@ -104,8 +106,11 @@ pub struct Generated {
 /// output folder; [`generate`] fills in the stages between.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Timings {
-    /// Reading, parsing and validating the document.
+    /// Reading, parsing and validating the document, overlays included.
     pub load: Duration,
+    /// Of `load`: reading the overlays and applying them (zero without overlays), so their
+    /// cost can be told from the document's.
+    pub overlays: Duration,
     /// Building the IR: resolving `$ref`s, naming, locating diagnostics.
     pub resolve: Duration,
     /// Building `quote!` token streams.
@@ -123,13 +128,14 @@ impl Timings {
     pub fn line(&self) -> String {
         let s = |d: Duration| format!("{:.6}", d.as_secs_f64());
         format!(
-            "timings: load={} resolve={} emit={} format={} render={} write={}",
+            "timings: load={} resolve={} emit={} format={} render={} write={} overlays={}",
             s(self.load),
             s(self.resolve),
             s(self.emit),
             s(self.format),
             s(self.render),
-            s(self.write)
+            s(self.write),
+            s(self.overlays)
         )
     }
 }
@@ -146,6 +152,9 @@ pub enum GenerateError {
     /// The document cannot be turned into a client (a broken `$ref`, a refused name, …).
     #[error(transparent)]
     Build(#[from] build::BuildError),
+    /// An overlay could not be read, is malformed, or cannot be applied to the document.
+    #[error(transparent)]
+    Overlay(#[from] overlay::OverlayError),
     /// A template failed to render.
     #[error(transparent)]
     Render(#[from] render::RenderError),

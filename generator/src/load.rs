@@ -19,6 +19,8 @@ pub struct Document {
     pub raw: Value,
     /// The text it was parsed from, kept so diagnostics can name lines.
     pub text: String,
+    /// The places overlays wrote, whose lines `text` does not hold.
+    pub(crate) written: crate::overlay::Provenance,
 }
 
 /// Why a document could not be loaded. Every variant names the file; most name a place in it.
@@ -119,12 +121,8 @@ pub enum LoadError {
 
 /// Reads and loads a document from disk.
 pub fn load_path(path: &Path) -> Result<Document, LoadError> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        file: name.clone(),
-        source,
-    })?;
-    load_owned(&name, bytes)
+    let (text, raw) = read_path(path)?;
+    finish(&path.display().to_string(), text, raw, crate::overlay::Provenance::default())
 }
 
 /// Loads a document from memory; `name` is used in messages.
@@ -134,6 +132,39 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Document, LoadError> {
 
 /// Loads a document from bytes it takes over, so the text it keeps is not a second copy.
 fn load_owned(name: &str, bytes: Vec<u8>) -> Result<Document, LoadError> {
+    let (text, raw) = parse_owned(name, bytes)?;
+    finish(name, text, raw, crate::overlay::Provenance::default())
+}
+
+/// Reads a file into its text and raw tree, with every check of the reading path (text, depth,
+/// syntax, an object at the top) but none of OpenAPI's: what overlays are read with too, and
+/// what a document is read with before overlays apply to it.
+pub(crate) fn read_path(path: &Path) -> Result<(String, Value), LoadError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { file: name.clone(), source })?;
+    parse_owned(&name, bytes)
+}
+
+/// The OpenAPI checks (version, then the openapiv3 model) on a raw tree, which overlays may
+/// have changed since `text` was parsed; `written` says where.
+pub(crate) fn finish(
+    name: &str,
+    text: String,
+    raw: Value,
+    written: crate::overlay::Provenance,
+) -> Result<Document, LoadError> {
+    check_version(name, &raw)?;
+    validate(name, &text, &raw)?;
+    Ok(Document { name: name.to_string(), raw, text, written })
+}
+
+/// [`read_path`] for bytes in memory; `name` is used in messages.
+pub(crate) fn parse_bytes(name: &str, bytes: &[u8]) -> Result<(String, Value), LoadError> {
+    parse_owned(name, bytes.to_vec())
+}
+
+/// Text checks and parsing of bytes it takes over.
+fn parse_owned(name: &str, bytes: Vec<u8>) -> Result<(String, Value), LoadError> {
     let file = name.to_string();
     let mut text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -157,13 +188,7 @@ fn load_owned(name: &str, bytes: Vec<u8>) -> Result<Document, LoadError> {
         });
     }
     let raw = parse_text(&file, &text)?;
-    check_version(&file, &raw)?;
-    validate(&file, &text, &raw)?;
-    Ok(Document {
-        name: file,
-        raw,
-        text,
-    })
+    Ok((text, raw))
 }
 
 fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {

@@ -56,7 +56,15 @@ struct Cli {
     /// Treat diagnostics as errors.
     #[arg(long)]
     deny_warnings: bool,
-    /// Print the time of each stage (load, resolve, emit, format, render, write) on stderr.
+    /// Apply this OpenAPI Overlay (1.0 or 1.1) to the document first; repeatable, applied in
+    /// order after the configuration's `overlays:`.
+    #[arg(long = "overlay", value_name = "FILE")]
+    overlays: Vec<PathBuf>,
+    /// Also write the document after overlays to FILE (JSON for .json, YAML for .yaml/.yml).
+    #[arg(long, value_name = "FILE")]
+    effective_spec: Option<PathBuf>,
+    /// Print the time of each stage (load, resolve, emit, format, render, write; and overlays,
+    /// the part of load spent reading and applying them) on stderr.
     #[arg(long)]
     timings: bool,
 }
@@ -75,6 +83,9 @@ fn main() -> ExitCode {
     if let Some(n) = &cli.name {
         command.push_str(&format!(" --name {n}"));
     }
+    for o in &cli.overlays {
+        command.push_str(&format!(" --overlay {}", o.display()));
+    }
     let mut settings = match cli.spec {
         Some(spec) => generator::Settings::new(spec),
         None => generator::Settings::from_config(cli.config.clone().unwrap_or_default()),
@@ -84,6 +95,12 @@ fn main() -> ExitCode {
     }
     if let Some(name) = cli.name {
         settings = settings.crate_name(name);
+    }
+    for o in cli.overlays {
+        settings = settings.overlay(o);
+    }
+    if let Some(e) = cli.effective_spec {
+        settings = settings.effective_spec(e);
     }
     let settings = settings.command(command).deny_warnings(cli.deny_warnings);
     let mode = match (cli.check, cli.force) {

@@ -79,6 +79,16 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         // Doc examples name the items from outside: `my_crate::api::Client`.
         api.meta.lib_name = m.outside_path(&api.meta.lib_name);
     }
+    // A node an overlay wrote has no line in the document's text: say which action wrote it.
+    let mut overlaid = vec![false; diagnostics.len()];
+    if !input.doc.written.is_empty() {
+        for (d, o) in diagnostics.iter_mut().zip(&mut overlaid) {
+            if let Some(origin) = input.doc.written.origin_of(&d.pointer) {
+                d.message = format!("{} ({})", d.message, origin.describe());
+                *o = true;
+            }
+        }
+    }
     // Only the first diagnostics get a line (they are what a reader looks at), and only when
     // the document has lines at all (a one-line JSON document would say "line 1" every time).
     if input.doc.text.trim_end().contains('\n') {
@@ -86,8 +96,8 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         let located = &mut diagnostics[..n];
         let pointers: Vec<&str> = located.iter().map(|d| d.pointer.as_str()).collect();
         let lines = locate::lines_of(&input.doc.text, &pointers);
-        for (d, line) in located.iter_mut().zip(lines) {
-            d.line = line;
+        for ((d, line), o) in located.iter_mut().zip(lines).zip(&overlaid) {
+            d.line = if *o { None } else { line };
         }
     }
     let resolve = t0.elapsed();
@@ -143,6 +153,7 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         diagnostics,
         timings: Timings {
             load: Duration::ZERO,
+            overlays: Duration::ZERO,
             resolve,
             emit: emit_time,
             format,

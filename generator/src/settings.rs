@@ -2,7 +2,7 @@
 //! pipeline ([`crate::generate`]), and writes or checks the output folder.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::config::{Config, ConfigError};
 use crate::write::{self, Changes, Mode};
@@ -29,6 +29,8 @@ pub struct Settings {
     relative_to: Option<PathBuf>,
     deny_warnings: bool,
     module: Option<String>,
+    overlays: Vec<PathBuf>,
+    effective_spec: Option<PathBuf>,
 }
 
 impl Settings {
@@ -53,6 +55,8 @@ impl Settings {
             relative_to: None,
             deny_warnings: false,
             module: None,
+            overlays: Vec::new(),
+            effective_spec: None,
         }
     }
 
@@ -111,6 +115,22 @@ impl Settings {
         self
     }
 
+    /// Apply the OpenAPI Overlay (1.0 or 1.1, YAML or JSON) at `path` to the document before
+    /// generating. Overlays apply in the order given, after those the configuration's
+    /// `overlays:` lists.
+    pub fn overlay(mut self, path: impl Into<PathBuf>) -> Self {
+        self.overlays.push(path.into());
+        self
+    }
+
+    /// Also write the document as generated from, after overlays, to `path`: JSON when it ends
+    /// in `.json`, YAML for `.yaml` or `.yml`. Written before the result is checked as OpenAPI,
+    /// so a document an overlay broke can be looked at.
+    pub fn effective_spec(mut self, path: impl Into<PathBuf>) -> Self {
+        self.effective_spec = Some(path.into());
+        self
+    }
+
     fn command_text(&self) -> &str {
         match (&self.command, &self.module) {
             (Some(c), _) => c,
@@ -139,8 +159,21 @@ impl Settings {
                 ))
             }
         };
+        let config_dir = self.config.as_ref().map(|c| c.parent().unwrap_or(Path::new(".")).to_path_buf());
+        let overlay_paths: Vec<PathBuf> = config
+            .overlays
+            .iter()
+            .map(|o| config_dir.as_deref().unwrap_or(Path::new(".")).join(o))
+            .chain(self.overlays.iter().cloned())
+            .collect();
         let load_start = Instant::now();
-        let doc = crate::load::load_path(&spec).map_err(GenerateError::from)?;
+        let overlays = overlay_paths
+            .iter()
+            .map(|p| crate::Overlay::load(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(GenerateError::from)?;
+        let read_overlays = load_start.elapsed();
+        let (doc, overlay_diagnostics, apply_overlays) = self.load_document(&spec, &overlays)?;
         let load_time = load_start.elapsed();
         let package = self.module.as_ref().and_then(|_| std::env::var("CARGO_PKG_NAME").ok());
         let default_name = self
@@ -155,27 +188,61 @@ impl Settings {
             };
             p.display().to_string().replace('\\', "/")
         };
-        let label = match &self.config {
+        let mut label = match &self.config {
             Some(c) => format!("{} and {}", shown(&spec), shown(c)),
             None => shown(&spec),
         };
+        // The overlays decide the output as much as the document does.
+        let mut hashed = config_text.into_bytes();
+        for (path, o) in overlay_paths.iter().zip(&overlays) {
+            label.push_str(&format!(" with overlay {}", shown(path)));
+            hashed.push(0);
+            hashed.extend_from_slice(o.text().as_bytes());
+        }
         let input = Input {
             doc: &doc,
             config: &config,
             default_crate_name: &default_name,
             command: self.command_text(),
             inputs_label: &label,
-            extra_hash_input: config_text.as_bytes(),
+            extra_hash_input: &hashed,
             standalone: self.standalone,
             module: self.module.as_deref(),
         };
         let mut generated = crate::generate(&input)?;
         generated.timings.load = load_time;
+        generated.timings.overlays = read_overlays + apply_overlays;
+        generated.diagnostics.extend(overlay_diagnostics);
         generated.diagnostics.sort();
         if self.deny_warnings && !generated.diagnostics.is_empty() {
             return Err(Error::Denied(generated.diagnostics));
         }
         Ok(generated)
+    }
+
+    /// Reads the document and applies `overlays`, writing the result where
+    /// [`effective_spec`](Self::effective_spec) says before checking it as OpenAPI. Without
+    /// either, the plain reading path. Also answers how long applying the overlays took.
+    fn load_document(&self, spec: &Path, overlays: &[crate::Overlay]) -> Result<(crate::Document, Vec<Diagnostic>, Duration), Error> {
+        if overlays.is_empty() && self.effective_spec.is_none() {
+            return Ok((crate::load::load_path(spec).map_err(GenerateError::from)?, Vec::new(), Duration::ZERO));
+        }
+        let effective = match &self.effective_spec {
+            Some(p) if crate::overlay::render_effective(p, &serde_json::Value::Null).is_none() => {
+                return Err(Error::EffectiveSpecFormat(p.display().to_string()))
+            }
+            other => other,
+        };
+        let (text, mut raw) = crate::load::read_path(spec).map_err(GenerateError::from)?;
+        let apply_start = Instant::now();
+        let applied = crate::overlay::apply_all(overlays, &mut raw).map_err(GenerateError::from)?;
+        let apply_time = apply_start.elapsed();
+        if let Some(p) = effective {
+            let out = crate::overlay::render_effective(p, &raw).unwrap_or_default();
+            std::fs::write(p, out).map_err(|source| Error::EffectiveSpecWrite { path: p.display().to_string(), source })?;
+        }
+        let doc = crate::overlay::finish(&spec.display().to_string(), text, raw, applied.written)?;
+        Ok((doc, applied.diagnostics, apply_time))
     }
 
     /// Generates and writes the output folder: only changed files are touched, generated files
@@ -243,6 +310,18 @@ pub enum Error {
     /// Neither a spec nor a configuration naming one was given.
     #[error("{0}: no spec given; pass --spec or set `spec:` in the configuration")]
     NoSpec(String),
+    /// [`Settings::effective_spec`] names a file whose extension says no format.
+    #[error("--effective-spec {}: its name ends in neither .json, .yaml nor .yml", crate::escape::shown(.0))]
+    EffectiveSpecFormat(String),
+    /// [`Settings::effective_spec`] names a file that cannot be written.
+    #[error("--effective-spec {}: cannot write: {source}", crate::escape::shown(.path))]
+    EffectiveSpecWrite {
+        /// The path as given.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// Writing or checking the output folder failed, or it is stale in check mode.
     #[error(transparent)]
     Write(#[from] write::WriteError),
@@ -255,6 +334,7 @@ impl Error {
         match self {
             Error::Write(write::WriteError::Stale { .. }) => 1,
             Error::Write(write::WriteError::Io { .. } | write::WriteError::Undone { .. }) => 3,
+            Error::EffectiveSpecWrite { .. } => 3,
             _ => 2,
         }
     }

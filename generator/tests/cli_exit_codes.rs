@@ -11,23 +11,7 @@ use std::process::Command;
 
 use support::{snapshot, BIN};
 
-const SPEC: &str = "openapi: 3.0.3
-info:
-  title: Pets
-  version: '1'
-paths:
-  /pets/{pet_id}:
-    get:
-      operationId: getPet
-      parameters:
-        - {name: pet_id, in: path, required: true, schema: {type: string}}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {type: object, properties: {name: {type: string}}}
-";
+use support::PETS as SPEC;
 
 /// A spec file and an output folder in a scratch directory.
 struct Case {

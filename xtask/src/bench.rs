@@ -4,8 +4,10 @@
 //! every case and run, so wall time and peak RSS are those of the whole process (read from the
 //! kernel with `wait4`). The per-stage times come from the binary's `--timings` line. Cases:
 //! `spec/` with its configuration; 1 %, 10 % and 100 % of the operations of the whole
-//! Cloudflare document when `../shared/upstream/full/` is there; and synthetic documents of
-//! 100, 1,000 and 10,000 operations built here, so the bench runs on a fresh checkout.
+//! Cloudflare document when the upstream folder holds it; and synthetic documents of 100, 1,000
+//! and 10,000 operations built here, so the bench runs on a fresh checkout. With the whole
+//! Cloudflare document, also the cost of an overlay: generating it with and without
+//! `xtask/benches/cloudflare-overlay.yaml`, run alternately.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,8 +17,17 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::{json, Map, Value};
 
-/// The whole Cloudflare API, relative to the workspace root.
-const CLOUDFLARE: &str = "../shared/upstream/full/cloudflare-api.stainless-2026-08.openapi.json";
+/// The whole Cloudflare API, relative to the upstream folder.
+const CLOUDFLARE: &str = "full/cloudflare-api.stainless-2026-08.openapi.json";
+
+/// The overlay timed on the whole Cloudflare document, relative to the workspace root.
+const OVERLAY: &str = "xtask/benches/cloudflare-overlay.yaml";
+
+/// The name `--only` picks the overlay comparison by.
+const OVERLAY_CASE: &str = "Cloudflare 100 % + overlay";
+
+/// The overlay's cost may be at most this fraction of a plain run's wall time.
+const OVERLAY_TARGET: f64 = 0.10;
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -42,10 +53,12 @@ pub struct BenchArgs {
 }
 
 /// One document to generate from.
+#[derive(Clone)]
 struct Case {
     name: String,
     spec: PathBuf,
     config: Option<PathBuf>,
+    overlay: Option<PathBuf>,
     operations: usize,
 }
 
@@ -54,7 +67,23 @@ struct Case {
 struct Run {
     stages: [f64; 5],
     wall: f64,
+    /// User and system CPU time: unlike `wall`, it hardly grows when other work shares the
+    /// cores.
+    cpu: f64,
+    /// Reading and applying overlays, part of the load stage.
+    overlays: f64,
     rss_kb: u64,
+}
+
+/// What running one command took.
+struct Measured {
+    code: i32,
+    wall: Duration,
+    /// User and system CPU time of it and its children, in seconds.
+    cpu: f64,
+    /// Peak RSS in KB.
+    rss_kb: u64,
+    stderr: String,
 }
 
 const STAGES: [&str; 5] = ["load", "resolve", "emit", "format", "write"];
@@ -84,9 +113,11 @@ pub fn run(args: BenchArgs) -> Result<()> {
         name: "spec/ (users API)".into(),
         spec: root.join("spec/openapi.yaml"),
         config: Some(root.join("spec/codegen.yaml")),
+        overlay: None,
         operations: count_operations(&generator::load_path(&root.join("spec/openapi.yaml"))?.raw),
     }];
-    let cloudflare = root.join(CLOUDFLARE);
+    let cloudflare = upstream_dir(&root).join(CLOUDFLARE);
+    let mut cloudflare_ops = 0;
     if cloudflare.exists() {
         let doc: Value = serde_json::from_slice(&std::fs::read(&cloudflare)?)
             .with_context(|| format!("read {}", cloudflare.display()))?;
@@ -98,14 +129,17 @@ pub fn run(args: BenchArgs) -> Result<()> {
                 name: format!("Cloudflare {label}"),
                 spec: path,
                 config: None,
+                overlay: None,
                 operations: count_operations(&sub),
             });
         }
+        cloudflare_ops = count_operations(&doc);
         cases.push(Case {
             name: "Cloudflare 100 %".into(),
             spec: cloudflare.clone(),
             config: None,
-            operations: count_operations(&doc),
+            overlay: None,
+            operations: cloudflare_ops,
         });
     } else {
         eprintln!("{} not found: skipping the Cloudflare cases", cloudflare.display());
@@ -118,6 +152,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
             name: format!("synthetic {n}"),
             spec: path,
             config: None,
+            overlay: None,
             operations: count_operations(&doc),
         });
     }
@@ -132,8 +167,10 @@ pub fn run(args: BenchArgs) -> Result<()> {
         "| case | operations | {} | wall s | peak RSS MB | output lines | µs / operation |",
         STAGES.map(|s| format!("{s} s")).join(" | ")
     );
-    println!("{header}");
-    println!("|{}", " --- |".repeat(header.matches(" | ").count() + 1));
+    if !cases.is_empty() {
+        println!("{header}");
+        println!("|{}", " --- |".repeat(header.matches(" | ").count() + 1));
+    }
     let mut sizes: Vec<(String, usize, f64)> = Vec::new();
     for case in &cases {
         let out = work.join("out");
@@ -184,6 +221,14 @@ pub fn run(args: BenchArgs) -> Result<()> {
         );
     }
 
+    if args.only.as_deref().is_none_or(|only| OVERLAY_CASE.contains(only)) {
+        if cloudflare.exists() {
+            overlay_overhead(&bin, &root, &cloudflare, cloudflare_ops, &work, args.runs)?;
+        } else {
+            eprintln!("{} not found: skipping the case {OVERLAY_CASE:?}", cloudflare.display());
+        }
+    }
+
     if args.peers {
         peers(&target, &cases)?;
     }
@@ -191,6 +236,110 @@ pub fn run(args: BenchArgs) -> Result<()> {
         check_output(&bin, &cloudflare, &work)?;
     }
     Ok(())
+}
+
+/// Generating the whole Cloudflare document with and without [`OVERLAY`], `runs` pairs run
+/// alternately (each pair in the other order than the last), so a change in the machine's load
+/// falls on both sides alike. The overhead is held to [`OVERLAY_TARGET`] in CPU time, which
+/// other work on the machine hardly changes; wall time is shown beside it.
+fn overlay_overhead(bin: &Path, root: &Path, cloudflare: &Path, operations: usize, work: &Path, runs: usize) -> Result<()> {
+    let overlay = root.join(OVERLAY);
+    generator::Overlay::load(&overlay)?;
+    let plain = Case {
+        name: "Cloudflare 100 %".into(),
+        spec: cloudflare.to_path_buf(),
+        config: None,
+        overlay: None,
+        operations,
+    };
+    let with = Case { name: OVERLAY_CASE.into(), overlay: Some(overlay), ..plain.clone() };
+    let out = work.join("out");
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..runs.max(1) {
+        let order = if i % 2 == 0 { [&plain, &with] } else { [&with, &plain] };
+        for case in order {
+            let _ = std::fs::remove_dir_all(&out);
+            let run = run_generator(bin, case, &out)?;
+            if case.overlay.is_some() { b.push(run) } else { a.push(run) }
+        }
+    }
+    let range = |runs: &[Run], of: fn(&Run) -> f64| {
+        let (lo, hi) = runs.iter().map(of).fold((f64::MAX, 0f64), |(lo, hi), x| (lo.min(x), hi.max(x)));
+        format!("{lo:.3}–{hi:.3}")
+    };
+    // Each pair's ratio: its two runs were seconds apart, under the same load.
+    let per_pair = |of: fn(&Run) -> f64| {
+        let mut r: Vec<f64> = a.iter().zip(&b).map(|(a, b)| of(b) / of(a)).collect();
+        r.sort_by(f64::total_cmp);
+        r
+    };
+    let (cpu_pairs, wall_pairs) = (per_pair(|r| r.cpu), per_pair(|r| r.wall));
+    let ranges = [(range(&a, |r| r.cpu), range(&a, |r| r.wall)), (range(&b, |r| r.cpu), range(&b, |r| r.wall))];
+    let (a, b) = (median_run(&a), median_run(&b));
+    println!(
+        "\noverlay overhead: the whole Cloudflare document with and without {OVERLAY} (3 methods renamed, 1 path removed, 1 description added); {} pairs run alternately; medians, min–max\n",
+        cpu_pairs.len()
+    );
+    println!("| case | {} | of load: overlays s | CPU s | wall s | peak RSS MB |", STAGES.map(|s| format!("{s} s")).join(" | "));
+    println!("|{}", " --- |".repeat(STAGES.len() + 5));
+    for (name, m, (cpu, wall)) in [("plain", &a, &ranges[0]), ("with the overlay", &b, &ranges[1])] {
+        println!(
+            "| {name} | {} | {:.4} | {:.3} ({cpu}) | {:.3} ({wall}) | {:.0} |",
+            m.stages.map(|s| format!("{s:.3}")).join(" | "),
+            m.overlays,
+            m.cpu,
+            m.wall,
+            m.rss_kb as f64 / 1024.0
+        );
+    }
+    let pct = |r: f64| format!("{:+.1} %", (r - 1.0) * 100.0);
+    let median = |r: &[f64]| r[r.len() / 2];
+    let spread = |r: &[f64]| format!("{} to {}", pct(r[0]), pct(r[r.len() - 1]));
+    // The larger of the two end-to-end CPU estimates is held to the target.
+    let overhead = (b.cpu / a.cpu).max(median(&cpu_pairs)) - 1.0;
+    println!(
+        "\noverlay overhead: CPU {} of the medians, {} per pair (median; {}); wall {} of the medians, {} per pair ({}); peak RSS {}",
+        pct(b.cpu / a.cpu),
+        pct(median(&cpu_pairs)),
+        spread(&cpu_pairs),
+        pct(b.wall / a.wall),
+        pct(median(&wall_pairs)),
+        spread(&wall_pairs),
+        pct(b.rss_kb as f64 / a.rss_kb.max(1) as f64),
+    );
+    println!(
+        "reading and applying the overlay: {:.1} ms, {:.2} % of a plain run's CPU time",
+        b.overlays * 1e3,
+        b.overlays / a.cpu * 100.0
+    );
+    let (lo, hi) = (cpu_pairs[0], cpu_pairs[cpu_pairs.len() - 1]);
+    let noisy = hi - lo > 2.0 * OVERLAY_TARGET;
+    if noisy {
+        println!(
+            "note: the pairs' CPU ratios span {:.0} points, more than twice the target: other work on the machine moved the figures more than the overlay does; the time reading and applying the overlay is the steadier figure",
+            (hi - lo) * 100.0
+        );
+    }
+    // The overlay's own time is measured inside the process and hardly moves with the load;
+    // the end-to-end estimate decides too unless the machine's noise is larger than the target.
+    let own = b.overlays / a.cpu;
+    let verdict = match (own <= OVERLAY_TARGET, overhead <= OVERLAY_TARGET, noisy) {
+        (false, _, _) => "missed (the overlay's own time)",
+        (true, true, _) => "met",
+        (true, false, true) => "met by the overlay's own time; the end-to-end estimate is inside the machine's noise",
+        (true, false, false) => "missed end to end",
+    };
+    println!("overlay overhead target ≤ {:.0} % of CPU time: {verdict}", OVERLAY_TARGET * 100.0);
+    Ok(())
+}
+
+/// The upstream documents' folder: `UPSTREAM_DIR` if set, else `../shared/upstream` beside the
+/// repository, as the tests read it.
+fn upstream_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("UPSTREAM_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => root.join("../shared/upstream"),
+    }
 }
 
 fn target_dir(root: &Path) -> PathBuf {
@@ -204,29 +353,39 @@ fn run_generator(bin: &Path, case: &Case, out: &Path) -> Result<Run> {
     if let Some(c) = &case.config {
         cmd.arg("--config").arg(c);
     }
-    let (code, wall, rss_kb, stderr) = measure(cmd)?;
+    if let Some(o) = &case.overlay {
+        cmd.arg("--overlay").arg(o);
+    }
+    let Measured { code, wall, cpu, rss_kb, stderr } = measure(cmd)?;
     if code != 0 {
         bail!("{}: openapi-rustgen exited with {code}:\n{stderr}", case.name);
+    }
+    // An action that selects nothing would time an overlay that did less than it says.
+    if let Some(line) = stderr.lines().find(|l| l.contains("overlay-no-match")) {
+        bail!("{}: {line}", case.name);
     }
     let line = stderr
         .lines()
         .find(|l| l.starts_with("timings:"))
         .with_context(|| format!("{}: no timings line in\n{stderr}", case.name))?;
     let mut stages = [0.0; 5];
+    let mut overlays = 0.0;
     for pair in line.trim_start_matches("timings:").split_whitespace() {
         if let Some((k, v)) = pair.split_once('=') {
             if let Some(i) = STAGES.iter().position(|s| *s == k) {
                 stages[i] = v.parse().unwrap_or(0.0);
+            } else if k == "overlays" {
+                overlays = v.parse().unwrap_or(0.0);
             }
         }
     }
-    Ok(Run { stages, wall: wall.as_secs_f64(), rss_kb })
+    Ok(Run { stages, wall: wall.as_secs_f64(), cpu, overlays, rss_kb })
 }
 
-/// Runs a command to completion: exit code, wall time, peak RSS of it and its children (KB),
-/// and its stderr. Stdout is discarded. The command runs under `xtask bench -- …` (see
+/// Runs a command to completion: exit code, wall time, CPU time and peak RSS of it and its
+/// children, and its stderr. Stdout is discarded. The command runs under `xtask bench -- …` (see
 /// [`measure_here`]).
-fn measure(cmd: Command) -> Result<(i32, Duration, u64, String)> {
+fn measure(cmd: Command) -> Result<Measured> {
     let stderr_path = std::env::temp_dir().join(format!("xtask-bench-{}.stderr", std::process::id()));
     let stderr_file = std::fs::File::create(&stderr_path)?;
     let mut outer = Command::new(this_exe()?);
@@ -249,10 +408,10 @@ fn measure(cmd: Command) -> Result<(i32, Duration, u64, String)> {
             .split_whitespace()
             .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
     };
-    let (Some(code), Some(wall), Some(rss)) = (field("code"), field("wall_s"), field("maxrss_kb")) else {
+    let (Some(code), Some(wall), Some(cpu), Some(rss)) = (field("code"), field("wall_s"), field("cpu_s"), field("maxrss_kb")) else {
         bail!("no measurement from {cmd:?}: {report}\n{stderr}");
     };
-    Ok((code as i32, Duration::from_secs_f64(wall), rss as u64, stderr))
+    Ok(Measured { code: code as i32, wall: Duration::from_secs_f64(wall), cpu, rss_kb: rss as u64, stderr })
 }
 
 /// This program, for running `xtask bench -- …`. When the binary was rebuilt while the bench
@@ -267,21 +426,21 @@ fn this_exe() -> Result<PathBuf> {
 }
 
 /// `xtask bench -- PROGRAM ARGS…`: runs the program (stdout discarded, stderr passed through)
-/// and prints `code=… wall_s=… maxrss_kb=…`. This process is freshly started and small, so the
+/// and prints `code=… wall_s=… cpu_s=… maxrss_kb=…`. This process is freshly started and small, so the
 /// child's peak RSS is the child's own.
 fn measure_here(argv: &[String]) -> Result<()> {
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..]).stdout(Stdio::null());
     let start = Instant::now();
     let child = cmd.spawn().with_context(|| format!("spawn {}", argv[0]))?;
-    let (code, rss_kb) = wait_with_rusage(child)?;
+    let (code, rss_kb, cpu) = wait_with_rusage(child)?;
     let wall = start.elapsed();
-    println!("code={code} wall_s={:.6} maxrss_kb={rss_kb}", wall.as_secs_f64());
+    println!("code={code} wall_s={:.6} cpu_s={cpu:.6} maxrss_kb={rss_kb}", wall.as_secs_f64());
     Ok(())
 }
 
 #[cfg(target_os = "linux")]
-fn wait_with_rusage(child: std::process::Child) -> Result<(i32, u64)> {
+fn wait_with_rusage(child: std::process::Child) -> Result<(i32, u64, f64)> {
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: `rusage` is plain data that wait4 fills in; the child is ours and not yet reaped
@@ -293,14 +452,15 @@ fn wait_with_rusage(child: std::process::Child) -> Result<(i32, u64)> {
         bail!("wait4: {}", std::io::Error::last_os_error());
     }
     let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     // Linux reports ru_maxrss in kilobytes, the maximum of the child and its descendants.
-    Ok((code, usage.ru_maxrss as u64))
+    Ok((code, usage.ru_maxrss as u64, seconds(usage.ru_utime) + seconds(usage.ru_stime)))
 }
 
 #[cfg(not(target_os = "linux"))]
-fn wait_with_rusage(mut child: std::process::Child) -> Result<(i32, u64)> {
+fn wait_with_rusage(mut child: std::process::Child) -> Result<(i32, u64, f64)> {
     let status = child.wait()?;
-    Ok((status.code().unwrap_or(-1), 0))
+    Ok((status.code().unwrap_or(-1), 0, 0.0))
 }
 
 /// The median of each column on its own.
@@ -314,6 +474,8 @@ fn median_run(runs: &[Run]) -> Run {
         m.stages[i] = med(runs.iter().map(|r| r.stages[i]).collect());
     }
     m.wall = med(runs.iter().map(|r| r.wall).collect());
+    m.cpu = med(runs.iter().map(|r| r.cpu).collect());
+    m.overlays = med(runs.iter().map(|r| r.overlays).collect());
     m.rss_kb = med(runs.iter().map(|r| r.rss_kb as f64).collect()) as u64;
     m
 }
@@ -547,7 +709,7 @@ fn peers(target: &Path, cases: &[Case]) -> Result<()> {
                 "-v",
                 "0.1.0",
             ]);
-            let (code, wall, rss, _) = measure(cmd)?;
+            let Measured { code, wall, rss_kb: rss, .. } = measure(cmd)?;
             let lines = if out.exists() { count_lines(&out)? } else { 0 };
             println!("| progenitor | {} | {:.2} | {:.0} | {code} | {lines} |", case.name, wall.as_secs_f64(), rss as f64 / 1024.0);
         } else {
@@ -558,7 +720,7 @@ fn peers(target: &Path, cases: &[Case]) -> Result<()> {
             let _ = std::fs::remove_dir_all(&out);
             let mut cmd = Command::new(&ogen);
             cmd.args(["generate", "-g", "rust", "--skip-validate-spec", "-i"]).arg(&case.spec).arg("-o").arg(&out);
-            let (code, wall, rss, _) = measure(cmd)?;
+            let Measured { code, wall, rss_kb: rss, .. } = measure(cmd)?;
             let lines = if out.exists() { count_lines(&out)? } else { 0 };
             println!(
                 "| openapi-generator (rust) | {} | {:.2} | {:.0} | {code} | {lines} |",
@@ -583,7 +745,7 @@ fn check_output(bin: &Path, cloudflare: &Path, work: &Path) -> Result<()> {
     let out = work.join("cloudflare-crate");
     let mut cmd = Command::new(bin);
     cmd.arg("--spec").arg(cloudflare).arg("--out").arg(&out);
-    let (code, _, _, stderr) = measure(cmd)?;
+    let Measured { code, stderr, .. } = measure(cmd)?;
     if code != 0 {
         bail!("generating the Cloudflare crate failed:\n{stderr}");
     }
@@ -595,7 +757,7 @@ fn check_output(bin: &Path, cloudflare: &Path, work: &Path) -> Result<()> {
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", &check_target)
         .env("CARGO_INCREMENTAL", "0");
-    let (code, _, _, stderr) = measure(deps)?;
+    let Measured { code, stderr, .. } = measure(deps)?;
     if code != 0 {
         println!("\ncargo check of the generated whole-Cloudflare crate failed:\n{stderr}");
         return Ok(());
@@ -609,7 +771,7 @@ fn check_output(bin: &Path, cloudflare: &Path, work: &Path) -> Result<()> {
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", &check_target)
         .env("CARGO_INCREMENTAL", "0");
-    let (code, wall, rss, _) = measure(check)?;
+    let Measured { code, wall, rss_kb: rss, .. } = measure(check)?;
     println!("\n| cargo check of the generated whole-Cloudflare crate (deps built) | wall s | peak RSS MB | exit |");
     println!("| --- | --- | --- | --- |");
     println!("| all operations | {:.1} | {:.0} | {code} |", wall.as_secs_f64(), rss as f64 / 1024.0);
@@ -622,7 +784,7 @@ fn check_output(bin: &Path, cloudflare: &Path, work: &Path) -> Result<()> {
             .current_dir(&out)
             .env("CARGO_TARGET_DIR", &check_target)
             .env("CARGO_INCREMENTAL", "0");
-        let (code, wall, rss, _) = measure(one)?;
+        let Measured { code, wall, rss_kb: rss, .. } = measure(one)?;
         println!("| feature `zero_trust` only | {:.1} | {:.0} | {code} |", wall.as_secs_f64(), rss as f64 / 1024.0);
     }
     Ok(())

@@ -54,6 +54,13 @@ struct CodegenArgs {
     /// Fail when the generator reports any diagnostic.
     #[arg(long)]
     deny_warnings: bool,
+    /// Apply this OpenAPI Overlay to the document first (repeatable, in order, after the
+    /// configuration's `overlays:`).
+    #[arg(long = "overlay", value_name = "FILE")]
+    overlays: Vec<PathBuf>,
+    /// Also write the document after overlays to FILE (JSON for .json, YAML for .yaml/.yml).
+    #[arg(long, value_name = "FILE")]
+    effective_spec: Option<PathBuf>,
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -96,15 +103,33 @@ fn codegen_settings(args: &CodegenArgs) -> (generator::Settings, PathBuf) {
                 command.push_str(&format!(" --config {}", c.display()));
                 settings = settings.config(c);
             }
+            for o in &args.overlays {
+                command.push_str(&format!(" --overlay {}", o.display()));
+            }
             (settings.command(command), out)
         }
         None => {
             let root = root();
             let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
-            (project_settings(&root), out)
+            let mut settings = project_settings(&root);
+            if !args.overlays.is_empty() {
+                let mut command = String::from(PROJECT_COMMAND);
+                for o in &args.overlays {
+                    command.push_str(&format!(" --overlay {}", o.display()));
+                }
+                settings = settings.command(command);
+            }
+            (settings, out)
         }
     };
-    (settings.deny_warnings(args.deny_warnings), out)
+    let mut settings = settings.deny_warnings(args.deny_warnings);
+    for o in &args.overlays {
+        settings = settings.overlay(o);
+    }
+    if let Some(e) = &args.effective_spec {
+        settings = settings.effective_spec(e);
+    }
+    (settings, out)
 }
 
 fn main() -> ExitCode {

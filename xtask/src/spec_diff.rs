@@ -56,6 +56,10 @@ pub struct SpecDiffArgs {
     /// With --format markdown, leave out the generated-code summary (which generates both sides).
     #[arg(long)]
     pub no_code_summary: bool,
+    /// Apply this OpenAPI Overlay to both sides first (repeatable, in order), so the change is
+    /// reviewed as the crate generated with it sees it.
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
 }
 
 /// Runs the command; answers the exit code (0, or 1 for `--fail-on`). Errors (unreadable or
@@ -71,8 +75,21 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         Some(s) => read_side(s)?,
         None => read_file(&root.join(SPEC), SPEC)?,
     };
+    let overlays = args
+        .overlays
+        .iter()
+        .map(|p| generator::Overlay::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (old, new, stale) = if overlays.is_empty() {
+        (old, new, Vec::new())
+    } else {
+        let (old, old_applied) = generator::apply_overlays(old, &overlays)?;
+        let (new, new_applied) = generator::apply_overlays(new, &overlays)?;
+        let stale = stopped_matching(&overlays, &old_applied, &new_applied);
+        (old, new, stale)
+    };
     let report = diff::diff_documents(&old, &new);
-    let out = match args.format {
+    let mut out = match args.format {
         Format::Text => diff::render_text(&report),
         Format::Json => diff::render_json(&report),
         Format::Github => diff::render_github(&report, &new),
@@ -97,8 +114,66 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
             }
         }
     };
+    for s in &stale {
+        let message = s.message();
+        match args.format {
+            Format::Text => out.push_str(&format!("note: {}\n", diff::escape_text(&message))),
+            Format::Markdown => out.push_str(&format!("\n> **Note:** {}\n", diff::escape_markdown(&message))),
+            Format::Github => out.push_str(&diff::github_warning(&s.file, s.line.unwrap_or(1), "overlay-stopped-matching", &message)),
+            Format::Json => eprintln!("spec-diff: note: {}", diff::escape_text(&message)),
+        }
+    }
     print!("{out}");
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// An overlay action that selected something in OLD and nothing in NEW: the upstream changed
+/// under it, and the crate generated from NEW no longer carries what it did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Stale {
+    file: String,
+    index: usize,
+    line: Option<usize>,
+    description: Option<String>,
+    target: String,
+    old_matches: usize,
+}
+
+impl Stale {
+    fn message(&self) -> String {
+        let at = self.line.map(|l| format!(":{l}")).unwrap_or_default();
+        let described = match &self.description {
+            Some(d) => format!("description {}, ", generator::internal::rust_str(d)),
+            None => String::new(),
+        };
+        format!(
+            "overlay {}{at} actions[{}] ({described}target {}) selects {} node(s) in OLD and nothing in NEW: the upstream changed under it",
+            self.file,
+            self.index,
+            generator::internal::rust_str(&self.target),
+            self.old_matches
+        )
+    }
+}
+
+/// The actions that stopped matching between the two sides.
+fn stopped_matching(overlays: &[generator::Overlay], old: &generator::Applied, new: &generator::Applied) -> Vec<Stale> {
+    let mut out = Vec::new();
+    for ((o, before), after) in overlays.iter().zip(&old.matches).zip(&new.matches) {
+        for (index, ((target, b), a)) in o.targets().zip(before).zip(after).enumerate() {
+            if *b > 0 && *a == 0 {
+                out.push(Stale {
+                    file: o.file().to_string(),
+                    index,
+                    line: o.action_line(index),
+                    description: o.action_description(index).map(str::to_string),
+                    target: target.to_string(),
+                    old_matches: *b,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// 1 when `--fail-on` names a level that was reached, else 0.
@@ -221,6 +296,46 @@ mod tests {
         assert_eq!(exit_code(&breaking, Some(FailOn::Breaking)), 1);
         assert_eq!(exit_code(&breaking, Some(FailOn::Warning)), 1);
         assert_eq!(exit_code(&Report::default(), Some(FailOn::Warning)), 0);
+    }
+
+    #[test]
+    fn an_action_that_matched_old_but_not_new_is_named() {
+        let doc = |id: &str| {
+            let text = format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: {id}\n      responses: {{'200': {{description: ok}}}}\n"
+            );
+            load_bytes("doc.yaml", text.as_bytes()).unwrap()
+        };
+        let overlay = generator::Overlay::from_bytes(
+            "o.yaml",
+            b"overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {title: u}\n  - target: $.paths.*[?@.operationId == 'old-name']\n    description: Name the list in our words.\n    update: {summary: s}\n",
+        )
+        .unwrap();
+        let overlays = [overlay];
+        let (_, old) = generator::apply_overlays(doc("old-name"), &overlays).unwrap();
+        let (_, new) = generator::apply_overlays(doc("new-name"), &overlays).unwrap();
+        let stale = stopped_matching(&overlays, &old, &new);
+        assert_eq!(stale.len(), 1);
+        assert_eq!(
+            stale[0].message(),
+            "overlay o.yaml:6 actions[1] (description \"Name the list in our words.\", target \"$.paths.*[?@.operationId == 'old-name']\") selects 1 node(s) in OLD and nothing in NEW: the upstream changed under it"
+        );
+        assert!(stopped_matching(&overlays, &old, &old).is_empty());
+
+        // A description is the overlay author's text: quoted on one line, a line break and a
+        // workflow command kept inside the literal.
+        let hostile = generator::Overlay::from_bytes(
+            "h.yaml",
+            b"overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/a']\n    description: \"x\\n::error::forged\"\n    remove: true\n",
+        )
+        .unwrap();
+        let hostile = [hostile];
+        let (_, old) = generator::apply_overlays(doc("old-name"), &hostile).unwrap();
+        let (_, new) = generator::apply_overlays(doc("old-name"), &hostile).unwrap();
+        assert!(stopped_matching(&hostile, &old, &new).is_empty());
+        let gone = generator::Applied { matches: vec![vec![0]], ..Default::default() };
+        let message = stopped_matching(&hostile, &old, &gone)[0].message();
+        assert!(!message.contains('\n') && message.contains(r#"description "x\n::error::forged""#), "{message}");
     }
 
     #[test]

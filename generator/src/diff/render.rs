@@ -380,6 +380,17 @@ pub fn render_github(report: &Report, new: &Document) -> String {
     out
 }
 
+/// One `::warning` workflow command on `file` at `line`, escaped as [`render_github`]'s are: for
+/// notes about a comparison that are not API changes (an overlay action that stopped matching).
+pub fn github_warning(file: &str, line: usize, title: &str, message: &str) -> String {
+    format!(
+        "::warning file={},line={line},title={}::{}\n",
+        escape_property(&annotation_file(file)),
+        escape_property(title),
+        escape_data(message)
+    )
+}
+
 /// `REV:path` → `path`; a plain path as is.
 fn annotation_file(name: &str) -> String {
     if std::path::Path::new(name).exists() {

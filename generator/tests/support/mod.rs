@@ -13,6 +13,25 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A one-operation document the command-line tests generate from.
+pub const PETS: &str = "openapi: 3.0.3
+info:
+  title: Pets
+  version: '1'
+paths:
+  /pets/{pet_id}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: pet_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {name: {type: string}}}
+";
+
 /// The generator binary cargo built for these tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_openapi-rustgen");
 

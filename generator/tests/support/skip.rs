@@ -2,7 +2,8 @@
 //! missing) calls [`skip`]: on CI (`CI` set) that fails the test, naming what is missing;
 //! elsewhere it writes `SKIPPED <binary>::<test>: <reason>` straight to stderr, past the test
 //! harness's output capture, so the line is in every run's log and `.ci/summary` counts and
-//! names it. Also included by the generated crate's Prism test.
+//! names it. Also included by the generated crate's Prism test and xtask's upstream spec-diff
+//! test.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -155,7 +155,8 @@ fn idents(text: &str) -> Vec<String> {
 }
 
 /// Every Rust file parses, opens with the two-line header and holds no injected identifier;
-/// `lib.rs` has exactly the items the template writes, and its base URL is `base_url`.
+/// `lib.rs` has exactly the items the template writes (`DEFAULT_BASE_URL` only when the crate
+/// has a default base URL), and its base URL is `base_url` when that is given.
 fn check_rust(files: &BTreeMap<String, String>, base_url: Option<&str>) {
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
         let mut lines = text.lines();
@@ -183,10 +184,10 @@ fn check_rust(files: &BTreeMap<String, String>, base_url: Option<&str>) {
             other => panic!("lib.rs: unexpected item {}", other.to_token_stream()),
         }
     }
-    let names: Vec<&str> = consts.keys().map(String::as_str).collect();
-    assert_eq!(names, ["DEFAULT_BASE_URL", "ENV_BASE_URL", "IDEMPOTENCY_HEADER", "USER_AGENT"]);
+    let names: Vec<&str> = consts.keys().map(String::as_str).filter(|n| *n != "DEFAULT_BASE_URL").collect();
+    assert_eq!(names, ["DOCUMENT_BASE_URL", "ENV_BASE_URL", "IDEMPOTENCY_HEADER", "USER_AGENT"]);
     if let Some(url) = base_url {
-        assert_eq!(consts["DEFAULT_BASE_URL"], url);
+        assert_eq!(consts.get("DEFAULT_BASE_URL").map(String::as_str), Some(url));
     }
 }
 
@@ -223,7 +224,33 @@ fn server_url_and_version_cannot_add_items() {
     let s = Scratch::new();
     let (out, files) = accepted(&s, "text-librs.json", &[]);
     check_manifest(&out, None, None);
-    check_rust(&files, Some("http://x/\"; pub fn injected_server() {} const _: &str = \""));
+    // `{}` reads as a server variable the document does not define: the URL makes no default
+    // base URL, and reaches the code only as the literal of `SERVERS`.
+    check_rust(&files, None);
+    assert!(!files["src/lib.rs"].contains("DEFAULT_BASE_URL"), "{}", files["src/lib.rs"]);
+    let literals = string_literals(&files["src/servers.rs"]);
+    assert!(literals.contains("http://x/\"; pub fn injected_server() {} const _: &str = \""), "{literals:?}");
+}
+
+/// The value of every string literal in a Rust file.
+fn string_literals(text: &str) -> BTreeSet<String> {
+    fn walk(ts: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+        for t in ts {
+            match t {
+                proc_macro2::TokenTree::Literal(l) => {
+                    if let Ok(s) = syn::parse_str::<syn::LitStr>(&l.to_string()) {
+                        out.insert(s.value());
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let file = syn::parse_file(text).unwrap_or_else(|e| panic!("not valid Rust ({e})"));
+    let mut out = BTreeSet::new();
+    walk(file.into_token_stream(), &mut out);
+    out
 }
 
 #[test]

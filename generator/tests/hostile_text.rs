@@ -253,6 +253,41 @@ fn string_literals(text: &str) -> BTreeSet<String> {
     out
 }
 
+/// Server URLs, descriptions, variable names, defaults and `enum` values (the document's
+/// servers, a path item's and an operation's) reach the code only as string literals holding
+/// them as written, and doc text: no file calls `evil()`, the default base URL is the template
+/// with its defaults, and a variable the URL does not define is a located warning. (Compiled,
+/// doctests and the README's example included, by `hostile_crates_compile_and_run_nothing`.)
+#[test]
+fn server_strings_cannot_add_code() {
+    let s = Scratch::new();
+    let spec = s.place("text-servers.json");
+    let (_, files) = accepted(&s, "text-servers.json", &[]);
+    assert_no_evil_call(&files);
+    check_rust(&files, Some("https://eu.example.com/x\"); evil(); (\""));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
+    let literals = string_literals(&files["src/servers.rs"]);
+    let lists = [&doc["servers"], &doc["paths"]["/a"]["servers"], &doc["paths"]["/b"]["get"]["servers"]];
+    let mut expected = Vec::new();
+    for server in lists.iter().flat_map(|l| l.as_array().unwrap()) {
+        expected.push(server["url"].as_str().unwrap().to_string());
+        expected.extend(server["description"].as_str().map(str::to_string));
+        for (name, var) in server["variables"].as_object().into_iter().flatten() {
+            expected.push(name.clone());
+            expected.extend(var["default"].as_str().map(str::to_string));
+            expected.extend(var["enum"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)));
+            expected.extend(var["description"].as_str().map(str::to_string));
+        }
+    }
+    assert!(expected.len() >= 15, "{expected:?}");
+    for want in &expected {
+        assert!(literals.contains(want), "{want:?} is not a literal of servers.rs:\n{}", files["src/servers.rs"]);
+    }
+    let o = run(&spec, &s.out("again"), &[]);
+    let line = o.stderr.lines().find(|l| l.starts_with("warning[server-variable-undefined]")).unwrap_or_else(|| panic!("{}", o.stderr));
+    assert!(line.contains("(at /servers/2/url, line "), "located: {line}");
+}
+
 #[test]
 fn config_strings_are_escaped() {
     let s = Scratch::new();
@@ -468,6 +503,7 @@ fn hostile_crates_compile_and_run_nothing() {
         ("text-config.json", vec!["--config", cfg.as_str()]),
         ("text-security.json", vec![]),
         ("text-content.json", vec![]),
+        ("text-servers.json", vec![]),
     ] {
         let name = format!("hostile-{}", spec.trim_start_matches("text-").trim_end_matches(".json"));
         let spec_path = s.place(spec);

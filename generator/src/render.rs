@@ -175,10 +175,15 @@ fn servers_context(api: &Api) -> minijinja::Value {
     let no_default = match list.first() {
         None => "the API's document lists no server".to_string(),
         Some(first) => match first.default_url.as_deref() {
-            Some(url) if crate::spec::servers::url_kind(url) == crate::spec::servers::UrlKind::Relative => format!(
-                "the first server of the API's document, {}, has no host (it is relative to wherever the document is served)",
-                escape::md_code(url)
-            ),
+            Some(url) if crate::spec::servers::url_kind(url) == crate::spec::servers::UrlKind::Relative => {
+                let url = url.trim();
+                let example = if url.starts_with("//") { format!("https:{url}") } else { format!("https://api.example.com{url}") };
+                format!(
+                    "the first server of the API's document, {}, has no host (it is relative to wherever the document is served, so the base URL is that place's origin followed by it, such as {})",
+                    escape::md_code(url),
+                    escape::md_code(example.trim_end_matches('/'))
+                )
+            }
             _ => format!("the first server of the API's document, {}, makes no http(s) URL with a host from its variables' defaults", escape::md_code(&first.url)),
         },
     };

@@ -11,6 +11,7 @@ use crate::spec::Segment;
 
 pub mod auth;
 mod body;
+pub mod servers;
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -924,6 +925,14 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     if let Some((_, _, note)) = body::raw_response(&op.response) {
         doc.push_str(note);
     }
+    let server = op.server.and_then(|i| api.servers.operations.get(i).map(|s| (i, s)));
+    if let Some((_, s)) = server {
+        let url = s.default_url.as_deref().unwrap_or(&s.url);
+        doc.push_str(&format!(
+            " Sent to {}, the operation's own server in the API's document, unless the client was given a base URL.",
+            escape::md_code(url)
+        ));
+    }
     let mut doc_tokens = doc_attrs(Some(&doc));
     let blank = "";
     doc_tokens.extend(quote!(#[doc = #blank]));
@@ -1048,7 +1057,14 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let security = auth::security_tokens(&op.security);
     // A response read as bytes or text turns a request of `()` into one of its own.
     let new = if body::raw_response(&op.response).is_some() { quote!(crate::Request::<()>::new) } else { quote!(crate::Request::new) };
-    let new_req = quote!(#new(self.client, reqwest::Method::#method, #template, path).security(#security));
+    let server = match server {
+        Some((i, _)) => {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(.server(#i))
+        }
+        None => TokenStream::new(),
+    };
+    let new_req = quote!(#new(self.client, reqwest::Method::#method, #template, path).security(#security) #server);
     let body = if steps.is_empty() {
         quote!(#new_req #finish)
     } else {

@@ -13,6 +13,8 @@ pub struct Api {
     pub root: Resource,
     /// How requests authenticate.
     pub security: Security,
+    /// Where requests go.
+    pub servers: Servers,
 }
 
 impl Api {
@@ -80,6 +82,36 @@ pub struct Requirement {
     pub fields: Vec<String>,
 }
 
+/// Where requests go, from the document's `servers`.
+#[derive(Debug, Clone, Default)]
+pub struct Servers {
+    /// The document's top-level list, in its order (`ClientBuilder::server` picks by index).
+    pub list: Vec<Server>,
+    /// The distinct servers operations declare for themselves; [`Operation::server`] indexes it.
+    pub operations: Vec<Server>,
+}
+
+/// One server: a URL template and its variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// The URL as the document writes it, `{name}` for each variable.
+    pub url: String,
+    pub description: Option<String>,
+    /// Sorted by name.
+    pub variables: Vec<ServerVariable>,
+    /// The URL with every variable's default, when each has one.
+    pub default_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: Option<String>,
+    /// The only values allowed (`enum`); empty when any value is.
+    pub allowed: Vec<String>,
+    pub description: Option<String>,
+}
+
 /// The generated crate's identity and runtime defaults.
 #[derive(Debug, Clone, Default)]
 pub struct CrateMeta {
@@ -90,7 +122,9 @@ pub struct CrateMeta {
     pub license: String,
     pub title: String,
     pub api_version: String,
-    pub base_url: String,
+    /// The configured base URL, else the document's first server with its variables' defaults
+    /// when that is an http(s) URL with a host; `None` when the document gives no such URL.
+    pub base_url: Option<String>,
     pub env_prefix: String,
     /// Header that carries an idempotency key on POST and PATCH (an HTTP token).
     pub idempotency_header: Option<String>,
@@ -282,6 +316,9 @@ pub struct Operation {
     /// The alternatives the operation accepts, each a list of indices into
     /// [`Security::schemes`]; empty means no credentials, an empty alternative optional ones.
     pub security: Vec<Vec<usize>>,
+    /// The server the operation declares for itself (path item or operation `servers`), as an
+    /// index into [`Servers::operations`]; `None` when the document's servers apply.
+    pub server: Option<usize>,
 }
 
 #[derive(Debug, Clone)]

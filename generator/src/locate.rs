@@ -52,28 +52,163 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
 ///
 /// A key counts where it is written as a mapping key: `"key":`, `"key" :`, `'key':`, or `key:`
 /// starting after indentation, a space, `{` or `,`. Each pointer token is looked up at or after
-/// the place of the token before it; an array index that is not written as a key keeps the
-/// place of its parent.
+/// the place of the token before it. An index into an array written after its key (a YAML
+/// block sequence, or a `[…]` list) is the place of that element (see [`element_start`]); any
+/// other numeric token is looked up as a key, and when it is not written as one keeps the place
+/// of its parent.
 pub fn lines_of(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
     let tokens: Vec<Vec<String>> = pointers.iter().map(|p| p.split('/').skip(1).map(unescape_token).collect()).collect();
     let wanted: HashSet<&str> = tokens.iter().flatten().map(String::as_str).collect();
     let index = KeyIndex::new(text, &wanted);
     let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
+    let mut budget = element_scan_budget(text);
     tokens
         .iter()
         .map(|tokens| {
-            let mut pos = 0usize;
-            for key in tokens {
-                match index.find(key, pos) {
-                    Some(p) => pos = p,
-                    // An array index (or a numeric key) that is not written as a key: stay put.
-                    None if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) => {}
-                    None => return None,
-                }
-            }
+            let pos = walk(text, tokens, &mut budget, |key, from| index.find(key, from))?;
             Some(newlines.partition_point(|n| *n < pos) + 1)
         })
         .collect()
+}
+
+/// The place a pointer's tokens lead to, looking each key up with `find` (at or after a place).
+fn walk(text: &str, tokens: &[String], budget: &mut usize, find: impl Fn(&str, usize) -> Option<usize>) -> Option<usize> {
+    let mut pos = 0usize;
+    // The key written at `pos`, when `pos` is a key's place.
+    let mut at_key: Option<&str> = None;
+    for key in tokens {
+        let numeric = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
+        if numeric {
+            let element = at_key.zip(key.parse::<usize>().ok()).and_then(|(k, n)| element_start(text, pos, k, n, budget));
+            if let Some(p) = element {
+                pos = p;
+                at_key = None;
+                continue;
+            }
+        }
+        match find(key, pos) {
+            Some(p) => {
+                pos = p;
+                at_key = Some(key);
+            }
+            // A numeric token that is neither an element nor written as a key: stay put.
+            None if numeric => at_key = None,
+            None => return None,
+        }
+    }
+    Some(pos)
+}
+
+/// How many bytes [`element_start`] may scan for all the pointers of one [`lines_of`] call:
+/// twice the text, so locating stays linear in its size however many pointers name elements
+/// of long arrays (beyond it, an element keeps the place of its array).
+fn element_scan_budget(text: &str) -> usize {
+    text.len().saturating_mul(2).max(1 << 16)
+}
+
+/// Where element `n` of the array written as the value of `key` (found at `key_at`: the key, or
+/// its opening quote) starts: a YAML block sequence (`- ` items on the lines below, at one
+/// indentation) or a flow / JSON list (`[a, {…}, …]`, strings skipped). `None` when the value is
+/// written otherwise, has fewer elements, or the scan would pass `budget`.
+fn element_start(text: &str, key_at: usize, key: &str, n: usize, budget: &mut usize) -> Option<usize> {
+    let b = text.as_bytes();
+    // The colon after the key.
+    let mut i = match b.get(key_at)? {
+        q @ (b'"' | b'\'') => {
+            let close = key_at + 1 + key.len();
+            (b.get(close)? == q).then_some(close + 1)?
+        }
+        _ => key_at + key.len(),
+    };
+    while b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'[') => flow_element(b, i, n, budget),
+        Some(b'\n' | b'\r' | b'#') => block_element(b, i, n, budget),
+        _ => None,
+    }
+}
+
+/// Element `n` of the `[` list opening at `open`.
+fn flow_element(b: &[u8], open: usize, n: usize, budget: &mut usize) -> Option<usize> {
+    let start_of = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        (b.get(i).is_some_and(|c| !matches!(c, b']' | b','))).then_some(i)
+    };
+    if n == 0 {
+        return start_of(open + 1);
+    }
+    let (mut depth, mut commas, mut i) = (0usize, 0usize, open);
+    while i < b.len() {
+        *budget = budget.checked_sub(1)?;
+        match b[i] {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return None;
+                }
+            }
+            b',' if depth == 1 => {
+                commas += 1;
+                if commas == n {
+                    return start_of(i + 1);
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    if q == b'"' && b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Element `n` of the YAML block sequence on the lines after `from` (the end of its key's line).
+fn block_element(b: &[u8], from: usize, n: usize, budget: &mut usize) -> Option<usize> {
+    let mut line = from + b[from..].iter().position(|c| *c == b'\n')? + 1;
+    let mut indent: Option<usize> = None;
+    let mut seen = 0usize;
+    while line < b.len() {
+        let end = b[line..].iter().position(|c| *c == b'\n').map_or(b.len(), |e| line + e);
+        *budget = budget.checked_sub(end - line + 1)?;
+        let text = &b[line..end];
+        let spaces = text.iter().take_while(|c| **c == b' ').count();
+        let rest = &text[spaces..];
+        let item = rest.first() == Some(&b'-') && matches!(rest.get(1), None | Some(b' ' | b'\r'));
+        let blank = rest.is_empty() || rest == b"\r" || rest[0] == b'#';
+        if !blank {
+            match indent {
+                None if item => indent = Some(spaces),
+                None => return None,
+                Some(i) if spaces < i || (spaces == i && !item) => return None,
+                Some(i) if spaces == i => seen += 1,
+                Some(_) => {}
+            }
+            if item && indent == Some(spaces) && seen == n {
+                return Some(line + spaces);
+            }
+        }
+        line = end + 1;
+    }
+    None
 }
 
 /// Where each wanted key is written as a mapping key: key text → (offset of the key text,
@@ -232,16 +367,33 @@ mod tests {
 
     /// The walk of [`lines_of`], searching the text for each token instead of indexing it.
     fn line_by_search(text: &str, pointer: &str) -> Option<usize> {
-        let mut pos = 0usize;
-        for token in pointer.split('/').skip(1) {
-            let key = unescape_token(token);
-            match find_form(text, pos, &key) {
-                Some(p) => pos = p,
-                None if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) => {}
-                None => return None,
-            }
-        }
+        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape_token).collect();
+        let pos = walk(text, &tokens, &mut element_scan_budget(text), |key, from| find_form(text, from, key))?;
         Some(text[..pos].matches('\n').count() + 1)
+    }
+
+    #[test]
+    fn array_elements_have_their_own_lines() {
+        let yaml = "servers:\n- url: a\n  variables:\n    v: {enum: [x, y]}\n# note\n\n- url: b\nlist:\n  - [1, 2]\n  - \"q, [\"\n  -\n    url: c\nflow: [\"a,]\", {url: d}, 'e''s']\n";
+        for (pointer, line) in [
+            ("/servers/0/url", Some(2)),
+            ("/servers/1/url", Some(7)),
+            ("/list/1", Some(10)),
+            ("/list/2/url", Some(12)),
+            ("/flow/1/url", Some(13)),
+            ("/flow/2", Some(13)),
+        ] {
+            assert_eq!(line_of(yaml, pointer), line, "{pointer}");
+        }
+        let json = serde_json::to_string_pretty(&serde_json::json!({"servers": [{"url": "a,[b"}, {"url": "c"}], "s": {"0": {"url": "d"}}})).unwrap();
+        assert_eq!(line_of(&json, "/servers/1/url"), Some(7));
+        assert_eq!(line_of(&json, "/s/0/url"), Some(12), "a numeric key stays a key");
+        // Past the scan budget an element keeps the place of its array.
+        let tokens: Vec<String> = ["servers", "1", "url"].map(String::from).to_vec();
+        let pos = walk(yaml, &tokens, &mut 10, |key, from| find_form(yaml, from, key)).unwrap();
+        assert_eq!(yaml[..pos].matches('\n').count() + 1, 2);
+        // One-line JSON still answers line 1.
+        assert_eq!(line_of(r#"{"servers":[{"url":"a"},{"url":"b"}]}"#, "/servers/1/url"), Some(1));
     }
 
     /// Every node of the project's spec (YAML) and of a pretty-printed JSON copy is found on the

@@ -132,6 +132,7 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     out.add("src/models.rs".into(), || emit::models(&api, &plan))?;
     out.add("src/resources.rs".into(), || emit::resources_root(&api, &plan))?;
     out.add("src/auth.rs".into(), || emit::auth::auth(&api))?;
+    out.add("src/servers.rs".into(), || emit::servers::servers(&api))?;
     for (path, node) in &nodes {
         out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node))?;
     }

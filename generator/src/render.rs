@@ -77,7 +77,9 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     let reexports: Vec<&String> = runtime.iter().filter(|m| !matches!(m.as_str(), "string_enum" | "credentials")).collect();
     let m = &api.meta;
     let (auth, auth_example, auth_clients) = auth_context(api);
+    let servers = servers_context(api);
     let ctx = context! {
+        servers => servers,
         auth => auth,
         auth_example => auth_example,
         auth_clients => auth_clients,
@@ -163,6 +165,61 @@ fn auth_context(api: &Api) -> (Vec<minijinja::Value>, String, String) {
     (rows, example, clients)
 }
 
+/// What the README says about servers: the list (Markdown lines escaped by `describe`), why
+/// there is no default base URL when there is none (escaped here), an example picking a server
+/// (Rust built from escaped literals), and the operations that declare servers of their own.
+fn servers_context(api: &Api) -> minijinja::Value {
+    use crate::ir::Resource;
+    let list = &api.servers.list;
+    let lines: Vec<String> = list.iter().enumerate().map(|(i, s)| crate::emit::servers::describe(i, s)).collect();
+    let no_default = match list.first() {
+        None => "the API's document lists no server".to_string(),
+        Some(first) => match first.default_url.as_deref() {
+            Some(url) if crate::spec::servers::url_kind(url) == crate::spec::servers::UrlKind::Relative => {
+                let url = url.trim();
+                let example = if url.starts_with("//") { format!("https:{url}") } else { format!("https://api.example.com{url}") };
+                format!(
+                    "the first server of the API's document, {}, has no host (it is relative to wherever the document is served, so the base URL is that place's origin followed by it, such as {})",
+                    escape::md_code(url),
+                    escape::md_code(example.trim_end_matches('/'))
+                )
+            }
+            _ => format!("the first server of the API's document, {}, makes no http(s) URL with a host from its variables' defaults", escape::md_code(&first.url)),
+        },
+    };
+    // The example picks the first server that has variables (else the first) and sets each.
+    let example = list.iter().enumerate().find(|(_, s)| !s.variables.is_empty()).or(list.iter().enumerate().next()).map(|(i, s)| {
+        let mut text = format!("        .server({i})\n");
+        for v in &s.variables {
+            let value = v.allowed.first().or(v.default.as_ref()).map(String::as_str).unwrap_or("value");
+            text.push_str(&format!("        .server_variable({}, {})\n", escape::rust_str(&v.name), escape::rust_str(value)));
+        }
+        text
+    });
+    fn walk<'a>(r: &'a Resource, out: &mut Vec<&'a crate::ir::Operation>) {
+        out.extend(r.operations.values().filter(|o| o.server.is_some()));
+        for c in r.children.values() {
+            walk(c, out);
+        }
+    }
+    let mut own = Vec::new();
+    walk(&api.root, &mut own);
+    let own_example = own.first().and_then(|o| {
+        let s = api.servers.operations.get(o.server?)?;
+        let url = s.default_url.as_deref().unwrap_or(&s.url);
+        Some(format!("{} goes to {}", escape::md_code(&format!("{} {}", o.http_method, o.path)), escape::md_code(url)))
+    });
+    context! {
+        variables => list.iter().any(|s| !s.variables.is_empty()),
+        choice => list.len() > 1 || list.iter().any(|s| !s.variables.is_empty()),
+        lines => lines,
+        no_default => no_default,
+        example => example,
+        own_count => own.len(),
+        own_example => own_example,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::TEMPLATES;
@@ -173,6 +230,8 @@ mod tests {
         "header_toml", "header_rs", "header_md", "crate_name", "lib_name", "f", "m", "features[0]", "modules[0]",
         // Built by `auth_context` from identifiers and escaped text.
         "r.method", "r.variant", "r.schemes", "r.sent", "auth_example", "auth_clients",
+        // Built by `servers_context` from escaped text, escaped literals and numbers.
+        "line", "servers.no_default", "servers.example", "servers.own_count", "servers.own_example",
     ];
 
     #[test]

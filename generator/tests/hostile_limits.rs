@@ -172,8 +172,8 @@ fn diagnostics_beside_a_20_mb_blob_are_located_in_linear_time() {
     let o = s.generate("limits-blob.yaml", &text);
     o.assert_bounded("300 diagnostics and a 20 MB blob", SECS, MB);
     assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
-    // The located diagnostics still carry their line.
-    assert!(o.stderr.contains("(at /paths/~1p0/get/parameters/0, line 7)"), "no line for the first diagnostic:\n{}", &o.stderr[..o.stderr.len().min(2000)]);
+    // The located diagnostics still carry their line: the parameter's own.
+    assert!(o.stderr.contains("(at /paths/~1p0/get/parameters/0, line 8)"), "no line for the first diagnostic:\n{}", &o.stderr[..o.stderr.len().min(2000)]);
 }
 
 #[test]

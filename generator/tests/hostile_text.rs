@@ -155,7 +155,8 @@ fn idents(text: &str) -> Vec<String> {
 }
 
 /// Every Rust file parses, opens with the two-line header and holds no injected identifier;
-/// `lib.rs` has exactly the items the template writes, and its base URL is `base_url`.
+/// `lib.rs` has exactly the items the template writes (`DEFAULT_BASE_URL` only when the crate
+/// has a default base URL), and its base URL is `base_url` when that is given.
 fn check_rust(files: &BTreeMap<String, String>, base_url: Option<&str>) {
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
         let mut lines = text.lines();
@@ -183,10 +184,10 @@ fn check_rust(files: &BTreeMap<String, String>, base_url: Option<&str>) {
             other => panic!("lib.rs: unexpected item {}", other.to_token_stream()),
         }
     }
-    let names: Vec<&str> = consts.keys().map(String::as_str).collect();
-    assert_eq!(names, ["DEFAULT_BASE_URL", "ENV_BASE_URL", "IDEMPOTENCY_HEADER", "USER_AGENT"]);
+    let names: Vec<&str> = consts.keys().map(String::as_str).filter(|n| *n != "DEFAULT_BASE_URL").collect();
+    assert_eq!(names, ["DOCUMENT_BASE_URL", "ENV_BASE_URL", "IDEMPOTENCY_HEADER", "USER_AGENT"]);
     if let Some(url) = base_url {
-        assert_eq!(consts["DEFAULT_BASE_URL"], url);
+        assert_eq!(consts.get("DEFAULT_BASE_URL").map(String::as_str), Some(url));
     }
 }
 
@@ -223,7 +224,68 @@ fn server_url_and_version_cannot_add_items() {
     let s = Scratch::new();
     let (out, files) = accepted(&s, "text-librs.json", &[]);
     check_manifest(&out, None, None);
-    check_rust(&files, Some("http://x/\"; pub fn injected_server() {} const _: &str = \""));
+    // `{}` reads as a server variable the document does not define: the URL makes no default
+    // base URL, and reaches the code only as the literal of `SERVERS`.
+    check_rust(&files, None);
+    assert!(!files["src/lib.rs"].contains("DEFAULT_BASE_URL"), "{}", files["src/lib.rs"]);
+    let literals = string_literals(&files["src/servers.rs"]);
+    assert!(literals.contains("http://x/\"; pub fn injected_server() {} const _: &str = \""), "{literals:?}");
+}
+
+/// The value of every string literal in a Rust file.
+fn string_literals(text: &str) -> BTreeSet<String> {
+    fn walk(ts: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+        for t in ts {
+            match t {
+                proc_macro2::TokenTree::Literal(l) => {
+                    if let Ok(s) = syn::parse_str::<syn::LitStr>(&l.to_string()) {
+                        out.insert(s.value());
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let file = syn::parse_file(text).unwrap_or_else(|e| panic!("not valid Rust ({e})"));
+    let mut out = BTreeSet::new();
+    walk(file.into_token_stream(), &mut out);
+    out
+}
+
+/// Server URLs, descriptions, variable names, defaults and `enum` values (the document's
+/// servers, a path item's and an operation's) reach the code only as string literals holding
+/// them as written, and doc text: no file calls `evil()`, the default base URL is the template
+/// with its defaults, and a variable the URL does not define is a located warning. (Compiled,
+/// doctests and the README's example included, by `hostile_crates_compile_and_run_nothing`.)
+#[test]
+fn server_strings_cannot_add_code() {
+    let s = Scratch::new();
+    let spec = s.place("text-servers.json");
+    let (_, files) = accepted(&s, "text-servers.json", &[]);
+    assert_no_evil_call(&files);
+    check_rust(&files, Some("https://eu.example.com/x\"); evil(); (\""));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
+    let literals = string_literals(&files["src/servers.rs"]);
+    let lists = [&doc["servers"], &doc["paths"]["/a"]["servers"], &doc["paths"]["/b"]["get"]["servers"]];
+    let mut expected = Vec::new();
+    for server in lists.iter().flat_map(|l| l.as_array().unwrap()) {
+        expected.push(server["url"].as_str().unwrap().to_string());
+        expected.extend(server["description"].as_str().map(str::to_string));
+        for (name, var) in server["variables"].as_object().into_iter().flatten() {
+            expected.push(name.clone());
+            expected.extend(var["default"].as_str().map(str::to_string));
+            expected.extend(var["enum"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)));
+            expected.extend(var["description"].as_str().map(str::to_string));
+        }
+    }
+    assert!(expected.len() >= 15, "{expected:?}");
+    for want in &expected {
+        assert!(literals.contains(want), "{want:?} is not a literal of servers.rs:\n{}", files["src/servers.rs"]);
+    }
+    let o = run(&spec, &s.out("again"), &[]);
+    let line = o.stderr.lines().find(|l| l.starts_with("warning[server-variable-undefined]")).unwrap_or_else(|| panic!("{}", o.stderr));
+    assert!(line.contains("(at /servers/2/url, line "), "located: {line}");
 }
 
 #[test]
@@ -455,6 +517,7 @@ fn hostile_crates_compile_and_run_nothing() {
         ("text-config.json", vec!["--config", cfg.as_str()]),
         ("text-security.json", vec![]),
         ("text-content.json", vec![]),
+        ("text-servers.json", vec![]),
     ] {
         let name = format!("hostile-{}", spec.trim_start_matches("text-").trim_end_matches(".json"));
         let spec_path = s.place(spec);

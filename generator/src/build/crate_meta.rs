@@ -9,7 +9,8 @@ use crate::ir::CrateMeta;
 use crate::load::Document;
 use crate::naming::{is_ascii_ident, snake};
 
-pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> CrateMeta {
+/// `document_url` is the default base URL the document's servers give, if any (see `servers`).
+pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str, document_url: Option<String>) -> CrateMeta {
     let info = doc.raw.get("info");
     let info_str = |k: &str| {
         info.and_then(|i| i.get(k))
@@ -20,14 +21,7 @@ pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str) -> Crat
     let title = info_str("title");
     let k = &cfg.krate;
     let crate_name = k.name.clone().unwrap_or_else(|| crate_name.to_string());
-    let base_url = k.base_url.clone().unwrap_or_else(|| {
-        doc.raw
-            .pointer("/servers/0/url")
-            .and_then(Value::as_str)
-            .unwrap_or("http://localhost")
-            .trim_end_matches('/')
-            .to_string()
-    });
+    let base_url = k.base_url.clone().or(document_url);
     CrateMeta {
         lib_name: crate_name.replace('-', "_"),
         version: k.version.clone().unwrap_or_else(|| "0.1.0".into()),

@@ -5,7 +5,8 @@
 //! One [`Builder`] carries the state; its `impl` is spread by concern: `names` (claiming type
 //! names), `shape` (schema → [`Ty`] and named types), `operation` (the resource tree), `body`
 //! (request and response bodies by content type),
-//! `security` (schemes and requirements), `crate_meta` (crate identity) and `cycles` (boxing fields that close a cycle).
+//! `security` (schemes and requirements), `servers` (the document's and operations' servers),
+//! `crate_meta` (crate identity) and `cycles` (boxing fields that close a cycle).
 
 mod body;
 mod crate_meta;
@@ -13,6 +14,7 @@ mod cycles;
 mod names;
 mod operation;
 mod security;
+mod servers;
 mod shape;
 
 use std::collections::{BTreeMap, HashMap};
@@ -73,9 +75,11 @@ pub fn build(
         diags: Vec::new(),
         in_progress: Vec::new(),
         security: Default::default(),
+        servers: Default::default(),
     };
     b.meta_component_names();
     b.security_schemes()?;
+    let document_url = b.document_servers();
     let root = b.operations()?;
     let mut security = b.finish_security()?;
     for name in &cfg.extra_schemas {
@@ -87,7 +91,7 @@ pub fn build(
         b.ty_of(&ptr, &camel(name))?;
     }
     cycles::box_cycles(&mut b.types);
-    let meta = crate_meta::crate_meta(doc, cfg, crate_name);
+    let meta = crate_meta::crate_meta(doc, cfg, crate_name, document_url);
     crate_meta::check_crate_identity(&meta, cfg)?;
     for scheme in &mut security.schemes {
         scheme.env = format!("{}_{}", meta.env_prefix, scheme.env);
@@ -101,6 +105,7 @@ pub fn build(
             types: b.types,
             root,
             security,
+            servers: b.servers,
         },
         diags,
     ))
@@ -127,6 +132,8 @@ struct Builder<'a> {
     in_progress: Vec<String>,
     /// Security schemes and requirements met so far (see `security`).
     security: security::SecurityState,
+    /// The document's servers and those operations declare (see `servers`).
+    servers: Servers,
 }
 
 impl Builder<'_> {

@@ -114,6 +114,7 @@ impl<'a> Builder<'a> {
                 response,
                 pagination,
                 security: self.operation_security(op_ptr),
+                server: self.operation_server(path_op),
             },
         );
         Ok(())

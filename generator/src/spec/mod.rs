@@ -12,12 +12,15 @@
 //! - [`content`]: content negotiation, the success response, Cloudflare envelopes and
 //!   page/per_page paging.
 //! - [`security`]: the `security` list that applies to an operation.
+//! - [`servers`]: the `servers` that apply to the document and to an operation, each server's
+//!   URL with its variables' defaults, and whether that URL names a host.
 
 pub mod content;
 pub mod paths;
 pub mod refs;
 pub mod schema;
 pub mod security;
+pub mod servers;
 
 use serde_json::{Map, Value};
 

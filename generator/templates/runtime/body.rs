@@ -297,7 +297,7 @@ impl<T, D> Request<'_, T, D> {
     /// is sent.
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::POST, "/x", "/x".into());
     /// use cloudflare_access_users::{Multipart, Upload};
@@ -324,7 +324,7 @@ impl<T, D> Request<'_, T, D> {
     /// `content_type` (the one the API names).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::PUT, "/x", "/x".into());
     /// let req = req.upload(&cloudflare_access_users::Upload::path("backup.zip"), "application/zip");
@@ -349,7 +349,7 @@ impl<T, D> Request<'_, T, D> {
     /// Send `text` as the body, as `content_type` (a `text/*` type; UTF-8).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::PUT, "/x", "/x".into());
     /// let req = req.text("hello", "text/plain");
@@ -367,7 +367,7 @@ impl<T, D> Request<'_, T, D> {
     /// pair per item, a nested object as its JSON text.
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::POST, "/x", "/x".into());
     /// let req = req.form(&serde_json::json!({"grant_type": "client_credentials"}));

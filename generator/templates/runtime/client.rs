@@ -1,5 +1,5 @@
-//! The API client: credentials, base URL, timeouts, retry policy, response
-//! size limit and the underlying HTTP connection pool.
+//! The API client: credentials, base URL and servers, timeouts, retry
+//! policy, response size limit and the underlying HTTP connection pool.
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use crate::auth::Auth;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
+use crate::server::ServerChoice;
 
 /// Default per-attempt timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -34,6 +35,10 @@ pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     /// Base URL without trailing slash.
     pub(crate) base_url: String,
+    /// The URL of each server operations declare for themselves
+    /// (`servers::OPERATION_SERVERS`), or why it cannot be made; empty when
+    /// the base URL is the user's own, which then every request goes to.
+    pub(crate) operation_urls: Vec<Result<String, String>>,
     /// Headers sent with every request: user agent, accept, defaults.
     pub(crate) headers: HeaderMap,
     /// The credentials held, per security scheme; each request sends those of
@@ -83,7 +88,9 @@ impl Client {
     /// A client configured from the environment: the credentials of the first
     /// way to authenticate whose variables are set (see [`Auth`] for the
     /// variables of each), and the base URL from the `…_BASE_URL` variable
-    /// when set (both listed in the crate's README).
+    /// when set (both listed in the crate's README). Without that variable
+    /// the base URL is the document's first server, and an API whose document
+    /// gives none with a host fails here naming the variable.
     ///
     /// ```no_run
     /// # fn run() -> Result<(), cloudflare_access_users::Error> {
@@ -101,6 +108,7 @@ impl Client {
     /// ```
     /// use std::time::Duration;
     /// let client = cloudflare_access_users::Client::builder()
+    ///     .base_url("https://api.example.com/v1")
     ///     .timeout(Duration::from_secs(10))
     ///     .max_retries(4)
     ///     .build()?;
@@ -113,10 +121,14 @@ impl Client {
 
     /// The base URL requests are sent to (without trailing slash), exactly as
     /// configured (credentials in it are shown; `Debug` and errors hide them).
+    /// Operations whose document names a server of their own go there instead,
+    /// unless this base URL is one the client was given.
     ///
     /// ```
-    /// let client = cloudflare_access_users::Client::builder().build()?;
-    /// assert_eq!(client.base_url(), cloudflare_access_users::DEFAULT_BASE_URL);
+    /// let client = cloudflare_access_users::Client::builder()
+    ///     .base_url("http://127.0.0.1:8080/v1/")
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080/v1");
     /// # Ok::<(), cloudflare_access_users::Error>(())
     /// ```
     pub fn base_url(&self) -> &str {
@@ -239,6 +251,7 @@ impl fmt::Debug for RedactedHeaders<'_> {
 pub struct ClientBuilder {
     auth: Vec<Auth>,
     base_url: Option<String>,
+    server: ServerChoice,
     timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: Option<u64>,
@@ -253,6 +266,8 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("auth", &self.auth)
             .field("base_url", &self.base_url.as_deref().map(redact_url))
+            .field("server", &self.server.index)
+            .field("server_variables", &self.server.values)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -319,7 +334,11 @@ impl ClientBuilder {
         Ok(self)
     }
 
-    /// Send requests to this base URL instead of [`crate::DEFAULT_BASE_URL`].
+    /// Send every request to this base URL: instead of the document's server
+    /// (see [`SERVERS`](crate::SERVERS)) and instead of the servers some
+    /// operations declare for themselves, so a mock server or proxy gets them
+    /// all and credentials go to this origin only. It wins over
+    /// [`ClientBuilder::server`] and [`ClientBuilder::server_variable`].
     ///
     /// ```
     /// let client = cloudflare_access_users::Client::builder()
@@ -330,6 +349,41 @@ impl ClientBuilder {
     /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Send requests to server `index` of [`SERVERS`](crate::SERVERS) (the
+    /// API's document's list, in its order) instead of the first. Its URL
+    /// is made with the values set by [`ClientBuilder::server_variable`] and
+    /// the defaults for the rest; [`ClientBuilder::build`] fails when there is
+    /// no such server or it has no host (a URL relative to wherever the
+    /// document is served). A base URL given to the builder wins over it.
+    ///
+    /// ```
+    /// let builder = cloudflare_access_users::Client::builder().server(0);
+    /// # let _ = builder;
+    /// ```
+    pub fn server(mut self, index: usize) -> Self {
+        self.server.index = Some(index);
+        self
+    }
+
+    /// Set a variable of the server URLs (the `{name}` parts of
+    /// [`SERVERS`](crate::SERVERS) and of the servers operations declare):
+    /// every server URL that has it uses `value`, percent-encoded (all but
+    /// `A-Z a-z 0-9 - . _ ~`) so it cannot change the URL's shape. To send to
+    /// another host altogether, use [`ClientBuilder::base_url`].
+    /// [`ClientBuilder::build`] fails for a name no server has, a value outside
+    /// the variable's `enum`, and an empty, `.` or `..` value.
+    ///
+    /// ```
+    /// let builder = cloudflare_access_users::Client::builder()
+    ///     .server(0)
+    ///     .server_variable("region", "eu");
+    /// # let _ = builder;
+    /// ```
+    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.server.values.push((name.into(), value.into()));
         self
     }
 
@@ -445,6 +499,7 @@ impl ClientBuilder {
     ///
     /// ```
     /// let client = cloudflare_access_users::Client::builder()
+    ///     .base_url("https://api.example.com/v1")
     ///     .idempotency_header("Idempotency-Key")
     ///     .build()?;
     /// # let _ = client;
@@ -477,6 +532,7 @@ impl ClientBuilder {
     ///
     /// ```
     /// let client = cloudflare_access_users::Client::builder()
+    ///     .base_url("https://api.example.com/v1")
     ///     .sensitive_header("x-tenant-pass", "hunter2")
     ///     .build()?;
     /// assert!(!format!("{client:?}").contains("hunter2"));
@@ -489,7 +545,10 @@ impl ClientBuilder {
     }
 
     /// Build the client, or report the first invalid setting as
-    /// [`Error::Config`].
+    /// [`Error::Config`]: among them no base URL (an API whose document gives
+    /// no server with a host needs [`ClientBuilder::base_url`] or the
+    /// `…_BASE_URL` environment variable) and a server or server variable
+    /// the document does not allow.
     ///
     /// ```
     /// let err = cloudflare_access_users::Client::builder().base_url("not a url").build();
@@ -513,11 +572,19 @@ impl ClientBuilder {
             problem.get_or_insert(msg);
         };
 
-        let mut base_url = self
-            .base_url
-            .unwrap_or_else(|| crate::DEFAULT_BASE_URL.to_owned())
-            .trim()
-            .to_owned();
+        // A base URL given to the builder takes every request; one from the
+        // document leaves operations with servers of their own to those.
+        let (given, from_document) = match self.base_url {
+            Some(url) => (Some(url), false),
+            None => match self.server.base_url() {
+                Ok(url) => (Some(url), true),
+                Err(problem) => {
+                    note(problem);
+                    (None, false)
+                }
+            },
+        };
+        let mut base_url = given.unwrap_or_default().trim().to_owned();
         while base_url.ends_with('/') {
             base_url.pop();
         }
@@ -528,6 +595,11 @@ impl ClientBuilder {
                 redact_url(&base_url)
             )),
         }
+        let operation_urls = if from_document {
+            self.server.operation_urls(&base_url)
+        } else {
+            Vec::new()
+        };
 
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, HeaderValue::from_static(crate::USER_AGENT));
@@ -591,6 +663,7 @@ impl ClientBuilder {
         let inner = ClientInner {
             http,
             base_url,
+            operation_urls,
             headers,
             credentials,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),

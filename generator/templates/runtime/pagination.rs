@@ -118,7 +118,7 @@ impl<'c, T> Request<'c, Vec<T>> {
     ///
     /// ```
     /// use cloudflare_access_users::{Client, PageRequest, Request};
-    /// let client = Client::builder().build()?;
+    /// let client = Client::builder().base_url("https://api.example.com/v1").build()?;
     /// let pages: PageRequest<'_, serde_json::Value> =
     ///     Request::<Vec<serde_json::Value>>::new(&client, reqwest::Method::GET, "/items", "/items".into())
     ///         .query("per_page", &50)
@@ -166,7 +166,7 @@ impl<T> PageRequest<'_, T> {
     /// Override the client's per-attempt timeout (for every page).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req = cloudflare_access_users::Request::<Vec<u32>>::new(&client, reqwest::Method::GET, "/x", "/x".into()).paginated("page", "per_page");
     /// let req = req.timeout(std::time::Duration::from_secs(5));
     /// # drop(req);
@@ -180,7 +180,7 @@ impl<T> PageRequest<'_, T> {
     /// Override the client's number of retries (for every page).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req = cloudflare_access_users::Request::<Vec<u32>>::new(&client, reqwest::Method::GET, "/x", "/x".into()).paginated("page", "per_page");
     /// let req = req.max_retries(5);
     /// # drop(req);
@@ -194,7 +194,7 @@ impl<T> PageRequest<'_, T> {
     /// Override the client's retry backoff (for every page).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req = cloudflare_access_users::Request::<Vec<u32>>::new(&client, reqwest::Method::GET, "/x", "/x".into()).paginated("page", "per_page");
     /// use std::time::Duration;
     /// let req = req.retry_backoff(Duration::from_millis(100), Duration::from_secs(1));
@@ -209,7 +209,7 @@ impl<T> PageRequest<'_, T> {
     /// Override the client's response size limit (for every page).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req = cloudflare_access_users::Request::<Vec<u32>>::new(&client, reqwest::Method::GET, "/x", "/x".into()).paginated("page", "per_page");
     /// let req = req.max_response_bytes(8 * 1024 * 1024);
     /// # drop(req);
@@ -223,7 +223,7 @@ impl<T> PageRequest<'_, T> {
     /// Set an extra header (for every page).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req = cloudflare_access_users::Request::<Vec<u32>>::new(&client, reqwest::Method::GET, "/x", "/x".into()).paginated("page", "per_page");
     /// let req = req.header("x-trace-id", "abc");
     /// # drop(req);
@@ -237,7 +237,7 @@ impl<T> PageRequest<'_, T> {
     /// Add a query parameter (for every page).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req = cloudflare_access_users::Request::<Vec<u32>>::new(&client, reqwest::Method::GET, "/x", "/x".into()).paginated("page", "per_page");
     /// let req = req.query("per_page", &25);
     /// # drop(req);
@@ -253,7 +253,7 @@ impl<T> PageRequest<'_, T> {
     /// [`DEFAULT_MAX_PAGES`]).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req = cloudflare_access_users::Request::<Vec<u32>>::new(&client, reqwest::Method::GET, "/x", "/x".into()).paginated("page", "per_page");
     /// let req = req.max_pages(100);
     /// # drop(req);

@@ -91,6 +91,9 @@ pub(crate) struct RequestParts {
     /// The ways to authenticate the operation accepts, in its order: lists of
     /// indices into the API's security schemes (`crate::auth::SCHEMES`).
     pub(crate) security: &'static [&'static [usize]],
+    /// The server the operation declares for itself, as an index into
+    /// `servers::OPERATION_SERVERS`; `None` sends to the client's base URL.
+    pub(crate) server: Option<usize>,
 }
 
 impl RequestParts {
@@ -170,7 +173,7 @@ impl<'c, T> Request<'c, T> {
     ///
     /// ```
     /// use cloudflare_access_users::{encode_path, Client, Request};
-    /// let client = Client::builder().build()?;
+    /// let client = Client::builder().base_url("https://api.example.com/v1").build()?;
     /// let path = format!("/accounts/{}/access/users/{}", encode_path("acc"), encode_path("u 1"));
     /// let req: Request<'_, serde_json::Value> = Request::new(
     ///     &client,
@@ -203,6 +206,7 @@ impl<'c, T> Request<'c, T> {
                 max_response_bytes: None,
                 envelope: true,
                 security: crate::auth::DEFAULT_SECURITY,
+                server: None,
             },
             error,
             marker: PhantomData,
@@ -215,7 +219,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// Return the response body's bytes as they are, whatever its type.
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let req: cloudflare_access_users::Request<'_, bytes::Bytes, cloudflare_access_users::AsBytes> =
@@ -230,7 +234,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// Return the response body as text (see [`AsText`]).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let req: cloudflare_access_users::Request<'_, String, cloudflare_access_users::AsText> =
@@ -260,6 +264,15 @@ impl<'c, T, D> Request<'c, T, D> {
         self
     }
 
+    /// Send to the server the operation declares for itself (an index into
+    /// `servers::OPERATION_SERVERS`) unless the client's base URL is one it
+    /// was given. (Unused in a crate whose operations declare none.)
+    #[allow(dead_code)]
+    pub(crate) fn server(mut self, index: usize) -> Self {
+        self.parts.server = Some(index);
+        self
+    }
+
     pub(crate) fn fail(&mut self, err: Error) {
         self.error.get_or_insert(err);
     }
@@ -267,7 +280,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// Add a query parameter (appended; repeated names are kept).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let req = req.query("name", "Jane Doe").query("per_page", &100);
@@ -282,7 +295,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// Add a query parameter once per value (`ids=a&ids=b`).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let ids = vec!["a".to_string(), "b".to_string()];
@@ -304,7 +317,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// Set a header parameter of the operation.
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let req = req.header_param("If-Match", &"\"etag\"");
@@ -319,7 +332,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// of the same name).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let req = req.header("x-trace-id", "abc123");
@@ -337,7 +350,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// [`Error::Serialize`] when the request is sent.
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::POST, "/x", "/x".into());
     /// let req = req.json(&serde_json::json!({"email": "jane@example.com"}));
@@ -361,7 +374,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// the Cloudflare envelope.
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let req = req.without_envelope();
@@ -376,7 +389,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// Override the client's per-attempt timeout for this request.
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let req = req.timeout(std::time::Duration::from_secs(2));
@@ -391,7 +404,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// Override the client's number of retries for this request.
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let req = req.max_retries(0);
@@ -406,7 +419,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// Override the client's retry backoff (first delay, largest delay).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// use std::time::Duration;
@@ -423,7 +436,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
     ///
     /// ```
-    /// # let client = cloudflare_access_users::Client::builder().build()?;
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let req = req.max_response_bytes(256 * 1024 * 1024);
@@ -849,7 +862,15 @@ async fn send_attempts(client: &Client, parts: &RequestParts, stream: bool) -> R
     if let Some(problem) = &inner.deferred_error {
         return Err(Error::Config(problem.clone()));
     }
-    let mut url = build_url(&inner.base_url, &parts.path, &parts.query)?;
+    // An operation's own server, declared for it by the document, when the
+    // base URL came from the document too; `build_url` keeps the request on
+    // the origin of whichever base applies, and credentials go only there.
+    let base = match parts.server.and_then(|i| inner.operation_urls.get(i)) {
+        Some(Ok(url)) => url.as_str(),
+        Some(Err(problem)) => return Err(Error::Config(problem.clone())),
+        None => inner.base_url.as_str(),
+    };
+    let mut url = build_url(base, &parts.path, &parts.query)?;
 
     let mut headers = inner.headers.clone();
     // Credentials go in after the default headers and before the request's own,

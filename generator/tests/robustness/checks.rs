@@ -34,7 +34,8 @@ pub struct Expect {
     pub version: String,
     pub license: String,
     pub description: String,
-    pub base_url: String,
+    /// `None` when the crate has no default base URL.
+    pub base_url: Option<String>,
     pub env_prefix: String,
 }
 
@@ -53,17 +54,34 @@ impl Expect {
                 let title = title.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
                 format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { &title })
             }),
-            base_url: k.base_url.clone().unwrap_or_else(|| {
-                doc.pointer("/servers/0/url")
-                    .and_then(Value::as_str)
-                    .unwrap_or("http://localhost")
-                    .trim_end_matches('/')
-                    .to_string()
+            // The configured one, else the first server's URL with its variables' defaults, when
+            // that is an http(s) URL with a host and without query or fragment.
+            base_url: k.base_url.clone().or_else(|| {
+                let url = filled(doc.pointer("/servers/0")?)?;
+                let parsed = url::Url::parse(url.trim()).ok()?;
+                let usable = matches!(parsed.scheme(), "http" | "https") && parsed.query().is_none() && parsed.fragment().is_none();
+                usable.then(|| url.trim().trim_end_matches('/').to_string())
             }),
             env_prefix: k.env_prefix.clone().unwrap_or_else(|| generator::internal::snake(&crate_name).to_uppercase()),
             crate_name,
         }
     }
+}
+
+/// A server's URL with each `{name}` (a `{` up to the next `}`) replaced by that variable's
+/// `default`, as OpenAPI defines it; `None` when a variable it names has none.
+fn filled(server: &Value) -> Option<String> {
+    let mut rest = server.get("url")?.as_str()?;
+    let mut url = String::new();
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else { break };
+        url.push_str(&rest[..open]);
+        let name = &rest[open + 1..open + len];
+        url.push_str(server.get("variables")?.get(name)?.get("default")?.as_str()?);
+        rest = &rest[open + len + 1..];
+    }
+    url.push_str(rest);
+    Some(url)
 }
 
 /// The shape of a crate generated from a plain document: which tables, keys, items and README
@@ -82,6 +100,7 @@ impl Reference {
         let doc = serde_json::json!({
             "openapi": "3.0.3",
             "info": {"title": "Plain", "version": "1"},
+            "servers": [{"url": "https://api.example.com/v1"}],
             "paths": {"/widgets/{id}": {"get": {"operationId": "getWidget", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "ok"}}}}},
         });
         let files = crate::generate(&doc, None).expect("the plain document generates").files;
@@ -170,7 +189,10 @@ pub fn check(files: &std::collections::BTreeMap<String, String>, expect: &Expect
         let foreign: Vec<_> = blocks.iter().filter(|(k, nested, _)| *nested || !matches!(k.as_str(), "toml" | "rust,no_run")).collect();
         // The README has more samples when the API has a `zero_trust` resource (the template's
         // own example API); otherwise exactly those of a plain document.
-        let count_differs = blocks.len() != reference.readme_blocks && !files.contains_key("src/resources/zero_trust.rs");
+        // The sample that picks a server is there only for a document with several servers or
+        // server variables (the reference has one server without).
+        let picks = blocks.iter().filter(|(_, _, c)| c.starts_with("fn pick() ")).count();
+        let count_differs = blocks.len() - picks != reference.readme_blocks && !files.contains_key("src/resources/zero_trust.rs");
         if !foreign.is_empty() || count_differs {
             problem(
                 "readme: code block the template did not write",
@@ -241,7 +263,7 @@ fn check_lib(file: &syn::File, expect: &Expect, reference: &Reference, problem: 
     }
     let want = [
         ("DEFAULT_BASE_URL", expect.base_url.clone()),
-        ("ENV_BASE_URL", format!("{}_BASE_URL", expect.env_prefix)),
+        ("ENV_BASE_URL", Some(format!("{}_BASE_URL", expect.env_prefix))),
     ];
     for (name, value) in want {
         let found = file.items.iter().find_map(|i| match i {
@@ -251,7 +273,7 @@ fn check_lib(file: &syn::File, expect: &Expect, reference: &Reference, problem: 
             },
             _ => None,
         });
-        if found.as_deref().map(same_text) != Some(same_text(&value)) {
+        if found.as_deref().map(same_text) != value.as_deref().map(same_text) {
             problem("lib.rs: constant differs from the input", format!("{name} = {found:?}, input {value:?}"));
         }
     }

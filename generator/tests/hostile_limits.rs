@@ -15,9 +15,10 @@ use std::time::Duration;
 
 use support::Outcome;
 
-/// Wall-clock limit for one run: well above what a debug build needs once fixed, and far below
-/// what the quadratic versions took (one to several minutes).
-const LIMIT: Duration = Duration::from_secs(30);
+/// Wall-clock limit for one run, which only stops a hang: what each run must stay within is
+/// `SECS` of CPU time, which a busy machine does not stretch. A loaded two-core machine ran the
+/// 100,000-property document in 45 s of wall time for 12.5 s of CPU, so the limit sits well above that.
+const LIMIT: Duration = Duration::from_secs(120);
 
 /// Time and memory every one of these documents must stay within (debug build).
 const SECS: f64 = 20.0;

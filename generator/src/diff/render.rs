@@ -256,19 +256,12 @@ pub fn render_markdown(report: &Report, code: Option<&CodeSummary>) -> String {
     }
     if let Some(code) = code {
         out.push_str("\n### Generated code\n\n");
-        let hash_note = match code.hash_lines_changed {
-            0 => String::new(),
-            n => format!(
-                " Besides, the `Inputs hash:` header line changed in {}.",
-                plural(n, "file", "files")
-            ),
-        };
         if code.is_empty() {
-            let _ = writeln!(out, "No change in the generated code.{hash_note}");
+            let _ = writeln!(out, "No change in the generated code.");
         } else {
             let _ = writeln!(
                 out,
-                "{} ({} added, {} removed), +{} −{} lines.{hash_note}",
+                "{} ({} added, {} removed), +{} −{} lines.",
                 plural(
                     code.files_added.len() + code.files_removed.len() + code.files_changed.len(),
                     "file changed",

@@ -384,6 +384,12 @@ pub fn github_warning(file: &str, line: usize, title: &str, message: &str) -> St
     )
 }
 
+/// One `::notice` workflow command with no file, escaped as [`render_github`]'s are: for what a
+/// comparison compared.
+pub fn github_notice(title: &str, message: &str) -> String {
+    format!("::notice title={}::{}\n", escape_property(title), escape_data(message))
+}
+
 /// `REV:path` → `path`; a plain path as is.
 fn annotation_file(name: &str) -> String {
     if std::path::Path::new(name).exists() {

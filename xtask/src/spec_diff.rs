@@ -269,7 +269,6 @@ impl Base {
                     "" => "unrelated histories, or no commit yet",
                     e => e,
                 }
-                .to_string()
             );
         }
         let commit = String::from_utf8_lossy(&out.stdout).trim().to_string();

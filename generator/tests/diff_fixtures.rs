@@ -8,10 +8,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use generator::diff::{
-    diff_documents, render_github, render_json, render_markdown, render_text, ChangeKind,
-    CodeSummary, Level, Report,
+    diff_documents, render_github, render_json, render_markdown, render_markdown_comment,
+    render_text, ChangeKind, CodeSummary, CommentLimits, Level, Report, COMMENT_MAX_BYTES,
+    MAX_ANNOTATIONS, SHOWN_ROWS,
 };
 use generator::{load_path, Document};
+
+mod support;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff-fixtures")
@@ -372,6 +375,87 @@ fn code_summary_counts_the_changed_files_and_lines() {
     let summary = CodeSummary::between(&old_files, &old_files.clone());
     assert!(summary.is_empty());
     assert!(render_markdown(&Report::default(), Some(&summary)).contains("No change in the generated code.\n"));
+}
+
+/// A synthetic report far over a comment's size: 30,000 changes at every level, with long
+/// operations, messages and locations.
+fn big_report() -> Report {
+    let kinds = [
+        (ChangeKind::EndpointRemoved, Level::Breaking),
+        (ChangeKind::EndpointDeprecated, Level::Warning),
+        (ChangeKind::EndpointAdded, Level::Info),
+    ];
+    let mut changes = Vec::new();
+    for i in 0..30_000 {
+        let (kind, level) = kinds[i % 3];
+        let resource = format!("r{}", i % 40);
+        changes.push(generator::diff::Change {
+            kind,
+            level,
+            operation: Some(format!("GET /accounts/{{account_id}}/{resource}/{i}/{}", "x".repeat(i % 500))),
+            location: format!("/paths/~1accounts~1{{account_id}}~1{resource}~1{i}/get/{}", "y".repeat(i % 700)),
+            message: format!("change {i}: {}", "word ".repeat(i % 400)),
+        });
+    }
+    changes.sort_by(|a, b| (a.level, &a.operation).cmp(&(b.level, &b.operation)));
+    Report { changes }
+}
+
+#[test]
+fn a_big_report_fits_a_comment_with_the_most_important_rows_first() {
+    let report = big_report();
+    let full = render_markdown(&report, None);
+    assert!(full.len() > 1_000_000, "the synthetic report is big: {} bytes", full.len());
+    let (rows, left_out) = support::comment_rows(&full);
+    assert_eq!((rows.len(), left_out), (report.changes.len(), 0), "the full report lists every row");
+
+    let md = render_markdown_comment(&report, None, &CommentLimits { max_bytes: COMMENT_MAX_BYTES, full_report: Some("spec-diff.json") });
+    assert!(md.len() <= COMMENT_MAX_BYTES, "{} bytes", md.len());
+    let (rows, left_out) = support::comment_rows(&md);
+    assert_eq!(rows.len() + left_out, report.changes.len(), "every change is listed or counted in the note");
+    assert!(left_out > 0 && rows.len() > SHOWN_ROWS, "{} rows, {left_out} left out", rows.len());
+    // Breaking first: the rows listed are the first of the report, in its order.
+    for ((heading, row), change) in rows.iter().zip(&report.changes) {
+        assert!(heading.starts_with("Breaking changes"), "{heading}: {row}");
+        let id = change.message.split(':').next().unwrap();
+        assert!(row.contains(&format!("| {id}:")), "{row} is not {id}");
+    }
+    // The first SHOWN_ROWS rows before the fold, the rest inside it.
+    let fold = md.find("<details>").expect("a fold");
+    assert_eq!(md[..fold].lines().filter(|l| l.starts_with("| `GET")).count(), SHOWN_ROWS);
+    assert!(md[fold..].contains("</details>"));
+    assert!(md.contains(&format!("> **{left_out} of 30000 changes not listed**")), "{}", &md[md.len() - 400..]);
+    assert!(md.contains("The full report: `spec-diff.json`."));
+    // Counts by change and by resource come before the rows.
+    let by_change = md.find("**By change:**").expect("counts by change");
+    assert!(by_change < fold && md.contains("- `endpoint-removed` (breaking): 10000\n"), "{}", &md[..2000]);
+    assert!(md.contains("**By resource** (40 in all, the 20 with most breaking changes):"), "{}", &md[..3000]);
+
+    // Without a file named, the note says how to get one.
+    let md = render_markdown_comment(&report, None, &CommentLimits { max_bytes: COMMENT_MAX_BYTES, full_report: None });
+    assert!(md.contains("Run `cargo xtask spec-diff --out-full FILE` for the full report."));
+
+    // A small report is listed whole, with no counts and no note.
+    let small = Report { changes: report.changes[..3].to_vec() };
+    let md = render_markdown_comment(&small, None, &CommentLimits { max_bytes: COMMENT_MAX_BYTES, full_report: None });
+    assert_eq!(support::comment_rows(&md).0.len(), 3);
+    assert!(!md.contains("<details>") && !md.contains("**By change:**") && !md.contains("not listed"), "{md}");
+}
+
+#[test]
+fn github_annotations_stop_at_fifty_with_the_most_important() {
+    let report = big_report();
+    let new = generator::load_bytes("new.yaml", b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+    let out = render_github(&report, &new);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), MAX_ANNOTATIONS);
+    assert!(lines[..MAX_ANNOTATIONS - 1].iter().all(|l| l.starts_with("::error ")), "{out}");
+    assert!(lines[MAX_ANNOTATIONS - 1].starts_with("::notice title=more API changes::29951 more changes (9951 breaking, 10000 warnings, 10000 info) are not annotated"), "{}", lines[MAX_ANNOTATIONS - 1]);
+    // Fifty or fewer: one each, no notice.
+    let fifty = Report { changes: report.changes[..MAX_ANNOTATIONS].to_vec() };
+    let out = render_github(&fifty, &new);
+    assert_eq!(out.lines().count(), MAX_ANNOTATIONS);
+    assert!(!out.contains("::notice"));
 }
 
 /// The README's table of change ids, levels and meanings, written from [`ChangeKind`].

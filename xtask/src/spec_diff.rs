@@ -38,6 +38,8 @@ pub enum FailOn {
     Breaking,
     /// Exit 1 when any change is breaking or a warning.
     Warning,
+    /// Exit 1 on any change at all.
+    Info,
 }
 
 /// Compare two OpenAPI documents and report API changes with their impact on the generated crate.
@@ -62,6 +64,10 @@ pub struct SpecDiffArgs {
     /// With --format markdown, leave out the generated-code summary (which generates both sides).
     #[arg(long)]
     pub no_code_summary: bool,
+    /// Also write the whole report to FILE: JSON when it ends in `.json`, else markdown with
+    /// every row (the markdown on stdout is cut to fit a pull-request comment, and says so).
+    #[arg(long, value_name = "FILE")]
+    pub out_full: Option<PathBuf>,
     /// Apply this OpenAPI Overlay to both sides first (repeatable, in order), so the change is
     /// reviewed as the crate generated with it sees it.
     #[arg(long = "overlay", value_name = "FILE")]
@@ -98,29 +104,45 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         (old, new, stale)
     };
     let report = diff::diff_documents(&old, &new);
+    let wants_summary = !args.no_code_summary
+        && (args.format == Format::Markdown || args.out_full.as_ref().is_some_and(|f| !is_json(f)));
+    let summary = if wants_summary {
+        code_summary(&old, &new).map_err(|e| {
+            // The error may quote the documents: escaped for each reader.
+            let e = format!("{e:#}");
+            eprintln!("spec-diff: no generated-code summary: {}", diff::escape_text(&e));
+            e
+        })
+    } else {
+        Err(String::new())
+    };
+    // Markdown of the whole report (`limits: None`) or of a comment.
+    let markdown = |limits: Option<&diff::CommentLimits>| {
+        let mut md = match limits {
+            Some(l) => diff::render_markdown_comment(&report, summary.as_ref().ok(), l),
+            None => diff::render_markdown(&report, summary.as_ref().ok()),
+        };
+        if let Err(e) = &summary {
+            if !e.is_empty() {
+                md.push_str(&format!("\n_Generated-code summary unavailable: {}._\n", diff::escape_markdown(e)));
+            }
+        }
+        md
+    };
+    if let Some(file) = &args.out_full {
+        let full = if is_json(file) { diff::render_json(&report) } else { markdown(None) };
+        std::fs::write(file, full).with_context(|| format!("cannot write {}", file.display()))?;
+    }
     let mut out = match args.format {
         Format::Text => diff::render_text(&report),
         Format::Json => diff::render_json(&report),
         Format::Github => diff::render_github(&report, &new),
         Format::Markdown => {
-            if args.no_code_summary {
-                diff::render_markdown(&report, None)
-            } else {
-                match code_summary(&old, &new) {
-                    Ok(summary) => diff::render_markdown(&report, Some(&summary)),
-                    Err(e) => {
-                        // The error may quote the documents: escaped for each reader.
-                        let e = format!("{e:#}");
-                        eprintln!("spec-diff: no generated-code summary: {}", diff::escape_text(&e));
-                        let mut md = diff::render_markdown(&report, None);
-                        md.push_str(&format!(
-                            "\n_Generated-code summary unavailable: {}._\n",
-                            diff::escape_markdown(&e)
-                        ));
-                        md
-                    }
-                }
-            }
+            let full_report = args.out_full.as_ref().map(|f| f.display().to_string());
+            markdown(Some(&diff::CommentLimits {
+                max_bytes: diff::COMMENT_MAX_BYTES - base.len() - 2,
+                full_report: full_report.as_deref(),
+            }))
         }
     };
     for s in &stale {
@@ -135,9 +157,9 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
     // What was compared comes first; JSON has no line before its value, so there it goes to
     // stderr.
     match args.format {
-        Format::Text => println!("{}", diff::escape_text(&base)),
+        // A plain log line, not an annotation (those are the changes').
+        Format::Text | Format::Github => println!("{}", diff::escape_text(&base)),
         Format::Markdown => println!("{}\n", diff::escape_markdown(&base)),
-        Format::Github => print!("{}", diff::github_notice("spec-diff base", &base)),
         Format::Json => eprintln!("spec-diff: {}", diff::escape_text(&base)),
     }
     print!("{out}");
@@ -199,11 +221,16 @@ pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> i32 {
         None => return 0,
         Some(FailOn::Breaking) => Level::Breaking,
         Some(FailOn::Warning) => Level::Warning,
+        Some(FailOn::Info) => Level::Info,
     };
     match report.worst() {
         Some(worst) if worst <= threshold => 1,
         _ => 0,
     }
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// Generates both sides and compares the files.
@@ -359,6 +386,11 @@ mod tests {
         assert_eq!(exit_code(&breaking, Some(FailOn::Breaking)), 1);
         assert_eq!(exit_code(&breaking, Some(FailOn::Warning)), 1);
         assert_eq!(exit_code(&Report::default(), Some(FailOn::Warning)), 0);
+        assert_eq!(exit_code(&warn, Some(FailOn::Info)), 1);
+        let info = Report { changes: vec![change(Level::Info)] };
+        assert_eq!(exit_code(&info, Some(FailOn::Warning)), 0);
+        assert_eq!(exit_code(&info, Some(FailOn::Info)), 1);
+        assert_eq!(exit_code(&Report::default(), Some(FailOn::Info)), 0);
     }
 
     #[test]

@@ -195,8 +195,10 @@ fn origin_head_wins_over_a_local_main() {
     let md = stdout(&out);
     assert!(md.contains("required query parameter `limit` added") && !md.contains("sort"), "{md}");
 
+    // A plain log line before the annotations.
     let out = repo.spec_diff(&["--format", "github"]);
-    assert!(first_line(&out).starts_with("::notice title=spec-diff base::Base: spec/openapi.yaml at "), "{}", stdout(&out));
+    assert!(first_line(&out).starts_with("Base: spec/openapi.yaml at "), "{}", stdout(&out));
+    assert!(stdout(&out).lines().nth(1).is_some_and(|l| l.starts_with("::error file=spec/openapi.yaml,")), "{}", stdout(&out));
 
     // JSON keeps its value alone on stdout; the base goes to stderr.
     let out = repo.spec_diff(&["--format", "json"]);
@@ -211,4 +213,24 @@ fn an_explicit_old_is_named_as_given() {
     let out = repo.spec_diff(&["trunk:spec/openapi.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(first_line(&out), "Base: trunk:spec/openapi.yaml (given as OLD)");
+}
+
+#[test]
+fn out_full_writes_the_whole_report_and_fail_on_info_fails_on_any_change() {
+    let repo = Repo::new("main");
+    repo.write(&spec(SORT));
+    // Only an info change: --fail-on warning passes, --fail-on info does not.
+    assert_eq!(repo.spec_diff(&["--fail-on", "warning"]).status.code(), Some(0));
+    assert_eq!(repo.spec_diff(&["--fail-on", "info"]).status.code(), Some(1));
+
+    let json = repo.path().join("full.json");
+    let md = repo.path().join("full.md");
+    for file in [&json, &md] {
+        let out = repo.spec_diff(&["--format", "markdown", "--no-code-summary", "--out-full", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let full: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(full["changes"][0]["id"], "optional-request-parameter-added");
+    let full_md = std::fs::read_to_string(&md).unwrap();
+    assert!(full_md.starts_with("## API changes\n") && full_md.contains("optional query parameter `sort` added"), "{full_md}");
 }

@@ -311,3 +311,23 @@ pub fn project_input<'a>(doc: &'a generator::Document, config: &'a generator::Co
         module: None,
     }
 }
+
+/// What a spec-diff pull-request comment holds: the table rows it lists (each `(level heading,
+/// row)`, in order, table heads left out), and the number its note says were left out.
+pub fn comment_rows(md: &str) -> (Vec<(String, String)>, usize) {
+    let mut rows = Vec::new();
+    let mut heading = String::new();
+    for line in md.lines() {
+        if let Some(h) = line.strip_prefix("### ") {
+            heading = h.to_string();
+        } else if line.starts_with("| ") && !line.starts_with("| Operation |") && !line.starts_with("| --- |") {
+            rows.push((heading.clone(), line.to_string()));
+        }
+    }
+    let left_out = md
+        .lines()
+        .find_map(|l| l.strip_prefix("> **"))
+        .and_then(|l| l.split(' ').next())
+        .map_or(0, |n| n.parse().expect("the note starts with a count"));
+    (rows, left_out)
+}

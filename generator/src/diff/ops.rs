@@ -645,21 +645,34 @@ fn show_requirement(r: &Requirement) -> String {
         .join(" + ")
 }
 
+/// Whether `less` asks for part of what `more` asks for: each of its schemes is in `more`, with
+/// no scope `more` does not have.
+fn asks_less(less: &Requirement, more: &Requirement) -> bool {
+    less.iter().all(|(scheme, scopes)| more.get(scheme).is_some_and(|m| scopes.iter().all(|s| m.contains(s))))
+}
+
 fn compare_security<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
     let op = n.display.as_str();
     let (ptr_o, so) = security(&cmp.old, o);
     let (ptr_n, sn) = security(&cmp.new, n);
     for (i, r) in so.iter().enumerate() {
-        if !sn.contains(r) {
-            sink.add(
-                ChangeKind::SecurityRequirementRemoved,
-                Level::Breaking,
-                op,
-                &format!("{ptr_o}/{i}"),
-                format!("security requirement {} removed", show_requirement(r)),
-                None,
-            );
+        if sn.contains(r) {
+            continue;
         }
+        // A client that met `r` also meets a requirement that asks for part of it: an all-of
+        // requirement split into alternatives, or one scheme or scope dropped.
+        let (level, message) = match sn.iter().find(|s| asks_less(s, r)) {
+            Some(s) => (
+                Level::Info,
+                format!(
+                    "security requirement {} relaxed: {} suffices now, which a client meeting the old one also sends",
+                    show_requirement(r),
+                    show_requirement(s)
+                ),
+            ),
+            None => (Level::Breaking, format!("security requirement {} removed", show_requirement(r))),
+        };
+        sink.add(ChangeKind::SecurityRequirementRemoved, level, op, &format!("{ptr_o}/{i}"), message, None);
     }
     for (i, r) in sn.iter().enumerate() {
         if !so.contains(r) {

@@ -45,6 +45,8 @@ change_kinds! {
         "a new operation (method + path)";
     EndpointRemoved = "endpoint-removed", [Breaking],
         "an operation is gone; its generated method disappears";
+    EndpointMoved = "endpoint-moved", [Warning],
+        "an operation only OLD has and one only NEW has share method and operationId: the same endpoint at a new path, compared as one";
     EndpointDeprecated = "endpoint-deprecated", [Warning],
         "an operation became `deprecated: true`";
     OperationIdChanged = "operation-id-changed", [Breaking],

@@ -79,8 +79,6 @@ pub struct Input<'a> {
     pub command: &'a str,
     /// The inputs as that command names them (`spec/openapi.yaml and spec/codegen.yaml`).
     pub inputs_label: &'a str,
-    /// Bytes that, besides the document, decide the output (the configuration text).
-    pub extra_hash_input: &'a [u8],
     /// Generate a crate with its own `[workspace]` table.
     pub standalone: bool,
     /// Generate a module of another crate at this path (`crate::api`) instead of a crate: one

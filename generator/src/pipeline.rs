@@ -5,31 +5,11 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
-
 use crate::module::ModulePath;
 use crate::{build, emit, format, ir, locate, render, GenerateError, Generated, Input, Timings};
 
 /// How many diagnostics get a line number (all are located in one pass over the document).
 const MAX_LOCATED_DIAGNOSTICS: usize = 200;
-
-/// Short hash over everything that decides the output.
-fn inputs_hash(doc_text: &str, extra: &[u8]) -> String {
-    let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update([0]);
-    for (name, text) in render::TEMPLATES {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(text.as_bytes());
-        h.update([0]);
-    }
-    h.update(doc_text.as_bytes());
-    h.update([0]);
-    h.update(extra);
-    let digest = h.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Generated Rust files, with the time spent making them.
 struct FileSet<'h> {
@@ -102,11 +82,9 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     }
     let resolve = t0.elapsed();
 
-    let hash = inputs_hash(&input.doc.text, input.extra_hash_input);
     let prov = render::Provenance {
         command: input.command,
         inputs: input.inputs_label,
-        hash: &hash,
         standalone: input.standalone,
     };
     let header = render::header(&prov, "//");

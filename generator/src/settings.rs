@@ -141,14 +141,14 @@ impl Settings {
 
     /// Reads the inputs and generates every file in memory, without touching any output folder.
     pub fn generate(&self) -> Result<Generated, Error> {
-        let (config, config_text) = match &self.config {
+        let config = match &self.config {
             Some(p) => {
                 let text = std::fs::read_to_string(p).map_err(|source| {
                     GenerateError::Config(ConfigError::Io { file: p.display().to_string(), source })
                 })?;
-                (Config::parse(&p.display().to_string(), &text).map_err(GenerateError::from)?, text)
+                Config::parse(&p.display().to_string(), &text).map_err(GenerateError::from)?
             }
-            None => (Config::default(), String::new()),
+            None => Config::default(),
         };
         let spec = match (&self.spec, &config.spec, &self.config) {
             (Some(s), _, _) => s.clone(),
@@ -193,11 +193,8 @@ impl Settings {
             None => shown(&spec),
         };
         // The overlays decide the output as much as the document does.
-        let mut hashed = config_text.into_bytes();
-        for (path, o) in overlay_paths.iter().zip(&overlays) {
+        for path in &overlay_paths {
             label.push_str(&format!(" with overlay {}", shown(path)));
-            hashed.push(0);
-            hashed.extend_from_slice(o.text().as_bytes());
         }
         let input = Input {
             doc: &doc,
@@ -205,7 +202,6 @@ impl Settings {
             default_crate_name: &default_name,
             command: self.command_text(),
             inputs_label: &label,
-            extra_hash_input: &hashed,
             standalone: self.standalone,
             module: self.module.as_deref(),
         };

@@ -10,7 +10,10 @@ mod support;
 use std::path::Path;
 use std::time::Instant;
 
-use generator::diff::{diff_documents, render_markdown, render_text, ChangeKind, Level, Report};
+use generator::diff::{
+    diff_documents, render_github, render_markdown, render_markdown_comment, render_text, ChangeKind, CommentLimits, Level,
+    Report, COMMENT_MAX_BYTES, MAX_ANNOTATIONS, SHOWN_ROWS,
+};
 use generator::{load_path, Document};
 
 /// Whether every document of `names` is under `dir`; if not, a skip naming the missing ones.
@@ -282,4 +285,46 @@ fn every_upstream_document_against_itself_reports_nothing() {
         println!("{name}: diffed in {:.2} s", started.elapsed().as_secs_f64());
         assert!(report.changes.is_empty(), "{name}: {}", render_text(&report));
     }
+}
+
+const FULL_OLD: &str = "full/cloudflare-api.api-schemas-2024-08-06.openapi.json";
+const FULL_NEW: &str = "full/cloudflare-api.stainless-2026-08.openapi.json";
+
+/// The whole Cloudflare API, 2024-08-06 → 2026-08: a report of thousands of changes (megabytes
+/// of markdown in full) still fits a pull-request comment, breaking changes first, and every
+/// change is either listed or counted in the note; the annotations stop at 50.
+#[test]
+fn cloudflare_2024_to_2026_fits_a_pull_request_comment() {
+    let Some(dir) = support::skip::upstream_or_skip() else { return };
+    if !present(&dir, &[FULL_OLD, FULL_NEW]) {
+        return;
+    }
+    let (old, new) = (load(&dir, FULL_OLD), load(&dir, FULL_NEW));
+    let report = diff_documents(&old, &new);
+    let total = report.changes.len();
+    assert!(total > 10_000 && report.count(Level::Breaking) > SHOWN_ROWS, "{total} changes");
+
+    let full = render_markdown(&report, None);
+    let md = render_markdown_comment(&report, None, &CommentLimits { max_bytes: COMMENT_MAX_BYTES, full_report: Some("spec-diff.md") });
+    let (rows, left_out) = support::comment_rows(&md);
+    println!(
+        "full markdown {} bytes, {} rows; comment {} bytes ({} characters), {} rows listed, {left_out} left out",
+        full.len(),
+        support::comment_rows(&full).0.len(),
+        md.len(),
+        md.chars().count(),
+        rows.len()
+    );
+    assert!(full.len() > COMMENT_MAX_BYTES);
+    assert_eq!(support::comment_rows(&full).0.len(), total);
+    assert!(md.len() <= COMMENT_MAX_BYTES, "{} bytes", md.len());
+    assert_eq!(rows.len() + left_out, total);
+    assert!(rows.len() >= SHOWN_ROWS);
+    assert!(rows.iter().all(|(heading, _)| heading.starts_with("Breaking changes")), "breaking rows come first");
+    assert!(md.contains(&format!("> **{left_out} of {total} changes not listed**")));
+    assert!(md.contains(&format!("- `endpoint-removed` (breaking): {}\n", report.changes.iter().filter(|c| c.kind == ChangeKind::EndpointRemoved && c.level == Level::Breaking).count())));
+
+    let github = render_github(&report, &new);
+    assert_eq!(github.lines().count(), MAX_ANNOTATIONS);
+    assert_eq!(github.lines().filter(|l| l.starts_with("::error ")).count(), MAX_ANNOTATIONS - 1);
 }

@@ -2,9 +2,10 @@
 //!
 //! Each case applies one textual edit to `spec/openapi.yaml` in memory, generates the crate with
 //! `spec/codegen.yaml` through the library (as `cargo xtask codegen` does), and compares the
-//! files with the generation of the unedited document. Apart from the `Inputs hash:` line of each
-//! file's header, only the files the edit implies may change, by exactly the lines listed: no
-//! renumbered names, no reordered items, no churn elsewhere.
+//! files with the generation of the unedited document. Only the files the edit implies may
+//! change, by exactly the lines listed: no header stamp, no renumbered names, no reordered items,
+//! no churn elsewhere. One case does the same on disk: a copy of the project regenerated into
+//! its own folder.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,7 +39,7 @@ fn generate_all(doc_text: &str) -> generator::Generated {
         std::fs::read_to_string(root().join("spec/codegen.yaml")).expect("spec/codegen.yaml");
     let config = Config::parse("spec/codegen.yaml", &config_text).expect("codegen.yaml parses");
     let doc = load_bytes("spec/openapi.yaml", doc_text.as_bytes()).expect("document loads");
-    let input = support::project_input(&doc, &config, &config_text);
+    let input = support::project_input(&doc, &config);
     generate(&input).unwrap_or_else(|e| panic!("generation failed: {e}"))
 }
 
@@ -53,8 +54,8 @@ fn edit(text: &str, anchor: &str, replacement: &str) -> String {
     text.replacen(anchor, replacement, 1)
 }
 
-/// Changed lines per file, as `+line` / `-line` (trimmed), the header's hash line left out.
-/// Files added or removed show every line.
+/// Changed lines per file, as `+line` / `-line` (trimmed). Files added or removed show every
+/// line.
 fn changes(
     old: &BTreeMap<String, String>,
     new: &BTreeMap<String, String>,
@@ -76,9 +77,6 @@ fn changes(
                 similar::ChangeTag::Equal => continue,
             };
             let line = change.value().trim();
-            if line.contains("Inputs hash: ") {
-                continue;
-            }
             lines.push(format!("{sign}{line}"));
         }
         if !lines.is_empty() {
@@ -100,7 +98,7 @@ fn show(changes: &BTreeMap<String, Vec<String>>) -> String {
 }
 
 /// Generates `before` and `after`, and checks that exactly `expected` changed: these files, these
-/// lines (trimmed, `+` added, `-` removed, in order), and nothing else but the hash line.
+/// lines (trimmed, `+` added, `-` removed, in order), and nothing else.
 fn assert_local(case: &str, before: &str, after: &str, expected: &[(&str, &[&str])]) {
     assert_ne!(before, after, "{case}: the edit changed nothing");
     let (a, b) = (generate_text(before), generate_text(after));
@@ -120,25 +118,13 @@ fn assert_local(case: &str, before: &str, after: &str, expected: &[(&str, &[&str
         show(&got),
         show(&want)
     );
-    // The header changes by its hash line and nothing more, in every file.
     assert_eq!(
         a.keys().collect::<Vec<_>>(),
         b.keys().collect::<Vec<_>>(),
         "{case}: files added or removed"
     );
-    for (name, text) in &a {
-        let hash = |t: &str| {
-            t.lines()
-                .find(|l| l.contains("Inputs hash: "))
-                .map(str::to_string)
-        };
-        assert!(hash(text).is_some(), "{case}: {name} has no hash line");
-        assert_ne!(
-            hash(text),
-            hash(&b[name]),
-            "{case}: {name}: hash line did not change"
-        );
-    }
+    let unchanged = a.iter().filter(|(name, text)| b[*name] == **text).count();
+    assert_eq!(unchanged, a.len() - want.len(), "{case}: files changed beyond those listed");
 }
 
 /// The `User` schema's last property, where the edits below add one.
@@ -340,7 +326,7 @@ fn adding_an_optional_query_parameter_adds_one_field_and_its_query_line() {
 }
 
 #[test]
-fn an_edit_outside_the_generated_surface_changes_only_the_hash() {
+fn an_edit_outside_the_generated_surface_changes_nothing() {
     // An example value is not part of any generated item.
     let base = spec_text();
     let after = edit(
@@ -349,6 +335,102 @@ fn an_edit_outside_the_generated_surface_changes_only_the_hash() {
         "      example: 0c5e3a1f9d7b5c3a1e9f7d5b3c1a9e7f\n",
     );
     assert_local("example", &base, &after, &[]);
+}
+
+#[test]
+fn changing_the_api_version_changes_only_the_lines_that_state_it() {
+    // No file carries a version stamp of its own: the document's version shows where the crate
+    // describes itself, and nowhere else.
+    let base = spec_text();
+    let after = edit(&base, "  version: 4.0.0\n", "  version: 4.1.0\n");
+    let (a, b) = (generate_text(&base), generate_text(&after));
+    let got = changes(&a, &b);
+    let files: Vec<&str> = got.keys().map(String::as_str).collect();
+    assert_eq!(files, ["README.md", "src/lib.rs"], "{}", show(&got));
+    for lines in got.values() {
+        assert_eq!(lines.len(), 2, "{}", show(&got));
+        assert!(lines[0].contains("API version 4.0.0") && lines[1].contains("API version 4.1.0"), "{}", show(&got));
+    }
+}
+
+#[test]
+fn adding_an_operation_of_a_new_resource_adds_its_file_and_one_accessor() {
+    // The file list lives in the parent resource's `mod` lines, so a new resource touches its
+    // parent and `models.rs` (the response alias), and no other file.
+    let base = spec_text();
+    let new_resource = DELETE_SESSION
+        .replace(
+            "    delete:\n",
+            "  /accounts/{account_id}/access/users/{user_id}/devices/{nonce}:\n    delete:\n",
+        )
+        .replace(
+            "x-fern-sdk-group-name: zero-trust.access.users.active-sessions\n      x-fern-sdk-method-name: delete",
+            "x-fern-sdk-group-name: zero-trust.access.users.devices\n      x-fern-sdk-method-name: delete",
+        )
+        .replace("zero-trust-users-revoke-active-session", "zero-trust-users-forget-device");
+    let after = edit(
+        &base,
+        "      x-fern-sdk-group-name: zero-trust.access.users.active-sessions\n      x-fern-sdk-method-name: get\n",
+        &new_resource,
+    );
+    let (a, b) = (generate_text(&base), generate_text(&after));
+    let got = changes(&a, &b);
+    let files: Vec<&str> = got.keys().map(String::as_str).collect();
+    assert_eq!(
+        files,
+        ["src/models.rs", "src/resources/zero_trust/access/users.rs", "src/resources/zero_trust/access/users/devices.rs"],
+        "{}",
+        show(&got)
+    );
+    assert!(!a.contains_key("src/resources/zero_trust/access/users/devices.rs"));
+    let parent = &got["src/resources/zero_trust/access/users.rs"];
+    assert!(parent.iter().all(|l| l.starts_with('+')), "the parent only gains lines:\n{}", show(&got));
+    assert!(parent.iter().any(|l| l.starts_with("+pub fn devices(")), "{}", show(&got));
+    assert!(parent.iter().any(|l| l == "+pub mod devices;"), "{}", show(&got));
+}
+
+/// The same as a user sees it: a copy of the project (spec and generated crate) whose spec gets
+/// one description edit and is regenerated into its folder. Exactly one file is rewritten, and
+/// the folder differs from before by exactly that doc line.
+#[test]
+fn one_description_edit_regenerated_into_a_folder_rewrites_one_file_by_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in ["spec", "generated"] {
+        support::copy_tree(&root().join(dir), &tmp.path().join(dir));
+    }
+    let settings = support::project_settings(tmp.path());
+    let out = tmp.path().join("generated");
+    let first = settings.write_to(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(first.changes.is_empty(), "the copied crate was not fresh: {:?}", first.changes.changed);
+    let before = support::read_tree(&out);
+
+    let spec = tmp.path().join("spec/openapi.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(
+        &spec,
+        edit(
+            &text,
+            "      description: Fetches one user of the account.\n",
+            "      description: Fetches a single user of the account.\n",
+        ),
+    )
+    .unwrap();
+    let report = settings.write_to(&out).unwrap_or_else(|e| panic!("{e}"));
+    let users = "src/resources/zero_trust/access/users.rs";
+    assert_eq!(report.changes.changed, [users]);
+    assert!(report.changes.added.is_empty() && report.changes.stale.is_empty(), "{:?}", report.changes);
+
+    let after = support::read_tree(&out);
+    let got = changes(&before, &after);
+    let want: BTreeMap<String, Vec<String>> = [(
+        users.to_string(),
+        vec![
+            "-/// Fetches one user of the account.".to_string(),
+            "+/// Fetches a single user of the account.".to_string(),
+        ],
+    )]
+    .into();
+    assert!(got == want, "the folder's diff is not the one doc line:\n{}", show(&got));
 }
 
 // Name collisions. Enum variants are ranked by value, not position, so an added value never

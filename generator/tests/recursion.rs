@@ -39,7 +39,6 @@ fn self_containing_aliases_become_json_with_a_diagnostic() {
         default_crate_name: "cycles",
         command: "test",
         inputs_label: "cycles.yaml",
-        extra_hash_input: b"",
         standalone: true,
         module: None,
     };
@@ -87,7 +86,6 @@ components:
         default_crate_name: "allof",
         command: "test",
         inputs_label: "allof.yaml",
-        extra_hash_input: b"",
         standalone: true,
         module: None,
     };

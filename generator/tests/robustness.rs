@@ -82,7 +82,6 @@ fn generate_text(bytes: &[u8], config: Option<&Value>) -> Result<(generator::Gen
         default_crate_name: DEFAULT_NAME,
         command: "fuzz",
         inputs_label: "fuzz.json",
-        extra_hash_input: cfg_text.as_bytes(),
         standalone: true,
         module: None,
     };
@@ -291,7 +290,6 @@ fn checks_accept_the_feature_fixtures() {
             default_crate_name: DEFAULT_NAME,
             command: "fuzz",
             inputs_label: "openapi.yaml",
-            extra_hash_input: cfg_text.as_bytes(),
             standalone: true,
             module: None,
         };

@@ -27,7 +27,6 @@ fn generate(servers: Option<serde_json::Value>, config: &str) -> BTreeMap<String
         default_crate_name: "servers-test",
         command: "test",
         inputs_label: "openapi.json",
-        extra_hash_input: b"",
         standalone: true,
         module: None,
     };

@@ -46,7 +46,6 @@ fn every_upstream_document_generates() {
             default_crate_name: "upstream-client",
             command: "cargo test -p openapi-rustgen --test upstream",
             inputs_label: "an upstream document",
-            extra_hash_input: b"",
             standalone: true,
             module: None,
         };

@@ -176,7 +176,6 @@ pub(crate) fn codegen_files_for(
         default_crate_name: PROJECT_CRATE,
         command: PROJECT_COMMAND,
         inputs_label: PROJECT_INPUTS,
-        extra_hash_input: text.as_bytes(),
         standalone: false,
         module: None,
     };

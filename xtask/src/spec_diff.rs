@@ -2,9 +2,11 @@
 //! crate, for a terminal, a pull-request comment, a JSON consumer or GitHub annotations.
 //!
 //! Each side is a file, or `REV:PATH` read with `git show`. By default OLD is
-//! `spec/openapi.yaml` at `git merge-base HEAD main` (HEAD when there is no `main`) and NEW is
-//! `spec/openapi.yaml` in the working tree, so a plain `cargo xtask spec-diff` in a branch
-//! answers "what does this branch change in the API?".
+//! `spec/openapi.yaml` at the merge base of HEAD and the base branch (`--base REV`, else the
+//! upstream default branch: `origin/HEAD`, then `main`, then `master`; none of them is an
+//! error, never a silent comparison with HEAD) and NEW is `spec/openapi.yaml` in the working
+//! tree, so a plain `cargo xtask spec-diff` in a branch answers "what does this branch change in
+//! the API?". The first line of the output names what OLD is.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,17 +38,23 @@ pub enum FailOn {
     Breaking,
     /// Exit 1 when any change is breaking or a warning.
     Warning,
+    /// Exit 1 on any change at all.
+    Info,
 }
 
 /// Compare two OpenAPI documents and report API changes with their impact on the generated crate.
 #[derive(clap::Args, Debug)]
 pub struct SpecDiffArgs {
-    /// The old document: a file, or REV:PATH read from git [default: spec/openapi.yaml at
-    /// `git merge-base HEAD main`, or at HEAD when there is no `main` branch]
+    /// The old document: a file, or REV:PATH read from git [default: spec/openapi.yaml at the
+    /// merge base of HEAD and the base branch, see --base]
     pub old: Option<String>,
     /// The new document: a file, or REV:PATH read from git [default: spec/openapi.yaml in the
     /// working tree]
     pub new: Option<String>,
+    /// The branch or commit OLD comes from: spec/openapi.yaml at the merge base of HEAD and REV
+    /// [default: the upstream default branch, from `origin/HEAD`, else `main`, else `master`]
+    #[arg(long, value_name = "REV", conflicts_with = "old")]
+    pub base: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -56,6 +64,10 @@ pub struct SpecDiffArgs {
     /// With --format markdown, leave out the generated-code summary (which generates both sides).
     #[arg(long)]
     pub no_code_summary: bool,
+    /// Also write the whole report to FILE: JSON when it ends in `.json`, else markdown with
+    /// every row (the markdown on stdout is cut to fit a pull-request comment, and says so).
+    #[arg(long, value_name = "FILE")]
+    pub out_full: Option<PathBuf>,
     /// Apply this OpenAPI Overlay to both sides first (repeatable, in order), so the change is
     /// reviewed as the crate generated with it sees it.
     #[arg(long = "overlay", value_name = "FILE")]
@@ -66,9 +78,12 @@ pub struct SpecDiffArgs {
 /// invalid documents, git failures) are returned.
 pub fn run(args: SpecDiffArgs) -> Result<i32> {
     let root = workspace_root();
-    let old_spec = match &args.old {
-        Some(s) => s.clone(),
-        None => format!("{}:{SPEC}", default_old_rev()?),
+    let (old_spec, base) = match &args.old {
+        Some(s) => (s.clone(), format!("Base: {s} (given as OLD)")),
+        None => {
+            let base = Base::find(args.base.as_deref())?;
+            (format!("{}:{SPEC}", base.commit), base.describe())
+        }
     };
     let old = read_side(&old_spec)?;
     let new = match &args.new {
@@ -89,29 +104,45 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         (old, new, stale)
     };
     let report = diff::diff_documents(&old, &new);
+    let wants_summary = !args.no_code_summary
+        && (args.format == Format::Markdown || args.out_full.as_ref().is_some_and(|f| !is_json(f)));
+    let summary = if wants_summary {
+        code_summary(&old, &new).map_err(|e| {
+            // The error may quote the documents: escaped for each reader.
+            let e = format!("{e:#}");
+            eprintln!("spec-diff: no generated-code summary: {}", diff::escape_text(&e));
+            e
+        })
+    } else {
+        Err(String::new())
+    };
+    // Markdown of the whole report (`limits: None`) or of a comment.
+    let markdown = |limits: Option<&diff::CommentLimits>| {
+        let mut md = match limits {
+            Some(l) => diff::render_markdown_comment(&report, summary.as_ref().ok(), l),
+            None => diff::render_markdown(&report, summary.as_ref().ok()),
+        };
+        if let Err(e) = &summary {
+            if !e.is_empty() {
+                md.push_str(&format!("\n_Generated-code summary unavailable: {}._\n", diff::escape_markdown(e)));
+            }
+        }
+        md
+    };
+    if let Some(file) = &args.out_full {
+        let full = if is_json(file) { diff::render_json(&report) } else { markdown(None) };
+        std::fs::write(file, full).with_context(|| format!("cannot write {}", file.display()))?;
+    }
     let mut out = match args.format {
         Format::Text => diff::render_text(&report),
         Format::Json => diff::render_json(&report),
         Format::Github => diff::render_github(&report, &new),
         Format::Markdown => {
-            if args.no_code_summary {
-                diff::render_markdown(&report, None)
-            } else {
-                match code_summary(&old, &new) {
-                    Ok(summary) => diff::render_markdown(&report, Some(&summary)),
-                    Err(e) => {
-                        // The error may quote the documents: escaped for each reader.
-                        let e = format!("{e:#}");
-                        eprintln!("spec-diff: no generated-code summary: {}", diff::escape_text(&e));
-                        let mut md = diff::render_markdown(&report, None);
-                        md.push_str(&format!(
-                            "\n_Generated-code summary unavailable: {}._\n",
-                            diff::escape_markdown(&e)
-                        ));
-                        md
-                    }
-                }
-            }
+            let full_report = args.out_full.as_ref().map(|f| f.display().to_string());
+            markdown(Some(&diff::CommentLimits {
+                max_bytes: diff::COMMENT_MAX_BYTES - base.len() - 2,
+                full_report: full_report.as_deref(),
+            }))
         }
     };
     for s in &stale {
@@ -122,6 +153,14 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
             Format::Github => out.push_str(&diff::github_warning(&s.file, s.line.unwrap_or(1), "overlay-stopped-matching", &message)),
             Format::Json => eprintln!("spec-diff: note: {}", diff::escape_text(&message)),
         }
+    }
+    // What was compared comes first; JSON has no line before its value, so there it goes to
+    // stderr.
+    match args.format {
+        // A plain log line, not an annotation (those are the changes').
+        Format::Text | Format::Github => println!("{}", diff::escape_text(&base)),
+        Format::Markdown => println!("{}\n", diff::escape_markdown(&base)),
+        Format::Json => eprintln!("spec-diff: {}", diff::escape_text(&base)),
     }
     print!("{out}");
     Ok(exit_code(&report, args.fail_on))
@@ -182,11 +221,16 @@ pub fn exit_code(report: &Report, fail_on: Option<FailOn>) -> i32 {
         None => return 0,
         Some(FailOn::Breaking) => Level::Breaking,
         Some(FailOn::Warning) => Level::Warning,
+        Some(FailOn::Info) => Level::Info,
     };
     match report.worst() {
         Some(worst) if worst <= threshold => 1,
         _ => 0,
     }
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// Generates both sides and compares the files.
@@ -219,22 +263,68 @@ fn git(args: &[&str]) -> Result<std::process::Output> {
         .with_context(|| format!("cannot run `git {}`", args.join(" ")))
 }
 
-/// The merge base of HEAD and `main`, or HEAD when there is no `main`.
-fn default_old_rev() -> Result<String> {
-    let has_main = git(&["rev-parse", "--verify", "--quiet", "main^{commit}"])?
-        .status
-        .success();
-    if has_main {
-        let base = git(&["merge-base", "HEAD", "main"])?;
-        if base.status.success() {
-            return Ok(String::from_utf8_lossy(&base.stdout).trim().to_string());
+/// The revision OLD is read from when no OLD is given.
+#[derive(Debug, PartialEq, Eq)]
+struct Base {
+    /// The branch or commit compared with (`origin/main`, `main`, what `--base` named).
+    rev: String,
+    /// Where `rev` came from: `--base`, `origin/HEAD`, or a local branch found by name.
+    found_from: &'static str,
+    /// The merge base of HEAD and `rev`, a full commit id.
+    commit: String,
+}
+
+impl Base {
+    /// `--base REV` when given, else the upstream default branch (`origin/HEAD`'s target, then
+    /// a `main`, then a `master` branch), with its merge base with HEAD. No candidate, or no
+    /// merge base, is an error saying to pass `--base`: comparing with HEAD instead would
+    /// report "No API changes" for a branch that has some.
+    fn find(given: Option<&str>) -> Result<Base> {
+        let (rev, found_from) = match given {
+            Some(rev) => (rev.to_string(), "--base"),
+            None => default_branch()?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no base to compare with: `origin/HEAD` is not set and there is no `main` or `master` branch; pass --base REV (the branch or commit to compare with), or OLD as a file or REV:PATH"
+                )
+            })?,
+        };
+        let out = git(&["merge-base", "HEAD", &rev])?;
+        if !out.status.success() {
+            bail!(
+                "no merge base of HEAD and `{rev}` (from {found_from}): {}; pass --base REV (the branch or commit to compare with), or OLD as a file or REV:PATH",
+                match String::from_utf8_lossy(&out.stderr).trim() {
+                    "" => "unrelated histories, or no commit yet",
+                    e => e,
+                }
+            );
+        }
+        let commit = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        Ok(Base { rev, found_from, commit })
+    }
+
+    /// The output's first line.
+    fn describe(&self) -> String {
+        format!("Base: {SPEC} at {} (merge base of HEAD and {}, from {})", self.commit, self.rev, self.found_from)
+    }
+}
+
+/// The upstream default branch: what `origin/HEAD` points at, else a local `main`, else a local
+/// `master`, with where it was found.
+fn default_branch() -> Result<Option<(String, &'static str)>> {
+    let origin = git(&["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])?;
+    if origin.status.success() {
+        let target = String::from_utf8_lossy(&origin.stdout).trim().to_string();
+        if !target.is_empty() {
+            return Ok(Some((target, "origin/HEAD")));
         }
     }
-    let head = git(&["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])?;
-    if head.status.success() {
-        return Ok("HEAD".to_string());
+    for branch in ["main", "master"] {
+        let found = git(&["rev-parse", "--verify", "--quiet", &format!("refs/heads/{branch}^{{commit}}")])?;
+        if found.status.success() {
+            return Ok(Some((branch.to_string(), "a local branch")));
+        }
     }
-    bail!("no commit to compare against (no `main` and no HEAD): pass OLD explicitly, as a file or REV:PATH")
+    Ok(None)
 }
 
 /// `REV:PATH` → (`REV`, `PATH`), unless `spec` names an existing file.
@@ -296,6 +386,11 @@ mod tests {
         assert_eq!(exit_code(&breaking, Some(FailOn::Breaking)), 1);
         assert_eq!(exit_code(&breaking, Some(FailOn::Warning)), 1);
         assert_eq!(exit_code(&Report::default(), Some(FailOn::Warning)), 0);
+        assert_eq!(exit_code(&warn, Some(FailOn::Info)), 1);
+        let info = Report { changes: vec![change(Level::Info)] };
+        assert_eq!(exit_code(&info, Some(FailOn::Warning)), 0);
+        assert_eq!(exit_code(&info, Some(FailOn::Info)), 1);
+        assert_eq!(exit_code(&Report::default(), Some(FailOn::Info)), 0);
     }
 
     #[test]

@@ -42,13 +42,10 @@ pub struct CodeSummary {
     pub files_removed: Vec<String>,
     /// Files in both whose text changed.
     pub files_changed: Vec<String>,
-    /// Lines added and removed, not counting the header line with the inputs hash.
+    /// Lines added and removed.
     pub lines_added: usize,
     /// See `lines_added`.
     pub lines_removed: usize,
-    /// Files kept whose `Inputs hash:` header line changed (every file, when the spec did).
-    /// A file whose only change is that line is not in `files_changed`.
-    pub hash_lines_changed: usize,
     /// Sorted by kind, file, item.
     pub items: Vec<ItemChange>,
 }
@@ -76,23 +73,13 @@ impl CodeSummary {
                 }
                 (Some(o), Some(n)) if o != n => {
                     let diff = similar::TextDiff::from_lines(o.as_str(), n.as_str());
-                    let (mut added, mut removed, mut hash) = (0, 0, false);
+                    let (mut added, mut removed) = (0, 0);
                     for change in diff.iter_all_changes() {
-                        if change.tag() != similar::ChangeTag::Equal
-                            && change.value().contains(HASH_MARK)
-                        {
-                            hash = true;
-                            continue;
-                        }
                         match change.tag() {
                             similar::ChangeTag::Insert => added += 1,
                             similar::ChangeTag::Delete => removed += 1,
                             similar::ChangeTag::Equal => {}
                         }
-                    }
-                    s.hash_lines_changed += usize::from(hash);
-                    if added + removed == 0 {
-                        continue;
                     }
                     s.files_changed.push(name.clone());
                     s.lines_added += added;
@@ -140,16 +127,13 @@ impl CodeSummary {
         self.items.iter().filter(move |i| i.kind == kind)
     }
 
-    /// Whether nothing changed, the inputs hash aside.
+    /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
         self.files_added.is_empty()
             && self.files_removed.is_empty()
             && self.files_changed.is_empty()
     }
 }
-
-/// What the generated headers write before the inputs hash (see `render::header`).
-const HASH_MARK: &str = "Inputs hash: ";
 
 const KINDS: [&str; 9] = [
     "struct", "enum", "fn", "type", "trait", "const", "static", "union", "mod",

@@ -45,6 +45,8 @@ change_kinds! {
         "a new operation (method + path)";
     EndpointRemoved = "endpoint-removed", [Breaking],
         "an operation is gone; its generated method disappears";
+    EndpointMoved = "endpoint-moved", [Warning],
+        "an operation only OLD has and one only NEW has share method and operationId: the same endpoint at a new path, compared as one";
     EndpointDeprecated = "endpoint-deprecated", [Warning],
         "an operation became `deprecated: true`";
     OperationIdChanged = "operation-id-changed", [Breaking],
@@ -131,8 +133,8 @@ change_kinds! {
         "a new security alternative: info, or breaking when the operation needed no credentials before";
     NestingTooDeep = "nesting-too-deep", [Warning],
         "schemas nest deeper than the generator's limit (see README, Limits); the comparison stops there";
-    SecurityRequirementRemoved = "security-requirement-removed", [Breaking],
-        "a security alternative clients may be using is gone";
+    SecurityRequirementRemoved = "security-requirement-removed", [Breaking, Info],
+        "a security alternative clients may be using is gone: breaking, or info when a requirement of NEW asks for part of it (an all-of requirement split into alternatives: relaxed)";
 }
 
 impl ChangeKind {

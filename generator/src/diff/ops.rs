@@ -19,8 +19,9 @@ pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
     let old_ops = operations(&cmp.old);
     let new_ops = operations(&cmp.new);
     let mut sink = Sink::default();
+    let moved = moved(&old_ops, &new_ops);
     for (key, o) in &old_ops {
-        if !new_ops.contains_key(key) {
+        if !new_ops.contains_key(key) && !moved.values().any(|k| k == key) {
             sink.add(
                 ChangeKind::EndpointRemoved,
                 Level::Breaking,
@@ -35,6 +36,22 @@ pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
         }
     }
     for (key, n) in &new_ops {
+        if let Some(o) = moved.get(key).and_then(|k| old_ops.get(k)) {
+            sink.add(
+                ChangeKind::EndpointMoved,
+                Level::Warning,
+                &n.display,
+                &n.at.op_ptr,
+                format!(
+                    "endpoint moved from {}{}: the generated method calls the new path (where it lives and its path arguments follow the path)",
+                    code(&o.display),
+                    op_id_note(n.obj)
+                ),
+                None,
+            );
+            compare_operation(&mut cmp, &mut sink, o, n);
+            continue;
+        }
         match old_ops.get(key) {
             None => sink.add(
                 ChangeKind::EndpointAdded,
@@ -48,6 +65,29 @@ pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
         }
     }
     sink.finish()
+}
+
+/// Endpoints that moved: an operation only OLD has and one only NEW has, with the same method
+/// and operationId (each unique among them), as NEW's key → OLD's key.
+fn moved(old: &IndexMap<String, Op<'_>>, new: &IndexMap<String, Op<'_>>) -> IndexMap<String, String> {
+    /// (method, operationId) → the keys of the operations only this side has.
+    fn only<'k>(side: &'k IndexMap<String, Op<'_>>, other: &IndexMap<String, Op<'_>>) -> IndexMap<(&'k str, &'k str), Vec<&'k String>> {
+        let mut out: IndexMap<(&str, &str), Vec<&String>> = IndexMap::new();
+        for (key, op) in side.iter().filter(|(k, _)| !other.contains_key(*k)) {
+            if let Some(id) = op.obj.get("operationId").and_then(Value::as_str) {
+                out.entry((op.at.method, id)).or_default().push(key);
+            }
+        }
+        out
+    }
+    let (gone, added) = (only(old, new), only(new, old));
+    let mut out = IndexMap::new();
+    for (id, keys) in &added {
+        if let (Some([o]), [n]) = (gone.get(id).map(Vec::as_slice), keys.as_slice()) {
+            out.insert((*n).clone(), (*o).clone());
+        }
+    }
+    out
 }
 
 fn op_id_note(obj: &Map<String, Value>) -> String {
@@ -645,21 +685,34 @@ fn show_requirement(r: &Requirement) -> String {
         .join(" + ")
 }
 
+/// Whether `less` asks for part of what `more` asks for: each of its schemes is in `more`, with
+/// no scope `more` does not have.
+fn asks_less(less: &Requirement, more: &Requirement) -> bool {
+    less.iter().all(|(scheme, scopes)| more.get(scheme).is_some_and(|m| scopes.iter().all(|s| m.contains(s))))
+}
+
 fn compare_security<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
     let op = n.display.as_str();
     let (ptr_o, so) = security(&cmp.old, o);
     let (ptr_n, sn) = security(&cmp.new, n);
     for (i, r) in so.iter().enumerate() {
-        if !sn.contains(r) {
-            sink.add(
-                ChangeKind::SecurityRequirementRemoved,
-                Level::Breaking,
-                op,
-                &format!("{ptr_o}/{i}"),
-                format!("security requirement {} removed", show_requirement(r)),
-                None,
-            );
+        if sn.contains(r) {
+            continue;
         }
+        // A client that met `r` also meets a requirement that asks for part of it: an all-of
+        // requirement split into alternatives, or one scheme or scope dropped.
+        let (level, message) = match sn.iter().find(|s| asks_less(s, r)) {
+            Some(s) => (
+                Level::Info,
+                format!(
+                    "security requirement {} relaxed: {} suffices now, which a client meeting the old one also sends",
+                    show_requirement(r),
+                    show_requirement(s)
+                ),
+            ),
+            None => (Level::Breaking, format!("security requirement {} removed", show_requirement(r))),
+        };
+        sink.add(ChangeKind::SecurityRequirementRemoved, level, op, &format!("{ptr_o}/{i}"), message, None);
     }
     for (i, r) in sn.iter().enumerate() {
         if !so.contains(r) {

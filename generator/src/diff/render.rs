@@ -201,11 +201,108 @@ fn find_run(s: &str, n: usize) -> Option<usize> {
     None
 }
 
-/// For a pull-request comment: breaking, warnings, info (folded when long), then the
-/// generated-code summary when one is given.
+/// How much of a report a pull-request comment holds.
+#[derive(Debug, Clone, Copy)]
+pub struct CommentLimits<'a> {
+    /// The comment's size limit in bytes (at least its characters): GitHub holds 65,536
+    /// characters in a comment.
+    pub max_bytes: usize,
+    /// Where the full report is, named in the note about rows left out.
+    pub full_report: Option<&'a str>,
+}
+
+/// What [`render_markdown_comment`] stays under by default, with room to spare for GitHub's
+/// 65,536.
+pub const COMMENT_MAX_BYTES: usize = 60_000;
+
+/// Rows shown outside the folded `<details>`: the most important, breaking first.
+pub const SHOWN_ROWS: usize = 50;
+
+/// Resources listed in the counts by resource (the ones with most changes).
+const SHOWN_RESOURCES: usize = 20;
+
+/// For a pull-request comment, whole: counts by change and by resource, the [`SHOWN_ROWS`] most
+/// important rows (breaking first) in tables by level, every other row folded in `<details>`,
+/// then the generated-code summary when one is given. [`render_markdown_comment`] is the same,
+/// cut to fit a comment.
 pub fn render_markdown(report: &Report, code: Option<&CodeSummary>) -> String {
+    markdown(report, code, None)
+}
+
+/// [`render_markdown`] within `limits`: rows that do not fit are left out, least important
+/// first, and a note says how many and where the full report is; each cell is cut to a few
+/// hundred characters.
+pub fn render_markdown_comment(report: &Report, code: Option<&CodeSummary>, limits: &CommentLimits) -> String {
+    markdown(report, code, Some(limits))
+}
+
+/// The resource an operation belongs to, for the counts: the first two literal segments of its
+/// path (`GET /accounts/{account_id}/access/users` → `accounts/access`).
+fn resource_of(c: &Change) -> String {
+    let Some(op) = &c.operation else { return "(document)".to_string() };
+    let path = op.split_once(' ').map_or(op.as_str(), |(_, p)| p);
+    let literal: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).take(2).collect();
+    if literal.is_empty() {
+        "/".to_string()
+    } else {
+        literal.join("/")
+    }
+}
+
+/// Longest cell, in characters, in a comment (the JSON and the full report keep every cell).
+const MAX_CELL_CHARS: usize = 300;
+
+fn cut_cell(s: &str, cut: bool) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_CELL_CHARS) {
+        Some((i, _)) if cut => format!("{}…", &s[..i]).into(),
+        _ => s.into(),
+    }
+}
+
+/// The counts before the rows: by change (id and level) and by resource.
+fn counts_by_group(out: &mut String, report: &Report) {
+    let mut by_kind: std::collections::BTreeMap<(Level, &'static str), usize> = Default::default();
+    let mut by_resource: std::collections::BTreeMap<String, [usize; 3]> = Default::default();
+    for c in &report.changes {
+        *by_kind.entry((c.level, c.kind.id())).or_default() += 1;
+        by_resource.entry(resource_of(c)).or_default()[c.level as usize] += 1;
+    }
+    let mut kinds: Vec<_> = by_kind.into_iter().collect();
+    kinds.sort_by(|a, b| (a.0 .0, std::cmp::Reverse(a.1), a.0 .1).cmp(&(b.0 .0, std::cmp::Reverse(b.1), b.0 .1)));
+    out.push_str("\n**By change:**\n\n");
+    for ((level, id), n) in kinds {
+        let _ = writeln!(out, "- `{id}` ({level}): {n}");
+    }
+    let mut resources: Vec<_> = by_resource.into_iter().collect();
+    let total = |n: &[usize; 3]| n.iter().sum::<usize>();
+    resources.sort_by(|a, b| (std::cmp::Reverse(a.1[0]), std::cmp::Reverse(total(&a.1)), &a.0).cmp(&(std::cmp::Reverse(b.1[0]), std::cmp::Reverse(total(&b.1)), &b.0)));
+    let _ = writeln!(
+        out,
+        "\n**By resource** ({} in all{}):\n",
+        resources.len(),
+        if resources.len() > SHOWN_RESOURCES { format!(", the {SHOWN_RESOURCES} with most breaking changes") } else { String::new() }
+    );
+    for (resource, n) in resources.iter().take(SHOWN_RESOURCES) {
+        let _ = writeln!(
+            out,
+            "- {}: {} ({})",
+            md_code(resource, false),
+            total(n),
+            [(n[0], "breaking"), (n[1], "warning"), (n[2], "info")]
+                .iter()
+                .filter(|(k, _)| *k > 0)
+                .map(|(k, l)| format!("{k} {l}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+}
+
+fn markdown(report: &Report, code: Option<&CodeSummary>, limits: Option<&CommentLimits>) -> String {
+    let cut = limits.is_some();
     let mut out = String::new();
     out.push_str("## API changes\n\n");
+    let mut left_out = 0;
     if report.changes.is_empty() {
         out.push_str("No API changes.\n");
     } else {
@@ -215,60 +312,107 @@ pub fn render_markdown(report: &Report, code: Option<&CodeSummary>) -> String {
             _ => "",
         };
         let _ = writeln!(out, "{worst}{}.", counts(report));
-        for level in LEVELS {
-            let changes: Vec<&Change> =
-                report.changes.iter().filter(|c| c.level == level).collect();
-            if changes.is_empty() {
-                continue;
-            }
-            let title = match level {
-                Level::Breaking => "Breaking changes",
-                Level::Warning => "Warnings",
-                Level::Info => "Info",
-            };
-            let _ = writeln!(out, "\n### {title} ({})\n", changes.len());
-            let fold = level == Level::Info && changes.len() > 10;
-            if fold {
-                let _ = writeln!(
-                    out,
-                    "<details><summary>{}</summary>\n",
-                    plural(changes.len(), "compatible change", "compatible changes")
-                );
-            }
-            out.push_str("| Operation | Change | Id | Location |\n| --- | --- | --- | --- |\n");
-            for c in changes {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | `{}` | {} |",
-                    c.operation
-                        .as_deref()
-                        .map(|o| md_code(o, true))
-                        .unwrap_or_default(),
-                    md_message(&c.message),
-                    c.kind,
-                    md_code(&c.location, true)
-                );
-            }
-            if fold {
-                out.push_str("\n</details>\n");
-            }
+        if report.changes.len() > SHOWN_ROWS {
+            counts_by_group(&mut out, report);
+            let _ = writeln!(out, "\nThe {SHOWN_ROWS} most important changes are listed, breaking first; the others are folded.");
         }
     }
-    if let Some(code) = code {
-        out.push_str("\n### Generated code\n\n");
-        let hash_note = match code.hash_lines_changed {
-            0 => String::new(),
-            n => format!(
-                " Besides, the `Inputs hash:` header line changed in {}.",
-                plural(n, "file", "files")
-            ),
+    let tail = code.map(code_section).unwrap_or_default();
+    // Room for the rows: the limit less the head, the tail, the note and the closing tags.
+    const RESERVE: usize = 600;
+    let budget = limits.map_or(usize::MAX, |l| l.max_bytes.saturating_sub(out.len() + tail.len() + RESERVE));
+    let mut rows = String::new();
+    let mut shown = 0;
+    for level in LEVELS {
+        let changes: Vec<&Change> = report.changes.iter().filter(|c| c.level == level).collect();
+        if changes.is_empty() {
+            continue;
+        }
+        // Once a row did not fit, the less important ones are left out too.
+        if left_out > 0 {
+            left_out += changes.len();
+            continue;
+        }
+        let title = match level {
+            Level::Breaking => "Breaking changes",
+            Level::Warning => "Warnings",
+            Level::Info => "Info",
         };
+        const HEAD: &str = "| Operation | Change | Id | Location |\n| --- | --- | --- | --- |\n";
+        // The rows shown, then those folded; each row only while it fits.
+        let visible = SHOWN_ROWS.saturating_sub(shown).min(changes.len());
+        let (mut open, mut folded) = (String::new(), String::new());
+        let (mut n_open, mut n_folded) = (0, 0);
+        // Headings, table heads and the fold's tags, counted before they are written.
+        const OVERHEAD: usize = 2 * HEAD.len() + 200;
+        for (n, c) in changes.iter().enumerate() {
+            let row = format!(
+                "| {} | {} | `{}` | {} |\n",
+                c.operation.as_deref().map(|o| md_code(&cut_cell(o, cut), true)).unwrap_or_default(),
+                md_message(&cut_cell(&c.message, cut)),
+                c.kind,
+                md_code(&cut_cell(&c.location, cut), true)
+            );
+            if rows.len() + open.len() + folded.len() + row.len() + OVERHEAD > budget {
+                left_out += changes.len() - n;
+                break;
+            }
+            if n < visible {
+                open.push_str(&row);
+                n_open += 1;
+            } else {
+                folded.push_str(&row);
+                n_folded += 1;
+            }
+        }
+        if n_open + n_folded == 0 {
+            continue;
+        }
+        let _ = write!(rows, "\n### {title} ({})\n\n", changes.len());
+        if n_open > 0 {
+            rows.push_str(HEAD);
+            rows.push_str(&open);
+        }
+        if n_folded > 0 {
+            let listed = if n_open + n_folded < changes.len() { format!(", {n_folded} listed here") } else { String::new() };
+            let _ = write!(
+                rows,
+                "{}<details><summary>{} more {}{listed}</summary>\n\n{HEAD}{folded}\n</details>\n",
+                if n_open > 0 { "\n" } else { "" },
+                changes.len() - n_open,
+                title.to_lowercase()
+            );
+        }
+        shown += n_open;
+    }
+    out.push_str(&rows);
+    if left_out > 0 {
+        let where_ = match limits.and_then(|l| l.full_report) {
+            Some(f) => format!("The full report: {}.", md_code(f, false)),
+            None => "Run `cargo xtask spec-diff --out-full FILE` for the full report.".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "\n> **{} of {} not listed** (the least important), to keep this comment within a pull-request comment's size. {where_}",
+            left_out,
+            plural(report.changes.len(), "change", "changes"),
+        );
+    }
+    out.push_str(&tail);
+    out
+}
+
+/// The generated-code summary.
+fn code_section(code: &CodeSummary) -> String {
+    let mut out = String::new();
+    out.push_str("\n### Generated code\n\n");
+    {
         if code.is_empty() {
-            let _ = writeln!(out, "No change in the generated code.{hash_note}");
+            let _ = writeln!(out, "No change in the generated code.");
         } else {
             let _ = writeln!(
                 out,
-                "{} ({} added, {} removed), +{} −{} lines.{hash_note}",
+                "{} ({} added, {} removed), +{} −{} lines.",
                 plural(
                     code.files_added.len() + code.files_removed.len() + code.files_changed.len(),
                     "file changed",
@@ -341,23 +485,26 @@ fn escape_json(json: &str) -> String {
     out
 }
 
-/// GitHub Actions workflow commands, one per change (`::error`, `::warning`, `::notice`),
-/// placed on NEW's file at the line of the change, or of its nearest surviving parent for a
-/// removal.
+/// Annotations [`render_github`] writes at most: GitHub shows 50 per job.
+pub const MAX_ANNOTATIONS: usize = 50;
+
+/// GitHub Actions workflow commands (`::error`, `::warning`, `::notice`), placed on NEW's file at
+/// the line of the change, or of its nearest surviving parent for a removal: one per change
+/// when there are at most [`MAX_ANNOTATIONS`], else the most important ones (breaking first)
+/// and a last `::notice` saying how many are not annotated.
 pub fn render_github(report: &Report, new: &Document) -> String {
     let file = annotation_file(&new.name);
-    // Only the first changes get a line (GitHub shows a few dozen annotations per job anyway),
-    // found in one pass over the text; a one-line document has only line 1.
-    const MAX_LOCATED: usize = 200;
+    let annotated = if report.changes.len() <= MAX_ANNOTATIONS { report.changes.len() } else { MAX_ANNOTATIONS - 1 };
+    let changes = &report.changes[..annotated];
+    // Lines found in one pass over the text; a one-line document has only line 1.
     let has_lines = new.text.trim_end().contains('\n');
     let located = if has_lines {
-        let n = report.changes.len().min(MAX_LOCATED);
-        lines_in(new, report.changes[..n].iter().map(|c| c.location.as_str()))
+        lines_in(new, changes.iter().map(|c| c.location.as_str()))
     } else {
         Vec::new()
     };
     let mut out = String::new();
-    for (i, c) in report.changes.iter().enumerate() {
+    for (i, c) in changes.iter().enumerate() {
         let command = match c.level {
             Level::Breaking => "error",
             Level::Warning => "warning",
@@ -375,6 +522,14 @@ pub fn render_github(report: &Report, new: &Document) -> String {
             escape_property(&file),
             escape_property(&title),
             escape_data(&message)
+        );
+    }
+    if annotated < report.changes.len() {
+        let rest = report.changes.len() - annotated;
+        let _ = writeln!(
+            out,
+            "::notice title=more API changes::{rest} more changes ({}) are not annotated; the spec-diff report lists them all",
+            counts(&Report { changes: report.changes[annotated..].to_vec() })
         );
     }
     out

@@ -246,6 +246,24 @@ fn brief(e: &Entry) -> String {
     }
 }
 
+/// Copies the folder `from` to `to`, leaving out `target` folders.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
 /// Every file under `dir` by its relative path (`/`-separated) and text.
 pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
@@ -281,16 +299,35 @@ pub fn project_settings(root: &Path) -> generator::Settings {
 }
 
 /// The same generation for a document already in memory (an edited copy of the spec) and the
-/// text of `spec/codegen.yaml`.
-pub fn project_input<'a>(doc: &'a generator::Document, config: &'a generator::Config, config_text: &'a str) -> generator::Input<'a> {
+/// parsed `spec/codegen.yaml`.
+pub fn project_input<'a>(doc: &'a generator::Document, config: &'a generator::Config) -> generator::Input<'a> {
     generator::Input {
         doc,
         config,
         default_crate_name: PROJECT_CRATE,
         command: PROJECT_COMMAND,
         inputs_label: PROJECT_INPUTS,
-        extra_hash_input: config_text.as_bytes(),
         standalone: false,
         module: None,
     }
+}
+
+/// What a spec-diff pull-request comment holds: the table rows it lists (each `(level heading,
+/// row)`, in order, table heads left out), and the number its note says were left out.
+pub fn comment_rows(md: &str) -> (Vec<(String, String)>, usize) {
+    let mut rows = Vec::new();
+    let mut heading = String::new();
+    for line in md.lines() {
+        if let Some(h) = line.strip_prefix("### ") {
+            heading = h.to_string();
+        } else if line.starts_with("| ") && !line.starts_with("| Operation |") && !line.starts_with("| --- |") {
+            rows.push((heading.clone(), line.to_string()));
+        }
+    }
+    let left_out = md
+        .lines()
+        .find_map(|l| l.strip_prefix("> **"))
+        .and_then(|l| l.split(' ').next())
+        .map_or(0, |n| n.parse().expect("the note starts with a count"));
+    (rows, left_out)
 }

@@ -155,7 +155,7 @@ fn invalid_3_1_names_the_member_and_its_line() {
     let path = format!("{head}paths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, schema: {{type: string}}}}\n");
     fatal("path.yaml", path.as_bytes(), &["path.yaml:9:", "/paths/~1a~1{id}/get/parameters/0", "required: true"]);
     fatal("nothing.yaml", head.as_bytes(), &["nothing.yaml:1:", "none of `paths`, `components` and `webhooks`"]);
-    let method = format!("openapi: 3.2.0\ninfo:\n  title: T\n  version: '1'\npaths:\n  /a:\n    additionalOperations:\n      'BAD METHOD': {{responses: {{}}}}\n");
+    let method = "openapi: 3.2.0\ninfo:\n  title: T\n  version: '1'\npaths:\n  /a:\n    additionalOperations:\n      'BAD METHOD': {responses: {}}\n";
     fatal("method.yaml", method.as_bytes(), &["method.yaml:8:", "invalid OpenAPI 3.2", "token"]);
 }
 

@@ -21,6 +21,9 @@ pub struct Problem {
 
 type Checked = Result<(), Problem>;
 
+/// A section of `components` and its pointer, when the document has it.
+type Section<'v> = Option<(&'v Map<String, Value>, String)>;
+
 fn problem(pointer: String, message: impl Into<String>) -> Checked {
     Err(Problem { pointer, message: message.into() })
 }
@@ -125,7 +128,7 @@ impl Checker {
     }
 
     fn components(&self, c: &Map<String, Value>) -> Checked {
-        let section = |key: &str| -> Result<Option<(&Map<String, Value>, String)>, Problem> {
+        let section = |key: &str| -> Result<Section<'_>, Problem> {
             let at = join("/components", key);
             c.get(key).map(|v| object(v, &at, &format!("`{key}`")).map(|m| (m, at))).transpose()
         };
@@ -386,7 +389,9 @@ impl Checker {
             }
             member(d, &at, "mapping", "an object", is_object)?;
         }
-        for key in ["properties", "$defs", "definitions", "patternProperties", "dependentSchemas"] {
+        // `definitions` is draft-07's `$defs`, which 2020-12 keeps only for compatibility and
+        // whose entries some documents fill with other things: read where referenced, not checked.
+        for key in ["properties", "$defs", "patternProperties", "dependentSchemas"] {
             if let Some(v) = m.get(key) {
                 let at = join(ptr, key);
                 for (k, s) in object(v, &at, &format!("`{key}`"))? {

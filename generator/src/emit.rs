@@ -895,6 +895,20 @@ fn finish_example(lib: &str, path: &[String], op: &Operation, args: Vec<String>,
     lines
 }
 
+/// The `reqwest::Method` an operation sends: a constant for the methods reqwest names, else one
+/// made from its token (OpenAPI 3.2's `QUERY` and `additionalOperations`, checked to be a
+/// token when the document was loaded).
+fn http_method(method: &str) -> TokenStream {
+    const NAMED: [&str; 9] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
+    if NAMED.contains(&method) {
+        let m = ident(method);
+        quote!(reqwest::Method::#m)
+    } else {
+        let bytes = proc_macro2::Literal::byte_string(method.as_bytes());
+        quote!(reqwest::Method::from_bytes(#bytes).expect("an HTTP method token, checked when this code was generated"))
+    }
+}
+
 fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let mut doc = String::new();
     if let Some(s) = &op.summary {
@@ -987,7 +1001,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     } else {
         quote!(format!(#fmt))
     };
-    let method = ident(&op.http_method);
+    let method = http_method(&op.http_method);
     let template = op.path.as_str();
     let mut steps = Vec::new();
     if let Some((_, s)) = &params_struct {
@@ -1064,7 +1078,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         }
         None => TokenStream::new(),
     };
-    let new_req = quote!(#new(self.client, reqwest::Method::#method, #template, path).security(#security) #server);
+    let new_req = quote!(#new(self.client, #method, #template, path).security(#security) #server);
     let body = if steps.is_empty() {
         quote!(#new_req #finish)
     } else {

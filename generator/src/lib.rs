@@ -1,4 +1,4 @@
-//! OpenAPI 3.0 → idiomatic async Rust client, as a library.
+//! OpenAPI 3.0/3.1/3.2 → idiomatic async Rust client, as a library.
 //!
 //! [`Settings`] is the entry point: name the spec (and optionally a `codegen.yaml`), then
 //! [`generate`](Settings::generate) the crate in memory, or [`write_to`](Settings::write_to) an

@@ -93,7 +93,7 @@ pub enum OverlayError {
         message: String,
     },
     /// The document is not valid OpenAPI after overlays, at a place an overlay wrote.
-    #[error("{}: invalid OpenAPI 3.0 after overlays at {} ({}): {}", crate::escape::shown(.file), crate::escape::shown(.pointer), .origin, crate::escape::shown(.message))]
+    #[error("{}: invalid OpenAPI after overlays at {} ({}): {}", crate::escape::shown(.file), crate::escape::shown(.pointer), .origin, crate::escape::shown(.message))]
     Result {
         /// The document, as messages name it.
         file: String,
@@ -664,7 +664,7 @@ pub fn apply_all(overlays: &[Overlay], doc: &mut Value) -> Result<Applied, Overl
     Ok(applied)
 }
 
-/// Applies `overlays` in order to a loaded document and checks the result again as OpenAPI 3.0:
+/// Applies `overlays` in order to a loaded document and checks the result again as OpenAPI:
 /// the document a run with these overlays generates from, and what the overlays did.
 pub fn apply_overlays(doc: crate::Document, overlays: &[Overlay]) -> Result<(crate::Document, Applied), crate::GenerateError> {
     let crate::Document { name, mut raw, text, .. } = doc;
@@ -678,11 +678,11 @@ pub fn apply_overlays(doc: crate::Document, overlays: &[Overlay]) -> Result<(cra
 pub(crate) fn finish(name: &str, text: String, raw: Value, written: Provenance) -> Result<crate::Document, crate::GenerateError> {
     let origins = written.clone();
     crate::load::finish(name, text, raw, written).map_err(|e| match e {
-        LoadError::Invalid { file, pointer, message, line } => {
+        LoadError::Invalid { file, version, pointer, message, line } => {
             let origin = match (origins.origin_of(&pointer), origins.origin_below(&pointer)) {
                 (Some(o), _) => o.describe(),
                 (None, Some(o)) => format!("which holds what was {}", o.describe()),
-                (None, None) => return LoadError::Invalid { file, pointer, message, line }.into(),
+                (None, None) => return LoadError::Invalid { file, version, pointer, message, line }.into(),
             };
             OverlayError::Result { file, pointer, origin, message }.into()
         }

@@ -54,7 +54,13 @@ impl<'h> FileSet<'h> {
 pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let module = input.module.map(ModulePath::parse).transpose()?;
     let t0 = Instant::now();
-    let (mut api, mut diagnostics) = build::build(input.doc, input.config, input.default_crate_name)?;
+    let (mut api, built) = build::build(input.doc, input.config, input.default_crate_name)?;
+    // What normalization left out comes first; every pointer names the document as written.
+    let mut diagnostics = input.doc.notes.clone();
+    diagnostics.extend(built.into_iter().map(|mut d| {
+        d.pointer = input.doc.original_pointer(&d.pointer);
+        d
+    }));
     if let Some(m) = &module {
         // Doc examples name the items from outside: `my_crate::api::Client`.
         api.meta.lib_name = m.outside_path(&api.meta.lib_name);

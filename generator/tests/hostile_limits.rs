@@ -364,3 +364,56 @@ fn wide_documents_generate_in_linear_time() {
         assert!(all.contains(needle), "{name}: {needle:?} missing from the output");
     }
 }
+
+const HEAD_31: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
+
+/// OpenAPI 3.1's names for schemas: a 10 MB `$id` and `$anchor` are not indexed (a warning
+/// says so), and a chain of `$ref`s through `$anchor`s that closes on itself is refused as a
+/// cycle, not followed forever.
+#[test]
+fn huge_ids_and_anchor_cycles_are_bounded() {
+    let s = Scratch::new();
+    let huge = "x".repeat(10 << 20);
+    let text = format!("{HEAD_31}{}components:\n  schemas:\n    S:\n      $id: 'https://example.test/{huge}'\n      $anchor: '{huge}'\n      type: object\n      properties:\n        a: {{$ref: 'https://example.test/{huge}'}}\n", op_returning("S"));
+    let o = s.generate("huge-id.yaml", &text);
+    o.assert_bounded("huge $id", SECS, MB);
+    assert_eq!(o.code, Some(2), "a reference to an unindexed `$id` is one to another document:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("refers to another file or URL"), "{}", support::tail(&o.stderr));
+    assert!(o.stderr.len() < 4096, "the huge name is not printed whole: {} bytes", o.stderr.len());
+
+    let s = Scratch::new();
+    let mut text = format!("{HEAD_31}{}components:\n  schemas:\n", op_returning("A0"));
+    let n = 2_000;
+    for i in 0..n {
+        let _ = write!(text, "    A{i}:\n      $anchor: a{i}\n      $ref: '#a{}'\n", (i + 1) % n);
+    }
+    let o = s.generate("anchor-cycle.yaml", &text);
+    o.assert_bounded("anchor cycle", SECS, MB);
+    assert_eq!(o.code, Some(2), "{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("circular `$ref`") || o.stderr.contains("nests too deeply"), "{}", support::tail(&o.stderr));
+    assert!(!s.out().exists());
+
+    // A cycle through `$defs` that passes through objects is recursion, and is boxed.
+    let s = Scratch::new();
+    let text = format!("{HEAD_31}{}components:\n  schemas:\n    T:\n      type: object\n      properties:\n        child: {{$ref: '#/components/schemas/T/$defs/Node'}}\n      $defs:\n        Node:\n          type: [object, 'null']\n          properties:\n            next: {{$ref: '#/components/schemas/T'}}\n", op_returning("T"));
+    let o = s.generate("defs-cycle.yaml", &text);
+    o.assert_bounded("$defs cycle", SECS, MB);
+    assert_eq!(o.code, Some(0), "{}", support::tail(&o.stderr));
+}
+
+/// Schemas nested through `type` arrays (each level becomes `oneOf` alternatives) as deep as a
+/// document may nest: refused naming the place, never a stack overflow.
+#[test]
+fn deep_type_arrays_are_refused_in_bounds() {
+    let s = Scratch::new();
+    let mut schema = String::from("{type: string}");
+    for _ in 0..120 {
+        schema = format!("{{type: [array, 'null', string], items: {schema}}}");
+    }
+    let text = format!("{HEAD_31}{}components:\n  schemas:\n    D: {schema}\n", op_returning("D"));
+    let o = s.generate("deep-types.yaml", &text);
+    o.assert_bounded("deep type arrays", SECS, MB);
+    assert_eq!(o.code, Some(2), "{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("nests too deeply") && o.stderr.contains("/components/schemas/D"), "{}", support::tail(&o.stderr));
+    assert!(!s.out().exists());
+}

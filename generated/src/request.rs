@@ -97,6 +97,9 @@ pub(crate) struct RequestParts {
     /// The server the operation declares for itself, as an index into
     /// `servers::OPERATION_SERVERS`; `None` sends to the client's base URL.
     pub(crate) server: Option<usize>,
+    /// A URL the server gave for the next page (a `Link` header's), sent
+    /// instead of `path` and `query` when it is on the base URL's origin.
+    pub(crate) next_url: Option<String>,
 }
 
 impl RequestParts {
@@ -210,6 +213,7 @@ impl<'c, T> Request<'c, T> {
                 envelope: true,
                 security: crate::auth::DEFAULT_SECURITY,
                 server: None,
+                next_url: None,
             },
             error,
             marker: PhantomData,
@@ -745,7 +749,7 @@ impl<T> ResponseValue<T> {
     }
 
     /// A result that came without an envelope.
-    fn plain(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
+    pub(crate) fn plain(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
         ResponseValue {
             inner,
             status,
@@ -829,6 +833,27 @@ fn build_url(base: &str, path: &str, query: &[(String, String)]) -> Result<reqwe
     Ok(url)
 }
 
+/// The URL a server gave for the next page, resolved against the base URL;
+/// refused unless it is on the base URL's origin, so credentials never leave it.
+fn follow_url(base: &str, next: &str) -> Result<reqwest::Url, Error> {
+    let base = reqwest::Url::parse(base)
+        .map_err(|e| Error::Config(format!("cannot read the base URL: {e}")))?;
+    let mut url = base.join(next).map_err(|_| {
+        Error::Config(format!(
+            "the next-page link `{}` is not a URL",
+            Escaped(next, MAX_SHOWN_CHARS)
+        ))
+    })?;
+    if url.origin() != base.origin() {
+        let origin = url.origin().ascii_serialization();
+        return Err(Error::Pagination(crate::error::PaginationError::ForeignLink {
+            origin: Escaped(&origin, MAX_SHOWN_CHARS).to_string(),
+        }));
+    }
+    url.set_fragment(None);
+    Ok(url)
+}
+
 /// Send a request with retries and return the success response with its
 /// body read. Non-generic on purpose: it is compiled once per crate.
 pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<RawResponse, Error> {
@@ -873,7 +898,10 @@ async fn send_attempts(client: &Client, parts: &RequestParts, stream: bool) -> R
         Some(Err(problem)) => return Err(Error::Config(problem.clone())),
         None => inner.base_url.as_str(),
     };
-    let mut url = build_url(base, &parts.path, &parts.query)?;
+    let mut url = match &parts.next_url {
+        Some(next) => follow_url(base, next)?,
+        None => build_url(base, &parts.path, &parts.query)?,
+    };
 
     let mut headers = inner.headers.clone();
     // Credentials go in after the default headers and before the request's own,

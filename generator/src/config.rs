@@ -94,8 +94,110 @@ pub struct OperationConfig {
     pub params: Option<String>,
     /// Name of the response type.
     pub response: Option<String>,
-    /// Force auto-paging on or off (default: detected from the spec).
-    pub paginate: Option<bool>,
+    /// Paging: `false` turns it off, `true` (the default) detects it from the spec, a style
+    /// (`{ style: cursor, param: …, next: … }`) forces it.
+    pub paginate: Option<Paginate>,
+}
+
+/// An operation's `paginate:` setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paginate {
+    /// `true`: detected from the spec (the default); `false`: never paged.
+    Detect(bool),
+    /// A style named in the configuration, whatever the spec says.
+    Style(PagingConfig),
+}
+
+impl<'de> Deserialize<'de> for Paginate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Paginate;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`true`, `false` or a paging style such as `{ style: cursor, param: cursor, next: meta.next }`")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Paginate, E> {
+                Ok(Paginate::Detect(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Paginate, A::Error> {
+                PagingConfig::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Paginate::Style)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A paging style forced by the configuration. Parameter names are query parameters of the
+/// operation; paths (`next`, `has_more`, `total`, `items`) are dotted property names from the
+/// response body's root (`result_info.cursor`). `items` defaults to the list the spec shows.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "style", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PagingConfig {
+    /// `page` and `per_page` query parameters.
+    PageNumber {
+        #[serde(default = "default_page")]
+        page: String,
+        #[serde(default = "default_per_page")]
+        per_page: String,
+        #[serde(default)]
+        items: Option<String>,
+    },
+    /// A cursor query parameter and where the next cursor is in the body.
+    Cursor {
+        param: String,
+        next: String,
+        #[serde(default)]
+        items: Option<String>,
+    },
+    /// A `has_more` flag and the last item's id sent as `param`.
+    HasMore {
+        #[serde(default = "default_starting_after")]
+        param: String,
+        #[serde(default = "default_has_more")]
+        has_more: String,
+        #[serde(default = "default_id")]
+        id: String,
+        #[serde(default)]
+        items: Option<String>,
+    },
+    /// Offset and limit query parameters, and optionally where the total is.
+    OffsetLimit {
+        #[serde(default = "default_offset")]
+        offset: String,
+        #[serde(default = "default_limit")]
+        limit: String,
+        #[serde(default)]
+        total: Option<String>,
+        #[serde(default)]
+        items: Option<String>,
+    },
+    /// `Link: <…>; rel="next"` headers.
+    LinkHeader {
+        #[serde(default)]
+        items: Option<String>,
+    },
+}
+
+fn default_page() -> String {
+    "page".into()
+}
+fn default_per_page() -> String {
+    "per_page".into()
+}
+fn default_starting_after() -> String {
+    "starting_after".into()
+}
+fn default_has_more() -> String {
+    "has_more".into()
+}
+fn default_id() -> String {
+    "id".into()
+}
+fn default_offset() -> String {
+    "offset".into()
+}
+fn default_limit() -> String {
+    "limit".into()
 }
 
 /// How the client's authentication is named (`auth:`).

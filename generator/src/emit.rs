@@ -909,6 +909,41 @@ fn http_method(method: &str) -> TokenStream {
     }
 }
 
+/// The call that turns a list request into a paged one: `.paginated(page, per_page)` for page
+/// numbers in an envelope (the form the runtime has always had), `.paged(style, items)` otherwise.
+/// Every name and path is the document's or configuration's text as a string literal.
+fn paging_call(p: &Pagination, envelope: bool) -> TokenStream {
+    let path = |segments: &[String]| quote!(&[#(#segments),*]);
+    if let (PageStyle::PageNumber { page_param, per_page_param }, true) = (&p.style, envelope) {
+        return quote!(.paginated(#page_param, #per_page_param));
+    }
+    let style = match &p.style {
+        PageStyle::PageNumber { page_param, per_page_param } => quote!(crate::Paging::PageNumber { page: #page_param, per_page: #per_page_param }),
+        PageStyle::Cursor { param, next } => {
+            let next = path(next);
+            quote!(crate::Paging::Cursor { param: #param, next: #next })
+        }
+        PageStyle::HasMore { param, has_more, id_field } => {
+            let has_more = path(has_more);
+            quote!(crate::Paging::HasMore { param: #param, has_more: #has_more, id: #id_field })
+        }
+        PageStyle::OffsetLimit { offset_param, limit_param, total } => {
+            let total = match total {
+                Some(t) => {
+                    let t = path(t);
+                    quote!(Some(#t))
+                }
+                None => quote!(None),
+            };
+            quote!(crate::Paging::OffsetLimit { offset: #offset_param, limit: #limit_param, total: #total })
+        }
+        PageStyle::LinkHeader => quote!(crate::Paging::LinkHeader),
+    };
+    let items = path(&p.items);
+    let unwrap = if envelope { TokenStream::new() } else { quote!(.without_envelope()) };
+    quote!(#unwrap .paged(#style, #items))
+}
+
 fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let mut doc = String::new();
     if let Some(s) = &op.summary {
@@ -1048,11 +1083,9 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     }
     // `finish` is the method call (if any) that turns the request into what the method returns.
     let (ret, finish) = match (&op.response, &op.pagination) {
-        (Response::Envelope(_), Some(p)) => {
+        (response, Some(p)) => {
             let item = ty_tokens(&p.item);
-            let page = &p.page_param;
-            let per_page = &p.per_page_param;
-            (quote!(crate::PageRequest<'c, #item>), quote!(.paginated(#page, #per_page)))
+            (quote!(crate::PageRequest<'c, #item>), paging_call(p, matches!(response, Response::Envelope(_))))
         }
         (Response::Envelope(ty), None) => {
             let t = ty_tokens(ty);

@@ -371,11 +371,43 @@ pub enum BodyKind {
     Text,
 }
 
-/// Page-number pagination: the query parameters the pager sets.
+/// A paged list operation: how the next page is asked for, where the items are, and their type.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    pub page_param: String,
-    pub per_page_param: String,
+    pub style: PageStyle,
+    /// Where the list is in the body, as property names from its root (`["result"]` in an
+    /// envelope, `["data"]`, or empty for a body that is the list).
+    pub items: Vec<String>,
     /// The element type of one page.
     pub item: Ty,
+}
+
+/// How the next page of a list is asked for. Paths (`next`, `has_more`, `total`) are property
+/// names from the body's root, e.g. `["result_info", "cursor"]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStyle {
+    /// A page number and a page size in the query (Cloudflare's `page` / `per_page`).
+    PageNumber { page_param: String, per_page_param: String },
+    /// An opaque cursor from the body sent back in a query parameter (`nextPageToken`).
+    Cursor { param: String, next: Vec<String> },
+    /// A `has_more` flag, and the id of the last item sent as a query parameter (Stripe's
+    /// `starting_after`).
+    HasMore { param: String, has_more: Vec<String>, id_field: String },
+    /// An item offset and a page size in the query, stopping on a short page or the total.
+    OffsetLimit { offset_param: String, limit_param: String, total: Option<Vec<String>> },
+    /// RFC 8288 `Link: <…>; rel="next"` response headers (followed on the base URL's origin only).
+    LinkHeader,
+}
+
+impl PageStyle {
+    /// The style's name, as the configuration and the README write it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PageStyle::PageNumber { .. } => "page_number",
+            PageStyle::Cursor { .. } => "cursor",
+            PageStyle::HasMore { .. } => "has_more",
+            PageStyle::OffsetLimit { .. } => "offset_limit",
+            PageStyle::LinkHeader => "link_header",
+        }
+    }
 }

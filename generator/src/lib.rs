@@ -64,6 +64,7 @@ pub mod internal {
     pub use crate::escape::rust_str;
     pub use crate::locate::{escape_token, get, line_of};
     pub use crate::naming::snake;
+    pub use crate::pipeline::paging_styles;
     pub use crate::render::TEMPLATES;
 }
 

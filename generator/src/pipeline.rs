@@ -148,3 +148,20 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     })
 }
 
+
+/// How many operations of a document page in each style (`page_number`, `cursor`, …), and how
+/// many are not paged (`none`): the figures the README's paging section quotes.
+pub fn paging_styles(doc: &crate::Document, config: &crate::Config) -> Result<std::collections::BTreeMap<&'static str, usize>, GenerateError> {
+    fn walk(node: &crate::ir::Resource, counts: &mut std::collections::BTreeMap<&'static str, usize>) {
+        for op in node.operations.values() {
+            *counts.entry(op.pagination.as_ref().map_or("none", |p| p.style.name())).or_default() += 1;
+        }
+        for child in node.children.values() {
+            walk(child, counts);
+        }
+    }
+    let (api, _) = build::build(doc, config, "paging-styles")?;
+    let mut counts = std::collections::BTreeMap::new();
+    walk(&api.root, &mut counts);
+    Ok(counts)
+}

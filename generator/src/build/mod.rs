@@ -55,6 +55,16 @@ pub enum BuildError {
         message: String,
         file: String,
     },
+    /// An operation's `paginate:` in the configuration cannot be applied to the document.
+    #[error("{}: `{}` {}; change it in {}", crate::escape::shown(.place), crate::escape::shown(.key), crate::escape::shown(.message), crate::escape::shown(.file))]
+    PagingConfig {
+        /// `codegen.yaml:LINE`.
+        place: String,
+        /// Where in the file, dotted (`operations.listThings.paginate`).
+        key: String,
+        message: String,
+        file: String,
+    },
 }
 
 /// Builds the IR from a loaded document and its configuration.

@@ -8,12 +8,13 @@ use serde_json::{Map, Value};
 use super::body::{RequestBody, ResponseContent};
 use super::names::{numbered, unique_field_name, STD_TYPE_NAMES};
 use super::{BuildError, Builder};
-use crate::config::OperationConfig;
+use crate::config::{OperationConfig, Paginate, PagingConfig};
 use crate::ir::*;
 use crate::locate::join;
 use crate::naming::{camel, singular, snake};
 use crate::render::CLIENT_METHODS;
-use crate::spec::content::{is_paged, success_status};
+use crate::spec::content::success_status;
+use crate::spec::paging::List;
 use crate::spec::schema::is_array;
 use crate::spec::{self, is_envelope, PathOp};
 
@@ -82,7 +83,8 @@ impl<'a> Builder<'a> {
         let params_type = self.params_type(params_name, fields, body.as_ref(), &method_name);
 
         // Response: the lowest 2xx, by its content type; Cloudflare envelopes are unwrapped.
-        let (response, pagination) = self.response(op_ptr, op, &response_name, &params, &oc)?;
+        let op_key = operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+        let (response, pagination) = self.response(op_ptr, op, &response_name, &params, &oc, &op_key)?;
 
         let node = resource_node(root, &segments);
         let method_name = self.free_method_name(node, &segments, method_name, op_ptr);
@@ -297,7 +299,8 @@ impl<'a> Builder<'a> {
     }
 
     /// The response a method returns: the lowest 2xx (else `default`), by its content type;
-    /// Cloudflare envelopes are unwrapped to `result`, and a list result may be paged.
+    /// Cloudflare envelopes are unwrapped to `result`, and a list may be paged (detected by
+    /// `spec::paging`, or as `paginate:` in the configuration says).
     fn response(
         &mut self,
         op_ptr: &str,
@@ -305,6 +308,7 @@ impl<'a> Builder<'a> {
         response_name: &str,
         params: &[spec::Param],
         oc: &OperationConfig,
+        op_key: &str,
     ) -> Result<(Response, Option<Pagination>), BuildError> {
         let Some(code) = op.get("responses").and_then(Value::as_object).and_then(success_status) else {
             return Ok((Response::Empty, None));
@@ -317,8 +321,17 @@ impl<'a> Builder<'a> {
         let schema_ptr = join(&join(&join(&resp_ptr, "content"), &media), "schema");
         let props = self.spec.properties(&schema_ptr)?;
         let alias_owner = format!("{op_ptr}#response");
+        let envelope = is_envelope(|k| props.has(k));
+        if let Some((style, list)) = self.paging(op_key, &schema_ptr, &resp_ptr, params, envelope, oc)? {
+            let items = join(&list.array_ptr, "items");
+            let item = if self.spec.get(&items).is_some() { self.ty_of(&items, response_name)?.0 } else { Ty::Json };
+            let item = self.alias(response_name, item, &alias_owner);
+            let list_ty = Ty::Vec(Box::new(item.clone()));
+            let response = if envelope { Response::Envelope(list_ty) } else { Response::Body(list_ty) };
+            return Ok((response, Some(Pagination { style, items: list.path, item })));
+        }
         let result_ptr = match props.get("result") {
-            Some(result) if is_envelope(|k| props.has(k)) => result.to_string(),
+            Some(result) if envelope => result.to_string(),
             _ => {
                 let (ty, _) = self.ty_of(&schema_ptr, response_name)?;
                 let ty = self.alias(response_name, ty, &alias_owner);
@@ -339,12 +352,91 @@ impl<'a> Builder<'a> {
             Ty::Json
         };
         let item = self.alias(response_name, item, &alias_owner);
-        let pagination = (oc.paginate.unwrap_or(true) && is_paged(&props, params)).then(|| Pagination {
-            page_param: "page".into(),
-            per_page_param: "per_page".into(),
-            item: item.clone(),
-        });
-        Ok((Response::Envelope(Ty::Vec(Box::new(item))), pagination))
+        Ok((Response::Envelope(Ty::Vec(Box::new(item))), None))
+    }
+
+    /// How a list operation pages and where its list is: as the configuration's `paginate:`
+    /// forces, else as detected from the spec. A forced style that names a query parameter the
+    /// operation lacks, or a list the body does not declare, is an error at its line.
+    fn paging(
+        &mut self,
+        op_key: &str,
+        schema_ptr: &str,
+        resp_ptr: &str,
+        params: &[spec::Param],
+        envelope: bool,
+        oc: &OperationConfig,
+    ) -> Result<Option<(PageStyle, List)>, BuildError> {
+        let cfg = self.cfg;
+        let error = |message: String| {
+            let keys = ["operations", op_key, "paginate"];
+            let line = cfg.line_of(&keys).map(|l| format!(":{l}")).unwrap_or_default();
+            BuildError::PagingConfig { place: format!("{}{line}", cfg.file), key: keys.join("."), message, file: cfg.file.clone() }
+        };
+        let forced = match &oc.paginate {
+            Some(Paginate::Detect(false)) => return Ok(None),
+            None | Some(Paginate::Detect(true)) => None,
+            Some(Paginate::Style(style)) => Some(style),
+        };
+        let Some(forced) = forced else {
+            let Some(list) = self.spec.list_of(schema_ptr, envelope)? else {
+                return match oc.paginate {
+                    Some(Paginate::Detect(true)) => Err(error("is `true`, but the success response declares no list to page; name a style and its `items`".into())),
+                    _ => Ok(None),
+                };
+            };
+            let link = self.spec.declares_link_header(resp_ptr);
+            return match self.spec.detect_paging(schema_ptr, &list, params, link, envelope)? {
+                Some(style) => Ok(Some((style, list))),
+                None if oc.paginate.is_some() => Err(error("is `true`, but no paging style is detected from the spec; name one (see the README's paging table)".into())),
+                None => Ok(None),
+            };
+        };
+        let query = |name: &String| -> Result<String, BuildError> {
+            if params.iter().any(|p| &p.name == name && p.location == "query") {
+                Ok(name.clone())
+            } else {
+                Err(error(format!("names the query parameter `{}`, which the operation does not declare", name.escape_debug())))
+            }
+        };
+        let path = |what: &str, dotted: &String| -> Result<Vec<String>, BuildError> {
+            let segments: Vec<String> = dotted.split('.').map(str::to_string).collect();
+            if segments.iter().any(String::is_empty) {
+                return Err(error(format!("`{what}` is `{}`: a path is dotted property names, such as `result_info.cursor`", dotted.escape_debug())));
+            }
+            Ok(segments)
+        };
+        let (style, items) = match forced {
+            PagingConfig::PageNumber { page, per_page, items } => (PageStyle::PageNumber { page_param: query(page)?, per_page_param: query(per_page)? }, items),
+            PagingConfig::Cursor { param, next, items } => (PageStyle::Cursor { param: query(param)?, next: path("next", next)? }, items),
+            PagingConfig::HasMore { param, has_more, id, items } => {
+                if id.is_empty() {
+                    return Err(error("`id` is empty: name the items' id property".into()));
+                }
+                (PageStyle::HasMore { param: query(param)?, has_more: path("has_more", has_more)?, id_field: id.clone() }, items)
+            }
+            PagingConfig::OffsetLimit { offset, limit, total, items } => {
+                let total = total.as_ref().map(|t| path("total", t)).transpose()?;
+                (PageStyle::OffsetLimit { offset_param: query(offset)?, limit_param: query(limit)?, total }, items)
+            }
+            PagingConfig::LinkHeader { items } => (PageStyle::LinkHeader, items),
+        };
+        let list = match items {
+            Some(dotted) => {
+                let segments = path("items", dotted)?;
+                let names: Vec<&str> = segments.iter().map(String::as_str).collect();
+                let found = self.spec.property_at(schema_ptr, &names)?;
+                match found.filter(|p| self.spec.object(p).is_some_and(is_array)) {
+                    Some(array_ptr) => List { path: segments, array_ptr },
+                    None => return Err(error(format!("`items` is `{}`, which is not an array property of the success response", dotted.escape_debug()))),
+                }
+            }
+            None => match self.spec.list_of(schema_ptr, envelope)? {
+                Some(list) => list,
+                None => return Err(error("names a style, but the success response declares no list; name it with `items`".into())),
+            },
+        };
+        Ok(Some((style, list)))
     }
 }
 

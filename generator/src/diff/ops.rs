@@ -75,7 +75,7 @@ fn moved(old: &IndexMap<String, Op<'_>>, new: &IndexMap<String, Op<'_>>) -> Inde
         let mut out: IndexMap<(&str, &str), Vec<&String>> = IndexMap::new();
         for (key, op) in side.iter().filter(|(k, _)| !other.contains_key(*k)) {
             if let Some(id) = op.obj.get("operationId").and_then(Value::as_str) {
-                out.entry((op.at.method, id)).or_default().push(key);
+                out.entry((op.at.method.as_str(), id)).or_default().push(key);
             }
         }
         out

@@ -1,9 +1,7 @@
-//! Bodies: content negotiation, the response a method returns, Cloudflare envelopes and paging.
+//! Bodies: content negotiation, the response a method returns and Cloudflare envelopes.
 
 use serde_json::{Map, Value};
 
-use super::paths::Param;
-use super::schema::Props;
 
 /// The JSON media type of a content map, preferring `application/json`, else the first (by
 /// name) whose name mentions `json`.
@@ -33,13 +31,6 @@ pub fn success_status(responses: &Map<String, Value>) -> Option<&str> {
 /// body schema has. The generated method returns `result`.
 pub fn is_envelope(has: impl Fn(&str) -> bool) -> bool {
     has("result") && has("success") && (has("errors") || has("messages"))
-}
-
-/// Page-number paging: an envelope with `result_info` around a list, for an operation that
-/// takes `page` and `per_page` in the query.
-pub fn is_paged(envelope: &Props, params: &[Param]) -> bool {
-    let query_has = |n: &str| params.iter().any(|p| p.name == n && p.location == "query");
-    envelope.has("result_info") && query_has("page") && query_has("per_page")
 }
 
 /// How a body of one media type travels, once negotiated.

@@ -9,13 +9,14 @@
 //! - [`schema`]: `allOf` merging, and what Rust type a schema maps to ([`schema::RustKind`]).
 //! - [`paths`]: [`PathTemplate`], the HTTP methods, operations under `paths` (path-item `$ref`s
 //!   followed) and the parameters that apply to each.
-//! - [`content`]: content negotiation, the success response, Cloudflare envelopes and
-//!   page/per_page paging.
+//! - [`content`]: content negotiation, the success response and Cloudflare envelopes.
+//! - [`paging`]: the list a response body carries and how a list operation pages.
 //! - [`security`]: the `security` list that applies to an operation.
 //! - [`servers`]: the `servers` that apply to the document and to an operation, each server's
 //!   URL with its variables' defaults, and whether that URL names a host.
 
 pub mod content;
+pub mod paging;
 pub mod paths;
 pub mod refs;
 pub mod schema;

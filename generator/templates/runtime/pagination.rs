@@ -2,6 +2,7 @@
 //! of every page as a stream ([`AutoPager`]).
 
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::hash::Hasher;
@@ -9,8 +10,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, LINK};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use crate::client::Client;
@@ -43,6 +46,19 @@ pub struct ResultInfo {
     /// Total number of pages.
     #[serde(default, deserialize_with = "lenient_u64")]
     pub total_pages: Option<u64>,
+    /// The cursor of the next page, for operations paged by cursor (a
+    /// string, or a number as written).
+    #[serde(default, deserialize_with = "lenient_cursor")]
+    pub cursor: Option<String>,
+}
+
+/// A cursor: a non-empty string or a number; anything else is no cursor.
+fn lenient_cursor<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 /// One page of a list operation.
@@ -112,6 +128,60 @@ impl<'a, T> IntoIterator for &'a Page<T> {
     }
 }
 
+/// How a list operation asks for its next page. Paths are property names
+/// from the response body's root (`&["result_info", "cursor"]`).
+///
+/// ```
+/// use cloudflare_access_users::Paging;
+/// let style = Paging::Cursor { param: "cursor", next: &["result_info", "cursor"] };
+/// # let _ = style;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Paging {
+    /// A page number and a page size in the query; the next page is the
+    /// number after, until a page is empty, short, or the last of
+    /// `result_info.total_pages`.
+    PageNumber {
+        /// The page-number query parameter.
+        page: &'static str,
+        /// The page-size query parameter.
+        per_page: &'static str,
+    },
+    /// An opaque cursor read from the body and sent back in `param`, until
+    /// the body has none.
+    Cursor {
+        /// The query parameter the cursor is sent in.
+        param: &'static str,
+        /// Where the next cursor is in the body.
+        next: &'static [&'static str],
+    },
+    /// While the body's `has_more` flag is true, the `id` of the last item is
+    /// sent in `param` (Stripe's `starting_after`).
+    HasMore {
+        /// The query parameter the last item's id is sent in.
+        param: &'static str,
+        /// Where the flag is in the body.
+        has_more: &'static [&'static str],
+        /// The items' id property.
+        id: &'static str,
+    },
+    /// An item offset and a page size in the query; the offset moves by the
+    /// items received until a page is empty, shorter than the limit asked
+    /// for, or the total (when the body has one) is reached.
+    OffsetLimit {
+        /// The offset query parameter.
+        offset: &'static str,
+        /// The page-size query parameter.
+        limit: &'static str,
+        /// Where the total number of items is in the body, if anywhere.
+        total: Option<&'static [&'static str]>,
+    },
+    /// The URL of an RFC 8288 `Link: <…>; rel="next"` response header, only
+    /// on the origin of the base URL.
+    LinkHeader,
+}
+
 impl<'c, T> Request<'c, Vec<T>> {
     /// Turn a list request into a paged one; `page_param` and
     /// `per_page_param` name the query parameters that select the page.
@@ -131,23 +201,49 @@ impl<'c, T> Request<'c, Vec<T>> {
         page_param: &'static str,
         per_page_param: &'static str,
     ) -> PageRequest<'c, T> {
+        let items: &'static [&'static str] = if self.parts.envelope {
+            &["result"]
+        } else {
+            &[]
+        };
+        let paging = Paging::PageNumber {
+            page: page_param,
+            per_page: per_page_param,
+        };
+        self.paged(paging, items)
+    }
+
+    /// Turn a list request into a paged one of any style; `items` is where
+    /// the list is in the body (`&["result"]` in an envelope, `&[]` for a
+    /// body that is the list).
+    ///
+    /// ```
+    /// use cloudflare_access_users::{Client, PageRequest, Paging, Request};
+    /// let client = Client::builder().base_url("https://api.example.com/v1").build()?;
+    /// let pages: PageRequest<'_, serde_json::Value> =
+    ///     Request::<Vec<serde_json::Value>>::new(&client, reqwest::Method::GET, "/items", "/items".into())
+    ///         .without_envelope()
+    ///         .paged(Paging::Cursor { param: "page_token", next: &["nextPageToken"] }, &["items"]);
+    /// # drop(pages);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn paged(self, paging: Paging, items: &'static [&'static str]) -> PageRequest<'c, T> {
         PageRequest {
             request: self,
-            page_param,
-            per_page_param,
+            paging,
+            items,
             max_pages: DEFAULT_MAX_PAGES,
         }
     }
 }
-
 /// A request to a paged list operation. Awaiting it fetches one page
 /// (the one selected by the query, or the server's first);
 /// [`PageRequest::auto_paging`] streams the items of all pages.
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PageRequest<'c, T> {
     request: Request<'c, Vec<T>>,
-    page_param: &'static str,
-    per_page_param: &'static str,
+    paging: Paging,
+    items: &'static [&'static str],
     max_pages: u64,
 }
 
@@ -155,8 +251,8 @@ impl<T> fmt::Debug for PageRequest<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PageRequest")
             .field("request", &self.request)
-            .field("page_param", &self.page_param)
-            .field("per_page_param", &self.per_page_param)
+            .field("paging", &self.paging)
+            .field("items", &self.items)
             .field("max_pages", &self.max_pages)
             .finish()
     }
@@ -301,28 +397,42 @@ impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
             ..
         } = self.request;
         let client = client.clone();
+        let items = self.items;
         Box::pin(async move {
             if let Some(e) = error {
                 return Err(e);
             }
             let raw = execute(&client, &parts).await?;
-            let resp = decode_response::<Option<Vec<T>>>(raw, parts.envelope)?;
-            let result_info = resp.result_info().cloned();
-            Ok(resp.map(|items| Page {
-                items: items.unwrap_or_default(),
-                result_info,
-            }))
+            if parts.envelope && items == ["result"] {
+                let resp = decode_response::<Option<Vec<T>>>(raw, true)?;
+                let result_info = resp.result_info().cloned();
+                return Ok(resp.map(|items| Page {
+                    items: items.unwrap_or_default(),
+                    result_info,
+                }));
+            }
+            let page = match read_page(&raw, parts.envelope, items)? {
+                Some(view) => decode_items::<T>(&view, items, &raw.body)?,
+                None => Vec::new(),
+            };
+            let page = Page {
+                items: page,
+                result_info: None,
+            };
+            Ok(ResponseValue::plain(page, raw.status, raw.headers))
         })
     }
 
     /// Stream every item of every page, fetching pages lazily and holding one
     /// page in memory at a time.
     ///
-    /// Starts at the page given in the query (or 1) and asks for the next one
-    /// with the same page size until a page is empty, shorter than the page
-    /// size (from the query or `result_info.per_page`), or the last of
-    /// `result_info.total_pages`. A server that returns the same items again
-    /// ends the stream with [`PaginationError::RepeatedPage`]; more than
+    /// The pages are asked for as the operation's [`Paging`] style says,
+    /// starting from the page, cursor or offset given in the query. The
+    /// stream ends at an empty page or when the style says there is no next
+    /// page. A server that returns the same items again ends it with
+    /// [`PaginationError::RepeatedPage`], the same cursor or link again with
+    /// [`PaginationError::RepeatedCursor`], a next link to another origin with
+    /// [`PaginationError::ForeignLink`] (nothing is sent there); more than
     /// [`PageRequest::max_pages`] pages end it with
     /// [`PaginationError::PageLimit`]. The stream ends after its first error.
     ///
@@ -353,25 +463,13 @@ impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
             error,
             ..
         } = self.request;
-        let position = |name: &str, q: &[(String, String)]| q.iter().position(|(k, _)| k == name);
-        let (page_index, first_page) = match position(self.page_param, &parts.query) {
-            Some(i) => (i, parts.query[i].1.trim().parse::<u64>().unwrap_or(1)),
-            None => {
-                parts
-                    .query
-                    .push((self.page_param.to_owned(), String::new()));
-                (parts.query.len() - 1, 1)
-            }
-        };
-        let per_page = position(self.per_page_param, &parts.query)
-            .and_then(|i| parts.query[i].1.trim().parse::<u64>().ok())
-            .filter(|n| *n > 0);
+        let mut strategy = self.paging.strategy();
+        strategy.start(&mut parts);
         AutoPager {
             client: client.clone(),
             parts,
-            page_index,
-            next_page: first_page,
-            per_page,
+            strategy,
+            items_path: self.items,
             max_pages: self.max_pages,
             pages_fetched: 0,
             items: Vec::new().into_iter(),
@@ -401,16 +499,15 @@ type FetchFuture = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Sen
 pub struct AutoPager<T> {
     client: Client,
     parts: RequestParts,
-    /// Index of the page parameter in `parts.query`.
-    page_index: usize,
-    next_page: u64,
-    /// Page size requested by the caller, if any.
-    per_page: Option<u64>,
+    /// How the next page is asked for (the one per-style part).
+    strategy: Box<dyn Strategy>,
+    /// Where the list is in a page's body.
+    items_path: &'static [&'static str],
     max_pages: u64,
     pages_fetched: u64,
     items: std::vec::IntoIter<T>,
     fetch: Option<FetchFuture>,
-    /// Hash and length of the previous page's raw `result`.
+    /// Hash and length of the previous page's raw list.
     last_fingerprint: Option<(u64, usize)>,
     pending_error: Option<Error>,
     done: bool,
@@ -423,23 +520,12 @@ impl<T> fmt::Debug for AutoPager<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AutoPager")
             .field("path", &self.parts.path)
-            .field("next_page", &self.next_page)
+            .field("strategy", &self.strategy)
             .field("pages_fetched", &self.pages_fetched)
             .field("buffered", &self.items.len())
             .field("done", &self.done)
             .finish()
     }
-}
-
-/// What an auto-paging request needs from a page body.
-#[derive(Deserialize)]
-struct RawPage<'a> {
-    #[serde(default)]
-    success: Option<bool>,
-    #[serde(borrow, default)]
-    result: Option<&'a RawValue>,
-    #[serde(default)]
-    result_info: Option<ResultInfo>,
 }
 
 impl<T: DeserializeOwned> AutoPager<T> {
@@ -480,7 +566,6 @@ impl<T: DeserializeOwned> AutoPager<T> {
                     }));
                     continue;
                 }
-                self.parts.query[self.page_index].1 = self.next_page.to_string();
                 let client = self.client.clone();
                 let parts = self.parts.clone();
                 self.fetch = Some(Box::pin(async move { execute(&client, &parts).await }));
@@ -499,62 +584,383 @@ impl<T: DeserializeOwned> AutoPager<T> {
         }
     }
 
-    /// Decode a fetched page into `self.items` and decide whether another
-    /// page should be fetched.
+    /// Decode a fetched page into `self.items` and let the strategy decide
+    /// whether, and how, another page is fetched.
     fn accept_page(&mut self, raw: RawResponse) -> Result<(), Error> {
-        let page = self.next_page;
-        if raw.body.iter().all(u8::is_ascii_whitespace) {
-            self.done = true;
-            return Ok(());
-        }
-        let envelope: RawPage<'_> = match serde_json::from_slice(&raw.body) {
-            Ok(env) => env,
-            Err(_) => {
-                // Let the regular decoder produce the precise error.
-                return Err(match decode_response::<Option<Vec<T>>>(raw, true) {
-                    Err(e) => e,
-                    Ok(_) => Error::Config("inconsistent page decode".into()),
-                });
-            }
-        };
-        if envelope.success == Some(false) {
-            if let Some(api) = ApiError::from_unsuccessful(raw.status, &raw.headers, &raw.body) {
-                return Err(Error::Api(api));
-            }
-        }
-        let Some(result) = envelope.result else {
+        let page = self.strategy.page().unwrap_or(self.pages_fetched);
+        let Some(view) = read_page(&raw, self.parts.envelope, self.items_path)? else {
             self.done = true;
             return Ok(());
         };
-        let text = result.get();
-        let items: Vec<T> = if text == "null" {
-            Vec::new()
-        } else {
-            serde_json::from_str(text)
-                .map_err(|_| decode_error::<Vec<T>>(text.as_bytes(), "result", raw.body.clone()))?
-        };
-        if items.is_empty() {
+        if view.items.is_empty() {
             self.done = true;
             return Ok(());
         }
         let mut hasher = DefaultHasher::new();
-        hasher.write(text.as_bytes());
-        let fingerprint = (hasher.finish(), text.len());
+        hasher.write(view.list.as_bytes());
+        let fingerprint = (hasher.finish(), view.list.len());
         if self.last_fingerprint == Some(fingerprint) {
             return Err(Error::Pagination(PaginationError::RepeatedPage { page }));
         }
         self.last_fingerprint = Some(fingerprint);
-
-        let info = envelope.result_info.unwrap_or_default();
-        let per_page = self.per_page.or(info.per_page).filter(|n| *n > 0);
-        let short_page = per_page.is_some_and(|n| (items.len() as u64) < n);
-        let last_page = info.total_pages.is_some_and(|total| page >= total);
-        match page.checked_add(1) {
-            Some(next) if !short_page && !last_page => self.next_page = next,
-            _ => self.done = true,
-        }
+        let items = decode_items::<T>(&view, self.items_path, &raw.body)?;
+        // The page's items come out before an error about what follows it.
+        let more = self.strategy.advance(&view, &mut self.parts);
         self.items = items.into_iter();
+        if !more? {
+            self.done = true;
+        }
         Ok(())
+    }
+}
+
+/// One page as read, before its items are decoded: what every style looks at.
+pub(crate) struct PageView<'a> {
+    /// The whole body.
+    body: &'a RawValue,
+    /// The list's text.
+    list: &'a str,
+    /// The list's elements.
+    items: Vec<&'a RawValue>,
+    headers: &'a HeaderMap,
+}
+
+impl<'a> PageView<'a> {
+    /// The value at `path` from the body's root, if every step is an object member.
+    fn at(&self, path: &[&str]) -> Option<&'a RawValue> {
+        path.iter().try_fold(self.body, |value, name| member(value, name))
+    }
+
+    /// The value at `path` as text: a non-empty string, or a number as written.
+    fn text_at(&self, path: &[&str]) -> Option<String> {
+        self.at(path).and_then(scalar_text)
+    }
+}
+
+/// The member `name` of a JSON object (the last one, when it repeats).
+fn member<'a>(value: &'a RawValue, name: &str) -> Option<&'a RawValue> {
+    let text = value.get().trim_start();
+    if !text.starts_with('{') {
+        return None;
+    }
+    let map: HashMap<String, &'a RawValue> = serde_json::from_str(text).ok()?;
+    map.get(name).copied()
+}
+
+/// A non-empty string, or a number as written; anything else is no value.
+fn scalar_text(value: &RawValue) -> Option<String> {
+    match serde_json::from_str::<serde_json::Value>(value.get()).ok()? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Read a page's body down to its list (non-generic: compiled once). `None`
+/// for a page without one (a blank body, no list or `null`). An envelope
+/// with `success: false` is the API error it carries.
+fn read_page<'a>(
+    raw: &'a RawResponse,
+    envelope: bool,
+    items_path: &[&str],
+) -> Result<Option<PageView<'a>>, Error> {
+    if raw.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let body: &RawValue = serde_json::from_slice(&raw.body).map_err(|_| {
+        decode_error::<serde::de::IgnoredAny>(&raw.body, "", raw.body.clone())
+    })?;
+    let view = PageView {
+        body,
+        list: "",
+        items: Vec::new(),
+        headers: &raw.headers,
+    };
+    if envelope && view.at(&["success"]).is_some_and(|v| v.get() == "false") {
+        if let Some(api) = ApiError::from_unsuccessful(raw.status, &raw.headers, &raw.body) {
+            return Err(Error::Api(api));
+        }
+    }
+    let Some(list) = view.at(items_path).filter(|v| v.get() != "null") else {
+        return Ok(None);
+    };
+    let items: Vec<&RawValue> = serde_json::from_str(list.get()).map_err(|_| {
+        decode_error::<Vec<serde::de::IgnoredAny>>(
+            list.get().as_bytes(),
+            &items_path.join("."),
+            raw.body.clone(),
+        )
+    })?;
+    Ok(Some(PageView {
+        list: list.get(),
+        items,
+        ..view
+    }))
+}
+
+/// Decode a page's items, each from its own text.
+fn decode_items<T: DeserializeOwned>(
+    view: &PageView<'_>,
+    items_path: &[&str],
+    body: &Bytes,
+) -> Result<Vec<T>, Error> {
+    let mut out = Vec::with_capacity(view.items.len());
+    for (i, item) in view.items.iter().enumerate() {
+        match serde_json::from_str::<T>(item.get()) {
+            Ok(value) => out.push(value),
+            Err(_) => {
+                let at = format!("{}[{i}]", items_path.join("."));
+                return Err(decode_error::<T>(item.get().as_bytes(), &at, body.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What differs between paging styles: how the first request is set up and
+/// how the next one follows from a page. Each style is a few lines.
+trait Strategy: fmt::Debug + Send {
+    /// Set up the first request (from the page, cursor or offset the caller
+    /// put in the query).
+    fn start(&mut self, _parts: &mut RequestParts) {}
+    /// Given a page with items, set `parts` up for the next one; `false`
+    /// when there is none.
+    fn advance(&mut self, page: &PageView<'_>, parts: &mut RequestParts) -> Result<bool, Error>;
+    /// The number of the page just fetched, for styles that count pages.
+    fn page(&self) -> Option<u64> {
+        None
+    }
+}
+
+impl Paging {
+    fn strategy(self) -> Box<dyn Strategy> {
+        match self {
+            Paging::PageNumber { page, per_page } => Box::new(PageNumbers {
+                param: page,
+                per_page_param: per_page,
+                per_page: None,
+                page: 1,
+            }),
+            Paging::Cursor { param, next } => Box::new(Cursors {
+                param,
+                next: Next::Body(next),
+                seen: Seen::default(),
+            }),
+            Paging::HasMore {
+                param,
+                has_more,
+                id,
+            } => Box::new(Cursors {
+                param,
+                next: Next::LastId { has_more, id },
+                seen: Seen::default(),
+            }),
+            Paging::OffsetLimit {
+                offset,
+                limit,
+                total,
+            } => Box::new(Offsets {
+                param: offset,
+                limit_param: limit,
+                limit: None,
+                total,
+                offset: 0,
+            }),
+            Paging::LinkHeader => Box::new(Links {
+                seen: Seen::default(),
+            }),
+        }
+    }
+}
+
+/// Set query parameter `name` to `value`, replacing every earlier value.
+fn set_query(parts: &mut RequestParts, name: &str, value: String) {
+    parts.query.retain(|(k, _)| k != name);
+    parts.query.push((name.to_owned(), value));
+}
+
+/// The value the caller gave query parameter `name`, as a number.
+fn query_number(parts: &RequestParts, name: &str) -> Option<u64> {
+    parts
+        .query
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| v.trim().parse().ok())
+}
+
+/// Hashes of the cursors or links already followed: one seen twice means the
+/// server is going round in circles.
+#[derive(Debug, Default)]
+struct Seen(HashSet<(u64, usize)>);
+
+impl Seen {
+    fn first_time(&mut self, value: &str) -> bool {
+        let mut hasher = DefaultHasher::new();
+        hasher.write(value.as_bytes());
+        self.0.insert((hasher.finish(), value.len()))
+    }
+}
+
+#[derive(Debug)]
+struct PageNumbers {
+    param: &'static str,
+    per_page_param: &'static str,
+    /// The page size the caller asked for, if any.
+    per_page: Option<u64>,
+    /// The page being fetched.
+    page: u64,
+}
+
+impl Strategy for PageNumbers {
+    fn start(&mut self, parts: &mut RequestParts) {
+        self.page = query_number(parts, self.param).unwrap_or(1);
+        self.per_page = query_number(parts, self.per_page_param).filter(|n| *n > 0);
+        set_query(parts, self.param, self.page.to_string());
+    }
+
+    fn advance(&mut self, page: &PageView<'_>, parts: &mut RequestParts) -> Result<bool, Error> {
+        let info: ResultInfo = page
+            .at(&["result_info"])
+            .and_then(|v| serde_json::from_str(v.get()).ok())
+            .unwrap_or_default();
+        let per_page = self.per_page.or(info.per_page).filter(|n| *n > 0);
+        let short_page = per_page.is_some_and(|n| (page.items.len() as u64) < n);
+        let last_page = info.total_pages.is_some_and(|total| self.page >= total);
+        match self.page.checked_add(1) {
+            Some(next) if !short_page && !last_page => {
+                self.page = next;
+                set_query(parts, self.param, next.to_string());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn page(&self) -> Option<u64> {
+        Some(self.page)
+    }
+}
+
+/// Where the next cursor comes from.
+#[derive(Debug)]
+enum Next {
+    /// A value in the body.
+    Body(&'static [&'static str]),
+    /// The last item's id, while the body's flag says there is more.
+    LastId {
+        has_more: &'static [&'static str],
+        id: &'static str,
+    },
+}
+
+#[derive(Debug)]
+struct Cursors {
+    param: &'static str,
+    next: Next,
+    seen: Seen,
+}
+
+impl Strategy for Cursors {
+    fn advance(&mut self, page: &PageView<'_>, parts: &mut RequestParts) -> Result<bool, Error> {
+        let cursor = match self.next {
+            Next::Body(path) => page.text_at(path),
+            Next::LastId { has_more, id } => match page.at(has_more).map(RawValue::get) {
+                Some("true") => page.items.last().and_then(|last| member(last, id)).and_then(scalar_text),
+                _ => None,
+            },
+        };
+        let Some(cursor) = cursor else { return Ok(false) };
+        if !self.seen.first_time(&cursor) {
+            return Err(Error::Pagination(PaginationError::RepeatedCursor {
+                param: self.param,
+            }));
+        }
+        set_query(parts, self.param, cursor);
+        Ok(true)
+    }
+}
+
+#[derive(Debug)]
+struct Offsets {
+    param: &'static str,
+    limit_param: &'static str,
+    /// The page size the caller asked for, if any.
+    limit: Option<u64>,
+    total: Option<&'static [&'static str]>,
+    offset: u64,
+}
+
+impl Strategy for Offsets {
+    fn start(&mut self, parts: &mut RequestParts) {
+        self.offset = query_number(parts, self.param).unwrap_or(0);
+        self.limit = query_number(parts, self.limit_param).filter(|n| *n > 0);
+    }
+
+    fn advance(&mut self, page: &PageView<'_>, parts: &mut RequestParts) -> Result<bool, Error> {
+        let received = page.items.len() as u64;
+        let short_page = self.limit.is_some_and(|n| received < n);
+        let Some(next) = self.offset.checked_add(received) else { return Ok(false) };
+        let total = self
+            .total
+            .and_then(|path| page.text_at(path))
+            .and_then(|t| t.parse::<u64>().ok());
+        if short_page || total.is_some_and(|total| next >= total) {
+            return Ok(false);
+        }
+        self.offset = next;
+        set_query(parts, self.param, next.to_string());
+        Ok(true)
+    }
+}
+
+#[derive(Debug)]
+struct Links {
+    seen: Seen,
+}
+
+impl Strategy for Links {
+    fn advance(&mut self, page: &PageView<'_>, parts: &mut RequestParts) -> Result<bool, Error> {
+        let next = page
+            .headers
+            .get_all(LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(next_link);
+        let Some(next) = next else { return Ok(false) };
+        if !self.seen.first_time(next) {
+            return Err(Error::Pagination(PaginationError::RepeatedCursor { param: "Link" }));
+        }
+        // `execute` resolves it against the base URL and refuses another origin.
+        parts.next_url = Some(next.to_owned());
+        Ok(true)
+    }
+}
+
+/// The target of the first `rel="next"` link of an RFC 8288 `Link` header value.
+fn next_link(header: &str) -> Option<&str> {
+    let mut rest = header;
+    loop {
+        let start = rest.find('<')?;
+        let end = start + rest[start..].find('>')?;
+        let target = &rest[start + 1..end];
+        let after = &rest[end + 1..];
+        // The link's parameters run to the next link (a `<` after a comma).
+        let params_end = after.find(",").map_or(after.len(), |c| c);
+        let params = &after[..params_end];
+        let is_next = params.split(';').any(|param| {
+            let Some((name, value)) = param.split_once('=') else { return false };
+            name.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|rel| rel.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target.trim());
+        }
+        rest = &after[params_end..];
     }
 }
 
@@ -596,5 +1002,18 @@ mod tests {
         assert_eq!(info.count, Some(3));
         assert_eq!(info.total_count, None);
         assert_eq!(info.total_pages, None);
+        assert_eq!(info.cursor.as_deref(), Some("x"));
+        let info: ResultInfo = serde_json::from_str(r#"{"cursor":{"after":"y"}}"#).unwrap();
+        assert_eq!(info.cursor, None);
+    }
+
+    #[test]
+    fn the_next_link_is_found_among_others() {
+        let header = r#"<https://api.example.com/items?page=1>; rel="prev first", <https://api.example.com/items?page=3>; rel="next", <https://x/last>; rel=last"#;
+        assert_eq!(next_link(header), Some("https://api.example.com/items?page=3"));
+        assert_eq!(next_link(r#"</items?page=2>; REL=Next"#), Some("/items?page=2"));
+        assert_eq!(next_link(r#"<https://x/a>; rel="last""#), None);
+        assert_eq!(next_link("garbage <unclosed"), None);
+        assert_eq!(next_link(""), None);
     }
 }

@@ -5,6 +5,35 @@
 
 use std::collections::BTreeMap;
 
+/// Generated from `#/components/schemas/access_api-response-common-failure`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AccessApiResponseCommonFailure {
+    pub errors: Vec<AccessMessagesItem>,
+    pub messages: Vec<AccessMessagesItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<serde_json::Value>,
+    /// Whether the API call succeeded.
+    pub success: bool,
+}
+
+/// Generated from `#/components/schemas/access_messages/items`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AccessMessagesItem {
+    pub code: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_url: Option<String>,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<AccessMessagesItemSource>,
+}
+
+/// Generated from `#/components/schemas/access_messages/items/properties/source`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AccessMessagesItemSource {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+}
+
 /// A user as provisioned through SCIM (System for Cross-domain Identity Management).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessUser {

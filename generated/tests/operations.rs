@@ -590,6 +590,13 @@ async fn get_user_404_is_a_typed_api_error() {
         }
         other => panic!("expected an API error, got {other:?}"),
     }
+    // The document's `4XX` body, typed.
+    let detail = err
+        .detail::<cloudflare_access_users::models::AccessApiResponseCommonFailure>()
+        .expect("the 4XX failure body decodes");
+    assert!(!detail.success);
+    assert_eq!(detail.errors[0].code, 1003);
+    assert_eq!(detail.errors[0].message, "user not found");
     assert_eq!(mock.requests().len(), 1, "a 404 is not retried");
 }
 

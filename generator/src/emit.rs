@@ -177,6 +177,11 @@ fn refs_of(t: &TypeDef) -> Vec<&str> {
             }
         }
         TypeKind::Alias(ty) => named_in(ty, &mut out),
+        TypeKind::ErrorBody(variants) => {
+            for v in variants {
+                named_in(&v.ty, &mut out);
+            }
+        }
         TypeKind::Enum { .. } => {}
     }
     out
@@ -213,6 +218,9 @@ fn op_roots<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource, req: &
         }
         if let Some(p) = &op.pagination {
             named_in(&p.item, resp);
+        }
+        if let Some(e) = &op.error {
+            named_in(e, resp);
         }
     }
     for c in node.children.values() {
@@ -304,6 +312,7 @@ fn uses_map(t: &TypeDef) -> bool {
         TypeKind::Struct(s) => s.fields.iter().any(|f| has(&f.ty)) || s.extra.as_ref().is_some_and(|_| true),
         TypeKind::Union(u) => u.variants.iter().any(|v| has(&v.ty)),
         TypeKind::Alias(ty) => has(ty),
+        TypeKind::ErrorBody(variants) => variants.iter().any(|v| has(&v.ty)),
         TypeKind::Enum { .. } => false,
     }
 }
@@ -337,6 +346,57 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
         TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde),
         TypeKind::Enum { variants } => enum_def(&name, enum_attrs, &gate, variants, serde),
         TypeKind::Union(u) => union_def(&name, doc, &gate, u, serde),
+        TypeKind::ErrorBody(variants) => error_body_def(&name, doc, &gate, variants),
+    }
+}
+
+/// An operation's error bodies by status, and how a response's status picks one: a code
+/// before its class, a class before `default` (matched on `(code, class)`, so no two arms'
+/// patterns overlap as ranges would).
+fn error_body_def(name: &Ident, doc: TokenStream, gate: &TokenStream, variants: &[ErrorVariant]) -> TokenStream {
+    let defs = variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let ty = model_ty(&v.ty);
+        let vdoc = format!(" The body of a {} response.", crate::escape::md_code(&v.status.key()));
+        quote!(#[doc = #vdoc] #vname(#ty),)
+    });
+    let mut arms: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| {
+            let vname = ident(&v.name);
+            let pattern = match v.status {
+                ErrorStatus::Code(c) => {
+                    let c = proc_macro2::Literal::u16_unsuffixed(c);
+                    quote!((#c, _))
+                }
+                ErrorStatus::Class(c) => {
+                    let c = proc_macro2::Literal::u16_unsuffixed(c);
+                    quote!((_, #c))
+                }
+                ErrorStatus::Default => quote!(_),
+            };
+            quote!(#pattern => serde_json::from_slice(body).ok().map(Self::#vname),)
+        })
+        .collect();
+    if !variants.iter().any(|v| v.status == ErrorStatus::Default) {
+        arms.push(quote!(_ => None,));
+    }
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#defs)*
+        }
+
+        #gate
+        impl crate::ErrorBody for #name {
+            fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+                let code = status.as_u16();
+                match (code, code / 100) {
+                    #(#arms)*
+                }
+            }
+        }
     }
 }
 
@@ -771,7 +831,7 @@ impl<'a> Samples<'a> {
             TypeKind::Alias(t) => self.value(t, name, indent, open),
             TypeKind::Struct(s) => self.struct_literal(n, s, indent, open),
             TypeKind::Union(u) => self.union_value(n, u, name, indent, open),
-            TypeKind::Enum { .. } => None,
+            TypeKind::Enum { .. } | TypeKind::ErrorBody(_) => None,
         };
         open.pop();
         value
@@ -973,6 +1033,10 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     }
     if let Some((_, _, note)) = body::raw_response(&op.response) {
         doc.push_str(note);
+    }
+    if let Some(error) = &op.error {
+        let shown = ty_tokens(error).to_string().replace(' ', "");
+        doc.push_str(&format!(" Error responses decode with `Error::detail::<{shown}>()`."));
     }
     let server = op.server.and_then(|i| api.servers.operations.get(i).map(|s| (i, s)));
     if let Some((_, s)) = server {

@@ -148,6 +148,57 @@ pub enum TypeKind {
     Union(Union),
     /// `pub type Name = Ty;`
     Alias(Ty),
+    /// An operation's error bodies of different types, one variant per documented status,
+    /// chosen by the response's status (`crate::ErrorBody`).
+    ErrorBody(Vec<ErrorVariant>),
+}
+
+/// One documented error response of an operation: its status and the type its body decodes to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorVariant {
+    /// The variant's name (`NotFound`, `ClientError`, `Status418`, `Other`).
+    pub name: String,
+    pub status: ErrorStatus,
+    pub ty: Ty,
+}
+
+/// The status key of a non-2XX response in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorStatus {
+    /// One code (`404`).
+    Code(u16),
+    /// A class (`4XX` is `Class(4)`).
+    Class(u16),
+    /// `default`: any status no other key names.
+    Default,
+}
+
+impl ErrorStatus {
+    /// Reads a `responses` key that names an error: `100`–`599` outside `2XX`, `1XX`, `3XX`,
+    /// `4XX`, `5XX` (any case) or `default`.
+    pub fn parse(key: &str) -> Option<Self> {
+        if key == "default" {
+            return Some(ErrorStatus::Default);
+        }
+        let b = key.as_bytes();
+        if b.len() != 3 || !(b'1'..=b'5').contains(&b[0]) || b[0] == b'2' {
+            return None;
+        }
+        let class = u16::from(b[0] - b'0');
+        if b[1..].eq_ignore_ascii_case(b"XX") {
+            return Some(ErrorStatus::Class(class));
+        }
+        key.parse().ok().map(ErrorStatus::Code)
+    }
+
+    /// The document's spelling (`404`, `4XX`, `default`).
+    pub fn key(self) -> String {
+        match self {
+            ErrorStatus::Code(c) => c.to_string(),
+            ErrorStatus::Class(c) => format!("{c}XX"),
+            ErrorStatus::Default => "default".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -313,6 +364,9 @@ pub struct Operation {
     pub body: Option<Body>,
     pub response: Response,
     pub pagination: Option<Pagination>,
+    /// What `Error::detail` decodes this operation's error bodies to: the one type every
+    /// documented error response has, or a [`TypeKind::ErrorBody`] enum of them.
+    pub error: Option<Ty>,
     /// The alternatives the operation accepts, each a list of indices into
     /// [`Security::schemes`]; empty means no credentials, an empty alternative optional ones.
     pub security: Vec<Vec<usize>>,

@@ -180,6 +180,8 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let ours: Vec<&str> = stderr
         .lines()
+        // Cargo's progress lines name packages, and a fixture may be called `error_…`.
+        .filter(|l| !l.trim_start().starts_with("Checking ") && !l.trim_start().starts_with("Compiling "))
         .filter(|l| l.contains("warning") || l.contains("error"))
         .filter(|l| l.starts_with("crates/") || l.contains("fixture-") || l.starts_with("error"))
         .collect();

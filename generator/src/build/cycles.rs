@@ -23,7 +23,8 @@ pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
             TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
             TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
             TypeKind::Alias(t) => vec![t],
-            TypeKind::Enum { .. } => vec![],
+            // Nothing holds an operation's error enum, so it closes no cycle.
+            TypeKind::Enum { .. } | TypeKind::ErrorBody(_) => vec![],
         };
         for t in tys {
             if let Some(j) = direct(t).and_then(|d| index.get(d)) {

@@ -4,13 +4,14 @@
 //!
 //! One [`Builder`] carries the state; its `impl` is spread by concern: `names` (claiming type
 //! names), `shape` (schema → [`Ty`] and named types), `operation` (the resource tree), `body`
-//! (request and response bodies by content type),
+//! (request and response bodies by content type), `errors` (error bodies by status),
 //! `security` (schemes and requirements), `servers` (the document's and operations' servers),
 //! `crate_meta` (crate identity) and `cycles` (boxing fields that close a cycle).
 
 mod body;
 mod crate_meta;
 mod cycles;
+mod errors;
 mod names;
 mod operation;
 mod security;

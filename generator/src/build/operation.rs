@@ -85,6 +85,7 @@ impl<'a> Builder<'a> {
         // Response: the lowest 2xx, by its content type; Cloudflare envelopes are unwrapped.
         let op_key = operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
         let (response, pagination) = self.response(op_ptr, op, &response_name, &params, &oc, &op_key)?;
+        let error = self.error_body(op_ptr, op, &base)?;
 
         let node = resource_node(root, &segments);
         let method_name = self.free_method_name(node, &segments, method_name, op_ptr);
@@ -93,6 +94,15 @@ impl<'a> Builder<'a> {
             if let Some(t) = self.types.get_mut(p) {
                 t.docs = Some(format!(
                     "Parameters of `{}().{method_name}()` ({}).",
+                    segments.join("()."),
+                    crate::escape::md_code(&format!("{} {path}", method.to_uppercase()))
+                ));
+            }
+        }
+        if let Some(Ty::Named(e)) = &error {
+            if let Some(t) = self.types.get_mut(e).filter(|t| matches!(t.kind, TypeKind::ErrorBody(_))) {
+                t.docs = Some(format!(
+                    "Error bodies of `{}().{method_name}()` ({}) by the response's status, from `Error::detail`.",
                     segments.join("()."),
                     crate::escape::md_code(&format!("{} {path}", method.to_uppercase()))
                 ));
@@ -117,6 +127,7 @@ impl<'a> Builder<'a> {
                 body: body.map(|b| b.body),
                 response,
                 pagination,
+                error,
                 security: self.operation_security(op_ptr),
                 server: self.operation_server(path_op),
             },

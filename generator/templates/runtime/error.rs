@@ -253,6 +253,41 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error response's body decoded as the operation documents it: the type its method's
+    /// documentation names (`Error::detail::<…>()`), or any JSON type. `None` for errors that
+    /// are not API errors, for a status the type does not cover, and for a body that does not
+    /// decode (the raw body stays at [`Error::body`]; [`ApiError::json`] says why it failed).
+    ///
+    /// ```
+    /// # fn check(err: cloudflare_access_users::Error) {
+    /// if let Some(detail) = err.detail::<serde_json::Value>() {
+    ///     let _fields = detail.as_object().map(|o| o.len());
+    /// }
+    /// # }
+    /// ```
+    pub fn detail<E: ErrorBody>(&self) -> Option<E> {
+        match self {
+            Error::Api(e) => e.detail(),
+            _ => None,
+        }
+    }
+}
+
+/// What an error response's body decodes to: any JSON type (whatever the status), or an
+/// operation's generated error enum, whose variant the status picks.
+pub trait ErrorBody: Sized {
+    /// The body of a response with `status`, or `None` when the type documents no body for
+    /// that status or the bytes do not decode.
+    fn from_response(status: StatusCode, body: &[u8]) -> Option<Self>;
+}
+
+impl<T: serde::de::DeserializeOwned> ErrorBody for T {
+    fn from_response(_status: StatusCode, body: &[u8]) -> Option<Self> {
+        serde_json::from_slice(body).ok()
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -683,6 +718,27 @@ impl ApiError {
     /// ```
     pub fn body(&self) -> &Bytes {
         &self.inner.body
+    }
+
+    /// The body decoded as the operation documents it (see [`Error::detail`]).
+    pub fn detail<E: ErrorBody>(&self) -> Option<E> {
+        E::from_response(self.inner.status, &self.inner.body)
+    }
+
+    /// The body decoded as `T`, or why it does not decode (path and snippet, as for a
+    /// success response).
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) {
+    /// match api.json::<serde_json::Value>() {
+    ///     Ok(value) => { let _ = value; }
+    ///     Err(why) => eprintln!("error body is not JSON: {why}"),
+    /// }
+    /// # }
+    /// ```
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        let body = &self.inner.body;
+        serde_json::from_slice(body).map_err(|_| crate::request::decode_error::<T>(body, "", body.clone()))
     }
 
     /// The `cf-ray` header, which Cloudflare support asks for.

@@ -58,7 +58,7 @@ impl<'c> Users<'c> {
     ///
     /// Adds a new Access user to the account.
     ///
-    /// `POST /accounts/{account_id}/access/users` (operationId `zero-trust-users-create-user`).
+    /// `POST /accounts/{account_id}/access/users` (operationId `zero-trust-users-create-user`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
@@ -93,7 +93,7 @@ impl<'c> Users<'c> {
     ///
     /// Removes one user from the account. Any seats and tokens the user still holds are revoked as well.
     ///
-    /// `DELETE /accounts/{account_id}/access/users/{user_id}` (operationId `zero-trust-users-delete-user`).
+    /// `DELETE /accounts/{account_id}/access/users/{user_id}` (operationId `zero-trust-users-delete-user`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
@@ -123,7 +123,7 @@ impl<'c> Users<'c> {
     ///
     /// Fetches one user of the account.
     ///
-    /// `GET /accounts/{account_id}/access/users/{user_id}` (operationId `zero-trust-users-get-user`).
+    /// `GET /accounts/{account_id}/access/users/{user_id}` (operationId `zero-trust-users-get-user`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
@@ -153,7 +153,7 @@ impl<'c> Users<'c> {
     ///
     /// Lists the Access users of an account.
     ///
-    /// `GET /accounts/{account_id}/access/users` (operationId `zero-trust-users-get-users`). Returns one page; `.auto_paging()` streams every item across pages.
+    /// `GET /accounts/{account_id}/access/users` (operationId `zero-trust-users-get-users`). Returns one page; `.auto_paging()` streams every item across pages. Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
@@ -201,7 +201,7 @@ impl<'c> Users<'c> {
     ///
     /// Changes the name of one user of the account. The request must repeat the user's current email address as confirmation; the email address itself cannot be changed.
     ///
-    /// `PUT /accounts/{account_id}/access/users/{user_id}` (operationId `zero-trust-users-update-user`).
+    /// `PUT /accounts/{account_id}/access/users/{user_id}` (operationId `zero-trust-users-update-user`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {

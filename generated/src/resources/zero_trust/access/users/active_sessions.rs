@@ -12,7 +12,7 @@ impl<'c> ActiveSessions<'c> {
     ///
     /// Fetches one active session of a user, identified by its nonce.
     ///
-    /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}` (operationId `zero-trust-users-get-active-session`).
+    /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}` (operationId `zero-trust-users-get-active-session`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
@@ -46,7 +46,7 @@ impl<'c> ActiveSessions<'c> {
     ///
     /// Lists the active sessions of one user.
     ///
-    /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions` (operationId `zero-trust-users-get-active-sessions`).
+    /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions` (operationId `zero-trust-users-get-active-sessions`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {

@@ -12,7 +12,7 @@ impl<'c> FailedLogins<'c> {
     ///
     /// Lists every failed login attempt of one user.
     ///
-    /// `GET /accounts/{account_id}/access/users/{user_id}/failed_logins` (operationId `zero-trust-users-get-failed-logins`).
+    /// `GET /accounts/{account_id}/access/users/{user_id}/failed_logins` (operationId `zero-trust-users-get-failed-logins`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {

@@ -12,7 +12,7 @@ impl<'c> LastSeenIdentity<'c> {
     ///
     /// Fetches the identity that was last seen for one user.
     ///
-    /// `GET /accounts/{account_id}/access/users/{user_id}/last_seen_identity` (operationId `zero-trust-users-get-last-seen-identity`).
+    /// `GET /accounts/{account_id}/access/users/{user_id}/last_seen_identity` (operationId `zero-trust-users-get-last-seen-identity`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {

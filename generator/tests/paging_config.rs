@@ -31,7 +31,6 @@ fn generate(spec: &str, config: &str) -> Result<String, String> {
         default_crate_name: "paging-config",
         command: "cargo test",
         inputs_label: "a test document",
-        extra_hash_input: b"",
         standalone: true,
         module: None,
     };

@@ -28,7 +28,11 @@ impl Builder<'_> {
         let responses_ptr = join(op_ptr, "responses");
         let mut variants = Vec::new();
         for (status, key) in statuses {
-            let resp_ptr = self.spec.target(&join(&responses_ptr, key))?;
+            // An error response the document refers to elsewhere (another file, a missing
+            // pointer) gives no detail type; the method still works, as it did without one.
+            let Ok(resp_ptr) = self.spec.target(&join(&responses_ptr, key)) else {
+                continue;
+            };
             let ResponseContent::Json(media) = self.response_content(&resp_ptr) else {
                 continue;
             };

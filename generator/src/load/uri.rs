@@ -73,6 +73,11 @@ impl Names {
         }
         let resolved = resolve(&parent.id, id);
         let resolved = resolved.trim_end_matches('#').to_string();
+        // Relative ids add up level by level; bound what they add up to, since every `$ref`
+        // below keeps its base.
+        if resolved.len() > MAX_NAME_LEN {
+            return None;
+        }
         self.ids.entry(resolved.clone()).or_insert_with(|| ptr.to_string());
         Some(Base { id: resolved, ptr: ptr.to_string() })
     }
@@ -150,6 +155,20 @@ mod tests {
         assert_eq!(resolve("https://x.test/a/b.json", "/d.json"), "https://x.test/d.json");
         assert_eq!(resolve("", "#foo"), "#foo");
         assert_eq!(resolve("https://x.test/a", "urn:x"), "urn:x");
+    }
+
+    #[test]
+    fn relative_ids_that_add_up_past_the_bound_are_not_indexed() {
+        let mut names = Names::default();
+        let step = format!("{}/", "a".repeat(MAX_NAME_LEN / 2));
+        let mut base = names.declare_id(&Base::default(), &format!("https://x.test/{step}"), "/0").unwrap();
+        let mut depth = 0;
+        while let Some(next) = names.declare_id(&base, &step, &format!("/{depth}")) {
+            assert!(next.id.len() <= MAX_NAME_LEN);
+            base = next;
+            depth += 1;
+            assert!(depth < 4, "each id is short, but what they resolve to is bounded");
+        }
     }
 
     #[test]

@@ -166,7 +166,11 @@ impl<'a> Spec<'a> {
             for item_ptr in items.iter().rev() {
                 let at = join(item_ptr, "additionalOperations");
                 for (method, op) in self.object(&at).into_iter().flatten() {
-                    if op.is_object() && !extra.iter().any(|(m, _)| *m == method) {
+                    // A method is sent as written, so it must be an HTTP token, and not one of
+                    // the fixed fields under another case (3.2 forbids both; a path item reached
+                    // through `$ref` is not checked at load).
+                    let fixed = METHODS.iter().chain([&QUERY]).any(|m| m.eq_ignore_ascii_case(method));
+                    if op.is_object() && is_token(method) && !fixed && !extra.iter().any(|(m, _)| *m == method) {
                         extra.push((method, join(&at, method)));
                     }
                 }
@@ -199,6 +203,11 @@ impl<'a> Spec<'a> {
         }
         Ok(params)
     }
+}
+
+/// An HTTP method token (RFC 9110 `tchar`s, at least one).
+fn is_token(method: &str) -> bool {
+    !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 #[cfg(test)]

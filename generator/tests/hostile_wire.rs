@@ -1,0 +1,69 @@
+//! Hostile documents against the wire parts of the model: an OpenAPI 3.2 method reached
+//! through a path item `$ref` (where load's checks do not look) is still only sent when it is
+//! an HTTP token, and error responses the generator cannot resolve do not stop generation.
+
+use std::collections::BTreeMap;
+
+fn generate(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let doc = generator::load_bytes("openapi.json", text.as_bytes()).map_err(|e| e.to_string())?;
+    let config = generator::Config::parse("codegen.yaml", "").map_err(|e| e.to_string())?;
+    let input = generator::Input {
+        doc: &doc,
+        config: &config,
+        default_crate_name: "hostile-wire",
+        command: "cargo test",
+        inputs_label: "openapi.json",
+        standalone: true,
+        module: None,
+    };
+    generator::generate(&input).map(|g| g.files).map_err(|e| e.to_string())
+}
+
+fn resources(files: &BTreeMap<String, String>) -> String {
+    files.iter().filter(|(p, _)| p.starts_with("src/resources")).map(|(_, t)| t.as_str()).collect()
+}
+
+#[test]
+fn methods_reached_through_a_path_item_ref_must_be_tokens() {
+    let spec = r##"{
+      "openapi": "3.2.0",
+      "info": {"title": "t", "version": "1"},
+      "servers": [{"url": "https://api.example.com"}],
+      "paths": {"/a": {"$ref": "#/x-item"}},
+      "x-item": {
+        "get": {"operationId": "plainGet", "responses": {"204": {"description": "ok"}}},
+        "additionalOperations": {
+          "BAD METHOD": {"operationId": "spaced", "responses": {"204": {"description": "ok"}}},
+          "GET": {"operationId": "shoutedGet", "responses": {"204": {"description": "ok"}}},
+          "PURGE": {"operationId": "purge", "responses": {"204": {"description": "ok"}}}
+        }
+      }
+    }"##;
+    let files = generate(spec).expect("generates");
+    let code = resources(&files);
+    assert!(code.contains("fn plain_get"), "{code}");
+    assert!(code.contains("fn purge") && code.contains(r#"b"PURGE""#), "{code}");
+    assert!(!code.contains("spaced") && !code.contains("BAD METHOD"), "a method that is not a token is not generated:\n{code}");
+    assert!(!code.contains("shouted_get"), "a fixed method under another case is not a second operation:\n{code}");
+}
+
+#[test]
+fn an_error_response_that_cannot_be_resolved_gives_no_detail_type() {
+    let spec = r##"{
+      "openapi": "3.0.3",
+      "info": {"title": "t", "version": "1"},
+      "servers": [{"url": "https://api.example.com"}],
+      "paths": {"/a": {"get": {
+        "operationId": "getA",
+        "responses": {
+          "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}},
+          "404": {"$ref": "errors.yaml#/NotFound"},
+          "409": {"$ref": "#/components/responses/Missing"}
+        }
+      }}}
+    }"##;
+    let files = generate(spec).expect("an unresolvable error response does not stop generation");
+    let code = resources(&files);
+    assert!(code.contains("fn get_a"), "{code}");
+    assert!(!code.contains("Error::detail"), "{code}");
+}

@@ -2,7 +2,7 @@
 // Regenerate with `cargo xtask codegen`.
 
 //! The single error type returned by every operation of this crate, and the
-//! pieces of Cloudflare's response envelope that describe failures.
+//! `errors` and `messages` arrays of a JSON error body, for APIs that send them.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -559,8 +559,8 @@ impl StatusClass {
     }
 }
 
-/// An error response from the API: status, decoded Cloudflare `errors` and
-/// `messages`, response headers and the untouched raw body.
+/// An error response from the API: status, the decoded `errors` and `messages`
+/// arrays (when the body has them), response headers and the untouched raw body.
 pub struct ApiError {
     inner: Box<ApiErrorInner>,
 }
@@ -585,8 +585,8 @@ struct ErrorEnvelope {
 }
 
 impl ApiError {
-    /// Build an error from a response, decoding the Cloudflare envelope if the
-    /// body has one (a body that is not JSON is kept as is).
+    /// Build an error from a response, decoding its `errors` and `messages` if the
+    /// body has them (a body that is not JSON is kept as is).
     pub(crate) fn from_response(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
         let (errors, messages) = match serde_json::from_slice::<ErrorEnvelope>(&body) {
             Ok(env) => (env.errors, env.messages),
@@ -689,7 +689,7 @@ impl ApiError {
         &self.inner.messages
     }
 
-    /// `true` if one of the `errors` has this Cloudflare error code.
+    /// `true` if one of the `errors` has this error code.
     ///
     /// ```
     /// # fn check(api: &cloudflare_access_users::ApiError) {
@@ -742,6 +742,26 @@ impl ApiError {
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
         let body = &self.inner.body;
         serde_json::from_slice(body).map_err(|_| crate::request::decode_error::<T>(body, "", body.clone()))
+    }
+
+    /// The server's id for the failed request, which its support asks for: the first of the
+    /// crate's request-id headers the response carries (from the generator's configuration or
+    /// the document, then common ones such as `x-request-id`).
+    ///
+    /// ```
+    /// # fn check(api: &cloudflare_access_users::ApiError) {
+    /// if let Some(id) = api.request_id() { eprintln!("request id {id}"); }
+    /// # }
+    /// ```
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id_header().map(|(_, id)| id)
+    }
+
+    /// The request-id header the response carries, and its value.
+    fn request_id_header(&self) -> Option<(&'static str, &str)> {
+        crate::REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|h| Some((*h, self.inner.headers.get(*h)?.to_str().ok()?)))
     }
 
     /// The `cf-ray` header, which Cloudflare support asks for.
@@ -850,8 +870,8 @@ impl fmt::Debug for ApiError {
             .field("errors", &infos(&i.errors))
             .field("messages", &infos(&i.messages))
             .field(
-                "ray_id",
-                &self.ray_id().map(|r| Escaped(r, 100).to_string()),
+                "request_id",
+                &self.request_id().map(|r| Escaped(r, 100).to_string()),
             )
             .field("body", &BodyExcerpt(&i.body))
             .finish()
@@ -861,7 +881,7 @@ impl fmt::Debug for ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
-        write!(f, "Cloudflare API error ({})", i.status)?;
+        write!(f, "{} error ({})", crate::API_NAME, i.status)?;
         if i.errors.is_empty() {
             if !is_blank(&i.body) {
                 write!(f, ": {}", BodyExcerpt(&i.body))?;
@@ -875,8 +895,8 @@ impl fmt::Display for ApiError {
                 write!(f, "; and {} more", i.errors.len() - MAX_SHOWN_ERRORS)?;
             }
         }
-        if let Some(ray) = self.ray_id() {
-            write!(f, " (cf-ray {})", Escaped(ray, 100))?;
+        if let Some((header, id)) = self.request_id_header() {
+            write!(f, " ({header} {})", Escaped(id, 100))?;
         }
         Ok(())
     }
@@ -938,11 +958,11 @@ impl fmt::Display for PaginationError {
 
 impl StdError for PaginationError {}
 
-/// One entry of the `errors` or `messages` arrays of a Cloudflare response.
+/// One entry of the `errors` or `messages` arrays of an error body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ResponseInfo {
-    /// Cloudflare error or message code (0 when absent).
+    /// Error or message code (0 when absent).
     pub code: i64,
     /// Human readable message.
     pub message: String,
@@ -977,7 +997,7 @@ pub struct ResponseInfoSource {
 
 impl<'de> Deserialize<'de> for ResponseInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Cloudflare sends objects, but a few endpoints send bare strings.
+        // Entries are objects, but some APIs send bare strings.
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Repr {
@@ -1279,7 +1299,7 @@ mod tests {
         let e = ApiError::from_response(StatusCode::BAD_REQUEST, HeaderMap::new(), body.clone());
         assert_eq!(
             e.to_string(),
-            "Cloudflare API error (400 Bad Request): [7] a; [8] b"
+            format!("{} error (400 Bad Request): [7] a; [8] b", crate::API_NAME)
         );
         assert_eq!(e.body(), &body);
         let e = ApiError::from_response(

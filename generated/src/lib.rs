@@ -49,6 +49,11 @@ pub(crate) const ENV_BASE_URL: &str = "CLOUDFLARE_BASE_URL";
 /// Header carrying an idempotency key on POST and PATCH (`crate.idempotency_header` in the
 /// generator's configuration; an HTTP token, checked by the generator).
 pub(crate) const IDEMPOTENCY_HEADER: Option<&str> = None;
+/// What error messages call the API (from the document's title).
+pub(crate) const API_NAME: &str = "Cloudflare API";
+/// Response headers that may carry the server's request id, tried in order by
+/// [`ApiError::request_id`].
+pub(crate) const REQUEST_ID_HEADERS: &[&str] = &["cf-ray", "x-request-id", "request-id", "x-amzn-requestid", "x-ms-request-id", "x-github-request-id", "twilio-request-id"];
 pub(crate) const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The examples in README.md, compiled as doctests so they stay true.

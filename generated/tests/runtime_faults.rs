@@ -483,8 +483,11 @@ async fn api_error_keeps_every_code_and_the_raw_body() {
     assert_eq!(api.messages()[0].message, "see docs");
     assert!(api.has_code(10002));
     assert_eq!(api.ray_id(), Some("8abc123-LHR"));
+    assert_eq!(api.request_id(), Some("8abc123-LHR"));
     assert_eq!(api.body().as_ref(), raw.as_bytes());
     let shown = err.to_string();
+    assert!(shown.starts_with("Cloudflare API error (400 Bad Request): "), "{shown}");
+    assert!(shown.ends_with(" (cf-ray 8abc123-LHR)"), "{shown}");
     assert!(
         shown.contains("10001") && shown.contains("10002") && shown.contains("8abc123-LHR"),
         "{shown}"

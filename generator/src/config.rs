@@ -66,6 +66,11 @@ pub struct CrateConfig {
     /// GET. Unset: no key, and POST/PATCH are retried only when the server cannot have acted.
     #[serde(default, deserialize_with = "header_name")]
     pub idempotency_header: Option<String>,
+    /// Response header carrying the server's request id (e.g. `cf-ray`), which
+    /// `ApiError::request_id` reads and error messages show. Unset: the first of the common
+    /// request-id headers the document's responses declare, then the common ones in turn.
+    #[serde(default, deserialize_with = "header_name")]
+    pub request_id_header: Option<String>,
 }
 
 /// An HTTP header name (an RFC 9110 token), so it is a valid header and safe to print inside
@@ -75,7 +80,7 @@ fn header_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>,
     let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
     if name.is_empty() || !name.bytes().all(token) {
         return Err(serde::de::Error::custom(format!(
-            "idempotency_header `{}` is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)",
+            "`{}` is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)",
             name.escape_debug()
         )));
     }

@@ -26,6 +26,14 @@ impl Api {
         }
         walk(&self.root)
     }
+
+    /// True when some operation pages (its method can `.auto_paging()`).
+    pub fn has_paging(&self) -> bool {
+        fn walk(r: &Resource) -> bool {
+            r.operations.values().any(|o| o.pagination.is_some()) || r.children.values().any(walk)
+        }
+        walk(&self.root)
+    }
 }
 
 /// The API's security schemes and the ways of combining them that operations accept.
@@ -128,6 +136,10 @@ pub struct CrateMeta {
     pub env_prefix: String,
     /// Header that carries an idempotency key on POST and PATCH (an HTTP token).
     pub idempotency_header: Option<String>,
+    /// What error messages call the API (`Stripe API`, from `info.title`): one line, printable.
+    pub api_name: String,
+    /// Response headers `ApiError::request_id` reads, in order (lower-case HTTP tokens).
+    pub request_id_headers: Vec<String>,
 }
 
 /// A named type.

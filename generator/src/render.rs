@@ -83,6 +83,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         auth_example => auth_example,
         auth_clients => auth_clients,
         raw_bodies => raw_bodies,
+        has_paging => api.has_paging(),
         has_token => api.security.schemes.iter().any(|s| s.kind == crate::ir::SchemeKind::Token),
         crate_name => &m.crate_name,
         lib_name => &m.lib_name,
@@ -94,6 +95,8 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         base_url => &m.base_url,
         env_prefix => &m.env_prefix,
         idempotency_header => &m.idempotency_header,
+        api_name => &m.api_name,
+        request_id_headers => &m.request_id_headers,
         standalone => p.standalone,
         runtime_modules => &runtime,
         runtime_reexports => &reexports,
@@ -122,11 +125,39 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     for (name, text) in TEMPLATES.iter() {
         if let Some(file) = name.strip_prefix("runtime/").filter(|f| wanted(f)) {
             // The runtime's doc examples name the first crate it was written for.
-            let text = text.replace("cloudflare_access_users", &m.lib_name);
+            let text = runtime_for(text, &runtime_flags(api)).replace("cloudflare_access_users", &m.lib_name);
             out.push((format!("src/{file}"), format!("{}\n{text}", header(p, "//"))));
         }
     }
     Ok(out)
+}
+
+/// The runtime's optional parts this crate keeps (see [`runtime_for`]): `cf-ray` when the
+/// server's request id is Cloudflare's `cf-ray` header, for `ApiError::ray_id`.
+fn runtime_flags(api: &Api) -> Vec<&'static str> {
+    let mut flags = Vec::new();
+    if api.meta.request_id_headers.first().is_some_and(|h| h == "cf-ray") {
+        flags.push("cf-ray");
+    }
+    flags
+}
+
+/// A runtime file with its optional parts kept or dropped: the lines between `//@if FLAG` and
+/// `//@end` stay only when `FLAG` is set; the marker lines themselves go. Blocks do not nest.
+fn runtime_for(text: &str, flags: &[&str]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut keep = true;
+    for line in text.split_inclusive('\n') {
+        let marker = line.trim();
+        if let Some(flag) = marker.strip_prefix("//@if ") {
+            keep = flags.contains(&flag.trim());
+        } else if marker == "//@end" {
+            keep = true;
+        } else if keep {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// What the README says about authentication: one row per way to authenticate (`method` and
@@ -221,7 +252,31 @@ fn servers_context(api: &Api) -> minijinja::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::TEMPLATES;
+    use super::{runtime_for, TEMPLATES};
+
+    #[test]
+    fn optional_runtime_parts_stay_only_with_their_flag() {
+        let text = "a\n    //@if cf-ray\nb\n    //@end\nc\n";
+        assert_eq!(runtime_for(text, &["cf-ray"]), "a\nb\nc\n");
+        assert_eq!(runtime_for(text, &[]), "a\nc\n");
+    }
+
+    #[test]
+    fn runtime_markers_are_balanced() {
+        for (name, text) in TEMPLATES.iter().filter(|(n, _)| n.starts_with("runtime/")) {
+            let mut open = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("//@if ") {
+                    assert!(!open, "{name}: `//@if` inside another block");
+                    open = true;
+                } else if line == "//@end" {
+                    assert!(open, "{name}: `//@end` without `//@if`");
+                    open = false;
+                }
+            }
+            assert!(!open, "{name}: `//@if` without `//@end`");
+        }
+    }
 
     /// Values a template may print without an escape filter: identifiers the generator built or
     /// validated, and headers `header` escaped.

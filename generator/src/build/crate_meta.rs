@@ -32,14 +32,88 @@ pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str, documen
         }),
         license: k.license.clone().unwrap_or_else(|| "MIT OR Apache-2.0".into()),
         api_version: info_str("version"),
-        title,
         base_url,
         env_prefix: k
             .env_prefix
             .clone()
             .unwrap_or_else(|| snake(&crate_name).to_uppercase()),
         idempotency_header: k.idempotency_header.clone(),
+        api_name: api_name(&title),
+        request_id_headers: request_id_headers(&doc.raw, k.request_id_header.as_deref()),
+        title,
         crate_name,
+    }
+}
+
+/// Response headers that commonly carry a server's request id, in the order they are tried when
+/// neither the configuration nor the document names one. Only these names reach the code from a
+/// document, so a document cannot put text of its own there. (Cloudflare's `cf-ray` is not
+/// among them: it is on every response of any site behind Cloudflare, not the API's own id;
+/// Cloudflare's crates configure it.)
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-ms-request-id",
+    "x-github-request-id",
+    "twilio-request-id",
+];
+
+/// The configured request-id header first, then the common ones the document's responses
+/// declare (in the order above), then the remaining common ones.
+fn request_id_headers(raw: &Value, configured: Option<&str>) -> Vec<String> {
+    let mut declared = std::collections::BTreeSet::new();
+    let mut note = |headers: Option<&Value>| {
+        for name in headers.and_then(Value::as_object).into_iter().flat_map(|h| h.keys()) {
+            let lower = name.to_ascii_lowercase();
+            if let Some(known) = REQUEST_ID_HEADERS.iter().find(|k| **k == lower) {
+                declared.insert(*known);
+            }
+        }
+    };
+    fn responses(r: Option<&Value>) -> impl Iterator<Item = &Value> {
+        r.and_then(Value::as_object).into_iter().flat_map(|r| r.values())
+    }
+    for item in raw.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            for resp in responses(op.get("responses")) {
+                note(resp.get("headers"));
+            }
+        }
+    }
+    let components = raw.get("components");
+    note(components.and_then(|c| c.get("headers")));
+    for resp in responses(components.and_then(|c| c.get("responses"))) {
+        note(resp.get("headers"));
+    }
+    let mut out: Vec<String> = configured.map(str::to_ascii_lowercase).into_iter().collect();
+    let known = REQUEST_ID_HEADERS.iter().filter(|h| declared.contains(*h));
+    for h in known.chain(REQUEST_ID_HEADERS.iter().filter(|h| !declared.contains(*h))) {
+        if !out.iter().any(|o| o == h) {
+            out.push((*h).to_string());
+        }
+    }
+    out
+}
+
+/// Longest API name an error message carries, in characters.
+const MAX_API_NAME: usize = 60;
+
+/// What error messages call the API: the title on one line without control or bidirectional
+/// formatting characters, cut to a readable length, with ` API` added unless it ends so
+/// (`Stripe API`, `Twilio - Messaging API`); `API` for an empty title.
+fn api_name(title: &str) -> String {
+    let clean: String = one_line(title)
+        .chars()
+        .filter(|c| !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'))
+        .take(MAX_API_NAME)
+        .collect();
+    let clean = clean.trim();
+    let ends_with_api = clean.rsplit(' ').next().is_some_and(|w| w.eq_ignore_ascii_case("api"));
+    match clean {
+        "" => "API".to_string(),
+        _ if ends_with_api => clean.to_string(),
+        _ => format!("{clean} API"),
     }
 }
 
@@ -118,4 +192,35 @@ fn is_semver(v: &str) -> bool {
         && parts.iter().all(|p| number(p))
         && pre.is_none_or(|p| p.split('.').all(ident))
         && build.is_none_or(|b| b.split('.').all(ident))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_names_read_as_a_name_on_one_line() {
+        assert_eq!(api_name("Stripe API"), "Stripe API");
+        assert_eq!(api_name("Twilio - Messaging"), "Twilio - Messaging API");
+        assert_eq!(api_name("  "), "API");
+        assert_eq!(api_name("Evil\n\u{202e}Name\u{7}\"}"), "Evil Name \"} API");
+        assert_eq!(api_name(&"x".repeat(500)).chars().count(), MAX_API_NAME + 4);
+    }
+
+    fn headers_of(doc: serde_json::Value, configured: Option<&str>) -> Vec<String> {
+        request_id_headers(&doc, configured)
+    }
+
+    #[test]
+    fn request_id_headers_put_the_configured_then_the_declared_first() {
+        let doc = serde_json::json!({"paths": {"/a": {"get": {"responses": {"200": {
+            "headers": {"X-GitHub-Request-Id": {}, "X-Evil\"); panic!(\"": {}}}}}}}});
+        let got = headers_of(doc.clone(), None);
+        assert_eq!(got[0], "x-github-request-id");
+        assert_eq!(got.len(), REQUEST_ID_HEADERS.len(), "a header the list does not know is not taken: {got:?}");
+        let got = headers_of(doc, Some("CF-Ray"));
+        assert_eq!(&got[..2], ["cf-ray", "x-github-request-id"]);
+        assert_eq!(got.len(), REQUEST_ID_HEADERS.len() + 1);
+        assert_eq!(headers_of(serde_json::json!({}), None), REQUEST_ID_HEADERS);
+    }
 }

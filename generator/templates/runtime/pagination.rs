@@ -26,7 +26,7 @@ use crate::request::{
 /// Default upper bound on the number of pages [`AutoPager`] fetches.
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
-/// The `result_info` object of a Cloudflare list response. Numbers sent as
+/// The `result_info` object of an enveloped list response. Numbers sent as
 /// floats (`1.0`) or strings are accepted; anything unusable becomes `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
 #[non_exhaustive]

@@ -375,7 +375,7 @@ impl<'c, T, D> Request<'c, T, D> {
     }
 
     /// Decode the whole response body as `T` instead of the `result` field of
-    /// the Cloudflare envelope.
+    /// the `{"result": …}` envelope.
     ///
     /// ```
     /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
@@ -488,7 +488,7 @@ impl<T: Send + 'static, D: Decode<T> + 'static> Request<'_, T, D> {
     /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
     /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
     /// let resp = req.send_with_response().await?;
-    /// println!("{} {:?}", resp.status(), resp.headers().get("cf-ray"));
+    /// println!("{} {:?}", resp.status(), resp.headers().get("content-type"));
     /// let value = resp.into_inner();
     /// # let _ = value;
     /// # Ok(())
@@ -702,8 +702,8 @@ impl<T> ResponseValue<T> {
     ///
     /// ```no_run
     /// # fn f(resp: cloudflare_access_users::ResponseValue<serde_json::Value>) {
-    /// let ray = resp.headers().get("cf-ray");
-    /// # let _ = ray;
+    /// let kind = resp.headers().get("content-type");
+    /// # let _ = kind;
     /// # }
     /// ```
     pub fn headers(&self) -> &HeaderMap {
@@ -1137,7 +1137,7 @@ async fn read_response(mut resp: reqwest::Response, limit: u64) -> Result<RawRes
     })
 }
 
-/// The Cloudflare response envelope around a result of type `T`.
+/// The `{"success", "errors", "messages", "result"}` envelope around a result of type `T`.
 #[derive(Deserialize)]
 #[serde(bound = "T: Deserialize<'de>")]
 struct Envelope<T> {

@@ -32,6 +32,10 @@ pub mod resources;
 mod servers;
 
 pub use auth::*;
+/// The HTTP crate the client is built on (its `StatusCode`, `HeaderMap`, `Method` and
+/// `ClientBuilder` appear in this crate's API), so callers name them without depending on a
+/// matching version themselves.
+pub use reqwest;
 pub use servers::SERVERS;
 
 pub use client::*;

@@ -467,6 +467,9 @@ async fn api_error_keeps_every_code_and_the_raw_body() {
         panic!("expected an API error, got {err:?}")
     };
     assert_eq!(api.status().as_u16(), 400);
+    // The re-exported reqwest names the types of the crate's API.
+    let status: cloudflare_access_users::reqwest::StatusCode = api.status();
+    assert_eq!(status, cloudflare_access_users::reqwest::StatusCode::BAD_REQUEST);
     let codes: Vec<i64> = api.errors().iter().map(|e| e.code).collect();
     assert_eq!(codes, [10001, 10002]);
     assert_eq!(

@@ -78,3 +78,60 @@ fn every_upstream_document_generates() {
         );
     }
 }
+
+/// The README's promise for dropping in the upstream document: with `spec/codegen.yaml`, every
+/// method keeps its name and signature and every model the upstream excerpt defines keeps its
+/// name. What goes is exactly the SCIM user model our document adds for the reference's
+/// `AccessUser` (upstream's excerpt has no such schema), with a warning naming it.
+#[test]
+fn the_upstream_excerpt_with_our_config_keeps_the_rust_api() {
+    let Some(dir) = support::skip::upstream_or_skip() else { return };
+    let excerpt = dir.join("cloudflare-access-users.openapi.yaml");
+    if !excerpt.is_file() {
+        support::skip::skip(&format!("{} is absent", excerpt.display()));
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let config_text = std::fs::read_to_string(root.join("spec/codegen.yaml")).unwrap();
+    let generate = |spec: &Path| {
+        let doc = generator::load_bytes(&spec.display().to_string(), &std::fs::read(spec).unwrap()).unwrap();
+        let config = generator::Config::parse("spec/codegen.yaml", &config_text).unwrap();
+        let input = generator::Input {
+            doc: &doc,
+            config: &config,
+            default_crate_name: "unused",
+            command: "cargo xtask codegen",
+            inputs_label: "the swap test",
+            standalone: false,
+            module: None,
+        };
+        generator::generate(&input).unwrap()
+    };
+    let ours = generate(&root.join("spec/openapi.yaml"));
+    let upstream = generate(&excerpt);
+    let methods = |g: &generator::Generated| -> Vec<String> {
+        g.files
+            .iter()
+            .filter(|(p, _)| p.starts_with("src/resources"))
+            .flat_map(|(p, t)| t.lines().filter(|l| l.trim_start().starts_with("pub fn ")).map(move |l| format!("{p}: {}", l.trim())))
+            .collect()
+    };
+    let models = |g: &generator::Generated| -> std::collections::BTreeSet<String> {
+        g.files["src/models.rs"]
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub struct ").or_else(|| l.strip_prefix("pub enum ")))
+            .map(|l| l.split([' ', '{', '(', '<']).next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(methods(&ours), methods(&upstream), "a method changed with the upstream excerpt");
+    assert!(methods(&ours).len() >= 9, "{:?}", methods(&ours));
+    let (ours_models, upstream_models) = (models(&ours), models(&upstream));
+    let gone: Vec<&String> = ours_models.difference(&upstream_models).collect();
+    assert_eq!(gone, ["AccessUser", "AccessUserEmail", "AccessUserMeta"]);
+    let added: Vec<&String> = upstream_models.difference(&ours_models).collect();
+    assert!(added.is_empty(), "models only upstream has: {added:?}");
+    assert!(
+        upstream.diagnostics.iter().any(|d| d.to_string().contains("access_scim_user")),
+        "no warning names the missing extra schema"
+    );
+}

@@ -70,7 +70,7 @@ fn lenient_cursor<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 /// # fn f(page: cloudflare_access_users::Page<String>) {
 /// let total = page.result_info.as_ref().and_then(|i| i.total_count);
 /// for item in &page {
-///     println!("{item}");
+///     println!("{item:?}");
 /// }
 /// # let _ = total;
 /// # }
@@ -440,21 +440,11 @@ impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
     /// [`PaginationError::PageLimit`]. The stream ends after its first error.
     ///
     /// ```no_run
-    /// # async fn run() -> Result<(), cloudflare_access_users::Error> {
-    /// use cloudflare_access_users::{encode_path, Client, Request};
-    /// let client = Client::from_env()?;
-    /// let path = format!("/accounts/{}/access/users", encode_path("my-account"));
-    /// let mut users = Request::<Vec<serde_json::Value>>::new(
-    ///     &client,
-    ///     reqwest::Method::GET,
-    ///     "/accounts/{account_id}/access/users",
-    ///     path,
-    /// )
-    /// .query("per_page", &100)
-    /// .paginated("page", "per_page")
-    /// .auto_paging();
-    /// while let Some(user) = users.try_next().await? {
-    ///     println!("{user}");
+    /// # async fn run(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
+    /// let params = cloudflare_access_users::models::UserListParams::default();
+    /// let mut items = client.zero_trust().access().users().list("account_id", &params).auto_paging();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }

@@ -133,18 +133,15 @@ impl RequestParts {
 /// when it is sent.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), cloudflare_access_users::Error> {
-/// use cloudflare_access_users::{encode_path, Client, Request};
-/// use reqwest::Method;
-///
-/// let client = Client::from_env()?;
-/// let path = format!("/accounts/{}/access/users", encode_path("my-account"));
-/// let users: serde_json::Value =
-///     Request::new(&client, Method::GET, "/accounts/{account_id}/access/users", path)
-///         .query("per_page", &50)
-///         .timeout(std::time::Duration::from_secs(5))
-///         .await?;
-/// println!("{users}");
+/// # async fn run(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
+/// let params = cloudflare_access_users::models::UserCreateParams {
+///     email: "email".into(),
+///     ..Default::default()
+/// };
+/// let response = client.zero_trust().access().users().create("account_id", &params)
+///     .timeout(std::time::Duration::from_secs(5))
+///     .await?;
+/// println!("{response:?}");
 /// # Ok(())
 /// # }
 /// ```
@@ -180,13 +177,9 @@ impl<'c, T> Request<'c, T> {
     /// ```
     /// use cloudflare_access_users::{encode_path, Client, Request};
     /// let client = Client::builder().base_url("https://api.example.com/v1").build()?;
-    /// let path = format!("/accounts/{}/access/users/{}", encode_path("acc"), encode_path("u 1"));
-    /// let req: Request<'_, serde_json::Value> = Request::new(
-    ///     &client,
-    ///     reqwest::Method::GET,
-    ///     "/accounts/{account_id}/access/users/{user_id}",
-    ///     path,
-    /// );
+    /// let path = format!("/things/{}", encode_path("thing 1"));
+    /// let req: Request<'_, serde_json::Value> =
+    ///     Request::new(&client, reqwest::Method::GET, "/things/{thing_id}", path);
     /// # drop(req);
     /// # Ok::<(), cloudflare_access_users::Error>(())
     /// ```

@@ -893,6 +893,43 @@ fn boxed(value: String, boxed: bool) -> String {
 }
 
 fn example(api: &Api, path: &[String], op: &Operation) -> Vec<String> {
+    let (args, setup, input) = example_parts(api, op);
+    finish_example(&api.meta.lib_name, path, op, args, setup, input)
+}
+
+/// An operation's call for the runtime's doc examples (`paged`: a list operation that pages,
+/// else one that does not): the lines that build its arguments and the call expression
+/// (`client.pets().list(&params)`), from the first operation in resource order whose arguments
+/// the example can build. `None` when the crate has no such operation.
+pub(crate) fn runtime_example(api: &Api, paged: bool) -> Option<(Vec<String>, String)> {
+    fn walk(api: &Api, node: &crate::ir::Resource, path: &mut Vec<String>, paged: bool) -> Option<(Vec<String>, String)> {
+        for op in node.operations.values().filter(|o| o.pagination.is_some() == paged) {
+            if let (args, setup, None) = example_parts(api, op) {
+                return Some((setup, call_expr(path, op, &args)));
+            }
+        }
+        for (name, child) in &node.children {
+            path.push(name.clone());
+            let found = walk(api, child, path, paged);
+            path.pop();
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+    walk(api, &api.root, &mut Vec::new(), paged)
+}
+
+/// `client.a().b().method(args)`.
+fn call_expr(path: &[String], op: &Operation, args: &[String]) -> String {
+    let chain: String = path.iter().map(|s| format!(".{s}()")).collect();
+    format!("client{chain}.{}({})", op.method_name, args.join(", "))
+}
+
+/// An example call's arguments, the lines that build them, and the hidden function's extra
+/// input for a value no example can build.
+fn example_parts(api: &Api, op: &Operation) -> (Vec<String>, Vec<String>, Option<String>) {
     let lib = &api.meta.lib_name;
     let samples = Samples { types: &api.types, lib };
     let mut args: Vec<String> = op
@@ -926,14 +963,13 @@ fn example(api: &Api, path: &[String], op: &Operation) -> Vec<String> {
             args.push("&params".into());
         }
     }
-    finish_example(lib, path, op, args, setup, input)
+    (args, setup, input)
 }
 
 /// The example around its `setup` lines; `input` is a further argument of the hidden function,
 /// for a value the example cannot build.
 fn finish_example(lib: &str, path: &[String], op: &Operation, args: Vec<String>, setup: Vec<String>, input: Option<String>) -> Vec<String> {
-    let chain: String = path.iter().map(|s| format!(".{s}()")).collect();
-    let call = format!("client{chain}.{}({})", op.method_name, args.join(", "));
+    let call = call_expr(path, op, &args);
     let input = input.map(|i| format!(", {i}")).unwrap_or_default();
     let mut lines = vec![
         "```no_run".to_string(),

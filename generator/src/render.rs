@@ -122,10 +122,14 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
             })?;
         out.push((dest.to_string(), text));
     }
+    let examples = RuntimeExamples {
+        call: crate::emit::runtime_example(api, false),
+        paged: crate::emit::runtime_example(api, true),
+    };
     for (name, text) in TEMPLATES.iter() {
         if let Some(file) = name.strip_prefix("runtime/").filter(|f| wanted(f)) {
             // The runtime's doc examples name the first crate it was written for.
-            let text = runtime_for(text, &runtime_flags(api)).replace("cloudflare_access_users", &m.lib_name);
+            let text = runtime_for(text, &runtime_flags(api), &examples).replace("cloudflare_access_users", &m.lib_name);
             out.push((format!("src/{file}"), format!("{}\n{text}", header(p, "//"))));
         }
     }
@@ -142,19 +146,63 @@ fn runtime_flags(api: &Api) -> Vec<&'static str> {
     flags
 }
 
-/// A runtime file with its optional parts kept or dropped: the lines between `//@if FLAG` and
-/// `//@end` stay only when `FLAG` is set; the marker lines themselves go. Blocks do not nest.
-fn runtime_for(text: &str, flags: &[&str]) -> String {
+/// Calls of this crate's own operations for the runtime's doc examples (see
+/// [`crate::emit::runtime_example`]): the lines that build the arguments, and the call.
+struct RuntimeExamples {
+    /// An operation that does not page.
+    call: Option<(Vec<String>, String)>,
+    /// A list operation that pages.
+    paged: Option<(Vec<String>, String)>,
+}
+
+/// A runtime file with its optional parts kept or dropped; the marker lines themselves go, and
+/// blocks do not nest.
+/// - `//@if FLAG` … `//@end`: kept only when `FLAG` is set.
+/// - `//@example call|paged` … `//@else` … `//@end`: a doc example written with this crate's
+///   own call when it has one (a line `/// {setup}` becomes the lines that build its arguments,
+///   `{call}` the call), else the lines after `//@else`.
+fn runtime_for(text: &str, flags: &[&str], examples: &RuntimeExamples) -> String {
+    enum Block<'a> {
+        None,
+        If(bool),
+        Example(Option<&'a (Vec<String>, String)>, bool),
+    }
     let mut out = String::with_capacity(text.len());
-    let mut keep = true;
+    let mut block = Block::None;
     for line in text.split_inclusive('\n') {
         let marker = line.trim();
         if let Some(flag) = marker.strip_prefix("//@if ") {
-            keep = flags.contains(&flag.trim());
+            block = Block::If(flags.contains(&flag.trim()));
+        } else if let Some(kind) = marker.strip_prefix("//@example ") {
+            let example = match kind.trim() {
+                "paged" => examples.paged.as_ref(),
+                _ => examples.call.as_ref(),
+            };
+            block = Block::Example(example, false);
+        } else if marker == "//@else" {
+            if let Block::Example(_, in_else) = &mut block {
+                *in_else = true;
+            }
         } else if marker == "//@end" {
-            keep = true;
-        } else if keep {
-            out.push_str(line);
+            block = Block::None;
+        } else {
+            match &block {
+                Block::None | Block::If(true) => out.push_str(line),
+                Block::If(false) => {}
+                // The fallback only without the crate's own call.
+                Block::Example(None, true) => out.push_str(line),
+                Block::Example(None, false) | Block::Example(Some(_), true) => {}
+                Block::Example(Some((setup, call)), false) => {
+                    if marker == "/// {setup}" {
+                        let indent = &line[..line.len() - line.trim_start().len()];
+                        for s in setup {
+                            out.push_str(&format!("{indent}/// {s}\n"));
+                        }
+                    } else {
+                        out.push_str(&line.replace("{call}", call));
+                    }
+                }
+            }
         }
     }
     out
@@ -252,13 +300,29 @@ fn servers_context(api: &Api) -> minijinja::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{runtime_for, TEMPLATES};
+    use super::{runtime_for, RuntimeExamples, TEMPLATES};
+
+    const NO_EXAMPLES: RuntimeExamples = RuntimeExamples { call: None, paged: None };
 
     #[test]
     fn optional_runtime_parts_stay_only_with_their_flag() {
         let text = "a\n    //@if cf-ray\nb\n    //@end\nc\n";
-        assert_eq!(runtime_for(text, &["cf-ray"]), "a\nb\nc\n");
-        assert_eq!(runtime_for(text, &[]), "a\nc\n");
+        assert_eq!(runtime_for(text, &["cf-ray"], &NO_EXAMPLES), "a\nb\nc\n");
+        assert_eq!(runtime_for(text, &[], &NO_EXAMPLES), "a\nc\n");
+    }
+
+    #[test]
+    fn runtime_examples_use_the_crate_call_or_the_fallback() {
+        let text = "a\n  //@example paged\n  /// {setup}\n  /// let x = {call};\n  //@else\n  /// generic\n  //@end\nb\n";
+        assert_eq!(runtime_for(text, &[], &NO_EXAMPLES), "a\n  /// generic\nb\n");
+        let examples = RuntimeExamples {
+            call: None,
+            paged: Some((vec!["let p = P {".into(), "    n: 1,".into(), "};".into()], "client.pets().list(&p)".into())),
+        };
+        assert_eq!(
+            runtime_for(text, &[], &examples),
+            "a\n  /// let p = P {\n  ///     n: 1,\n  /// };\n  /// let x = client.pets().list(&p);\nb\n"
+        );
     }
 
     #[test]
@@ -266,15 +330,19 @@ mod tests {
         for (name, text) in TEMPLATES.iter().filter(|(n, _)| n.starts_with("runtime/")) {
             let mut open = false;
             for line in text.lines().map(str::trim) {
-                if line.starts_with("//@if ") {
-                    assert!(!open, "{name}: `//@if` inside another block");
+                if line.starts_with("//@if ") || line.starts_with("//@example ") {
+                    assert!(!open, "{name}: a block opened inside another");
                     open = true;
+                } else if line == "//@else" {
+                    assert!(open, "{name}: `//@else` outside a block");
                 } else if line == "//@end" {
-                    assert!(open, "{name}: `//@end` without `//@if`");
+                    assert!(open, "{name}: `//@end` without a block");
                     open = false;
+                } else {
+                    assert!(!line.starts_with("//@"), "{name}: unknown marker {line}");
                 }
             }
-            assert!(!open, "{name}: `//@if` without `//@end`");
+            assert!(!open, "{name}: a block without `//@end`");
         }
     }
 

@@ -81,3 +81,20 @@ fn a_hostile_title_reaches_the_error_message_as_one_escaped_line() {
     assert_eq!(line, r#"pub(crate) const API_NAME: &str = "\"); panic!(\"x {} API";"#);
     assert!(!files["src/error.rs"].contains("ray_id"));
 }
+
+/// The runtime's doc examples of `Request` and `auto_paging` call the crate's own operations
+/// where it has them (`client.things().list_by_cursor(…)`), and fall back to a request built by
+/// hand where it has none.
+#[test]
+fn runtime_examples_call_the_crates_own_operations() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let paging = generate(&fixtures.join("paging/openapi.yaml"), "");
+    assert!(paging["src/pagination.rs"].contains("/// let mut items = client.things()."), "auto_paging's example");
+    assert!(paging["src/request.rs"].contains("/// let response = client.things()."), "Request's example");
+    let none = generate(&fixtures.join("enums/openapi.yaml"), "");
+    assert!(!none["src/pagination.rs"].contains("let mut items = client."), "enums has no paged operation");
+    assert!(none["src/pagination.rs"].contains("Request::<Vec<serde_json::Value>>::new(&client"));
+    for text in paging.values().chain(none.values()) {
+        assert!(!text.contains("{call}") && !text.contains("{setup}") && !text.contains("//@"));
+    }
+}

@@ -67,7 +67,7 @@ fn lenient_cursor<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 /// # fn f(page: cloudflare_access_users::Page<String>) {
 /// let total = page.result_info.as_ref().and_then(|i| i.total_count);
 /// for item in &page {
-///     println!("{item}");
+///     println!("{item:?}");
 /// }
 /// # let _ = total;
 /// # }
@@ -437,24 +437,29 @@ impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
     /// [`PaginationError::PageLimit`]. The stream ends after its first error.
     ///
     /// ```no_run
-    /// # async fn run() -> Result<(), cloudflare_access_users::Error> {
-    /// use cloudflare_access_users::{encode_path, Client, Request};
-    /// let client = Client::from_env()?;
-    /// let path = format!("/accounts/{}/access/users", encode_path("my-account"));
-    /// let mut users = Request::<Vec<serde_json::Value>>::new(
-    ///     &client,
-    ///     reqwest::Method::GET,
-    ///     "/accounts/{account_id}/access/users",
-    ///     path,
-    /// )
-    /// .query("per_page", &100)
-    /// .paginated("page", "per_page")
-    /// .auto_paging();
-    /// while let Some(user) = users.try_next().await? {
-    ///     println!("{user}");
+    //@example paged
+    /// # async fn run(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
+    /// {setup}
+    /// let mut items = {call}.auto_paging();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
     /// }
     /// # Ok(())
     /// # }
+    //@else
+    /// # async fn run() -> Result<(), cloudflare_access_users::Error> {
+    /// use cloudflare_access_users::{Client, Request};
+    /// let client = Client::from_env()?;
+    /// let mut things = Request::<Vec<serde_json::Value>>::new(&client, reqwest::Method::GET, "/things", "/things".into())
+    ///     .query("per_page", &100)
+    ///     .paginated("page", "per_page")
+    ///     .auto_paging();
+    /// while let Some(thing) = things.try_next().await? {
+    ///     println!("{thing}");
+    /// }
+    /// # Ok(())
+    /// # }
+    //@end
     /// ```
     pub fn auto_paging(self) -> AutoPager<T> {
         let Request {

@@ -130,20 +130,30 @@ impl RequestParts {
 /// when it is sent.
 ///
 /// ```no_run
+//@example call
+/// # async fn run(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
+/// {setup}
+/// let response = {call}
+///     .timeout(std::time::Duration::from_secs(5))
+///     .await?;
+/// println!("{response:?}");
+/// # Ok(())
+/// # }
+//@else
 /// # async fn run() -> Result<(), cloudflare_access_users::Error> {
 /// use cloudflare_access_users::{encode_path, Client, Request};
 /// use reqwest::Method;
 ///
 /// let client = Client::from_env()?;
-/// let path = format!("/accounts/{}/access/users", encode_path("my-account"));
-/// let users: serde_json::Value =
-///     Request::new(&client, Method::GET, "/accounts/{account_id}/access/users", path)
-///         .query("per_page", &50)
-///         .timeout(std::time::Duration::from_secs(5))
-///         .await?;
-/// println!("{users}");
+/// let path = format!("/things/{}", encode_path("thing 1"));
+/// let thing: serde_json::Value = Request::new(&client, Method::GET, "/things/{thing_id}", path)
+///     .query("expand", &true)
+///     .timeout(std::time::Duration::from_secs(5))
+///     .await?;
+/// println!("{thing}");
 /// # Ok(())
 /// # }
+//@end
 /// ```
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Request<'c, T, D = AsJson> {
@@ -177,13 +187,9 @@ impl<'c, T> Request<'c, T> {
     /// ```
     /// use cloudflare_access_users::{encode_path, Client, Request};
     /// let client = Client::builder().base_url("https://api.example.com/v1").build()?;
-    /// let path = format!("/accounts/{}/access/users/{}", encode_path("acc"), encode_path("u 1"));
-    /// let req: Request<'_, serde_json::Value> = Request::new(
-    ///     &client,
-    ///     reqwest::Method::GET,
-    ///     "/accounts/{account_id}/access/users/{user_id}",
-    ///     path,
-    /// );
+    /// let path = format!("/things/{}", encode_path("thing 1"));
+    /// let req: Request<'_, serde_json::Value> =
+    ///     Request::new(&client, reqwest::Method::GET, "/things/{thing_id}", path);
     /// # drop(req);
     /// # Ok::<(), cloudflare_access_users::Error>(())
     /// ```

@@ -9,7 +9,6 @@
 //! Run with `cargo bench -p cloudflare-access-users --bench paging_memory`.
 
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use axum::extract::Query;
@@ -21,7 +20,6 @@ use serde_json::json;
 
 #[path = "support/peak_alloc.rs"]
 mod peak_alloc;
-use peak_alloc::{LIVE, PEAK};
 
 const PER_PAGE: usize = 1_000;
 
@@ -60,8 +58,7 @@ async fn stream(client: &Client, pages: usize) -> (usize, usize, f64) {
         ..Default::default()
     };
     let start = Instant::now();
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
+    let base = peak_alloc::start();
     let mut all = client.zero_trust().access().users().list("acc", &params).auto_paging();
     let mut seen = 0usize;
     let mut bytes_of_emails = 0usize;
@@ -70,7 +67,7 @@ async fn stream(client: &Client, pages: usize) -> (usize, usize, f64) {
         bytes_of_emails += user.email.map_or(0, |e| e.len());
     }
     assert!(bytes_of_emails > 0);
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    let peak = peak_alloc::peak_above(base);
     (seen, peak, start.elapsed().as_secs_f64())
 }
 

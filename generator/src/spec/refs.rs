@@ -87,7 +87,7 @@ impl<'a> Spec<'a> {
                 Some((i, _)) => format!("{}…", &reference[..i]),
                 None => reference.to_string(),
             };
-            let (file, line, pointer) = (self.file.to_string(), self.line(at), at.to_string());
+            let (file, line, pointer) = (self.file.to_string(), self.line(at), self.written(at));
             if external {
                 SpecError::ExternalRef { file, line, pointer, reference }
             } else {
@@ -125,7 +125,7 @@ impl<'a> Spec<'a> {
                 return Err(SpecError::RefCycle {
                     file: self.file.to_string(),
                     line: self.line(&target),
-                    cycle: seen[start..].iter().map(|p| format!("#{p}")).collect::<Vec<_>>().join(" → "),
+                    cycle: seen[start..].iter().map(|p| format!("#{}", self.written(p))).collect::<Vec<_>>().join(" → "),
                 });
             }
             if seen.len() >= MAX_SCHEMA_DEPTH {

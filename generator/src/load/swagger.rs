@@ -15,11 +15,6 @@ use super::normalize::{Normalized, Origins};
 use crate::diag::{Diagnostic, Severity};
 use crate::locate::join;
 
-/// The smallest number of nodes the conversion may copy (a shared body parameter into each
-/// operation that uses it, a schema into each media type); the budget is twice the document's
-/// size when that is more, so the converted tree stays linear in the input.
-pub const MIN_COPY_BUDGET: usize = 250_000;
-
 /// The keywords a parameter, header or `items` shares with a schema.
 const SCHEMA_KEYS: [&str; 16] = [
     "type",
@@ -90,7 +85,7 @@ impl Param {
 /// Converts a checked 2.0 document in place.
 pub fn convert(raw: &mut Value) -> Result<Normalized, Problem> {
     let Value::Object(src) = std::mem::take(raw) else { return Err(Problem { pointer: "/".into(), message: "the document must be an object".into() }) };
-    let budget = MIN_COPY_BUDGET.max(2 * src.values().map(size).sum::<usize>());
+    let budget = crate::limits::MIN_CONVERSION_COPIES.max(2 * src.values().map(size).sum::<usize>());
     let mut c = Converter {
         origins: Origins::default(),
         notes: Vec::new(),

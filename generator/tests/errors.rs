@@ -146,6 +146,8 @@ fn invalid_swagger_2_names_the_member_and_its_line() {
     fatal("host.yaml", format!("{head}host: 'https://a.example/x'\npaths: {{}}\n").as_bytes(), &["host.yaml:5:", "/host", "no scheme"]);
     let defs = format!("{head}paths: {{}}\ndefinitions:\n  A:\n    type: object\n    properties:\n      b: {{type: string, x-nullable: 1}}\n");
     fatal("nullable.yaml", defs.as_bytes(), &["nullable.yaml:10:", "/definitions/A/properties/b/x-nullable", "a boolean"]);
+    let missing = format!("{head}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          schema: {{$ref: '#/definitions/Nope'}}\n");
+    fatal("missing-def.yaml", missing.as_bytes(), &["missing-def.yaml:11:", "/paths/~1a/get/responses/200/schema/$ref", "#/definitions/Nope"]);
     let oauth = format!("{head}paths: {{}}\nsecurityDefinitions:\n  o: {{type: oauth2, flow: implicit, scopes: {{}}}}\n");
     fatal("oauth.yaml", oauth.as_bytes(), &["oauth.yaml:7:", "/securityDefinitions/o", "authorizationUrl"]);
 }

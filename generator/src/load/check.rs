@@ -65,6 +65,19 @@ fn is_count(v: &Value) -> bool {
     v.as_u64().is_some() || v.as_f64().is_some_and(|f| f >= 0.0 && f.fract() == 0.0)
 }
 
+/// `info`, with its `title` and `version` strings (every version).
+pub(super) fn info(root: &Map<String, Value>) -> Checked {
+    let info = object(root.get("info").ok_or_else(|| Problem { pointer: "/".into(), message: "the `info` member is missing".into() })?, "/info", "`info`")?;
+    for key in ["title", "version"] {
+        match info.get(key) {
+            None => return problem("/info".into(), format!("`info.{key}` is missing")),
+            Some(v) if !v.is_string() => return problem(join("/info", key), format!("`{key}` must be a string, found {}", super::json_kind(v))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// The checks for one version.
 pub struct Checker {
     version: Version,
@@ -78,14 +91,7 @@ impl Checker {
     /// The whole document.
     pub fn document(&self, raw: &Value) -> Checked {
         let root = object(raw, "/", "the document")?;
-        let info = object(root.get("info").ok_or_else(|| Problem { pointer: "/".into(), message: "the `info` member is missing".into() })?, "/info", "`info`")?;
-        for key in ["title", "version"] {
-            match info.get(key) {
-                None => return problem("/info".into(), format!("`info.{key}` is missing")),
-                Some(v) if !v.is_string() => return problem(join("/info", key), format!("`{key}` must be a string, found {}", super::json_kind(v))),
-                _ => {}
-            }
-        }
+        info(root)?;
         if self.version != Version::V30 && !["paths", "components", "webhooks"].iter().any(|k| root.contains_key(*k)) {
             return problem("/".into(), "the document has none of `paths`, `components` and `webhooks`");
         }

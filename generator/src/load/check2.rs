@@ -53,14 +53,7 @@ pub fn document(raw: &Value) -> Checked {
 impl Swagger2<'_> {
     fn check(&self) -> Checked {
         let root = self.root;
-        let info = object(root.get("info").ok_or_else(|| Problem { pointer: "/".into(), message: "the `info` member is missing".into() })?, "/info", "`info`")?;
-        for key in ["title", "version"] {
-            match info.get(key) {
-                None => return problem("/info".into(), format!("`info.{key}` is missing")),
-                Some(v) if !v.is_string() => return problem(join("/info", key), format!("`{key}` must be a string, found {}", super::json_kind(v))),
-                _ => {}
-            }
-        }
+        super::check::info(root)?;
         if let Some(host) = root.get("host") {
             let Some(h) = host.as_str() else { return problem("/host".into(), format!("`host` must be a string, found {}", super::json_kind(host))) };
             if h.is_empty() || h.contains(['/', '?', '#']) || h.chars().any(char::is_whitespace) {

@@ -140,6 +140,10 @@ impl Converter {
         let mut out = Map::new();
         out.insert("openapi".into(), json!("3.0.3"));
         self.origins.record("/openapi".into(), "/swagger".into());
+        // Where references into these sections were written to point, whether or not they exist.
+        for (to, from) in [("/components/schemas", "/definitions"), ("/components/parameters", "/parameters"), ("/components/responses", "/responses"), ("/components/securitySchemes", "/securityDefinitions")] {
+            self.origins.record(to.into(), from.into());
+        }
         if let Some(Value::Object(p)) = src.remove("parameters") {
             self.shared = p;
         }
@@ -162,7 +166,6 @@ impl Converter {
                 }
                 "definitions" => {
                     let Value::Object(mut defs) = value else { continue };
-                    self.origins.record("/components/schemas".into(), "/definitions".into());
                     for (k, s) in defs.iter_mut() {
                         self.schema(s, &join("/components/schemas", k));
                     }
@@ -170,7 +173,6 @@ impl Converter {
                 }
                 "responses" => {
                     let Value::Object(rs) = value else { continue };
-                    self.origins.record("/components/responses".into(), "/responses".into());
                     let produces = self.produces.clone();
                     let mut conv = Map::new();
                     for (k, r) in rs {
@@ -181,7 +183,6 @@ impl Converter {
                 }
                 "securityDefinitions" => {
                     let Value::Object(defs) = value else { continue };
-                    self.origins.record("/components/securitySchemes".into(), "/securityDefinitions".into());
                     let conv = defs.into_iter().map(|(k, s)| {
                         let at = join("/components/securitySchemes", &k);
                         (k, self.security_scheme(s, &at))

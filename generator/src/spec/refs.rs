@@ -83,6 +83,12 @@ impl<'a> Spec<'a> {
         let error = |external: bool| {
             // A reference is quoted back at most this long: a document's may be megabytes.
             const SHOWN: usize = 200;
+            // As written: a reference the 2.0 conversion rewrote names the place it was written for.
+            let written = match reference.strip_prefix('#') {
+                Some(p) if p.starts_with('/') => format!("#{}", self.written(p)),
+                _ => reference.to_string(),
+            };
+            let reference = written.as_str();
             let reference = match reference.char_indices().nth(SHOWN) {
                 Some((i, _)) => format!("{}…", &reference[..i]),
                 None => reference.to_string(),

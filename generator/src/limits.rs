@@ -12,6 +12,11 @@ pub const MAX_DOCUMENT_DEPTH: usize = 128;
 /// another before a schema is reached. The whole Cloudflare API nests 22 levels deep at most.
 pub const MAX_SCHEMA_DEPTH: usize = 64;
 
+/// The fewest JSON nodes the Swagger 2.0 conversion may copy (a shared body parameter into each
+/// operation that uses it, a schema into each media type of `consumes`/`produces`); the budget is
+/// twice the document's size when that is more, so the converted tree stays linear in the input.
+pub const MIN_CONVERSION_COPIES: usize = 250_000;
+
 /// How deep the resource tree may nest (`client.a().b()…`): a group name such as
 /// `x-fern-sdk-group-name: a.b.c` or a configured `resource` adds one level per dot. The whole
 /// Cloudflare API nests 9 levels deep; each level is a module, a file and a folder.

@@ -118,9 +118,38 @@ fn json_array_says_an_object_was_expected() {
 }
 
 #[test]
-fn swagger_2_is_named_and_a_conversion_asked_for() {
-    let text = "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths: {}\n";
-    fatal("swagger.yaml", text.as_bytes(), &["swagger.yaml", "Swagger 2.0", "OpenAPI 3.0, 3.1 and 3.2", "swagger2openapi"]);
+fn swagger_2_is_read() {
+    let case = Case::for_success();
+    let text = "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          schema: {type: string, x-nullable: true}\n";
+    let spec = case.spec("swagger.yaml", text.as_bytes());
+    let (code, _, stderr) = case.run(&spec, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    case.assert_hand_written_kept();
+    // Unquoted, YAML reads `2.0` as a number.
+    fatal("number.yaml", text.replace("'2.0'", "2.0").as_bytes(), &["number.yaml:1:", "`swagger` is a number", "quoted"]);
+}
+
+#[test]
+fn invalid_swagger_2_names_the_member_and_its_line() {
+    let head = "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\n";
+    let op = |params: &str| format!("{head}paths:\n  /a:\n    post:\n      parameters:\n{params}      responses:\n        '204': {{description: ok}}\n");
+    let body = "        - {name: a, in: body, schema: {type: string}}\n";
+    let form = "        - {name: f, in: formData, type: string}\n";
+    fatal("two-bodies.yaml", op(&format!("{body}{}", body.replace("name: a", "name: b"))).as_bytes(), &["two-bodies.yaml:10:", "invalid Swagger 2.0", "/paths/~1a/post/parameters/1", "at most one `in: body`"]);
+    fatal("body-form.yaml", op(&format!("{body}{form}")).as_bytes(), &["body-form.yaml:10:", "/paths/~1a/post/parameters/1", "both an `in: body`"]);
+    fatal("in.yaml", op("        - {name: c, in: cookie, type: string}\n").as_bytes(), &["in.yaml:9:", "/paths/~1a/post/parameters/0/in", "formData, body"]);
+    fatal("no-type.yaml", op("        - {name: q, in: query}\n").as_bytes(), &["no-type.yaml:9:", "/paths/~1a/post/parameters/0", "needs a `type`"]);
+    fatal("file.yaml", op("        - {name: q, in: query, type: file}\n").as_bytes(), &["file.yaml:9:", "/paths/~1a/post/parameters/0/type"]);
+    fatal("no-schema.yaml", op("        - {name: b, in: body}\n").as_bytes(), &["no-schema.yaml:9:", "needs a `schema`"]);
+    fatal("missing-ref.yaml", op("        - $ref: '#/parameters/nope'\n").as_bytes(), &["missing-ref.yaml:9:", "/paths/~1a/post/parameters/0/$ref", "names no entry"]);
+    fatal("no-paths.yaml", head.as_bytes(), &["no-paths.yaml:1:", "`paths` member is missing"]);
+    fatal("host.yaml", format!("{head}host: 'https://a.example/x'\npaths: {{}}\n").as_bytes(), &["host.yaml:5:", "/host", "no scheme"]);
+    let defs = format!("{head}paths: {{}}\ndefinitions:\n  A:\n    type: object\n    properties:\n      b: {{type: string, x-nullable: 1}}\n");
+    fatal("nullable.yaml", defs.as_bytes(), &["nullable.yaml:10:", "/definitions/A/properties/b/x-nullable", "a boolean"]);
+    let missing = format!("{head}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          schema: {{$ref: '#/definitions/Nope'}}\n");
+    fatal("missing-def.yaml", missing.as_bytes(), &["missing-def.yaml:11:", "/paths/~1a/get/responses/200/schema/$ref", "#/definitions/Nope"]);
+    let oauth = format!("{head}paths: {{}}\nsecurityDefinitions:\n  o: {{type: oauth2, flow: implicit, scopes: {{}}}}\n");
+    fatal("oauth.yaml", oauth.as_bytes(), &["oauth.yaml:7:", "/securityDefinitions/o", "authorizationUrl"]);
 }
 
 #[test]

@@ -417,3 +417,25 @@ fn deep_type_arrays_are_refused_in_bounds() {
     assert!(o.stderr.contains("nests too deeply") && o.stderr.contains("/components/schemas/D"), "{}", support::tail(&o.stderr));
     assert!(!s.out().exists());
 }
+
+/// Swagger 2.0: the same 5,000-deep chain of property `$ref`s through `definitions` (which the
+/// conversion moves to `components/schemas`), and `$ref`s that alias each other in a cycle,
+/// are refused within the limits naming the place as written: `/definitions/…`.
+#[test]
+fn swagger_2_deep_and_cyclic_definitions_are_refused_naming_the_original_pointer() {
+    let s = Scratch::new();
+    let n = 5000;
+    let mut text = String::from("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          schema: {$ref: '#/definitions/S0'}\ndefinitions:\n");
+    for i in 0..n {
+        let next = if i + 1 < n { format!("{{$ref: '#/definitions/S{}'}}", i + 1) } else { "{type: string}".into() };
+        let _ = write!(text, "  S{i}:\n    type: object\n    properties:\n      next: {next}\n");
+    }
+    let o = s.generate("limits-swagger2.yaml", &text);
+    assert_too_deep("5,000 chained property $refs in 2.0", &s, &o, "at /definitions/S");
+    let cycle = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          schema: {$ref: '#/definitions/A'}\ndefinitions:\n  A: {$ref: '#/definitions/B'}\n  B: {$ref: '#/definitions/A'}\n";
+    let o = s.generate("cycle-swagger2.yaml", cycle);
+    o.assert_bounded("a 2.0 alias cycle", SECS, MB);
+    assert_eq!(o.code, Some(2), "{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("cycle-swagger2.yaml:1") && o.stderr.contains("/definitions/"), "{}", support::tail(&o.stderr));
+    assert!(!s.out().exists());
+}

@@ -288,6 +288,31 @@ fn server_strings_cannot_add_code() {
     assert!(line.contains("(at /servers/2/url, line "), "located: {line}");
 }
 
+/// A Swagger 2.0 document's `host` and `basePath` (which become its servers), an operation's
+/// own `schemes`, security definitions, form parameter, definition and discriminator names
+/// holding `"); evil(); ("` and fenced code reach the code only as string literals, identifiers
+/// and doc text. (Compiled, doctests run, by `hostile_crates_compile_and_run_nothing`.)
+#[test]
+fn swagger_2_strings_cannot_add_code() {
+    let s = Scratch::new();
+    let spec = s.place("text-swagger2.json");
+    let (_, files) = accepted(&s, "text-swagger2.json", &[]);
+    assert_no_evil_call(&files);
+    check_rust(&files, None);
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
+    let (host, base) = (doc["host"].as_str().unwrap(), doc["basePath"].as_str().unwrap());
+    let literals = string_literals(&files["src/servers.rs"]);
+    for scheme in ["https", "http"] {
+        let want = format!("{scheme}://{host}{base}");
+        assert!(literals.contains(&want), "{want:?} is not a literal of servers.rs:\n{}", files["src/servers.rs"]);
+    }
+    let auth = &files["src/auth.rs"];
+    assert!(auth.contains("Placement::Query(\"q\\\"); evil(); (\\\"&x=1\")"), "{auth}");
+    let o = run(&spec, &s.out("again"), &[]);
+    let line = o.stderr.lines().find(|l| l.starts_with("warning[collection-format-ignored]")).unwrap_or_else(|| panic!("{}", o.stderr));
+    assert!(line.contains("(at /paths/~1a/post/parameters/2/collectionFormat, line "), "located: {line}");
+}
+
 #[test]
 fn config_strings_are_escaped() {
     let s = Scratch::new();
@@ -518,6 +543,7 @@ fn hostile_crates_compile_and_run_nothing() {
         ("text-security.json", vec![]),
         ("text-content.json", vec![]),
         ("text-servers.json", vec![]),
+        ("text-swagger2.json", vec![]),
     ] {
         let name = format!("hostile-{}", spec.trim_start_matches("text-").trim_end_matches(".json"));
         let spec_path = s.place(spec);

@@ -1,6 +1,7 @@
 //! Our own structural checks of a document, as written (before normalization): what the
 //! generator relies on each member being. openapiv3 models only 3.0, so these checks are what
-//! validates 3.1 and 3.2 input; for 3.0 input openapiv3 decides, and these checks only find the
+//! validates 3.1 and 3.2 input (and, through [`Checker::schema`], the schemas of 2.0 input,
+//! whose other members `check2` checks); for 3.0 input openapiv3 decides, and these checks only find the
 //! exact member behind its error when its pointer stops short (inside a schema, where its
 //! untagged types lose the path). The list is in ARCHITECTURE.md ("Version dispatch").
 
@@ -19,49 +20,62 @@ pub struct Problem {
     pub message: String,
 }
 
-type Checked = Result<(), Problem>;
+pub(super) type Checked = Result<(), Problem>;
 
 /// A section of `components` and its pointer, when the document has it.
 type Section<'v> = Option<(&'v Map<String, Value>, String)>;
 
-fn problem(pointer: String, message: impl Into<String>) -> Checked {
+pub(super) fn problem(pointer: String, message: impl Into<String>) -> Checked {
     Err(Problem { pointer, message: message.into() })
 }
 
 /// The JSON Schema types OpenAPI's dialect defines.
-const TYPES: [&str; 7] = ["null", "boolean", "object", "array", "number", "string", "integer"];
+pub(super) const TYPES: [&str; 7] = ["null", "boolean", "object", "array", "number", "string", "integer"];
 
 /// `v`, when it is an object; else the problem naming `ptr`.
-fn object<'v>(v: &'v Value, ptr: &str, what: &str) -> Result<&'v Map<String, Value>, Problem> {
+pub(super) fn object<'v>(v: &'v Value, ptr: &str, what: &str) -> Result<&'v Map<String, Value>, Problem> {
     v.as_object().ok_or_else(|| Problem { pointer: ptr.to_string(), message: format!("{what} must be an object, found {}", super::json_kind(v)) })
 }
 
 /// The member `key` of `m`, when it is written, is of the kind `ok` accepts.
-fn member(m: &Map<String, Value>, ptr: &str, key: &str, kind: &str, ok: fn(&Value) -> bool) -> Checked {
+pub(super) fn member(m: &Map<String, Value>, ptr: &str, key: &str, kind: &str, ok: fn(&Value) -> bool) -> Checked {
     match m.get(key) {
         Some(v) if !ok(v) => problem(join(ptr, key), format!("`{key}` must be {kind}, found {}", super::json_kind(v))),
         _ => Ok(()),
     }
 }
 
-fn is_string(v: &Value) -> bool {
+pub(super) fn is_string(v: &Value) -> bool {
     v.is_string()
 }
 
-fn is_array(v: &Value) -> bool {
+pub(super) fn is_array(v: &Value) -> bool {
     v.is_array()
 }
 
-fn is_object(v: &Value) -> bool {
+pub(super) fn is_object(v: &Value) -> bool {
     v.is_object()
 }
 
-fn is_bool(v: &Value) -> bool {
+pub(super) fn is_bool(v: &Value) -> bool {
     v.is_boolean()
 }
 
 fn is_count(v: &Value) -> bool {
     v.as_u64().is_some() || v.as_f64().is_some_and(|f| f >= 0.0 && f.fract() == 0.0)
+}
+
+/// `info`, with its `title` and `version` strings (every version).
+pub(super) fn info(root: &Map<String, Value>) -> Checked {
+    let info = object(root.get("info").ok_or_else(|| Problem { pointer: "/".into(), message: "the `info` member is missing".into() })?, "/info", "`info`")?;
+    for key in ["title", "version"] {
+        match info.get(key) {
+            None => return problem("/info".into(), format!("`info.{key}` is missing")),
+            Some(v) if !v.is_string() => return problem(join("/info", key), format!("`{key}` must be a string, found {}", super::json_kind(v))),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The checks for one version.
@@ -77,14 +91,7 @@ impl Checker {
     /// The whole document.
     pub fn document(&self, raw: &Value) -> Checked {
         let root = object(raw, "/", "the document")?;
-        let info = object(root.get("info").ok_or_else(|| Problem { pointer: "/".into(), message: "the `info` member is missing".into() })?, "/info", "`info`")?;
-        for key in ["title", "version"] {
-            match info.get(key) {
-                None => return problem("/info".into(), format!("`info.{key}` is missing")),
-                Some(v) if !v.is_string() => return problem(join("/info", key), format!("`{key}` must be a string, found {}", super::json_kind(v))),
-                _ => {}
-            }
-        }
+        info(root)?;
         if self.version != Version::V30 && !["paths", "components", "webhooks"].iter().any(|k| root.contains_key(*k)) {
             return problem("/".into(), "the document has none of `paths`, `components` and `webhooks`");
         }
@@ -339,23 +346,23 @@ impl Checker {
 
     /// One schema and the schemas inside it.
     pub fn schema(&self, s: &Value, ptr: &str) -> Checked {
-        if s.is_boolean() && self.version != Version::V30 {
+        if s.is_boolean() && self.version >= Version::V31 {
             return Ok(());
         }
         let m = object(s, ptr, "a schema")?;
         member(m, ptr, "$ref", "a string", is_string)?;
         match m.get("type") {
             None => {}
-            Some(Value::String(t)) if TYPES.contains(&t.as_str()) && (self.version != Version::V30 || t != "null") => {}
-            Some(Value::Array(list)) if self.version != Version::V30 => {
+            Some(Value::String(t)) if TYPES.contains(&t.as_str()) && (self.version >= Version::V31 || t != "null") => {}
+            Some(Value::Array(list)) if self.version >= Version::V31 => {
                 for (i, t) in list.iter().enumerate() {
                     if !t.as_str().is_some_and(|t| TYPES.contains(&t)) {
                         return problem(format!("{ptr}/type/{i}"), format!("each `type` must be one of {}", TYPES.join(", ")));
                     }
                 }
             }
-            Some(Value::String(t)) => return problem(join(ptr, "type"), format!("`type` must be one of {}, found `{}`", TYPES.iter().filter(|t| self.version != Version::V30 || **t != "null").copied().collect::<Vec<_>>().join(", "), t.chars().take(64).collect::<String>())),
-            Some(other) => return problem(join(ptr, "type"), format!("`type` must be a string{}, found {}", if self.version == Version::V30 { "" } else { " or an array of strings" }, super::json_kind(other))),
+            Some(Value::String(t)) => return problem(join(ptr, "type"), format!("`type` must be one of {}, found `{}`", TYPES.iter().filter(|t| self.version >= Version::V31 || **t != "null").copied().collect::<Vec<_>>().join(", "), t.chars().take(64).collect::<String>())),
+            Some(other) => return problem(join(ptr, "type"), format!("`type` must be a string{}, found {}", if self.version <= Version::V30 { "" } else { " or an array of strings" }, super::json_kind(other))),
         }
         for key in ["format", "pattern", "title", "description", "$id", "$anchor", "$schema", "contentEncoding", "contentMediaType"] {
             member(m, ptr, key, "a string", is_string)?;
@@ -369,11 +376,15 @@ impl Checker {
         for key in ["minimum", "maximum", "multipleOf"] {
             member(m, ptr, key, "a number", Value::is_number)?;
         }
-        let bound = if self.version == Version::V30 { "a boolean" } else { "a number" };
+        let bound = if self.version <= Version::V30 { "a boolean" } else { "a number" };
         for key in ["exclusiveMinimum", "exclusiveMaximum"] {
             member(m, ptr, key, bound, |v| v.is_number() || v.is_boolean())?;
         }
         member(m, ptr, "enum", "an array", is_array)?;
+        if self.version == Version::V20 {
+            member(m, ptr, "discriminator", "a string (the name of a property)", is_string)?;
+            member(m, ptr, "x-nullable", "a boolean", is_bool)?;
+        }
         if let Some(req) = m.get("required") {
             let at = join(ptr, "required");
             let list = req.as_array().ok_or_else(|| Problem { pointer: at.clone(), message: format!("`required` must be an array of names, found {}", super::json_kind(req)) })?;
@@ -381,7 +392,7 @@ impl Checker {
                 return problem(format!("{at}/{i}"), "each name in `required` must be a string");
             }
         }
-        if let Some(d) = m.get("discriminator") {
+        if let Some(d) = m.get("discriminator").filter(|_| self.version >= Version::V30) {
             let at = join(ptr, "discriminator");
             let d = object(d, &at, "`discriminator`")?;
             if !d.get("propertyName").is_some_and(Value::is_string) {
@@ -413,7 +424,7 @@ impl Checker {
         }
         for key in ["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties"] {
             match m.get(key) {
-                Some(Value::Bool(_)) if key != "items" || self.version != Version::V30 => {}
+                Some(Value::Bool(_)) if key != "items" || self.version >= Version::V31 => {}
                 Some(s) => self.schema(s, &join(ptr, key))?,
                 None => {}
             }

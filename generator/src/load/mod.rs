@@ -7,7 +7,9 @@
 //! rewritten into the 3.0 shape by [`normalize`] (see ARCHITECTURE.md, "Version dispatch").
 
 mod check;
+mod check2;
 mod normalize;
+mod swagger;
 mod uri;
 mod version;
 
@@ -106,27 +108,23 @@ pub enum LoadError {
         /// What it is instead.
         found: &'static str,
     },
-    #[error("{}: this is a Swagger {} document; this generator reads OpenAPI 3.0, 3.1 and 3.2. Convert it to OpenAPI 3 first (for example `npx swagger2openapi`) and try again", crate::escape::shown(.file), crate::escape::shown(.version))]
-    /// A Swagger 2.0 document.
-    Swagger2 {
-        /// The file, as messages name it.
-        file: String,
-        /// Its `swagger` version.
-        version: String,
-    },
-    #[error("{}: version {} is not supported; this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x documents", crate::escape::shown(.file), crate::escape::shown(.version))]
-    /// A version other than OpenAPI 3.0.x, 3.1.x or 3.2.x.
+    #[error("{}: version {} is not supported; this generator reads Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x documents", crate::escape::shown(.file), crate::escape::shown(.version))]
+    /// A version other than Swagger 2.0 or OpenAPI 3.0.x, 3.1.x or 3.2.x.
     UnsupportedVersion {
         /// The file, as messages name it.
         file: String,
         /// Its `openapi` version (or `Swagger` and its `swagger` version).
         version: String,
     },
-    #[error("{}:1: `openapi` is {found} ({}), not a string; write the version quoted, for example `openapi: \"3.1.0\"`", crate::escape::shown(.file), crate::escape::shown(.written))]
-    /// The `openapi` member is not a string (in YAML, `openapi: 3.1` is a number).
+    #[error("{}:1: `{member}` is {found} ({}), not a string; write the version quoted, for example `{member}: \"{example}\"`", crate::escape::shown(.file), crate::escape::shown(.written))]
+    /// The `openapi` or `swagger` member is not a string (in YAML, `openapi: 3.1` is a number).
     VersionNotString {
         /// The file, as messages name it.
         file: String,
+        /// `openapi` or `swagger`.
+        member: &'static str,
+        /// A version written as it should be.
+        example: &'static str,
         /// What it is instead.
         found: &'static str,
         /// The value as written.
@@ -138,12 +136,12 @@ pub enum LoadError {
         /// The file, as messages name it.
         file: String,
     },
-    #[error("{}:{line}: invalid OpenAPI {version} at {}: {}", crate::escape::shown(.file), crate::escape::shown(.pointer), crate::escape::shown(.message))]
+    #[error("{}:{line}: invalid {version} at {}: {}", crate::escape::shown(.file), crate::escape::shown(.pointer), crate::escape::shown(.message))]
     /// The document does not match the model of the OpenAPI version it declares.
     Invalid {
         /// The file, as messages name it.
         file: String,
-        /// The version it declares: `3.0`, `3.1` or `3.2`.
+        /// The version it declares: `Swagger 2.0`, `OpenAPI 3.0`, `OpenAPI 3.1` or `OpenAPI 3.2`.
         version: &'static str,
         /// JSON pointer of the invalid node.
         pointer: String,
@@ -192,16 +190,25 @@ pub(crate) fn finish(
     let version = version::detect(name, &raw)?;
     let invalid = |p: check::Problem| LoadError::Invalid {
         file: name.to_string(),
-        version: version.label(),
+        version: version.title(),
         line: crate::locate::line_of(&text, &p.pointer).unwrap_or(1),
         pointer: p.pointer,
         message: p.message,
     };
-    match version {
-        Version::V30 => validate(&mut raw).map_err(invalid)?,
-        _ => check::Checker::new(version).document(&raw).map_err(invalid)?,
-    }
-    let normalize::Normalized { origins, notes } = normalize::normalize(version, &mut raw);
+    let normalize::Normalized { origins, notes } = match version {
+        Version::V20 => {
+            check2::document(&raw).map_err(invalid)?;
+            swagger::convert(&mut raw).map_err(invalid)?
+        }
+        Version::V30 => {
+            validate(&mut raw).map_err(invalid)?;
+            normalize::normalize(version, &mut raw)
+        }
+        _ => {
+            check::Checker::new(version).document(&raw).map_err(invalid)?;
+            normalize::normalize(version, &mut raw)
+        }
+    };
     Ok(Document { name: name.to_string(), raw, text, written, version, origins, notes })
 }
 

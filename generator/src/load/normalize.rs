@@ -26,7 +26,7 @@ impl Origins {
         self.0.is_empty()
     }
 
-    fn record(&mut self, normalized: String, original: String) {
+    pub(super) fn record(&mut self, normalized: String, original: String) {
         if normalized != original {
             self.0.insert(normalized, original);
         }
@@ -87,10 +87,11 @@ pub struct Normalized {
     pub notes: Vec<Diagnostic>,
 }
 
-/// Rewrites a 3.1 or 3.2 document into the 3.0 shape (3.0 documents are left as they are).
+/// Rewrites a 3.1 or 3.2 document into the 3.0 shape (2.0 and 3.0 documents are left as they
+/// are: 2.0 is converted by `swagger`).
 pub fn normalize(version: Version, raw: &mut Value) -> Normalized {
     let mut n = Normalizer { version, origins: Origins::default(), notes: Vec::new(), names: Names::default() };
-    if version != Version::V30 {
+    if version >= Version::V31 {
         n.document(raw);
         let names = std::mem::take(&mut n.names);
         names.rewrite(raw);

@@ -1,6 +1,6 @@
 //! The version a document declares, read before anything else: it decides how the document is
-//! validated (openapiv3's model for 3.0, our own checks for 3.1 and 3.2) and whether it is
-//! normalized to the 3.0 shape later stages read.
+//! validated (openapiv3's model for 3.0, our own checks for 2.0, 3.1 and 3.2) and whether it is
+//! converted or normalized to the 3.0 shape later stages read.
 
 use serde_json::Value;
 
@@ -9,6 +9,8 @@ use super::LoadError;
 /// The OpenAPI versions this generator reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Version {
+    /// Swagger 2.0: checked, then converted to the 3.0 shape.
+    V20,
     /// OpenAPI 3.0.x: read as written, validated against openapiv3's model.
     V30,
     /// OpenAPI 3.1.x (JSON Schema 2020-12): checked, then normalized to the 3.0 shape.
@@ -19,12 +21,23 @@ pub enum Version {
 }
 
 impl Version {
-    /// `3.0`, `3.1` or `3.2`, as messages name it.
+    /// `2.0`, `3.0`, `3.1` or `3.2`, as messages name it.
     pub fn label(self) -> &'static str {
         match self {
+            Version::V20 => "2.0",
             Version::V30 => "3.0",
             Version::V31 => "3.1",
             Version::V32 => "3.2",
+        }
+    }
+
+    /// The specification and its version: `Swagger 2.0`, `OpenAPI 3.1`, …
+    pub fn title(self) -> &'static str {
+        match self {
+            Version::V20 => "Swagger 2.0",
+            Version::V30 => "OpenAPI 3.0",
+            Version::V31 => "OpenAPI 3.1",
+            Version::V32 => "OpenAPI 3.2",
         }
     }
 }
@@ -43,21 +56,17 @@ fn shown_version(s: &str) -> String {
 pub fn detect(file: &str, raw: &Value) -> Result<Version, LoadError> {
     let file = file.to_string();
     if let Some(v) = raw.get("swagger") {
-        let version = match v {
-            Value::String(s) => shown_version(s),
-            other => shown_version(&other.to_string()),
+        return match v {
+            Value::String(s) if s == "2.0" => Ok(Version::V20),
+            Value::String(s) => Err(LoadError::UnsupportedVersion { file, version: format!("Swagger {}", shown_version(s)) }),
+            other => Err(LoadError::VersionNotString { file, member: "swagger", example: "2.0", found: super::json_kind(other), written: shown_version(&other.to_string()) }),
         };
-        return Err(if version == "2.0" {
-            LoadError::Swagger2 { file, version }
-        } else {
-            LoadError::UnsupportedVersion { file, version: format!("Swagger {version}") }
-        });
     }
     let Some(v) = raw.get("openapi") else {
         return Err(LoadError::MissingVersion { file });
     };
     let Value::String(text) = v else {
-        return Err(LoadError::VersionNotString { file, found: super::json_kind(v), written: shown_version(&v.to_string()) });
+        return Err(LoadError::VersionNotString { file, member: "openapi", example: "3.1.0", found: super::json_kind(v), written: shown_version(&v.to_string()) });
     };
     parse(text).ok_or_else(|| LoadError::UnsupportedVersion { file, version: shown_version(text) })
 }
@@ -103,8 +112,9 @@ mod tests {
 
     #[test]
     fn refusals_say_what_the_document_is() {
-        let e = detect("a.yaml", &json!({"swagger": "2.0"})).unwrap_err().to_string();
-        assert!(e.contains("Swagger 2.0") && e.contains("swagger2openapi"), "{e}");
+        assert_eq!(detect("a.yaml", &json!({"swagger": "2.0"})).unwrap(), Version::V20);
+        let e = detect("a.yaml", &json!({"swagger": 2.0})).unwrap_err().to_string();
+        assert!(e.contains("`swagger` is a number") && e.contains("quote"), "{e}");
         let e = detect("a.yaml", &json!({"swagger": "1.2"})).unwrap_err().to_string();
         assert!(e.contains("Swagger 1.2") && e.contains("not supported"), "{e}");
         let e = detect("a.yaml", &json!({"openapi": "4.0.0"})).unwrap_err().to_string();

@@ -110,12 +110,21 @@ impl<'a> Spec<'a> {
         }
     }
 
+    /// The pointer of the node at `ptr` in the document as written (normalization and the 2.0
+    /// conversion move nodes), which messages name.
+    fn written(&self, ptr: &str) -> String {
+        match self.origins {
+            Some(o) => o.original(ptr),
+            None => ptr.to_string(),
+        }
+    }
+
     /// The error for a schema at `ptr` beyond [`MAX_SCHEMA_DEPTH`].
     pub fn too_deep(&self, ptr: &str, what: &'static str) -> SpecError {
         SpecError::TooDeep {
             file: self.file.to_string(),
             line: self.line(ptr),
-            pointer: ptr.to_string(),
+            pointer: self.written(ptr),
             what,
             limit: MAX_SCHEMA_DEPTH,
         }

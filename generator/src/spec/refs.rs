@@ -83,11 +83,17 @@ impl<'a> Spec<'a> {
         let error = |external: bool| {
             // A reference is quoted back at most this long: a document's may be megabytes.
             const SHOWN: usize = 200;
+            // As written: a reference the 2.0 conversion rewrote names the place it was written for.
+            let written = match reference.strip_prefix('#') {
+                Some(p) if p.starts_with('/') => format!("#{}", self.written(p)),
+                _ => reference.to_string(),
+            };
+            let reference = written.as_str();
             let reference = match reference.char_indices().nth(SHOWN) {
                 Some((i, _)) => format!("{}…", &reference[..i]),
                 None => reference.to_string(),
             };
-            let (file, line, pointer) = (self.file.to_string(), self.line(at), at.to_string());
+            let (file, line, pointer) = (self.file.to_string(), self.line(at), self.written(at));
             if external {
                 SpecError::ExternalRef { file, line, pointer, reference }
             } else {
@@ -125,7 +131,7 @@ impl<'a> Spec<'a> {
                 return Err(SpecError::RefCycle {
                     file: self.file.to_string(),
                     line: self.line(&target),
-                    cycle: seen[start..].iter().map(|p| format!("#{p}")).collect::<Vec<_>>().join(" → "),
+                    cycle: seen[start..].iter().map(|p| format!("#{}", self.written(p))).collect::<Vec<_>>().join(" → "),
                 });
             }
             if seen.len() >= MAX_SCHEMA_DEPTH {

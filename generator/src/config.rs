@@ -64,27 +64,35 @@ pub struct CrateConfig {
     /// Header in which the client sends an idempotency key on POST and PATCH (e.g.
     /// `Idempotency-Key`), for APIs that deduplicate on it; keyed requests are retried like
     /// GET. Unset: no key, and POST/PATCH are retried only when the server cannot have acted.
-    #[serde(default, deserialize_with = "header_name")]
+    #[serde(default, deserialize_with = "idempotency_header")]
     pub idempotency_header: Option<String>,
     /// Response header carrying the server's request id (e.g. `cf-ray`), which
     /// `ApiError::request_id` reads and error messages show. Unset: the first of the common
     /// request-id headers the document's responses declare, then the common ones in turn.
-    #[serde(default, deserialize_with = "header_name")]
+    #[serde(default, deserialize_with = "request_id_header")]
     pub request_id_header: Option<String>,
 }
 
 /// An HTTP header name (an RFC 9110 token), so it is a valid header and safe to print inside
 /// a Rust string literal.
-fn header_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+fn header_name<'de, D: serde::Deserializer<'de>>(key: &str, d: D) -> Result<Option<String>, D::Error> {
     let name = String::deserialize(d)?;
     let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
     if name.is_empty() || !name.bytes().all(token) {
         return Err(serde::de::Error::custom(format!(
-            "`{}` is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)",
+            "{key} `{}` is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)",
             name.escape_debug()
         )));
     }
     Ok(Some(name))
+}
+
+fn idempotency_header<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    header_name("idempotency_header", d)
+}
+
+fn request_id_header<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    header_name("request_id_header", d)
 }
 
 /// Where an operation goes and what its types are called.

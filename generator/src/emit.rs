@@ -897,20 +897,29 @@ fn example(api: &Api, path: &[String], op: &Operation) -> Vec<String> {
     finish_example(&api.meta.lib_name, path, op, args, setup, input)
 }
 
-/// An operation's call for the runtime's doc examples (`paged`: a list operation that pages,
-/// else one that does not): the lines that build its arguments and the call expression
-/// (`client.pets().list(&params)`), from the first operation in resource order whose arguments
-/// the example can build. `None` when the crate has no such operation.
-pub(crate) fn runtime_example(api: &Api, paged: bool) -> Option<(Vec<String>, String)> {
-    fn walk(api: &Api, node: &crate::ir::Resource, path: &mut Vec<String>, paged: bool) -> Option<(Vec<String>, String)> {
-        for op in node.operations.values().filter(|o| o.pagination.is_some() == paged) {
+/// A call of one of the crate's operations for the runtime's doc examples.
+pub(crate) struct RuntimeExample {
+    /// The lines that build the call's arguments.
+    pub setup: Vec<String>,
+    /// The call expression (`client.pets().list(&params)`).
+    pub call: String,
+    /// The top-level resource the call goes through (its cargo feature, when the crate has them).
+    pub top: Option<String>,
+}
+
+/// The runtime's doc example call (`paged`: a list operation that pages, else one that does
+/// not): the first operation in resource order whose arguments the example can build,
+/// preferring one that is not deprecated. `None` when the crate has no such operation.
+pub(crate) fn runtime_example(api: &Api, paged: bool) -> Option<RuntimeExample> {
+    fn walk(api: &Api, node: &crate::ir::Resource, path: &mut Vec<String>, paged: bool, deprecated: bool) -> Option<RuntimeExample> {
+        for op in node.operations.values().filter(|o| o.pagination.is_some() == paged && o.deprecated == deprecated) {
             if let (args, setup, None) = example_parts(api, op) {
-                return Some((setup, call_expr(path, op, &args)));
+                return Some(RuntimeExample { setup, call: call_expr(path, op, &args), top: path.first().cloned() });
             }
         }
         for (name, child) in &node.children {
             path.push(name.clone());
-            let found = walk(api, child, path, paged);
+            let found = walk(api, child, path, paged, deprecated);
             path.pop();
             if found.is_some() {
                 return found;
@@ -918,7 +927,7 @@ pub(crate) fn runtime_example(api: &Api, paged: bool) -> Option<(Vec<String>, St
         }
         None
     }
-    walk(api, &api.root, &mut Vec::new(), paged)
+    walk(api, &api.root, &mut Vec::new(), paged, false).or_else(|| walk(api, &api.root, &mut Vec::new(), paged, true))
 }
 
 /// `client.a().b().method(args)`.

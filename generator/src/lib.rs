@@ -65,7 +65,7 @@ pub mod internal {
     pub use crate::locate::{escape_token, get, line_of};
     pub use crate::naming::snake;
     pub use crate::pipeline::paging_styles;
-    pub use crate::render::TEMPLATES;
+    pub use crate::render::{runtime_fixed_parts, TEMPLATES};
 }
 
 /// What to generate from, and how the output should describe its own making.

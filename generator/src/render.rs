@@ -125,6 +125,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     let examples = RuntimeExamples {
         call: crate::emit::runtime_example(api, false),
         paged: crate::emit::runtime_example(api, true),
+        features: features.to_vec(),
     };
     for (name, text) in TEMPLATES.iter() {
         if let Some(file) = name.strip_prefix("runtime/").filter(|f| wanted(f)) {
@@ -136,6 +137,9 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     Ok(out)
 }
 
+/// The flags `//@if` may name.
+const KNOWN_FLAGS: &[&str] = &["cf-ray"];
+
 /// The runtime's optional parts this crate keeps (see [`runtime_for`]): `cf-ray` when the
 /// server's request id is Cloudflare's `cf-ray` header, for `ApiError::ray_id`.
 fn runtime_flags(api: &Api) -> Vec<&'static str> {
@@ -146,13 +150,37 @@ fn runtime_flags(api: &Api) -> Vec<&'static str> {
     flags
 }
 
+/// The text a runtime template keeps in every crate, in order: what lies outside its marker
+/// blocks (`//@if` and `//@example`), marker lines removed. Between two parts a crate holds
+/// only what a block wrote. For checks that a crate's runtime is the template's.
+pub fn runtime_fixed_parts(text: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        let marker = line.trim();
+        if marker.starts_with("//@if ") || marker.starts_with("//@example ") {
+            inside = true;
+            parts.push(String::new());
+        } else if marker == "//@end" {
+            inside = false;
+        } else if !inside {
+            parts.last_mut().expect("one part at least").push_str(line);
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
 /// Calls of this crate's own operations for the runtime's doc examples (see
 /// [`crate::emit::runtime_example`]): the lines that build the arguments, and the call.
 struct RuntimeExamples {
     /// An operation that does not page.
-    call: Option<(Vec<String>, String)>,
+    call: Option<crate::emit::RuntimeExample>,
     /// A list operation that pages.
-    paged: Option<(Vec<String>, String)>,
+    paged: Option<crate::emit::RuntimeExample>,
+    /// The crate's cargo features: an example through a top-level resource behind one is
+    /// compiled only with it (a line `/// {cfg}` becomes the hidden `#[cfg(feature = …)]`).
+    features: Vec<String>,
 }
 
 /// A runtime file with its optional parts kept or dropped; the marker lines themselves go, and
@@ -160,28 +188,32 @@ struct RuntimeExamples {
 /// - `//@if FLAG` … `//@end`: kept only when `FLAG` is set.
 /// - `//@example call|paged` … `//@else` … `//@end`: a doc example written with this crate's
 ///   own call when it has one (a line `/// {setup}` becomes the lines that build its arguments,
-///   `{call}` the call), else the lines after `//@else`.
+///   `/// {cfg}` the feature gate its resource needs, `{call}` the call), else the lines after
+///   `//@else`.
 fn runtime_for(text: &str, flags: &[&str], examples: &RuntimeExamples) -> String {
     enum Block<'a> {
         None,
         If(bool),
-        Example(Option<&'a (Vec<String>, String)>, bool),
+        Example(Option<&'a crate::emit::RuntimeExample>, bool),
     }
     let mut out = String::with_capacity(text.len());
     let mut block = Block::None;
     for line in text.split_inclusive('\n') {
         let marker = line.trim();
         if let Some(flag) = marker.strip_prefix("//@if ") {
+            assert!(KNOWN_FLAGS.contains(&flag.trim()), "runtime template: unknown flag `{flag}`");
             block = Block::If(flags.contains(&flag.trim()));
         } else if let Some(kind) = marker.strip_prefix("//@example ") {
             let example = match kind.trim() {
                 "paged" => examples.paged.as_ref(),
-                _ => examples.call.as_ref(),
+                "call" => examples.call.as_ref(),
+                other => panic!("runtime template: unknown example kind `{other}`"),
             };
             block = Block::Example(example, false);
         } else if marker == "//@else" {
-            if let Block::Example(_, in_else) = &mut block {
-                *in_else = true;
+            match &mut block {
+                Block::Example(_, in_else) => *in_else = true,
+                _ => panic!("runtime template: `//@else` outside an example block"),
             }
         } else if marker == "//@end" {
             block = Block::None;
@@ -192,14 +224,19 @@ fn runtime_for(text: &str, flags: &[&str], examples: &RuntimeExamples) -> String
                 // The fallback only without the crate's own call.
                 Block::Example(None, true) => out.push_str(line),
                 Block::Example(None, false) | Block::Example(Some(_), true) => {}
-                Block::Example(Some((setup, call)), false) => {
+                Block::Example(Some(example), false) => {
+                    let indent = &line[..line.len() - line.trim_start().len()];
+                    let eol = if line.ends_with("\r\n") { "\r\n" } else { "\n" };
                     if marker == "/// {setup}" {
-                        let indent = &line[..line.len() - line.trim_start().len()];
-                        for s in setup {
-                            out.push_str(&format!("{indent}/// {s}\n"));
+                        for s in &example.setup {
+                            out.push_str(&format!("{indent}/// {s}{eol}"));
+                        }
+                    } else if marker == "/// {cfg}" {
+                        if let Some(top) = example.top.as_ref().filter(|t| examples.features.contains(t)) {
+                            out.push_str(&format!("{indent}/// # #[cfg(feature = \"{top}\")]{eol}"));
                         }
                     } else {
-                        out.push_str(&line.replace("{call}", call));
+                        out.push_str(&line.replace("{call}", &example.call));
                     }
                 }
             }
@@ -302,7 +339,7 @@ fn servers_context(api: &Api) -> minijinja::Value {
 mod tests {
     use super::{runtime_for, RuntimeExamples, TEMPLATES};
 
-    const NO_EXAMPLES: RuntimeExamples = RuntimeExamples { call: None, paged: None };
+    const NO_EXAMPLES: RuntimeExamples = RuntimeExamples { call: None, paged: None, features: Vec::new() };
 
     #[test]
     fn optional_runtime_parts_stay_only_with_their_flag() {
@@ -313,28 +350,35 @@ mod tests {
 
     #[test]
     fn runtime_examples_use_the_crate_call_or_the_fallback() {
-        let text = "a\n  //@example paged\n  /// {setup}\n  /// let x = {call};\n  //@else\n  /// generic\n  //@end\nb\n";
+        let text = "a\n  //@example paged\n  /// {cfg}\n  /// {setup}\n  /// let x = {call};\n  //@else\n  /// generic\n  //@end\nb\n";
         assert_eq!(runtime_for(text, &[], &NO_EXAMPLES), "a\n  /// generic\nb\n");
-        let examples = RuntimeExamples {
-            call: None,
-            paged: Some((vec!["let p = P {".into(), "    n: 1,".into(), "};".into()], "client.pets().list(&p)".into())),
+        let example = || crate::emit::RuntimeExample {
+            setup: vec!["let p = P {".into(), "    n: 1,".into(), "};".into()],
+            call: "client.pets().list(&p)".into(),
+            top: Some("pets".into()),
         };
+        let examples = RuntimeExamples { call: None, paged: Some(example()), features: Vec::new() };
         assert_eq!(
             runtime_for(text, &[], &examples),
             "a\n  /// let p = P {\n  ///     n: 1,\n  /// };\n  /// let x = client.pets().list(&p);\nb\n"
         );
+        // Behind its feature when the crate has features.
+        let examples = RuntimeExamples { call: None, paged: Some(example()), features: vec!["pets".into()] };
+        assert!(runtime_for(text, &[], &examples).starts_with("a\n  /// # #[cfg(feature = \"pets\")]\n  /// let p = P {\n"));
     }
 
     #[test]
     fn runtime_markers_are_balanced() {
         for (name, text) in TEMPLATES.iter().filter(|(n, _)| n.starts_with("runtime/")) {
             let mut open = false;
+            let mut example = false;
             for line in text.lines().map(str::trim) {
                 if line.starts_with("//@if ") || line.starts_with("//@example ") {
                     assert!(!open, "{name}: a block opened inside another");
                     open = true;
+                    example = line.starts_with("//@example ");
                 } else if line == "//@else" {
-                    assert!(open, "{name}: `//@else` outside a block");
+                    assert!(open && example, "{name}: `//@else` outside an example block");
                 } else if line == "//@end" {
                     assert!(open, "{name}: `//@end` without a block");
                     open = false;

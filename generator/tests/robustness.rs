@@ -311,8 +311,9 @@ const COMPILE_CASES: usize = 12;
 /// `cargo check` must pass, and so must `cargo test --doc` (the generated docs' examples and
 /// the README samples), without writing the marker file any payload would write if it ran.
 /// The workspace shares `target/fixture-check/target` with the fixtures test, so dependencies
-/// build once. The runtime's own doctests are skipped: the property tests check that the
-/// runtime is copied verbatim.
+/// build once. The runtime's own doctests are skipped for time: the property tests check that
+/// the runtime is copied verbatim outside its marked examples, and that those parse; the
+/// examples hold the same setup and call as the operation's own doc example, which is compiled.
 #[test]
 fn robustness_compiles() {
     let k: usize = std::env::var("ROBUSTNESS_COMPILE_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(COMPILE_CASES);

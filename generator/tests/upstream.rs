@@ -109,27 +109,51 @@ fn the_upstream_excerpt_with_our_config_keeps_the_rust_api() {
     };
     let ours = generate(&root.join("spec/openapi.yaml"));
     let upstream = generate(&excerpt);
+    // Each method's whole signature (prettyplease spreads it over lines): `pub fn` up to `{`.
     let methods = |g: &generator::Generated| -> Vec<String> {
-        g.files
-            .iter()
-            .filter(|(p, _)| p.starts_with("src/resources"))
-            .flat_map(|(p, t)| t.lines().filter(|l| l.trim_start().starts_with("pub fn ")).map(move |l| format!("{p}: {}", l.trim())))
-            .collect()
+        let mut out = Vec::new();
+        for (p, t) in g.files.iter().filter(|(p, _)| p.starts_with("src/resources")) {
+            let code: String = t.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join(" ");
+            for (i, _) in code.match_indices("pub fn ") {
+                let sig = &code[i..i + code[i..].find('{').unwrap_or(code.len() - i)];
+                out.push(format!("{p}: {}", sig.split_whitespace().collect::<Vec<_>>().join(" ")));
+            }
+        }
+        out
     };
-    let models = |g: &generator::Generated| -> std::collections::BTreeSet<String> {
-        g.files["src/models.rs"]
-            .lines()
-            .filter_map(|l| l.strip_prefix("pub struct ").or_else(|| l.strip_prefix("pub enum ")))
-            .map(|l| l.split([' ', '{', '(', '<']).next().unwrap().to_string())
-            .collect()
+    // Each model's name with its fields, their types and attributes (docs left out).
+    let models = |g: &generator::Generated| -> std::collections::BTreeMap<String, String> {
+        let code: Vec<&str> = g.files["src/models.rs"].lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+        let mut out = std::collections::BTreeMap::new();
+        for (i, line) in code.iter().enumerate() {
+            let Some(rest) = line.strip_prefix("pub struct ").or_else(|| line.strip_prefix("pub enum ")) else { continue };
+            let name = rest.split([' ', '{', '(', '<', ';']).next().unwrap().to_string();
+            // Field order is not part of the API (the upstream excerpt orders some differently).
+            let mut body: Vec<String> = Vec::new();
+            let mut attrs = String::new();
+            for l in code[i + 1..].iter().take_while(|l| **l != "}").map(|l| l.trim()) {
+                if l.starts_with("#[") {
+                    attrs.push_str(l);
+                } else {
+                    body.push(format!("{l} {attrs}"));
+                    attrs.clear();
+                }
+            }
+            body.sort();
+            out.insert(name, format!("{line}\n{}", body.join("\n")));
+        }
+        out
     };
     assert_eq!(methods(&ours), methods(&upstream), "a method changed with the upstream excerpt");
     assert!(methods(&ours).len() >= 9, "{:?}", methods(&ours));
     let (ours_models, upstream_models) = (models(&ours), models(&upstream));
-    let gone: Vec<&String> = ours_models.difference(&upstream_models).collect();
+    let gone: Vec<&String> = ours_models.keys().filter(|k| !upstream_models.contains_key(*k)).collect();
     assert_eq!(gone, ["AccessUser", "AccessUserEmail", "AccessUserMeta"]);
-    let added: Vec<&String> = upstream_models.difference(&ours_models).collect();
+    let added: Vec<&String> = upstream_models.keys().filter(|k| !ours_models.contains_key(*k)).collect();
     assert!(added.is_empty(), "models only upstream has: {added:?}");
+    for (name, body) in &upstream_models {
+        assert_eq!(&ours_models[name], body, "model {name} changed with the upstream excerpt");
+    }
     assert!(
         upstream.diagnostics.iter().any(|d| d.to_string().contains("access_scim_user")),
         "no warning names the missing extra schema"

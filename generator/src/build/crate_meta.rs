@@ -81,8 +81,8 @@ fn request_id_headers(raw: &Value, configured: Option<&str>) -> Vec<String> {
             }
         }
     }
+    // (`components/headers` is keyed by component names, not header names.)
     let components = raw.get("components");
-    note(components.and_then(|c| c.get("headers")));
     for resp in responses(components.and_then(|c| c.get("responses"))) {
         note(resp.get("headers"));
     }
@@ -99,15 +99,27 @@ fn request_id_headers(raw: &Value, configured: Option<&str>) -> Vec<String> {
 /// Longest API name an error message carries, in characters.
 const MAX_API_NAME: usize = 60;
 
-/// What error messages call the API: the title on one line without control or bidirectional
-/// formatting characters, cut to a readable length, with ` API` added unless it ends so
-/// (`Stripe API`, `Twilio - Messaging API`); `API` for an empty title.
+/// Unicode format characters (category Cf): invisible, some reorder or hide text.
+fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{890}'..='\u{891}' | '\u{8e2}'
+        | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{110bd}' | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}' | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
+}
+
+/// What error messages call the API: the title on one line without control, format or
+/// bidirectional characters, cut at a word to a readable length, with ` API` added unless it
+/// ends so (`Stripe API`, `Twilio - Messaging API`); `API` for an empty title.
 fn api_name(title: &str) -> String {
-    let clean: String = one_line(title)
-        .chars()
-        .filter(|c| !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'))
-        .take(MAX_API_NAME)
-        .collect();
+    let visible: String = title.chars().map(|c| if crate::escape::is_hidden(c) || is_format(c) { ' ' } else { c }).collect();
+    let line = one_line(&visible);
+    let mut clean: String = line.chars().take(MAX_API_NAME).collect();
+    if clean.len() < line.len() {
+        if let Some(space) = clean.rfind(' ') {
+            clean.truncate(space);
+        }
+    }
     let clean = clean.trim();
     let ends_with_api = clean.rsplit(' ').next().is_some_and(|w| w.eq_ignore_ascii_case("api"));
     match clean {
@@ -204,7 +216,11 @@ mod tests {
         assert_eq!(api_name("Twilio - Messaging"), "Twilio - Messaging API");
         assert_eq!(api_name("  "), "API");
         assert_eq!(api_name("Evil\n\u{202e}Name\u{7}\"}"), "Evil Name \"} API");
+        assert_eq!(api_name("a\u{61c}b\u{2060}c\u{e0041}d\u{ad}e"), "a b c d e API");
         assert_eq!(api_name(&"x".repeat(500)).chars().count(), MAX_API_NAME + 4);
+        let long = "word ".repeat(30);
+        let name = api_name(&long);
+        assert!(name.ends_with("word API") && name.len() <= MAX_API_NAME + 4, "{name}");
     }
 
     fn headers_of(doc: serde_json::Value, configured: Option<&str>) -> Vec<String> {

@@ -438,6 +438,7 @@ impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
     ///
     /// ```no_run
     //@example paged
+    /// {cfg}
     /// # async fn run(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
     /// {setup}
     /// let mut items = {call}.auto_paging();

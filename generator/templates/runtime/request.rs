@@ -131,6 +131,7 @@ impl RequestParts {
 ///
 /// ```no_run
 //@example call
+/// {cfg}
 /// # async fn run(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
 /// {setup}
 /// let response = {call}

@@ -3,7 +3,8 @@
 //! keys and values the inputs call for; `lib.rs` declares exactly the template's items, with
 //! the base URL and environment names as values; no doc comment or README holds a code block
 //! the generator did not write; no raw control or bidi character; paths stay inside the output;
-//! the runtime is copied verbatim; file names fit a file system.
+//! the runtime is copied verbatim outside its marked examples, which parse; file names fit a
+//! file system.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
@@ -118,6 +119,21 @@ impl Reference {
     }
 }
 
+/// A runtime doc example a marker block wrote (doc lines; `# ` hides a line from the reader, not
+/// from the compiler) parses as Rust items.
+fn runtime_example_parses(block: &str) -> Result<(), String> {
+    let mut code = String::new();
+    for line in block.lines() {
+        let Some(doc) = line.trim_start().strip_prefix("///") else {
+            return Err(format!("not a doc line: {line:?}"));
+        };
+        let doc = doc.strip_prefix(' ').unwrap_or(doc);
+        code.push_str(doc.strip_prefix("# ").unwrap_or(doc));
+        code.push('\n');
+    }
+    syn::parse_file(&code).map(drop).map_err(|e| format!("{e} in {code:?}"))
+}
+
 /// Every check, on one generated crate.
 pub fn check(files: &std::collections::BTreeMap<String, String>, expect: &Expect, reference: &Reference) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -142,9 +158,25 @@ pub fn check(files: &std::collections::BTreeMap<String, String>, expect: &Expect
             problem("text: raw control or bidi character", format!("{path}: U+{:04X} near {:?}", c as u32, snippet(text, at)));
         }
         if let Some((_, template)) = runtime.iter().find(|(r, _)| r == path) {
-            let body = template.replace("cloudflare_access_users", &expect.lib_name);
-            if !text.ends_with(&body) {
-                problem("runtime: not copied verbatim", path.clone());
+            // Verbatim outside the marker blocks; what a block wrote is a doc example of the
+            // crate's own call, which must be Rust.
+            let mut at = 0;
+            for part in generator::internal::runtime_fixed_parts(template) {
+                let part = part.replace("cloudflare_access_users", &expect.lib_name);
+                match text[at..].find(&part) {
+                    Some(i) => {
+                        if at > 0 && i > 0 {
+                            if let Err(e) = runtime_example_parses(&text[at..at + i]) {
+                                problem("runtime: example is not Rust", format!("{path}: {e}"));
+                            }
+                        }
+                        at += i + part.len();
+                    }
+                    None => {
+                        problem("runtime: not copied verbatim", format!("{path}: {:?}…", part.chars().take(60).collect::<String>()));
+                        break;
+                    }
+                }
             }
             continue;
         }

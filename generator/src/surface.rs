@@ -54,6 +54,12 @@ impl MethodItem {
         args.extend(self.args.iter().map(|(n, t)| format!("{n}: {t}")));
         format!("fn {name}({}) -> {}", args.join(", "), self.ret)
     }
+
+    /// `Users::list(account_id, params)`: how change messages name the method.
+    pub fn call(&self, owner: &str, name: &str) -> String {
+        let args: Vec<&str> = self.args.iter().map(|(n, _)| n.as_str()).collect();
+        format!("{owner}::{name}({})", args.join(", "))
+    }
 }
 
 /// One named type.

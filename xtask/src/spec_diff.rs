@@ -387,7 +387,7 @@ mod tests {
         assert_eq!(exit_code(&breaking, Some(FailOn::Warning)), 1);
         assert_eq!(exit_code(&Report::default(), Some(FailOn::Warning)), 0);
         assert_eq!(exit_code(&warn, Some(FailOn::Info)), 1);
-        let info = Report { changes: vec![change(Level::Info)] };
+        let info = Report { changes: vec![change(Level::Info)], ..Report::default() };
         assert_eq!(exit_code(&info, Some(FailOn::Warning)), 0);
         assert_eq!(exit_code(&info, Some(FailOn::Info)), 1);
         assert_eq!(exit_code(&Report::default(), Some(FailOn::Info)), 0);

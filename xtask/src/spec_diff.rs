@@ -103,7 +103,9 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         let stale = stopped_matching(&overlays, &old_applied, &new_applied);
         (old, new, stale)
     };
-    let report = diff::diff_documents(&old, &new);
+    // The Rust API compared is the crate's own: named and placed by `spec/codegen.yaml`.
+    let config = generator::Config::load(&root.join("spec/codegen.yaml"))?;
+    let report = diff::diff_documents_with(&old, &new, &config);
     let wants_summary = !args.no_code_summary
         && (args.format == Format::Markdown || args.out_full.as_ref().is_some_and(|f| !is_json(f)));
     let summary = if wants_summary {

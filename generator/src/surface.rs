@@ -70,7 +70,7 @@ pub struct TypeItem {
 }
 
 /// What a named type is, with the parts a user's code can name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeItemKind {
     /// Fields in declaration order: name, Rust type, wire name (`None` when the same as the
     /// name). `default` says whether the struct derives `Default`, which decides whether a new
@@ -97,7 +97,7 @@ impl TypeItemKind {
 }
 
 /// One struct field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FieldItem {
     pub name: String,
     pub ty: String,

@@ -4,7 +4,7 @@
 //! with a tag, an argument a method gained, a field that became `Option<Option<T>>`, a variant
 //! an exhaustive `match` lacks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{code, Change, ChangeKind, Level};
 use crate::load::Document;
@@ -108,6 +108,18 @@ struct Compare<'d> {
     changes: Vec<Change>,
 }
 
+/// A type's definition with the renamed types written by their new names.
+fn shape(kind: &TypeItemKind, renames: &BTreeMap<String, String>) -> TypeItemKind {
+    let mut kind = kind.clone();
+    match &mut kind {
+        TypeItemKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| f.ty = renamed(&f.ty, renames)),
+        TypeItemKind::Union { variants } => variants.iter_mut().for_each(|(_, t)| *t = renamed(t, renames)),
+        TypeItemKind::Alias(t) => *t = renamed(t, renames),
+        TypeItemKind::Enum { .. } => {}
+    }
+    kind
+}
+
 /// `models::Old` → `models::New` in a Rust type's text, for the types renamed.
 fn renamed(ty: &str, renames: &BTreeMap<String, String>) -> String {
     if renames.is_empty() {
@@ -154,29 +166,35 @@ impl Compare<'_> {
     /// Types: removed, added, renamed (an old and a new type with the same definition, once
     /// earlier renames are applied), changed. Answers the renames, old name → new name.
     fn types(&mut self, a: &Surface, b: &Surface) -> BTreeMap<String, String> {
-        let mut removed: BTreeSet<&String> = a.types.keys().filter(|n| !b.types.contains_key(*n)).collect();
+        let removed: Vec<&String> = a.types.keys().filter(|n| !b.types.contains_key(*n)).collect();
         let mut added: BTreeSet<&String> = b.types.keys().filter(|n| !a.types.contains_key(*n)).collect();
+        // The added types by definition, each list in name order (hashed: a whole API's
+        // thousands of types pair in linear time).
+        let mut by_shape: HashMap<&TypeItemKind, Vec<&String>> = HashMap::new();
+        for &n in &added {
+            by_shape.entry(&b.types[n].kind).or_default().push(n);
+        }
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
+        let mut unpaired = removed;
         // Repeat while pairs are found: a struct renamed with its nested types pairs the inner
-        // types first, after which the outer ones read the same.
-        loop {
+        // types first, after which the outer ones read the same (bounded by the nesting limit).
+        for _ in 0..crate::limits::MAX_SCHEMA_DEPTH {
             let mut found = Vec::new();
-            for &o in &removed {
-                let old = &a.types[o];
-                let shape = self.shape(&old.kind, &renames);
-                if let Some(&n) = added.iter().find(|n| b.types[**n].kind == shape && !found.iter().any(|(_, f)| f == *n)) {
-                    found.push((o, n));
-                }
-            }
+            unpaired.retain(|&o| {
+                let shape = shape(&a.types[o].kind, &renames);
+                let Some(candidates) = by_shape.get_mut(&shape) else { return true };
+                let Some(pos) = candidates.iter().position(|n| added.contains(n)) else { return true };
+                let n = candidates.remove(pos);
+                added.remove(n);
+                found.push((o.clone(), n.clone()));
+                false
+            });
             if found.is_empty() {
                 break;
             }
-            for (o, n) in found {
-                removed.remove(o);
-                added.remove(n);
-                renames.insert(o.clone(), n.clone());
-            }
+            renames.extend(found);
         }
+        let removed = unpaired;
         for (o, n) in &renames {
             let location = Self::type_pointer(self.new, n);
             let message = format!("{} is renamed {}", code(&format!("models::{o}")), code(&format!("models::{n}")));
@@ -193,22 +211,10 @@ impl Compare<'_> {
         }
         for (name, old) in &a.types {
             let Some(new) = b.types.get(name) else { continue };
-            let old = self.shape(&old.kind, &renames);
+            let old = shape(&old.kind, &renames);
             self.type_changed(name, &old, &new.kind);
         }
         renames
-    }
-
-    /// A type's definition with the renamed types written by their new names.
-    fn shape(&self, kind: &TypeItemKind, renames: &BTreeMap<String, String>) -> TypeItemKind {
-        let mut kind = kind.clone();
-        match &mut kind {
-            TypeItemKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| f.ty = renamed(&f.ty, renames)),
-            TypeItemKind::Union { variants } => variants.iter_mut().for_each(|(_, t)| *t = renamed(t, renames)),
-            TypeItemKind::Alias(t) => *t = renamed(t, renames),
-            TypeItemKind::Enum { .. } => {}
-        }
-        kind
     }
 
     fn type_changed(&mut self, name: &str, old: &TypeItemKind, new: &TypeItemKind) {
@@ -216,9 +222,11 @@ impl Compare<'_> {
         let location = Self::type_pointer(self.new, name);
         match (old, new) {
             (TypeItemKind::Struct { fields: of, .. }, TypeItemKind::Struct { fields: nf, default }) => {
+                let new_fields: HashMap<&str, &crate::surface::FieldItem> = nf.iter().map(|f| (f.name.as_str(), f)).collect();
+                let old_names: BTreeSet<&str> = of.iter().map(|f| f.name.as_str()).collect();
                 for f in of {
                     let item = code(&format!("{path}::{}", f.name));
-                    match nf.iter().find(|n| n.name == f.name) {
+                    match new_fields.get(f.name.as_str()) {
                         None => self.push(ChangeKind::RustFieldRemoved, Level::Breaking, None, location.clone(), format!("{item} is removed")),
                         Some(n) if n.ty != f.ty => {
                             let message = format!("{item}: {} → {}", code(&f.ty), code(&n.ty));
@@ -227,7 +235,7 @@ impl Compare<'_> {
                         Some(_) => {}
                     }
                 }
-                for n in nf.iter().filter(|n| !of.iter().any(|f| f.name == n.name)) {
+                for n in nf.iter().filter(|n| !old_names.contains(n.name.as_str())) {
                     let item = code(&format!("{path}::{}: {}", n.name, n.ty));
                     let (level, why) = match default {
                         true => (Level::Info, format!("struct literals with `..Default::default()` still build {}", code(&path))),
@@ -258,9 +266,11 @@ impl Compare<'_> {
     /// `#[non_exhaustive]`, so an exhaustive `match` stops compiling), and for unions a changed
     /// payload type.
     fn variants(&mut self, path: &str, location: &str, old: &[(String, String)], new: &[(String, String)], what: &str) {
+        let new_values: HashMap<&str, &String> = new.iter().map(|(n, v)| (n.as_str(), v)).collect();
+        let old_names: BTreeSet<&str> = old.iter().map(|(n, _)| n.as_str()).collect();
         for (name, value) in old {
             let item = code(&format!("{path}::{name}"));
-            match new.iter().find(|(n, _)| n == name) {
+            match new_values.get(name.as_str()).map(|v| ("", *v)) {
                 None => self.push(ChangeKind::RustVariantRemoved, Level::Breaking, None, location.to_string(), format!("{item} is removed")),
                 Some((_, v)) if v != value && what == "payload" => {
                     let message = format!("{item}: {what} {} → {}", code(value), code(v));
@@ -269,7 +279,7 @@ impl Compare<'_> {
                 Some(_) => {}
             }
         }
-        for (name, value) in new.iter().filter(|(n, _)| !old.iter().any(|(o, _)| o == n)) {
+        for (name, value) in new.iter().filter(|(n, _)| !old_names.contains(n.as_str())) {
             let message = format!(
                 "{} is added ({what} {}): an exhaustive `match` on {} stops compiling",
                 code(&format!("{path}::{name}")),
@@ -301,20 +311,23 @@ impl Compare<'_> {
         let new = all_methods(b);
         let op = |m: &MethodItem| Some(format!("{} {}", m.http_method, m.path));
         let mut gone: Vec<&(Vec<String>, String)> = old.keys().filter(|k| !new.contains_key(*k)).collect();
-        let mut came: Vec<&(Vec<String>, String)> = new.keys().filter(|k| !old.contains_key(*k)).collect();
-        // Moves first.
-        let mut moved = Vec::new();
-        for &g in &gone {
-            let (om, _) = &old[g];
-            if let Some(&c) = came.iter().find(|c| {
-                let (nm, _) = &new[**c];
-                nm.http_method == om.http_method && nm.wire_path == om.wire_path && !moved.iter().any(|(_, m)| m == *c)
-            }) {
-                moved.push((g, c));
-            }
+        let mut came: BTreeSet<&(Vec<String>, String)> = new.keys().filter(|k| !old.contains_key(*k)).collect();
+        // Moves first: the methods only NEW has, by HTTP method and path.
+        let mut by_wire: HashMap<(&str, &str), Vec<&(Vec<String>, String)>> = HashMap::new();
+        for &c in &came {
+            let (m, _) = &new[c];
+            by_wire.entry((m.http_method.as_str(), m.wire_path.as_str())).or_default().push(c);
         }
-        gone.retain(|g| !moved.iter().any(|(m, _)| m == g));
-        came.retain(|c| !moved.iter().any(|(_, m)| m == c));
+        let mut moved = Vec::new();
+        gone.retain(|&g| {
+            let (m, _) = &old[g];
+            let Some(c) = by_wire.get_mut(&(m.http_method.as_str(), m.wire_path.as_str())).and_then(|cs| (!cs.is_empty()).then(|| cs.remove(0))) else {
+                return true;
+            };
+            came.remove(c);
+            moved.push((g, c));
+            false
+        });
         for (g, c) in moved {
             let ((om, os), (nm, ns)) = (&old[g], &new[c]);
             let message = format!("{} is now {}", code(&om.call(os, &g.1)), code(&nm.call(ns, &c.1)));

@@ -310,10 +310,10 @@ impl Compare<'_> {
         let old = all_methods(a);
         let new = all_methods(b);
         let op = |m: &MethodItem| Some(format!("{} {}", m.http_method, m.path));
-        let mut gone: Vec<&(Vec<String>, String)> = old.keys().filter(|k| !new.contains_key(*k)).collect();
-        let mut came: BTreeSet<&(Vec<String>, String)> = new.keys().filter(|k| !old.contains_key(*k)).collect();
+        let mut gone: Vec<&MethodKey> = old.keys().filter(|k| !new.contains_key(*k)).collect();
+        let mut came: BTreeSet<&MethodKey> = new.keys().filter(|k| !old.contains_key(*k)).collect();
         // Moves first: the methods only NEW has, by HTTP method and path.
-        let mut by_wire: HashMap<(&str, &str), Vec<&(Vec<String>, String)>> = HashMap::new();
+        let mut by_wire: HashMap<(&str, &str), Vec<&MethodKey>> = HashMap::new();
         for &c in &came {
             let (m, _) = &new[c];
             by_wire.entry((m.http_method.as_str(), m.wire_path.as_str())).or_default().push(c);
@@ -356,8 +356,11 @@ impl Compare<'_> {
     }
 }
 
+/// A method by its resource's accessor path and its name.
+type MethodKey = (Vec<String>, String);
+
 /// Every method of a surface by (resource path, name), with the struct it is on.
-fn all_methods(s: &Surface) -> BTreeMap<(Vec<String>, String), (&MethodItem, &String)> {
+fn all_methods(s: &Surface) -> BTreeMap<MethodKey, (&MethodItem, &String)> {
     let mut out = BTreeMap::new();
     for (path, r) in &s.resources {
         for (name, m) in &r.methods {

@@ -152,9 +152,12 @@ fn locations_point_into_new_or_old_for_removals() {
                 c.location
             );
             let id = c.kind.id();
-            // A Rust type has no operation, and no pointer unless a component has its name.
+            // A Rust type has no operation, and no pointer (the document's root, "") unless a
+            // component has its name.
             let rust = id.starts_with("rust-");
-            if rust && c.location.is_empty() {
+            let located = !(rust && c.location.is_empty());
+            if !located {
+                assert!(c.operation.is_none(), "{name}: {c:?}");
             } else if id.ends_with("-removed") && !id.contains("enum-value") {
                 assert!(
                     in_old,

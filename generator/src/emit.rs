@@ -419,13 +419,35 @@ fn serde_traits(plan: &Plan, name: &str) -> SerdeTraits {
     SerdeTraits { ser: plan.needs_ser(name), de: plan.needs_de(name) }
 }
 
+/// True when the struct derives `Default`: every required field's type has one (a boxed field
+/// is `Default` only when its type is, as `Box<T>: Default` needs `T: Default`).
+pub(crate) fn derives_default(s: &Struct, types: &BTreeMap<String, TypeDef>) -> bool {
+    s.fields.iter().all(|f| !f.required || f.ty.has_default(types))
+}
+
+/// A body field the API accepts `null` for: `None` leaves it out, `Some(None)` sends `null`.
+/// (`serde_json::Value` and options already carry a null of their own.)
+fn sends_null(s: &Struct, f: &Field) -> bool {
+    s.usage == Usage::ParamsWithBody && f.location == FieldLocation::Body && f.nullable && !f.required && !matches!(f.ty, Ty::Json | Ty::Option(_))
+}
+
+/// The Rust type of a struct's field as `models` declares it.
+pub(crate) fn field_ty(s: &Struct, f: &Field) -> TokenStream {
+    let mut inner = model_ty(&f.ty);
+    if f.boxed {
+        inner = quote!(Box<#inner>);
+    }
+    if sends_null(s, f) {
+        quote!(Option<Option<#inner>>)
+    } else if f.required {
+        inner
+    } else {
+        quote!(Option<#inner>)
+    }
+}
+
 fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>, serde: SerdeTraits) -> TokenStream {
-    let default = s
-        .fields
-        .iter()
-        // A boxed field is `Default` only when its type is (`Box<T>: Default` needs `T: Default`).
-        .all(|f| !f.required || f.ty.has_default(types));
-    let default = if default { quote!(Default,) } else { TokenStream::new() };
+    let default = if derives_default(s, types) { quote!(Default,) } else { TokenStream::new() };
     let derive = match s.usage {
         Usage::Model => {
             let traits = serde.derives();
@@ -441,24 +463,8 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
     };
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
-        let mut inner = model_ty(&f.ty);
-        if f.boxed {
-            inner = quote!(Box<#inner>);
-        }
-        // A body field the API accepts `null` for: `None` leaves it out, `Some(None)` sends
-        // `null`. (`serde_json::Value` and options already carry a null of their own.)
-        let send_null = s.usage == Usage::ParamsWithBody
-            && f.location == FieldLocation::Body
-            && f.nullable
-            && !f.required
-            && !matches!(f.ty, Ty::Json | Ty::Option(_));
-        let full = if send_null {
-            quote!(Option<Option<#inner>>)
-        } else if f.required {
-            inner
-        } else {
-            quote!(Option<#inner>)
-        };
+        let send_null = sends_null(s, f);
+        let full = field_ty(s, f);
         let mut docs = f.docs.clone().unwrap_or_default();
         let mut notes: Vec<String> = Vec::new();
         if let Some(d) = &f.default {
@@ -1049,6 +1055,41 @@ fn paging_call(p: &Pagination, envelope: bool) -> TokenStream {
     quote!(#unwrap .paged(#style, #items))
 }
 
+/// A resource method's arguments after `&self`, as (name, type): the path parameters in path
+/// order, then `params` when the operation has a parameters struct.
+pub(crate) fn arguments(api: &Api, op: &Operation) -> Vec<(Ident, TokenStream)> {
+    let mut args: Vec<(Ident, TokenStream)> = op.path_params.iter().map(|p| (ident(&p.rust_name), path_arg_ty(&api.types, &p.ty).0)).collect();
+    if let Some(p) = op.params.as_ref().filter(|p| matches!(api.types.get(*p).map(|t| &t.kind), Some(TypeKind::Struct(_)))) {
+        let p = ident(p);
+        args.push((ident("params"), quote!(&crate::models::#p)));
+    }
+    args
+}
+
+/// What a resource method returns, and `finish`, the method call (if any) that turns the
+/// request into it.
+pub(crate) fn returns(op: &Operation) -> (TokenStream, TokenStream) {
+    match (&op.response, &op.pagination) {
+        (response, Some(p)) => {
+            let item = ty_tokens(&p.item);
+            (quote!(crate::PageRequest<'c, #item>), paging_call(p, matches!(response, Response::Envelope(_))))
+        }
+        (Response::Envelope(ty), None) => {
+            let t = ty_tokens(ty);
+            (quote!(crate::Request<'c, #t>), TokenStream::new())
+        }
+        (Response::Body(ty), _) => {
+            let t = ty_tokens(ty);
+            (quote!(crate::Request<'c, #t>), quote!(.without_envelope()))
+        }
+        (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
+        (raw, _) => match body::raw_response(raw) {
+            Some((ret, finish, _)) => (ret, finish),
+            None => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
+        },
+    }
+}
+
 fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let mut doc = String::new();
     if let Some(s) = &op.summary {
@@ -1103,12 +1144,11 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     };
 
     let name = ident(&op.method_name);
-    let mut args = Vec::new();
+    let args: Vec<TokenStream> = arguments(api, op).into_iter().map(|(n, ty)| quote!(#n: #ty)).collect();
     let mut encode = Vec::new();
     for p in &op.path_params {
         let pname = ident(&p.rust_name);
-        let (ty, by_value) = path_arg_ty(&api.types, &p.ty);
-        args.push(quote!(#pname: #ty));
+        let (_, by_value) = path_arg_ty(&api.types, &p.ty);
         if by_value {
             encode.push(quote! {
                 let #pname = #pname.to_string();
@@ -1122,10 +1162,6 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         Some(TypeKind::Struct(s)) => Some((p, s)),
         _ => None,
     });
-    if let Some((p, _)) = &params_struct {
-        let p = ident(p);
-        args.push(quote!(params: &crate::models::#p));
-    }
     // The path with `{name}` → `{rust_name}` (inline format args), other braces escaped.
     let escape_braces = |text: &str| text.replace('{', "{{").replace('}', "}}");
     let mut fmt = String::new();
@@ -1190,26 +1226,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     if let Some((_, s)) = &params_struct {
         steps.extend(body::steps(api, op, s));
     }
-    // `finish` is the method call (if any) that turns the request into what the method returns.
-    let (ret, finish) = match (&op.response, &op.pagination) {
-        (response, Some(p)) => {
-            let item = ty_tokens(&p.item);
-            (quote!(crate::PageRequest<'c, #item>), paging_call(p, matches!(response, Response::Envelope(_))))
-        }
-        (Response::Envelope(ty), None) => {
-            let t = ty_tokens(ty);
-            (quote!(crate::Request<'c, #t>), TokenStream::new())
-        }
-        (Response::Body(ty), _) => {
-            let t = ty_tokens(ty);
-            (quote!(crate::Request<'c, #t>), quote!(.without_envelope()))
-        }
-        (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
-        (raw, _) => match body::raw_response(raw) {
-            Some((ret, finish, _)) => (ret, finish),
-            None => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
-        },
-    };
+    let (ret, finish) = returns(op);
     let security = auth::security_tokens(&op.security);
     // A response read as bytes or text turns a request of `()` into one of its own.
     let new = if body::raw_response(&op.response).is_some() { quote!(crate::Request::<()>::new) } else { quote!(crate::Request::new) };

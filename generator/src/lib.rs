@@ -43,6 +43,7 @@ mod pipeline;
 mod render;
 mod settings;
 mod spec;
+mod surface;
 mod write;
 
 use std::collections::BTreeMap;

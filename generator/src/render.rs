@@ -77,7 +77,10 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     let m = &api.meta;
     let (auth, auth_example, auth_clients) = auth_context(api);
     let servers = servers_context(api);
+    let (resources, types) = reference_context(api);
     let ctx = context! {
+        resources => resources,
+        types => types,
         servers => servers,
         auth => auth,
         auth_example => auth_example,
@@ -112,6 +115,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         ("Cargo.toml.j2", "Cargo.toml"),
         ("README.md.j2", "README.md"),
         ("lib.rs.j2", "src/lib.rs"),
+        ("api.md.j2", "api.md"),
     ] {
         let text = env
             .get_template(template)
@@ -243,6 +247,78 @@ fn runtime_for(text: &str, flags: &[&str], examples: &RuntimeExamples) -> String
         }
     }
     out
+}
+
+/// The longest summary `api.md` prints for a method, in bytes (the rest is cut with `…`).
+const MAX_SUMMARY: usize = 200;
+
+/// What `api.md` lists: the resources by accessor path and the models by name, each as
+/// Rust text built from identifiers and types (printed through `md_code`) and document
+/// strings (paths, summaries, wire names), which the template escapes.
+fn reference_context(api: &Api) -> (Vec<minijinja::Value>, Vec<minijinja::Value>) {
+    use crate::surface::TypeItemKind;
+    let s = crate::surface::surface(api);
+    let resources = s
+        .resources
+        .iter()
+        .map(|(path, r)| {
+            let chain: String = path.iter().map(|p| format!(".{p}()")).collect();
+            let methods: Vec<minijinja::Value> = r
+                .methods
+                .iter()
+                .map(|(name, m)| {
+                    let summary = m.summary.as_deref().map(|t| {
+                        let t = t.trim();
+                        match t.len() > MAX_SUMMARY {
+                            true => format!("{}…", &t[..t.floor_char_boundary(MAX_SUMMARY)]),
+                            false => t.to_string(),
+                        }
+                    });
+                    context! {
+                        signature => m.signature(name),
+                        http => format!("{} {}", m.http_method, m.path),
+                        summary => summary,
+                        deprecated => m.deprecated,
+                    }
+                })
+                .collect();
+            context! {
+                accessor => format!("client{chain}"),
+                struct_path => format!("resources::{}::{}", path.join("::"), r.struct_name),
+                methods => methods,
+            }
+        })
+        .collect();
+    let types = s
+        .types
+        .iter()
+        .map(|(name, t)| {
+            let (mut fields, mut variants, mut alias, mut catch_all) = (Vec::new(), Vec::new(), None, None);
+            match &t.kind {
+                TypeItemKind::Struct { fields: fs, .. } => {
+                    fields = fs.iter().map(|f| context! { decl => format!("{}: {}", f.name, f.ty), wire => f.wire, deprecated => f.deprecated }).collect();
+                }
+                TypeItemKind::Enum { variants: vs } => {
+                    variants = vs.iter().map(|(n, w)| context! { decl => n, wire => w }).collect();
+                    catch_all = Some("Other(String)");
+                }
+                TypeItemKind::Union { variants: vs } => {
+                    variants = vs.iter().map(|(n, ty)| context! { decl => format!("{n}({ty})") }).collect();
+                }
+                TypeItemKind::Alias(ty) => alias = Some(ty.clone()),
+            }
+            context! {
+                path => format!("models::{name}"),
+                label => t.kind.label(),
+                deprecated => t.deprecated,
+                fields => fields,
+                variants => variants,
+                alias => alias,
+                catch_all => catch_all,
+            }
+        })
+        .collect();
+    (resources, types)
 }
 
 /// What the README says about authentication: one row per way to authenticate (`method` and
@@ -398,6 +474,8 @@ mod tests {
         "r.method", "r.variant", "r.schemes", "r.sent", "auth_example", "auth_clients",
         // Built by `servers_context` from escaped text, escaped literals and numbers.
         "line", "servers.no_default", "servers.example", "servers.own_count", "servers.own_example",
+        // A fixed word from `TypeItemKind::label`.
+        "t.label",
     ];
 
     #[test]

@@ -1,7 +1,7 @@
 //! The spec diff on pairs of small documents: `tests/diff-fixtures/<case>/{old.yaml, new.yaml}`
 //! and `expected.txt`, the exact list of `id level` lines the diff must report (in any order;
 //! `#` starts a comment). Every change kind has a case at each level it can have; cases named
-//! `no-change-…` expect nothing.
+//! `no-change-…` expect nothing, `same-wire-…` only Rust-API (`rust-…`) changes.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -152,7 +152,13 @@ fn locations_point_into_new_or_old_for_removals() {
                 c.location
             );
             let id = c.kind.id();
-            if id.ends_with("-removed") && !id.contains("enum-value") {
+            // A Rust type has no operation, and no pointer (the document's root, "") unless a
+            // component has its name.
+            let rust = id.starts_with("rust-");
+            let located = !(rust && c.location.is_empty());
+            if !located {
+                assert!(c.operation.is_none(), "{name}: {c:?}");
+            } else if id.ends_with("-removed") && !id.contains("enum-value") {
                 assert!(
                     in_old,
                     "{name}: {} should point into OLD: {}",
@@ -166,7 +172,7 @@ fn locations_point_into_new_or_old_for_removals() {
                 );
             }
             assert!(
-                c.operation.as_deref().is_some_and(|o| o.contains(" /")),
+                c.operation.as_deref().is_some_and(|o| o.contains(" /")) || rust,
                 "{name}: {c:?}"
             );
             assert!(
@@ -264,7 +270,22 @@ fn ordering_is_by_level_then_operation_then_location_and_is_stable() {
 fn renders_every_format() {
     let dir = fixtures().join("response-property-became-nullable");
     let (old, new) = (load(&dir, "old.yaml"), load(&dir, "new.yaml"));
-    let report = diff_documents(&old, &new);
+    let full = diff_documents(&old, &new);
+    let text = render_text(&full);
+    assert!(
+        text.starts_with("2 API changes: 2 breaking, 0 warnings, 0 info\nGenerated crate: 0.1.0 → 0.2.0 (a Rust item was removed or changed: a major change, which before 1.0 is a minor bump (0.x)).\n"),
+        "{text}"
+    );
+    assert!(text.contains("`models::Item::id`: `String` → `Option<String>`"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&render_json(&full)).unwrap();
+    assert_eq!(json["semver"]["bump"], "major");
+    assert_eq!(json["semver"]["to"], "0.2.0");
+    assert!(render_markdown(&full, None).contains("Generated crate: 0.1.0 → 0.2.0"));
+    // The wire change alone, as the rest of this test reads it.
+    let report = Report {
+        changes: full.changes.into_iter().filter(|c| !c.kind.id().starts_with("rust-")).collect(),
+        ..Report::default()
+    };
 
     let text = render_text(&report);
     assert!(
@@ -398,7 +419,7 @@ fn big_report() -> Report {
         });
     }
     changes.sort_by(|a, b| (a.level, &a.operation).cmp(&(b.level, &b.operation)));
-    Report { changes }
+    Report { changes, ..Report::default() }
 }
 
 #[test]
@@ -436,7 +457,7 @@ fn a_big_report_fits_a_comment_with_the_most_important_rows_first() {
     assert!(md.contains("Run `cargo xtask spec-diff --out-full FILE` for the full report."));
 
     // A small report is listed whole, with no counts and no note.
-    let small = Report { changes: report.changes[..3].to_vec() };
+    let small = Report { changes: report.changes[..3].to_vec(), ..Report::default() };
     let md = render_markdown_comment(&small, None, &CommentLimits { max_bytes: COMMENT_MAX_BYTES, full_report: None });
     assert_eq!(support::comment_rows(&md).0.len(), 3);
     assert!(!md.contains("<details>") && !md.contains("**By change:**") && !md.contains("not listed"), "{md}");
@@ -452,7 +473,7 @@ fn github_annotations_stop_at_fifty_with_the_most_important() {
     assert!(lines[..MAX_ANNOTATIONS - 1].iter().all(|l| l.starts_with("::error ")), "{out}");
     assert!(lines[MAX_ANNOTATIONS - 1].starts_with("::notice title=more API changes::29951 more changes (9951 breaking, 10000 warnings, 10000 info) are not annotated"), "{}", lines[MAX_ANNOTATIONS - 1]);
     // Fifty or fewer: one each, no notice.
-    let fifty = Report { changes: report.changes[..MAX_ANNOTATIONS].to_vec() };
+    let fifty = Report { changes: report.changes[..MAX_ANNOTATIONS].to_vec(), ..Report::default() };
     let out = render_github(&fifty, &new);
     assert_eq!(out.lines().count(), MAX_ANNOTATIONS);
     assert!(!out.contains("::notice"));
@@ -503,4 +524,84 @@ fn readme_lists_every_change_kind_with_its_levels() {
         "README.md's change kinds table differs from `ChangeKind`; run \
          `BLESS=1 cargo test -p openapi-rustgen --test diff_fixtures` to rewrite it:\n{want}"
     );
+}
+
+/// The one change of `case` with this id.
+fn change_of(case: &str, id: &str) -> generator::diff::Change {
+    let dir = fixtures().join(case);
+    let report = diff_documents(&load(&dir, "old.yaml"), &load(&dir, "new.yaml"));
+    let mut found: Vec<_> = report.changes.into_iter().filter(|c| c.kind.id() == id).collect();
+    assert_eq!(found.len(), 1, "{case}: {found:#?}");
+    found.remove(0)
+}
+
+#[test]
+fn rust_api_changes_are_messaged_with_rust_paths() {
+    for (case, id, message) in [
+        ("rust-component-renamed", "rust-type-renamed", "`models::Pet` is renamed `models::Animal`"),
+        ("rust-tag-changed", "rust-resource-removed", "accessor `client.pets()` (returning `Pets`) is removed"),
+        ("rust-tag-changed", "rust-method-moved", "`Pets::list_pets()` is now `Animals::list_pets()`"),
+        (
+            "rust-first-optional-parameter",
+            "rust-method-signature-changed",
+            "`Default::health()`: `fn health(&self) -> Request<'c, models::DefaultHealthResponse>` → `fn health(&self, params: &models::DefaultHealthParams) -> Request<'c, models::DefaultHealthResponse>`",
+        ),
+        (
+            "request-property-became-nullable-optional",
+            "rust-field-type-changed",
+            "`Option<String>` → `Option<Option<String>>`",
+        ),
+        ("response-enum-value-added", "rust-variant-added", "an exhaustive `match` on"),
+        ("rust-error-variant-changed", "rust-variant-changed", "`models::DefaultGetJobError::NotFound`: payload `models::NotFound` → `models::Gone`"),
+        ("rust-field-added-without-default", "rust-field-added", "`models::Job` has no `Default`"),
+    ] {
+        let c = change_of(case, id);
+        assert!(c.message.contains(message), "{case}: {}", c.message);
+    }
+}
+
+#[test]
+fn request_body_became_optional_generates_the_same_code() {
+    let dir = fixtures().join("request-body-became-optional");
+    let generate = |side: &str| {
+        let doc = load(&dir, side);
+        let config = generator::Config::default();
+        generator::generate(&generator::Input {
+            doc: &doc,
+            config: &config,
+            default_crate_name: "case",
+            command: "test",
+            inputs_label: "case",
+            standalone: true,
+            module: None,
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+        .files
+    };
+    let (old, new) = (generate("old.yaml"), generate("new.yaml"));
+    assert!(old.len() > 5);
+    assert!(old == new, "the generated crates differ");
+    let c = change_of("request-body-became-optional", "request-body-became-optional");
+    assert_eq!(c.level, Level::Info);
+}
+
+#[test]
+fn the_report_states_the_version_bump() {
+    use generator::diff::Bump;
+    for (case, bump, to) in [
+        ("rust-component-renamed", Bump::Major, "0.2.0"),
+        ("endpoint-added", Bump::Minor, "0.1.1"),
+        ("no-change-descriptions-and-examples", Bump::Patch, "0.1.1"),
+        ("request-body-became-optional", Bump::Patch, "0.1.1"),
+    ] {
+        let dir = fixtures().join(case);
+        let report = diff_documents(&load(&dir, "old.yaml"), &load(&dir, "new.yaml"));
+        let s = report.semver.unwrap_or_else(|| panic!("{case}: no semver"));
+        assert_eq!((s.needed, s.from.as_str(), s.to.as_str()), (bump, "0.1.0", to), "{case}: {}", s.reason);
+    }
+    // Past 1.0, semver's own rule.
+    let dir = fixtures().join("rust-component-renamed");
+    let config = generator::Config::parse("codegen.yaml", "crate:\n  version: 1.4.2\n").unwrap();
+    let report = generator::diff::diff_documents_with(&load(&dir, "old.yaml"), &load(&dir, "new.yaml"), &config);
+    assert_eq!(report.semver.map(|s| s.to), Some("2.0.0".into()));
 }

@@ -45,6 +45,13 @@ const OLD_OPS: [&str; 5] = [
     "GET /accounts/{account_id}/access/users/{user_id}/last_seen_identity",
 ];
 
+/// The wire reading alone: the history tests below are about the documents; the Rust API of
+/// the crate they generate is `upstream_history_rust_api`'s.
+fn wire_diff(old: &Document, new: &Document) -> Report {
+    let report = diff_documents(old, new);
+    Report { changes: report.changes.into_iter().filter(|c| !c.kind.id().starts_with("rust-")).collect(), ..Report::default() }
+}
+
 fn ids(report: &Report, op: &str) -> Vec<(&'static str, Level, String)> {
     report
         .changes
@@ -61,7 +68,7 @@ fn upstream_history_2024_to_current() {
         return;
     }
     let (old, new) = (load(&dir, OLD), load(&dir, NEW));
-    let report = diff_documents(&old, &new);
+    let report = wire_diff(&old, &new);
     println!("{}", render_text(&report));
     println!("{}", render_markdown(&report, None));
 
@@ -236,7 +243,7 @@ fn upstream_history_current_to_2024_is_breaking() {
     // fields disappear) and the `api_token` alternative, all breaking. The response properties
     // that go away (`total_pages`, `documentation_url`, `source`) and the four `result_info`
     // numbers that become untyped again are envelope members the runtime decodes: info.
-    let report = diff_documents(&old, &new);
+    let report = wire_diff(&old, &new);
     println!("{}", render_text(&report));
     let count = |kind: ChangeKind, level: Level| {
         report
@@ -264,6 +271,38 @@ fn upstream_history_current_to_2024_is_breaking() {
     );
     assert_eq!(report.count(Level::Breaking), 4 + 5 + 5);
     assert_eq!(report.changes.len(), 4 + 5 + 5 + 13 + 4);
+}
+
+/// The crate's Rust API across the same history, generated with the project's
+/// `spec/codegen.yaml`: the list method gained its params and paging (a wire change the wire
+/// reading calls info), four methods were added, and types named by the 2024 document's
+/// schemas took the configured names.
+#[test]
+fn upstream_history_rust_api() {
+    let Some(dir) = support::skip::upstream_or_skip() else { return };
+    if !present(&dir, &[OLD, NEW]) {
+        return;
+    }
+    let (old, new) = (load(&dir, OLD), load(&dir, NEW));
+    let config = generator::Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/codegen.yaml")).unwrap();
+    let report = generator::diff::diff_documents_with(&old, &new, &config);
+    println!("{}", render_text(&report));
+    let rust = |kind: ChangeKind| report.changes.iter().filter(move |c| c.kind == kind);
+    let list: Vec<&str> = rust(ChangeKind::RustMethodSignatureChanged).map(|c| c.message.as_str()).collect();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert!(
+        list[0].starts_with("`Users::list(account_id)`: `fn list(&self, account_id: &str) -> Request<'c, Vec<models::UserListResponse>>` → `fn list(&self, account_id: &str, params: &models::UserListParams) -> PageRequest<'c, models::UserListResponse>`"),
+        "{}",
+        list[0]
+    );
+    let added: Vec<&str> = rust(ChangeKind::RustMethodAdded).map(|c| c.operation.as_deref().unwrap()).collect();
+    assert_eq!(added.len(), 4, "{added:?}");
+    assert!(rust(ChangeKind::RustTypeRenamed).any(|c| c.message == "`models::AccessUsers` is renamed `models::User`"));
+    let semver = report.semver.expect("both sides generate");
+    assert_eq!((semver.needed, semver.to.as_str()), (generator::diff::Bump::Major, "0.2.0"));
+    // Back in time the four methods go.
+    let back = generator::diff::diff_documents_with(&new, &old, &config);
+    assert_eq!(back.changes.iter().filter(|c| c.kind == ChangeKind::RustMethodRemoved && c.level == Level::Breaking).count(), 4);
 }
 
 #[test]

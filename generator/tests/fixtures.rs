@@ -1,6 +1,6 @@
 //! Feature fixtures: each `tests/fixtures/NAME/openapi.yaml` (with an optional `codegen.yaml`) is
 //! generated in memory and compared with `tests/fixtures/NAME/expected/` — the schema-derived
-//! files (`src/models.rs`, `src/resources*`) and `diagnostics.txt`. `BLESS=1` rewrites them.
+//! files (`src/models.rs`, `src/resources*`), `api.md` and `diagnostics.txt`. `BLESS=1` rewrites them.
 //!
 //! Then every fixture crate is written under `target/fixture-check/` as a member of one cargo
 //! workspace and checked with a single `cargo check`, so the output of each fixture must compile
@@ -60,7 +60,7 @@ fn generate(name: &str) -> (BTreeMap<String, String>, String) {
 
 /// The files compared with `expected/`: what the schemas and operations decide.
 fn compared(path: &str) -> bool {
-    path == "src/models.rs" || path == "src/resources.rs" || path.starts_with("src/resources/") || path == "src/auth.rs" || path == "src/servers.rs"
+    path == "api.md" || path == "src/models.rs" || path == "src/resources.rs" || path.starts_with("src/resources/") || path == "src/auth.rs" || path == "src/servers.rs"
 }
 
 #[test]

@@ -52,7 +52,8 @@ fn docs() -> (Document, Document) {
 fn report() -> (Report, Document) {
     let (old, new) = docs();
     let report = diff_documents(&old, &new);
-    assert_eq!(report.changes.len(), 3, "{report:#?}");
+    // Three wire changes, and their Rust-API side: a field and two methods added.
+    assert_eq!(report.changes.len(), 6, "{report:#?}");
     (report, new)
 }
 
@@ -71,13 +72,14 @@ fn assert_no_dangerous(what: &str, text: &str) {
 fn text_report_escapes_control_characters() {
     let (report, _) = report();
     let text = render_text(&report);
-    // A summary, a blank line and a heading (all three changes are info), two lines per change:
-    // no forged lines.
+    // A summary, the version bump, a blank line and a heading (all six changes are info), two
+    // lines per change: no forged lines.
     let lines: Vec<&str> = text.lines().collect();
-    for l in &lines[1..] {
-        assert!(l.is_empty() || l.starts_with("  ") || l.starts_with("Info (3)"), "forged line {l:?} in:\n{text}");
+    assert!(lines[1].starts_with("Generated crate: 0.1.0 → 0.1.1 "), "{text}");
+    for l in &lines[2..] {
+        assert!(l.is_empty() || l.starts_with("  ") || l.starts_with("Info (6)"), "forged line {l:?} in:\n{text}");
     }
-    assert_eq!(lines.len(), 1 + 2 + 2 * 3, "{text}");
+    assert_eq!(lines.len(), 2 + 2 + 2 * 6, "{text}");
     assert_no_dangerous("text", &text);
     assert!(text.contains("\\n| injected |"), "{text}");
     assert!(text.contains("\\u{1b}[31mRED\\u{7}\\rFORGED \\u{202e}exe.txt \\u{9b}2J"), "{text}");
@@ -89,7 +91,7 @@ fn github_annotations_escape_every_control_character() {
     let out = render_github(&report, &new);
     assert_no_dangerous("github", &out);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines.len(), 6, "{out}");
     for l in lines {
         let rest = ["::error ", "::warning ", "::notice "]
             .iter()
@@ -168,11 +170,11 @@ fn markdown_keeps_table_rows_and_code_spans_closed() {
     let (report, _) = report();
     let out = render_markdown(&report, None);
     let read = md::read(&out);
-    // One table (all three changes are info): its head and three rows, four cells each.
+    // One table (all six changes are info): its head and six rows, four cells each.
     for row in &read.rows {
         assert_eq!(row.len(), 4, "row {row:?} in:\n{out}");
     }
-    assert_eq!(read.rows.len(), 1 + 3, "rows {:#?}\n{out}", read.rows);
+    assert_eq!(read.rows.len(), 1 + 6, "rows {:#?}\n{out}", read.rows);
     assert!(read.html.is_empty(), "HTML renders: {:?}\n{out}", read.html);
     assert!(read.links.is_empty(), "links render: {:?}\n{out}", read.links);
     // A mention needs `@` in plain text; every spec string is inside a code span.

@@ -145,14 +145,17 @@ fn adding_an_optional_property_adds_one_field() {
         "optional property",
         &base,
         &after,
-        &[(
-            "src/models.rs",
-            &[
-                "+/// The user's department.",
-                "+#[serde(default, skip_serializing_if = \"Option::is_none\")]",
-                "+pub department: Option<String>,",
-            ],
-        )],
+        &[
+            ("api.md", &["+- `department: Option<String>`"]),
+            (
+                "src/models.rs",
+                &[
+                    "+/// The user's department.",
+                    "+#[serde(default, skip_serializing_if = \"Option::is_none\")]",
+                    "+pub department: Option<String>,",
+                ],
+            ),
+        ],
     );
 }
 
@@ -172,13 +175,16 @@ fn adding_an_enum_value_adds_one_variant() {
         "enum value",
         &base,
         &after,
-        &[(
-            "src/models.rs",
-            &[
-                "+/// `revoked`",
-                "+Revoked = \"revoked\",",
-            ],
-        )],
+        &[
+            ("api.md", &["+- `Revoked` = `revoked`"]),
+            (
+                "src/models.rs",
+                &[
+                    "+/// `revoked`",
+                    "+Revoked = \"revoked\",",
+                ],
+            ),
+        ],
     );
 }
 
@@ -195,6 +201,16 @@ fn adding_an_operation_adds_one_method_and_its_response_alias() {
         &base,
         &after,
         &[
+            (
+                "api.md",
+                &[
+                    "+- `fn delete(&self, account_id: &str, user_id: &str, nonce: &str) -> Request<'c, models::ActiveSessionDeleteResponse>`: `DELETE /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}`. Revoke an active session",
+                    "+### `models::ActiveSessionDeleteResponse` (type alias)",
+                    "+",
+                    "+- = `serde_json::Value`",
+                    "+",
+                ],
+            ),
             (
                 "src/models.rs",
                 &[
@@ -304,6 +320,7 @@ fn adding_an_optional_query_parameter_adds_one_field_and_its_query_line() {
         &base,
         &after,
         &[
+            ("api.md", &["+- `kind: Option<String>`"]),
             (
                 "src/models.rs",
                 &[
@@ -378,7 +395,7 @@ fn adding_an_operation_of_a_new_resource_adds_its_file_and_one_accessor() {
     let files: Vec<&str> = got.keys().map(String::as_str).collect();
     assert_eq!(
         files,
-        ["src/models.rs", "src/resources/zero_trust/access/users.rs", "src/resources/zero_trust/access/users/devices.rs"],
+        ["api.md", "src/models.rs", "src/resources/zero_trust/access/users.rs", "src/resources/zero_trust/access/users/devices.rs"],
         "{}",
         show(&got)
     );
@@ -387,6 +404,9 @@ fn adding_an_operation_of_a_new_resource_adds_its_file_and_one_accessor() {
     assert!(parent.iter().all(|l| l.starts_with('+')), "the parent only gains lines:\n{}", show(&got));
     assert!(parent.iter().any(|l| l.starts_with("+pub fn devices(")), "{}", show(&got));
     assert!(parent.iter().any(|l| l == "+pub mod devices;"), "{}", show(&got));
+    // The reference page gains the accessor's section, its method and the response alias.
+    assert!(got["api.md"].iter().all(|l| l.starts_with('+')), "{}", show(&got));
+    assert!(got["api.md"].contains(&"+### `client.zero_trust().access().users().devices()`".to_string()), "{}", show(&got));
 }
 
 /// The same as a user sees it: a copy of the project (spec and generated crate) whose spec gets
@@ -454,13 +474,16 @@ fn adding_an_enum_value_whose_name_collides_does_not_rename_the_existing_variant
         "colliding enum value",
         &base,
         &after,
-        &[(
-            "src/models.rs",
-            &[
-                "+/// `on-hold`",
-                "+OnHold2 = \"on-hold\",",
-            ],
-        )],
+        &[
+            ("api.md", &["+- `OnHold2` = `on-hold`"]),
+            (
+                "src/models.rs",
+                &[
+                    "+/// `on-hold`",
+                    "+OnHold2 = \"on-hold\",",
+                ],
+            ),
+        ],
     );
 }
 
@@ -494,7 +517,8 @@ fn adding_an_inline_schema_whose_name_collides_does_not_rename_the_component() {
         "the new inline type takes a suffixed name:\n{}",
         show(&got)
     );
-    assert_eq!(got.len(), 1, "{}", show(&got));
+    assert!(got["api.md"].contains(&"+### `models::IdentityIdpOwner2` (struct)".to_string()), "{}", show(&got));
+    assert_eq!(got.len(), 2, "models.rs and api.md change: {}", show(&got));
 }
 
 #[test]

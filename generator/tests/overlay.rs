@@ -74,9 +74,12 @@ fn the_readme_overlay_changes_exactly_what_it_says() {
     assert!(!a[users].contains("List the Access users of an account"));
     assert!(a[users].contains("pub fn delete("));
     assert!(!b[users].contains("pub fn delete("));
+    // The reference page loses the method too.
+    assert!(a["api.md"].contains("- `fn delete(&self, account_id: &str, user_id: &str)"));
+    assert!(!b["api.md"].contains("- `fn delete(&self, account_id: &str, user_id: &str)"));
     for file in &changed {
         assert!(
-            [users, "src/models.rs", "README.md"].contains(&file.as_str()),
+            [users, "src/models.rs", "README.md", "api.md"].contains(&file.as_str()),
             "{file} changed, though the overlay does not touch it"
         );
     }

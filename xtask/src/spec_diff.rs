@@ -103,7 +103,11 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         let stale = stopped_matching(&overlays, &old_applied, &new_applied);
         (old, new, stale)
     };
-    let report = diff::diff_documents(&old, &new);
+    // The Rust API compared is the crate's own: named and placed by `spec/codegen.yaml` (the
+    // defaults where there is none).
+    let config_path = root.join("spec/codegen.yaml");
+    let config = if config_path.is_file() { generator::Config::load(&config_path)? } else { generator::Config::default() };
+    let report = diff::diff_documents_with(&old, &new, &config);
     let wants_summary = !args.no_code_summary
         && (args.format == Format::Markdown || args.out_full.as_ref().is_some_and(|f| !is_json(f)));
     let summary = if wants_summary {
@@ -376,18 +380,20 @@ mod tests {
         };
         let warn = Report {
             changes: vec![change(Level::Warning), change(Level::Info)],
+            ..Report::default()
         };
         assert_eq!(exit_code(&warn, None), 0);
         assert_eq!(exit_code(&warn, Some(FailOn::Breaking)), 0);
         assert_eq!(exit_code(&warn, Some(FailOn::Warning)), 1);
         let breaking = Report {
             changes: vec![change(Level::Breaking)],
+            ..Report::default()
         };
         assert_eq!(exit_code(&breaking, Some(FailOn::Breaking)), 1);
         assert_eq!(exit_code(&breaking, Some(FailOn::Warning)), 1);
         assert_eq!(exit_code(&Report::default(), Some(FailOn::Warning)), 0);
         assert_eq!(exit_code(&warn, Some(FailOn::Info)), 1);
-        let info = Report { changes: vec![change(Level::Info)] };
+        let info = Report { changes: vec![change(Level::Info)], ..Report::default() };
         assert_eq!(exit_code(&info, Some(FailOn::Warning)), 0);
         assert_eq!(exit_code(&info, Some(FailOn::Info)), 1);
         assert_eq!(exit_code(&Report::default(), Some(FailOn::Info)), 0);

@@ -230,7 +230,10 @@ fn out_full_writes_the_whole_report_and_fail_on_info_fails_on_any_change() {
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     }
     let full: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(full["changes"][0]["id"], "optional-request-parameter-added");
+    // The wire change and its Rust side: the params struct gains a field (it derives `Default`).
+    let ids: Vec<&str> = full["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["rust-field-added", "optional-request-parameter-added"]);
+    assert_eq!(full["semver"]["bump"], "minor");
     let full_md = std::fs::read_to_string(&md).unwrap();
     assert!(full_md.starts_with("## API changes\n") && full_md.contains("optional query parameter `sort` added"), "{full_md}");
 }

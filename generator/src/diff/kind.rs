@@ -77,8 +77,8 @@ change_kinds! {
         "the request body is gone from the generated method";
     RequestBodyBecameRequired = "request-body-became-required", [Breaking],
         "an optional request body became required";
-    RequestBodyBecameOptional = "request-body-became-optional", [Breaking],
-        "a required request body became optional: its Rust type becomes `Option<T>`";
+    RequestBodyBecameOptional = "request-body-became-optional", [Info],
+        "a required request body became optional: the generated method is the same (its fields are in the params struct either way; a `rust-*` change says so when it is not)";
     RequestMediaTypeRemoved = "request-media-type-removed", [Breaking],
         "a request media type the client sends is no longer accepted";
     RequiredRequestPropertyAdded = "required-request-property-added", [Breaking],
@@ -135,6 +135,40 @@ change_kinds! {
         "schemas nest deeper than the generator's limit (see README, Limits); the comparison stops there";
     SecurityRequirementRemoved = "security-requirement-removed", [Breaking, Info],
         "a security alternative clients may be using is gone: breaking, or info when a requirement of NEW asks for part of it (an all-of requirement split into alternatives: relaxed)";
+    RustApiNotCompared = "rust-api-not-compared", [Warning],
+        "the generator refuses OLD or NEW, so their Rust APIs were not compared";
+    RustResourceAdded = "rust-resource-added", [Info],
+        "a new resource accessor (`client.animals()`)";
+    RustResourceRemoved = "rust-resource-removed", [Breaking],
+        "a resource accessor is gone (a tag renamed or its last operation removed)";
+    RustMethodAdded = "rust-method-added", [Info],
+        "a new resource method";
+    RustMethodRemoved = "rust-method-removed", [Breaking],
+        "a resource method is gone";
+    RustMethodMoved = "rust-method-moved", [Breaking],
+        "the same operation (HTTP method and path) is now another method or under another accessor";
+    RustMethodSignatureChanged = "rust-method-signature-changed", [Breaking],
+        "a method's arguments or return type changed (a first optional parameter adds `params`)";
+    RustTypeAdded = "rust-type-added", [Info],
+        "a new type in `models`";
+    RustTypeRemoved = "rust-type-removed", [Breaking],
+        "a type in `models` is gone";
+    RustTypeRenamed = "rust-type-renamed", [Breaking],
+        "a type in `models` has a new name and the same definition (a component renamed)";
+    RustTypeChanged = "rust-type-changed", [Breaking],
+        "a type became another kind of type (struct, enum, alias) or an alias names another type";
+    RustFieldAdded = "rust-field-added", [Info, Breaking],
+        "a new struct field: info when the struct derives `Default` (literals with `..Default::default()` still build), breaking when not";
+    RustFieldRemoved = "rust-field-removed", [Breaking],
+        "a struct field is gone";
+    RustFieldTypeChanged = "rust-field-type-changed", [Breaking],
+        "a struct field's Rust type changed (became `Option`, `Option<Option<T>>`, another type)";
+    RustVariantAdded = "rust-variant-added", [Breaking],
+        "a new enum variant: the generated enums are not `#[non_exhaustive]`, so an exhaustive `match` stops compiling";
+    RustVariantRemoved = "rust-variant-removed", [Breaking],
+        "an enum variant is gone";
+    RustVariantChanged = "rust-variant-changed", [Breaking],
+        "a one-of enum's variant holds another type";
 }
 
 impl ChangeKind {

@@ -30,10 +30,12 @@ mod kind;
 mod ops;
 mod render;
 mod resolve;
+mod rust_api;
 mod rust_type;
 
 pub use code_summary::{CodeSummary, ItemChange, ItemKind};
 pub use kind::ChangeKind;
+pub use rust_api::{Bump, Semver};
 pub use render::{escape_markdown, escape_text, github_warning, render_github, render_markdown_comment, CommentLimits, COMMENT_MAX_BYTES, MAX_ANNOTATIONS, SHOWN_ROWS, render_json, render_markdown, render_text};
 
 /// `s` as a code span in a message: between backtick fences one longer than the longest run
@@ -113,6 +115,9 @@ pub struct Change {
 pub struct Report {
     /// The changes, in that order.
     pub changes: Vec<Change>,
+    /// The version bump the generated crate needs, from the `rust-*` changes; `None` when the
+    /// Rust APIs could not be compared.
+    pub semver: Option<Semver>,
 }
 
 impl Report {
@@ -127,9 +132,18 @@ impl Report {
     }
 }
 
-/// Compares two loaded documents.
+/// Compares two loaded documents: the wire changes, and the Rust-API changes of the crates they
+/// generate with the default configuration.
 pub fn diff_documents(old: &Document, new: &Document) -> Report {
+    diff_documents_with(old, new, &crate::Config::default())
+}
+
+/// [`diff_documents`], generating both crates with `config` (the crate's own `codegen.yaml`,
+/// whose names and placement decide its Rust API).
+pub fn diff_documents_with(old: &Document, new: &Document, config: &crate::Config) -> Report {
     let mut changes = ops::diff(&old.raw, &new.raw);
+    let (rust, semver) = rust_api::diff(old, new, config);
+    changes.extend(rust);
     changes.sort_by(|a, b| {
         (a.level, &a.operation, &a.location, a.kind, &a.message).cmp(&(
             b.level,
@@ -140,5 +154,5 @@ pub fn diff_documents(old: &Document, new: &Document) -> Report {
         ))
     });
     changes.dedup();
-    Report { changes }
+    Report { changes, semver }
 }

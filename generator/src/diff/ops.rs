@@ -442,10 +442,10 @@ fn compare_request_body<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>,
     } else if req_o && !req_n {
         sink.add(
             ChangeKind::RequestBodyBecameOptional,
-            Level::Breaking,
+            Level::Info,
             op,
             &pn,
-            "request body became optional: the generated argument becomes `Option<T>`".into(),
+            "request body became optional: the server accepts a request without it".into(),
             None,
         );
     }

@@ -33,6 +33,9 @@ pub fn render_text(report: &Report) -> String {
     let mut out = String::new();
     if report.changes.is_empty() {
         out.push_str("No API changes.\n");
+        if let Some(s) = &report.semver {
+            let _ = writeln!(out, "{}", escape_text(&semver_line(s)));
+        }
         return out;
     }
     let _ = writeln!(
@@ -41,6 +44,9 @@ pub fn render_text(report: &Report) -> String {
         plural(report.changes.len(), "API change", "API changes"),
         counts(report)
     );
+    if let Some(s) = &report.semver {
+        let _ = writeln!(out, "{}", escape_text(&semver_line(s)));
+    }
     for level in LEVELS {
         let changes: Vec<&Change> = report.changes.iter().filter(|c| c.level == level).collect();
         if changes.is_empty() {
@@ -54,6 +60,11 @@ pub fn render_text(report: &Report) -> String {
         }
     }
     out
+}
+
+/// `Generated crate: 0.1.0 → 0.2.0, …`: the version bump the Rust-API changes need.
+fn semver_line(s: &super::Semver) -> String {
+    format!("Generated crate: {} → {} ({}).", s.from, s.to, s.reason)
 }
 
 fn heading(level: Level) -> &'static str {
@@ -312,6 +323,9 @@ fn markdown(report: &Report, code: Option<&CodeSummary>, limits: Option<&Comment
             _ => "",
         };
         let _ = writeln!(out, "{worst}{}.", counts(report));
+        if let Some(s) = &report.semver {
+            let _ = writeln!(out, "\n{}", escape_markdown(&semver_line(s)));
+        }
         if report.changes.len() > SHOWN_ROWS {
             counts_by_group(&mut out, report);
             let _ = writeln!(out, "\nThe {SHOWN_ROWS} most important changes are listed, breaking first; the others are folded.");
@@ -461,10 +475,11 @@ pub fn render_json(report: &Report) -> String {
             })
         })
         .collect();
-    let mut s = escape_json(
-        &serde_json::to_string_pretty(&serde_json::json!({ "changes": changes }))
-            .expect("JSON values always serialize"),
-    );
+    let mut value = serde_json::json!({ "changes": changes });
+    if let Some(s) = &report.semver {
+        value["semver"] = serde_json::json!({ "bump": s.needed.as_str(), "from": s.from, "to": s.to, "reason": s.reason });
+    }
+    let mut s = escape_json(&serde_json::to_string_pretty(&value).expect("JSON values always serialize"));
     s.push('\n');
     s
 }
@@ -529,7 +544,7 @@ pub fn render_github(report: &Report, new: &Document) -> String {
         let _ = writeln!(
             out,
             "::notice title=more API changes::{rest} more changes ({}) are not annotated; the spec-diff report lists them all",
-            counts(&Report { changes: report.changes[annotated..].to_vec() })
+            counts(&Report { changes: report.changes[annotated..].to_vec(), semver: None })
         );
     }
     out

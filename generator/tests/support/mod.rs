@@ -8,6 +8,17 @@
 
 pub mod skip;
 
+/// The TypeScript SDK's reference page of the users API (Stainless's layout: a
+/// `client.a.b.method(…)` line per method): in `REFERENCE_DIR` if set, otherwise
+/// `../shared/reference` beside the repository.
+pub fn reference_page() -> std::path::PathBuf {
+    match std::env::var_os("REFERENCE_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"),
+    }
+    .join("000_e3852d0c2af423d6.txt")
+}
+
 use std::io::Read as _;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -17,17 +17,6 @@ pub fn upstream_dir() -> PathBuf {
     }
 }
 
-/// The TypeScript SDK's reference page of the users API (Stainless's layout: a
-/// `client.a.b.method(…)` line per method): in `REFERENCE_DIR` if set, otherwise
-/// `../shared/reference` beside the repository.
-pub fn reference_page() -> PathBuf {
-    match std::env::var_os("REFERENCE_DIR").filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"),
-    }
-    .join("000_e3852d0c2af423d6.txt")
-}
-
 /// The upstream folder, or `None` after a skip saying it is absent.
 #[track_caller]
 pub fn upstream_or_skip() -> Option<PathBuf> {

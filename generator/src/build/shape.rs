@@ -342,6 +342,14 @@ fn variant_suffix(schema: &serde_json::Map<String, Value>, tag_value: Option<&st
             _ => "Enum".into(),
         };
     }
+    // `allOf` with a `$ref`: the referenced schema's name (`SimpleUser`).
+    if let Some(Value::Array(parts)) = schema.get("allOf") {
+        let referenced = parts.iter().filter_map(|p| p.get("$ref")?.as_str()).find_map(|r| r.rsplit('/').next().filter(|n| n.chars().any(|c| c.is_ascii_alphabetic())));
+        return match referenced {
+            Some(name) => cap_suffix(camel(name)),
+            None => "Object".into(),
+        };
+    }
     let ty = match schema.get("type") {
         Some(Value::String(t)) => Some(t.as_str()),
         // 3.1 `type: [x, "null"]`: the one that is not null.

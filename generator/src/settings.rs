@@ -362,9 +362,10 @@ const MAX_TITLE_WORDS: usize = 4;
 pub fn crate_name_from_title(title: &str) -> Option<String> {
     // A possessive is part of the word before it (`GitHub's` → `github`).
     let title = title.replace("'s ", " ").replace("\u{2019}s ", " ");
+    // A word with letters outside ASCII is left out whole rather than cut into pieces.
     let words: Vec<String> = title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
+        .split(|c: char| c.is_whitespace() || (c.is_ascii() && !c.is_ascii_alphanumeric()))
+        .filter(|w| !w.is_empty() && w.is_ascii())
         .map(str::to_ascii_lowercase)
         .filter(|w| !GENERIC_TITLE_WORDS.contains(&w.as_str()))
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && !is_version_word(w))
@@ -421,7 +422,8 @@ mod tests {
         // Bounded, whatever the title's length.
         let long = crate_name_from_title(&"word ".repeat(10_000)).unwrap();
         assert_eq!(long, "word-word-word-word-client");
-        assert_eq!(crate_name_from_title("Überweisung Dienst").as_deref(), Some("berweisung-dienst-client"));
+        assert_eq!(crate_name_from_title("Überweisung Dienst").as_deref(), Some("dienst-client"));
+        assert_eq!(crate_name_from_title("Ünïcode — the Untagged REST API v2").as_deref(), Some("untagged-client"));
     }
 
     #[test]

@@ -311,3 +311,41 @@ fn subset_keeps_only_selected_operations_and_reached_schemas() {
     }
     assert!(!files.contains_key("src/resources/zones.rs"), "listZones is not selected");
 }
+
+/// Without tags the resource tree comes from the path's words and methods from the verb and
+/// the path's shape; hostile words (keywords, non-ASCII, overlong, differing only in case and
+/// punctuation) still make distinct, valid names, and union variants are named by what tells
+/// them apart.
+#[test]
+fn untagged_names_come_from_paths() {
+    let (files, diags) = generate("untagged");
+    let methods = |resource: &str| -> Vec<String> {
+        let text = files.get(&format!("src/resources/{resource}.rs")).unwrap_or_else(|| panic!("{resource} missing"));
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix("pub fn "))
+            .filter_map(|l| l.split(['(', '<']).next())
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(!files.contains_key("src/resources/default.rs"));
+    // Version segments are left out; collection, item and action shapes name the methods.
+    assert_eq!(methods("customers"), ["sources", "create", "delete", "list", "retrieve", "update"]);
+    assert_eq!(methods("customers/sources"), ["list", "verify"]);
+    assert_eq!(methods("account"), ["retrieve", "update"]);
+    // `people` has items, so it is a collection; `search` beside it is a call on it.
+    assert_eq!(methods("people"), ["all", "list", "retrieve", "search"]);
+    // An operationId that says something else than the path's shape keeps its verb.
+    assert_eq!(methods("markdown"), ["render"]);
+    assert_eq!(methods("type_"), ["retrieve"]);
+    // `/Foo-Bar` and `/foo_bar` are one resource; their methods stay distinct.
+    assert_eq!(methods("foo_bar"), ["get_foo_bar", "get_foo_bar_2"]);
+    assert!(diags.contains("duplicate-method-name"), "{diags}");
+    let long: Vec<&String> = files.keys().filter(|k| k.starts_with("src/resources/very_long")).collect();
+    // Module names are capped at 48 bytes (`naming::MAX_MODULE_NAME`), plus `.rs`.
+    assert!(long.len() == 1 && long[0].len() <= "src/resources/".len() + 48 + 3, "{long:?}");
+    let models = &files["src/models.rs"];
+    assert!(!models.contains("Variant0"), "{models}");
+    for variant in ["Type(ThingWhenType)", "Object(ThingWhenObject)", "StringList(Vec<String>)", "Empty(ThingWhenEmpty)", "Integer(i64)"] {
+        assert!(models.contains(variant), "{variant} missing:\n{models}");
+    }
+}

@@ -92,8 +92,11 @@ impl PathIndex {
             Some(Some(last)) => {
                 let after_param = parts.len() >= 2 && parts[parts.len() - 2].is_none();
                 let leaf = !self.parents.contains(&parts) && self.ops.get(&parts).copied().unwrap_or(0) <= 1;
-                let parent = words(&parts[..parts.len() - 1]);
-                if after_param && leaf && !parent.is_empty() {
+                let parent_parts = &parts[..parts.len() - 1];
+                let parent = words(parent_parts);
+                // `/people/search` beside `/people` is a call on `people`, too.
+                let parent_has_ops = self.ops.contains_key(parent_parts);
+                if (after_param || parent_has_ops) && leaf && !parent.is_empty() {
                     (parent, Some(Shape::Action(last.clone())))
                 } else {
                     // A word with items below it (`/people/{person}`) is a collection, whatever
@@ -244,6 +247,7 @@ mod tests {
             "/v1/invoices/upcoming/lines",
             "/v1/people",
             "/v1/people/{person}",
+            "/v1/people/search",
         ]);
         let r = |p: &str| i.resource(&PathTemplate::parse(p));
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
@@ -255,6 +259,7 @@ mod tests {
         // A word below another word, with paths below it, is a resource.
         assert_eq!(r("/v1/invoices/upcoming"), (s(&["invoices", "upcoming"]), Some(Shape::Collection { plural: false })));
         assert_eq!(r("/v1/people"), (s(&["people"]), Some(Shape::Collection { plural: true })));
+        assert_eq!(r("/v1/people/search"), (s(&["people"]), Some(Shape::Action("search".into()))));
         assert_eq!(r("/"), (Vec::new(), None));
     }
 

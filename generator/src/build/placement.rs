@@ -116,9 +116,11 @@ impl PathIndex {
 pub(super) fn tag_shape(template: &PathTemplate, resource: &str) -> Option<Shape> {
     let parts = path_parts(template);
     let same = |w: &str| w == resource || singular(w) == singular(resource);
-    match parts.as_slice() {
-        [.., Some(w), None] if same(w) => Some(Shape::Item),
-        [.., Some(w)] if same(w) => Some(Shape::Collection { plural: singular(w) != *w }),
+    // An item may take more than one parameter (`/repos/{owner}/{repo}`).
+    let params = parts.iter().rev().take_while(|p| p.is_none()).count();
+    match parts[..parts.len() - params].last() {
+        Some(Some(w)) if same(w) && params > 0 => Some(Shape::Item),
+        Some(Some(w)) if same(w) => Some(Shape::Collection { plural: singular(w) != *w }),
         _ => None,
     }
 }
@@ -261,6 +263,17 @@ mod tests {
         assert_eq!(r("/v1/people"), (s(&["people"]), Some(Shape::Collection { plural: true })));
         assert_eq!(r("/v1/people/search"), (s(&["people"]), Some(Shape::Action("search".into()))));
         assert_eq!(r("/"), (Vec::new(), None));
+    }
+
+    #[test]
+    fn tagged_shapes() {
+        let t = |p: &str, tag: &str| tag_shape(&PathTemplate::parse(p), tag);
+        assert_eq!(t("/repos/{owner}/{repo}", "repos"), Some(Shape::Item));
+        assert_eq!(t("/repos/{owner}/{repo}/issues/{n}", "issues"), Some(Shape::Item));
+        assert_eq!(t("/repos/{owner}/{repo}/issues", "issues"), Some(Shape::Collection { plural: true }));
+        assert_eq!(t("/repos/{owner}/{repo}/issues/{n}/lock", "issues"), None);
+        assert_eq!(t("/{a}", "issues"), None);
+        assert_eq!(t("/", "issues"), None);
     }
 
     #[test]

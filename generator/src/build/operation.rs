@@ -590,10 +590,9 @@ fn method_names(
         (None, None) => id_name.clone().or(full_id.clone()).unwrap_or_else(from_method_and_path),
     };
     // The operationId's own name wins a contested name; the others fall back to theirs.
-    let fuller = match id_name.filter(|_| meaningful) {
-        Some(id) if id == chosen => None,
-        Some(id) => Some(id),
-        None => [full_id, Some(from_method_and_path())].into_iter().flatten().find(|n| *n != chosen),
+    let fuller = match id_name {
+        Some(id) if id == chosen && meaningful => None,
+        id_name => [id_name, full_id, Some(from_method_and_path())].into_iter().flatten().find(|n| *n != chosen),
     };
     (chosen, fuller)
 }

@@ -94,9 +94,11 @@ impl PathIndex {
                 let leaf = !self.parents.contains(&parts) && self.ops.get(&parts).copied().unwrap_or(0) <= 1;
                 let parent_parts = &parts[..parts.len() - 1];
                 let parent = words(parent_parts);
-                // `/people/search` beside `/people` is a call on `people`, too.
+                // `/people/search` beside `/people` is a call on `people`, too, and so is a
+                // singular word below a word (`…/shipping/fail`): a verb, not a collection.
                 let parent_has_ops = self.ops.contains_key(parent_parts);
-                if (after_param || parent_has_ops) && leaf && !parent.is_empty() {
+                let plural = singular(last) != *last;
+                if (after_param || parent_has_ops || !plural) && leaf && !parent.is_empty() {
                     (parent, Some(Shape::Action(last.clone())))
                 } else {
                     // A word with items below it (`/people/{person}`) is a collection, whatever
@@ -250,6 +252,8 @@ mod tests {
             "/v1/people",
             "/v1/people/{person}",
             "/v1/people/search",
+            "/v1/test_helpers/cards/{card}/shipping/fail",
+            "/v1/billing/meter_events",
         ]);
         let r = |p: &str| i.resource(&PathTemplate::parse(p));
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
@@ -262,6 +266,8 @@ mod tests {
         assert_eq!(r("/v1/invoices/upcoming"), (s(&["invoices", "upcoming"]), Some(Shape::Collection { plural: false })));
         assert_eq!(r("/v1/people"), (s(&["people"]), Some(Shape::Collection { plural: true })));
         assert_eq!(r("/v1/people/search"), (s(&["people"]), Some(Shape::Action("search".into()))));
+        assert_eq!(r("/v1/test_helpers/cards/{card}/shipping/fail"), (s(&["test_helpers", "cards", "shipping"]), Some(Shape::Action("fail".into()))));
+        assert_eq!(r("/v1/billing/meter_events"), (s(&["billing", "meter_events"]), Some(Shape::Collection { plural: true })));
         assert_eq!(r("/"), (Vec::new(), None));
     }
 

@@ -349,3 +349,39 @@ fn untagged_names_come_from_paths() {
         assert!(models.contains(variant), "{variant} missing:\n{models}");
     }
 }
+
+/// Names do not depend on the order of the document: the `untagged` fixture with its paths, and
+/// the methods under each, in reverse order generates the same files.
+#[test]
+fn names_do_not_depend_on_document_order() {
+    let (files, _) = generate("untagged");
+    let text = std::fs::read(root().join("untagged/openapi.yaml")).unwrap();
+    let doc = generator::load_bytes("openapi.yaml", &text).unwrap();
+    let mut raw = doc.raw.clone();
+    let paths = raw["paths"].as_object().unwrap().clone();
+    let mut reversed = serde_json::Map::new();
+    for (path, item) in paths.into_iter().rev() {
+        let methods: serde_json::Map<String, serde_json::Value> = item.as_object().unwrap().clone().into_iter().rev().collect();
+        reversed.insert(path, serde_json::Value::Object(methods));
+    }
+    raw["paths"] = serde_json::Value::Object(reversed);
+    let json = serde_json::to_vec(&raw).unwrap();
+    let doc = generator::load_bytes("openapi.json", &json).unwrap();
+    let config = generator::Config::parse("codegen.yaml", "").unwrap();
+    let input = generator::Input {
+        doc: &doc,
+        config: &config,
+        default_crate_name: "fixture-untagged",
+        command: "BLESS=1 cargo test -p openapi-rustgen --test fixtures",
+        inputs_label: "openapi.yaml and codegen.yaml",
+        standalone: true,
+        module: None,
+    };
+    let reordered = generator::generate(&input).unwrap().files;
+    assert_eq!(files.keys().collect::<Vec<_>>(), reordered.keys().collect::<Vec<_>>());
+    for (path, text) in &files {
+        if path.starts_with("src/resources") || path == "src/models.rs" {
+            assert_eq!(text, &reordered[path], "{path} depends on the order of the document");
+        }
+    }
+}

@@ -37,10 +37,15 @@ fn generate(name: &str) -> (BTreeMap<String, String>, String) {
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
     let cfg_text = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap_or_default();
     let config = generator::Config::parse("codegen.yaml", &cfg_text).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    generate_from(name, &doc, &config)
+}
+
+/// Generates fixture `name`'s crate from a loaded document and configuration.
+fn generate_from(name: &str, doc: &generator::Document, config: &generator::Config) -> (BTreeMap<String, String>, String) {
     let crate_name = format!("fixture-{}", name.replace('_', "-"));
     let input = generator::Input {
-        doc: &doc,
-        config: &config,
+        doc,
+        config,
         default_crate_name: &crate_name,
         command: "BLESS=1 cargo test -p openapi-rustgen --test fixtures",
         inputs_label: "openapi.yaml and codegen.yaml",
@@ -368,16 +373,7 @@ fn names_do_not_depend_on_document_order() {
     let json = serde_json::to_vec(&raw).unwrap();
     let doc = generator::load_bytes("openapi.json", &json).unwrap();
     let config = generator::Config::parse("codegen.yaml", "").unwrap();
-    let input = generator::Input {
-        doc: &doc,
-        config: &config,
-        default_crate_name: "fixture-untagged",
-        command: "BLESS=1 cargo test -p openapi-rustgen --test fixtures",
-        inputs_label: "openapi.yaml and codegen.yaml",
-        standalone: true,
-        module: None,
-    };
-    let reordered = generator::generate(&input).unwrap().files;
+    let (reordered, _) = generate_from("untagged", &doc, &config);
     assert_eq!(files.keys().collect::<Vec<_>>(), reordered.keys().collect::<Vec<_>>());
     for (path, text) in &files {
         if path.starts_with("src/resources") || path == "src/models.rs" {

@@ -289,7 +289,7 @@ pub fn models(api: &Api, plan: &Plan) -> TokenStream {
 
 /// `#![allow(deprecated)]` when the API marks any type or field deprecated: the crate itself
 /// uses them (derives, parameters), while users still get the warning.
-fn allow_deprecated(api: &Api) -> TokenStream {
+pub fn allow_deprecated(api: &Api) -> TokenStream {
     let any = api.types.values().any(|t| {
         t.deprecated || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
     });
@@ -658,7 +658,8 @@ fn tagged_union_def(name: &Ident, doc: TokenStream, gate: &TokenStream, tag: &st
 }
 
 /// One resource module: its struct, accessors for its children, and its operations.
-pub fn resource(api: &Api, path: &[String], node: &Resource) -> TokenStream {
+/// One resource node's file; `allow` is [`allow_deprecated`], worked out once for all files.
+pub fn resource(api: &Api, path: &[String], node: &Resource, allow: &TokenStream) -> TokenStream {
     let struct_name = ident(&node.struct_name);
     let child_mods = node.children.keys().map(|c| {
         let c = ident(c);
@@ -681,7 +682,6 @@ pub fn resource(api: &Api, path: &[String], node: &Resource) -> TokenStream {
     });
     let ops = node.operations.values().map(|op| operation(api, path, op));
     let doc = format!(" The `{}` resource.", path.join("."));
-    let allow = allow_deprecated(api);
     quote! {
         #allow
         #(#child_mods)*

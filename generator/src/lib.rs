@@ -56,7 +56,7 @@ pub use load::{load_bytes, load_path, Document, LoadError};
 pub use limits::{MAX_DOCUMENT_DEPTH, MAX_RESOURCE_DEPTH, MAX_SCHEMA_DEPTH};
 pub use overlay::{apply_overlays, Applied, Origin, Overlay, OverlayError, Provenance, MAX_MATCHES, MAX_WRITTEN_NODES};
 pub use pipeline::generate;
-pub use settings::{crate_name_from_path, Error, Report, Settings};
+pub use settings::{crate_name_from_path, crate_name_from_title, Error, Report, Settings};
 pub use write::{ensure_files, Changes, Mode, WriteError, MARKER};
 
 /// Helpers this crate's own tests and tools reach for; not a stable interface.

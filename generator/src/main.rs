@@ -42,7 +42,7 @@ struct Cli {
     /// Output folder of the crate.
     #[arg(long)]
     out: PathBuf,
-    /// Crate name (default: from the spec file name).
+    /// Crate name (default: from the document's `info.title`, else the spec file name).
     #[arg(long)]
     name: Option<String>,
     /// Write nothing; fail with a diff if the output folder is stale.

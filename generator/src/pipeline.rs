@@ -117,8 +117,9 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     out.add("src/resources.rs".into(), || emit::resources_root(&api, &plan))?;
     out.add("src/auth.rs".into(), || emit::auth::auth(&api))?;
     out.add("src/servers.rs".into(), || emit::servers::servers(&api))?;
+    let allow = emit::allow_deprecated(&api);
     for (path, node) in &nodes {
-        out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node))?;
+        out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node, &allow))?;
     }
     let (emit_time, format) = (out.emit, out.format);
     let mut files: BTreeMap<String, String> = out.files.into_iter().collect();

@@ -72,8 +72,9 @@ impl Settings {
         self
     }
 
-    /// The crate name when the configuration names none (default: from the spec's file name,
-    /// see [`crate_name_from_path`]; for a [`module`](Self::module), the building package's
+    /// The crate name when the configuration names none (default: from the document's
+    /// `info.title`, see [`crate_name_from_title`], else from its file name, see
+    /// [`crate_name_from_path`]; for a [`module`](Self::module), the building package's
     /// `CARGO_PKG_NAME`, which its doc examples name).
     pub fn crate_name(mut self, name: impl Into<String>) -> Self {
         self.crate_name = Some(name.into());
@@ -180,6 +181,7 @@ impl Settings {
             .crate_name
             .clone()
             .or(package)
+            .or_else(|| crate_name_from_title(doc.raw.get("info").and_then(|i| i.get("title")).and_then(|t| t.as_str()).unwrap_or("")))
             .unwrap_or_else(|| crate_name_from_path(&spec));
         let shown = |p: &Path| -> String {
             let p = match &self.relative_to {
@@ -344,6 +346,43 @@ pub struct Report {
     pub changes: Changes,
 }
 
+/// Words of a title that say nothing about which API it is.
+const GENERIC_TITLE_WORDS: &[&str] = &[
+    "api", "apis", "rest", "openapi", "swagger", "json", "http", "spec", "specification", "the", "service", "official", "extension",
+    "extensions",
+];
+
+/// At most this many words of the title make the name.
+const MAX_TITLE_WORDS: usize = 4;
+
+/// Derives a crate name from a document's `info.title` (`Stripe API` → `stripe-client`,
+/// `Twilio - Messaging` → `twilio-messaging-client`): its ASCII words, lowercase, without
+/// version numbers and generic words (`API`, `REST`, …), at most four. `None` when no word is
+/// left or the name would start with a digit; the file name is used then.
+pub fn crate_name_from_title(title: &str) -> Option<String> {
+    // A possessive is part of the word before it (`GitHub's` → `github`).
+    let title = title.replace("'s ", " ").replace("\u{2019}s ", " ");
+    // A word with letters outside ASCII is left out whole rather than cut into pieces.
+    let words: Vec<String> = title
+        .split(|c: char| c.is_whitespace() || (c.is_ascii() && !c.is_ascii_alphanumeric()))
+        .filter(|w| !w.is_empty() && w.is_ascii())
+        .map(str::to_ascii_lowercase)
+        .filter(|w| !GENERIC_TITLE_WORDS.contains(&w.as_str()))
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && !is_version_word(w))
+        .take(MAX_TITLE_WORDS)
+        .collect();
+    let name = words.join("-");
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("{name}-client"))
+}
+
+/// `v3`, `v1beta`: a version, not a name.
+fn is_version_word(w: &str) -> bool {
+    w.strip_prefix('v').is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+}
+
 /// Derives a crate name from a spec file name (`cloudflare-api.openapi.json` → `cloudflare-api-client`).
 pub fn crate_name_from_path(path: &Path) -> String {
     let stem = path
@@ -362,4 +401,35 @@ pub fn crate_name_from_path(path: &Path) -> String {
         name = format!("api-{name}").trim_end_matches('-').to_string();
     }
     format!("{name}-client")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_from_titles() {
+        assert_eq!(crate_name_from_title("Stripe API").as_deref(), Some("stripe-client"));
+        assert_eq!(crate_name_from_title("GitHub v3 REST API").as_deref(), Some("github-client"));
+        assert_eq!(crate_name_from_title("GitHub's official OpenAPI spec + Octokit extension").as_deref(), Some("github-octokit-client"));
+        assert_eq!(crate_name_from_title("Twilio - Messaging").as_deref(), Some("twilio-messaging-client"));
+        assert_eq!(crate_name_from_title("Cloud Storage JSON API").as_deref(), Some("cloud-storage-client"));
+        assert_eq!(crate_name_from_title("a.b has space").as_deref(), Some("a-b-has-space-client"));
+        // Unusable titles leave the name to the file name.
+        for title in ["", "API", "日本語", "9lives", "v2 1.0", "--"] {
+            assert_eq!(crate_name_from_title(title), None, "{title}");
+        }
+        // Bounded, whatever the title's length.
+        let long = crate_name_from_title(&"word ".repeat(10_000)).unwrap();
+        assert_eq!(long, "word-word-word-word-client");
+        assert_eq!(crate_name_from_title("Überweisung Dienst").as_deref(), Some("dienst-client"));
+        assert_eq!(crate_name_from_title("Ünïcode — the Untagged REST API v2").as_deref(), Some("untagged-client"));
+    }
+
+    #[test]
+    fn crate_names_from_paths() {
+        assert_eq!(crate_name_from_path(Path::new("cloudflare-api.openapi.json")), "cloudflare-api-client");
+        assert_eq!(crate_name_from_path(Path::new("api.github.com.json")), "api-client");
+        assert_eq!(crate_name_from_path(Path::new("9.json")), "api-9-client");
+    }
 }

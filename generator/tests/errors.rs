@@ -267,8 +267,8 @@ fn duplicate_operation_id_warns_and_generates_both() {
     assert!(stderr.contains("/paths/~1b/get/operationId"), "{stderr}");
     assert!(stderr.contains("line 15"), "{stderr}");
     let things = std::fs::read_to_string(case.out().join("src/resources/things.rs")).unwrap();
-    assert!(things.contains("pub fn get_thing(&self"), "{things}");
-    assert!(things.contains("pub fn get_thing_2(&self"), "{things}");
+    assert!(things.contains("pub fn get(&self"), "{things}");
+    assert!(things.contains("pub fn get_2(&self"), "{things}");
     assert!(things.contains("\"/a\"") && things.contains("\"/b\""), "{things}");
 
     // The same input with --deny-warnings fails and writes nothing.

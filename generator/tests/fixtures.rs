@@ -37,10 +37,15 @@ fn generate(name: &str) -> (BTreeMap<String, String>, String) {
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
     let cfg_text = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap_or_default();
     let config = generator::Config::parse("codegen.yaml", &cfg_text).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    generate_from(name, &doc, &config)
+}
+
+/// Generates fixture `name`'s crate from a loaded document and configuration.
+fn generate_from(name: &str, doc: &generator::Document, config: &generator::Config) -> (BTreeMap<String, String>, String) {
     let crate_name = format!("fixture-{}", name.replace('_', "-"));
     let input = generator::Input {
-        doc: &doc,
-        config: &config,
+        doc,
+        config,
         default_crate_name: &crate_name,
         command: "BLESS=1 cargo test -p openapi-rustgen --test fixtures",
         inputs_label: "openapi.yaml and codegen.yaml",
@@ -305,9 +310,74 @@ fn subset_keeps_only_selected_operations_and_reached_schemas() {
         assert!(models.contains(kept), "{kept} missing:\n{models}");
     }
     assert!(!models.contains("Unreached"), "an unreached schema was generated:\n{models}");
-    let all: String = files.iter().filter(|(p, _)| p.starts_with("src/resources")).map(|(_, t)| t.as_str()).collect();
-    for op in ["list_users", "list_groups", "list_dns"] {
-        assert!(all.contains(&format!("pub fn {op}(")), "{op} missing");
+    for resource in ["users", "groups", "dns"] {
+        let file = files.get(&format!("src/resources/{resource}.rs")).unwrap_or_else(|| panic!("{resource} missing"));
+        assert!(file.contains("pub fn list("), "{resource}().list() missing");
     }
-    assert!(!all.contains("pub fn list_zones("), "listZones is not selected");
+    assert!(!files.contains_key("src/resources/zones.rs"), "listZones is not selected");
+}
+
+/// Without tags the resource tree comes from the path's words and methods from the verb and
+/// the path's shape; hostile words (keywords, non-ASCII, overlong, differing only in case and
+/// punctuation) still make distinct, valid names, and union variants are named by what tells
+/// them apart.
+#[test]
+fn untagged_names_come_from_paths() {
+    let (files, diags) = generate("untagged");
+    let methods = |resource: &str| -> Vec<String> {
+        let text = files.get(&format!("src/resources/{resource}.rs")).unwrap_or_else(|| panic!("{resource} missing"));
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix("pub fn "))
+            .filter_map(|l| l.split(['(', '<']).next())
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(!files.contains_key("src/resources/default.rs"));
+    // Version segments are left out; collection, item and action shapes name the methods.
+    assert_eq!(methods("customers"), ["sources", "create", "delete", "list", "retrieve", "update"]);
+    assert_eq!(methods("customers/sources"), ["list", "verify"]);
+    assert_eq!(methods("account"), ["retrieve", "update"]);
+    // `people` has items, so it is a collection; `search` beside it is a call on it.
+    assert_eq!(methods("people"), ["all", "list", "retrieve", "search"]);
+    // An operationId that says something else than the path's shape keeps its verb.
+    assert_eq!(methods("markdown"), ["render"]);
+    assert_eq!(methods("type_"), ["retrieve"]);
+    // `/Foo-Bar` and `/foo_bar` are one resource; their methods stay distinct.
+    assert_eq!(methods("foo_bar"), ["get", "get_2"]);
+    assert!(diags.contains("duplicate-method-name"), "{diags}");
+    let long: Vec<&String> = files.keys().filter(|k| k.starts_with("src/resources/very_long")).collect();
+    // Module names are capped at 48 bytes (`naming::MAX_MODULE_NAME`), plus `.rs`.
+    assert!(long.len() == 1 && long[0].len() <= "src/resources/".len() + 48 + 3, "{long:?}");
+    let models = &files["src/models.rs"];
+    assert!(!models.contains("Variant0"), "{models}");
+    for variant in ["Type(ThingWhenType)", "Object(ThingWhenObject)", "StringList(Vec<String>)", "Empty(ThingWhenEmpty)", "Integer(i64)"] {
+        assert!(models.contains(variant), "{variant} missing:\n{models}");
+    }
+}
+
+/// Names do not depend on the order of the document: the `untagged` fixture with its paths, and
+/// the methods under each, in reverse order generates the same files.
+#[test]
+fn names_do_not_depend_on_document_order() {
+    let (files, _) = generate("untagged");
+    let text = std::fs::read(root().join("untagged/openapi.yaml")).unwrap();
+    let doc = generator::load_bytes("openapi.yaml", &text).unwrap();
+    let mut raw = doc.raw.clone();
+    let paths = raw["paths"].as_object().unwrap().clone();
+    let mut reversed = serde_json::Map::new();
+    for (path, item) in paths.into_iter().rev() {
+        let methods: serde_json::Map<String, serde_json::Value> = item.as_object().unwrap().clone().into_iter().rev().collect();
+        reversed.insert(path, serde_json::Value::Object(methods));
+    }
+    raw["paths"] = serde_json::Value::Object(reversed);
+    let json = serde_json::to_vec(&raw).unwrap();
+    let doc = generator::load_bytes("openapi.json", &json).unwrap();
+    let config = generator::Config::parse("codegen.yaml", "").unwrap();
+    let (reordered, _) = generate_from("untagged", &doc, &config);
+    assert_eq!(files.keys().collect::<Vec<_>>(), reordered.keys().collect::<Vec<_>>());
+    for (path, text) in &files {
+        if path.starts_with("src/resources") || path == "src/models.rs" {
+            assert_eq!(text, &reordered[path], "{path} depends on the order of the document");
+        }
+    }
 }

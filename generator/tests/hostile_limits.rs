@@ -226,7 +226,7 @@ fn path_item_refs_are_followed() {
     o.assert_bounded("path item refs", SECS, MB);
     assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
     let things = std::fs::read_to_string(s.out().join("src/resources/things.rs")).expect("things.rs");
-    for needle in ["pub fn list_things(", "pub fn get_thing(", "\"/things\"", "\"/others\"", "pub fn list_things_2("] {
+    for needle in ["pub fn list(", "pub fn retrieve(", "\"/things\"", "\"/others\"", "pub fn list_2("] {
         assert!(things.contains(needle), "{needle:?} missing from things.rs:\n{things}");
     }
 }
@@ -327,10 +327,17 @@ fn wide_documents_generate_in_linear_time() {
     for i in 0..100_000 {
         let _ = writeln!(props, "        p{i}: {{type: string}}");
     }
+    // One tag puts them on one resource, where their names are numbered; untagged, each path
+    // is a resource of its own.
     let mut dup = format!("{HEAD}paths:\n");
+    let mut untagged = dup.clone();
     for i in 0..10_000 {
         let _ = write!(
             dup,
+            "  /p{i}:\n    get:\n      operationId: same\n      tags: [t]\n      parameters: [{{name: q, in: query, schema: {{type: string}}}}]\n      responses: {{'200': {{description: ok}}}}\n"
+        );
+        let _ = write!(
+            untagged,
             "  /p{i}:\n    get:\n      operationId: same\n      parameters: [{{name: q, in: query, schema: {{type: string}}}}]\n      responses: {{'200': {{description: ok}}}}\n"
         );
     }
@@ -344,6 +351,7 @@ fn wide_documents_generate_in_linear_time() {
     for (name, text, needle) in [
         ("limits-wide-props.yaml", props, "pub p99999: Option<String>"),
         ("limits-dup-ops.yaml", dup, "pub fn same_10000("),
+        ("limits-wide-paths.yaml", untagged, "pub fn p9999("),
         ("limits-wide-oneof.yaml", one_of, "O19999(O19999)"),
     ] {
         let s = Scratch::new();

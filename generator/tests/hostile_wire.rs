@@ -64,6 +64,6 @@ fn an_error_response_that_cannot_be_resolved_gives_no_detail_type() {
     }"##;
     let files = generate(spec).expect("an unresolvable error response does not stop generation");
     let code = resources(&files);
-    assert!(code.contains("fn get_a"), "{code}");
+    assert!(code.contains("fn retrieve"), "{code}");
     assert!(!code.contains("Error::detail"), "{code}");
 }

@@ -59,7 +59,7 @@ components:
 }
 
 const MODELS: &str = "src/models.rs";
-const PETS_RS: &str = "src/resources/default.rs";
+const PETS_RS: &str = "src/resources/pets.rs";
 
 /// What one file's lines became: the lines removed and the lines added (each trimmed, in any
 /// order: a line diff may pair a moved closing brace either way).
@@ -158,20 +158,20 @@ fn update_on_a_filter_renames_the_one_operation_it_selects() {
     // The filter selects `getPet` only; `x-fern-sdk-method-name` names its method, and the
     // response type is named after the method.
     assert_changes(
-        "  - target: $.paths.*[?@.operationId == 'getPet']\n    update: {x-fern-sdk-method-name: fetch}\n",
+        "  - target: $.paths.*[?@.operationId == 'getPet']\n    update: {x-fern-sdk-method-name: read}\n",
         &[
-            (MODELS, &["pub struct DefaultGetPetResponse {"], &["pub struct DefaultFetchResponse {"]),
+            (MODELS, &["pub struct PetRetrieveResponse {"], &["pub struct PetReadResponse {"]),
             (
                 PETS_RS,
                 &[
-                    "/// let response = client.default().get_pet(\"pet_id\").await?;",
-                    "pub fn get_pet(",
-                    ") -> crate::Request<'c, crate::models::DefaultGetPetResponse> {",
+                    "/// let response = client.pets().retrieve(\"pet_id\").await?;",
+                    "pub fn retrieve(",
+                    ") -> crate::Request<'c, crate::models::PetRetrieveResponse> {",
                 ],
                 &[
-                    "/// let response = client.default().fetch(\"pet_id\").await?;",
-                    "pub fn fetch(",
-                    ") -> crate::Request<'c, crate::models::DefaultFetchResponse> {",
+                    "/// let response = client.pets().read(\"pet_id\").await?;",
+                    "pub fn read(",
+                    ") -> crate::Request<'c, crate::models::PetReadResponse> {",
                 ],
             ),
         ],
@@ -188,13 +188,13 @@ fn update_on_an_index_makes_the_first_parameter_required() {
             (
                 PETS_RS,
                 &[
-                    "/// let params = pets::models::DefaultListPetsParams::default();",
+                    "/// let params = pets::models::PetListParams::default();",
                     "if let Some(v) = &params.limit {",
                     "req = req.query(\"limit\", v);",
                     "}",
                 ],
                 &[
-                    "/// let params = pets::models::DefaultListPetsParams {",
+                    "/// let params = pets::models::PetListParams {",
                     "///     limit: 1,",
                     "///     ..Default::default()",
                     "/// };",
@@ -219,13 +219,13 @@ fn remove_on_a_filter_drops_the_deprecated_operation() {
                 "///",
                 "/// ```no_run",
                 "/// # async fn example(client: pets::Client) -> Result<(), pets::Error> {",
-                "/// let response = client.default().delete_pet(\"pet_id\").await?;",
+                "/// let response = client.pets().delete(\"pet_id\").await?;",
                 "/// println!(\"{response:?}\");",
                 "/// # Ok(())",
                 "/// # }",
                 "/// ```",
                 "#[deprecated(note = \"deprecated in the API\")]",
-                "pub fn delete_pet(&self, pet_id: &str) -> crate::Request<'c, ()> {",
+                "pub fn delete(&self, pet_id: &str) -> crate::Request<'c, ()> {",
                 "let pet_id = crate::encode_path(pet_id);",
                 "let path = format!(\"/pets/{pet_id}\");",
                 "crate::Request::new(self.client, reqwest::Method::DELETE, \"/pets/{pet_id}\", path)",
@@ -241,7 +241,7 @@ fn remove_on_a_filter_drops_the_deprecated_operation() {
 
 #[test]
 fn remove_on_a_wildcard_drops_every_parameter_and_the_params_type() {
-    // `[*]` selects both query parameters: `list_pets` takes no params struct any more, and
+    // `[*]` selects both query parameters: `list` takes no params struct any more, and
     // its request is built in one expression.
     assert_changes(
         "  - target: $.paths['/pets'].get.parameters[*]\n    remove: true\n",
@@ -250,9 +250,9 @@ fn remove_on_a_wildcard_drops_every_parameter_and_the_params_type() {
                 MODELS,
                 &[
                     "",
-                    "/// Parameters of `default().list_pets()` (`GET /pets`).",
+                    "/// Parameters of `pets().list()` (`GET /pets`).",
                     "#[derive(Debug, Clone, PartialEq, Default)]",
-                    "pub struct DefaultListPetsParams {",
+                    "pub struct PetListParams {",
                     "/// Sent in the query string.",
                     "pub limit: Option<i64>,",
                     "/// Sent in the query string.",
@@ -264,9 +264,13 @@ fn remove_on_a_wildcard_drops_every_parameter_and_the_params_type() {
             (
                 PETS_RS,
                 &[
-                    "/// let params = pets::models::DefaultListPetsParams::default();",
-                    "/// let response = client.default().list_pets(&params).await?;",
-                    "params: &crate::models::DefaultListPetsParams,",
+                    "/// let params = pets::models::PetListParams::default();",
+                    "/// let response = client.pets().list(&params).await?;",
+                    // Without its params the signature fits on one line.
+                    "pub fn list(",
+                    "&self,",
+                    "params: &crate::models::PetListParams,",
+                    ") -> crate::Request<'c, crate::models::PetListResponse> {",
                     "let mut req = crate::Request::new(",
                     "self.client,",
                     "reqwest::Method::GET,",
@@ -283,7 +287,8 @@ fn remove_on_a_wildcard_drops_every_parameter_and_the_params_type() {
                     "req.without_envelope()",
                 ],
                 &[
-                    "/// let response = client.default().list_pets().await?;",
+                    "/// let response = client.pets().list().await?;",
+                    "pub fn list(&self) -> crate::Request<'c, crate::models::PetListResponse> {",
                     "crate::Request::new(self.client, reqwest::Method::GET, \"/pets\", path)",
                     ".security(&[])",
                     ".without_envelope()",

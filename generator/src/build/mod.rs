@@ -14,6 +14,7 @@ mod cycles;
 mod errors;
 mod names;
 mod operation;
+mod placement;
 mod security;
 mod servers;
 mod shape;

@@ -18,6 +18,8 @@ use crate::spec::paging::List;
 use crate::spec::schema::is_array;
 use crate::spec::{self, is_envelope, PathOp};
 
+use super::placement::{self, PathIndex, Shape};
+
 /// Methods `Client` gets from derived traits (`CLIENT_METHODS` lists those written out).
 const CLIENT_TRAIT_METHODS: &[&str] = &["clone", "clone_from"];
 
@@ -34,10 +36,76 @@ impl<'a> Builder<'a> {
                 *id_count.entry(id.to_string()).or_default() += 1;
             }
         }
-        for op in &ops {
-            self.operation(&mut root, op, &id_count)?;
+        let planned = self.place_all(&ops, &id_count);
+        for (op, plan) in ops.iter().zip(planned) {
+            if let Some(plan) = plan {
+                self.operation(&mut root, op, plan)?;
+            }
         }
         Ok(root)
+    }
+
+    /// Places every selected operation (`None` for the others) and names its method. Names are
+    /// decided per resource with all its operations in view, so a conventional name two
+    /// operations want (`list`) goes to neither: each takes its fuller name instead, whatever
+    /// the order of the document.
+    fn place_all(&mut self, ops: &[PathOp<'a>], id_count: &HashMap<String, usize>) -> Vec<Option<Planned>> {
+        let mut index = PathIndex::default();
+        let mut tags = Vec::new();
+        let mut ids = Vec::new();
+        let mut selected = Vec::new();
+        for op in ops {
+            let Some(o) = self.spec.object(&op.op_ptr).filter(|o| self.selected(op.path, o)) else {
+                selected.push(None);
+                continue;
+            };
+            index.add(&op.template);
+            if let Some(tag) = o.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str) {
+                tags.push(placement::words(tag));
+            }
+            // Only a dotted or slashed first part (`storage.` in `storage.buckets.list`) is a
+            // namespace; a shared first word (`list` in `listUsers`) is the verb.
+            ids.push(o.get("operationId").and_then(Value::as_str).and_then(|id| id.split_once(['.', '/'])).map(|(first, _)| placement::words(first)));
+            selected.push(Some(o));
+        }
+        // Words every tag (`MessagingV1…`) or every operationId (`storage.…`) starts with say
+        // nothing about the resource.
+        tags.sort();
+        tags.dedup();
+        let tag_prefix = placement::common_prefix(&tags);
+        let id_prefix = match ids.iter().cloned().collect::<Option<BTreeSet<Vec<String>>>>() {
+            Some(firsts) if firsts.len() == 1 && ids.len() > 1 => firsts.into_iter().next().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let mut planned: Vec<Option<Planned>> = Vec::new();
+        for (op, o) in ops.iter().zip(selected) {
+            let Some(o) = o else {
+                planned.push(None);
+                continue;
+            };
+            let (operation_id, oc, duplicate_id) = self.operation_config(op, o, id_count);
+            let (segments, source, shape) = self.resource_path(op, o, &oc, &index, &tag_prefix);
+            let names = method_names(op, o, &oc, operation_id.as_deref(), duplicate_id, &segments, shape.as_ref(), &id_prefix);
+            planned.push(Some(Planned { operation_id, oc, segments, from_path: source == Source::Path, method_name: names.0, fuller: names.1 }));
+        }
+        // Names two operations of one resource want, or a child resource has, go to neither.
+        let mut wanted: HashMap<(Vec<String>, String), usize> = HashMap::new();
+        let mut children: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
+        for p in planned.iter().flatten() {
+            *wanted.entry((p.segments.clone(), p.method_name.clone())).or_default() += 1;
+            for i in 1..p.segments.len() {
+                children.insert((p.segments[..i].to_vec(), p.segments[i].clone()));
+            }
+        }
+        for p in planned.iter_mut().flatten() {
+            let key = (p.segments.clone(), p.method_name.clone());
+            if wanted.get(&key).copied().unwrap_or(0) > 1 || children.contains(&key) {
+                if let Some(fuller) = p.fuller.take() {
+                    p.method_name = fuller;
+                }
+            }
+        }
+        planned
     }
 
     fn selected(&self, path: &str, op: &Map<String, Value>) -> bool {
@@ -56,19 +124,13 @@ impl<'a> Builder<'a> {
             || sel.tags.iter().any(|t| tags.contains(&t.as_str()))
     }
 
-    fn operation(&mut self, root: &mut Resource, path_op: &PathOp<'a>, id_count: &HashMap<String, usize>) -> Result<(), BuildError> {
+    fn operation(&mut self, root: &mut Resource, path_op: &PathOp<'a>, plan: Planned) -> Result<(), BuildError> {
         let (path, method, op_ptr) = (path_op.path, path_op.method.as_str(), path_op.op_ptr.as_str());
         let Some(op) = self.spec.object(op_ptr) else {
             return Ok(());
         };
-        if !self.selected(path, op) {
-            return Ok(());
-        }
-        let (operation_id, oc, duplicate_id) = self.operation_config(path_op, op, id_count);
-        let segments = self.resource_path(op, &oc, op_ptr);
-        let method_name = method_name(path_op, op, &oc, operation_id.as_deref(), duplicate_id);
-        let last = segments.last().cloned().unwrap_or_else(|| "api".into());
-        let base = format!("{}{}", camel(&singular(&last)).trim_end_matches('_'), camel(&method_name).trim_end_matches('_'));
+        let Planned { operation_id, oc, segments, method_name, from_path, .. } = plan;
+        let base = type_base(&segments, from_path, &method_name);
 
         let params = self.spec.parameters(path_op)?;
         let params_name = oc.params.clone().unwrap_or_else(|| format!("{base}Params"));
@@ -162,18 +224,33 @@ impl<'a> Builder<'a> {
     }
 
     /// Where in the resource tree an operation goes: the configured resource, else the
-    /// `x-fern-sdk-group-name`, else the first tag; each level a module name, folded below
-    /// `MAX_RESOURCE_DEPTH`, capped in length and renamed where it would clash.
-    fn resource_path(&mut self, op: &Map<String, Value>, oc: &OperationConfig, op_ptr: &str) -> Vec<String> {
-        let segments: Vec<String> = match (&oc.resource, op.get("x-fern-sdk-group-name").and_then(Value::as_str)) {
-            (Some(r), _) => r.split('.').map(snake).collect(),
-            (None, Some(g)) => g.split('.').map(snake).collect(),
-            (None, None) => vec![op
-                .get("tags")
-                .and_then(|t| t.get(0))
-                .and_then(Value::as_str)
-                .map(snake)
-                .unwrap_or_else(|| "default".into())],
+    /// `x-fern-sdk-group-name`, else the first tag (less the words every tag starts with), else
+    /// the path's words (`/v1/customers/{customer}/sources` → `customers.sources`); each level a
+    /// module name, folded below `MAX_RESOURCE_DEPTH`, capped in length and renamed where it
+    /// would clash. With it, where it came from and the shape of the path below it.
+    fn resource_path(&mut self, path_op: &PathOp<'_>, op: &Map<String, Value>, oc: &OperationConfig, index: &PathIndex, tag_prefix: &[String]) -> (Vec<String>, Source, Option<Shape>) {
+        let op_ptr = path_op.op_ptr.as_str();
+        let tag = op.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str);
+        let (segments, source, shape) = match (&oc.resource, op.get("x-fern-sdk-group-name").and_then(Value::as_str), tag) {
+            (Some(r), _, _) => (r.split('.').map(snake).collect(), Source::Named, None),
+            (None, Some(g), _) => (g.split('.').map(snake).collect(), Source::Named, None),
+            (None, None, Some(tag)) => {
+                let mut w = placement::words(tag);
+                if w.len() > tag_prefix.len() && w.starts_with(tag_prefix) {
+                    w.drain(..tag_prefix.len());
+                }
+                let seg = if w.is_empty() { snake(tag) } else { snake(&w.join("_")) };
+                let shape = placement::tag_shape(&path_op.template, &seg);
+                (vec![seg], Source::Tag, shape)
+            }
+            (None, None, None) => {
+                let (words, shape) = index.resource(&path_op.template);
+                if words.is_empty() {
+                    (vec!["default".to_string()], Source::Tag, shape)
+                } else {
+                    (words, Source::Path, shape)
+                }
+            }
         };
         let mut segments: Vec<String> = segments.into_iter().filter(|s| !s.is_empty()).collect();
         if crate::limits::fold_resource_depth(&mut segments) {
@@ -199,7 +276,7 @@ impl<'a> Builder<'a> {
                 *seg = renamed;
             }
         }
-        segments
+        (segments, source, shape)
     }
 
     /// The path parameters, in the order the template names them; one the operation does not
@@ -451,17 +528,88 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The method's name before it is made unique on its resource: the configured one, else
-/// `x-fern-sdk-method-name` (unless the operationId is shared), else the operationId, else the
-/// HTTP method and path.
-fn method_name(path_op: &PathOp<'_>, op: &Map<String, Value>, oc: &OperationConfig, operation_id: Option<&str>, duplicate_id: bool) -> String {
+/// An operation's place and method name, decided before any of its types are made.
+struct Planned {
+    operation_id: Option<String>,
+    oc: OperationConfig,
+    segments: Vec<String>,
+    /// The resource comes from the path's words (so its type names take every level).
+    from_path: bool,
+    method_name: String,
+    /// The name to take instead when another operation of the resource wants `method_name`.
+    fuller: Option<String>,
+}
+
+/// Where an operation's resource came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The configuration or `x-fern-sdk-group-name`.
+    Named,
+    /// A tag (or no tag and no path words: `default`).
+    Tag,
+    /// The words of the path.
+    Path,
+}
+
+/// The method's name before it is made unique on its resource, and the fuller name to fall
+/// back on when another operation of the resource wants the same one.
+///
+/// The configured name, else `x-fern-sdk-method-name` (unless the operationId is shared), else
+/// the conventional name for the HTTP method on the path's shape (`list`, `create`,
+/// `retrieve`, `update`, `delete`, or an action's word) unless the operationId says something
+/// else than those verbs, else the operationId without the resource's words, else the HTTP
+/// method and path.
+#[expect(clippy::too_many_arguments, reason = "one call site; the inputs are independent facts about one operation")]
+fn method_names(
+    path_op: &PathOp<'_>,
+    op: &Map<String, Value>,
+    oc: &OperationConfig,
+    operation_id: Option<&str>,
+    duplicate_id: bool,
+    segments: &[String],
+    shape: Option<&Shape>,
+    id_prefix: &[String],
+) -> (String, Option<String>) {
     let fern_method = op.get("x-fern-sdk-method-name").and_then(Value::as_str);
-    match (&oc.method, fern_method, operation_id) {
-        (Some(m), _, _) => snake(m),
-        (None, Some(m), _) if !duplicate_id => snake(m),
-        (None, _, Some(id)) => snake(id),
-        _ => snake(&format!("{} {}", path_op.method, path_op.path.replace(['{', '}'], ""))),
+    let from_method_and_path = || snake(&format!("{} {}", path_op.method, path_op.path.replace(['{', '}'], "")));
+    match (&oc.method, fern_method) {
+        (Some(m), _) => return (snake(m), None),
+        (None, Some(m)) if !duplicate_id => return (snake(m), None),
+        _ => {}
     }
+    let resource_words = placement::resource_words(segments);
+    let id_name = operation_id.and_then(|id| placement::id_method(id, &resource_words, id_prefix));
+    // An operationId that only spells the method and path adds nothing to the path's shape.
+    let meaningful = operation_id.is_some_and(|id| !placement::id_from_path(id, &path_op.template, &path_op.method));
+    let conventional = shape.and_then(|s| placement::crud_name(s, &path_op.method));
+    let full_id = operation_id.map(snake);
+    let chosen = match (conventional, id_name.clone().filter(|_| meaningful)) {
+        (Some(c), Some(id)) if placement::crud_family(&id) != placement::crud_family(&c) => id,
+        (Some(c), _) => c,
+        (None, Some(id)) => id,
+        (None, None) => id_name.clone().or(full_id.clone()).unwrap_or_else(from_method_and_path),
+    };
+    // The operationId's own name wins a contested name; the others fall back to theirs.
+    let fuller = match id_name {
+        Some(id) if id == chosen && meaningful => None,
+        id_name => [id_name, full_id, Some(from_method_and_path())].into_iter().flatten().find(|n| *n != chosen),
+    };
+    (chosen, fuller)
+}
+
+/// The start of an operation's type names (`{base}Params`, `{base}Response`): the resource's
+/// last level in the singular, or every level for a resource made from the path's words (two
+/// paths can end in the same word), then the method, less a repeat of the resource's word.
+fn type_base(segments: &[String], from_path: bool, method_name: &str) -> String {
+    let last = segments.last().cloned().unwrap_or_else(|| "api".into());
+    let levels: &[String] = if from_path { segments } else { std::slice::from_ref(&last) };
+    let resource: String = levels.iter().map(|s| camel(&singular(s)).trim_end_matches('_').to_string()).collect();
+    let method = camel(method_name).trim_end_matches('_').to_string();
+    let own = [camel(&singular(&last)), camel(&last)];
+    if own.iter().any(|w| method.starts_with(w.trim_end_matches('_')) && !w.is_empty()) && !from_path {
+        return method;
+    }
+    format!("{resource}{method}")
 }
 
 /// The node at `segments` below `root`, made on the way where missing.

@@ -219,7 +219,9 @@ impl Builder<'_> {
                 }
                 None => None,
             };
-            let (ty, meta) = self.ty_of(&part, &format!("{name}Variant{i}"))?;
+            let suffix = self.spec.object(&part).map_or_else(|| format!("Variant{i}"), |schema| variant_suffix(schema, tag_value.as_deref(), i));
+            let hint = format!("{name}{suffix}");
+            let (ty, meta) = self.ty_of(&part, &hint)?;
             // A type generated from a schema (its name's owner was shaped under that name).
             let from_schema = |n: &String| self.owners.get(n).is_some_and(|p| self.named.get(p) == Some(n));
             let is_struct = matches!(&ty, Ty::Named(n) if from_schema(n) && !matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. } | TypeKind::Union(_) | TypeKind::Alias(_))));
@@ -230,7 +232,13 @@ impl Builder<'_> {
             if !distinct.insert(ty.clone()) {
                 continue;
             }
-            let base = variant_name(&ty, i);
+            // A type made for this variant is named after the union; the variant is its suffix.
+            let base = match &ty {
+                Ty::Named(n) if n.starts_with(&hint) && self.named.get(&part) == Some(n) => {
+                    n[name.len()..].to_string()
+                }
+                _ => variant_name(&ty, i),
+            };
             let mut rust_name = base.clone();
             let mut n = 2;
             while !used.insert(rust_name.clone()) {
@@ -315,4 +323,59 @@ pub(super) fn wrap_nullable(ty: Ty, nullable: bool) -> Ty {
     } else {
         ty
     }
+}
+
+/// The name of a union's inline variant, after the union's: the discriminator value, else the
+/// schema's `title`, else what tells it apart (`Object`, `Map`, `List`, `String`, a lone enum
+/// value, …); `Variant{i}` only when nothing does.
+fn variant_suffix(schema: &serde_json::Map<String, Value>, tag_value: Option<&str>, i: usize) -> String {
+    if let Some(tag) = tag_value.filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric())) {
+        return cap_suffix(camel(tag));
+    }
+    if let Some(title) = schema.get("title").and_then(Value::as_str).filter(|t| t.chars().any(|c| c.is_ascii_alphabetic())) {
+        return cap_suffix(camel(title));
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        return match values.as_slice() {
+            [Value::String(v)] if v.is_empty() => "Empty".into(),
+            [Value::String(v)] if v.chars().any(|c| c.is_ascii_alphabetic()) => cap_suffix(camel(v)),
+            _ => "Enum".into(),
+        };
+    }
+    // `allOf` with a `$ref`: the referenced schema's name (`SimpleUser`).
+    if let Some(Value::Array(parts)) = schema.get("allOf") {
+        let referenced = parts.iter().filter_map(|p| p.get("$ref")?.as_str()).find_map(|r| r.rsplit('/').next().filter(|n| n.chars().any(|c| c.is_ascii_alphabetic())));
+        return match referenced {
+            Some(name) => cap_suffix(camel(name)),
+            None => "Object".into(),
+        };
+    }
+    let ty = match schema.get("type") {
+        Some(Value::String(t)) => Some(t.as_str()),
+        // 3.1 `type: [x, "null"]`: the one that is not null.
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        _ => None,
+    };
+    let name = match ty {
+        _ if schema.contains_key("properties") => "Object",
+        Some("object") | None if schema.contains_key("additionalProperties") => "Map",
+        Some("object") => "Object",
+        Some("array") => "List",
+        Some("string") => "String",
+        Some("integer") => "Integer",
+        Some("number") => "Number",
+        Some("boolean") => "Bool",
+        _ => return format!("Variant{i}"),
+    };
+    name.into()
+}
+
+/// A suffix from document text, cut to a readable length (the type name it ends is capped again
+/// where it is claimed).
+fn cap_suffix(mut s: String) -> String {
+    const MAX_SUFFIX: usize = 48;
+    if s.len() > MAX_SUFFIX {
+        s.truncate(MAX_SUFFIX);
+    }
+    s
 }

@@ -183,7 +183,7 @@ fn document_strings_cannot_break_the_page() {
             (HeadingLevel::H2, "Models"),
             (HeadingLevel::H3, "models::ThingDetails (struct)"),
             (HeadingLevel::H3, "models::ThingDetailsNaMeSummaryH (enum)"),
-            (HeadingLevel::H3, "models::ThingGetThingResponse (type alias)"),
+            (HeadingLevel::H3, "models::ThingGetResponse (type alias)"),
         ],
         "{md}"
     );

@@ -540,11 +540,11 @@ fn rust_api_changes_are_messaged_with_rust_paths() {
     for (case, id, message) in [
         ("rust-component-renamed", "rust-type-renamed", "`models::Pet` is renamed `models::Animal`"),
         ("rust-tag-changed", "rust-resource-removed", "accessor `client.pets()` (returning `Pets`) is removed"),
-        ("rust-tag-changed", "rust-method-moved", "`Pets::list_pets()` is now `Animals::list_pets()`"),
+        ("rust-tag-changed", "rust-method-moved", "`Pets::list()` is now `Animals::list_pets()`"),
         (
             "rust-first-optional-parameter",
             "rust-method-signature-changed",
-            "`Default::health()`: `fn health(&self) -> Request<'c, models::DefaultHealthResponse>` → `fn health(&self, params: &models::DefaultHealthParams) -> Request<'c, models::DefaultHealthResponse>`",
+            "`Health::retrieve()`: `fn retrieve(&self) -> Request<'c, models::HealthRetrieveResponse>` → `fn retrieve(&self, params: &models::HealthRetrieveParams) -> Request<'c, models::HealthRetrieveResponse>`",
         ),
         (
             "request-property-became-nullable-optional",
@@ -552,7 +552,7 @@ fn rust_api_changes_are_messaged_with_rust_paths() {
             "`Option<String>` → `Option<Option<String>>`",
         ),
         ("response-enum-value-added", "rust-variant-added", "an exhaustive `match` on"),
-        ("rust-error-variant-changed", "rust-variant-changed", "`models::DefaultGetJobError::NotFound`: payload `models::NotFound` → `models::Gone`"),
+        ("rust-error-variant-changed", "rust-variant-changed", "`models::JobRetrieveError::NotFound`: payload `models::NotFound` → `models::Gone`"),
         ("rust-field-added-without-default", "rust-field-added", "`models::Job` has no `Default`"),
     ] {
         let c = change_of(case, id);

@@ -185,7 +185,7 @@ fn check_rust(files: &BTreeMap<String, String>, base_url: Option<&str>) {
         }
     }
     let names: Vec<&str> = consts.keys().map(String::as_str).filter(|n| *n != "DEFAULT_BASE_URL").collect();
-    assert_eq!(names, ["DOCUMENT_BASE_URL", "ENV_BASE_URL", "IDEMPOTENCY_HEADER", "USER_AGENT"]);
+    assert_eq!(names, ["API_NAME", "DOCUMENT_BASE_URL", "ENV_BASE_URL", "IDEMPOTENCY_HEADER", "REQUEST_ID_HEADERS", "USER_AGENT"]);
     if let Some(url) = base_url {
         assert_eq!(consts.get("DEFAULT_BASE_URL").map(String::as_str), Some(url));
     }

@@ -1,5 +1,5 @@
-//! A generated crate speaks of its own API: outside what the document itself says (models and
-//! resources), no file of a crate generated from another API's document mentions Cloudflare,
+//! A generated crate speaks of its own API: outside what the document itself says (models,
+//! resources and the `api.md` that lists them), no file of a crate generated from another API's document mentions Cloudflare,
 //! its `cf-ray` header or its environment names, and its errors carry the document's title.
 //! The users crate, generated from Cloudflare's document, is the control: it keeps them.
 
@@ -21,11 +21,12 @@ fn generate(spec: &Path, config: &str) -> std::collections::BTreeMap<String, Str
     generator::generate(&input).unwrap().files
 }
 
-/// The files that do not come from the document's schemas and operations.
+/// The files that do not come from the document's schemas and operations (`api.md` lists those
+/// with their summaries, so it is the document's words too).
 fn crate_words(files: &std::collections::BTreeMap<String, String>) -> Vec<(&str, &str)> {
     files
         .iter()
-        .filter(|(p, _)| p.as_str() != "src/models.rs" && !p.starts_with("src/resources"))
+        .filter(|(p, _)| !matches!(p.as_str(), "src/models.rs" | "api.md") && !p.starts_with("src/resources"))
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect()
 }

@@ -1,4 +1,4 @@
-//! `openapi-rustgen`: generate an async Rust client crate from an OpenAPI 3.0, 3.1 or 3.2 document.
+//! `openapi-rustgen`: generate an async Rust client crate from a Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,7 +29,7 @@ fn tune_allocator() {
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 100) }
 }
 
-/// Generate an async Rust client crate from an OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
+/// Generate an async Rust client crate from a Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
 #[derive(Parser)]
 #[command(version)]
 struct Cli {

@@ -21,18 +21,20 @@ impl Api {
     /// True when some operation sends a body that is not JSON, which needs the runtime's
     /// `body` module (uploads, multipart, forms, text).
     pub fn has_raw_bodies(&self) -> bool {
-        fn walk(r: &Resource) -> bool {
-            r.operations.values().any(|o| o.body.as_ref().is_some_and(|b| b.kind != BodyKind::Json)) || r.children.values().any(walk)
-        }
-        walk(&self.root)
+        self.any_operation(|o| o.body.as_ref().is_some_and(|b| b.kind != BodyKind::Json))
     }
 
     /// True when some operation pages (its method can `.auto_paging()`).
     pub fn has_paging(&self) -> bool {
-        fn walk(r: &Resource) -> bool {
-            r.operations.values().any(|o| o.pagination.is_some()) || r.children.values().any(walk)
+        self.any_operation(|o| o.pagination.is_some())
+    }
+
+    /// True when `test` holds for some operation anywhere in the resource tree.
+    fn any_operation(&self, test: impl Fn(&Operation) -> bool + Copy) -> bool {
+        fn walk(r: &Resource, test: impl Fn(&Operation) -> bool + Copy) -> bool {
+            r.operations.values().any(test) || r.children.values().any(|c| walk(c, test))
         }
-        walk(&self.root)
+        walk(&self.root, test)
     }
 }
 

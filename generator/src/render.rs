@@ -161,18 +161,49 @@ pub fn runtime_fixed_parts(text: &str) -> Vec<String> {
     let mut parts = vec![String::new()];
     let mut inside = false;
     for line in text.split_inclusive('\n') {
-        let marker = line.trim();
-        if marker.starts_with("//@if ") || marker.starts_with("//@example ") {
-            inside = true;
-            parts.push(String::new());
-        } else if marker == "//@end" {
-            inside = false;
-        } else if !inside {
-            parts.last_mut().expect("one part at least").push_str(line);
+        match Marker::of(line) {
+            Some(Marker::If(_) | Marker::Example(_)) => {
+                inside = true;
+                parts.push(String::new());
+            }
+            Some(Marker::End) => inside = false,
+            Some(Marker::Else) => {}
+            None if !inside => parts.last_mut().expect("one part at least").push_str(line),
+            None => {}
         }
     }
     parts.retain(|p| !p.is_empty());
     parts
+}
+
+/// A marker line of a runtime template (see [`runtime_for`]).
+enum Marker<'a> {
+    /// `//@if FLAG`
+    If(&'a str),
+    /// `//@example KIND`
+    Example(&'a str),
+    /// `//@else`
+    Else,
+    /// `//@end`
+    End,
+}
+
+impl<'a> Marker<'a> {
+    /// The marker `line` is, if it is one.
+    fn of(line: &'a str) -> Option<Self> {
+        let line = line.trim();
+        if let Some(flag) = line.strip_prefix("//@if ") {
+            Some(Marker::If(flag.trim()))
+        } else if let Some(kind) = line.strip_prefix("//@example ") {
+            Some(Marker::Example(kind.trim()))
+        } else {
+            match line {
+                "//@else" => Some(Marker::Else),
+                "//@end" => Some(Marker::End),
+                _ => None,
+            }
+        }
+    }
 }
 
 /// Calls of this crate's own operations for the runtime's doc examples (see
@@ -204,25 +235,25 @@ fn runtime_for(text: &str, flags: &[&str], examples: &RuntimeExamples) -> String
     let mut block = Block::None;
     for line in text.split_inclusive('\n') {
         let marker = line.trim();
-        if let Some(flag) = marker.strip_prefix("//@if ") {
-            assert!(KNOWN_FLAGS.contains(&flag.trim()), "runtime template: unknown flag `{flag}`");
-            block = Block::If(flags.contains(&flag.trim()));
-        } else if let Some(kind) = marker.strip_prefix("//@example ") {
-            let example = match kind.trim() {
-                "paged" => examples.paged.as_ref(),
-                "call" => examples.call.as_ref(),
-                other => panic!("runtime template: unknown example kind `{other}`"),
-            };
-            block = Block::Example(example, false);
-        } else if marker == "//@else" {
-            match &mut block {
+        match Marker::of(line) {
+            Some(Marker::If(flag)) => {
+                assert!(KNOWN_FLAGS.contains(&flag), "runtime template: unknown flag `{flag}`");
+                block = Block::If(flags.contains(&flag));
+            }
+            Some(Marker::Example(kind)) => {
+                let example = match kind {
+                    "paged" => examples.paged.as_ref(),
+                    "call" => examples.call.as_ref(),
+                    other => panic!("runtime template: unknown example kind `{other}`"),
+                };
+                block = Block::Example(example, false);
+            }
+            Some(Marker::Else) => match &mut block {
                 Block::Example(_, in_else) => *in_else = true,
                 _ => panic!("runtime template: `//@else` outside an example block"),
-            }
-        } else if marker == "//@end" {
-            block = Block::None;
-        } else {
-            match &block {
+            },
+            Some(Marker::End) => block = Block::None,
+            None => match &block {
                 Block::None | Block::If(true) => out.push_str(line),
                 Block::If(false) => {}
                 // The fallback only without the crate's own call.
@@ -243,7 +274,7 @@ fn runtime_for(text: &str, flags: &[&str], examples: &RuntimeExamples) -> String
                         out.push_str(&line.replace("{call}", &example.call));
                     }
                 }
-            }
+            },
         }
     }
     out
@@ -413,7 +444,7 @@ fn servers_context(api: &Api) -> minijinja::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{runtime_for, RuntimeExamples, TEMPLATES};
+    use super::{runtime_for, Marker, RuntimeExamples, TEMPLATES};
 
     const NO_EXAMPLES: RuntimeExamples = RuntimeExamples { call: None, paged: None, features: Vec::new() };
 
@@ -448,18 +479,19 @@ mod tests {
         for (name, text) in TEMPLATES.iter().filter(|(n, _)| n.starts_with("runtime/")) {
             let mut open = false;
             let mut example = false;
-            for line in text.lines().map(str::trim) {
-                if line.starts_with("//@if ") || line.starts_with("//@example ") {
-                    assert!(!open, "{name}: a block opened inside another");
-                    open = true;
-                    example = line.starts_with("//@example ");
-                } else if line == "//@else" {
-                    assert!(open && example, "{name}: `//@else` outside an example block");
-                } else if line == "//@end" {
-                    assert!(open, "{name}: `//@end` without a block");
-                    open = false;
-                } else {
-                    assert!(!line.starts_with("//@"), "{name}: unknown marker {line}");
+            for line in text.lines() {
+                match Marker::of(line) {
+                    Some(m @ (Marker::If(_) | Marker::Example(_))) => {
+                        assert!(!open, "{name}: a block opened inside another");
+                        open = true;
+                        example = matches!(m, Marker::Example(_));
+                    }
+                    Some(Marker::Else) => assert!(open && example, "{name}: `//@else` outside an example block"),
+                    Some(Marker::End) => {
+                        assert!(open, "{name}: `//@end` without a block");
+                        open = false;
+                    }
+                    None => assert!(!line.trim().starts_with("//@"), "{name}: unknown marker {line}"),
                 }
             }
             assert!(!open, "{name}: a block without `//@end`");

@@ -96,16 +96,7 @@ fn the_upstream_excerpt_with_our_config_keeps_the_rust_api() {
     let generate = |spec: &Path| {
         let doc = generator::load_bytes(&spec.display().to_string(), &std::fs::read(spec).unwrap()).unwrap();
         let config = generator::Config::parse("spec/codegen.yaml", &config_text).unwrap();
-        let input = generator::Input {
-            doc: &doc,
-            config: &config,
-            default_crate_name: "unused",
-            command: "cargo xtask codegen",
-            inputs_label: "the swap test",
-            standalone: false,
-            module: None,
-        };
-        generator::generate(&input).unwrap()
+        generator::generate(&support::project_input(&doc, &config)).unwrap()
     };
     let ours = generate(&root.join("spec/openapi.yaml"));
     let upstream = generate(&excerpt);

@@ -99,20 +99,11 @@ fn request_id_headers(raw: &Value, configured: Option<&str>) -> Vec<String> {
 /// Longest API name an error message carries, in characters.
 const MAX_API_NAME: usize = 60;
 
-/// Unicode format characters (category Cf): invisible, some reorder or hide text.
-fn is_format(c: char) -> bool {
-    matches!(c,
-        '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{890}'..='\u{891}' | '\u{8e2}'
-        | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{110bd}' | '\u{110cd}'
-        | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}' | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
-}
-
 /// What error messages call the API: the title on one line without control, format or
 /// bidirectional characters, cut at a word to a readable length, with ` API` added unless it
 /// ends so (`Stripe API`, `Twilio - Messaging API`); `API` for an empty title.
 fn api_name(title: &str) -> String {
-    let visible: String = title.chars().map(|c| if crate::escape::is_hidden(c) || is_format(c) { ' ' } else { c }).collect();
+    let visible: String = title.chars().map(|c| if crate::escape::is_hidden(c) || crate::escape::is_format(c) { ' ' } else { c }).collect();
     let line = one_line(&visible);
     let mut clean: String = line.chars().take(MAX_API_NAME).collect();
     if clean.len() < line.len() {

@@ -1,10 +1,14 @@
 //! 1,000 concurrent `get` calls through the generated client against the same calls made with
 //! plain reqwest + serde_json, both decoding into the crate's `User`, against one server on
-//! 127.0.0.1 in the same process. Both sides use a `reqwest::Client` built with the same
+//! 127.0.0.1 in the same process. Both send the same request: path, `User-Agent`, `Accept` and
+//! `Authorization` headers. Both sides use a `reqwest::Client` built with the same
 //! settings (the generated client builds its own from the builder it is given).
 //!
-//! Each round sends all 1,000 requests at once (one task each) and waits for every response;
-//! rounds alternate between the two sides so a change in machine load hits both alike. Reported:
+//! Each round sends all 1,000 requests at once (one task each) and waits for every response.
+//! The server answers none of them until all 1,000 have arrived, so every request of a round is
+//! in flight at the same moment on either side: the peak no longer depends on how the machine's
+//! load spreads the requests out. Rounds alternate between the two sides so a change in machine
+//! load hits both alike. Reported:
 //! the median throughput of each side, and the median peak of live heap bytes during a round
 //! above the level before it (a counting global allocator: client, server and runtime together,
 //! the server's share being the same on both sides). Ratios are generated / plain.
@@ -15,6 +19,7 @@
 #[path = "support/peak_alloc.rs"]
 mod peak_alloc;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::Path;
@@ -25,8 +30,12 @@ use cloudflare_access_users::models::User;
 use cloudflare_access_users::Client;
 use serde::Deserialize;
 use serde_json::json;
+use tokio::sync::Barrier;
 
 const CALLS: usize = 1_000;
+
+/// The generated client's `User-Agent` (crate name and version).
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The response envelope, as a hand-written client would declare it.
 #[derive(Deserialize)]
@@ -63,7 +72,12 @@ async fn plain_round(http: &reqwest::Client, base: &str, timeout: Option<Duratio
     for i in 0..CALLS {
         let (http, url) = (http.clone(), format!("{base}/accounts/acc/access/users/u{i}"));
         tasks.spawn(async move {
-            let mut req = http.get(url).header("authorization", "Bearer bench-token");
+            // The request the generated client sends, header for header.
+            let mut req = http
+                .get(url)
+                .header("user-agent", USER_AGENT)
+                .header("accept", "application/json")
+                .header("authorization", "Bearer bench-token");
             if let Some(t) = timeout {
                 req = req.timeout(t);
             }
@@ -95,9 +109,17 @@ fn main() {
     let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(9).max(1);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(async {
+        // Every round sends exactly `CALLS` requests; the barrier lets them through together.
+        let gate = Arc::new(Barrier::new(CALLS));
         let app = Router::new().route(
             "/accounts/acc/access/users/{id}",
-            get(|Path(id): Path<String>| async move { ([("content-type", "application/json")], user_body(&id)).into_response() }),
+            get(move |Path(id): Path<String>| {
+                let gate = Arc::clone(&gate);
+                async move {
+                    gate.wait().await;
+                    ([("content-type", "application/json")], user_body(&id)).into_response()
+                }
+            }),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

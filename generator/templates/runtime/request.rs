@@ -223,7 +223,6 @@ impl<'c, T> Request<'c, T> {
             marker: PhantomData,
         }
     }
-
 }
 
 impl<'c, T, D> Request<'c, T, D> {
@@ -476,10 +475,10 @@ impl<T: Send + 'static, D: Decode<T> + 'static> Request<'_, T, D> {
     /// ```
     pub fn send(self) -> ResponseFuture<T> {
         let (client, parts, error) = (self.client.clone(), self.parts, self.error);
+        if let Some(e) = error {
+            return Box::pin(std::future::ready(Err(e)));
+        }
         Box::pin(async move {
-            if let Some(e) = error {
-                return Err(e);
-            }
             let raw = execute(&client, &parts).await?;
             D::decode(raw.status, raw.headers, raw.body, parts.envelope)
                 .map(ResponseValue::into_inner)
@@ -503,10 +502,10 @@ impl<T: Send + 'static, D: Decode<T> + 'static> Request<'_, T, D> {
     /// ```
     pub fn send_with_response(self) -> ResponseFuture<ResponseValue<T>> {
         let (client, parts, error) = (self.client.clone(), self.parts, self.error);
+        if let Some(e) = error {
+            return Box::pin(std::future::ready(Err(e)));
+        }
         Box::pin(async move {
-            if let Some(e) = error {
-                return Err(e);
-            }
             let raw = execute(&client, &parts).await?;
             D::decode(raw.status, raw.headers, raw.body, parts.envelope)
         })
@@ -543,10 +542,10 @@ impl Request<'_, Bytes, AsBytes> {
     /// ```
     pub fn send_streaming(self) -> ResponseFuture<ByteStream> {
         let (client, parts, error) = (self.client.clone(), self.parts, self.error);
+        if let Some(e) = error {
+            return Box::pin(std::future::ready(Err(e)));
+        }
         Box::pin(async move {
-            if let Some(e) = error {
-                return Err(e);
-            }
             match send_attempts(&client, &parts, true).await? {
                 Sent::Open(response) => Ok(ByteStream {
                     inner: StreamInner::Open(response),
@@ -596,7 +595,14 @@ impl<T: DeserializeOwned> Decode<T> for AsJson {
         body: Bytes,
         envelope: bool,
     ) -> Result<ResponseValue<T>, Error> {
-        decode_response(RawResponse { status, headers, body }, envelope)
+        decode_response(
+            RawResponse {
+                status,
+                headers,
+                body,
+            },
+            envelope,
+        )
     }
 }
 
@@ -850,9 +856,11 @@ fn follow_url(base: &str, next: &str) -> Result<reqwest::Url, Error> {
     })?;
     if url.origin() != base.origin() {
         let origin = url.origin().ascii_serialization();
-        return Err(Error::Pagination(crate::error::PaginationError::ForeignLink {
-            origin: Escaped(&origin, MAX_SHOWN_CHARS).to_string(),
-        }));
+        return Err(Error::Pagination(
+            crate::error::PaginationError::ForeignLink {
+                origin: Escaped(&origin, MAX_SHOWN_CHARS).to_string(),
+            },
+        ));
     }
     url.set_fragment(None);
     Ok(url)
@@ -867,7 +875,7 @@ pub(crate) async fn execute(client: &Client, parts: &RequestParts) -> Result<Raw
             let limit = parts
                 .max_response_bytes
                 .unwrap_or(client.inner.max_response_bytes);
-            match read_response(resp, limit).await {
+            match Box::pin(read_response(resp, limit)).await {
                 Ok(raw) => Ok(raw),
                 Err(Failure::Transport(e)) => Err(Error::Transport {
                     kind: TransportKind::of(&e),
@@ -889,75 +897,14 @@ enum Sent {
 
 /// [`execute`]'s work; with `stream`, a success response is returned before
 /// its body is read.
-async fn send_attempts(client: &Client, parts: &RequestParts, stream: bool) -> Result<Sent, Error> {
-    let inner = &*client.inner;
-    if let Some(problem) = &inner.deferred_error {
-        return Err(Error::Config(problem.clone()));
-    }
-    // An operation's own server, declared for it by the document, when the
-    // base URL came from the document too; `build_url` keeps the request on
-    // the origin of whichever base applies, and credentials go only there.
-    let base = match parts.server.and_then(|i| inner.operation_urls.get(i)) {
-        Some(Ok(url)) => url.as_str(),
-        Some(Err(problem)) => return Err(Error::Config(problem.clone())),
-        None => inner.base_url.as_str(),
-    };
-    let mut url = match &parts.next_url {
-        Some(next) => follow_url(base, next)?,
-        None => build_url(base, &parts.path, &parts.query)?,
-    };
-
-    let mut headers = inner.headers.clone();
-    // Credentials go in after the default headers and before the request's own,
-    // which win over both.
-    let sent = inner
-        .credentials
-        .for_request(parts.security, &mut headers, &parts.headers);
-    for name in parts.headers.keys() {
-        headers.remove(name);
-    }
-    for (name, value) in &parts.headers {
-        headers.append(name.clone(), value.clone());
-    }
-    // `build_url` has checked the URL stays on the base URL's origin.
-    let secret_query = !sent.query.is_empty();
-    if secret_query {
-        url.query_pairs_mut()
-            .extend_pairs(sent.query.iter().map(|(k, v)| (*k, v.as_str())));
-    }
-    let token = sent.token;
-    if let Some(source) = &token {
-        crate::credentials::bearer_from(&**source, false, &mut headers)
-            .await
-            .map_err(Error::Config)?;
-    }
-
-    // POST and PATCH carry one idempotency key, the same on every attempt,
-    // when the API names a header for it; a key the caller set is kept.
-    let mut keyed = false;
-    if !crate::retry::is_idempotent(&parts.method) {
-        if let Some(name) = &inner.idempotency_header {
-            if !headers.contains_key(name) {
-                let key = HeaderValue::from_str(&new_idempotency_key())
-                    .expect("a UUID is a valid header value");
-                headers.insert(name.clone(), key);
-            }
-            keyed = true;
-        }
-    }
-    let replay = Replay::of(&parts.method, keyed);
-
-    let mut policy: RetryPolicy = inner.retry;
-    if let Some(n) = parts.max_retries {
-        policy.max_retries = n;
-    }
-    if let Some((initial, max)) = parts.backoff {
-        policy.initial_backoff = initial;
-        policy.max_backoff = max;
-    }
-    let timeout = parts.timeout.unwrap_or(inner.timeout);
-    let limit = parts.max_response_bytes.unwrap_or(inner.max_response_bytes);
-
+///
+/// One future from the first step to the last (not an `async fn` wrapping an
+/// instrumented block), so that what the preparation computes is held once.
+fn send_attempts<'a>(
+    client: &'a Client,
+    parts: &'a RequestParts,
+    stream: bool,
+) -> impl Future<Output = Result<Sent, Error>> + Send + 'a {
     let span = tracing::info_span!(
         "request",
         method = %parts.method,
@@ -965,8 +912,75 @@ async fn send_attempts(client: &Client, parts: &RequestParts, stream: bool) -> R
         attempt = tracing::field::Empty,
         status = tracing::field::Empty,
     );
-
     async move {
+        let inner = &*client.inner;
+        if let Some(problem) = &inner.deferred_error {
+            return Err(Error::Config(problem.clone()));
+        }
+        // An operation's own server, declared for it by the document, when the
+        // base URL came from the document too; `build_url` keeps the request on
+        // the origin of whichever base applies, and credentials go only there.
+        let base = match parts.server.and_then(|i| inner.operation_urls.get(i)) {
+            Some(Ok(url)) => url.as_str(),
+            Some(Err(problem)) => return Err(Error::Config(problem.clone())),
+            None => inner.base_url.as_str(),
+        };
+        let mut url = match &parts.next_url {
+            Some(next) => follow_url(base, next)?,
+            None => build_url(base, &parts.path, &parts.query)?,
+        };
+
+        let mut headers = inner.headers.clone();
+        // Credentials go in after the default headers and before the request's own,
+        // which win over both.
+        let sent = inner
+            .credentials
+            .for_request(parts.security, &mut headers, &parts.headers);
+        for name in parts.headers.keys() {
+            headers.remove(name);
+        }
+        for (name, value) in &parts.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        // `build_url` has checked the URL stays on the base URL's origin.
+        let secret_query = !sent.query.is_empty();
+        if secret_query {
+            url.query_pairs_mut()
+                .extend_pairs(sent.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        let token = sent.token;
+        if let Some(source) = &token {
+            crate::credentials::bearer_from(&**source, false, &mut headers)
+                .await
+                .map_err(Error::Config)?;
+        }
+
+        // POST and PATCH carry one idempotency key, the same on every attempt,
+        // when the API names a header for it; a key the caller set is kept.
+        let mut keyed = false;
+        if !crate::retry::is_idempotent(&parts.method) {
+            if let Some(name) = &inner.idempotency_header {
+                if !headers.contains_key(name) {
+                    let key = HeaderValue::from_str(&new_idempotency_key())
+                        .expect("a UUID is a valid header value");
+                    headers.insert(name.clone(), key);
+                }
+                keyed = true;
+            }
+        }
+        let replay = Replay::of(&parts.method, keyed);
+
+        let mut policy: RetryPolicy = inner.retry;
+        if let Some(n) = parts.max_retries {
+            policy.max_retries = n;
+        }
+        if let Some((initial, max)) = parts.backoff {
+            policy.initial_backoff = initial;
+            policy.max_backoff = max;
+        }
+        let timeout = parts.timeout.unwrap_or(inner.timeout);
+        let limit = parts.max_response_bytes.unwrap_or(inner.max_response_bytes);
+
         let body = match &parts.body {
             None => None,
             Some(Payload::Bytes(bytes)) => Some(bytes.clone()),
@@ -976,98 +990,154 @@ async fn send_attempts(client: &Client, parts: &RequestParts, stream: bool) -> R
         let mut refreshed = false;
         loop {
             tracing::Span::current().record("attempt", retry + 1);
+            // The last possible attempt hands its headers over; the others
+            // send a copy and keep them for the next.
+            let last = retry >= policy.max_retries && (token.is_none() || refreshed);
+            let attempt_headers = if last {
+                std::mem::take(&mut headers)
+            } else {
+                headers.clone()
+            };
             let mut builder = inner
                 .http
                 .request(parts.method.clone(), url.clone())
-                .headers(headers.clone())
+                .headers(attempt_headers)
                 .timeout(timeout);
             if let Some(body) = &body {
                 builder = builder.body(body.clone());
             }
-            let outcome = match builder.send().await {
-                Ok(resp) if stream && resp.status().is_success() => return Ok(Sent::Open(resp)),
-                Ok(resp) => read_response(resp, limit).await,
-                Err(e) => Err(Failure::Transport(e)),
-            };
-            let may_retry = retry < policy.max_retries;
-            match outcome {
-                Ok(raw) => {
-                    tracing::Span::current().record("status", raw.status.as_u16());
-                    if raw.status.is_success() {
-                        return Ok(Sent::Read(raw));
+            // What the attempt's outcome calls for is decided in this block,
+            // so that nothing of the response is kept across the awaits below.
+            let next = {
+                let outcome = match attempt(builder.send(), stream, limit).await {
+                    Attempt::Open(resp) => return Ok(Sent::Open(resp)),
+                    Attempt::Done(outcome) => outcome,
+                };
+                let may_retry = retry < policy.max_retries;
+                match outcome {
+                    Ok(raw) => {
+                        tracing::Span::current().record("status", raw.status.as_u16());
+                        if raw.status.is_success() {
+                            return Ok(Sent::Read(raw));
+                        }
+                        if raw.status == StatusCode::UNAUTHORIZED && token.is_some() && !refreshed {
+                            // A refused token is refreshed once and the request sent once more.
+                            Next::Refresh
+                        } else if may_retry
+                            && should_retry_response(raw.status, &raw.headers, replay)
+                        {
+                            let delay = policy.delay(retry, Some(&raw.headers));
+                            tracing::debug!(
+                                status = raw.status.as_u16(),
+                                delay_ms = delay.as_millis() as u64,
+                                "retrying after error response"
+                            );
+                            Next::Retry(delay)
+                        } else {
+                            return Err(Error::Api(ApiError::from_response(
+                                raw.status,
+                                raw.headers,
+                                raw.body,
+                            )));
+                        }
                     }
-                    // A refused token is refreshed once and the request sent once more.
-                    if let (StatusCode::UNAUTHORIZED, Some(source), false) =
-                        (raw.status, &token, refreshed)
-                    {
-                        refreshed = true;
+                    Err(Failure::TooLarge {
+                        status,
+                        headers: resp_headers,
+                        limit,
+                    }) => {
+                        tracing::Span::current().record("status", status.as_u16());
+                        if !status.is_success()
+                            && may_retry
+                            && should_retry_response(status, &resp_headers, replay)
+                        {
+                            let delay = policy.delay(retry, Some(&resp_headers));
+                            tracing::debug!(
+                                status = status.as_u16(),
+                                delay_ms = delay.as_millis() as u64,
+                                "retrying after error response"
+                            );
+                            Next::Retry(delay)
+                        } else {
+                            return Err(Error::ResponseTooLarge { limit, status });
+                        }
+                    }
+                    Err(Failure::Transport(e)) => {
+                        let kind = TransportKind::of(&e);
+                        if may_retry && should_retry_transport(&e, replay) {
+                            let delay = policy.delay(retry, None);
+                            tracing::debug!(
+                                kind = ?kind,
+                                delay_ms = delay.as_millis() as u64,
+                                "retrying after transport error"
+                            );
+                            Next::Retry(delay)
+                        } else {
+                            // The URL would show a credential sent in the query.
+                            let e = if secret_query { e.without_url() } else { e };
+                            return Err(Error::Transport { kind, source: e });
+                        }
+                    }
+                }
+            };
+            match next {
+                Next::Refresh => {
+                    refreshed = true;
+                    if let Some(source) = &token {
                         crate::credentials::bearer_from(&**source, true, &mut headers)
                             .await
                             .map_err(Error::Config)?;
-                        tracing::debug!("retrying with a refreshed token");
-                        continue;
                     }
-                    if may_retry && should_retry_response(raw.status, &raw.headers, replay) {
-                        let delay = policy.delay(retry, Some(&raw.headers));
-                        tracing::debug!(
-                            status = raw.status.as_u16(),
-                            delay_ms = delay.as_millis() as u64,
-                            "retrying after error response"
-                        );
-                        tokio::time::sleep(delay).await;
-                        retry += 1;
-                        continue;
-                    }
-                    return Err(Error::Api(ApiError::from_response(
-                        raw.status,
-                        raw.headers,
-                        raw.body,
-                    )));
+                    tracing::debug!("retrying with a refreshed token");
                 }
-                Err(Failure::TooLarge {
-                    status,
-                    headers: resp_headers,
-                    limit,
-                }) => {
-                    tracing::Span::current().record("status", status.as_u16());
-                    if !status.is_success()
-                        && may_retry
-                        && should_retry_response(status, &resp_headers, replay)
-                    {
-                        let delay = policy.delay(retry, Some(&resp_headers));
-                        tracing::debug!(
-                            status = status.as_u16(),
-                            delay_ms = delay.as_millis() as u64,
-                            "retrying after error response"
-                        );
-                        tokio::time::sleep(delay).await;
-                        retry += 1;
-                        continue;
-                    }
-                    return Err(Error::ResponseTooLarge { limit, status });
-                }
-                Err(Failure::Transport(e)) => {
-                    let kind = TransportKind::of(&e);
-                    if may_retry && should_retry_transport(&e, replay) {
-                        let delay = policy.delay(retry, None);
-                        tracing::debug!(
-                            kind = ?kind,
-                            delay_ms = delay.as_millis() as u64,
-                            "retrying after transport error"
-                        );
-                        tokio::time::sleep(delay).await;
-                        retry += 1;
-                        continue;
-                    }
-                    // The URL would show a credential sent in the query.
-                    let e = if secret_query { e.without_url() } else { e };
-                    return Err(Error::Transport { kind, source: e });
+                Next::Retry(delay) => {
+                    pause(delay).await;
+                    retry += 1;
                 }
             }
         }
     }
     .instrument(span)
-    .await
+}
+
+/// What a failed attempt calls for.
+enum Next {
+    /// Refresh the token and send again (once, after a 401).
+    Refresh,
+    /// Wait this long and send again.
+    Retry(Duration),
+}
+
+/// What one attempt gave: a success response left open for streaming, or
+/// the response read (or why it could not be).
+enum Attempt {
+    Open(reqwest::Response),
+    Done(Result<RawResponse, Failure>),
+}
+
+/// Await one attempt's response head, then read its body.
+///
+/// A request spends most of its time waiting for the head, so that wait is
+/// what each request in flight holds: this takes the sending future rather
+/// than the request, and boxes the reading, which is brief and larger.
+async fn attempt<F>(sending: F, stream: bool, limit: u64) -> Attempt
+where
+    F: Future<Output = Result<reqwest::Response, reqwest::Error>>,
+{
+    let resp = match sending.await {
+        Ok(resp) => resp,
+        Err(e) => return Attempt::Done(Err(Failure::Transport(e))),
+    };
+    if stream && resp.status().is_success() {
+        return Attempt::Open(resp);
+    }
+    Attempt::Done(Box::pin(read_response(resp, limit)).await)
+}
+
+/// Wait before a retry. The timer is boxed: most requests never retry, and an
+/// inline timer would enlarge every request's future by its size.
+fn pause(delay: Duration) -> Pin<Box<tokio::time::Sleep>> {
+    Box::pin(tokio::time::sleep(delay))
 }
 
 /// Why one attempt produced no complete response.

@@ -113,9 +113,10 @@ pub struct Timings {
     pub overlays: Duration,
     /// Building the IR: resolving `$ref`s, naming, locating diagnostics.
     pub resolve: Duration,
-    /// Building `quote!` token streams.
+    /// Building `quote!` token streams, summed over the threads that make the files (so with
+    /// several threads `emit` and `format` together can exceed the wall time they took).
     pub emit: Duration,
-    /// Parsing the tokens with syn and printing them with prettyplease.
+    /// Parsing the tokens with syn and printing them with prettyplease, summed over the threads.
     pub format: Duration,
     /// Rendering the templates and the runtime files.
     pub render: Duration,

@@ -3,49 +3,110 @@
 //! Pure: reads nothing and writes nothing.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::module::ModulePath;
 use crate::{build, emit, format, ir, locate, render, GenerateError, Generated, Input, Timings};
 
+/// At most this many threads emit and format files: past a few, memory (one file's tokens per
+/// thread) grows faster than the time saved.
+const MAX_THREADS: usize = 4;
+
 /// How many diagnostics get a line number (all are located in one pass over the document).
 const MAX_LOCATED_DIAGNOSTICS: usize = 200;
 
-/// Generated Rust files, with the time spent making them.
-struct FileSet<'h> {
-    header: &'h str,
-    /// Set when the output is a module of another crate: `crate::` paths are rebased onto it.
-    module: Option<&'h ModulePath>,
-    files: Vec<(String, String)>,
+/// One generated Rust file to make: which, and under what name.
+enum Job<'a> {
+    Models,
+    ResourcesRoot,
+    Auth,
+    Servers,
+    Resource(&'a [String], &'a ir::Resource),
+}
+
+/// The made files of one worker, with the time it spent emitting and formatting.
+#[derive(Default)]
+struct Made {
+    /// (job index, file name, text or error)
+    files: Vec<(usize, String, Result<String, GenerateError>)>,
     emit: Duration,
     format: Duration,
 }
 
-impl<'h> FileSet<'h> {
-    fn new(header: &'h str, module: Option<&'h ModulePath>) -> Self {
-        FileSet { header, module, files: Vec::new(), emit: Duration::ZERO, format: Duration::ZERO }
-    }
-
-    /// Emits one file's tokens, formats them and adds the text under the header.
-    fn add(&mut self, name: String, make: impl FnOnce() -> proc_macro2::TokenStream) -> Result<(), GenerateError> {
+/// Emits and formats `jobs` on a few threads, each job's tokens made and printed on the thread
+/// that takes it (token streams are not `Send`), so at most one file's tokens per thread are
+/// alive at a time. Returns the files by name, the first failure in job order, and the emit
+/// and format times summed over the threads.
+fn make_files(
+    jobs: &[(String, Job<'_>)],
+    header: &str,
+    module: Option<&ModulePath>,
+    api: &ir::Api,
+    plan: &emit::Plan,
+) -> Result<(BTreeMap<String, String>, Duration, Duration), GenerateError> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut made = Made::default();
         let t = Instant::now();
-        let mut tokens = make();
-        if let Some(m) = self.module {
-            tokens = m.rebase_tokens(tokens);
+        let allow = emit::allow_deprecated(api);
+        made.emit += t.elapsed();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((name, job)) = jobs.get(i) else { break };
+            let t = Instant::now();
+            let mut tokens = match job {
+                Job::Models => emit::models(api, plan),
+                Job::ResourcesRoot => emit::resources_root(api, plan),
+                Job::Auth => emit::auth::auth(api),
+                Job::Servers => emit::servers::servers(api),
+                Job::Resource(path, node) => emit::resource(api, path, node, &allow),
+            };
+            if let Some(m) = module {
+                tokens = m.rebase_tokens(tokens);
+            }
+            made.emit += t.elapsed();
+            let t = Instant::now();
+            let text = format::format_file(tokens)
+                .map(|text| {
+                    let mut out = String::with_capacity(header.len() + 1 + text.len());
+                    out.push_str(header);
+                    out.push('\n');
+                    out.push_str(&text);
+                    out
+                })
+                .map_err(|e| GenerateError::Emit { file: name.clone(), message: e.to_string() });
+            made.format += t.elapsed();
+            made.files.push((i, name.clone(), text));
         }
-        self.emit += t.elapsed();
-        let t = Instant::now();
-        let text = format::format_file(tokens).map_err(|e| GenerateError::Emit {
-            file: name.clone(),
-            message: e.to_string(),
-        })?;
-        let mut out = String::with_capacity(self.header.len() + 1 + text.len());
-        out.push_str(self.header);
-        out.push('\n');
-        out.push_str(&text);
-        self.files.push((name, out));
-        self.format += t.elapsed();
-        Ok(())
+        made
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_THREADS).min(jobs.len().max(1));
+    let results: Vec<Made> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = vec![work()];
+        all.extend(handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))));
+        all
+    });
+    let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
+    let mut files = BTreeMap::new();
+    let mut failure: Option<(usize, GenerateError)> = None;
+    for made in results {
+        emit_time += made.emit;
+        format_time += made.format;
+        for (i, name, text) in made.files {
+            match text {
+                Ok(text) => {
+                    files.insert(name, text);
+                }
+                Err(e) if failure.as_ref().is_none_or(|(j, _)| i < *j) => failure = Some((i, e)),
+                Err(_) => {}
+            }
+        }
+    }
+    match failure {
+        Some((_, e)) => Err(e),
+        None => Ok((files, emit_time, format_time)),
     }
 }
 
@@ -95,8 +156,6 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     };
     let header = render::header(&prov, "//");
 
-    // Each file is emitted and formatted before the next one is emitted, so only one file's
-    // tokens are alive at a time (models.rs alone is most of a large API).
     let mut nodes: Vec<(Vec<String>, &ir::Resource)> = Vec::new();
     let mut stack: Vec<(Vec<String>, &ir::Resource)> =
         api.root.children.values().map(|c| (vec![c.name.clone()], c)).collect();
@@ -108,21 +167,20 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         }
         nodes.push((path, node));
     }
-    let mut out = FileSet::new(&header, module.as_ref());
     let t = Instant::now();
     // A module has no cargo features of its own to split the API by.
     let plan = if module.is_some() { emit::Plan::default() } else { emit::plan(&api) };
-    out.emit += t.elapsed();
-    out.add("src/models.rs".into(), || emit::models(&api, &plan))?;
-    out.add("src/resources.rs".into(), || emit::resources_root(&api, &plan))?;
-    out.add("src/auth.rs".into(), || emit::auth::auth(&api))?;
-    out.add("src/servers.rs".into(), || emit::servers::servers(&api))?;
-    let allow = emit::allow_deprecated(&api);
-    for (path, node) in &nodes {
-        out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node, &allow))?;
-    }
-    let (emit_time, format) = (out.emit, out.format);
-    let mut files: BTreeMap<String, String> = out.files.into_iter().collect();
+    let planned = t.elapsed();
+    // `models.rs` first: it is the largest file, so the other threads share out the rest.
+    let mut jobs: Vec<(String, Job<'_>)> = vec![
+        ("src/models.rs".into(), Job::Models),
+        ("src/resources.rs".into(), Job::ResourcesRoot),
+        ("src/auth.rs".into(), Job::Auth),
+        ("src/servers.rs".into(), Job::Servers),
+    ];
+    jobs.extend(nodes.iter().map(|(path, node)| (format!("src/resources/{}.rs", path.join("/")), Job::Resource(path, node))));
+    let (mut files, emit_time, format) = make_files(&jobs, &header, module.as_ref(), &api, &plan)?;
+    let emit_time = emit_time + planned;
 
     let t3 = Instant::now();
     let modules: Vec<String> = api.root.children.keys().cloned().collect();

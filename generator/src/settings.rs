@@ -212,7 +212,7 @@ impl Settings {
         generated.timings.overlays = read_overlays + apply_overlays;
         generated.diagnostics.extend(overlay_diagnostics);
         generated.diagnostics.sort();
-        if self.deny_warnings && !generated.diagnostics.is_empty() {
+        if self.deny_warnings && generated.diagnostics.iter().any(|d| d.severity == crate::diag::Severity::Warning) {
             return Err(Error::Denied(generated.diagnostics));
         }
         Ok(generated)

@@ -124,6 +124,9 @@ impl<'a> Builder<'a> {
                 let props = if is_object { self.spec.properties(&schema_ptr)? } else { Props::default() };
                 let body_field = if is_object && props.extra.is_none() && !props.list.iter().any(|(k, _)| names_in_query.contains(k)) {
                     for (json_name, prop_ptr) in &props.list {
+                        if self.skipped_property(prop_ptr) {
+                            continue;
+                        }
                         let req = props.required.contains(json_name);
                         fields.push(self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?);
                     }
@@ -145,6 +148,9 @@ impl<'a> Builder<'a> {
                     (Some(whole(self, Some(Ty::Multipart), fields, used)?), None)
                 } else {
                     for (json_name, prop_ptr) in &props.list {
+                        if self.skipped_property(prop_ptr) {
+                            continue;
+                        }
                         let req = props.required.contains(json_name);
                         let mut f = self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?;
                         f.ty = self.plain_time(f.ty, prop_ptr, "a multipart part");

@@ -60,6 +60,16 @@ impl<'a> Builder<'a> {
                 selected.push(None);
                 continue;
             };
+            if let Some(hint) = self.skip_hint(o) {
+                self.diag_at(
+                    crate::diag::Severity::Info,
+                    "sdk-hint-skip",
+                    &op.op_ptr,
+                    format!("`{hint}: true` leaves this operation out of SDKs; not generated (select its operationId in the configuration to generate it)"),
+                );
+                selected.push(None);
+                continue;
+            }
             index.add(&op.template);
             if let Some(tag) = o.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str) {
                 tags.push(placement::words(tag));
@@ -107,6 +117,17 @@ impl<'a> Builder<'a> {
             }
         }
         planned
+    }
+
+    /// The hint that leaves an operation out of SDKs (`x-fern-ignore: true`,
+    /// `x-stainless-skip: true`; a list of targets names other generators), unless the
+    /// configuration selects the operation by its operationId.
+    fn skip_hint(&self, op: &Map<String, Value>) -> Option<&'static str> {
+        let id = op.get("operationId").and_then(Value::as_str);
+        if id.is_some_and(|id| self.cfg.select.operation_ids.iter().any(|s| s == id)) {
+            return None;
+        }
+        ["x-fern-ignore", "x-stainless-skip"].into_iter().find(|k| op.get(*k) == Some(&Value::Bool(true)))
     }
 
     fn selected(&self, path: &str, op: &Map<String, Value>) -> bool {

@@ -139,6 +139,9 @@ impl Builder<'_> {
         let mut fields = Vec::new();
         let mut used = BTreeSet::new();
         for (json_name, prop_ptr) in &props.list {
+            if self.skipped_property(prop_ptr) {
+                continue;
+            }
             let field = self.field(&name, json_name, prop_ptr, props.required.contains(json_name), &mut used, FieldLocation::Body)?;
             fields.push(field);
         }
@@ -180,6 +183,17 @@ impl Builder<'_> {
             default: meta.default,
             location,
         })
+    }
+
+    /// True for a property its SDK hints leave out (`x-stainless-skip: true` on it or on the
+    /// schema it refers to), which is then no field; the server may still send it.
+    pub(super) fn skipped_property(&mut self, ptr: &str) -> bool {
+        let target = self.spec.target(ptr).ok();
+        let skip = [Some(ptr), target.as_deref()].into_iter().flatten().filter_map(|p| self.spec.object(p)).any(|n| n.get("x-stainless-skip") == Some(&Value::Bool(true)));
+        if skip {
+            self.diag_at(crate::diag::Severity::Info, "sdk-hint-skip", ptr, "`x-stainless-skip: true` leaves this property out of SDKs; no field is generated for it".into());
+        }
+        skip
     }
 
     /// The field name a document's SDK hints ask for, on the property's schema or the schema it

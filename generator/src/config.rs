@@ -488,3 +488,32 @@ impl Config {
         Config::parse(&file, &text)
     }
 }
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn formats_map_only_what_is_named() {
+        let c = Config::parse("codegen.yaml", "formats:\n  date-time: time\n  uuid: uuid\n").unwrap();
+        assert_eq!(c.formats.mapped("date-time"), Some(FormatType::TimeDateTime));
+        assert_eq!(c.formats.mapped("date"), None);
+        assert_eq!(c.formats.mapped("uuid"), Some(FormatType::Uuid));
+        assert_eq!(c.formats.mapped("uri"), None);
+        assert_eq!(Config::parse("codegen.yaml", "").unwrap().formats, Formats::default());
+        let c = Config::parse("codegen.yaml", "formats: {date: jiff, date-time: string}").unwrap();
+        assert_eq!((c.formats.mapped("date"), c.formats.mapped("date-time")), (Some(FormatType::JiffDate), None));
+    }
+
+    #[test]
+    fn unknown_formats_and_libraries_are_located_errors() {
+        for (text, line, says) in [
+            ("crate: {}\nformats:\n  email: lettre\n", 3, "unknown field `email`"),
+            ("formats:\n  date-time: chrono\n", 2, "unknown variant `chrono`"),
+            ("formats:\n  uuid: jiff\n", 2, "unknown variant `jiff`"),
+        ] {
+            let e = Config::parse("codegen.yaml", text).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("codegen.yaml:{line}:")) && e.contains(says), "{text:?}: {e}");
+        }
+    }
+}

@@ -303,7 +303,7 @@ pub enum Error {
     #[error(transparent)]
     Generate(#[from] GenerateError),
     /// [`Settings::deny_warnings`] is set and the generator reported these diagnostics.
-    #[error("{} warning(s) and --deny-warnings is set; nothing was written", .0.len())]
+    #[error("{} warning(s) and --deny-warnings is set; nothing was written", .0.iter().filter(|d| d.severity == crate::diag::Severity::Warning).count())]
     Denied(Vec<Diagnostic>),
     /// Neither a spec nor a configuration naming one was given.
     #[error("{0}: no spec given; pass --spec or set `spec:` in the configuration")]

@@ -88,8 +88,9 @@ fn mapped_tokens(m: crate::config::FormatType) -> TokenStream {
     quote!(#(::#segments)*)
 }
 
-/// Text of a value of a `time` type or a list of them as a path, query or header parameter
-/// carries it: through the runtime's `Rfc3339Text`, as their own `Display` is not RFC 3339.
+/// True for the type a path, query or header parameter writes through the runtime's
+/// `Rfc3339Text`: `time::OffsetDateTime`, whose own `Display` is not RFC 3339 (`time::Date`'s
+/// is the full-date).
 fn time_text(m: crate::config::FormatType) -> bool {
     m == crate::config::FormatType::TimeDateTime
 }

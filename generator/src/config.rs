@@ -36,6 +36,9 @@ pub struct Config {
     /// Names for the ways to authenticate and the environment variables they are read from.
     #[serde(default)]
     pub auth: AuthConfig,
+    /// Library types for string formats (`formats:`); unset formats stay `String`.
+    #[serde(default)]
+    pub formats: Formats,
     /// The file the configuration was read from, for messages (empty when there is none).
     #[serde(skip)]
     pub file: String,
@@ -227,6 +230,113 @@ pub struct AuthConfig {
     pub env: BTreeMap<String, String>,
 }
 
+/// Which library type a string `format` becomes (`formats: { date-time: jiff, uuid: uuid }`).
+/// Opt-in: a format not named here stays `String`, which decodes whatever text the server sends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Formats {
+    /// `format: date-time` (RFC 3339): `time::OffsetDateTime` or `jiff::Timestamp`.
+    #[serde(default, rename = "date-time")]
+    pub date_time: DateLib,
+    /// `format: date` (RFC 3339 full-date): `time::Date` or `jiff::civil::Date`.
+    #[serde(default)]
+    pub date: DateLib,
+    /// `format: uuid`: `uuid::Uuid`.
+    #[serde(default)]
+    pub uuid: UuidLib,
+}
+
+/// The library a date or date-time maps to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateLib {
+    /// `String` (the default).
+    #[default]
+    String,
+    /// The `time` crate.
+    Time,
+    /// The `jiff` crate.
+    Jiff,
+}
+
+/// What a `uuid` maps to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UuidLib {
+    /// `String` (the default).
+    #[default]
+    String,
+    /// `uuid::Uuid`.
+    Uuid,
+}
+
+/// A string format the configuration maps to a library type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FormatType {
+    /// `time::OffsetDateTime` for `date-time`.
+    TimeDateTime,
+    /// `time::Date` for `date`.
+    TimeDate,
+    /// `jiff::Timestamp` for `date-time`.
+    JiffTimestamp,
+    /// `jiff::civil::Date` for `date`.
+    JiffDate,
+    /// `uuid::Uuid` for `uuid`.
+    Uuid,
+}
+
+impl FormatType {
+    /// The type's path as generated code writes it.
+    pub fn rust_path(self) -> &'static str {
+        match self {
+            FormatType::TimeDateTime => "time::OffsetDateTime",
+            FormatType::TimeDate => "time::Date",
+            FormatType::JiffTimestamp => "jiff::Timestamp",
+            FormatType::JiffDate => "jiff::civil::Date",
+            FormatType::Uuid => "uuid::Uuid",
+        }
+    }
+
+    /// The crate it comes from (a dependency of the generated crate).
+    pub fn krate(self) -> &'static str {
+        match self {
+            FormatType::TimeDateTime | FormatType::TimeDate => "time",
+            FormatType::JiffTimestamp | FormatType::JiffDate => "jiff",
+            FormatType::Uuid => "uuid",
+        }
+    }
+
+    /// True for `time`'s types, whose own serde and `Display` forms are not the wire's: the
+    /// generated code reads and writes them through the runtime's `time_serde` and
+    /// `Rfc3339Text`, which only a struct field, a union variant or a parameter can carry.
+    pub fn needs_helper(self) -> bool {
+        matches!(self, FormatType::TimeDateTime | FormatType::TimeDate)
+    }
+
+    /// The format's name in the document (`date-time`).
+    pub fn format(self) -> &'static str {
+        match self {
+            FormatType::TimeDateTime | FormatType::JiffTimestamp => "date-time",
+            FormatType::TimeDate | FormatType::JiffDate => "date",
+            FormatType::Uuid => "uuid",
+        }
+    }
+}
+
+impl Formats {
+    /// The library type a string schema's `format` maps to, if the configuration names one.
+    pub fn mapped(&self, format: &str) -> Option<FormatType> {
+        match (format, self.date_time, self.date, self.uuid) {
+            ("date-time", DateLib::Time, _, _) => Some(FormatType::TimeDateTime),
+            ("date-time", DateLib::Jiff, _, _) => Some(FormatType::JiffTimestamp),
+            ("date", _, DateLib::Time, _) => Some(FormatType::TimeDate),
+            ("date", _, DateLib::Jiff, _) => Some(FormatType::JiffDate),
+            ("uuid", _, _, UuidLib::Uuid) => Some(FormatType::Uuid),
+            _ => None,
+        }
+    }
+}
+
 /// Operation selection for generating part of a large API. An operation is kept when it
 /// matches any listed tag, path prefix or operationId.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -376,5 +486,34 @@ impl Config {
             source,
         })?;
         Config::parse(&file, &text)
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn formats_map_only_what_is_named() {
+        let c = Config::parse("codegen.yaml", "formats:\n  date-time: time\n  uuid: uuid\n").unwrap();
+        assert_eq!(c.formats.mapped("date-time"), Some(FormatType::TimeDateTime));
+        assert_eq!(c.formats.mapped("date"), None);
+        assert_eq!(c.formats.mapped("uuid"), Some(FormatType::Uuid));
+        assert_eq!(c.formats.mapped("uri"), None);
+        assert_eq!(Config::parse("codegen.yaml", "").unwrap().formats, Formats::default());
+        let c = Config::parse("codegen.yaml", "formats: {date: jiff, date-time: string}").unwrap();
+        assert_eq!((c.formats.mapped("date"), c.formats.mapped("date-time")), (Some(FormatType::JiffDate), None));
+    }
+
+    #[test]
+    fn unknown_formats_and_libraries_are_located_errors() {
+        for (text, line, says) in [
+            ("crate: {}\nformats:\n  email: lettre\n", 3, "unknown field `email`"),
+            ("formats:\n  date-time: chrono\n", 2, "unknown variant `chrono`"),
+            ("formats:\n  uuid: jiff\n", 2, "unknown variant `jiff`"),
+        ] {
+            let e = Config::parse("codegen.yaml", text).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("codegen.yaml:{line}:")) && e.contains(says), "{text:?}: {e}");
+        }
     }
 }

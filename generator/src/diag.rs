@@ -8,6 +8,9 @@ use std::fmt;
 pub enum Severity {
     /// Generated, but not as the document says (a fallback type, a renamed item, …).
     Warning,
+    /// Generated as the document asks, where that is worth knowing (an operation its SDK hints
+    /// leave out). `--deny-warnings` lets these pass.
+    Info,
 }
 
 /// One finding, with a stable code so tooling and allow-lists can key on it.
@@ -29,6 +32,7 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         // Messages quote names and values from the document, which must not reach a terminal raw.
         let shown = crate::escape::shown;

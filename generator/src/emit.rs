@@ -31,6 +31,7 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
 pub fn ty_tokens(ty: &Ty) -> TokenStream {
     match ty {
         Ty::String => quote!(String),
+        Ty::Mapped(m) => mapped_tokens(*m),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
@@ -57,6 +58,48 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
         Ty::Multipart => quote!(crate::Multipart),
         Ty::Unit => quote!(()),
     }
+}
+
+/// `#[deprecated]`, with the API's note (`x-stainless-deprecation-message`) or `fallback`.
+/// The note is document text: one escaped string literal, cut to `MAX_NOTE_CHARS`, so no quote,
+/// line break or bidi character in it can end the literal, add an item or reorder the source.
+fn deprecated_attr(note: Option<&str>, fallback: Option<&str>) -> TokenStream {
+    const MAX_NOTE_CHARS: usize = 500;
+    let note = note.map(|n| {
+        let n = n.trim();
+        match n.char_indices().nth(MAX_NOTE_CHARS) {
+            Some((at, _)) => format!("{}…", &n[..at]),
+            None => n.to_string(),
+        }
+    });
+    match note.as_deref().or(fallback) {
+        Some(text) => {
+            let literal: TokenStream = escape::rust_str(text).parse().unwrap_or_else(|_| quote!("deprecated in the API"));
+            quote!(#[deprecated(note = #literal)])
+        }
+        None => quote!(#[deprecated]),
+    }
+}
+
+/// A library type, written from the extern prelude (`::time::…`) so a module of the crate
+/// named like the library cannot shadow it.
+fn mapped_tokens(m: crate::config::FormatType) -> TokenStream {
+    let segments = m.rust_path().split("::").map(ident);
+    quote!(#(::#segments)*)
+}
+
+/// True for the type a path, query or header parameter writes through the runtime's
+/// `Rfc3339Text`: `time::OffsetDateTime`, whose own `Display` is not RFC 3339 (`time::Date`'s
+/// is the full-date).
+fn time_text(m: crate::config::FormatType) -> bool {
+    m == crate::config::FormatType::TimeDateTime
+}
+
+/// `#[serde(with = …)]` for a field or variant holding `time` values (see `Ty::needs_time_helper`).
+/// The path is relative to `models`, a child of the crate's (or module's) root, so it needs no
+/// rebasing when the crate is generated as a module.
+fn time_serde_attr(ty: &Ty) -> Option<TokenStream> {
+    ty.needs_time_helper().then(|| quote!(with = "super::time_serde"))
 }
 
 /// The same, from inside `models` (named types unqualified).
@@ -325,7 +368,7 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
     }
     let mut doc = doc_attrs(docs.as_deref());
     if t.deprecated {
-        doc.extend(quote!(#[deprecated]));
+        doc.extend(deprecated_attr(t.deprecation_note.as_deref(), None));
     }
     // Every item of the type (the definition and its impls) carries the same gate.
     let gate = plan.type_gate(&t.name);
@@ -495,7 +538,7 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
         }
         let mut doc = doc_attrs((!docs.is_empty()).then_some(docs.as_str()));
         if f.deprecated {
-            doc.extend(quote!(#[deprecated]));
+            doc.extend(deprecated_attr(f.deprecation_note.as_deref(), None));
         }
         let mut serde_args = Vec::new();
         if serde_on {
@@ -509,6 +552,7 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
                 if !f.required {
                     serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
                 }
+                serde_args.extend(time_serde_attr(&f.ty));
             }
         }
         let serde_attr = if serde_args.is_empty() {
@@ -588,7 +632,8 @@ fn union_def(name: &Ident, doc: TokenStream, gate: &TokenStream, u: &Union, serd
         if v.boxed {
             ty = quote!(Box<#ty>);
         }
-        quote!(#vname(#ty),)
+        let with = time_serde_attr(&v.ty).filter(|_| serde.ser || serde.de).map(|w| quote!(#[serde(#w)]));
+        quote!(#with #vname(#ty),)
     });
     let traits = serde.derives();
     let untagged = if serde.ser || serde.de { quote!(#[serde(untagged)]) } else { TokenStream::new() };
@@ -758,6 +803,8 @@ fn accessor_example(lib: &str, path: &[String]) -> Vec<String> {
 enum Display {
     /// It implements `Display`.
     Direct,
+    /// A `time::OffsetDateTime`: written through `crate::Rfc3339Text`.
+    Rfc3339,
     /// An `Option` of something that does (absent values are left out).
     Optional,
     /// Anything else: its JSON text.
@@ -767,6 +814,8 @@ enum Display {
 fn display_kind(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> Display {
     match ty {
         Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Json => Display::Direct,
+        Ty::Mapped(m) if time_text(*m) => Display::Rfc3339,
+        Ty::Mapped(_) => Display::Direct,
         Ty::Named(n) => match types.get(n).map(|t| &t.kind) {
             Some(TypeKind::Enum { .. }) => Display::Direct,
             Some(TypeKind::Alias(t)) => display_kind(types, t),
@@ -782,7 +831,7 @@ fn display_kind(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> Display {
 
 fn path_arg_ty(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> (TokenStream, bool) {
     match ty {
-        Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => (ty_tokens(ty), true),
+        Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Mapped(_) => (ty_tokens(ty), true),
         Ty::Named(n) if matches!(types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
             let t = ty_tokens(ty);
             (quote!(&#t), true)
@@ -806,6 +855,7 @@ impl<'a> Samples<'a> {
     fn value(&self, ty: &'a Ty, name: &str, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
         let n = match ty {
             Ty::String => return Some(format!("{}.into()", escape::rust_str(name))),
+            Ty::Mapped(m) => return Some(mapped_sample(*m).into()),
             Ty::Bool => return Some("false".into()),
             Ty::I32 | Ty::I64 => return Some("1".into()),
             Ty::F32 | Ty::F64 => return Some("1.0".into()),
@@ -889,6 +939,18 @@ impl<'a> Samples<'a> {
     }
 }
 
+/// A value of a library type for doc examples.
+fn mapped_sample(m: crate::config::FormatType) -> &'static str {
+    use crate::config::FormatType;
+    match m {
+        FormatType::TimeDateTime => "time::OffsetDateTime::UNIX_EPOCH",
+        FormatType::TimeDate => "time::OffsetDateTime::UNIX_EPOCH.date()",
+        FormatType::JiffTimestamp => "jiff::Timestamp::UNIX_EPOCH",
+        FormatType::JiffDate => "jiff::civil::date(2024, 1, 1)",
+        FormatType::Uuid => "uuid::Uuid::nil()",
+    }
+}
+
 /// A sample for a `Box`ed field or variant (`Default::default()` builds a box as it is).
 fn boxed(value: String, boxed: bool) -> String {
     if boxed && value != "Default::default()" {
@@ -954,6 +1016,7 @@ fn example_parts(api: &Api, op: &Operation) -> (Vec<String>, Vec<String>, Option
             Ty::I32 | Ty::I64 => "1".to_string(),
             Ty::F32 | Ty::F64 => "1.0".to_string(),
             Ty::Bool => "true".to_string(),
+            Ty::Mapped(m) => mapped_sample(*m).to_string(),
             Ty::Named(n) if matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
                 let value = samples.value(&p.ty, &p.json_name, 0, &mut Vec::new()).unwrap_or_default();
                 format!("&{value}")
@@ -1138,7 +1201,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let ex: Vec<String> = example(api, path, op).into_iter().map(|l| format!(" {l}")).collect();
     doc_tokens.extend(quote!(#( #[doc = #ex] )*));
     let deprecated = if op.deprecated {
-        quote!(#[deprecated(note = "deprecated in the API")])
+        deprecated_attr(op.deprecation_note.as_deref(), Some("deprecated in the API"))
     } else {
         TokenStream::new()
     };
@@ -1149,7 +1212,13 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     for p in &op.path_params {
         let pname = ident(&p.rust_name);
         let (_, by_value) = path_arg_ty(&api.types, &p.ty);
-        if by_value {
+        if let Ty::Mapped(m) = &p.ty {
+            let text = if time_text(*m) { quote!(crate::Rfc3339Text(&#pname).to_string()) } else { quote!(#pname.to_string()) };
+            encode.push(quote! {
+                let #pname = #text;
+                let #pname = crate::encode_path(&#pname);
+            });
+        } else if by_value {
             encode.push(quote! {
                 let #pname = #pname.to_string();
                 let #pname = crate::encode_path(&#pname);
@@ -1195,6 +1264,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
                 (FieldLocation::Query, Ty::Vec(item)) => {
                     let values = match display_kind(&api.types, item) {
                         Display::Direct => quote!(v),
+                        Display::Rfc3339 => quote!(v.iter().map(crate::Rfc3339Text)),
                         Display::Optional => quote!(v.iter().flatten()),
                         Display::AsJson => quote!(v.iter().map(|x| serde_json::to_string(x).unwrap_or_default())),
                     };
@@ -1204,6 +1274,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
                     let call = if location == FieldLocation::Query { quote!(query) } else { quote!(header_param) };
                     let value = match display_kind(&api.types, ty) {
                         Display::Direct => quote!(v),
+                        Display::Rfc3339 => quote!(&crate::Rfc3339Text(v)),
                         Display::Optional | Display::AsJson => quote!(&serde_json::to_string(v).unwrap_or_default()),
                     };
                     (call, value)

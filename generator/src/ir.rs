@@ -1,7 +1,7 @@
 //! The intermediate representation: Rust-shaped and spec-free. Emitters and renderers read only
 //! this; nothing here knows about OpenAPI.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything one generated crate contains.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +27,36 @@ impl Api {
     /// True when some operation pages (its method can `.auto_paging()`).
     pub fn has_paging(&self) -> bool {
         self.any_operation(|o| o.pagination.is_some())
+    }
+
+    /// The library types for string formats the crate uses (its dependencies follow).
+    pub fn formats_used(&self) -> BTreeSet<crate::config::FormatType> {
+        let mut out = BTreeSet::new();
+        for t in self.types.values() {
+            match &t.kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter().for_each(|f| f.ty.collect_formats(&mut out));
+                    if let Some(e) = &s.extra {
+                        e.collect_formats(&mut out);
+                    }
+                }
+                TypeKind::Union(u) => u.variants.iter().for_each(|v| v.ty.collect_formats(&mut out)),
+                TypeKind::ErrorBody(vs) => vs.iter().for_each(|v| v.ty.collect_formats(&mut out)),
+                TypeKind::Alias(t) => t.collect_formats(&mut out),
+                TypeKind::Enum { .. } => {}
+            }
+        }
+        fn walk(r: &Resource, out: &mut BTreeSet<crate::config::FormatType>) {
+            for op in r.operations.values() {
+                op.path_params.iter().for_each(|p| p.ty.collect_formats(out));
+                if let Response::Envelope(t) | Response::Body(t) = &op.response {
+                    t.collect_formats(out);
+                }
+            }
+            r.children.values().for_each(|c| walk(c, out));
+        }
+        walk(&self.root, &mut out);
+        out
     }
 
     /// True when `test` holds for some operation anywhere in the resource tree.
@@ -150,6 +180,8 @@ pub struct TypeDef {
     pub name: String,
     pub docs: Option<String>,
     pub deprecated: bool,
+    /// Why and what instead (`x-stainless-deprecation-message`), for `#[deprecated(note)]`.
+    pub deprecation_note: Option<String>,
     pub kind: TypeKind,
 }
 
@@ -253,6 +285,8 @@ pub struct Field {
     pub boxed: bool,
     pub docs: Option<String>,
     pub deprecated: bool,
+    /// Why and what instead (`x-stainless-deprecation-message`), for `#[deprecated(note)]`.
+    pub deprecation_note: Option<String>,
     pub read_only: bool,
     pub write_only: bool,
     /// The schema's `default`, as JSON text (documented on the field).
@@ -298,6 +332,8 @@ pub struct UnionVariant {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ty {
     String,
+    /// A library type for a string format (`formats:` in the configuration).
+    Mapped(crate::config::FormatType),
     Bool,
     I32,
     I64,
@@ -321,6 +357,39 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// True when a `time` type sits in this type outside any named type (through `Option`,
+    /// `Vec` and maps): the value needs the runtime's `time_serde` to read or write it.
+    pub fn needs_time_helper(&self) -> bool {
+        match self {
+            Ty::Mapped(m) => m.needs_helper(),
+            Ty::Option(t) | Ty::Vec(t) | Ty::Map(t) => t.needs_time_helper(),
+            _ => false,
+        }
+    }
+
+    /// This type with the `time` types outside named types kept as `String`, for a place that
+    /// cannot carry `time_serde` (a whole body or response, a map of extra properties).
+    pub fn without_time(self) -> Ty {
+        match self {
+            Ty::Mapped(m) if m.needs_helper() => Ty::String,
+            Ty::Option(t) => Ty::Option(Box::new(t.without_time())),
+            Ty::Vec(t) => Ty::Vec(Box::new(t.without_time())),
+            Ty::Map(t) => Ty::Map(Box::new(t.without_time())),
+            other => other,
+        }
+    }
+
+    /// Adds the library types this type uses outside named types to `out`.
+    fn collect_formats(&self, out: &mut BTreeSet<crate::config::FormatType>) {
+        match self {
+            Ty::Mapped(m) => {
+                out.insert(*m);
+            }
+            Ty::Option(t) | Ty::Vec(t) | Ty::Map(t) => t.collect_formats(out),
+            _ => {}
+        }
+    }
+
     /// True for types that implement `Default`, given which named types do.
     pub fn has_default(&self, types: &BTreeMap<String, TypeDef>) -> bool {
         self.has_default_within(types, &mut Vec::new())
@@ -330,7 +399,12 @@ impl Ty {
     /// build its default (a required field leading back to it) has none, and that answer also
     /// keeps the walk finite on such cycles.
     fn has_default_within<'t>(&'t self, types: &'t BTreeMap<String, TypeDef>, open: &mut Vec<&'t str>) -> bool {
-        let Ty::Named(n) = self else { return true };
+        let n = match self {
+            Ty::Named(n) => n,
+            // Library types are left without a made-up default (`time`'s have none).
+            Ty::Mapped(_) => return false,
+            _ => return true,
+        };
         if open.contains(&n.as_str()) {
             return false;
         }
@@ -367,6 +441,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// Why and what instead (`x-stainless-deprecation-message`), for `#[deprecated(note)]`.
+    pub deprecation_note: Option<String>,
     /// In path order.
     pub path_params: Vec<PathParam>,
     /// The parameters struct (query, header and body fields), when there is one.

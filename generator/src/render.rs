@@ -1,6 +1,8 @@
 //! Files that do not come from schemas: the crate manifest, README, `lib.rs` and the runtime,
 //! rendered from the embedded `templates/` with minijinja.
 
+use std::collections::BTreeSet;
+
 use minijinja::{context, Environment};
 
 use crate::escape;
@@ -61,7 +63,15 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     }
     // The `body` module (uploads, multipart, forms, text) only where some body is not JSON.
     let raw_bodies = api.has_raw_bodies();
-    let wanted = |file: &str| raw_bodies || file != "body.rs";
+    // `formats` (RFC 3339 for `time`'s types) only where the configuration maps to them.
+    let formats = api.formats_used();
+    let time_helpers = formats.iter().any(|f| f.needs_helper());
+    let wanted = |file: &str| match file {
+        "body.rs" => raw_bodies,
+        "formats.rs" => time_helpers,
+        _ => true,
+    };
+    let format_crates: BTreeSet<&str> = formats.iter().map(|f| f.krate()).collect();
     let runtime: Vec<String> = TEMPLATES
         .iter()
         .filter_map(|(n, _)| n.strip_prefix("runtime/"))
@@ -86,6 +96,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         auth_example => auth_example,
         auth_clients => auth_clients,
         raw_bodies => raw_bodies,
+        format_crates => format_crates,
         has_paging => api.has_paging(),
         has_token => api.security.schemes.iter().any(|s| s.kind == crate::ir::SchemeKind::Token),
         crate_name => &m.crate_name,

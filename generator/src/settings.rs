@@ -212,7 +212,7 @@ impl Settings {
         generated.timings.overlays = read_overlays + apply_overlays;
         generated.diagnostics.extend(overlay_diagnostics);
         generated.diagnostics.sort();
-        if self.deny_warnings && !generated.diagnostics.is_empty() {
+        if self.deny_warnings && generated.diagnostics.iter().any(|d| d.severity == crate::diag::Severity::Warning) {
             return Err(Error::Denied(generated.diagnostics));
         }
         Ok(generated)
@@ -303,7 +303,7 @@ pub enum Error {
     #[error(transparent)]
     Generate(#[from] GenerateError),
     /// [`Settings::deny_warnings`] is set and the generator reported these diagnostics.
-    #[error("{} warning(s) and --deny-warnings is set; nothing was written", .0.len())]
+    #[error("{} warning(s) and --deny-warnings is set; nothing was written", .0.iter().filter(|d| d.severity == crate::diag::Severity::Warning).count())]
     Denied(Vec<Diagnostic>),
     /// Neither a spec nor a configuration naming one was given.
     #[error("{0}: no spec given; pass --spec or set `spec:` in the configuration")]

@@ -605,3 +605,38 @@ fn the_report_states_the_version_bump() {
     let report = generator::diff::diff_documents_with(&load(&dir, "old.yaml"), &load(&dir, "new.yaml"), &config);
     assert_eq!(report.semver.map(|s| s.to), Some("2.0.0".into()));
 }
+
+/// With `formats:` mapping `date-time`, a string gaining that format changes its Rust type:
+/// the wire change is breaking and the Rust-API diff names the field and both types. Without
+/// the mapping the same edit only changes the format (a warning) and no Rust item.
+#[test]
+fn a_format_mapping_makes_a_format_change_a_rust_type_change() {
+    let doc = |format: &str| {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /events:\n    get:\n      operationId: listEvents\n      tags: [events]\n      parameters:\n        - {{name: since, in: query, schema: {{type: string{format}}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Event'}}\ncomponents:\n  schemas:\n    Event:\n      type: object\n      required: [at]\n      properties:\n        at: {{type: string{format}}}\n"
+        );
+        generator::load_bytes("openapi.yaml", text.as_bytes()).unwrap()
+    };
+    let (old, new) = (doc(""), doc(", format: date-time"));
+    let plain = generator::diff::diff_documents(&old, &new);
+    let mut kinds: Vec<String> = plain.changes.iter().map(|c| format!("{} {}", c.kind, c.level)).collect();
+    kinds.sort();
+    assert_eq!(kinds, ["request-parameter-type-changed warning", "response-property-type-changed warning"], "{:#?}", plain.changes);
+
+    let config = generator::Config::parse("codegen.yaml", "formats: {date-time: jiff}\n").unwrap();
+    let typed = generator::diff::diff_documents_with(&old, &new, &config);
+    let mut kinds: Vec<String> = typed.changes.iter().map(|c| format!("{} {}", c.kind, c.level)).collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        ["request-parameter-type-changed breaking", "response-property-type-changed breaking", "rust-field-type-changed breaking", "rust-field-type-changed breaking"],
+        "{:#?}",
+        typed.changes
+    );
+    let response = typed.changes.iter().find(|c| c.kind.to_string() == "response-property-type-changed").unwrap();
+    assert!(response.message.contains("String") && response.message.contains("jiff::Timestamp"), "{}", response.message);
+    let fields: Vec<&str> = typed.changes.iter().filter(|c| c.kind.to_string() == "rust-field-type-changed").map(|c| c.message.as_str()).collect();
+    assert!(fields.contains(&"`models::Event::at`: `String` → `::jiff::Timestamp`"), "{fields:?}");
+    assert!(fields.contains(&"`models::EventListParams::since`: `Option<String>` → `Option<::jiff::Timestamp>`"), "{fields:?}");
+    assert_eq!(typed.semver.map(|s| s.needed), Some(generator::diff::Bump::Major));
+}

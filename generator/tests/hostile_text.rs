@@ -288,6 +288,64 @@ fn server_strings_cannot_add_code() {
     assert!(line.contains("(at /servers/2/url, line "), "located: {line}");
 }
 
+/// SDK hints: a deprecation message (`x-stainless-deprecation-message`) holding quotes, line
+/// breaks, `*/`, fences, bidi controls and a NUL stays one `#[deprecated(note = "…")]` literal
+/// on the operation, the parameter and the field; names from `x-stainless-param` and
+/// `x-stainless-naming` become identifiers through the naming rules, never raw; an operation
+/// `x-fern-ignore` marks is left out with an info diagnostic. (Compiled, doctests run, by
+/// `hostile_crates_compile_and_run_nothing`.)
+#[test]
+fn hint_strings_cannot_add_code() {
+    let s = Scratch::new();
+    let spec = s.place("text-hints.json");
+    let (_, files) = accepted(&s, "text-hints.json", &[]);
+    assert_no_evil_call(&files);
+    check_rust(&files, None);
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
+    let op = &doc["paths"]["/things"]["get"];
+    let notes = [
+        (op["x-stainless-deprecation-message"].as_str().unwrap(), "src/resources/things.rs"),
+        (op["parameters"][0]["x-stainless-deprecation-message"].as_str().unwrap(), "src/models.rs"),
+        (doc["components"]["schemas"]["Thing"]["properties"]["a"]["x-stainless-deprecation-message"].as_str().unwrap(), "src/models.rs"),
+    ];
+    for (note, file) in notes {
+        let file_ast = syn::parse_file(&files[file]).unwrap();
+        let mut found = Vec::new();
+        deprecated_notes(file_ast.to_token_stream(), &mut found);
+        assert!(found.iter().any(|n| n == note.trim()), "{file}: no #[deprecated] note reads {note:?}; found {found:?}");
+    }
+    let models = &files["src/models.rs"];
+    for field in ["pub self_evil_fn_r:", "pub type_:", "pub r_evil_fn:"] {
+        assert!(models.contains(field), "{field} is not a field:\n{models}");
+    }
+    assert!(!files["src/resources/things.rs"].contains("pub fn create"), "the ignored operation is not generated");
+    let o = run(&spec, &s.out("again"), &[]);
+    assert!(o.stderr.contains("info[sdk-hint-skip]: `x-fern-ignore: true`"), "{}", o.stderr);
+}
+
+/// The `note = "…"` values of every `#[deprecated(…)]` in a token stream.
+fn deprecated_notes(ts: proc_macro2::TokenStream, out: &mut Vec<String>) {
+    let tokens: Vec<proc_macro2::TokenTree> = ts.into_iter().collect();
+    for (i, t) in tokens.iter().enumerate() {
+        if let proc_macro2::TokenTree::Group(g) = t {
+            let inner: Vec<proc_macro2::TokenTree> = g.stream().into_iter().collect();
+            if matches!(inner.first(), Some(proc_macro2::TokenTree::Ident(id)) if id == "deprecated") && i > 0 {
+                if let Some(proc_macro2::TokenTree::Group(args)) = inner.get(1) {
+                    let args: Vec<proc_macro2::TokenTree> = args.stream().into_iter().collect();
+                    if let [proc_macro2::TokenTree::Ident(k), _, proc_macro2::TokenTree::Literal(l)] = args.as_slice() {
+                        if k == "note" {
+                            if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&l.to_string()) {
+                                out.push(s.value());
+                            }
+                        }
+                    }
+                }
+            }
+            deprecated_notes(g.stream(), out);
+        }
+    }
+}
+
 /// A Swagger 2.0 document's `host` and `basePath` (which become its servers), an operation's
 /// own `schemes`, security definitions, form parameter, definition and discriminator names
 /// holding `"); evil(); ("` and fenced code reach the code only as string literals, identifiers
@@ -544,6 +602,7 @@ fn hostile_crates_compile_and_run_nothing() {
         ("text-content.json", vec![]),
         ("text-servers.json", vec![]),
         ("text-swagger2.json", vec![]),
+        ("text-hints.json", vec![]),
     ] {
         let name = format!("hostile-{}", spec.trim_start_matches("text-").trim_end_matches(".json"));
         let spec_path = s.place(spec);

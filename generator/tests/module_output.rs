@@ -28,6 +28,12 @@ fn every_fixture_compiles_as_a_module_beside_the_others() {
         .replace("name = \"build-rs-consumer\"", "name = \"module-check\"")
         .replace("edition.workspace = true", "edition = \"2021\"")
         .replace("path = \"../../generator\"", &format!("path = {:?}", root.join("generator").display().to_string()));
+    // The libraries the `formats_*` fixtures map string formats to, as their Cargo.toml has them.
+    let manifest = manifest.replacen(
+        "[dependencies]\n",
+        "[dependencies]\njiff = { version = \"0.2\", default-features = false, features = [\"std\", \"serde\"] }\ntime = { version = \"0.3.36\", default-features = false, features = [\"std\", \"formatting\", \"parsing\"] }\nuuid = { version = \"1\", features = [\"serde\"] }\n",
+        1,
+    );
     std::fs::write(dir.join("Cargo.toml"), format!("{manifest}\n[workspace]\n")).unwrap();
     let mut build = String::from("fn main() {\n    let out = std::env::var_os(\"OUT_DIR\").unwrap();\n");
     let mut lib = String::new();

@@ -103,6 +103,7 @@ impl<'a> Builder<'a> {
                     boxed: false,
                     docs: None,
                     deprecated: false,
+                    deprecation_note: None,
                     read_only: false,
                     write_only: false,
                     default: None,
@@ -110,6 +111,7 @@ impl<'a> Builder<'a> {
                 },
                 None => b.field(params_name, "body", &schema_ptr, body_required, used, FieldLocation::Body)?,
             };
+            f.ty = b.plain_time(f.ty, &schema_ptr, "the request body");
             f.docs = f.docs.or_else(|| Some("The request body.".into()));
             let name = f.rust_name.clone();
             fields.push(f);
@@ -122,6 +124,9 @@ impl<'a> Builder<'a> {
                 let props = if is_object { self.spec.properties(&schema_ptr)? } else { Props::default() };
                 let body_field = if is_object && props.extra.is_none() && !props.list.iter().any(|(k, _)| names_in_query.contains(k)) {
                     for (json_name, prop_ptr) in &props.list {
+                        if self.skipped_property(prop_ptr) {
+                            continue;
+                        }
                         let req = props.required.contains(json_name);
                         fields.push(self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?);
                     }
@@ -143,8 +148,12 @@ impl<'a> Builder<'a> {
                     (Some(whole(self, Some(Ty::Multipart), fields, used)?), None)
                 } else {
                     for (json_name, prop_ptr) in &props.list {
+                        if self.skipped_property(prop_ptr) {
+                            continue;
+                        }
                         let req = props.required.contains(json_name);
                         let mut f = self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?;
+                        f.ty = self.plain_time(f.ty, prop_ptr, "a multipart part");
                         if self.binary_at(prop_ptr)? {
                             f.ty = Ty::Upload;
                         } else if self.binary_items_at(prop_ptr)? {
@@ -154,7 +163,10 @@ impl<'a> Builder<'a> {
                     }
                     let extra = match &props.extra {
                         Some(p) if self.binary_at(p)? => Some(Ty::Upload),
-                        Some(p) => Some(self.ty_of(p, &format!("{params_name}Part"))?.0),
+                        Some(p) => {
+                            let t = self.ty_of(p, &format!("{params_name}Part"))?.0;
+                            Some(self.plain_time(t, p, "a multipart part"))
+                        }
                         None => None,
                     };
                     (None, extra)

@@ -42,6 +42,7 @@ impl Builder<'_> {
             }
             let name = variant_name(status);
             let (ty, _) = self.ty_of(&schema_ptr, &format!("{base}{name}Body"))?;
+            let ty = self.plain_time(ty, &schema_ptr, "the error body");
             variants.push(ErrorVariant { name, status, ty });
         }
         let Some(first) = variants.first() else {
@@ -57,6 +58,7 @@ impl Builder<'_> {
                 name: name.clone(),
                 docs: None,
                 deprecated: false,
+                deprecation_note: None,
                 kind: TypeKind::ErrorBody(variants),
             },
         );

@@ -151,9 +151,14 @@ struct Builder<'a> {
 impl Builder<'_> {
     /// Records a warning; lines are filled in later, for the first few only (see `generate`).
     fn diag(&mut self, code: &'static str, ptr: &str, message: String) {
+        self.diag_at(Severity::Warning, code, ptr, message);
+    }
+
+    /// Records a diagnostic of any severity.
+    fn diag_at(&mut self, severity: Severity, code: &'static str, ptr: &str, message: String) {
         let line = None;
         self.diags.push(Diagnostic {
-            severity: Severity::Warning,
+            severity,
             code,
             pointer: ptr.to_string(),
             line,

@@ -210,6 +210,7 @@ pub(super) fn variant_names(values: &[&str]) -> Vec<String> {
 pub(super) fn variant_name(ty: &Ty, index: usize) -> String {
     match ty {
         Ty::String => "String".into(),
+        Ty::Mapped(m) => crate::naming::camel(m.format()),
         Ty::Bool => "Bool".into(),
         Ty::I32 | Ty::I64 => "Integer".into(),
         Ty::F32 | Ty::F64 => "Number".into(),

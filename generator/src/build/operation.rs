@@ -16,6 +16,7 @@ use crate::render::CLIENT_METHODS;
 use crate::spec::content::success_status;
 use crate::spec::paging::List;
 use crate::spec::schema::is_array;
+use crate::spec::refs::deprecation_note;
 use crate::spec::{self, is_envelope, PathOp};
 
 use super::placement::{self, PathIndex, Shape};
@@ -59,6 +60,16 @@ impl<'a> Builder<'a> {
                 selected.push(None);
                 continue;
             };
+            if let Some(hint) = self.skip_hint(o) {
+                self.diag_at(
+                    crate::diag::Severity::Info,
+                    "sdk-hint-skip",
+                    &op.op_ptr,
+                    format!("`{hint}: true` leaves this operation out of SDKs; not generated (select its operationId in the configuration to generate it)"),
+                );
+                selected.push(None);
+                continue;
+            }
             index.add(&op.template);
             if let Some(tag) = o.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str) {
                 tags.push(placement::words(tag));
@@ -106,6 +117,17 @@ impl<'a> Builder<'a> {
             }
         }
         planned
+    }
+
+    /// The hint that leaves an operation out of SDKs (`x-fern-ignore: true`,
+    /// `x-stainless-skip: true`; a list of targets names other generators), unless the
+    /// configuration selects the operation by its operationId.
+    fn skip_hint(&self, op: &Map<String, Value>) -> Option<&'static str> {
+        let id = op.get("operationId").and_then(Value::as_str);
+        if id.is_some_and(|id| self.cfg.select.operation_ids.iter().any(|s| s == id)) {
+            return None;
+        }
+        ["x-fern-ignore", "x-stainless-skip"].into_iter().find(|k| op.get(*k) == Some(&Value::Bool(true)))
     }
 
     fn selected(&self, path: &str, op: &Map<String, Value>) -> bool {
@@ -182,7 +204,8 @@ impl<'a> Builder<'a> {
                 path: path_op.template.clone(),
                 summary: text("summary"),
                 description: text("description"),
-                deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+                deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false) || deprecation_note(op).is_some(),
+                deprecation_note: deprecation_note(op),
                 path_params,
                 params: params_type,
                 body_field: body.as_ref().and_then(|b| b.body_field.clone()),
@@ -287,7 +310,9 @@ impl<'a> Builder<'a> {
             let found = params.iter().find(|p| p.name == name && p.location == "path");
             let (ty, docs) = match found {
                 Some(spec::Param { ptr: p_ptr, .. }) => {
-                    let (ty, meta) = self.ty_of(&join(p_ptr, "schema"), &format!("{base}{}", camel(name)))?;
+                    let schema = join(p_ptr, "schema");
+                    let (ty, meta) = self.ty_of(&schema, &format!("{base}{}", camel(name)))?;
+                    let ty = if matches!(ty, Ty::Mapped(_)) { ty } else { self.plain_time(ty, &schema, "the path parameter") };
                     (ty, self.description(p_ptr).or(meta.description))
                 }
                 None => {
@@ -326,8 +351,18 @@ impl<'a> Builder<'a> {
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
             let mut field = self.field(params_name, name, &join(p_ptr, "schema"), required, used, location)?;
+            // One value or a list of them is written through `Rfc3339Text`; other shapes as JSON.
+            let one = |t: &Ty| matches!(t, Ty::Mapped(_));
+            if !(one(&field.ty) || matches!(&field.ty, Ty::Vec(t) if one(t))) {
+                field.ty = self.plain_time(field.ty, &join(p_ptr, "schema"), "the parameter");
+            }
             if field.docs.is_none() {
                 field.docs = self.description(p_ptr);
+            }
+            if let Some(p) = self.spec.object(p_ptr) {
+                let note = deprecation_note(p);
+                field.deprecated |= p.get("deprecated").and_then(Value::as_bool).unwrap_or(false) || note.is_some();
+                field.deprecation_note = field.deprecation_note.take().or(note);
             }
             names_in_query.insert(name.clone());
             fields.push(field);
@@ -356,6 +391,7 @@ impl<'a> Builder<'a> {
                 name: params_name.clone(),
                 docs: Some(format!("Parameters of [`{method_name}`](#method).")),
                 deprecated: false,
+                deprecation_note: None,
                 kind: TypeKind::Struct(Struct { fields, extra, usage }),
             },
         );
@@ -413,6 +449,7 @@ impl<'a> Builder<'a> {
         if let Some((style, list)) = self.paging(op_key, &schema_ptr, &resp_ptr, params, envelope, oc)? {
             let items = join(&list.array_ptr, "items");
             let item = if self.spec.get(&items).is_some() { self.ty_of(&items, response_name)?.0 } else { Ty::Json };
+            let item = self.plain_time(item, &items, "the list's item");
             let item = self.alias(response_name, item, &alias_owner);
             let list_ty = Ty::Vec(Box::new(item.clone()));
             let response = if envelope { Response::Envelope(list_ty) } else { Response::Body(list_ty) };
@@ -422,6 +459,7 @@ impl<'a> Builder<'a> {
             Some(result) if envelope => result.to_string(),
             _ => {
                 let (ty, _) = self.ty_of(&schema_ptr, response_name)?;
+                let ty = self.plain_time(ty, &schema_ptr, "the response");
                 let ty = self.alias(response_name, ty, &alias_owner);
                 return Ok((Response::Body(ty), None));
             }
@@ -429,13 +467,14 @@ impl<'a> Builder<'a> {
         let target = self.spec.target(&result_ptr)?;
         if !self.spec.object(&target).is_some_and(is_array) {
             let (ty, _) = self.ty_of(&result_ptr, response_name)?;
+            let ty = self.plain_time(ty, &result_ptr, "the response's result");
             let ty = self.alias(response_name, ty, &alias_owner);
             return Ok((Response::Envelope(ty), None));
         }
         let items = join(&target, "items");
         let item = if self.spec.get(&items).is_some() {
             let (t, _) = self.ty_of(&items, response_name)?;
-            t
+            self.plain_time(t, &items, "the result's item")
         } else {
             Ty::Json
         };

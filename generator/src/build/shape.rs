@@ -56,12 +56,13 @@ impl Builder<'_> {
             // `true`, `{}`-less or malformed nodes: anything goes.
             return Ok(Ty::Json);
         };
-        Ok(match RustKind::of(schema) {
+        Ok(match RustKind::of(schema, &self.cfg.formats) {
             RustKind::LoneAllOf => self.ty_of(&format!("{ptr}/allOf/0"), hint)?.0,
             RustKind::Struct => self.struct_type(ptr, hint)?,
             RustKind::Union(key) => self.union_type(ptr, key, hint)?,
             RustKind::StringEnum(values) => self.enum_type(ptr, hint, values),
             RustKind::String => Ty::String,
+            RustKind::Mapped(m) => Ty::Mapped(m),
             RustKind::I32 => Ty::I32,
             RustKind::I64 => Ty::I64,
             RustKind::F32 => Ty::F32,
@@ -82,6 +83,21 @@ impl Builder<'_> {
                 Ty::Json
             }
         })
+    }
+
+    /// `ty` for a place that cannot carry the runtime's `time_serde` (a whole body, response or
+    /// error body, a map of extra properties, a parameter that is not one value or a list):
+    /// `time` types there stay `String`, with a note naming the place.
+    pub(super) fn plain_time(&mut self, ty: Ty, ptr: &str, place: &str) -> Ty {
+        if !ty.needs_time_helper() {
+            return ty;
+        }
+        self.diag(
+            "format-kept-string",
+            ptr,
+            format!("{place} is a `time` date or date-time outside a struct field, union variant or parameter, where its RFC 3339 form cannot be attached; kept as `String` (`jiff` types have no such limit)"),
+        );
+        ty.without_time()
     }
 
     fn array_item(&mut self, ptr: &str, item_hint: &str) -> Result<Ty, BuildError> {
@@ -111,6 +127,7 @@ impl Builder<'_> {
                 name,
                 docs,
                 deprecated: meta.deprecated,
+                deprecation_note: meta.deprecation_note,
                 kind,
             },
         );
@@ -122,13 +139,16 @@ impl Builder<'_> {
         let mut fields = Vec::new();
         let mut used = BTreeSet::new();
         for (json_name, prop_ptr) in &props.list {
+            if self.skipped_property(prop_ptr) {
+                continue;
+            }
             let field = self.field(&name, json_name, prop_ptr, props.required.contains(json_name), &mut used, FieldLocation::Body)?;
             fields.push(field);
         }
         let extra = match props.extra {
             Some(p) => {
                 let (t, _) = self.ty_of(&p, &format!("{name}Value"))?;
-                Some(t)
+                Some(self.plain_time(t, &p, "an additional property"))
             }
             None => None,
         };
@@ -146,7 +166,8 @@ impl Builder<'_> {
         location: FieldLocation,
     ) -> Result<Field, BuildError> {
         let (ty, meta) = self.ty_of(ptr, &format!("{owner}{}", camel(json_name)))?;
-        let rust_name = unique_field_name(json_name, used);
+        let wanted = self.hinted_field_name(ptr);
+        let rust_name = unique_field_name(wanted.as_deref().unwrap_or(json_name), used);
         Ok(Field {
             rust_name,
             json_name: json_name.to_string(),
@@ -156,11 +177,43 @@ impl Builder<'_> {
             boxed: false,
             docs: meta.description,
             deprecated: meta.deprecated,
+            deprecation_note: meta.deprecation_note,
             read_only: meta.read_only,
             write_only: meta.write_only,
             default: meta.default,
             location,
         })
+    }
+
+    /// True for a property its SDK hints leave out (`x-stainless-skip: true` on it or on the
+    /// schema it refers to), which is then no field; the server may still send it.
+    pub(super) fn skipped_property(&mut self, ptr: &str) -> bool {
+        let target = self.spec.target(ptr).ok();
+        let skip = [Some(ptr), target.as_deref()].into_iter().flatten().filter_map(|p| self.spec.object(p)).any(|n| n.get("x-stainless-skip") == Some(&Value::Bool(true)));
+        if skip {
+            self.diag_at(crate::diag::Severity::Info, "sdk-hint-skip", ptr, "`x-stainless-skip: true` leaves this property out of SDKs; no field is generated for it".into());
+        }
+        skip
+    }
+
+    /// The field name a document's SDK hints ask for, on the property's schema or the schema it
+    /// refers to: `x-stainless-param` (a parameter's name in SDKs), else
+    /// `x-stainless-naming`'s `rust.property_name`, else its Python `property_name` where Go names
+    /// the property too (a name every SDK needs, not one for Python's own reserved words). The
+    /// caller passes it through the naming rules like any property name.
+    fn hinted_field_name(&self, ptr: &str) -> Option<String> {
+        let target = self.spec.target(ptr).ok();
+        let nodes = [Some(ptr), target.as_deref()];
+        let found = nodes.into_iter().flatten().filter_map(|p| self.spec.object(p)).find_map(|node| {
+            let text = |v: Option<&Value>| v.and_then(Value::as_str).filter(|s| s.chars().any(|c| c.is_ascii_alphabetic())).map(str::to_string);
+            if let Some(name) = text(node.get("x-stainless-param")) {
+                return Some(name);
+            }
+            let naming = node.get("x-stainless-naming")?;
+            let name_for = |lang: &str| naming.get(lang).and_then(|l| l.get("property_name"));
+            text(name_for("rust")).or_else(|| name_for("go").and_then(|_| text(name_for("python"))))
+        });
+        found
     }
 
     fn enum_type(&mut self, ptr: &str, hint: &str, values: &[Value]) -> Ty {
@@ -310,6 +363,7 @@ impl Builder<'_> {
                 name: alias.to_string(),
                 docs: None,
                 deprecated: false,
+                deprecation_note: None,
                 kind: TypeKind::Alias(target),
             },
         );

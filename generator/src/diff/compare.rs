@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
+use crate::config::Formats;
 use crate::limits::MAX_SCHEMA_DEPTH;
 
 use super::resolve::{Constraints, Norm, Resolver};
@@ -81,10 +82,10 @@ pub(crate) struct Comparer<'a> {
 }
 
 impl<'a> Comparer<'a> {
-    pub fn new(old: &'a Value, new: &'a Value) -> Self {
+    pub fn new(old: &'a Value, new: &'a Value, formats: &Formats) -> Self {
         Comparer {
-            old: Resolver::new(old),
-            new: Resolver::new(new),
+            old: Resolver::new(old, formats),
+            new: Resolver::new(new, formats),
             memo: HashMap::new(),
             on_stack: HashMap::new(),
             provisional: Vec::new(),

@@ -141,7 +141,7 @@ pub fn diff_documents(old: &Document, new: &Document) -> Report {
 /// [`diff_documents`], generating both crates with `config` (the crate's own `codegen.yaml`,
 /// whose names and placement decide its Rust API).
 pub fn diff_documents_with(old: &Document, new: &Document, config: &crate::Config) -> Report {
-    let mut changes = ops::diff(&old.raw, &new.raw);
+    let mut changes = ops::diff(&old.raw, &new.raw, &config.formats);
     let (rust, semver) = rust_api::diff(old, new, config);
     changes.extend(rust);
     changes.sort_by(|a, b| {

@@ -10,12 +10,13 @@ use super::compare::{Comparer, Finding, Kind};
 use super::resolve::{Child, Norm, Resolver};
 use super::rust_type::{is_option, rust_type_text, with_option};
 use super::{code, Change, ChangeKind, Level};
+use crate::config::Formats;
 use crate::locate::join;
 use crate::spec::{is_envelope, is_success, PathOp, Requirement};
 
 /// Compares the operations of two raw documents.
-pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
-    let mut cmp = Comparer::new(old, new);
+pub(crate) fn diff(old: &Value, new: &Value, formats: &Formats) -> Vec<Change> {
+    let mut cmp = Comparer::new(old, new, formats);
     let old_ops = operations(&cmp.old);
     let new_ops = operations(&cmp.new);
     let mut sink = Sink::default();
@@ -1144,7 +1145,7 @@ mod tests {
     use serde_json::json;
 
     fn kinds(old: &Value, new: &Value) -> Vec<(ChangeKind, Option<String>)> {
-        let mut out: Vec<_> = diff(old, new).into_iter().map(|c| (c.kind, c.operation)).collect();
+        let mut out: Vec<_> = diff(old, new, &Formats::default()).into_iter().map(|c| (c.kind, c.operation)).collect();
         out.sort();
         out
     }

@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use crate::limits::MAX_SCHEMA_DEPTH;
 use crate::locate;
 use crate::spec::schema::has_properties;
+use crate::config::Formats;
 use crate::spec::{Meta, RustHead, RustKind, Spec, SpecError};
 
 /// The pointer(s) of a child schema (one; a list so that intersections can be added later).
@@ -119,14 +120,17 @@ pub(crate) struct Resolver<'a> {
     pub spec: Spec<'a>,
     memo: HashMap<String, Rc<Norm<'a>>>,
     busy: HashSet<String>,
+    /// The configuration's `formats:`, which decide the Rust type of some strings.
+    formats: Formats,
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(root: &'a Value) -> Self {
+    pub fn new(root: &'a Value, formats: &Formats) -> Self {
         Resolver {
             spec: Spec::from_value(root),
             memo: HashMap::new(),
             busy: HashSet::new(),
+            formats: *formats,
         }
     }
 
@@ -183,7 +187,7 @@ impl<'a> Resolver<'a> {
             let t = self.one(&target);
             return with_siblings(t, m, ptr, is_annotation);
         }
-        let kind = RustKind::of(m);
+        let kind = RustKind::of(m, &self.formats);
         if kind == RustKind::LoneAllOf {
             // `allOf: [X]` alone is X (plus the flags written here).
             let t = self.one(&format!("{}/0", locate::join(ptr, "allOf")));
@@ -312,7 +316,7 @@ mod tests {
                 "Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}]}
             }}
         });
-        let mut r = Resolver::new(&doc);
+        let mut r = Resolver::new(&doc, &Formats::default());
         let b = r.one("/components/schemas/B");
         assert_eq!(b.properties.keys().map(String::as_str).collect::<Vec<_>>(), ["x", "y"]);
         assert_eq!(b.required.iter().map(String::as_str).collect::<Vec<_>>(), ["x"]);
@@ -344,7 +348,7 @@ mod heads {
             "TypeList": {"type": ["string", "null"]},
             "Dangling": {"$ref": "#/components/schemas/Nowhere"}
         }}});
-        let mut r = Resolver::new(&doc);
+        let mut r = Resolver::new(&doc, &Formats::default());
         let head = |r: &mut Resolver<'_>, name: &str| r.one(&format!("/components/schemas/{name}")).head;
         assert_eq!(head(&mut r, "AllOfNoProps"), RustHead::Struct);
         assert_eq!(head(&mut r, "ItemsAndMap"), RustHead::Vec);

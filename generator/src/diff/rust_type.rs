@@ -48,6 +48,7 @@ fn text(res: &mut Resolver<'_>, n: &Norm<'_>, depth: usize) -> String {
     };
     match n.head {
         RustHead::String => "String".into(),
+        RustHead::Mapped(m) => m.rust_path().into(),
         RustHead::I32 => "i32".into(),
         RustHead::I64 => "i64".into(),
         RustHead::F32 => "f32".into(),

@@ -15,6 +15,9 @@ pub struct Meta {
     pub read_only: bool,
     pub write_only: bool,
     pub deprecated: bool,
+    /// `x-stainless-deprecation-message`: why, and what to use instead (it marks the schema
+    /// deprecated too).
+    pub deprecation_note: Option<String>,
     /// `default`, as JSON text.
     pub default: Option<String>,
 }
@@ -41,6 +44,10 @@ impl Meta {
         self.read_only |= flag("readOnly");
         self.write_only |= flag("writeOnly");
         self.deprecated |= flag("deprecated");
+        if self.deprecation_note.is_none() {
+            self.deprecation_note = deprecation_note(node);
+            self.deprecated |= self.deprecation_note.is_some();
+        }
         if self.default.is_none() {
             self.default = node.get("default").map(Value::to_string);
         }
@@ -48,6 +55,11 @@ impl Meta {
             self.nullable |= values.iter().any(Value::is_null);
         }
     }
+}
+
+/// `x-stainless-deprecation-message` on a schema, parameter or operation: a non-empty string.
+pub fn deprecation_note(node: &Map<String, Value>) -> Option<String> {
+    node.get("x-stainless-deprecation-message").and_then(Value::as_str).filter(|m| !m.trim().is_empty()).map(str::to_string)
 }
 
 /// `#/a/b` → `/a/b`, percent-decoded; `None` for a reference outside the document.

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::{Spec, SpecError};
+use crate::config::{FormatType, Formats};
 use crate::limits::MAX_SCHEMA_DEPTH;
 use crate::locate::join;
 
@@ -75,6 +76,8 @@ pub enum RustKind<'s> {
     /// An enum with a variant per string value and a catch-all.
     StringEnum(&'s [Value]),
     String,
+    /// A string whose `format` the configuration maps to a library type.
+    Mapped(FormatType),
     I32,
     I64,
     F32,
@@ -92,8 +95,9 @@ pub enum RustKind<'s> {
 
 impl<'s> RustKind<'s> {
     /// The mapping the ARCHITECTURE "Type mapping" table describes. Integer and boolean enums
-    /// stay plain (every value decodes); formats that only constrain text stay `String`.
-    pub fn of(schema: &'s Map<String, Value>) -> RustKind<'s> {
+    /// stay plain (every value decodes); formats that only constrain text stay `String` unless
+    /// the configuration's `formats:` maps them to a library type.
+    pub fn of(schema: &'s Map<String, Value>, formats: &Formats) -> RustKind<'s> {
         if let Some(Value::Array(_)) = schema.get("allOf") {
             return if is_lone_all_of(schema) { RustKind::LoneAllOf } else { RustKind::Struct };
         }
@@ -108,7 +112,10 @@ impl<'s> RustKind<'s> {
         let format = schema.get("format").and_then(Value::as_str);
         let ty = schema.get("type").and_then(Value::as_str);
         match ty {
-            Some("string") => RustKind::String,
+            Some("string") => match format.and_then(|f| formats.mapped(f)) {
+                Some(mapped) => RustKind::Mapped(mapped),
+                None => RustKind::String,
+            },
             Some("integer") if format == Some("int32") => RustKind::I32,
             Some("integer") => RustKind::I64,
             Some("number") if format == Some("float") => RustKind::F32,
@@ -136,6 +143,8 @@ impl<'s> RustKind<'s> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RustHead {
     String,
+    /// A library type for a string format (`formats:`).
+    Mapped(FormatType),
     I32,
     I64,
     F32,
@@ -164,6 +173,7 @@ impl RustKind<'_> {
             RustKind::Union(_) => RustHead::Union,
             RustKind::StringEnum(_) => RustHead::Enum,
             RustKind::String => RustHead::String,
+            RustKind::Mapped(m) => RustHead::Mapped(m),
             RustKind::I32 => RustHead::I32,
             RustKind::I64 => RustHead::I64,
             RustKind::F32 => RustHead::F32,

@@ -191,7 +191,7 @@ fn envelope(result: Value) -> Value {
 /// Builds a `#[non_exhaustive]` response model the way code outside the crate can: from its
 /// `Default` (or the base after `..`), one field at a time.
 macro_rules! model {
-    ($ty:ident { $($field:ident: $value:expr,)* }) => {
+    ($ty:ident { $($field:ident: $value:expr),* $(,)? }) => {
         model!($ty { $($field: $value,)* ..$ty::default() })
     };
     ($ty:ident { $($field:ident: $value:expr,)* ..$base:expr }) => {{

@@ -163,8 +163,8 @@ change_kinds! {
         "a struct field is gone";
     RustFieldTypeChanged = "rust-field-type-changed", [Breaking],
         "a struct field's Rust type changed (became `Option`, `Option<Option<T>>`, another type)";
-    RustVariantAdded = "rust-variant-added", [Info, Breaking],
-        "a new enum variant: info, as the generated enums are `#[non_exhaustive]` (no `match` outside the crate is exhaustive); breaking for an enum that is not";
+    RustVariantAdded = "rust-variant-added", [Info],
+        "a new enum variant: the generated enums are `#[non_exhaustive]`, so no `match` outside the crate is exhaustive";
     RustVariantRemoved = "rust-variant-removed", [Breaking],
         "an enum variant is gone";
     RustVariantChanged = "rust-variant-changed", [Breaking],

@@ -211,7 +211,8 @@ impl Compare<'_> {
         }
         for (name, old) in &a.types {
             let Some(new) = b.types.get(name) else { continue };
-            if !old.non_exhaustive && new.non_exhaustive {
+            let both_structs = matches!((&old.kind, &new.kind), (TypeItemKind::Struct { .. }, TypeItemKind::Struct { .. }));
+            if both_structs && !old.non_exhaustive && new.non_exhaustive {
                 // A struct users built before is now only read from responses.
                 let message = format!(
                     "{} is now `#[non_exhaustive]`: code outside the crate can no longer build it with a literal or match it exhaustively",
@@ -225,8 +226,8 @@ impl Compare<'_> {
         renames
     }
 
-    /// `non_exhaustive`: the new type is `#[non_exhaustive]`, so a field or variant it gains
-    /// breaks no code outside the crate.
+    /// `non_exhaustive`: the new type is `#[non_exhaustive]`, so a field it gains breaks no code
+    /// outside the crate.
     fn type_changed(&mut self, name: &str, old: &TypeItemKind, new: &TypeItemKind, non_exhaustive: bool) {
         let path = format!("models::{name}");
         let location = Self::type_pointer(self.new, name);
@@ -256,10 +257,10 @@ impl Compare<'_> {
                 }
             }
             (TypeItemKind::Enum { variants: ov }, TypeItemKind::Enum { variants: nv }) => {
-                self.variants(&path, &location, ov, nv, "wire value", non_exhaustive);
+                self.variants(&path, &location, ov, nv, "wire value");
             }
             (TypeItemKind::Union { variants: ov }, TypeItemKind::Union { variants: nv }) => {
-                self.variants(&path, &location, ov, nv, "payload", non_exhaustive);
+                self.variants(&path, &location, ov, nv, "payload");
             }
             (TypeItemKind::Alias(o), TypeItemKind::Alias(n)) if o == n => {}
             (o, n) if o == n => {}
@@ -273,10 +274,9 @@ impl Compare<'_> {
         }
     }
 
-    /// Variants by name: removed, added (info for a `#[non_exhaustive]` enum, which no code
-    /// outside the crate matches exhaustively; breaking otherwise), and for unions a changed
-    /// payload type.
-    fn variants(&mut self, path: &str, location: &str, old: &[(String, String)], new: &[(String, String)], what: &str, non_exhaustive: bool) {
+    /// Variants by name: removed, added (info: every generated enum is `#[non_exhaustive]`, so
+    /// no `match` outside the crate is exhaustive), and for unions a changed payload type.
+    fn variants(&mut self, path: &str, location: &str, old: &[(String, String)], new: &[(String, String)], what: &str) {
         let new_values: HashMap<&str, &String> = new.iter().map(|(n, v)| (n.as_str(), v)).collect();
         let old_names: BTreeSet<&str> = old.iter().map(|(n, _)| n.as_str()).collect();
         for (name, value) in old {
@@ -291,12 +291,13 @@ impl Compare<'_> {
             }
         }
         for (name, value) in new.iter().filter(|(n, _)| !old_names.contains(n.as_str())) {
-            let (level, why) = match non_exhaustive {
-                true => (Level::Info, format!("{} is `#[non_exhaustive]`, so every `match` on it already has a `_` arm", code(path))),
-                false => (Level::Breaking, format!("an exhaustive `match` on {} stops compiling", code(path))),
-            };
-            let message = format!("{} is added ({what} {}): {why}", code(&format!("{path}::{name}")), code(value));
-            self.push(ChangeKind::RustVariantAdded, level, None, location.to_string(), message);
+            let message = format!(
+                "{} is added ({what} {}): {} is `#[non_exhaustive]`, so every `match` on it already has a `_` arm",
+                code(&format!("{path}::{name}")),
+                code(value),
+                code(path)
+            );
+            self.push(ChangeKind::RustVariantAdded, Level::Info, None, location.to_string(), message);
         }
     }
 

@@ -45,6 +45,8 @@ pub struct MethodItem {
     pub wire_path: String,
     pub summary: Option<String>,
     pub deprecated: bool,
+    /// The setters of the parameters struct on the returned request, in field order.
+    pub setters: Vec<String>,
 }
 
 impl MethodItem {
@@ -137,6 +139,7 @@ fn method(api: &Api, op: &Operation) -> MethodItem {
         wire_path: op.path.normalized(),
         summary: op.summary.clone(),
         deprecated: op.deprecated,
+        setters: emit::params_struct(api, op).map(|(_, s)| emit::setters(s).into_iter().map(|(_, n)| n).collect()).unwrap_or_default(),
     }
 }
 

@@ -1153,7 +1153,9 @@ pub(crate) fn setters(s: &Struct) -> Vec<(&Field, String)> {
         let mut name = f.rust_name.clone();
         let mut n = 1;
         while taken.contains(&name) || (name != f.rust_name && fields.contains(name.as_str())) {
-            name = if n == 1 { format!("{}_param", f.rust_name) } else { format!("{}_param{n}", f.rust_name) };
+            // A keyword's trailing `_` goes first: `type__param` would not be snake case.
+            let stem = f.rust_name.trim_end_matches('_');
+            name = if n == 1 { format!("{stem}_param") } else { format!("{stem}_param{n}") };
             n += 1;
         }
         taken.insert(name.clone());

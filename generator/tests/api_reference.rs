@@ -181,8 +181,9 @@ fn document_strings_cannot_break_the_page() {
             (HeadingLevel::H2, "Resources"),
             (HeadingLevel::H3, "client.things()"),
             (HeadingLevel::H2, "Models"),
-            (HeadingLevel::H3, "models::ThingDetails (struct)"),
-            (HeadingLevel::H3, "models::ThingDetailsNaMeSummaryH (enum)"),
+            // Only responses carry them, and every enum is: `#[non_exhaustive]`.
+            (HeadingLevel::H3, "models::ThingDetails (struct) (#[non_exhaustive])"),
+            (HeadingLevel::H3, "models::ThingDetailsNaMeSummaryH (enum) (#[non_exhaustive])"),
             (HeadingLevel::H3, "models::ThingGetResponse (type alias)"),
         ],
         "{md}"

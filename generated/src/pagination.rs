@@ -410,8 +410,10 @@ impl<'c, T, P> Request<'c, Vec<T>, crate::request::AsJson, P> {
     }
 }
 /// A request to a paged list operation. Awaiting it fetches one page
-/// (the one selected by the query, or the server's first);
-/// [`PageRequest::auto_paging`] streams the items of all pages.
+/// (the one selected by the query, or the server's first; [`Page::next_page`]
+/// fetches the one after it); [`PageRequest::auto_paging`] streams the items
+/// of all pages. `P` is the operation's parameters struct, set by name as on
+/// a [`Request`].
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PageRequest<'c, T, P = ()> {
     request: Request<'c, Vec<T>, crate::request::AsJson, P>,

@@ -128,7 +128,9 @@ impl RequestParts {
 /// default), as bytes ([`AsBytes`]) or as text ([`AsText`]).
 ///
 /// Send it by awaiting it (or [`Request::send`]); configure it first with the
-/// builder-style methods. Problems found while building (invalid header
+/// builder-style methods. `P` is the operation's parameters struct (`()` for
+/// none): the request carries it, offers a setter per parameter by name and
+/// [`Request::params`] for all at once, and puts it on the wire when sent. Problems found while building (invalid header
 /// value, body that fails to serialize, empty path parameter) are reported
 /// when it is sent.
 ///

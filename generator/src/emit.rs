@@ -1183,7 +1183,8 @@ fn params_impls(api: &Api, op: &Operation) -> TokenStream {
             inner = quote!(Option<#inner>);
         }
         let value = if f.required { quote!(value.into()) } else { quote!(Some(value.into())) };
-        let doc = format!(" Sets [`{name}::{}`](crate::models::{name}::{}).", f.rust_name, f.rust_name);
+        // No intra-doc link: a module's output is rebased on tokens, not in doc text.
+        let doc = format!(" Sets `{name}::{}` (see its docs in `models`).", f.rust_name);
         let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
         quote! {
             #[doc = #doc]

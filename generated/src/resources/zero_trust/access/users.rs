@@ -240,13 +240,13 @@ impl crate::Params for crate::models::UserCreateParams {
 }
 
 impl<T, D> crate::Request<'_, T, D, crate::models::UserCreateParams> {
-    /// Sets [`UserCreateParams::email`](crate::models::UserCreateParams::email).
+    /// Sets `UserCreateParams::email` (see its docs in `models`).
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params_mut().email = value.into();
         self
     }
 
-    /// Sets [`UserCreateParams::name`](crate::models::UserCreateParams::name).
+    /// Sets `UserCreateParams::name` (see its docs in `models`).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params_mut().name = Some(value.into());
         self
@@ -276,31 +276,31 @@ impl crate::Params for crate::models::UserListParams {
 }
 
 impl<T> crate::PageRequest<'_, T, crate::models::UserListParams> {
-    /// Sets [`UserListParams::name`](crate::models::UserListParams::name).
+    /// Sets `UserListParams::name` (see its docs in `models`).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params_mut().name = Some(value.into());
         self
     }
 
-    /// Sets [`UserListParams::email`](crate::models::UserListParams::email).
+    /// Sets `UserListParams::email` (see its docs in `models`).
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params_mut().email = Some(value.into());
         self
     }
 
-    /// Sets [`UserListParams::search`](crate::models::UserListParams::search).
+    /// Sets `UserListParams::search` (see its docs in `models`).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.params_mut().search = Some(value.into());
         self
     }
 
-    /// Sets [`UserListParams::page`](crate::models::UserListParams::page).
+    /// Sets `UserListParams::page` (see its docs in `models`).
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page = Some(value.into());
         self
     }
 
-    /// Sets [`UserListParams::per_page`](crate::models::UserListParams::per_page).
+    /// Sets `UserListParams::per_page` (see its docs in `models`).
     pub fn per_page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().per_page = Some(value.into());
         self
@@ -316,13 +316,13 @@ impl crate::Params for crate::models::UserUpdateParams {
 }
 
 impl<T, D> crate::Request<'_, T, D, crate::models::UserUpdateParams> {
-    /// Sets [`UserUpdateParams::email`](crate::models::UserUpdateParams::email).
+    /// Sets `UserUpdateParams::email` (see its docs in `models`).
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params_mut().email = value.into();
         self
     }
 
-    /// Sets [`UserUpdateParams::name`](crate::models::UserUpdateParams::name).
+    /// Sets `UserUpdateParams::name` (see its docs in `models`).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params_mut().name = value.into();
         self

@@ -34,6 +34,14 @@ fn main() {
     // Derived and trait methods a generated method would clash with too.
     methods.extend(["default", "fmt"].map(String::from));
     names_static(&mut out, "/// Methods of the runtime's `ClientBuilder`: the generated auth methods must not take these names.", "BUILDER_METHODS", methods);
+    let mut methods = methods_of(&dir.join("runtime"), "Request");
+    methods.extend(methods_of(&dir.join("runtime"), "PageRequest"));
+    names_static(
+        &mut out,
+        "/// Methods of the runtime's `Request` and `PageRequest` (any parameters): a parameter's setter\n/// on a request must not take these names.",
+        "REQUEST_METHODS",
+        methods,
+    );
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("templates.rs");
     std::fs::write(dest, out).expect("write templates.rs");
 }
@@ -75,7 +83,10 @@ fn methods_of(runtime: &Path, ty: &str) -> Vec<String> {
             let t = line.trim();
             if depth == 0 && t.starts_with("impl") && t.ends_with('{') {
                 let head = t.trim_end_matches('{').trim();
-                in_client = head.ends_with(&format!(" {ty}")) || head.ends_with(&format!("::{ty}"));
+                in_client = head.ends_with(&format!(" {ty}"))
+                    || head.ends_with(&format!("::{ty}"))
+                    || head.contains(&format!(" {ty}<"))
+                    || head.contains(&format!("::{ty}<"));
             }
             if in_client && depth == 1 {
                 let rest = t.trim_start_matches("pub(crate) ").trim_start_matches("pub ").trim_start_matches("async ");

@@ -14,7 +14,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
-use cloudflare_access_users::models::{User, UserListParams};
+use cloudflare_access_users::models::User;
 use cloudflare_access_users::{Client, ResponseInfo, ResultInfo};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde::Deserialize;
@@ -109,11 +109,10 @@ fn fixture() -> Fixture {
 fn benches(c: &mut Criterion) {
     let f = fixture();
     let users = || f.client.zero_trust().access().users();
-    let params = UserListParams::default();
 
     // Both sides must decode the same thing before anything is timed.
     f.rt.block_on(async {
-        let page = users().list("acc", &params).await.unwrap();
+        let page = users().list("acc").await.unwrap();
         assert_eq!(page.items.len(), 1000);
         let body = f.http.get(format!("{}/accounts/acc/access/users", f.base)).send().await.unwrap().bytes().await.unwrap();
         let env: Envelope<Vec<User>> = serde_json::from_slice(&body).unwrap();
@@ -125,7 +124,7 @@ fn benches(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(8));
     g.bench_function("generated_client", |b| {
         b.to_async(&f.rt).iter(|| async {
-            let page = users().list("acc", &params).await.unwrap();
+            let page = users().list("acc").await.unwrap();
             assert_eq!(page.items.len(), 1000);
             page
         })

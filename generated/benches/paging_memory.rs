@@ -59,7 +59,7 @@ async fn stream(client: &Client, pages: usize) -> (usize, usize, f64) {
     };
     let start = Instant::now();
     let base = peak_alloc::start();
-    let mut all = client.zero_trust().access().users().list("acc", &params).auto_paging();
+    let mut all = client.zero_trust().access().users().list("acc").params(params).auto_paging();
     let mut seen = 0usize;
     let mut bytes_of_emails = 0usize;
     while let Some(user) = all.try_next().await.expect("page") {

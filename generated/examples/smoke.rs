@@ -19,7 +19,7 @@ use std::fmt::Display;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cloudflare_access_users::models::{UserCreateParams, UserListParams, UserUpdateParams};
+use cloudflare_access_users::models::{UserCreateParams, UserUpdateParams};
 use cloudflare_access_users::{Client, Error};
 
 /// Nonce used for the single-session call when the user has no active session.
@@ -79,7 +79,7 @@ async fn main() -> ExitCode {
     };
     let created = step!(
         "create",
-        users.create(&account_id, &params).send_with_response().await
+        users.create(&account_id, params).send_with_response().await
     );
     println!(
         "create: {} id={} email={}",
@@ -107,7 +107,7 @@ async fn main() -> ExitCode {
         email: user.email.clone().unwrap_or(email),
         name: "Smoke Test (renamed)".into(),
     };
-    let updated = step!("update", users.update(&account_id, &user_id, &params).await);
+    let updated = step!("update", users.update(&account_id, &user_id, params).await);
     println!(
         "update: id={} name={}",
         or_dash(&updated.id),
@@ -115,11 +115,7 @@ async fn main() -> ExitCode {
     );
 
     // 4. list (one page)
-    let params = UserListParams {
-        per_page: Some(50),
-        ..UserListParams::default()
-    };
-    let page = step!("list", users.list(&account_id, &params).await);
+    let page = step!("list", users.list(&account_id).per_page(50).await);
     let info = page.result_info.clone().unwrap_or_default();
     println!(
         "list: {} users on page {} (total_count {}, total_pages {})",
@@ -190,11 +186,7 @@ async fn main() -> ExitCode {
 
     // Optional: every user of the account, 100 per page.
     if all_users {
-        let params = UserListParams {
-            per_page: Some(100),
-            ..UserListParams::default()
-        };
-        let mut stream = users.list(&account_id, &params).auto_paging();
+        let mut stream = users.list(&account_id).per_page(100).auto_paging();
         let mut count: u64 = 0;
         loop {
             match stream.try_next().await {

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 /// Generated from `#/components/schemas/access_api-response-common-failure`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessApiResponseCommonFailure {
     pub errors: Vec<AccessMessagesItem>,
@@ -17,6 +18,7 @@ pub struct AccessApiResponseCommonFailure {
 }
 
 /// Generated from `#/components/schemas/access_messages/items`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessMessagesItem {
     pub code: i64,
@@ -28,6 +30,7 @@ pub struct AccessMessagesItem {
 }
 
 /// Generated from `#/components/schemas/access_messages/items/properties/source`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessMessagesItemSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,6 +89,7 @@ pub struct AccessUserMeta {
 }
 
 /// Generated from `#/components/schemas/access_active_session_response/properties/result`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActiveSessionGetResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +133,7 @@ pub struct ActiveSessionGetResponse {
 }
 
 /// Generated from `#/components/schemas/access_active_session_response/properties/result/properties/idp`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActiveSessionGetResponseIdp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +143,7 @@ pub struct ActiveSessionGetResponseIdp {
 }
 
 /// Generated from `#/components/schemas/access_active_session_response/properties/result/properties/mtls_auth`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActiveSessionGetResponseMtlsAuth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,6 +159,7 @@ pub struct ActiveSessionGetResponseMtlsAuth {
 }
 
 /// Generated from `#/components/schemas/access_active_sessions_response/properties/result/items`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActiveSessionListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,6 +171,7 @@ pub struct ActiveSessionListResponse {
 }
 
 /// Generated from `#/components/schemas/access_active_sessions_response/properties/result/items/properties/metadata`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActiveSessionListResponseMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,6 +187,7 @@ pub struct ActiveSessionListResponseMetadata {
 }
 
 /// Generated from `#/components/schemas/access_active_sessions_response/properties/result/items/properties/metadata/properties/apps/additionalProperties`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ActiveSessionListResponseMetadataApp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -192,6 +201,7 @@ pub struct ActiveSessionListResponseMetadataApp {
 }
 
 /// Generated from `#/components/schemas/access_device_posture_rule-2`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DevicePosture {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,6 +225,7 @@ pub struct DevicePosture {
 }
 
 /// Generated from `#/components/schemas/access_device_posture_check`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DevicePostureCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,6 +235,7 @@ pub struct DevicePostureCheck {
 }
 
 /// Generated from `#/components/schemas/access_device_session`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeviceSession {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,6 +243,7 @@ pub struct DeviceSession {
 }
 
 /// Generated from `#/components/schemas/access_failed_login_response/properties/result/items`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FailedLoginListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,6 +253,7 @@ pub struct FailedLoginListResponse {
 }
 
 /// Generated from `#/components/schemas/access_identity`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -281,6 +295,7 @@ pub struct Identity {
 }
 
 /// Generated from `#/components/schemas/access_identity/properties/idp`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdentityIdp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -290,6 +305,7 @@ pub struct IdentityIdp {
 }
 
 /// Generated from `#/components/schemas/access_identity/properties/mtls_auth`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdentityMtlsAuth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -305,6 +321,7 @@ pub struct IdentityMtlsAuth {
 }
 
 /// Generated from `#/components/schemas/access_users-2`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct User {
     /// Whether the user has authenticated with Cloudflare Access.
@@ -396,6 +413,7 @@ pub struct UserListParams {
 pub type UserListResponse = User;
 
 /// Generated from `#/components/schemas/access_geo`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserPolicyCheckGeo {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -188,6 +188,19 @@ fn envelope(result: Value) -> Value {
     json!({"success": true, "errors": [], "messages": [], "result": result})
 }
 
+/// Builds a `#[non_exhaustive]` response model the way code outside the crate can: from its
+/// `Default` (or the base after `..`), one field at a time.
+macro_rules! model {
+    ($ty:ident { $($field:ident: $value:expr),* $(,)? }) => {
+        model!($ty { $($field: $value,)* ..$ty::default() })
+    };
+    ($ty:ident { $($field:ident: $value:expr,)* ..$base:expr }) => {{
+        let mut m: $ty = $base;
+        $( m.$field = $value; )*
+        m
+    }};
+}
+
 fn user_json() -> Value {
     json!({
         "id": USER_ID,
@@ -205,7 +218,7 @@ fn user_json() -> Value {
 }
 
 fn user_model() -> User {
-    User {
+    model!(User {
         id: Some(USER_ID.into()),
         access_seat: Some(false),
         active_device_count: Some(2.0),
@@ -217,7 +230,7 @@ fn user_model() -> User {
         seat_uid: Some("a1b2c3d4e5f60718293a4b5c6d7e8f90".into()),
         uid: Some("b7e3a9c2d1f04e5a8c6b2d9e1f3a7c5b".into()),
         updated_at: Some("2024-03-15T09:41:07.5Z".into()),
-    }
+    })
 }
 
 /// The identity fields shared by `last_seen_identity` and an active session.
@@ -275,15 +288,15 @@ fn device_sessions() -> BTreeMap<String, DeviceSession> {
     BTreeMap::from([
         (
             "4f5a6b7c-1d2e-4f30-8a9b-0c1d2e3f4a5b".to_owned(),
-            DeviceSession {
+            model!(DeviceSession {
                 last_authenticated: Some(1638832687.0),
-            },
+            }),
         ),
         (
             "9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b".to_owned(),
-            DeviceSession {
+            model!(DeviceSession {
                 last_authenticated: Some(1638832690.5),
-            },
+            }),
         ),
     ])
 }
@@ -292,11 +305,11 @@ fn device_posture() -> BTreeMap<String, DevicePosture> {
     BTreeMap::from([
         (
             "disk-encryption".to_owned(),
-            DevicePosture {
-                check: Some(DevicePostureCheck {
+            model!(DevicePosture {
+                check: Some(model!(DevicePostureCheck {
                     exists: Some(true),
                     path: Some("/Library/Encryption".into()),
-                }),
+                })),
                 data: Some(json!({"encrypted_volumes": ["/", "/home"], "fully_encrypted": true})),
                 description: Some("Disk encryption is on".into()),
                 error: Some(String::new()),
@@ -305,23 +318,23 @@ fn device_posture() -> BTreeMap<String, DevicePosture> {
                 success: Some(true),
                 timestamp: Some("2024-03-15T09:41:07Z".into()),
                 type_: Some("disk_encryption".into()),
-            },
+            }),
         ),
         (
             "os-version".to_owned(),
-            DevicePosture {
+            model!(DevicePosture {
                 success: Some(false),
                 type_: Some("os_version".into()),
                 // An untyped `data: null` is absent, like any other null.
                 data: None,
                 ..DevicePosture::default()
-            },
+            }),
         ),
     ])
 }
 
 fn identity_model() -> Identity {
-    Identity {
+    model!(Identity {
         account_id: Some(ACCOUNT.into()),
         auth_status: Some("NONE".into()),
         common_name: Some(String::new()),
@@ -329,29 +342,29 @@ fn identity_model() -> Identity {
         device_sessions: Some(device_sessions()),
         device_posture: Some(device_posture()),
         email: Some("jdoe@example.com".into()),
-        geo: Some(UserPolicyCheckGeo {
+        geo: Some(model!(UserPolicyCheckGeo {
             country: Some("US".into()),
-        }),
+        })),
         iat: Some(1694791905.0),
-        idp: Some(IdentityIdp {
+        idp: Some(model!(IdentityIdp {
             id: Some("e5d4c3b2-a1f0-4e9d-8c7b-6a5f4e3d2c1b".into()),
             type_: Some("okta".into()),
-        }),
+        })),
         ip: Some("203.0.113.7".into()),
         is_gateway: Some(false),
         is_warp: Some(true),
-        mtls_auth: Some(IdentityMtlsAuth {
+        mtls_auth: Some(model!(IdentityMtlsAuth {
             auth_status: Some("OK".into()),
             cert_issuer_dn: Some("CN=Example Root CA".into()),
             cert_issuer_ski: Some("8A:F1:3C".into()),
             cert_presented: Some(true),
             cert_serial: Some("0F:12:AB".into()),
-        }),
+        })),
         service_token_id: Some(String::new()),
         service_token_status: Some(false),
         user_uuid: Some(USER_ID.into()),
         version: Some(2.0),
-    }
+    })
 }
 
 #[tokio::test]
@@ -379,7 +392,8 @@ async fn list_users_sends_every_filter_and_decodes_the_page() {
             .zero_trust()
             .access()
             .users()
-            .list(id.account, &params)
+            .list(id.account)
+            .params(params)
             .send_with_response()
             .await
             .unwrap();
@@ -410,11 +424,11 @@ async fn list_users_sends_every_filter_and_decodes_the_page() {
             page.items,
             vec![
                 user_model(),
-                User {
+                model!(User {
                     id: Some("2b0c6a34-94d5-4b8e-9d54-0f4e1a6c7d88".into()),
                     email: Some("sam@example.com".into()),
                     ..User::default()
-                }
+                })
             ]
         );
     }
@@ -428,7 +442,7 @@ async fn list_users_without_filters_sends_no_query_string() {
         .zero_trust()
         .access()
         .users()
-        .list(ACCOUNT, &UserListParams::default())
+        .list(ACCOUNT)
         .await
         .unwrap();
     let req = mock.only_request();
@@ -472,16 +486,13 @@ async fn list_users_auto_paging_asks_page_after_page_with_the_same_filters() {
         .build()
         .unwrap();
 
-    let params = UserListParams {
-        search: Some("example".into()),
-        per_page: Some(2),
-        ..UserListParams::default()
-    };
     let mut users = client
         .zero_trust()
         .access()
         .users()
-        .list(ACCOUNT, &params)
+        .list(ACCOUNT)
+        .search("example")
+        .per_page(2)
         .auto_paging();
     let mut ids = Vec::new();
     while let Some(user) = users.try_next().await.unwrap() {
@@ -512,7 +523,7 @@ async fn create_user_posts_the_body_and_decodes_201() {
             name: Some("Jane Doe".into()),
         };
         let resp = users
-            .create(id.account, &params)
+            .create(id.account, params)
             .send_with_response()
             .await
             .unwrap();
@@ -524,7 +535,7 @@ async fn create_user_posts_the_body_and_decodes_201() {
             email: "sam@example.com".into(),
             name: None,
         };
-        let created = users.create(id.account, &params).await.unwrap();
+        let created = users.create(id.account, params).await.unwrap();
         assert_eq!(created, user_model());
 
         let reqs = mock.requests();
@@ -617,7 +628,7 @@ async fn update_user_puts_both_required_fields() {
             .zero_trust()
             .access()
             .users()
-            .update(id.account, id.user, &params)
+            .update(id.account, id.user, params)
             .await
             .unwrap();
         let req = mock.only_request();
@@ -631,10 +642,10 @@ async fn update_user_puts_both_required_fields() {
         req.assert_json_body(json!({"email": "jdoe@example.com", "name": "Jane Q. Doe"}));
         assert_eq!(
             user,
-            User {
+            model!(User {
                 name: Some("Jane Q. Doe".into()),
                 ..user_model()
-            }
+            })
         );
     }
 }
@@ -716,29 +727,29 @@ async fn active_sessions_list_decodes_metadata_and_apps() {
         assert_eq!(
             sessions,
             vec![
-                ActiveSessionListResponse {
+                model!(ActiveSessionListResponse {
                     expiration: Some(1694813506),
                     name: Some("CF_AppSession".into()),
-                    metadata: Some(ActiveSessionListResponseMetadata {
+                    metadata: Some(model!(ActiveSessionListResponseMetadata {
                         apps: Some(BTreeMap::from([(
                             "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0".to_owned(),
-                            ActiveSessionListResponseMetadataApp {
+                            model!(ActiveSessionListResponseMetadataApp {
                                 hostname: Some("wiki.example.com".into()),
                                 name: Some("Wiki".into()),
                                 type_: Some("self_hosted".into()),
                                 uid: Some("0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0".into()),
-                            }
+                            })
                         )])),
                         expires: Some(1694813506),
                         iat: Some(1694791905),
                         nonce: Some("X1aXj1lFVcqqyoXF".into()),
                         ttl: Some(21600),
-                    }),
-                },
-                ActiveSessionListResponse {
+                    })),
+                }),
+                model!(ActiveSessionListResponse {
                     expiration: Some(1694813999),
                     ..ActiveSessionListResponse::default()
-                }
+                })
             ]
         );
     }
@@ -774,7 +785,7 @@ async fn active_session_get_decodes_nested_maps_and_camel_case() {
         req.assert_no_body();
 
         let ident = identity_model();
-        let expected = ActiveSessionGetResponse {
+        let expected = model!(ActiveSessionGetResponse {
             account_id: ident.account_id,
             auth_status: ident.auth_status,
             common_name: ident.common_name,
@@ -784,26 +795,26 @@ async fn active_session_get_decodes_nested_maps_and_camel_case() {
             email: ident.email,
             geo: ident.geo,
             iat: ident.iat,
-            idp: Some(ActiveSessionGetResponseIdp {
+            idp: Some(model!(ActiveSessionGetResponseIdp {
                 id: Some("e5d4c3b2-a1f0-4e9d-8c7b-6a5f4e3d2c1b".into()),
                 type_: Some("okta".into()),
-            }),
+            })),
             ip: ident.ip,
             is_gateway: ident.is_gateway,
             is_warp: ident.is_warp,
             is_active: Some(true),
-            mtls_auth: Some(ActiveSessionGetResponseMtlsAuth {
+            mtls_auth: Some(model!(ActiveSessionGetResponseMtlsAuth {
                 auth_status: Some("OK".into()),
                 cert_issuer_dn: Some("CN=Example Root CA".into()),
                 cert_issuer_ski: Some("8A:F1:3C".into()),
                 cert_presented: Some(true),
                 cert_serial: Some("0F:12:AB".into()),
-            }),
+            })),
             service_token_id: ident.service_token_id,
             service_token_status: ident.service_token_status,
             user_uuid: ident.user_uuid,
             version: ident.version,
-        };
+        });
         assert_eq!(session, expected);
         // The camelCase JSON names survive a round trip.
         let back = serde_json::to_value(&session).unwrap();
@@ -881,14 +892,14 @@ async fn failed_logins_keep_untyped_metadata() {
         assert_eq!(
             logins,
             vec![
-                FailedLoginListResponse {
+                model!(FailedLoginListResponse {
                     expiration: Some(1694813506),
                     metadata: Some(metadata.clone()),
-                },
-                FailedLoginListResponse {
+                }),
+                model!(FailedLoginListResponse {
                     expiration: Some(1694813507),
                     metadata: None,
-                }
+                })
             ]
         );
     }

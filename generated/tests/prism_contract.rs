@@ -242,7 +242,7 @@ async fn call_every_operation(client: &Client, auth: &str) -> Vec<String> {
     check(
         "users.create",
         users
-            .create(ACCOUNT, &create)
+            .create(ACCOUNT, create)
             .send_with_response()
             .await
             .map(|r| format!("{} id={:?}", r.status(), r.id)),
@@ -254,7 +254,7 @@ async fn call_every_operation(client: &Client, auth: &str) -> Vec<String> {
     check(
         "users.create (email only)",
         users
-            .create(ACCOUNT, &create_min)
+            .create(ACCOUNT, create_min)
             .await
             .map(|u| format!("id={:?}", u.id)),
     );
@@ -272,14 +272,14 @@ async fn call_every_operation(client: &Client, auth: &str) -> Vec<String> {
     check(
         "users.update",
         users
-            .update(ACCOUNT, USER_ID, &update)
+            .update(ACCOUNT, USER_ID, update)
             .await
             .map(|u| format!("name={:?}", u.name)),
     );
     check(
         "users.list",
         users
-            .list(ACCOUNT, &UserListParams::default())
+            .list(ACCOUNT)
             .await
             .map(|p| format!("{} items, {:?}", p.len(), p.result_info)),
     );
@@ -293,16 +293,13 @@ async fn call_every_operation(client: &Client, auth: &str) -> Vec<String> {
     check(
         "users.list (all filters)",
         users
-            .list(ACCOUNT, &filters)
+            .list(ACCOUNT)
+            .params(filters)
             .send_with_response()
             .await
             .map(|r| format!("{} items, {:?}", r.len(), r.result_info())),
     );
-    let paging = UserListParams {
-        per_page: Some(100),
-        ..UserListParams::default()
-    };
-    let mut stream = users.list(ACCOUNT, &paging).max_pages(20).auto_paging();
+    let mut stream = users.list(ACCOUNT).per_page(100).max_pages(20).auto_paging();
     let mut count = 0;
     let paged = loop {
         match stream.try_next().await {

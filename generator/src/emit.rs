@@ -144,9 +144,25 @@ pub struct Plan {
     ser: BTreeSet<String>,
     /// Types read from responses (need `Deserialize`); only consulted when split.
     de: BTreeSet<String>,
+    /// Structs only read from responses: no operation sends them and no extra schema mentions
+    /// them, so users never build one and they are `#[non_exhaustive]`.
+    response_only: BTreeSet<String>,
 }
 
 impl Plan {
+    /// True when the type is `#[non_exhaustive]`: every enum (a variant added later then breaks
+    /// no `match`; users still build any variant) and every struct only read from responses (a
+    /// field added later breaks nothing, as no code outside the crate builds one). Structs users
+    /// build (parameters, bodies, what they mention) are not: `..Default::default()` is refused
+    /// on a `#[non_exhaustive]` struct outside its crate.
+    pub(crate) fn non_exhaustive(&self, t: &TypeDef) -> bool {
+        match &t.kind {
+            TypeKind::Enum { .. } | TypeKind::Union(_) | TypeKind::ErrorBody(_) => true,
+            TypeKind::Struct(s) => s.usage == Usage::Model && self.response_only.contains(&t.name),
+            TypeKind::Alias(_) => false,
+        }
+    }
+
     fn split(&self) -> bool {
         !self.features.is_empty()
     }
@@ -273,11 +289,17 @@ fn op_roots<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource, req: &
 
 /// Works out features, gates and serde directions for an API.
 pub fn plan(api: &Api) -> Plan {
-    if api.root.children.len() < 2 {
-        return Plan::default();
-    }
     let types = &api.types;
-    let mut plan = Plan::default();
+    let (mut req, mut resp) = (Vec::new(), Vec::new());
+    op_roots(types, &api.root, &mut req, &mut resp);
+    let reached = closure(types, req.iter().chain(resp.iter()).copied());
+    let unreached: Vec<&str> = types.keys().map(String::as_str).filter(|n| !reached.contains(n)).collect();
+    let built = closure(types, req.into_iter().chain(unreached));
+    let response_only: BTreeSet<String> = closure(types, resp).into_iter().filter(|n| !built.contains(n)).map(str::to_string).collect();
+    if api.root.children.len() < 2 {
+        return Plan { response_only, ..Plan::default() };
+    }
+    let mut plan = Plan { response_only, ..Plan::default() };
     let mut users: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut req_all = Vec::new();
     let mut resp_all = Vec::new();
@@ -372,6 +394,9 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
     }
     // Every item of the type (the definition and its impls) carries the same gate.
     let gate = plan.type_gate(&t.name);
+    if plan.non_exhaustive(t) {
+        doc.extend(quote!(#[non_exhaustive]));
+    }
     let enum_attrs = doc.clone();
     doc.extend(gate.clone());
     let serde = serde_traits(plan, &t.name);
@@ -726,6 +751,7 @@ pub fn resource(api: &Api, path: &[String], node: &Resource, allow: &TokenStream
         }
     });
     let ops = node.operations.values().map(|op| operation(api, path, op));
+    let params = node.operations.values().map(|op| params_impls(api, op));
     let doc = format!(" The `{}` resource.", path.join("."));
     quote! {
         #allow
@@ -741,6 +767,8 @@ pub fn resource(api: &Api, path: &[String], node: &Resource, allow: &TokenStream
             #(#accessors)*
             #(#ops)*
         }
+
+        #(#params)*
     }
 }
 
@@ -1026,20 +1054,14 @@ fn example_parts(api: &Api, op: &Operation) -> (Vec<String>, Vec<String>, Option
         .collect();
     let mut setup = Vec::new();
     let mut input = None;
-    if let Some(params) = &op.params {
-        if let Some(TypeKind::Struct(s)) = api.types.get(params).map(|t| &t.kind) {
-            let has_default = Ty::Named(params.clone()).has_default(&api.types);
-            if has_default && s.fields.iter().all(|f| !f.required) {
-                setup = vec![format!("let params = {lib}::models::{params}::default();")];
-            } else {
-                match samples.struct_literal(params, s, 0, &mut vec![params.as_str()]) {
-                    Some(literal) => setup = format!("let params = {literal};").lines().map(String::from).collect(),
-                    // No finite value exists: the example takes one.
-                    None => input = Some(format!("params: {lib}::models::{params}")),
-                }
-            }
-            args.push("&params".into());
+    // Parameters with nothing required are set by name on the request, so the call needs none.
+    if let Some((params, s)) = params_struct(api, op).filter(|(_, s)| params_positional(s)) {
+        match samples.struct_literal(params, s, 0, &mut vec![params]) {
+            Some(literal) => setup = format!("let params = {literal};").lines().map(String::from).collect(),
+            // No finite value exists: the example takes one.
+            None => input = Some(format!("params: {lib}::models::{params}")),
         }
+        args.push("params".into());
     }
     (args, setup, input)
 }
@@ -1118,39 +1140,189 @@ fn paging_call(p: &Pagination, envelope: bool) -> TokenStream {
     quote!(#unwrap .paged(#style, #items))
 }
 
+/// The operation's parameters struct (query, header and body fields), if it has one.
+pub(crate) fn params_struct<'a>(api: &'a Api, op: &'a Operation) -> Option<(&'a str, &'a Struct)> {
+    let name = op.params.as_deref()?;
+    match api.types.get(name).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => Some((name, s)),
+        _ => None,
+    }
+}
+
+/// True when the method takes its parameters struct as an argument: something in it is
+/// required, so no request without it is valid. Otherwise the request starts from the
+/// struct's default and takes the parameters by name.
+pub(crate) fn params_positional(s: &Struct) -> bool {
+    s.fields.iter().any(|f| f.required)
+}
+
 /// A resource method's arguments after `&self`, as (name, type): the path parameters in path
-/// order, then `params` when the operation has a parameters struct.
+/// order, then `params` (by value) when the operation's parameters struct has a required field.
 pub(crate) fn arguments(api: &Api, op: &Operation) -> Vec<(Ident, TokenStream)> {
     let mut args: Vec<(Ident, TokenStream)> = op.path_params.iter().map(|p| (ident(&p.rust_name), path_arg_ty(&api.types, &p.ty).0)).collect();
-    if let Some(p) = op.params.as_ref().filter(|p| matches!(api.types.get(*p).map(|t| &t.kind), Some(TypeKind::Struct(_)))) {
+    if let Some((p, _)) = params_struct(api, op).filter(|(_, s)| params_positional(s)) {
         let p = ident(p);
-        args.push((ident("params"), quote!(&crate::models::#p)));
+        args.push((ident("params"), quote!(crate::models::#p)));
     }
     args
 }
 
 /// What a resource method returns, and `finish`, the method call (if any) that turns the
-/// request into it.
-pub(crate) fn returns(op: &Operation) -> (TokenStream, TokenStream) {
+/// request into it. A request carries the operation's parameters struct as its last type
+/// parameter (`()` when it has none).
+pub(crate) fn returns(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+    let params = params_struct(api, op).map(|(p, _)| {
+        let p = ident(p);
+        quote!(crate::models::#p)
+    });
+    // `Request<'c, T>`, or `Request<'c, T, crate::AsJson, P>` with parameters.
+    let request = |t: TokenStream| match &params {
+        Some(p) => quote!(crate::Request<'c, #t, crate::AsJson, #p>),
+        None => quote!(crate::Request<'c, #t>),
+    };
     match (&op.response, &op.pagination) {
-        (response, Some(p)) => {
-            let item = ty_tokens(&p.item);
-            (quote!(crate::PageRequest<'c, #item>), paging_call(p, matches!(response, Response::Envelope(_))))
+        (response, Some(pg)) => {
+            let item = ty_tokens(&pg.item);
+            let ret = match &params {
+                Some(p) => quote!(crate::PageRequest<'c, #item, #p>),
+                None => quote!(crate::PageRequest<'c, #item>),
+            };
+            (ret, paging_call(pg, matches!(response, Response::Envelope(_))))
         }
-        (Response::Envelope(ty), None) => {
-            let t = ty_tokens(ty);
-            (quote!(crate::Request<'c, #t>), TokenStream::new())
-        }
-        (Response::Body(ty), _) => {
-            let t = ty_tokens(ty);
-            (quote!(crate::Request<'c, #t>), quote!(.without_envelope()))
-        }
-        (Response::Empty, _) => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
+        (Response::Envelope(ty), None) => (request(ty_tokens(ty)), TokenStream::new()),
+        (Response::Body(ty), _) => (request(ty_tokens(ty)), quote!(.without_envelope())),
+        (Response::Empty, _) => (request(quote!(())), quote!(.without_envelope())),
         (raw, _) => match body::raw_response(raw) {
-            Some((ret, finish, _)) => (ret, finish),
-            None => (quote!(crate::Request<'c, ()>), quote!(.without_envelope())),
+            Some((t, decode, finish, _)) => {
+                let ret = match &params {
+                    Some(p) => quote!(crate::Request<'c, #t, #decode, #p>),
+                    None => quote!(crate::Request<'c, #t, #decode>),
+                };
+                (ret, finish)
+            }
+            None => (request(quote!(())), quote!(.without_envelope())),
         },
     }
+}
+
+/// The setter of each field of a parameters struct on its request, by name: the field's own
+/// name, unless a method of the runtime's request (or an earlier setter) has it, then with
+/// `_param` (and a number) added. The additional-properties map has none (`.params(…)` sets it).
+pub(crate) fn setters(s: &Struct) -> Vec<(&Field, String)> {
+    let fields: BTreeSet<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
+    let mut taken: BTreeSet<String> = crate::render::REQUEST_METHODS.iter().map(|m| m.to_string()).collect();
+    let mut out = Vec::new();
+    for f in &s.fields {
+        let mut name = f.rust_name.clone();
+        let mut n = 1;
+        while taken.contains(&name) || (name != f.rust_name && fields.contains(name.as_str())) {
+            // A keyword's trailing `_` goes first: `type__param` would not be snake case.
+            let stem = f.rust_name.trim_end_matches('_');
+            name = if n == 1 { format!("{stem}_param") } else { format!("{stem}_param{n}") };
+            n += 1;
+        }
+        taken.insert(name.clone());
+        out.push((f, name));
+    }
+    out
+}
+
+/// What a parameters struct does for its operation's request: `impl crate::Params` (the
+/// statements that put its fields on the request when it is sent) and a setter per field on
+/// the request type the operation returns.
+fn params_impls(api: &Api, op: &Operation) -> TokenStream {
+    let Some((name, s)) = params_struct(api, op) else { return TokenStream::new() };
+    let pname = ident(name);
+    let steps = param_steps(api, op, s);
+    let (req, bind) = if steps.is_empty() { (quote!(req), TokenStream::new()) } else { (quote!(mut req), quote!(let params = self;)) };
+    let setters = setters(s).into_iter().map(|(f, setter)| {
+        let fname = ident(&f.rust_name);
+        let setter = ident(&setter);
+        let mut inner = ty_tokens(&f.ty);
+        if f.boxed {
+            inner = quote!(Box<#inner>);
+        }
+        if sends_null(s, f) {
+            inner = quote!(Option<#inner>);
+        }
+        let value = if f.required { quote!(value.into()) } else { quote!(Some(value.into())) };
+        // No intra-doc link: a module's output is rebased on tokens, not in doc text.
+        let doc = format!(" Sets `{name}::{}` (see its docs in `models`).", f.rust_name);
+        let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #setter(mut self, value: impl Into<#inner>) -> Self {
+                self.params_mut().#fname = #value;
+                self
+            }
+        }
+    });
+    let target = if op.pagination.is_some() {
+        quote!(impl<T> crate::PageRequest<'_, T, crate::models::#pname>)
+    } else {
+        quote!(impl<T, D> crate::Request<'_, T, D, crate::models::#pname>)
+    };
+    quote! {
+        impl crate::Params for crate::models::#pname {
+            fn apply<'c>(&self, #req: crate::Request<'c, ()>) -> crate::Request<'c, ()> {
+                #bind
+                #(#steps)*
+                req
+            }
+        }
+
+        #target {
+            #(#setters)*
+        }
+    }
+}
+
+/// The statements that put a parameters struct's query, header and body fields on `req`,
+/// reading them from `params`.
+fn param_steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
+    let mut steps = Vec::new();
+    for f in &s.fields {
+        if f.location == FieldLocation::Body {
+            continue;
+        }
+        let fname = ident(&f.rust_name);
+        let json = &f.json_name;
+        let (call, value) = match (f.location, &f.ty) {
+            (FieldLocation::Query, Ty::Vec(item)) => {
+                let values = match display_kind(&api.types, item) {
+                    Display::Direct => quote!(v),
+                    Display::Rfc3339 => quote!(v.iter().map(crate::Rfc3339Text)),
+                    Display::Optional => quote!(v.iter().flatten()),
+                    Display::AsJson => quote!(v.iter().map(|x| serde_json::to_string(x).unwrap_or_default())),
+                };
+                (quote!(query_each), values)
+            }
+            (location, ty) => {
+                let call = if location == FieldLocation::Query { quote!(query) } else { quote!(header_param) };
+                let value = match display_kind(&api.types, ty) {
+                    Display::Direct => quote!(v),
+                    Display::Rfc3339 => quote!(&crate::Rfc3339Text(v)),
+                    Display::Optional | Display::AsJson => quote!(&serde_json::to_string(v).unwrap_or_default()),
+                };
+                (call, value)
+            }
+        };
+        if f.required {
+            steps.push(quote! {
+                let v = &params.#fname;
+                req = req.#call(#json, #value);
+            });
+        } else {
+            steps.push(quote! {
+                if let Some(v) = &params.#fname {
+                    req = req.#call(#json, #value);
+                }
+            });
+        }
+    }
+    steps.extend(body::steps(api, op, s));
+    steps
 }
 
 fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
@@ -1174,13 +1346,20 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         doc.push_str(&format!(" (operationId {})", escape::md_code(id)));
     }
     doc.push('.');
+    if let Some((_, s)) = params_struct(api, op) {
+        if params_positional(s) {
+            doc.push_str(" `params` can be changed on the returned request by name too.");
+        } else {
+            doc.push_str(" Parameters are set by name on the returned request (one setter each) or all at once with `.params(…)`.");
+        }
+    }
     if op.pagination.is_some() {
-        doc.push_str(" Returns one page; `.auto_paging()` streams every item across pages.");
+        doc.push_str(" Returns one page (`.next_page()` fetches the next); `.auto_paging()` streams every item across pages.");
     }
     if let Some(note) = body::doc_note(op) {
         doc.push_str(&note);
     }
-    if let Some((_, _, note)) = body::raw_response(&op.response) {
+    if let Some((_, _, _, note)) = body::raw_response(&op.response) {
         doc.push_str(note);
     }
     if let Some(error) = &op.error {
@@ -1227,10 +1406,6 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
             encode.push(quote!(let #pname = crate::encode_path(#pname);));
         }
     }
-    let params_struct = op.params.as_ref().and_then(|p| match api.types.get(p).map(|t| &t.kind) {
-        Some(TypeKind::Struct(s)) => Some((p, s)),
-        _ => None,
-    });
     // The path with `{name}` → `{rust_name}` (inline format args), other braces escaped.
     let escape_braces = |text: &str| text.replace('{', "{{").replace('}', "}}");
     let mut fmt = String::new();
@@ -1252,52 +1427,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     };
     let method = http_method(&op.http_method);
     let template = op.path.as_str();
-    let mut steps = Vec::new();
-    if let Some((_, s)) = &params_struct {
-        for f in &s.fields {
-            if f.location == FieldLocation::Body {
-                continue;
-            }
-            let fname = ident(&f.rust_name);
-            let json = &f.json_name;
-            let (call, value) = match (f.location, &f.ty) {
-                (FieldLocation::Query, Ty::Vec(item)) => {
-                    let values = match display_kind(&api.types, item) {
-                        Display::Direct => quote!(v),
-                        Display::Rfc3339 => quote!(v.iter().map(crate::Rfc3339Text)),
-                        Display::Optional => quote!(v.iter().flatten()),
-                        Display::AsJson => quote!(v.iter().map(|x| serde_json::to_string(x).unwrap_or_default())),
-                    };
-                    (quote!(query_each), values)
-                }
-                (location, ty) => {
-                    let call = if location == FieldLocation::Query { quote!(query) } else { quote!(header_param) };
-                    let value = match display_kind(&api.types, ty) {
-                        Display::Direct => quote!(v),
-                        Display::Rfc3339 => quote!(&crate::Rfc3339Text(v)),
-                        Display::Optional | Display::AsJson => quote!(&serde_json::to_string(v).unwrap_or_default()),
-                    };
-                    (call, value)
-                }
-            };
-            if f.required {
-                steps.push(quote! {
-                    let v = &params.#fname;
-                    req = req.#call(#json, #value);
-                });
-            } else {
-                steps.push(quote! {
-                    if let Some(v) = &params.#fname {
-                        req = req.#call(#json, #value);
-                    }
-                });
-            }
-        }
-    }
-    if let Some((_, s)) = &params_struct {
-        steps.extend(body::steps(api, op, s));
-    }
-    let (ret, finish) = returns(op);
+    let (ret, finish) = returns(api, op);
     let security = auth::security_tokens(&op.security);
     // A response read as bytes or text turns a request of `()` into one of its own.
     let new = if body::raw_response(&op.response).is_some() { quote!(crate::Request::<()>::new) } else { quote!(crate::Request::new) };
@@ -1308,16 +1438,15 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         }
         None => TokenStream::new(),
     };
-    let new_req = quote!(#new(self.client, #method, #template, path).security(#security) #server);
-    let body = if steps.is_empty() {
-        quote!(#new_req #finish)
-    } else {
-        quote! {
-            let mut req = #new_req;
-            #(#steps)*
-            req #finish
+    let params = match params_struct(api, op) {
+        Some((_, s)) if params_positional(s) => quote!(.with_params(params)),
+        Some((p, _)) => {
+            let p = ident(p);
+            quote!(.with_params(crate::models::#p::default()))
         }
+        None => TokenStream::new(),
     };
+    let body = quote!(#new(self.client, #method, #template, path).security(#security) #server #params #finish);
     quote! {
         #doc_tokens
         #deprecated

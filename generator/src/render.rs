@@ -321,6 +321,7 @@ fn reference_context(api: &Api) -> (Vec<minijinja::Value>, Vec<minijinja::Value>
                         http => format!("{} {}", m.http_method, m.path),
                         summary => summary,
                         deprecated => m.deprecated,
+                        setters => m.setters.iter().map(|n| format!(".{n}(…)")).collect::<Vec<_>>(),
                     }
                 })
                 .collect();
@@ -352,6 +353,7 @@ fn reference_context(api: &Api) -> (Vec<minijinja::Value>, Vec<minijinja::Value>
             context! {
                 path => format!("models::{name}"),
                 label => t.kind.label(),
+                non_exhaustive => t.non_exhaustive,
                 deprecated => t.deprecated,
                 fields => fields,
                 variants => variants,

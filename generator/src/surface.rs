@@ -45,6 +45,8 @@ pub struct MethodItem {
     pub wire_path: String,
     pub summary: Option<String>,
     pub deprecated: bool,
+    /// The setters of the parameters struct on the returned request, in field order.
+    pub setters: Vec<String>,
 }
 
 impl MethodItem {
@@ -67,6 +69,10 @@ impl MethodItem {
 pub struct TypeItem {
     pub kind: TypeItemKind,
     pub deprecated: bool,
+    /// `#[non_exhaustive]`: every enum, and every struct only read from responses. Code
+    /// outside the crate neither matches it exhaustively nor builds it with a literal, so a
+    /// variant or field added to it breaks none.
+    pub non_exhaustive: bool,
 }
 
 /// What a named type is, with the parts a user's code can name.
@@ -118,7 +124,8 @@ pub fn surface(api: &Api) -> Surface {
         let methods = node.operations.iter().map(|(name, op)| (name.clone(), method(api, op))).collect();
         resources.insert(path, ResourceItem { struct_name: node.struct_name.clone(), methods });
     }
-    let types = api.types.iter().map(|(name, t)| (name.clone(), type_item(t, &api.types))).collect();
+    let plan = emit::plan(api);
+    let types = api.types.iter().map(|(name, t)| (name.clone(), type_item(t, &api.types, &plan))).collect();
     Surface { version: api.meta.version.clone(), resources, types }
 }
 
@@ -126,16 +133,17 @@ fn method(api: &Api, op: &Operation) -> MethodItem {
     let args = emit::arguments(api, op).into_iter().map(|(n, t)| (n.to_string(), text(t))).collect();
     MethodItem {
         args,
-        ret: text(emit::returns(op).0),
+        ret: text(emit::returns(api, op).0),
         http_method: op.http_method.clone(),
         path: op.path.as_str().to_string(),
         wire_path: op.path.normalized(),
         summary: op.summary.clone(),
         deprecated: op.deprecated,
+        setters: emit::params_struct(api, op).map(|(_, s)| emit::setters(s).into_iter().map(|(_, n)| n).collect()).unwrap_or_default(),
     }
 }
 
-fn type_item(t: &TypeDef, types: &BTreeMap<String, TypeDef>) -> TypeItem {
+fn type_item(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &emit::Plan) -> TypeItem {
     let kind = match &t.kind {
         TypeKind::Struct(s) => struct_item(s, types),
         TypeKind::Enum { variants } => TypeItemKind::Enum { variants: variants.iter().map(|v| (v.rust_name.clone(), v.value.clone())).collect() },
@@ -152,7 +160,7 @@ fn type_item(t: &TypeDef, types: &BTreeMap<String, TypeDef>) -> TypeItem {
         TypeKind::ErrorBody(vs) => TypeItemKind::Union { variants: vs.iter().map(|v| (v.name.clone(), model_ty(&v.ty))).collect() },
         TypeKind::Alias(ty) => TypeItemKind::Alias(model_ty(ty)),
     };
-    TypeItem { kind, deprecated: t.deprecated }
+    TypeItem { kind, deprecated: t.deprecated, non_exhaustive: plan.non_exhaustive(t) }
 }
 
 fn struct_item(s: &Struct, types: &BTreeMap<String, TypeDef>) -> TypeItemKind {

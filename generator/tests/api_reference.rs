@@ -94,7 +94,12 @@ fn every_method_and_model_of_the_reference_page_is_in_api_md() {
             let found = lines.iter().find(|l| l.starts_with(&ours)).unwrap_or_else(|| panic!("{resource}.{method}: no `{ours}` under `{accessor}` in api.md"));
             let ts_params = args.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| w.ends_with("Params")).expect("a params type");
             match lookup(PARAMS, ts_params) {
-                Some(p) => assert!(found.contains(&format!("params: &models::{p}")), "{resource}.{method}: {found}"),
+                // The struct is an argument when something in it is required, else the
+                // request's last type parameter (set by name).
+                Some(p) => assert!(
+                    found.contains(&format!("params: models::{p})")) || found.contains(&format!(", models::{p}>")),
+                    "{resource}.{method}: {found}"
+                ),
                 None => assert!(found.contains("account_id: &str") && !found.contains("params:"), "{resource}.{method}: {found}"),
             }
             methods += 1;
@@ -181,8 +186,9 @@ fn document_strings_cannot_break_the_page() {
             (HeadingLevel::H2, "Resources"),
             (HeadingLevel::H3, "client.things()"),
             (HeadingLevel::H2, "Models"),
-            (HeadingLevel::H3, "models::ThingDetails (struct)"),
-            (HeadingLevel::H3, "models::ThingDetailsNaMeSummaryH (enum)"),
+            // Only responses carry them, and every enum is: `#[non_exhaustive]`.
+            (HeadingLevel::H3, "models::ThingDetails (struct) (#[non_exhaustive])"),
+            (HeadingLevel::H3, "models::ThingDetailsNaMeSummaryH (enum) (#[non_exhaustive])"),
             (HeadingLevel::H3, "models::ThingGetResponse (type alias)"),
         ],
         "{md}"

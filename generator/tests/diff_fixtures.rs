@@ -544,16 +544,18 @@ fn rust_api_changes_are_messaged_with_rust_paths() {
         (
             "rust-first-optional-parameter",
             "rust-method-signature-changed",
-            "`Health::retrieve()`: `fn retrieve(&self) -> Request<'c, models::HealthRetrieveResponse>` → `fn retrieve(&self, params: &models::HealthRetrieveParams) -> Request<'c, models::HealthRetrieveResponse>`",
+            "`Health::retrieve()`: `fn retrieve(&self) -> Request<'c, models::HealthRetrieveResponse>` → `fn retrieve(&self) -> Request<'c, models::HealthRetrieveResponse, AsJson, models::HealthRetrieveParams>`",
         ),
         (
             "request-property-became-nullable-optional",
             "rust-field-type-changed",
             "`Option<String>` → `Option<Option<String>>`",
         ),
-        ("response-enum-value-added", "rust-variant-added", "an exhaustive `match` on"),
+        ("response-enum-value-added", "rust-variant-added", "is `#[non_exhaustive]`, so every `match` on it already has a `_` arm"),
         ("rust-error-variant-changed", "rust-variant-changed", "`models::JobRetrieveError::NotFound`: payload `models::NotFound` → `models::Gone`"),
         ("rust-field-added-without-default", "rust-field-added", "`models::Job` has no `Default`"),
+        ("rust-field-added-response-only", "rust-field-added", "`models::Job` is `#[non_exhaustive]`, built only by the crate"),
+        ("rust-struct-became-non-exhaustive", "rust-type-changed", "`models::Job` is now `#[non_exhaustive]`"),
     ] {
         let c = change_of(case, id);
         assert!(c.message.contains(message), "{case}: {}", c.message);

@@ -291,7 +291,7 @@ fn upstream_history_rust_api() {
     let list: Vec<&str> = rust(ChangeKind::RustMethodSignatureChanged).map(|c| c.message.as_str()).collect();
     assert_eq!(list.len(), 1, "{list:?}");
     assert!(
-        list[0].starts_with("`Users::list(account_id)`: `fn list(&self, account_id: &str) -> Request<'c, Vec<models::UserListResponse>>` → `fn list(&self, account_id: &str, params: &models::UserListParams) -> PageRequest<'c, models::UserListResponse>`"),
+        list[0].starts_with("`Users::list(account_id)`: `fn list(&self, account_id: &str) -> Request<'c, Vec<models::UserListResponse>>` → `fn list(&self, account_id: &str) -> PageRequest<'c, models::UserListResponse, models::UserListParams>`"),
         "{}",
         list[0]
     );

@@ -308,7 +308,7 @@ fn changing_an_operation_description_changes_one_doc_line() {
 }
 
 #[test]
-fn adding_an_optional_query_parameter_adds_one_field_and_its_query_line() {
+fn adding_an_optional_query_parameter_adds_one_field_its_query_line_and_its_setter() {
     let base = spec_text();
     let after = edit(
         &base,
@@ -320,7 +320,15 @@ fn adding_an_optional_query_parameter_adds_one_field_and_its_query_line() {
         &base,
         &after,
         &[
-            ("api.md", &["+- `kind: Option<String>`"]),
+            (
+                "api.md",
+                &[
+                    // The method's line lists its setters: `.kind(…)` joins them.
+                    "-- `fn list(&self, account_id: &str) -> PageRequest<'c, models::UserListResponse, models::UserListParams>`: `GET /accounts/{account_id}/access/users`. Get users. Parameters by name on the request: `.name(…)`, `.email(…)`, `.search(…)`, `.page(…)`, `.per_page(…)`; all at once: `.params(…)`.",
+                    "+- `fn list(&self, account_id: &str) -> PageRequest<'c, models::UserListResponse, models::UserListParams>`: `GET /accounts/{account_id}/access/users`. Get users. Parameters by name on the request: `.name(…)`, `.email(…)`, `.search(…)`, `.kind(…)`, `.page(…)`, `.per_page(…)`; all at once: `.params(…)`.",
+                    "+- `kind: Option<String>`",
+                ],
+            ),
             (
                 "src/models.rs",
                 &[
@@ -336,6 +344,12 @@ fn adding_an_optional_query_parameter_adds_one_field_and_its_query_line() {
                     "+if let Some(v) = &params.kind {",
                     "+req = req.query(\"kind\", v);",
                     "+}",
+                    "+/// Sets `UserListParams::kind` (see its docs in `models`).",
+                    "+pub fn kind(mut self, value: impl Into<String>) -> Self {",
+                    "+self.params_mut().kind = Some(value.into());",
+                    "+self",
+                    "+}",
+                    "+",
                 ],
             ),
         ],
@@ -517,7 +531,7 @@ fn adding_an_inline_schema_whose_name_collides_does_not_rename_the_component() {
         "the new inline type takes a suffixed name:\n{}",
         show(&got)
     );
-    assert!(got["api.md"].contains(&"+### `models::IdentityIdpOwner2` (struct)".to_string()), "{}", show(&got));
+    assert!(got["api.md"].contains(&"+### `models::IdentityIdpOwner2` (struct) (`#[non_exhaustive]`)".to_string()), "{}", show(&got));
     assert_eq!(got.len(), 2, "models.rs and api.md change: {}", show(&got));
 }
 

@@ -184,22 +184,38 @@ fn update_on_an_index_makes_the_first_parameter_required() {
     assert_changes(
         "  - target: $.paths['/pets'].get.parameters[0]\n    update: {required: true}\n",
         &[
-            (MODELS, &["pub limit: Option<i64>,"], &["pub limit: i64,"]),
+            (
+                MODELS,
+                &[
+                    "pub limit: Option<i64>,",
+                ],
+                &[
+                    "pub limit: i64,",
+                ],
+            ),
             (
                 PETS_RS,
                 &[
-                    "/// let params = pets::models::PetListParams::default();",
+                    ".with_params(crate::models::PetListParams::default())",
+                    "/// `GET /pets` (operationId `listPets`). Parameters are set by name on the returned request (one setter each) or all at once with `.params(…)`.",
+                    "/// let response = client.pets().list().await?;",
                     "if let Some(v) = &params.limit {",
                     "req = req.query(\"limit\", v);",
+                    "self.params_mut().limit = Some(value.into());",
                     "}",
                 ],
                 &[
-                    "/// let params = pets::models::PetListParams {",
-                    "///     limit: 1,",
+                    ".with_params(params)",
                     "///     ..Default::default()",
+                    "///     limit: 1,",
+                    "/// `GET /pets` (operationId `listPets`). `params` can be changed on the returned request by name too.",
+                    "/// let params = pets::models::PetListParams {",
+                    "/// let response = client.pets().list(params).await?;",
                     "/// };",
                     "let v = &params.limit;",
+                    "params: crate::models::PetListParams,",
                     "req = req.query(\"limit\", v);",
+                    "self.params_mut().limit = value.into();",
                 ],
             ),
         ],
@@ -250,13 +266,13 @@ fn remove_on_a_wildcard_drops_every_parameter_and_the_params_type() {
                 MODELS,
                 &[
                     "",
-                    "/// Parameters of `pets().list()` (`GET /pets`).",
                     "#[derive(Debug, Clone, PartialEq, Default)]",
-                    "pub struct PetListParams {",
+                    "/// Parameters of `pets().list()` (`GET /pets`).",
                     "/// Sent in the query string.",
-                    "pub limit: Option<i64>,",
                     "/// Sent in the query string.",
                     "pub kind: Option<String>,",
+                    "pub limit: Option<i64>,",
+                    "pub struct PetListParams {",
                     "}",
                 ],
                 &[],
@@ -264,34 +280,47 @@ fn remove_on_a_wildcard_drops_every_parameter_and_the_params_type() {
             (
                 PETS_RS,
                 &[
-                    "/// let params = pets::models::PetListParams::default();",
-                    "/// let response = client.pets().list(&params).await?;",
-                    // Without its params the signature fits on one line.
-                    "pub fn list(",
+                    "",
+                    "",
+                    "",
                     "&self,",
-                    "params: &crate::models::PetListParams,",
-                    ") -> crate::Request<'c, crate::models::PetListResponse> {",
-                    "let mut req = crate::Request::new(",
-                    "self.client,",
-                    "reqwest::Method::GET,",
-                    "\"/pets\",",
-                    "path,",
-                    ")",
-                    ".security(&[]);",
-                    "if let Some(v) = &params.limit {",
-                    "req = req.query(\"limit\", v);",
-                    "}",
+                    "'c,",
+                    ") -> crate::Request<",
+                    ".with_params(crate::models::PetListParams::default())",
+                    "/// Sets `PetListParams::kind` (see its docs in `models`).",
+                    "/// Sets `PetListParams::limit` (see its docs in `models`).",
+                    "/// `GET /pets` (operationId `listPets`). Parameters are set by name on the returned request (one setter each) or all at once with `.params(…)`.",
+                    "> {",
+                    "crate::AsJson,",
+                    "crate::models::PetListParams,",
+                    "crate::models::PetListResponse,",
+                    "fn apply<'c>(&self, mut req: crate::Request<'c, ()>) -> crate::Request<'c, ()> {",
                     "if let Some(v) = &params.kind {",
+                    "if let Some(v) = &params.limit {",
+                    "impl crate::Params for crate::models::PetListParams {",
+                    "impl<T, D> crate::Request<'_, T, D, crate::models::PetListParams> {",
+                    "let params = self;",
+                    "pub fn kind(mut self, value: impl Into<String>) -> Self {",
+                    "pub fn limit(mut self, value: impl Into<i64>) -> Self {",
+                    "pub fn list(",
+                    "req",
                     "req = req.query(\"kind\", v);",
+                    "req = req.query(\"limit\", v);",
+                    "self",
+                    "self",
+                    "self.params_mut().kind = Some(value.into());",
+                    "self.params_mut().limit = Some(value.into());",
                     "}",
-                    "req.without_envelope()",
+                    "}",
+                    "}",
+                    "}",
+                    "}",
+                    "}",
+                    "}",
                 ],
                 &[
-                    "/// let response = client.pets().list().await?;",
+                    "/// `GET /pets` (operationId `listPets`).",
                     "pub fn list(&self) -> crate::Request<'c, crate::models::PetListResponse> {",
-                    "crate::Request::new(self.client, reqwest::Method::GET, \"/pets\", path)",
-                    ".security(&[])",
-                    ".without_envelope()",
                 ],
             ),
         ],
@@ -303,8 +332,29 @@ fn remove_on_an_index_drops_the_second_parameter_only() {
     assert_changes(
         "  - target: $.paths['/pets'].get.parameters[1]\n    remove: true\n",
         &[
-            (MODELS, &["/// Sent in the query string.", "pub kind: Option<String>,"], &[]),
-            (PETS_RS, &["if let Some(v) = &params.kind {", "req = req.query(\"kind\", v);", "}"], &[]),
+            (
+                MODELS,
+                &[
+                    "/// Sent in the query string.",
+                    "pub kind: Option<String>,",
+                ],
+                &[],
+            ),
+            (
+                PETS_RS,
+                &[
+                    "",
+                    "/// Sets `PetListParams::kind` (see its docs in `models`).",
+                    "if let Some(v) = &params.kind {",
+                    "pub fn kind(mut self, value: impl Into<String>) -> Self {",
+                    "req = req.query(\"kind\", v);",
+                    "self",
+                    "self.params_mut().kind = Some(value.into());",
+                    "}",
+                    "}",
+                ],
+                &[],
+            ),
         ],
     );
 }
@@ -315,7 +365,28 @@ fn copy_from_a_filter_gives_one_property_the_type_of_a_parameter() {
     // `Pet.tag`, in the model and in the request body's params struct built from it.
     assert_changes(
         "  - target: $.components.schemas.Pet.properties.tag\n    copy: $.paths['/pets'].get.parameters[?@.name == 'limit'].schema\n",
-        &[(MODELS, &["pub tag: Option<String>,", "pub tag: Option<String>,"], &["pub tag: Option<i64>,", "pub tag: Option<i64>,"])],
+        &[
+            (
+                MODELS,
+                &[
+                    "pub tag: Option<String>,",
+                    "pub tag: Option<String>,",
+                ],
+                &[
+                    "pub tag: Option<i64>,",
+                    "pub tag: Option<i64>,",
+                ],
+            ),
+            (
+                PETS_RS,
+                &[
+                    "pub fn tag(mut self, value: impl Into<String>) -> Self {",
+                ],
+                &[
+                    "pub fn tag(mut self, value: impl Into<i64>) -> Self {",
+                ],
+            ),
+        ],
     );
 }
 
@@ -324,10 +395,33 @@ fn copy_to_a_wildcard_from_an_index_types_every_property() {
     // `.*` selects both properties of `Pet`; the source is `parameters[0]`'s schema.
     assert_changes(
         "  - target: $.components.schemas.Pet.properties.*\n    copy: $.paths['/pets'].get.parameters[0].schema\n",
-        &[(
-            MODELS,
-            &["pub name: Option<String>,", "pub tag: Option<String>,", "pub name: Option<String>,", "pub tag: Option<String>,"],
-            &["pub name: Option<i64>,", "pub tag: Option<i64>,", "pub name: Option<i64>,", "pub tag: Option<i64>,"],
-        )],
+        &[
+            (
+                MODELS,
+                &[
+                    "pub name: Option<String>,",
+                    "pub name: Option<String>,",
+                    "pub tag: Option<String>,",
+                    "pub tag: Option<String>,",
+                ],
+                &[
+                    "pub name: Option<i64>,",
+                    "pub name: Option<i64>,",
+                    "pub tag: Option<i64>,",
+                    "pub tag: Option<i64>,",
+                ],
+            ),
+            (
+                PETS_RS,
+                &[
+                    "pub fn name(mut self, value: impl Into<String>) -> Self {",
+                    "pub fn tag(mut self, value: impl Into<String>) -> Self {",
+                ],
+                &[
+                    "pub fn name(mut self, value: impl Into<i64>) -> Self {",
+                    "pub fn tag(mut self, value: impl Into<i64>) -> Self {",
+                ],
+            ),
+        ],
     );
 }

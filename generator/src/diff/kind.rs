@@ -158,13 +158,13 @@ change_kinds! {
     RustTypeChanged = "rust-type-changed", [Breaking],
         "a type became another kind of type (struct, enum, alias) or an alias names another type";
     RustFieldAdded = "rust-field-added", [Info, Breaking],
-        "a new struct field: info when the struct derives `Default` (literals with `..Default::default()` still build), breaking when not";
+        "a new struct field: info when the struct is `#[non_exhaustive]` (only read from responses) or derives `Default` (literals with `..Default::default()` still build), breaking when not";
     RustFieldRemoved = "rust-field-removed", [Breaking],
         "a struct field is gone";
     RustFieldTypeChanged = "rust-field-type-changed", [Breaking],
         "a struct field's Rust type changed (became `Option`, `Option<Option<T>>`, another type)";
-    RustVariantAdded = "rust-variant-added", [Breaking],
-        "a new enum variant: the generated enums are not `#[non_exhaustive]`, so an exhaustive `match` stops compiling";
+    RustVariantAdded = "rust-variant-added", [Info],
+        "a new enum variant: the generated enums are `#[non_exhaustive]`, so no `match` outside the crate is exhaustive";
     RustVariantRemoved = "rust-variant-removed", [Breaking],
         "an enum variant is gone";
     RustVariantChanged = "rust-variant-changed", [Breaking],

@@ -211,13 +211,24 @@ impl Compare<'_> {
         }
         for (name, old) in &a.types {
             let Some(new) = b.types.get(name) else { continue };
-            let old = shape(&old.kind, &renames);
-            self.type_changed(name, &old, &new.kind);
+            let both_structs = matches!((&old.kind, &new.kind), (TypeItemKind::Struct { .. }, TypeItemKind::Struct { .. }));
+            if both_structs && !old.non_exhaustive && new.non_exhaustive {
+                // A struct users built before is now only read from responses.
+                let message = format!(
+                    "{} is now `#[non_exhaustive]`: code outside the crate can no longer build it with a literal or match it exhaustively",
+                    code(&format!("models::{name}"))
+                );
+                self.push(ChangeKind::RustTypeChanged, Level::Breaking, None, Self::type_pointer(self.new, name), message);
+            }
+            let shape_old = shape(&old.kind, &renames);
+            self.type_changed(name, &shape_old, &new.kind, new.non_exhaustive);
         }
         renames
     }
 
-    fn type_changed(&mut self, name: &str, old: &TypeItemKind, new: &TypeItemKind) {
+    /// `non_exhaustive`: the new type is `#[non_exhaustive]`, so a field it gains breaks no code
+    /// outside the crate.
+    fn type_changed(&mut self, name: &str, old: &TypeItemKind, new: &TypeItemKind, non_exhaustive: bool) {
         let path = format!("models::{name}");
         let location = Self::type_pointer(self.new, name);
         match (old, new) {
@@ -237,9 +248,10 @@ impl Compare<'_> {
                 }
                 for n in nf.iter().filter(|n| !old_names.contains(n.name.as_str())) {
                     let item = code(&format!("{path}::{}: {}", n.name, n.ty));
-                    let (level, why) = match default {
-                        true => (Level::Info, format!("struct literals with `..Default::default()` still build {}", code(&path))),
-                        false => (Level::Breaking, format!("{} has no `Default`, so every struct literal must name it", code(&path))),
+                    let (level, why) = match (non_exhaustive, default) {
+                        (true, _) => (Level::Info, format!("{} is `#[non_exhaustive]`, built only by the crate", code(&path))),
+                        (false, true) => (Level::Info, format!("struct literals with `..Default::default()` still build {}", code(&path))),
+                        (false, false) => (Level::Breaking, format!("{} has no `Default`, so every struct literal must name it", code(&path))),
                     };
                     self.push(ChangeKind::RustFieldAdded, level, None, location.clone(), format!("{item} is added: {why}"));
                 }
@@ -262,9 +274,8 @@ impl Compare<'_> {
         }
     }
 
-    /// Variants by name: removed, added (breaking: the generated enums are not
-    /// `#[non_exhaustive]`, so an exhaustive `match` stops compiling), and for unions a changed
-    /// payload type.
+    /// Variants by name: removed, added (info: every generated enum is `#[non_exhaustive]`, so
+    /// no `match` outside the crate is exhaustive), and for unions a changed payload type.
     fn variants(&mut self, path: &str, location: &str, old: &[(String, String)], new: &[(String, String)], what: &str) {
         let new_values: HashMap<&str, &String> = new.iter().map(|(n, v)| (n.as_str(), v)).collect();
         let old_names: BTreeSet<&str> = old.iter().map(|(n, _)| n.as_str()).collect();
@@ -281,12 +292,12 @@ impl Compare<'_> {
         }
         for (name, value) in new.iter().filter(|(n, _)| !old_names.contains(n.as_str())) {
             let message = format!(
-                "{} is added ({what} {}): an exhaustive `match` on {} stops compiling",
+                "{} is added ({what} {}): {} is `#[non_exhaustive]`, so every `match` on it already has a `_` arm",
                 code(&format!("{path}::{name}")),
                 code(value),
                 code(path)
             );
-            self.push(ChangeKind::RustVariantAdded, Level::Breaking, None, location.to_string(), message);
+            self.push(ChangeKind::RustVariantAdded, Level::Info, None, location.to_string(), message);
         }
     }
 

@@ -8,7 +8,7 @@ use super::{display_kind, ident, Display};
 use crate::escape;
 use crate::ir::*;
 
-/// Statements adding the body to `req` (a `crate::Request` being built from `params`).
+/// Statements adding the body to `req` (a `crate::Request` being sent with `params`).
 pub(super) fn steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
     let Some(body) = &op.body else { return Vec::new() };
     let media = body.media.as_str();
@@ -102,17 +102,18 @@ fn add_part_named(api: &Api, name: TokenStream, ty: &Ty, content_type: Option<&s
     }
 }
 
-/// The request type a method returns for a response that is not JSON, the call that makes it
-/// and the sentence its
-/// docs add; `None` for JSON and empty responses.
-pub(super) fn raw_response(response: &Response) -> Option<(TokenStream, TokenStream, &'static str)> {
+/// For a response that is not JSON: the type it becomes and the request's decoder type
+/// parameter, the call that makes the request return it, and the sentence its docs add;
+/// `None` for JSON and empty responses.
+pub(super) fn raw_response(response: &Response) -> Option<(TokenStream, TokenStream, TokenStream, &'static str)> {
     match response {
         Response::Bytes => Some((
-            quote!(crate::Request<'c, bytes::Bytes, crate::AsBytes>),
+            quote!(bytes::Bytes),
+            quote!(crate::AsBytes),
             quote!(.returning_bytes()),
             " Returns the response body's bytes; `.send_streaming()` reads it as it arrives instead.",
         )),
-        Response::Text => Some((quote!(crate::Request<'c, String, crate::AsText>), quote!(.returning_text()), " Returns the response body as text.")),
+        Response::Text => Some((quote!(String), quote!(crate::AsText), quote!(.returning_text()), " Returns the response body as text.")),
         _ => None,
     }
 }

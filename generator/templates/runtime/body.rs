@@ -281,7 +281,7 @@ fn form_component(s: &str) -> String {
     out
 }
 
-impl<T, D> Request<'_, T, D> {
+impl<T, D, P> Request<'_, T, D, P> {
     fn content_type(&mut self, content_type: &str) {
         match HeaderValue::from_str(content_type) {
             Ok(v) => {

@@ -19,8 +19,8 @@ use serde_json::value::RawValue;
 use crate::client::Client;
 use crate::error::{lenient_u64, ApiError, Error, PaginationError};
 use crate::request::{
-    decode_error, decode_response, execute, RawResponse, Request, RequestParts, ResponseFuture,
-    ResponseValue,
+    decode_error, decode_response, execute, Params, RawResponse, Request, RequestParts,
+    ResponseFuture, ResponseValue,
 };
 
 /// Default upper bound on the number of pages [`AutoPager`] fetches.
@@ -72,15 +72,185 @@ fn lenient_cursor<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 /// # let _ = total;
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
     /// Paging details sent by the server, if any.
     pub result_info: Option<ResultInfo>,
+    /// The request for the page after this one, as the operation's paging
+    /// style works it out; `None` on the last page.
+    next: Option<NextPage>,
+}
+
+/// Pages are equal when their items and paging details are.
+impl<T: PartialEq> PartialEq for Page<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items && self.result_info == other.result_info
+    }
+}
+
+/// How to fetch the page after a page: the request and the style's state.
+#[derive(Clone)]
+struct NextPage {
+    client: Client,
+    parts: RequestParts,
+    strategy: Box<dyn Strategy>,
+    items_path: &'static [&'static str],
+    /// Set when the style found the server going round in circles: fetching
+    /// the next page fails with it.
+    error: Option<PaginationError>,
+    /// Hash and length of the raw list of the page this one follows.
+    fingerprint: Option<(u64, usize)>,
+}
+
+impl Clone for Box<dyn Strategy> {
+    fn clone(&self) -> Self {
+        self.boxed_clone()
+    }
+}
+
+/// Fetch the page `parts` asks for; `state` is the style's state for the
+/// request, from which the page works out the one after it.
+fn fetch_page<T: DeserializeOwned + Send + 'static>(
+    parts: RequestParts,
+    state: NextPage,
+    error: Option<Error>,
+) -> ResponseFuture<ResponseValue<Page<T>>> {
+    Box::pin(async move {
+        if let Some(e) = error {
+            return Err(e);
+        }
+        let raw = execute(&state.client, &parts).await?;
+        let items = state.items_path;
+        let next = state.after(&raw);
+        if parts.envelope && items == ["result"] {
+            let resp = decode_response::<Option<Vec<T>>>(raw, true)?;
+            let result_info = resp.result_info().cloned();
+            return Ok(resp.map(|items| Page {
+                items: items.unwrap_or_default(),
+                result_info,
+                next,
+            }));
+        }
+        let page = match read_page(&raw, parts.envelope, items)? {
+            Some(view) => decode_items::<T>(&view, items, &raw.body)?,
+            None => Vec::new(),
+        };
+        let page = Page {
+            items: page,
+            result_info: None,
+            next,
+        };
+        Ok(ResponseValue::plain(page, raw.status, raw.headers))
+    })
+}
+
+impl fmt::Debug for NextPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NextPage")
+            .field("path", &self.parts.path)
+            .field("strategy", &self.strategy)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+impl NextPage {
+    /// The request after the page `raw` answered this one with (non-generic:
+    /// compiled once). `None` when the page has no items or the style says
+    /// it is the last; a page whose items repeat the page before it (a
+    /// server ignoring the page parameter) leaves an error to fetch instead.
+    fn after(mut self, raw: &RawResponse) -> Option<NextPage> {
+        let view = read_page(raw, self.parts.envelope, self.items_path).ok()??;
+        if view.items.is_empty() {
+            return None;
+        }
+        let mut hasher = DefaultHasher::new();
+        hasher.write(view.list.as_bytes());
+        let fingerprint = (hasher.finish(), view.list.len());
+        let page = self.strategy.page().unwrap_or(0);
+        self.error = if self.fingerprint == Some(fingerprint) {
+            Some(PaginationError::RepeatedPage { page })
+        } else {
+            self.parts.next_url = None;
+            match self.strategy.advance(&view, &mut self.parts) {
+                Ok(true) => None,
+                Ok(false) => return None,
+                Err(Error::Pagination(e)) => Some(e),
+                // The styles fail only with a pagination error.
+                Err(_) => return None,
+            }
+        };
+        self.fingerprint = Some(fingerprint);
+        Some(self)
+    }
 }
 
 impl<T> Page<T> {
+    /// A page of `items` on its own, with no page after it (for tests and
+    /// mock implementations).
+    ///
+    /// ```
+    /// let page = cloudflare_access_users::Page::new(vec![1, 2, 3]);
+    /// assert_eq!(page.len(), 3);
+    /// assert!(!page.has_next_page());
+    /// ```
+    pub fn new(items: Vec<T>) -> Self {
+        Page {
+            items,
+            result_info: None,
+            next: None,
+        }
+    }
+
+    /// `true` when the operation's paging style says another page follows
+    /// this one (the page has items, and the page number, cursor, offset or
+    /// `Link` header the style reads points further).
+    ///
+    /// ```
+    /// # fn f(page: cloudflare_access_users::Page<String>) {
+    /// if page.has_next_page() {
+    ///     println!("there is more");
+    /// }
+    /// # }
+    /// ```
+    pub fn has_next_page(&self) -> bool {
+        self.next.is_some()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Page<T> {
+    /// Fetch the page after this one: `None` when [`Page::has_next_page`] is
+    /// `false`. It is asked for as the operation's [`Paging`] style says, with
+    /// the parameters of the request this page answered; a server that sends
+    /// the same items again, or the same cursor or link, fails it with a
+    /// [`PaginationError`].
+    ///
+    /// ```no_run
+    /// # async fn run(first: cloudflare_access_users::Page<serde_json::Value>) -> Result<(), cloudflare_access_users::Error> {
+    /// let mut page = first;
+    /// loop {
+    ///     println!("{} items", page.len());
+    ///     match page.next_page().await? {
+    ///         Some(next) => page = next,
+    ///         None => break,
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn next_page(&self) -> ResponseFuture<Option<Page<T>>> {
+        let Some(mut next) = self.next.clone() else {
+            return Box::pin(async { Ok(None) });
+        };
+        if let Some(e) = next.error.take() {
+            return Box::pin(async move { Err(Error::Pagination(e)) });
+        }
+        let fut = fetch_page::<T>(next.parts.clone(), next, None);
+        Box::pin(async move { fut.await.map(|page| Some(page.into_inner())) })
+    }
+
     /// Number of items on this page.
     ///
     /// ```
@@ -182,7 +352,7 @@ pub enum Paging {
     LinkHeader,
 }
 
-impl<'c, T> Request<'c, Vec<T>> {
+impl<'c, T, P> Request<'c, Vec<T>, crate::request::AsJson, P> {
     /// Turn a list request into a paged one; `page_param` and
     /// `per_page_param` name the query parameters that select the page.
     ///
@@ -200,7 +370,7 @@ impl<'c, T> Request<'c, Vec<T>> {
         self,
         page_param: &'static str,
         per_page_param: &'static str,
-    ) -> PageRequest<'c, T> {
+    ) -> PageRequest<'c, T, P> {
         let items: &'static [&'static str] = if self.parts.envelope {
             &["result"]
         } else {
@@ -227,7 +397,7 @@ impl<'c, T> Request<'c, Vec<T>> {
     /// # drop(pages);
     /// # Ok::<(), cloudflare_access_users::Error>(())
     /// ```
-    pub fn paged(self, paging: Paging, items: &'static [&'static str]) -> PageRequest<'c, T> {
+    pub fn paged(self, paging: Paging, items: &'static [&'static str]) -> PageRequest<'c, T, P> {
         PageRequest {
             request: self,
             paging,
@@ -237,17 +407,19 @@ impl<'c, T> Request<'c, Vec<T>> {
     }
 }
 /// A request to a paged list operation. Awaiting it fetches one page
-/// (the one selected by the query, or the server's first);
-/// [`PageRequest::auto_paging`] streams the items of all pages.
+/// (the one selected by the query, or the server's first; [`Page::next_page`]
+/// fetches the one after it); [`PageRequest::auto_paging`] streams the items
+/// of all pages. `P` is the operation's parameters struct, set by name as on
+/// a [`Request`].
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PageRequest<'c, T> {
-    request: Request<'c, Vec<T>>,
+pub struct PageRequest<'c, T, P = ()> {
+    request: Request<'c, Vec<T>, crate::request::AsJson, P>,
     paging: Paging,
     items: &'static [&'static str],
     max_pages: u64,
 }
 
-impl<T> fmt::Debug for PageRequest<'_, T> {
+impl<T, P> fmt::Debug for PageRequest<'_, T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PageRequest")
             .field("request", &self.request)
@@ -258,7 +430,29 @@ impl<T> fmt::Debug for PageRequest<'_, T> {
     }
 }
 
-impl<T> PageRequest<'_, T> {
+impl<T, P> PageRequest<'_, T, P> {
+    /// Replace every parameter at once (the operation's parameters struct);
+    /// the setters named after the parameters change one each.
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
+    /// # let req = cloudflare_access_users::Request::<Vec<u32>>::new(&client, reqwest::Method::GET, "/x", "/x".into()).paginated("page", "per_page");
+    /// let req = req.params(());
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn params(mut self, params: P) -> Self {
+        self.request = self.request.params(params);
+        self
+    }
+
+    /// The parameters, for the generated setters. (Unused in a crate whose
+    /// list operations take no parameters.)
+    #[allow(dead_code)]
+    pub(crate) fn params_mut(&mut self) -> &mut P {
+        self.request.params_mut()
+    }
+
     /// Override the client's per-attempt timeout (for every page).
     ///
     /// ```
@@ -361,7 +555,19 @@ impl<T> PageRequest<'_, T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
+impl<'c, T, P: Params> PageRequest<'c, T, P> {
+    /// The request with its parameters put on it.
+    fn applied(self) -> PageRequest<'c, T> {
+        PageRequest {
+            request: self.request.applied(),
+            paging: self.paging,
+            items: self.items,
+            max_pages: self.max_pages,
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static, P: Params> PageRequest<'_, T, P> {
     /// Fetch one page (same as `.await`ing the request).
     ///
     /// ```no_run
@@ -390,37 +596,26 @@ impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
     /// # }
     /// ```
     pub fn send_with_response(self) -> ResponseFuture<ResponseValue<Page<T>>> {
+        let this = self.applied();
         let Request {
             client,
             parts,
             error,
             ..
-        } = self.request;
-        let client = client.clone();
-        let items = self.items;
-        Box::pin(async move {
-            if let Some(e) = error {
-                return Err(e);
-            }
-            let raw = execute(&client, &parts).await?;
-            if parts.envelope && items == ["result"] {
-                let resp = decode_response::<Option<Vec<T>>>(raw, true)?;
-                let result_info = resp.result_info().cloned();
-                return Ok(resp.map(|items| Page {
-                    items: items.unwrap_or_default(),
-                    result_info,
-                }));
-            }
-            let page = match read_page(&raw, parts.envelope, items)? {
-                Some(view) => decode_items::<T>(&view, items, &raw.body)?,
-                None => Vec::new(),
-            };
-            let page = Page {
-                items: page,
-                result_info: None,
-            };
-            Ok(ResponseValue::plain(page, raw.status, raw.headers))
-        })
+        } = this.request;
+        // The style starts from a copy: the request goes as the caller built it.
+        let mut strategy = this.paging.strategy();
+        let mut started = parts.clone();
+        strategy.start(&mut started);
+        let next = NextPage {
+            client: client.clone(),
+            parts: started,
+            strategy,
+            items_path: this.items,
+            error: None,
+            fingerprint: None,
+        };
+        fetch_page(parts, next, error)
     }
 
     /// Stream every item of every page, fetching pages lazily and holding one
@@ -463,20 +658,21 @@ impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
     //@end
     /// ```
     pub fn auto_paging(self) -> AutoPager<T> {
+        let this = self.applied();
         let Request {
             client,
             mut parts,
             error,
             ..
-        } = self.request;
-        let mut strategy = self.paging.strategy();
+        } = this.request;
+        let mut strategy = this.paging.strategy();
         strategy.start(&mut parts);
         AutoPager {
             client: client.clone(),
             parts,
             strategy,
-            items_path: self.items,
-            max_pages: self.max_pages,
+            items_path: this.items,
+            max_pages: this.max_pages,
             pages_fetched: 0,
             items: Vec::new().into_iter(),
             fetch: None,
@@ -487,7 +683,7 @@ impl<T: DeserializeOwned + Send + 'static> PageRequest<'_, T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for PageRequest<'_, T> {
+impl<T: DeserializeOwned + Send + 'static, P: Params> IntoFuture for PageRequest<'_, T, P> {
     type Output = Result<Page<T>, Error>;
     type IntoFuture = ResponseFuture<Page<T>>;
 
@@ -725,7 +921,9 @@ fn decode_items<T: DeserializeOwned>(
 
 /// What differs between paging styles: how the first request is set up and
 /// how the next one follows from a page. Each style is a few lines.
-trait Strategy: fmt::Debug + Send {
+trait Strategy: fmt::Debug + Send + Sync {
+    /// A copy, for a [`Page`] to carry to the page after it.
+    fn boxed_clone(&self) -> Box<dyn Strategy>;
     /// Set up the first request (from the page, cursor or offset the caller
     /// put in the query).
     fn start(&mut self, _parts: &mut RequestParts) {}
@@ -797,7 +995,7 @@ fn query_number(parts: &RequestParts, name: &str) -> Option<u64> {
 
 /// Hashes of the cursors or links already followed: one seen twice means the
 /// server is going round in circles.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Seen(HashSet<(u64, usize)>);
 
 impl Seen {
@@ -808,7 +1006,7 @@ impl Seen {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PageNumbers {
     param: &'static str,
     per_page_param: &'static str,
@@ -819,6 +1017,10 @@ struct PageNumbers {
 }
 
 impl Strategy for PageNumbers {
+    fn boxed_clone(&self) -> Box<dyn Strategy> {
+        Box::new(self.clone())
+    }
+
     fn start(&mut self, parts: &mut RequestParts) {
         self.page = query_number(parts, self.param).unwrap_or(1);
         self.per_page = query_number(parts, self.per_page_param).filter(|n| *n > 0);
@@ -849,7 +1051,7 @@ impl Strategy for PageNumbers {
 }
 
 /// Where the next cursor comes from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Next {
     /// A value in the body.
     Body(&'static [&'static str]),
@@ -860,7 +1062,7 @@ enum Next {
     },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Cursors {
     param: &'static str,
     next: Next,
@@ -868,6 +1070,10 @@ struct Cursors {
 }
 
 impl Strategy for Cursors {
+    fn boxed_clone(&self) -> Box<dyn Strategy> {
+        Box::new(self.clone())
+    }
+
     fn advance(&mut self, page: &PageView<'_>, parts: &mut RequestParts) -> Result<bool, Error> {
         let cursor = match self.next {
             Next::Body(path) => page.text_at(path),
@@ -887,7 +1093,7 @@ impl Strategy for Cursors {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Offsets {
     param: &'static str,
     limit_param: &'static str,
@@ -898,6 +1104,10 @@ struct Offsets {
 }
 
 impl Strategy for Offsets {
+    fn boxed_clone(&self) -> Box<dyn Strategy> {
+        Box::new(self.clone())
+    }
+
     fn start(&mut self, parts: &mut RequestParts) {
         self.offset = query_number(parts, self.param).unwrap_or(0);
         self.limit = query_number(parts, self.limit_param).filter(|n| *n > 0);
@@ -920,12 +1130,16 @@ impl Strategy for Offsets {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Links {
     seen: Seen,
 }
 
 impl Strategy for Links {
+    fn boxed_clone(&self) -> Box<dyn Strategy> {
+        Box::new(self.clone())
+    }
+
     fn advance(&mut self, page: &PageView<'_>, parts: &mut RequestParts) -> Result<bool, Error> {
         let next = page
             .headers

@@ -125,7 +125,9 @@ impl RequestParts {
 /// default), as bytes ([`AsBytes`]) or as text ([`AsText`]).
 ///
 /// Send it by awaiting it (or [`Request::send`]); configure it first with the
-/// builder-style methods. Problems found while building (invalid header
+/// builder-style methods. `P` is the operation's parameters struct (`()` for
+/// none): the request carries it, offers a setter per parameter by name and
+/// [`Request::params`] for all at once, and puts it on the wire when sent. Problems found while building (invalid header
 /// value, body that fails to serialize, empty path parameter) are reported
 /// when it is sent.
 ///
@@ -157,14 +159,35 @@ impl RequestParts {
 //@end
 /// ```
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct Request<'c, T, D = AsJson> {
+pub struct Request<'c, T, D = AsJson, P = ()> {
     pub(crate) client: &'c Client,
     pub(crate) parts: RequestParts,
     pub(crate) error: Option<Error>,
+    /// The operation's parameters struct, set by name until the request is
+    /// sent and put on it then (see [`Params`]).
+    pub(crate) params: P,
     marker: PhantomData<fn() -> (T, D)>,
 }
 
-impl<T, D> fmt::Debug for Request<'_, T, D> {
+/// What an operation's parameters struct puts on its request (query string,
+/// headers, body) when the request is sent. The crate implements it for every
+/// parameters struct; `()` puts nothing.
+///
+/// A request carries its parameters as a value of this type, so one generic
+/// request serves every operation: the setters a request offers by name
+/// (`.per_page(50)`) are methods of `Request<'_, T, D, ThatParams>`.
+pub trait Params {
+    /// Put the parameters on `req`.
+    fn apply<'c>(&self, req: Request<'c, ()>) -> Request<'c, ()>;
+}
+
+impl Params for () {
+    fn apply<'c>(&self, req: Request<'c, ()>) -> Request<'c, ()> {
+        req
+    }
+}
+
+impl<T, D, P> fmt::Debug for Request<'_, T, D, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.parts.method)
@@ -220,12 +243,78 @@ impl<'c, T> Request<'c, T> {
                 next_url: None,
             },
             error,
+            params: (),
             marker: PhantomData,
         }
     }
 }
 
 impl<'c, T, D> Request<'c, T, D> {
+    /// Carry `params`, to be put on the request when it is sent. (Unused in a
+    /// crate whose operations take no parameters.)
+    #[allow(dead_code)]
+    pub(crate) fn with_params<P>(self, params: P) -> Request<'c, T, D, P> {
+        Request {
+            client: self.client,
+            parts: self.parts,
+            error: self.error,
+            params,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<'c, T, D, P: Params> Request<'c, T, D, P> {
+    /// The request with its parameters put on it.
+    pub(crate) fn applied(self) -> Request<'c, T, D> {
+        let Request {
+            client,
+            parts,
+            error,
+            params,
+            ..
+        } = self;
+        let plain = params.apply(Request {
+            client,
+            parts,
+            error,
+            params: (),
+            marker: PhantomData,
+        });
+        Request {
+            client: plain.client,
+            parts: plain.parts,
+            error: plain.error,
+            params: (),
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<'c, T, D, P> Request<'c, T, D, P> {
+    /// Replace every parameter at once (the operation's parameters struct);
+    /// the setters named after the parameters change one each.
+    ///
+    /// ```
+    /// # let client = cloudflare_access_users::Client::builder().base_url("https://api.example.com/v1").build()?;
+    /// # let req: cloudflare_access_users::Request<'_, serde_json::Value> =
+    /// #     cloudflare_access_users::Request::new(&client, reqwest::Method::GET, "/x", "/x".into());
+    /// let req = req.params(());
+    /// # drop(req);
+    /// # Ok::<(), cloudflare_access_users::Error>(())
+    /// ```
+    pub fn params(mut self, params: P) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// The parameters, for the generated setters. (Unused in a crate whose
+    /// operations take no parameters.)
+    #[allow(dead_code)]
+    pub(crate) fn params_mut(&mut self) -> &mut P {
+        &mut self.params
+    }
+
     /// Return the response body's bytes as they are, whatever its type.
     ///
     /// ```
@@ -237,7 +326,7 @@ impl<'c, T, D> Request<'c, T, D> {
     /// # drop(req);
     /// # Ok::<(), cloudflare_access_users::Error>(())
     /// ```
-    pub fn returning_bytes(self) -> Request<'c, Bytes, AsBytes> {
+    pub fn returning_bytes(self) -> Request<'c, Bytes, AsBytes, P> {
         self.returning()
     }
 
@@ -252,15 +341,16 @@ impl<'c, T, D> Request<'c, T, D> {
     /// # drop(req);
     /// # Ok::<(), cloudflare_access_users::Error>(())
     /// ```
-    pub fn returning_text(self) -> Request<'c, String, AsText> {
+    pub fn returning_text(self) -> Request<'c, String, AsText, P> {
         self.returning()
     }
 
-    fn returning<U, E>(self) -> Request<'c, U, E> {
+    fn returning<U, E>(self) -> Request<'c, U, E, P> {
         Request {
             client: self.client,
             parts: self.parts,
             error: self.error,
+            params: self.params,
             marker: PhantomData,
         }
     }
@@ -459,7 +549,7 @@ impl<'c, T, D> Request<'c, T, D> {
     }
 }
 
-impl<T: Send + 'static, D: Decode<T> + 'static> Request<'_, T, D> {
+impl<T: Send + 'static, D: Decode<T> + 'static, P: Params> Request<'_, T, D, P> {
     /// Send the request and decode the result (same as `.await`ing it).
     ///
     /// ```no_run
@@ -474,7 +564,8 @@ impl<T: Send + 'static, D: Decode<T> + 'static> Request<'_, T, D> {
     /// # }
     /// ```
     pub fn send(self) -> ResponseFuture<T> {
-        let (client, parts, error) = (self.client.clone(), self.parts, self.error);
+        let req = self.applied();
+        let (client, parts, error) = (req.client.clone(), req.parts, req.error);
         if let Some(e) = error {
             return Box::pin(std::future::ready(Err(e)));
         }
@@ -501,7 +592,8 @@ impl<T: Send + 'static, D: Decode<T> + 'static> Request<'_, T, D> {
     /// # }
     /// ```
     pub fn send_with_response(self) -> ResponseFuture<ResponseValue<T>> {
-        let (client, parts, error) = (self.client.clone(), self.parts, self.error);
+        let req = self.applied();
+        let (client, parts, error) = (req.client.clone(), req.parts, req.error);
         if let Some(e) = error {
             return Box::pin(std::future::ready(Err(e)));
         }
@@ -512,7 +604,7 @@ impl<T: Send + 'static, D: Decode<T> + 'static> Request<'_, T, D> {
     }
 }
 
-impl<T: Send + 'static, D: Decode<T> + 'static> IntoFuture for Request<'_, T, D> {
+impl<T: Send + 'static, D: Decode<T> + 'static, P: Params> IntoFuture for Request<'_, T, D, P> {
     type Output = Result<T, Error>;
     type IntoFuture = ResponseFuture<T>;
 
@@ -521,7 +613,7 @@ impl<T: Send + 'static, D: Decode<T> + 'static> IntoFuture for Request<'_, T, D>
     }
 }
 
-impl Request<'_, Bytes, AsBytes> {
+impl<P: Params> Request<'_, Bytes, AsBytes, P> {
     /// Send the request and return the body as it arrives, for downloads too
     /// large to hold: nothing is buffered, so the response size limit does
     /// not apply (a failed status is still read within it, as an error).
@@ -541,7 +633,8 @@ impl Request<'_, Bytes, AsBytes> {
     /// # }
     /// ```
     pub fn send_streaming(self) -> ResponseFuture<ByteStream> {
-        let (client, parts, error) = (self.client.clone(), self.parts, self.error);
+        let req = self.applied();
+        let (client, parts, error) = (req.client.clone(), req.parts, req.error);
         if let Some(e) = error {
             return Box::pin(std::future::ready(Err(e)));
         }

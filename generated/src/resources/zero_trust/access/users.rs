@@ -58,7 +58,7 @@ impl<'c> Users<'c> {
     ///
     /// Adds a new Access user to the account.
     ///
-    /// `POST /accounts/{account_id}/access/users` (operationId `zero-trust-users-create-user`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
+    /// `POST /accounts/{account_id}/access/users` (operationId `zero-trust-users-create-user`). `params` can be changed on the returned request by name too. Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
@@ -66,7 +66,7 @@ impl<'c> Users<'c> {
     ///     email: "email".into(),
     ///     ..Default::default()
     /// };
-    /// let response = client.zero_trust().access().users().create("account_id", &params).await?;
+    /// let response = client.zero_trust().access().users().create("account_id", params).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -74,19 +74,23 @@ impl<'c> Users<'c> {
     pub fn create(
         &self,
         account_id: &str,
-        params: &crate::models::UserCreateParams,
-    ) -> crate::Request<'c, crate::models::UserCreateResponse> {
+        params: crate::models::UserCreateParams,
+    ) -> crate::Request<
+        'c,
+        crate::models::UserCreateResponse,
+        crate::AsJson,
+        crate::models::UserCreateParams,
+    > {
         let account_id = crate::encode_path(account_id);
         let path = format!("/accounts/{account_id}/access/users");
-        let mut req = crate::Request::new(
+        crate::Request::new(
                 self.client,
                 reqwest::Method::POST,
                 "/accounts/{account_id}/access/users",
                 path,
             )
-            .security(&[&[2], &[0, 1]]);
-        req = req.json(params);
-        req
+            .security(&[&[2], &[0, 1]])
+            .with_params(params)
     }
 
     /// Delete a user
@@ -153,12 +157,11 @@ impl<'c> Users<'c> {
     ///
     /// Lists the Access users of an account.
     ///
-    /// `GET /accounts/{account_id}/access/users` (operationId `zero-trust-users-get-users`). Returns one page; `.auto_paging()` streams every item across pages. Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
+    /// `GET /accounts/{account_id}/access/users` (operationId `zero-trust-users-get-users`). Parameters are set by name on the returned request (one setter each) or all at once with `.params(…)`. Returns one page (`.next_page()` fetches the next); `.auto_paging()` streams every item across pages. Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
     ///
     /// ```no_run
     /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
-    /// let params = cloudflare_access_users::models::UserListParams::default();
-    /// let page = client.zero_trust().access().users().list("account_id", &params).await?;
+    /// let page = client.zero_trust().access().users().list("account_id").await?;
     /// for item in &page.items {
     ///     println!("{item:?}");
     /// }
@@ -168,17 +171,91 @@ impl<'c> Users<'c> {
     pub fn list(
         &self,
         account_id: &str,
-        params: &crate::models::UserListParams,
-    ) -> crate::PageRequest<'c, crate::models::UserListResponse> {
+    ) -> crate::PageRequest<
+        'c,
+        crate::models::UserListResponse,
+        crate::models::UserListParams,
+    > {
         let account_id = crate::encode_path(account_id);
         let path = format!("/accounts/{account_id}/access/users");
-        let mut req = crate::Request::new(
+        crate::Request::new(
                 self.client,
                 reqwest::Method::GET,
                 "/accounts/{account_id}/access/users",
                 path,
             )
-            .security(&[&[2], &[0, 1]]);
+            .security(&[&[2], &[0, 1]])
+            .with_params(crate::models::UserListParams::default())
+            .paginated("page", "per_page")
+    }
+
+    /// Update a user
+    ///
+    /// Changes the name of one user of the account. The request must repeat the user's current email address as confirmation; the email address itself cannot be changed.
+    ///
+    /// `PUT /accounts/{account_id}/access/users/{user_id}` (operationId `zero-trust-users-update-user`). `params` can be changed on the returned request by name too. Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
+    /// let params = cloudflare_access_users::models::UserUpdateParams {
+    ///     email: "email".into(),
+    ///     name: "name".into(),
+    /// };
+    /// let response = client.zero_trust().access().users().update("account_id", "user_id", params).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
+        &self,
+        account_id: &str,
+        user_id: &str,
+        params: crate::models::UserUpdateParams,
+    ) -> crate::Request<
+        'c,
+        crate::models::UserUpdateResponse,
+        crate::AsJson,
+        crate::models::UserUpdateParams,
+    > {
+        let account_id = crate::encode_path(account_id);
+        let user_id = crate::encode_path(user_id);
+        let path = format!("/accounts/{account_id}/access/users/{user_id}");
+        crate::Request::new(
+                self.client,
+                reqwest::Method::PUT,
+                "/accounts/{account_id}/access/users/{user_id}",
+                path,
+            )
+            .security(&[&[2], &[0, 1]])
+            .with_params(params)
+    }
+}
+
+impl crate::Params for crate::models::UserCreateParams {
+    fn apply<'c>(&self, mut req: crate::Request<'c, ()>) -> crate::Request<'c, ()> {
+        let params = self;
+        req = req.json(params);
+        req
+    }
+}
+
+impl<T, D> crate::Request<'_, T, D, crate::models::UserCreateParams> {
+    /// Sets `UserCreateParams::email` (see its docs in `models`).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().email = value.into();
+        self
+    }
+
+    /// Sets `UserCreateParams::name` (see its docs in `models`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().name = Some(value.into());
+        self
+    }
+}
+
+impl crate::Params for crate::models::UserListParams {
+    fn apply<'c>(&self, mut req: crate::Request<'c, ()>) -> crate::Request<'c, ()> {
+        let params = self;
         if let Some(v) = &params.name {
             req = req.query("name", v);
         }
@@ -194,43 +271,60 @@ impl<'c> Users<'c> {
         if let Some(v) = &params.per_page {
             req = req.query("per_page", v);
         }
-        req.paginated("page", "per_page")
+        req
+    }
+}
+
+impl<T> crate::PageRequest<'_, T, crate::models::UserListParams> {
+    /// Sets `UserListParams::name` (see its docs in `models`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().name = Some(value.into());
+        self
     }
 
-    /// Update a user
-    ///
-    /// Changes the name of one user of the account. The request must repeat the user's current email address as confirmation; the email address itself cannot be changed.
-    ///
-    /// `PUT /accounts/{account_id}/access/users/{user_id}` (operationId `zero-trust-users-update-user`). Error responses decode with `Error::detail::<crate::models::AccessApiResponseCommonFailure>()`.
-    ///
-    /// ```no_run
-    /// # async fn example(client: cloudflare_access_users::Client) -> Result<(), cloudflare_access_users::Error> {
-    /// let params = cloudflare_access_users::models::UserUpdateParams {
-    ///     email: "email".into(),
-    ///     name: "name".into(),
-    /// };
-    /// let response = client.zero_trust().access().users().update("account_id", "user_id", &params).await?;
-    /// println!("{response:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn update(
-        &self,
-        account_id: &str,
-        user_id: &str,
-        params: &crate::models::UserUpdateParams,
-    ) -> crate::Request<'c, crate::models::UserUpdateResponse> {
-        let account_id = crate::encode_path(account_id);
-        let user_id = crate::encode_path(user_id);
-        let path = format!("/accounts/{account_id}/access/users/{user_id}");
-        let mut req = crate::Request::new(
-                self.client,
-                reqwest::Method::PUT,
-                "/accounts/{account_id}/access/users/{user_id}",
-                path,
-            )
-            .security(&[&[2], &[0, 1]]);
+    /// Sets `UserListParams::email` (see its docs in `models`).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().email = Some(value.into());
+        self
+    }
+
+    /// Sets `UserListParams::search` (see its docs in `models`).
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().search = Some(value.into());
+        self
+    }
+
+    /// Sets `UserListParams::page` (see its docs in `models`).
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+
+    /// Sets `UserListParams::per_page` (see its docs in `models`).
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().per_page = Some(value.into());
+        self
+    }
+}
+
+impl crate::Params for crate::models::UserUpdateParams {
+    fn apply<'c>(&self, mut req: crate::Request<'c, ()>) -> crate::Request<'c, ()> {
+        let params = self;
         req = req.json(params);
         req
+    }
+}
+
+impl<T, D> crate::Request<'_, T, D, crate::models::UserUpdateParams> {
+    /// Sets `UserUpdateParams::email` (see its docs in `models`).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().email = value.into();
+        self
+    }
+
+    /// Sets `UserUpdateParams::name` (see its docs in `models`).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().name = value.into();
+        self
     }
 }

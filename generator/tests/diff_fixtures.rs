@@ -416,6 +416,7 @@ fn big_report() -> Report {
             operation: Some(format!("GET /accounts/{{account_id}}/{resource}/{i}/{}", "x".repeat(i % 500))),
             location: format!("/paths/~1accounts~1{{account_id}}~1{resource}~1{i}/get/{}", "y".repeat(i % 700)),
             message: format!("change {i}: {}", "word ".repeat(i % 400)),
+            acknowledged: None,
         });
     }
     changes.sort_by(|a, b| (a.level, &a.operation).cmp(&(b.level, &b.operation)));

@@ -72,7 +72,27 @@ pub struct SpecDiffArgs {
     /// reviewed as the crate generated with it sees it.
     #[arg(long = "overlay", value_name = "FILE")]
     pub overlays: Vec<PathBuf>,
+    /// Exit 3 when the generated crate's version (`crate.version` of the `codegen.yaml` beside
+    /// each document, at its revision) is not bumped enough for the changes: major, minor or
+    /// patch as the report states, read as Cargo reads versions before 1.0.
+    #[arg(long)]
+    pub check_version: bool,
+    /// With --check-version, OLD's crate version instead of the one in its codegen.yaml.
+    #[arg(long, value_name = "VERSION", requires = "check_version")]
+    pub old_version: Option<String>,
+    /// With --check-version, NEW's crate version instead of the one in its codegen.yaml.
+    #[arg(long, value_name = "VERSION", requires = "check_version")]
+    pub new_version: Option<String>,
+    /// Accepted changes: `ID | METHOD /path or /pointer | YYYY-MM-DD | reason` a line. Matching
+    /// changes are shown as acknowledged and not counted by --fail-on; an expired or malformed
+    /// entry is an error [default: spec-diff.ignore at the workspace root, when present]
+    #[arg(long, value_name = "FILE")]
+    pub ignore: Option<PathBuf>,
 }
+
+/// The exit code when --check-version finds the version not bumped enough (and --fail-on did
+/// not already fail the run).
+pub const EXIT_VERSION: i32 = 3;
 
 /// Runs the command; answers the exit code (0, or 1 for `--fail-on`). Errors (unreadable or
 /// invalid documents, git failures) are returned.
@@ -107,7 +127,39 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
     // defaults where there is none).
     let config_path = root.join("spec/codegen.yaml");
     let config = if config_path.is_file() { generator::Config::load(&config_path)? } else { generator::Config::default() };
-    let report = diff::diff_documents_with(&old, &new, &config);
+    let mut report = diff::diff_documents_with(&old, &new, &config);
+    // The default file is named as the repository names it, wherever the command runs.
+    let ignore_file = match &args.ignore {
+        Some(path) => Some((path.clone(), path.display().to_string())),
+        None => Some((root.join(IGNORE), IGNORE.to_string())).filter(|(p, _)| p.is_file()),
+    };
+    let mut unused = Vec::new();
+    if let Some((path, name)) = &ignore_file {
+        let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read the ignore file"))?;
+        let file = diff::IgnoreFile::parse(name, &bytes, today())?;
+        unused = file.acknowledge(&mut report).into_iter().map(|(line, id)| (name.clone(), line, id)).collect();
+    }
+    let version_check = match args.check_version {
+        false => None,
+        true => {
+            let from = match &args.old_version {
+                Some(v) => v.clone(),
+                None => side_version(&old_spec, "OLD", "--old-version")?,
+            };
+            let now = match (&args.new_version, &args.new) {
+                (Some(v), _) => v.clone(),
+                (None, Some(n)) => side_version(n, "NEW", "--new-version")?,
+                (None, None) => side_version(&root.join(SPEC).display().to_string(), "NEW", "--new-version")?,
+            };
+            let semver = diff::Semver::of(&report.changes, &from);
+            let result = semver.check(&now);
+            if let Err(e @ diff::VersionError::NotSemver { .. }) = &result {
+                bail!("--check-version: {e}");
+            }
+            report.semver = Some(semver);
+            Some((now, result))
+        }
+    };
     let wants_summary = !args.no_code_summary
         && (args.format == Format::Markdown || args.out_full.as_ref().is_some_and(|f| !is_json(f)));
     let summary = if wants_summary {
@@ -149,6 +201,32 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
             }))
         }
     };
+    for (file, line, id) in &unused {
+        let message = format!("{file}:{line}: the entry for `{id}` matches no change: remove it");
+        match args.format {
+            Format::Text => out.push_str(&format!("note: {}\n", diff::escape_text(&message))),
+            Format::Markdown => out.push_str(&format!("\n> **Note:** {}\n", diff::escape_markdown(&message))),
+            Format::Github => out.push_str(&diff::github_warning(file, *line, "ignore-entry-unused", &message)),
+            Format::Json => eprintln!("spec-diff: note: {}", diff::escape_text(&message)),
+        }
+    }
+    if let Some((now, result)) = &version_check {
+        let message = match result {
+            Ok(()) => format!("version check: {now} is bumped enough from {}", report.semver.as_ref().map_or("", |s| s.from.as_str())),
+            Err(e) => format!("version check failed: {e}"),
+        };
+        match (args.format, result) {
+            (Format::Text, _) => out.push_str(&format!("{}\n", diff::escape_text(&message))),
+            (Format::Markdown, Ok(())) => out.push_str(&format!("\n{}\n", diff::escape_markdown(&message))),
+            (Format::Markdown, Err(_)) => out.push_str(&format!("\n> **:x: {}**\n", diff::escape_markdown(&message))),
+            (Format::Github, Ok(())) => {}
+            (Format::Github, Err(_)) => out.push_str(&diff::github_error(CONFIG, config.line_of(&["crate", "version"]).unwrap_or(1), "crate-version-not-bumped", &message)),
+            (Format::Json, _) => {}
+        }
+        if result.is_err() || args.format == Format::Json {
+            eprintln!("spec-diff: {}", diff::escape_text(&message));
+        }
+    }
     for s in &stale {
         let message = s.message();
         match args.format {
@@ -167,7 +245,49 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         Format::Json => eprintln!("spec-diff: {}", diff::escape_text(&base)),
     }
     print!("{out}");
-    Ok(exit_code(&report, args.fail_on))
+    Ok(match exit_code(&report, args.fail_on) {
+        0 if version_check.is_some_and(|(_, r)| r.is_err()) => EXIT_VERSION,
+        code => code,
+    })
+}
+
+/// The project's ignore file, relative to the workspace root.
+const IGNORE: &str = "spec-diff.ignore";
+/// The project's configuration, relative to the workspace root.
+const CONFIG: &str = "spec/codegen.yaml";
+
+/// Today's date in UTC, for the ignore file's expiry dates.
+fn today() -> diff::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    diff::Date::from_unix_days((secs / 86_400) as i64)
+}
+
+/// `crate.version` of the `codegen.yaml` beside the document `spec` (a file, or `REV:PATH`
+/// read at REV), or the generator's default `0.1.0` when it sets none. No such file is an
+/// error naming the option that gives the version instead.
+fn side_version(spec: &str, side: &str, option: &str) -> Result<String> {
+    let (text, name) = match split_rev(spec) {
+        Some((rev, path)) => {
+            let config = Path::new(path).with_file_name("codegen.yaml");
+            let name = format!("{rev}:{}", config.display());
+            let out = git(&["show", &name])?;
+            if !out.status.success() {
+                bail!("{name}: no configuration to read {side}'s crate version from (`git show` failed: {}); pass {option} VERSION", String::from_utf8_lossy(&out.stderr).trim());
+            }
+            (String::from_utf8_lossy(&out.stdout).into_owned(), name)
+        }
+        None => {
+            let config = Path::new(spec).with_file_name("codegen.yaml");
+            let name = config.display().to_string();
+            let text = std::fs::read_to_string(&config)
+                .with_context(|| format!("{name}: no configuration to read {side}'s crate version from; pass {option} VERSION"))?;
+            (text, name)
+        }
+    };
+    let config = generator::Config::parse(&name, &text)?;
+    Ok(config.krate.version.clone().unwrap_or_else(|| "0.1.0".to_string()))
 }
 
 /// An overlay action that selected something in OLD and nothing in NEW: the upstream changed
@@ -377,6 +497,7 @@ mod tests {
             operation: None,
             location: String::new(),
             message: String::new(),
+            acknowledged: None,
         };
         let warn = Report {
             changes: vec![change(Level::Warning), change(Level::Info)],

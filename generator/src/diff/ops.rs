@@ -197,6 +197,7 @@ impl Sink {
                     operation: Some(operation),
                     location,
                     message,
+                    acknowledged: None,
                 }
             })
             .collect()

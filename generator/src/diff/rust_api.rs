@@ -10,77 +10,10 @@ use super::{code, Change, ChangeKind, Level};
 use crate::load::Document;
 use crate::surface::{surface, MethodItem, Surface, TypeItemKind};
 
-/// How the generated crate's version must move for the changes found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Bump {
-    /// A Rust item was removed or changed: code using it may stop compiling.
-    Major,
-    /// Items were only added.
-    Minor,
-    /// The Rust API is the same.
-    Patch,
-}
-
-impl Bump {
-    /// `major`, `minor` or `patch`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Bump::Major => "major",
-            Bump::Minor => "minor",
-            Bump::Patch => "patch",
-        }
-    }
-}
-
-/// The version bump the generated crate needs, by semver's rules and Cargo's reading of them
-/// before 1.0 (`0.x`: a breaking change bumps the minor version, anything else the patch).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Semver {
-    /// What the Rust-API changes need, by semver.
-    pub needed: Bump,
-    /// The crate's version now (from its configuration).
-    pub from: String,
-    /// The version to release: `from` with `needed` applied (pre-1.0, one place lower).
-    pub to: String,
-    /// One sentence saying why.
-    pub reason: String,
-}
-
-impl Semver {
-    fn of(changes: &[Change], version: &str) -> Semver {
-        let rust: Vec<&Change> = changes.iter().filter(|c| c.kind.id().starts_with("rust-")).collect();
-        let needed = if rust.iter().any(|c| c.level == Level::Breaking) {
-            Bump::Major
-        } else if !rust.is_empty() {
-            Bump::Minor
-        } else {
-            Bump::Patch
-        };
-        let parts: Vec<u64> = version.split(['.', '-', '+']).take(3).map(|p| p.parse().unwrap_or(0)).collect();
-        let (major, minor, patch) = (parts.first().copied().unwrap_or(0), parts.get(1).copied().unwrap_or(0), parts.get(2).copied().unwrap_or(0));
-        let pre = major == 0;
-        let to = match (needed, pre) {
-            (Bump::Major, false) => format!("{}.0.0", major + 1),
-            (Bump::Major, true) | (Bump::Minor, false) => format!("{major}.{}.0", minor + 1),
-            (Bump::Minor, true) | (Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
-        };
-        let why = match needed {
-            Bump::Major => "a Rust item was removed or changed",
-            Bump::Minor => "Rust items were only added",
-            Bump::Patch => "the Rust API does not change",
-        };
-        let reason = match (needed, pre) {
-            (Bump::Major, true) => format!("{why}: a major change, which before 1.0 is a minor bump (0.x)"),
-            (Bump::Minor, true) => format!("{why}: a minor change, which before 1.0 is a patch bump (0.x)"),
-            _ => format!("{why}: a {} bump", needed.as_str()),
-        };
-        Semver { needed, from: version.to_string(), to, reason }
-    }
-}
-
 /// The Rust-API changes between the crates `old` and `new` generate with `config`, and the
-/// version bump they need; a side the generator refuses is one `rust-api-not-compared` warning.
-pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (Vec<Change>, Option<Semver>) {
+/// crate's version (from `config`); a side the generator refuses is one `rust-api-not-compared`
+/// warning and no version.
+pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (Vec<Change>, Option<String>) {
     let build = |doc: &Document| crate::build::build(doc, config, "spec-diff").map(|(api, _)| surface(&api));
     let (a, b) = match (build(old), build(new)) {
         (Ok(a), Ok(b)) => (a, b),
@@ -91,6 +24,7 @@ pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (V
                 operation: None,
                 location: String::new(),
                 message: format!("the generator refuses a side, so the Rust APIs were not compared: {}", code(&e.to_string())),
+                acknowledged: None,
             };
             return (vec![change], None);
         }
@@ -98,8 +32,7 @@ pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (V
     let mut out = Compare { old, new, changes: Vec::new() };
     let renames = out.types(&a, &b);
     out.resources(&a, &b, &renames);
-    let semver = Semver::of(&out.changes, &b.version);
-    (out.changes, Some(semver))
+    (out.changes, Some(b.version))
 }
 
 struct Compare<'d> {
@@ -141,7 +74,7 @@ fn renamed(ty: &str, renames: &BTreeMap<String, String>) -> String {
 
 impl Compare<'_> {
     fn push(&mut self, kind: ChangeKind, level: Level, operation: Option<String>, location: String, message: String) {
-        self.changes.push(Change { kind, level, operation, location, message });
+        self.changes.push(Change { kind, level, operation, location, message, acknowledged: None });
     }
 
     /// Where a named type comes from: its component when one has that name, else the document.

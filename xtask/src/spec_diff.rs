@@ -26,7 +26,7 @@ pub enum Format {
     Text,
     /// A pull-request comment, with the generated-code summary.
     Markdown,
-    /// `{"changes": [{id, level, operation, location, message}]}`.
+    /// `{"changes": [{id, level, operation, location, message, acknowledged}], "semver": {…}}`.
     Json,
     /// GitHub Actions annotations (`::error file=…,line=…::…`).
     Github,
@@ -180,7 +180,7 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         };
         if let Err(e) = &summary {
             if !e.is_empty() {
-                md.push_str(&format!("\n_Generated-code summary unavailable: {}._\n", diff::escape_markdown(e)));
+                md.push_str(&format!("\n_Generated-code summary unavailable: {}._\n", diff::escape_markdown(&cut(e))));
             }
         }
         md
@@ -189,53 +189,48 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         let full = if is_json(file) { diff::render_json(&report) } else { markdown(None) };
         std::fs::write(file, full).with_context(|| format!("cannot write {}", file.display()))?;
     }
-    let mut out = match args.format {
-        Format::Text => diff::render_text(&report),
-        Format::Json => diff::render_json(&report),
-        Format::Github => diff::render_github(&report, &new),
-        Format::Markdown => {
-            let full_report = args.out_full.as_ref().map(|f| f.display().to_string());
-            markdown(Some(&diff::CommentLimits {
-                max_bytes: diff::COMMENT_MAX_BYTES - base.len() - 2,
-                full_report: full_report.as_deref(),
-            }))
-        }
-    };
-    for (file, line, id) in &unused {
-        let message = format!("{file}:{line}: the entry for `{id}` matches no change: remove it");
-        match args.format {
-            Format::Text => out.push_str(&format!("note: {}\n", diff::escape_text(&message))),
-            Format::Markdown => out.push_str(&format!("\n> **Note:** {}\n", diff::escape_markdown(&message))),
-            Format::Github => out.push_str(&diff::github_warning(file, *line, "ignore-entry-unused", &message)),
-            Format::Json => eprintln!("spec-diff: note: {}", diff::escape_text(&message)),
-        }
-    }
+    // Notes about the comparison that are not API changes, then the version check's verdict.
+    let mut notes: Vec<Note> = unused
+        .iter()
+        .map(|(file, line, id)| Note {
+            file: file.clone(),
+            line: Some(*line),
+            title: "ignore-entry-unused",
+            message: format!("{file}:{line}: the entry for `{id}` matches no change: remove it"),
+        })
+        .collect();
+    notes.extend(stale.iter().map(|s| Note { file: s.file.clone(), line: s.line, title: "overlay-stopped-matching", message: s.message() }));
+    let mut tail = render_notes(&notes, args.format);
     if let Some((now, result)) = &version_check {
         let message = match result {
             Ok(()) => format!("version check: {now} is bumped enough from {}", report.semver.as_ref().map_or("", |s| s.from.as_str())),
             Err(e) => format!("version check failed: {e}"),
         };
         match (args.format, result) {
-            (Format::Text, _) => out.push_str(&format!("{}\n", diff::escape_text(&message))),
-            (Format::Markdown, Ok(())) => out.push_str(&format!("\n{}\n", diff::escape_markdown(&message))),
-            (Format::Markdown, Err(_)) => out.push_str(&format!("\n> **:x: {}**\n", diff::escape_markdown(&message))),
-            (Format::Github, Ok(())) => {}
-            (Format::Github, Err(_)) => out.push_str(&diff::github_error(CONFIG, config.line_of(&["crate", "version"]).unwrap_or(1), "crate-version-not-bumped", &message)),
-            (Format::Json, _) => {}
+            (Format::Text, _) => tail.push_str(&format!("{}\n", diff::escape_text(&message))),
+            (Format::Markdown, Ok(())) => tail.push_str(&format!("\n{}\n", diff::escape_markdown(&message))),
+            (Format::Markdown, Err(_)) => tail.push_str(&format!("\n> **:x: {}**\n", diff::escape_markdown(&message))),
+            (Format::Github, Ok(())) | (Format::Json, _) => {}
+            (Format::Github, Err(_)) => tail.push_str(&diff::github_error(CONFIG, config.line_of(&["crate", "version"]).unwrap_or(1), "crate-version-not-bumped", &message)),
         }
         if result.is_err() || args.format == Format::Json {
             eprintln!("spec-diff: {}", diff::escape_text(&message));
         }
     }
-    for s in &stale {
-        let message = s.message();
-        match args.format {
-            Format::Text => out.push_str(&format!("note: {}\n", diff::escape_text(&message))),
-            Format::Markdown => out.push_str(&format!("\n> **Note:** {}\n", diff::escape_markdown(&message))),
-            Format::Github => out.push_str(&diff::github_warning(&s.file, s.line.unwrap_or(1), "overlay-stopped-matching", &message)),
-            Format::Json => eprintln!("spec-diff: note: {}", diff::escape_text(&message)),
+    let mut out = match args.format {
+        Format::Text => diff::render_text(&report),
+        Format::Json => diff::render_json(&report),
+        Format::Github => diff::render_github(&report, &new),
+        Format::Markdown => {
+            // The base line and the tail count against the comment's size too.
+            let full_report = args.out_full.as_ref().map(|f| f.display().to_string());
+            markdown(Some(&diff::CommentLimits {
+                max_bytes: diff::COMMENT_MAX_BYTES.saturating_sub(base.len() + 2 + tail.len()),
+                full_report: full_report.as_deref(),
+            }))
         }
-    }
+    };
+    out.push_str(&tail);
     // What was compared comes first; JSON has no line before its value, so there it goes to
     // stderr.
     match args.format {
@@ -288,6 +283,54 @@ fn side_version(spec: &str, side: &str, option: &str) -> Result<String> {
     };
     let config = generator::Config::parse(&name, &text)?;
     Ok(config.krate.version.clone().unwrap_or_else(|| "0.1.0".to_string()))
+}
+
+/// A note about the comparison (an ignore entry that matched nothing, an overlay action that
+/// stopped matching), placed on its file and line.
+struct Note {
+    file: String,
+    line: Option<usize>,
+    title: &'static str,
+    message: String,
+}
+
+/// Notes a pull-request comment or the annotations carry at most (the text carries all), so
+/// however many there are the comment stays within its size.
+const MAX_NOTES: usize = 10;
+/// The longest note message, in characters, in a comment or annotation.
+const MAX_NOTE_CHARS: usize = 400;
+
+/// `s` cut to [`MAX_NOTE_CHARS`].
+fn cut(s: &str) -> String {
+    match s.char_indices().nth(MAX_NOTE_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// The notes in `format` (JSON: on stderr, answering nothing).
+fn render_notes(notes: &[Note], format: Format) -> String {
+    let mut out = String::new();
+    let shown = match format {
+        Format::Markdown | Format::Github => notes.len().min(MAX_NOTES),
+        Format::Text | Format::Json => notes.len(),
+    };
+    for n in &notes[..shown] {
+        match format {
+            Format::Text => out.push_str(&format!("note: {}\n", diff::escape_text(&n.message))),
+            Format::Markdown => out.push_str(&format!("\n> **Note:** {}\n", diff::escape_markdown(&cut(&n.message)))),
+            Format::Github => out.push_str(&diff::github_warning(&n.file, n.line.unwrap_or(1), n.title, &cut(&n.message))),
+            Format::Json => eprintln!("spec-diff: note: {}", diff::escape_text(&n.message)),
+        }
+    }
+    if shown < notes.len() {
+        let rest = format!("{} more notes; the text format lists them all", notes.len() - shown);
+        match format {
+            Format::Markdown => out.push_str(&format!("\n> **Note:** {rest}.\n")),
+            _ => out.push_str(&format!("::notice title=more notes::{rest}\n")),
+        }
+    }
+    out
 }
 
 /// An overlay action that selected something in OLD and nothing in NEW: the upstream changed

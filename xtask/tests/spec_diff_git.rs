@@ -361,6 +361,14 @@ fn the_ignore_file_acknowledges_changes_and_fail_on_skips_them() {
     let out = repo.spec_diff(&[]);
     assert!(stdout(&out).contains("spec-diff.ignore:4: the entry for `endpoint-removed` matches no change: remove it"), "{}", stdout(&out));
 
+    // However many entries match nothing, the comment stays within its size.
+    let many: String = (0..500).map(|i| format!("endpoint-removed | GET /gone/{i}/{} | 2999-12-31 | {}\n", "p".repeat(900), "r".repeat(900))).collect();
+    std::fs::write(repo.path().join("spec-diff.ignore"), format!("{ignore}{many}")).unwrap();
+    let md = stdout(&repo.spec_diff(&["--format", "markdown", "--no-code-summary", "--check-version", "--old-version", "0.1.0", "--new-version", "0.2.0"]));
+    assert!(md.len() <= 60_000 && md.contains("490 more notes") && md.contains("version check"), "{} bytes", md.len());
+    let gh = stdout(&repo.spec_diff(&["--format", "github"]));
+    assert_eq!(gh.matches("title=ignore-entry-unused").count(), 10, "{gh}");
+
     // Expired, malformed and hostile files: exit 2 naming file and line, escaped on one line.
     for (text, line) in [
         (format!("{ignore}endpoint-removed | GET /gone | 2000-01-01 | old\n"), 4),

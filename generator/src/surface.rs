@@ -45,6 +45,8 @@ pub struct MethodItem {
     pub wire_path: String,
     pub summary: Option<String>,
     pub deprecated: bool,
+    /// What `Error::detail` decodes the method's error bodies to, when the document says.
+    pub error: Option<String>,
 }
 
 impl MethodItem {
@@ -132,6 +134,7 @@ fn method(api: &Api, op: &Operation) -> MethodItem {
         wire_path: op.path.normalized(),
         summary: op.summary.clone(),
         deprecated: op.deprecated,
+        error: op.error.as_ref().map(|t| text(emit::ty_tokens(t))),
     }
 }
 

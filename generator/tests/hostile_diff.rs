@@ -94,7 +94,8 @@ fn text_report_escapes_control_characters() {
 #[test]
 fn github_annotations_escape_every_control_character() {
     let (report, new) = report();
-    let out = render_github(&report, &new);
+    let (old, _) = docs();
+    let out = render_github(&report, &old, &new);
     assert_no_dangerous("github", &out);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), report.changes.len(), "{out}");

@@ -220,7 +220,7 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
     let mut out = match args.format {
         Format::Text => diff::render_text(&report),
         Format::Json => diff::render_json(&report),
-        Format::Github => diff::render_github(&report, &new),
+        Format::Github => diff::render_github(&report, &old, &new),
         Format::Markdown => {
             // The base line and the tail count against the comment's size too.
             let full_report = args.out_full.as_ref().map(|f| f.display().to_string());

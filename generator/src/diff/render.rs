@@ -525,19 +525,31 @@ fn escape_json(json: &str) -> String {
 pub const MAX_ANNOTATIONS: usize = 50;
 
 /// GitHub Actions workflow commands (`::error`, `::warning`, `::notice`), placed on NEW's file at
-/// the line of the change, or of its nearest surviving parent for a removal: one per change
-/// when there are at most [`MAX_ANNOTATIONS`], else the most important ones (breaking first)
-/// and a last `::notice` saying how many are not annotated.
-pub fn render_github(report: &Report, new: &Document) -> String {
+/// the line of the change (located by `locate`, the reader diagnostics use, array indices
+/// included), or for a removal (a location only OLD has) at the line of its nearest surviving
+/// parent in NEW, the message naming where it was in OLD (`REV:PATH:LINE`, or the file's
+/// name): one per change when there are at most [`MAX_ANNOTATIONS`], else the most important
+/// ones (breaking first) and a last `::notice` saying how many are not annotated.
+pub fn render_github(report: &Report, old: &Document, new: &Document) -> String {
     let file = annotation_file(&new.name);
     let annotated = if report.changes.len() <= MAX_ANNOTATIONS { report.changes.len() } else { MAX_ANNOTATIONS - 1 };
     let changes = &report.changes[..annotated];
-    // Lines found in one pass over the text; a one-line document has only line 1.
-    let has_lines = new.text.trim_end().contains('\n');
-    let located = if has_lines {
+    // Lines found in one pass over each text; a one-line document has only line 1.
+    let has_lines = |d: &Document| d.text.trim_end().contains('\n');
+    let located = if has_lines(new) {
         lines_in(new, changes.iter().map(|c| c.location.as_str()))
     } else {
         Vec::new()
+    };
+    let removed: Vec<bool> = changes
+        .iter()
+        .map(|c| !c.location.is_empty() && locate::get(&new.raw, &c.location).is_none() && locate::get(&old.raw, &c.location).is_some())
+        .collect();
+    let mut was_at = if has_lines(old) {
+        let pointers = changes.iter().zip(&removed).filter(|(_, r)| **r).map(|(c, _)| c.location.as_str());
+        locate::lines_of(&old.text, &pointers.collect::<Vec<_>>()).into_iter()
+    } else {
+        Vec::new().into_iter()
     };
     let mut out = String::new();
     for (i, c) in changes.iter().enumerate() {
@@ -556,6 +568,10 @@ pub fn render_github(report: &Report, new: &Document) -> String {
             Some(op) => format!("{op}: {}", c.message),
             None => c.message.clone(),
         };
+        if removed[i] {
+            let line = was_at.next().flatten().unwrap_or(1);
+            message = format!("{message} (was at {}:{line})", old.name);
+        }
         if let Some(a) = &c.acknowledged {
             message = format!("{message} ({})", acknowledgement(a));
         }

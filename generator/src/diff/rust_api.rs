@@ -29,7 +29,7 @@ pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (V
             return (vec![change], None);
         }
     };
-    let mut out = Compare { old, new, changes: Vec::new() };
+    let mut out = Compare { old, new, old_owners: owners(&a, old), new_owners: owners(&b, new), changes: Vec::new() };
     let renames = out.types(&a, &b);
     out.resources(&a, &b, &renames);
     (out.changes, Some(b.version))
@@ -38,7 +38,101 @@ pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (V
 struct Compare<'d> {
     old: &'d Document,
     new: &'d Document,
+    /// Each side's types that no component names, by the operation that makes them.
+    old_owners: HashMap<String, String>,
+    new_owners: HashMap<String, String>,
     changes: Vec<Change>,
+}
+
+/// Which document a pointer goes into.
+#[derive(Clone, Copy)]
+enum Side {
+    Old,
+    New,
+}
+
+/// The `models` types a Rust type's text names.
+fn named_types(ty: &str) -> impl Iterator<Item = &str> {
+    ty.split("models::").skip(1).map(|name| {
+        let end = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
+        &name[..end]
+    })
+}
+
+/// Where each type no component names comes from: the operation of the first method (in
+/// resource order) that takes or returns it (or decodes its errors to it), else the property (or parameter) of the first
+/// placed type that holds it, breadth first, so nested inline types are placed too.
+fn owners(s: &Surface, doc: &Document) -> HashMap<String, String> {
+    let mut out: HashMap<String, String> = HashMap::new();
+    let mut queue = std::collections::VecDeque::new();
+    for name in s.types.keys() {
+        let p = format!("/components/schemas/{}", crate::locate::escape_token(name));
+        if crate::locate::get(&doc.raw, &p).is_some() {
+            out.insert(name.clone(), p);
+            queue.push_back(name.as_str());
+        }
+    }
+    for r in s.resources.values() {
+        for m in r.methods.values() {
+            let pointer = Compare::op_pointer(doc, m);
+            if pointer.is_empty() {
+                continue;
+            }
+            for ty in m.args.iter().map(|(_, t)| t).chain([&m.ret]).chain(&m.error) {
+                for name in named_types(ty) {
+                    if let Some((key, _)) = s.types.get_key_value(name) {
+                        if !out.contains_key(key) {
+                            out.insert(key.clone(), pointer.clone());
+                            queue.push_back(key.as_str());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    while let Some(name) = queue.pop_front() {
+        let base = out[name].clone();
+        let held: Vec<(String, &str)> = match &s.types[name].kind {
+            TypeItemKind::Struct { fields, .. } => fields
+                .iter()
+                .flat_map(|f| {
+                    let at = field_pointer(doc, &base, f);
+                    named_types(&f.ty).map(move |t| (at.clone(), t))
+                })
+                .collect(),
+            TypeItemKind::Union { variants } => variants.iter().flat_map(|(_, t)| named_types(t).map(|n| (base.clone(), n))).collect(),
+            TypeItemKind::Alias(t) => named_types(t).map(|n| (base.clone(), n)).collect(),
+            TypeItemKind::Enum { .. } => Vec::new(),
+        };
+        for (pointer, inner) in held {
+            if let Some((key, _)) = s.types.get_key_value(inner) {
+                if !out.contains_key(key) {
+                    out.insert(key.clone(), pointer);
+                    queue.push_back(key.as_str());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where a field (by its wire name) of the type at `base` is written: the schema's property
+/// (a component's, or one `base` reaches), or the operation's parameter of that name, else
+/// `base`.
+fn field_pointer(doc: &Document, base: &str, field: &crate::surface::FieldItem) -> String {
+    let wire = field.wire.as_deref().unwrap_or(&field.name);
+    let property = format!("{base}/properties/{}", crate::locate::escape_token(wire));
+    if crate::locate::get(&doc.raw, &property).is_some() {
+        return property;
+    }
+    let parameters = format!("{base}/parameters");
+    let found = crate::locate::get(&doc.raw, &parameters)
+        .and_then(|p| p.as_array())
+        .and_then(|list| list.iter().position(|p| p.get("name").and_then(|n| n.as_str()) == Some(wire)));
+    match found {
+        Some(i) => format!("{parameters}/{i}"),
+        None => base.to_string(),
+    }
 }
 
 /// A type's definition with the renamed types written by their new names.
@@ -77,14 +171,24 @@ impl Compare<'_> {
         self.changes.push(Change { kind, level, operation, location, message, acknowledged: None });
     }
 
-    /// Where a named type comes from: its component when one has that name, else the document.
-    fn type_pointer(doc: &Document, name: &str) -> String {
-        let p = format!("/components/schemas/{}", crate::locate::escape_token(name));
-        if crate::locate::get(&doc.raw, &p).is_some() {
-            p
-        } else {
-            String::new()
+    fn doc(&self, side: Side) -> &Document {
+        match side {
+            Side::Old => self.old,
+            Side::New => self.new,
         }
+    }
+
+    /// Where a named type comes from (see [`owners`]); empty when nothing places it.
+    fn type_pointer(&self, side: Side, name: &str) -> String {
+        let owners = match side {
+            Side::Old => &self.old_owners,
+            Side::New => &self.new_owners,
+        };
+        owners.get(name).cloned().unwrap_or_default()
+    }
+
+    fn field_pointer(&self, side: Side, base: &str, field: &crate::surface::FieldItem) -> String {
+        field_pointer(self.doc(side), base, field)
     }
 
     fn op_pointer(doc: &Document, m: &MethodItem) -> String {
@@ -129,16 +233,16 @@ impl Compare<'_> {
         }
         let removed = unpaired;
         for (o, n) in &renames {
-            let location = Self::type_pointer(self.new, n);
+            let location = self.type_pointer(Side::New, n);
             let message = format!("{} is renamed {}", code(&format!("models::{o}")), code(&format!("models::{n}")));
             self.push(ChangeKind::RustTypeRenamed, Level::Breaking, None, location, message);
         }
         for o in removed {
-            let location = Self::type_pointer(self.old, o);
+            let location = self.type_pointer(Side::Old, o);
             self.push(ChangeKind::RustTypeRemoved, Level::Breaking, None, location, format!("{} is removed", code(&format!("models::{o}"))));
         }
         for n in added {
-            let location = Self::type_pointer(self.new, n);
+            let location = self.type_pointer(Side::New, n);
             let message = format!("{} is added ({})", code(&format!("models::{n}")), b.types[n].kind.label());
             self.push(ChangeKind::RustTypeAdded, Level::Info, None, location, message);
         }
@@ -152,7 +256,7 @@ impl Compare<'_> {
 
     fn type_changed(&mut self, name: &str, old: &TypeItemKind, new: &TypeItemKind) {
         let path = format!("models::{name}");
-        let location = Self::type_pointer(self.new, name);
+        let location = self.type_pointer(Side::New, name);
         match (old, new) {
             (TypeItemKind::Struct { fields: of, .. }, TypeItemKind::Struct { fields: nf, default }) => {
                 let new_fields: HashMap<&str, &crate::surface::FieldItem> = nf.iter().map(|f| (f.name.as_str(), f)).collect();
@@ -160,10 +264,14 @@ impl Compare<'_> {
                 for f in of {
                     let item = code(&format!("{path}::{}", f.name));
                     match new_fields.get(f.name.as_str()) {
-                        None => self.push(ChangeKind::RustFieldRemoved, Level::Breaking, None, location.clone(), format!("{item} is removed")),
+                        None => {
+                            let at = self.field_pointer(Side::Old, &self.type_pointer(Side::Old, name), f);
+                            self.push(ChangeKind::RustFieldRemoved, Level::Breaking, None, at, format!("{item} is removed"));
+                        }
                         Some(n) if n.ty != f.ty => {
                             let message = format!("{item}: {} → {}", code(&f.ty), code(&n.ty));
-                            self.push(ChangeKind::RustFieldTypeChanged, Level::Breaking, None, location.clone(), message);
+                            let at = self.field_pointer(Side::New, &location, n);
+                            self.push(ChangeKind::RustFieldTypeChanged, Level::Breaking, None, at, message);
                         }
                         Some(_) => {}
                     }
@@ -174,7 +282,8 @@ impl Compare<'_> {
                         true => (Level::Info, format!("struct literals with `..Default::default()` still build {}", code(&path))),
                         false => (Level::Breaking, format!("{} has no `Default`, so every struct literal must name it", code(&path))),
                     };
-                    self.push(ChangeKind::RustFieldAdded, level, None, location.clone(), format!("{item} is added: {why}"));
+                    let at = self.field_pointer(Side::New, &location, n);
+                    self.push(ChangeKind::RustFieldAdded, level, None, at, format!("{item} is added: {why}"));
                 }
             }
             (TypeItemKind::Enum { variants: ov }, TypeItemKind::Enum { variants: nv }) => {
@@ -228,16 +337,27 @@ impl Compare<'_> {
     /// another accessor or name, `rust-method-moved`.
     fn resources(&mut self, a: &Surface, b: &Surface, renames: &BTreeMap<String, String>) {
         let accessor = |path: &[String]| format!("client{}", path.iter().map(|p| format!(".{p}()")).collect::<String>());
+        // An accessor is placed on the operation of its first method, or of its first
+        // descendant's (resources sort by accessor path, so those follow it).
+        let first_op = |doc: &Document, s: &Surface, path: &Vec<String>| {
+            s.resources
+                .range(path.clone()..)
+                .take_while(|(p, _)| p.starts_with(path))
+                .flat_map(|(_, r)| r.methods.values())
+                .map(|m| Self::op_pointer(doc, m))
+                .find(|p| !p.is_empty())
+                .unwrap_or_default()
+        };
         for (path, r) in &a.resources {
             if !b.resources.contains_key(path) {
                 let message = format!("accessor {} (returning {}) is removed", code(&accessor(path)), code(&r.struct_name));
-                self.push(ChangeKind::RustResourceRemoved, Level::Breaking, None, String::new(), message);
+                self.push(ChangeKind::RustResourceRemoved, Level::Breaking, None, first_op(self.old, a, path), message);
             }
         }
         for (path, r) in &b.resources {
             if !a.resources.contains_key(path) {
                 let message = format!("accessor {} (returning {}) is added", code(&accessor(path)), code(&r.struct_name));
-                self.push(ChangeKind::RustResourceAdded, Level::Info, None, String::new(), message);
+                self.push(ChangeKind::RustResourceAdded, Level::Info, None, first_op(self.new, b, path), message);
             }
         }
         let old = all_methods(a);

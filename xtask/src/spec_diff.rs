@@ -105,11 +105,16 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
             (format!("{}:{SPEC}", base.commit), base.describe())
         }
     };
-    let old = read_side(&old_spec)?;
-    let new = match &args.new {
-        Some(s) => read_side(s)?,
-        None => read_file(&root.join(SPEC), SPEC)?,
-    };
+    // Both sides are read at once (a whole API takes a few hundred milliseconds each).
+    let (old, new) = std::thread::scope(|s| {
+        let old = s.spawn(|| read_side(&old_spec));
+        let new = match &args.new {
+            Some(s) => read_side(s),
+            None => read_file(&root.join(SPEC), SPEC),
+        };
+        (old.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), new)
+    });
+    let (old, new) = (old?, new?);
     let overlays = args
         .overlays
         .iter()

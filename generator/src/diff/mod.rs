@@ -152,8 +152,12 @@ pub fn diff_documents(old: &Document, new: &Document) -> Report {
 /// [`diff_documents`], generating both crates with `config` (the crate's own `codegen.yaml`,
 /// whose names and placement decide its Rust API).
 pub fn diff_documents_with(old: &Document, new: &Document, config: &crate::Config) -> Report {
-    let mut changes = ops::diff(&old.raw, &new.raw);
-    let (rust, version) = rust_api::diff(old, new, config);
+    // The wire reading runs beside the Rust one (which builds both sides, see `rust_api`).
+    let (mut changes, (rust, version)) = std::thread::scope(|s| {
+        let wire = s.spawn(|| ops::diff(&old.raw, &new.raw));
+        let rust = rust_api::diff(old, new, config);
+        (wire.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), rust)
+    });
     changes.extend(rust);
     changes.sort_by(|a, b| {
         (a.level, &a.operation, &a.location, a.kind, &a.message).cmp(&(

@@ -15,7 +15,13 @@ use crate::surface::{surface, MethodItem, Surface, TypeItemKind};
 /// warning and no version.
 pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (Vec<Change>, Option<String>) {
     let build = |doc: &Document| crate::build::build(doc, config, "spec-diff").map(|(api, _)| surface(&api));
-    let (a, b) = match (build(old), build(new)) {
+    // The two builds are independent: on two cores they take the time of one.
+    let (built_old, built_new) = std::thread::scope(|s| {
+        let old_side = s.spawn(|| build(old));
+        let new_side = build(new);
+        (old_side.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), new_side)
+    });
+    let (a, b) = match (built_old, built_new) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
             let change = Change {
@@ -92,25 +98,38 @@ fn owners(s: &Surface, doc: &Document) -> HashMap<String, String> {
     }
     while let Some(name) = queue.pop_front() {
         let base = out[name].clone();
-        let held: Vec<(String, &str)> = match &s.types[name].kind {
-            TypeItemKind::Struct { fields, .. } => fields
-                .iter()
-                .flat_map(|f| {
-                    let at = field_pointer(doc, &base, f);
-                    named_types(&f.ty).map(move |t| (at.clone(), t))
-                })
-                .collect(),
-            TypeItemKind::Union { variants } => variants.iter().flat_map(|(_, t)| named_types(t).map(|n| (base.clone(), n))).collect(),
-            TypeItemKind::Alias(t) => named_types(t).map(|n| (base.clone(), n)).collect(),
-            TypeItemKind::Enum { .. } => Vec::new(),
-        };
-        for (pointer, inner) in held {
+        // The types this one holds, each with where it sits; a field's pointer is worked out
+        // only when the field holds a type not yet placed.
+        let mut place = |inner: &str, at: &dyn Fn() -> String, out: &mut HashMap<String, String>| {
             if let Some((key, _)) = s.types.get_key_value(inner) {
                 if !out.contains_key(key) {
-                    out.insert(key.clone(), pointer);
+                    out.insert(key.clone(), at());
                     queue.push_back(key.as_str());
                 }
             }
+        };
+        match &s.types[name].kind {
+            TypeItemKind::Struct { fields, .. } => {
+                for f in fields {
+                    let at = std::cell::OnceCell::new();
+                    for inner in named_types(&f.ty) {
+                        place(inner, &|| at.get_or_init(|| field_pointer(doc, &base, f)).clone(), &mut out);
+                    }
+                }
+            }
+            TypeItemKind::Union { variants } => {
+                for (_, t) in variants {
+                    for inner in named_types(t) {
+                        place(inner, &|| base.clone(), &mut out);
+                    }
+                }
+            }
+            TypeItemKind::Alias(t) => {
+                for inner in named_types(t) {
+                    place(inner, &|| base.clone(), &mut out);
+                }
+            }
+            TypeItemKind::Enum { .. } => {}
         }
     }
     out

@@ -47,6 +47,8 @@ pub struct MethodItem {
     pub deprecated: bool,
     /// The setters of the parameters struct on the returned request, in field order.
     pub setters: Vec<String>,
+    /// What `Error::detail` decodes the method's error bodies to, when the document says.
+    pub error: Option<String>,
 }
 
 impl MethodItem {
@@ -140,6 +142,7 @@ fn method(api: &Api, op: &Operation) -> MethodItem {
         summary: op.summary.clone(),
         deprecated: op.deprecated,
         setters: emit::params_struct(api, op).map(|(_, s)| emit::setters(s).into_iter().map(|(_, n)| n).collect()).unwrap_or_default(),
+        error: op.error.as_ref().map(|t| text(emit::ty_tokens(t))),
     }
 }
 

@@ -306,10 +306,11 @@ fn renders_every_format() {
             "operation": "GET /items/{id}",
             "location": "/components/schemas/Item/properties/id",
             "message": "response property became nullable (Rust `String` → `Option<String>`): `id` (200)",
+            "acknowledged": null,
         }]})
     );
 
-    let github = render_github(&report, &new);
+    let github = render_github(&report, &old, &new);
     let line =
         generator::internal::line_of(&new.text, "/components/schemas/Item/properties/id").unwrap();
     assert_eq!(
@@ -352,7 +353,7 @@ fn renders_every_format() {
     let none = Report::default();
     assert_eq!(render_text(&none), "No API changes.\n");
     assert_eq!(render_json(&none), "{\n  \"changes\": []\n}\n");
-    assert_eq!(render_github(&none, &new), "");
+    assert_eq!(render_github(&none, &old, &new), "");
     assert!(render_markdown(&none, None).contains("No API changes."));
 }
 
@@ -360,10 +361,40 @@ fn renders_every_format() {
 fn removals_are_annotated_on_the_nearest_surviving_line_of_new() {
     let dir = fixtures().join("endpoint-removed");
     let (old, new) = (load(&dir, "old.yaml"), load(&dir, "new.yaml"));
-    let github = render_github(&diff_documents(&old, &new), &new);
+    let github = render_github(&diff_documents(&old, &new), &old, &new);
     let line = generator::internal::line_of(&new.text, "/paths/~1items~1{id}").unwrap();
     assert!(github.starts_with("::error file="), "{github}");
     assert!(github.contains(&format!(",line={line},")), "{github}");
+    let was = generator::internal::line_of(&old.text, "/paths/~1items~1{id}/put").unwrap();
+    assert!(github.contains(&format!("(was at {}:{was})", old.name)), "{github}");
+}
+
+/// The 1-based line of the first line of `text` that reads `needle` once trimmed, found
+/// without `locate`.
+fn line_reading(text: &str, needle: &str, after: usize) -> usize {
+    text.lines().enumerate().skip(after).find(|(_, l)| l.trim() == needle).map(|(i, _)| i + 1).unwrap_or_else(|| panic!("no line `{needle}`"))
+}
+
+#[test]
+fn annotations_land_on_the_parameter_that_changed_and_removals_name_their_old_line() {
+    let doc = |third: &str, b: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /items/{{id}}:\n    parameters:\n      - name: id\n        in: path\n        required: true\n        schema: {{type: string}}\n    get:\n      operationId: get-item\n      parameters:\n        - name: a\n          in: query\n          schema: {{type: integer}}\n        - name: b\n          in: query\n          schema: {{type: {b}}}\n{third}      responses:\n        '200': {{description: ok}}\n"
+        )
+    };
+    let old = generator::load_bytes("base:spec/openapi.yaml", doc("        - name: c\n          in: query\n          schema: {type: integer}\n", "integer").as_bytes()).unwrap();
+    let new = generator::load_bytes("spec/openapi.yaml", doc("", "string").as_bytes()).unwrap();
+    let report = diff_documents(&old, &new);
+    let github = render_github(&report, &old, &new);
+    let annotation = |id: &str| github.lines().find(|l| l.contains(&format!("title={id} "))).unwrap_or_else(|| panic!("no {id}: {github}")).to_string();
+    // `b`, the second of three query parameters: its own schema line, not `a`'s or `id`'s.
+    let b_schema = line_reading(&new.text, "schema: {type: string}", line_reading(&new.text, "- name: b", 0));
+    assert!(annotation("request-parameter-type-changed").contains(&format!(",line={b_schema},")), "{github}");
+    // `c` is gone: on NEW's parameter list, and named at its own line in OLD.
+    let removed = annotation("request-parameter-removed");
+    let c_in_old = line_reading(&old.text, "- name: c", 0);
+    assert!(removed.contains(&format!(",line={},", line_reading(&new.text, "parameters:", 10))), "{removed}");
+    assert!(removed.ends_with(&format!("(was at base:spec/openapi.yaml:{c_in_old})")), "{removed}");
 }
 
 #[test]
@@ -416,6 +447,7 @@ fn big_report() -> Report {
             operation: Some(format!("GET /accounts/{{account_id}}/{resource}/{i}/{}", "x".repeat(i % 500))),
             location: format!("/paths/~1accounts~1{{account_id}}~1{resource}~1{i}/get/{}", "y".repeat(i % 700)),
             message: format!("change {i}: {}", "word ".repeat(i % 400)),
+            acknowledged: None,
         });
     }
     changes.sort_by(|a, b| (a.level, &a.operation).cmp(&(b.level, &b.operation)));
@@ -467,14 +499,14 @@ fn a_big_report_fits_a_comment_with_the_most_important_rows_first() {
 fn github_annotations_stop_at_fifty_with_the_most_important() {
     let report = big_report();
     let new = generator::load_bytes("new.yaml", b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
-    let out = render_github(&report, &new);
+    let out = render_github(&report, &new, &new);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), MAX_ANNOTATIONS);
     assert!(lines[..MAX_ANNOTATIONS - 1].iter().all(|l| l.starts_with("::error ")), "{out}");
     assert!(lines[MAX_ANNOTATIONS - 1].starts_with("::notice title=more API changes::29951 more changes (9951 breaking, 10000 warnings, 10000 info) are not annotated"), "{}", lines[MAX_ANNOTATIONS - 1]);
     // Fifty or fewer: one each, no notice.
     let fifty = Report { changes: report.changes[..MAX_ANNOTATIONS].to_vec(), ..Report::default() };
-    let out = render_github(&fifty, &new);
+    let out = render_github(&fifty, &new, &new);
     assert_eq!(out.lines().count(), MAX_ANNOTATIONS);
     assert!(!out.contains("::notice"));
 }
@@ -641,4 +673,23 @@ fn a_format_mapping_makes_a_format_change_a_rust_type_change() {
     assert!(fields.contains(&"`models::Event::at`: `String` → `::jiff::Timestamp`"), "{fields:?}");
     assert!(fields.contains(&"`models::EventListParams::since`: `Option<String>` → `Option<::jiff::Timestamp>`"), "{fields:?}");
     assert_eq!(typed.semver.map(|s| s.needed), Some(generator::diff::Bump::Major));
+}
+
+#[test]
+fn rust_api_changes_point_into_a_document() {
+    let mut unplaced = Vec::new();
+    let mut placed = 0;
+    for (case, dir) in cases() {
+        let (old, new) = (load(&dir, "old.yaml"), load(&dir, "new.yaml"));
+        for c in diff_documents(&old, &new).changes.iter().filter(|c| c.kind.id().starts_with("rust-") && c.kind != ChangeKind::RustApiNotCompared) {
+            let found = generator::internal::get(&new.raw, &c.location).or_else(|| generator::internal::get(&old.raw, &c.location));
+            if c.location.is_empty() || found.is_none() {
+                unplaced.push(format!("{case}: {} {} at {:?}", c.kind, c.message, c.location));
+            } else {
+                placed += 1;
+            }
+        }
+    }
+    assert!(placed > 30, "{placed}");
+    assert!(unplaced.is_empty(), "{}", unplaced.join("\n"));
 }

@@ -363,7 +363,7 @@ fn cloudflare_2024_to_2026_fits_a_pull_request_comment() {
     assert!(md.contains(&format!("> **{left_out} of {total} changes not listed**")));
     assert!(md.contains(&format!("- `endpoint-removed` (breaking): {}\n", report.changes.iter().filter(|c| c.kind == ChangeKind::EndpointRemoved && c.level == Level::Breaking).count())));
 
-    let github = render_github(&report, &new);
+    let github = render_github(&report, &old, &new);
     assert_eq!(github.lines().count(), MAX_ANNOTATIONS);
     assert_eq!(github.lines().filter(|l| l.starts_with("::error ")).count(), MAX_ANNOTATIONS - 1);
 }

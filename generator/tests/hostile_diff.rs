@@ -94,7 +94,8 @@ fn text_report_escapes_control_characters() {
 #[test]
 fn github_annotations_escape_every_control_character() {
     let (report, new) = report();
-    let out = render_github(&report, &new);
+    let (old, _) = docs();
+    let out = render_github(&report, &old, &new);
     assert_no_dangerous("github", &out);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), report.changes.len(), "{out}");
@@ -200,4 +201,56 @@ fn markdown_keeps_table_rows_and_code_spans_closed() {
         assert!(read.code.contains(&want), "no code span {want:?} among {:#?}\n{out}", read.code);
     }
     assert_no_dangerous("markdown", &out);
+}
+
+/// An ignore file written to attack the report: its reason tries to close the table, open HTML,
+/// mention a team and link; the acknowledged rows stay one table row each, with the reason as
+/// plain text. A file of hostile shapes is refused with its line, never a panic.
+#[test]
+fn an_ignore_reason_cannot_inject_into_the_markdown() {
+    use generator::diff::{Date, IgnoreFile, Level};
+    let (mut report, _) = report();
+    let reason = "ok | forged | cell |</details><img src=x onerror=alert(1)> @org/team [x](https://evil.example) `code` *em*";
+    let mut text = String::new();
+    for c in report.changes.iter().filter(|c| c.operation.is_some()) {
+        let target = c.operation.as_deref().unwrap();
+        // Operations whose path holds a line break cannot be written on one line: by pointer.
+        let target = if target.contains(['\n', '\r', '|']) || target.chars().any(char::is_control) { c.location.as_str() } else { target };
+        if target.contains(['\n', '\r', '|']) || target.chars().any(|ch| ch.is_control() || ('\u{202a}'..='\u{202e}').contains(&ch)) {
+            continue;
+        }
+        text.push_str(&format!("{} | {target} | 2999-01-01 | {reason}\n", c.kind));
+    }
+    let today = Date::parse("2026-12-06").unwrap();
+    let file = IgnoreFile::parse("spec-diff.ignore", text.as_bytes(), today).unwrap();
+    let unused = file.acknowledge(&mut report);
+    assert!(unused.is_empty(), "{unused:?}");
+    let acked = report.changes.iter().filter(|c| c.acknowledged.is_some()).count();
+    assert!(acked >= 2, "{acked}");
+    let md = render_markdown(&report, None);
+    assert_no_dangerous("markdown", &md);
+    let rows = md.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Operation") && !l.starts_with("| ---")).count();
+    assert_eq!(rows, report.changes.len(), "{md}");
+    // Each reason as escaped text, up to the cell's end: no HTML, no bare `|`, no mention.
+    let reasons: Vec<&str> = md.split("<br>**Acknowledged:** ").skip(1).map(|r| r.split(" | `").next().unwrap()).collect();
+    assert_eq!(reasons.len(), acked, "{md}");
+    for r in reasons {
+        assert!(r.ends_with("ok \\| forged \\| cell \\|&lt;/details&gt;&lt;img src=x onerror=alert(1)&gt; `@`org/team \\[x\\](https://evil.example) \\`code\\` \\*em\\*"), "{r}");
+    }
+    assert!(report.changes.iter().filter(|c| c.acknowledged.is_some()).all(|c| c.level == Level::Info));
+
+    // Hostile shapes: refused with a line, quickly.
+    let hostile: [Vec<u8>; 5] = [
+        b"endpoint-added | GET /a | 2999-01-01 | r\n\0\n".to_vec(),
+        vec![b'|'; 4000],
+        b"endpoint-added | GET /a | 9999-99-99 | r\n".to_vec(),
+        b"endpoint-added |  | 2999-01-01 | r\n".to_vec(),
+        "endpoint-added | GET /a | 2999-01-01 | r\u{2028}x\n".as_bytes().to_vec(),
+    ];
+    for bytes in hostile {
+        let start = std::time::Instant::now();
+        let e = IgnoreFile::parse("spec-diff.ignore", &bytes, today).unwrap_err().to_string();
+        assert!(e.starts_with("spec-diff.ignore:"), "{e}");
+        assert!(start.elapsed().as_secs() < 1);
+    }
 }

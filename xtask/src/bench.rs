@@ -23,6 +23,15 @@ const CLOUDFLARE: &str = "full/cloudflare-api.stainless-2026-08.openapi.json";
 /// The overlay timed on the whole Cloudflare document, relative to the workspace root.
 const OVERLAY: &str = "xtask/benches/cloudflare-overlay.yaml";
 
+/// The whole Cloudflare API in 2024, the spec-diff case's OLD, relative to the upstream folder.
+const CLOUDFLARE_2024: &str = "full/cloudflare-api.api-schemas-2024-08-06.openapi.json";
+
+/// The name `--only` picks the spec-diff case by.
+const SPEC_DIFF_CASE: &str = "spec-diff Cloudflare 2024 → 2026";
+
+/// The spec-diff case's targets: seconds of wall time and MB of peak RSS.
+const SPEC_DIFF_TARGET: (f64, f64) = (3.0, 500.0);
+
 /// The name `--only` picks the overlay comparison by.
 const OVERLAY_CASE: &str = "Cloudflare 100 % + overlay";
 
@@ -229,11 +238,75 @@ pub fn run(args: BenchArgs) -> Result<()> {
         }
     }
 
+    if args.only.as_deref().is_none_or(|only| SPEC_DIFF_CASE.contains(only)) {
+        let old = upstream_dir(&root).join(CLOUDFLARE_2024);
+        if cloudflare.exists() && old.exists() {
+            spec_diff(&cargo, &root, &target, &old, &cloudflare, args.runs)?;
+        } else {
+            eprintln!("{} or {} not found: skipping the case {SPEC_DIFF_CASE:?}", old.display(), cloudflare.display());
+        }
+    }
+
     if args.peers {
         peers(&target, &cases)?;
     }
     if args.check_output {
         check_output(&bin, &cloudflare, &work)?;
+    }
+    Ok(())
+}
+
+/// `cargo xtask spec-diff` (release) from the 2024 Cloudflare document to the current one, in
+/// the workspace (so with `spec/codegen.yaml`): the wire and Rust-API comparison with each
+/// output the workflow uses (the pull-request comment without the generated-code summary, the
+/// annotations, the JSON). Held to [`SPEC_DIFF_TARGET`].
+fn spec_diff(cargo: &str, root: &Path, target: &Path, old: &Path, new: &Path, runs: usize) -> Result<()> {
+    eprintln!("building xtask (release)…");
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--quiet", "-p", "xtask"])
+        .current_dir(root)
+        .status()
+        .context("run cargo build")?;
+    if !status.success() {
+        bail!("cargo build --release -p xtask failed");
+    }
+    let bin = target.join("release").join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    println!("
+{SPEC_DIFF_CASE}: `xtask spec-diff OLD NEW --format F` (release), whole process; median of {runs} runs, min–max
+");
+    println!("| format | CPU s | wall s | peak RSS MB | target |");
+    println!("| --- | --- | --- | --- | --- |");
+    for format in [["--format", "markdown", "--no-code-summary"].as_slice(), &["--format", "github"], &["--format", "json"]] {
+        let mut measured = Vec::new();
+        for _ in 0..runs.max(1) {
+            let mut cmd = Command::new(&bin);
+            cmd.arg("spec-diff").arg(old).arg(new).args(format).current_dir(root);
+            let m = measure(cmd)?;
+            if m.code != 0 {
+                bail!("{SPEC_DIFF_CASE} {format:?}: exit {}:\n{}", m.code, m.stderr);
+            }
+            if m.stderr.contains("rust-api-not-compared") {
+                bail!("{SPEC_DIFF_CASE}: the Rust APIs were not compared:\n{}", m.stderr);
+            }
+            measured.push((m.cpu, m.wall.as_secs_f64(), m.rss_kb as f64 / 1024.0));
+        }
+        let column = |of: fn(&(f64, f64, f64)) -> f64| {
+            let mut xs: Vec<f64> = measured.iter().map(of).collect();
+            xs.sort_by(f64::total_cmp);
+            (xs[xs.len() / 2], xs[0], xs[xs.len() - 1])
+        };
+        let (cpu, wall, rss) = (column(|m| m.0), column(|m| m.1), column(|m| m.2));
+        let met = wall.0 <= SPEC_DIFF_TARGET.0 && rss.0 <= SPEC_DIFF_TARGET.1;
+        println!(
+            "| {} | {:.3} ({:.3}–{:.3}) | {:.3} ({:.3}–{:.3}) | {:.0} ({:.0}–{:.0}) | ≤ {} s, ≤ {} MB: {} |",
+            format[1],
+            cpu.0, cpu.1, cpu.2,
+            wall.0, wall.1, wall.2,
+            rss.0, rss.1, rss.2,
+            SPEC_DIFF_TARGET.0,
+            SPEC_DIFF_TARGET.1,
+            if met { "met" } else { "missed" }
+        );
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ pub enum Format {
     Text,
     /// A pull-request comment, with the generated-code summary.
     Markdown,
-    /// `{"changes": [{id, level, operation, location, message}]}`.
+    /// `{"changes": [{id, level, operation, location, message, acknowledged}], "semver": {…}}`.
     Json,
     /// GitHub Actions annotations (`::error file=…,line=…::…`).
     Github,
@@ -72,7 +72,27 @@ pub struct SpecDiffArgs {
     /// reviewed as the crate generated with it sees it.
     #[arg(long = "overlay", value_name = "FILE")]
     pub overlays: Vec<PathBuf>,
+    /// Exit 3 when the generated crate's version (`crate.version` of the `codegen.yaml` beside
+    /// each document, at its revision) is not bumped enough for the changes: major, minor or
+    /// patch as the report states, read as Cargo reads versions before 1.0.
+    #[arg(long)]
+    pub check_version: bool,
+    /// With --check-version, OLD's crate version instead of the one in its codegen.yaml.
+    #[arg(long, value_name = "VERSION", requires = "check_version")]
+    pub old_version: Option<String>,
+    /// With --check-version, NEW's crate version instead of the one in its codegen.yaml.
+    #[arg(long, value_name = "VERSION", requires = "check_version")]
+    pub new_version: Option<String>,
+    /// Accepted changes: `ID | METHOD /path or /pointer | YYYY-MM-DD | reason` a line. Matching
+    /// changes are shown as acknowledged and not counted by --fail-on; an expired or malformed
+    /// entry is an error [default: spec-diff.ignore at the workspace root, when present]
+    #[arg(long, value_name = "FILE")]
+    pub ignore: Option<PathBuf>,
 }
+
+/// The exit code when --check-version finds the version not bumped enough (and --fail-on did
+/// not already fail the run).
+pub const EXIT_VERSION: i32 = 3;
 
 /// Runs the command; answers the exit code (0, or 1 for `--fail-on`). Errors (unreadable or
 /// invalid documents, git failures) are returned.
@@ -85,11 +105,16 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
             (format!("{}:{SPEC}", base.commit), base.describe())
         }
     };
-    let old = read_side(&old_spec)?;
-    let new = match &args.new {
-        Some(s) => read_side(s)?,
-        None => read_file(&root.join(SPEC), SPEC)?,
-    };
+    // Both sides are read at once (a whole API takes a few hundred milliseconds each).
+    let (old, new) = std::thread::scope(|s| {
+        let old = s.spawn(|| read_side(&old_spec));
+        let new = match &args.new {
+            Some(s) => read_side(s),
+            None => read_file(&root.join(SPEC), SPEC),
+        };
+        (old.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), new)
+    });
+    let (old, new) = (old?, new?);
     let overlays = args
         .overlays
         .iter()
@@ -107,7 +132,39 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
     // defaults where there is none).
     let config_path = root.join("spec/codegen.yaml");
     let config = if config_path.is_file() { generator::Config::load(&config_path)? } else { generator::Config::default() };
-    let report = diff::diff_documents_with(&old, &new, &config);
+    let mut report = diff::diff_documents_with(&old, &new, &config);
+    // The default file is named as the repository names it, wherever the command runs.
+    let ignore_file = match &args.ignore {
+        Some(path) => Some((path.clone(), path.display().to_string())),
+        None => Some((root.join(IGNORE), IGNORE.to_string())).filter(|(p, _)| p.is_file()),
+    };
+    let mut unused = Vec::new();
+    if let Some((path, name)) = &ignore_file {
+        let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read the ignore file"))?;
+        let file = diff::IgnoreFile::parse(name, &bytes, today())?;
+        unused = file.acknowledge(&mut report).into_iter().map(|(line, id)| (name.clone(), line, id)).collect();
+    }
+    let version_check = match args.check_version {
+        false => None,
+        true => {
+            let from = match &args.old_version {
+                Some(v) => v.clone(),
+                None => side_version(&old_spec, "OLD", "--old-version")?,
+            };
+            let now = match (&args.new_version, &args.new) {
+                (Some(v), _) => v.clone(),
+                (None, Some(n)) => side_version(n, "NEW", "--new-version")?,
+                (None, None) => side_version(&root.join(SPEC).display().to_string(), "NEW", "--new-version")?,
+            };
+            let semver = diff::Semver::of(&report.changes, &from);
+            let result = semver.check(&now);
+            if let Err(e @ diff::VersionError::NotSemver { .. }) = &result {
+                bail!("--check-version: {e}");
+            }
+            report.semver = Some(semver);
+            Some((now, result))
+        }
+    };
     let wants_summary = !args.no_code_summary
         && (args.format == Format::Markdown || args.out_full.as_ref().is_some_and(|f| !is_json(f)));
     let summary = if wants_summary {
@@ -128,7 +185,7 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         };
         if let Err(e) = &summary {
             if !e.is_empty() {
-                md.push_str(&format!("\n_Generated-code summary unavailable: {}._\n", diff::escape_markdown(e)));
+                md.push_str(&format!("\n_Generated-code summary unavailable: {}._\n", diff::escape_markdown(&cut(e))));
             }
         }
         md
@@ -137,27 +194,48 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         let full = if is_json(file) { diff::render_json(&report) } else { markdown(None) };
         std::fs::write(file, full).with_context(|| format!("cannot write {}", file.display()))?;
     }
+    // Notes about the comparison that are not API changes, then the version check's verdict.
+    let mut notes: Vec<Note> = unused
+        .iter()
+        .map(|(file, line, id)| Note {
+            file: file.clone(),
+            line: Some(*line),
+            title: "ignore-entry-unused",
+            message: format!("{file}:{line}: the entry for `{id}` matches no change: remove it"),
+        })
+        .collect();
+    notes.extend(stale.iter().map(|s| Note { file: s.file.clone(), line: s.line, title: "overlay-stopped-matching", message: s.message() }));
+    let mut tail = render_notes(&notes, args.format);
+    if let Some((now, result)) = &version_check {
+        let message = match result {
+            Ok(()) => format!("version check: {now} is bumped enough from {}", report.semver.as_ref().map_or("", |s| s.from.as_str())),
+            Err(e) => format!("version check failed: {e}"),
+        };
+        match (args.format, result) {
+            (Format::Text, _) => tail.push_str(&format!("{}\n", diff::escape_text(&message))),
+            (Format::Markdown, Ok(())) => tail.push_str(&format!("\n{}\n", diff::escape_markdown(&message))),
+            (Format::Markdown, Err(_)) => tail.push_str(&format!("\n> **:x: {}**\n", diff::escape_markdown(&message))),
+            (Format::Github, Ok(())) | (Format::Json, _) => {}
+            (Format::Github, Err(_)) => tail.push_str(&diff::github_error(CONFIG, config.line_of(&["crate", "version"]).unwrap_or(1), "crate-version-not-bumped", &message)),
+        }
+        if result.is_err() || args.format == Format::Json {
+            eprintln!("spec-diff: {}", diff::escape_text(&message));
+        }
+    }
     let mut out = match args.format {
         Format::Text => diff::render_text(&report),
         Format::Json => diff::render_json(&report),
-        Format::Github => diff::render_github(&report, &new),
+        Format::Github => diff::render_github(&report, &old, &new),
         Format::Markdown => {
+            // The base line and the tail count against the comment's size too.
             let full_report = args.out_full.as_ref().map(|f| f.display().to_string());
             markdown(Some(&diff::CommentLimits {
-                max_bytes: diff::COMMENT_MAX_BYTES - base.len() - 2,
+                max_bytes: diff::COMMENT_MAX_BYTES.saturating_sub(base.len() + 2 + tail.len()),
                 full_report: full_report.as_deref(),
             }))
         }
     };
-    for s in &stale {
-        let message = s.message();
-        match args.format {
-            Format::Text => out.push_str(&format!("note: {}\n", diff::escape_text(&message))),
-            Format::Markdown => out.push_str(&format!("\n> **Note:** {}\n", diff::escape_markdown(&message))),
-            Format::Github => out.push_str(&diff::github_warning(&s.file, s.line.unwrap_or(1), "overlay-stopped-matching", &message)),
-            Format::Json => eprintln!("spec-diff: note: {}", diff::escape_text(&message)),
-        }
-    }
+    out.push_str(&tail);
     // What was compared comes first; JSON has no line before its value, so there it goes to
     // stderr.
     match args.format {
@@ -167,7 +245,97 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         Format::Json => eprintln!("spec-diff: {}", diff::escape_text(&base)),
     }
     print!("{out}");
-    Ok(exit_code(&report, args.fail_on))
+    Ok(match exit_code(&report, args.fail_on) {
+        0 if version_check.is_some_and(|(_, r)| r.is_err()) => EXIT_VERSION,
+        code => code,
+    })
+}
+
+/// The project's ignore file, relative to the workspace root.
+const IGNORE: &str = "spec-diff.ignore";
+/// The project's configuration, relative to the workspace root.
+const CONFIG: &str = "spec/codegen.yaml";
+
+/// Today's date in UTC, for the ignore file's expiry dates.
+fn today() -> diff::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    diff::Date::from_unix_days((secs / 86_400) as i64)
+}
+
+/// `crate.version` of the `codegen.yaml` beside the document `spec` (a file, or `REV:PATH`
+/// read at REV), or the generator's default `0.1.0` when it sets none. No such file is an
+/// error naming the option that gives the version instead.
+fn side_version(spec: &str, side: &str, option: &str) -> Result<String> {
+    let (text, name) = match split_rev(spec) {
+        Some((rev, path)) => {
+            let config = Path::new(path).with_file_name("codegen.yaml");
+            let name = format!("{rev}:{}", config.display());
+            let out = git(&["show", &name])?;
+            if !out.status.success() {
+                bail!("{name}: no configuration to read {side}'s crate version from (`git show` failed: {}); pass {option} VERSION", String::from_utf8_lossy(&out.stderr).trim());
+            }
+            (String::from_utf8_lossy(&out.stdout).into_owned(), name)
+        }
+        None => {
+            let config = Path::new(spec).with_file_name("codegen.yaml");
+            let name = config.display().to_string();
+            let text = std::fs::read_to_string(&config)
+                .with_context(|| format!("{name}: no configuration to read {side}'s crate version from; pass {option} VERSION"))?;
+            (text, name)
+        }
+    };
+    let config = generator::Config::parse(&name, &text)?;
+    Ok(config.krate.version.clone().unwrap_or_else(|| "0.1.0".to_string()))
+}
+
+/// A note about the comparison (an ignore entry that matched nothing, an overlay action that
+/// stopped matching), placed on its file and line.
+struct Note {
+    file: String,
+    line: Option<usize>,
+    title: &'static str,
+    message: String,
+}
+
+/// Notes a pull-request comment or the annotations carry at most (the text carries all), so
+/// however many there are the comment stays within its size.
+const MAX_NOTES: usize = 10;
+/// The longest note message, in characters, in a comment or annotation.
+const MAX_NOTE_CHARS: usize = 400;
+
+/// `s` cut to [`MAX_NOTE_CHARS`].
+fn cut(s: &str) -> String {
+    match s.char_indices().nth(MAX_NOTE_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// The notes in `format` (JSON: on stderr, answering nothing).
+fn render_notes(notes: &[Note], format: Format) -> String {
+    let mut out = String::new();
+    let shown = match format {
+        Format::Markdown | Format::Github => notes.len().min(MAX_NOTES),
+        Format::Text | Format::Json => notes.len(),
+    };
+    for n in &notes[..shown] {
+        match format {
+            Format::Text => out.push_str(&format!("note: {}\n", diff::escape_text(&n.message))),
+            Format::Markdown => out.push_str(&format!("\n> **Note:** {}\n", diff::escape_markdown(&cut(&n.message)))),
+            Format::Github => out.push_str(&diff::github_warning(&n.file, n.line.unwrap_or(1), n.title, &cut(&n.message))),
+            Format::Json => eprintln!("spec-diff: note: {}", diff::escape_text(&n.message)),
+        }
+    }
+    if shown < notes.len() {
+        let rest = format!("{} more notes; the text format lists them all", notes.len() - shown);
+        match format {
+            Format::Markdown => out.push_str(&format!("\n> **Note:** {rest}.\n")),
+            _ => out.push_str(&format!("::notice title=more notes::{rest}\n")),
+        }
+    }
+    out
 }
 
 /// An overlay action that selected something in OLD and nothing in NEW: the upstream changed
@@ -377,6 +545,7 @@ mod tests {
             operation: None,
             location: String::new(),
             message: String::new(),
+            acknowledged: None,
         };
         let warn = Report {
             changes: vec![change(Level::Warning), change(Level::Info)],

@@ -237,3 +237,157 @@ fn out_full_writes_the_whole_report_and_fail_on_info_fails_on_any_change() {
     let full_md = std::fs::read_to_string(&md).unwrap();
     assert!(full_md.starts_with("## API changes\n") && full_md.contains("optional query parameter `sort` added"), "{full_md}");
 }
+
+impl Repo {
+    /// `spec/codegen.yaml` setting only the crate's version.
+    fn write_version(&self, version: &str) {
+        std::fs::write(self.path().join("spec/codegen.yaml"), format!("crate:\n  version: {version}\n")).unwrap();
+    }
+}
+
+/// A repository on `main` whose base has `spec(SORT)` at crate version `from`, and whose
+/// working tree has `now` at version `to`.
+fn versioned(from: &str, now: &str, to: &str) -> Repo {
+    let repo = Repo::new("main");
+    repo.write(&spec(SORT));
+    repo.write_version(from);
+    repo.commit("version");
+    repo.git(&["checkout", "--quiet", "-b", "topic"]);
+    repo.write(now);
+    repo.write_version(to);
+    repo
+}
+
+#[test]
+fn check_version_exits_3_when_the_version_is_not_bumped_enough() {
+    // A parameter removed is a field removed (major); a new one, required or not, a new field
+    // of a params struct that derives `Default` (minor); a description only the docs (patch).
+    let breaking = spec("");
+    let addition = spec(&format!("{SORT}{LIMIT}"));
+    let docs = spec(SORT).replace("operationId: list-items", "operationId: list-items\n      description: Lists them.");
+    let cases: &[(&str, &str, &str, i32)] = &[
+        (&breaking, "0.3.1", "0.3.2", 3),
+        (&breaking, "0.3.1", "0.4.0", 0),
+        (&breaking, "1.2.0", "1.9.0", 3),
+        (&breaking, "1.2.0", "2.0.0", 0),
+        (&breaking, "0.0.4", "0.0.5", 0),
+        (&addition, "0.3.1", "0.3.1", 3),
+        (&addition, "0.3.1", "0.3.2", 0),
+        (&addition, "1.2.0", "1.2.1", 3),
+        (&addition, "1.2.0", "1.3.0", 0),
+        (&docs, "1.2.0", "1.2.0", 3),
+        (&docs, "1.2.0", "1.2.1", 0),
+        (&breaking, "1.2.0", "1.1.0", 3),
+    ];
+    for (now, from, to, code) in cases {
+        let repo = versioned(from, now, to);
+        let out = repo.spec_diff(&["--check-version"]);
+        assert_eq!(out.status.code(), Some(*code), "{from} → {to}: {}{}", stdout(&out), stderr(&out));
+        if *code == 3 {
+            assert!(stderr(&out).contains(&format!("not bumped enough from {from}")), "{}", stderr(&out));
+        } else {
+            assert!(stdout(&out).contains(&format!("version check: {to} is bumped enough from {from}")), "{}", stdout(&out));
+        }
+    }
+    // The report's bump is stated from OLD's version, in JSON too.
+    let repo = versioned("1.2.0", &breaking, "1.2.0");
+    let out = repo.spec_diff(&["--check-version", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((json["semver"]["bump"].as_str(), json["semver"]["to"].as_str()), (Some("major"), Some("2.0.0")));
+    // GitHub: an error on the version's line.
+    let out = repo.spec_diff(&["--check-version", "--format", "github"]);
+    assert!(stdout(&out).contains("::error file=spec/codegen.yaml,line=2,title=crate-version-not-bumped::"), "{}", stdout(&out));
+    // --fail-on fails first: exit 1 whatever the version.
+    assert_eq!(repo.spec_diff(&["--check-version", "--fail-on", "breaking"]).status.code(), Some(1));
+    // Versions given on the command line win over the configuration.
+    let out = repo.spec_diff(&["--check-version", "--new-version", "2.0.0"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(repo.spec_diff(&["--check-version", "--old-version", "0.0.9", "--new-version", "0.0.10"]).status.code(), Some(0));
+}
+
+#[test]
+fn check_version_without_a_version_to_read_or_with_a_bad_one_exits_2() {
+    // The base has no codegen.yaml: say which option gives the version.
+    let repo = Repo::new("main");
+    repo.write(&spec(SORT));
+    repo.write_version("0.2.0");
+    let out = repo.spec_diff(&["--check-version"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("spec/codegen.yaml: no configuration to read OLD's crate version from") && stderr(&out).contains("--old-version"), "{}", stderr(&out));
+    assert_eq!(repo.spec_diff(&["--check-version", "--old-version", "0.1.0"]).status.code(), Some(0));
+    // Not semver: bad input, quoted on one line.
+    let out = repo.spec_diff(&["--check-version", "--old-version", "0.1\n::error::x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(r#"the old crate version "0.1\n::error::x" is not semver"#), "{}", stderr(&out));
+    // No crate.version: the generator's default, 0.1.0.
+    std::fs::write(repo.path().join("spec/codegen.yaml"), "crate: {}\n").unwrap();
+    let out = repo.spec_diff(&["--check-version", "--old-version", "0.1.0"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the generated crate's version is 0.1.0, not bumped enough from 0.1.0"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_ignore_file_acknowledges_changes_and_fail_on_skips_them() {
+    let repo = Repo::new("main");
+    repo.write(&spec(&format!("{LIMIT}{SORT}")));
+    assert_eq!(repo.spec_diff(&["--fail-on", "breaking"]).status.code(), Some(1));
+    let json = |out: &Output| -> serde_json::Value { serde_json::from_slice(&out.stdout).unwrap() };
+    // The breaking change accepted by operation, an info one by pointer.
+    let ignore = "# accepted\nrequired-request-parameter-added | get /items | 2999-12-31 | the | limit is new\noptional-request-parameter-added | /paths/~1items/get/parameters/2 | 2999-12-31 | fine\n";
+    std::fs::write(repo.path().join("spec-diff.ignore"), ignore).unwrap();
+    let out = repo.spec_diff(&["--fail-on", "breaking", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let changes = json(&out)["changes"].as_array().unwrap().clone();
+    let acked: Vec<(&str, u64)> = changes
+        .iter()
+        .filter(|c| !c["acknowledged"].is_null())
+        .map(|c| (c["id"].as_str().unwrap(), c["acknowledged"]["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(acked, [("required-request-parameter-added", 2), ("optional-request-parameter-added", 3)]);
+    assert_eq!(changes[0]["acknowledged"]["reason"], "the | limit is new");
+    assert_eq!(changes[0]["acknowledged"]["expires"], "2999-12-31");
+    // --fail-on info still fails on the info changes no entry accepts.
+    assert_eq!(repo.spec_diff(&["--fail-on", "info"]).status.code(), Some(1));
+    let text = stdout(&repo.spec_diff(&[]));
+    assert!(text.contains("1 breaking (1 acknowledged), 0 warnings, 3 info (1 acknowledged)"), "{text}");
+    assert!(text.contains("acknowledged in spec-diff.ignore:2 until 2999-12-31: the | limit is new"), "{text}");
+    let md = stdout(&repo.spec_diff(&["--format", "markdown", "--no-code-summary"]));
+    assert!(md.contains("<br>**Acknowledged:** acknowledged in spec-diff.ignore:2 until 2999-12-31: the \\| limit is new"), "{md}");
+    let gh = stdout(&repo.spec_diff(&["--format", "github"]));
+    assert!(!gh.contains("::error") && gh.contains("::notice file=spec/openapi.yaml,line=9,title=required-request-parameter-added (breaking%2C acknowledged)::"), "{gh}");
+    // An entry that matches nothing is a note; --fail-on warning still fails on nothing else.
+    std::fs::write(repo.path().join("spec-diff.ignore"), format!("{ignore}endpoint-removed | GET /gone | 2999-12-31 | old\n")).unwrap();
+    let out = repo.spec_diff(&[]);
+    assert!(stdout(&out).contains("spec-diff.ignore:4: the entry for `endpoint-removed` matches no change: remove it"), "{}", stdout(&out));
+
+    // However many entries match nothing, the comment stays within its size.
+    let many: String = (0..500).map(|i| format!("endpoint-removed | GET /gone/{i}/{} | 2999-12-31 | {}\n", "p".repeat(900), "r".repeat(900))).collect();
+    std::fs::write(repo.path().join("spec-diff.ignore"), format!("{ignore}{many}")).unwrap();
+    let md = stdout(&repo.spec_diff(&["--format", "markdown", "--no-code-summary", "--check-version", "--old-version", "0.1.0", "--new-version", "0.2.0"]));
+    assert!(md.len() <= 60_000 && md.contains("490 more notes") && md.contains("version check"), "{} bytes", md.len());
+    let gh = stdout(&repo.spec_diff(&["--format", "github"]));
+    assert_eq!(gh.matches("title=ignore-entry-unused").count(), 10, "{gh}");
+
+    // Expired, malformed and hostile files: exit 2 naming file and line, escaped on one line.
+    for (text, line) in [
+        (format!("{ignore}endpoint-removed | GET /gone | 2000-01-01 | old\n"), 4),
+        ("# c\nrust-type-renamed | /a\n".to_string(), 2),
+        ("rust-type-renamed | /a | 2999-01-01 | \u{1b}]8;;http://x\u{7}\n".to_string(), 1),
+        ("\n\n\u{feff}nope | GET /a | 2999-01-01 | r\n::error::forged\n".to_string(), 3),
+    ] {
+        std::fs::write(repo.path().join("spec-diff.ignore"), &text).unwrap();
+        let out = repo.spec_diff(&["--format", "github"]);
+        assert_eq!(out.status.code(), Some(2), "{text:?}");
+        let err = stderr(&out);
+        assert!(err.contains(&format!("spec-diff.ignore:{line}: ")), "{text:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(!err.contains('\u{1b}') && stdout(&out).is_empty(), "{err}");
+    }
+    // --ignore names another file; a missing one is an error.
+    let other = repo.path().join("other.ignore");
+    std::fs::write(&other, ignore).unwrap();
+    std::fs::remove_file(repo.path().join("spec-diff.ignore")).unwrap();
+    assert_eq!(repo.spec_diff(&["--fail-on", "breaking", "--ignore", other.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(repo.spec_diff(&["--ignore", "missing.ignore"]).status.code(), Some(2));
+}

@@ -26,17 +26,20 @@
 
 mod code_summary;
 mod compare;
+mod ignore;
 mod kind;
 mod ops;
 mod render;
 mod resolve;
 mod rust_api;
 mod rust_type;
+mod version;
 
 pub use code_summary::{CodeSummary, ItemChange, ItemKind};
 pub use kind::ChangeKind;
-pub use rust_api::{Bump, Semver};
-pub use render::{escape_markdown, escape_text, github_warning, render_github, render_markdown_comment, CommentLimits, COMMENT_MAX_BYTES, MAX_ANNOTATIONS, SHOWN_ROWS, render_json, render_markdown, render_text};
+pub use ignore::{Acknowledged, Date, IgnoreError, IgnoreFile};
+pub use version::{Bump, Semver, VersionError};
+pub use render::{escape_markdown, escape_text, github_error, github_warning, render_github, render_markdown_comment, CommentLimits, COMMENT_MAX_BYTES, MAX_ANNOTATIONS, SHOWN_ROWS, render_json, render_markdown, render_text};
 
 /// `s` as a code span in a message: between backtick fences one longer than the longest run
 /// of backticks in `s`, padded with a space where `s` starts or ends with a backtick, or with a
@@ -108,6 +111,8 @@ pub struct Change {
     pub location: String,
     /// One line, for people.
     pub message: String,
+    /// The `spec-diff.ignore` entry that accepts this change, if one does.
+    pub acknowledged: Option<Acknowledged>,
 }
 
 /// Everything that changed, sorted by level, operation, location, id (then message).
@@ -126,9 +131,15 @@ impl Report {
         self.changes.iter().filter(|c| c.level == level).count()
     }
 
-    /// The most severe level present, if any change was found.
+    /// How many changes of this level an ignore entry acknowledges.
+    pub fn acknowledged(&self, level: Level) -> usize {
+        self.changes.iter().filter(|c| c.level == level && c.acknowledged.is_some()).count()
+    }
+
+    /// The most severe level among the changes not acknowledged, if any: what `--fail-on`
+    /// compares with.
     pub fn worst(&self) -> Option<Level> {
-        self.changes.iter().map(|c| c.level).min()
+        self.changes.iter().filter(|c| c.acknowledged.is_none()).map(|c| c.level).min()
     }
 }
 
@@ -141,8 +152,12 @@ pub fn diff_documents(old: &Document, new: &Document) -> Report {
 /// [`diff_documents`], generating both crates with `config` (the crate's own `codegen.yaml`,
 /// whose names and placement decide its Rust API).
 pub fn diff_documents_with(old: &Document, new: &Document, config: &crate::Config) -> Report {
-    let mut changes = ops::diff(&old.raw, &new.raw, &config.formats);
-    let (rust, semver) = rust_api::diff(old, new, config);
+    // The wire reading runs beside the Rust one (which builds both sides, see `rust_api`).
+    let (mut changes, (rust, version)) = std::thread::scope(|s| {
+        let wire = s.spawn(|| ops::diff(&old.raw, &new.raw, &config.formats));
+        let rust = rust_api::diff(old, new, config);
+        (wire.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), rust)
+    });
     changes.extend(rust);
     changes.sort_by(|a, b| {
         (a.level, &a.operation, &a.location, a.kind, &a.message).cmp(&(
@@ -154,5 +169,6 @@ pub fn diff_documents_with(old: &Document, new: &Document, config: &crate::Confi
         ))
     });
     changes.dedup();
+    let semver = version.map(|v| Semver::of(&changes, &v));
     Report { changes, semver }
 }

@@ -198,6 +198,7 @@ impl Sink {
                     operation: Some(operation),
                     location,
                     message,
+                    acknowledged: None,
                 }
             })
             .collect()

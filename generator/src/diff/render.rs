@@ -20,12 +20,24 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn counts(report: &Report) -> String {
+    let level = |level, one, many| {
+        let n = plural(report.count(level), one, many);
+        match report.acknowledged(level) {
+            0 => n,
+            a => format!("{n} ({a} acknowledged)"),
+        }
+    };
     format!(
         "{}, {}, {}",
-        plural(report.count(Level::Breaking), "breaking", "breaking"),
-        plural(report.count(Level::Warning), "warning", "warnings"),
-        plural(report.count(Level::Info), "info", "info"),
+        level(Level::Breaking, "breaking", "breaking"),
+        level(Level::Warning, "warning", "warnings"),
+        level(Level::Info, "info", "info"),
     )
+}
+
+/// `acknowledged in FILE:LINE until DATE: REASON`, for a change an ignore entry accepts.
+fn acknowledgement(a: &super::Acknowledged) -> String {
+    format!("acknowledged in {}:{} until {}: {}", a.file, a.line, a.expires, a.reason)
 }
 
 /// For a terminal: a summary line, then the changes grouped by level.
@@ -57,6 +69,9 @@ pub fn render_text(report: &Report) -> String {
             let op = c.operation.as_deref().unwrap_or("(document)");
             let _ = writeln!(out, "  {}: {}", escape_text(op), escape_text(&c.message));
             let _ = writeln!(out, "      {} at {}", c.kind, escape_text(&c.location));
+            if let Some(a) = &c.acknowledged {
+                let _ = writeln!(out, "      {}", escape_text(&acknowledgement(a)));
+            }
         }
     }
     out
@@ -78,7 +93,7 @@ fn heading(level: Level) -> &'static str {
 /// Whether `c` must not reach a reader raw: C0 and C1 controls (line breaks and tabs
 /// included), DEL, the bidirectional marks, embeddings, overrides and isolates (which reorder
 /// what is shown), and the Unicode line and paragraph separators.
-fn is_hazard(c: char) -> bool {
+pub(super) fn is_hazard(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -360,8 +375,9 @@ fn markdown(report: &Report, code: Option<&CodeSummary>, limits: Option<&Comment
         // Headings, table heads and the fold's tags, counted before they are written.
         const OVERHEAD: usize = 2 * HEAD.len() + 200;
         for (n, c) in changes.iter().enumerate() {
+            let ack = c.acknowledged.as_ref().map(|a| format!("<br>**Acknowledged:** {}", md_text(&cut_cell(&acknowledgement(a), cut)))).unwrap_or_default();
             let row = format!(
-                "| {} | {} | `{}` | {} |\n",
+                "| {} | {}{ack} | `{}` | {} |\n",
                 c.operation.as_deref().map(|o| md_code(&cut_cell(o, cut), true)).unwrap_or_default(),
                 md_message(&cut_cell(&c.message, cut)),
                 c.kind,
@@ -382,7 +398,9 @@ fn markdown(report: &Report, code: Option<&CodeSummary>, limits: Option<&Comment
         if n_open + n_folded == 0 {
             continue;
         }
-        let _ = write!(rows, "\n### {title} ({})\n\n", changes.len());
+        let acked = changes.iter().filter(|c| c.acknowledged.is_some()).count();
+        let acked = if acked > 0 { format!(", {acked} acknowledged") } else { String::new() };
+        let _ = write!(rows, "\n### {title} ({}{acked})\n\n", changes.len());
         if n_open > 0 {
             rows.push_str(HEAD);
             rows.push_str(&open);
@@ -472,6 +490,9 @@ pub fn render_json(report: &Report) -> String {
                 "operation": c.operation,
                 "location": c.location,
                 "message": c.message,
+                "acknowledged": c.acknowledged.as_ref().map(|a| serde_json::json!({
+                    "file": a.file, "line": a.line, "expires": a.expires.to_string(), "reason": a.reason,
+                })),
             })
         })
         .collect();
@@ -504,33 +525,56 @@ fn escape_json(json: &str) -> String {
 pub const MAX_ANNOTATIONS: usize = 50;
 
 /// GitHub Actions workflow commands (`::error`, `::warning`, `::notice`), placed on NEW's file at
-/// the line of the change, or of its nearest surviving parent for a removal: one per change
-/// when there are at most [`MAX_ANNOTATIONS`], else the most important ones (breaking first)
-/// and a last `::notice` saying how many are not annotated.
-pub fn render_github(report: &Report, new: &Document) -> String {
+/// the line of the change (located by `locate`, the reader diagnostics use, array indices
+/// included), or for a removal (a location only OLD has) at the line of its nearest surviving
+/// parent in NEW, the message naming where it was in OLD (`REV:PATH:LINE`, or the file's
+/// name): one per change when there are at most [`MAX_ANNOTATIONS`], else the most important
+/// ones (breaking first) and a last `::notice` saying how many are not annotated.
+pub fn render_github(report: &Report, old: &Document, new: &Document) -> String {
     let file = annotation_file(&new.name);
     let annotated = if report.changes.len() <= MAX_ANNOTATIONS { report.changes.len() } else { MAX_ANNOTATIONS - 1 };
     let changes = &report.changes[..annotated];
-    // Lines found in one pass over the text; a one-line document has only line 1.
-    let has_lines = new.text.trim_end().contains('\n');
-    let located = if has_lines {
+    // Lines found in one pass over each text; a one-line document has only line 1.
+    let has_lines = |d: &Document| d.text.trim_end().contains('\n');
+    let located = if has_lines(new) {
         lines_in(new, changes.iter().map(|c| c.location.as_str()))
     } else {
         Vec::new()
     };
+    let removed: Vec<bool> = changes
+        .iter()
+        .map(|c| !c.location.is_empty() && locate::get(&new.raw, &c.location).is_none() && locate::get(&old.raw, &c.location).is_some())
+        .collect();
+    let mut was_at = if has_lines(old) {
+        let pointers = changes.iter().zip(&removed).filter(|(_, r)| **r).map(|(c, _)| c.location.as_str());
+        locate::lines_of(&old.text, &pointers.collect::<Vec<_>>()).into_iter()
+    } else {
+        Vec::new().into_iter()
+    };
     let mut out = String::new();
     for (i, c) in changes.iter().enumerate() {
-        let command = match c.level {
-            Level::Breaking => "error",
-            Level::Warning => "warning",
-            Level::Info => "notice",
+        // An acknowledged change is a notice whatever its level: it fails nothing.
+        let command = match (c.level, &c.acknowledged) {
+            (_, Some(_)) | (Level::Info, None) => "notice",
+            (Level::Breaking, None) => "error",
+            (Level::Warning, None) => "warning",
         };
         let line = located.get(i).copied().unwrap_or(1);
-        let title = format!("{} ({})", c.kind, c.level);
-        let message = match &c.operation {
+        let title = match &c.acknowledged {
+            Some(_) => format!("{} ({}, acknowledged)", c.kind, c.level),
+            None => format!("{} ({})", c.kind, c.level),
+        };
+        let mut message = match &c.operation {
             Some(op) => format!("{op}: {}", c.message),
             None => c.message.clone(),
         };
+        if removed[i] {
+            let line = was_at.next().flatten().unwrap_or(1);
+            message = format!("{message} (was at {}:{line})", old.name);
+        }
+        if let Some(a) = &c.acknowledged {
+            message = format!("{message} ({})", acknowledgement(a));
+        }
         let _ = writeln!(
             out,
             "::{command} file={},line={line},title={}::{}",
@@ -553,8 +597,18 @@ pub fn render_github(report: &Report, new: &Document) -> String {
 /// One `::warning` workflow command on `file` at `line`, escaped as [`render_github`]'s are: for
 /// notes about a comparison that are not API changes (an overlay action that stopped matching).
 pub fn github_warning(file: &str, line: usize, title: &str, message: &str) -> String {
+    github_command("warning", file, line, title, message)
+}
+
+/// [`github_warning`] as an `::error`: for a failed check that is not an API change (a crate
+/// version not bumped enough).
+pub fn github_error(file: &str, line: usize, title: &str, message: &str) -> String {
+    github_command("error", file, line, title, message)
+}
+
+fn github_command(command: &str, file: &str, line: usize, title: &str, message: &str) -> String {
     format!(
-        "::warning file={},line={line},title={}::{}\n",
+        "::{command} file={},line={line},title={}::{}\n",
         escape_property(&annotation_file(file)),
         escape_property(title),
         escape_data(message)

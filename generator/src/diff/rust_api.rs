@@ -10,79 +10,18 @@ use super::{code, Change, ChangeKind, Level};
 use crate::load::Document;
 use crate::surface::{surface, MethodItem, Surface, TypeItemKind};
 
-/// How the generated crate's version must move for the changes found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Bump {
-    /// A Rust item was removed or changed: code using it may stop compiling.
-    Major,
-    /// Items were only added.
-    Minor,
-    /// The Rust API is the same.
-    Patch,
-}
-
-impl Bump {
-    /// `major`, `minor` or `patch`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Bump::Major => "major",
-            Bump::Minor => "minor",
-            Bump::Patch => "patch",
-        }
-    }
-}
-
-/// The version bump the generated crate needs, by semver's rules and Cargo's reading of them
-/// before 1.0 (`0.x`: a breaking change bumps the minor version, anything else the patch).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Semver {
-    /// What the Rust-API changes need, by semver.
-    pub needed: Bump,
-    /// The crate's version now (from its configuration).
-    pub from: String,
-    /// The version to release: `from` with `needed` applied (pre-1.0, one place lower).
-    pub to: String,
-    /// One sentence saying why.
-    pub reason: String,
-}
-
-impl Semver {
-    fn of(changes: &[Change], version: &str) -> Semver {
-        let rust: Vec<&Change> = changes.iter().filter(|c| c.kind.id().starts_with("rust-")).collect();
-        let needed = if rust.iter().any(|c| c.level == Level::Breaking) {
-            Bump::Major
-        } else if !rust.is_empty() {
-            Bump::Minor
-        } else {
-            Bump::Patch
-        };
-        let parts: Vec<u64> = version.split(['.', '-', '+']).take(3).map(|p| p.parse().unwrap_or(0)).collect();
-        let (major, minor, patch) = (parts.first().copied().unwrap_or(0), parts.get(1).copied().unwrap_or(0), parts.get(2).copied().unwrap_or(0));
-        let pre = major == 0;
-        let to = match (needed, pre) {
-            (Bump::Major, false) => format!("{}.0.0", major + 1),
-            (Bump::Major, true) | (Bump::Minor, false) => format!("{major}.{}.0", minor + 1),
-            (Bump::Minor, true) | (Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
-        };
-        let why = match needed {
-            Bump::Major => "a Rust item was removed or changed",
-            Bump::Minor => "Rust items were only added",
-            Bump::Patch => "the Rust API does not change",
-        };
-        let reason = match (needed, pre) {
-            (Bump::Major, true) => format!("{why}: a major change, which before 1.0 is a minor bump (0.x)"),
-            (Bump::Minor, true) => format!("{why}: a minor change, which before 1.0 is a patch bump (0.x)"),
-            _ => format!("{why}: a {} bump", needed.as_str()),
-        };
-        Semver { needed, from: version.to_string(), to, reason }
-    }
-}
-
 /// The Rust-API changes between the crates `old` and `new` generate with `config`, and the
-/// version bump they need; a side the generator refuses is one `rust-api-not-compared` warning.
-pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (Vec<Change>, Option<Semver>) {
+/// crate's version (from `config`); a side the generator refuses is one `rust-api-not-compared`
+/// warning and no version.
+pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (Vec<Change>, Option<String>) {
     let build = |doc: &Document| crate::build::build(doc, config, "spec-diff").map(|(api, _)| surface(&api));
-    let (a, b) = match (build(old), build(new)) {
+    // The two builds are independent: on two cores they take the time of one.
+    let (built_old, built_new) = std::thread::scope(|s| {
+        let old_side = s.spawn(|| build(old));
+        let new_side = build(new);
+        (old_side.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), new_side)
+    });
+    let (a, b) = match (built_old, built_new) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
             let change = Change {
@@ -91,21 +30,128 @@ pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (V
                 operation: None,
                 location: String::new(),
                 message: format!("the generator refuses a side, so the Rust APIs were not compared: {}", code(&e.to_string())),
+                acknowledged: None,
             };
             return (vec![change], None);
         }
     };
-    let mut out = Compare { old, new, changes: Vec::new() };
+    let mut out = Compare { old, new, old_owners: owners(&a, old), new_owners: owners(&b, new), changes: Vec::new() };
     let renames = out.types(&a, &b);
     out.resources(&a, &b, &renames);
-    let semver = Semver::of(&out.changes, &b.version);
-    (out.changes, Some(semver))
+    (out.changes, Some(b.version))
 }
 
 struct Compare<'d> {
     old: &'d Document,
     new: &'d Document,
+    /// Each side's types that no component names, by the operation that makes them.
+    old_owners: HashMap<String, String>,
+    new_owners: HashMap<String, String>,
     changes: Vec<Change>,
+}
+
+/// Which document a pointer goes into.
+#[derive(Clone, Copy)]
+enum Side {
+    Old,
+    New,
+}
+
+/// The `models` types a Rust type's text names.
+fn named_types(ty: &str) -> impl Iterator<Item = &str> {
+    ty.split("models::").skip(1).map(|name| {
+        let end = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
+        &name[..end]
+    })
+}
+
+/// Where each type no component names comes from: the operation of the first method (in
+/// resource order) that takes or returns it (or decodes its errors to it), else the property (or parameter) of the first
+/// placed type that holds it, breadth first, so nested inline types are placed too.
+fn owners(s: &Surface, doc: &Document) -> HashMap<String, String> {
+    let mut out: HashMap<String, String> = HashMap::new();
+    let mut queue = std::collections::VecDeque::new();
+    for name in s.types.keys() {
+        let p = format!("/components/schemas/{}", crate::locate::escape_token(name));
+        if crate::locate::get(&doc.raw, &p).is_some() {
+            out.insert(name.clone(), p);
+            queue.push_back(name.as_str());
+        }
+    }
+    for r in s.resources.values() {
+        for m in r.methods.values() {
+            let pointer = Compare::op_pointer(doc, m);
+            if pointer.is_empty() {
+                continue;
+            }
+            for ty in m.args.iter().map(|(_, t)| t).chain([&m.ret]).chain(&m.error) {
+                for name in named_types(ty) {
+                    if let Some((key, _)) = s.types.get_key_value(name) {
+                        if !out.contains_key(key) {
+                            out.insert(key.clone(), pointer.clone());
+                            queue.push_back(key.as_str());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    while let Some(name) = queue.pop_front() {
+        let base = out[name].clone();
+        // The types this one holds, each with where it sits; a field's pointer is worked out
+        // only when the field holds a type not yet placed.
+        let mut place = |inner: &str, at: &dyn Fn() -> String, out: &mut HashMap<String, String>| {
+            if let Some((key, _)) = s.types.get_key_value(inner) {
+                if !out.contains_key(key) {
+                    out.insert(key.clone(), at());
+                    queue.push_back(key.as_str());
+                }
+            }
+        };
+        match &s.types[name].kind {
+            TypeItemKind::Struct { fields, .. } => {
+                for f in fields {
+                    let at = std::cell::OnceCell::new();
+                    for inner in named_types(&f.ty) {
+                        place(inner, &|| at.get_or_init(|| field_pointer(doc, &base, f)).clone(), &mut out);
+                    }
+                }
+            }
+            TypeItemKind::Union { variants } => {
+                for (_, t) in variants {
+                    for inner in named_types(t) {
+                        place(inner, &|| base.clone(), &mut out);
+                    }
+                }
+            }
+            TypeItemKind::Alias(t) => {
+                for inner in named_types(t) {
+                    place(inner, &|| base.clone(), &mut out);
+                }
+            }
+            TypeItemKind::Enum { .. } => {}
+        }
+    }
+    out
+}
+
+/// Where a field (by its wire name) of the type at `base` is written: the schema's property
+/// (a component's, or one `base` reaches), or the operation's parameter of that name, else
+/// `base`.
+fn field_pointer(doc: &Document, base: &str, field: &crate::surface::FieldItem) -> String {
+    let wire = field.wire.as_deref().unwrap_or(&field.name);
+    let property = format!("{base}/properties/{}", crate::locate::escape_token(wire));
+    if crate::locate::get(&doc.raw, &property).is_some() {
+        return property;
+    }
+    let parameters = format!("{base}/parameters");
+    let found = crate::locate::get(&doc.raw, &parameters)
+        .and_then(|p| p.as_array())
+        .and_then(|list| list.iter().position(|p| p.get("name").and_then(|n| n.as_str()) == Some(wire)));
+    match found {
+        Some(i) => format!("{parameters}/{i}"),
+        None => base.to_string(),
+    }
 }
 
 /// A type's definition with the renamed types written by their new names.
@@ -141,17 +187,27 @@ fn renamed(ty: &str, renames: &BTreeMap<String, String>) -> String {
 
 impl Compare<'_> {
     fn push(&mut self, kind: ChangeKind, level: Level, operation: Option<String>, location: String, message: String) {
-        self.changes.push(Change { kind, level, operation, location, message });
+        self.changes.push(Change { kind, level, operation, location, message, acknowledged: None });
     }
 
-    /// Where a named type comes from: its component when one has that name, else the document.
-    fn type_pointer(doc: &Document, name: &str) -> String {
-        let p = format!("/components/schemas/{}", crate::locate::escape_token(name));
-        if crate::locate::get(&doc.raw, &p).is_some() {
-            p
-        } else {
-            String::new()
+    fn doc(&self, side: Side) -> &Document {
+        match side {
+            Side::Old => self.old,
+            Side::New => self.new,
         }
+    }
+
+    /// Where a named type comes from (see [`owners`]); empty when nothing places it.
+    fn type_pointer(&self, side: Side, name: &str) -> String {
+        let owners = match side {
+            Side::Old => &self.old_owners,
+            Side::New => &self.new_owners,
+        };
+        owners.get(name).cloned().unwrap_or_default()
+    }
+
+    fn field_pointer(&self, side: Side, base: &str, field: &crate::surface::FieldItem) -> String {
+        field_pointer(self.doc(side), base, field)
     }
 
     fn op_pointer(doc: &Document, m: &MethodItem) -> String {
@@ -196,16 +252,16 @@ impl Compare<'_> {
         }
         let removed = unpaired;
         for (o, n) in &renames {
-            let location = Self::type_pointer(self.new, n);
+            let location = self.type_pointer(Side::New, n);
             let message = format!("{} is renamed {}", code(&format!("models::{o}")), code(&format!("models::{n}")));
             self.push(ChangeKind::RustTypeRenamed, Level::Breaking, None, location, message);
         }
         for o in removed {
-            let location = Self::type_pointer(self.old, o);
+            let location = self.type_pointer(Side::Old, o);
             self.push(ChangeKind::RustTypeRemoved, Level::Breaking, None, location, format!("{} is removed", code(&format!("models::{o}"))));
         }
         for n in added {
-            let location = Self::type_pointer(self.new, n);
+            let location = self.type_pointer(Side::New, n);
             let message = format!("{} is added ({})", code(&format!("models::{n}")), b.types[n].kind.label());
             self.push(ChangeKind::RustTypeAdded, Level::Info, None, location, message);
         }
@@ -218,7 +274,7 @@ impl Compare<'_> {
                     "{} is now `#[non_exhaustive]`: code outside the crate can no longer build it with a literal or match it exhaustively",
                     code(&format!("models::{name}"))
                 );
-                self.push(ChangeKind::RustTypeChanged, Level::Breaking, None, Self::type_pointer(self.new, name), message);
+                self.push(ChangeKind::RustTypeChanged, Level::Breaking, None, self.type_pointer(Side::New, name), message);
             }
             let shape_old = shape(&old.kind, &renames);
             self.type_changed(name, &shape_old, &new.kind, new.non_exhaustive);
@@ -230,7 +286,7 @@ impl Compare<'_> {
     /// outside the crate.
     fn type_changed(&mut self, name: &str, old: &TypeItemKind, new: &TypeItemKind, non_exhaustive: bool) {
         let path = format!("models::{name}");
-        let location = Self::type_pointer(self.new, name);
+        let location = self.type_pointer(Side::New, name);
         match (old, new) {
             (TypeItemKind::Struct { fields: of, .. }, TypeItemKind::Struct { fields: nf, default }) => {
                 let new_fields: HashMap<&str, &crate::surface::FieldItem> = nf.iter().map(|f| (f.name.as_str(), f)).collect();
@@ -238,10 +294,14 @@ impl Compare<'_> {
                 for f in of {
                     let item = code(&format!("{path}::{}", f.name));
                     match new_fields.get(f.name.as_str()) {
-                        None => self.push(ChangeKind::RustFieldRemoved, Level::Breaking, None, location.clone(), format!("{item} is removed")),
+                        None => {
+                            let at = self.field_pointer(Side::Old, &self.type_pointer(Side::Old, name), f);
+                            self.push(ChangeKind::RustFieldRemoved, Level::Breaking, None, at, format!("{item} is removed"));
+                        }
                         Some(n) if n.ty != f.ty => {
                             let message = format!("{item}: {} → {}", code(&f.ty), code(&n.ty));
-                            self.push(ChangeKind::RustFieldTypeChanged, Level::Breaking, None, location.clone(), message);
+                            let at = self.field_pointer(Side::New, &location, n);
+                            self.push(ChangeKind::RustFieldTypeChanged, Level::Breaking, None, at, message);
                         }
                         Some(_) => {}
                     }
@@ -253,7 +313,8 @@ impl Compare<'_> {
                         (false, true) => (Level::Info, format!("struct literals with `..Default::default()` still build {}", code(&path))),
                         (false, false) => (Level::Breaking, format!("{} has no `Default`, so every struct literal must name it", code(&path))),
                     };
-                    self.push(ChangeKind::RustFieldAdded, level, None, location.clone(), format!("{item} is added: {why}"));
+                    let at = self.field_pointer(Side::New, &location, n);
+                    self.push(ChangeKind::RustFieldAdded, level, None, at, format!("{item} is added: {why}"));
                 }
             }
             (TypeItemKind::Enum { variants: ov }, TypeItemKind::Enum { variants: nv }) => {
@@ -306,16 +367,27 @@ impl Compare<'_> {
     /// another accessor or name, `rust-method-moved`.
     fn resources(&mut self, a: &Surface, b: &Surface, renames: &BTreeMap<String, String>) {
         let accessor = |path: &[String]| format!("client{}", path.iter().map(|p| format!(".{p}()")).collect::<String>());
+        // An accessor is placed on the operation of its first method, or of its first
+        // descendant's (resources sort by accessor path, so those follow it).
+        let first_op = |doc: &Document, s: &Surface, path: &Vec<String>| {
+            s.resources
+                .range(path.clone()..)
+                .take_while(|(p, _)| p.starts_with(path))
+                .flat_map(|(_, r)| r.methods.values())
+                .map(|m| Self::op_pointer(doc, m))
+                .find(|p| !p.is_empty())
+                .unwrap_or_default()
+        };
         for (path, r) in &a.resources {
             if !b.resources.contains_key(path) {
                 let message = format!("accessor {} (returning {}) is removed", code(&accessor(path)), code(&r.struct_name));
-                self.push(ChangeKind::RustResourceRemoved, Level::Breaking, None, String::new(), message);
+                self.push(ChangeKind::RustResourceRemoved, Level::Breaking, None, first_op(self.old, a, path), message);
             }
         }
         for (path, r) in &b.resources {
             if !a.resources.contains_key(path) {
                 let message = format!("accessor {} (returning {}) is added", code(&accessor(path)), code(&r.struct_name));
-                self.push(ChangeKind::RustResourceAdded, Level::Info, None, String::new(), message);
+                self.push(ChangeKind::RustResourceAdded, Level::Info, None, first_op(self.new, b, path), message);
             }
         }
         let old = all_methods(a);

@@ -36,6 +36,9 @@ pub struct Config {
     /// Names for the ways to authenticate and the environment variables they are read from.
     #[serde(default)]
     pub auth: AuthConfig,
+    /// Tests generated with the crate (`tests:`).
+    #[serde(default)]
+    pub tests: TestsConfig,
     /// The file the configuration was read from, for messages (empty when there is none).
     #[serde(skip)]
     pub file: String,
@@ -93,6 +96,19 @@ fn idempotency_header<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<S
 
 fn request_id_header<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     header_name("request_id_header", d)
+}
+
+/// Tests generated with the crate.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestsConfig {
+    /// `tests/contract.rs`: every operation called against Prism mocking the document.
+    #[serde(default)]
+    pub contract: bool,
+    /// The document Prism mocks, relative to the generated crate's folder; unset, the test
+    /// reads it from `CONTRACT_SPEC`.
+    #[serde(default)]
+    pub spec: Option<String>,
 }
 
 /// Where an operation goes and what its types are called.

@@ -64,6 +64,8 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     if let Some(m) = &module {
         // Doc examples name the items from outside: `my_crate::api::Client`.
         api.meta.lib_name = m.outside_path(&api.meta.lib_name);
+        // A module has no `tests/` folder of its own.
+        api.meta.contract = None;
     }
     // A node an overlay wrote has no line in the document's text: say which action wrote it.
     let mut overlaid = vec![false; diagnostics.len()];
@@ -120,6 +122,10 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let allow = emit::allow_deprecated(&api);
     for (path, node) in &nodes {
         out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node, &allow))?;
+    }
+    if api.meta.contract.is_some() {
+        let tokens = emit::contract::contract_tests(&api, &plan).map_err(|message| GenerateError::Emit { file: "tests/contract.rs".into(), message })?;
+        out.add("tests/contract.rs".into(), || tokens)?;
     }
     let (emit_time, format) = (out.emit, out.format);
     let mut files: BTreeMap<String, String> = out.files.into_iter().collect();

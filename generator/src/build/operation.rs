@@ -285,14 +285,14 @@ impl<'a> Builder<'a> {
         let mut path_params = Vec::new();
         for name in path_op.template.param_names() {
             let found = params.iter().find(|p| p.name == name && p.location == "path");
-            let (ty, docs) = match found {
+            let (ty, docs, sample) = match found {
                 Some(spec::Param { ptr: p_ptr, .. }) => {
                     let (ty, meta) = self.ty_of(&join(p_ptr, "schema"), &format!("{base}{}", camel(name)))?;
-                    (ty, self.description(p_ptr).or(meta.description))
+                    (ty, self.description(p_ptr).or(meta.description), self.parameter_sample(p_ptr))
                 }
                 None => {
                     self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameter `{name}` is not declared; taken as a string"));
-                    (Ty::String, None)
+                    (Ty::String, None, None)
                 }
             };
             let rust_name = unique_field_name(name, used);
@@ -301,6 +301,7 @@ impl<'a> Builder<'a> {
                 json_name: name.to_string(),
                 ty,
                 docs,
+                sample,
             });
         }
         Ok(path_params)
@@ -328,6 +329,9 @@ impl<'a> Builder<'a> {
             let mut field = self.field(params_name, name, &join(p_ptr, "schema"), required, used, location)?;
             if field.docs.is_none() {
                 field.docs = self.description(p_ptr);
+            }
+            if self.cfg.tests.contract {
+                field.sample = self.parameter_sample(p_ptr);
             }
             names_in_query.insert(name.clone());
             fields.push(field);

@@ -105,6 +105,11 @@ pub fn problems(lines: &[String]) -> Vec<String> {
     lines.iter().filter(|l| l.contains('✖') || l.contains("Violation:") || l.contains(" fatal ")).cloned().collect()
 }
 
+/// The message of a log line, after its level word (`error`).
+fn after_level(line: &str) -> &str {
+    line.split_once(" error ").map_or(line, |(_, m)| m.trim_start())
+}
+
 /// Whether a log line is Prism's note of a request arriving.
 fn is_request(line: &str) -> bool {
     line.contains("Request received")
@@ -260,7 +265,7 @@ impl<'p> Run<'p> {
         // request belongs to is the one during which it arrived.
         let starts: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| is_request(l)).map(|(i, _)| i).collect();
         let mut report = Vec::new();
-        let (mut violations, mut failed, mut requests) = (0, 0, 0);
+        let (mut violations, mut other, mut failed, mut requests) = (0, 0, 0, 0);
         for (i, call) in self.calls.iter().enumerate() {
             let end = self.calls.get(i + 1).map_or(usize::MAX, |c| c.log_start);
             let mine: Vec<usize> = starts.iter().copied().filter(|&s| s >= call.log_start && s < end).collect();
@@ -270,14 +275,16 @@ impl<'p> Run<'p> {
                 let stop = starts.iter().copied().find(|&n| n > s).unwrap_or(lines.len());
                 found.extend(problems(&lines[s..stop]));
             }
-            violations += found.len();
+            // Prism writes each violation twice (a `✖` line and a `Violation:` line).
+            violations += found.iter().filter(|l| l.contains("Violation:")).count();
+            other += found.iter().filter(|l| !l.contains("Violation:") && !found.iter().any(|v| v.contains("Violation:") && v.ends_with(after_level(l)))).count();
             if call.error.is_some() || !found.is_empty() {
                 failed += 1;
                 report.push(format!("{}: {}", call.label, call.error.as_deref().unwrap_or("answered")));
                 report.extend(found.iter().map(|l| format!("    {l}")));
             }
         }
-        let summary = format!("contract: {} calls, {requests} requests, {violations} violations, {failed} calls failed\n", self.calls.len());
+        let summary = format!("contract: {} calls, {requests} requests, {violations} violations, {other} other errors logged, {failed} calls failed\n", self.calls.len());
         let _ = std::io::stderr().write_all(summary.as_bytes());
         assert!(report.is_empty(), "{summary}{}", report.join("\n"));
         assert!(requests >= self.calls.len(), "{summary}prism saw fewer requests than calls were made:\n{}", lines.join("\n"));

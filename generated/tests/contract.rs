@@ -27,225 +27,252 @@ fn client(base_url: &str, way: Option<usize>) -> Client {
     builder.build().expect("a client of Prism")
 }
 
+/// A call under way.
+type Pending = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), Error>> + Send>,
+>;
+
+/// One call, made with a client of Prism.
+type Call = fn(Client) -> Pending;
+
+/// Every call, as (operation, arguments, way to authenticate, call), in resource order.
+fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
+    let mut calls: Vec<(&'static str, &'static str, Option<usize>, Call)> = Vec::new();
+    calls.push(("zero_trust.access.users.create", "required", Some(0), call_0_required));
+    calls.push(("zero_trust.access.users.create", "all", Some(0), call_0_all));
+    calls.push(("zero_trust.access.users.delete", "required", Some(0), call_1_required));
+    calls.push(("zero_trust.access.users.get", "required", Some(0), call_2_required));
+    calls.push(("zero_trust.access.users.list", "required", Some(0), call_3_required));
+    calls.push(("zero_trust.access.users.list", "all", Some(0), call_3_all));
+    calls.push(("zero_trust.access.users.update", "required", Some(0), call_4_required));
+    calls
+        .push((
+            "zero_trust.access.users.active_sessions.get",
+            "required",
+            Some(0),
+            call_5_required,
+        ));
+    calls
+        .push((
+            "zero_trust.access.users.active_sessions.list",
+            "required",
+            Some(0),
+            call_6_required,
+        ));
+    calls
+        .push((
+            "zero_trust.access.users.failed_logins.list",
+            "required",
+            Some(0),
+            call_7_required,
+        ));
+    calls
+        .push((
+            "zero_trust.access.users.last_seen_identity.get",
+            "required",
+            Some(0),
+            call_8_required,
+        ));
+    calls
+}
+
 /// Calls 9 of the crate's 9 operations (an operation whose required arguments have no value the schemas accept is left out).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation() {
     let Some(prism) = prism::Prism::start_or_skip(SPEC) else { return };
-    let base = prism.base_url();
     let mut run = prism::Run::new(&prism);
-    run.call(
-            "zero_trust.access.users.create",
-            "required",
-            call_0_required(client(base, Some(0))),
-        )
-        .await;
-    run.call("zero_trust.access.users.create", "all", call_0_all(client(base, Some(0))))
-        .await;
-    run.call(
-            "zero_trust.access.users.delete",
-            "required",
-            call_1_required(client(base, Some(0))),
-        )
-        .await;
-    run.call(
-            "zero_trust.access.users.get",
-            "required",
-            call_2_required(client(base, Some(0))),
-        )
-        .await;
-    run.call(
-            "zero_trust.access.users.list",
-            "required",
-            call_3_required(client(base, Some(0))),
-        )
-        .await;
-    run.call("zero_trust.access.users.list", "all", call_3_all(client(base, Some(0))))
-        .await;
-    run.call(
-            "zero_trust.access.users.update",
-            "required",
-            call_4_required(client(base, Some(0))),
-        )
-        .await;
-    run.call(
-            "zero_trust.access.users.active_sessions.get",
-            "required",
-            call_5_required(client(base, Some(0))),
-        )
-        .await;
-    run.call(
-            "zero_trust.access.users.active_sessions.list",
-            "required",
-            call_6_required(client(base, Some(0))),
-        )
-        .await;
-    run.call(
-            "zero_trust.access.users.failed_logins.list",
-            "required",
-            call_7_required(client(base, Some(0))),
-        )
-        .await;
-    run.call(
-            "zero_trust.access.users.last_seen_identity.get",
-            "required",
-            call_8_required(client(base, Some(0))),
-        )
-        .await;
+    for (op, args, way, call) in calls() {
+        run.call(op, args, call(client(prism.base_url(), way))).await;
+    }
     run.finish();
 }
 
 /// POST `/accounts/{account_id}/access/users` with required arguments.
-async fn call_0_required(client: Client) -> Result<(), Error> {
-    let params = cloudflare_access_users::models::UserCreateParams {
-        email: "jdoe@example.com".into(),
-        ..Default::default()
-    };
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .create("0a1b2c3d4e5f60718293a4b5c6d7e8f9", &params)
-        .await?;
-    Ok(())
+fn call_0_required(client: Client) -> Pending {
+    Box::pin(async move {
+        let params = cloudflare_access_users::models::UserCreateParams {
+            email: "jdoe@example.com".into(),
+            ..Default::default()
+        };
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .create("0a1b2c3d4e5f60718293a4b5c6d7e8f9", &params)
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// POST `/accounts/{account_id}/access/users` with all arguments.
-async fn call_0_all(client: Client) -> Result<(), Error> {
-    let params = cloudflare_access_users::models::UserCreateParams {
-        email: "jdoe@example.com".into(),
-        name: Some("Jane Doe".into()),
-    };
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .create("0a1b2c3d4e5f60718293a4b5c6d7e8f9", &params)
-        .await?;
-    Ok(())
+fn call_0_all(client: Client) -> Pending {
+    Box::pin(async move {
+        let params = cloudflare_access_users::models::UserCreateParams {
+            email: "jdoe@example.com".into(),
+            name: Some("Jane Doe".into()),
+        };
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .create("0a1b2c3d4e5f60718293a4b5c6d7e8f9", &params)
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// DELETE `/accounts/{account_id}/access/users/{user_id}` with required arguments.
-async fn call_1_required(client: Client) -> Result<(), Error> {
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .delete(
-            "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
-            "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
-        )
-        .await?;
-    Ok(())
+fn call_1_required(client: Client) -> Pending {
+    Box::pin(async move {
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .delete(
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
+            )
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}` with required arguments.
-async fn call_2_required(client: Client) -> Result<(), Error> {
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .get("0a1b2c3d4e5f60718293a4b5c6d7e8f9", "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f")
-        .await?;
-    Ok(())
+fn call_2_required(client: Client) -> Pending {
+    Box::pin(async move {
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .get(
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
+            )
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// GET `/accounts/{account_id}/access/users` with required arguments.
-async fn call_3_required(client: Client) -> Result<(), Error> {
-    let params = cloudflare_access_users::models::UserListParams::default();
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .list("0a1b2c3d4e5f60718293a4b5c6d7e8f9", &params)
-        .await?;
-    Ok(())
+fn call_3_required(client: Client) -> Pending {
+    Box::pin(async move {
+        let params = cloudflare_access_users::models::UserListParams::default();
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .list("0a1b2c3d4e5f60718293a4b5c6d7e8f9", &params)
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// GET `/accounts/{account_id}/access/users` with all arguments.
-async fn call_3_all(client: Client) -> Result<(), Error> {
-    let params = cloudflare_access_users::models::UserListParams {
-        name: Some("string".into()),
-        email: Some("string".into()),
-        search: Some("string".into()),
-        page: Some(1),
-        per_page: Some(1000),
-    };
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .list("0a1b2c3d4e5f60718293a4b5c6d7e8f9", &params)
-        .await?;
-    Ok(())
+fn call_3_all(client: Client) -> Pending {
+    Box::pin(async move {
+        let params = cloudflare_access_users::models::UserListParams {
+            name: Some("string".into()),
+            email: Some("string".into()),
+            search: Some("string".into()),
+            page: Some(1),
+            per_page: Some(1000),
+        };
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .list("0a1b2c3d4e5f60718293a4b5c6d7e8f9", &params)
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// PUT `/accounts/{account_id}/access/users/{user_id}` with required arguments.
-async fn call_4_required(client: Client) -> Result<(), Error> {
-    let params = cloudflare_access_users::models::UserUpdateParams {
-        email: "jdoe@example.com".into(),
-        name: "Jane Doe".into(),
-    };
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .update(
-            "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
-            "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
-            &params,
-        )
-        .await?;
-    Ok(())
+fn call_4_required(client: Client) -> Pending {
+    Box::pin(async move {
+        let params = cloudflare_access_users::models::UserUpdateParams {
+            email: "jdoe@example.com".into(),
+            name: "Jane Doe".into(),
+        };
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .update(
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
+                &params,
+            )
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}` with required arguments.
-async fn call_5_required(client: Client) -> Result<(), Error> {
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .active_sessions()
-        .get(
-            "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
-            "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
-            "Q7mZp2LrVx9KtN4s",
-        )
-        .await?;
-    Ok(())
+fn call_5_required(client: Client) -> Pending {
+    Box::pin(async move {
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .active_sessions()
+            .get(
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
+                "Q7mZp2LrVx9KtN4s",
+            )
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}/active_sessions` with required arguments.
-async fn call_6_required(client: Client) -> Result<(), Error> {
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .active_sessions()
-        .list("0a1b2c3d4e5f60718293a4b5c6d7e8f9", "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f")
-        .await?;
-    Ok(())
+fn call_6_required(client: Client) -> Pending {
+    Box::pin(async move {
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .active_sessions()
+            .list(
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
+            )
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}/failed_logins` with required arguments.
-async fn call_7_required(client: Client) -> Result<(), Error> {
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .failed_logins()
-        .list("0a1b2c3d4e5f60718293a4b5c6d7e8f9", "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f")
-        .await?;
-    Ok(())
+fn call_7_required(client: Client) -> Pending {
+    Box::pin(async move {
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .failed_logins()
+            .list(
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
+            )
+            .await?;
+        Ok::<(), Error>(())
+    })
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}/last_seen_identity` with required arguments.
-async fn call_8_required(client: Client) -> Result<(), Error> {
-    client
-        .zero_trust()
-        .access()
-        .users()
-        .last_seen_identity()
-        .get("0a1b2c3d4e5f60718293a4b5c6d7e8f9", "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f")
-        .await?;
-    Ok(())
+fn call_8_required(client: Client) -> Pending {
+    Box::pin(async move {
+        client
+            .zero_trust()
+            .access()
+            .users()
+            .last_seen_identity()
+            .get(
+                "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f",
+            )
+            .await?;
+        Ok::<(), Error>(())
+    })
 }

@@ -79,15 +79,13 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
     out.push_str("builder.build().expect(\"a client of Prism\")\n}\n");
 
     let called: usize = ops.iter().filter(|o| !o.calls.is_empty()).count();
-    out.push_str(&format!(
-        "/// Calls {called} of the crate's {} operations (an operation whose required arguments have no value the schemas accept is left out).\n",
-        ops.len()
-    ));
-    out.push_str("#[tokio::test(flavor = \"multi_thread\", worker_threads = 2)]\n");
-    out.push_str("async fn every_operation() {\n");
-    out.push_str("let Some(prism) = prism::Prism::start_or_skip(SPEC) else { return };\n");
-    out.push_str("let base = prism.base_url();\n");
-    out.push_str("let mut run = prism::Run::new(&prism);\n");
+    out.push_str("/// A call under way.\n");
+    out.push_str("type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + Send>>;\n");
+    out.push_str("/// One call, made with a client of Prism.\n");
+    out.push_str("type Call = fn(Client) -> Pending;\n");
+    out.push_str("/// Every call, as (operation, arguments, way to authenticate, call), in resource order.\n");
+    out.push_str("fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {\n");
+    out.push_str("let mut calls: Vec<(&'static str, &'static str, Option<usize>, Call)> = Vec::new();\n");
     for op in &ops {
         let way = match op.way {
             Some(w) => format!("Some({w})"),
@@ -95,20 +93,33 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
         };
         for (args, name, _) in &op.calls {
             push_gate(&mut out, &op.feature);
-            out.push_str(&format!("run.call({}, \"{args}\", {name}(client(base, {way}))).await;\n", escape::rust_str(&op.label)));
+            out.push_str(&format!("calls.push(({}, \"{args}\", {way}, {name}));\n", escape::rust_str(&op.label)));
         }
     }
+    out.push_str("calls\n}\n");
+    out.push_str(&format!(
+        "/// Calls {called} of the crate's {} operations (an operation whose required arguments have no value the schemas accept is left out).\n",
+        ops.len()
+    ));
+    out.push_str("#[tokio::test(flavor = \"multi_thread\", worker_threads = 2)]\n");
+    out.push_str("async fn every_operation() {\n");
+    out.push_str("let Some(prism) = prism::Prism::start_or_skip(SPEC) else { return };\n");
+    out.push_str("let mut run = prism::Run::new(&prism);\n");
+    out.push_str("for (op, args, way, call) in calls() {\n");
+    out.push_str("run.call(op, args, call(client(prism.base_url(), way))).await;\n");
+    out.push_str("}\n");
     out.push_str("run.finish();\n}\n");
     for op in &ops {
         for (args, name, body) in &op.calls {
             out.push_str(&format!("/// {} with {args} arguments.\n", op.http));
             push_gate(&mut out, &op.feature);
-            out.push_str(&format!("async fn {name}(client: Client) -> Result<(), Error> {{\n"));
+            out.push_str(&format!("fn {name}(client: Client) -> Pending {{\n"));
+            out.push_str("Box::pin(async move {\n");
             for line in body {
                 out.push_str(line);
                 out.push('\n');
             }
-            out.push_str("Ok(())\n}\n");
+            out.push_str("Ok::<(), Error>(())\n})\n}\n");
         }
     }
     out

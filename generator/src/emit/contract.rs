@@ -59,8 +59,8 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
     if uses_token {
         out.push_str("/// The token source of the ways to authenticate that take one: a fixed token.\n");
         out.push_str(&format!("struct {TOKEN_SOURCE};\n"));
-        out.push_str(&format!("impl {lib}::auth::TokenSource for {TOKEN_SOURCE} {{\n"));
-        out.push_str(&format!("fn token(&self) -> {lib}::auth::TokenFuture<'_> {{ Box::pin(std::future::ready(Ok(\"contract-token\".to_owned()))) }}\n}}\n"));
+        out.push_str(&format!("impl {lib}::TokenSource for {TOKEN_SOURCE} {{\n"));
+        out.push_str(&format!("fn token(&self) -> {lib}::TokenFuture<'_> {{ Box::pin(std::future::ready(Ok(\"contract-token\".to_owned()))) }}\n}}\n"));
     }
     out.push_str("/// A client of Prism that authenticates the `way`th way of `auth::Auth` (`None`: not at all).\n");
     out.push_str("fn client(base_url: &str, way: Option<usize>) -> Client {\n");

@@ -7,23 +7,25 @@
 //! not decode.
 //!
 //! Prism comes from `PRISM_BIN` or `target/tools`, where the test installs the pinned version
-//! with `.ci/install-prism.sh` when it is missing. Without Prism, or without the upstream
+//! with `.ci/install-prism.sh` when it is missing; starting and reading it is the generated
+//! contract test's support module (`tests/contract/prism.rs`). Without Prism, or without the upstream
 //! excerpt, a test is a skip that shows, and a failure on CI (the generator's
 //! `tests/support/skip.rs`, included here).
 
 #[path = "../../generator/tests/support/skip.rs"]
 mod skip;
 
-use std::io::{BufRead, BufReader, Read};
-use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
+// The generated contract test's Prism support (finding, starting and reading Prism), shared.
+#[path = "contract/prism.rs"]
+#[expect(dead_code, reason = "this test drives Prism itself; the generated test uses the rest")]
+mod prism;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cloudflare_access_users::models::{UserCreateParams, UserListParams, UserUpdateParams};
 use cloudflare_access_users::{encode_path, Client, Error, Request};
+use prism::{problems, Prism};
 use serde_json::{json, Value};
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -37,193 +39,34 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The Prism executable, or why there is none.
-fn find_prism() -> Result<PathBuf, String> {
-    if let Some(bin) = std::env::var_os("PRISM_BIN").filter(|v| !v.is_empty()) {
-        let bin = PathBuf::from(bin);
-        return if bin.is_file() {
-            Ok(bin)
-        } else {
-            Err(format!("PRISM_BIN={} does not exist", bin.display()))
-        };
-    }
-    let bin = manifest_dir().join("../target/tools/node_modules/.bin/prism");
-    if bin.is_file() {
-        return Ok(bin);
-    }
-    // Not installed yet: install the pinned version (repo-local) once, so the test command
-    // needs nothing set up by hand. Needs Node.js and npm.
+/// Prism, or `None` after a skip saying why there is none. Not installed yet, the pinned
+/// version is installed (repo-local, with `.ci/install-prism.sh`) once, so the test command
+/// needs nothing set up by hand; that needs Node.js and npm.
+fn prism_or_skip() -> Option<PathBuf> {
     static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    if !bin.is_file() {
+    if std::env::var_os("PRISM_BIN").is_none() && !manifest_dir().join("../target/tools/node_modules/.bin/prism").is_file() {
         let script = manifest_dir().join("../.ci/install-prism.sh");
         let status = std::process::Command::new("bash").arg(&script).status();
         if !matches!(status, Ok(s) if s.success()) {
-            return Err(format!(
-                "prism not installed and {} failed ({status:?}); it needs Node.js and npm",
-                script.display()
-            ));
+            skip::skip(&format!("prism not installed and {} failed ({status:?}); it needs Node.js and npm", script.display()));
+            return None;
         }
     }
-    if bin.is_file() {
-        Ok(bin)
-    } else {
-        Err("prism not installed; run .ci/install-prism.sh".to_owned())
-    }
+    prism::find().map_err(|reason| skip::skip(&reason)).ok()
 }
 
-/// Prism, or `None` after a skip saying why there is none.
-fn prism_or_skip() -> Option<PathBuf> {
-    find_prism().map_err(|reason| skip::skip(&reason)).ok()
-}
-
-/// A free port on 127.0.0.1 (released right away for Prism to take).
-fn free_port() -> u16 {
-    let listener = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)).unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// Remove ANSI colour sequences.
-fn strip_ansi(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // CSI: ESC [ parameters final-byte
-            if chars.next() == Some('[') {
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
-                }
-            }
-        } else {
-            out.push(c);
-        }
+fn client(prism: &Prism, auth: &str) -> Client {
+    let builder = Client::builder()
+        .base_url(prism.base_url())
+        .max_retries(0)
+        .timeout(Duration::from_secs(30));
+    match auth {
+        "token" => builder.api_token(TOKEN),
+        _ => builder.api_key(EMAIL, KEY),
     }
-    out
-}
-
-/// A running `prism mock`; killed when dropped, also when the test panics.
-struct Prism {
-    child: Child,
-    log: Arc<Mutex<Vec<String>>>,
-    readers: Vec<JoinHandle<()>>,
-    base_url: String,
-}
-
-impl Prism {
-    fn start(bin: &Path, spec: &Path) -> Prism {
-        let port = free_port();
-        let mut child = Command::new(bin)
-            .args(["mock", "--errors", "-h", "127.0.0.1", "-p"])
-            .arg(port.to_string())
-            .arg(spec)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let log: Arc<Mutex<Vec<String>>> = Arc::default();
-        let mut readers = Vec::new();
-        let stdout = child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>);
-        let stderr = child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>);
-        for stream in [stdout, stderr].into_iter().flatten() {
-            let log = log.clone();
-            readers.push(std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream);
-                let mut buf = Vec::new();
-                while matches!(reader.read_until(b'\n', &mut buf), Ok(n) if n > 0) {
-                    let line = strip_ansi(String::from_utf8_lossy(&buf).trim_end());
-                    log.lock().unwrap().push(line);
-                    buf.clear();
-                }
-            }));
-        }
-        let prism = Prism {
-            child,
-            log,
-            readers,
-            base_url: format!("http://127.0.0.1:{port}"),
-        };
-        prism.wait_until_listening(port);
-        prism
-    }
-
-    fn wait_until_listening(&self, port: u16) {
-        let deadline = Instant::now() + Duration::from_secs(90);
-        let addr = SocketAddrV4::new(Ipv4Addr::LOCALHOST, port).into();
-        loop {
-            let announced = self.lines().iter().any(|l| l.contains("is listening on"));
-            if announced && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                return;
-            }
-            // `try_wait` needs `&mut`; a dead Prism shows up as a closed log
-            // plus a refused connection, so check the readers instead.
-            if self.readers.iter().all(JoinHandle::is_finished) {
-                panic!("prism exited before listening:\n{}", self.lines().join("\n"));
-            }
-            if Instant::now() > deadline {
-                panic!(
-                    "prism did not listen on {port} within 90 s:\n{}",
-                    self.lines().join("\n")
-                );
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// Wait until Prism has written nothing for a moment: it logs a request's
-    /// violations after it has answered it.
-    fn settle(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut last = usize::MAX;
-        while Instant::now() < deadline {
-            let now = self.log.lock().unwrap().len();
-            if now == last {
-                return;
-            }
-            last = now;
-            std::thread::sleep(Duration::from_millis(400));
-        }
-    }
-
-    fn client(&self, auth: &str) -> Client {
-        let builder = Client::builder()
-            .base_url(&self.base_url)
-            .max_retries(0)
-            .timeout(Duration::from_secs(30));
-        match auth {
-            "token" => builder.api_token(TOKEN),
-            _ => builder.api_key(EMAIL, KEY),
-        }
-        .build()
-        .unwrap()
-    }
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        for reader in self.readers.drain(..) {
-            let _ = reader.join();
-        }
-    }
-}
-
-/// Lines where Prism reports a problem: every error-level line (request and
-/// response violations, invalid security, ...).
-fn problems(lines: &[String]) -> Vec<String> {
-    lines
-        .iter()
-        .filter(|l| l.contains('✖') || l.contains("Violation:") || l.contains(" fatal "))
-        .cloned()
-        .collect()
+    .build()
+    .unwrap()
 }
 
 /// Call every operation (and the auto-paging list) and return what failed.
@@ -369,7 +212,7 @@ async fn contract(bin: &Path, spec: &Path) {
 
     let mut failures = Vec::new();
     for auth in ["token", "email+key"] {
-        failures.extend(call_every_operation(&prism.client(auth), auth).await);
+        failures.extend(call_every_operation(&client(&prism, auth), auth).await);
     }
     prism.settle();
     let lines = prism.lines();
@@ -393,7 +236,7 @@ async fn contract(bin: &Path, spec: &Path) {
     // credentials must be refused and show up as violations in the log.
     let before = prism.lines().len();
     let anonymous = Client::builder()
-        .base_url(&prism.base_url)
+        .base_url(prism.base_url())
         .max_retries(0)
         .build()
         .unwrap();

@@ -39,6 +39,9 @@ pub struct Config {
     /// Library types for string formats (`formats:`); unset formats stay `String`.
     #[serde(default)]
     pub formats: Formats,
+    /// Tests generated with the crate (`tests:`).
+    #[serde(default)]
+    pub tests: TestsConfig,
     /// The file the configuration was read from, for messages (empty when there is none).
     #[serde(skip)]
     pub file: String,
@@ -96,6 +99,19 @@ fn idempotency_header<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<S
 
 fn request_id_header<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     header_name("request_id_header", d)
+}
+
+/// Tests generated with the crate.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestsConfig {
+    /// `tests/contract.rs`: every operation called against Prism mocking the document.
+    #[serde(default)]
+    pub contract: bool,
+    /// The document Prism mocks, relative to the generated crate's folder; unset, the test
+    /// reads it from `CONTRACT_SPEC`.
+    #[serde(default)]
+    pub spec: Option<String>,
 }
 
 /// Where an operation goes and what its types are called.

@@ -11,6 +11,7 @@ use crate::spec::Segment;
 
 pub mod auth;
 mod body;
+pub mod contract;
 pub mod servers;
 
 fn ident(name: &str) -> Ident {
@@ -181,6 +182,11 @@ impl Plan {
             Some(features) => cfg_any(features),
             None => TokenStream::new(),
         }
+    }
+
+    /// The cargo feature of a top-level resource module, when the crate is split.
+    pub(crate) fn feature_of(&self, module: &str) -> Option<&str> {
+        self.module_features.get(module).map(String::as_str)
     }
 
     /// `#[cfg(feature = "...")]` for a top-level resource module and its accessor.
@@ -868,11 +874,23 @@ fn path_arg_ty(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> (TokenStream, bool
     }
 }
 
-/// Sample values for doc examples: a Rust expression for a use of a type, with named types
+/// Which arguments an example call passes and where their values come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fill {
+    /// A doc example: required arguments, values that show the type (a field's name as text).
+    Doc,
+    /// A contract test's call with only the required arguments, values the schemas accept.
+    Required,
+    /// A contract test's call with every argument the client sends (read-only fields stay out).
+    All,
+}
+
+/// Sample values for examples: a Rust expression for a use of a type, with named types
 /// spelled `lib::models::Name` and struct literals laid out one field a line.
 struct Samples<'a> {
     types: &'a BTreeMap<String, TypeDef>,
     lib: &'a str,
+    fill: Fill,
 }
 
 impl<'a> Samples<'a> {
@@ -881,6 +899,9 @@ impl<'a> Samples<'a> {
     /// types being built: `None` when the value would need itself (a required field leading
     /// back to its own struct), as no finite value of such a type exists.
     fn value(&self, ty: &'a Ty, name: &str, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        if self.fill != Fill::Doc {
+            return self.contract_value(ty, None, indent, open);
+        }
         let n = match ty {
             Ty::String => return Some(format!("{}.into()", escape::rust_str(name))),
             Ty::Mapped(m) => return Some(mapped_sample(*m).into()),
@@ -924,6 +945,9 @@ impl<'a> Samples<'a> {
     /// `lib::models::Name { required: …, optional: None, }`, or with `..Default::default()` for
     /// the optional fields when the struct has a default. The caller has pushed `n` on `open`.
     fn struct_literal(&self, n: &str, s: &'a Struct, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        if self.fill != Fill::Doc {
+            return self.contract_struct(n, s, None, indent, open);
+        }
         let pad = " ".repeat(indent + 4);
         let has_default = Ty::Named(n.to_string()).has_default(self.types);
         let mut out = format!("{}::models::{n} {{\n", self.lib);
@@ -979,6 +1003,149 @@ fn mapped_sample(m: crate::config::FormatType) -> &'static str {
     }
 }
 
+impl<'a> Samples<'a> {
+    /// A contract test's value of `ty`: from `sample` (a value its schema accepts) where there
+    /// is one, else the plainest value of the type. Text reaches the code only through
+    /// `escape::rust_str`.
+    fn contract_value(&self, ty: &'a Ty, sample: Option<&serde_json::Value>, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        use serde_json::Value;
+        let lib = self.lib;
+        Some(match ty {
+            Ty::String => format!("{}.into()", escape::rust_str(&sample_text(sample).unwrap_or_else(|| "string".into()))),
+            Ty::Bool => sample.and_then(Value::as_bool).unwrap_or(true).to_string(),
+            Ty::I32 => sample.and_then(Value::as_i64).and_then(|v| i32::try_from(v).ok()).unwrap_or(1).to_string(),
+            Ty::I64 => sample.and_then(Value::as_i64).unwrap_or(1).to_string(),
+            Ty::F32 | Ty::F64 => format!("{:?}", sample.and_then(Value::as_f64).unwrap_or(1.0)),
+            // A fixed value of the library type, valid for its format.
+            Ty::Mapped(m) => mapped_sample(*m).to_string(),
+            Ty::Vec(inner) => {
+                let items: Vec<Option<&Value>> = match sample.and_then(Value::as_array) {
+                    Some(a) => a.iter().take(4).map(Some).collect(),
+                    None => vec![None],
+                };
+                let values = items.into_iter().map(|v| self.contract_value(inner, v, indent, open)).collect::<Option<Vec<_>>>()?;
+                format!("vec![{}]", values.join(", "))
+            }
+            Ty::Map(inner) => match sample.and_then(Value::as_object).filter(|o| !o.is_empty()) {
+                Some(o) => {
+                    let entries = o
+                        .iter()
+                        .take(4)
+                        .map(|(k, v)| Some(format!("({}.into(), {})", escape::rust_str(k), self.contract_value(inner, Some(v), indent, open)?)))
+                        .collect::<Option<Vec<_>>>()?;
+                    format!("[{}].into_iter().collect()", entries.join(", "))
+                }
+                None => "Default::default()".into(),
+            },
+            Ty::Json => match sample {
+                Some(v) => format!("serde_json::from_str({}).expect(\"JSON written by the generator\")", escape::rust_str(&v.to_string())),
+                None => "serde_json::Value::Null".into(),
+            },
+            Ty::Option(inner) => match self.fill {
+                Fill::All => format!("Some({})", self.contract_value(inner, sample, indent, open)?),
+                _ => "None".into(),
+            },
+            Ty::Unit => "()".into(),
+            Ty::Upload => format!("{lib}::Upload::bytes(&b\"contract test\"[..])"),
+            Ty::Multipart => format!("{lib}::Multipart::new()"),
+            Ty::Named(n) => {
+                if open.contains(&n.as_str()) {
+                    return None;
+                }
+                let kind = &self.types.get(n)?.kind;
+                if let TypeKind::Enum { variants } = kind {
+                    let wanted = sample.and_then(Value::as_str);
+                    return Some(match (variants.iter().find(|v| Some(v.value.as_str()) == wanted), variants.first(), wanted) {
+                        (Some(v), _, _) => format!("{lib}::models::{n}::{}", v.rust_name),
+                        (None, _, Some(text)) => format!("{lib}::models::{n}::Other({}.into())", escape::rust_str(text)),
+                        (None, Some(v), None) => format!("{lib}::models::{n}::{}", v.rust_name),
+                        (None, None, None) => format!("{lib}::models::{n}::Other(\"value\".into())"),
+                    });
+                }
+                open.push(n);
+                let value = match kind {
+                    TypeKind::Alias(t) => self.contract_value(t, sample, indent, open),
+                    TypeKind::Struct(s) => self.contract_struct(n, s, sample, indent, open),
+                    TypeKind::Union(u) => u.variants.iter().find_map(|v| {
+                        let value = boxed(self.contract_value(&v.ty, sample, indent, open)?, v.boxed);
+                        Some(format!("{lib}::models::{n}::{}({value})", v.rust_name))
+                    }),
+                    TypeKind::Enum { .. } | TypeKind::ErrorBody(_) => None,
+                };
+                open.pop();
+                value?
+            }
+        })
+    }
+
+    /// A struct literal for a contract test: the required fields, and with [`Fill::All`] every
+    /// optional one the client may send; each from the sample object's member when `sample`
+    /// has it, else from the field's own sample. The caller has pushed `n` on `open`.
+    fn contract_struct(&self, n: &str, s: &'a Struct, sample: Option<&serde_json::Value>, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        let pad = " ".repeat(indent + 4);
+        let defaulted = self.fill == Fill::Required && Ty::Named(n.to_string()).has_default(self.types);
+        let mut out = format!("{}::models::{n} {{\n", self.lib);
+        let mut left_out = false;
+        for f in &s.fields {
+            let wanted = f.required || (self.fill == Fill::All && !f.read_only);
+            let sample = sample.and_then(|v| v.get(&f.json_name)).or(f.sample.as_ref());
+            let value = if wanted {
+                let inner = match &f.ty {
+                    // An optional field is `Option<T>`: its value is the `T` inside.
+                    Ty::Option(t) if !f.required => t.as_ref(),
+                    t => t,
+                };
+                match self.contract_value(inner, sample, indent + 4, open) {
+                    Some(v) => Some(boxed(v, f.boxed)),
+                    None if f.required => return None,
+                    None => None,
+                }
+            } else {
+                None
+            };
+            let value = match value {
+                Some(v) if f.required => v,
+                Some(v) if sends_null(s, f) => format!("Some(Some({v}))"),
+                Some(v) if matches!(f.ty, Ty::Option(_)) => format!("Some(Some({v}))"),
+                Some(v) => format!("Some({v})"),
+                None if defaulted => {
+                    left_out = true;
+                    continue;
+                }
+                None => "None".into(),
+            };
+            out.push_str(&format!("{pad}{}: {value},\n", f.rust_name));
+        }
+        if left_out {
+            out.push_str(&format!("{pad}..Default::default()\n"));
+        } else if s.extra.is_some() {
+            out.push_str(&format!("{pad}additional_properties: Default::default(),\n"));
+        }
+        out.push_str(&" ".repeat(indent));
+        out.push('}');
+        Some(out)
+    }
+
+    /// A path argument for a contract test, as the method takes it.
+    fn path_arg(&self, p: &'a PathParam) -> Option<String> {
+        let sample = p.sample.as_ref();
+        match path_arg_ty(self.types, &p.ty) {
+            (_, true) if matches!(p.ty, Ty::Named(_)) => Some(format!("&{}", self.contract_value(&p.ty, sample, 0, &mut Vec::new())?)),
+            (_, true) => self.contract_value(&p.ty, sample, 0, &mut Vec::new()),
+            (_, false) => Some(escape::rust_str(&sample_text(sample).unwrap_or_else(|| p.json_name.clone()))),
+        }
+    }
+}
+
+/// A sample as text: a string as it is, any other JSON value as its JSON text.
+fn sample_text(sample: Option<&serde_json::Value>) -> Option<String> {
+    match sample? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
 /// A sample for a `Box`ed field or variant (`Default::default()` builds a box as it is).
 fn boxed(value: String, boxed: bool) -> String {
     if boxed && value != "Default::default()" {
@@ -989,8 +1156,7 @@ fn boxed(value: String, boxed: bool) -> String {
 }
 
 fn example(api: &Api, path: &[String], op: &Operation) -> Vec<String> {
-    let (args, setup, input) = example_parts(api, op);
-    finish_example(&api.meta.lib_name, path, op, args, setup, input)
+    finish_example(&api.meta.lib_name, path, op, example_parts(api, op, Fill::Doc))
 }
 
 /// A call of one of the crate's operations for the runtime's doc examples.
@@ -1009,8 +1175,10 @@ pub(crate) struct RuntimeExample {
 pub(crate) fn runtime_example(api: &Api, paged: bool) -> Option<RuntimeExample> {
     fn walk(api: &Api, node: &crate::ir::Resource, path: &mut Vec<String>, paged: bool, deprecated: bool) -> Option<RuntimeExample> {
         for op in node.operations.values().filter(|o| o.pagination.is_some() == paged && o.deprecated == deprecated) {
-            if let (args, setup, None) = example_parts(api, op) {
-                return Some(RuntimeExample { setup, call: call_expr(path, op, &args), top: path.first().cloned() });
+            let parts = example_parts(api, op, Fill::Doc);
+            if parts.input.is_none() {
+                let call = parts.call(path, op);
+                return Some(RuntimeExample { setup: parts.setup, call, top: path.first().cloned() });
             }
         }
         for (name, child) in &node.children {
@@ -1032,15 +1200,46 @@ fn call_expr(path: &[String], op: &Operation, args: &[String]) -> String {
     format!("client{chain}.{}({})", op.method_name, args.join(", "))
 }
 
+/// How an example or a contract test calls one operation: what [`example_parts`] gives.
+pub(crate) struct CallParts {
+    /// The method's arguments.
+    pub args: Vec<String>,
+    /// The lines that build them (and the parameters struct set by name).
+    pub setup: Vec<String>,
+    /// The hidden function's extra input, for a value no example can build (then the call
+    /// cannot be made as it stands).
+    pub input: Option<String>,
+    /// The parameters struct built in `setup` goes on the request with `.params(params)`.
+    pub by_name: bool,
+}
+
+impl CallParts {
+    /// The call expression: `client.a().b().method(args)`, then `.params(params)` when the
+    /// parameters are set by name. The one place that says how an operation is called.
+    pub(crate) fn call(&self, path: &[String], op: &Operation) -> String {
+        let call = call_expr(path, op, &self.args);
+        if self.by_name {
+            format!("{call}.params(params)")
+        } else {
+            call
+        }
+    }
+}
+
 /// An example call's arguments, the lines that build them, and the hidden function's extra
-/// input for a value no example can build.
-fn example_parts(api: &Api, op: &Operation) -> (Vec<String>, Vec<String>, Option<String>) {
+/// input for a value no example can build (then the call cannot be made as it stands).
+pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts {
     let lib = &api.meta.lib_name;
-    let samples = Samples { types: &api.types, lib };
+    let samples = Samples { types: &api.types, lib, fill };
+    let mut input = None;
     let mut args: Vec<String> = op
         .path_params
         .iter()
         .map(|p| match &p.ty {
+            _ if fill != Fill::Doc => samples.path_arg(p).unwrap_or_else(|| {
+                input = Some(format!("{}: {}", p.rust_name, path_arg_ty(&api.types, &p.ty).0));
+                p.rust_name.clone()
+            }),
             Ty::I32 | Ty::I64 => "1".to_string(),
             Ty::F32 | Ty::F64 => "1.0".to_string(),
             Ty::Bool => "true".to_string(),
@@ -1053,23 +1252,32 @@ fn example_parts(api: &Api, op: &Operation) -> (Vec<String>, Vec<String>, Option
         })
         .collect();
     let mut setup = Vec::new();
-    let mut input = None;
-    // Parameters with nothing required are set by name on the request, so the call needs none.
-    if let Some((params, s)) = params_struct(api, op).filter(|(_, s)| params_positional(s)) {
-        match samples.struct_literal(params, s, 0, &mut vec![params]) {
-            Some(literal) => setup = format!("let params = {literal};").lines().map(String::from).collect(),
-            // No finite value exists: the example takes one.
-            None => input = Some(format!("params: {lib}::models::{params}")),
+    let mut by_name = false;
+    if let Some((params, s)) = params_struct(api, op) {
+        // A struct with a required field is an argument; otherwise a doc example passes none
+        // and a contract test's all-arguments call sets the whole struct with `.params(…)`.
+        let positional = params_positional(s);
+        if positional || fill == Fill::All {
+            match samples.struct_literal(params, s, 0, &mut vec![params]) {
+                Some(literal) => setup = format!("let params = {literal};").lines().map(String::from).collect(),
+                // No finite value exists: the example takes one.
+                None => input = Some(format!("params: {lib}::models::{params}")),
+            }
+            if positional {
+                args.push("params".into());
+            } else {
+                by_name = true;
+            }
         }
-        args.push("params".into());
     }
-    (args, setup, input)
+    CallParts { args, setup, input, by_name }
 }
 
 /// The example around its `setup` lines; `input` is a further argument of the hidden function,
 /// for a value the example cannot build.
-fn finish_example(lib: &str, path: &[String], op: &Operation, args: Vec<String>, setup: Vec<String>, input: Option<String>) -> Vec<String> {
-    let call = call_expr(path, op, &args);
+fn finish_example(lib: &str, path: &[String], op: &Operation, parts: CallParts) -> Vec<String> {
+    let call = parts.call(path, op);
+    let (setup, input) = (parts.setup, parts.input);
     let input = input.map(|i| format!(", {i}")).unwrap_or_default();
     let mut lines = vec![
         "```no_run".to_string(),

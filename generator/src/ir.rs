@@ -172,6 +172,15 @@ pub struct CrateMeta {
     pub api_name: String,
     /// Response headers `ApiError::request_id` reads, in order (lower-case HTTP tokens).
     pub request_id_headers: Vec<String>,
+    /// Generated contract tests, when the configuration asks for them.
+    pub contract: Option<Contract>,
+}
+
+/// The generated contract test's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Contract {
+    /// The document Prism mocks, relative to the crate's folder (else `CONTRACT_SPEC`).
+    pub spec: Option<String>,
 }
 
 /// A named type.
@@ -293,6 +302,9 @@ pub struct Field {
     pub default: Option<String>,
     /// Where the field is sent, for parameter structs.
     pub location: FieldLocation,
+    /// A value the field's schema accepts (its example when that fits), for contract tests;
+    /// only made when they are generated.
+    pub sample: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -472,6 +484,8 @@ pub struct PathParam {
     pub ty: Ty,
     #[expect(dead_code, reason = "path parameters are documented on the method; kept for a later use")]
     pub docs: Option<String>,
+    /// A value the parameter accepts, for contract tests (see [`Field::sample`]).
+    pub sample: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]

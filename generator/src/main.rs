@@ -67,6 +67,10 @@ struct Cli {
     /// the part of load spent reading and applying them) on stderr.
     #[arg(long)]
     timings: bool,
+    /// Also write `tests/contract.rs`: every operation called against Prism mocking the
+    /// document (as `tests: { contract: true }` in the configuration).
+    #[arg(long)]
+    contract_tests: bool,
 }
 
 fn main() -> ExitCode {
@@ -86,6 +90,9 @@ fn main() -> ExitCode {
     for o in &cli.overlays {
         command.push_str(&format!(" --overlay {}", o.display()));
     }
+    if cli.contract_tests {
+        command.push_str(" --contract-tests");
+    }
     let mut settings = match cli.spec {
         Some(spec) => generator::Settings::new(spec),
         None => generator::Settings::from_config(cli.config.clone().unwrap_or_default()),
@@ -102,7 +109,7 @@ fn main() -> ExitCode {
     if let Some(e) = cli.effective_spec {
         settings = settings.effective_spec(e);
     }
-    let settings = settings.command(command).deny_warnings(cli.deny_warnings);
+    let settings = settings.command(command).deny_warnings(cli.deny_warnings).contract_tests(cli.contract_tests);
     let mode = match (cli.check, cli.force) {
         (true, _) => generator::Mode::Check,
         (false, true) => generator::Mode::Force,

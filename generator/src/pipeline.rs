@@ -23,6 +23,8 @@ enum Job<'a> {
     Auth,
     Servers,
     Resource(&'a [String], &'a ir::Resource),
+    /// `tests/contract.rs`, when the configuration asks for contract tests.
+    Contract,
 }
 
 /// The made files of one worker, with the time it spent emitting and formatting.
@@ -61,6 +63,14 @@ fn make_files(
                 Job::Auth => emit::auth::auth(api),
                 Job::Servers => emit::servers::servers(api),
                 Job::Resource(path, node) => emit::resource(api, path, node, &allow),
+                Job::Contract => match emit::contract::contract_tests(api, plan) {
+                    Ok(tokens) => tokens,
+                    Err(message) => {
+                        made.emit += t.elapsed();
+                        made.files.push((i, name.clone(), Err(GenerateError::Emit { file: name.clone(), message })));
+                        continue;
+                    }
+                },
             };
             if let Some(m) = module {
                 tokens = m.rebase_tokens(tokens);
@@ -125,6 +135,8 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     if let Some(m) = &module {
         // Doc examples name the items from outside: `my_crate::api::Client`.
         api.meta.lib_name = m.outside_path(&api.meta.lib_name);
+        // A module has no `tests/` folder of its own.
+        api.meta.contract = None;
     }
     // A node an overlay wrote has no line in the document's text: say which action wrote it.
     let mut overlaid = vec![false; diagnostics.len()];
@@ -179,6 +191,9 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         ("src/servers.rs".into(), Job::Servers),
     ];
     jobs.extend(nodes.iter().map(|(path, node)| (format!("src/resources/{}.rs", path.join("/")), Job::Resource(path, node))));
+    if api.meta.contract.is_some() {
+        jobs.push(("tests/contract.rs".into(), Job::Contract));
+    }
     let (mut files, emit_time, format) = make_files(&jobs, &header, module.as_ref(), &api, &plan)?;
     let emit_time = emit_time + planned;
 

@@ -98,6 +98,8 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         raw_bodies => raw_bodies,
         format_crates => format_crates,
         has_paging => api.has_paging(),
+        contract => m.contract.is_some(),
+        contract_spec => m.contract.as_ref().and_then(|c| c.spec.as_deref()),
         has_token => api.security.schemes.iter().any(|s| s.kind == crate::ir::SchemeKind::Token),
         crate_name => &m.crate_name,
         lib_name => &m.lib_name,
@@ -143,6 +145,10 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         features: features.to_vec(),
     };
     for (name, text) in TEMPLATES.iter() {
+        // The contract test's Prism support, beside the test (`tests/contract.rs`).
+        if let Some(file) = name.strip_prefix("contract/").filter(|_| m.contract.is_some()) {
+            out.push((format!("tests/contract/{file}"), format!("{}\n{text}", header(p, "//"))));
+        }
         if let Some(file) = name.strip_prefix("runtime/").filter(|f| wanted(f)) {
             // The runtime's doc examples name the first crate it was written for.
             let text = runtime_for(text, &runtime_flags(api), &examples).replace("cloudflare_access_users", &m.lib_name);

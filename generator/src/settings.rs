@@ -28,6 +28,7 @@ pub struct Settings {
     standalone: bool,
     relative_to: Option<PathBuf>,
     deny_warnings: bool,
+    contract_tests: bool,
     module: Option<String>,
     overlays: Vec<PathBuf>,
     effective_spec: Option<PathBuf>,
@@ -54,6 +55,7 @@ impl Settings {
             standalone: true,
             relative_to: None,
             deny_warnings: false,
+            contract_tests: false,
             module: None,
             overlays: Vec::new(),
             effective_spec: None,
@@ -102,6 +104,13 @@ impl Settings {
         self
     }
 
+    /// Also generate `tests/contract.rs` (as `tests: { contract: true }` in the
+    /// configuration does): every operation called against Prism mocking the document.
+    pub fn contract_tests(mut self, on: bool) -> Self {
+        self.contract_tests = on;
+        self
+    }
+
     /// Fail, writing nothing, when the generator reports any diagnostic.
     pub fn deny_warnings(mut self, deny: bool) -> Self {
         self.deny_warnings = deny;
@@ -142,7 +151,7 @@ impl Settings {
 
     /// Reads the inputs and generates every file in memory, without touching any output folder.
     pub fn generate(&self) -> Result<Generated, Error> {
-        let config = match &self.config {
+        let mut config = match &self.config {
             Some(p) => {
                 let text = std::fs::read_to_string(p).map_err(|source| {
                     GenerateError::Config(ConfigError::Io { file: p.display().to_string(), source })
@@ -151,6 +160,7 @@ impl Settings {
             }
             None => Config::default(),
         };
+        config.tests.contract |= self.contract_tests;
         let spec = match (&self.spec, &config.spec, &self.config) {
             (Some(s), _, _) => s.clone(),
             (None, Some(s), Some(cfg)) => cfg.parent().unwrap_or(Path::new(".")).join(s),

@@ -9,7 +9,8 @@
 //!   file without it is never overwritten unless [`Mode::Force`] (`--force`); the run fails
 //!   naming every such file. Only files with the marker are deleted as stale.
 //! - **Where it looks.** Stale files are searched only where the generator writes: the files
-//!   directly in `--out`, and the folders that receive generated files (`src/`), recursively.
+//!   directly in `--out`, and the folders that receive generated files (`src/`, and `tests/` with contract tests),
+//!   recursively.
 //!   Hand-written `tests/`, `examples/`, `benches/` beside them are never read. Hidden folders and
 //!   `target/` are skipped, and a folder with its own `Cargo.toml` is a different crate, never
 //!   walked into.

@@ -582,6 +582,28 @@ fn content_names_cannot_add_code() {
     assert!(!a.contains("evil: 1"), "{a}");
 }
 
+/// Examples a contract test sends (quotes, `"#`, line breaks, bidi controls, code) reach
+/// `tests/contract.rs` only as string literals holding them as written: in a path argument, a
+/// query and a header parameter, a body string, a list, a map and untyped JSON. (Compiled, test
+/// targets included, by `hostile_crates_compile_and_run_nothing`.)
+#[test]
+fn contract_examples_stay_literals() {
+    let s = Scratch::new();
+    let (_, files) = accepted(&s, "text-contract.json", &["--contract-tests"]);
+    assert_no_evil_call(&files);
+    let test = &files["tests/contract.rs"];
+    let literals = string_literals(test);
+    let evil = "\"); evil(); (\"";
+    let raw = "\"#); evil(); (r#\"";
+    let multi = "line one\nline two\"\r\n\t\\";
+    let bidi = "abc\u{202e}\u{2066} evil() \u{2069}def";
+    let json = serde_json::json!({"k": multi, evil: [raw]}).to_string();
+    for expected in [evil, raw, multi, bidi, json.as_str()] {
+        assert!(literals.contains(expected), "{expected:?} is not a literal of tests/contract.rs:\n{test}");
+    }
+    assert!(!test.contains('\u{202e}'), "bidi controls are escaped in the text:\n{test}");
+}
+
 /// Every hostile document that generates, compiled together: `cargo check` (which runs build
 /// scripts) and `cargo test --doc` (which runs doctests, the README's included). Nothing may
 /// write the marker, and every crate must build and pass its doctests.
@@ -603,6 +625,7 @@ fn hostile_crates_compile_and_run_nothing() {
         ("text-servers.json", vec![]),
         ("text-swagger2.json", vec![]),
         ("text-hints.json", vec![]),
+        ("text-contract.json", vec!["--contract-tests"]),
     ] {
         let name = format!("hostile-{}", spec.trim_start_matches("text-").trim_end_matches(".json"));
         let spec_path = s.place(spec);
@@ -652,7 +675,7 @@ fn hostile_crates_compile_and_run_nothing() {
     let target = manifest.join("../target/fixture-check/target");
     let mut report = Vec::new();
     for args in [
-        vec!["check", "--workspace", "--keep-going", "--message-format", "short"],
+        vec!["check", "--workspace", "--tests", "--keep-going", "--message-format", "short"],
         vec!["test", "--doc", "--workspace", "--no-fail-fast"],
     ] {
         let output = Command::new(&cargo)

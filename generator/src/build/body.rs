@@ -108,6 +108,7 @@ impl<'a> Builder<'a> {
                     write_only: false,
                     default: None,
                     location: FieldLocation::Body,
+                    sample: b.sample(&schema_ptr),
                 },
                 None => b.field(params_name, "body", &schema_ptr, body_required, used, FieldLocation::Body)?,
             };

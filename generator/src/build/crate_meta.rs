@@ -40,6 +40,7 @@ pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str, documen
         idempotency_header: k.idempotency_header.clone(),
         api_name: api_name(&title),
         request_id_headers: request_id_headers(&doc.raw, k.request_id_header.as_deref()),
+        contract: cfg.tests.contract.then(|| crate::ir::Contract { spec: cfg.tests.spec.clone() }),
         title,
         crate_name,
     }

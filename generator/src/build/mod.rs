@@ -149,6 +149,16 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// A sample value for the schema at `ptr`, made only when contract tests are generated.
+    fn sample(&self, ptr: &str) -> Option<serde_json::Value> {
+        self.cfg.tests.contract.then(|| self.spec.sample(ptr)).flatten()
+    }
+
+    /// A parameter's sample (its own example first), made only for contract tests.
+    fn parameter_sample(&self, param_ptr: &str) -> Option<serde_json::Value> {
+        self.cfg.tests.contract.then(|| self.spec.parameter_sample(param_ptr)).flatten()
+    }
+
     /// Records a warning; lines are filled in later, for the first few only (see `generate`).
     fn diag(&mut self, code: &'static str, ptr: &str, message: String) {
         self.diag_at(Severity::Warning, code, ptr, message);

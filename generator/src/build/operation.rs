@@ -308,16 +308,16 @@ impl<'a> Builder<'a> {
         let mut path_params = Vec::new();
         for name in path_op.template.param_names() {
             let found = params.iter().find(|p| p.name == name && p.location == "path");
-            let (ty, docs) = match found {
+            let (ty, docs, sample) = match found {
                 Some(spec::Param { ptr: p_ptr, .. }) => {
                     let schema = join(p_ptr, "schema");
                     let (ty, meta) = self.ty_of(&schema, &format!("{base}{}", camel(name)))?;
                     let ty = if matches!(ty, Ty::Mapped(_)) { ty } else { self.plain_time(ty, &schema, "the path parameter") };
-                    (ty, self.description(p_ptr).or(meta.description))
+                    (ty, self.description(p_ptr).or(meta.description), self.parameter_sample(p_ptr))
                 }
                 None => {
                     self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameter `{name}` is not declared; taken as a string"));
-                    (Ty::String, None)
+                    (Ty::String, None, None)
                 }
             };
             let rust_name = unique_field_name(name, used);
@@ -326,6 +326,7 @@ impl<'a> Builder<'a> {
                 json_name: name.to_string(),
                 ty,
                 docs,
+                sample,
             });
         }
         Ok(path_params)
@@ -363,6 +364,9 @@ impl<'a> Builder<'a> {
                 let note = deprecation_note(p);
                 field.deprecated |= p.get("deprecated").and_then(Value::as_bool).unwrap_or(false) || note.is_some();
                 field.deprecation_note = field.deprecation_note.take().or(note);
+            }
+            if self.cfg.tests.contract {
+                field.sample = self.parameter_sample(p_ptr);
             }
             names_in_query.insert(name.clone());
             fields.push(field);

@@ -182,6 +182,7 @@ impl Builder<'_> {
             write_only: meta.write_only,
             default: meta.default,
             location,
+            sample: self.sample(ptr),
         })
     }
 

@@ -140,10 +140,17 @@ fn args(sec: &Security, r: &Requirement) -> Vec<Arg> {
 
 /// Sample argument values for examples: `"my-key"`, `"my-username", "my-password"`.
 pub fn sample_args(sec: &Security, r: &Requirement) -> Option<Vec<String>> {
+    args_with_token(sec, r, None)
+}
+
+/// [`sample_args`], with `token` (an expression of a `TokenSource`) for the schemes a token
+/// source serves; without one such a way to authenticate has no sample.
+pub fn args_with_token(sec: &Security, r: &Requirement, token: Option<&str>) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for a in args(sec, r) {
         if a.kind == SchemeKind::Token {
-            return None;
+            out.push(token?.to_string());
+            continue;
         }
         for n in [Some(&a.name), a.second.as_ref()].into_iter().flatten() {
             out.push(escape::rust_str(&format!("my-{}", n.trim_end_matches('_').replace('_', "-"))));

@@ -19,6 +19,7 @@ pub mod content;
 pub mod paging;
 pub mod paths;
 pub mod refs;
+pub mod sample;
 pub mod schema;
 pub mod security;
 pub mod servers;

@@ -1,0 +1,191 @@
+//! `tests/contract.rs`: every operation called against Prism mocking the crate's document, once
+//! with its required arguments and once with all of them, each call built by the code that
+//! builds the rustdoc examples (`example_parts`, `CallParts::call`) with values the document's
+//! schemas accept. Written as text, then parsed, so anything that is not Rust fails here.
+
+use proc_macro2::TokenStream;
+
+use super::{example_parts, Fill, Plan};
+use crate::escape;
+use crate::ir::{Api, Operation, Resource};
+
+/// The `TokenSource` the test hands to ways of authenticating that take one.
+const TOKEN_SOURCE: &str = "ContractToken";
+
+/// One operation's calls, in resource order.
+struct Calls {
+    /// `resource.path.method`.
+    label: String,
+    feature: Option<String>,
+    /// The way to authenticate (index into `Security::requirements`), `None` for none.
+    way: Option<usize>,
+    /// (`required` or `all`, the function's name, its body lines); empty when no value of a
+    /// required argument can be built.
+    calls: Vec<(&'static str, String, Vec<String>)>,
+    /// `METHOD` and the path as a code span, for the function's doc comment.
+    http: String,
+}
+
+/// The test file, as tokens to format; `Err` names what did not parse (a generator bug).
+pub fn contract_tests(api: &Api, plan: &Plan) -> Result<TokenStream, String> {
+    let text = contract_text(api, plan);
+    text.parse::<TokenStream>().map_err(|e| format!("tests/contract.rs does not parse: {e}"))
+}
+
+fn contract_text(api: &Api, plan: &Plan) -> String {
+    let lib = &api.meta.lib_name;
+    let mut ops = Vec::new();
+    collect(api, plan, &api.root, &mut Vec::new(), &mut ops);
+    let uses_token = ops.iter().filter_map(|o| o.way).any(|w| {
+        let r = &api.security.requirements[w];
+        r.schemes.iter().any(|&i| api.security.schemes[i].kind == crate::ir::SchemeKind::Token)
+    });
+    let mut out = String::new();
+    out.push_str("//! Contract tests: every operation the generator could write a call for, called against\n");
+    out.push_str("//! Prism mocking the API's document, once with its required arguments and once with all of\n");
+    out.push_str("//! them; a call that fails or a violation Prism logs fails the test. How to run them is in\n");
+    out.push_str("//! the crate's README (\"Contract tests\").\n");
+    if !super::allow_deprecated(api).is_empty() {
+        out.push_str("#![allow(deprecated)]\n");
+    }
+    out.push_str("#[path = \"contract/prism.rs\"]\nmod prism;\n");
+    out.push_str(&format!("use {lib}::{{Client, Error}};\n"));
+    let spec = match api.meta.contract.as_ref().and_then(|c| c.spec.as_deref()) {
+        Some(s) => format!("Some({})", escape::rust_str(s)),
+        None => "None".into(),
+    };
+    out.push_str("/// The document Prism mocks, relative to this crate, unless `CONTRACT_SPEC` names one.\n");
+    out.push_str(&format!("const SPEC: Option<&str> = {spec};\n"));
+    if uses_token {
+        out.push_str("/// The token source of the ways to authenticate that take one: a fixed token.\n");
+        out.push_str(&format!("struct {TOKEN_SOURCE};\n"));
+        out.push_str(&format!("impl {lib}::TokenSource for {TOKEN_SOURCE} {{\n"));
+        out.push_str(&format!("fn token(&self) -> {lib}::TokenFuture<'_> {{ Box::pin(std::future::ready(Ok(\"contract-token\".to_owned()))) }}\n}}\n"));
+    }
+    out.push_str("/// A client of Prism that authenticates the `way`th way of `auth::Auth` (`None`: not at all).\n");
+    out.push_str("fn client(base_url: &str, way: Option<usize>) -> Client {\n");
+    out.push_str("let builder = Client::builder().base_url(base_url).max_retries(0).timeout(std::time::Duration::from_secs(60));\n");
+    out.push_str("let builder = match way {\n");
+    let mut ways: Vec<usize> = ops.iter().filter_map(|o| o.way).collect();
+    ways.sort_unstable();
+    ways.dedup();
+    for w in &ways {
+        let r = &api.security.requirements[*w];
+        if let Some(args) = super::auth::args_with_token(&api.security, r, Some(TOKEN_SOURCE)) {
+            out.push_str(&format!("Some({w}) => builder.{}({}),\n", r.method, args.join(", ")));
+        }
+    }
+    out.push_str("_ => builder,\n};\n");
+    out.push_str("builder.build().expect(\"a client of Prism\")\n}\n");
+
+    let called: usize = ops.iter().filter(|o| !o.calls.is_empty()).count();
+    out.push_str("/// A call under way.\n");
+    out.push_str("type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + Send>>;\n");
+    out.push_str("/// One call, made with a client of Prism.\n");
+    out.push_str("type Call = fn(Client) -> Pending;\n");
+    out.push_str("/// Every call, as (operation, arguments, way to authenticate, call), in resource order.\n");
+    out.push_str("fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {\n");
+    out.push_str("let mut calls: Vec<(&'static str, &'static str, Option<usize>, Call)> = Vec::new();\n");
+    for op in &ops {
+        let way = match op.way {
+            Some(w) => format!("Some({w})"),
+            None => "None".into(),
+        };
+        for (args, name, _) in &op.calls {
+            push_gate(&mut out, &op.feature);
+            out.push_str(&format!("calls.push(({}, \"{args}\", {way}, {name}));\n", escape::rust_str(&op.label)));
+        }
+    }
+    out.push_str("calls\n}\n");
+    out.push_str(&format!(
+        "/// Calls {called} of the crate's {} operations (an operation whose required arguments have no value the schemas accept is left out).\n",
+        ops.len()
+    ));
+    out.push_str("#[tokio::test(flavor = \"multi_thread\", worker_threads = 2)]\n");
+    out.push_str("async fn every_operation() {\n");
+    out.push_str("let Some(prism) = prism::Prism::start_or_skip(SPEC) else { return };\n");
+    out.push_str("let mut run = prism::Run::new(&prism);\n");
+    out.push_str("for (op, args, way, call) in calls() {\n");
+    out.push_str("run.call(op, args, call(client(prism.base_url(), way))).await;\n");
+    out.push_str("}\n");
+    out.push_str("run.finish();\n}\n");
+    for op in &ops {
+        for (args, name, body) in &op.calls {
+            out.push_str(&format!("/// {} with {args} arguments.\n", op.http));
+            push_gate(&mut out, &op.feature);
+            out.push_str(&format!("fn {name}(client: Client) -> Pending {{\n"));
+            out.push_str("Box::pin(async move {\n");
+            for line in body {
+                out.push_str(line);
+                out.push('\n');
+            }
+            out.push_str("Ok::<(), Error>(())\n})\n}\n");
+        }
+    }
+    out
+}
+
+fn push_gate(out: &mut String, feature: &Option<String>) {
+    if let Some(f) = feature {
+        out.push_str(&format!("#[cfg(feature = {})]\n", escape::rust_str(f)));
+    }
+}
+
+/// Every operation under `node`, depth first in name order (the order of the crate's files).
+fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, out: &mut Vec<Calls>) {
+    for op in node.operations.values() {
+        let n = out.len();
+        let mut calls = Vec::new();
+        let required = call_lines(api, path, op, Fill::Required);
+        let all = call_lines(api, path, op, Fill::All);
+        if let Some(required) = required {
+            let differs = all.as_ref().is_some_and(|a| *a != required);
+            calls.push(("required", format!("call_{n}_required"), required));
+            if let (Some(all), true) = (all, differs) {
+                calls.push(("all", format!("call_{n}_all"), all));
+            }
+        }
+        let mut label: Vec<&str> = path.iter().map(String::as_str).collect();
+        label.push(&op.method_name);
+        out.push(Calls {
+            label: label.join("."),
+            feature: path.first().and_then(|m| plan.feature_of(m)).map(str::to_string),
+            way: way_of(api, op),
+            calls,
+            http: escape::comment(&format!("{} {}", op.http_method, escape::md_code(op.path.as_str()))),
+        });
+    }
+    for (name, child) in &node.children {
+        path.push(name.clone());
+        collect(api, plan, child, path, out);
+        path.pop();
+    }
+}
+
+/// The body of a call function: the argument lines and the awaited call, or `None` when a
+/// required argument has no value.
+fn call_lines(api: &Api, path: &[String], op: &Operation, fill: Fill) -> Option<Vec<String>> {
+    let parts = example_parts(api, op, fill);
+    if parts.input.is_some() {
+        return None;
+    }
+    let call = parts.call(path, op);
+    let mut lines = parts.setup;
+    lines.push(format!("{call}.await?;"));
+    Some(lines)
+}
+
+/// The way to authenticate the operation's first alternative is (`None`: no credentials).
+fn way_of(api: &Api, op: &Operation) -> Option<usize> {
+    let first = op.security.first()?;
+    if first.is_empty() {
+        return None;
+    }
+    let mut wanted = first.clone();
+    wanted.sort_unstable();
+    api.security.requirements.iter().position(|r| {
+        let mut have = r.schemes.clone();
+        have.sort_unstable();
+        have == wanted
+    })
+}

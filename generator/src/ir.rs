@@ -29,6 +29,22 @@ impl Api {
         self.any_operation(|o| o.pagination.is_some())
     }
 
+    /// True when some operation sends an object's members as query parameters (`in:
+    /// querystring`, `deepObject`, an exploded `form` object), which needs the runtime's
+    /// `Request::query_members`.
+    pub fn has_query_members(&self) -> bool {
+        let types = &self.types;
+        self.any_operation(|o| {
+            let params = o.params.as_ref().and_then(|p| types.get(p)).map(|t| &t.kind);
+            matches!(params, Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.sends_members(types)))
+        })
+    }
+
+    /// True when some operation's response is a typed stream of items (`itemSchema`).
+    pub fn has_item_streams(&self) -> bool {
+        self.any_operation(|o| matches!(o.response, Response::Stream { .. }))
+    }
+
     /// True when `test` holds for some operation anywhere in the resource tree.
     fn any_operation(&self, test: impl Fn(&Operation) -> bool + Copy) -> bool {
         fn walk(r: &Resource, test: impl Fn(&Operation) -> bool + Copy) -> bool {
@@ -157,7 +173,9 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum; unknown values land in an `Other(String)` variant.
-    Enum { variants: Vec<EnumVariant> },
+    Enum {
+        variants: Vec<EnumVariant>,
+    },
     /// `oneOf`/`anyOf`.
     Union(Union),
     /// `pub type Name = Ty;`
@@ -259,6 +277,23 @@ pub struct Field {
     pub default: Option<String>,
     /// Where the field is sent, for parameter structs.
     pub location: FieldLocation,
+    /// How an array or object query or header parameter is written (its `style`/`explode`).
+    pub style: ParamStyle,
+}
+
+impl Field {
+    /// True when the field is an object whose members are sent as query parameters of their
+    /// own (`in: querystring`, `deepObject`, an exploded `form` object).
+    pub fn sends_members(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        match self.location {
+            FieldLocation::QueryString => true,
+            FieldLocation::Query => {
+                matches!(self.style, ParamStyle::Repeat | ParamStyle::DeepObject)
+                    && self.ty.is_object(types)
+            }
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -267,13 +302,38 @@ pub enum FieldLocation {
     Body,
     Query,
     Header,
+    /// 3.2's `in: querystring`: the value's members are the whole query string.
+    QueryString,
+}
+
+/// How a parameter's array or object value is written, from OpenAPI's `style` and `explode`
+/// (and 2.0's `collectionFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParamStyle {
+    /// `form` exploded (the query default; 2.0 `multi`): `ids=a&ids=b`, an object's members
+    /// as their own parameters.
+    #[default]
+    Repeat,
+    /// `form` not exploded and `simple` (the header default; 2.0 `csv`): `ids=a,b`.
+    Comma,
+    /// `spaceDelimited` (2.0 `ssv`): `ids=a b`.
+    Space,
+    /// `pipeDelimited` (2.0 `pipes`): `ids=a|b`.
+    Pipe,
+    /// 2.0 `tsv`: values joined by a tab.
+    Tab,
+    /// `deepObject`: `filter[a]=1&filter[b]=2`.
+    DeepObject,
 }
 
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
     pub rust_name: String,
     pub value: String,
-    #[expect(dead_code, reason = "variants are documented with their wire value; the spec's text is kept for a later use")]
+    #[expect(
+        dead_code,
+        reason = "variants are documented with their wire value; the spec's text is kept for a later use"
+    )]
     pub docs: Option<String>,
 }
 
@@ -316,11 +376,34 @@ pub enum Ty {
     /// without properties to map part by part.
     Multipart,
     /// No content.
-    #[expect(dead_code, reason = "matched by the emitters; the IR builder has no body-less type yet")]
+    #[expect(
+        dead_code,
+        reason = "matched by the emitters; the IR builder has no body-less type yet"
+    )]
     Unit,
 }
 
 impl Ty {
+    /// True for a struct or a map (through aliases and `Option`): a JSON object.
+    pub fn is_object(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        self.is_object_within(types, 0)
+    }
+
+    fn is_object_within(&self, types: &BTreeMap<String, TypeDef>, depth: usize) -> bool {
+        match self {
+            Ty::Map(_) => true,
+            Ty::Option(t) => t.is_object_within(types, depth + 1),
+            Ty::Named(n) if depth < crate::limits::MAX_SCHEMA_DEPTH => {
+                match types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(_)) => true,
+                    Some(TypeKind::Alias(t)) => t.is_object_within(types, depth + 1),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
     /// True for types that implement `Default`, given which named types do.
     pub fn has_default(&self, types: &BTreeMap<String, TypeDef>) -> bool {
         self.has_default_within(types, &mut Vec::new())
@@ -329,14 +412,21 @@ impl Ty {
     /// [`Ty::has_default`], with the named types being looked at: a type that needs itself to
     /// build its default (a required field leading back to it) has none, and that answer also
     /// keeps the walk finite on such cycles.
-    fn has_default_within<'t>(&'t self, types: &'t BTreeMap<String, TypeDef>, open: &mut Vec<&'t str>) -> bool {
+    fn has_default_within<'t>(
+        &'t self,
+        types: &'t BTreeMap<String, TypeDef>,
+        open: &mut Vec<&'t str>,
+    ) -> bool {
         let Ty::Named(n) = self else { return true };
         if open.contains(&n.as_str()) {
             return false;
         }
         open.push(n);
         let answer = match types.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| !f.required || f.ty.has_default_within(types, open)),
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .all(|f| !f.required || f.ty.has_default_within(types, open)),
             Some(TypeKind::Alias(t)) => t.has_default_within(types, open),
             _ => false,
         };
@@ -394,7 +484,10 @@ pub struct PathParam {
     pub rust_name: String,
     pub json_name: String,
     pub ty: Ty,
-    #[expect(dead_code, reason = "path parameters are documented on the method; kept for a later use")]
+    #[expect(
+        dead_code,
+        reason = "path parameters are documented on the method; kept for a later use"
+    )]
     pub docs: Option<String>,
 }
 
@@ -410,6 +503,17 @@ pub enum Response {
     Text,
     /// No body.
     Empty,
+    /// A streamed body of typed items (3.2's `itemSchema`), read one item at a time.
+    Stream { item: Ty, format: StreamFormat },
+}
+
+/// How the items of a streamed response are framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFormat {
+    /// One JSON value per line (`application/jsonl`, `application/x-ndjson`, …).
+    JsonLines,
+    /// Server-sent events (`text/event-stream`), each event's `data` one JSON value.
+    EventStream,
 }
 
 /// A request body: the media type sent and how its value is written.
@@ -455,14 +559,25 @@ pub struct Pagination {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageStyle {
     /// A page number and a page size in the query (Cloudflare's `page` / `per_page`).
-    PageNumber { page_param: String, per_page_param: String },
+    PageNumber {
+        page_param: String,
+        per_page_param: String,
+    },
     /// An opaque cursor from the body sent back in a query parameter (`nextPageToken`).
     Cursor { param: String, next: Vec<String> },
     /// A `has_more` flag, and the id of the last item sent as a query parameter (Stripe's
     /// `starting_after`).
-    HasMore { param: String, has_more: Vec<String>, id_field: String },
+    HasMore {
+        param: String,
+        has_more: Vec<String>,
+        id_field: String,
+    },
     /// An item offset and a page size in the query, stopping on a short page or the total.
-    OffsetLimit { offset_param: String, limit_param: String, total: Option<Vec<String>> },
+    OffsetLimit {
+        offset_param: String,
+        limit_param: String,
+        total: Option<Vec<String>>,
+    },
     /// RFC 8288 `Link: <…>; rel="next"` response headers (followed on the base URL's origin only).
     LinkHeader,
 }

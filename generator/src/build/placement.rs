@@ -23,17 +23,30 @@ pub(super) enum Shape {
 
 /// Verbs an operationId may start with, by the conventional call they mean.
 const CRUD_FAMILIES: &[(&str, &[&str])] = &[
-    ("retrieve", &["get", "retrieve", "fetch", "read", "show", "find", "describe"]),
+    (
+        "retrieve",
+        &[
+            "get", "retrieve", "fetch", "read", "show", "find", "describe",
+        ],
+    ),
     ("list", &["list", "all", "search"]),
     ("create", &["create", "add", "new", "insert", "post"]),
-    ("update", &["update", "edit", "modify", "patch", "put", "replace", "upsert"]),
+    (
+        "update",
+        &[
+            "update", "edit", "modify", "patch", "put", "replace", "upsert",
+        ],
+    ),
     ("delete", &["delete", "remove", "destroy", "del"]),
 ];
 
 /// The conventional call a name's first word means (`fetch_service` → `retrieve`), if any.
 pub(super) fn crud_family(name: &str) -> Option<&'static str> {
     let first = name.split('_').next()?;
-    CRUD_FAMILIES.iter().find(|(_, verbs)| verbs.contains(&first)).map(|(family, _)| *family)
+    CRUD_FAMILIES
+        .iter()
+        .find(|(_, verbs)| verbs.contains(&first))
+        .map(|(family, _)| *family)
 }
 
 /// A path template's pieces: literal segments as snake_case words (version segments such as
@@ -44,21 +57,143 @@ pub(super) fn path_parts(template: &PathTemplate) -> Vec<Option<String>> {
         .split('/')
         .filter(|s| !s.is_empty())
         .filter(|s| !is_version(s))
-        .map(|s| if s.contains("{}") { None } else { Some(snake(s)) })
+        .map(|s| {
+            if s.contains("{}") {
+                None
+            } else {
+                Some(snake(s))
+            }
+        })
         .collect()
 }
 
 /// `v1`, `V2`, `v1.1`, `v2beta1`, `v1alpha`: an API version, not a resource.
 fn is_version(segment: &str) -> bool {
     let s = segment.to_ascii_lowercase();
-    let Some(rest) = s.strip_prefix('v') else { return false };
-    let digits = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.' || *b == b'_').count();
+    let Some(rest) = s.strip_prefix('v') else {
+        return false;
+    };
+    let digits = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.' || *b == b'_')
+        .count();
     if digits == 0 || !rest.as_bytes()[0].is_ascii_digit() {
         return false;
     }
     let tail = &rest[digits..];
     let letters = tail.bytes().take_while(u8::is_ascii_lowercase).count();
     tail[letters..].bytes().all(|b| b.is_ascii_digit()) && (letters > 0 || tail.is_empty())
+}
+
+/// The document's tags as 3.2 relates them: each tag's `parent` and whether its `kind` groups
+/// operations (`nav`, or no kind). An operation sits under its first such tag, below that
+/// tag's ancestors.
+#[derive(Debug, Default)]
+pub(super) struct TagTree {
+    /// Tag name → its parent, when the parent is a tag of the document.
+    parents: BTreeMap<String, String>,
+    /// Tags whose `kind` says they do not group operations (`badge`, `audience`, …).
+    not_nav: BTreeSet<String>,
+}
+
+/// A problem with the document's tags: the pointer, a code and the message.
+pub(super) type TagProblem = (String, &'static str, String);
+
+impl TagTree {
+    /// Reads the document's `tags`; a `parent` naming no tag, or one leading back to its own
+    /// tag, is a problem and left out.
+    pub(super) fn read(tags: Option<&serde_json::Value>) -> (TagTree, Vec<TagProblem>) {
+        let mut tree = TagTree::default();
+        let mut problems = Vec::new();
+        let Some(list) = tags.and_then(serde_json::Value::as_array) else {
+            return (tree, problems);
+        };
+        let name = |t: &serde_json::Value| {
+            t.get("name")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+        };
+        let names: BTreeSet<String> = list.iter().filter_map(name).collect();
+        for (i, t) in list.iter().enumerate() {
+            let Some(n) = name(t) else { continue };
+            if t.get("kind")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|k| k != "nav")
+            {
+                tree.not_nav.insert(n.clone());
+            }
+            if let Some(parent) = t.get("parent").and_then(serde_json::Value::as_str) {
+                if names.contains(parent) {
+                    tree.parents.entry(n).or_insert_with(|| parent.to_string());
+                } else {
+                    let shown = crate::escape::rust_str(parent);
+                    problems.push((format!("/tags/{i}/parent"), "tag-parent-unknown", format!("the parent tag {shown} is not among the document's tags; the tag is placed at the top")));
+                }
+            }
+        }
+        // A chain that comes back to a tag is cut where it does (reported once per tag on it).
+        let cyclic: Vec<String> = tree
+            .parents
+            .keys()
+            .filter(|t| tree.chain_len(t).is_none())
+            .cloned()
+            .collect();
+        for t in cyclic {
+            if let Some(i) = list
+                .iter()
+                .position(|x| name(x).as_deref() == Some(t.as_str()))
+            {
+                let shown = crate::escape::rust_str(&t);
+                problems.push((format!("/tags/{i}/parent"), "tag-parent-cycle", format!("the parents of tag {shown} go round in a cycle; the tag is placed at the top")));
+            }
+        }
+        let cut: Vec<String> = tree
+            .parents
+            .keys()
+            .filter(|t| tree.chain_len(t).is_none())
+            .cloned()
+            .collect();
+        for t in cut {
+            tree.parents.remove(&t);
+        }
+        (tree, problems)
+    }
+
+    /// How many ancestors `tag` has; `None` when its chain comes back to a tag.
+    fn chain_len(&self, tag: &str) -> Option<usize> {
+        let mut at = tag;
+        for n in 0..=self.parents.len() {
+            match self.parents.get(at) {
+                Some(p) => at = p,
+                None => return Some(n),
+            }
+        }
+        None
+    }
+
+    /// The tag an operation is placed by: its first that groups operations.
+    pub(super) fn resource_tag<'t>(&self, tags: Option<&'t serde_json::Value>) -> Option<&'t str> {
+        tags?
+            .as_array()?
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .find(|t| !self.not_nav.contains(*t))
+    }
+
+    /// `tag`'s ancestors, outermost first, then `tag`.
+    pub(super) fn chain<'t>(&'t self, tag: &'t str) -> Vec<&'t str> {
+        let mut out = vec![tag];
+        let mut at = tag;
+        while let Some(p) = self.parents.get(at) {
+            if out.len() > self.parents.len() {
+                break;
+            }
+            out.push(p);
+            at = p;
+        }
+        out.reverse();
+        out
+    }
 }
 
 /// Which paths hold other paths below them and how many operations each has, so a path's last
@@ -91,7 +226,8 @@ impl PathIndex {
             Some(None) => (words(&parts), Some(Shape::Item)),
             Some(Some(last)) => {
                 let after_param = parts.len() >= 2 && parts[parts.len() - 2].is_none();
-                let leaf = !self.parents.contains(&parts) && self.ops.get(&parts).copied().unwrap_or(0) <= 1;
+                let leaf = !self.parents.contains(&parts)
+                    && self.ops.get(&parts).copied().unwrap_or(0) <= 1;
                 let parent_parts = &parts[..parts.len() - 1];
                 let parent = words(parent_parts);
                 // `/people/search` beside `/people` is a call on `people`, too, and so is a
@@ -106,7 +242,12 @@ impl PathIndex {
                     let mut item = parts.clone();
                     item.push(None);
                     let has_items = self.ops.contains_key(&item) || self.parents.contains(&item);
-                    (words(&parts), Some(Shape::Collection { plural: has_items || singular(last) != *last }))
+                    (
+                        words(&parts),
+                        Some(Shape::Collection {
+                            plural: has_items || singular(last) != *last,
+                        }),
+                    )
                 }
             }
         }
@@ -122,7 +263,9 @@ pub(super) fn tag_shape(template: &PathTemplate, resource: &str) -> Option<Shape
     let params = parts.iter().rev().take_while(|p| p.is_none()).count();
     match parts[..parts.len() - params].last() {
         Some(Some(w)) if same(w) && params > 0 => Some(Shape::Item),
-        Some(Some(w)) if same(w) => Some(Shape::Collection { plural: singular(w) != *w }),
+        Some(Some(w)) if same(w) => Some(Shape::Collection {
+            plural: singular(w) != *w,
+        }),
         _ => None,
     }
 }
@@ -145,14 +288,23 @@ pub(super) fn crud_name(shape: &Shape, http_method: &str) -> Option<String> {
 /// The snake_case words of a name (`issues/list-for-repo` → `issues`, `list`, `for`, `repo`).
 pub(super) fn words(name: &str) -> Vec<String> {
     let s = snake(name);
-    s.trim_end_matches('_').split('_').filter(|w| !w.is_empty()).map(str::to_string).collect()
+    s.trim_end_matches('_')
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// True when an operationId only spells the HTTP method and the path (`GetCustomersCustomer`
 /// for `GET /v1/customers/{customer}`), so it says nothing the path does not.
 pub(super) fn id_from_path(id: &str, template: &PathTemplate, http_method: &str) -> bool {
     let mut known: BTreeSet<String> = words(template.as_str()).into_iter().collect();
-    known.extend(["get", "post", "put", "patch", "delete", "head", "options", "trace"].map(String::from));
+    known.extend(
+        [
+            "get", "post", "put", "patch", "delete", "head", "options", "trace",
+        ]
+        .map(String::from),
+    );
     known.insert(http_method.to_ascii_lowercase());
     let id_words = words(id);
     !id_words.is_empty() && id_words.iter().all(|w| known.contains(w))
@@ -173,7 +325,11 @@ pub(super) fn resource_words(segments: &[String]) -> BTreeSet<String> {
 /// The operationId without the words the resource already says: the leading run of resource
 /// words (and `prefix`, words every operationId of the document starts with), and the trailing
 /// ones after a lone verb (`ListService` under `services` → `list`). `None` when nothing is left.
-pub(super) fn id_method(id: &str, resource: &BTreeSet<String>, prefix: &[String]) -> Option<String> {
+pub(super) fn id_method(
+    id: &str,
+    resource: &BTreeSet<String>,
+    prefix: &[String],
+) -> Option<String> {
     // A dotted or slashed id (`storage.buckets.operations.get`) drops every part up to the last
     // one that names the resource.
     let parts: Vec<&str> = id.split(['.', '/']).collect();
@@ -202,7 +358,9 @@ pub(super) fn id_method(id: &str, resource: &BTreeSet<String>, prefix: &[String]
 /// The words every name in `names` starts with, when there are two or more names and every one
 /// has words left after them.
 pub(super) fn common_prefix(names: &[Vec<String>]) -> Vec<String> {
-    let Some((first, rest)) = names.split_first() else { return Vec::new() };
+    let Some((first, rest)) = names.split_first() else {
+        return Vec::new();
+    };
     if rest.is_empty() {
         return Vec::new();
     }
@@ -257,17 +415,62 @@ mod tests {
         ]);
         let r = |p: &str| i.resource(&PathTemplate::parse(p));
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(r("/v1/customers"), (s(&["customers"]), Some(Shape::Collection { plural: true })));
-        assert_eq!(r("/v1/customers/{customer}"), (s(&["customers"]), Some(Shape::Item)));
-        assert_eq!(r("/v1/customers/{customer}/sources"), (s(&["customers", "sources"]), Some(Shape::Collection { plural: true })));
-        assert_eq!(r("/v1/customers/{customer}/sources/{id}/verify"), (s(&["customers", "sources"]), Some(Shape::Action("verify".into()))));
-        assert_eq!(r("/v1/account"), (s(&["account"]), Some(Shape::Collection { plural: false })));
+        assert_eq!(
+            r("/v1/customers"),
+            (s(&["customers"]), Some(Shape::Collection { plural: true }))
+        );
+        assert_eq!(
+            r("/v1/customers/{customer}"),
+            (s(&["customers"]), Some(Shape::Item))
+        );
+        assert_eq!(
+            r("/v1/customers/{customer}/sources"),
+            (
+                s(&["customers", "sources"]),
+                Some(Shape::Collection { plural: true })
+            )
+        );
+        assert_eq!(
+            r("/v1/customers/{customer}/sources/{id}/verify"),
+            (
+                s(&["customers", "sources"]),
+                Some(Shape::Action("verify".into()))
+            )
+        );
+        assert_eq!(
+            r("/v1/account"),
+            (s(&["account"]), Some(Shape::Collection { plural: false }))
+        );
         // A word below another word, with paths below it, is a resource.
-        assert_eq!(r("/v1/invoices/upcoming"), (s(&["invoices", "upcoming"]), Some(Shape::Collection { plural: false })));
-        assert_eq!(r("/v1/people"), (s(&["people"]), Some(Shape::Collection { plural: true })));
-        assert_eq!(r("/v1/people/search"), (s(&["people"]), Some(Shape::Action("search".into()))));
-        assert_eq!(r("/v1/test_helpers/cards/{card}/shipping/fail"), (s(&["test_helpers", "cards", "shipping"]), Some(Shape::Action("fail".into()))));
-        assert_eq!(r("/v1/billing/meter_events"), (s(&["billing", "meter_events"]), Some(Shape::Collection { plural: true })));
+        assert_eq!(
+            r("/v1/invoices/upcoming"),
+            (
+                s(&["invoices", "upcoming"]),
+                Some(Shape::Collection { plural: false })
+            )
+        );
+        assert_eq!(
+            r("/v1/people"),
+            (s(&["people"]), Some(Shape::Collection { plural: true }))
+        );
+        assert_eq!(
+            r("/v1/people/search"),
+            (s(&["people"]), Some(Shape::Action("search".into())))
+        );
+        assert_eq!(
+            r("/v1/test_helpers/cards/{card}/shipping/fail"),
+            (
+                s(&["test_helpers", "cards", "shipping"]),
+                Some(Shape::Action("fail".into()))
+            )
+        );
+        assert_eq!(
+            r("/v1/billing/meter_events"),
+            (
+                s(&["billing", "meter_events"]),
+                Some(Shape::Collection { plural: true })
+            )
+        );
         assert_eq!(r("/"), (Vec::new(), None));
     }
 
@@ -275,8 +478,14 @@ mod tests {
     fn tagged_shapes() {
         let t = |p: &str, tag: &str| tag_shape(&PathTemplate::parse(p), tag);
         assert_eq!(t("/repos/{owner}/{repo}", "repos"), Some(Shape::Item));
-        assert_eq!(t("/repos/{owner}/{repo}/issues/{n}", "issues"), Some(Shape::Item));
-        assert_eq!(t("/repos/{owner}/{repo}/issues", "issues"), Some(Shape::Collection { plural: true }));
+        assert_eq!(
+            t("/repos/{owner}/{repo}/issues/{n}", "issues"),
+            Some(Shape::Item)
+        );
+        assert_eq!(
+            t("/repos/{owner}/{repo}/issues", "issues"),
+            Some(Shape::Collection { plural: true })
+        );
         assert_eq!(t("/repos/{owner}/{repo}/issues/{n}/lock", "issues"), None);
         assert_eq!(t("/{a}", "issues"), None);
         assert_eq!(t("/", "issues"), None);
@@ -285,30 +494,70 @@ mod tests {
     #[test]
     fn crud() {
         let c = |s: Shape, m: &str| crud_name(&s, m);
-        assert_eq!(c(Shape::Collection { plural: true }, "get").as_deref(), Some("list"));
-        assert_eq!(c(Shape::Collection { plural: true }, "post").as_deref(), Some("create"));
-        assert_eq!(c(Shape::Collection { plural: false }, "get").as_deref(), Some("retrieve"));
+        assert_eq!(
+            c(Shape::Collection { plural: true }, "get").as_deref(),
+            Some("list")
+        );
+        assert_eq!(
+            c(Shape::Collection { plural: true }, "post").as_deref(),
+            Some("create")
+        );
+        assert_eq!(
+            c(Shape::Collection { plural: false }, "get").as_deref(),
+            Some("retrieve")
+        );
         assert_eq!(c(Shape::Item, "get").as_deref(), Some("retrieve"));
         assert_eq!(c(Shape::Item, "patch").as_deref(), Some("update"));
         assert_eq!(c(Shape::Item, "post").as_deref(), Some("update"));
         assert_eq!(c(Shape::Item, "delete").as_deref(), Some("delete"));
         assert_eq!(c(Shape::Item, "head"), None);
-        assert_eq!(c(Shape::Action("pay".into()), "post").as_deref(), Some("pay"));
+        assert_eq!(
+            c(Shape::Action("pay".into()), "post").as_deref(),
+            Some("pay")
+        );
     }
 
     #[test]
     fn operation_ids() {
         let issues = resource_words(&["issues".into()]);
-        assert_eq!(id_method("issues/list-for-repo", &issues, &[]).as_deref(), Some("list_for_repo"));
-        assert_eq!(id_method("issues/issues", &issues, &[]).as_deref(), Some("issues"));
+        assert_eq!(
+            id_method("issues/list-for-repo", &issues, &[]).as_deref(),
+            Some("list_for_repo")
+        );
+        assert_eq!(
+            id_method("issues/issues", &issues, &[]).as_deref(),
+            Some("issues")
+        );
         let services = resource_words(&["services".into()]);
-        assert_eq!(id_method("ListService", &services, &[]).as_deref(), Some("list"));
+        assert_eq!(
+            id_method("ListService", &services, &[]).as_deref(),
+            Some("list")
+        );
         let buckets = resource_words(&["buckets".into()]);
-        assert_eq!(id_method("storage.buckets.list", &buckets, &["storage".into()]).as_deref(), Some("list"));
-        assert!(id_from_path("GetCustomersCustomerSourcesId", &PathTemplate::parse("/v1/customers/{customer}/sources/{id}"), "get"));
-        assert!(!id_from_path("issues/list-for-repo", &PathTemplate::parse("/repos/{owner}/{repo}/issues"), "get"));
+        assert_eq!(
+            id_method("storage.buckets.list", &buckets, &["storage".into()]).as_deref(),
+            Some("list")
+        );
+        assert!(id_from_path(
+            "GetCustomersCustomerSourcesId",
+            &PathTemplate::parse("/v1/customers/{customer}/sources/{id}"),
+            "get"
+        ));
+        assert!(!id_from_path(
+            "issues/list-for-repo",
+            &PathTemplate::parse("/repos/{owner}/{repo}/issues"),
+            "get"
+        ));
         let operations = resource_words(&["operations".into()]);
-        assert_eq!(id_method("storage.buckets.operations.get", &operations, &["storage".into()]).as_deref(), Some("get"));
+        assert_eq!(
+            id_method(
+                "storage.buckets.operations.get",
+                &operations,
+                &["storage".into()]
+            )
+            .as_deref(),
+            Some("get")
+        );
         assert_eq!(crud_family("fetch_service"), Some("retrieve"));
         assert_eq!(crud_family("list_for_repo"), Some("list"));
         assert_eq!(crud_family("render"), None);
@@ -317,8 +566,14 @@ mod tests {
     #[test]
     fn prefixes() {
         let w = |s: &str| words(s);
-        assert_eq!(common_prefix(&[w("MessagingV1Services"), w("MessagingV1DomainCerts")]), w("messaging_v1"));
-        assert_eq!(common_prefix(&[w("storage.buckets.list"), w("storage.objects.get")]), w("storage"));
+        assert_eq!(
+            common_prefix(&[w("MessagingV1Services"), w("MessagingV1DomainCerts")]),
+            w("messaging_v1")
+        );
+        assert_eq!(
+            common_prefix(&[w("storage.buckets.list"), w("storage.objects.get")]),
+            w("storage")
+        );
         assert!(common_prefix(&[w("a"), w("a")]).is_empty());
         assert!(common_prefix(&[w("issues")]).is_empty());
     }

@@ -10,7 +10,9 @@ use crate::ir::*;
 
 /// Statements adding the body to `req` (a `crate::Request` being built from `params`).
 pub(super) fn steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
-    let Some(body) = &op.body else { return Vec::new() };
+    let Some(body) = &op.body else {
+        return Vec::new();
+    };
     let media = body.media.as_str();
     // The field sent as the whole body, by reference, and whether it is optional.
     let whole = op.body_field.as_ref().map(|field| {
@@ -43,12 +45,23 @@ pub(super) fn steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
         BodyKind::Form => send(&|v| quote!(form(#v))),
         BodyKind::Binary => send(&|v| quote!(upload(#v, #media))),
         BodyKind::Text => send(&|v| quote!(text(#v, #media))),
-        BodyKind::Multipart { .. } if whole.is_some() => send(&|v| quote!(multipart(crate::Multipart::clone(#v)))),
+        BodyKind::Multipart { .. } if whole.is_some() => {
+            send(&|v| quote!(multipart(crate::Multipart::clone(#v))))
+        }
         BodyKind::Multipart { content_types } => {
             let mut out = vec![quote!(let mut form = crate::Multipart::new();)];
-            for f in s.fields.iter().filter(|f| f.location == FieldLocation::Body) {
+            for f in s
+                .fields
+                .iter()
+                .filter(|f| f.location == FieldLocation::Body)
+            {
                 let fname = ident(&f.rust_name);
-                let add = add_part(api, &f.json_name, &f.ty, content_types.get(&f.json_name).map(String::as_str));
+                let add = add_part(
+                    api,
+                    &f.json_name,
+                    &f.ty,
+                    content_types.get(&f.json_name).map(String::as_str),
+                );
                 out.push(if f.required {
                     quote! {
                         let v = &params.#fname;
@@ -81,7 +94,12 @@ fn add_part(api: &Api, name: &str, ty: &Ty, content_type: Option<&str>) -> Token
     add_part_named(api, quote!(#name), ty, content_type)
 }
 
-fn add_part_named(api: &Api, name: TokenStream, ty: &Ty, content_type: Option<&str>) -> TokenStream {
+fn add_part_named(
+    api: &Api,
+    name: TokenStream,
+    ty: &Ty,
+    content_type: Option<&str>,
+) -> TokenStream {
     let ct = content_type.map(|c| quote!(.content_type(#c)));
     let one = |ty: &Ty| match (ty, display_kind(&api.types, ty)) {
         (Ty::Upload, _) => quote!(form = form.file(#name, v) #ct;),
@@ -90,7 +108,10 @@ fn add_part_named(api: &Api, name: TokenStream, ty: &Ty, content_type: Option<&s
     };
     match ty {
         // A list is one part per item, under the same name.
-        Ty::Vec(item) if matches!(**item, Ty::Upload) || display_kind(&api.types, item) == Display::Direct => {
+        Ty::Vec(item)
+            if matches!(**item, Ty::Upload)
+                || display_kind(&api.types, item) == Display::Direct =>
+        {
             let add = one(item);
             quote! {
                 for v in v {
@@ -105,8 +126,22 @@ fn add_part_named(api: &Api, name: TokenStream, ty: &Ty, content_type: Option<&s
 /// The request type a method returns for a response that is not JSON, the call that makes it
 /// and the sentence its
 /// docs add; `None` for JSON and empty responses.
-pub(super) fn raw_response(response: &Response) -> Option<(TokenStream, TokenStream, &'static str)> {
+pub(super) fn raw_response(
+    response: &Response,
+) -> Option<(TokenStream, TokenStream, &'static str)> {
     match response {
+        Response::Stream { item, format } => {
+            let item = super::ty_tokens(item);
+            let framing = match format {
+                StreamFormat::JsonLines => quote!(crate::ItemFraming::JsonLines),
+                StreamFormat::EventStream => quote!(crate::ItemFraming::EventStream),
+            };
+            Some((
+                quote!(crate::StreamRequest<'c, #item>),
+                quote!(.returning_bytes().items(#framing)),
+                " Returns the response's items as they arrive: `.await` opens it, `.next().await` decodes each.",
+            ))
+        }
         Response::Bytes => Some((
             quote!(crate::Request<'c, bytes::Bytes, crate::AsBytes>),
             quote!(.returning_bytes()),

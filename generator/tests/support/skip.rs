@@ -24,7 +24,10 @@ pub fn upstream_or_skip() -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    skip(&format!("{} is absent (the upstream documents)", dir.display()));
+    skip(&format!(
+        "{} is absent (the upstream documents)",
+        dir.display()
+    ));
     None
 }
 
@@ -45,7 +48,9 @@ pub fn skip(reason: &str) {
 #[track_caller]
 fn test_name() -> String {
     let file = Path::new(std::panic::Location::caller().file());
-    let binary = file.file_stem().map_or_else(|| "?".into(), |s| s.to_string_lossy());
+    let binary = file
+        .file_stem()
+        .map_or_else(|| "?".into(), |s| s.to_string_lossy());
     let thread = std::thread::current();
     format!("{binary}::{}", thread.name().unwrap_or("?"))
 }

@@ -258,6 +258,29 @@ fn invalid_swagger_2_names_the_member_and_its_line() {
             "missing-def.yaml:11:",
             "/paths/~1a/get/responses/200/schema/$ref",
             "#/definitions/Nope",
+            "under `definitions`",
+        ],
+    );
+    // Inside `definitions` and in a body parameter, the pointer is the 2.0 place as written.
+    let nested = format!("{head}paths:\n  /a:\n    post:\n      parameters:\n        - {{name: b, in: body, schema: {{$ref: '#/definitions/A'}}}}\n      responses:\n        '200': {{description: ok}}\ndefinitions:\n  A:\n    type: object\n    properties:\n      x: {{$ref: '#/definitions/Gone'}}\n");
+    fatal(
+        "missing-nested.yaml",
+        nested.as_bytes(),
+        &[
+            "missing-nested.yaml:16:",
+            "at /definitions/A/properties/x/$ref",
+            "`$ref: #/definitions/Gone`",
+            "under `definitions`",
+        ],
+    );
+    let body = format!("{head}paths:\n  /a:\n    post:\n      parameters:\n        - {{name: b, in: body, schema: {{$ref: '#/definitions/Body'}}}}\n      responses:\n        '200': {{description: ok}}\n");
+    fatal(
+        "missing-body.yaml",
+        body.as_bytes(),
+        &[
+            "missing-body.yaml:9:",
+            "at /paths/~1a/post/parameters/0/schema/$ref",
+            "`$ref: #/definitions/Body`",
         ],
     );
     let oauth = format!("{head}paths: {{}}\nsecurityDefinitions:\n  o: {{type: oauth2, flow: implicit, scopes: {{}}}}\n");

@@ -131,44 +131,42 @@ impl TagTree {
                 }
             }
         }
-        // A chain that comes back to a tag is cut where it does (reported once per tag on it).
-        let cyclic: Vec<String> = tree
-            .parents
-            .keys()
-            .filter(|t| tree.chain_len(t).is_none())
-            .cloned()
+        // A tag whose chain comes back round is reported and placed at the top; one pass over
+        // the chains, each tag settled once, so a long chain costs no more than its length.
+        let mut settled: BTreeMap<String, bool> = BTreeMap::new();
+        for start in tree.parents.keys() {
+            let mut path: BTreeSet<&str> = BTreeSet::new();
+            let mut at = start.as_str();
+            let cyclic = loop {
+                if let Some(&c) = settled.get(at) {
+                    break c;
+                }
+                if !path.insert(at) {
+                    break true;
+                }
+                match tree.parents.get(at) {
+                    Some(p) => at = p,
+                    None => break false,
+                }
+            };
+            for t in path {
+                settled.insert(t.to_string(), cyclic);
+            }
+        }
+        let index: BTreeMap<String, usize> = list
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, t)| Some((name(t)?, i)))
             .collect();
-        for t in cyclic {
-            if let Some(i) = list
-                .iter()
-                .position(|x| name(x).as_deref() == Some(t.as_str()))
-            {
-                let shown = crate::escape::rust_str(&t);
+        for (t, _) in settled.iter().filter(|(_, c)| **c) {
+            tree.parents.remove(t);
+            if let Some(&i) = index.get(t) {
+                let shown = crate::escape::rust_str(t);
                 problems.push((format!("/tags/{i}/parent"), "tag-parent-cycle", format!("the parents of tag {shown} go round in a cycle; the tag is placed at the top")));
             }
         }
-        let cut: Vec<String> = tree
-            .parents
-            .keys()
-            .filter(|t| tree.chain_len(t).is_none())
-            .cloned()
-            .collect();
-        for t in cut {
-            tree.parents.remove(&t);
-        }
         (tree, problems)
-    }
-
-    /// How many ancestors `tag` has; `None` when its chain comes back to a tag.
-    fn chain_len(&self, tag: &str) -> Option<usize> {
-        let mut at = tag;
-        for n in 0..=self.parents.len() {
-            match self.parents.get(at) {
-                Some(p) => at = p,
-                None => return Some(n),
-            }
-        }
-        None
     }
 
     /// The tag an operation is placed by: its first that groups operations.
@@ -180,12 +178,14 @@ impl TagTree {
             .find(|t| !self.not_nav.contains(*t))
     }
 
-    /// `tag`'s ancestors, outermost first, then `tag`.
+    /// `tag`'s ancestors, outermost first, then `tag` (at most `4 * MAX_RESOURCE_DEPTH` levels,
+    /// the innermost).
     pub(super) fn chain<'t>(&'t self, tag: &'t str) -> Vec<&'t str> {
         let mut out = vec![tag];
         let mut at = tag;
+        // Resources fold below `MAX_RESOURCE_DEPTH` anyway; a longer chain is not walked.
         while let Some(p) = self.parents.get(at) {
-            if out.len() > self.parents.len() {
+            if out.len() > 4 * crate::limits::MAX_RESOURCE_DEPTH {
                 break;
             }
             out.push(p);
@@ -376,6 +376,31 @@ pub(super) fn common_prefix(names: &[Vec<String>]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_parents_nest_and_cycles_are_cut() {
+        let tags = serde_json::json!([
+            {"name": "a"}, {"name": "b", "parent": "a"}, {"name": "c", "parent": "b"},
+            {"name": "x", "parent": "y"}, {"name": "y", "parent": "x"},
+            {"name": "lost", "parent": "nowhere"}, {"name": "new", "kind": "badge"}, {"name": "menu", "kind": "nav"}
+        ]);
+        let (tree, problems) = TagTree::read(Some(&tags));
+        assert_eq!(tree.chain("c"), ["a", "b", "c"]);
+        assert_eq!(tree.chain("x"), ["x"]);
+        assert_eq!(tree.chain("lost"), ["lost"]);
+        let codes: Vec<(&str, &str)> = problems.iter().map(|(p, c, _)| (p.as_str(), *c)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("/tags/5/parent", "tag-parent-unknown"),
+                ("/tags/3/parent", "tag-parent-cycle"),
+                ("/tags/4/parent", "tag-parent-cycle")
+            ]
+        );
+        let op_tags = serde_json::json!(["new", "menu", "c"]);
+        assert_eq!(tree.resource_tag(Some(&op_tags)), Some("menu"));
+        assert_eq!(tree.resource_tag(Some(&serde_json::json!(["new"]))), None);
+    }
 
     fn index(paths: &[&str]) -> PathIndex {
         let mut i = PathIndex::default();

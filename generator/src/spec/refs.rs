@@ -106,11 +106,19 @@ impl<'a> Spec<'a> {
                     reference,
                 }
             } else {
+                // The top-level member it points into, as written (`definitions` in 2.0).
+                let section = written
+                    .strip_prefix("#/")
+                    .and_then(|p| p.split('/').next())
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or("components");
+                let section = crate::locate::unescape_token(section);
                 SpecError::MissingRef {
                     file,
                     line,
                     pointer,
                     reference,
+                    section,
                 }
             }
         };

@@ -362,7 +362,7 @@ impl Normalizer {
             }
         }
         self.null_alternatives(map, ptr);
-        self.type_array(map, ptr);
+        // `const` first: the value may say which of several types the schema has.
         if let Some(v) = map.remove("const") {
             if !map.contains_key("enum") {
                 map.insert("enum".into(), Value::Array(vec![v]));
@@ -372,6 +372,7 @@ impl Normalizer {
                 );
             }
         }
+        self.type_array(map, ptr);
         if let Some(Value::Array(mut examples)) = map.remove("examples") {
             if !map.contains_key("example") && !examples.is_empty() {
                 map.insert("example".into(), examples.swap_remove(0));
@@ -482,7 +483,24 @@ impl Normalizer {
         if types.iter().any(|t| t == "null") {
             map.insert("nullable".into(), Value::Bool(true));
         }
-        let others: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
+        let mut others: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
+        // An `enum` (or `const`) beside several types: only the types of its values remain.
+        let values: Option<Vec<Value>> = map.get("enum").and_then(Value::as_array).cloned();
+        if let (Some(values), true) = (&values, others.len() > 1) {
+            others.retain(|t| values.iter().any(|v| value_is(t, v)));
+        }
+        if others.len() > 1 {
+            if let Some(key) = ["oneOf", "anyOf", "allOf"]
+                .into_iter()
+                .find(|k| map.contains_key(*k))
+            {
+                // The alternatives decide the Rust type; the type list only narrows them.
+                let listed: Vec<&str> = others.iter().map(|t| t.as_str()).collect();
+                self.note("type-array-beside-composition", &type_ptr, format!("`type` lists {} beside `{key}`; the schema is read from `{key}` alone, which the listed types only narrow", listed.join(", ")));
+                map.remove("type");
+                return;
+            }
+        }
         match others.as_slice() {
             [] => {
                 map.remove("type");
@@ -491,14 +509,8 @@ impl Normalizer {
                 map.insert("type".into(), Value::String((*one).clone()));
             }
             several => {
-                let Some(key) = ["oneOf", "anyOf"]
-                    .into_iter()
-                    .find(|k| !map.contains_key(*k))
-                else {
-                    self.note("type-array-narrowed", &type_ptr, format!("this schema names several types beside both `oneOf` and `anyOf`; it is read as `{}`", several[0]));
-                    map.insert("type".into(), Value::String(several[0].clone()));
-                    return;
-                };
+                // No composition is beside it (see above): the types become alternatives.
+                let key = "oneOf";
                 let mut parts = Vec::new();
                 for (i, t) in several.iter().enumerate() {
                     let mut part = Map::new();
@@ -507,6 +519,15 @@ impl Normalizer {
                         if let Some(v) = map.get(*k) {
                             part.insert((*k).to_string(), v.clone());
                         }
+                    }
+                    if let Some(values) = &values {
+                        let own: Vec<Value> =
+                            values.iter().filter(|v| value_is(t, v)).cloned().collect();
+                        part.insert("enum".into(), Value::Array(own));
+                        self.origins.record(
+                            format!("{ptr}/{key}/{i}/enum"),
+                            self.origins.original(&join(ptr, "enum")),
+                        );
                     }
                     parts.push(Value::Object(part));
                     self.origins
@@ -518,6 +539,9 @@ impl Normalizer {
                     }
                 }
                 map.remove("type");
+                if values.is_some() {
+                    map.remove("enum");
+                }
                 map.insert(key.into(), Value::Array(parts));
             }
         }
@@ -556,6 +580,19 @@ impl Normalizer {
         if !list.is_empty() {
             map.insert("items".into(), json!({ "anyOf": list }));
         }
+    }
+}
+
+/// True when the JSON value `v` is of the JSON Schema type `t`.
+fn value_is(t: &str, v: &Value) -> bool {
+    match t {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        _ => false,
     }
 }
 

@@ -2,7 +2,8 @@
 //! title, description, tag, operationId, schema, property, parameter and enum name, server URL
 //! and version is drawn from the attack classes, and so are the strings of a `codegen.yaml`.
 //!
-//! - `valid_documents_generate_safe_crates`: valid OpenAPI 3.0 documents generate (or are
+//! - `valid_documents_generate_safe_crates`: valid OpenAPI 3.0 documents (a third rewritten as
+//!   3.1 by `as_3_1`) generate (or are
 //!   refused with a located error), and the output passes every check of
 //!   `robustness/checks.rs` and is the same bytes twice.
 //! - `messages_carry_no_control_characters`: diagnostics and errors, which go to a terminal,
@@ -184,10 +185,12 @@ impl std::fmt::Debug for Json {
     }
 }
 
-/// A valid document, and a configuration one time in three.
+/// A valid document (written as OpenAPI 3.1 one time in three), and a configuration one time
+/// in three.
 fn valid_case() -> impl Strategy<Value = (Json, Option<Json>)> {
     (
-        document(FULL).prop_map(Json),
+        (document(FULL), prop::bool::weighted(0.33))
+            .prop_map(|(d, newer)| Json(if newer { as_3_1(d) } else { d })),
         prop::option::weighted(0.33, config(true).prop_map(Json)),
     )
 }
@@ -323,6 +326,11 @@ fn valid_strategy_reaches_generation() {
             (loaded, ops, generated)
         };
     let (loaded, ops, generated) = run("valid", document(FULL), true);
+    let (loaded_3_1, _, generated_3_1) = run(
+        "valid as 3.1",
+        document(FULL).prop_map(as_3_1).boxed(),
+        true,
+    );
     run(
         "broken",
         broken_document().prop_map(|(_, d)| d).boxed(),
@@ -337,6 +345,10 @@ fn valid_strategy_reaches_generation() {
     assert!(
         generated * 100 >= n * 90,
         "too few valid documents generate a crate:\n{report}"
+    );
+    assert!(
+        loaded_3_1 * 100 >= n * 98 && generated_3_1 * 100 >= n * 90,
+        "the 3.1 rewrite:\n{report}"
     );
 }
 

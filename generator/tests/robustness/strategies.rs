@@ -985,3 +985,47 @@ fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The same document written as OpenAPI 3.1: `openapi: 3.1.0`, `nullable` as a `"null"` type
+/// (beside a `$ref`, an `anyOf` with `{type: "null"}`); values (examples, defaults, enums,
+/// extensions) are left as they are.
+pub fn as_3_1(mut doc: Value) -> Value {
+    fn walk(v: &mut Value, depth: usize) {
+        if depth > 200 {
+            return;
+        }
+        match v {
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, depth + 1)),
+            Value::Object(m) => {
+                match m.remove("nullable") {
+                    Some(Value::Bool(true)) => match (m.get("type").cloned(), m.remove("$ref")) {
+                        (_, Some(r)) => {
+                            m.insert("anyOf".into(), json!([{"$ref": r}, {"type": "null"}]));
+                        }
+                        (Some(Value::String(t)), None) => {
+                            m.insert("type".into(), json!([t, "null"]));
+                        }
+                        _ => {
+                            m.insert("nullable".into(), json!(true));
+                        }
+                    },
+                    Some(Value::Bool(false)) | None => {}
+                    Some(other) => {
+                        m.insert("nullable".into(), other);
+                    }
+                }
+                for (k, child) in m.iter_mut() {
+                    if !matches!(k.as_str(), "example" | "default" | "enum" | "examples")
+                        && !k.starts_with("x-")
+                    {
+                        walk(child, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&mut doc, 0);
+    doc["openapi"] = json!("3.1.0");
+    doc
+}

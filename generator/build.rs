@@ -13,12 +13,7 @@ fn main() {
     files.sort();
     // A generator without its templates would produce crates missing their runtime; a
     // package built without them must fail here, not later in a user's output.
-    for needed in [
-        "Cargo.toml.j2",
-        "README.md.j2",
-        "lib.rs.j2",
-        "runtime/client.rs",
-    ] {
+    for needed in ["Cargo.toml.j2", "README.md.j2", "lib.rs.j2", "runtime/client.rs"] {
         if !files.iter().any(|f| f == needed) {
             panic!(
                 "templates/{needed} is missing from {}: the generator cannot be built without its templates",
@@ -30,10 +25,7 @@ fn main() {
     for rel in &files {
         let abs = dir.join(rel).canonicalize().expect("template path");
         println!("cargo:rerun-if-changed={}", abs.display());
-        out.push_str(&format!(
-            "    ({rel:?}, include_str!({:?})),\n",
-            abs.display().to_string()
-        ));
+        out.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", abs.display().to_string()));
     }
     out.push_str("];\n");
     let methods = methods_of(&dir.join("runtime"), "Client");
@@ -58,21 +50,14 @@ fn names_static(out: &mut String, doc: &str, name: &str, mut names: Vec<String>)
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read templates folder {}: {e}", dir.display()));
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read templates folder {}: {e}", dir.display()));
     for e in entries {
-        let p = e
-            .unwrap_or_else(|e| panic!("cannot read templates folder {}: {e}", dir.display()))
-            .path();
+        let p = e.unwrap_or_else(|e| panic!("cannot read templates folder {}: {e}", dir.display())).path();
         if p.is_dir() {
             println!("cargo:rerun-if-changed={}", p.display());
             collect(root, &p, out);
         } else {
-            let rel = p
-                .strip_prefix(root)
-                .expect("under root")
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = p.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
             out.push(rel);
         }
     }
@@ -81,9 +66,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
 /// Names of the functions in every `impl … {ty} {` block of the runtime files.
 fn methods_of(runtime: &Path, ty: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(runtime) else {
-        return out;
-    };
+    let Ok(entries) = std::fs::read_dir(runtime) else { return out };
     for e in entries.flatten() {
         let text = std::fs::read_to_string(e.path()).unwrap_or_default();
         let mut depth = 0usize;
@@ -95,15 +78,9 @@ fn methods_of(runtime: &Path, ty: &str) -> Vec<String> {
                 in_client = head.ends_with(&format!(" {ty}")) || head.ends_with(&format!("::{ty}"));
             }
             if in_client && depth == 1 {
-                let rest = t
-                    .trim_start_matches("pub(crate) ")
-                    .trim_start_matches("pub ")
-                    .trim_start_matches("async ");
+                let rest = t.trim_start_matches("pub(crate) ").trim_start_matches("pub ").trim_start_matches("async ");
                 if let Some(f) = rest.strip_prefix("fn ") {
-                    let name: String = f
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
+                    let name: String = f.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                     out.push(name);
                 }
             }

@@ -75,10 +75,7 @@ pub struct CrateConfig {
 
 /// An HTTP header name (an RFC 9110 token), so it is a valid header and safe to print inside
 /// a Rust string literal.
-fn header_name<'de, D: serde::Deserializer<'de>>(
-    key: &str,
-    d: D,
-) -> Result<Option<String>, D::Error> {
+fn header_name<'de, D: serde::Deserializer<'de>>(key: &str, d: D) -> Result<Option<String>, D::Error> {
     let name = String::deserialize(d)?;
     let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
     if name.is_empty() || !name.bytes().all(token) {
@@ -136,8 +133,7 @@ impl<'de> Deserialize<'de> for Paginate {
                 Ok(Paginate::Detect(v))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Paginate, A::Error> {
-                PagingConfig::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(Paginate::Style)
+                PagingConfig::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Paginate::Style)
             }
         }
         d.deserialize_any(V)
@@ -298,10 +294,7 @@ impl Config {
     /// Parses configuration text; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
         if text.trim().is_empty() {
-            return Ok(Config {
-                file: file.to_string(),
-                ..Config::default()
-            });
+            return Ok(Config { file: file.to_string(), ..Config::default() });
         }
         let mut config: Config = serde_yaml_ng::from_str(text).map_err(|e| {
             let (line, column) = e
@@ -326,11 +319,9 @@ impl Config {
     /// identifier (ASCII letters, digits and `_`, not starting with a digit). `auth:` requirement
     /// names are identifiers too, and environment suffixes ASCII letters, digits and `_`.
     fn check_names(&self) -> Result<(), ConfigError> {
-        const TYPE: &str =
-            "a type name is an ASCII Rust identifier that is not a keyword, such as `UserList`";
+        const TYPE: &str = "a type name is an ASCII Rust identifier that is not a keyword, such as `UserList`";
         const SEGMENT: &str = "a method name is an ASCII identifier, such as `list`";
-        const RESOURCE: &str =
-            "a resource is dot-separated ASCII identifiers, such as `zero_trust.access.users`";
+        const RESOURCE: &str = "a resource is dot-separated ASCII identifiers, such as `zero_trust.access.users`";
         let ident = |s: &str| crate::naming::is_ascii_ident(s) && s != "_";
         let type_name = |s: &str| ident(s) && !crate::naming::is_keyword(s);
         let mut checks: Vec<(Vec<&str>, &str, bool, &'static str)> = Vec::new();
@@ -347,30 +338,16 @@ impl Config {
                 checks.push((vec!["operations", id, "method"], m, ident(m), SEGMENT));
             }
             if let Some(r) = &op.resource {
-                checks.push((
-                    vec!["operations", id, "resource"],
-                    r,
-                    r.split('.').all(ident),
-                    RESOURCE,
-                ));
+                checks.push((vec!["operations", id, "resource"], r, r.split('.').all(ident), RESOURCE));
             }
         }
         const REQUIREMENT: &str = "a requirement name is an ASCII identifier, such as `api_key`";
-        const ENV: &str =
-            "an environment variable suffix is ASCII letters, digits and `_`, such as `API_KEY`";
+        const ENV: &str = "an environment variable suffix is ASCII letters, digits and `_`, such as `API_KEY`";
         for name in self.auth.requirements.keys() {
-            checks.push((
-                vec!["auth", "requirements", name],
-                name,
-                ident(name) && !crate::naming::is_keyword(name),
-                REQUIREMENT,
-            ));
+            checks.push((vec!["auth", "requirements", name], name, ident(name) && !crate::naming::is_keyword(name), REQUIREMENT));
         }
         for (scheme, suffix) in &self.auth.env {
-            let ok = !suffix.is_empty()
-                && suffix
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let ok = !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             checks.push((vec!["auth", "env", scheme], suffix, ok, ENV));
         }
         match checks.into_iter().find(|(_, _, ok, _)| !ok) {

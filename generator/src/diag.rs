@@ -32,13 +32,7 @@ impl fmt::Display for Diagnostic {
         };
         // Messages quote names and values from the document, which must not reach a terminal raw.
         let shown = crate::escape::shown;
-        write!(
-            f,
-            "{level}[{}]: {} (at {}",
-            self.code,
-            shown(&self.message),
-            shown(&self.pointer)
-        )?;
+        write!(f, "{level}[{}]: {} (at {}", self.code, shown(&self.message), shown(&self.pointer))?;
         if let Some(line) = self.line {
             write!(f, ", line {line}")?;
         }

@@ -21,10 +21,7 @@ pub fn report_run(settings: &Settings, out: &Path, mode: Mode, timings: bool) ->
                 eprintln!("{d}");
             }
             for s in &report.changes.skipped {
-                eprintln!(
-                    "note: {}",
-                    crate::escape::shown(&format!("{}/{s}", out.display()))
-                );
+                eprintln!("note: {}", crate::escape::shown(&format!("{}/{s}", out.display())));
             }
             let c = &report.changes;
             let files = report.generated.files.len();

@@ -188,16 +188,11 @@ fn refs_of(t: &TypeDef) -> Vec<&str> {
 }
 
 /// Every type reachable from `roots` (roots included), following type definitions.
-fn closure<'a>(
-    types: &'a BTreeMap<String, TypeDef>,
-    roots: impl IntoIterator<Item = &'a str>,
-) -> BTreeSet<&'a str> {
+fn closure<'a>(types: &'a BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<&str> = roots.into_iter().collect();
     while let Some(n) = stack.pop() {
-        let Some((key, t)) = types.get_key_value(n) else {
-            continue;
-        };
+        let Some((key, t)) = types.get_key_value(n) else { continue };
         if seen.insert(key.as_str()) {
             stack.extend(refs_of(t));
         }
@@ -207,12 +202,7 @@ fn closure<'a>(
 
 /// Request roots (params structs and the types of their fields) and response roots (the
 /// result or body type, and the page item) of every operation under `node`.
-fn op_roots<'a>(
-    types: &'a BTreeMap<String, TypeDef>,
-    node: &'a Resource,
-    req: &mut Vec<&'a str>,
-    resp: &mut Vec<&'a str>,
-) {
+fn op_roots<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource, req: &mut Vec<&'a str>, resp: &mut Vec<&'a str>) {
     for op in node.operations.values() {
         if let Some(p) = &op.params {
             req.push(p);
@@ -265,20 +255,10 @@ pub fn plan(api: &Api) -> Plan {
     }
     // Types no operation reaches (extra schemas) keep both derives and are always compiled,
     // and so is everything they mention.
-    let unreached: Vec<&str> = types
-        .keys()
-        .map(String::as_str)
-        .filter(|n| !users.contains_key(n))
-        .collect();
+    let unreached: Vec<&str> = types.keys().map(String::as_str).filter(|n| !users.contains_key(n)).collect();
     let always = closure(types, unreached.iter().copied());
-    plan.ser = closure(types, req_all.into_iter().chain(always.iter().copied()))
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    plan.de = closure(types, resp_all.into_iter().chain(always.iter().copied()))
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+    plan.ser = closure(types, req_all.into_iter().chain(always.iter().copied())).into_iter().map(str::to_string).collect();
+    plan.de = closure(types, resp_all.into_iter().chain(always.iter().copied())).into_iter().map(str::to_string).collect();
     let all = plan.features.len();
     for (t, fs) in users {
         if !always.contains(t) && fs.len() < all {
@@ -294,14 +274,9 @@ pub fn models(api: &Api, plan: &Plan) -> TokenStream {
     let uses_map = api.types.values().any(uses_map);
     let map_import = if uses_map && plan.split() {
         // Every user of the import may be compiled out.
-        quote!(
-            #[allow(unused_imports)]
-            use std::collections::BTreeMap;
-        )
+        quote!(#[allow(unused_imports)] use std::collections::BTreeMap;)
     } else if uses_map {
-        quote!(
-            use std::collections::BTreeMap;
-        )
+        quote!(use std::collections::BTreeMap;)
     } else {
         TokenStream::new()
     };
@@ -318,8 +293,7 @@ pub fn models(api: &Api, plan: &Plan) -> TokenStream {
 /// uses them (derives, parameters), while users still get the warning.
 pub fn allow_deprecated(api: &Api) -> TokenStream {
     let any = api.types.values().any(|t| {
-        t.deprecated
-            || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+        t.deprecated || matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
     });
     if any {
         quote!(#![allow(deprecated)])
@@ -337,9 +311,7 @@ fn uses_map(t: &TypeDef) -> bool {
         }
     }
     match &t.kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().any(|f| has(&f.ty)) || s.extra.as_ref().is_some_and(|_| true)
-        }
+        TypeKind::Struct(s) => s.fields.iter().any(|f| has(&f.ty)) || s.extra.as_ref().is_some_and(|_| true),
         TypeKind::Union(u) => u.variants.iter().any(|v| has(&v.ty)),
         TypeKind::Alias(ty) => has(ty),
         TypeKind::ErrorBody(variants) => variants.iter().any(|v| has(&v.ty)),
@@ -351,10 +323,7 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
     let name = ident(&t.name);
     let mut docs = t.docs.clone();
     if t.deprecated {
-        docs = Some(format!(
-            "{}\n\n**Deprecated** in the API.",
-            docs.unwrap_or_default()
-        ));
+        docs = Some(format!("{}\n\n**Deprecated** in the API.", docs.unwrap_or_default()));
     }
     let mut doc = doc_attrs(docs.as_deref());
     if t.deprecated {
@@ -386,19 +355,11 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
 /// An operation's error bodies by status, and how a response's status picks one: a code
 /// before its class, a class before `default` (matched on `(code, class)`, so no two arms'
 /// patterns overlap as ranges would).
-fn error_body_def(
-    name: &Ident,
-    doc: TokenStream,
-    gate: &TokenStream,
-    variants: &[ErrorVariant],
-) -> TokenStream {
+fn error_body_def(name: &Ident, doc: TokenStream, gate: &TokenStream, variants: &[ErrorVariant]) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = model_ty(&v.ty);
-        let vdoc = format!(
-            " The body of a {} response.",
-            crate::escape::md_code(&v.status.key())
-        );
+        let vdoc = format!(" The body of a {} response.", crate::escape::md_code(&v.status.key()));
         quote!(#[doc = #vdoc] #vname(#ty),)
     });
     let mut arms: Vec<TokenStream> = variants
@@ -450,43 +411,26 @@ struct SerdeTraits {
 
 impl SerdeTraits {
     fn derives(self) -> TokenStream {
-        let ser = if self.ser {
-            quote!(serde::Serialize,)
-        } else {
-            TokenStream::new()
-        };
-        let de = if self.de {
-            quote!(serde::Deserialize,)
-        } else {
-            TokenStream::new()
-        };
+        let ser = if self.ser { quote!(serde::Serialize,) } else { TokenStream::new() };
+        let de = if self.de { quote!(serde::Deserialize,) } else { TokenStream::new() };
         quote!(#ser #de)
     }
 }
 
 fn serde_traits(plan: &Plan, name: &str) -> SerdeTraits {
-    SerdeTraits {
-        ser: plan.needs_ser(name),
-        de: plan.needs_de(name),
-    }
+    SerdeTraits { ser: plan.needs_ser(name), de: plan.needs_de(name) }
 }
 
 /// True when the struct derives `Default`: every required field's type has one (a boxed field
 /// is `Default` only when its type is, as `Box<T>: Default` needs `T: Default`).
 pub(crate) fn derives_default(s: &Struct, types: &BTreeMap<String, TypeDef>) -> bool {
-    s.fields
-        .iter()
-        .all(|f| !f.required || f.ty.has_default(types))
+    s.fields.iter().all(|f| !f.required || f.ty.has_default(types))
 }
 
 /// A body field the API accepts `null` for: `None` leaves it out, `Some(None)` sends `null`.
 /// (`serde_json::Value` and options already carry a null of their own.)
 fn sends_null(s: &Struct, f: &Field) -> bool {
-    s.usage == Usage::ParamsWithBody
-        && f.location == FieldLocation::Body
-        && f.nullable
-        && !f.required
-        && !matches!(f.ty, Ty::Json | Ty::Option(_))
+    s.usage == Usage::ParamsWithBody && f.location == FieldLocation::Body && f.nullable && !f.required && !matches!(f.ty, Ty::Json | Ty::Option(_))
 }
 
 /// The Rust type of a struct's field as `models` declares it.
@@ -504,29 +448,15 @@ pub(crate) fn field_ty(s: &Struct, f: &Field) -> TokenStream {
     }
 }
 
-fn struct_def(
-    name: &Ident,
-    doc: TokenStream,
-    s: &Struct,
-    types: &BTreeMap<String, TypeDef>,
-    serde: SerdeTraits,
-) -> TokenStream {
-    let default = if derives_default(s, types) {
-        quote!(Default,)
-    } else {
-        TokenStream::new()
-    };
+fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>, serde: SerdeTraits) -> TokenStream {
+    let default = if derives_default(s, types) { quote!(Default,) } else { TokenStream::new() };
     let derive = match s.usage {
         Usage::Model => {
             let traits = serde.derives();
             quote!(#[derive(Debug, Clone, PartialEq, #default #traits)])
         }
-        Usage::ParamsWithBody => {
-            quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)])
-        }
-        Usage::ParamsNoBody | Usage::ParamsWithRawBody => {
-            quote!(#[derive(Debug, Clone, PartialEq, #default)])
-        }
+        Usage::ParamsWithBody => quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)]),
+        Usage::ParamsNoBody | Usage::ParamsWithRawBody => quote!(#[derive(Debug, Clone, PartialEq, #default)]),
     };
     let serde_on = match s.usage {
         Usage::Model => serde.ser || serde.de,
@@ -543,9 +473,7 @@ fn struct_def(
             notes.push(default_note(d));
         }
         if send_null {
-            notes.push(
-                "`None` leaves the field out of the request; `Some(None)` sends `null`.".into(),
-            );
+            notes.push("`None` leaves the field out of the request; `Some(None)` sends `null`.".into());
         }
         if f.read_only {
             notes.push("Read-only: sent by the server, ignored in requests.".into());
@@ -557,9 +485,7 @@ fn struct_def(
             notes.push("**Deprecated** in the API.".into());
         }
         match f.location {
-            FieldLocation::Query if s.usage != Usage::Model => {
-                notes.push("Sent in the query string.".into())
-            }
+            FieldLocation::Query if s.usage != Usage::Model => notes.push("Sent in the query string.".into()),
             FieldLocation::Header => notes.push("Sent as a request header.".into()),
             _ => {}
         }
@@ -600,11 +526,7 @@ fn struct_def(
     });
     let extra = s.extra.as_ref().map(|ty| {
         let ty = model_ty(ty);
-        let flatten = if serde_on {
-            quote!(#[serde(flatten)])
-        } else {
-            TokenStream::new()
-        };
+        let flatten = if serde_on { quote!(#[serde(flatten)]) } else { TokenStream::new() };
         quote! {
             /// Properties not named above.
             #flatten
@@ -633,20 +555,12 @@ fn default_note(json: &str) -> String {
 /// One `string_enum!` invocation (see `templates/runtime/string_enum.rs`): the macro writes
 /// the type, its variant docs and impls. `attrs` (docs, `#[deprecated]`) go on the type; the
 /// gate goes on the invocation, so it covers the type and every impl.
-fn enum_def(
-    name: &Ident,
-    attrs: TokenStream,
-    gate: &TokenStream,
-    variants: &[EnumVariant],
-    serde: SerdeTraits,
-) -> TokenStream {
+fn enum_def(name: &Ident, attrs: TokenStream, gate: &TokenStream, variants: &[EnumVariant], serde: SerdeTraits) -> TokenStream {
     let idents = variants.iter().map(|v| ident(&v.rust_name));
     let values = variants.iter().map(|v| &v.value);
     // Each variant is documented with its wire value as a code span the value cannot close
     // or turn into a fence (the macro cannot escape a literal itself).
-    let value_docs = variants
-        .iter()
-        .map(|v| format!(" {}", crate::escape::md_code(&v.value)));
+    let value_docs = variants.iter().map(|v| format!(" {}", crate::escape::md_code(&v.value)));
     let mut traits = Vec::new();
     if serde.ser {
         traits.push(quote!(Serialize));
@@ -654,11 +568,7 @@ fn enum_def(
     if serde.de {
         traits.push(quote!(Deserialize));
     }
-    let traits = if traits.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(: #(#traits),*)
-    };
+    let traits = if traits.is_empty() { TokenStream::new() } else { quote!(: #(#traits),*) };
     quote! {
         #gate
         crate::string_enum! {
@@ -670,13 +580,7 @@ fn enum_def(
     }
 }
 
-fn union_def(
-    name: &Ident,
-    doc: TokenStream,
-    gate: &TokenStream,
-    u: &Union,
-    serde: SerdeTraits,
-) -> TokenStream {
+fn union_def(name: &Ident, doc: TokenStream, gate: &TokenStream, u: &Union, serde: SerdeTraits) -> TokenStream {
     if let Some(tag) = &u.tag {
         return tagged_union_def(name, doc, gate, tag, u, serde);
     }
@@ -689,11 +593,7 @@ fn union_def(
         quote!(#vname(#ty),)
     });
     let traits = serde.derives();
-    let untagged = if serde.ser || serde.de {
-        quote!(#[serde(untagged)])
-    } else {
-        TokenStream::new()
-    };
+    let untagged = if serde.ser || serde.de { quote!(#[serde(untagged)]) } else { TokenStream::new() };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #traits)]
@@ -706,43 +606,23 @@ fn union_def(
 
 /// A union whose variant a property's value selects: serialised as the variant itself (which
 /// carries the property), deserialised by reading the property first. Unknown values are kept.
-fn tagged_union_def(
-    name: &Ident,
-    doc: TokenStream,
-    gate: &TokenStream,
-    tag: &str,
-    u: &Union,
-    serde: SerdeTraits,
-) -> TokenStream {
+fn tagged_union_def(name: &Ident, doc: TokenStream, gate: &TokenStream, tag: &str, u: &Union, serde: SerdeTraits) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let mut ty = model_ty(&v.ty);
         if v.boxed {
             ty = quote!(Box<#ty>);
         }
-        let value = format!(
-            " {}",
-            escape::md_code(&format!(
-                "{tag}: {}",
-                v.tag_value.as_deref().unwrap_or_default()
-            ))
-        );
+        let value = format!(" {}", escape::md_code(&format!("{tag}: {}", v.tag_value.as_deref().unwrap_or_default())));
         quote!(#[doc = #value] #vname(#ty),)
     });
     let arms = u.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let value = v.tag_value.as_deref().unwrap_or_default();
-        let wrap = if v.boxed {
-            quote!(|v| Self::#vname(Box::new(v)))
-        } else {
-            quote!(Self::#vname)
-        };
+        let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
         quote!(Some(#value) => serde_json::from_value(value).map(#wrap),)
     });
-    let other_doc = format!(
-        " A {} value this version of the crate does not know; kept as sent.",
-        escape::md_code(tag)
-    );
+    let other_doc = format!(" A {} value this version of the crate does not know; kept as sent.", escape::md_code(tag));
     let ser = if serde.ser {
         quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize)] #[serde(untagged)])
     } else {
@@ -925,13 +805,7 @@ impl<'a> Samples<'a> {
     /// `indent` the column a struct literal's closing brace sits at. `open` holds the named
     /// types being built: `None` when the value would need itself (a required field leading
     /// back to its own struct), as no finite value of such a type exists.
-    fn value(
-        &self,
-        ty: &'a Ty,
-        name: &str,
-        indent: usize,
-        open: &mut Vec<&'a str>,
-    ) -> Option<String> {
+    fn value(&self, ty: &'a Ty, name: &str, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
         let n = match ty {
             Ty::String => return Some(format!("{}.into()", escape::rust_str(name))),
             Ty::Bool => return Some("false".into()),
@@ -973,13 +847,7 @@ impl<'a> Samples<'a> {
 
     /// `lib::models::Name { required: …, optional: None, }`, or with `..Default::default()` for
     /// the optional fields when the struct has a default. The caller has pushed `n` on `open`.
-    fn struct_literal(
-        &self,
-        n: &str,
-        s: &'a Struct,
-        indent: usize,
-        open: &mut Vec<&'a str>,
-    ) -> Option<String> {
+    fn struct_literal(&self, n: &str, s: &'a Struct, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
         let pad = " ".repeat(indent + 4);
         let has_default = Ty::Named(n.to_string()).has_default(self.types);
         let mut out = format!("{}::models::{n} {{\n", self.lib);
@@ -1002,9 +870,7 @@ impl<'a> Samples<'a> {
             }
         }
         if s.extra.is_some() && !rest_defaulted {
-            out.push_str(&format!(
-                "{pad}additional_properties: Default::default(),\n"
-            ));
+            out.push_str(&format!("{pad}additional_properties: Default::default(),\n"));
         }
         out.push_str(&" ".repeat(indent));
         out.push('}');
@@ -1013,14 +879,7 @@ impl<'a> Samples<'a> {
 
     /// The first variant that can be built; a tagged union's `Other` when none can. The caller
     /// has pushed `n` on `open`.
-    fn union_value(
-        &self,
-        n: &str,
-        u: &'a Union,
-        name: &str,
-        indent: usize,
-        open: &mut Vec<&'a str>,
-    ) -> Option<String> {
+    fn union_value(&self, n: &str, u: &'a Union, name: &str, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
         let lib = self.lib;
         for v in &u.variants {
             if let Some(value) = self.value(&v.ty, name, indent, open) {
@@ -1028,9 +887,7 @@ impl<'a> Samples<'a> {
                 return Some(format!("{lib}::models::{n}::{}({value})", v.rust_name));
             }
         }
-        u.tag
-            .is_some()
-            .then(|| format!("{lib}::models::{n}::Other(serde_json::Value::Null)"))
+        u.tag.is_some().then(|| format!("{lib}::models::{n}::Other(serde_json::Value::Null)"))
     }
 }
 
@@ -1062,24 +919,10 @@ pub(crate) struct RuntimeExample {
 /// not): the first operation in resource order whose arguments the example can build,
 /// preferring one that is not deprecated. `None` when the crate has no such operation.
 pub(crate) fn runtime_example(api: &Api, paged: bool) -> Option<RuntimeExample> {
-    fn walk(
-        api: &Api,
-        node: &crate::ir::Resource,
-        path: &mut Vec<String>,
-        paged: bool,
-        deprecated: bool,
-    ) -> Option<RuntimeExample> {
-        for op in node
-            .operations
-            .values()
-            .filter(|o| o.pagination.is_some() == paged && o.deprecated == deprecated)
-        {
+    fn walk(api: &Api, node: &crate::ir::Resource, path: &mut Vec<String>, paged: bool, deprecated: bool) -> Option<RuntimeExample> {
+        for op in node.operations.values().filter(|o| o.pagination.is_some() == paged && o.deprecated == deprecated) {
             if let (args, setup, None) = example_parts(api, op) {
-                return Some(RuntimeExample {
-                    setup,
-                    call: call_expr(path, op, &args),
-                    top: path.first().cloned(),
-                });
+                return Some(RuntimeExample { setup, call: call_expr(path, op, &args), top: path.first().cloned() });
             }
         }
         for (name, child) in &node.children {
@@ -1092,8 +935,7 @@ pub(crate) fn runtime_example(api: &Api, paged: bool) -> Option<RuntimeExample> 
         }
         None
     }
-    walk(api, &api.root, &mut Vec::new(), paged, false)
-        .or_else(|| walk(api, &api.root, &mut Vec::new(), paged, true))
+    walk(api, &api.root, &mut Vec::new(), paged, false).or_else(|| walk(api, &api.root, &mut Vec::new(), paged, true))
 }
 
 /// `client.a().b().method(args)`.
@@ -1106,10 +948,7 @@ fn call_expr(path: &[String], op: &Operation, args: &[String]) -> String {
 /// input for a value no example can build.
 fn example_parts(api: &Api, op: &Operation) -> (Vec<String>, Vec<String>, Option<String>) {
     let lib = &api.meta.lib_name;
-    let samples = Samples {
-        types: &api.types,
-        lib,
-    };
+    let samples = Samples { types: &api.types, lib };
     let mut args: Vec<String> = op
         .path_params
         .iter()
@@ -1117,15 +956,8 @@ fn example_parts(api: &Api, op: &Operation) -> (Vec<String>, Vec<String>, Option
             Ty::I32 | Ty::I64 => "1".to_string(),
             Ty::F32 | Ty::F64 => "1.0".to_string(),
             Ty::Bool => "true".to_string(),
-            Ty::Named(n)
-                if matches!(
-                    api.types.get(n).map(|t| &t.kind),
-                    Some(TypeKind::Enum { .. })
-                ) =>
-            {
-                let value = samples
-                    .value(&p.ty, &p.json_name, 0, &mut Vec::new())
-                    .unwrap_or_default();
+            Ty::Named(n) if matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
+                let value = samples.value(&p.ty, &p.json_name, 0, &mut Vec::new()).unwrap_or_default();
                 format!("&{value}")
             }
             _ => escape::rust_str(&p.json_name),
@@ -1140,12 +972,7 @@ fn example_parts(api: &Api, op: &Operation) -> (Vec<String>, Vec<String>, Option
                 setup = vec![format!("let params = {lib}::models::{params}::default();")];
             } else {
                 match samples.struct_literal(params, s, 0, &mut vec![params.as_str()]) {
-                    Some(literal) => {
-                        setup = format!("let params = {literal};")
-                            .lines()
-                            .map(String::from)
-                            .collect()
-                    }
+                    Some(literal) => setup = format!("let params = {literal};").lines().map(String::from).collect(),
                     // No finite value exists: the example takes one.
                     None => input = Some(format!("params: {lib}::models::{params}")),
                 }
@@ -1158,14 +985,7 @@ fn example_parts(api: &Api, op: &Operation) -> (Vec<String>, Vec<String>, Option
 
 /// The example around its `setup` lines; `input` is a further argument of the hidden function,
 /// for a value the example cannot build.
-fn finish_example(
-    lib: &str,
-    path: &[String],
-    op: &Operation,
-    args: Vec<String>,
-    setup: Vec<String>,
-    input: Option<String>,
-) -> Vec<String> {
+fn finish_example(lib: &str, path: &[String], op: &Operation, args: Vec<String>, setup: Vec<String>, input: Option<String>) -> Vec<String> {
     let call = call_expr(path, op, &args);
     let input = input.map(|i| format!(", {i}")).unwrap_or_default();
     let mut lines = vec![
@@ -1192,9 +1012,7 @@ fn finish_example(
 /// made from its token (OpenAPI 3.2's `QUERY` and `additionalOperations`, checked to be a
 /// token when the document was loaded).
 fn http_method(method: &str) -> TokenStream {
-    const NAMED: [&str; 9] = [
-        "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT",
-    ];
+    const NAMED: [&str; 9] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
     if NAMED.contains(&method) {
         let m = ident(method);
         quote!(reqwest::Method::#m)
@@ -1209,38 +1027,20 @@ fn http_method(method: &str) -> TokenStream {
 /// Every name and path is the document's or configuration's text as a string literal.
 fn paging_call(p: &Pagination, envelope: bool) -> TokenStream {
     let path = |segments: &[String]| quote!(&[#(#segments),*]);
-    if let (
-        PageStyle::PageNumber {
-            page_param,
-            per_page_param,
-        },
-        true,
-    ) = (&p.style, envelope)
-    {
+    if let (PageStyle::PageNumber { page_param, per_page_param }, true) = (&p.style, envelope) {
         return quote!(.paginated(#page_param, #per_page_param));
     }
     let style = match &p.style {
-        PageStyle::PageNumber {
-            page_param,
-            per_page_param,
-        } => quote!(crate::Paging::PageNumber { page: #page_param, per_page: #per_page_param }),
+        PageStyle::PageNumber { page_param, per_page_param } => quote!(crate::Paging::PageNumber { page: #page_param, per_page: #per_page_param }),
         PageStyle::Cursor { param, next } => {
             let next = path(next);
             quote!(crate::Paging::Cursor { param: #param, next: #next })
         }
-        PageStyle::HasMore {
-            param,
-            has_more,
-            id_field,
-        } => {
+        PageStyle::HasMore { param, has_more, id_field } => {
             let has_more = path(has_more);
             quote!(crate::Paging::HasMore { param: #param, has_more: #has_more, id: #id_field })
         }
-        PageStyle::OffsetLimit {
-            offset_param,
-            limit_param,
-            total,
-        } => {
+        PageStyle::OffsetLimit { offset_param, limit_param, total } => {
             let total = match total {
                 Some(t) => {
                     let t = path(t);
@@ -1253,28 +1053,15 @@ fn paging_call(p: &Pagination, envelope: bool) -> TokenStream {
         PageStyle::LinkHeader => quote!(crate::Paging::LinkHeader),
     };
     let items = path(&p.items);
-    let unwrap = if envelope {
-        TokenStream::new()
-    } else {
-        quote!(.without_envelope())
-    };
+    let unwrap = if envelope { TokenStream::new() } else { quote!(.without_envelope()) };
     quote!(#unwrap .paged(#style, #items))
 }
 
 /// A resource method's arguments after `&self`, as (name, type): the path parameters in path
 /// order, then `params` when the operation has a parameters struct.
 pub(crate) fn arguments(api: &Api, op: &Operation) -> Vec<(Ident, TokenStream)> {
-    let mut args: Vec<(Ident, TokenStream)> = op
-        .path_params
-        .iter()
-        .map(|p| (ident(&p.rust_name), path_arg_ty(&api.types, &p.ty).0))
-        .collect();
-    if let Some(p) = op.params.as_ref().filter(|p| {
-        matches!(
-            api.types.get(*p).map(|t| &t.kind),
-            Some(TypeKind::Struct(_))
-        )
-    }) {
+    let mut args: Vec<(Ident, TokenStream)> = op.path_params.iter().map(|p| (ident(&p.rust_name), path_arg_ty(&api.types, &p.ty).0)).collect();
+    if let Some(p) = op.params.as_ref().filter(|p| matches!(api.types.get(*p).map(|t| &t.kind), Some(TypeKind::Struct(_)))) {
         let p = ident(p);
         args.push((ident("params"), quote!(&crate::models::#p)));
     }
@@ -1287,10 +1074,7 @@ pub(crate) fn returns(op: &Operation) -> (TokenStream, TokenStream) {
     match (&op.response, &op.pagination) {
         (response, Some(p)) => {
             let item = ty_tokens(&p.item);
-            (
-                quote!(crate::PageRequest<'c, #item>),
-                paging_call(p, matches!(response, Response::Envelope(_))),
-            )
+            (quote!(crate::PageRequest<'c, #item>), paging_call(p, matches!(response, Response::Envelope(_))))
         }
         (Response::Envelope(ty), None) => {
             let t = ty_tokens(ty);
@@ -1340,13 +1124,9 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     }
     if let Some(error) = &op.error {
         let shown = ty_tokens(error).to_string().replace(' ', "");
-        doc.push_str(&format!(
-            " Error responses decode with `Error::detail::<{shown}>()`."
-        ));
+        doc.push_str(&format!(" Error responses decode with `Error::detail::<{shown}>()`."));
     }
-    let server = op
-        .server
-        .and_then(|i| api.servers.operations.get(i).map(|s| (i, s)));
+    let server = op.server.and_then(|i| api.servers.operations.get(i).map(|s| (i, s)));
     if let Some((_, s)) = server {
         let url = s.default_url.as_deref().unwrap_or(&s.url);
         doc.push_str(&format!(
@@ -1357,10 +1137,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let mut doc_tokens = doc_attrs(Some(&doc));
     let blank = "";
     doc_tokens.extend(quote!(#[doc = #blank]));
-    let ex: Vec<String> = example(api, path, op)
-        .into_iter()
-        .map(|l| format!(" {l}"))
-        .collect();
+    let ex: Vec<String> = example(api, path, op).into_iter().map(|l| format!(" {l}")).collect();
     doc_tokens.extend(quote!(#( #[doc = #ex] )*));
     let deprecated = if op.deprecated {
         quote!(#[deprecated(note = "deprecated in the API")])
@@ -1369,10 +1146,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     };
 
     let name = ident(&op.method_name);
-    let args: Vec<TokenStream> = arguments(api, op)
-        .into_iter()
-        .map(|(n, ty)| quote!(#n: #ty))
-        .collect();
+    let args: Vec<TokenStream> = arguments(api, op).into_iter().map(|(n, ty)| quote!(#n: #ty)).collect();
     let mut encode = Vec::new();
     for p in &op.path_params {
         let pname = ident(&p.rust_name);
@@ -1386,13 +1160,10 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
             encode.push(quote!(let #pname = crate::encode_path(#pname);));
         }
     }
-    let params_struct = op
-        .params
-        .as_ref()
-        .and_then(|p| match api.types.get(p).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => Some((p, s)),
-            _ => None,
-        });
+    let params_struct = op.params.as_ref().and_then(|p| match api.types.get(p).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => Some((p, s)),
+        _ => None,
+    });
     // The path with `{name}` → `{rust_name}` (inline format args), other braces escaped.
     let escape_braces = |text: &str| text.replace('{', "{{").replace('}', "}}");
     let mut fmt = String::new();
@@ -1443,9 +1214,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
                     let values = match display_kind(&api.types, item) {
                         Display::Direct => quote!(v),
                         Display::Optional => quote!(v.iter().flatten()),
-                        Display::AsJson => quote!(v
-                            .iter()
-                            .map(|x| serde_json::to_string(x).unwrap_or_default())),
+                        Display::AsJson => quote!(v.iter().map(|x| serde_json::to_string(x).unwrap_or_default())),
                     };
                     (quote!(query_each), values)
                 }
@@ -1472,16 +1241,10 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
                     (call, quote!(&#texts.collect::<Vec<_>>().join(#sep)))
                 }
                 (location, ty) => {
-                    let call = if location == FieldLocation::Query {
-                        quote!(query)
-                    } else {
-                        quote!(header_param)
-                    };
+                    let call = if location == FieldLocation::Query { quote!(query) } else { quote!(header_param) };
                     let value = match display_kind(&api.types, ty) {
                         Display::Direct => quote!(v),
-                        Display::Optional | Display::AsJson => {
-                            quote!(&serde_json::to_string(v).unwrap_or_default())
-                        }
+                        Display::Optional | Display::AsJson => quote!(&serde_json::to_string(v).unwrap_or_default()),
                     };
                     (call, value)
                 }
@@ -1506,11 +1269,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let (ret, finish) = returns(op);
     let security = auth::security_tokens(&op.security);
     // A response read as bytes or text turns a request of `()` into one of its own.
-    let new = if body::raw_response(&op.response).is_some() {
-        quote!(crate::Request::<()>::new)
-    } else {
-        quote!(crate::Request::new)
-    };
+    let new = if body::raw_response(&op.response).is_some() { quote!(crate::Request::<()>::new) } else { quote!(crate::Request::new) };
     let server = match server {
         Some((i, _)) => {
             let i = proc_macro2::Literal::usize_unsuffixed(i);
@@ -1538,3 +1297,4 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         }
     }
 }
+

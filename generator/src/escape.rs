@@ -114,23 +114,8 @@ pub fn md_text(s: &str) -> String {
             out.push(' ');
             space = false;
         }
-        if matches!(
-            c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '['
-                | ']'
-                | '<'
-                | '>'
-                | '#'
-                | '!'
-                | '|'
-                | '~'
-                | '&'
-                | '{'
-                | '}'
-        ) || (out.is_empty() && c.is_ascii_punctuation())
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~' | '&' | '{' | '}')
+            || (out.is_empty() && c.is_ascii_punctuation())
         {
             out.push('\\');
         }
@@ -201,9 +186,7 @@ pub fn doc_prose(text: &str) -> Vec<String> {
     let mut out = prose_lines(text);
     if let Some(rest) = cut {
         out.push(String::new());
-        out.push(format!(
-            " *(Cut here: {rest} more bytes of this description are in the API document.)*"
-        ));
+        out.push(format!(" *(Cut here: {rest} more bytes of this description are in the API document.)*"));
     }
     out
 }
@@ -225,9 +208,7 @@ fn prose_lines(text: &str) -> Vec<String> {
                 "```text".to_string()
             }
             // CommonMark's closing fence: the same character, at least as long, nothing after.
-            (Some((c, n)), Some((fc, fnum)))
-                if prefix.is_empty() && fc == c && fnum >= n && rest[fnum..].trim().is_empty() =>
-            {
+            (Some((c, n)), Some((fc, fnum))) if prefix.is_empty() && fc == c && fnum >= n && rest[fnum..].trim().is_empty() => {
                 open = None;
                 "```".to_string()
             }
@@ -241,9 +222,7 @@ fn prose_lines(text: &str) -> Vec<String> {
                 }
             }
             (None, Some(_)) => format!("{prefix}\\{}", wrap_bare_urls(rest.trim_end())),
-            (None, None) if opens_html_block(rest) => {
-                format!("{prefix}\\{}", wrap_bare_urls(rest.trim_end()))
-            }
+            (None, None) if opens_html_block(rest) => format!("{prefix}\\{}", wrap_bare_urls(rest.trim_end())),
             (None, None) => format!("{prefix}{}", wrap_bare_urls(rest.trim_end())),
         };
         out.push(format!(" {line}").trim_end().to_string());
@@ -265,14 +244,9 @@ fn opens_html_block(rest: &str) -> bool {
     if after.starts_with(['!', '?']) {
         return true;
     }
-    let name_len = after.len()
-        - after
-            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-            .len();
+    let name_len = after.len() - after.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len();
     let (name, tail) = after.split_at(name_len);
-    ["script", "pre", "style", "textarea"]
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(name))
+    ["script", "pre", "style", "textarea"].iter().any(|t| t.eq_ignore_ascii_case(name))
         && (tail.is_empty() || tail.starts_with(|c: char| c == '>' || c.is_ascii_whitespace()))
 }
 
@@ -315,8 +289,7 @@ fn container_prefix(line: &str) -> (String, &str) {
             rest = r.trim_start();
             continue;
         }
-        let bullet =
-            rest.starts_with(['-', '*', '+']) && rest[1..].starts_with(char::is_whitespace);
+        let bullet = rest.starts_with(['-', '*', '+']) && rest[1..].starts_with(char::is_whitespace);
         if bullet {
             prefix.push_str(&rest[..1]);
             prefix.push(' ');
@@ -346,12 +319,7 @@ fn wrap_bare_urls(line: &str) -> String {
         out.push_str(before);
         let is_url = tail.starts_with("https://") || tail.starts_with("http://");
         let prev = before.chars().next_back();
-        if is_url
-            && !matches!(
-                prev,
-                Some('(') | Some('<') | Some('[') | Some('"') | Some('\'') | Some('`') | Some('=')
-            )
-        {
+        if is_url && !matches!(prev, Some('(') | Some('<') | Some('[') | Some('"') | Some('\'') | Some('`') | Some('=')) {
             let end = tail
                 .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"')
                 .unwrap_or(tail.len());
@@ -378,10 +346,7 @@ mod tests {
 
     #[test]
     fn strings() {
-        assert_eq!(
-            toml_str("a\"b\\\n\u{1}\u{202e}"),
-            r#""a\"b\\\n\u0001\u202E""#
-        );
+        assert_eq!(toml_str("a\"b\\\n\u{1}\u{202e}"), r#""a\"b\\\n\u0001\u202E""#);
         assert_eq!(rust_str("a\"b\\\n\u{202e}"), r#""a\"b\\\n\u{202e}""#);
         assert_eq!(comment("a\nb -->"), "a\\u{a}b --\\u{3e}");
         assert_eq!(md_code("a``b"), "``` a``b ```");
@@ -392,26 +357,10 @@ mod tests {
 
     #[test]
     fn prose_never_opens_a_code_block() {
-        let lines = doc_prose(
-            "a\r\nb\rc\n> ```rust\n-     code\n1. ~~~\n~~~rust\n  ```\nx\n~~~\nafter\n```",
-        );
+        let lines = doc_prose("a\r\nb\rc\n> ```rust\n-     code\n1. ~~~\n~~~rust\n  ```\nx\n~~~\nafter\n```");
         assert_eq!(
             lines,
-            [
-                " a",
-                " b",
-                " c",
-                " > \\```rust",
-                " - code",
-                " 1. \\~~~",
-                " ```text",
-                " \\```",
-                " x",
-                " ```",
-                " after",
-                " ```text",
-                " ```"
-            ]
+            [" a", " b", " c", " > \\```rust", " - code", " 1. \\~~~", " ```text", " \\```", " x", " ```", " after", " ```text", " ```"]
         );
     }
 
@@ -422,16 +371,7 @@ mod tests {
         let lines = doc_prose("<!-- a\n<?php\n> <!DOCTYPE\n<![CDATA[\n<PRE>\n<script src=x>\n<style\n<pretty> <b>bold</b> <!-- inline");
         assert_eq!(
             lines,
-            [
-                " \\<!-- a",
-                " \\<?php",
-                " > \\<!DOCTYPE",
-                " \\<![CDATA[",
-                " \\<PRE>",
-                " \\<script src=x>",
-                " \\<style",
-                " <pretty> <b>bold</b> <!-- inline"
-            ]
+            [" \\<!-- a", " \\<?php", " > \\<!DOCTYPE", " \\<![CDATA[", " \\<PRE>", " \\<script src=x>", " \\<style", " <pretty> <b>bold</b> <!-- inline"]
         );
     }
 }

@@ -28,27 +28,12 @@ fn space_items(text: &str) -> String {
         if let Some(p) = prev {
             let indent = line.len() - line.trim_start().len();
             let body = line.trim_start();
-            let starts_item = [
-                "///",
-                "#[",
-                "pub ",
-                "impl",
-                "fn ",
-                "mod ",
-                "use ",
-                "crate::string_enum!",
-            ]
-            .iter()
-            .any(|k| body.starts_with(k));
+            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "crate::string_enum!"]
+                .iter()
+                .any(|k| body.starts_with(k));
             let p_indent = p.len() - p.trim_start().len();
             let p_body = p.trim_start();
-            let kind = |l: &str| {
-                l.trim_start_matches("pub ")
-                    .split(' ')
-                    .next()
-                    .unwrap_or("")
-                    .to_string()
-            };
+            let kind = |l: &str| l.trim_start_matches("pub ").split(' ').next().unwrap_or("").to_string();
             let same_short_kind = p_body.ends_with(';') && kind(p_body) == kind(body);
             let prev_ends_item = p_indent == indent
                 && (p_body == "}" || (p_body.ends_with(';') && indent == 0 && !same_short_kind));
@@ -70,20 +55,12 @@ fn unparse(tokens: TokenStream) -> syn::Result<String> {
     let mut first = true;
     for group in split_items(tokens, ITEMS_PER_GROUP) {
         let parser = |input: ParseStream| -> syn::Result<File> {
-            let attrs = if first {
-                input.call(Attribute::parse_inner)?
-            } else {
-                Vec::new()
-            };
+            let attrs = if first { input.call(Attribute::parse_inner)? } else { Vec::new() };
             let mut items = Vec::new();
             while !input.is_empty() {
                 items.push(input.parse::<Item>()?);
             }
-            Ok(File {
-                shebang: None,
-                attrs,
-                items,
-            })
+            Ok(File { shebang: None, attrs, items })
         };
         let file = parser.parse2(group)?;
         first = false;
@@ -95,11 +72,7 @@ fn unparse(tokens: TokenStream) -> syn::Result<String> {
 /// Prints a parsed group: `string_enum!` invocations by [`print_string_enum`], runs of other
 /// items by prettyplease. Both end every item with a line break, so the pieces join up.
 fn print_items(file: File, out: &mut String) {
-    let mut run = File {
-        shebang: None,
-        attrs: file.attrs,
-        items: Vec::new(),
-    };
+    let mut run = File { shebang: None, attrs: file.attrs, items: Vec::new() };
     for item in file.items {
         if let Item::Macro(m) = &item {
             if let Some(text) = print_string_enum(m) {
@@ -127,13 +100,7 @@ fn print_string_enum(m: &syn::ItemMacro) -> Option<String> {
     if m.ident.is_some() || !matches!(mac.delimiter, syn::MacroDelimiter::Brace(_)) {
         return None;
     }
-    if mac
-        .path
-        .segments
-        .last()
-        .map(|s| s.ident != "string_enum")
-        .unwrap_or(true)
-    {
+    if mac.path.segments.last().map(|s| s.ident != "string_enum").unwrap_or(true) {
         return None;
     }
     let mut out = String::new();
@@ -147,12 +114,7 @@ fn print_string_enum(m: &syn::ItemMacro) -> Option<String> {
     if mac.path.leading_colon.is_some() {
         out.push_str("::");
     }
-    let segments: Vec<String> = mac
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments: Vec<String> = mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
     out.push_str(&segments.join("::"));
     out.push_str("! {\n");
     let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
@@ -163,12 +125,8 @@ fn print_string_enum(m: &syn::ItemMacro) -> Option<String> {
         out.push('\n');
     }
     let (body, header) = rest.split_last()?;
-    let TokenTree::Group(body) = body else {
-        return None;
-    };
-    if body.delimiter() != Delimiter::Brace
-        || header.iter().any(|t| matches!(t, TokenTree::Group(_)))
-    {
+    let TokenTree::Group(body) = body else { return None };
+    if body.delimiter() != Delimiter::Brace || header.iter().any(|t| matches!(t, TokenTree::Group(_))) {
         return None;
     }
     out.push_str("    ");
@@ -221,12 +179,9 @@ fn split_attrs(tokens: &[TokenTree]) -> (Vec<&[TokenTree]>, &[TokenTree]) {
 
 /// An attribute as source: `/// text` for a one-line doc string, `#[…]` otherwise.
 fn attr_text(attr: &[TokenTree]) -> Option<String> {
-    let TokenTree::Group(g) = attr.get(1)? else {
-        return None;
-    };
+    let TokenTree::Group(g) = attr.get(1)? else { return None };
     let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-    if let [TokenTree::Ident(doc), TokenTree::Punct(eq), TokenTree::Literal(lit)] = inner.as_slice()
-    {
+    if let [TokenTree::Ident(doc), TokenTree::Punct(eq), TokenTree::Literal(lit)] = inner.as_slice() {
         if doc == "doc" && eq.as_char() == '=' {
             if let Ok(lit) = syn::parse2::<syn::LitStr>(TokenTree::Literal(lit.clone()).into()) {
                 let value = lit.value();
@@ -258,8 +213,7 @@ fn tokens_text(tokens: &[TokenTree]) -> String {
                     out.push(' ');
                 }
                 out.push(c);
-                space = matches!(c, ',' | '=')
-                    || (c == ':' && p.spacing() == proc_macro2::Spacing::Alone);
+                space = matches!(c, ',' | '=') || (c == ':' && p.spacing() == proc_macro2::Spacing::Alone);
             }
             TokenTree::Group(g) => {
                 let (open, close) = match g.delimiter() {
@@ -318,23 +272,8 @@ fn starts_item(next: Option<&TokenTree>) -> bool {
             let s = i.to_string();
             matches!(
                 s.as_str(),
-                "pub"
-                    | "impl"
-                    | "fn"
-                    | "struct"
-                    | "enum"
-                    | "type"
-                    | "use"
-                    | "mod"
-                    | "const"
-                    | "crate"
-                    | "static"
-                    | "trait"
-                    | "unsafe"
-                    | "async"
-                    | "extern"
-                    | "union"
-                    | "macro_rules"
+                "pub" | "impl" | "fn" | "struct" | "enum" | "type" | "use" | "mod" | "const" | "crate"
+                    | "static" | "trait" | "unsafe" | "async" | "extern" | "union" | "macro_rules"
             )
         }
         _ => false,

@@ -173,9 +173,7 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum; unknown values land in an `Other(String)` variant.
-    Enum {
-        variants: Vec<EnumVariant>,
-    },
+    Enum { variants: Vec<EnumVariant> },
     /// `oneOf`/`anyOf`.
     Union(Union),
     /// `pub type Name = Ty;`
@@ -330,10 +328,7 @@ pub enum ParamStyle {
 pub struct EnumVariant {
     pub rust_name: String,
     pub value: String,
-    #[expect(
-        dead_code,
-        reason = "variants are documented with their wire value; the spec's text is kept for a later use"
-    )]
+    #[expect(dead_code, reason = "variants are documented with their wire value; the spec's text is kept for a later use")]
     pub docs: Option<String>,
 }
 
@@ -376,10 +371,7 @@ pub enum Ty {
     /// without properties to map part by part.
     Multipart,
     /// No content.
-    #[expect(
-        dead_code,
-        reason = "matched by the emitters; the IR builder has no body-less type yet"
-    )]
+    #[expect(dead_code, reason = "matched by the emitters; the IR builder has no body-less type yet")]
     Unit,
 }
 
@@ -412,21 +404,14 @@ impl Ty {
     /// [`Ty::has_default`], with the named types being looked at: a type that needs itself to
     /// build its default (a required field leading back to it) has none, and that answer also
     /// keeps the walk finite on such cycles.
-    fn has_default_within<'t>(
-        &'t self,
-        types: &'t BTreeMap<String, TypeDef>,
-        open: &mut Vec<&'t str>,
-    ) -> bool {
+    fn has_default_within<'t>(&'t self, types: &'t BTreeMap<String, TypeDef>, open: &mut Vec<&'t str>) -> bool {
         let Ty::Named(n) = self else { return true };
         if open.contains(&n.as_str()) {
             return false;
         }
         open.push(n);
         let answer = match types.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => s
-                .fields
-                .iter()
-                .all(|f| !f.required || f.ty.has_default_within(types, open)),
+            Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| !f.required || f.ty.has_default_within(types, open)),
             Some(TypeKind::Alias(t)) => t.has_default_within(types, open),
             _ => false,
         };
@@ -484,10 +469,7 @@ pub struct PathParam {
     pub rust_name: String,
     pub json_name: String,
     pub ty: Ty,
-    #[expect(
-        dead_code,
-        reason = "path parameters are documented on the method; kept for a later use"
-    )]
+    #[expect(dead_code, reason = "path parameters are documented on the method; kept for a later use")]
     pub docs: Option<String>,
 }
 
@@ -559,25 +541,14 @@ pub struct Pagination {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageStyle {
     /// A page number and a page size in the query (Cloudflare's `page` / `per_page`).
-    PageNumber {
-        page_param: String,
-        per_page_param: String,
-    },
+    PageNumber { page_param: String, per_page_param: String },
     /// An opaque cursor from the body sent back in a query parameter (`nextPageToken`).
     Cursor { param: String, next: Vec<String> },
     /// A `has_more` flag, and the id of the last item sent as a query parameter (Stripe's
     /// `starting_after`).
-    HasMore {
-        param: String,
-        has_more: Vec<String>,
-        id_field: String,
-    },
+    HasMore { param: String, has_more: Vec<String>, id_field: String },
     /// An item offset and a page size in the query, stopping on a short page or the total.
-    OffsetLimit {
-        offset_param: String,
-        limit_param: String,
-        total: Option<Vec<String>>,
-    },
+    OffsetLimit { offset_param: String, limit_param: String, total: Option<Vec<String>> },
     /// RFC 8288 `Link: <…>; rel="next"` response headers (followed on the base URL's origin only).
     LinkHeader,
 }

@@ -69,9 +69,7 @@ pub fn yaml_flow_too_deep(text: &str, limit: usize) -> Option<usize> {
             }
         }
         let mut j = i + indent;
-        if b[j..end].starts_with(b"---")
-            && matches!(b.get(j + 3), None | Some(b' ' | b'\n' | b'\r'))
-        {
+        if b[j..end].starts_with(b"---") && matches!(b.get(j + 3), None | Some(b' ' | b'\n' | b'\r')) {
             j += 3;
         }
         // Value starts on this line, in block context.
@@ -83,11 +81,7 @@ pub fn yaml_flow_too_deep(text: &str, limit: usize) -> Option<usize> {
                 break;
             }
             match b[j] {
-                b'-' | b'?' | b':'
-                    if matches!(b.get(j + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r')) =>
-                {
-                    j += 1
-                }
+                b'-' | b'?' | b':' if matches!(b.get(j + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r')) => j += 1,
                 b'[' | b'{' => {
                     match flow(b, j, limit) {
                         Flow::TooDeep(at) => return Some(at),
@@ -187,8 +181,7 @@ fn flow(b: &[u8], start: usize, limit: usize) -> Flow {
                 prev_quoted = false;
             }
             b':' => {
-                at_start =
-                    prev_quoted || matches!(b.get(j + 1), Some(b' ' | b'\t' | b'\n' | b'\r'));
+                at_start = prev_quoted || matches!(b.get(j + 1), Some(b' ' | b'\t' | b'\n' | b'\r'));
                 prev_quoted = false;
             }
             b' ' | b'\t' | b'\n' | b'\r' => {}
@@ -248,9 +241,7 @@ fn plain_end(b: &[u8], start: usize, end: usize) -> PlainEnd {
     let mut j = start;
     while j < end {
         match b[j] {
-            b':' if j + 1 >= end || matches!(b[j + 1], b' ' | b'\t' | b'\r') => {
-                return PlainEnd::Key(j + 1)
-            }
+            b':' if j + 1 >= end || matches!(b[j + 1], b' ' | b'\t' | b'\r') => return PlainEnd::Key(j + 1),
             b'#' if j > start && matches!(b[j - 1], b' ' | b'\t') => return PlainEnd::Comment,
             _ => j += 1,
         }
@@ -259,10 +250,7 @@ fn plain_end(b: &[u8], start: usize, end: usize) -> PlainEnd {
 }
 
 fn line_end(b: &[u8], from: usize) -> usize {
-    b[from.min(b.len())..]
-        .iter()
-        .position(|c| *c == b'\n')
-        .map_or(b.len(), |p| from + p)
+    b[from.min(b.len())..].iter().position(|c| *c == b'\n').map_or(b.len(), |p| from + p)
 }
 
 #[cfg(test)]

@@ -57,18 +57,10 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
 /// other numeric token is looked up as a key, and when it is not written as one keeps the place
 /// of its parent.
 pub fn lines_of(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
-    let tokens: Vec<Vec<String>> = pointers
-        .iter()
-        .map(|p| p.split('/').skip(1).map(unescape_token).collect())
-        .collect();
+    let tokens: Vec<Vec<String>> = pointers.iter().map(|p| p.split('/').skip(1).map(unescape_token).collect()).collect();
     let wanted: HashSet<&str> = tokens.iter().flatten().map(String::as_str).collect();
     let index = KeyIndex::new(text, &wanted);
-    let newlines: Vec<usize> = text
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
+    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
     let mut budget = element_scan_budget(text);
     tokens
         .iter()
@@ -80,21 +72,14 @@ pub fn lines_of(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
 }
 
 /// The place a pointer's tokens lead to, looking each key up with `find` (at or after a place).
-fn walk(
-    text: &str,
-    tokens: &[String],
-    budget: &mut usize,
-    find: impl Fn(&str, usize) -> Option<usize>,
-) -> Option<usize> {
+fn walk(text: &str, tokens: &[String], budget: &mut usize, find: impl Fn(&str, usize) -> Option<usize>) -> Option<usize> {
     let mut pos = 0usize;
     // The key written at `pos`, when `pos` is a key's place.
     let mut at_key: Option<&str> = None;
     for key in tokens {
         let numeric = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
         if numeric {
-            let element = at_key
-                .zip(key.parse::<usize>().ok())
-                .and_then(|(k, n)| element_start(text, pos, k, n, budget));
+            let element = at_key.zip(key.parse::<usize>().ok()).and_then(|(k, n)| element_start(text, pos, k, n, budget));
             if let Some(p) = element {
                 pos = p;
                 at_key = None;
@@ -125,13 +110,7 @@ fn element_scan_budget(text: &str) -> usize {
 /// its opening quote) starts: a YAML block sequence (`- ` items on the lines below, at one
 /// indentation) or a flow / JSON list (`[a, {…}, …]`, strings skipped). `None` when the value is
 /// written otherwise, has fewer elements, or the scan would pass `budget`.
-fn element_start(
-    text: &str,
-    key_at: usize,
-    key: &str,
-    n: usize,
-    budget: &mut usize,
-) -> Option<usize> {
+fn element_start(text: &str, key_at: usize, key: &str, n: usize, budget: &mut usize) -> Option<usize> {
     let b = text.as_bytes();
     // The colon after the key.
     let mut i = match b.get(key_at)? {
@@ -208,10 +187,7 @@ fn block_element(b: &[u8], from: usize, n: usize, budget: &mut usize) -> Option<
     let mut indent: Option<usize> = None;
     let mut seen = 0usize;
     while line < b.len() {
-        let end = b[line..]
-            .iter()
-            .position(|c| *c == b'\n')
-            .map_or(b.len(), |e| line + e);
+        let end = b[line..].iter().position(|c| *c == b'\n').map_or(b.len(), |e| line + e);
         *budget = budget.checked_sub(end - line + 1)?;
         let text = &b[line..end];
         let spaces = text.iter().take_while(|c| **c == b' ').count();
@@ -254,10 +230,7 @@ impl<'t> KeyIndex<'t> {
         };
         let mut prev_colon: Option<usize> = None;
         for c in memchr_iter(b, b':') {
-            let quote_at = match (
-                c.checked_sub(1).map(|i| b[i]),
-                c.checked_sub(2).map(|i| b[i]),
-            ) {
+            let quote_at = match (c.checked_sub(1).map(|i| b[i]), c.checked_sub(2).map(|i| b[i])) {
                 (Some(b'"'), _) => Some((c - 1, b'"')),
                 (Some(b' '), Some(b'"')) => Some((c - 2, b'"')),
                 (Some(b'\''), _) => Some((c - 1, b'\'')),
@@ -273,9 +246,7 @@ impl<'t> KeyIndex<'t> {
             if quote_at.is_none() {
                 // Unquoted: the key may start after any of the nearest spaces, `{` or `,` (keys
                 // hold braces: `/a/{id}:`), or at the line's first character (keys with spaces).
-                let lo = prev_colon
-                    .map_or(0, |p| p + 1)
-                    .max(c.saturating_sub(MAX_UNQUOTED_KEY));
+                let lo = prev_colon.map_or(0, |p| p + 1).max(c.saturating_sub(MAX_UNQUOTED_KEY));
                 let mut starts: Vec<usize> = Vec::new();
                 let mut line_start = (lo == 0).then_some(0);
                 for i in (lo..c).rev() {
@@ -324,11 +295,7 @@ const MAX_UNQUOTED_KEY: usize = 4096;
 
 /// Offsets of `needle` in `haystack`.
 fn memchr_iter(haystack: &[u8], needle: u8) -> impl Iterator<Item = usize> + '_ {
-    haystack
-        .iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == needle)
-        .map(|(i, _)| i)
+    haystack.iter().enumerate().filter(move |(_, b)| **b == needle).map(|(i, _)| i)
 }
 
 /// The first place at or after `from` where `key` is written as a mapping key, one written form
@@ -350,10 +317,7 @@ fn find_form(text: &str, from: usize, key: &str) -> Option<usize> {
                 // The unquoted YAML form must start a key: preceded by indentation or `- `.
                 if !c.starts_with(['"', '\'']) {
                     let before = text[..at].chars().next_back();
-                    if !matches!(
-                        before,
-                        None | Some(' ') | Some('\n') | Some('{') | Some(',')
-                    ) {
+                    if !matches!(before, None | Some(' ') | Some('\n') | Some('{') | Some(',')) {
                         start = at + c.len();
                         continue;
                     }
@@ -387,20 +351,14 @@ mod tests {
             "paths:\n  /a/{id}:\n    get:\n      parameters:\n        - name: id\n          in: path\n",
             "é: 1\nnamé:\n  é: 2\n",
         ];
-        let keys = [
-            "name", "id", "idx", "k", "é", "namé", "/a/{id}", "get", "in", "missing",
-        ];
+        let keys = ["name", "id", "idx", "k", "é", "namé", "/a/{id}", "get", "in", "missing"];
         for text in texts {
             for key in keys {
                 for from in [0, 3, 10] {
                     if text.is_char_boundary(from) {
                         let wanted = HashSet::from([key]);
                         let index = KeyIndex::new(text, &wanted);
-                        assert_eq!(
-                            index.find(key, from),
-                            find_form(text, from, key),
-                            "{key:?} from {from} in {text:?}"
-                        );
+                        assert_eq!(index.find(key, from), find_form(text, from, key), "{key:?} from {from} in {text:?}");
                     }
                 }
             }
@@ -410,12 +368,7 @@ mod tests {
     /// The walk of [`lines_of`], searching the text for each token instead of indexing it.
     fn line_by_search(text: &str, pointer: &str) -> Option<usize> {
         let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape_token).collect();
-        let pos = walk(
-            text,
-            &tokens,
-            &mut element_scan_budget(text),
-            |key, from| find_form(text, from, key),
-        )?;
+        let pos = walk(text, &tokens, &mut element_scan_budget(text), |key, from| find_form(text, from, key))?;
         Some(text[..pos].matches('\n').count() + 1)
     }
 
@@ -434,32 +387,20 @@ mod tests {
         }
         let json = serde_json::to_string_pretty(&serde_json::json!({"servers": [{"url": "a,[b"}, {"url": "c"}], "s": {"0": {"url": "d"}}})).unwrap();
         assert_eq!(line_of(&json, "/servers/1/url"), Some(7));
-        assert_eq!(
-            line_of(&json, "/s/0/url"),
-            Some(12),
-            "a numeric key stays a key"
-        );
+        assert_eq!(line_of(&json, "/s/0/url"), Some(12), "a numeric key stays a key");
         // Past the scan budget an element keeps the place of its array.
         let tokens: Vec<String> = ["servers", "1", "url"].map(String::from).to_vec();
-        let pos = walk(yaml, &tokens, &mut 10, |key, from| {
-            find_form(yaml, from, key)
-        })
-        .unwrap();
+        let pos = walk(yaml, &tokens, &mut 10, |key, from| find_form(yaml, from, key)).unwrap();
         assert_eq!(yaml[..pos].matches('\n').count() + 1, 2);
         // One-line JSON still answers line 1.
-        assert_eq!(
-            line_of(r#"{"servers":[{"url":"a"},{"url":"b"}]}"#, "/servers/1/url"),
-            Some(1)
-        );
+        assert_eq!(line_of(r#"{"servers":[{"url":"a"},{"url":"b"}]}"#, "/servers/1/url"), Some(1));
     }
 
     /// Every node of the project's spec (YAML) and of a pretty-printed JSON copy is found on the
     /// line a search finds it on.
     #[test]
     fn every_pointer_of_the_spec_has_the_line_a_search_finds() {
-        let yaml =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml"))
-                .unwrap();
+        let yaml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml")).unwrap();
         let value: Value = serde_yaml_ng::from_str(&yaml).unwrap();
         let json = serde_json::to_string_pretty(&value).unwrap();
         let mut pointers = Vec::new();
@@ -467,9 +408,7 @@ mod tests {
         while let Some((p, v)) = stack.pop() {
             match v {
                 Value::Object(m) => stack.extend(m.iter().map(|(k, v)| (join(&p, k), v))),
-                Value::Array(a) => {
-                    stack.extend(a.iter().enumerate().map(|(i, v)| (format!("{p}/{i}"), v)))
-                }
+                Value::Array(a) => stack.extend(a.iter().enumerate().map(|(i, v)| (format!("{p}/{i}"), v))),
                 _ => {}
             }
             pointers.push(p);

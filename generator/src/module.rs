@@ -28,29 +28,19 @@ pub(crate) struct ModulePath {
 impl ModulePath {
     /// Accepts `crate::name(::name)*` with every name a Rust identifier that is not a keyword.
     pub(crate) fn parse(path: &str) -> Result<Self, GenerateError> {
-        let refuse = |reason: &'static str| GenerateError::ModulePath {
-            path: crate::escape::rust_str(path),
-            reason,
-        };
+        let refuse = |reason: &'static str| GenerateError::ModulePath { path: crate::escape::rust_str(path), reason };
         let mut parts = path.split("::");
         if parts.next() != Some("crate") {
-            return Err(refuse(
-                "a module path starts with `crate::`, such as `crate::api`",
-            ));
+            return Err(refuse("a module path starts with `crate::`, such as `crate::api`"));
         }
         let segments: Vec<String> = parts.map(str::to_string).collect();
         if segments.is_empty() {
-            return Err(refuse(
-                "the module is below the crate root: name it, such as `crate::api`",
-            ));
+            return Err(refuse("the module is below the crate root: name it, such as `crate::api`"));
         }
         for s in &segments {
-            let ident =
-                crate::naming::is_ascii_ident(s) && s != "_" && !crate::naming::is_keyword(s);
+            let ident = crate::naming::is_ascii_ident(s) && s != "_" && !crate::naming::is_keyword(s);
             if !ident {
-                return Err(refuse(
-                    "each name in a module path is an ASCII identifier that is not a Rust keyword",
-                ));
+                return Err(refuse("each name in a module path is an ASCII identifier that is not a Rust keyword"));
             }
         }
         Ok(ModulePath { segments })
@@ -68,21 +58,13 @@ impl ModulePath {
 
     /// The one file the module is written to: `api.rs` for `crate::api`.
     pub(crate) fn file_name(&self) -> String {
-        format!(
-            "{}.rs",
-            self.segments
-                .last()
-                .expect("parse keeps at least one segment")
-        )
+        format!("{}.rs", self.segments.last().expect("parse keeps at least one segment"))
     }
 
     /// `crate::x` → `crate::api::x` in emitted tokens. `pub(crate)` has no `::` after `crate`
     /// and stays.
     pub(crate) fn rebase_tokens(&self, tokens: TokenStream) -> TokenStream {
-        let root: TokenStream = self
-            .inside()
-            .parse()
-            .expect("a checked module path is valid Rust");
+        let root: TokenStream = self.inside().parse().expect("a checked module path is valid Rust");
         rebase(tokens, &root)
     }
 
@@ -114,11 +96,7 @@ impl ModulePath {
     /// README doctest is dropped (there is no README). The runtime's `string_enum!` loses
     /// `#[macro_export]` (an exported macro from an `include!` cannot be named by path) and is
     /// re-exported at the module's top instead, where the models name it.
-    pub(crate) fn single_file(
-        &self,
-        files: &BTreeMap<String, String>,
-        header: &str,
-    ) -> BTreeMap<String, String> {
+    pub(crate) fn single_file(&self, files: &BTreeMap<String, String>, header: &str) -> BTreeMap<String, String> {
         let runtime: Vec<String> = crate::render::TEMPLATES
             .iter()
             .filter_map(|(n, _)| n.strip_prefix("runtime/"))
@@ -129,15 +107,8 @@ impl ModulePath {
             if !name.ends_with(".rs") {
                 continue;
             }
-            let body = text
-                .strip_prefix(header)
-                .map(|t| t.strip_prefix('\n').unwrap_or(t))
-                .unwrap_or(text);
-            let mut body = if runtime.contains(name) {
-                self.rebase_text(body)
-            } else {
-                body.to_string()
-            };
+            let body = text.strip_prefix(header).map(|t| t.strip_prefix('\n').unwrap_or(t)).unwrap_or(text);
+            let mut body = if runtime.contains(name) { self.rebase_text(body) } else { body.to_string() };
             if name == MACRO_FILE {
                 // An API without string enums never invokes it.
                 body = body.replace("#[macro_export]\n", "#[allow(unused_macros)]\n");
@@ -153,10 +124,7 @@ impl ModulePath {
             if line.starts_with("//!") {
                 continue;
             }
-            if let Some(lints) = line
-                .strip_prefix("#![allow(")
-                .and_then(|l| l.strip_suffix(")]"))
-            {
+            if let Some(lints) = line.strip_prefix("#![allow(").and_then(|l| l.strip_suffix(")]")) {
                 allows.push(lints.to_string());
                 continue;
             }
@@ -174,11 +142,7 @@ impl ModulePath {
             }
             top.push(line.to_string());
         }
-        let lints = if allows.is_empty() {
-            String::new()
-        } else {
-            format!("#[allow({})]\n", allows.join(", "))
-        };
+        let lints = if allows.is_empty() { String::new() } else { format!("#[allow({})]\n", allows.join(", ")) };
         let mut out = String::from(header);
         out.push('\n');
         inline(&top.join("\n"), "src", &sources, &lints, &mut out);
@@ -195,10 +159,7 @@ fn inline(text: &str, dir: &str, sources: &BTreeMap<&str, String>, lints: &str, 
     for line in text.lines() {
         let declared = ["pub mod ", "mod "]
             .iter()
-            .find_map(|vis| {
-                line.strip_prefix(vis)
-                    .map(|rest| (&vis[..vis.len() - 4], rest))
-            })
+            .find_map(|vis| line.strip_prefix(vis).map(|rest| (&vis[..vis.len() - 4], rest)))
             .and_then(|(vis, rest)| rest.strip_suffix(';').map(|name| (vis, name)));
         let child = declared.and_then(|(vis, name)| {
             let path = format!("{dir}/{name}.rs");
@@ -225,10 +186,7 @@ fn rebase(tokens: TokenStream, root: &TokenStream) -> TokenStream {
     let mut iter = tokens.into_iter().peekable();
     while let Some(tt) = iter.next() {
         match tt {
-            TokenTree::Ident(i)
-                if i == "crate"
-                    && matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':') =>
-            {
+            TokenTree::Ident(i) if i == "crate" && matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':') => {
                 out.extend(root.clone());
             }
             TokenTree::Group(g) => {
@@ -251,15 +209,7 @@ mod tests {
     fn paths_are_checked() {
         assert!(ModulePath::parse("crate::api").is_ok());
         assert!(ModulePath::parse("crate::a::b_2").is_ok());
-        for bad in [
-            "crate",
-            "api",
-            "crate::",
-            "crate::fn",
-            "crate::a b",
-            "self::api",
-            "crate::_",
-        ] {
+        for bad in ["crate", "api", "crate::", "crate::fn", "crate::a b", "self::api", "crate::_"] {
             assert!(ModulePath::parse(bad).is_err(), "{bad}");
         }
     }
@@ -269,10 +219,7 @@ mod tests {
         let m = ModulePath::parse("crate::api").unwrap();
         let t = m.rebase_tokens(quote!(pub(crate) client: &'c crate::Client; fn f(x: Vec<crate::models::X>) {} #[doc = "crate::Client"] struct S;));
         let s = t.to_string();
-        assert!(
-            s.contains("pub (crate) client : & 'c crate :: api :: Client"),
-            "{s}"
-        );
+        assert!(s.contains("pub (crate) client : & 'c crate :: api :: Client"), "{s}");
         assert!(s.contains("Vec < crate :: api :: models :: X >"), "{s}");
         assert!(s.contains("\"crate::Client\""), "doc text stays: {s}");
         assert_eq!(

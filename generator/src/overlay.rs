@@ -171,11 +171,7 @@ impl Provenance {
     /// overlay wrote further in.
     fn origin_below(&self, pointer: &str) -> Option<&Origin> {
         let prefix = format!("{}/", pointer.trim_end_matches('/'));
-        self.places
-            .iter()
-            .filter(|(p, _)| p.starts_with(&prefix))
-            .min_by(|a, b| a.0.cmp(b.0))
-            .map(|(_, o)| o)
+        self.places.iter().filter(|(p, _)| p.starts_with(&prefix)).min_by(|a, b| a.0.cmp(b.0)).map(|(_, o)| o)
     }
 
     fn record(&mut self, pointer: String, origin: &Origin) {
@@ -187,11 +183,7 @@ impl Origin {
     /// What a diagnostic about a node here says about where it came from.
     pub fn describe(&self) -> String {
         let what = if self.moved { "moved by" } else { "written by" };
-        format!(
-            "{what} overlay {} actions[{}]",
-            crate::escape::shown(&self.file),
-            self.index
-        )
+        format!("{what} overlay {} actions[{}]", crate::escape::shown(&self.file), self.index)
     }
 }
 
@@ -237,9 +229,7 @@ impl Overlay {
 
     /// The `description` of action `index`, when it has one.
     pub fn action_description(&self, index: usize) -> Option<&str> {
-        self.actions
-            .get(index)
-            .and_then(|a| a.description.as_deref())
+        self.actions.get(index).and_then(|a| a.description.as_deref())
     }
 
     /// The line of action `index`, when known.
@@ -248,9 +238,7 @@ impl Overlay {
     }
 
     fn parse(file: &str, text: String, raw: Value) -> Result<Overlay, OverlayError> {
-        let Value::Object(top) = raw else {
-            unreachable!("the reading path refuses anything but an object")
-        };
+        let Value::Object(top) = raw else { unreachable!("the reading path refuses anything but an object") };
         let invalid = |pointer: &str, message: String| OverlayError::Invalid {
             file: file.to_string(),
             line: crate::locate::line_of(&text, pointer),
@@ -258,52 +246,26 @@ impl Overlay {
         };
         let version = match top.get("overlay") {
             Some(Value::String(v)) => v.clone(),
-            Some(other) => {
-                return Err(invalid(
-                    "/overlay",
-                    format!(
-                        "`overlay` is {}; expected a version such as \"1.0.0\"",
-                        crate::load::json_kind(other)
-                    ),
-                ))
-            }
-            None => {
-                return Err(invalid(
-                    "",
-                    "no `overlay` member; expected `overlay: 1.0.0` (or 1.1.0)".into(),
-                ))
-            }
+            Some(other) => return Err(invalid("/overlay", format!("`overlay` is {}; expected a version such as \"1.0.0\"", crate::load::json_kind(other)))),
+            None => return Err(invalid("", "no `overlay` member; expected `overlay: 1.0.0` (or 1.1.0)".into())),
         };
         let minor = version_minor(&version).ok_or_else(|| {
             invalid("/overlay", format!("Overlay version {} is not supported; this generator reads Overlay 1.0.x and 1.1.x", crate::escape::rust_str(&version)))
         })?;
         for key in top.keys() {
-            if !matches!(key.as_str(), "overlay" | "info" | "extends" | "actions")
-                && !key.starts_with("x-")
-            {
-                return Err(invalid(
-                    &crate::locate::join("", key),
-                    format!("unknown member {}", crate::escape::rust_str(key)),
-                ));
+            if !matches!(key.as_str(), "overlay" | "info" | "extends" | "actions") && !key.starts_with("x-") {
+                return Err(invalid(&crate::locate::join("", key), format!("unknown member {}", crate::escape::rust_str(key))));
             }
         }
         match top.get("info") {
             Some(Value::Object(info)) => {
                 for key in ["title", "version"] {
                     if !matches!(info.get(key), Some(Value::String(_))) {
-                        return Err(invalid(
-                            "/info",
-                            format!("`info.{key}` is required and is a string"),
-                        ));
+                        return Err(invalid("/info", format!("`info.{key}` is required and is a string")));
                     }
                 }
             }
-            _ => {
-                return Err(invalid(
-                    "",
-                    "no `info` object; expected `info: {title: …, version: …}`".into(),
-                ))
-            }
+            _ => return Err(invalid("", "no `info` object; expected `info: {title: …, version: …}`".into())),
         }
         if let Some(e) = top.get("extends") {
             if !e.is_string() {
@@ -312,94 +274,44 @@ impl Overlay {
         }
         let list = match top.get("actions") {
             Some(Value::Array(list)) if !list.is_empty() => list,
-            Some(Value::Array(_)) => {
-                return Err(invalid(
-                    "/actions",
-                    "`actions` is empty; an overlay has at least one action".into(),
-                ))
-            }
-            Some(other) => {
-                return Err(invalid(
-                    "/actions",
-                    format!(
-                        "`actions` is {}; expected a list of actions",
-                        crate::load::json_kind(other)
-                    ),
-                ))
-            }
+            Some(Value::Array(_)) => return Err(invalid("/actions", "`actions` is empty; an overlay has at least one action".into())),
+            Some(other) => return Err(invalid("/actions", format!("`actions` is {}; expected a list of actions", crate::load::json_kind(other)))),
             None => return Err(invalid("", "no `actions` list".into())),
         };
         let lines = action_lines(&text, list);
         let file: Arc<str> = Arc::from(file);
         let mut actions = Vec::with_capacity(list.len());
         for (index, (value, line)) in list.iter().zip(lines).enumerate() {
-            let fail = |message: String| OverlayError::Action {
-                file: file.to_string(),
-                index,
-                line,
-                message,
-            };
+            let fail = |message: String| OverlayError::Action { file: file.to_string(), index, line, message };
             actions.push(parse_action(value, minor, line).map_err(fail)?);
         }
-        Ok(Overlay {
-            file,
-            text,
-            actions,
-        })
+        Ok(Overlay { file, text, actions })
     }
 
     /// Applies every action in order to `doc`, recording into `applied`. `budget` is what is
     /// left of [`MAX_WRITTEN_NODES`] for this and later overlays.
-    pub fn apply(
-        &self,
-        doc: &mut Value,
-        applied: &mut Applied,
-        budget: &mut usize,
-    ) -> Result<(), OverlayError> {
+    pub fn apply(&self, doc: &mut Value, applied: &mut Applied, budget: &mut usize) -> Result<(), OverlayError> {
         let mut counts = Vec::with_capacity(self.actions.len());
         for (index, action) in self.actions.iter().enumerate() {
-            let fail = |message: String| OverlayError::Action {
-                file: self.file.to_string(),
-                index,
-                line: action.line,
-                message,
-            };
+            let fail = |message: String| OverlayError::Action { file: self.file.to_string(), index, line: action.line, message };
             let no_match = |what: String| Diagnostic {
                 severity: Severity::Warning,
                 code: NO_MATCH,
                 pointer: format!("/actions/{index}"),
                 line: action.line,
-                message: format!(
-                    "overlay {} actions[{index}]: {what}; the action did nothing",
-                    crate::escape::shown(&self.file)
-                ),
+                message: format!("overlay {} actions[{index}]: {what}; the action did nothing", crate::escape::shown(&self.file)),
             };
             let found = action.target.query(doc).len();
             if found > MAX_MATCHES {
-                return Err(fail(format!(
-                    "target {} selects {found} nodes; an action selects at most {MAX_MATCHES}",
-                    code(&action.target_text)
-                )));
+                return Err(fail(format!("target {} selects {found} nodes; an action selects at most {MAX_MATCHES}", code(&action.target_text))));
             }
             counts.push(found);
             if found == 0 {
-                applied.diagnostics.push(no_match(format!(
-                    "target {} selects nothing",
-                    code(&action.target_text)
-                )));
+                applied.diagnostics.push(no_match(format!("target {} selects nothing", code(&action.target_text))));
                 continue;
             }
-            let targets: Vec<Vec<Step>> = action
-                .target
-                .query_located(doc)
-                .iter()
-                .map(|n| steps(n.location()))
-                .collect();
-            let origin = Origin {
-                file: self.file.clone(),
-                index,
-                moved: false,
-            };
+            let targets: Vec<Vec<Step>> = action.target.query_located(doc).iter().map(|n| steps(n.location())).collect();
+            let origin = Origin { file: self.file.clone(), index, moved: false };
             let value = match &action.kind {
                 Kind::Remove => {
                     remove_all(doc, targets, &origin, &mut applied.written).map_err(fail)?;
@@ -411,18 +323,10 @@ impl Overlay {
                     match sources.len() {
                         1 => sources.first().cloned().unwrap_or_default(),
                         0 => {
-                            applied.diagnostics.push(no_match(format!(
-                                "copy source {} selects nothing",
-                                code(text)
-                            )));
+                            applied.diagnostics.push(no_match(format!("copy source {} selects nothing", code(text))));
                             continue;
                         }
-                        n => {
-                            return Err(fail(format!(
-                                "copy source {} selects {n} nodes; it must select exactly one",
-                                code(text)
-                            )))
-                        }
+                        n => return Err(fail(format!("copy source {} selects {n} nodes; it must select exactly one", code(text)))),
                     }
                 }
             };
@@ -445,9 +349,7 @@ impl Overlay {
             for t in targets {
                 let pointer = pointer_of(&t);
                 // An earlier target of the same action may have replaced this one's parent.
-                let Some(node) = get_mut(doc, &t) else {
-                    continue;
-                };
+                let Some(node) = get_mut(doc, &t) else { continue };
                 merge(node, &value, pointer, &origin, &mut applied.written, true).map_err(fail)?;
             }
         }
@@ -458,18 +360,10 @@ impl Overlay {
 
 /// The read errors that say "document" in the overlay's words; the rest as they are.
 fn read_error(file: &str, e: LoadError) -> OverlayError {
-    let invalid = |message: String| OverlayError::Invalid {
-        file: file.to_string(),
-        line: None,
-        message,
-    };
+    let invalid = |message: String| OverlayError::Invalid { file: file.to_string(), line: None, message };
     match e {
-        LoadError::Empty { .. } => {
-            invalid("the file is empty; expected an overlay (a YAML or JSON object)".into())
-        }
-        LoadError::NotAnObject { found, .. } => invalid(format!(
-            "the file is {found}; expected an overlay object with `overlay: 1.0.0`"
-        )),
+        LoadError::Empty { .. } => invalid("the file is empty; expected an overlay (a YAML or JSON object)".into()),
+        LoadError::NotAnObject { found, .. } => invalid(format!("the file is {found}; expected an overlay object with `overlay: 1.0.0`")),
         other => OverlayError::Read(other),
     }
 }
@@ -491,28 +385,16 @@ fn version_minor(v: &str) -> Option<u8> {
 
 fn parse_action(value: &Value, minor: u8, line: Option<usize>) -> Result<Action, String> {
     let Value::Object(a) = value else {
-        return Err(format!(
-            "is {}; expected an object with `target` and `update`, `remove` or `copy`",
-            crate::load::json_kind(value)
-        ));
+        return Err(format!("is {}; expected an object with `target` and `update`, `remove` or `copy`", crate::load::json_kind(value)));
     };
     for key in a.keys() {
-        if !matches!(
-            key.as_str(),
-            "target" | "description" | "update" | "remove" | "copy"
-        ) && !key.starts_with("x-")
-        {
+        if !matches!(key.as_str(), "target" | "description" | "update" | "remove" | "copy") && !key.starts_with("x-") {
             return Err(format!("unknown member {}", crate::escape::rust_str(key)));
         }
     }
     let target_text = match a.get("target") {
         Some(Value::String(t)) => t.clone(),
-        Some(other) => {
-            return Err(format!(
-                "`target` is {}; expected a JSONPath such as \"$.paths\"",
-                crate::load::json_kind(other)
-            ))
-        }
+        Some(other) => return Err(format!("`target` is {}; expected a JSONPath such as \"$.paths\"", crate::load::json_kind(other))),
         None => return Err("no `target`".into()),
     };
     let target = parse_path("target", &target_text)?;
@@ -524,58 +406,29 @@ fn parse_action(value: &Value, minor: u8, line: Option<usize>) -> Result<Action,
     let remove = match a.get("remove") {
         None => false,
         Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            return Err(format!(
-                "`remove` is {}; expected true or false",
-                crate::load::json_kind(other)
-            ))
-        }
+        Some(other) => return Err(format!("`remove` is {}; expected true or false", crate::load::json_kind(other))),
     };
     let copy = match a.get("copy") {
         None => None,
-        Some(_) if minor == 0 => {
-            return Err(
-                "`copy` is an Overlay 1.1 member; declare `overlay: 1.1.0` to use it".into(),
-            )
-        }
+        Some(_) if minor == 0 => return Err("`copy` is an Overlay 1.1 member; declare `overlay: 1.1.0` to use it".into()),
         Some(Value::String(c)) => Some((c.clone(), parse_path("copy", c)?)),
-        Some(other) => {
-            return Err(format!(
-                "`copy` is {}; expected a JSONPath",
-                crate::load::json_kind(other)
-            ))
-        }
+        Some(other) => return Err(format!("`copy` is {}; expected a JSONPath", crate::load::json_kind(other))),
     };
     let update = a.get("update");
     // As the specification says, `remove: true` wins over `update` and `copy`.
     let kind = match (remove, update, copy) {
         (true, _, _) => Kind::Remove,
-        (false, Some(_), Some(_)) => {
-            return Err("has both `update` and `copy`; an action does one or the other".into())
-        }
+        (false, Some(_), Some(_)) => return Err("has both `update` and `copy`; an action does one or the other".into()),
         (false, Some(u), None) => Kind::Update(u.clone()),
         (false, None, Some((text, path))) => Kind::Copy { text, path },
-        (false, None, None) => {
-            return Err(
-                "has no `update`, no `copy` and no `remove: true`: it would do nothing".into(),
-            )
-        }
+        (false, None, None) => return Err("has no `update`, no `copy` and no `remove: true`: it would do nothing".into()),
     };
-    Ok(Action {
-        line,
-        description,
-        target_text,
-        target,
-        kind,
-    })
+    Ok(Action { line, description, target_text, target, kind })
 }
 
 fn parse_path(member: &str, text: &str) -> Result<JsonPath, String> {
     if text.len() > MAX_PATH_LEN {
-        return Err(format!(
-            "`{member}` is {} bytes long; a JSONPath here is at most {MAX_PATH_LEN}",
-            text.len()
-        ));
+        return Err(format!("`{member}` is {} bytes long; a JSONPath here is at most {MAX_PATH_LEN}", text.len()));
     }
     let mut depth = 0usize;
     for b in text.bytes() {
@@ -592,15 +445,8 @@ fn parse_path(member: &str, text: &str) -> Result<JsonPath, String> {
     }
     JsonPath::parse(text).map_err(|e| {
         let e = e.to_string();
-        let hint = if e.contains("function") {
-            " (the functions offered are length, count and value)"
-        } else {
-            ""
-        };
-        format!(
-            "`{member}` {} is not an RFC 9535 JSONPath: {e}{hint}",
-            code(text)
-        )
+        let hint = if e.contains("function") { " (the functions offered are length, count and value)" } else { "" };
+        format!("`{member}` {} is not an RFC 9535 JSONPath: {e}{hint}", code(text))
     })
 }
 
@@ -626,31 +472,17 @@ fn action_lines(text: &str, actions: &[Value]) -> Vec<Option<usize>> {
         };
         let want = value.as_str().filter(|_| key == "target");
         let is_key = |line: &str| {
-            let t = line
-                .trim_start()
-                .trim_start_matches("- ")
-                .trim_start_matches(['{', ' ']);
-            let t = t
-                .strip_prefix('"')
-                .or_else(|| t.strip_prefix('\''))
-                .unwrap_or(t);
-            t.strip_prefix(key.as_str())
-                .is_some_and(|rest| rest.trim_start_matches(['"', '\'', ' ']).starts_with(':'))
+            let t = line.trim_start().trim_start_matches("- ").trim_start_matches(['{', ' ']);
+            let t = t.strip_prefix('"').or_else(|| t.strip_prefix('\'')).unwrap_or(t);
+            t.strip_prefix(key.as_str()).is_some_and(|rest| rest.trim_start_matches(['"', '\'', ' ']).starts_with(':'))
         };
         let opens_item = |i: usize| {
             let t = lines[i].trim_start();
-            t.starts_with('-')
-                || t.starts_with('{')
-                || (i > 0 && lines[i - 1].trim_end().ends_with('{'))
+            t.starts_with('-') || t.starts_with('{') || (i > 0 && lines[i - 1].trim_end().ends_with('{'))
         };
         let found = (next..lines.len())
-            .find(|&i| {
-                is_key(lines[i]) && opens_item(i) && want.is_none_or(|w| lines[i].contains(w))
-            })
-            .or_else(|| {
-                (next..lines.len())
-                    .find(|&i| is_key(lines[i]) && want.is_none_or(|w| lines[i].contains(w)))
-            })
+            .find(|&i| is_key(lines[i]) && opens_item(i) && want.is_none_or(|w| lines[i].contains(w)))
+            .or_else(|| (next..lines.len()).find(|&i| is_key(lines[i]) && want.is_none_or(|w| lines[i].contains(w))))
             .or_else(|| (next..lines.len()).find(|&i| is_key(lines[i])));
         match found {
             Some(i) => {
@@ -669,15 +501,8 @@ fn action_lines(text: &str, actions: &[Value]) -> Vec<Option<usize>> {
 /// the key is not written that way or the count differs from `count`, the items parsed.
 fn block_items(lines: &[&str], key_line: usize, count: usize) -> Option<Vec<Option<usize>>> {
     let head = lines.get(key_line.checked_sub(1)?)?;
-    let rest = head
-        .trim_start()
-        .trim_start_matches(['"', '\''])
-        .strip_prefix("actions")?;
-    let rest = rest
-        .trim_start_matches(['"', '\''])
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start();
+    let rest = head.trim_start().trim_start_matches(['"', '\'']).strip_prefix("actions")?;
+    let rest = rest.trim_start_matches(['"', '\'']).trim_start().strip_prefix(':')?.trim_start();
     if !(rest.is_empty() || rest.starts_with('#')) {
         return None;
     }
@@ -746,33 +571,20 @@ fn get_mut<'v>(mut v: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
 }
 
 /// Removes every target, deepest and last first, so removing one never moves another.
-fn remove_all(
-    doc: &mut Value,
-    mut targets: Vec<Vec<Step>>,
-    origin: &Origin,
-    written: &mut Provenance,
-) -> Result<(), String> {
+fn remove_all(doc: &mut Value, mut targets: Vec<Vec<Step>>, origin: &Origin, written: &mut Provenance) -> Result<(), String> {
     targets.sort_unstable_by(|a, b| b.cmp(a));
     for t in targets {
         let Some((last, parent)) = t.split_last() else {
             return Err("`remove: true` on the document's root; the root cannot be removed".into());
         };
-        let Some(node) = get_mut(doc, parent) else {
-            continue;
-        };
+        let Some(node) = get_mut(doc, parent) else { continue };
         match (last, node) {
             (Step::Key(k), Value::Object(m)) => {
                 m.shift_remove(k);
             }
             (Step::Index(i), Value::Array(a)) if *i < a.len() => {
                 a.remove(*i);
-                written.record(
-                    pointer_of(parent),
-                    &Origin {
-                        moved: true,
-                        ..origin.clone()
-                    },
-                );
+                written.record(pointer_of(parent), &Origin { moved: true, ..origin.clone() });
             }
             _ => {}
         }
@@ -781,22 +593,13 @@ fn remove_all(
 }
 
 /// Merges `update` into `node` (see the module's rules), recording each place written.
-fn merge(
-    node: &mut Value,
-    update: &Value,
-    pointer: String,
-    origin: &Origin,
-    written: &mut Provenance,
-    top: bool,
-) -> Result<(), String> {
+fn merge(node: &mut Value, update: &Value, pointer: String, origin: &Origin, written: &mut Provenance, top: bool) -> Result<(), String> {
     match (node, update) {
         (Value::Object(n), Value::Object(u)) => {
             for (k, v) in u {
                 let p = crate::locate::join(&pointer, k);
                 match n.get_mut(k) {
-                    Some(existing @ (Value::Object(_) | Value::Array(_)))
-                        if same_kind(existing, v) =>
-                    {
+                    Some(existing @ (Value::Object(_) | Value::Array(_))) if same_kind(existing, v) => {
                         merge(existing, v, p, origin, written, false)?;
                     }
                     Some(existing) => {
@@ -832,10 +635,7 @@ fn merge(
 }
 
 fn same_kind(a: &Value, b: &Value) -> bool {
-    matches!(
-        (a, b),
-        (Value::Object(_), Value::Object(_)) | (Value::Array(_), Value::Array(_))
-    )
+    matches!((a, b), (Value::Object(_), Value::Object(_)) | (Value::Array(_), Value::Array(_)))
 }
 
 /// How many nodes `v` has, and how deep it nests (a scalar is 1), without recursion.
@@ -866,16 +666,8 @@ pub fn apply_all(overlays: &[Overlay], doc: &mut Value) -> Result<Applied, Overl
 
 /// Applies `overlays` in order to a loaded document and checks the result again as OpenAPI:
 /// the document a run with these overlays generates from, and what the overlays did.
-pub fn apply_overlays(
-    doc: crate::Document,
-    overlays: &[Overlay],
-) -> Result<(crate::Document, Applied), crate::GenerateError> {
-    let crate::Document {
-        name,
-        mut raw,
-        text,
-        ..
-    } = doc;
+pub fn apply_overlays(doc: crate::Document, overlays: &[Overlay]) -> Result<(crate::Document, Applied), crate::GenerateError> {
+    let crate::Document { name, mut raw, text, .. } = doc;
     let applied = apply_all(overlays, &mut raw)?;
     let doc = finish(&name, text, raw, applied.written.clone())?;
     Ok((doc, applied))
@@ -883,42 +675,16 @@ pub fn apply_overlays(
 
 /// `load`'s OpenAPI checks on a document overlays changed; a refusal at a place an overlay
 /// wrote names the action instead of a line of the original text.
-pub(crate) fn finish(
-    name: &str,
-    text: String,
-    raw: Value,
-    written: Provenance,
-) -> Result<crate::Document, crate::GenerateError> {
+pub(crate) fn finish(name: &str, text: String, raw: Value, written: Provenance) -> Result<crate::Document, crate::GenerateError> {
     let origins = written.clone();
     crate::load::finish(name, text, raw, written).map_err(|e| match e {
-        LoadError::Invalid {
-            file,
-            version,
-            pointer,
-            message,
-            line,
-        } => {
+        LoadError::Invalid { file, version, pointer, message, line } => {
             let origin = match (origins.origin_of(&pointer), origins.origin_below(&pointer)) {
                 (Some(o), _) => o.describe(),
                 (None, Some(o)) => format!("which holds what was {}", o.describe()),
-                (None, None) => {
-                    return LoadError::Invalid {
-                        file,
-                        version,
-                        pointer,
-                        message,
-                        line,
-                    }
-                    .into()
-                }
+                (None, None) => return LoadError::Invalid { file, version, pointer, message, line }.into(),
             };
-            OverlayError::Result {
-                file,
-                pointer,
-                origin,
-                message,
-            }
-            .into()
+            OverlayError::Result { file, pointer, origin, message }.into()
         }
         other => other.into(),
     })
@@ -926,12 +692,7 @@ pub(crate) fn finish(
 
 /// A document as text for `--effective-spec`: JSON for a `.json` path, YAML for `.yaml`/`.yml`.
 pub fn render_effective(path: &Path, doc: &Value) -> Option<String> {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("json") => serde_json::to_string_pretty(doc).ok().map(|mut s| {
             s.push('\n');
             s
@@ -952,10 +713,7 @@ mod tests {
 
     /// Applies the actions (YAML list items) of a 1.1 overlay to `doc`.
     fn run(doc: Value, actions: &str) -> (Value, Applied) {
-        let o = overlay(&format!(
-            "overlay: 1.1.0\ninfo: {{title: t, version: '1'}}\nactions:\n{actions}"
-        ))
-        .unwrap();
+        let o = overlay(&format!("overlay: 1.1.0\ninfo: {{title: t, version: '1'}}\nactions:\n{actions}")).unwrap();
         let mut doc = doc;
         let applied = apply_all(&[o], &mut doc).unwrap();
         (doc, applied)
@@ -968,14 +726,8 @@ mod tests {
     #[test]
     fn update_merges_objects_recursively_and_later_wins() {
         let doc = json!({"info": {"title": "A", "contact": {"name": "n", "url": "u"}}});
-        let (doc, applied) = run(
-            doc,
-            "  - target: $.info\n    update: {title: B, contact: {url: v}, x-new: 1}\n",
-        );
-        assert_eq!(
-            doc,
-            json!({"info": {"title": "B", "contact": {"name": "n", "url": "v"}, "x-new": 1}})
-        );
+        let (doc, applied) = run(doc, "  - target: $.info\n    update: {title: B, contact: {url: v}, x-new: 1}\n");
+        assert_eq!(doc, json!({"info": {"title": "B", "contact": {"name": "n", "url": "v"}, "x-new": 1}}));
         assert_eq!(applied.matches, vec![vec![1]]);
         assert!(applied.written.origin_of("/info/contact/url").is_some());
         assert!(applied.written.origin_of("/info/x-new").is_some());
@@ -989,74 +741,42 @@ mod tests {
             doc,
             "  - target: $.tags\n    update: [{name: b}, {name: c}]\n  - target: $.tags\n    update: {name: d}\n  - target: $.n\n    update: 2\n  - target: $.s\n    update: y\n",
         );
-        assert_eq!(
-            doc,
-            json!({"tags": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}], "n": 2, "s": "y"})
-        );
+        assert_eq!(doc, json!({"tags": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}], "n": 2, "s": "y"}));
     }
 
     #[test]
     fn an_object_target_takes_only_an_object_update() {
         let o = overlay("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: 3\n").unwrap();
-        let e = apply_all(&[o], &mut json!({"info": {}}))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("o.yaml:4: overlay action actions[0]")
-                && e.contains("is an object of members"),
-            "{e}"
-        );
+        let e = apply_all(&[o], &mut json!({"info": {}})).unwrap_err().to_string();
+        assert!(e.contains("o.yaml:4: overlay action actions[0]") && e.contains("is an object of members"), "{e}");
     }
 
     #[test]
     fn remove_takes_each_selected_node_out_of_its_parent() {
         let doc = json!({"paths": {"/a": {"get": {}, "delete": {}}, "/b": {"delete": {}}}, "list": [0, 1, 2, 3]});
         let (doc, applied) = run(doc, "  - target: $.paths.*.delete\n    remove: true\n  - target: $.list[0,2]\n    remove: true\n");
-        assert_eq!(
-            doc,
-            json!({"paths": {"/a": {"get": {}}, "/b": {}}, "list": [1, 3]})
-        );
+        assert_eq!(doc, json!({"paths": {"/a": {"get": {}}, "/b": {}}, "list": [1, 3]}));
         assert_eq!(applied.matches, vec![vec![2, 2]]);
         // The items after a removed one moved: their place in the text is no longer theirs.
-        assert!(applied
-            .written
-            .origin_of("/list/1")
-            .is_some_and(|o| o.describe().starts_with("moved by")));
+        assert!(applied.written.origin_of("/list/1").is_some_and(|o| o.describe().starts_with("moved by")));
     }
 
     #[test]
     fn remove_wins_over_update_and_the_root_stays() {
-        let (doc, _) = run(
-            json!({"a": 1, "b": 2}),
-            "  - target: $.a\n    remove: true\n    update: 5\n",
-        );
+        let (doc, _) = run(json!({"a": 1, "b": 2}), "  - target: $.a\n    remove: true\n    update: 5\n");
         assert_eq!(doc, json!({"b": 2}));
         let o = overlay("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $\n    remove: true\n").unwrap();
-        assert!(apply_all(&[o], &mut json!({}))
-            .unwrap_err()
-            .to_string()
-            .contains("root cannot be removed"));
+        assert!(apply_all(&[o], &mut json!({})).unwrap_err().to_string().contains("root cannot be removed"));
     }
 
     #[test]
     fn copy_merges_the_one_selected_node() {
         let doc = json!({"paths": {"/foo": {"get": {"summary": "s"}}, "/bar": {"put": {}}}});
-        let (doc, _) = run(
-            doc,
-            "  - target: $.paths['/bar']\n    copy: $.paths['/foo']\n",
-        );
-        assert_eq!(
-            doc["paths"]["/bar"],
-            json!({"put": {}, "get": {"summary": "s"}})
-        );
+        let (doc, _) = run(doc, "  - target: $.paths['/bar']\n    copy: $.paths['/foo']\n");
+        assert_eq!(doc["paths"]["/bar"], json!({"put": {}, "get": {"summary": "s"}}));
         let o = overlay("overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.a\n    copy: $.*\n").unwrap();
-        let e = apply_all(&[o], &mut json!({"a": {}, "b": {}}))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("selects 2 nodes; it must select exactly one"),
-            "{e}"
-        );
+        let e = apply_all(&[o], &mut json!({"a": {}, "b": {}})).unwrap_err().to_string();
+        assert!(e.contains("selects 2 nodes; it must select exactly one"), "{e}");
         let e = error("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.a\n    copy: $.b\n");
         assert!(e.contains("Overlay 1.1 member"), "{e}");
     }
@@ -1073,28 +793,16 @@ mod tests {
         );
         assert_eq!(applied.matches, vec![vec![1, 1, 1, 2]]);
         assert_eq!(doc["paths"]["/a"], json!({}));
-        assert_eq!(
-            doc["paths"]["/b"]["get"],
-            json!({"operationId": "z", "x-tag": "b"})
-        );
-        assert_eq!(
-            doc["paths"]["/b"]["post"]["parameters"][1],
-            json!({"name": "y", "required": true})
-        );
+        assert_eq!(doc["paths"]["/b"]["get"], json!({"operationId": "z", "x-tag": "b"}));
+        assert_eq!(doc["paths"]["/b"]["post"]["parameters"][1], json!({"name": "y", "required": true}));
     }
 
     #[test]
     fn an_action_that_selects_nothing_is_a_warning_on_its_line() {
-        let (_, applied) = run(
-            json!({"a": 1}),
-            "  - target: $.a\n    update: 2\n  - target: $.missing\n    update: 1\n",
-        );
+        let (_, applied) = run(json!({"a": 1}), "  - target: $.a\n    update: 2\n  - target: $.missing\n    update: 1\n");
         assert_eq!(applied.diagnostics.len(), 1);
         let d = &applied.diagnostics[0];
-        assert_eq!(
-            (d.code, d.line, d.pointer.as_str()),
-            (NO_MATCH, Some(6), "/actions/1")
-        );
+        assert_eq!((d.code, d.line, d.pointer.as_str()), (NO_MATCH, Some(6), "/actions/1"));
         assert!(d.message.contains("$.missing"), "{}", d.message);
     }
 
@@ -1123,27 +831,14 @@ mod tests {
     fn an_action_whose_first_member_the_previous_action_also_has_is_found_on_its_own_line() {
         // Block YAML: the items' `- ` lines, whatever their first member.
         let yaml = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  # the title\n  - target: $.info\n    update: {title: x}\n\n  - update: {title: y}\n";
-        assert!(
-            error(yaml).starts_with("o.yaml:8: overlay action actions[1]: no `target`"),
-            "{}",
-            error(yaml)
-        );
+        assert!(error(yaml).starts_with("o.yaml:8: overlay action actions[1]: no `target`"), "{}", error(yaml));
         // Items at the key's own indentation, and a block scalar holding `- ` lines.
         let flush = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n- target: $.info\n  update:\n    description: |\n      - update: not an action\n- update: {title: y}\n";
-        assert!(
-            error(flush).starts_with("o.yaml:8: overlay action actions[1]"),
-            "{}",
-            error(flush)
-        );
+        assert!(error(flush).starts_with("o.yaml:8: overlay action actions[1]"), "{}", error(flush));
         // Pretty-printed JSON: the member that follows a line ending in `{`.
         let json = "{\n  \"overlay\": \"1.0.0\",\n  \"info\": {\"title\": \"t\", \"version\": \"1\"},\n  \"actions\": [\n    {\n      \"target\": \"$.info\",\n      \"update\": {\"title\": \"x\"}\n    },\n    {\n      \"update\": {\"title\": \"y\"}\n    }\n  ]\n}\n";
-        let e = Overlay::from_bytes("o.json", json.as_bytes())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("o.json:10: overlay action actions[1]: no `target`"),
-            "{e}"
-        );
+        let e = Overlay::from_bytes("o.json", json.as_bytes()).unwrap_err().to_string();
+        assert!(e.starts_with("o.json:10: overlay action actions[1]: no `target`"), "{e}");
     }
 
     #[test]
@@ -1174,9 +869,7 @@ mod tests {
             nested["x"] = json!({"x": 1});
             nested = &mut nested["x"];
         }
-        let e = apply_all(&[overlay(&text).unwrap()], &mut doc)
-            .unwrap_err()
-            .to_string();
+        let e = apply_all(&[overlay(&text).unwrap()], &mut doc).unwrap_err().to_string();
         assert!(e.contains("deeper than"), "{e}");
         // Paths that would make the parser recurse deeply.
         let e = error(&format!("overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: \"$[?{}@{}]\"\n    update: 1\n", "(".repeat(200), ")".repeat(200)));
@@ -1186,14 +879,8 @@ mod tests {
     #[test]
     fn effective_documents_are_json_or_yaml_by_extension() {
         let doc = json!({"openapi": "3.0.3"});
-        assert_eq!(
-            render_effective(Path::new("a.json"), &doc).unwrap(),
-            "{\n  \"openapi\": \"3.0.3\"\n}\n"
-        );
-        assert_eq!(
-            render_effective(Path::new("a.YML"), &doc).unwrap(),
-            "openapi: 3.0.3\n"
-        );
+        assert_eq!(render_effective(Path::new("a.json"), &doc).unwrap(), "{\n  \"openapi\": \"3.0.3\"\n}\n");
+        assert_eq!(render_effective(Path::new("a.YML"), &doc).unwrap(), "openapi: 3.0.3\n");
         assert!(render_effective(Path::new("a.txt"), &doc).is_none());
     }
 }

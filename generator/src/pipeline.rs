@@ -23,21 +23,11 @@ struct FileSet<'h> {
 
 impl<'h> FileSet<'h> {
     fn new(header: &'h str, module: Option<&'h ModulePath>) -> Self {
-        FileSet {
-            header,
-            module,
-            files: Vec::new(),
-            emit: Duration::ZERO,
-            format: Duration::ZERO,
-        }
+        FileSet { header, module, files: Vec::new(), emit: Duration::ZERO, format: Duration::ZERO }
     }
 
     /// Emits one file's tokens, formats them and adds the text under the header.
-    fn add(
-        &mut self,
-        name: String,
-        make: impl FnOnce() -> proc_macro2::TokenStream,
-    ) -> Result<(), GenerateError> {
+    fn add(&mut self, name: String, make: impl FnOnce() -> proc_macro2::TokenStream) -> Result<(), GenerateError> {
         let t = Instant::now();
         let mut tokens = make();
         if let Some(m) = self.module {
@@ -108,12 +98,8 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     // Each file is emitted and formatted before the next one is emitted, so only one file's
     // tokens are alive at a time (models.rs alone is most of a large API).
     let mut nodes: Vec<(Vec<String>, &ir::Resource)> = Vec::new();
-    let mut stack: Vec<(Vec<String>, &ir::Resource)> = api
-        .root
-        .children
-        .values()
-        .map(|c| (vec![c.name.clone()], c))
-        .collect();
+    let mut stack: Vec<(Vec<String>, &ir::Resource)> =
+        api.root.children.values().map(|c| (vec![c.name.clone()], c)).collect();
     while let Some((path, node)) = stack.pop() {
         for c in node.children.values() {
             let mut p = path.clone();
@@ -125,23 +111,15 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let mut out = FileSet::new(&header, module.as_ref());
     let t = Instant::now();
     // A module has no cargo features of its own to split the API by.
-    let plan = if module.is_some() {
-        emit::Plan::default()
-    } else {
-        emit::plan(&api)
-    };
+    let plan = if module.is_some() { emit::Plan::default() } else { emit::plan(&api) };
     out.emit += t.elapsed();
     out.add("src/models.rs".into(), || emit::models(&api, &plan))?;
-    out.add("src/resources.rs".into(), || {
-        emit::resources_root(&api, &plan)
-    })?;
+    out.add("src/resources.rs".into(), || emit::resources_root(&api, &plan))?;
     out.add("src/auth.rs".into(), || emit::auth::auth(&api))?;
     out.add("src/servers.rs".into(), || emit::servers::servers(&api))?;
     let allow = emit::allow_deprecated(&api);
     for (path, node) in &nodes {
-        out.add(format!("src/resources/{}.rs", path.join("/")), || {
-            emit::resource(&api, path, node, &allow)
-        })?;
+        out.add(format!("src/resources/{}.rs", path.join("/")), || emit::resource(&api, path, node, &allow))?;
     }
     let (emit_time, format) = (out.emit, out.format);
     let mut files: BTreeMap<String, String> = out.files.into_iter().collect();
@@ -171,20 +149,13 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     })
 }
 
+
 /// How many operations of a document page in each style (`page_number`, `cursor`, …), and how
 /// many are not paged (`none`): the figures the README's paging section quotes.
-pub fn paging_styles(
-    doc: &crate::Document,
-    config: &crate::Config,
-) -> Result<std::collections::BTreeMap<&'static str, usize>, GenerateError> {
-    fn walk(
-        node: &crate::ir::Resource,
-        counts: &mut std::collections::BTreeMap<&'static str, usize>,
-    ) {
+pub fn paging_styles(doc: &crate::Document, config: &crate::Config) -> Result<std::collections::BTreeMap<&'static str, usize>, GenerateError> {
+    fn walk(node: &crate::ir::Resource, counts: &mut std::collections::BTreeMap<&'static str, usize>) {
         for op in node.operations.values() {
-            *counts
-                .entry(op.pagination.as_ref().map_or("none", |p| p.style.name()))
-                .or_default() += 1;
+            *counts.entry(op.pagination.as_ref().map_or("none", |p| p.style.name())).or_default() += 1;
         }
         for child in node.children.values() {
             walk(child, counts);

@@ -42,12 +42,7 @@ pub fn header(p: &Provenance, comment: &str) -> String {
 /// Renders the manifest, README and `lib.rs`, and copies the runtime files.
 ///
 /// `features` are the cargo features the crate is split into (empty when it is not).
-pub fn render(
-    api: &Api,
-    p: &Provenance,
-    modules: &[String],
-    features: &[String],
-) -> Result<Vec<(String, String)>, RenderError> {
+pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]) -> Result<Vec<(String, String)>, RenderError> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
@@ -78,10 +73,7 @@ pub fn render(
     // glob re-export of its module would import nothing and warn.
     // `credentials` is re-exported by the generated `auth` module, and only the items the API
     // needs (`TokenSource` when it has OAuth 2 or OpenID Connect schemes).
-    let reexports: Vec<&String> = runtime
-        .iter()
-        .filter(|m| !matches!(m.as_str(), "string_enum" | "credentials"))
-        .collect();
+    let reexports: Vec<&String> = runtime.iter().filter(|m| !matches!(m.as_str(), "string_enum" | "credentials")).collect();
     let m = &api.meta;
     let (auth, auth_example, auth_clients) = auth_context(api);
     let servers = servers_context(api);
@@ -142,12 +134,8 @@ pub fn render(
     for (name, text) in TEMPLATES.iter() {
         if let Some(file) = name.strip_prefix("runtime/").filter(|f| wanted(f)) {
             // The runtime's doc examples name the first crate it was written for.
-            let text = runtime_for(text, &runtime_flags(api), &examples)
-                .replace("cloudflare_access_users", &m.lib_name);
-            out.push((
-                format!("src/{file}"),
-                format!("{}\n{text}", header(p, "//")),
-            ));
+            let text = runtime_for(text, &runtime_flags(api), &examples).replace("cloudflare_access_users", &m.lib_name);
+            out.push((format!("src/{file}"), format!("{}\n{text}", header(p, "//"))));
         }
     }
     Ok(out)
@@ -162,12 +150,7 @@ const KNOWN_FLAGS: &[&str] = &["cf-ray", "query-members", "item-stream"];
 /// `Request::query_members`; `item-stream` when a response is a stream of typed items.
 fn runtime_flags(api: &Api) -> Vec<&'static str> {
     let mut flags = Vec::new();
-    if api
-        .meta
-        .request_id_headers
-        .first()
-        .is_some_and(|h| h == "cf-ray")
-    {
+    if api.meta.request_id_headers.first().is_some_and(|h| h == "cf-ray") {
         flags.push("cf-ray");
     }
     if api.has_query_members() {
@@ -262,10 +245,7 @@ fn runtime_for(text: &str, flags: &[&str], examples: &RuntimeExamples) -> String
         let marker = line.trim();
         match Marker::of(line) {
             Some(Marker::If(flag)) => {
-                assert!(
-                    KNOWN_FLAGS.contains(&flag),
-                    "runtime template: unknown flag `{flag}`"
-                );
+                assert!(KNOWN_FLAGS.contains(&flag), "runtime template: unknown flag `{flag}`");
                 block = Block::If(flags.contains(&flag));
             }
             Some(Marker::Example(kind)) => {
@@ -295,14 +275,8 @@ fn runtime_for(text: &str, flags: &[&str], examples: &RuntimeExamples) -> String
                             out.push_str(&format!("{indent}/// {s}{eol}"));
                         }
                     } else if marker == "/// {cfg}" {
-                        if let Some(top) = example
-                            .top
-                            .as_ref()
-                            .filter(|t| examples.features.contains(t))
-                        {
-                            out.push_str(&format!(
-                                "{indent}/// # #[cfg(feature = \"{top}\")]{eol}"
-                            ));
+                        if let Some(top) = example.top.as_ref().filter(|t| examples.features.contains(t)) {
+                            out.push_str(&format!("{indent}/// # #[cfg(feature = \"{top}\")]{eol}"));
                         }
                     } else {
                         out.push_str(&line.replace("{call}", &example.call));
@@ -397,16 +371,8 @@ fn auth_context(api: &Api) -> (Vec<minijinja::Value>, String, String) {
     let mut example = String::new();
     let mut clients = String::new();
     for r in &sec.requirements {
-        let schemes: Vec<String> = r
-            .schemes
-            .iter()
-            .map(|&i| escape::md_code(&sec.schemes[i].name))
-            .collect();
-        let sent: Vec<String> = r
-            .schemes
-            .iter()
-            .map(|&i| sent_as(&sec.schemes[i]))
-            .collect();
+        let schemes: Vec<String> = r.schemes.iter().map(|&i| escape::md_code(&sec.schemes[i].name)).collect();
+        let sent: Vec<String> = r.schemes.iter().map(|&i| sent_as(&sec.schemes[i])).collect();
         rows.push(context! {
             method => &r.method,
             variant => &r.variant,
@@ -414,19 +380,9 @@ fn auth_context(api: &Api) -> (Vec<minijinja::Value>, String, String) {
             sent => sent.join("; "),
             vars => requirement_env(sec, r),
         });
-        let Some(args) = sample_args(sec, r) else {
-            continue;
-        };
-        let names: Vec<&str> = r
-            .schemes
-            .iter()
-            .map(|&i| sec.schemes[i].name.as_str())
-            .collect();
-        let sent: Vec<String> = r
-            .schemes
-            .iter()
-            .map(|&i| sent_as(&sec.schemes[i]))
-            .collect();
+        let Some(args) = sample_args(sec, r) else { continue };
+        let names: Vec<&str> = r.schemes.iter().map(|&i| sec.schemes[i].name.as_str()).collect();
+        let sent: Vec<String> = r.schemes.iter().map(|&i| sent_as(&sec.schemes[i])).collect();
         let comment = escape::comment(&format!("{}: {}.", names.join(" + "), sent.join("; ")));
         example.push_str(&format!(
             "    // {comment}\n    let by_{} = Client::builder().{}({}).build()?;\n\n",
@@ -445,11 +401,7 @@ fn auth_context(api: &Api) -> (Vec<minijinja::Value>, String, String) {
 fn servers_context(api: &Api) -> minijinja::Value {
     use crate::ir::Resource;
     let list = &api.servers.list;
-    let lines: Vec<String> = list
-        .iter()
-        .enumerate()
-        .map(|(i, s)| crate::emit::servers::describe(i, s))
-        .collect();
+    let lines: Vec<String> = list.iter().enumerate().map(|(i, s)| crate::emit::servers::describe(i, s)).collect();
     let no_default = match list.first() {
         None => "the API's document lists no server".to_string(),
         Some(first) => match first.default_url.as_deref() {
@@ -466,28 +418,14 @@ fn servers_context(api: &Api) -> minijinja::Value {
         },
     };
     // The example picks the first server that has variables (else the first) and sets each.
-    let example = list
-        .iter()
-        .enumerate()
-        .find(|(_, s)| !s.variables.is_empty())
-        .or(list.iter().enumerate().next())
-        .map(|(i, s)| {
-            let mut text = format!("        .server({i})\n");
-            for v in &s.variables {
-                let value = v
-                    .allowed
-                    .first()
-                    .or(v.default.as_ref())
-                    .map(String::as_str)
-                    .unwrap_or("value");
-                text.push_str(&format!(
-                    "        .server_variable({}, {})\n",
-                    escape::rust_str(&v.name),
-                    escape::rust_str(value)
-                ));
-            }
-            text
-        });
+    let example = list.iter().enumerate().find(|(_, s)| !s.variables.is_empty()).or(list.iter().enumerate().next()).map(|(i, s)| {
+        let mut text = format!("        .server({i})\n");
+        for v in &s.variables {
+            let value = v.allowed.first().or(v.default.as_ref()).map(String::as_str).unwrap_or("value");
+            text.push_str(&format!("        .server_variable({}, {})\n", escape::rust_str(&v.name), escape::rust_str(value)));
+        }
+        text
+    });
     fn walk<'a>(r: &'a Resource, out: &mut Vec<&'a crate::ir::Operation>) {
         out.extend(r.operations.values().filter(|o| o.server.is_some()));
         for c in r.children.values() {
@@ -499,11 +437,7 @@ fn servers_context(api: &Api) -> minijinja::Value {
     let own_example = own.first().and_then(|o| {
         let s = api.servers.operations.get(o.server?)?;
         let url = s.default_url.as_deref().unwrap_or(&s.url);
-        Some(format!(
-            "{} goes to {}",
-            escape::md_code(&format!("{} {}", o.http_method, o.path)),
-            escape::md_code(url)
-        ))
+        Some(format!("{} goes to {}", escape::md_code(&format!("{} {}", o.http_method, o.path)), escape::md_code(url)))
     });
     context! {
         variables => list.iter().any(|s| !s.variables.is_empty()),
@@ -520,11 +454,7 @@ fn servers_context(api: &Api) -> minijinja::Value {
 mod tests {
     use super::{runtime_for, Marker, RuntimeExamples, TEMPLATES};
 
-    const NO_EXAMPLES: RuntimeExamples = RuntimeExamples {
-        call: None,
-        paged: None,
-        features: Vec::new(),
-    };
+    const NO_EXAMPLES: RuntimeExamples = RuntimeExamples { call: None, paged: None, features: Vec::new() };
 
     #[test]
     fn optional_runtime_parts_stay_only_with_their_flag() {
@@ -536,32 +466,20 @@ mod tests {
     #[test]
     fn runtime_examples_use_the_crate_call_or_the_fallback() {
         let text = "a\n  //@example paged\n  /// {cfg}\n  /// {setup}\n  /// let x = {call};\n  //@else\n  /// generic\n  //@end\nb\n";
-        assert_eq!(
-            runtime_for(text, &[], &NO_EXAMPLES),
-            "a\n  /// generic\nb\n"
-        );
+        assert_eq!(runtime_for(text, &[], &NO_EXAMPLES), "a\n  /// generic\nb\n");
         let example = || crate::emit::RuntimeExample {
             setup: vec!["let p = P {".into(), "    n: 1,".into(), "};".into()],
             call: "client.pets().list(&p)".into(),
             top: Some("pets".into()),
         };
-        let examples = RuntimeExamples {
-            call: None,
-            paged: Some(example()),
-            features: Vec::new(),
-        };
+        let examples = RuntimeExamples { call: None, paged: Some(example()), features: Vec::new() };
         assert_eq!(
             runtime_for(text, &[], &examples),
             "a\n  /// let p = P {\n  ///     n: 1,\n  /// };\n  /// let x = client.pets().list(&p);\nb\n"
         );
         // Behind its feature when the crate has features.
-        let examples = RuntimeExamples {
-            call: None,
-            paged: Some(example()),
-            features: vec!["pets".into()],
-        };
-        assert!(runtime_for(text, &[], &examples)
-            .starts_with("a\n  /// # #[cfg(feature = \"pets\")]\n  /// let p = P {\n"));
+        let examples = RuntimeExamples { call: None, paged: Some(example()), features: vec!["pets".into()] };
+        assert!(runtime_for(text, &[], &examples).starts_with("a\n  /// # #[cfg(feature = \"pets\")]\n  /// let p = P {\n"));
     }
 
     #[test]
@@ -576,18 +494,12 @@ mod tests {
                         open = true;
                         example = matches!(m, Marker::Example(_));
                     }
-                    Some(Marker::Else) => assert!(
-                        open && example,
-                        "{name}: `//@else` outside an example block"
-                    ),
+                    Some(Marker::Else) => assert!(open && example, "{name}: `//@else` outside an example block"),
                     Some(Marker::End) => {
                         assert!(open, "{name}: `//@end` without a block");
                         open = false;
                     }
-                    None => assert!(
-                        !line.trim().starts_with("//@"),
-                        "{name}: unknown marker {line}"
-                    ),
+                    None => assert!(!line.trim().starts_with("//@"), "{name}: unknown marker {line}"),
                 }
             }
             assert!(!open, "{name}: a block without `//@end`");
@@ -597,28 +509,11 @@ mod tests {
     /// Values a template may print without an escape filter: identifiers the generator built or
     /// validated, and headers `header` escaped.
     const UNFILTERED: &[&str] = &[
-        "header_toml",
-        "header_rs",
-        "header_md",
-        "crate_name",
-        "lib_name",
-        "f",
-        "m",
-        "features[0]",
-        "modules[0]",
+        "header_toml", "header_rs", "header_md", "crate_name", "lib_name", "f", "m", "features[0]", "modules[0]",
         // Built by `auth_context` from identifiers and escaped text.
-        "r.method",
-        "r.variant",
-        "r.schemes",
-        "r.sent",
-        "auth_example",
-        "auth_clients",
+        "r.method", "r.variant", "r.schemes", "r.sent", "auth_example", "auth_clients",
         // Built by `servers_context` from escaped text, escaped literals and numbers.
-        "line",
-        "servers.no_default",
-        "servers.example",
-        "servers.own_count",
-        "servers.own_example",
+        "line", "servers.no_default", "servers.example", "servers.own_count", "servers.own_example",
         // A fixed word from `TypeItemKind::label`.
         "t.label",
     ];
@@ -639,11 +534,7 @@ mod tests {
     #[test]
     fn client_methods_are_read_from_the_runtime() {
         for m in ["new", "builder", "from_env", "base_url"] {
-            assert!(
-                super::CLIENT_METHODS.contains(&m),
-                "{m} missing from {:?}",
-                super::CLIENT_METHODS
-            );
+            assert!(super::CLIENT_METHODS.contains(&m), "{m} missing from {:?}", super::CLIENT_METHODS);
         }
     }
 }

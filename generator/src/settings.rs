@@ -145,10 +145,7 @@ impl Settings {
         let config = match &self.config {
             Some(p) => {
                 let text = std::fs::read_to_string(p).map_err(|source| {
-                    GenerateError::Config(ConfigError::Io {
-                        file: p.display().to_string(),
-                        source,
-                    })
+                    GenerateError::Config(ConfigError::Io { file: p.display().to_string(), source })
                 })?;
                 Config::parse(&p.display().to_string(), &text).map_err(GenerateError::from)?
             }
@@ -159,17 +156,11 @@ impl Settings {
             (None, Some(s), Some(cfg)) => cfg.parent().unwrap_or(Path::new(".")).join(s),
             _ => {
                 return Err(Error::NoSpec(
-                    self.config
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_else(|| "codegen".into()),
+                    self.config.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "codegen".into()),
                 ))
             }
         };
-        let config_dir = self
-            .config
-            .as_ref()
-            .map(|c| c.parent().unwrap_or(Path::new(".")).to_path_buf());
+        let config_dir = self.config.as_ref().map(|c| c.parent().unwrap_or(Path::new(".")).to_path_buf());
         let overlay_paths: Vec<PathBuf> = config
             .overlays
             .iter()
@@ -185,23 +176,12 @@ impl Settings {
         let read_overlays = load_start.elapsed();
         let (doc, overlay_diagnostics, apply_overlays) = self.load_document(&spec, &overlays)?;
         let load_time = load_start.elapsed();
-        let package = self
-            .module
-            .as_ref()
-            .and_then(|_| std::env::var("CARGO_PKG_NAME").ok());
+        let package = self.module.as_ref().and_then(|_| std::env::var("CARGO_PKG_NAME").ok());
         let default_name = self
             .crate_name
             .clone()
             .or(package)
-            .or_else(|| {
-                crate_name_from_title(
-                    doc.raw
-                        .get("info")
-                        .and_then(|i| i.get("title"))
-                        .and_then(|t| t.as_str())
-                        .unwrap_or(""),
-                )
-            })
+            .or_else(|| crate_name_from_title(doc.raw.get("info").and_then(|i| i.get("title")).and_then(|t| t.as_str()).unwrap_or("")))
             .unwrap_or_else(|| crate_name_from_path(&spec));
         let shown = |p: &Path| -> String {
             let p = match &self.relative_to {
@@ -241,17 +221,9 @@ impl Settings {
     /// Reads the document and applies `overlays`, writing the result where
     /// [`effective_spec`](Self::effective_spec) says before checking it as OpenAPI. Without
     /// either, the plain reading path. Also answers how long applying the overlays took.
-    fn load_document(
-        &self,
-        spec: &Path,
-        overlays: &[crate::Overlay],
-    ) -> Result<(crate::Document, Vec<Diagnostic>, Duration), Error> {
+    fn load_document(&self, spec: &Path, overlays: &[crate::Overlay]) -> Result<(crate::Document, Vec<Diagnostic>, Duration), Error> {
         if overlays.is_empty() && self.effective_spec.is_none() {
-            return Ok((
-                crate::load::load_path(spec).map_err(GenerateError::from)?,
-                Vec::new(),
-                Duration::ZERO,
-            ));
+            return Ok((crate::load::load_path(spec).map_err(GenerateError::from)?, Vec::new(), Duration::ZERO));
         }
         let effective = match &self.effective_spec {
             Some(p) if crate::overlay::render_effective(p, &serde_json::Value::Null).is_none() => {
@@ -265,10 +237,7 @@ impl Settings {
         let apply_time = apply_start.elapsed();
         if let Some(p) = effective {
             let out = crate::overlay::render_effective(p, &raw).unwrap_or_default();
-            std::fs::write(p, out).map_err(|source| Error::EffectiveSpecWrite {
-                path: p.display().to_string(),
-                source,
-            })?;
+            std::fs::write(p, out).map_err(|source| Error::EffectiveSpecWrite { path: p.display().to_string(), source })?;
         }
         let doc = crate::overlay::finish(&spec.display().to_string(), text, raw, applied.written)?;
         Ok((doc, applied.diagnostics, apply_time))
@@ -299,12 +268,7 @@ impl Settings {
 /// Writes a module's one file when its bytes differ (an unchanged file keeps its modification
 /// time, so cargo does not rebuild for it). Other files in the folder are not the module's:
 /// several modules may share one `OUT_DIR`.
-fn write_module(
-    out: &Path,
-    generated: &Generated,
-    mode: Mode,
-    command: &str,
-) -> Result<Changes, Error> {
+fn write_module(out: &Path, generated: &Generated, mode: Mode, command: &str) -> Result<Changes, Error> {
     let mut changes = Changes::default();
     for (name, text) in &generated.files {
         let path = out.join(name);
@@ -318,19 +282,12 @@ fn write_module(
         }
         std::fs::create_dir_all(out)
             .and_then(|()| std::fs::write(&path, text))
-            .map_err(|source| write::WriteError::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
+            .map_err(|source| write::WriteError::Io { path: path.display().to_string(), source })?;
     }
     if mode == Mode::Check && !changes.is_empty() {
         return Err(write::WriteError::Stale {
             dir: out.display().to_string(),
-            summary: format!(
-                "{} changed, {} missing, 0 stale",
-                changes.changed.len(),
-                changes.added.len()
-            ),
+            summary: format!("{} changed, {} missing, 0 stale", changes.changed.len(), changes.added.len()),
             command: command.to_string(),
             diff: String::new(),
         }
@@ -391,19 +348,7 @@ pub struct Report {
 
 /// Words of a title that say nothing about which API it is.
 const GENERIC_TITLE_WORDS: &[&str] = &[
-    "api",
-    "apis",
-    "rest",
-    "openapi",
-    "swagger",
-    "json",
-    "http",
-    "spec",
-    "specification",
-    "the",
-    "service",
-    "official",
-    "extension",
+    "api", "apis", "rest", "openapi", "swagger", "json", "http", "spec", "specification", "the", "service", "official", "extension",
     "extensions",
 ];
 
@@ -435,8 +380,7 @@ pub fn crate_name_from_title(title: &str) -> Option<String> {
 
 /// `v3`, `v1beta`: a version, not a name.
 fn is_version_word(w: &str) -> bool {
-    w.strip_prefix('v')
-        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    w.strip_prefix('v').is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Derives a crate name from a spec file name (`cloudflare-api.openapi.json` → `cloudflare-api-client`).
@@ -450,13 +394,7 @@ pub fn crate_name_from_path(path: &Path) -> String {
         .unwrap_or("api");
     let mut name: String = stem
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
         .collect();
     name = name.trim_matches('-').to_string();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -471,30 +409,12 @@ mod tests {
 
     #[test]
     fn crate_names_from_titles() {
-        assert_eq!(
-            crate_name_from_title("Stripe API").as_deref(),
-            Some("stripe-client")
-        );
-        assert_eq!(
-            crate_name_from_title("GitHub v3 REST API").as_deref(),
-            Some("github-client")
-        );
-        assert_eq!(
-            crate_name_from_title("GitHub's official OpenAPI spec + Octokit extension").as_deref(),
-            Some("github-octokit-client")
-        );
-        assert_eq!(
-            crate_name_from_title("Twilio - Messaging").as_deref(),
-            Some("twilio-messaging-client")
-        );
-        assert_eq!(
-            crate_name_from_title("Cloud Storage JSON API").as_deref(),
-            Some("cloud-storage-client")
-        );
-        assert_eq!(
-            crate_name_from_title("a.b has space").as_deref(),
-            Some("a-b-has-space-client")
-        );
+        assert_eq!(crate_name_from_title("Stripe API").as_deref(), Some("stripe-client"));
+        assert_eq!(crate_name_from_title("GitHub v3 REST API").as_deref(), Some("github-client"));
+        assert_eq!(crate_name_from_title("GitHub's official OpenAPI spec + Octokit extension").as_deref(), Some("github-octokit-client"));
+        assert_eq!(crate_name_from_title("Twilio - Messaging").as_deref(), Some("twilio-messaging-client"));
+        assert_eq!(crate_name_from_title("Cloud Storage JSON API").as_deref(), Some("cloud-storage-client"));
+        assert_eq!(crate_name_from_title("a.b has space").as_deref(), Some("a-b-has-space-client"));
         // Unusable titles leave the name to the file name.
         for title in ["", "API", "日本語", "9lives", "v2 1.0", "--"] {
             assert_eq!(crate_name_from_title(title), None, "{title}");
@@ -502,26 +422,14 @@ mod tests {
         // Bounded, whatever the title's length.
         let long = crate_name_from_title(&"word ".repeat(10_000)).unwrap();
         assert_eq!(long, "word-word-word-word-client");
-        assert_eq!(
-            crate_name_from_title("Überweisung Dienst").as_deref(),
-            Some("dienst-client")
-        );
-        assert_eq!(
-            crate_name_from_title("Ünïcode — the Untagged REST API v2").as_deref(),
-            Some("untagged-client")
-        );
+        assert_eq!(crate_name_from_title("Überweisung Dienst").as_deref(), Some("dienst-client"));
+        assert_eq!(crate_name_from_title("Ünïcode — the Untagged REST API v2").as_deref(), Some("untagged-client"));
     }
 
     #[test]
     fn crate_names_from_paths() {
-        assert_eq!(
-            crate_name_from_path(Path::new("cloudflare-api.openapi.json")),
-            "cloudflare-api-client"
-        );
-        assert_eq!(
-            crate_name_from_path(Path::new("api.github.com.json")),
-            "api-client"
-        );
+        assert_eq!(crate_name_from_path(Path::new("cloudflare-api.openapi.json")), "cloudflare-api-client");
+        assert_eq!(crate_name_from_path(Path::new("api.github.com.json")), "api-client");
         assert_eq!(crate_name_from_path(Path::new("9.json")), "api-9-client");
     }
 }

@@ -75,10 +75,7 @@ pub enum TypeItemKind {
     /// Fields in declaration order: name, Rust type, wire name (`None` when the same as the
     /// name). `default` says whether the struct derives `Default`, which decides whether a new
     /// field breaks struct literals (`..Default::default()` covers it).
-    Struct {
-        fields: Vec<FieldItem>,
-        default: bool,
-    },
+    Struct { fields: Vec<FieldItem>, default: bool },
     /// A string enum: variant name and wire value; the `Other(String)` catch-all is implied.
     Enum { variants: Vec<(String, String)> },
     /// `oneOf`/`anyOf` or an operation's error bodies: variant name and payload type.
@@ -111,48 +108,22 @@ pub struct FieldItem {
 /// Reads the surface of the crate `api` generates.
 pub fn surface(api: &Api) -> Surface {
     let mut resources = BTreeMap::new();
-    let mut stack: Vec<(Vec<String>, &Resource)> = api
-        .root
-        .children
-        .values()
-        .map(|c| (vec![c.name.clone()], c))
-        .collect();
+    let mut stack: Vec<(Vec<String>, &Resource)> = api.root.children.values().map(|c| (vec![c.name.clone()], c)).collect();
     while let Some((path, node)) = stack.pop() {
         for c in node.children.values() {
             let mut p = path.clone();
             p.push(c.name.clone());
             stack.push((p, c));
         }
-        let methods = node
-            .operations
-            .iter()
-            .map(|(name, op)| (name.clone(), method(api, op)))
-            .collect();
-        resources.insert(
-            path,
-            ResourceItem {
-                struct_name: node.struct_name.clone(),
-                methods,
-            },
-        );
+        let methods = node.operations.iter().map(|(name, op)| (name.clone(), method(api, op))).collect();
+        resources.insert(path, ResourceItem { struct_name: node.struct_name.clone(), methods });
     }
-    let types = api
-        .types
-        .iter()
-        .map(|(name, t)| (name.clone(), type_item(t, &api.types)))
-        .collect();
-    Surface {
-        version: api.meta.version.clone(),
-        resources,
-        types,
-    }
+    let types = api.types.iter().map(|(name, t)| (name.clone(), type_item(t, &api.types))).collect();
+    Surface { version: api.meta.version.clone(), resources, types }
 }
 
 fn method(api: &Api, op: &Operation) -> MethodItem {
-    let args = emit::arguments(api, op)
-        .into_iter()
-        .map(|(n, t)| (n.to_string(), text(t)))
-        .collect();
+    let args = emit::arguments(api, op).into_iter().map(|(n, t)| (n.to_string(), text(t))).collect();
     MethodItem {
         args,
         ret: text(emit::returns(op).0),
@@ -167,37 +138,21 @@ fn method(api: &Api, op: &Operation) -> MethodItem {
 fn type_item(t: &TypeDef, types: &BTreeMap<String, TypeDef>) -> TypeItem {
     let kind = match &t.kind {
         TypeKind::Struct(s) => struct_item(s, types),
-        TypeKind::Enum { variants } => TypeItemKind::Enum {
-            variants: variants
-                .iter()
-                .map(|v| (v.rust_name.clone(), v.value.clone()))
-                .collect(),
-        },
+        TypeKind::Enum { variants } => TypeItemKind::Enum { variants: variants.iter().map(|v| (v.rust_name.clone(), v.value.clone())).collect() },
         TypeKind::Union(u) => TypeItemKind::Union {
             variants: u
                 .variants
                 .iter()
                 .map(|v| {
                     let ty = model_ty(&v.ty);
-                    (
-                        v.rust_name.clone(),
-                        if v.boxed { format!("Box<{ty}>") } else { ty },
-                    )
+                    (v.rust_name.clone(), if v.boxed { format!("Box<{ty}>") } else { ty })
                 })
                 .collect(),
         },
-        TypeKind::ErrorBody(vs) => TypeItemKind::Union {
-            variants: vs
-                .iter()
-                .map(|v| (v.name.clone(), model_ty(&v.ty)))
-                .collect(),
-        },
+        TypeKind::ErrorBody(vs) => TypeItemKind::Union { variants: vs.iter().map(|v| (v.name.clone(), model_ty(&v.ty))).collect() },
         TypeKind::Alias(ty) => TypeItemKind::Alias(model_ty(ty)),
     };
-    TypeItem {
-        kind,
-        deprecated: t.deprecated,
-    }
+    TypeItem { kind, deprecated: t.deprecated }
 }
 
 fn struct_item(s: &Struct, types: &BTreeMap<String, TypeDef>) -> TypeItemKind {
@@ -219,10 +174,7 @@ fn struct_item(s: &Struct, types: &BTreeMap<String, TypeDef>) -> TypeItemKind {
             deprecated: false,
         });
     }
-    TypeItemKind::Struct {
-        fields,
-        default: emit::derives_default(s, types),
-    }
+    TypeItemKind::Struct { fields, default: emit::derives_default(s, types) }
 }
 
 /// A type use as the crate writes it from outside `models` (`models::Pet`).
@@ -238,10 +190,7 @@ fn qualify(ty: String) -> String {
     let flush = |word: &mut String, out: &mut String| {
         let std = ["Option", "Vec", "Box", "BTreeMap", "String"];
         let first = word.chars().next();
-        if first.is_some_and(|c| c.is_ascii_uppercase())
-            && !std.contains(&word.as_str())
-            && !out.ends_with("::")
-        {
+        if first.is_some_and(|c| c.is_ascii_uppercase()) && !std.contains(&word.as_str()) && !out.ends_with("::") {
             out.push_str("models::");
         }
         out.push_str(word);
@@ -282,19 +231,10 @@ mod tests {
     #[test]
     fn token_text_reads_as_written() {
         use quote::quote;
-        assert_eq!(
-            text(quote!(crate::Request<'c, Vec<crate::models::Pet>>)),
-            "Request<'c, Vec<models::Pet>>"
-        );
+        assert_eq!(text(quote!(crate::Request<'c, Vec<crate::models::Pet>>)), "Request<'c, Vec<models::Pet>>");
         assert_eq!(text(quote!(&str)), "&str");
-        assert_eq!(
-            text(quote!(std::collections::BTreeMap<String, Option<Option<i64>>>)),
-            "std::collections::BTreeMap<String, Option<Option<i64>>>"
-        );
-        assert_eq!(
-            qualify("Option<Box<Pet>>".into()),
-            "Option<Box<models::Pet>>"
-        );
+        assert_eq!(text(quote!(std::collections::BTreeMap<String, Option<Option<i64>>>)), "std::collections::BTreeMap<String, Option<Option<i64>>>");
+        assert_eq!(qualify("Option<Box<Pet>>".into()), "Option<Box<models::Pet>>");
         assert_eq!(qualify("serde_json::Value".into()), "serde_json::Value");
     }
 }

@@ -163,6 +163,7 @@ fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
+
 /// What a path below `--out` is, without following links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -234,11 +235,7 @@ fn check_folder(dir: &Path, seen: &mut HashMap<PathBuf, Kind>) -> Result<Kind, W
 /// [`plan`] for `mode`: every refusal is decided here, before anything is written. The diff is
 /// filled in only in check mode (writing needs only the file lists, and the diff of a whole new
 /// crate is as large as the crate).
-fn plan_with(
-    dir: &Path,
-    files: &BTreeMap<String, String>,
-    mode: Mode,
-) -> Result<Changes, WriteError> {
+fn plan_with(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> Result<Changes, WriteError> {
     let with_diff = mode == Mode::Check;
     let mut changes = Changes::default();
     // The folders above `--out` are the operator's path; `--out` itself is not followed.
@@ -272,21 +269,14 @@ fn plan_with(
     };
     for (rel, text) in files {
         let rel_path = Path::new(rel);
-        if rel.is_empty()
-            || !rel_path
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
-        {
+        if rel.is_empty() || !rel_path.components().all(|c| matches!(c, Component::Normal(_))) {
             return Err(WriteError::BadPath { path: rel.clone() });
         }
         let path = dir.join(rel);
         // Every folder between `--out` and the file must be a real folder (or not exist yet).
         let mut missing = !root_exists;
         let mut prefix = dir.to_path_buf();
-        let parents: Vec<_> = rel_path
-            .parent()
-            .map(|p| p.components().collect())
-            .unwrap_or_default();
+        let parents: Vec<_> = rel_path.parent().map(|p| p.components().collect()).unwrap_or_default();
         for c in parents {
             prefix.push(c);
             if missing {
@@ -294,11 +284,7 @@ fn plan_with(
             }
             missing = check_folder(&prefix, &mut folders)? == Kind::Missing;
         }
-        let kind = if missing {
-            Kind::Missing
-        } else {
-            kind_of(&path)?
-        };
+        let kind = if missing { Kind::Missing } else { kind_of(&path)? };
         let written_before = changes.added.len() + changes.changed.len();
         match kind {
             Kind::Missing => {
@@ -482,26 +468,16 @@ fn find_owned(
             match kind_from(t) {
                 Kind::Link => {
                     if !name.starts_with('.') {
-                        skipped.push(format!(
-                            "{}: skipped, a symbolic link (links are never followed)",
-                            rel_of(root, &p)
-                        ));
+                        skipped.push(format!("{}: skipped, a symbolic link (links are never followed)", rel_of(root, &p)));
                     }
                 }
                 Kind::Special => {
                     if !name.starts_with('.') {
-                        skipped.push(format!(
-                            "{}: skipped, not a regular file (never opened)",
-                            rel_of(root, &p)
-                        ));
+                        skipped.push(format!("{}: skipped, not a regular file (never opened)", rel_of(root, &p)));
                     }
                 }
                 Kind::Dir => {
-                    let searched = if is_root {
-                        tops.contains(name.as_str())
-                    } else {
-                        name != "target" && !name.starts_with('.')
-                    };
+                    let searched = if is_root { tops.contains(name.as_str()) } else { name != "target" && !name.starts_with('.') };
                     if !searched {
                         continue;
                     }
@@ -562,9 +538,7 @@ impl Created {
         for d in missing.into_iter().rev() {
             match std::fs::create_dir(&d) {
                 Ok(()) => self.dirs.push(d),
-                Err(e)
-                    if e.kind() == std::io::ErrorKind::AlreadyExists
-                        && kind_of(&d)? == Kind::Dir => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && kind_of(&d)? == Kind::Dir => {}
                 Err(e) => return Err(io(&d)(e)),
             }
         }

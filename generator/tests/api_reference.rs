@@ -9,24 +9,13 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
+
 /// TypeScript resource paths → our accessor chains.
 const RESOURCES: &[(&str, &str)] = &[
-    (
-        "zeroTrust.access.users",
-        "client.zero_trust().access().users()",
-    ),
-    (
-        "zeroTrust.access.users.activeSessions",
-        "client.zero_trust().access().users().active_sessions()",
-    ),
-    (
-        "zeroTrust.access.users.failedLogins",
-        "client.zero_trust().access().users().failed_logins()",
-    ),
-    (
-        "zeroTrust.access.users.lastSeenIdentity",
-        "client.zero_trust().access().users().last_seen_identity()",
-    ),
+    ("zeroTrust.access.users", "client.zero_trust().access().users()"),
+    ("zeroTrust.access.users.activeSessions", "client.zero_trust().access().users().active_sessions()"),
+    ("zeroTrust.access.users.failedLogins", "client.zero_trust().access().users().failed_logins()"),
+    ("zeroTrust.access.users.lastSeenIdentity", "client.zero_trust().access().users().last_seen_identity()"),
 ];
 
 /// TypeScript params types → ours. `None`: the TypeScript type carries only path parameters
@@ -75,9 +64,7 @@ fn lookup<'a, T: Copy>(table: &'a [(&'a str, T)], key: &str) -> T {
         .iter()
         .find(|(k, _)| *k == key)
         .map(|(_, v)| *v)
-        .unwrap_or_else(|| {
-            panic!("the reference page names `{key}`, which the mapping in this test does not list")
-        })
+        .unwrap_or_else(|| panic!("the reference page names `{key}`, which the mapping in this test does not list"))
 }
 
 /// The lines of `api.md` under the `### <heading>` section.
@@ -92,15 +79,10 @@ fn section<'a>(md: &'a str, heading: &str) -> Vec<&'a str> {
 fn every_method_and_model_of_the_reference_page_is_in_api_md() {
     let page = support::reference_page();
     let Ok(reference) = std::fs::read_to_string(&page) else {
-        support::skip::skip(&format!(
-            "{} is absent (the TypeScript reference page)",
-            page.display()
-        ));
+        support::skip::skip(&format!("{} is absent (the TypeScript reference page)", page.display()));
         return;
     };
-    let api =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/api.md"))
-            .expect("generated/api.md");
+    let api = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/api.md")).expect("generated/api.md");
     let (mut methods, mut models) = (0, 0);
     for line in reference.lines() {
         if let Some(call) = line.strip_prefix("client.") {
@@ -109,46 +91,21 @@ fn every_method_and_model_of_the_reference_page_is_in_api_md() {
             let accessor = lookup(RESOURCES, resource);
             let ours = format!("- `fn {}(&self", method_name(method));
             let lines = section(&api, &format!("`{accessor}`"));
-            let found = lines
-                .iter()
-                .find(|l| l.starts_with(&ours))
-                .unwrap_or_else(|| {
-                    panic!("{resource}.{method}: no `{ours}` under `{accessor}` in api.md")
-                });
-            let ts_params = args
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .find(|w| w.ends_with("Params"))
-                .expect("a params type");
+            let found = lines.iter().find(|l| l.starts_with(&ours)).unwrap_or_else(|| panic!("{resource}.{method}: no `{ours}` under `{accessor}` in api.md"));
+            let ts_params = args.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| w.ends_with("Params")).expect("a params type");
             match lookup(PARAMS, ts_params) {
-                Some(p) => assert!(
-                    found.contains(&format!("params: &models::{p}")),
-                    "{resource}.{method}: {found}"
-                ),
-                None => assert!(
-                    found.contains("account_id: &str") && !found.contains("params:"),
-                    "{resource}.{method}: {found}"
-                ),
+                Some(p) => assert!(found.contains(&format!("params: &models::{p}")), "{resource}.{method}: {found}"),
+                None => assert!(found.contains("account_id: &str") && !found.contains("params:"), "{resource}.{method}: {found}"),
             }
             methods += 1;
-        } else if let Some((name, _)) = line.split_once(" {").filter(|(n, _)| {
-            n.starts_with(|c: char| c.is_ascii_uppercase())
-                && n.chars().all(|c| c.is_ascii_alphanumeric())
-        }) {
+        } else if let Some((name, _)) = line.split_once(" {").filter(|(n, _)| n.starts_with(|c: char| c.is_ascii_uppercase()) && n.chars().all(|c| c.is_ascii_alphanumeric())) {
             let ours = lookup(MODELS, name);
-            assert!(
-                api.contains(&format!("\n### `models::{ours}` (")),
-                "model {name}: no `models::{ours}` section in api.md"
-            );
+            assert!(api.contains(&format!("\n### `models::{ours}` (")), "model {name}: no `models::{ours}` section in api.md");
             models += 1;
         }
     }
     // The page lists nine methods and nine models; fewer means it was not read as intended.
-    assert_eq!(
-        (methods, models),
-        (9, 9),
-        "methods and models read from {}",
-        page.display()
-    );
+    assert_eq!((methods, models), (9, 9), "methods and models read from {}", page.display());
 }
 
 const HOSTILE: &str = r#"openapi: 3.0.3
@@ -182,8 +139,7 @@ components:
 
 #[test]
 fn document_strings_cannot_break_the_page() {
-    let doc =
-        generator::load_bytes("hostile.yaml", HOSTILE.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let doc = generator::load_bytes("hostile.yaml", HOSTILE.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     let config = generator::Config::default();
     let generated = generator::generate(&generator::Input {
         doc: &doc,
@@ -216,14 +172,8 @@ fn document_strings_cannot_break_the_page() {
         }
     }
     // Only the header comment is HTML.
-    assert!(
-        html.concat().starts_with("<!--")
-            && html.concat().trim_end().ends_with("-->")
-            && !html.concat().contains("<script"),
-        "HTML in api.md: {html:?}\n{md}"
-    );
-    let levels: Vec<(HeadingLevel, &str)> =
-        headings.iter().map(|(l, t)| (*l, t.as_str())).collect();
+    assert!(html.concat().starts_with("<!--") && html.concat().trim_end().ends_with("-->") && !html.concat().contains("<script"), "HTML in api.md: {html:?}\n{md}");
+    let levels: Vec<(HeadingLevel, &str)> = headings.iter().map(|(l, t)| (*l, t.as_str())).collect();
     assert_eq!(
         levels,
         [
@@ -241,35 +191,16 @@ fn document_strings_cannot_break_the_page() {
     // a diagnostic) and its catch-all, the alias.
     assert_eq!(items, 6, "{md}");
     // The summary is one line of text, all of it kept.
-    let text: String = Parser::new(md)
-        .filter_map(|e| {
-            if let Event::Text(t) = e {
-                Some(t.to_string())
-            } else {
-                None
-            }
-        })
-        .collect();
-    assert!(
-        text.contains("</details><script>alert(1)</script> # Not a heading ``` - item | pipe ``"),
-        "{text}"
-    );
+    let text: String = Parser::new(md).filter_map(|e| if let Event::Text(t) = e { Some(t.to_string()) } else { None }).collect();
+    assert!(text.contains("</details><script>alert(1)</script> # Not a heading ``` - item | pipe ``"), "{text}");
 }
 
 #[test]
 fn sections_are_sorted() {
-    let api =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/api.md"))
-            .expect("generated/api.md");
-    let models: Vec<&str> = api
-        .lines()
-        .filter_map(|l| l.strip_prefix("### `models::")?.split('`').next())
-        .collect();
+    let api = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/api.md")).expect("generated/api.md");
+    let models: Vec<&str> = api.lines().filter_map(|l| l.strip_prefix("### `models::")?.split('`').next()).collect();
     assert!(models.len() > 20 && models.is_sorted(), "{models:#?}");
-    let methods: Vec<&str> = section(&api, "`client.zero_trust().access().users()`")
-        .into_iter()
-        .filter(|l| l.starts_with("- "))
-        .collect();
+    let methods: Vec<&str> = section(&api, "`client.zero_trust().access().users()`").into_iter().filter(|l| l.starts_with("- ")).collect();
     assert_eq!(methods.len(), 5);
     assert!(methods.is_sorted(), "{methods:#?}");
 }

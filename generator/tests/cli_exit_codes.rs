@@ -35,12 +35,7 @@ impl Case {
 
     fn command(&self, extra: &[&str]) -> Command {
         let mut c = Command::new(BIN);
-        c.arg("--spec")
-            .arg(self.spec())
-            .arg("--out")
-            .arg(self.out())
-            .args(["--name", "pets"])
-            .args(extra);
+        c.arg("--spec").arg(self.spec()).arg("--out").arg(self.out()).args(["--name", "pets"]).args(extra);
         c
     }
 
@@ -54,15 +49,8 @@ fn outcome(mut command: Command) -> (i32, String, String) {
     let output = command.output().expect("run openapi-rustgen");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "{stderr}");
-    let code = output
-        .status
-        .code()
-        .unwrap_or_else(|| panic!("ended by a signal: {stderr}"));
-    (
-        code,
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr,
-    )
+    let code = output.status.code().unwrap_or_else(|| panic!("ended by a signal: {stderr}"));
+    (code, String::from_utf8_lossy(&output.stdout).into_owned(), stderr)
 }
 
 fn append(path: &Path, text: &str) {
@@ -85,21 +73,12 @@ fn check_exits_0_on_a_fresh_folder_and_1_on_a_stale_one() {
     let before = snapshot(&case.out());
     let (code, _, stderr) = case.run(&["--check"]);
     assert_eq!(code, 1, "stale folder: {stderr}");
-    let command = format!(
-        "openapi-rustgen --spec {} --out {} --name pets",
-        case.spec().display(),
-        case.out().display()
-    );
+    let command = format!("openapi-rustgen --spec {} --out {} --name pets", case.spec().display(), case.out().display());
     assert!(
-        stderr.contains(&format!(
-            "is stale (1 changed, 0 missing, 0 stale); run `{command}` to regenerate it"
-        )),
+        stderr.contains(&format!("is stale (1 changed, 0 missing, 0 stale); run `{command}` to regenerate it")),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("-// edited by hand"),
-        "the diff shows the edit:\n{stderr}"
-    );
+    assert!(stderr.contains("-// edited by hand"), "the diff shows the edit:\n{stderr}");
     support::assert_same("--check", &before, &snapshot(&case.out()));
 
     // A missing generated file is stale too.
@@ -107,14 +86,8 @@ fn check_exits_0_on_a_fresh_folder_and_1_on_a_stale_one() {
     std::fs::remove_file(case.out().join("src/client.rs")).unwrap();
     let (code, _, stderr) = case.run(&["--check"]);
     assert_eq!(code, 1, "missing file: {stderr}");
-    assert!(
-        stderr.contains("is stale (0 changed, 1 missing, 0 stale)"),
-        "{stderr}"
-    );
-    assert!(
-        !case.out().join("src/client.rs").exists(),
-        "--check wrote a file"
-    );
+    assert!(stderr.contains("is stale (0 changed, 1 missing, 0 stale)"), "{stderr}");
+    assert!(!case.out().join("src/client.rs").exists(), "--check wrote a file");
 }
 
 #[test]
@@ -122,10 +95,7 @@ fn check_exits_2_on_bad_input() {
     let case = Case::new("openapi: 3.0.3\ninfo: [unclosed\n");
     let (code, _, stderr) = case.run(&["--check"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(
-        stderr.contains("pets.yaml:"),
-        "names the file and line: {stderr}"
-    );
+    assert!(stderr.contains("pets.yaml:"), "names the file and line: {stderr}");
     assert!(!case.out().exists(), "--check created the output folder");
 }
 
@@ -143,10 +113,7 @@ fn write_failure_exits_3_and_leaves_the_folder_as_it_was() {
         command.pre_exec(|| {
             // Writing past the limit then fails with EFBIG instead of killing the process.
             libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            let limit = libc::rlimit {
-                rlim_cur: 2048,
-                rlim_max: 2048,
-            };
+            let limit = libc::rlimit { rlim_cur: 2048, rlim_max: 2048 };
             if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
                 return Err(std::io::Error::last_os_error());
             }

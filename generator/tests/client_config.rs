@@ -87,59 +87,23 @@ fn auth_names_are_checked_against_the_document() {
         let cfg = dir.path().join("codegen.yaml");
         std::fs::write(&cfg, config).unwrap();
         let out = dir.path().join("out");
-        let outcome = support::generate(
-            &spec,
-            &out,
-            &["--config", cfg.to_str().unwrap()],
-            Duration::from_secs(60),
-        );
+        let outcome = support::generate(&spec, &out, &["--config", cfg.to_str().unwrap()], Duration::from_secs(60));
         (outcome, dir)
     };
-    let (ok, dir) = run_secured(
-        "crate:\n  name: t\nauth:\n  requirements:\n    pair: [a, b]\n  env:\n    a: KEY_A\n",
-    );
+    let (ok, dir) = run_secured("crate:\n  name: t\nauth:\n  requirements:\n    pair: [a, b]\n  env:\n    a: KEY_A\n");
     assert_eq!(ok.code, Some(0), "{}", ok.stderr);
     let auth = std::fs::read_to_string(dir.path().join("out/src/auth.rs")).unwrap();
-    assert!(
-        auth.contains("Pair {")
-            && auth.contains("pub fn pair(")
-            && auth.contains("\"T_KEY_A\", \"T_B\""),
-        "{auth}"
-    );
+    assert!(auth.contains("Pair {") && auth.contains("pub fn pair(") && auth.contains("\"T_KEY_A\", \"T_B\""), "{auth}");
     for (config, place, what) in [
-        (
-            "crate:\n  name: t\nauth:\n  requirements:\n    pair: [a, nope]\n",
-            "codegen.yaml:5:",
-            "`auth.requirements.pair` lists `nope`",
-        ),
-        (
-            "crate:\n  name: t\nauth:\n  requirements:\n    only_a: [a]\n",
-            "codegen.yaml:5:",
-            "`auth.requirements.only_a` lists schemes no `security` requirement",
-        ),
-        (
-            "crate:\n  name: t\nauth:\n  env:\n    nope: X\n",
-            "codegen.yaml:5:",
-            "`auth.env.nope` names no usable security scheme",
-        ),
-        (
-            "crate:\n  name: t\nauth:\n  requirements:\n    'not ident': [a, b]\n",
-            "codegen.yaml:5:",
-            "`auth.requirements.not ident` is",
-        ),
-        (
-            "crate:\n  name: t\nauth:\n  env:\n    a: 'X-Y'\n",
-            "codegen.yaml:5:",
-            "`auth.env.a` is",
-        ),
+        ("crate:\n  name: t\nauth:\n  requirements:\n    pair: [a, nope]\n", "codegen.yaml:5:", "`auth.requirements.pair` lists `nope`"),
+        ("crate:\n  name: t\nauth:\n  requirements:\n    only_a: [a]\n", "codegen.yaml:5:", "`auth.requirements.only_a` lists schemes no `security` requirement"),
+        ("crate:\n  name: t\nauth:\n  env:\n    nope: X\n", "codegen.yaml:5:", "`auth.env.nope` names no usable security scheme"),
+        ("crate:\n  name: t\nauth:\n  requirements:\n    'not ident': [a, b]\n", "codegen.yaml:5:", "`auth.requirements.not ident` is"),
+        ("crate:\n  name: t\nauth:\n  env:\n    a: 'X-Y'\n", "codegen.yaml:5:", "`auth.env.a` is"),
     ] {
         let (outcome, dir) = run_secured(config);
         assert_eq!(outcome.code, Some(2), "{config}: {}", outcome.stderr);
-        assert!(
-            outcome.stderr.contains(place) && outcome.stderr.contains(what),
-            "{config}: {}",
-            outcome.stderr
-        );
+        assert!(outcome.stderr.contains(place) && outcome.stderr.contains(what), "{config}: {}", outcome.stderr);
         assert!(!dir.path().join("out").exists(), "{config}: output written");
     }
 }

@@ -11,8 +11,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use generator::diff::{
-    diff_documents, render_github, render_markdown, render_markdown_comment, render_text,
-    ChangeKind, CommentLimits, Level, Report, COMMENT_MAX_BYTES, MAX_ANNOTATIONS, SHOWN_ROWS,
+    diff_documents, render_github, render_markdown, render_markdown_comment, render_text, ChangeKind, CommentLimits, Level,
+    Report, COMMENT_MAX_BYTES, MAX_ANNOTATIONS, SHOWN_ROWS,
 };
 use generator::{load_path, Document};
 
@@ -49,14 +49,7 @@ const OLD_OPS: [&str; 5] = [
 /// the crate they generate is `upstream_history_rust_api`'s.
 fn wire_diff(old: &Document, new: &Document) -> Report {
     let report = diff_documents(old, new);
-    Report {
-        changes: report
-            .changes
-            .into_iter()
-            .filter(|c| !c.kind.id().starts_with("rust-"))
-            .collect(),
-        ..Report::default()
-    }
+    Report { changes: report.changes.into_iter().filter(|c| !c.kind.id().starts_with("rust-")).collect(), ..Report::default() }
 }
 
 fn ids(report: &Report, op: &str) -> Vec<(&'static str, Level, String)> {
@@ -70,9 +63,7 @@ fn ids(report: &Report, op: &str) -> Vec<(&'static str, Level, String)> {
 
 #[test]
 fn upstream_history_2024_to_current() {
-    let Some(dir) = support::skip::upstream_or_skip() else {
-        return;
-    };
+    let Some(dir) = support::skip::upstream_or_skip() else { return };
     if !present(&dir, &[OLD, NEW]) {
         return;
     }
@@ -243,9 +234,7 @@ fn upstream_history_2024_to_current() {
 
 #[test]
 fn upstream_history_current_to_2024_is_breaking() {
-    let Some(dir) = support::skip::upstream_or_skip() else {
-        return;
-    };
+    let Some(dir) = support::skip::upstream_or_skip() else { return };
     if !present(&dir, &[OLD, NEW]) {
         return;
     }
@@ -290,56 +279,35 @@ fn upstream_history_current_to_2024_is_breaking() {
 /// schemas took the configured names.
 #[test]
 fn upstream_history_rust_api() {
-    let Some(dir) = support::skip::upstream_or_skip() else {
-        return;
-    };
+    let Some(dir) = support::skip::upstream_or_skip() else { return };
     if !present(&dir, &[OLD, NEW]) {
         return;
     }
     let (old, new) = (load(&dir, OLD), load(&dir, NEW));
-    let config = generator::Config::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/codegen.yaml"),
-    )
-    .unwrap();
+    let config = generator::Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/codegen.yaml")).unwrap();
     let report = generator::diff::diff_documents_with(&old, &new, &config);
     println!("{}", render_text(&report));
     let rust = |kind: ChangeKind| report.changes.iter().filter(move |c| c.kind == kind);
-    let list: Vec<&str> = rust(ChangeKind::RustMethodSignatureChanged)
-        .map(|c| c.message.as_str())
-        .collect();
+    let list: Vec<&str> = rust(ChangeKind::RustMethodSignatureChanged).map(|c| c.message.as_str()).collect();
     assert_eq!(list.len(), 1, "{list:?}");
     assert!(
         list[0].starts_with("`Users::list(account_id)`: `fn list(&self, account_id: &str) -> Request<'c, Vec<models::UserListResponse>>` → `fn list(&self, account_id: &str, params: &models::UserListParams) -> PageRequest<'c, models::UserListResponse>`"),
         "{}",
         list[0]
     );
-    let added: Vec<&str> = rust(ChangeKind::RustMethodAdded)
-        .map(|c| c.operation.as_deref().unwrap())
-        .collect();
+    let added: Vec<&str> = rust(ChangeKind::RustMethodAdded).map(|c| c.operation.as_deref().unwrap()).collect();
     assert_eq!(added.len(), 4, "{added:?}");
-    assert!(rust(ChangeKind::RustTypeRenamed)
-        .any(|c| c.message == "`models::AccessUsers` is renamed `models::User`"));
+    assert!(rust(ChangeKind::RustTypeRenamed).any(|c| c.message == "`models::AccessUsers` is renamed `models::User`"));
     let semver = report.semver.expect("both sides generate");
-    assert_eq!(
-        (semver.needed, semver.to.as_str()),
-        (generator::diff::Bump::Major, "0.2.0")
-    );
+    assert_eq!((semver.needed, semver.to.as_str()), (generator::diff::Bump::Major, "0.2.0"));
     // Back in time the four methods go.
     let back = generator::diff::diff_documents_with(&new, &old, &config);
-    assert_eq!(
-        back.changes
-            .iter()
-            .filter(|c| c.kind == ChangeKind::RustMethodRemoved && c.level == Level::Breaking)
-            .count(),
-        4
-    );
+    assert_eq!(back.changes.iter().filter(|c| c.kind == ChangeKind::RustMethodRemoved && c.level == Level::Breaking).count(), 4);
 }
 
 #[test]
 fn every_upstream_document_against_itself_reports_nothing() {
-    let Some(dir) = support::skip::upstream_or_skip() else {
-        return;
-    };
+    let Some(dir) = support::skip::upstream_or_skip() else { return };
     let names = [
         NEW,
         OLD,
@@ -354,11 +322,7 @@ fn every_upstream_document_against_itself_reports_nothing() {
         let started = Instant::now();
         let report = diff_documents(&a, &b);
         println!("{name}: diffed in {:.2} s", started.elapsed().as_secs_f64());
-        assert!(
-            report.changes.is_empty(),
-            "{name}: {}",
-            render_text(&report)
-        );
+        assert!(report.changes.is_empty(), "{name}: {}", render_text(&report));
     }
 }
 
@@ -370,29 +334,17 @@ const FULL_NEW: &str = "full/cloudflare-api.stainless-2026-08.openapi.json";
 /// change is either listed or counted in the note; the annotations stop at 50.
 #[test]
 fn cloudflare_2024_to_2026_fits_a_pull_request_comment() {
-    let Some(dir) = support::skip::upstream_or_skip() else {
-        return;
-    };
+    let Some(dir) = support::skip::upstream_or_skip() else { return };
     if !present(&dir, &[FULL_OLD, FULL_NEW]) {
         return;
     }
     let (old, new) = (load(&dir, FULL_OLD), load(&dir, FULL_NEW));
     let report = diff_documents(&old, &new);
     let total = report.changes.len();
-    assert!(
-        total > 10_000 && report.count(Level::Breaking) > SHOWN_ROWS,
-        "{total} changes"
-    );
+    assert!(total > 10_000 && report.count(Level::Breaking) > SHOWN_ROWS, "{total} changes");
 
     let full = render_markdown(&report, None);
-    let md = render_markdown_comment(
-        &report,
-        None,
-        &CommentLimits {
-            max_bytes: COMMENT_MAX_BYTES,
-            full_report: Some("spec-diff.md"),
-        },
-    );
+    let md = render_markdown_comment(&report, None, &CommentLimits { max_bytes: COMMENT_MAX_BYTES, full_report: Some("spec-diff.md") });
     let (rows, left_out) = support::comment_rows(&md);
     println!(
         "full markdown {} bytes, {} rows; comment {} bytes ({} characters), {} rows listed, {left_out} left out",
@@ -407,25 +359,11 @@ fn cloudflare_2024_to_2026_fits_a_pull_request_comment() {
     assert!(md.len() <= COMMENT_MAX_BYTES, "{} bytes", md.len());
     assert_eq!(rows.len() + left_out, total);
     assert!(rows.len() >= SHOWN_ROWS);
-    assert!(
-        rows.iter()
-            .all(|(heading, _)| heading.starts_with("Breaking changes")),
-        "breaking rows come first"
-    );
+    assert!(rows.iter().all(|(heading, _)| heading.starts_with("Breaking changes")), "breaking rows come first");
     assert!(md.contains(&format!("> **{left_out} of {total} changes not listed**")));
-    assert!(md.contains(&format!(
-        "- `endpoint-removed` (breaking): {}\n",
-        report
-            .changes
-            .iter()
-            .filter(|c| c.kind == ChangeKind::EndpointRemoved && c.level == Level::Breaking)
-            .count()
-    )));
+    assert!(md.contains(&format!("- `endpoint-removed` (breaking): {}\n", report.changes.iter().filter(|c| c.kind == ChangeKind::EndpointRemoved && c.level == Level::Breaking).count())));
 
     let github = render_github(&report, &new);
     assert_eq!(github.lines().count(), MAX_ANNOTATIONS);
-    assert_eq!(
-        github.lines().filter(|l| l.starts_with("::error ")).count(),
-        MAX_ANNOTATIONS - 1
-    );
+    assert_eq!(github.lines().filter(|l| l.starts_with("::error ")).count(), MAX_ANNOTATIONS - 1);
 }

@@ -65,16 +65,9 @@ impl Case {
         let code = output.status.code().expect("exit code, not a signal");
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        assert!(
-            !stderr.contains("panicked"),
-            "the generator panicked:\n{stderr}"
-        );
+        assert!(!stderr.contains("panicked"), "the generator panicked:\n{stderr}");
         if code != 0 {
-            support::assert_same(
-                &format!("exit {code}: {stderr}"),
-                &before,
-                &snapshot(&self.out()),
-            );
+            support::assert_same(&format!("exit {code}: {stderr}"), &before, &snapshot(&self.out()));
         }
         (code, stdout, stderr)
     }
@@ -87,10 +80,7 @@ fn fatal(name: &str, bytes: &[u8], needles: &[&str]) -> String {
     let (code, _, stderr) = case.run(&spec, &[]);
     assert_eq!(code, 2, "exit code for {name}; stderr:\n{stderr}");
     for n in needles {
-        assert!(
-            stderr.contains(n),
-            "message for {name} lacks {n:?}:\n{stderr}"
-        );
+        assert!(stderr.contains(n), "message for {name} lacks {n:?}:\n{stderr}");
     }
     stderr
 }
@@ -100,22 +90,13 @@ const MINIMAL_HEAD: &str = "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\n"
 #[test]
 fn yaml_syntax_error_names_line_and_column() {
     let text = format!("{MINIMAL_HEAD}paths:\n  /a:\n    get: [unclosed\n");
-    fatal(
-        "bad.yaml",
-        text.as_bytes(),
-        &["bad.yaml:8:1", "YAML syntax error"],
-    );
+    fatal("bad.yaml", text.as_bytes(), &["bad.yaml:8:1", "YAML syntax error"]);
 }
 
 #[test]
 fn json_syntax_error_names_line_and_column() {
-    let text =
-        "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"T\" \"version\": \"1\"}\n}\n";
-    fatal(
-        "bad.json",
-        text.as_bytes(),
-        &["bad.json:3:", "JSON syntax error"],
-    );
+    let text = "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"T\" \"version\": \"1\"}\n}\n";
+    fatal("bad.json", text.as_bytes(), &["bad.json:3:", "JSON syntax error"]);
 }
 
 #[test]
@@ -126,28 +107,14 @@ fn empty_file_says_what_was_expected() {
 
 #[test]
 fn binary_garbage_says_what_was_expected() {
-    let garbage: Vec<u8> = (0..4096u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80)
-        .collect();
-    fatal(
-        "garbage.bin",
-        &garbage,
-        &["garbage.bin", "not a text document", "OpenAPI 3.x"],
-    );
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80).collect();
+    fatal("garbage.bin", &garbage, &["garbage.bin", "not a text document", "OpenAPI 3.x"]);
 }
 
 #[test]
 fn json_array_says_an_object_was_expected() {
-    fatal(
-        "array.json",
-        b"[1, 2, 3]\n",
-        &["array.json", "an array", "expected an object"],
-    );
-    fatal(
-        "scalar.yaml",
-        b"42\n",
-        &["scalar.yaml", "a number", "expected an object"],
-    );
+    fatal("array.json", b"[1, 2, 3]\n", &["array.json", "an array", "expected an object"]);
+    fatal("scalar.yaml", b"42\n", &["scalar.yaml", "a number", "expected an object"]);
 }
 
 #[test]
@@ -159,97 +126,26 @@ fn swagger_2_is_read() {
     assert_eq!(code, 0, "{stderr}");
     case.assert_hand_written_kept();
     // Unquoted, YAML reads `2.0` as a number.
-    fatal(
-        "number.yaml",
-        text.replace("'2.0'", "2.0").as_bytes(),
-        &["number.yaml:1:", "`swagger` is a number", "quoted"],
-    );
+    fatal("number.yaml", text.replace("'2.0'", "2.0").as_bytes(), &["number.yaml:1:", "`swagger` is a number", "quoted"]);
 }
 
 #[test]
 fn invalid_swagger_2_names_the_member_and_its_line() {
     let head = "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\n";
-    let op = |params: &str| {
-        format!("{head}paths:\n  /a:\n    post:\n      parameters:\n{params}      responses:\n        '204': {{description: ok}}\n")
-    };
+    let op = |params: &str| format!("{head}paths:\n  /a:\n    post:\n      parameters:\n{params}      responses:\n        '204': {{description: ok}}\n");
     let body = "        - {name: a, in: body, schema: {type: string}}\n";
     let form = "        - {name: f, in: formData, type: string}\n";
-    fatal(
-        "two-bodies.yaml",
-        op(&format!("{body}{}", body.replace("name: a", "name: b"))).as_bytes(),
-        &[
-            "two-bodies.yaml:10:",
-            "invalid Swagger 2.0",
-            "/paths/~1a/post/parameters/1",
-            "at most one `in: body`",
-        ],
-    );
-    fatal(
-        "body-form.yaml",
-        op(&format!("{body}{form}")).as_bytes(),
-        &[
-            "body-form.yaml:10:",
-            "/paths/~1a/post/parameters/1",
-            "both an `in: body`",
-        ],
-    );
-    fatal(
-        "in.yaml",
-        op("        - {name: c, in: cookie, type: string}\n").as_bytes(),
-        &[
-            "in.yaml:9:",
-            "/paths/~1a/post/parameters/0/in",
-            "formData, body",
-        ],
-    );
-    fatal(
-        "no-type.yaml",
-        op("        - {name: q, in: query}\n").as_bytes(),
-        &[
-            "no-type.yaml:9:",
-            "/paths/~1a/post/parameters/0",
-            "needs a `type`",
-        ],
-    );
-    fatal(
-        "file.yaml",
-        op("        - {name: q, in: query, type: file}\n").as_bytes(),
-        &["file.yaml:9:", "/paths/~1a/post/parameters/0/type"],
-    );
-    fatal(
-        "no-schema.yaml",
-        op("        - {name: b, in: body}\n").as_bytes(),
-        &["no-schema.yaml:9:", "needs a `schema`"],
-    );
-    fatal(
-        "missing-ref.yaml",
-        op("        - $ref: '#/parameters/nope'\n").as_bytes(),
-        &[
-            "missing-ref.yaml:9:",
-            "/paths/~1a/post/parameters/0/$ref",
-            "names no entry",
-        ],
-    );
-    fatal(
-        "no-paths.yaml",
-        head.as_bytes(),
-        &["no-paths.yaml:1:", "`paths` member is missing"],
-    );
-    fatal(
-        "host.yaml",
-        format!("{head}host: 'https://a.example/x'\npaths: {{}}\n").as_bytes(),
-        &["host.yaml:5:", "/host", "no scheme"],
-    );
+    fatal("two-bodies.yaml", op(&format!("{body}{}", body.replace("name: a", "name: b"))).as_bytes(), &["two-bodies.yaml:10:", "invalid Swagger 2.0", "/paths/~1a/post/parameters/1", "at most one `in: body`"]);
+    fatal("body-form.yaml", op(&format!("{body}{form}")).as_bytes(), &["body-form.yaml:10:", "/paths/~1a/post/parameters/1", "both an `in: body`"]);
+    fatal("in.yaml", op("        - {name: c, in: cookie, type: string}\n").as_bytes(), &["in.yaml:9:", "/paths/~1a/post/parameters/0/in", "formData, body"]);
+    fatal("no-type.yaml", op("        - {name: q, in: query}\n").as_bytes(), &["no-type.yaml:9:", "/paths/~1a/post/parameters/0", "needs a `type`"]);
+    fatal("file.yaml", op("        - {name: q, in: query, type: file}\n").as_bytes(), &["file.yaml:9:", "/paths/~1a/post/parameters/0/type"]);
+    fatal("no-schema.yaml", op("        - {name: b, in: body}\n").as_bytes(), &["no-schema.yaml:9:", "needs a `schema`"]);
+    fatal("missing-ref.yaml", op("        - $ref: '#/parameters/nope'\n").as_bytes(), &["missing-ref.yaml:9:", "/paths/~1a/post/parameters/0/$ref", "names no entry"]);
+    fatal("no-paths.yaml", head.as_bytes(), &["no-paths.yaml:1:", "`paths` member is missing"]);
+    fatal("host.yaml", format!("{head}host: 'https://a.example/x'\npaths: {{}}\n").as_bytes(), &["host.yaml:5:", "/host", "no scheme"]);
     let defs = format!("{head}paths: {{}}\ndefinitions:\n  A:\n    type: object\n    properties:\n      b: {{type: string, x-nullable: 1}}\n");
-    fatal(
-        "nullable.yaml",
-        defs.as_bytes(),
-        &[
-            "nullable.yaml:10:",
-            "/definitions/A/properties/b/x-nullable",
-            "a boolean",
-        ],
-    );
+    fatal("nullable.yaml", defs.as_bytes(), &["nullable.yaml:10:", "/definitions/A/properties/b/x-nullable", "a boolean"]);
     let missing = format!("{head}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          schema: {{$ref: '#/definitions/Nope'}}\n");
     fatal(
         "missing-def.yaml",
@@ -284,46 +180,17 @@ fn invalid_swagger_2_names_the_member_and_its_line() {
         ],
     );
     let oauth = format!("{head}paths: {{}}\nsecurityDefinitions:\n  o: {{type: oauth2, flow: implicit, scopes: {{}}}}\n");
-    fatal(
-        "oauth.yaml",
-        oauth.as_bytes(),
-        &[
-            "oauth.yaml:7:",
-            "/securityDefinitions/o",
-            "authorizationUrl",
-        ],
-    );
+    fatal("oauth.yaml", oauth.as_bytes(), &["oauth.yaml:7:", "/securityDefinitions/o", "authorizationUrl"]);
 }
 
 #[test]
 fn versions_other_than_3_0_to_3_2_are_refused_naming_the_version() {
-    let doc =
-        |version: &str| format!("{version}\ninfo:\n  title: T\n  version: '1'\npaths: {{}}\n");
-    fatal(
-        "v4.yaml",
-        doc("openapi: 4.0.0").as_bytes(),
-        &[
-            "v4.yaml",
-            "version 4.0.0 is not supported",
-            "3.0.x, 3.1.x and 3.2.x",
-        ],
-    );
-    fatal(
-        "v12.yaml",
-        doc("swagger: '1.2'").as_bytes(),
-        &["v12.yaml", "version Swagger 1.2 is not supported"],
-    );
-    fatal(
-        "v33.yaml",
-        doc("openapi: 3.3.0").as_bytes(),
-        &["v33.yaml", "3.3.0"],
-    );
+    let doc = |version: &str| format!("{version}\ninfo:\n  title: T\n  version: '1'\npaths: {{}}\n");
+    fatal("v4.yaml", doc("openapi: 4.0.0").as_bytes(), &["v4.yaml", "version 4.0.0 is not supported", "3.0.x, 3.1.x and 3.2.x"]);
+    fatal("v12.yaml", doc("swagger: '1.2'").as_bytes(), &["v12.yaml", "version Swagger 1.2 is not supported"]);
+    fatal("v33.yaml", doc("openapi: 3.3.0").as_bytes(), &["v33.yaml", "3.3.0"]);
     // Unquoted, YAML reads `3.1` as a number.
-    fatal(
-        "number.yaml",
-        doc("openapi: 3.1").as_bytes(),
-        &["number.yaml:1:", "a number", "quoted"],
-    );
+    fatal("number.yaml", doc("openapi: 3.1").as_bytes(), &["number.yaml:1:", "a number", "quoted"]);
 }
 
 #[test]
@@ -341,71 +208,22 @@ fn openapi_3_1_and_3_2_are_read() {
 #[test]
 fn invalid_3_1_names_the_member_and_its_line() {
     let head = "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\n";
-    let schema = |s: &str| {
-        format!("{head}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n{s}")
-    };
-    fatal(
-        "type.yaml",
-        schema("          type: [string, 5]\n").as_bytes(),
-        &[
-            "type.yaml:11:",
-            "invalid OpenAPI 3.1",
-            "/components/schemas/A/properties/b/type/1",
-        ],
-    );
-    fatal(
-        "pattern.yaml",
-        schema("          type: string\n          pattern: 0\n").as_bytes(),
-        &[
-            "pattern.yaml:12:",
-            "/components/schemas/A/properties/b/pattern",
-            "`pattern` must be a string",
-        ],
-    );
-    fatal(
-        "ref.yaml",
-        schema("          $ref: 7\n").as_bytes(),
-        &["ref.yaml:11:", "/components/schemas/A/properties/b/$ref"],
-    );
+    let schema = |s: &str| format!("{head}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n{s}");
+    fatal("type.yaml", schema("          type: [string, 5]\n").as_bytes(), &["type.yaml:11:", "invalid OpenAPI 3.1", "/components/schemas/A/properties/b/type/1"]);
+    fatal("pattern.yaml", schema("          type: string\n          pattern: 0\n").as_bytes(), &["pattern.yaml:12:", "/components/schemas/A/properties/b/pattern", "`pattern` must be a string"]);
+    fatal("ref.yaml", schema("          $ref: 7\n").as_bytes(), &["ref.yaml:11:", "/components/schemas/A/properties/b/$ref"]);
     let path = format!("{head}paths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, schema: {{type: string}}}}\n");
-    fatal(
-        "path.yaml",
-        path.as_bytes(),
-        &[
-            "path.yaml:9:",
-            "/paths/~1a~1{id}/get/parameters/0",
-            "required: true",
-        ],
-    );
-    fatal(
-        "nothing.yaml",
-        head.as_bytes(),
-        &[
-            "nothing.yaml:1:",
-            "none of `paths`, `components` and `webhooks`",
-        ],
-    );
+    fatal("path.yaml", path.as_bytes(), &["path.yaml:9:", "/paths/~1a~1{id}/get/parameters/0", "required: true"]);
+    fatal("nothing.yaml", head.as_bytes(), &["nothing.yaml:1:", "none of `paths`, `components` and `webhooks`"]);
     let method = "openapi: 3.2.0\ninfo:\n  title: T\n  version: '1'\npaths:\n  /a:\n    additionalOperations:\n      'BAD METHOD': {responses: {}}\n";
-    fatal(
-        "method.yaml",
-        method.as_bytes(),
-        &["method.yaml:8:", "invalid OpenAPI 3.2", "token"],
-    );
+    fatal("method.yaml", method.as_bytes(), &["method.yaml:8:", "invalid OpenAPI 3.2", "token"]);
 }
 
 #[test]
 fn invalid_3_0_schema_members_are_named_exactly() {
     // openapiv3's untagged schema types stop its path at the schema; the pointer reaches the key.
     let text = format!("{MINIMAL_HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Clip:\n      type: object\n      properties:\n        timecode:\n          type: string\n          pattern: 0\n");
-    fatal(
-        "pattern.yaml",
-        text.as_bytes(),
-        &[
-            "pattern.yaml:13:",
-            "invalid OpenAPI 3.0",
-            "/components/schemas/Clip/properties/timecode/pattern",
-        ],
-    );
+    fatal("pattern.yaml", text.as_bytes(), &["pattern.yaml:13:", "invalid OpenAPI 3.0", "/components/schemas/Clip/properties/timecode/pattern"]);
 }
 
 #[test]
@@ -428,26 +246,14 @@ fn missing_component_ref_is_named_with_its_place() {
     let stderr = fatal(
         "missing.yaml",
         ref_doc("#/components/schemas/Nope").as_bytes(),
-        &[
-            "missing.yaml:15",
-            "#/components/schemas/Nope",
-            "/paths/~1things/get/responses/200",
-        ],
+        &["missing.yaml:15", "#/components/schemas/Nope", "/paths/~1things/get/responses/200"],
     );
     assert!(stderr.contains("points to nothing"), "{stderr}");
 }
 
 #[test]
 fn external_file_ref_is_named_with_its_place() {
-    fatal(
-        "external.yaml",
-        ref_doc("other.yaml#/Thing").as_bytes(),
-        &[
-            "external.yaml:15",
-            "other.yaml#/Thing",
-            "another file or URL",
-        ],
-    );
+    fatal("external.yaml", ref_doc("other.yaml#/Thing").as_bytes(), &["external.yaml:15", "other.yaml#/Thing", "another file or URL"]);
 }
 
 #[test]
@@ -455,11 +261,7 @@ fn url_ref_is_named_with_its_place() {
     fatal(
         "url.yaml",
         ref_doc("https://example.com/schemas.json#/Thing").as_bytes(),
-        &[
-            "url.yaml:15",
-            "https://example.com/schemas.json#/Thing",
-            "another file or URL",
-        ],
+        &["url.yaml:15", "https://example.com/schemas.json#/Thing", "another file or URL"],
     );
 }
 
@@ -472,26 +274,14 @@ fn circular_alias_names_the_cycle() {
     fatal(
         "cycle.yaml",
         text.as_bytes(),
-        &[
-            "cycle.yaml:",
-            "circular",
-            "#/components/schemas/A",
-            "#/components/schemas/B",
-        ],
+        &["cycle.yaml:", "circular", "#/components/schemas/A", "#/components/schemas/B"],
     );
 }
 
 #[test]
 fn self_alias_names_the_cycle() {
-    let text = format!(
-        "{}components:\n  schemas:\n    A:\n      $ref: '#/components/schemas/A'\n",
-        ref_doc("#/components/schemas/A")
-    );
-    fatal(
-        "self.yaml",
-        text.as_bytes(),
-        &["self.yaml:", "circular", "#/components/schemas/A"],
-    );
+    let text = format!("{}components:\n  schemas:\n    A:\n      $ref: '#/components/schemas/A'\n", ref_doc("#/components/schemas/A"));
+    fatal("self.yaml", text.as_bytes(), &["self.yaml:", "circular", "#/components/schemas/A"]);
 }
 
 #[test]
@@ -504,19 +294,13 @@ fn duplicate_operation_id_warns_and_generates_both() {
     let (code, _, stderr) = case.run(&spec, &[]);
     assert_eq!(code, 0, "{stderr}");
     case.assert_hand_written_kept();
-    assert!(
-        stderr.contains("warning[duplicate-operation-id]"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("warning[duplicate-operation-id]"), "{stderr}");
     assert!(stderr.contains("/paths/~1b/get/operationId"), "{stderr}");
     assert!(stderr.contains("line 15"), "{stderr}");
     let things = std::fs::read_to_string(case.out().join("src/resources/things.rs")).unwrap();
     assert!(things.contains("pub fn get(&self"), "{things}");
     assert!(things.contains("pub fn get_2(&self"), "{things}");
-    assert!(
-        things.contains("\"/a\"") && things.contains("\"/b\""),
-        "{things}"
-    );
+    assert!(things.contains("\"/a\"") && things.contains("\"/b\""), "{things}");
 
     // The same input with --deny-warnings fails and writes nothing.
     let case = Case::new();
@@ -540,15 +324,7 @@ fn config_error_names_file_line_and_column() {
 fn invalid_openapi_names_the_pointer_and_line() {
     let text = format!("{MINIMAL_HEAD}paths:\n  /a:\n    get:\n      responses: 7\n");
     // openapiv3's untagged path items stop its path at `/paths`; our checks find the member.
-    fatal(
-        "invalid.yaml",
-        text.as_bytes(),
-        &[
-            "invalid.yaml:8",
-            "at /paths/~1a/get/responses",
-            "`responses` must be an object, found a number",
-        ],
-    );
+    fatal("invalid.yaml", text.as_bytes(), &["invalid.yaml:8", "at /paths/~1a/get/responses", "`responses` must be an object, found a number"]);
 }
 
 #[test]
@@ -564,9 +340,7 @@ fn missing_spec_file_is_an_input_error() {
 #[test]
 fn fifty_megabyte_document_generates() {
     let mut doc = String::with_capacity(52 << 20);
-    doc.push_str(
-        "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Big\",\"version\":\"1\"},\"paths\":{",
-    );
+    doc.push_str("{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Big\",\"version\":\"1\"},\"paths\":{");
     let filler = "x".repeat(2_000);
     let ops = 1_000;
     for i in 0..ops {

@@ -36,17 +36,12 @@ fn generate(name: &str) -> (BTreeMap<String, String>, String) {
     let doc = generator::load_bytes("openapi.yaml", &text)
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
     let cfg_text = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap_or_default();
-    let config = generator::Config::parse("codegen.yaml", &cfg_text)
-        .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    let config = generator::Config::parse("codegen.yaml", &cfg_text).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
     generate_from(name, &doc, &config)
 }
 
 /// Generates fixture `name`'s crate from a loaded document and configuration.
-fn generate_from(
-    name: &str,
-    doc: &generator::Document,
-    config: &generator::Config,
-) -> (BTreeMap<String, String>, String) {
+fn generate_from(name: &str, doc: &generator::Document, config: &generator::Config) -> (BTreeMap<String, String>, String) {
     let crate_name = format!("fixture-{}", name.replace('_', "-"));
     let input = generator::Input {
         doc,
@@ -70,22 +65,14 @@ fn generate_from(
 
 /// The files compared with `expected/`: what the schemas and operations decide.
 fn compared(path: &str) -> bool {
-    path == "api.md"
-        || path == "src/models.rs"
-        || path == "src/resources.rs"
-        || path.starts_with("src/resources/")
-        || path == "src/auth.rs"
-        || path == "src/servers.rs"
+    path == "api.md" || path == "src/models.rs" || path == "src/resources.rs" || path.starts_with("src/resources/") || path == "src/auth.rs" || path == "src/servers.rs"
 }
 
 #[test]
 fn fixtures_match_expected_and_compile() {
     let bless = std::env::var_os("BLESS").is_some();
     let names = fixture_names();
-    assert!(
-        names.len() >= 8,
-        "expected the feature fixtures, found {names:?}"
-    );
+    assert!(names.len() >= 8, "expected the feature fixtures, found {names:?}");
     let mut failures = Vec::new();
     let mut crates = Vec::new();
     for name in &names {
@@ -144,10 +131,7 @@ fn doc_examples_build_every_value() {
     for name in fixture_names() {
         let (files, _) = generate(&name);
         for (path, text) in files.iter().filter(|(p, _)| compared(p)) {
-            assert!(
-                !text.contains("todo!()"),
-                "{name}: {path} has an example with a `todo!()`"
-            );
+            assert!(!text.contains("todo!()"), "{name}: {path} has an example with a `todo!()`");
         }
     }
 }
@@ -165,10 +149,7 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
             let f = dir.join(p);
             std::fs::create_dir_all(f.parent().unwrap()).unwrap();
             let text = if p == "Cargo.toml" {
-                t.lines()
-                    .filter(|l| l.trim() != "[workspace]")
-                    .map(|l| format!("{l}\n"))
-                    .collect()
+                t.lines().filter(|l| l.trim() != "[workspace]").map(|l| format!("{l}\n")).collect()
             } else {
                 t.clone()
             };
@@ -185,10 +166,7 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
     }
     std::fs::write(
         ws.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
     )
     .unwrap();
     // The project's lock file pins the same dependency versions the generated crate uses.
@@ -208,33 +186,18 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
     let ours: Vec<&str> = stderr
         .lines()
         // Cargo's progress lines name packages, and a fixture may be called `error_…`.
-        .filter(|l| {
-            !l.trim_start().starts_with("Checking ") && !l.trim_start().starts_with("Compiling ")
-        })
+        .filter(|l| !l.trim_start().starts_with("Checking ") && !l.trim_start().starts_with("Compiling "))
         .filter(|l| l.contains("warning") || l.contains("error"))
         .filter(|l| l.starts_with("crates/") || l.contains("fixture-") || l.starts_with("error"))
         .collect();
-    assert!(
-        output.status.success() && ours.is_empty(),
-        "fixture crates do not check cleanly:\n{stderr}"
-    );
+    assert!(output.status.success() && ours.is_empty(), "fixture crates do not check cleanly:\n{stderr}");
 
     // Fixtures with tests of their own run them.
-    for (name, _) in crates
-        .iter()
-        .filter(|(name, _)| root().join(name).join("tests").is_dir())
-    {
+    for (name, _) in crates.iter().filter(|(name, _)| root().join(name).join("tests").is_dir()) {
         let package = format!("fixture-{}", name.replace('_', "-"));
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&ws)
-            .args([
-                "test",
-                "-p",
-                &package,
-                "--tests",
-                "--message-format",
-                "short",
-            ])
+            .args(["test", "-p", &package, "--tests", "--message-format", "short"])
             .env("CARGO_TARGET_DIR", ws.join("target"))
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
@@ -242,13 +205,8 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
             .expect("run cargo test");
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stdout = String::from_utf8_lossy(&output.stdout);
-        let warned = stderr
-            .lines()
-            .any(|l| l.contains("warning") && l.starts_with("crates/"));
-        assert!(
-            output.status.success() && !warned,
-            "{name}: its tests fail:\n{stdout}\n{stderr}"
-        );
+        let warned = stderr.lines().any(|l| l.contains("warning") && l.starts_with("crates/"));
+        assert!(output.status.success() && !warned, "{name}: its tests fail:\n{stdout}\n{stderr}");
     }
 
     // A crate split into features must also build with none of them and with each one alone.
@@ -260,39 +218,22 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
         for set in &sets {
             let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
                 .current_dir(&ws)
-                .args([
-                    "check",
-                    "-p",
-                    &package,
-                    "--lib",
-                    "--message-format",
-                    "short",
-                    "--no-default-features",
-                    "--features",
-                    set,
-                ])
+                .args(["check", "-p", &package, "--lib", "--message-format", "short", "--no-default-features", "--features", set])
                 .env("CARGO_TARGET_DIR", ws.join("target"))
                 .env_remove("RUSTFLAGS")
                 .env_remove("CARGO_ENCODED_RUSTFLAGS")
                 .output()
                 .expect("run cargo check");
             let stderr = String::from_utf8_lossy(&output.stderr);
-            let clean = !stderr
-                .lines()
-                .any(|l| l.contains("warning") || l.starts_with("error"));
-            assert!(
-                output.status.success() && clean,
-                "{name} with only features [{set}] does not check cleanly:\n{stderr}"
-            );
+            let clean = !stderr.lines().any(|l| l.contains("warning") || l.starts_with("error"));
+            assert!(output.status.success() && clean, "{name} with only features [{set}] does not check cleanly:\n{stderr}");
         }
     }
 }
 
 /// The features a generated manifest declares (besides `default`).
 fn features_of(manifest: &str) -> Vec<String> {
-    let Some(start) = manifest.find("\n[features]\n") else {
-        return Vec::new();
-    };
+    let Some(start) = manifest.find("\n[features]\n") else { return Vec::new() };
     manifest[start + 12..]
         .lines()
         .take_while(|l| !l.starts_with('['))
@@ -309,51 +250,27 @@ fn features_of(manifest: &str) -> Vec<String> {
 fn features_split_large_apis_and_trim_derives() {
     let (files, _) = generate("request_nulls");
     let manifest = &files["Cargo.toml"];
-    assert_eq!(
-        features_of(manifest),
-        ["audit", "gadgets", "reports"],
-        "{manifest}"
-    );
-    assert!(
-        manifest.contains("default = [\n    \"audit\",\n    \"gadgets\",\n    \"reports\",\n]"),
-        "{manifest}"
-    );
+    assert_eq!(features_of(manifest), ["audit", "gadgets", "reports"], "{manifest}");
+    assert!(manifest.contains("default = [\n    \"audit\",\n    \"gadgets\",\n    \"reports\",\n]"), "{manifest}");
     let models = &files["src/models.rs"];
     let item = |name: &str| -> String {
-        let at = models
-            .find(&format!(" {name} "))
-            .or_else(|| models.find(&format!(" {name}:")))
-            .unwrap_or_else(|| panic!("{name} missing"));
+        let at = models.find(&format!(" {name} ")).or_else(|| models.find(&format!(" {name}:"))).unwrap_or_else(|| panic!("{name} missing"));
         let start = models[..at].rfind("\n\n").unwrap_or(0);
         models[start..at].to_string()
     };
     let gadget = item("Gadget");
-    assert!(
-        gadget.contains("#[cfg(feature = \"gadgets\")]")
-            && gadget.contains("serde::Deserialize")
-            && !gadget.contains("Serialize,"),
-        "{gadget}"
-    );
+    assert!(gadget.contains("#[cfg(feature = \"gadgets\")]") && gadget.contains("serde::Deserialize") && !gadget.contains("Serialize,"), "{gadget}");
     let label = item("Label");
-    assert!(
-        label.contains("serde::Serialize") && !label.contains("Deserialize"),
-        "{label}"
-    );
+    assert!(label.contains("serde::Serialize") && !label.contains("Deserialize"), "{label}");
     let owner = item("Owner");
-    assert!(
-        owner.contains("#[cfg(any(feature = \"gadgets\", feature = \"reports\"))]"),
-        "{owner}"
-    );
+    assert!(owner.contains("#[cfg(any(feature = \"gadgets\", feature = \"reports\"))]"), "{owner}");
     for always in ["Snapshot", "ReportKind"] {
         let t = item(always);
         assert!(!t.contains("#[cfg("), "{always} should not be gated: {t}");
     }
     assert!(item("Snapshot").contains("serde::Serialize, serde::Deserialize"));
     let root = &files["src/resources.rs"];
-    assert!(
-        root.contains("#[cfg(feature = \"audit\")]\npub mod audit;"),
-        "{root}"
-    );
+    assert!(root.contains("#[cfg(feature = \"audit\")]\npub mod audit;"), "{root}");
 
     // One top-level resource: no features, both derives.
     let (files, _) = generate("basics");
@@ -379,10 +296,7 @@ fn nullable_body_fields_tell_null_from_absent() {
     }
     // Response models keep a single `Option` (null and absent both mean "no value").
     assert!(models.contains("pub nickname: Option<String>,"));
-    assert!(
-        models.contains("/// Default: `1000`."),
-        "the schema default is documented"
-    );
+    assert!(models.contains("/// Default: `1000`."), "the schema default is documented");
     assert!(models.contains("/// Default: `\"small\"`."));
 }
 
@@ -392,29 +306,15 @@ fn nullable_body_fields_tell_null_from_absent() {
 fn subset_keeps_only_selected_operations_and_reached_schemas() {
     let (files, _) = generate("subset");
     let models = &files["src/models.rs"];
-    for kept in [
-        "pub struct User ",
-        "pub struct Address ",
-        "pub struct Group ",
-        "pub struct DnsRecord ",
-        "pub struct Zone ",
-    ] {
+    for kept in ["pub struct User ", "pub struct Address ", "pub struct Group ", "pub struct DnsRecord ", "pub struct Zone "] {
         assert!(models.contains(kept), "{kept} missing:\n{models}");
     }
-    assert!(
-        !models.contains("Unreached"),
-        "an unreached schema was generated:\n{models}"
-    );
+    assert!(!models.contains("Unreached"), "an unreached schema was generated:\n{models}");
     for resource in ["users", "groups", "dns"] {
-        let file = files
-            .get(&format!("src/resources/{resource}.rs"))
-            .unwrap_or_else(|| panic!("{resource} missing"));
+        let file = files.get(&format!("src/resources/{resource}.rs")).unwrap_or_else(|| panic!("{resource} missing"));
         assert!(file.contains("pub fn list("), "{resource}().list() missing");
     }
-    assert!(
-        !files.contains_key("src/resources/zones.rs"),
-        "listZones is not selected"
-    );
+    assert!(!files.contains_key("src/resources/zones.rs"), "listZones is not selected");
 }
 
 /// Without tags the resource tree comes from the path's words and methods from the verb and
@@ -425,9 +325,7 @@ fn subset_keeps_only_selected_operations_and_reached_schemas() {
 fn untagged_names_come_from_paths() {
     let (files, diags) = generate("untagged");
     let methods = |resource: &str| -> Vec<String> {
-        let text = files
-            .get(&format!("src/resources/{resource}.rs"))
-            .unwrap_or_else(|| panic!("{resource} missing"));
+        let text = files.get(&format!("src/resources/{resource}.rs")).unwrap_or_else(|| panic!("{resource} missing"));
         text.lines()
             .filter_map(|l| l.trim().strip_prefix("pub fn "))
             .filter_map(|l| l.split(['(', '<']).next())
@@ -436,10 +334,7 @@ fn untagged_names_come_from_paths() {
     };
     assert!(!files.contains_key("src/resources/default.rs"));
     // Version segments are left out; collection, item and action shapes name the methods.
-    assert_eq!(
-        methods("customers"),
-        ["sources", "create", "delete", "list", "retrieve", "update"]
-    );
+    assert_eq!(methods("customers"), ["sources", "create", "delete", "list", "retrieve", "update"]);
     assert_eq!(methods("customers/sources"), ["list", "verify"]);
     assert_eq!(methods("account"), ["retrieve", "update"]);
     // `people` has items, so it is a collection; `search` beside it is a call on it.
@@ -450,24 +345,12 @@ fn untagged_names_come_from_paths() {
     // `/Foo-Bar` and `/foo_bar` are one resource; their methods stay distinct.
     assert_eq!(methods("foo_bar"), ["get", "get_2"]);
     assert!(diags.contains("duplicate-method-name"), "{diags}");
-    let long: Vec<&String> = files
-        .keys()
-        .filter(|k| k.starts_with("src/resources/very_long"))
-        .collect();
+    let long: Vec<&String> = files.keys().filter(|k| k.starts_with("src/resources/very_long")).collect();
     // Module names are capped at 48 bytes (`naming::MAX_MODULE_NAME`), plus `.rs`.
-    assert!(
-        long.len() == 1 && long[0].len() <= "src/resources/".len() + 48 + 3,
-        "{long:?}"
-    );
+    assert!(long.len() == 1 && long[0].len() <= "src/resources/".len() + 48 + 3, "{long:?}");
     let models = &files["src/models.rs"];
     assert!(!models.contains("Variant0"), "{models}");
-    for variant in [
-        "Type(ThingWhenType)",
-        "Object(ThingWhenObject)",
-        "StringList(Vec<String>)",
-        "Empty(ThingWhenEmpty)",
-        "Integer(i64)",
-    ] {
+    for variant in ["Type(ThingWhenType)", "Object(ThingWhenObject)", "StringList(Vec<String>)", "Empty(ThingWhenEmpty)", "Integer(i64)"] {
         assert!(models.contains(variant), "{variant} missing:\n{models}");
     }
 }
@@ -483,13 +366,7 @@ fn names_do_not_depend_on_document_order() {
     let paths = raw["paths"].as_object().unwrap().clone();
     let mut reversed = serde_json::Map::new();
     for (path, item) in paths.into_iter().rev() {
-        let methods: serde_json::Map<String, serde_json::Value> = item
-            .as_object()
-            .unwrap()
-            .clone()
-            .into_iter()
-            .rev()
-            .collect();
+        let methods: serde_json::Map<String, serde_json::Value> = item.as_object().unwrap().clone().into_iter().rev().collect();
         reversed.insert(path, serde_json::Value::Object(methods));
     }
     raw["paths"] = serde_json::Value::Object(reversed);
@@ -497,16 +374,10 @@ fn names_do_not_depend_on_document_order() {
     let doc = generator::load_bytes("openapi.json", &json).unwrap();
     let config = generator::Config::parse("codegen.yaml", "").unwrap();
     let (reordered, _) = generate_from("untagged", &doc, &config);
-    assert_eq!(
-        files.keys().collect::<Vec<_>>(),
-        reordered.keys().collect::<Vec<_>>()
-    );
+    assert_eq!(files.keys().collect::<Vec<_>>(), reordered.keys().collect::<Vec<_>>());
     for (path, text) in &files {
         if path.starts_with("src/resources") || path == "src/models.rs" {
-            assert_eq!(
-                text, &reordered[path],
-                "{path} depends on the order of the document"
-            );
+            assert_eq!(text, &reordered[path], "{path} depends on the order of the document");
         }
     }
 }

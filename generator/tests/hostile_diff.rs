@@ -4,9 +4,7 @@
 //! back with a CommonMark parser), the text report and the GitHub annotations keep one line per
 //! item with no control character, and the JSON carries the names exactly, escaped.
 
-use generator::diff::{
-    diff_documents, render_github, render_json, render_markdown, render_text, Report,
-};
+use generator::diff::{diff_documents, render_github, render_json, render_markdown, render_text, Report};
 use generator::{load_bytes, Document};
 use serde_json::json;
 
@@ -14,8 +12,7 @@ use serde_json::json;
 const PATH: &str = "/x\n| injected | row | cell |\n@org/team <img src=x onerror=alert(1)> [click](https://evil.example) \u{1b}[31mRED\u{7}\rFORGED \u{202e}exe.txt \u{9b}2J";
 /// Backtick runs that would close a code span of any length up to three.
 const TICKS: &str = "/y/`/``/```/@org/team`<b>bold</b>`";
-const PROP: &str =
-    "p`` @org/team ``\n<img src=x>\u{1b}]8;;https://evil.example\u{7}link\u{1b}]8;;\u{7}";
+const PROP: &str = "p`` @org/team ``\n<img src=x>\u{1b}]8;;https://evil.example\u{7}link\u{1b}]8;;\u{7}";
 const OP_ID: &str = "op` @org/team <script>x</script>";
 
 fn op(id: &str) -> serde_json::Value {
@@ -47,8 +44,7 @@ fn docs() -> (Document, Document) {
         }
     });
     let load = |name: &str, v: &serde_json::Value| {
-        load_bytes(name, serde_json::to_string_pretty(v).unwrap().as_bytes())
-            .expect("the hostile document loads")
+        load_bytes(name, serde_json::to_string_pretty(v).unwrap().as_bytes()).expect("the hostile document loads")
     };
     (load("old.json", &old), load("new.json", &new))
 }
@@ -59,49 +55,22 @@ fn report() -> (Report, Document) {
     // Three wire changes, and their Rust-API side: a field and two methods added, and the
     // resources the new paths' words make (the hostile path's words among them).
     let ids: Vec<&str> = report.changes.iter().map(|c| c.kind.id()).collect();
-    assert_eq!(
-        ids.iter().filter(|id| !id.starts_with("rust-")).count(),
-        3,
-        "{report:#?}"
-    );
-    assert_eq!(
-        ids.iter().filter(|id| **id == "rust-field-added").count(),
-        1,
-        "{report:#?}"
-    );
-    assert_eq!(
-        ids.iter().filter(|id| **id == "rust-method-added").count(),
-        2,
-        "{report:#?}"
-    );
-    assert!(
-        ids.iter().all(|id| !id.starts_with("rust-")
-            || matches!(
-                *id,
-                "rust-field-added" | "rust-method-added" | "rust-resource-added"
-            )),
-        "{ids:?}"
-    );
+    assert_eq!(ids.iter().filter(|id| !id.starts_with("rust-")).count(), 3, "{report:#?}");
+    assert_eq!(ids.iter().filter(|id| **id == "rust-field-added").count(), 1, "{report:#?}");
+    assert_eq!(ids.iter().filter(|id| **id == "rust-method-added").count(), 2, "{report:#?}");
+    assert!(ids.iter().all(|id| !id.starts_with("rust-") || matches!(*id, "rust-field-added" | "rust-method-added" | "rust-resource-added")), "{ids:?}");
     (report, new)
 }
 
 /// Characters that act on a terminal, a log or the reader's eye: C0 and C1 controls (but the
 /// line feeds between items), DEL, and the bidirectional overrides and isolates.
 fn is_dangerous(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{61c}')
+    (c.is_control() && c != '\n') || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{61c}')
 }
 
 fn assert_no_dangerous(what: &str, text: &str) {
-    let bad: Vec<String> = text
-        .chars()
-        .filter(|c| is_dangerous(*c))
-        .map(|c| format!("{:?}", c))
-        .collect();
-    assert!(
-        bad.is_empty(),
-        "{what} holds raw control characters {bad:?}:\n{text}"
-    );
+    let bad: Vec<String> = text.chars().filter(|c| is_dangerous(*c)).map(|c| format!("{:?}", c)).collect();
+    assert!(bad.is_empty(), "{what} holds raw control characters {bad:?}:\n{text}");
 }
 
 #[test]
@@ -112,23 +81,14 @@ fn text_report_escapes_control_characters() {
     // lines per change: no forged lines.
     let n = report.changes.len();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(
-        lines[1].starts_with("Generated crate: 0.1.0 → 0.1.1 "),
-        "{text}"
-    );
+    assert!(lines[1].starts_with("Generated crate: 0.1.0 → 0.1.1 "), "{text}");
     for l in &lines[2..] {
-        assert!(
-            l.is_empty() || l.starts_with("  ") || *l == format!("Info ({n})"),
-            "forged line {l:?} in:\n{text}"
-        );
+        assert!(l.is_empty() || l.starts_with("  ") || *l == format!("Info ({n})"), "forged line {l:?} in:\n{text}");
     }
     assert_eq!(lines.len(), 2 + 2 + 2 * n, "{text}");
     assert_no_dangerous("text", &text);
     assert!(text.contains("\\n| injected |"), "{text}");
-    assert!(
-        text.contains("\\u{1b}[31mRED\\u{7}\\rFORGED \\u{202e}exe.txt \\u{9b}2J"),
-        "{text}"
-    );
+    assert!(text.contains("\\u{1b}[31mRED\\u{7}\\rFORGED \\u{202e}exe.txt \\u{9b}2J"), "{text}");
 }
 
 #[test]
@@ -143,14 +103,9 @@ fn github_annotations_escape_every_control_character() {
             .iter()
             .find_map(|p| l.strip_prefix(p))
             .unwrap_or_else(|| panic!("not a workflow command: {l:?}"));
-        let (props, _message) = rest
-            .split_once("::")
-            .unwrap_or_else(|| panic!("no message in {l:?}"));
+        let (props, _message) = rest.split_once("::").unwrap_or_else(|| panic!("no message in {l:?}"));
         // file=…,line=…,title=…: no property may hold a raw `:` or `,`.
-        let keys: Vec<&str> = props
-            .split(',')
-            .map(|p| p.split('=').next().unwrap())
-            .collect();
+        let keys: Vec<&str> = props.split(',').map(|p| p.split('=').next().unwrap()).collect();
         assert_eq!(keys, ["file", "line", "title"], "{l}");
     }
     assert!(out.contains("%0A| injected |"), "{out}");
@@ -163,12 +118,7 @@ fn json_keeps_names_exact_and_escapes_controls() {
     let out = render_json(&report);
     assert_no_dangerous("json", &out);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let ops: Vec<&str> = v["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|c| c["operation"].as_str())
-        .collect();
+    let ops: Vec<&str> = v["changes"].as_array().unwrap().iter().filter_map(|c| c["operation"].as_str()).collect();
     assert!(ops.contains(&format!("GET {PATH}").as_str()), "{ops:?}");
     assert!(ops.contains(&format!("POST {TICKS}").as_str()), "{ops:?}");
 }
@@ -187,20 +137,12 @@ mod md {
     }
 
     pub fn read(md: &str) -> Read {
-        let mut r = Read {
-            rows: vec![],
-            code: vec![],
-            text: vec![],
-            html: vec![],
-            links: vec![],
-        };
+        let mut r = Read { rows: vec![], code: vec![], text: vec![], html: vec![], links: vec![] };
         let mut row: Option<Vec<String>> = None;
         for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
             match e {
                 Event::Start(Tag::TableRow) | Event::Start(Tag::TableHead) => row = Some(vec![]),
-                Event::End(TagEnd::TableRow) | Event::End(TagEnd::TableHead) => {
-                    r.rows.push(row.take().unwrap())
-                }
+                Event::End(TagEnd::TableRow) | Event::End(TagEnd::TableHead) => r.rows.push(row.take().unwrap()),
                 Event::Start(Tag::TableCell) => {
                     if let Some(row) = &mut row {
                         row.push(String::new());
@@ -219,8 +161,9 @@ mod md {
                     r.text.push(t.to_string());
                 }
                 Event::Html(h) | Event::InlineHtml(h) => r.html.push(h.to_string()),
-                Event::Start(Tag::Link { dest_url, .. })
-                | Event::Start(Tag::Image { dest_url, .. }) => r.links.push(dest_url.to_string()),
+                Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                    r.links.push(dest_url.to_string())
+                }
                 _ => {}
             }
         }
@@ -237,18 +180,9 @@ fn markdown_keeps_table_rows_and_code_spans_closed() {
     for row in &read.rows {
         assert_eq!(row.len(), 4, "row {row:?} in:\n{out}");
     }
-    assert_eq!(
-        read.rows.len(),
-        1 + report.changes.len(),
-        "rows {:#?}\n{out}",
-        read.rows
-    );
+    assert_eq!(read.rows.len(), 1 + report.changes.len(), "rows {:#?}\n{out}", read.rows);
     assert!(read.html.is_empty(), "HTML renders: {:?}\n{out}", read.html);
-    assert!(
-        read.links.is_empty(),
-        "links render: {:?}\n{out}",
-        read.links
-    );
+    assert!(read.links.is_empty(), "links render: {:?}\n{out}", read.links);
     // A mention needs `@` in plain text; every spec string is inside a code span.
     for t in &read.text {
         assert!(!t.contains('@'), "`@` outside a code span: {t:?}\n{out}");
@@ -262,17 +196,8 @@ fn markdown_keeps_table_rows_and_code_spans_closed() {
             .replace('\u{9b}', "\\u{9b}")
             .replace('\u{202e}', "\\u{202e}")
     };
-    for want in [
-        format!("GET {}", shown(PATH)),
-        format!("POST {TICKS}"),
-        shown(PROP),
-        OP_ID.to_string(),
-    ] {
-        assert!(
-            read.code.contains(&want),
-            "no code span {want:?} among {:#?}\n{out}",
-            read.code
-        );
+    for want in [format!("GET {}", shown(PATH)), format!("POST {TICKS}"), shown(PROP), OP_ID.to_string()] {
+        assert!(read.code.contains(&want), "no code span {want:?} among {:#?}\n{out}", read.code);
     }
     assert_no_dangerous("markdown", &out);
 }

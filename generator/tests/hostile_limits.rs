@@ -39,9 +39,7 @@ struct Scratch {
 
 impl Scratch {
     fn new() -> Scratch {
-        Scratch {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        Scratch { dir: tempfile::tempdir().expect("temp dir") }
     }
 
     fn spec(&self, name: &str, text: &str) -> PathBuf {
@@ -64,27 +62,10 @@ impl Scratch {
 /// (and its line), and no output folder.
 fn assert_too_deep(what: &str, s: &Scratch, o: &Outcome, pointer_start: &str) {
     o.assert_bounded(what, SECS, MB);
-    assert_eq!(
-        o.code,
-        Some(2),
-        "{what}: exit code; stderr:\n{}",
-        support::tail(&o.stderr)
-    );
-    assert!(
-        o.stderr.contains("nests too deeply"),
-        "{what}: message:\n{}",
-        support::tail(&o.stderr)
-    );
-    assert!(
-        o.stderr.contains(pointer_start),
-        "{what}: message names no pointer {pointer_start:?}:\n{}",
-        support::tail(&o.stderr)
-    );
-    assert!(
-        o.stderr.contains(".yaml:"),
-        "{what}: message names no file and line:\n{}",
-        support::tail(&o.stderr)
-    );
+    assert_eq!(o.code, Some(2), "{what}: exit code; stderr:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("nests too deeply"), "{what}: message:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains(pointer_start), "{what}: message names no pointer {pointer_start:?}:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains(".yaml:"), "{what}: message names no file and line:\n{}", support::tail(&o.stderr));
     assert!(!s.out().exists(), "{what}: an output folder was written");
 }
 
@@ -92,15 +73,8 @@ fn assert_too_deep(what: &str, s: &Scratch, o: &Outcome, pointer_start: &str) {
 fn property_chain(n: usize) -> String {
     let mut s = format!("{HEAD}{}components:\n  schemas:\n", op_returning("S0"));
     for i in 0..n {
-        let next = if i + 1 < n {
-            format!("{{$ref: '#/components/schemas/S{}'}}", i + 1)
-        } else {
-            "{type: string}".into()
-        };
-        let _ = write!(
-            s,
-            "    S{i}:\n      type: object\n      properties:\n        next: {next}\n"
-        );
+        let next = if i + 1 < n { format!("{{$ref: '#/components/schemas/S{}'}}", i + 1) } else { "{type: string}".into() };
+        let _ = write!(s, "    S{i}:\n      type: object\n      properties:\n        next: {next}\n");
     }
     s
 }
@@ -110,12 +84,7 @@ fn property_ref_chain_5000_deep_is_refused_naming_the_pointer() {
     let s = Scratch::new();
     let text = property_chain(5000);
     let o = s.generate("limits-props.yaml", &text);
-    assert_too_deep(
-        "5,000 chained property $refs",
-        &s,
-        &o,
-        "at /components/schemas/S",
-    );
+    assert_too_deep("5,000 chained property $refs", &s, &o, "at /components/schemas/S");
 }
 
 #[test]
@@ -124,20 +93,11 @@ fn array_ref_chain_2000_deep_is_refused_naming_the_pointer() {
     let n = 2000;
     let mut text = format!("{HEAD}{}components:\n  schemas:\n", op_returning("A0"));
     for i in 0..n {
-        let next = if i + 1 < n {
-            format!("{{$ref: '#/components/schemas/A{}'}}", i + 1)
-        } else {
-            "{type: string}".into()
-        };
+        let next = if i + 1 < n { format!("{{$ref: '#/components/schemas/A{}'}}", i + 1) } else { "{type: string}".into() };
         let _ = write!(text, "    A{i}:\n      type: array\n      items: {next}\n");
     }
     let o = s.generate("limits-arrays.yaml", &text);
-    assert_too_deep(
-        "2,000 nested array $refs",
-        &s,
-        &o,
-        "at /components/schemas/A",
-    );
+    assert_too_deep("2,000 nested array $refs", &s, &o, "at /components/schemas/A");
 }
 
 #[test]
@@ -146,20 +106,11 @@ fn one_of_chain_20000_long_is_refused_naming_the_pointer() {
     let n = 20_000;
     let mut text = format!("{HEAD}{}components:\n  schemas:\n", op_returning("U0"));
     for i in 0..n {
-        let next = if i + 1 < n {
-            format!("{{$ref: '#/components/schemas/U{}'}}", i + 1)
-        } else {
-            "{type: integer}".into()
-        };
+        let next = if i + 1 < n { format!("{{$ref: '#/components/schemas/U{}'}}", i + 1) } else { "{type: integer}".into() };
         let _ = write!(text, "    U{i}:\n      oneOf: [{{type: string}}, {next}]\n");
     }
     let o = s.generate("limits-oneof.yaml", &text);
-    assert_too_deep(
-        "a 20,000-long oneOf chain",
-        &s,
-        &o,
-        "at /components/schemas/U",
-    );
+    assert_too_deep("a 20,000-long oneOf chain", &s, &o, "at /components/schemas/U");
 }
 
 #[test]
@@ -168,20 +119,11 @@ fn alias_ref_chain_20000_long_is_refused_naming_the_pointer() {
     let n = 20_000;
     let mut text = format!("{HEAD}{}components:\n  schemas:\n", op_returning("R0"));
     for i in 0..n {
-        let next = if i + 1 < n {
-            format!("{{$ref: '#/components/schemas/R{}'}}", i + 1)
-        } else {
-            "{type: string}".into()
-        };
+        let next = if i + 1 < n { format!("{{$ref: '#/components/schemas/R{}'}}", i + 1) } else { "{type: string}".into() };
         let _ = writeln!(text, "    R{i}: {next}");
     }
     let o = s.generate("limits-aliases.yaml", &text);
-    assert_too_deep(
-        "a 20,000-long chain of $ref aliases",
-        &s,
-        &o,
-        "at /components/schemas/R",
-    );
+    assert_too_deep("a 20,000-long chain of $ref aliases", &s, &o, "at /components/schemas/R");
 }
 
 /// 100,000 `[` then 100,000 `]` (200 KB): the YAML parser's cost grew with the square of the
@@ -190,51 +132,26 @@ fn alias_ref_chain_20000_long_is_refused_naming_the_pointer() {
 fn yaml_flow_nesting_100000_deep_fails_fast() {
     let s = Scratch::new();
     let n = 100_000;
-    let text = format!(
-        "{HEAD}paths: {{}}\nx-deep: {}{}\n",
-        "[".repeat(n),
-        "]".repeat(n)
-    );
+    let text = format!("{HEAD}paths: {{}}\nx-deep: {}{}\n", "[".repeat(n), "]".repeat(n));
     let o = s.generate("limits-flow.yaml", &text);
     o.assert_bounded("100,000-deep YAML flow nesting", SECS, MB);
-    assert_eq!(
-        o.code,
-        Some(2),
-        "exit code; stderr:\n{}",
-        support::tail(&o.stderr)
-    );
-    assert!(
-        o.stderr.contains("nests too deeply") && o.stderr.contains("limits-flow.yaml:4:"),
-        "message:\n{}",
-        support::tail(&o.stderr)
-    );
+    assert_eq!(o.code, Some(2), "exit code; stderr:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("nests too deeply") && o.stderr.contains("limits-flow.yaml:4:"), "message:\n{}", support::tail(&o.stderr));
 }
 
 /// Block nesting and flow mappings are refused the same way; nesting within the limit loads.
 #[test]
 fn yaml_nesting_within_the_limit_loads_and_beyond_it_is_refused() {
     let s = Scratch::new();
-    let ok = format!(
-        "{HEAD}paths: {{}}\nx-ok: {}{}\n",
-        "{a: ".repeat(100),
-        "}".repeat(100)
-    );
+    let ok = format!("{HEAD}paths: {{}}\nx-ok: {}{}\n", "{a: ".repeat(100), "}".repeat(100));
     let o = s.generate("limits-flow-ok.yaml", &ok);
     o.assert_bounded("100-deep flow mappings", SECS, MB);
     assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
-    let deep = format!(
-        "{HEAD}paths: {{}}\nx-deep: {}{}\n",
-        "{a: ".repeat(50_000),
-        "}".repeat(50_000)
-    );
+    let deep = format!("{HEAD}paths: {{}}\nx-deep: {}{}\n", "{a: ".repeat(50_000), "}".repeat(50_000));
     let o = s.generate("limits-flow-map.yaml", &deep);
     o.assert_bounded("50,000-deep flow mappings", SECS, MB);
     assert_eq!(o.code, Some(2), "stderr:\n{}", support::tail(&o.stderr));
-    assert!(
-        o.stderr.contains("nests too deeply"),
-        "message:\n{}",
-        support::tail(&o.stderr)
-    );
+    assert!(o.stderr.contains("nests too deeply"), "message:\n{}", support::tail(&o.stderr));
 }
 
 /// 300 operations with a diagnostic each, then a 20 MB run of digits: every diagnostic's line
@@ -257,12 +174,7 @@ fn diagnostics_beside_a_20_mb_blob_are_located_in_linear_time() {
     o.assert_bounded("300 diagnostics and a 20 MB blob", SECS, MB);
     assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
     // The located diagnostics still carry their line: the parameter's own.
-    assert!(
-        o.stderr
-            .contains("(at /paths/~1p0/get/parameters/0, line 8)"),
-        "no line for the first diagnostic:\n{}",
-        &o.stderr[..o.stderr.len().min(2000)]
-    );
+    assert!(o.stderr.contains("(at /paths/~1p0/get/parameters/0, line 8)"), "no line for the first diagnostic:\n{}", &o.stderr[..o.stderr.len().min(2000)]);
 }
 
 #[test]
@@ -278,10 +190,7 @@ fn enum_of_200000_values_generates_in_linear_time() {
     o.assert_bounded("a 200,000-value enum", SECS, MB);
     assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
     let models = std::fs::read_to_string(s.out().join("src/models.rs")).expect("models.rs");
-    assert!(
-        models.contains("V199999") && models.contains("\"v199999\""),
-        "the last value is missing"
-    );
+    assert!(models.contains("V199999") && models.contains("\"v199999\""), "the last value is missing");
 }
 
 /// A group name with 20,000 dots once made a 20,000-level resource tree, and overflowed the
@@ -297,28 +206,14 @@ fn resource_group_20000_levels_deep_is_folded() {
     let o = s.generate("limits-group.yaml", &text);
     o.assert_bounded("a 20,000-level group name", SECS, MB);
     assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
-    assert!(
-        o.stderr.contains("warning[deep-resource]"),
-        "stderr:\n{}",
-        support::tail(&o.stderr)
-    );
+    assert!(o.stderr.contains("warning[deep-resource]"), "stderr:\n{}", support::tail(&o.stderr));
     let files = support::read_tree(&s.out().join("src/resources"));
-    let deepest = files
-        .keys()
-        .map(|rel| rel.split('/').count())
-        .max()
-        .unwrap_or(0);
-    assert_eq!(
-        deepest,
-        generator::MAX_RESOURCE_DEPTH,
-        "files nest {deepest} levels below src/resources"
-    );
+    let deepest = files.keys().map(|rel| rel.split('/').count()).max().unwrap_or(0);
+    assert_eq!(deepest, generator::MAX_RESOURCE_DEPTH, "files nest {deepest} levels below src/resources");
 }
 
 fn hostile(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/hostile")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile").join(name)
 }
 
 /// Path items that are `$ref`s (to a reusable item, and to another path's item) are followed:
@@ -330,19 +225,9 @@ fn path_item_refs_are_followed() {
     let o = support::generate(&spec, &s.out(), &[], LIMIT);
     o.assert_bounded("path item refs", SECS, MB);
     assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
-    let things =
-        std::fs::read_to_string(s.out().join("src/resources/things.rs")).expect("things.rs");
-    for needle in [
-        "pub fn list(",
-        "pub fn retrieve(",
-        "\"/things\"",
-        "\"/others\"",
-        "pub fn list_2(",
-    ] {
-        assert!(
-            things.contains(needle),
-            "{needle:?} missing from things.rs:\n{things}"
-        );
+    let things = std::fs::read_to_string(s.out().join("src/resources/things.rs")).expect("things.rs");
+    for needle in ["pub fn list(", "pub fn retrieve(", "\"/things\"", "\"/others\"", "pub fn list_2("] {
+        assert!(things.contains(needle), "{needle:?} missing from things.rs:\n{things}");
     }
 }
 
@@ -351,47 +236,16 @@ fn path_item_refs_are_followed() {
 #[test]
 fn bad_path_item_refs_are_errors_naming_the_pointer() {
     for (file, needles) in [
-        (
-            "limits-path-item-missing.yaml",
-            &[
-                "limits-path-item-missing.yaml:",
-                "/paths/~1a/$ref",
-                "points to nothing",
-            ][..],
-        ),
-        (
-            "limits-path-item-external.yaml",
-            &[
-                "limits-path-item-external.yaml:",
-                "/paths/~1a/$ref",
-                "another file",
-            ][..],
-        ),
-        (
-            "limits-path-item-cycle.yaml",
-            &[
-                "limits-path-item-cycle.yaml:",
-                "circular",
-                "#/paths/~1a",
-                "#/paths/~1b",
-            ][..],
-        ),
+        ("limits-path-item-missing.yaml", &["limits-path-item-missing.yaml:", "/paths/~1a/$ref", "points to nothing"][..]),
+        ("limits-path-item-external.yaml", &["limits-path-item-external.yaml:", "/paths/~1a/$ref", "another file"][..]),
+        ("limits-path-item-cycle.yaml", &["limits-path-item-cycle.yaml:", "circular", "#/paths/~1a", "#/paths/~1b"][..]),
     ] {
         let s = Scratch::new();
         let o = support::generate(&hostile(file), &s.out(), &[], LIMIT);
         o.assert_bounded(file, SECS, MB);
-        assert_eq!(
-            o.code,
-            Some(2),
-            "{file}: stderr:\n{}",
-            support::tail(&o.stderr)
-        );
+        assert_eq!(o.code, Some(2), "{file}: stderr:\n{}", support::tail(&o.stderr));
         for n in needles {
-            assert!(
-                o.stderr.contains(n),
-                "{file}: message lacks {n:?}:\n{}",
-                o.stderr
-            );
+            assert!(o.stderr.contains(n), "{file}: message lacks {n:?}:\n{}", o.stderr);
         }
         assert!(!s.out().exists(), "{file}: an output folder was written");
     }
@@ -403,23 +257,13 @@ fn diff_in_child(test: &str) -> Outcome {
     let exe = std::env::current_exe().expect("test binary");
     let o = support::run_program(
         exe.as_os_str(),
-        &[
-            test.as_ref(),
-            "--exact".as_ref(),
-            "--nocapture".as_ref(),
-            "--test-threads=1".as_ref(),
-        ],
+        &[test.as_ref(), "--exact".as_ref(), "--nocapture".as_ref(), "--test-threads=1".as_ref()],
         &[("HOSTILE_DIFF_CHILD", "1")],
         Path::new(env!("CARGO_MANIFEST_DIR")),
         LIMIT,
     );
     o.assert_bounded(test, SECS, MB);
-    assert_eq!(
-        o.code,
-        Some(0),
-        "{test} in a child process:\n{}",
-        support::tail(&o.stdout)
-    );
+    assert_eq!(o.code, Some(0), "{test} in a child process:\n{}", support::tail(&o.stdout));
     o
 }
 
@@ -434,50 +278,21 @@ fn spec_diff_of_deeply_nested_documents_does_not_crash() {
         return;
     }
     let old = load("old.yaml", &property_chain(5000));
-    let new = load(
-        "new.yaml",
-        &property_chain(5000).replace("next: {type: string}", "next: {type: integer}"),
-    );
+    let new = load("new.yaml", &property_chain(5000).replace("next: {type: string}", "next: {type: integer}"));
     let report = generator::diff::diff_documents(&old, &new);
-    let deep: Vec<_> = report
-        .changes
-        .iter()
-        .filter(|c| c.kind == generator::diff::ChangeKind::NestingTooDeep)
-        .collect();
-    assert!(
-        !deep.is_empty(),
-        "no nesting-too-deep change: {:?}",
-        report.changes
-    );
-    assert!(
-        deep[0].location.starts_with("/components/schemas/S"),
-        "{:?}",
-        deep[0]
-    );
+    let deep: Vec<_> = report.changes.iter().filter(|c| c.kind == generator::diff::ChangeKind::NestingTooDeep).collect();
+    assert!(!deep.is_empty(), "no nesting-too-deep change: {:?}", report.changes);
+    assert!(deep[0].location.starts_with("/components/schemas/S"), "{:?}", deep[0]);
     // An alias chain as long is cut the same way.
     let mut aliases = format!("{HEAD}{}components:\n  schemas:\n", op_returning("R0"));
     for i in 0..20_000 {
-        let _ = writeln!(
-            aliases,
-            "    R{i}: {{$ref: '#/components/schemas/R{}'}}",
-            i + 1
-        );
+        let _ = writeln!(aliases, "    R{i}: {{$ref: '#/components/schemas/R{}'}}", i + 1);
     }
     aliases.push_str("    R20000: {type: string}\n");
     let a = load("a.yaml", &aliases);
-    let b = load(
-        "b.yaml",
-        &aliases.replace("R20000: {type: string}", "R20000: {type: integer}"),
-    );
+    let b = load("b.yaml", &aliases.replace("R20000: {type: string}", "R20000: {type: integer}"));
     let report = generator::diff::diff_documents(&a, &b);
-    assert!(
-        report
-            .changes
-            .iter()
-            .any(|c| c.kind == generator::diff::ChangeKind::NestingTooDeep),
-        "{:?}",
-        report.changes
-    );
+    assert!(report.changes.iter().any(|c| c.kind == generator::diff::ChangeKind::NestingTooDeep), "{:?}", report.changes);
 }
 
 #[test]
@@ -488,24 +303,14 @@ fn spec_diff_follows_path_item_refs() {
     }
     let text = std::fs::read_to_string(hostile("limits-path-item-ref.yaml")).expect("read");
     let old = load("old.yaml", &text);
-    let new = load(
-        "new.yaml",
-        &text.replace("operationId: listThings", "operationId: listAllThings"),
-    );
+    let new = load("new.yaml", &text.replace("operationId: listThings", "operationId: listAllThings"));
     let report = generator::diff::diff_documents(&old, &new);
     assert!(
-        report.changes.iter().any(
-            |c| c.kind == generator::diff::ChangeKind::OperationIdChanged
-                && c.operation.as_deref() == Some("GET /things")
-        ),
+        report.changes.iter().any(|c| c.kind == generator::diff::ChangeKind::OperationIdChanged && c.operation.as_deref() == Some("GET /things")),
         "{:?}",
         report.changes
     );
-    for file in [
-        "limits-path-item-cycle.yaml",
-        "limits-path-item-missing.yaml",
-        "limits-path-item-external.yaml",
-    ] {
+    for file in ["limits-path-item-cycle.yaml", "limits-path-item-missing.yaml", "limits-path-item-external.yaml"] {
         let text = std::fs::read_to_string(hostile(file)).expect("read");
         let doc = load(file, &text);
         let _ = generator::diff::diff_documents(&doc, &doc);
@@ -541,17 +346,10 @@ fn wide_documents_generate_in_linear_time() {
         let _ = writeln!(one_of, "        - {{$ref: '#/components/schemas/O{i}'}}");
     }
     for i in 0..20_000 {
-        let _ = writeln!(
-            one_of,
-            "    O{i}: {{type: object, properties: {{a{i}: {{type: string}}}}}}"
-        );
+        let _ = writeln!(one_of, "    O{i}: {{type: object, properties: {{a{i}: {{type: string}}}}}}");
     }
     for (name, text, needle) in [
-        (
-            "limits-wide-props.yaml",
-            props,
-            "pub p99999: Option<String>",
-        ),
+        ("limits-wide-props.yaml", props, "pub p99999: Option<String>"),
         ("limits-dup-ops.yaml", dup, "pub fn same_10000("),
         ("limits-wide-paths.yaml", untagged, "pub fn p9999("),
         ("limits-wide-oneof.yaml", one_of, "O19999(O19999)"),
@@ -559,12 +357,7 @@ fn wide_documents_generate_in_linear_time() {
         let s = Scratch::new();
         let o = s.generate(name, &text);
         o.assert_bounded(name, SECS, MB);
-        assert_eq!(
-            o.code,
-            Some(0),
-            "{name}: stderr:\n{}",
-            support::tail(&o.stderr)
-        );
+        assert_eq!(o.code, Some(0), "{name}: stderr:\n{}", support::tail(&o.stderr));
         let mut all = String::new();
         let mut stack = vec![s.out().join("src")];
         while let Some(d) = stack.pop() {
@@ -576,10 +369,7 @@ fn wide_documents_generate_in_linear_time() {
                 }
             }
         }
-        assert!(
-            all.contains(needle),
-            "{name}: {needle:?} missing from the output"
-        );
+        assert!(all.contains(needle), "{name}: {needle:?} missing from the output");
     }
 }
 
@@ -595,41 +385,20 @@ fn huge_ids_and_anchor_cycles_are_bounded() {
     let text = format!("{HEAD_31}{}components:\n  schemas:\n    S:\n      $id: 'https://example.test/{huge}'\n      $anchor: '{huge}'\n      type: object\n      properties:\n        a: {{$ref: 'https://example.test/{huge}'}}\n", op_returning("S"));
     let o = s.generate("huge-id.yaml", &text);
     o.assert_bounded("huge $id", SECS, MB);
-    assert_eq!(
-        o.code,
-        Some(2),
-        "a reference to an unindexed `$id` is one to another document:\n{}",
-        support::tail(&o.stderr)
-    );
-    assert!(
-        o.stderr.contains("refers to another file or URL"),
-        "{}",
-        support::tail(&o.stderr)
-    );
-    assert!(
-        o.stderr.len() < 4096,
-        "the huge name is not printed whole: {} bytes",
-        o.stderr.len()
-    );
+    assert_eq!(o.code, Some(2), "a reference to an unindexed `$id` is one to another document:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("refers to another file or URL"), "{}", support::tail(&o.stderr));
+    assert!(o.stderr.len() < 4096, "the huge name is not printed whole: {} bytes", o.stderr.len());
 
     let s = Scratch::new();
     let mut text = format!("{HEAD_31}{}components:\n  schemas:\n", op_returning("A0"));
     let n = 2_000;
     for i in 0..n {
-        let _ = write!(
-            text,
-            "    A{i}:\n      $anchor: a{i}\n      $ref: '#a{}'\n",
-            (i + 1) % n
-        );
+        let _ = write!(text, "    A{i}:\n      $anchor: a{i}\n      $ref: '#a{}'\n", (i + 1) % n);
     }
     let o = s.generate("anchor-cycle.yaml", &text);
     o.assert_bounded("anchor cycle", SECS, MB);
     assert_eq!(o.code, Some(2), "{}", support::tail(&o.stderr));
-    assert!(
-        o.stderr.contains("circular `$ref`") || o.stderr.contains("nests too deeply"),
-        "{}",
-        support::tail(&o.stderr)
-    );
+    assert!(o.stderr.contains("circular `$ref`") || o.stderr.contains("nests too deeply"), "{}", support::tail(&o.stderr));
     assert!(!s.out().exists());
 
     // A cycle through `$defs` that passes through objects is recursion, and is boxed.
@@ -649,18 +418,11 @@ fn deep_type_arrays_are_refused_in_bounds() {
     for _ in 0..120 {
         schema = format!("{{type: [array, 'null', string], items: {schema}}}");
     }
-    let text = format!(
-        "{HEAD_31}{}components:\n  schemas:\n    D: {schema}\n",
-        op_returning("D")
-    );
+    let text = format!("{HEAD_31}{}components:\n  schemas:\n    D: {schema}\n", op_returning("D"));
     let o = s.generate("deep-types.yaml", &text);
     o.assert_bounded("deep type arrays", SECS, MB);
     assert_eq!(o.code, Some(2), "{}", support::tail(&o.stderr));
-    assert!(
-        o.stderr.contains("nests too deeply") && o.stderr.contains("/components/schemas/D"),
-        "{}",
-        support::tail(&o.stderr)
-    );
+    assert!(o.stderr.contains("nests too deeply") && o.stderr.contains("/components/schemas/D"), "{}", support::tail(&o.stderr));
     assert!(!s.out().exists());
 }
 
@@ -673,31 +435,15 @@ fn swagger_2_deep_and_cyclic_definitions_are_refused_naming_the_original_pointer
     let n = 5000;
     let mut text = String::from("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          schema: {$ref: '#/definitions/S0'}\ndefinitions:\n");
     for i in 0..n {
-        let next = if i + 1 < n {
-            format!("{{$ref: '#/definitions/S{}'}}", i + 1)
-        } else {
-            "{type: string}".into()
-        };
-        let _ = write!(
-            text,
-            "  S{i}:\n    type: object\n    properties:\n      next: {next}\n"
-        );
+        let next = if i + 1 < n { format!("{{$ref: '#/definitions/S{}'}}", i + 1) } else { "{type: string}".into() };
+        let _ = write!(text, "  S{i}:\n    type: object\n    properties:\n      next: {next}\n");
     }
     let o = s.generate("limits-swagger2.yaml", &text);
-    assert_too_deep(
-        "5,000 chained property $refs in 2.0",
-        &s,
-        &o,
-        "at /definitions/S",
-    );
+    assert_too_deep("5,000 chained property $refs in 2.0", &s, &o, "at /definitions/S");
     let cycle = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          schema: {$ref: '#/definitions/A'}\ndefinitions:\n  A: {$ref: '#/definitions/B'}\n  B: {$ref: '#/definitions/A'}\n";
     let o = s.generate("cycle-swagger2.yaml", cycle);
     o.assert_bounded("a 2.0 alias cycle", SECS, MB);
     assert_eq!(o.code, Some(2), "{}", support::tail(&o.stderr));
-    assert!(
-        o.stderr.contains("cycle-swagger2.yaml:1") && o.stderr.contains("/definitions/"),
-        "{}",
-        support::tail(&o.stderr)
-    );
+    assert!(o.stderr.contains("cycle-swagger2.yaml:1") && o.stderr.contains("/definitions/"), "{}", support::tail(&o.stderr));
     assert!(!s.out().exists());
 }

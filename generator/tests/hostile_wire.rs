@@ -16,17 +16,11 @@ fn generate(text: &str) -> Result<BTreeMap<String, String>, String> {
         standalone: true,
         module: None,
     };
-    generator::generate(&input)
-        .map(|g| g.files)
-        .map_err(|e| e.to_string())
+    generator::generate(&input).map(|g| g.files).map_err(|e| e.to_string())
 }
 
 fn resources(files: &BTreeMap<String, String>) -> String {
-    files
-        .iter()
-        .filter(|(p, _)| p.starts_with("src/resources"))
-        .map(|(_, t)| t.as_str())
-        .collect()
+    files.iter().filter(|(p, _)| p.starts_with("src/resources")).map(|(_, t)| t.as_str()).collect()
 }
 
 #[test]
@@ -48,18 +42,9 @@ fn methods_reached_through_a_path_item_ref_must_be_tokens() {
     let files = generate(spec).expect("generates");
     let code = resources(&files);
     assert!(code.contains("fn plain_get"), "{code}");
-    assert!(
-        code.contains("fn purge") && code.contains(r#"b"PURGE""#),
-        "{code}"
-    );
-    assert!(
-        !code.contains("spaced") && !code.contains("BAD METHOD"),
-        "a method that is not a token is not generated:\n{code}"
-    );
-    assert!(
-        !code.contains("shouted_get"),
-        "a fixed method under another case is not a second operation:\n{code}"
-    );
+    assert!(code.contains("fn purge") && code.contains(r#"b"PURGE""#), "{code}");
+    assert!(!code.contains("spaced") && !code.contains("BAD METHOD"), "a method that is not a token is not generated:\n{code}");
+    assert!(!code.contains("shouted_get"), "a fixed method under another case is not a second operation:\n{code}");
 }
 
 #[test]

@@ -124,11 +124,7 @@ fn assert_local(case: &str, before: &str, after: &str, expected: &[(&str, &[&str
         "{case}: files added or removed"
     );
     let unchanged = a.iter().filter(|(name, text)| b[*name] == **text).count();
-    assert_eq!(
-        unchanged,
-        a.len() - want.len(),
-        "{case}: files changed beyond those listed"
-    );
+    assert_eq!(unchanged, a.len() - want.len(), "{case}: files changed beyond those listed");
 }
 
 /// The `User` schema's last property, where the edits below add one.
@@ -183,7 +179,10 @@ fn adding_an_enum_value_adds_one_variant() {
             ("api.md", &["+- `Revoked` = `revoked`"]),
             (
                 "src/models.rs",
-                &["+/// `revoked`", "+Revoked = \"revoked\","],
+                &[
+                    "+/// `revoked`",
+                    "+Revoked = \"revoked\",",
+                ],
             ),
         ],
     );
@@ -367,11 +366,7 @@ fn changing_the_api_version_changes_only_the_lines_that_state_it() {
     assert_eq!(files, ["README.md", "src/lib.rs"], "{}", show(&got));
     for lines in got.values() {
         assert_eq!(lines.len(), 2, "{}", show(&got));
-        assert!(
-            lines[0].contains("API version 4.0.0") && lines[1].contains("API version 4.1.0"),
-            "{}",
-            show(&got)
-        );
+        assert!(lines[0].contains("API version 4.0.0") && lines[1].contains("API version 4.1.0"), "{}", show(&got));
     }
 }
 
@@ -400,44 +395,18 @@ fn adding_an_operation_of_a_new_resource_adds_its_file_and_one_accessor() {
     let files: Vec<&str> = got.keys().map(String::as_str).collect();
     assert_eq!(
         files,
-        [
-            "api.md",
-            "src/models.rs",
-            "src/resources/zero_trust/access/users.rs",
-            "src/resources/zero_trust/access/users/devices.rs"
-        ],
+        ["api.md", "src/models.rs", "src/resources/zero_trust/access/users.rs", "src/resources/zero_trust/access/users/devices.rs"],
         "{}",
         show(&got)
     );
     assert!(!a.contains_key("src/resources/zero_trust/access/users/devices.rs"));
     let parent = &got["src/resources/zero_trust/access/users.rs"];
-    assert!(
-        parent.iter().all(|l| l.starts_with('+')),
-        "the parent only gains lines:\n{}",
-        show(&got)
-    );
-    assert!(
-        parent.iter().any(|l| l.starts_with("+pub fn devices(")),
-        "{}",
-        show(&got)
-    );
-    assert!(
-        parent.iter().any(|l| l == "+pub mod devices;"),
-        "{}",
-        show(&got)
-    );
+    assert!(parent.iter().all(|l| l.starts_with('+')), "the parent only gains lines:\n{}", show(&got));
+    assert!(parent.iter().any(|l| l.starts_with("+pub fn devices(")), "{}", show(&got));
+    assert!(parent.iter().any(|l| l == "+pub mod devices;"), "{}", show(&got));
     // The reference page gains the accessor's section, its method and the response alias.
-    assert!(
-        got["api.md"].iter().all(|l| l.starts_with('+')),
-        "{}",
-        show(&got)
-    );
-    assert!(
-        got["api.md"]
-            .contains(&"+### `client.zero_trust().access().users().devices()`".to_string()),
-        "{}",
-        show(&got)
-    );
+    assert!(got["api.md"].iter().all(|l| l.starts_with('+')), "{}", show(&got));
+    assert!(got["api.md"].contains(&"+### `client.zero_trust().access().users().devices()`".to_string()), "{}", show(&got));
 }
 
 /// The same as a user sees it: a copy of the project (spec and generated crate) whose spec gets
@@ -452,11 +421,7 @@ fn one_description_edit_regenerated_into_a_folder_rewrites_one_file_by_one_line(
     let settings = support::project_settings(tmp.path());
     let out = tmp.path().join("generated");
     let first = settings.write_to(&out).unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        first.changes.is_empty(),
-        "the copied crate was not fresh: {:?}",
-        first.changes.changed
-    );
+    assert!(first.changes.is_empty(), "the copied crate was not fresh: {:?}", first.changes.changed);
     let before = support::read_tree(&out);
 
     let spec = tmp.path().join("spec/openapi.yaml");
@@ -473,11 +438,7 @@ fn one_description_edit_regenerated_into_a_folder_rewrites_one_file_by_one_line(
     let report = settings.write_to(&out).unwrap_or_else(|e| panic!("{e}"));
     let users = "src/resources/zero_trust/access/users.rs";
     assert_eq!(report.changes.changed, [users]);
-    assert!(
-        report.changes.added.is_empty() && report.changes.stale.is_empty(),
-        "{:?}",
-        report.changes
-    );
+    assert!(report.changes.added.is_empty() && report.changes.stale.is_empty(), "{:?}", report.changes);
 
     let after = support::read_tree(&out);
     let got = changes(&before, &after);
@@ -489,11 +450,7 @@ fn one_description_edit_regenerated_into_a_folder_rewrites_one_file_by_one_line(
         ],
     )]
     .into();
-    assert!(
-        got == want,
-        "the folder's diff is not the one doc line:\n{}",
-        show(&got)
-    );
+    assert!(got == want, "the folder's diff is not the one doc line:\n{}", show(&got));
 }
 
 // Name collisions. Enum variants are ranked by value, not position, so an added value never
@@ -521,7 +478,10 @@ fn adding_an_enum_value_whose_name_collides_does_not_rename_the_existing_variant
             ("api.md", &["+- `OnHold2` = `on-hold`"]),
             (
                 "src/models.rs",
-                &["+/// `on-hold`", "+OnHold2 = \"on-hold\","],
+                &[
+                    "+/// `on-hold`",
+                    "+OnHold2 = \"on-hold\",",
+                ],
             ),
         ],
     );
@@ -548,25 +508,16 @@ fn adding_an_inline_schema_whose_name_collides_does_not_rename_the_component() {
     let got = changes(&generate_text(&base), &generate_all(&after).files);
     let models = got.get("src/models.rs").cloned().unwrap_or_default();
     assert!(
-        !models
-            .iter()
-            .any(|l| l.contains("pub struct IdentityIdpOwner {")
-                || l.contains("Option<IdentityIdpOwner>")),
+        !models.iter().any(|l| l.contains("pub struct IdentityIdpOwner {") || l.contains("Option<IdentityIdpOwner>")),
         "the component's type was renamed or reused:\n{}",
         show(&got)
     );
     assert!(
-        models
-            .iter()
-            .any(|l| l == "+pub struct IdentityIdpOwner2 {"),
+        models.iter().any(|l| l == "+pub struct IdentityIdpOwner2 {"),
         "the new inline type takes a suffixed name:\n{}",
         show(&got)
     );
-    assert!(
-        got["api.md"].contains(&"+### `models::IdentityIdpOwner2` (struct)".to_string()),
-        "{}",
-        show(&got)
-    );
+    assert!(got["api.md"].contains(&"+### `models::IdentityIdpOwner2` (struct)".to_string()), "{}", show(&got));
     assert_eq!(got.len(), 2, "models.rs and api.md change: {}", show(&got));
 }
 
@@ -583,8 +534,7 @@ fn a_new_component_taking_an_inline_types_name_is_reported() {
         generated
             .diagnostics
             .iter()
-            .any(|d| d.code == "type-name-collision"
-                && d.pointer == "/components/schemas/access_identity/properties/idp"),
+            .any(|d| d.code == "type-name-collision" && d.pointer == "/components/schemas/access_identity/properties/idp"),
         "{:?}",
         generated.diagnostics
     );

@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 #[test]
@@ -30,22 +27,14 @@ fn every_fixture_compiles_as_a_module_beside_the_others() {
         .unwrap()
         .replace("name = \"build-rs-consumer\"", "name = \"module-check\"")
         .replace("edition.workspace = true", "edition = \"2021\"")
-        .replace(
-            "path = \"../../generator\"",
-            &format!("path = {:?}", root.join("generator").display().to_string()),
-        );
+        .replace("path = \"../../generator\"", &format!("path = {:?}", root.join("generator").display().to_string()));
     std::fs::write(dir.join("Cargo.toml"), format!("{manifest}\n[workspace]\n")).unwrap();
-    let mut build =
-        String::from("fn main() {\n    let out = std::env::var_os(\"OUT_DIR\").unwrap();\n");
+    let mut build = String::from("fn main() {\n    let out = std::env::var_os(\"OUT_DIR\").unwrap();\n");
     let mut lib = String::new();
     for name in &names {
         let spec = fixtures.join(name).join("openapi.yaml");
         let config = fixtures.join(name).join("codegen.yaml");
-        let config = if config.exists() {
-            format!(".config({:?})", config.display().to_string())
-        } else {
-            String::new()
-        };
+        let config = if config.exists() { format!(".config({:?})", config.display().to_string()) } else { String::new() };
         build.push_str(&format!(
             "    generator::Settings::new({:?}){config}.module(\"crate::fixtures::{name}\").write_to(&out).unwrap();\n",
             spec.display().to_string()
@@ -54,13 +43,7 @@ fn every_fixture_compiles_as_a_module_beside_the_others() {
     }
     build.push_str("}\n");
     std::fs::write(dir.join("build.rs"), build).unwrap();
-    std::fs::write(
-        dir.join("src/lib.rs"),
-        format!(
-            "//! Every fixture as a module.\n\n/// The fixtures.\npub mod fixtures {{\n{lib}}}\n"
-        ),
-    )
-    .unwrap();
+    std::fs::write(dir.join("src/lib.rs"), format!("//! Every fixture as a module.\n\n/// The fixtures.\npub mod fixtures {{\n{lib}}}\n")).unwrap();
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
@@ -70,9 +53,6 @@ fn every_fixture_compiles_as_a_module_beside_the_others() {
         .output()
         .expect("run cargo check");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the fixtures as modules do not compile:\n{stderr}"
-    );
+    assert!(output.status.success(), "the fixtures as modules do not compile:\n{stderr}");
     assert!(!stderr.contains("warning:"), "warnings:\n{stderr}");
 }

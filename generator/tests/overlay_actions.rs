@@ -71,28 +71,14 @@ fn generate(actions: Option<&str>) -> (BTreeMap<String, String>, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("pets.yaml");
     std::fs::write(&spec, store()).unwrap();
-    let mut settings = generator::Settings::new(&spec)
-        .crate_name("pets")
-        .command("regenerate")
-        .inputs_relative_to(dir.path());
+    let mut settings = generator::Settings::new(&spec).crate_name("pets").command("regenerate").inputs_relative_to(dir.path());
     if let Some(actions) = actions {
         let overlay = dir.path().join("o.yaml");
-        std::fs::write(
-            &overlay,
-            format!("overlay: 1.1.0\ninfo: {{title: t, version: '1'}}\nactions:\n{actions}"),
-        )
-        .unwrap();
+        std::fs::write(&overlay, format!("overlay: 1.1.0\ninfo: {{title: t, version: '1'}}\nactions:\n{actions}")).unwrap();
         settings = settings.overlay(overlay);
     }
     let generated = settings.generate().unwrap_or_else(|e| panic!("{e}"));
-    (
-        generated.files,
-        generated
-            .diagnostics
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-    )
+    (generated.files, generated.diagnostics.iter().map(ToString::to_string).collect())
 }
 
 /// The text with what an overlay changes in a header taken out (its inputs name `o.yaml`), so
@@ -113,28 +99,18 @@ fn assert_changes(actions: &str, expected: &[Change<'_>]) {
     let (with, diags) = generate(Some(actions));
     assert_eq!(diags, plain_diags, "the overlay added diagnostics");
 
-    assert_eq!(
-        with.keys().collect::<Vec<_>>(),
-        plain.keys().collect::<Vec<_>>(),
-        "the set of files"
-    );
+    assert_eq!(with.keys().collect::<Vec<_>>(), plain.keys().collect::<Vec<_>>(), "the set of files");
 
     // `api.md` restates the models and methods (its own lines are `minimal_diff`'s concern):
     // it changes exactly when a listed file does.
     let differs = |p: &str| normalise_header(&plain[p]) != normalise_header(&with[p]);
     let listed_changed = expected.iter().any(|(p, _, _)| differs(p));
-    assert_eq!(
-        differs("api.md"),
-        listed_changed,
-        "api.md changed, or did not, unlike the files listed"
-    );
+    assert_eq!(differs("api.md"), listed_changed, "api.md changed, or did not, unlike the files listed");
     let mut seen = Vec::new();
     for path in plain.keys().filter(|p| *p != "api.md") {
         let (a, b) = (&plain[path], &with[path]);
         assert!(
-            b.lines()
-                .take(3)
-                .any(|l| l.contains("from pets.yaml with overlay o.yaml.")),
+            b.lines().take(3).any(|l| l.contains("from pets.yaml with overlay o.yaml.")),
             "{path}: the header does not name the overlay"
         );
         let (a, b) = (normalise_header(a), normalise_header(b));
@@ -149,10 +125,7 @@ fn assert_changes(actions: &str, expected: &[Change<'_>]) {
         }
         let want = expected.iter().find(|(p, _, _)| p == path);
         match want {
-            None => assert!(
-                removed.is_empty() && added.is_empty(),
-                "{path} changed though the overlay does not touch it:\n-{removed:#?}\n+{added:#?}"
-            ),
+            None => assert!(removed.is_empty() && added.is_empty(), "{path} changed though the overlay does not touch it:\n-{removed:#?}\n+{added:#?}"),
             Some((_, want_removed, want_added)) => {
                 seen.push(path.as_str());
                 let sorted = |mut v: Vec<String>| {
@@ -166,10 +139,7 @@ fn assert_changes(actions: &str, expected: &[Change<'_>]) {
         }
     }
     for (path, _, _) in expected {
-        assert!(
-            seen.contains(path),
-            "{path}: expected a change, found the file unchanged or gone"
-        );
+        assert!(seen.contains(path), "{path}: expected a change, found the file unchanged or gone");
     }
 }
 
@@ -179,11 +149,7 @@ fn update_on_a_wildcard_sets_the_summary_of_every_get() {
     // first doc line, replacing `listPets`'s and new on `getPet` (with the blank doc line after).
     assert_changes(
         "  - target: $.paths.*.get\n    update: {summary: Read from the store}\n",
-        &[(
-            PETS_RS,
-            &["/// List pets"],
-            &["/// Read from the store", "/// Read from the store", "///"],
-        )],
+        &[(PETS_RS, &["/// List pets"], &["/// Read from the store", "/// Read from the store", "///"])],
     );
 }
 
@@ -337,20 +303,8 @@ fn remove_on_an_index_drops_the_second_parameter_only() {
     assert_changes(
         "  - target: $.paths['/pets'].get.parameters[1]\n    remove: true\n",
         &[
-            (
-                MODELS,
-                &["/// Sent in the query string.", "pub kind: Option<String>,"],
-                &[],
-            ),
-            (
-                PETS_RS,
-                &[
-                    "if let Some(v) = &params.kind {",
-                    "req = req.query(\"kind\", v);",
-                    "}",
-                ],
-                &[],
-            ),
+            (MODELS, &["/// Sent in the query string.", "pub kind: Option<String>,"], &[]),
+            (PETS_RS, &["if let Some(v) = &params.kind {", "req = req.query(\"kind\", v);", "}"], &[]),
         ],
     );
 }

@@ -26,19 +26,14 @@ fn generate(spec: &Path, config: &str) -> std::collections::BTreeMap<String, Str
 fn crate_words(files: &std::collections::BTreeMap<String, String>) -> Vec<(&str, &str)> {
     files
         .iter()
-        .filter(|(p, _)| {
-            !matches!(p.as_str(), "src/models.rs" | "api.md") && !p.starts_with("src/resources")
-        })
+        .filter(|(p, _)| !matches!(p.as_str(), "src/models.rs" | "api.md") && !p.starts_with("src/resources"))
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect()
 }
 
 fn vendor_words(text: &str) -> Vec<&'static str> {
     let lower = text.to_ascii_lowercase();
-    ["cloudflare", "cf-ray", "ray_id"]
-        .into_iter()
-        .filter(|w| lower.contains(w))
-        .collect()
+    ["cloudflare", "cf-ray", "ray_id"].into_iter().filter(|w| lower.contains(w)).collect()
 }
 
 #[test]
@@ -53,19 +48,11 @@ fn crates_of_other_apis_carry_no_cloudflare_words() {
         let files = generate(&spec, "");
         for (path, text) in crate_words(&files) {
             let found = vendor_words(text);
-            assert!(
-                found.is_empty(),
-                "{}: {path} mentions {found:?}",
-                spec.display()
-            );
+            assert!(found.is_empty(), "{}: {path} mentions {found:?}", spec.display());
         }
         checked += 1;
     }
-    assert!(
-        checked >= 10,
-        "only {checked} fixtures found under {}",
-        fixtures.display()
-    );
+    assert!(checked >= 10, "only {checked} fixtures found under {}", fixtures.display());
 }
 
 #[test]
@@ -74,10 +61,7 @@ fn the_users_crate_keeps_its_cloudflare_words() {
     let config = std::fs::read_to_string(root.join("spec/codegen.yaml")).unwrap();
     let files = generate(&root.join("spec/openapi.yaml"), &config);
     let error = &files["src/error.rs"];
-    assert!(
-        error.contains("pub fn ray_id(&self)"),
-        "ray_id() is gone from the users crate"
-    );
+    assert!(error.contains("pub fn ray_id(&self)"), "ray_id() is gone from the users crate");
     assert!(!error.contains("//@"), "a runtime marker line was left in");
     assert!(files["src/lib.rs"].contains(r#"pub(crate) const API_NAME: &str = "Cloudflare API";"#));
     assert!(files["src/lib.rs"].contains(r#"REQUEST_ID_HEADERS: &[&str] = &["cf-ray", "#));
@@ -94,15 +78,8 @@ fn a_hostile_title_reaches_the_error_message_as_one_escaped_line() {
     );
     std::fs::write(&spec, doc).unwrap();
     let files = generate(&spec, "");
-    let line = files["src/lib.rs"]
-        .lines()
-        .find(|l| l.contains("const API_NAME"))
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        line,
-        r#"pub(crate) const API_NAME: &str = "\"); panic!(\"x {} API";"#
-    );
+    let line = files["src/lib.rs"].lines().find(|l| l.contains("const API_NAME")).unwrap().to_string();
+    assert_eq!(line, r#"pub(crate) const API_NAME: &str = "\"); panic!(\"x {} API";"#);
     assert!(!files["src/error.rs"].contains("ray_id"));
 }
 
@@ -113,19 +90,10 @@ fn a_hostile_title_reaches_the_error_message_as_one_escaped_line() {
 fn runtime_examples_call_the_crates_own_operations() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let paging = generate(&fixtures.join("paging/openapi.yaml"), "");
-    assert!(
-        paging["src/pagination.rs"].contains("/// let mut items = client.things()."),
-        "auto_paging's example"
-    );
-    assert!(
-        paging["src/request.rs"].contains("/// let response = client.things()."),
-        "Request's example"
-    );
+    assert!(paging["src/pagination.rs"].contains("/// let mut items = client.things()."), "auto_paging's example");
+    assert!(paging["src/request.rs"].contains("/// let response = client.things()."), "Request's example");
     let none = generate(&fixtures.join("enums/openapi.yaml"), "");
-    assert!(
-        !none["src/pagination.rs"].contains("let mut items = client."),
-        "enums has no paged operation"
-    );
+    assert!(!none["src/pagination.rs"].contains("let mut items = client."), "enums has no paged operation");
     assert!(none["src/pagination.rs"].contains("Request::<Vec<serde_json::Value>>::new(&client"));
     for text in paging.values().chain(none.values()) {
         assert!(!text.contains("{call}") && !text.contains("{setup}") && !text.contains("//@"));

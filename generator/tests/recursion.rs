@@ -50,14 +50,7 @@ fn self_containing_aliases_become_json_with_a_diagnostic() {
         .map(|d| d.pointer.as_str())
         .collect();
     flagged.sort();
-    assert_eq!(
-        flagged,
-        [
-            "/components/schemas/A",
-            "/components/schemas/B",
-            "/components/schemas/M"
-        ]
-    );
+    assert_eq!(flagged, ["/components/schemas/A", "/components/schemas/B", "/components/schemas/M"]);
     let models = &generated.files["src/models.rs"];
     assert!(models.contains("Vec<serde_json::Value>"), "{models}");
 }
@@ -99,10 +92,7 @@ components:
     let started = std::time::Instant::now();
     let generated = generator::generate(&input).expect("generates");
     let models = &generated.files["src/models.rs"];
-    assert!(
-        models.contains("pub a: Option<String>") && models.contains("pub b: Option<i64>"),
-        "{models}"
-    );
+    assert!(models.contains("pub a: Option<String>") && models.contains("pub b: Option<i64>"), "{models}");
     // Generous bound: the exponential version took minutes.
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }

@@ -26,11 +26,11 @@
 //! (see "Robustness checks" in README.md). A failing case's seed is saved in
 //! `robustness.proptest-regressions` beside this file and replayed first on every later run.
 
+mod support;
 #[path = "robustness/checks.rs"]
 mod checks;
 #[path = "robustness/strategies.rs"]
 mod strategies;
-mod support;
 
 use std::path::Path;
 use std::process::Command;
@@ -73,15 +73,10 @@ pub fn generate(doc: &Value, config: Option<&Value>) -> Result<generator::Genera
     generate_text(text.as_bytes(), config).map(|(g, _)| g)
 }
 
-fn generate_text(
-    bytes: &[u8],
-    config: Option<&Value>,
-) -> Result<(generator::Generated, generator::Config), Failure> {
+fn generate_text(bytes: &[u8], config: Option<&Value>) -> Result<(generator::Generated, generator::Config), Failure> {
     let cfg_text = config.map(yaml_safe_json).unwrap_or_default();
-    let config = generator::Config::parse("codegen.yaml", &cfg_text)
-        .map_err(|e| Failure::Config(e.to_string()))?;
-    let doc =
-        generator::load_bytes("fuzz.json", bytes).map_err(|e| Failure::Load(e.to_string()))?;
+    let config = generator::Config::parse("codegen.yaml", &cfg_text).map_err(|e| Failure::Config(e.to_string()))?;
+    let doc = generator::load_bytes("fuzz.json", bytes).map_err(|e| Failure::Load(e.to_string()))?;
     let input = generator::Input {
         doc: &doc,
         config: &config,
@@ -91,23 +86,14 @@ fn generate_text(
         standalone: true,
         module: None,
     };
-    generator::generate(&input)
-        .map(|g| (g, config))
-        .map_err(|e| Failure::Generate(e.to_string()))
+    generator::generate(&input).map(|g| (g, config)).map_err(|e| Failure::Generate(e.to_string()))
 }
 
 /// An error message names the file it is about and, unless it is about the whole file, the
 /// line (`fuzz.json:12:` / `codegen.yaml:3:4:`) or, in the configuration, the dotted key; it is
 /// never an internal error.
 fn located(msg: &str) -> Result<(), TestCaseError> {
-    let whole_file = [
-        ": the file is empty",
-        ": not a text document",
-        ": the document is ",
-        ": this is a Swagger",
-        ": version ",
-        ": no `openapi` member",
-    ];
+    let whole_file = [": the file is empty", ": not a text document", ": the document is ", ": this is a Swagger", ": version ", ": no `openapi` member"];
     let located = ["fuzz.json:", "codegen.yaml:"].iter().any(|f| {
         msg.strip_prefix(f).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
     }) || whole_file.iter().any(|w| msg.starts_with(&format!("fuzz.json{w}")))
@@ -124,34 +110,17 @@ fn generated_problems(doc: &Value, config: Option<&Value>) -> Result<Vec<Problem
     let start = Instant::now();
     let (first, cfg) = generate_text(text.as_bytes(), config)?;
     let elapsed = start.elapsed();
-    let mut problems = checks::check(
-        &first.files,
-        &Expect::new(doc, &cfg, DEFAULT_NAME),
-        reference(),
-    );
+    let mut problems = checks::check(&first.files, &Expect::new(doc, &cfg, DEFAULT_NAME), reference());
     if elapsed > SLOW {
-        problems.push(Problem {
-            class: "time: slow generation".into(),
-            detail: format!("{elapsed:?}"),
-        });
+        problems.push(Problem { class: "time: slow generation".into(), detail: format!("{elapsed:?}") });
     }
     match generate_text(text.as_bytes(), config) {
         Ok((second, _)) if second.files == first.files => {}
         Ok((second, _)) => {
-            let differs: Vec<&String> = first
-                .files
-                .keys()
-                .filter(|k| second.files.get(*k) != first.files.get(*k))
-                .collect();
-            problems.push(Problem {
-                class: "output: not deterministic".into(),
-                detail: format!("{differs:?}"),
-            });
+            let differs: Vec<&String> = first.files.keys().filter(|k| second.files.get(*k) != first.files.get(*k)).collect();
+            problems.push(Problem { class: "output: not deterministic".into(), detail: format!("{differs:?}") });
         }
-        Err(e) => problems.push(Problem {
-            class: "output: not deterministic".into(),
-            detail: format!("the second run failed: {e:?}"),
-        }),
+        Err(e) => problems.push(Problem { class: "output: not deterministic".into(), detail: format!("the second run failed: {e:?}") }),
     }
     Ok(problems)
 }
@@ -162,16 +131,7 @@ fn terminal_unsafe(text: &str) -> Option<char> {
 }
 
 fn no_problems(problems: &[Problem]) -> Result<(), TestCaseError> {
-    prop_assert!(
-        problems.is_empty(),
-        "{} problem(s):\n{}",
-        problems.len(),
-        problems
-            .iter()
-            .map(|p| format!("  {p}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    prop_assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"));
     Ok(())
 }
 
@@ -196,10 +156,7 @@ fn valid_case() -> impl Strategy<Value = (Json, Option<Json>)> {
 }
 
 fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 proptest! {
@@ -286,45 +243,32 @@ fn valid_strategy_reaches_generation() {
     let n = cases(64) as usize;
     let tmp = tempfile::tempdir().unwrap();
     let mut report = String::new();
-    let mut run =
-        |label: &str, strategy: BoxedStrategy<Value>, generate: bool| -> (usize, usize, usize) {
-            let mut runner = TestRunner::new_with_rng(
-                ProptestConfig::default(),
-                TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
-            );
-            let (mut loaded, mut ops, mut generated) = (0, 0, 0);
-            for i in 0..n {
-                let doc = strategy.new_tree(&mut runner).expect("value").current();
-                let text = serde_json::to_string_pretty(&doc).unwrap();
-                if generator::load_bytes("fuzz.json", text.as_bytes()).is_ok() {
-                    loaded += 1;
-                    ops += doc["paths"].as_object().map_or(0, |p| {
-                        p.values().map(|i| i.as_object().map_or(0, Map::len)).sum()
-                    });
-                }
-                if generate {
-                    let spec = tmp.path().join(format!("{label}-{i}.json"));
-                    std::fs::write(&spec, &text).unwrap();
-                    let outcome = support::generate(
-                        &spec,
-                        &tmp.path().join(format!("{label}-{i}")),
-                        &["--name", DEFAULT_NAME],
-                        Duration::from_secs(60),
-                    );
-                    if outcome.code == Some(0) {
-                        generated += 1;
-                    }
-                }
+    let mut run = |label: &str, strategy: BoxedStrategy<Value>, generate: bool| -> (usize, usize, usize) {
+        let mut runner = TestRunner::new_with_rng(ProptestConfig::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]));
+        let (mut loaded, mut ops, mut generated) = (0, 0, 0);
+        for i in 0..n {
+            let doc = strategy.new_tree(&mut runner).expect("value").current();
+            let text = serde_json::to_string_pretty(&doc).unwrap();
+            if generator::load_bytes("fuzz.json", text.as_bytes()).is_ok() {
+                loaded += 1;
+                ops += doc["paths"].as_object().map_or(0, |p| p.values().map(|i| i.as_object().map_or(0, Map::len)).sum());
             }
-            report.push_str(&format!(
-                "{label}: {n} documents, {loaded} reach generation ({ops} operations)"
-            ));
             if generate {
-                report.push_str(&format!(", {generated} generate a crate"));
+                let spec = tmp.path().join(format!("{label}-{i}.json"));
+                std::fs::write(&spec, &text).unwrap();
+                let outcome = support::generate(&spec, &tmp.path().join(format!("{label}-{i}")), &["--name", DEFAULT_NAME], Duration::from_secs(60));
+                if outcome.code == Some(0) {
+                    generated += 1;
+                }
             }
-            report.push('\n');
-            (loaded, ops, generated)
-        };
+        }
+        report.push_str(&format!("{label}: {n} documents, {loaded} reach generation ({ops} operations)"));
+        if generate {
+            report.push_str(&format!(", {generated} generate a crate"));
+        }
+        report.push('\n');
+        (loaded, ops, generated)
+    };
     let (loaded, ops, generated) = run("valid", document(FULL), true);
     let (loaded_3_1, _, generated_3_1) = run(
         "valid as 3.1",
@@ -337,10 +281,7 @@ fn valid_strategy_reaches_generation() {
         false,
     );
     println!("{report}");
-    assert!(
-        loaded * 100 >= n * 98,
-        "the valid strategy writes documents the loader refuses:\n{report}"
-    );
+    assert!(loaded * 100 >= n * 98, "the valid strategy writes documents the loader refuses:\n{report}");
     assert!(ops >= loaded, "documents without operations:\n{report}");
     assert!(
         generated * 100 >= n * 90,
@@ -361,9 +302,7 @@ fn checks_accept_the_feature_fixtures() {
     let mut problems = Vec::new();
     for entry in std::fs::read_dir(&root).unwrap().flatten() {
         let dir = entry.path();
-        let Ok(text) = std::fs::read(dir.join("openapi.yaml")) else {
-            continue;
-        };
+        let Ok(text) = std::fs::read(dir.join("openapi.yaml")) else { continue };
         let cfg_text = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap_or_default();
         let config = generator::Config::parse("codegen.yaml", &cfg_text).unwrap();
         let doc = generator::load_bytes("openapi.yaml", &text).unwrap();
@@ -378,15 +317,7 @@ fn checks_accept_the_feature_fixtures() {
         };
         let files = generator::generate(&input).unwrap().files;
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        problems.extend(
-            checks::check(
-                &files,
-                &Expect::new(&doc.raw, &config, DEFAULT_NAME),
-                reference(),
-            )
-            .into_iter()
-            .map(|p| format!("{name}: {p}")),
-        );
+        problems.extend(checks::check(&files, &Expect::new(&doc.raw, &config, DEFAULT_NAME), reference()).into_iter().map(|p| format!("{name}: {p}")));
         seen += 1;
     }
     assert!(seen >= 8, "expected the feature fixtures, found {seen}");
@@ -407,10 +338,7 @@ const COMPILE_CASES: usize = 12;
 /// examples hold the same setup and call as the operation's own doc example, which is compiled.
 #[test]
 fn robustness_compiles() {
-    let k: usize = std::env::var("ROBUSTNESS_COMPILE_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(COMPILE_CASES);
+    let k: usize = std::env::var("ROBUSTNESS_COMPILE_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(COMPILE_CASES);
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let ws = manifest_dir.join("../target/robustness-check");
     let _ = std::fs::remove_dir_all(ws.join("crates"));
@@ -418,17 +346,10 @@ fn robustness_compiles() {
     std::fs::create_dir_all(ws.join("crates")).unwrap();
     let marker = Path::new(MARKER);
     let _ = std::fs::remove_file(marker);
-    std::fs::write(
-        EVIL_BUILD,
-        format!("fn main() {{ std::fs::write(r\"{MARKER}\", \"build script\").unwrap(); }}\n"),
-    )
-    .unwrap();
+    std::fs::write(EVIL_BUILD, format!("fn main() {{ std::fs::write(r\"{MARKER}\", \"build script\").unwrap(); }}\n")).unwrap();
 
     let strategy = (document(SMALL), prop::option::weighted(0.5, config(false)));
-    let mut runner = TestRunner::new_with_rng(
-        ProptestConfig::default(),
-        TestRng::from_seed(RngAlgorithm::ChaCha, &[42; 32]),
-    );
+    let mut runner = TestRunner::new_with_rng(ProptestConfig::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[42; 32]));
     let mut failures = Vec::new();
     let mut members = Vec::new();
     let mut refused = 0;
@@ -445,20 +366,11 @@ fn robustness_compiles() {
         // inputs/NAME/openapi.json --config inputs/NAME/codegen.yaml --out OUT`.
         let inputs = ws.join("inputs").join(&name);
         std::fs::create_dir_all(&inputs).unwrap();
-        std::fs::write(
-            inputs.join("openapi.json"),
-            serde_json::to_string_pretty(&doc).unwrap(),
-        )
-        .unwrap();
+        std::fs::write(inputs.join("openapi.json"), serde_json::to_string_pretty(&doc).unwrap()).unwrap();
         std::fs::write(inputs.join("codegen.yaml"), yaml_safe_json(&config)).unwrap();
         let dir = ws.join("crates").join(&name);
         let config_path = inputs.join("codegen.yaml");
-        let outcome = support::generate(
-            &inputs.join("openapi.json"),
-            &dir,
-            &["--config", config_path.to_str().unwrap()],
-            Duration::from_secs(60),
-        );
+        let outcome = support::generate(&inputs.join("openapi.json"), &dir, &["--config", config_path.to_str().unwrap()], Duration::from_secs(60));
         if outcome.code == Some(2) && refused_config_value(&outcome.stderr) {
             // A configured value no crate can carry (an environment prefix or a type name with
             // a fence in it) is refused with its place; that is the documented outcome.
@@ -466,12 +378,7 @@ fn robustness_compiles() {
             continue;
         }
         if outcome.code != Some(0) {
-            failures.push(format!(
-                "{name}: the generator ended with {:?} (signal {:?}): {}",
-                outcome.code,
-                outcome.signal,
-                printable(&support::tail(&outcome.stderr))
-            ));
+            failures.push(format!("{name}: the generator ended with {:?} (signal {:?}): {}", outcome.code, outcome.signal, printable(&support::tail(&outcome.stderr))));
             continue;
         }
         let manifest_path = dir.join("Cargo.toml");
@@ -479,67 +386,34 @@ fn robustness_compiles() {
         // A manifest that is not the template's would stop cargo for every member; it is a
         // failure of its own, and the crate stays out of the workspace when cargo cannot read it.
         match manifest.parse::<toml::Table>() {
-            Ok(m)
-                if m.get("package").and_then(|p| p.get("build")).is_none()
-                    && m.get("package")
-                        .and_then(|p| p.get("name"))
-                        .and_then(|n| n.as_str())
-                        == Some(name.as_str()) => {}
-            Ok(m) => failures.push(format!(
-                "{name}: manifest has keys the template does not write: {:?}",
-                m.get("package")
-            )),
+            Ok(m) if m.get("package").and_then(|p| p.get("build")).is_none() && m.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()) == Some(name.as_str()) => {}
+            Ok(m) => failures.push(format!("{name}: manifest has keys the template does not write: {:?}", m.get("package"))),
             Err(e) => {
                 failures.push(format!("{name}: manifest is not TOML: {e}"));
                 continue;
             }
         }
-        let manifest: String = manifest
-            .lines()
-            .filter(|l| l.trim() != "[workspace]")
-            .map(|l| format!("{l}\n"))
-            .collect();
+        let manifest: String = manifest.lines().filter(|l| l.trim() != "[workspace]").map(|l| format!("{l}\n")).collect();
         std::fs::write(&manifest_path, manifest).unwrap();
         members.push(format!("\"crates/{name}\""));
     }
-    std::fs::write(
-        ws.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
+    std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
     std::fs::copy(manifest_dir.join("../Cargo.lock"), ws.join("Cargo.lock")).unwrap();
 
     let cargo = |args: &[&str]| {
         let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&ws)
             .args(args)
-            .env(
-                "CARGO_TARGET_DIR",
-                manifest_dir.join("../target/fixture-check/target"),
-            )
+            .env("CARGO_TARGET_DIR", manifest_dir.join("../target/fixture-check/target"))
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
             .env_remove("RUSTDOCFLAGS")
             .output()
             .expect("run cargo");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stderr).into_owned()
-                + &String::from_utf8_lossy(&out.stdout),
-        )
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout))
     };
     if !members.is_empty() {
-        let (ok, log) = cargo(&[
-            "check",
-            "--workspace",
-            "--lib",
-            "--keep-going",
-            "--message-format",
-            "short",
-        ]);
+        let (ok, log) = cargo(&["check", "--workspace", "--lib", "--keep-going", "--message-format", "short"]);
         if !ok {
             failures.push(format!("cargo check failed:\n{}", errors_of(&log)));
         }
@@ -548,15 +422,7 @@ fn robustness_compiles() {
             .filter_map(|(n, _)| n.strip_prefix("runtime/"))
             .flat_map(|f| ["--skip".to_string(), format!("src/{f}")])
             .collect();
-        let mut args = vec![
-            "test",
-            "--doc",
-            "--workspace",
-            "--no-fail-fast",
-            "--",
-            "--test-threads",
-            "2",
-        ];
+        let mut args = vec!["test", "--doc", "--workspace", "--no-fail-fast", "--", "--test-threads", "2"];
         args.extend(skip_runtime.iter().map(String::as_str));
         let (ok, log) = cargo(&args);
         if !ok {
@@ -565,15 +431,10 @@ fn robustness_compiles() {
     }
     // Refusals must stay the exception, or the sample would compile nothing.
     if refused > k {
-        failures.push(format!(
-            "{refused} of {i} configurations were refused, leaving {} crates",
-            members.len()
-        ));
+        failures.push(format!("{refused} of {i} configurations were refused, leaving {} crates", members.len()));
     }
     if let Ok(what) = std::fs::read_to_string(marker) {
-        failures.push(format!(
-            "a payload ran as code: the marker file says {what:?}"
-        ));
+        failures.push(format!("a payload ran as code: the marker file says {what:?}"));
     }
     assert!(
         failures.is_empty(),
@@ -588,46 +449,26 @@ fn robustness_compiles() {
 /// key can be found, and the key (`error: …/codegen.yaml:3: `crate.env_prefix` is …`).
 fn refused_config_value(stderr: &str) -> bool {
     stderr.lines().any(|l| {
-        l.strip_prefix("error: ")
-            .and_then(|l| l.split_once("codegen.yaml:"))
-            .is_some_and(|(_, rest)| {
-                let digits = rest.chars().take_while(char::is_ascii_digit).count();
-                rest[digits..].starts_with(": `") || (digits == 0 && rest.starts_with(" `"))
-            })
+        l.strip_prefix("error: ").and_then(|l| l.split_once("codegen.yaml:")).is_some_and(|(_, rest)| {
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            rest[digits..].starts_with(": `") || (digits == 0 && rest.starts_with(" `"))
+        })
     })
 }
 
 /// `text` with control characters other than newlines escaped, for a readable report.
 fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                c.escape_debug().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    text.chars().map(|c| if c.is_control() && c != '\n' { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// The error lines of a cargo log and the doctests that failed, without the progress lines.
 fn errors_of(log: &str) -> String {
     let lines: Vec<String> = log
         .lines()
-        .filter(|l| {
-            l.contains("error")
-                || l.contains("FAILED")
-                || l.starts_with("failures:")
-                || l.contains("panicked")
-        })
+        .filter(|l| l.contains("error") || l.contains("FAILED") || l.starts_with("failures:") || l.contains("panicked"))
         .map(printable)
         .collect();
-    let mut out = lines
-        .iter()
-        .take(60)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mut out = lines.iter().take(60).cloned().collect::<Vec<_>>().join("\n");
     if lines.len() > 60 {
         out.push_str(&format!("\n… {} more lines", lines.len() - 60));
     }

@@ -8,28 +8,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 fn generate_and_check(file: &str, name: &str) {
     let root = root();
     let spec = support::skip::upstream_dir().join(file);
     if !spec.is_file() {
-        support::skip::skip(&format!(
-            "{} is absent (an upstream document)",
-            spec.display()
-        ));
+        support::skip::skip(&format!("{} is absent (an upstream document)", spec.display()));
         return;
     }
     let out = root.join("target/upstream-check").join(name);
     let report = generator::Settings::new(&spec)
         .crate_name(name)
-        .command(format!(
-            "cargo xtask codegen --spec {file} --out DIR --name {name}"
-        ))
+        .command(format!("cargo xtask codegen --spec {file} --out DIR --name {name}"))
         .write_to(&out)
         .unwrap_or_else(|e| panic!("{file}: {e}"));
     assert!(report.generated.files.contains_key("src/models.rs"));
@@ -46,18 +38,12 @@ fn generate_and_check(file: &str, name: &str) {
         String::from_utf8_lossy(&output.stderr)
     );
     let warnings = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !warnings.contains("warning:"),
-        "{file}: warnings:\n{warnings}"
-    );
+    assert!(!warnings.contains("warning:"), "{file}: warnings:\n{warnings}");
 }
 
 #[test]
 fn current_upstream_excerpt_generates_a_crate_that_compiles() {
-    generate_and_check(
-        "cloudflare-access-users.openapi.yaml",
-        "upstream-users-current",
-    );
+    generate_and_check("cloudflare-access-users.openapi.yaml", "upstream-users-current");
 }
 
 #[test]

@@ -8,9 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn load(file: &str) -> generator::Document {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(file);
     generator::load_path(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -30,11 +28,7 @@ fn generate_doc(doc: &generator::Document) -> (BTreeMap<String, String>, Vec<Str
         module: None,
     };
     let generated = generator::generate(&input).unwrap_or_else(|e| panic!("{}: {e}", doc.name));
-    let diags = generated
-        .diagnostics
-        .iter()
-        .map(|d| d.code.to_string())
-        .collect();
+    let diags = generated.diagnostics.iter().map(|d| d.code.to_string()).collect();
     (generated.files, diags)
 }
 
@@ -47,15 +41,8 @@ fn masked(text: &str, title: &str, version: &str) -> String {
 fn the_same_api_in_every_version_generates_the_same_crate() {
     let (base, base_diags) = generate("v30.yaml");
     assert!(base_diags.is_empty(), "3.0: {base_diags:?}");
-    assert!(
-        base["src/models.rs"].contains("pub enum PetTag"),
-        "the union of types is generated"
-    );
-    same_as_3_0(
-        &base,
-        "Versions",
-        &[("v31.yaml", "3.1"), ("v32.yaml", "3.2")],
-    );
+    assert!(base["src/models.rs"].contains("pub enum PetTag"), "the union of types is generated");
+    same_as_3_0(&base, "Versions", &[("v31.yaml", "3.1"), ("v32.yaml", "3.2")]);
 }
 
 /// The pet store of `pets-v*.yaml` uses what Swagger 2.0 can say: `host`/`basePath`/`schemes`,
@@ -66,49 +53,22 @@ fn the_same_api_in_swagger_2_and_openapi_3_generates_the_same_crate() {
     let (base, base_diags) = generate("pets-v30.yaml");
     assert!(base_diags.is_empty(), "3.0: {base_diags:?}");
     let models = &base["src/models.rs"];
-    for want in [
-        "pub nickname: Option<String>",
-        "pub struct PetUploadPhotoParams",
-        "pub file: crate::Upload",
-    ] {
+    for want in ["pub nickname: Option<String>", "pub struct PetUploadPhotoParams", "pub file: crate::Upload"] {
         assert!(models.contains(want), "{want} in models.rs:\n{models}");
     }
-    assert!(
-        base["src/servers.rs"].contains("\"https://pets.example.com/v1\""),
-        "{}",
-        base["src/servers.rs"]
-    );
-    same_as_3_0(
-        &base,
-        "Pets",
-        &[
-            ("pets-v20.yaml", "2.0"),
-            ("pets-v31.yaml", "3.1"),
-            ("pets-v32.yaml", "3.2"),
-        ],
-    );
+    assert!(base["src/servers.rs"].contains("\"https://pets.example.com/v1\""), "{}", base["src/servers.rs"]);
+    same_as_3_0(&base, "Pets", &[("pets-v20.yaml", "2.0"), ("pets-v31.yaml", "3.1"), ("pets-v32.yaml", "3.2")]);
 }
 
 fn same_as_3_0(base: &BTreeMap<String, String>, title: &str, others: &[(&str, &str)]) {
     for &(file, version) in others {
         let (files, diags) = generate(file);
         assert!(diags.is_empty(), "{file}: {diags:?}");
-        assert_eq!(
-            files.keys().collect::<Vec<_>>(),
-            base.keys().collect::<Vec<_>>(),
-            "{file}: the same files"
-        );
+        assert_eq!(files.keys().collect::<Vec<_>>(), base.keys().collect::<Vec<_>>(), "{file}: the same files");
         for (name, text) in &files {
-            let (ours, theirs) = (
-                masked(text, title, version),
-                masked(&base[name], title, "3.0"),
-            );
+            let (ours, theirs) = (masked(text, title, version), masked(&base[name], title, "3.0"));
             if ours != theirs {
-                let line = ours
-                    .lines()
-                    .zip(theirs.lines())
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(0);
+                let line = ours.lines().zip(theirs.lines()).position(|(a, b)| a != b).unwrap_or(0);
                 panic!(
                     "{file}: {name} differs from 3.0's at line {}:\n  {}: {:?}\n  3.0: {:?}",
                     line + 1,
@@ -130,11 +90,7 @@ fn the_same_api_in_swagger_2_and_openapi_3_diffs_to_no_change() {
         let new = load(&format!("versions/{file}"));
         for (a, b) in [(&old, &new), (&new, &old)] {
             let report = generator::diff::diff_documents(a, b);
-            let changes: Vec<String> = report
-                .changes
-                .iter()
-                .map(|c| format!("{:?}", c.kind))
-                .collect();
+            let changes: Vec<String> = report.changes.iter().map(|c| format!("{:?}", c.kind)).collect();
             assert!(changes.is_empty(), "{} → {}: {changes:?}", a.name, b.name);
         }
     }
@@ -151,53 +107,30 @@ fn swagger_2_output_does_not_depend_on_key_order() {
                 if !keep_order {
                     entries.reverse();
                 }
-                serde_json::Value::Object(
-                    entries
-                        .into_iter()
-                        .map(|(k, v)| {
-                            let keep = k == "properties";
-                            (k, reverse(v, keep))
-                        })
-                        .collect(),
-                )
+                serde_json::Value::Object(entries.into_iter().map(|(k, v)| {
+                    let keep = k == "properties";
+                    (k, reverse(v, keep))
+                }).collect())
             }
-            serde_json::Value::Array(items) => {
-                serde_json::Value::Array(items.into_iter().map(|i| reverse(i, false)).collect())
-            }
+            serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(|i| reverse(i, false)).collect()),
             other => other,
         }
     }
     for file in ["versions/pets-v20.yaml", "fixtures/swagger2/openapi.yaml"] {
         let doc = load(file);
-        let text = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests")
-                .join(file),
-        )
-        .unwrap();
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(file)).unwrap();
         let raw: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
         let reversed = serde_json::to_string_pretty(&reverse(raw, false)).unwrap();
-        assert!(
-            reversed.find("\"swagger\"") > reversed.find("\"paths\""),
-            "reversed"
-        );
-        let shuffled =
-            generator::load_bytes(&doc.name, reversed.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(reversed.find("\"swagger\"") > reversed.find("\"paths\""), "reversed");
+        let shuffled = generator::load_bytes(&doc.name, reversed.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
         let (a, mut a_diags) = generate_doc(&doc);
         let (b, mut b_diags) = generate_doc(&shuffled);
         // Warnings come in the document's order; which ones come does not depend on it.
         a_diags.sort();
         b_diags.sort();
-        assert!(
-            !a_diags.is_empty() || file.contains("pets"),
-            "{file}: the fixture's warnings"
-        );
+        assert!(!a_diags.is_empty() || file.contains("pets"), "{file}: the fixture's warnings");
         assert_eq!(a_diags, b_diags, "{file}");
-        assert_eq!(
-            a.keys().collect::<Vec<_>>(),
-            b.keys().collect::<Vec<_>>(),
-            "{file}"
-        );
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "{file}");
         for (name, text) in &a {
             assert!(*text == b[name], "{file}: {name} depends on key order");
         }

@@ -37,9 +37,7 @@ impl<'a> Builder<'a> {
         let json_schema = |media: &str| {
             let schema = join(&join(content_ptr, media), "schema");
             let target = self.spec.target(&schema).ok();
-            target
-                .and_then(|t| self.spec.object(&t))
-                .is_some_and(|s| !is_binary(s))
+            target.and_then(|t| self.spec.object(&t)).is_some_and(|s| !is_binary(s))
         };
         pick(content, json_schema)
     }
@@ -70,20 +68,12 @@ impl<'a> Builder<'a> {
         used: &mut BTreeSet<String>,
         names_in_query: &BTreeSet<String>,
     ) -> Result<Option<RequestBody>, BuildError> {
-        if self
-            .spec
-            .object(op_ptr)
-            .and_then(|o| o.get("requestBody"))
-            .is_none()
-        {
+        if self.spec.object(op_ptr).and_then(|o| o.get("requestBody")).is_none() {
             return Ok(None);
         }
         let (rb_ptr, _) = self.spec.deref(&join(op_ptr, "requestBody"))?;
         let rb = self.spec.object(&rb_ptr);
-        let body_required = rb
-            .and_then(|r| r.get("required"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        let body_required = rb.and_then(|r| r.get("required")).and_then(Value::as_bool).unwrap_or(false);
         let content_ptr = join(&rb_ptr, "content");
         let Some((media, kind)) = self.pick_media(&content_ptr) else {
             self.diag(
@@ -100,18 +90,8 @@ impl<'a> Builder<'a> {
             .unwrap_or_default();
         let media_ptr = join(&content_ptr, &media);
         let schema_ptr = join(&media_ptr, "schema");
-        let sent = |default: &str| {
-            if sendable(&media) {
-                media.clone()
-            } else {
-                default.to_string()
-            }
-        };
-        let whole = |b: &mut Self,
-                     ty: Option<Ty>,
-                     fields: &mut Vec<Field>,
-                     used: &mut BTreeSet<String>|
-         -> Result<String, BuildError> {
+        let sent = |default: &str| if sendable(&media) { media.clone() } else { default.to_string() };
+        let whole = |b: &mut Self, ty: Option<Ty>, fields: &mut Vec<Field>, used: &mut BTreeSet<String>| -> Result<String, BuildError> {
             let mut f = match ty {
                 // A body that is not JSON is sent as it is: its schema names no type.
                 Some(ty) => Field {
@@ -129,14 +109,7 @@ impl<'a> Builder<'a> {
                     location: FieldLocation::Body,
                     style: Default::default(),
                 },
-                None => b.field(
-                    params_name,
-                    "body",
-                    &schema_ptr,
-                    body_required,
-                    used,
-                    FieldLocation::Body,
-                )?,
+                None => b.field(params_name, "body", &schema_ptr, body_required, used, FieldLocation::Body)?,
             };
             f.docs = f.docs.or_else(|| Some("The request body.".into()));
             let name = f.rust_name.clone();
@@ -147,118 +120,59 @@ impl<'a> Builder<'a> {
             MediaKind::Json | MediaKind::Form => {
                 let target = self.spec.target(&schema_ptr)?;
                 let is_object = self.spec.object(&target).is_some_and(is_plain_object);
-                let props = if is_object {
-                    self.spec.properties(&schema_ptr)?
-                } else {
-                    Props::default()
-                };
-                let body_field = if is_object
-                    && props.extra.is_none()
-                    && !props.list.iter().any(|(k, _)| names_in_query.contains(k))
-                {
+                let props = if is_object { self.spec.properties(&schema_ptr)? } else { Props::default() };
+                let body_field = if is_object && props.extra.is_none() && !props.list.iter().any(|(k, _)| names_in_query.contains(k)) {
                     for (json_name, prop_ptr) in &props.list {
                         let req = props.required.contains(json_name);
-                        fields.push(self.field(
-                            params_name,
-                            json_name,
-                            prop_ptr,
-                            req,
-                            used,
-                            FieldLocation::Body,
-                        )?);
+                        fields.push(self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?);
                     }
                     None
                 } else {
                     Some(whole(self, None, fields, used)?)
                 };
-                let body_kind = if kind == MediaKind::Json {
-                    BodyKind::Json
-                } else {
-                    BodyKind::Form
-                };
-                (
-                    body_kind,
-                    body_field,
-                    Usage::ParamsWithBody,
-                    None,
-                    media.clone(),
-                )
+                let body_kind = if kind == MediaKind::Json { BodyKind::Json } else { BodyKind::Form };
+                (body_kind, body_field, Usage::ParamsWithBody, None, media.clone())
             }
             MediaKind::Multipart => {
                 let content_types = self.part_content_types(&media_ptr);
                 let target = self.spec.target(&schema_ptr)?;
                 let schema = self.spec.object(&target);
-                let mappable =
-                    schema.is_some_and(|s| s.get("oneOf").is_none() && s.get("anyOf").is_none());
-                let props = if mappable {
-                    self.spec.properties(&schema_ptr)?
-                } else {
-                    Props::default()
-                };
+                let mappable = schema.is_some_and(|s| s.get("oneOf").is_none() && s.get("anyOf").is_none());
+                let props = if mappable { self.spec.properties(&schema_ptr)? } else { Props::default() };
                 let clash = props.list.iter().any(|(k, _)| names_in_query.contains(k));
-                let (body_field, extra) =
-                    if (props.list.is_empty() && props.extra.is_none()) || clash {
-                        (Some(whole(self, Some(Ty::Multipart), fields, used)?), None)
-                    } else {
-                        for (json_name, prop_ptr) in &props.list {
-                            let req = props.required.contains(json_name);
-                            let mut f = self.field(
-                                params_name,
-                                json_name,
-                                prop_ptr,
-                                req,
-                                used,
-                                FieldLocation::Body,
-                            )?;
-                            if self.binary_at(prop_ptr)? {
-                                f.ty = Ty::Upload;
-                            } else if self.binary_items_at(prop_ptr)? {
-                                f.ty = Ty::Vec(Box::new(Ty::Upload));
-                            }
-                            fields.push(f);
+                let (body_field, extra) = if (props.list.is_empty() && props.extra.is_none()) || clash {
+                    (Some(whole(self, Some(Ty::Multipart), fields, used)?), None)
+                } else {
+                    for (json_name, prop_ptr) in &props.list {
+                        let req = props.required.contains(json_name);
+                        let mut f = self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?;
+                        if self.binary_at(prop_ptr)? {
+                            f.ty = Ty::Upload;
+                        } else if self.binary_items_at(prop_ptr)? {
+                            f.ty = Ty::Vec(Box::new(Ty::Upload));
                         }
-                        let extra = match &props.extra {
-                            Some(p) if self.binary_at(p)? => Some(Ty::Upload),
-                            Some(p) => Some(self.ty_of(p, &format!("{params_name}Part"))?.0),
-                            None => None,
-                        };
-                        (None, extra)
+                        fields.push(f);
+                    }
+                    let extra = match &props.extra {
+                        Some(p) if self.binary_at(p)? => Some(Ty::Upload),
+                        Some(p) => Some(self.ty_of(p, &format!("{params_name}Part"))?.0),
+                        None => None,
                     };
-                (
-                    BodyKind::Multipart { content_types },
-                    body_field,
-                    Usage::ParamsWithRawBody,
-                    extra,
-                    "multipart/form-data".into(),
-                )
+                    (None, extra)
+                };
+                (BodyKind::Multipart { content_types }, body_field, Usage::ParamsWithRawBody, extra, "multipart/form-data".into())
             }
             MediaKind::Binary => {
                 let field = whole(self, Some(Ty::Upload), fields, used)?;
-                (
-                    BodyKind::Binary,
-                    Some(field),
-                    Usage::ParamsWithRawBody,
-                    None,
-                    sent("application/octet-stream"),
-                )
+                (BodyKind::Binary, Some(field), Usage::ParamsWithRawBody, None, sent("application/octet-stream"))
             }
             MediaKind::Text => {
                 let field = whole(self, Some(Ty::String), fields, used)?;
-                (
-                    BodyKind::Text,
-                    Some(field),
-                    Usage::ParamsWithRawBody,
-                    None,
-                    sent("text/plain"),
-                )
+                (BodyKind::Text, Some(field), Usage::ParamsWithRawBody, None, sent("text/plain"))
             }
         };
         Ok(Some(RequestBody {
-            body: Body {
-                media,
-                kind: body_kind,
-                others,
-            },
+            body: Body { media, kind: body_kind, others },
             body_field,
             usage,
             extra,
@@ -272,12 +186,7 @@ impl<'a> Builder<'a> {
         };
         encoding
             .iter()
-            .filter_map(|(part, e)| {
-                Some((
-                    part.clone(),
-                    e.get("contentType")?.as_str()?.trim().to_string(),
-                ))
-            })
+            .filter_map(|(part, e)| Some((part.clone(), e.get("contentType")?.as_str()?.trim().to_string())))
             .filter(|(_, ct)| sendable(ct))
             .collect()
     }

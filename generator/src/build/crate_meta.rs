@@ -10,12 +10,7 @@ use crate::load::Document;
 use crate::naming::{is_ascii_ident, snake};
 
 /// `document_url` is the default base URL the document's servers give, if any (see `servers`).
-pub(super) fn crate_meta(
-    doc: &Document,
-    cfg: &Config,
-    crate_name: &str,
-    document_url: Option<String>,
-) -> CrateMeta {
+pub(super) fn crate_meta(doc: &Document, cfg: &Config, crate_name: &str, document_url: Option<String>) -> CrateMeta {
     let info = doc.raw.get("info");
     let info_str = |k: &str| {
         info.and_then(|i| i.get(k))
@@ -31,25 +26,11 @@ pub(super) fn crate_meta(
         lib_name: crate_name.replace('-', "_"),
         version: k.version.clone().unwrap_or_else(|| "0.1.0".into()),
         // A carriage return is a line break (a file written on Windows, a quoted `\r\n`).
-        description: k
-            .description
-            .as_deref()
-            .map(|d| d.replace("\r\n", "\n").replace('\r', "\n"))
-            .unwrap_or_else(|| {
-                let title = one_line(&title);
-                format!(
-                    "Async Rust client for {}",
-                    if title.is_empty() {
-                        "an HTTP API"
-                    } else {
-                        &title
-                    }
-                )
-            }),
-        license: k
-            .license
-            .clone()
-            .unwrap_or_else(|| "MIT OR Apache-2.0".into()),
+        description: k.description.as_deref().map(|d| d.replace("\r\n", "\n").replace('\r', "\n")).unwrap_or_else(|| {
+            let title = one_line(&title);
+            format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { &title })
+        }),
+        license: k.license.clone().unwrap_or_else(|| "MIT OR Apache-2.0".into()),
         api_version: info_str("version"),
         base_url,
         env_prefix: k
@@ -83,11 +64,7 @@ const REQUEST_ID_HEADERS: &[&str] = &[
 fn request_id_headers(raw: &Value, configured: Option<&str>) -> Vec<String> {
     let mut declared = std::collections::BTreeSet::new();
     let mut note = |headers: Option<&Value>| {
-        for name in headers
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|h| h.keys())
-        {
+        for name in headers.and_then(Value::as_object).into_iter().flat_map(|h| h.keys()) {
             let lower = name.to_ascii_lowercase();
             if let Some(known) = REQUEST_ID_HEADERS.iter().find(|k| **k == lower) {
                 declared.insert(*known);
@@ -95,16 +72,9 @@ fn request_id_headers(raw: &Value, configured: Option<&str>) -> Vec<String> {
         }
     };
     fn responses(r: Option<&Value>) -> impl Iterator<Item = &Value> {
-        r.and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|r| r.values())
+        r.and_then(Value::as_object).into_iter().flat_map(|r| r.values())
     }
-    for item in raw
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|p| p.values())
-    {
+    for item in raw.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
         for op in item.as_object().into_iter().flat_map(|o| o.values()) {
             for resp in responses(op.get("responses")) {
                 note(resp.get("headers"));
@@ -116,10 +86,7 @@ fn request_id_headers(raw: &Value, configured: Option<&str>) -> Vec<String> {
     for resp in responses(components.and_then(|c| c.get("responses"))) {
         note(resp.get("headers"));
     }
-    let mut out: Vec<String> = configured
-        .map(str::to_ascii_lowercase)
-        .into_iter()
-        .collect();
+    let mut out: Vec<String> = configured.map(str::to_ascii_lowercase).into_iter().collect();
     let known = REQUEST_ID_HEADERS.iter().filter(|h| declared.contains(*h));
     for h in known.chain(REQUEST_ID_HEADERS.iter().filter(|h| !declared.contains(*h))) {
         if !out.iter().any(|o| o == h) {
@@ -136,16 +103,7 @@ const MAX_API_NAME: usize = 60;
 /// bidirectional characters, cut at a word to a readable length, with ` API` added unless it
 /// ends so (`Stripe API`, `Twilio - Messaging API`); `API` for an empty title.
 fn api_name(title: &str) -> String {
-    let visible: String = title
-        .chars()
-        .map(|c| {
-            if crate::escape::is_hidden(c) || crate::escape::is_format(c) {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let visible: String = title.chars().map(|c| if crate::escape::is_hidden(c) || crate::escape::is_format(c) { ' ' } else { c }).collect();
     let line = one_line(&visible);
     let mut clean: String = line.chars().take(MAX_API_NAME).collect();
     if clean.len() < line.len() {
@@ -154,10 +112,7 @@ fn api_name(title: &str) -> String {
         }
     }
     let clean = clean.trim();
-    let ends_with_api = clean
-        .rsplit(' ')
-        .next()
-        .is_some_and(|w| w.eq_ignore_ascii_case("api"));
+    let ends_with_api = clean.rsplit(' ').next().is_some_and(|w| w.eq_ignore_ascii_case("api"));
     match clean {
         "" => "API".to_string(),
         _ if ends_with_api => clean.to_string(),
@@ -170,8 +125,7 @@ fn api_name(title: &str) -> String {
 /// characters, an environment prefix that is not a variable name, a configured description with
 /// control characters. (Free text is otherwise escaped: the description, the base URL.)
 pub(super) fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(), BuildError> {
-    let from_config =
-        |set: bool, key: &'static str, fallback: &'static str| if set { key } else { fallback };
+    let from_config = |set: bool, key: &'static str, fallback: &'static str| if set { key } else { fallback };
     let k = &cfg.krate;
     let err = |key: &'static str, value: &str, reason: &'static str| {
         let (place, fix) = match key.strip_prefix("crate.") {
@@ -184,13 +138,7 @@ pub(super) fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(),
             }
             _ => (key.to_string(), format!("with {key}")),
         };
-        BuildError::CrateIdentity {
-            place,
-            key,
-            value: crate::escape::rust_str(value),
-            reason,
-            fix,
-        }
+        BuildError::CrateIdentity { place, key, value: crate::escape::rust_str(value), reason, fix }
     };
     let name_key = from_config(k.name.is_some(), "crate.name", "--name");
     let name = &meta.crate_name;
@@ -203,36 +151,15 @@ pub(super) fn check_crate_identity(meta: &CrateMeta, cfg: &Config) -> Result<(),
         return Err(err(name_key, name, "a crate name is 1 to 64 ASCII letters, digits, `-` and `_`, starts with a letter and is not a Rust keyword"));
     }
     if !is_semver(&meta.version) {
-        return Err(err(
-            "crate.version",
-            &meta.version,
-            "a crate version is semver, such as `1.2.3` or `0.1.0-beta.1`",
-        ));
+        return Err(err("crate.version", &meta.version, "a crate version is semver, such as `1.2.3` or `0.1.0-beta.1`"));
     }
     // Cargo hands the description to rustc in an environment variable, which cannot hold NUL;
     // other control characters have no place in a package summary either.
-    if k.description.is_some()
-        && meta
-            .description
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(err(
-            "crate.description",
-            &meta.description,
-            "a description is text without control characters other than line breaks and tabs",
-        ));
+    if k.description.is_some() && meta.description.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(err("crate.description", &meta.description, "a description is text without control characters other than line breaks and tabs"));
     }
-    if meta
-        .license
-        .chars()
-        .any(|c| c.is_control() || crate::escape::is_hidden(c))
-    {
-        return Err(err(
-            "crate.license",
-            &meta.license,
-            "a license is one line of visible text, such as `MIT OR Apache-2.0`",
-        ));
+    if meta.license.chars().any(|c| c.is_control() || crate::escape::is_hidden(c)) {
+        return Err(err("crate.license", &meta.license, "a license is one line of visible text, such as `MIT OR Apache-2.0`"));
     }
     let prefix = &meta.env_prefix;
     if !is_ascii_ident(prefix) {
@@ -254,9 +181,7 @@ fn one_line(text: &str) -> String {
 /// `MAJOR.MINOR.PATCH`, optionally `-pre.release` and `+build`, as cargo requires.
 fn is_semver(v: &str) -> bool {
     let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    let number = |s: &str| {
-        !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
-    };
+    let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     let (rest, build) = match v.split_once('+') {
         Some((r, b)) => (r, Some(b)),
         None => (v, None),
@@ -282,17 +207,11 @@ mod tests {
         assert_eq!(api_name("Twilio - Messaging"), "Twilio - Messaging API");
         assert_eq!(api_name("  "), "API");
         assert_eq!(api_name("Evil\n\u{202e}Name\u{7}\"}"), "Evil Name \"} API");
-        assert_eq!(
-            api_name("a\u{61c}b\u{2060}c\u{e0041}d\u{ad}e"),
-            "a b c d e API"
-        );
+        assert_eq!(api_name("a\u{61c}b\u{2060}c\u{e0041}d\u{ad}e"), "a b c d e API");
         assert_eq!(api_name(&"x".repeat(500)).chars().count(), MAX_API_NAME + 4);
         let long = "word ".repeat(30);
         let name = api_name(&long);
-        assert!(
-            name.ends_with("word API") && name.len() <= MAX_API_NAME + 4,
-            "{name}"
-        );
+        assert!(name.ends_with("word API") && name.len() <= MAX_API_NAME + 4, "{name}");
     }
 
     fn headers_of(doc: serde_json::Value, configured: Option<&str>) -> Vec<String> {
@@ -305,11 +224,7 @@ mod tests {
             "headers": {"X-GitHub-Request-Id": {}, "X-Evil\"); panic!(\"": {}}}}}}}});
         let got = headers_of(doc.clone(), None);
         assert_eq!(got[0], "x-github-request-id");
-        assert_eq!(
-            got.len(),
-            REQUEST_ID_HEADERS.len(),
-            "a header the list does not know is not taken: {got:?}"
-        );
+        assert_eq!(got.len(), REQUEST_ID_HEADERS.len(), "a header the list does not know is not taken: {got:?}");
         let got = headers_of(doc, Some("CF-Ray"));
         assert_eq!(&got[..2], ["cf-ray", "x-github-request-id"]);
         assert_eq!(got.len(), REQUEST_ID_HEADERS.len() + 1);

@@ -16,11 +16,7 @@ pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
         }
     }
     let names: Vec<String> = types.keys().cloned().collect();
-    let index: HashMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     for (i, n) in names.iter().enumerate() {
         let tys: Vec<&Ty> = match &types[n].kind {

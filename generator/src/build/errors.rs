@@ -13,12 +13,7 @@ impl Builder<'_> {
     /// The operation's error type: `None` when no error response has a JSON schema, the one
     /// type when every such response has the same, else an enum `{base}Error` with a variant
     /// per status.
-    pub(super) fn error_body(
-        &mut self,
-        op_ptr: &str,
-        op: &Map<String, Value>,
-        base: &str,
-    ) -> Result<Option<Ty>, BuildError> {
+    pub(super) fn error_body(&mut self, op_ptr: &str, op: &Map<String, Value>, base: &str) -> Result<Option<Ty>, BuildError> {
         let Some(responses) = op.get("responses").and_then(Value::as_object) else {
             return Ok(None);
         };
@@ -119,9 +114,7 @@ mod tests {
         assert_eq!(ErrorStatus::parse("4XX"), Some(ErrorStatus::Class(4)));
         assert_eq!(ErrorStatus::parse("5xx"), Some(ErrorStatus::Class(5)));
         assert_eq!(ErrorStatus::parse("default"), Some(ErrorStatus::Default));
-        for not_error in [
-            "200", "2XX", "204", "600", "40", "4040", "x04", "4X0", "", "Default",
-        ] {
+        for not_error in ["200", "2XX", "204", "600", "40", "4040", "x04", "4X0", "", "Default"] {
             assert_eq!(ErrorStatus::parse(not_error), None, "{not_error}");
         }
         assert_eq!(variant_name(ErrorStatus::Code(404)), "NotFound");

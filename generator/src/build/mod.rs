@@ -97,11 +97,7 @@ pub fn build(
     for name in &cfg.extra_schemas {
         let ptr = join("/components/schemas", name);
         if b.spec.get(&ptr).is_none() {
-            b.diag(
-                "unknown-extra-schema",
-                &ptr,
-                format!("`extra_schemas` names `{name}`, which is not under components/schemas"),
-            );
+            b.diag("unknown-extra-schema", &ptr, format!("`extra_schemas` names `{name}`, which is not under components/schemas"));
             continue;
         }
         b.ty_of(&ptr, &camel(name))?;

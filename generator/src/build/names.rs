@@ -13,9 +13,7 @@ use crate::spec::{self, schema::becomes_named_type};
 
 /// Standard names the generated code and the runtime's `string_enum!` use unqualified in
 /// models and resource modules; a type of the same name would hide them there.
-pub(super) const STD_TYPE_NAMES: &[&str] = &[
-    "Option", "Vec", "String", "Box", "BTreeMap", "Result", "From",
-];
+pub(super) const STD_TYPE_NAMES: &[&str] = &["Option", "Vec", "String", "Box", "BTreeMap", "Result", "From"];
 
 /// The owner recorded for a reserved standard name.
 const STD_OWNER: &str = "<std>";
@@ -35,9 +33,7 @@ impl Builder<'_> {
             self.own(name, &ptr);
         }
         for name in STD_TYPE_NAMES {
-            self.owners
-                .entry(name.to_string())
-                .or_insert_with(|| STD_OWNER.to_string());
+            self.owners.entry(name.to_string()).or_insert_with(|| STD_OWNER.to_string());
         }
         let Some(schemas) = self.spec.object("/components/schemas") else {
             return;
@@ -49,9 +45,7 @@ impl Builder<'_> {
             if self.configured_name(&ptr).is_some() {
                 continue;
             }
-            let Some(schema) = schemas.get(key).and_then(Value::as_object) else {
-                continue;
-            };
+            let Some(schema) = schemas.get(key).and_then(Value::as_object) else { continue };
             if !becomes_named_type(schema) {
                 continue;
             }
@@ -75,12 +69,7 @@ impl Builder<'_> {
 
     /// The configured name for a schema pointer, if any.
     pub(super) fn configured_name(&self, ptr: &str) -> Option<String> {
-        if let Some(n) = self
-            .cfg
-            .types
-            .get(ptr)
-            .or_else(|| self.cfg.types.get(&format!("#{ptr}")))
-        {
+        if let Some(n) = self.cfg.types.get(ptr).or_else(|| self.cfg.types.get(&format!("#{ptr}"))) {
             return Some(n.clone());
         }
         self.cfg.types.get(&spec::component_name(ptr)?).cloned()
@@ -90,9 +79,7 @@ impl Builder<'_> {
     pub(super) fn claim(&mut self, hint: &str, ptr: &str) -> String {
         // Derived names join parts (`Self_` + `Item`); only configured names keep inner `_`.
         let tidy;
-        let hint = if hint.trim_end_matches('_').contains('_')
-            && !self.cfg.types.values().any(|v| v == hint)
-        {
+        let hint = if hint.trim_end_matches('_').contains('_') && !self.cfg.types.values().any(|v| v == hint) {
             tidy = crate::naming::camel(&hint.replace('_', ""));
             tidy.as_str()
         } else {
@@ -100,12 +87,7 @@ impl Builder<'_> {
         };
         if let Some(owner) = self.owners.get(hint) {
             let is_component = |p: &str| spec::component_name(p).is_some();
-            if owner != ptr
-                && owner != STD_OWNER
-                && is_component(owner)
-                && !is_component(ptr)
-                && !ptr.contains('#')
-            {
+            if owner != ptr && owner != STD_OWNER && is_component(owner) && !is_component(ptr) && !ptr.contains('#') {
                 let message = format!("the Rust name `{hint}` belongs to `#{owner}`, so this schema gets a numbered name; pin one in the config's `types:` to choose");
                 self.diag("type-name-collision", ptr, message);
             }
@@ -128,12 +110,7 @@ impl Builder<'_> {
             .get(ptr)
             .into_iter()
             .flatten()
-            .filter_map(|name| {
-                name.strip_prefix(hint)?
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|k| *k >= 2 && format!("{hint}{k}") == *name)
-            })
+            .filter_map(|name| name.strip_prefix(hint)?.parse::<usize>().ok().filter(|k| *k >= 2 && format!("{hint}{k}") == *name))
             .min();
         let n = match mine {
             Some(k) if k < n => k,
@@ -154,26 +131,18 @@ impl Builder<'_> {
                 names.retain(|n| n != name);
             }
         }
-        self.owned_by
-            .entry(ptr.to_string())
-            .or_default()
-            .push(name.to_string());
+        self.owned_by.entry(ptr.to_string()).or_default().push(name.to_string());
     }
 
     /// Gives `name` up; numbered searches that passed it start from it again.
     pub(super) fn disown(&mut self, name: &str) {
-        let Some(ptr) = self.owners.remove(name) else {
-            return;
-        };
+        let Some(ptr) = self.owners.remove(name) else { return };
         if let Some(names) = self.owned_by.get_mut(&ptr) {
             names.retain(|n| n != name);
         }
         let digits = name.bytes().rev().take_while(u8::is_ascii_digit).count();
         for split in name.len() - digits..name.len() {
-            if let (Some(next), Ok(k)) = (
-                self.next_number.get_mut(&name[..split]),
-                name[split..].parse::<usize>(),
-            ) {
+            if let (Some(next), Ok(k)) = (self.next_number.get_mut(&name[..split]), name[split..].parse::<usize>()) {
                 *next = (*next).min(k.max(2));
             }
         }
@@ -208,16 +177,8 @@ pub(super) fn numbered(base: &str, n: usize) -> String {
 /// first get a numeric suffix. So adding `on-hold` beside `on_hold` never renames `OnHold`.
 pub(super) fn variant_names(values: &[&str]) -> Vec<String> {
     use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
-    let base = |v: &str| {
-        if v.is_empty() {
-            "Empty".to_string()
-        } else {
-            camel(v)
-        }
-    };
-    let round_trips = |v: &str| {
-        v == v.to_snake_case() || v == v.to_upper_camel_case() || v == v.to_shouty_snake_case()
-    };
+    let base = |v: &str| if v.is_empty() { "Empty".to_string() } else { camel(v) };
+    let round_trips = |v: &str| v == v.to_snake_case() || v == v.to_upper_camel_case() || v == v.to_shouty_snake_case();
     let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for v in values {
         groups.entry(base(v)).or_default().push(v);

@@ -32,12 +32,7 @@ impl<'a> Builder<'a> {
         let ops = self.spec.operations()?;
         let mut id_count: HashMap<String, usize> = HashMap::new();
         for op in &ops {
-            if let Some(id) = self
-                .spec
-                .object(&op.op_ptr)
-                .and_then(|o| o.get("operationId"))
-                .and_then(Value::as_str)
-            {
+            if let Some(id) = self.spec.object(&op.op_ptr).and_then(|o| o.get("operationId")).and_then(Value::as_str) {
                 *id_count.entry(id.to_string()).or_default() += 1;
             }
         }
@@ -54,11 +49,7 @@ impl<'a> Builder<'a> {
     /// decided per resource with all its operations in view, so a conventional name two
     /// operations want (`list`) goes to neither: each takes its fuller name instead, whatever
     /// the order of the document.
-    fn place_all(
-        &mut self,
-        ops: &[PathOp<'a>],
-        id_count: &HashMap<String, usize>,
-    ) -> Vec<Option<Planned>> {
+    fn place_all(&mut self, ops: &[PathOp<'a>], id_count: &HashMap<String, usize>) -> Vec<Option<Planned>> {
         let mut index = PathIndex::default();
         let (tree, problems) = placement::TagTree::read(self.spec.get("/tags"));
         for (ptr, code, message) in problems {
@@ -68,11 +59,7 @@ impl<'a> Builder<'a> {
         let mut ids = Vec::new();
         let mut selected = Vec::new();
         for op in ops {
-            let Some(o) = self
-                .spec
-                .object(&op.op_ptr)
-                .filter(|o| self.selected(op.path, o))
-            else {
+            let Some(o) = self.spec.object(&op.op_ptr).filter(|o| self.selected(op.path, o)) else {
                 selected.push(None);
                 continue;
             };
@@ -82,12 +69,7 @@ impl<'a> Builder<'a> {
             }
             // Only a dotted or slashed first part (`storage.` in `storage.buckets.list`) is a
             // namespace; a shared first word (`list` in `listUsers`) is the verb.
-            ids.push(
-                o.get("operationId")
-                    .and_then(Value::as_str)
-                    .and_then(|id| id.split_once(['.', '/']))
-                    .map(|(first, _)| placement::words(first)),
-            );
+            ids.push(o.get("operationId").and_then(Value::as_str).and_then(|id| id.split_once(['.', '/'])).map(|(first, _)| placement::words(first)));
             selected.push(Some(o));
         }
         // Words every tag (`MessagingV1…`) or every operationId (`storage.…`) starts with say
@@ -95,14 +77,8 @@ impl<'a> Builder<'a> {
         tags.sort();
         tags.dedup();
         let tag_prefix = placement::common_prefix(&tags);
-        let id_prefix = match ids
-            .iter()
-            .cloned()
-            .collect::<Option<BTreeSet<Vec<String>>>>()
-        {
-            Some(firsts) if firsts.len() == 1 && ids.len() > 1 => {
-                firsts.into_iter().next().unwrap_or_default()
-            }
+        let id_prefix = match ids.iter().cloned().collect::<Option<BTreeSet<Vec<String>>>>() {
+            Some(firsts) if firsts.len() == 1 && ids.len() > 1 => firsts.into_iter().next().unwrap_or_default(),
             _ => Vec::new(),
         };
         let mut planned: Vec<Option<Planned>> = Vec::new();
@@ -137,9 +113,7 @@ impl<'a> Builder<'a> {
         let mut wanted: HashMap<(Vec<String>, String), usize> = HashMap::new();
         let mut children: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
         for p in planned.iter().flatten() {
-            *wanted
-                .entry((p.segments.clone(), p.method_name.clone()))
-                .or_default() += 1;
+            *wanted.entry((p.segments.clone(), p.method_name.clone())).or_default() += 1;
             for i in 1..p.segments.len() {
                 children.insert((p.segments[..i].to_vec(), p.segments[i].clone()));
             }
@@ -167,64 +141,33 @@ impl<'a> Builder<'a> {
             .map(|t| t.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         id.is_some_and(|id| sel.operation_ids.iter().any(|s| s == id))
-            || sel
-                .path_prefixes
-                .iter()
-                .any(|p| path.starts_with(p.as_str()))
+            || sel.path_prefixes.iter().any(|p| path.starts_with(p.as_str()))
             || sel.tags.iter().any(|t| tags.contains(&t.as_str()))
     }
 
-    fn operation(
-        &mut self,
-        root: &mut Resource,
-        path_op: &PathOp<'a>,
-        plan: Planned,
-    ) -> Result<(), BuildError> {
-        let (path, method, op_ptr) = (
-            path_op.path,
-            path_op.method.as_str(),
-            path_op.op_ptr.as_str(),
-        );
+    fn operation(&mut self, root: &mut Resource, path_op: &PathOp<'a>, plan: Planned) -> Result<(), BuildError> {
+        let (path, method, op_ptr) = (path_op.path, path_op.method.as_str(), path_op.op_ptr.as_str());
         let Some(op) = self.spec.object(op_ptr) else {
             return Ok(());
         };
-        let Planned {
-            operation_id,
-            oc,
-            segments,
-            method_name,
-            from_path,
-            ..
-        } = plan;
+        let Planned { operation_id, oc, segments, method_name, from_path, .. } = plan;
         let base = type_base(&segments, from_path, &method_name);
 
         let params = self.spec.parameters(path_op)?;
         let params_name = oc.params.clone().unwrap_or_else(|| format!("{base}Params"));
-        let response_name = oc
-            .response
-            .clone()
-            .unwrap_or_else(|| format!("{base}Response"));
+        let response_name = oc.response.clone().unwrap_or_else(|| format!("{base}Response"));
         let params_name = self.claim(&params_name, &format!("{op_ptr}#params"));
 
         let mut used = BTreeSet::new();
         let path_params = self.path_params(path_op, &params, &base, &mut used)?;
         let mut fields = Vec::new();
         let names_in_query = self.param_fields(&params, &params_name, &mut used, &mut fields)?;
-        let body = self.request_body(
-            op_ptr,
-            &params_name,
-            &mut fields,
-            &mut used,
-            &names_in_query,
-        )?;
+        let body = self.request_body(op_ptr, &params_name, &mut fields, &mut used, &names_in_query)?;
         let params_type = self.params_type(params_name, fields, body.as_ref(), &method_name);
 
         // Response: the lowest 2xx, by its content type; Cloudflare envelopes are unwrapped.
-        let op_key = operation_id
-            .clone()
-            .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
-        let (response, pagination) =
-            self.response(op_ptr, op, &response_name, &params, &oc, &op_key)?;
+        let op_key = operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+        let (response, pagination) = self.response(op_ptr, op, &response_name, &params, &oc, &op_key)?;
         let error = self.error_body(op_ptr, op, &base)?;
 
         let node = resource_node(root, &segments);
@@ -240,11 +183,7 @@ impl<'a> Builder<'a> {
             }
         }
         if let Some(Ty::Named(e)) = &error {
-            if let Some(t) = self
-                .types
-                .get_mut(e)
-                .filter(|t| matches!(t.kind, TypeKind::ErrorBody(_)))
-            {
+            if let Some(t) = self.types.get_mut(e).filter(|t| matches!(t.kind, TypeKind::ErrorBody(_))) {
                 t.docs = Some(format!(
                     "Error bodies of `{}().{method_name}()` ({}) by the response's status, from `Error::detail`.",
                     segments.join("()."),
@@ -260,20 +199,11 @@ impl<'a> Builder<'a> {
                 operation_id,
                 // The fixed fields are lowercase names of methods sent in uppercase; a method
                 // under `additionalOperations` is sent as written (methods are case-sensitive).
-                http_method: if crate::spec::paths::METHODS.contains(&method)
-                    || method == crate::spec::paths::QUERY
-                {
-                    method.to_uppercase()
-                } else {
-                    method.to_string()
-                },
+                http_method: if crate::spec::paths::METHODS.contains(&method) || method == crate::spec::paths::QUERY { method.to_uppercase() } else { method.to_string() },
                 path: path_op.template.clone(),
                 summary: text("summary"),
                 description: text("description"),
-                deprecated: op
-                    .get("deprecated")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
+                deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
                 path_params,
                 params: params_type,
                 body_field: body.as_ref().and_then(|b| b.body_field.clone()),
@@ -290,20 +220,17 @@ impl<'a> Builder<'a> {
 
     /// The operation's id, its configuration (looked up by id, else by `METHOD /path`), and
     /// whether another operation has the same id (then warned about).
-    fn operation_config(
-        &mut self,
-        path_op: &PathOp<'_>,
-        op: &Map<String, Value>,
-        id_count: &HashMap<String, usize>,
-    ) -> (Option<String>, OperationConfig, bool) {
-        let operation_id = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+    fn operation_config(&mut self, path_op: &PathOp<'_>, op: &Map<String, Value>, id_count: &HashMap<String, usize>) -> (Option<String>, OperationConfig, bool) {
+        let operation_id = op.get("operationId").and_then(Value::as_str).map(str::to_string);
         let key = operation_id
             .clone()
             .unwrap_or_else(|| format!("{} {}", path_op.method.to_uppercase(), path_op.path));
-        let oc: OperationConfig = self.cfg.operations.get(&key).cloned().unwrap_or_default();
+        let oc: OperationConfig = self
+            .cfg
+            .operations
+            .get(&key)
+            .cloned()
+            .unwrap_or_default();
         let duplicate_id = operation_id
             .as_ref()
             .is_some_and(|id| id_count.get(id).copied().unwrap_or(0) > 1);
@@ -379,27 +306,17 @@ impl<'a> Builder<'a> {
             let capped = crate::naming::cap_module(seg);
             // A top-level accessor is a method of `Client`; a module named like a crate the
             // generated code uses would hide that crate in its parent module.
-            let taken = (i == 0
-                && (CLIENT_METHODS.contains(&capped.as_str())
-                    || CLIENT_TRAIT_METHODS.contains(&capped.as_str())))
+            let taken = (i == 0 && (CLIENT_METHODS.contains(&capped.as_str()) || CLIENT_TRAIT_METHODS.contains(&capped.as_str())))
                 || SHADOWED_CRATES.contains(&capped.as_str());
             let renamed = if taken { format!("{capped}_") } else { capped };
             if renamed != *seg {
                 let message = if taken {
-                    let clash = if SHADOWED_CRATES.contains(&seg.as_str()) {
-                        format!("the crate `{seg}`")
-                    } else {
-                        format!("`Client::{seg}`")
-                    };
+                    let clash = if SHADOWED_CRATES.contains(&seg.as_str()) { format!("the crate `{seg}`") } else { format!("`Client::{seg}`") };
                     format!("resource `{seg}` would clash with {clash}; it is generated as `{renamed}`; set the operation's `resource` in the config to choose")
                 } else {
                     format!("resource name `{seg}` is longer than {} bytes; it is generated as `{renamed}`", crate::naming::MAX_MODULE_NAME)
                 };
-                let code = if taken {
-                    "reserved-resource-name"
-                } else {
-                    "long-resource-name"
-                };
+                let code = if taken { "reserved-resource-name" } else { "long-resource-name" };
                 self.diag(code, op_ptr, message);
                 *seg = renamed;
             }
@@ -409,30 +326,17 @@ impl<'a> Builder<'a> {
 
     /// The path parameters, in the order the template names them; one the operation does not
     /// declare is a string.
-    fn path_params(
-        &mut self,
-        path_op: &PathOp<'_>,
-        params: &[spec::Param],
-        base: &str,
-        used: &mut BTreeSet<String>,
-    ) -> Result<Vec<PathParam>, BuildError> {
+    fn path_params(&mut self, path_op: &PathOp<'_>, params: &[spec::Param], base: &str, used: &mut BTreeSet<String>) -> Result<Vec<PathParam>, BuildError> {
         let mut path_params = Vec::new();
         for name in path_op.template.param_names() {
-            let found = params
-                .iter()
-                .find(|p| p.name == name && p.location == "path");
+            let found = params.iter().find(|p| p.name == name && p.location == "path");
             let (ty, docs) = match found {
                 Some(spec::Param { ptr: p_ptr, .. }) => {
-                    let (ty, meta) =
-                        self.ty_of(&join(p_ptr, "schema"), &format!("{base}{}", camel(name)))?;
+                    let (ty, meta) = self.ty_of(&join(p_ptr, "schema"), &format!("{base}{}", camel(name)))?;
                     (ty, self.description(p_ptr).or(meta.description))
                 }
                 None => {
-                    self.diag(
-                        "undeclared-path-parameter",
-                        &path_op.op_ptr,
-                        format!("path parameter `{name}` is not declared; taken as a string"),
-                    );
+                    self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameter `{name}` is not declared; taken as a string"));
                     (Ty::String, None)
                 }
             };
@@ -448,13 +352,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The query and header parameters as fields of the params struct; answers their names.
-    fn param_fields(
-        &mut self,
-        params: &[spec::Param],
-        params_name: &str,
-        used: &mut BTreeSet<String>,
-        fields: &mut Vec<Field>,
-    ) -> Result<BTreeSet<String>, BuildError> {
+    fn param_fields(&mut self, params: &[spec::Param], params_name: &str, used: &mut BTreeSet<String>, fields: &mut Vec<Field>) -> Result<BTreeSet<String>, BuildError> {
         let mut names_in_query = BTreeSet::new();
         for spec::Param {
             name,
@@ -477,11 +375,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 other => {
-                    self.diag(
-                        "unsupported-parameter",
-                        p_ptr,
-                        format!("parameters `in: {other}` are not supported; `{name}` is left out"),
-                    );
+                    self.diag("unsupported-parameter", p_ptr, format!("parameters `in: {other}` are not supported; `{name}` is left out"));
                     continue;
                 }
             };
@@ -547,21 +441,11 @@ impl<'a> Builder<'a> {
 
     /// The `description` written on the object at `ptr`.
     fn description(&self, ptr: &str) -> Option<String> {
-        self.spec
-            .object(ptr)
-            .and_then(|p| p.get("description"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
+        self.spec.object(ptr).and_then(|p| p.get("description")).and_then(Value::as_str).map(str::to_string)
     }
 
     /// Registers the params struct, or gives its name back when it has no fields.
-    fn params_type(
-        &mut self,
-        params_name: String,
-        fields: Vec<Field>,
-        body: Option<&RequestBody>,
-        method_name: &str,
-    ) -> Option<String> {
+    fn params_type(&mut self, params_name: String, fields: Vec<Field>, body: Option<&RequestBody>, method_name: &str) -> Option<String> {
         if fields.is_empty() {
             self.disown(&params_name);
             return None;
@@ -576,26 +460,15 @@ impl<'a> Builder<'a> {
                 name: params_name.clone(),
                 docs: Some(format!("Parameters of [`{method_name}`](#method).")),
                 deprecated: false,
-                kind: TypeKind::Struct(Struct {
-                    fields,
-                    extra,
-                    usage,
-                }),
+                kind: TypeKind::Struct(Struct { fields, extra, usage }),
             },
         );
         Some(params_name)
     }
 
     /// `method_name`, or the first numbered form of it no operation or child of `node` has.
-    fn free_method_name(
-        &mut self,
-        node: &Resource,
-        segments: &[String],
-        method_name: String,
-        op_ptr: &str,
-    ) -> String {
-        let taken =
-            |name: &String| node.operations.contains_key(name) || node.children.contains_key(name);
+    fn free_method_name(&mut self, node: &Resource, segments: &[String], method_name: String, op_ptr: &str) -> String {
+        let taken = |name: &String| node.operations.contains_key(name) || node.children.contains_key(name);
         if !taken(&method_name) {
             return method_name;
         }
@@ -629,11 +502,7 @@ impl<'a> Builder<'a> {
         oc: &OperationConfig,
         op_key: &str,
     ) -> Result<(Response, Option<Pagination>), BuildError> {
-        let Some(code) = op
-            .get("responses")
-            .and_then(Value::as_object)
-            .and_then(success_status)
-        else {
+        let Some(code) = op.get("responses").and_then(Value::as_object).and_then(success_status) else {
             return Ok((Response::Empty, None));
         };
         let resp_ptr = self.spec.target(&join(&join(op_ptr, "responses"), code))?;
@@ -648,30 +517,13 @@ impl<'a> Builder<'a> {
         let props = self.spec.properties(&schema_ptr)?;
         let alias_owner = format!("{op_ptr}#response");
         let envelope = is_envelope(|k| props.has(k));
-        if let Some((style, list)) =
-            self.paging(op_key, &schema_ptr, &resp_ptr, params, envelope, oc)?
-        {
+        if let Some((style, list)) = self.paging(op_key, &schema_ptr, &resp_ptr, params, envelope, oc)? {
             let items = join(&list.array_ptr, "items");
-            let item = if self.spec.get(&items).is_some() {
-                self.ty_of(&items, response_name)?.0
-            } else {
-                Ty::Json
-            };
+            let item = if self.spec.get(&items).is_some() { self.ty_of(&items, response_name)?.0 } else { Ty::Json };
             let item = self.alias(response_name, item, &alias_owner);
             let list_ty = Ty::Vec(Box::new(item.clone()));
-            let response = if envelope {
-                Response::Envelope(list_ty)
-            } else {
-                Response::Body(list_ty)
-            };
-            return Ok((
-                response,
-                Some(Pagination {
-                    style,
-                    items: list.path,
-                    item,
-                }),
-            ));
+            let response = if envelope { Response::Envelope(list_ty) } else { Response::Body(list_ty) };
+            return Ok((response, Some(Pagination { style, items: list.path, item })));
         }
         let result_ptr = match props.get("result") {
             Some(result) if envelope => result.to_string(),
@@ -713,16 +565,8 @@ impl<'a> Builder<'a> {
         let cfg = self.cfg;
         let error = |message: String| {
             let keys = ["operations", op_key, "paginate"];
-            let line = cfg
-                .line_of(&keys)
-                .map(|l| format!(":{l}"))
-                .unwrap_or_default();
-            BuildError::PagingConfig {
-                place: format!("{}{line}", cfg.file),
-                key: keys.join("."),
-                message,
-                file: cfg.file.clone(),
-            }
+            let line = cfg.line_of(&keys).map(|l| format!(":{l}")).unwrap_or_default();
+            BuildError::PagingConfig { place: format!("{}{line}", cfg.file), key: keys.join("."), message, file: cfg.file.clone() }
         };
         let forced = match &oc.paginate {
             Some(Paginate::Detect(false)) => return Ok(None),
@@ -744,16 +588,10 @@ impl<'a> Builder<'a> {
             };
         };
         let query = |name: &String| -> Result<String, BuildError> {
-            if params
-                .iter()
-                .any(|p| &p.name == name && p.location == "query")
-            {
+            if params.iter().any(|p| &p.name == name && p.location == "query") {
                 Ok(name.clone())
             } else {
-                Err(error(format!(
-                    "names the query parameter `{}`, which the operation does not declare",
-                    name.escape_debug()
-                )))
+                Err(error(format!("names the query parameter `{}`, which the operation does not declare", name.escape_debug())))
             }
         };
         let path = |what: &str, dotted: &String| -> Result<Vec<String>, BuildError> {
@@ -764,57 +602,17 @@ impl<'a> Builder<'a> {
             Ok(segments)
         };
         let (style, items) = match forced {
-            PagingConfig::PageNumber {
-                page,
-                per_page,
-                items,
-            } => (
-                PageStyle::PageNumber {
-                    page_param: query(page)?,
-                    per_page_param: query(per_page)?,
-                },
-                items,
-            ),
-            PagingConfig::Cursor { param, next, items } => (
-                PageStyle::Cursor {
-                    param: query(param)?,
-                    next: path("next", next)?,
-                },
-                items,
-            ),
-            PagingConfig::HasMore {
-                param,
-                has_more,
-                id,
-                items,
-            } => {
+            PagingConfig::PageNumber { page, per_page, items } => (PageStyle::PageNumber { page_param: query(page)?, per_page_param: query(per_page)? }, items),
+            PagingConfig::Cursor { param, next, items } => (PageStyle::Cursor { param: query(param)?, next: path("next", next)? }, items),
+            PagingConfig::HasMore { param, has_more, id, items } => {
                 if id.is_empty() {
                     return Err(error("`id` is empty: name the items' id property".into()));
                 }
-                (
-                    PageStyle::HasMore {
-                        param: query(param)?,
-                        has_more: path("has_more", has_more)?,
-                        id_field: id.clone(),
-                    },
-                    items,
-                )
+                (PageStyle::HasMore { param: query(param)?, has_more: path("has_more", has_more)?, id_field: id.clone() }, items)
             }
-            PagingConfig::OffsetLimit {
-                offset,
-                limit,
-                total,
-                items,
-            } => {
+            PagingConfig::OffsetLimit { offset, limit, total, items } => {
                 let total = total.as_ref().map(|t| path("total", t)).transpose()?;
-                (
-                    PageStyle::OffsetLimit {
-                        offset_param: query(offset)?,
-                        limit_param: query(limit)?,
-                        total,
-                    },
-                    items,
-                )
+                (PageStyle::OffsetLimit { offset_param: query(offset)?, limit_param: query(limit)?, total }, items)
             }
             PagingConfig::LinkHeader { items } => (PageStyle::LinkHeader, items),
         };
@@ -868,10 +666,7 @@ enum Source {
 /// `retrieve`, `update`, `delete`, or an action's word) unless the operationId says something
 /// else than those verbs, else the operationId without the resource's words, else the HTTP
 /// method and path.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site; the inputs are independent facts about one operation"
-)]
+#[expect(clippy::too_many_arguments, reason = "one call site; the inputs are independent facts about one operation")]
 fn method_names(
     path_op: &PathOp<'_>,
     op: &Map<String, Value>,
@@ -883,13 +678,7 @@ fn method_names(
     id_prefix: &[String],
 ) -> (String, Option<String>) {
     let fern_method = op.get("x-fern-sdk-method-name").and_then(Value::as_str);
-    let from_method_and_path = || {
-        snake(&format!(
-            "{} {}",
-            path_op.method,
-            path_op.path.replace(['{', '}'], "")
-        ))
-    };
+    let from_method_and_path = || snake(&format!("{} {}", path_op.method, path_op.path.replace(['{', '}'], "")));
     match (&oc.method, fern_method) {
         (Some(m), _) => return (snake(m), None),
         (None, Some(m)) if !duplicate_id => return (snake(m), None),
@@ -898,26 +687,19 @@ fn method_names(
     let resource_words = placement::resource_words(segments);
     let id_name = operation_id.and_then(|id| placement::id_method(id, &resource_words, id_prefix));
     // An operationId that only spells the method and path adds nothing to the path's shape.
-    let meaningful = operation_id
-        .is_some_and(|id| !placement::id_from_path(id, &path_op.template, &path_op.method));
+    let meaningful = operation_id.is_some_and(|id| !placement::id_from_path(id, &path_op.template, &path_op.method));
     let conventional = shape.and_then(|s| placement::crud_name(s, &path_op.method));
     let full_id = operation_id.map(snake);
     let chosen = match (conventional, id_name.clone().filter(|_| meaningful)) {
         (Some(c), Some(id)) if placement::crud_family(&id) != placement::crud_family(&c) => id,
         (Some(c), _) => c,
         (None, Some(id)) => id,
-        (None, None) => id_name
-            .clone()
-            .or(full_id.clone())
-            .unwrap_or_else(from_method_and_path),
+        (None, None) => id_name.clone().or(full_id.clone()).unwrap_or_else(from_method_and_path),
     };
     // The operationId's own name wins a contested name; the others fall back to theirs.
     let fuller = match id_name {
         Some(id) if id == chosen && meaningful => None,
-        id_name => [id_name, full_id, Some(from_method_and_path())]
-            .into_iter()
-            .flatten()
-            .find(|n| *n != chosen),
+        id_name => [id_name, full_id, Some(from_method_and_path())].into_iter().flatten().find(|n| *n != chosen),
     };
     (chosen, fuller)
 }
@@ -927,22 +709,11 @@ fn method_names(
 /// paths can end in the same word), then the method, less a repeat of the resource's word.
 fn type_base(segments: &[String], from_path: bool, method_name: &str) -> String {
     let last = segments.last().cloned().unwrap_or_else(|| "api".into());
-    let levels: &[String] = if from_path {
-        segments
-    } else {
-        std::slice::from_ref(&last)
-    };
-    let resource: String = levels
-        .iter()
-        .map(|s| camel(&singular(s)).trim_end_matches('_').to_string())
-        .collect();
+    let levels: &[String] = if from_path { segments } else { std::slice::from_ref(&last) };
+    let resource: String = levels.iter().map(|s| camel(&singular(s)).trim_end_matches('_').to_string()).collect();
     let method = camel(method_name).trim_end_matches('_').to_string();
     let own = [camel(&singular(&last)), camel(&last)];
-    if own
-        .iter()
-        .any(|w| method.starts_with(w.trim_end_matches('_')) && !w.is_empty())
-        && !from_path
-    {
+    if own.iter().any(|w| method.starts_with(w.trim_end_matches('_')) && !w.is_empty()) && !from_path {
         return method;
     }
     format!("{resource}{method}")
@@ -952,17 +723,14 @@ fn type_base(segments: &[String], from_path: bool, method_name: &str) -> String 
 fn resource_node<'r>(root: &'r mut Resource, segments: &[String]) -> &'r mut Resource {
     let mut node = root;
     for seg in segments {
-        node = node
-            .children
-            .entry(seg.clone())
-            .or_insert_with(|| Resource {
-                name: seg.clone(),
-                struct_name: match camel(seg) {
-                    s if STD_TYPE_NAMES.contains(&s.as_str()) => format!("{s}Resource"),
-                    s => s,
-                },
-                ..Resource::default()
-            });
+        node = node.children.entry(seg.clone()).or_insert_with(|| Resource {
+            name: seg.clone(),
+            struct_name: match camel(seg) {
+                s if STD_TYPE_NAMES.contains(&s.as_str()) => format!("{s}Resource"),
+                s => s,
+            },
+            ..Resource::default()
+        });
     }
     node
 }

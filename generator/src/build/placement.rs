@@ -23,30 +23,17 @@ pub(super) enum Shape {
 
 /// Verbs an operationId may start with, by the conventional call they mean.
 const CRUD_FAMILIES: &[(&str, &[&str])] = &[
-    (
-        "retrieve",
-        &[
-            "get", "retrieve", "fetch", "read", "show", "find", "describe",
-        ],
-    ),
+    ("retrieve", &["get", "retrieve", "fetch", "read", "show", "find", "describe"]),
     ("list", &["list", "all", "search"]),
     ("create", &["create", "add", "new", "insert", "post"]),
-    (
-        "update",
-        &[
-            "update", "edit", "modify", "patch", "put", "replace", "upsert",
-        ],
-    ),
+    ("update", &["update", "edit", "modify", "patch", "put", "replace", "upsert"]),
     ("delete", &["delete", "remove", "destroy", "del"]),
 ];
 
 /// The conventional call a name's first word means (`fetch_service` → `retrieve`), if any.
 pub(super) fn crud_family(name: &str) -> Option<&'static str> {
     let first = name.split('_').next()?;
-    CRUD_FAMILIES
-        .iter()
-        .find(|(_, verbs)| verbs.contains(&first))
-        .map(|(family, _)| *family)
+    CRUD_FAMILIES.iter().find(|(_, verbs)| verbs.contains(&first)).map(|(family, _)| *family)
 }
 
 /// A path template's pieces: literal segments as snake_case words (version segments such as
@@ -57,26 +44,15 @@ pub(super) fn path_parts(template: &PathTemplate) -> Vec<Option<String>> {
         .split('/')
         .filter(|s| !s.is_empty())
         .filter(|s| !is_version(s))
-        .map(|s| {
-            if s.contains("{}") {
-                None
-            } else {
-                Some(snake(s))
-            }
-        })
+        .map(|s| if s.contains("{}") { None } else { Some(snake(s)) })
         .collect()
 }
 
 /// `v1`, `V2`, `v1.1`, `v2beta1`, `v1alpha`: an API version, not a resource.
 fn is_version(segment: &str) -> bool {
     let s = segment.to_ascii_lowercase();
-    let Some(rest) = s.strip_prefix('v') else {
-        return false;
-    };
-    let digits = rest
-        .bytes()
-        .take_while(|b| b.is_ascii_digit() || *b == b'.' || *b == b'_')
-        .count();
+    let Some(rest) = s.strip_prefix('v') else { return false };
+    let digits = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.' || *b == b'_').count();
     if digits == 0 || !rest.as_bytes()[0].is_ascii_digit() {
         return false;
     }
@@ -226,8 +202,7 @@ impl PathIndex {
             Some(None) => (words(&parts), Some(Shape::Item)),
             Some(Some(last)) => {
                 let after_param = parts.len() >= 2 && parts[parts.len() - 2].is_none();
-                let leaf = !self.parents.contains(&parts)
-                    && self.ops.get(&parts).copied().unwrap_or(0) <= 1;
+                let leaf = !self.parents.contains(&parts) && self.ops.get(&parts).copied().unwrap_or(0) <= 1;
                 let parent_parts = &parts[..parts.len() - 1];
                 let parent = words(parent_parts);
                 // `/people/search` beside `/people` is a call on `people`, too, and so is a
@@ -242,12 +217,7 @@ impl PathIndex {
                     let mut item = parts.clone();
                     item.push(None);
                     let has_items = self.ops.contains_key(&item) || self.parents.contains(&item);
-                    (
-                        words(&parts),
-                        Some(Shape::Collection {
-                            plural: has_items || singular(last) != *last,
-                        }),
-                    )
+                    (words(&parts), Some(Shape::Collection { plural: has_items || singular(last) != *last }))
                 }
             }
         }
@@ -263,9 +233,7 @@ pub(super) fn tag_shape(template: &PathTemplate, resource: &str) -> Option<Shape
     let params = parts.iter().rev().take_while(|p| p.is_none()).count();
     match parts[..parts.len() - params].last() {
         Some(Some(w)) if same(w) && params > 0 => Some(Shape::Item),
-        Some(Some(w)) if same(w) => Some(Shape::Collection {
-            plural: singular(w) != *w,
-        }),
+        Some(Some(w)) if same(w) => Some(Shape::Collection { plural: singular(w) != *w }),
         _ => None,
     }
 }
@@ -288,23 +256,14 @@ pub(super) fn crud_name(shape: &Shape, http_method: &str) -> Option<String> {
 /// The snake_case words of a name (`issues/list-for-repo` → `issues`, `list`, `for`, `repo`).
 pub(super) fn words(name: &str) -> Vec<String> {
     let s = snake(name);
-    s.trim_end_matches('_')
-        .split('_')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    s.trim_end_matches('_').split('_').filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 /// True when an operationId only spells the HTTP method and the path (`GetCustomersCustomer`
 /// for `GET /v1/customers/{customer}`), so it says nothing the path does not.
 pub(super) fn id_from_path(id: &str, template: &PathTemplate, http_method: &str) -> bool {
     let mut known: BTreeSet<String> = words(template.as_str()).into_iter().collect();
-    known.extend(
-        [
-            "get", "post", "put", "patch", "delete", "head", "options", "trace",
-        ]
-        .map(String::from),
-    );
+    known.extend(["get", "post", "put", "patch", "delete", "head", "options", "trace"].map(String::from));
     known.insert(http_method.to_ascii_lowercase());
     let id_words = words(id);
     !id_words.is_empty() && id_words.iter().all(|w| known.contains(w))
@@ -325,11 +284,7 @@ pub(super) fn resource_words(segments: &[String]) -> BTreeSet<String> {
 /// The operationId without the words the resource already says: the leading run of resource
 /// words (and `prefix`, words every operationId of the document starts with), and the trailing
 /// ones after a lone verb (`ListService` under `services` → `list`). `None` when nothing is left.
-pub(super) fn id_method(
-    id: &str,
-    resource: &BTreeSet<String>,
-    prefix: &[String],
-) -> Option<String> {
+pub(super) fn id_method(id: &str, resource: &BTreeSet<String>, prefix: &[String]) -> Option<String> {
     // A dotted or slashed id (`storage.buckets.operations.get`) drops every part up to the last
     // one that names the resource.
     let parts: Vec<&str> = id.split(['.', '/']).collect();
@@ -358,9 +313,7 @@ pub(super) fn id_method(
 /// The words every name in `names` starts with, when there are two or more names and every one
 /// has words left after them.
 pub(super) fn common_prefix(names: &[Vec<String>]) -> Vec<String> {
-    let Some((first, rest)) = names.split_first() else {
-        return Vec::new();
-    };
+    let Some((first, rest)) = names.split_first() else { return Vec::new() };
     if rest.is_empty() {
         return Vec::new();
     }
@@ -440,62 +393,17 @@ mod tests {
         ]);
         let r = |p: &str| i.resource(&PathTemplate::parse(p));
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            r("/v1/customers"),
-            (s(&["customers"]), Some(Shape::Collection { plural: true }))
-        );
-        assert_eq!(
-            r("/v1/customers/{customer}"),
-            (s(&["customers"]), Some(Shape::Item))
-        );
-        assert_eq!(
-            r("/v1/customers/{customer}/sources"),
-            (
-                s(&["customers", "sources"]),
-                Some(Shape::Collection { plural: true })
-            )
-        );
-        assert_eq!(
-            r("/v1/customers/{customer}/sources/{id}/verify"),
-            (
-                s(&["customers", "sources"]),
-                Some(Shape::Action("verify".into()))
-            )
-        );
-        assert_eq!(
-            r("/v1/account"),
-            (s(&["account"]), Some(Shape::Collection { plural: false }))
-        );
+        assert_eq!(r("/v1/customers"), (s(&["customers"]), Some(Shape::Collection { plural: true })));
+        assert_eq!(r("/v1/customers/{customer}"), (s(&["customers"]), Some(Shape::Item)));
+        assert_eq!(r("/v1/customers/{customer}/sources"), (s(&["customers", "sources"]), Some(Shape::Collection { plural: true })));
+        assert_eq!(r("/v1/customers/{customer}/sources/{id}/verify"), (s(&["customers", "sources"]), Some(Shape::Action("verify".into()))));
+        assert_eq!(r("/v1/account"), (s(&["account"]), Some(Shape::Collection { plural: false })));
         // A word below another word, with paths below it, is a resource.
-        assert_eq!(
-            r("/v1/invoices/upcoming"),
-            (
-                s(&["invoices", "upcoming"]),
-                Some(Shape::Collection { plural: false })
-            )
-        );
-        assert_eq!(
-            r("/v1/people"),
-            (s(&["people"]), Some(Shape::Collection { plural: true }))
-        );
-        assert_eq!(
-            r("/v1/people/search"),
-            (s(&["people"]), Some(Shape::Action("search".into())))
-        );
-        assert_eq!(
-            r("/v1/test_helpers/cards/{card}/shipping/fail"),
-            (
-                s(&["test_helpers", "cards", "shipping"]),
-                Some(Shape::Action("fail".into()))
-            )
-        );
-        assert_eq!(
-            r("/v1/billing/meter_events"),
-            (
-                s(&["billing", "meter_events"]),
-                Some(Shape::Collection { plural: true })
-            )
-        );
+        assert_eq!(r("/v1/invoices/upcoming"), (s(&["invoices", "upcoming"]), Some(Shape::Collection { plural: false })));
+        assert_eq!(r("/v1/people"), (s(&["people"]), Some(Shape::Collection { plural: true })));
+        assert_eq!(r("/v1/people/search"), (s(&["people"]), Some(Shape::Action("search".into()))));
+        assert_eq!(r("/v1/test_helpers/cards/{card}/shipping/fail"), (s(&["test_helpers", "cards", "shipping"]), Some(Shape::Action("fail".into()))));
+        assert_eq!(r("/v1/billing/meter_events"), (s(&["billing", "meter_events"]), Some(Shape::Collection { plural: true })));
         assert_eq!(r("/"), (Vec::new(), None));
     }
 
@@ -503,14 +411,8 @@ mod tests {
     fn tagged_shapes() {
         let t = |p: &str, tag: &str| tag_shape(&PathTemplate::parse(p), tag);
         assert_eq!(t("/repos/{owner}/{repo}", "repos"), Some(Shape::Item));
-        assert_eq!(
-            t("/repos/{owner}/{repo}/issues/{n}", "issues"),
-            Some(Shape::Item)
-        );
-        assert_eq!(
-            t("/repos/{owner}/{repo}/issues", "issues"),
-            Some(Shape::Collection { plural: true })
-        );
+        assert_eq!(t("/repos/{owner}/{repo}/issues/{n}", "issues"), Some(Shape::Item));
+        assert_eq!(t("/repos/{owner}/{repo}/issues", "issues"), Some(Shape::Collection { plural: true }));
         assert_eq!(t("/repos/{owner}/{repo}/issues/{n}/lock", "issues"), None);
         assert_eq!(t("/{a}", "issues"), None);
         assert_eq!(t("/", "issues"), None);
@@ -519,70 +421,30 @@ mod tests {
     #[test]
     fn crud() {
         let c = |s: Shape, m: &str| crud_name(&s, m);
-        assert_eq!(
-            c(Shape::Collection { plural: true }, "get").as_deref(),
-            Some("list")
-        );
-        assert_eq!(
-            c(Shape::Collection { plural: true }, "post").as_deref(),
-            Some("create")
-        );
-        assert_eq!(
-            c(Shape::Collection { plural: false }, "get").as_deref(),
-            Some("retrieve")
-        );
+        assert_eq!(c(Shape::Collection { plural: true }, "get").as_deref(), Some("list"));
+        assert_eq!(c(Shape::Collection { plural: true }, "post").as_deref(), Some("create"));
+        assert_eq!(c(Shape::Collection { plural: false }, "get").as_deref(), Some("retrieve"));
         assert_eq!(c(Shape::Item, "get").as_deref(), Some("retrieve"));
         assert_eq!(c(Shape::Item, "patch").as_deref(), Some("update"));
         assert_eq!(c(Shape::Item, "post").as_deref(), Some("update"));
         assert_eq!(c(Shape::Item, "delete").as_deref(), Some("delete"));
         assert_eq!(c(Shape::Item, "head"), None);
-        assert_eq!(
-            c(Shape::Action("pay".into()), "post").as_deref(),
-            Some("pay")
-        );
+        assert_eq!(c(Shape::Action("pay".into()), "post").as_deref(), Some("pay"));
     }
 
     #[test]
     fn operation_ids() {
         let issues = resource_words(&["issues".into()]);
-        assert_eq!(
-            id_method("issues/list-for-repo", &issues, &[]).as_deref(),
-            Some("list_for_repo")
-        );
-        assert_eq!(
-            id_method("issues/issues", &issues, &[]).as_deref(),
-            Some("issues")
-        );
+        assert_eq!(id_method("issues/list-for-repo", &issues, &[]).as_deref(), Some("list_for_repo"));
+        assert_eq!(id_method("issues/issues", &issues, &[]).as_deref(), Some("issues"));
         let services = resource_words(&["services".into()]);
-        assert_eq!(
-            id_method("ListService", &services, &[]).as_deref(),
-            Some("list")
-        );
+        assert_eq!(id_method("ListService", &services, &[]).as_deref(), Some("list"));
         let buckets = resource_words(&["buckets".into()]);
-        assert_eq!(
-            id_method("storage.buckets.list", &buckets, &["storage".into()]).as_deref(),
-            Some("list")
-        );
-        assert!(id_from_path(
-            "GetCustomersCustomerSourcesId",
-            &PathTemplate::parse("/v1/customers/{customer}/sources/{id}"),
-            "get"
-        ));
-        assert!(!id_from_path(
-            "issues/list-for-repo",
-            &PathTemplate::parse("/repos/{owner}/{repo}/issues"),
-            "get"
-        ));
+        assert_eq!(id_method("storage.buckets.list", &buckets, &["storage".into()]).as_deref(), Some("list"));
+        assert!(id_from_path("GetCustomersCustomerSourcesId", &PathTemplate::parse("/v1/customers/{customer}/sources/{id}"), "get"));
+        assert!(!id_from_path("issues/list-for-repo", &PathTemplate::parse("/repos/{owner}/{repo}/issues"), "get"));
         let operations = resource_words(&["operations".into()]);
-        assert_eq!(
-            id_method(
-                "storage.buckets.operations.get",
-                &operations,
-                &["storage".into()]
-            )
-            .as_deref(),
-            Some("get")
-        );
+        assert_eq!(id_method("storage.buckets.operations.get", &operations, &["storage".into()]).as_deref(), Some("get"));
         assert_eq!(crud_family("fetch_service"), Some("retrieve"));
         assert_eq!(crud_family("list_for_repo"), Some("list"));
         assert_eq!(crud_family("render"), None);
@@ -591,14 +453,8 @@ mod tests {
     #[test]
     fn prefixes() {
         let w = |s: &str| words(s);
-        assert_eq!(
-            common_prefix(&[w("MessagingV1Services"), w("MessagingV1DomainCerts")]),
-            w("messaging_v1")
-        );
-        assert_eq!(
-            common_prefix(&[w("storage.buckets.list"), w("storage.objects.get")]),
-            w("storage")
-        );
+        assert_eq!(common_prefix(&[w("MessagingV1Services"), w("MessagingV1DomainCerts")]), w("messaging_v1"));
+        assert_eq!(common_prefix(&[w("storage.buckets.list"), w("storage.objects.get")]), w("storage"));
         assert!(common_prefix(&[w("a"), w("a")]).is_empty());
         assert!(common_prefix(&[w("issues")]).is_empty());
     }

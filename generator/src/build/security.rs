@@ -10,10 +10,10 @@ use serde_json::Value;
 
 use super::{BuildError, Builder};
 use crate::ir::{Requirement, SchemeKind, Security, SecurityScheme};
+use crate::spec::SecurityList;
 use crate::locate::join;
 use crate::naming::{camel, snake};
 use crate::render::BUILDER_METHODS;
-use crate::spec::SecurityList;
 
 /// What the build collects about security before the requirements are named.
 #[derive(Debug, Default)]
@@ -30,35 +30,21 @@ pub(super) struct SecurityState {
 
 /// True for an HTTP token (RFC 9110): what a header name, cookie name or auth scheme must be.
 fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 impl Builder<'_> {
     /// Reads `components.securitySchemes` and the top-level `security`; runs before the
     /// operations, which refer to both.
     pub(super) fn security_schemes(&mut self) -> Result<(), BuildError> {
-        let mut names: Vec<String> = self
-            .spec
-            .object("/components/securitySchemes")
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
+        let mut names: Vec<String> = self.spec.object("/components/securitySchemes").map(|m| m.keys().cloned().collect()).unwrap_or_default();
         names.sort();
         for name in names {
             let ptr = join("/components/securitySchemes", &name);
             self.security.declared.insert(name.clone());
             let target = self.spec.target(&ptr)?;
-            let Some(scheme) = self.spec.object(&target) else {
-                continue;
-            };
-            let text = |k: &str| {
-                scheme
-                    .get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string()
-            };
+            let Some(scheme) = self.spec.object(&target) else { continue };
+            let text = |k: &str| scheme.get(k).and_then(Value::as_str).unwrap_or("").to_string();
             let (kind_of, location, field) = (text("type"), text("in"), text("name"));
             let kind = match kind_of.as_str() {
                 "http" => match text("scheme").to_ascii_lowercase().as_str() {
@@ -127,11 +113,7 @@ impl Builder<'_> {
                         usable = false;
                         if !self.security.declared.contains(name.as_str()) {
                             let message = format!("security requirement names `{name}`, which is not under components/securitySchemes; this alternative is never sent");
-                            self.diag(
-                                "unknown-security-scheme",
-                                &join(&list.pointer, &i.to_string()),
-                                message,
-                            );
+                            self.diag("unknown-security-scheme", &join(&list.pointer, &i.to_string()), message);
                         }
                     }
                 }
@@ -153,23 +135,12 @@ impl Builder<'_> {
         let cfg = self.cfg;
         let scheme_of = |name: &str| state.schemes.iter().position(|s| s.name == name);
         let auth_error = |keys: &[&str], message: String| {
-            let line = cfg
-                .line_of(keys)
-                .map(|l| format!(":{l}"))
-                .unwrap_or_default();
-            BuildError::AuthConfig {
-                place: format!("{}{line}", cfg.file),
-                key: keys.join("."),
-                message,
-                file: cfg.file.clone(),
-            }
+            let line = cfg.line_of(keys).map(|l| format!(":{l}")).unwrap_or_default();
+            BuildError::AuthConfig { place: format!("{}{line}", cfg.file), key: keys.join("."), message, file: cfg.file.clone() }
         };
         for scheme in cfg.auth.env.keys() {
             if scheme_of(scheme).is_none() {
-                return Err(auth_error(
-                    &["auth", "env", scheme],
-                    "names no usable security scheme of the document".into(),
-                ));
+                return Err(auth_error(&["auth", "env", scheme], "names no usable security scheme of the document".into()));
             }
         }
         let mut configured: BTreeMap<Vec<usize>, &String> = BTreeMap::new();
@@ -178,23 +149,13 @@ impl Builder<'_> {
             for s in schemes {
                 match scheme_of(s) {
                     Some(i) => set.push(i),
-                    None => {
-                        return Err(auth_error(
-                            &["auth", "requirements", name],
-                            format!(
-                                "lists `{s}`, which is no usable security scheme of the document"
-                            ),
-                        ))
-                    }
+                    None => return Err(auth_error(&["auth", "requirements", name], format!("lists `{s}`, which is no usable security scheme of the document"))),
                 }
             }
             set.sort();
             set.dedup();
             if !state.requirements.contains(&set) {
-                return Err(auth_error(
-                    &["auth", "requirements", name],
-                    "lists schemes no `security` requirement of the document combines".into(),
-                ));
+                return Err(auth_error(&["auth", "requirements", name], "lists schemes no `security` requirement of the document combines".into()));
             }
             configured.insert(set, name);
         }
@@ -206,11 +167,7 @@ impl Builder<'_> {
                 Some(name) => name.to_string(),
                 None => snakes.join("_and_"),
             };
-            let fields = if set.len() > 1 {
-                field_names(&snakes)
-            } else {
-                Vec::new()
-            };
+            let fields = if set.len() > 1 { field_names(&snakes) } else { Vec::new() };
             let mut variant = camel(&base);
             let mut method = snake(&base);
             if BUILDER_METHODS.contains(&method.as_str()) {
@@ -223,12 +180,8 @@ impl Builder<'_> {
                 method = format!("{want_method}_{n}");
                 n += 1;
             }
-            if (variant.as_str(), method.as_str()) != (camel(&base).as_str(), snake(&base).as_str())
-            {
-                let schemes: Vec<&str> = set
-                    .iter()
-                    .map(|&i| state.schemes[i].name.as_str())
-                    .collect();
+            if (variant.as_str(), method.as_str()) != (camel(&base).as_str(), snake(&base).as_str()) {
+                let schemes: Vec<&str> = set.iter().map(|&i| state.schemes[i].name.as_str()).collect();
                 self.diag(
                     "auth-name-clash",
                     &join("/components/securitySchemes", schemes[0]),
@@ -237,18 +190,9 @@ impl Builder<'_> {
             }
             variants.insert(variant.clone());
             methods.insert(method.clone());
-            requirements.push(Requirement {
-                variant,
-                method,
-                schemes: set.clone(),
-                fields,
-            });
+            requirements.push(Requirement { variant, method, schemes: set.clone(), fields });
         }
-        Ok(Security {
-            schemes: state.schemes,
-            requirements,
-            default: state.default,
-        })
+        Ok(Security { schemes: state.schemes, requirements, default: state.default })
     }
 }
 
@@ -258,16 +202,10 @@ impl Builder<'_> {
 fn field_names(snakes: &[String]) -> Vec<String> {
     let words: Vec<Vec<&str>> = snakes.iter().map(|s| s.split('_').collect()).collect();
     let mut common = 0;
-    while words
-        .iter()
-        .all(|w| w.len() > common + 1 && w[common] == words[0][common])
-    {
+    while words.iter().all(|w| w.len() > common + 1 && w[common] == words[0][common]) {
         common += 1;
     }
-    let stripped: Vec<String> = words
-        .iter()
-        .map(|w| snake(&w[common..].join("_")))
-        .collect();
+    let stripped: Vec<String> = words.iter().map(|w| snake(&w[common..].join("_"))).collect();
     let distinct: BTreeSet<&String> = stripped.iter().collect();
     if distinct.len() == stripped.len() {
         stripped
@@ -282,13 +220,9 @@ mod tests {
 
     #[test]
     fn fields_drop_the_common_words() {
-        let f =
-            |names: &[&str]| field_names(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let f = |names: &[&str]| field_names(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(f(&["api_email", "api_key"]), ["email", "key"]);
-        assert_eq!(
-            f(&["api_email", "api_key", "api_token"]),
-            ["email", "key", "token"]
-        );
+        assert_eq!(f(&["api_email", "api_key", "api_token"]), ["email", "key", "token"]);
         assert_eq!(f(&["api", "api_key"]), ["api", "api_key"]);
         assert_eq!(f(&["x_type", "x_key"]), ["type_", "key"]);
         assert_eq!(f(&["a_b_c", "a_b_d"]), ["c", "d"]);

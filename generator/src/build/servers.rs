@@ -15,12 +15,7 @@ fn ir_server(s: &servers::Server) -> Server {
         variables: s
             .variables
             .iter()
-            .map(|v| ServerVariable {
-                name: v.name.clone(),
-                default: v.default.clone(),
-                allowed: v.allowed.clone(),
-                description: v.description.clone(),
-            })
+            .map(|v| ServerVariable { name: v.name.clone(), default: v.default.clone(), allowed: v.allowed.clone(), description: v.description.clone() })
             .collect(),
         default_url: s.default_url().ok(),
     }
@@ -66,12 +61,7 @@ impl Builder<'_> {
         if matches!(url_kind(url), UrlKind::Invalid(_)) {
             return None;
         }
-        let index = match self
-            .servers
-            .operations
-            .iter()
-            .position(|s| s.url == first.url && s.variables == first.variables)
-        {
+        let index = match self.servers.operations.iter().position(|s| s.url == first.url && s.variables == first.variables) {
             Some(i) => i,
             None => {
                 self.servers.operations.push(first);

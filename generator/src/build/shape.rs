@@ -69,8 +69,7 @@ impl Builder<'_> {
             RustKind::Bool => Ty::Bool,
             RustKind::Array => self.array_item(ptr, &format!("{hint}Item"))?,
             RustKind::Map => {
-                let (inner, meta) =
-                    self.ty_of(&join(ptr, "additionalProperties"), &format!("{hint}Value"))?;
+                let (inner, meta) = self.ty_of(&join(ptr, "additionalProperties"), &format!("{hint}Value"))?;
                 Ty::Map(Box::new(wrap_nullable(inner, meta.nullable)))
             }
             RustKind::Json => Ty::Json,
@@ -123,14 +122,7 @@ impl Builder<'_> {
         let mut fields = Vec::new();
         let mut used = BTreeSet::new();
         for (json_name, prop_ptr) in &props.list {
-            let field = self.field(
-                &name,
-                json_name,
-                prop_ptr,
-                props.required.contains(json_name),
-                &mut used,
-                FieldLocation::Body,
-            )?;
+            let field = self.field(&name, json_name, prop_ptr, props.required.contains(json_name), &mut used, FieldLocation::Body)?;
             fields.push(field);
         }
         let extra = match props.extra {
@@ -140,15 +132,7 @@ impl Builder<'_> {
             }
             None => None,
         };
-        self.finish_named(
-            name.clone(),
-            ptr,
-            TypeKind::Struct(Struct {
-                fields,
-                extra,
-                usage: Usage::Model,
-            }),
-        );
+        self.finish_named(name.clone(), ptr, TypeKind::Struct(Struct { fields, extra, usage: Usage::Model }));
         Ok(Ty::Named(name))
     }
 
@@ -236,18 +220,11 @@ impl Builder<'_> {
                 }
                 None => None,
             };
-            let suffix = self.spec.object(&part).map_or_else(
-                || format!("Variant{i}"),
-                |schema| variant_suffix(schema, tag_value.as_deref(), i),
-            );
+            let suffix = self.spec.object(&part).map_or_else(|| format!("Variant{i}"), |schema| variant_suffix(schema, tag_value.as_deref(), i));
             let hint = format!("{name}{suffix}");
             let (ty, meta) = self.ty_of(&part, &hint)?;
             // A type generated from a schema (its name's owner was shaped under that name).
-            let from_schema = |n: &String| {
-                self.owners
-                    .get(n)
-                    .is_some_and(|p| self.named.get(p) == Some(n))
-            };
+            let from_schema = |n: &String| self.owners.get(n).is_some_and(|p| self.named.get(p) == Some(n));
             let is_struct = matches!(&ty, Ty::Named(n) if from_schema(n) && !matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. } | TypeKind::Union(_) | TypeKind::Alias(_))));
             if tag_value.is_none() || !is_struct {
                 all_tagged = false;
@@ -277,12 +254,7 @@ impl Builder<'_> {
             });
         }
         let mut values = BTreeSet::new();
-        all_tagged &= !variants.is_empty()
-            && variants.iter().all(|v| {
-                v.tag_value
-                    .as_ref()
-                    .is_some_and(|t| values.insert(t.clone()))
-            });
+        all_tagged &= !variants.is_empty() && variants.iter().all(|v| v.tag_value.as_ref().is_some_and(|t| values.insert(t.clone())));
         let tag = if all_tagged {
             tag_prop
         } else {
@@ -310,9 +282,7 @@ impl Builder<'_> {
         }
         let props = self.spec.properties(target).ok()?;
         let prop_target = self.spec.target(props.get(prop)?).ok()?;
-        if let Some(Value::Array(values)) =
-            self.spec.object(&prop_target).and_then(|s| s.get("enum"))
-        {
+        if let Some(Value::Array(values)) = self.spec.object(&prop_target).and_then(|s| s.get("enum")) {
             if let [Value::String(only)] = values.as_slice() {
                 return Some(only.clone());
             }
@@ -359,40 +329,23 @@ pub(super) fn wrap_nullable(ty: Ty, nullable: bool) -> Ty {
 /// The name of a union's inline variant, after the union's: the discriminator value, else the
 /// schema's `title`, else what tells it apart (`Object`, `Map`, `List`, `String`, a lone enum
 /// value, …); `Variant{i}` only when nothing does.
-fn variant_suffix(
-    schema: &serde_json::Map<String, Value>,
-    tag_value: Option<&str>,
-    i: usize,
-) -> String {
+fn variant_suffix(schema: &serde_json::Map<String, Value>, tag_value: Option<&str>, i: usize) -> String {
     if let Some(tag) = tag_value.filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric())) {
         return cap_suffix(camel(tag));
     }
-    if let Some(title) = schema
-        .get("title")
-        .and_then(Value::as_str)
-        .filter(|t| t.chars().any(|c| c.is_ascii_alphabetic()))
-    {
+    if let Some(title) = schema.get("title").and_then(Value::as_str).filter(|t| t.chars().any(|c| c.is_ascii_alphabetic())) {
         return cap_suffix(camel(title));
     }
     if let Some(Value::Array(values)) = schema.get("enum") {
         return match values.as_slice() {
             [Value::String(v)] if v.is_empty() => "Empty".into(),
-            [Value::String(v)] if v.chars().any(|c| c.is_ascii_alphabetic()) => {
-                cap_suffix(camel(v))
-            }
+            [Value::String(v)] if v.chars().any(|c| c.is_ascii_alphabetic()) => cap_suffix(camel(v)),
             _ => "Enum".into(),
         };
     }
     // `allOf` with a `$ref`: the referenced schema's name (`SimpleUser`).
     if let Some(Value::Array(parts)) = schema.get("allOf") {
-        let referenced = parts
-            .iter()
-            .filter_map(|p| p.get("$ref")?.as_str())
-            .find_map(|r| {
-                r.rsplit('/')
-                    .next()
-                    .filter(|n| n.chars().any(|c| c.is_ascii_alphabetic()))
-            });
+        let referenced = parts.iter().filter_map(|p| p.get("$ref")?.as_str()).find_map(|r| r.rsplit('/').next().filter(|n| n.chars().any(|c| c.is_ascii_alphabetic())));
         return match referenced {
             Some(name) => cap_suffix(camel(name)),
             None => "Object".into(),

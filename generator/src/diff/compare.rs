@@ -366,11 +366,9 @@ pub(crate) fn narrowed(o: &Constraints<'_>, n: &Constraints<'_>) -> Vec<String> 
     flag("uniqueItems", o.unique_items, n.unique_items);
     match (o.pattern, n.pattern) {
         (None, Some(p)) => out.push(format!("pattern {} added", super::code(p))),
-        (Some(a), Some(b)) if a != b => out.push(format!(
-            "pattern changed from {} to {}",
-            super::code(a),
-            super::code(b)
-        )),
+        (Some(a), Some(b)) if a != b => {
+            out.push(format!("pattern changed from {} to {}", super::code(a), super::code(b)))
+        }
         _ => {}
     }
     match (o.multiple_of, n.multiple_of) {

@@ -35,12 +35,8 @@ mod rust_type;
 
 pub use code_summary::{CodeSummary, ItemChange, ItemKind};
 pub use kind::ChangeKind;
-pub use render::{
-    escape_markdown, escape_text, github_warning, render_github, render_json, render_markdown,
-    render_markdown_comment, render_text, CommentLimits, COMMENT_MAX_BYTES, MAX_ANNOTATIONS,
-    SHOWN_ROWS,
-};
 pub use rust_api::{Bump, Semver};
+pub use render::{escape_markdown, escape_text, github_warning, render_github, render_markdown_comment, CommentLimits, COMMENT_MAX_BYTES, MAX_ANNOTATIONS, SHOWN_ROWS, render_json, render_markdown, render_text};
 
 /// `s` as a code span in a message: between backtick fences one longer than the longest run
 /// of backticks in `s`, padded with a space where `s` starts or ends with a backtick, or with a

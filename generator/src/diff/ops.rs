@@ -69,21 +69,13 @@ pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Change> {
 
 /// Endpoints that moved: an operation only OLD has and one only NEW has, with the same method
 /// and operationId (each unique among them), as NEW's key → OLD's key.
-fn moved(
-    old: &IndexMap<String, Op<'_>>,
-    new: &IndexMap<String, Op<'_>>,
-) -> IndexMap<String, String> {
+fn moved(old: &IndexMap<String, Op<'_>>, new: &IndexMap<String, Op<'_>>) -> IndexMap<String, String> {
     /// (method, operationId) → the keys of the operations only this side has.
-    fn only<'k>(
-        side: &'k IndexMap<String, Op<'_>>,
-        other: &IndexMap<String, Op<'_>>,
-    ) -> IndexMap<(&'k str, &'k str), Vec<&'k String>> {
+    fn only<'k>(side: &'k IndexMap<String, Op<'_>>, other: &IndexMap<String, Op<'_>>) -> IndexMap<(&'k str, &'k str), Vec<&'k String>> {
         let mut out: IndexMap<(&str, &str), Vec<&String>> = IndexMap::new();
         for (key, op) in side.iter().filter(|(k, _)| !other.contains_key(*k)) {
             if let Some(id) = op.obj.get("operationId").and_then(Value::as_str) {
-                out.entry((op.at.method.as_str(), id))
-                    .or_default()
-                    .push(key);
+                out.entry((op.at.method.as_str(), id)).or_default().push(key);
             }
         }
         out
@@ -165,13 +157,7 @@ impl Sink {
         );
         let places = self
             .entries
-            .entry((
-                kind,
-                level,
-                operation.to_string(),
-                location.to_string(),
-                base,
-            ))
+            .entry((kind, level, operation.to_string(), location.to_string(), base))
             .or_default();
         if let Some((path, context)) = place {
             let contexts = places.entry(path).or_default();
@@ -301,10 +287,7 @@ fn parameters<'a>(res: &Resolver<'a>, op: &Op<'a>) -> IndexMap<(String, String),
         };
         // The generator types a parameter from its `schema` only; one described by `content`
         // becomes a `serde_json::Value`, so changes inside that content change no Rust.
-        let schema = obj
-            .get("schema")
-            .is_some_and(Value::is_object)
-            .then(|| Rc::new(vec![join(&p.ptr, "schema")]));
+        let schema = obj.get("schema").is_some_and(Value::is_object).then(|| Rc::new(vec![join(&p.ptr, "schema")]));
         out.insert(
             key,
             Param {
@@ -345,22 +328,14 @@ fn compare_parameters<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n
                     "required",
                 )
             } else {
-                (
-                    ChangeKind::OptionalRequestParameterAdded,
-                    Level::Info,
-                    "optional",
-                )
+                (ChangeKind::OptionalRequestParameterAdded, Level::Info, "optional")
             };
             sink.add(
                 id,
                 level,
                 op,
                 &pn.site,
-                format!(
-                    "{word} {} parameter {} added",
-                    pn.location_in,
-                    code(pn.name)
-                ),
+                format!("{word} {} parameter {} added", pn.location_in, code(pn.name)),
                 None,
             );
             continue;
@@ -610,11 +585,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
                         Level::Breaking,
                         op,
                         &join(&join(&po, "content"), mt),
-                        format!(
-                            "response {} no longer has a {} body",
-                            code(status),
-                            code(mt)
-                        ),
+                        format!("response {} no longer has a {} body", code(status), code(mt)),
                         None,
                     );
                 }
@@ -693,10 +664,7 @@ fn compare_responses<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n:
 /// of the list and the requirements (alternatives).
 fn security(res: &Resolver<'_>, op: &Op<'_>) -> (String, Vec<Requirement>) {
     match res.spec.operation_security(&op.at.op_ptr) {
-        Some(list) => (
-            list.pointer,
-            list.alternatives.into_iter().map(|(_, r)| r).collect(),
-        ),
+        Some(list) => (list.pointer, list.alternatives.into_iter().map(|(_, r)| r).collect()),
         None => ("/security".to_string(), Vec::new()),
     }
 }
@@ -720,10 +688,7 @@ fn show_requirement(r: &Requirement) -> String {
 /// Whether `less` asks for part of what `more` asks for: each of its schemes is in `more`, with
 /// no scope `more` does not have.
 fn asks_less(less: &Requirement, more: &Requirement) -> bool {
-    less.iter().all(|(scheme, scopes)| {
-        more.get(scheme)
-            .is_some_and(|m| scopes.iter().all(|s| m.contains(s)))
-    })
+    less.iter().all(|(scheme, scopes)| more.get(scheme).is_some_and(|m| scopes.iter().all(|s| m.contains(s))))
 }
 
 fn compare_security<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: &Op<'a>) {
@@ -747,14 +712,7 @@ fn compare_security<'a>(cmp: &mut Comparer<'a>, sink: &mut Sink, o: &Op<'a>, n: 
             ),
             None => (Level::Breaking, format!("security requirement {} removed", show_requirement(r))),
         };
-        sink.add(
-            ChangeKind::SecurityRequirementRemoved,
-            level,
-            op,
-            &format!("{ptr_o}/{i}"),
-            message,
-            None,
-        );
+        sink.add(ChangeKind::SecurityRequirementRemoved, level, op, &format!("{ptr_o}/{i}"), message, None);
     }
     for (i, r) in sn.iter().enumerate() {
         if !so.contains(r) {
@@ -904,7 +862,11 @@ fn breaking_if(rust_changed: bool, otherwise: Level) -> Level {
 /// The kind, level and message (with `{subject}` standing for a parameter's name) of a finding.
 /// `generated` is false for a response part no generated type is made of: its messages say
 /// nothing about Rust types.
-fn classify(subject: Subject, kind: &Kind, generated: bool) -> Option<(ChangeKind, Level, String)> {
+fn classify(
+    subject: Subject,
+    kind: &Kind,
+    generated: bool,
+) -> Option<(ChangeKind, Level, String)> {
     use Kind::*;
     use Subject::*;
     let rust_note = |rust_changed: bool, from: &str, to: &str| {
@@ -1182,10 +1144,7 @@ mod tests {
     use serde_json::json;
 
     fn kinds(old: &Value, new: &Value) -> Vec<(ChangeKind, Option<String>)> {
-        let mut out: Vec<_> = diff(old, new)
-            .into_iter()
-            .map(|c| (c.kind, c.operation))
-            .collect();
+        let mut out: Vec<_> = diff(old, new).into_iter().map(|c| (c.kind, c.operation)).collect();
         out.sort();
         out
     }
@@ -1214,10 +1173,7 @@ mod tests {
         let item = json!({"get": {"responses": ok()}});
         let old = json!({"paths": {"/a": {"$ref": "#/components/pathItems/A"}}, "components": {"pathItems": {"A": item}}});
         let new = json!({"paths": {"/a": {"$ref": "#/components/pathItems/A", "post": {"responses": ok()}}}, "components": {"pathItems": {"A": item}}});
-        assert_eq!(
-            kinds(&old, &new),
-            [(ChangeKind::EndpointAdded, Some("POST /a".to_string()))]
-        );
+        assert_eq!(kinds(&old, &new), [(ChangeKind::EndpointAdded, Some("POST /a".to_string()))]);
     }
 
     #[test]
@@ -1225,23 +1181,14 @@ mod tests {
         // 40 `$ref`s in a row: more than the old 32 hops, fewer than `MAX_SCHEMA_DEPTH`.
         let mut params = Map::new();
         for i in 0..40 {
-            params.insert(
-                format!("P{i}"),
-                json!({"$ref": format!("#/components/parameters/P{}", i + 1)}),
-            );
+            params.insert(format!("P{i}"), json!({"$ref": format!("#/components/parameters/P{}", i + 1)}));
         }
         let doc = |required: bool| {
             let mut params = params.clone();
             params.insert("P40".into(), json!({"name": "q", "in": "query", "required": required, "schema": {"type": "string"}}));
             json!({"paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/P0"}], "responses": ok()}}}, "components": {"parameters": params}})
         };
-        assert_eq!(
-            kinds(&doc(false), &doc(true)),
-            [(
-                ChangeKind::RequestParameterBecameRequired,
-                Some("GET /a".to_string())
-            )]
-        );
+        assert_eq!(kinds(&doc(false), &doc(true)), [(ChangeKind::RequestParameterBecameRequired, Some("GET /a".to_string()))]);
     }
 
     #[test]

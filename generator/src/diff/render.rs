@@ -243,26 +243,16 @@ pub fn render_markdown(report: &Report, code: Option<&CodeSummary>) -> String {
 /// [`render_markdown`] within `limits`: rows that do not fit are left out, least important
 /// first, and a note says how many and where the full report is; each cell is cut to a few
 /// hundred characters.
-pub fn render_markdown_comment(
-    report: &Report,
-    code: Option<&CodeSummary>,
-    limits: &CommentLimits,
-) -> String {
+pub fn render_markdown_comment(report: &Report, code: Option<&CodeSummary>, limits: &CommentLimits) -> String {
     markdown(report, code, Some(limits))
 }
 
 /// The resource an operation belongs to, for the counts: the first two literal segments of its
 /// path (`GET /accounts/{account_id}/access/users` → `accounts/access`).
 fn resource_of(c: &Change) -> String {
-    let Some(op) = &c.operation else {
-        return "(document)".to_string();
-    };
+    let Some(op) = &c.operation else { return "(document)".to_string() };
     let path = op.split_once(' ').map_or(op.as_str(), |(_, p)| p);
-    let literal: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{'))
-        .take(2)
-        .collect();
+    let literal: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).take(2).collect();
     if literal.is_empty() {
         "/".to_string()
     } else {
@@ -289,36 +279,19 @@ fn counts_by_group(out: &mut String, report: &Report) {
         by_resource.entry(resource_of(c)).or_default()[c.level as usize] += 1;
     }
     let mut kinds: Vec<_> = by_kind.into_iter().collect();
-    kinds.sort_by(|a, b| {
-        (a.0 .0, std::cmp::Reverse(a.1), a.0 .1).cmp(&(b.0 .0, std::cmp::Reverse(b.1), b.0 .1))
-    });
+    kinds.sort_by(|a, b| (a.0 .0, std::cmp::Reverse(a.1), a.0 .1).cmp(&(b.0 .0, std::cmp::Reverse(b.1), b.0 .1)));
     out.push_str("\n**By change:**\n\n");
     for ((level, id), n) in kinds {
         let _ = writeln!(out, "- `{id}` ({level}): {n}");
     }
     let mut resources: Vec<_> = by_resource.into_iter().collect();
     let total = |n: &[usize; 3]| n.iter().sum::<usize>();
-    resources.sort_by(|a, b| {
-        (
-            std::cmp::Reverse(a.1[0]),
-            std::cmp::Reverse(total(&a.1)),
-            &a.0,
-        )
-            .cmp(&(
-                std::cmp::Reverse(b.1[0]),
-                std::cmp::Reverse(total(&b.1)),
-                &b.0,
-            ))
-    });
+    resources.sort_by(|a, b| (std::cmp::Reverse(a.1[0]), std::cmp::Reverse(total(&a.1)), &a.0).cmp(&(std::cmp::Reverse(b.1[0]), std::cmp::Reverse(total(&b.1)), &b.0)));
     let _ = writeln!(
         out,
         "\n**By resource** ({} in all{}):\n",
         resources.len(),
-        if resources.len() > SHOWN_RESOURCES {
-            format!(", the {SHOWN_RESOURCES} with most breaking changes")
-        } else {
-            String::new()
-        }
+        if resources.len() > SHOWN_RESOURCES { format!(", the {SHOWN_RESOURCES} with most breaking changes") } else { String::new() }
     );
     for (resource, n) in resources.iter().take(SHOWN_RESOURCES) {
         let _ = writeln!(
@@ -361,9 +334,7 @@ fn markdown(report: &Report, code: Option<&CodeSummary>, limits: Option<&Comment
     let tail = code.map(code_section).unwrap_or_default();
     // Room for the rows: the limit less the head, the tail, the note and the closing tags.
     const RESERVE: usize = 600;
-    let budget = limits.map_or(usize::MAX, |l| {
-        l.max_bytes.saturating_sub(out.len() + tail.len() + RESERVE)
-    });
+    let budget = limits.map_or(usize::MAX, |l| l.max_bytes.saturating_sub(out.len() + tail.len() + RESERVE));
     let mut rows = String::new();
     let mut shown = 0;
     for level in LEVELS {
@@ -391,10 +362,7 @@ fn markdown(report: &Report, code: Option<&CodeSummary>, limits: Option<&Comment
         for (n, c) in changes.iter().enumerate() {
             let row = format!(
                 "| {} | {} | `{}` | {} |\n",
-                c.operation
-                    .as_deref()
-                    .map(|o| md_code(&cut_cell(o, cut), true))
-                    .unwrap_or_default(),
+                c.operation.as_deref().map(|o| md_code(&cut_cell(o, cut), true)).unwrap_or_default(),
                 md_message(&cut_cell(&c.message, cut)),
                 c.kind,
                 md_code(&cut_cell(&c.location, cut), true)
@@ -420,11 +388,7 @@ fn markdown(report: &Report, code: Option<&CodeSummary>, limits: Option<&Comment
             rows.push_str(&open);
         }
         if n_folded > 0 {
-            let listed = if n_open + n_folded < changes.len() {
-                format!(", {n_folded} listed here")
-            } else {
-                String::new()
-            };
+            let listed = if n_open + n_folded < changes.len() { format!(", {n_folded} listed here") } else { String::new() };
             let _ = write!(
                 rows,
                 "{}<details><summary>{} more {}{listed}</summary>\n\n{HEAD}{folded}\n</details>\n",
@@ -485,12 +449,7 @@ fn code_section(code: &CodeSummary) -> String {
                 let _ = writeln!(out, "\n{title} ({}):", items.len());
                 const SHOWN: usize = 25;
                 for i in items.iter().take(SHOWN) {
-                    let _ = writeln!(
-                        out,
-                        "- {} in {}",
-                        md_code(&i.item, false),
-                        md_code(&i.file, false)
-                    );
+                    let _ = writeln!(out, "- {} in {}", md_code(&i.item, false), md_code(&i.file, false));
                 }
                 if items.len() > SHOWN {
                     let _ = writeln!(out, "- … and {} more", items.len() - SHOWN);
@@ -520,8 +479,7 @@ pub fn render_json(report: &Report) -> String {
     if let Some(s) = &report.semver {
         value["semver"] = serde_json::json!({ "bump": s.needed.as_str(), "from": s.from, "to": s.to, "reason": s.reason });
     }
-    let mut s =
-        escape_json(&serde_json::to_string_pretty(&value).expect("JSON values always serialize"));
+    let mut s = escape_json(&serde_json::to_string_pretty(&value).expect("JSON values always serialize"));
     s.push('\n');
     s
 }
@@ -551,11 +509,7 @@ pub const MAX_ANNOTATIONS: usize = 50;
 /// and a last `::notice` saying how many are not annotated.
 pub fn render_github(report: &Report, new: &Document) -> String {
     let file = annotation_file(&new.name);
-    let annotated = if report.changes.len() <= MAX_ANNOTATIONS {
-        report.changes.len()
-    } else {
-        MAX_ANNOTATIONS - 1
-    };
+    let annotated = if report.changes.len() <= MAX_ANNOTATIONS { report.changes.len() } else { MAX_ANNOTATIONS - 1 };
     let changes = &report.changes[..annotated];
     // Lines found in one pass over the text; a one-line document has only line 1.
     let has_lines = new.text.trim_end().contains('\n');
@@ -691,21 +645,7 @@ mod tests {
 
     #[test]
     fn a_code_span_holds_any_string_whole() {
-        for s in [
-            "`",
-            "``",
-            "a`b",
-            "`a",
-            "a`",
-            " a ",
-            " ` ",
-            "```x``y`",
-            "@org/team",
-            "<b>x</b>",
-            "[l](u)",
-            "  ",
-            "",
-        ] {
+        for s in ["`", "``", "a`b", "`a", "a`", " a ", " ` ", "```x``y`", "@org/team", "<b>x</b>", "[l](u)", "  ", ""] {
             let msg = format!("before {} after", crate::diff::code(s));
             let (code, text) = read(&md_message(&msg));
             let want = if s.is_empty() { " " } else { s };
@@ -723,15 +663,9 @@ mod tests {
 
     #[test]
     fn hazards_become_visible_escapes() {
-        assert_eq!(
-            escape_text("a\nb\r\u{1b}[0m\u{7}\u{202e}\u{9b}\t"),
-            "a\\nb\\r\\u{1b}[0m\\u{7}\\u{202e}\\u{9b}\\t"
-        );
+        assert_eq!(escape_text("a\nb\r\u{1b}[0m\u{7}\u{202e}\u{9b}\t"), "a\\nb\\r\\u{1b}[0m\\u{7}\\u{202e}\\u{9b}\\t");
         assert_eq!(escape_data("50%\n\u{1b}"), "50%25%0A\\u{1b}");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
-        assert_eq!(
-            escape_json("\"\u{202e}\u{9b}\u{7f}\"\n"),
-            "\"\\u202e\\u009b\\u007f\"\n"
-        );
+        assert_eq!(escape_json("\"\u{202e}\u{9b}\u{7f}\"\n"), "\"\\u202e\\u009b\\u007f\"\n");
     }
 }

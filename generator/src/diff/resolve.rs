@@ -208,11 +208,7 @@ impl<'a> Resolver<'a> {
         if has_properties(m) || m.contains_key("additionalProperties") {
             match self.spec.properties(ptr) {
                 Ok(props) => {
-                    n.properties = props
-                        .list
-                        .into_iter()
-                        .map(|(name, p)| (name, Rc::new(vec![p])))
-                        .collect();
+                    n.properties = props.list.into_iter().map(|(name, p)| (name, Rc::new(vec![p]))).collect();
                     n.required = props.required;
                     n.additional = props.extra.map(|p| Rc::new(vec![p]));
                 }
@@ -227,9 +223,7 @@ impl<'a> Resolver<'a> {
         if let RustKind::Union(kw) = kind {
             let count = m.get(kw).and_then(Value::as_array).map_or(0, Vec::len);
             let base = locate::join(ptr, kw);
-            n.alternatives = (0..count)
-                .map(|i| Rc::new(vec![format!("{base}/{i}")]))
-                .collect();
+            n.alternatives = (0..count).map(|i| Rc::new(vec![format!("{base}/{i}")])).collect();
             n.alternatives_kw = Some(kw);
         }
         n
@@ -239,12 +233,7 @@ impl<'a> Resolver<'a> {
 /// `t` as reached through the node `m` at `ptr` (a `$ref` or a lone `allOf`): `t` itself when
 /// every other key of `m` is `ignorable`, else `t` with the flags and validation keywords
 /// written on `m`, under `ptr`'s identity.
-fn with_siblings<'a>(
-    t: Rc<Norm<'a>>,
-    m: &'a Map<String, Value>,
-    ptr: &str,
-    ignorable: impl Fn(&str) -> bool,
-) -> Rc<Norm<'a>> {
+fn with_siblings<'a>(t: Rc<Norm<'a>>, m: &'a Map<String, Value>, ptr: &str, ignorable: impl Fn(&str) -> bool) -> Rc<Norm<'a>> {
     if m.keys().all(|k| ignorable(k)) {
         return t;
     }
@@ -325,14 +314,8 @@ mod tests {
         });
         let mut r = Resolver::new(&doc);
         let b = r.one("/components/schemas/B");
-        assert_eq!(
-            b.properties.keys().map(String::as_str).collect::<Vec<_>>(),
-            ["x", "y"]
-        );
-        assert_eq!(
-            b.required.iter().map(String::as_str).collect::<Vec<_>>(),
-            ["x"]
-        );
+        assert_eq!(b.properties.keys().map(String::as_str).collect::<Vec<_>>(), ["x", "y"]);
+        assert_eq!(b.required.iter().map(String::as_str).collect::<Vec<_>>(), ["x"]);
         assert_eq!(b.head, RustHead::Struct);
         let c = r.one("/components/schemas/C");
         assert!(c.is_nullable());
@@ -362,8 +345,7 @@ mod heads {
             "Dangling": {"$ref": "#/components/schemas/Nowhere"}
         }}});
         let mut r = Resolver::new(&doc);
-        let head =
-            |r: &mut Resolver<'_>, name: &str| r.one(&format!("/components/schemas/{name}")).head;
+        let head = |r: &mut Resolver<'_>, name: &str| r.one(&format!("/components/schemas/{name}")).head;
         assert_eq!(head(&mut r, "AllOfNoProps"), RustHead::Struct);
         assert_eq!(head(&mut r, "ItemsAndMap"), RustHead::Vec);
         assert_eq!(head(&mut r, "TypeList"), RustHead::Json);

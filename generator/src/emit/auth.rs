@@ -24,20 +24,14 @@ pub fn sent_as(scheme: &SecurityScheme) -> String {
 /// The environment variables of one scheme.
 pub fn env_vars(scheme: &SecurityScheme) -> Vec<String> {
     match scheme.kind {
-        SchemeKind::Basic => vec![
-            format!("{}_USERNAME", scheme.env),
-            format!("{}_PASSWORD", scheme.env),
-        ],
+        SchemeKind::Basic => vec![format!("{}_USERNAME", scheme.env), format!("{}_PASSWORD", scheme.env)],
         _ => vec![scheme.env.clone()],
     }
 }
 
 /// The environment variables of one way to authenticate, in argument order.
 pub fn requirement_env(sec: &Security, r: &Requirement) -> Vec<String> {
-    r.schemes
-        .iter()
-        .flat_map(|&i| env_vars(&sec.schemes[i]))
-        .collect()
+    r.schemes.iter().flat_map(|&i| env_vars(&sec.schemes[i])).collect()
 }
 
 /// One builder argument: its name, type and the expression that turns it into the value held.
@@ -51,16 +45,8 @@ struct Arg {
 impl Arg {
     fn new(name: String, kind: &SchemeKind) -> Arg {
         match kind {
-            SchemeKind::Basic => Arg {
-                second: Some(format!("{name}password")),
-                name: format!("{name}username"),
-                kind: kind.clone(),
-            },
-            _ => Arg {
-                name,
-                second: None,
-                kind: kind.clone(),
-            },
+            SchemeKind::Basic => Arg { second: Some(format!("{name}password")), name: format!("{name}username"), kind: kind.clone() },
+            _ => Arg { name, second: None, kind: kind.clone() },
         }
     }
 
@@ -92,9 +78,7 @@ impl Arg {
     /// The held value built from environment values, taken in order by `next()`.
     fn env_value(&self) -> TokenStream {
         match (&self.kind, &self.second) {
-            (SchemeKind::Token, _) => {
-                quote!(std::sync::Arc::new(crate::credentials::StaticToken(next())))
-            }
+            (SchemeKind::Token, _) => quote!(std::sync::Arc::new(crate::credentials::StaticToken(next()))),
             (_, Some(_)) => quote!((next(), next())),
             _ => quote!(next()),
         }
@@ -148,11 +132,7 @@ fn args(sec: &Security, r: &Requirement) -> Vec<Arg> {
         .zip(&r.schemes)
         .map(|(f, &i)| {
             let kind = &sec.schemes[i].kind;
-            let name = if *kind == SchemeKind::Basic {
-                format!("{f}_")
-            } else {
-                f.clone()
-            };
+            let name = if *kind == SchemeKind::Basic { format!("{f}_") } else { f.clone() };
             Arg::new(name, kind)
         })
         .collect()
@@ -166,10 +146,7 @@ pub fn sample_args(sec: &Security, r: &Requirement) -> Option<Vec<String>> {
             return None;
         }
         for n in [Some(&a.name), a.second.as_ref()].into_iter().flatten() {
-            out.push(escape::rust_str(&format!(
-                "my-{}",
-                n.trim_end_matches('_').replace('_', "-")
-            )));
+            out.push(escape::rust_str(&format!("my-{}", n.trim_end_matches('_').replace('_', "-"))));
         }
     }
     Some(out)
@@ -177,11 +154,7 @@ pub fn sample_args(sec: &Security, r: &Requirement) -> Option<Vec<String>> {
 
 /// Which schemes a way to authenticate sends, for docs: `` `api_email` and `api_key` ``.
 fn scheme_list(sec: &Security, r: &Requirement) -> String {
-    let names: Vec<String> = r
-        .schemes
-        .iter()
-        .map(|&i| escape::md_code(&sec.schemes[i].name))
-        .collect();
+    let names: Vec<String> = r.schemes.iter().map(|&i| escape::md_code(&sec.schemes[i].name)).collect();
     names.join(" and ")
 }
 
@@ -200,16 +173,13 @@ pub fn auth(api: &Api) -> TokenStream {
     let lib = &api.meta.lib_name;
     let has_token = sec.schemes.iter().any(|s| s.kind == SchemeKind::Token);
     let reexport = if has_token {
-        quote!(
-            pub use crate::credentials::{TokenFuture, TokenSource};
-        )
+        quote!(pub use crate::credentials::{TokenFuture, TokenSource};)
     } else {
         TokenStream::new()
     };
 
     let mut variants = Vec::new();
-    let (mut debug_arms, mut kind_arms, mut secret_arms, mut methods, mut env) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut debug_arms, mut kind_arms, mut secret_arms, mut methods, mut env) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in &sec.requirements {
         let v = ident(&r.variant);
         let args = args(sec, r);
@@ -219,11 +189,7 @@ pub fn auth(api: &Api) -> TokenStream {
         let values: Vec<TokenStream> = args.iter().map(Arg::value).collect();
         let from_env: Vec<TokenStream> = args.iter().map(Arg::env_value).collect();
         let vars = requirement_env(sec, r);
-        let vars_doc = vars
-            .iter()
-            .map(|v| escape::md_code(v))
-            .collect::<Vec<_>>()
-            .join(" and ");
+        let vars_doc = vars.iter().map(|v| escape::md_code(v)).collect::<Vec<_>>().join(" and ");
         if r.fields.is_empty() {
             let s = &sec.schemes[r.schemes[0]];
             let doc = doc_attrs(Some(&scheme_doc(s)));
@@ -234,10 +200,7 @@ pub fn auth(api: &Api) -> TokenStream {
             kind_arms.push(quote!(Auth::#v(..) => #kind_name));
             let i = index(r.schemes[0]);
             let (pattern, secret) = if args[0].kind == SchemeKind::Basic {
-                (
-                    quote!(Auth::#v(username, password)),
-                    quote!(crate::credentials::Secret::Basic(username, password)),
-                )
+                (quote!(Auth::#v(username, password)), quote!(crate::credentials::Secret::Basic(username, password)))
             } else {
                 (quote!(Auth::#v(value)), args[0].secret(&quote!(value)))
             };
@@ -245,25 +208,13 @@ pub fn auth(api: &Api) -> TokenStream {
             // A pair `(a, b)` spreads into the tuple variant's two fields.
             let unpair = |t: &TokenStream| -> TokenStream {
                 match t.clone().into_iter().collect::<Vec<_>>().as_slice() {
-                    [proc_macro2::TokenTree::Group(g)]
-                        if g.delimiter() == proc_macro2::Delimiter::Parenthesis =>
-                    {
-                        g.stream()
-                    }
+                    [proc_macro2::TokenTree::Group(g)] if g.delimiter() == proc_macro2::Delimiter::Parenthesis => g.stream(),
                     _ => t.clone(),
                 }
             };
             let value = unpair(&values[0]);
-            let variables = if vars.len() > 1 {
-                "variables"
-            } else {
-                "variable"
-            };
-            let doc = format!(
-                " Authenticate with {} (the environment {variables} {vars_doc}): sent as {}.",
-                scheme_list(sec, r),
-                sent_as(s)
-            );
+            let variables = if vars.len() > 1 { "variables" } else { "variable" };
+            let doc = format!(" Authenticate with {} (the environment {variables} {vars_doc}): sent as {}.", scheme_list(sec, r), sent_as(s));
             methods.push(quote! {
                 #[doc = #doc]
                 pub fn #method(self, #(#params),*) -> Self {
@@ -283,42 +234,22 @@ pub fn auth(api: &Api) -> TokenStream {
             let doc = format!("{} together.", scheme_list(sec, r));
             let doc = doc_attrs(Some(&doc));
             let field_idents: Vec<_> = r.fields.iter().map(|f| ident(f)).collect();
-            let field_defs = r
-                .schemes
-                .iter()
-                .zip(&args)
-                .zip(&field_idents)
-                .map(|((&i, a), f)| {
-                    let ty = a.ty();
-                    let doc = doc_attrs(Some(&scheme_doc(&sec.schemes[i])));
-                    quote!(#doc #f: #ty)
-                });
+            let field_defs = r.schemes.iter().zip(&args).zip(&field_idents).map(|((&i, a), f)| {
+                let ty = a.ty();
+                let doc = doc_attrs(Some(&scheme_doc(&sec.schemes[i])));
+                quote!(#doc #f: #ty)
+            });
             variants.push(quote!(#doc #v { #(#field_defs),* }));
-            let shown = format!(
-                "{} {{ {} }}",
-                r.variant,
-                r.fields
-                    .iter()
-                    .map(|f| format!("{f}: <redacted>"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            let shown = format!("{} {{ {} }}", r.variant, r.fields.iter().map(|f| format!("{f}: <redacted>")).collect::<Vec<_>>().join(", "));
             debug_arms.push(quote!(Auth::#v { .. } => f.write_str(#shown)));
             kind_arms.push(quote!(Auth::#v { .. } => #kind_name));
-            let secrets = args
-                .iter()
-                .zip(&r.schemes)
-                .zip(&field_idents)
-                .map(|((a, &i), f)| {
-                    let i = index(i);
-                    let secret = a.secret(&quote!(#f));
-                    quote!((#i, #secret))
-                });
+            let secrets = args.iter().zip(&r.schemes).zip(&field_idents).map(|((a, &i), f)| {
+                let i = index(i);
+                let secret = a.secret(&quote!(#f));
+                quote!((#i, #secret))
+            });
             secret_arms.push(quote!(Auth::#v { #(#field_idents),* } => Vec::from([#(#secrets),*])));
-            let doc = format!(
-                " Authenticate with {} (the environment variables {vars_doc}).",
-                scheme_list(sec, r)
-            );
+            let doc = format!(" Authenticate with {} (the environment variables {vars_doc}).", scheme_list(sec, r));
             methods.push(quote! {
                 #[doc = #doc]
                 pub fn #method(self, #(#params),*) -> Self {
@@ -336,11 +267,7 @@ pub fn auth(api: &Api) -> TokenStream {
         }
     }
 
-    let derives = if has_token {
-        quote!(#[derive(Clone)])
-    } else {
-        quote!(#[derive(Clone, PartialEq, Eq)])
-    };
+    let derives = if has_token { quote!(#[derive(Clone)]) } else { quote!(#[derive(Clone, PartialEq, Eq)]) };
     let mut doc = String::from(
         "Credentials used to authenticate requests: one variant per way the API accepts (a \
          security requirement of its document). A client may hold several; each request sends \
@@ -350,42 +277,23 @@ pub fn auth(api: &Api) -> TokenStream {
     if !sec.requirements.is_empty() {
         doc.push_str("\n\n`Client::from_env` reads the first of these that is set:\n");
         for r in &sec.requirements {
-            let vars = requirement_env(sec, r)
-                .iter()
-                .map(|v| escape::md_code(v))
-                .collect::<Vec<_>>()
-                .join(" and ");
+            let vars = requirement_env(sec, r).iter().map(|v| escape::md_code(v)).collect::<Vec<_>>().join(" and ");
             doc.push_str(&format!("\n- {vars}: [`Auth::{}`]", r.variant));
         }
     }
     let mut doc_lines: Vec<String> = doc.lines().map(|l| format!(" {l}")).collect();
-    if let Some((r, samples)) = sec
-        .requirements
-        .iter()
-        .find_map(|r| sample_args(sec, r).map(|s| (r, s)))
-    {
+    if let Some((r, samples)) = sec.requirements.iter().find_map(|r| sample_args(sec, r).map(|s| (r, s))) {
         let value = if r.fields.is_empty() {
             let inner: Vec<String> = samples.iter().map(|s| format!("{s}.into()")).collect();
             format!("Auth::{}({})", r.variant, inner.join(", "))
         } else {
             let mut samples = samples.iter();
-            let mut next = || {
-                format!(
-                    "{}.into()",
-                    samples.next().map(String::as_str).unwrap_or("\"\"")
-                )
-            };
+            let mut next = || format!("{}.into()", samples.next().map(String::as_str).unwrap_or("\"\""));
             let fields: Vec<String> = r
                 .fields
                 .iter()
                 .zip(&r.schemes)
-                .map(|(f, &i)| {
-                    if sec.schemes[i].kind == SchemeKind::Basic {
-                        format!("{f}: ({}, {})", next(), next())
-                    } else {
-                        format!("{f}: {}", next())
-                    }
-                })
+                .map(|(f, &i)| if sec.schemes[i].kind == SchemeKind::Basic { format!("{f}: ({}, {})", next(), next()) } else { format!("{f}: {}", next()) })
                 .collect();
             format!("Auth::{} {{ {} }}", r.variant, fields.join(", "))
         };
@@ -400,21 +308,9 @@ pub fn auth(api: &Api) -> TokenStream {
             doc_lines.push(format!(" {l}").trim_end().to_string());
         }
     }
-    let debug_body = if sec.requirements.is_empty() {
-        quote!(let _ = f; match *self {})
-    } else {
-        quote!(match self { #(#debug_arms,)* })
-    };
-    let kind_body = if sec.requirements.is_empty() {
-        quote!(match *self {})
-    } else {
-        quote!(match self { #(#kind_arms,)* })
-    };
-    let secret_body = if sec.requirements.is_empty() {
-        quote!(match self {})
-    } else {
-        quote!(match self { #(#secret_arms,)* })
-    };
+    let debug_body = if sec.requirements.is_empty() { quote!(let _ = f; match *self {}) } else { quote!(match self { #(#debug_arms,)* }) };
+    let kind_body = if sec.requirements.is_empty() { quote!(match *self {}) } else { quote!(match self { #(#kind_arms,)* }) };
+    let secret_body = if sec.requirements.is_empty() { quote!(match self {}) } else { quote!(match self { #(#secret_arms,)* }) };
     let builder = if methods.is_empty() {
         TokenStream::new()
     } else {

@@ -10,9 +10,7 @@ use crate::ir::*;
 
 /// Statements adding the body to `req` (a `crate::Request` being built from `params`).
 pub(super) fn steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
-    let Some(body) = &op.body else {
-        return Vec::new();
-    };
+    let Some(body) = &op.body else { return Vec::new() };
     let media = body.media.as_str();
     // The field sent as the whole body, by reference, and whether it is optional.
     let whole = op.body_field.as_ref().map(|field| {
@@ -45,23 +43,12 @@ pub(super) fn steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
         BodyKind::Form => send(&|v| quote!(form(#v))),
         BodyKind::Binary => send(&|v| quote!(upload(#v, #media))),
         BodyKind::Text => send(&|v| quote!(text(#v, #media))),
-        BodyKind::Multipart { .. } if whole.is_some() => {
-            send(&|v| quote!(multipart(crate::Multipart::clone(#v))))
-        }
+        BodyKind::Multipart { .. } if whole.is_some() => send(&|v| quote!(multipart(crate::Multipart::clone(#v)))),
         BodyKind::Multipart { content_types } => {
             let mut out = vec![quote!(let mut form = crate::Multipart::new();)];
-            for f in s
-                .fields
-                .iter()
-                .filter(|f| f.location == FieldLocation::Body)
-            {
+            for f in s.fields.iter().filter(|f| f.location == FieldLocation::Body) {
                 let fname = ident(&f.rust_name);
-                let add = add_part(
-                    api,
-                    &f.json_name,
-                    &f.ty,
-                    content_types.get(&f.json_name).map(String::as_str),
-                );
+                let add = add_part(api, &f.json_name, &f.ty, content_types.get(&f.json_name).map(String::as_str));
                 out.push(if f.required {
                     quote! {
                         let v = &params.#fname;
@@ -94,12 +81,7 @@ fn add_part(api: &Api, name: &str, ty: &Ty, content_type: Option<&str>) -> Token
     add_part_named(api, quote!(#name), ty, content_type)
 }
 
-fn add_part_named(
-    api: &Api,
-    name: TokenStream,
-    ty: &Ty,
-    content_type: Option<&str>,
-) -> TokenStream {
+fn add_part_named(api: &Api, name: TokenStream, ty: &Ty, content_type: Option<&str>) -> TokenStream {
     let ct = content_type.map(|c| quote!(.content_type(#c)));
     let one = |ty: &Ty| match (ty, display_kind(&api.types, ty)) {
         (Ty::Upload, _) => quote!(form = form.file(#name, v) #ct;),
@@ -108,10 +90,7 @@ fn add_part_named(
     };
     match ty {
         // A list is one part per item, under the same name.
-        Ty::Vec(item)
-            if matches!(**item, Ty::Upload)
-                || display_kind(&api.types, item) == Display::Direct =>
-        {
+        Ty::Vec(item) if matches!(**item, Ty::Upload) || display_kind(&api.types, item) == Display::Direct => {
             let add = one(item);
             quote! {
                 for v in v {
@@ -126,9 +105,7 @@ fn add_part_named(
 /// The request type a method returns for a response that is not JSON, the call that makes it
 /// and the sentence its
 /// docs add; `None` for JSON and empty responses.
-pub(super) fn raw_response(
-    response: &Response,
-) -> Option<(TokenStream, TokenStream, &'static str)> {
+pub(super) fn raw_response(response: &Response) -> Option<(TokenStream, TokenStream, &'static str)> {
     match response {
         Response::Stream { item, format } => {
             let item = super::ty_tokens(item);

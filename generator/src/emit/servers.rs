@@ -45,12 +45,7 @@ fn server_tokens(s: &Server) -> TokenStream {
 /// One Markdown line about a server for the list's docs: its URL, description and variables.
 pub fn describe(index: usize, s: &Server) -> String {
     let mut line = format!("- `{index}`: {}.", escape::md_code(&s.url));
-    if let Some(d) = s
-        .description
-        .as_deref()
-        .map(|d| d.trim().trim_end_matches('.'))
-        .filter(|d| !d.is_empty())
-    {
+    if let Some(d) = s.description.as_deref().map(|d| d.trim().trim_end_matches('.')).filter(|d| !d.is_empty()) {
         line.push_str(&format!(" {}.", escape::md_text(d)));
     }
     if !s.variables.is_empty() {
@@ -65,14 +60,7 @@ pub fn describe(index: usize, s: &Server) -> String {
                 let allowed = if v.allowed.is_empty() {
                     String::new()
                 } else {
-                    format!(
-                        "; one of {}",
-                        v.allowed
-                            .iter()
-                            .map(|a| escape::md_code(a))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    format!("; one of {}", v.allowed.iter().map(|a| escape::md_code(a)).collect::<Vec<_>>().join(", "))
                 };
                 format!("{} ({default}{allowed})", escape::md_code(&v.name))
             })
@@ -94,13 +82,7 @@ pub fn servers(api: &Api) -> TokenStream {
     if api.servers.list.is_empty() {
         doc.push_str("The document lists none: requests go to the base URL the client is given.");
     } else {
-        let lines: Vec<String> = api
-            .servers
-            .list
-            .iter()
-            .enumerate()
-            .map(|(i, s)| describe(i, s))
-            .collect();
+        let lines: Vec<String> = api.servers.list.iter().enumerate().map(|(i, s)| describe(i, s)).collect();
         doc.push_str(&lines.join("\n"));
     }
     let doc = doc_attrs(Some(&doc));

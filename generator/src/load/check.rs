@@ -26,42 +26,21 @@ pub(super) type Checked = Result<(), Problem>;
 type Section<'v> = Option<(&'v Map<String, Value>, String)>;
 
 pub(super) fn problem(pointer: String, message: impl Into<String>) -> Checked {
-    Err(Problem {
-        pointer,
-        message: message.into(),
-    })
+    Err(Problem { pointer, message: message.into() })
 }
 
 /// The JSON Schema types OpenAPI's dialect defines.
-pub(super) const TYPES: [&str; 7] = [
-    "null", "boolean", "object", "array", "number", "string", "integer",
-];
+pub(super) const TYPES: [&str; 7] = ["null", "boolean", "object", "array", "number", "string", "integer"];
 
 /// `v`, when it is an object; else the problem naming `ptr`.
-pub(super) fn object<'v>(
-    v: &'v Value,
-    ptr: &str,
-    what: &str,
-) -> Result<&'v Map<String, Value>, Problem> {
-    v.as_object().ok_or_else(|| Problem {
-        pointer: ptr.to_string(),
-        message: format!("{what} must be an object, found {}", super::json_kind(v)),
-    })
+pub(super) fn object<'v>(v: &'v Value, ptr: &str, what: &str) -> Result<&'v Map<String, Value>, Problem> {
+    v.as_object().ok_or_else(|| Problem { pointer: ptr.to_string(), message: format!("{what} must be an object, found {}", super::json_kind(v)) })
 }
 
 /// The member `key` of `m`, when it is written, is of the kind `ok` accepts.
-pub(super) fn member(
-    m: &Map<String, Value>,
-    ptr: &str,
-    key: &str,
-    kind: &str,
-    ok: fn(&Value) -> bool,
-) -> Checked {
+pub(super) fn member(m: &Map<String, Value>, ptr: &str, key: &str, kind: &str, ok: fn(&Value) -> bool) -> Checked {
     match m.get(key) {
-        Some(v) if !ok(v) => problem(
-            join(ptr, key),
-            format!("`{key}` must be {kind}, found {}", super::json_kind(v)),
-        ),
+        Some(v) if !ok(v) => problem(join(ptr, key), format!("`{key}` must be {kind}, found {}", super::json_kind(v))),
         _ => Ok(()),
     }
 }
@@ -88,23 +67,11 @@ fn is_count(v: &Value) -> bool {
 
 /// `info`, with its `title` and `version` strings (every version).
 pub(super) fn info(root: &Map<String, Value>) -> Checked {
-    let info = object(
-        root.get("info").ok_or_else(|| Problem {
-            pointer: "/".into(),
-            message: "the `info` member is missing".into(),
-        })?,
-        "/info",
-        "`info`",
-    )?;
+    let info = object(root.get("info").ok_or_else(|| Problem { pointer: "/".into(), message: "the `info` member is missing".into() })?, "/info", "`info`")?;
     for key in ["title", "version"] {
         match info.get(key) {
             None => return problem("/info".into(), format!("`info.{key}` is missing")),
-            Some(v) if !v.is_string() => {
-                return problem(
-                    join("/info", key),
-                    format!("`{key}` must be a string, found {}", super::json_kind(v)),
-                )
-            }
+            Some(v) if !v.is_string() => return problem(join("/info", key), format!("`{key}` must be a string, found {}", super::json_kind(v))),
             _ => {}
         }
     }
@@ -125,15 +92,8 @@ impl Checker {
     pub fn document(&self, raw: &Value) -> Checked {
         let root = object(raw, "/", "the document")?;
         info(root)?;
-        if self.version != Version::V30
-            && !["paths", "components", "webhooks"]
-                .iter()
-                .any(|k| root.contains_key(*k))
-        {
-            return problem(
-                "/".into(),
-                "the document has none of `paths`, `components` and `webhooks`",
-            );
+        if self.version != Version::V30 && !["paths", "components", "webhooks"].iter().any(|k| root.contains_key(*k)) {
+            return problem("/".into(), "the document has none of `paths`, `components` and `webhooks`");
         }
         member(root, "", "jsonSchemaDialect", "a string", is_string)?;
         self.servers(root, "")?;
@@ -160,17 +120,9 @@ impl Checker {
     }
 
     fn servers(&self, m: &Map<String, Value>, ptr: &str) -> Checked {
-        let Some(list) = m.get("servers") else {
-            return Ok(());
-        };
+        let Some(list) = m.get("servers") else { return Ok(()) };
         let at = join(ptr, "servers");
-        let list = list.as_array().ok_or_else(|| Problem {
-            pointer: at.clone(),
-            message: format!(
-                "`servers` must be an array, found {}",
-                super::json_kind(list)
-            ),
-        })?;
+        let list = list.as_array().ok_or_else(|| Problem { pointer: at.clone(), message: format!("`servers` must be an array, found {}", super::json_kind(list)) })?;
         for (i, s) in list.iter().enumerate() {
             let p = format!("{at}/{i}");
             let s = object(s, &p, "a server")?;
@@ -185,9 +137,7 @@ impl Checker {
     fn components(&self, c: &Map<String, Value>) -> Checked {
         let section = |key: &str| -> Result<Section<'_>, Problem> {
             let at = join("/components", key);
-            c.get(key)
-                .map(|v| object(v, &at, &format!("`{key}`")).map(|m| (m, at)))
-                .transpose()
+            c.get(key).map(|v| object(v, &at, &format!("`{key}`")).map(|m| (m, at))).transpose()
         };
         if let Some((m, at)) = section("schemas")? {
             for (k, s) in m {
@@ -235,11 +185,7 @@ impl Checker {
         match v.get("$ref") {
             None => Ok(false),
             Some(Value::String(_)) => Ok(true),
-            Some(other) => problem(
-                join(ptr, "$ref"),
-                format!("`$ref` must be a string, found {}", super::json_kind(other)),
-            )
-            .map(|_| true),
+            Some(other) => problem(join(ptr, "$ref"), format!("`$ref` must be a string, found {}", super::json_kind(other))).map(|_| true),
         }
     }
 
@@ -255,10 +201,7 @@ impl Checker {
             let at = join(ptr, "additionalOperations");
             for (method, op) in object(extra, &at, "`additionalOperations`")? {
                 let p = join(&at, method);
-                let token = !method.is_empty()
-                    && method
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                let token = !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
                 if !token || method.len() > 64 {
                     return problem(p, "an HTTP method must be a token (letters, digits and `!#$%&'*+-.^_`|~`), at most 64 bytes");
                 }
@@ -273,17 +216,9 @@ impl Checker {
     }
 
     fn parameters(&self, m: &Map<String, Value>, ptr: &str) -> Checked {
-        let Some(list) = m.get("parameters") else {
-            return Ok(());
-        };
+        let Some(list) = m.get("parameters") else { return Ok(()) };
         let at = join(ptr, "parameters");
-        let list = list.as_array().ok_or_else(|| Problem {
-            pointer: at.clone(),
-            message: format!(
-                "`parameters` must be an array, found {}",
-                super::json_kind(list)
-            ),
-        })?;
+        let list = list.as_array().ok_or_else(|| Problem { pointer: at.clone(), message: format!("`parameters` must be an array, found {}", super::json_kind(list)) })?;
         for (i, p) in list.iter().enumerate() {
             self.parameter(p, &format!("{at}/{i}"))?;
         }
@@ -332,20 +267,11 @@ impl Checker {
         if self.reference(p, ptr)? {
             return Ok(());
         }
-        let Some(name) = p.get("name") else {
-            return problem(ptr.into(), "a parameter needs a `name`");
-        };
+        let Some(name) = p.get("name") else { return problem(ptr.into(), "a parameter needs a `name`") };
         if !name.is_string() {
-            return problem(
-                join(ptr, "name"),
-                format!("`name` must be a string, found {}", super::json_kind(name)),
-            );
+            return problem(join(ptr, "name"), format!("`name` must be a string, found {}", super::json_kind(name)));
         }
-        let locations: &[&str] = if self.version >= Version::V32 {
-            &["query", "querystring", "header", "path", "cookie"]
-        } else {
-            &["query", "header", "path", "cookie"]
-        };
+        let locations: &[&str] = if self.version >= Version::V32 { &["query", "querystring", "header", "path", "cookie"] } else { &["query", "header", "path", "cookie"] };
         match p.get("in") {
             None => return problem(ptr.into(), "a parameter needs `in`"),
             Some(Value::String(s)) if locations.contains(&s.as_str()) => {
@@ -353,15 +279,7 @@ impl Checker {
                     return problem(ptr.into(), "a path parameter must say `required: true`");
                 }
             }
-            Some(other) => {
-                return problem(
-                    join(ptr, "in"),
-                    format!(
-                        "`in` must be one of {}, found {other}",
-                        locations.join(", ")
-                    ),
-                )
-            }
+            Some(other) => return problem(join(ptr, "in"), format!("`in` must be one of {}, found {other}", locations.join(", "))),
         }
         member(p, ptr, "required", "a boolean", is_bool)?;
         self.schema_or_content(p, ptr)
@@ -414,9 +332,7 @@ impl Checker {
     }
 
     fn content(&self, m: &Map<String, Value>, ptr: &str) -> Checked {
-        let Some(c) = m.get("content") else {
-            return Ok(());
-        };
+        let Some(c) = m.get("content") else { return Ok(()) };
         let at = join(ptr, "content");
         for (media, mt) in object(c, &at, "`content`")? {
             let p = join(&at, media);
@@ -441,123 +357,46 @@ impl Checker {
         member(m, ptr, "$ref", "a string", is_string)?;
         match m.get("type") {
             None => {}
-            Some(Value::String(t))
-                if TYPES.contains(&t.as_str()) && (self.version >= Version::V31 || t != "null") => {
-            }
+            Some(Value::String(t)) if TYPES.contains(&t.as_str()) && (self.version >= Version::V31 || t != "null") => {}
             Some(Value::Array(list)) if self.version >= Version::V31 => {
                 for (i, t) in list.iter().enumerate() {
                     if !t.as_str().is_some_and(|t| TYPES.contains(&t)) {
-                        return problem(
-                            format!("{ptr}/type/{i}"),
-                            format!("each `type` must be one of {}", TYPES.join(", ")),
-                        );
+                        return problem(format!("{ptr}/type/{i}"), format!("each `type` must be one of {}", TYPES.join(", ")));
                     }
                 }
             }
-            Some(Value::String(t)) => {
-                return problem(
-                    join(ptr, "type"),
-                    format!(
-                        "`type` must be one of {}, found `{}`",
-                        TYPES
-                            .iter()
-                            .filter(|t| self.version >= Version::V31 || **t != "null")
-                            .copied()
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        t.chars().take(64).collect::<String>()
-                    ),
-                )
-            }
-            Some(other) => {
-                return problem(
-                    join(ptr, "type"),
-                    format!(
-                        "`type` must be a string{}, found {}",
-                        if self.version <= Version::V30 {
-                            ""
-                        } else {
-                            " or an array of strings"
-                        },
-                        super::json_kind(other)
-                    ),
-                )
-            }
+            Some(Value::String(t)) => return problem(join(ptr, "type"), format!("`type` must be one of {}, found `{}`", TYPES.iter().filter(|t| self.version >= Version::V31 || **t != "null").copied().collect::<Vec<_>>().join(", "), t.chars().take(64).collect::<String>())),
+            Some(other) => return problem(join(ptr, "type"), format!("`type` must be a string{}, found {}", if self.version <= Version::V30 { "" } else { " or an array of strings" }, super::json_kind(other))),
         }
-        for key in [
-            "format",
-            "pattern",
-            "title",
-            "description",
-            "$id",
-            "$anchor",
-            "$schema",
-            "contentEncoding",
-            "contentMediaType",
-        ] {
+        for key in ["format", "pattern", "title", "description", "$id", "$anchor", "$schema", "contentEncoding", "contentMediaType"] {
             member(m, ptr, key, "a string", is_string)?;
         }
-        for key in [
-            "nullable",
-            "readOnly",
-            "writeOnly",
-            "deprecated",
-            "uniqueItems",
-        ] {
+        for key in ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems"] {
             member(m, ptr, key, "a boolean", is_bool)?;
         }
-        for key in [
-            "minLength",
-            "maxLength",
-            "minItems",
-            "maxItems",
-            "minProperties",
-            "maxProperties",
-        ] {
+        for key in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
             member(m, ptr, key, "a non-negative integer", is_count)?;
         }
         for key in ["minimum", "maximum", "multipleOf"] {
             member(m, ptr, key, "a number", Value::is_number)?;
         }
-        let bound = if self.version <= Version::V30 {
-            "a boolean"
-        } else {
-            "a number"
-        };
+        let bound = if self.version <= Version::V30 { "a boolean" } else { "a number" };
         for key in ["exclusiveMinimum", "exclusiveMaximum"] {
             member(m, ptr, key, bound, |v| v.is_number() || v.is_boolean())?;
         }
         member(m, ptr, "enum", "an array", is_array)?;
         if self.version == Version::V20 {
-            member(
-                m,
-                ptr,
-                "discriminator",
-                "a string (the name of a property)",
-                is_string,
-            )?;
+            member(m, ptr, "discriminator", "a string (the name of a property)", is_string)?;
             member(m, ptr, "x-nullable", "a boolean", is_bool)?;
         }
         if let Some(req) = m.get("required") {
             let at = join(ptr, "required");
-            let list = req.as_array().ok_or_else(|| Problem {
-                pointer: at.clone(),
-                message: format!(
-                    "`required` must be an array of names, found {}",
-                    super::json_kind(req)
-                ),
-            })?;
+            let list = req.as_array().ok_or_else(|| Problem { pointer: at.clone(), message: format!("`required` must be an array of names, found {}", super::json_kind(req)) })?;
             if let Some(i) = list.iter().position(|n| !n.is_string()) {
-                return problem(
-                    format!("{at}/{i}"),
-                    "each name in `required` must be a string",
-                );
+                return problem(format!("{at}/{i}"), "each name in `required` must be a string");
             }
         }
-        if let Some(d) = m
-            .get("discriminator")
-            .filter(|_| self.version >= Version::V30)
-        {
+        if let Some(d) = m.get("discriminator").filter(|_| self.version >= Version::V30) {
             let at = join(ptr, "discriminator");
             let d = object(d, &at, "`discriminator`")?;
             if !d.get("propertyName").is_some_and(Value::is_string) {
@@ -567,12 +406,7 @@ impl Checker {
         }
         // `definitions` is draft-07's `$defs`, which 2020-12 keeps only for compatibility and
         // whose entries some documents fill with other things: read where referenced, not checked.
-        for key in [
-            "properties",
-            "$defs",
-            "patternProperties",
-            "dependentSchemas",
-        ] {
+        for key in ["properties", "$defs", "patternProperties", "dependentSchemas"] {
             if let Some(v) = m.get(key) {
                 let at = join(ptr, key);
                 for (k, s) in object(v, &at, &format!("`{key}`"))? {
@@ -583,13 +417,7 @@ impl Checker {
         for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
             if let Some(v) = m.get(key) {
                 let at = join(ptr, key);
-                let list = v.as_array().ok_or_else(|| Problem {
-                    pointer: at.clone(),
-                    message: format!(
-                        "`{key}` must be an array of schemas, found {}",
-                        super::json_kind(v)
-                    ),
-                })?;
+                let list = v.as_array().ok_or_else(|| Problem { pointer: at.clone(), message: format!("`{key}` must be an array of schemas, found {}", super::json_kind(v)) })?;
                 if list.is_empty() && key != "prefixItems" {
                     return problem(at, format!("`{key}` must name at least one schema"));
                 }
@@ -598,18 +426,7 @@ impl Checker {
                 }
             }
         }
-        for key in [
-            "items",
-            "additionalProperties",
-            "not",
-            "if",
-            "then",
-            "else",
-            "contains",
-            "propertyNames",
-            "unevaluatedItems",
-            "unevaluatedProperties",
-        ] {
+        for key in ["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties"] {
             match m.get(key) {
                 Some(Value::Bool(_)) if key != "items" || self.version >= Version::V31 => {}
                 Some(s) => self.schema(s, &join(ptr, key))?,

@@ -5,15 +5,12 @@
 
 use serde_json::{Map, Value};
 
-use super::check::{
-    is_array, is_bool, is_object, is_string, member, object, problem, Checked, Checker, Problem,
-};
+use super::check::{is_array, is_bool, is_object, is_string, member, object, problem, Checked, Checker, Problem};
 use super::version::Version;
 use crate::locate::join;
 
 /// The methods a 2.0 path item may hold.
-pub(super) const METHODS_2: [&str; 7] =
-    ["get", "put", "post", "delete", "options", "head", "patch"];
+pub(super) const METHODS_2: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 
 /// The parameter locations of 2.0.
 const LOCATIONS: [&str; 5] = ["query", "header", "path", "formData", "body"];
@@ -34,18 +31,9 @@ pub(super) fn parameter_target(reference: &str) -> Option<String> {
 fn strings(m: &Map<String, Value>, ptr: &str, key: &str) -> Checked {
     let Some(v) = m.get(key) else { return Ok(()) };
     let at = join(ptr, key);
-    let list = v.as_array().ok_or_else(|| Problem {
-        pointer: at.clone(),
-        message: format!(
-            "`{key}` must be an array of strings, found {}",
-            super::json_kind(v)
-        ),
-    })?;
+    let list = v.as_array().ok_or_else(|| Problem { pointer: at.clone(), message: format!("`{key}` must be an array of strings, found {}", super::json_kind(v)) })?;
     match list.iter().position(|s| !s.is_string()) {
-        Some(i) => problem(
-            format!("{at}/{i}"),
-            format!("each item of `{key}` must be a string"),
-        ),
+        Some(i) => problem(format!("{at}/{i}"), format!("each item of `{key}` must be a string")),
         None => Ok(()),
     }
 }
@@ -59,11 +47,7 @@ pub struct Swagger2<'a> {
 /// Checks a whole 2.0 document.
 pub fn document(raw: &Value) -> Checked {
     let root = object(raw, "/", "the document")?;
-    Swagger2 {
-        root,
-        schemas: Checker::new(Version::V20),
-    }
-    .check()
+    Swagger2 { root, schemas: Checker::new(Version::V20) }.check()
 }
 
 impl Swagger2<'_> {
@@ -71,22 +55,14 @@ impl Swagger2<'_> {
         let root = self.root;
         super::check::info(root)?;
         if let Some(host) = root.get("host") {
-            let Some(h) = host.as_str() else {
-                return problem(
-                    "/host".into(),
-                    format!("`host` must be a string, found {}", super::json_kind(host)),
-                );
-            };
+            let Some(h) = host.as_str() else { return problem("/host".into(), format!("`host` must be a string, found {}", super::json_kind(host))) };
             if h.is_empty() || h.contains(['/', '?', '#']) || h.chars().any(char::is_whitespace) {
                 return problem("/host".into(), "`host` must be a host name or address, with an optional port, and no scheme, path or spaces (for example `api.example.com:8443`)");
             }
         }
         if let Some(base) = root.get("basePath") {
             if !base.as_str().is_some_and(|b| b.starts_with('/')) {
-                return problem(
-                    "/basePath".into(),
-                    "`basePath` must be a string that begins with `/`",
-                );
+                return problem("/basePath".into(), "`basePath` must be a string that begins with `/`");
             }
         }
         self.schemes(root, "")?;
@@ -95,9 +71,7 @@ impl Swagger2<'_> {
         }
         member(root, "", "security", "an array", is_array)?;
         member(root, "", "tags", "an array", is_array)?;
-        let Some(paths) = root.get("paths") else {
-            return problem("/".into(), "the `paths` member is missing");
-        };
+        let Some(paths) = root.get("paths") else { return problem("/".into(), "the `paths` member is missing") };
         for (path, item) in object(paths, "/paths", "`paths`")? {
             let at = join("/paths", path);
             if path.starts_with("x-") {
@@ -117,10 +91,7 @@ impl Swagger2<'_> {
             for (k, p) in object(params, "/parameters", "`parameters`")? {
                 let at = join("/parameters", k);
                 if object(p, &at, "a parameter")?.contains_key("$ref") {
-                    return problem(
-                        join(&at, "$ref"),
-                        "a parameter under `parameters` is a definition, not a reference",
-                    );
+                    return problem(join(&at, "$ref"), "a parameter under `parameters` is a definition, not a reference");
                 }
                 self.parameter(p, &at)?;
             }
@@ -140,20 +111,10 @@ impl Swagger2<'_> {
 
     fn schemes(&self, m: &Map<String, Value>, ptr: &str) -> Checked {
         strings(m, ptr, "schemes")?;
-        let list = m
-            .get("schemes")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten();
+        let list = m.get("schemes").and_then(Value::as_array).into_iter().flatten();
         for (i, s) in list.enumerate() {
-            if !s
-                .as_str()
-                .is_some_and(|s| ["http", "https", "ws", "wss"].contains(&s))
-            {
-                return problem(
-                    format!("{}/{i}", join(ptr, "schemes")),
-                    "a scheme must be one of http, https, ws, wss",
-                );
+            if !s.as_str().is_some_and(|s| ["http", "https", "ws", "wss"].contains(&s)) {
+                return problem(format!("{}/{i}", join(ptr, "schemes")), "a scheme must be one of http, https, ws, wss");
             }
         }
         Ok(())
@@ -173,22 +134,10 @@ impl Swagger2<'_> {
 
     /// The parameters of a path item or operation: each checked, answered as (name, `in`,
     /// pointer), references followed.
-    fn parameters(
-        &self,
-        m: &Map<String, Value>,
-        ptr: &str,
-    ) -> Result<Vec<(String, String, String)>, Problem> {
-        let Some(list) = m.get("parameters") else {
-            return Ok(Vec::new());
-        };
+    fn parameters(&self, m: &Map<String, Value>, ptr: &str) -> Result<Vec<(String, String, String)>, Problem> {
+        let Some(list) = m.get("parameters") else { return Ok(Vec::new()) };
         let at = join(ptr, "parameters");
-        let list = list.as_array().ok_or_else(|| Problem {
-            pointer: at.clone(),
-            message: format!(
-                "`parameters` must be an array, found {}",
-                super::json_kind(list)
-            ),
-        })?;
+        let list = list.as_array().ok_or_else(|| Problem { pointer: at.clone(), message: format!("`parameters` must be an array, found {}", super::json_kind(list)) })?;
         let mut out = Vec::new();
         for (i, p) in list.iter().enumerate() {
             let p_at = format!("{at}/{i}");
@@ -204,39 +153,16 @@ impl Swagger2<'_> {
                         return Err(Problem { pointer: ref_at, message: "a parameter `$ref` must name an entry of the document's `parameters`, as `#/parameters/NAME`".into() });
                     };
                     let name = crate::locate::unescape_token(&ptr["/parameters/".len()..]);
-                    let Some(t) = self
-                        .root
-                        .get("parameters")
-                        .and_then(|ps| ps.get(&name))
-                        .and_then(Value::as_object)
-                    else {
-                        return Err(Problem {
-                            pointer: ref_at,
-                            message: "this `$ref` names no entry of the document's `parameters`"
-                                .into(),
-                        });
+                    let Some(t) = self.root.get("parameters").and_then(|ps| ps.get(&name)).and_then(Value::as_object) else {
+                        return Err(Problem { pointer: ref_at, message: "this `$ref` names no entry of the document's `parameters`".into() });
                     };
                     (t, ptr)
                 }
             };
-            let name = target
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let location = target
-                .get("in")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
+            let name = target.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let location = target.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
             if out.iter().any(|(n, l, _)| *n == name && *l == location) {
-                return Err(Problem {
-                    pointer: p_at,
-                    message: format!(
-                        "a second parameter named `{}` in {location}",
-                        name.chars().take(64).collect::<String>()
-                    ),
-                });
+                return Err(Problem { pointer: p_at, message: format!("a second parameter named `{}` in {location}", name.chars().take(64).collect::<String>()) });
             }
             out.push((name, location, target_at));
         }
@@ -255,30 +181,15 @@ impl Swagger2<'_> {
         self.schemes(op, ptr)?;
         let own = self.parameters(op, ptr)?;
         // The operation's own parameters override the path item's with the same name and place.
-        let all: Vec<&(String, String, String)> = own
-            .iter()
-            .chain(
-                shared
-                    .iter()
-                    .filter(|(n, l, _)| !own.iter().any(|(on, ol, _)| on == n && ol == l)),
-            )
-            .collect();
+        let all: Vec<&(String, String, String)> = own.iter().chain(shared.iter().filter(|(n, l, _)| !own.iter().any(|(on, ol, _)| on == n && ol == l))).collect();
         let bodies: Vec<_> = all.iter().filter(|(_, l, _)| l == "body").collect();
         if bodies.len() > 1 {
-            return problem(
-                bodies[1].2.clone(),
-                "an operation has at most one `in: body` parameter",
-            );
+            return problem(bodies[1].2.clone(), "an operation has at most one `in: body` parameter");
         }
-        if let (false, Some(form)) = (
-            bodies.is_empty(),
-            all.iter().find(|(_, l, _)| l == "formData"),
-        ) {
+        if let (false, Some(form)) = (bodies.is_empty(), all.iter().find(|(_, l, _)| l == "formData")) {
             return problem(form.2.clone(), "an operation cannot have both an `in: body` parameter and `in: formData` parameters");
         }
-        let Some(r) = op.get("responses") else {
-            return problem(ptr.into(), "an operation needs `responses`");
-        };
+        let Some(r) = op.get("responses") else { return problem(ptr.into(), "an operation needs `responses`") };
         let at = join(ptr, "responses");
         let responses = object(r, &at, "`responses`")?;
         if responses.keys().all(|k| k.starts_with("x-")) {
@@ -292,28 +203,14 @@ impl Swagger2<'_> {
 
     fn parameter(&self, p: &Value, ptr: &str) -> Checked {
         let p = object(p, ptr, "a parameter")?;
-        let Some(name) = p.get("name") else {
-            return problem(ptr.into(), "a parameter needs a `name`");
-        };
+        let Some(name) = p.get("name") else { return problem(ptr.into(), "a parameter needs a `name`") };
         if !name.is_string() {
-            return problem(
-                join(ptr, "name"),
-                format!("`name` must be a string, found {}", super::json_kind(name)),
-            );
+            return problem(join(ptr, "name"), format!("`name` must be a string, found {}", super::json_kind(name)));
         }
         let location = match p.get("in") {
             None => return problem(ptr.into(), "a parameter needs `in`"),
             Some(Value::String(s)) if LOCATIONS.contains(&s.as_str()) => s.as_str(),
-            Some(other) => {
-                return problem(
-                    join(ptr, "in"),
-                    format!(
-                        "`in` must be one of {}, found {}",
-                        LOCATIONS.join(", "),
-                        shown(other)
-                    ),
-                )
-            }
+            Some(other) => return problem(join(ptr, "in"), format!("`in` must be one of {}, found {}", LOCATIONS.join(", "), shown(other))),
         };
         member(p, ptr, "required", "a boolean", is_bool)?;
         member(p, ptr, "description", "a string", is_string)?;
@@ -321,43 +218,20 @@ impl Swagger2<'_> {
             return problem(ptr.into(), "a path parameter must say `required: true`");
         }
         if location == "body" {
-            let Some(s) = p.get("schema") else {
-                return problem(ptr.into(), "an `in: body` parameter needs a `schema`");
-            };
+            let Some(s) = p.get("schema") else { return problem(ptr.into(), "an `in: body` parameter needs a `schema`") };
             return self.schemas.schema(s, &join(ptr, "schema"));
         }
         self.simple(p, ptr, location == "formData", true)
     }
 
     /// A parameter that is not `in: body`, a header, or `items`: `type` and its keywords.
-    fn simple(
-        &self,
-        m: &Map<String, Value>,
-        ptr: &str,
-        file_allowed: bool,
-        multi_allowed: bool,
-    ) -> Checked {
+    fn simple(&self, m: &Map<String, Value>, ptr: &str, file_allowed: bool, multi_allowed: bool) -> Checked {
         let ty = match m.get("type") {
             None => return problem(ptr.into(), "this needs a `type`"),
-            Some(Value::String(t))
-                if PARAMETER_TYPES.contains(&t.as_str()) && (t != "file" || file_allowed) =>
-            {
-                t.as_str()
-            }
+            Some(Value::String(t)) if PARAMETER_TYPES.contains(&t.as_str()) && (t != "file" || file_allowed) => t.as_str(),
             Some(other) => {
-                let allowed: Vec<&str> = PARAMETER_TYPES
-                    .iter()
-                    .copied()
-                    .filter(|t| *t != "file" || file_allowed)
-                    .collect();
-                return problem(
-                    join(ptr, "type"),
-                    format!(
-                        "`type` must be one of {}, found {}",
-                        allowed.join(", "),
-                        shown(other)
-                    ),
-                );
+                let allowed: Vec<&str> = PARAMETER_TYPES.iter().copied().filter(|t| *t != "file" || file_allowed).collect();
+                return problem(join(ptr, "type"), format!("`type` must be one of {}, found {}", allowed.join(", "), shown(other)));
             }
         };
         if let Some(items) = m.get("items") {
@@ -368,42 +242,15 @@ impl Swagger2<'_> {
         }
         match m.get("collectionFormat") {
             None => {}
-            Some(Value::String(f))
-                if COLLECTION_FORMATS.contains(&f.as_str()) && (f != "multi" || multi_allowed) => {}
+            Some(Value::String(f)) if COLLECTION_FORMATS.contains(&f.as_str()) && (f != "multi" || multi_allowed) => {}
             Some(other) => {
-                let allowed: Vec<&str> = COLLECTION_FORMATS
-                    .iter()
-                    .copied()
-                    .filter(|f| *f != "multi" || multi_allowed)
-                    .collect();
-                return problem(
-                    join(ptr, "collectionFormat"),
-                    format!(
-                        "`collectionFormat` must be one of {}, found {}",
-                        allowed.join(", "),
-                        shown(other)
-                    ),
-                );
+                let allowed: Vec<&str> = COLLECTION_FORMATS.iter().copied().filter(|f| *f != "multi" || multi_allowed).collect();
+                return problem(join(ptr, "collectionFormat"), format!("`collectionFormat` must be one of {}, found {}", allowed.join(", "), shown(other)));
             }
         }
         // The schema keywords a parameter shares with a schema are checked as one.
         let mut schema = Map::new();
-        for key in [
-            "format",
-            "pattern",
-            "minLength",
-            "maxLength",
-            "minItems",
-            "maxItems",
-            "uniqueItems",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "multipleOf",
-            "enum",
-            "x-nullable",
-        ] {
+        for key in ["format", "pattern", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "enum", "x-nullable"] {
             if let Some(v) = m.get(key) {
                 schema.insert(key.into(), v.clone());
             }
@@ -447,10 +294,7 @@ impl Swagger2<'_> {
             if s.get(key).is_some_and(Value::is_string) {
                 Ok(())
             } else {
-                problem(
-                    ptr.into(),
-                    format!("this security scheme needs a string `{key}`"),
-                )
+                problem(ptr.into(), format!("this security scheme needs a string `{key}`"))
             }
         };
         match s.get("type").and_then(Value::as_str) {
@@ -459,10 +303,7 @@ impl Swagger2<'_> {
                 need("name")?;
                 match s.get("in").and_then(Value::as_str) {
                     Some("query" | "header") => Ok(()),
-                    _ => problem(
-                        ptr.into(),
-                        "an `apiKey` scheme needs `in: query` or `in: header`",
-                    ),
+                    _ => problem(ptr.into(), "an `apiKey` scheme needs `in: query` or `in: header`"),
                 }
             }
             Some("oauth2") => {
@@ -476,23 +317,14 @@ impl Swagger2<'_> {
                     need(key)?;
                 }
                 match s.get("scopes") {
-                    Some(Value::Object(m)) => match m
-                        .iter()
-                        .find(|(k, v)| !k.starts_with("x-") && !v.is_string())
-                    {
-                        Some((k, _)) => problem(
-                            join(&join(ptr, "scopes"), k),
-                            "a scope's description must be a string",
-                        ),
+                    Some(Value::Object(m)) => match m.iter().find(|(k, v)| !k.starts_with("x-") && !v.is_string()) {
+                        Some((k, _)) => problem(join(&join(ptr, "scopes"), k), "a scope's description must be a string"),
                         None => Ok(()),
                     },
                     _ => problem(ptr.into(), "an `oauth2` scheme needs `scopes` (an object)"),
                 }
             }
-            _ => problem(
-                join(ptr, "type"),
-                "a security scheme's `type` must be basic, apiKey or oauth2",
-            ),
+            _ => problem(join(ptr, "type"), "a security scheme's `type` must be basic, apiKey or oauth2"),
         }
     }
 }

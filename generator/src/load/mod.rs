@@ -155,12 +155,7 @@ pub enum LoadError {
 /// Reads and loads a document from disk.
 pub fn load_path(path: &Path) -> Result<Document, LoadError> {
     let (text, raw) = read_path(path)?;
-    finish(
-        &path.display().to_string(),
-        text,
-        raw,
-        crate::overlay::Provenance::default(),
-    )
+    finish(&path.display().to_string(), text, raw, crate::overlay::Provenance::default())
 }
 
 /// Loads a document from memory; `name` is used in messages.
@@ -179,10 +174,7 @@ fn load_owned(name: &str, bytes: Vec<u8>) -> Result<Document, LoadError> {
 /// what a document is read with before overlays apply to it.
 pub(crate) fn read_path(path: &Path) -> Result<(String, Value), LoadError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        file: name.clone(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { file: name.clone(), source })?;
     parse_owned(&name, bytes)
 }
 
@@ -213,21 +205,11 @@ pub(crate) fn finish(
             normalize::normalize(version, &mut raw)
         }
         _ => {
-            check::Checker::new(version)
-                .document(&raw)
-                .map_err(invalid)?;
+            check::Checker::new(version).document(&raw).map_err(invalid)?;
             normalize::normalize(version, &mut raw)
         }
     };
-    Ok(Document {
-        name: name.to_string(),
-        raw,
-        text,
-        written,
-        version,
-        origins,
-        notes,
-    })
+    Ok(Document { name: name.to_string(), raw, text, written, version, origins, notes })
 }
 
 /// [`read_path`] for bytes in memory; `name` is used in messages.
@@ -268,36 +250,19 @@ fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
     let syntax = |format: &'static str, line: usize, column: usize, message: String| {
         // Both parsers stop at the same depth; say so in the project's words.
         if message.starts_with("recursion limit exceeded") {
-            LoadError::TooDeep {
-                file: file.to_string(),
-                line,
-                column,
-                limit: MAX_DOCUMENT_DEPTH,
-            }
+            LoadError::TooDeep { file: file.to_string(), line, column, limit: MAX_DOCUMENT_DEPTH }
         } else {
-            LoadError::Syntax {
-                file: file.to_string(),
-                format,
-                line,
-                column,
-                message: strip_position(&message),
-            }
+            LoadError::Syntax { file: file.to_string(), format, line, column, message: strip_position(&message) }
         }
     };
     let raw: Value = if matches!(first, Some('{') | Some('[')) {
-        serde_json::from_str(text)
-            .map_err(|e| syntax("JSON", e.line(), e.column(), e.to_string()))?
+        serde_json::from_str(text).map_err(|e| syntax("JSON", e.line(), e.column(), e.to_string()))?
     } else {
         // libyaml's cost grows with the square of flow nesting, and the whole document is
         // parsed before the depth is checked: refuse deep flow collections first.
         if let Some(at) = crate::limits::yaml_flow_too_deep(text, MAX_DOCUMENT_DEPTH) {
             let (line, column) = line_column(text, at);
-            return Err(LoadError::TooDeep {
-                file: file.to_string(),
-                line,
-                column,
-                limit: MAX_DOCUMENT_DEPTH,
-            });
+            return Err(LoadError::TooDeep { file: file.to_string(), line, column, limit: MAX_DOCUMENT_DEPTH });
         }
         serde_yaml_ng::from_str(text).map_err(|e| {
             let (line, column) = e
@@ -320,10 +285,7 @@ fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-    (
-        before.matches('\n').count() + 1,
-        before[line_start..].chars().count() + 1,
-    )
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }
 
 /// The parsers append " at line X column Y"; we print the position in front instead.
@@ -377,28 +339,15 @@ fn validate(raw: &mut Value) -> Result<(), check::Problem> {
 /// openapiv3's model) out of `raw`, leaving an empty callback; answers what to put back.
 fn set_aside_callback_refs(raw: &mut Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
-    let Some(Value::Object(paths)) = raw.get_mut("paths") else {
-        return out;
-    };
+    let Some(Value::Object(paths)) = raw.get_mut("paths") else { return out };
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
         for method in crate::spec::paths::METHODS {
-            let Some(Value::Object(cbs)) =
-                item.get_mut(method).and_then(|op| op.get_mut("callbacks"))
-            else {
-                continue;
-            };
+            let Some(Value::Object(cbs)) = item.get_mut(method).and_then(|op| op.get_mut("callbacks")) else { continue };
             for (name, cb) in cbs.iter_mut() {
                 if cb.get("$ref").is_some() {
-                    let ptr = format!(
-                        "{}/{method}/callbacks/{}",
-                        crate::locate::join("/paths", path),
-                        crate::locate::escape_token(name)
-                    );
-                    out.push((
-                        ptr,
-                        std::mem::replace(cb, Value::Object(Default::default())),
-                    ));
+                    let ptr = format!("{}/{method}/callbacks/{}", crate::locate::join("/paths", path), crate::locate::escape_token(name));
+                    out.push((ptr, std::mem::replace(cb, Value::Object(Default::default()))));
                 }
             }
         }

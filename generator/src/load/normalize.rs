@@ -52,10 +52,7 @@ impl Origins {
 }
 
 /// The JSON Schema dialect OpenAPI 3.1 and 3.2 define, which this normalization reads.
-const OAS_DIALECTS: [&str; 2] = [
-    "https://spec.openapis.org/oas/3.1/dialect/base",
-    "https://spec.openapis.org/oas/3.1/dialect/2024-10-25",
-];
+const OAS_DIALECTS: [&str; 2] = ["https://spec.openapis.org/oas/3.1/dialect/base", "https://spec.openapis.org/oas/3.1/dialect/2024-10-25"];
 
 /// Keywords 3.0's shape has no place for: validation only, or a type no Rust type follows from.
 const IGNORED_KEYWORDS: [&str; 11] = [
@@ -76,36 +73,10 @@ const IGNORED_KEYWORDS: [&str; 11] = [
 /// array names several.
 fn keywords_of(ty: &str) -> &'static [&'static str] {
     match ty {
-        "string" => &[
-            "format",
-            "pattern",
-            "minLength",
-            "maxLength",
-            "contentEncoding",
-            "contentMediaType",
-        ],
-        "integer" | "number" => &[
-            "format",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "multipleOf",
-        ],
-        "array" => &[
-            "items",
-            "prefixItems",
-            "minItems",
-            "maxItems",
-            "uniqueItems",
-        ],
-        "object" => &[
-            "properties",
-            "required",
-            "additionalProperties",
-            "minProperties",
-            "maxProperties",
-        ],
+        "string" => &["format", "pattern", "minLength", "maxLength", "contentEncoding", "contentMediaType"],
+        "integer" | "number" => &["format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+        "array" => &["items", "prefixItems", "minItems", "maxItems", "uniqueItems"],
+        "object" => &["properties", "required", "additionalProperties", "minProperties", "maxProperties"],
         _ => &[],
     }
 }
@@ -119,21 +90,13 @@ pub struct Normalized {
 /// Rewrites a 3.1 or 3.2 document into the 3.0 shape (2.0 and 3.0 documents are left as they
 /// are: 2.0 is converted by `swagger`).
 pub fn normalize(version: Version, raw: &mut Value) -> Normalized {
-    let mut n = Normalizer {
-        version,
-        origins: Origins::default(),
-        notes: Vec::new(),
-        names: Names::default(),
-    };
+    let mut n = Normalizer { version, origins: Origins::default(), notes: Vec::new(), names: Names::default() };
     if version >= Version::V31 {
         n.document(raw);
         let names = std::mem::take(&mut n.names);
         names.rewrite(raw);
     }
-    Normalized {
-        origins: n.origins,
-        notes: n.notes,
-    }
+    Normalized { origins: n.origins, notes: n.notes }
 }
 
 struct Normalizer {
@@ -148,11 +111,7 @@ fn each<'v>(node: &'v mut Value, key: &str, ptr: &str) -> Vec<(&'v mut Value, St
     let at = join(ptr, key);
     match node.get_mut(key) {
         Some(Value::Object(m)) => m.iter_mut().map(|(k, v)| (v, join(&at, k))).collect(),
-        Some(Value::Array(a)) => a
-            .iter_mut()
-            .enumerate()
-            .map(|(i, v)| (v, format!("{at}/{i}")))
-            .collect(),
+        Some(Value::Array(a)) => a.iter_mut().enumerate().map(|(i, v)| (v, format!("{at}/{i}"))).collect(),
         _ => Vec::new(),
     }
 }
@@ -160,13 +119,7 @@ fn each<'v>(node: &'v mut Value, key: &str, ptr: &str) -> Vec<(&'v mut Value, St
 impl Normalizer {
     fn note(&mut self, code: &'static str, ptr: &str, message: String) {
         let pointer = self.origins.original(ptr);
-        self.notes.push(Diagnostic {
-            severity: Severity::Warning,
-            code,
-            pointer,
-            line: None,
-            message,
-        });
+        self.notes.push(Diagnostic { severity: Severity::Warning, code, pointer, line: None, message });
     }
 
     fn document(&mut self, raw: &mut Value) {
@@ -185,9 +138,7 @@ impl Normalizer {
         for (item, ptr) in each(raw, "paths", "") {
             self.path_item(item, &ptr);
         }
-        let Some(components) = raw.get_mut("components") else {
-            return;
-        };
+        let Some(components) = raw.get_mut("components") else { return };
         for (s, ptr) in each(components, "schemas", "/components") {
             self.schema(s, &ptr, &Base::default());
         }
@@ -366,33 +317,21 @@ impl Normalizer {
         if let Some(v) = map.remove("const") {
             if !map.contains_key("enum") {
                 map.insert("enum".into(), Value::Array(vec![v]));
-                self.origins.record(
-                    join(ptr, "enum"),
-                    self.origins.original(&join(ptr, "const")),
-                );
+                self.origins.record(join(ptr, "enum"), self.origins.original(&join(ptr, "const")));
             }
         }
         self.type_array(map, ptr);
         if let Some(Value::Array(mut examples)) = map.remove("examples") {
             if !map.contains_key("example") && !examples.is_empty() {
                 map.insert("example".into(), examples.swap_remove(0));
-                self.origins.record(
-                    join(ptr, "example"),
-                    format!("{}/0", self.origins.original(&join(ptr, "examples"))),
-                );
+                self.origins.record(join(ptr, "example"), format!("{}/0", self.origins.original(&join(ptr, "examples"))));
             }
         }
-        for (exclusive, bound) in [
-            ("exclusiveMinimum", "minimum"),
-            ("exclusiveMaximum", "maximum"),
-        ] {
+        for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
             if let Some(v @ Value::Number(_)) = map.get(exclusive).cloned() {
                 map.insert(bound.into(), v);
                 map.insert(exclusive.into(), Value::Bool(true));
-                self.origins.record(
-                    join(ptr, bound),
-                    self.origins.original(&join(ptr, exclusive)),
-                );
+                self.origins.record(join(ptr, bound), self.origins.original(&join(ptr, exclusive)));
             }
         }
         self.content_keywords(map, ptr);
@@ -409,56 +348,39 @@ impl Normalizer {
         let media = map.get("contentMediaType").and_then(Value::as_str);
         let (format, from) = match (encoding, media) {
             (Some("base64" | "base64url"), _) => ("byte", "contentEncoding"),
-            (None, Some(m))
-                if !(m.starts_with("text/") || m.contains("json") || m.contains("xml")) =>
-            {
-                ("binary", "contentMediaType")
-            }
+            (None, Some(m)) if !(m.starts_with("text/") || m.contains("json") || m.contains("xml")) => ("binary", "contentMediaType"),
             _ => return,
         };
         map.insert("format".into(), Value::String(format.into()));
         if !map.contains_key("type") {
             map.insert("type".into(), Value::String("string".into()));
         }
-        self.origins
-            .record(join(ptr, "format"), self.origins.original(&join(ptr, from)));
+        self.origins.record(join(ptr, "format"), self.origins.original(&join(ptr, from)));
     }
 
     /// `oneOf`/`anyOf` alternatives that only admit `null` make the schema nullable instead.
     fn null_alternatives(&mut self, map: &mut Map<String, Value>, ptr: &str) {
         for key in ["oneOf", "anyOf"] {
-            let Some(Value::Array(parts)) = map.get_mut(key) else {
-                continue;
-            };
+            let Some(Value::Array(parts)) = map.get_mut(key) else { continue };
             if !parts.iter().any(is_null_schema) {
                 continue;
             }
-            let kept: Vec<(usize, Value)> = std::mem::take(parts)
-                .into_iter()
-                .enumerate()
-                .filter(|(_, p)| !is_null_schema(p))
-                .collect();
+            let kept: Vec<(usize, Value)> = std::mem::take(parts).into_iter().enumerate().filter(|(_, p)| !is_null_schema(p)).collect();
             map.insert("nullable".into(), Value::Bool(true));
             let orig = self.origins.original(&join(ptr, key));
-            let (new_key, kept) =
-                if kept.len() == 1 && !map.contains_key("allOf") && !map.contains_key("properties")
-                {
-                    map.remove(key);
-                    ("allOf", kept)
-                } else {
-                    (key, kept)
-                };
+            let (new_key, kept) = if kept.len() == 1 && !map.contains_key("allOf") && !map.contains_key("properties") {
+                map.remove(key);
+                ("allOf", kept)
+            } else {
+                (key, kept)
+            };
             for (j, (i, _)) in kept.iter().enumerate() {
-                self.origins
-                    .record(format!("{ptr}/{new_key}/{j}"), format!("{orig}/{i}"));
+                self.origins.record(format!("{ptr}/{new_key}/{j}"), format!("{orig}/{i}"));
             }
             if kept.is_empty() {
                 map.remove(key);
             } else {
-                map.insert(
-                    new_key.into(),
-                    Value::Array(kept.into_iter().map(|(_, p)| p).collect()),
-                );
+                map.insert(new_key.into(), Value::Array(kept.into_iter().map(|(_, p)| p).collect()));
             }
         }
     }
@@ -530,8 +452,7 @@ impl Normalizer {
                         );
                     }
                     parts.push(Value::Object(part));
-                    self.origins
-                        .record(format!("{ptr}/{key}/{i}"), self.origins.original(ptr));
+                    self.origins.record(format!("{ptr}/{key}/{i}"), self.origins.original(ptr));
                 }
                 for t in several {
                     for k in keywords_of(t) {
@@ -552,16 +473,10 @@ impl Normalizer {
         if map.get("items") == Some(&Value::Bool(false)) {
             map.remove("items");
         }
-        let Some(Value::Array(members)) = map.remove("prefixItems") else {
-            return;
-        };
+        let Some(Value::Array(members)) = map.remove("prefixItems") else { return };
         let orig = self.origins.original(&join(ptr, "prefixItems"));
         self.note("tuple-as-array", &join(ptr, "prefixItems"), "`prefixItems` (a tuple) is generated as an array whose items may be any of its members".into());
-        let mut parts: Vec<(Value, String)> = members
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| (m, format!("{orig}/{i}")))
-            .collect();
+        let mut parts: Vec<(Value, String)> = members.into_iter().enumerate().map(|(i, m)| (m, format!("{orig}/{i}"))).collect();
         if let Some(rest @ Value::Object(_)) = map.remove("items") {
             parts.push((rest, self.origins.original(&join(ptr, "items"))));
         }
@@ -603,12 +518,7 @@ fn is_null_schema(v: &Value) -> bool {
     match m.get("type") {
         Some(Value::String(t)) => t == "null",
         Some(Value::Array(a)) => !a.is_empty() && a.iter().all(|t| t == "null"),
-        _ => {
-            m.get("const").is_some_and(Value::is_null)
-                || m.get("enum")
-                    .and_then(Value::as_array)
-                    .is_some_and(|e| !e.is_empty() && e.iter().all(Value::is_null))
-        }
+        _ => m.get("const").is_some_and(Value::is_null) || m.get("enum").and_then(Value::as_array).is_some_and(|e| !e.is_empty() && e.iter().all(Value::is_null)),
     }
 }
 
@@ -624,83 +534,33 @@ mod tests {
 
     #[test]
     fn type_arrays_become_nullable_or_alternatives() {
-        assert_eq!(
-            norm(json!({"type": ["string", "null"]})).0,
-            json!({"type": "string", "nullable": true})
-        );
-        let (s, n) = norm(
-            json!({"type": ["string", "integer"], "format": "int32", "maxLength": 3, "description": "d"}),
-        );
-        assert_eq!(
-            s,
-            json!({"description": "d", "oneOf": [{"type": "string", "format": "int32", "maxLength": 3}, {"type": "integer", "format": "int32"}]})
-        );
-        assert_eq!(
-            n.origins.original("/components/schemas/S/oneOf/1/format"),
-            "/components/schemas/S/format"
-        );
+        assert_eq!(norm(json!({"type": ["string", "null"]})).0, json!({"type": "string", "nullable": true}));
+        let (s, n) = norm(json!({"type": ["string", "integer"], "format": "int32", "maxLength": 3, "description": "d"}));
+        assert_eq!(s, json!({"description": "d", "oneOf": [{"type": "string", "format": "int32", "maxLength": 3}, {"type": "integer", "format": "int32"}]}));
+        assert_eq!(n.origins.original("/components/schemas/S/oneOf/1/format"), "/components/schemas/S/format");
         assert_eq!(norm(json!({"type": "null"})).0, json!({"nullable": true}));
     }
 
     #[test]
     fn null_alternatives_const_examples_and_bounds() {
         let (s, n) = norm(json!({"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/T"}]}));
-        assert_eq!(
-            s,
-            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
-        );
-        assert_eq!(
-            n.origins.original("/components/schemas/S/allOf/0/$ref"),
-            "/components/schemas/S/anyOf/1/$ref"
-        );
-        assert_eq!(
-            norm(json!({"const": "a", "examples": ["x", "y"]})).0,
-            json!({"enum": ["a"], "example": "x"})
-        );
-        assert_eq!(
-            norm(json!({"type": "integer", "exclusiveMinimum": 5})).0,
-            json!({"type": "integer", "exclusiveMinimum": true, "minimum": 5})
-        );
-        assert_eq!(
-            norm(json!({"type": "string", "contentEncoding": "base64"})).0["format"],
-            "byte"
-        );
-        assert_eq!(
-            norm(json!({"type": "string", "contentMediaType": "image/png"})).0["format"],
-            "binary"
-        );
+        assert_eq!(s, json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]}));
+        assert_eq!(n.origins.original("/components/schemas/S/allOf/0/$ref"), "/components/schemas/S/anyOf/1/$ref");
+        assert_eq!(norm(json!({"const": "a", "examples": ["x", "y"]})).0, json!({"enum": ["a"], "example": "x"}));
+        assert_eq!(norm(json!({"type": "integer", "exclusiveMinimum": 5})).0, json!({"type": "integer", "exclusiveMinimum": true, "minimum": 5}));
+        assert_eq!(norm(json!({"type": "string", "contentEncoding": "base64"})).0["format"], "byte");
+        assert_eq!(norm(json!({"type": "string", "contentMediaType": "image/png"})).0["format"], "binary");
     }
 
     #[test]
     fn what_cannot_be_carried_over_is_named() {
-        let (s, n) = norm(
-            json!({"type": "object", "if": {}, "then": {}, "not": {}, "nullable": true, "prefixItems": [{"type": "string"}, {"type": "integer"}]}),
-        );
-        assert_eq!(
-            s["items"],
-            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
-        );
-        let codes: Vec<(&str, &str)> = n
-            .notes
-            .iter()
-            .map(|d| (d.code, d.pointer.as_str()))
-            .collect();
-        assert!(
-            codes.contains(&("schema-keyword-ignored", "/components/schemas/S/if")),
-            "{codes:?}"
-        );
-        assert!(
-            codes.contains(&("openapi-3-0-keyword", "/components/schemas/S/nullable")),
-            "{codes:?}"
-        );
-        assert!(
-            codes.contains(&("tuple-as-array", "/components/schemas/S/prefixItems")),
-            "{codes:?}"
-        );
-        assert_eq!(
-            n.origins.original("/components/schemas/S/items/anyOf/1"),
-            "/components/schemas/S/prefixItems/1"
-        );
+        let (s, n) = norm(json!({"type": "object", "if": {}, "then": {}, "not": {}, "nullable": true, "prefixItems": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(s["items"], json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}));
+        let codes: Vec<(&str, &str)> = n.notes.iter().map(|d| (d.code, d.pointer.as_str())).collect();
+        assert!(codes.contains(&("schema-keyword-ignored", "/components/schemas/S/if")), "{codes:?}");
+        assert!(codes.contains(&("openapi-3-0-keyword", "/components/schemas/S/nullable")), "{codes:?}");
+        assert!(codes.contains(&("tuple-as-array", "/components/schemas/S/prefixItems")), "{codes:?}");
+        assert_eq!(n.origins.original("/components/schemas/S/items/anyOf/1"), "/components/schemas/S/prefixItems/1");
     }
 
     #[test]

@@ -40,11 +40,7 @@ const MULTIPART: &str = "multipart/form-data";
 
 /// `#/definitions/…`, `#/parameters/…`, `#/responses/…` → where 3.0 keeps them.
 fn rewrite_ref(reference: &str) -> String {
-    for (from, to) in [
-        ("#/definitions/", "#/components/schemas/"),
-        ("#/parameters/", "#/components/parameters/"),
-        ("#/responses/", "#/components/responses/"),
-    ] {
+    for (from, to) in [("#/definitions/", "#/components/schemas/"), ("#/parameters/", "#/components/parameters/"), ("#/responses/", "#/components/responses/")] {
         if let Some(rest) = reference.strip_prefix(from) {
             return format!("{to}{rest}");
         }
@@ -53,12 +49,7 @@ fn rewrite_ref(reference: &str) -> String {
 }
 
 fn media_list(v: Option<&Value>) -> Option<Vec<String>> {
-    v.and_then(Value::as_array).map(|a| {
-        a.iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect()
-    })
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
 }
 
 /// How many JSON nodes `v` holds.
@@ -93,14 +84,8 @@ impl Param {
 
 /// Converts a checked 2.0 document in place.
 pub fn convert(raw: &mut Value) -> Result<Normalized, Problem> {
-    let Value::Object(src) = std::mem::take(raw) else {
-        return Err(Problem {
-            pointer: "/".into(),
-            message: "the document must be an object".into(),
-        });
-    };
-    let budget =
-        crate::limits::MIN_CONVERSION_COPIES.max(2 * src.values().map(size).sum::<usize>());
+    let Value::Object(src) = std::mem::take(raw) else { return Err(Problem { pointer: "/".into(), message: "the document must be an object".into() }) };
+    let budget = crate::limits::MIN_CONVERSION_COPIES.max(2 * src.values().map(size).sum::<usize>());
     let mut c = Converter {
         origins: Origins::default(),
         notes: Vec::new(),
@@ -110,16 +95,10 @@ pub fn convert(raw: &mut Value) -> Result<Normalized, Problem> {
         produces: media_list(src.get("produces")).unwrap_or_default(),
         global_schemes: None,
         host: src.get("host").and_then(Value::as_str).map(str::to_string),
-        base: src
-            .get("basePath")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        base: src.get("basePath").and_then(Value::as_str).map(str::to_string),
     };
     *raw = Value::Object(c.document(src)?);
-    Ok(Normalized {
-        origins: c.origins,
-        notes: c.notes,
-    })
+    Ok(Normalized { origins: c.origins, notes: c.notes })
 }
 
 struct Converter {
@@ -141,13 +120,7 @@ struct Converter {
 impl Converter {
     fn note(&mut self, code: &'static str, ptr: &str, message: String) {
         let pointer = self.origins.original(ptr);
-        self.notes.push(Diagnostic {
-            severity: Severity::Warning,
-            code,
-            pointer,
-            line: None,
-            message,
-        });
+        self.notes.push(Diagnostic { severity: Severity::Warning, code, pointer, line: None, message });
     }
 
     /// A copy of `v` for a second place in the tree, within the budget.
@@ -168,12 +141,7 @@ impl Converter {
         out.insert("openapi".into(), json!("3.0.3"));
         self.origins.record("/openapi".into(), "/swagger".into());
         // Where references into these sections were written to point, whether or not they exist.
-        for (to, from) in [
-            ("/components/schemas", "/definitions"),
-            ("/components/parameters", "/parameters"),
-            ("/components/responses", "/responses"),
-            ("/components/securitySchemes", "/securityDefinitions"),
-        ] {
+        for (to, from) in [("/components/schemas", "/definitions"), ("/components/parameters", "/parameters"), ("/components/responses", "/responses"), ("/components/securitySchemes", "/securityDefinitions")] {
             self.origins.record(to.into(), from.into());
         }
         if let Some(Value::Object(p)) = src.remove("parameters") {
@@ -188,26 +156,16 @@ impl Converter {
                 "basePath" => {}
                 "info" => {
                     out.insert(key, value);
-                    if let Some(servers) = self.servers(
-                        host.as_deref(),
-                        base.as_deref(),
-                        schemes.as_ref(),
-                        "",
-                        "/servers",
-                    ) {
+                    if let Some(servers) = self.servers(host.as_deref(), base.as_deref(), schemes.as_ref(), "", "/servers") {
                         out.insert("servers".into(), servers);
                     }
                 }
                 "paths" => {
-                    let Value::Object(paths) = value else {
-                        continue;
-                    };
+                    let Value::Object(paths) = value else { continue };
                     out.insert(key, Value::Object(self.paths(paths)?));
                 }
                 "definitions" => {
-                    let Value::Object(mut defs) = value else {
-                        continue;
-                    };
+                    let Value::Object(mut defs) = value else { continue };
                     for (k, s) in defs.iter_mut() {
                         self.schema(s, &join("/components/schemas", k));
                     }
@@ -240,10 +198,7 @@ impl Converter {
         let mut params = Map::new();
         for (k, p) in &shared {
             let Value::Object(p) = p else { continue };
-            if matches!(
-                p.get("in").and_then(Value::as_str),
-                Some("body" | "formData")
-            ) {
+            if matches!(p.get("in").and_then(Value::as_str), Some("body" | "formData")) {
                 continue;
             }
             let at = join("/components/parameters", k);
@@ -262,14 +217,7 @@ impl Converter {
 
     /// `host`, `basePath` and `schemes` → servers: one per scheme, `https` first; a relative
     /// server from `basePath` alone; none when neither is written.
-    fn servers(
-        &mut self,
-        host: Option<&str>,
-        base: Option<&str>,
-        schemes: Option<&Value>,
-        schemes_at: &str,
-        at: &str,
-    ) -> Option<Value> {
+    fn servers(&mut self, host: Option<&str>, base: Option<&str>, schemes: Option<&Value>, schemes_at: &str, at: &str) -> Option<Value> {
         let origin = match (host, base) {
             (None, None) => return None,
             _ if !schemes_at.is_empty() => join(schemes_at, "schemes"),
@@ -282,32 +230,10 @@ impl Converter {
             self.origins.record(format!("{at}/0/url"), origin);
             return Some(json!([{ "url": base }]));
         };
-        let written: Vec<String> = schemes
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut usable: Vec<&str> = ["https", "http"]
-            .into_iter()
-            .filter(|s| written.is_empty() || written.iter().any(|w| w == s))
-            .collect();
-        for (i, other) in written
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| !["https", "http"].contains(&w.as_str()))
-        {
-            self.note(
-                "swagger-scheme-ignored",
-                &format!("{}/{i}", join(schemes_at, "schemes")),
-                format!(
-                    "the `{}` scheme is not HTTP; no server is made for it",
-                    other.chars().take(16).collect::<String>()
-                ),
-            );
+        let written: Vec<String> = schemes.and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default();
+        let mut usable: Vec<&str> = ["https", "http"].into_iter().filter(|s| written.is_empty() || written.iter().any(|w| w == s)).collect();
+        for (i, other) in written.iter().enumerate().filter(|(_, w)| !["https", "http"].contains(&w.as_str())) {
+            self.note("swagger-scheme-ignored", &format!("{}/{i}", join(schemes_at, "schemes")), format!("the `{}` scheme is not HTTP; no server is made for it", other.chars().take(16).collect::<String>()));
         }
         if written.is_empty() {
             usable.truncate(1);
@@ -365,18 +291,9 @@ impl Converter {
     fn params(&self, list: Option<&Value>, at: &str) -> Vec<Param> {
         let list_at = join(at, "parameters");
         let mut out = Vec::new();
-        for (i, entry) in list
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, entry) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
             let entry_at = format!("{list_at}/{i}");
-            let (def, def_at) = match entry
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(parameter_target)
-            {
+            let (def, def_at) = match entry.get("$ref").and_then(Value::as_str).and_then(parameter_target) {
                 Some(ptr) => {
                     let name = crate::locate::unescape_token(&ptr["/parameters/".len()..]);
                     match self.shared.get(&name).and_then(Value::as_object) {
@@ -389,20 +306,8 @@ impl Converter {
                     None => continue,
                 },
             };
-            let text = |k: &str| {
-                def.get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            out.push(Param {
-                name: text("name"),
-                location: text("in"),
-                def,
-                def_at,
-                entry: entry.clone(),
-                entry_at,
-            });
+            let text = |k: &str| def.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+            out.push(Param { name: text("name"), location: text("in"), def, def_at, entry: entry.clone(), entry_at });
         }
         out
     }
@@ -422,25 +327,12 @@ impl Converter {
         out
     }
 
-    fn operation(
-        &mut self,
-        op: Map<String, Value>,
-        at: &str,
-        inherited: &[Param],
-    ) -> Result<Map<String, Value>, Problem> {
+    fn operation(&mut self, op: Map<String, Value>, at: &str, inherited: &[Param]) -> Result<Map<String, Value>, Problem> {
         let consumes = media_list(op.get("consumes")).unwrap_or_else(|| self.consumes.clone());
         let produces = media_list(op.get("produces")).unwrap_or_else(|| self.produces.clone());
         let own = self.params(op.get("parameters"), at);
         let mut body: Vec<Param> = own.iter().filter(|p| p.in_body()).cloned().collect();
-        body.extend(
-            inherited
-                .iter()
-                .filter(|p| {
-                    !own.iter()
-                        .any(|o| o.name == p.name && o.location == p.location)
-                })
-                .cloned(),
-        );
+        body.extend(inherited.iter().filter(|p| !own.iter().any(|o| o.name == p.name && o.location == p.location)).cloned());
         let mut out = Map::new();
         let mut body_written = false;
         for (key, value) in op {
@@ -448,25 +340,12 @@ impl Converter {
                 "consumes" | "produces" => {}
                 "schemes" => {
                     let own_schemes: Vec<String> = media_list(Some(&value)).unwrap_or_default();
-                    let global = self
-                        .global_schemes
-                        .clone()
-                        .unwrap_or_else(|| vec!["https".into()]);
-                    let same = own_schemes
-                        .iter()
-                        .filter(|s| ["http", "https"].contains(&s.as_str()))
-                        .all(|s| global.contains(s))
-                        && global.iter().all(|g| own_schemes.contains(g));
+                    let global = self.global_schemes.clone().unwrap_or_else(|| vec!["https".into()]);
+                    let same = own_schemes.iter().filter(|s| ["http", "https"].contains(&s.as_str())).all(|s| global.contains(s)) && global.iter().all(|g| own_schemes.contains(g));
                     // Without a `host` the servers are relative, whatever the scheme.
                     if !same && self.host.is_some() {
                         let (host, base) = (self.host.clone(), self.base.clone());
-                        if let Some(servers) = self.servers(
-                            host.as_deref(),
-                            base.as_deref(),
-                            Some(&value),
-                            at,
-                            &join(at, "servers"),
-                        ) {
+                        if let Some(servers) = self.servers(host.as_deref(), base.as_deref(), Some(&value), at, &join(at, "servers")) {
                             out.insert("servers".into(), servers);
                         }
                     }
@@ -477,10 +356,7 @@ impl Converter {
                         out.insert(key, Value::Array(list));
                     }
                     if !body.is_empty() {
-                        out.insert(
-                            "requestBody".into(),
-                            self.request_body(&body, &consumes, &join(at, "requestBody"))?,
-                        );
+                        out.insert("requestBody".into(), self.request_body(&body, &consumes, &join(at, "requestBody"))?);
                         body_written = true;
                     }
                 }
@@ -504,10 +380,7 @@ impl Converter {
             }
         }
         if !body.is_empty() && !body_written {
-            out.insert(
-                "requestBody".into(),
-                self.request_body(&body, &consumes, &join(at, "requestBody"))?,
-            );
+            out.insert("requestBody".into(), self.request_body(&body, &consumes, &join(at, "requestBody"))?);
         }
         Ok(out)
     }
@@ -515,26 +388,17 @@ impl Converter {
     /// A parameter that stays one: `type` and its keywords → `schema`, `collectionFormat` →
     /// `style`/`explode`.
     fn parameter(&mut self, p: Map<String, Value>, at: &str) -> Value {
-        let location = p
-            .get("in")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let location = p.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
         let mut out = Map::new();
         for (k, v) in &p {
-            if ["name", "in", "description", "required", "allowEmptyValue"].contains(&k.as_str())
-                || (k.starts_with("x-") && k != "x-nullable")
-            {
+            if ["name", "in", "description", "required", "allowEmptyValue"].contains(&k.as_str()) || (k.starts_with("x-") && k != "x-nullable") {
                 out.insert(k.clone(), v.clone());
             }
         }
         let schema_at = join(at, "schema");
         out.insert("schema".into(), self.simple_schema(&p, &schema_at, at));
         if p.get("type").and_then(Value::as_str) == Some("array") {
-            let format = p
-                .get("collectionFormat")
-                .and_then(Value::as_str)
-                .unwrap_or("csv");
+            let format = p.get("collectionFormat").and_then(Value::as_str).unwrap_or("csv");
             match (location.as_str(), format) {
                 ("query", "csv") => {
                     out.insert("style".into(), json!("form"));
@@ -569,10 +433,7 @@ impl Converter {
             }
             for key in ["style", "explode"] {
                 if out.contains_key(key) {
-                    self.origins.record(
-                        join(at, key),
-                        join(&self.origins.original(at), "collectionFormat"),
-                    );
+                    self.origins.record(join(at, key), join(&self.origins.original(at), "collectionFormat"));
                 }
             }
         }
@@ -607,12 +468,7 @@ impl Converter {
     }
 
     /// The body or form parameters of an operation → its `requestBody`.
-    fn request_body(
-        &mut self,
-        params: &[Param],
-        consumes: &[String],
-        at: &str,
-    ) -> Result<Value, Problem> {
+    fn request_body(&mut self, params: &[Param], consumes: &[String], at: &str) -> Result<Value, Problem> {
         let mut rb = Map::new();
         let mut content = Map::new();
         let content_at = join(at, "content");
@@ -623,52 +479,34 @@ impl Converter {
                     rb.insert(key.into(), v.clone());
                 }
             }
-            let types = if consumes.is_empty() {
-                vec!["application/json".to_string()]
-            } else {
-                consumes.to_vec()
-            };
+            let types = if consumes.is_empty() { vec!["application/json".to_string()] } else { consumes.to_vec() };
             let schema = body.def.get("schema").cloned().unwrap_or_else(|| json!({}));
             for (i, mt) in types.iter().enumerate() {
                 let mt_at = join(&content_at, mt);
                 let schema_at = join(&mt_at, "schema");
                 self.origins.record(mt_at.clone(), body.def_at.clone());
-                self.origins
-                    .record(schema_at.clone(), join(&body.def_at, "schema"));
+                self.origins.record(schema_at.clone(), join(&body.def_at, "schema"));
                 // A shared parameter is copied into every operation that uses it.
                 let shared = body.def_at != body.entry_at;
-                let mut s = if i == 0 && !shared {
-                    schema.clone()
-                } else {
-                    self.copy(&schema, &schema_at)?
-                };
+                let mut s = if i == 0 && !shared { schema.clone() } else { self.copy(&schema, &schema_at)? };
                 self.schema(&mut s, &schema_at);
                 content.insert(mt.clone(), json!({ "schema": s }));
             }
         } else {
             let first = &params[0];
             self.origins.record(at.into(), first.def_at.clone());
-            let has_file = params
-                .iter()
-                .any(|p| p.def.get("type").and_then(Value::as_str) == Some("file"));
-            let mut types: Vec<String> = consumes
-                .iter()
-                .filter(|c| {
-                    let c = c.split(';').next().unwrap_or_default().trim();
-                    c.eq_ignore_ascii_case(FORM) || c.eq_ignore_ascii_case(MULTIPART)
-                })
-                .cloned()
-                .collect();
+            let has_file = params.iter().any(|p| p.def.get("type").and_then(Value::as_str) == Some("file"));
+            let mut types: Vec<String> = consumes.iter().filter(|c| {
+                let c = c.split(';').next().unwrap_or_default().trim();
+                c.eq_ignore_ascii_case(FORM) || c.eq_ignore_ascii_case(MULTIPART)
+            }).cloned().collect();
             if has_file && !types.iter().any(|t| t.starts_with(MULTIPART)) {
                 types.push(MULTIPART.into());
             }
             if types.is_empty() {
                 types.push(FORM.into());
             }
-            if params
-                .iter()
-                .any(|p| p.def.get("required") == Some(&Value::Bool(true)))
-            {
+            if params.iter().any(|p| p.def.get("required") == Some(&Value::Bool(true))) {
                 rb.insert("required".into(), json!(true));
             }
             for mt in &types {
@@ -689,15 +527,8 @@ impl Converter {
                     if p.def.get("required") == Some(&Value::Bool(true)) {
                         required.push(Value::String(p.name.clone()));
                     }
-                    if p.def.get("type").and_then(Value::as_str) == Some("array")
-                        && mt.starts_with(FORM)
-                    {
-                        let explode = match p
-                            .def
-                            .get("collectionFormat")
-                            .and_then(Value::as_str)
-                            .unwrap_or("csv")
-                        {
+                    if p.def.get("type").and_then(Value::as_str) == Some("array") && mt.starts_with(FORM) {
+                        let explode = match p.def.get("collectionFormat").and_then(Value::as_str).unwrap_or("csv") {
                             "multi" => true,
                             "csv" => false,
                             other => {
@@ -707,12 +538,8 @@ impl Converter {
                             }
                         };
                         let enc_at = join(&join(&mt_at, "encoding"), &p.name);
-                        self.origins
-                            .record(enc_at, join(&p.def_at, "collectionFormat"));
-                        encoding.insert(
-                            p.name.clone(),
-                            json!({ "style": "form", "explode": explode }),
-                        );
+                        self.origins.record(enc_at, join(&p.def_at, "collectionFormat"));
+                        encoding.insert(p.name.clone(), json!({ "style": "form", "explode": explode }));
                     }
                 }
                 let mut schema = json!({ "type": "object", "properties": props });
@@ -770,10 +597,7 @@ impl Converter {
                         if h.get("collectionFormat").is_some_and(|f| f != "csv") {
                             self.note("collection-format-ignored", &join(&one, "collectionFormat"), "a header's array is comma-separated in OpenAPI 3; this `collectionFormat` is not kept".into());
                         }
-                        header.insert(
-                            "schema".into(),
-                            self.simple_schema(&h, &join(&one, "schema"), &one),
-                        );
+                        header.insert("schema".into(), self.simple_schema(&h, &join(&one, "schema"), &one));
                         conv.insert(name, Value::Object(header));
                     }
                     out.insert(k, Value::Object(conv));
@@ -799,18 +623,11 @@ impl Converter {
                 let schema_at = join(&mt_at, "schema");
                 self.origins.record(mt_at, from.clone());
                 self.origins.record(schema_at.clone(), from.clone());
-                let mut s = if i == 0 {
-                    schema.clone()
-                } else {
-                    self.copy(&schema, &schema_at)?
-                };
+                let mut s = if i == 0 { schema.clone() } else { self.copy(&schema, &schema_at)? };
                 self.schema(&mut s, &schema_at);
                 let mut media = json!({ "schema": s });
                 if let Some(ex) = examples.remove(mt) {
-                    self.origins.record(
-                        join(&join(&content_at, mt), "example"),
-                        join(&join(&self.origins.original(at), "examples"), mt),
-                    );
+                    self.origins.record(join(&join(&content_at, mt), "example"), join(&join(&self.origins.original(at), "examples"), mt));
                     media["example"] = ex;
                 }
                 content.insert(mt.clone(), media);
@@ -818,12 +635,7 @@ impl Converter {
             out.insert("content".into(), Value::Object(content));
         }
         for mt in examples.keys() {
-            self.note(
-                "swagger-example-ignored",
-                &join(&join(at, "examples"), mt),
-                "this example's media type is not one the response is described in; it is not kept"
-                    .into(),
-            );
+            self.note("swagger-example-ignored", &join(&join(at, "examples"), mt), "this example's media type is not one the response is described in; it is not kept".into());
         }
         Ok(Value::Object(out))
     }
@@ -836,8 +648,7 @@ impl Converter {
             Some("basic") => {
                 out.insert("type".into(), json!("http"));
                 out.insert("scheme".into(), json!("basic"));
-                self.origins
-                    .record(join(at, "scheme"), join(&self.origins.original(at), "type"));
+                self.origins.record(join(at, "scheme"), join(&self.origins.original(at), "type"));
             }
             Some("oauth2") => {
                 out.insert("type".into(), json!("oauth2"));
@@ -851,15 +662,10 @@ impl Converter {
                 for k in keys {
                     f.insert((*k).into(), text(k));
                 }
-                f.insert(
-                    "scopes".into(),
-                    s.get("scopes").cloned().unwrap_or_else(|| json!({})),
-                );
+                f.insert("scopes".into(), s.get("scopes").cloned().unwrap_or_else(|| json!({})));
                 let flows_at = join(at, "flows");
-                self.origins
-                    .record(flows_at.clone(), self.origins.original(at));
-                self.origins
-                    .record(join(&flows_at, flow), self.origins.original(at));
+                self.origins.record(flows_at.clone(), self.origins.original(at));
+                self.origins.record(join(&flows_at, flow), self.origins.original(at));
                 out.insert("flows".into(), json!({ flow: f }));
             }
             _ => {
@@ -886,27 +692,18 @@ impl Converter {
         if let Some(v) = map.remove("x-nullable") {
             if v == Value::Bool(true) {
                 map.insert("nullable".into(), json!(true));
-                self.origins.record(
-                    join(ptr, "nullable"),
-                    self.origins.original(&join(ptr, "x-nullable")),
-                );
+                self.origins.record(join(ptr, "nullable"), self.origins.original(&join(ptr, "x-nullable")));
             }
         }
         if let Some(Value::String(name)) = map.get("discriminator") {
             let d = json!({ "propertyName": name });
-            self.origins.record(
-                join(&join(ptr, "discriminator"), "propertyName"),
-                self.origins.original(&join(ptr, "discriminator")),
-            );
+            self.origins.record(join(&join(ptr, "discriminator"), "propertyName"), self.origins.original(&join(ptr, "discriminator")));
             map.insert("discriminator".into(), d);
         }
         if map.get("type").and_then(Value::as_str) == Some("file") {
             map.insert("type".into(), json!("string"));
             map.insert("format".into(), json!("binary"));
-            self.origins.record(
-                join(ptr, "format"),
-                self.origins.original(&join(ptr, "type")),
-            );
+            self.origins.record(join(ptr, "format"), self.origins.original(&join(ptr, "type")));
         }
         if let Some(Value::Object(props)) = map.get_mut("properties") {
             let at = join(ptr, "properties");
@@ -953,72 +750,25 @@ mod tests {
             "definitions": {"D": {"type": "object", "discriminator": "kind", "properties": {"kind": {"type": "string"}}}},
             "securityDefinitions": {"o": {"type": "oauth2", "flow": "application", "tokenUrl": "https://t", "scopes": {}}}
         }));
-        assert_eq!(
-            raw["servers"],
-            json!([{"url": "https://h.example"}, {"url": "http://h.example"}])
-        );
+        assert_eq!(raw["servers"], json!([{"url": "https://h.example"}, {"url": "http://h.example"}]));
         let op = &raw["paths"]["/a"]["post"];
         assert_eq!(op["parameters"][0]["style"], "pipeDelimited");
-        assert_eq!(
-            op["parameters"][0]["schema"],
-            json!({"type": "array", "items": {"type": "string"}})
-        );
-        assert_eq!(
-            op["requestBody"]["content"]["application/xml"]["schema"]["properties"]["x"]
-                ["nullable"],
-            true
-        );
-        assert_eq!(
-            op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
-            "#/components/schemas/D"
-        );
-        assert_eq!(
-            op["responses"]["200"]["headers"]["H"]["schema"],
-            json!({"type": "integer"})
-        );
-        assert_eq!(
-            raw["components"]["schemas"]["D"]["discriminator"],
-            json!({"propertyName": "kind"})
-        );
-        assert_eq!(
-            raw["components"]["securitySchemes"]["o"]["flows"]["clientCredentials"]["tokenUrl"],
-            "https://t"
-        );
-        assert!(
-            raw["components"].get("parameters").is_none(),
-            "a body parameter is no 3.0 parameter"
-        );
+        assert_eq!(op["parameters"][0]["schema"], json!({"type": "array", "items": {"type": "string"}}));
+        assert_eq!(op["requestBody"]["content"]["application/xml"]["schema"]["properties"]["x"]["nullable"], true);
+        assert_eq!(op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/D");
+        assert_eq!(op["responses"]["200"]["headers"]["H"]["schema"], json!({"type": "integer"}));
+        assert_eq!(raw["components"]["schemas"]["D"]["discriminator"], json!({"propertyName": "kind"}));
+        assert_eq!(raw["components"]["securitySchemes"]["o"]["flows"]["clientCredentials"]["tokenUrl"], "https://t");
+        assert!(raw["components"].get("parameters").is_none(), "a body parameter is no 3.0 parameter");
         let o = |p: &str| n.origins.original(p);
-        assert_eq!(
-            o("/paths/~1a/post/parameters/0/schema/items"),
-            "/paths/~1a/post/parameters/0/items"
-        );
-        assert_eq!(
-            o("/paths/~1a/post/requestBody/content/application~1xml/schema/properties/x/nullable"),
-            "/parameters/b/schema/properties/x/x-nullable"
-        );
-        assert_eq!(
-            o("/paths/~1a/post/responses/200/content/application~1json/schema/$ref"),
-            "/paths/~1a/post/responses/200/schema/$ref"
-        );
-        assert_eq!(
-            o("/paths/~1a/post/responses/200/headers/H/schema/type"),
-            "/paths/~1a/post/responses/200/headers/H/type"
-        );
-        assert_eq!(
-            o("/components/schemas/D/discriminator/propertyName"),
-            "/definitions/D/discriminator"
-        );
-        assert_eq!(
-            o("/components/securitySchemes/o/flows/clientCredentials/tokenUrl"),
-            "/securityDefinitions/o/tokenUrl"
-        );
+        assert_eq!(o("/paths/~1a/post/parameters/0/schema/items"), "/paths/~1a/post/parameters/0/items");
+        assert_eq!(o("/paths/~1a/post/requestBody/content/application~1xml/schema/properties/x/nullable"), "/parameters/b/schema/properties/x/x-nullable");
+        assert_eq!(o("/paths/~1a/post/responses/200/content/application~1json/schema/$ref"), "/paths/~1a/post/responses/200/schema/$ref");
+        assert_eq!(o("/paths/~1a/post/responses/200/headers/H/schema/type"), "/paths/~1a/post/responses/200/headers/H/type");
+        assert_eq!(o("/components/schemas/D/discriminator/propertyName"), "/definitions/D/discriminator");
+        assert_eq!(o("/components/securitySchemes/o/flows/clientCredentials/tokenUrl"), "/securityDefinitions/o/tokenUrl");
         assert_eq!(o("/servers/1/url"), "/host");
-        let codes: Vec<(&str, &str)> = n
-            .notes
-            .iter()
-            .map(|d| (d.code, d.pointer.as_str()))
-            .collect();
+        let codes: Vec<(&str, &str)> = n.notes.iter().map(|d| (d.code, d.pointer.as_str())).collect();
         assert_eq!(codes, [("swagger-scheme-ignored", "/schemes/2")]);
     }
 
@@ -1037,69 +787,32 @@ mod tests {
         assert_eq!(body["required"], true);
         let form = &body["content"][FORM];
         assert_eq!(form["schema"]["required"], json!(["f"]));
-        assert_eq!(
-            form["encoding"]["t"],
-            json!({"style": "form", "explode": false})
-        );
-        assert_eq!(
-            n.notes
-                .iter()
-                .map(|d| (d.code, d.pointer.as_str()))
-                .collect::<Vec<_>>(),
-            [(
-                "collection-format-ignored",
-                "/paths/~1a/post/parameters/1/collectionFormat"
-            )]
-        );
+        assert_eq!(form["encoding"]["t"], json!({"style": "form", "explode": false}));
+        assert_eq!(n.notes.iter().map(|d| (d.code, d.pointer.as_str())).collect::<Vec<_>>(), [("collection-format-ignored", "/paths/~1a/post/parameters/1/collectionFormat")]);
         let (raw, _) = conv(doc(json!([]), true));
-        let content = raw["paths"]["/a"]["post"]["requestBody"]["content"]
-            .as_object()
-            .unwrap();
+        let content = raw["paths"]["/a"]["post"]["requestBody"]["content"].as_object().unwrap();
         assert_eq!(content.keys().collect::<Vec<_>>(), [MULTIPART]);
-        assert_eq!(
-            content[MULTIPART]["schema"]["properties"]["f"],
-            json!({"type": "string", "format": "binary"})
-        );
+        assert_eq!(content[MULTIPART]["schema"]["properties"]["f"], json!({"type": "string", "format": "binary"}));
         let (raw, _) = conv(doc(json!([MULTIPART, "application/json"]), false));
-        assert_eq!(
-            raw["paths"]["/a"]["post"]["requestBody"]["content"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .collect::<Vec<_>>(),
-            [MULTIPART]
-        );
+        assert_eq!(raw["paths"]["/a"]["post"]["requestBody"]["content"].as_object().unwrap().keys().collect::<Vec<_>>(), [MULTIPART]);
     }
 
     #[test]
     fn copies_stay_within_the_budget() {
         // One shared body parameter with a large inline schema, used by many operations and
         // described in many media types: copying it each time would grow with their product.
-        let props: Map<String, Value> = (0..2000)
-            .map(|i| (format!("p{i}"), json!({"type": "string"})))
-            .collect();
+        let props: Map<String, Value> = (0..2000).map(|i| (format!("p{i}"), json!({"type": "string"}))).collect();
         let doc = |types: usize, ops: usize| {
-            let types: Vec<String> = (0..types)
-                .map(|i| format!("application/x{i}+json"))
-                .collect();
+            let types: Vec<String> = (0..types).map(|i| format!("application/x{i}+json")).collect();
             let paths: Map<String, Value> = (0..ops).map(|i| (format!("/p{i}"), json!({"post": {"parameters": [{"$ref": "#/parameters/big"}], "responses": {"204": {"description": "ok"}}}}))).collect();
             json!({"swagger": "2.0", "info": {"title": "T", "version": "1"}, "consumes": types,
                 "parameters": {"big": {"name": "big", "in": "body", "schema": {"type": "object", "properties": props}}}, "paths": paths})
         };
         for (types, ops) in [(300, 1), (1, 300)] {
-            let e = convert(&mut doc(types, ops))
-                .err()
-                .unwrap_or_else(|| panic!("{types} media types, {ops} operations: not refused"));
+            let e = convert(&mut doc(types, ops)).err().unwrap_or_else(|| panic!("{types} media types, {ops} operations: not refused"));
             assert!(e.message.contains("twice its size"), "{}", e.message);
-            assert!(
-                e.pointer.starts_with("/parameters/big/schema"),
-                "{}",
-                e.pointer
-            );
+            assert!(e.pointer.starts_with("/parameters/big/schema"), "{}", e.pointer);
         }
-        assert!(
-            convert(&mut doc(2, 20)).is_ok(),
-            "within the budget: 40 copies of 4,000 nodes"
-        );
+        assert!(convert(&mut doc(2, 20)).is_ok(), "within the budget: 40 copies of 4,000 nodes");
     }
 }

@@ -78,13 +78,8 @@ impl Names {
         if resolved.len() > MAX_NAME_LEN {
             return None;
         }
-        self.ids
-            .entry(resolved.clone())
-            .or_insert_with(|| ptr.to_string());
-        Some(Base {
-            id: resolved,
-            ptr: ptr.to_string(),
-        })
+        self.ids.entry(resolved.clone()).or_insert_with(|| ptr.to_string());
+        Some(Base { id: resolved, ptr: ptr.to_string() })
     }
 
     /// Records an `$anchor` (or `$dynamicAnchor`) of the schema at `ptr`; false when too long.
@@ -92,9 +87,7 @@ impl Names {
         if name.len() > MAX_NAME_LEN {
             return false;
         }
-        self.anchors
-            .entry((base.id.clone(), name.to_string()))
-            .or_insert_with(|| ptr.to_string());
+        self.anchors.entry((base.id.clone(), name.to_string())).or_insert_with(|| ptr.to_string());
         true
     }
 
@@ -102,11 +95,7 @@ impl Names {
     pub fn reference(&mut self, base: &Base, at: String, reference: &str) {
         let plain = reference == "#" || (reference.starts_with("#/") && base.id.is_empty());
         if !plain && reference.len() <= MAX_NAME_LEN {
-            self.pending.push(Pending {
-                at,
-                reference: reference.to_string(),
-                base: base.clone(),
-            });
+            self.pending.push(Pending { at, reference: reference.to_string(), base: base.clone() });
         }
     }
 
@@ -129,10 +118,7 @@ impl Names {
         let found = match fragment {
             None | Some("") => Some(resource),
             Some(f) if f.starts_with('/') => {
-                let inside = format!(
-                    "{resource}{}",
-                    crate::spec::ref_to_pointer(&format!("#{f}"))?
-                );
+                let inside = format!("{resource}{}", crate::spec::ref_to_pointer(&format!("#{f}"))?);
                 crate::locate::get(raw, &inside).is_some().then_some(inside)
             }
             Some(name) => self.anchors.get(&(stem.clone(), name.to_string())).cloned(),
@@ -143,11 +129,7 @@ impl Names {
     /// Rewrites every kept `$ref` that resolves to `#<pointer>`; the others stay as written, for
     /// `spec` to report as references outside the document.
     pub fn rewrite(self, raw: &mut Value) {
-        let targets: Vec<(String, String)> = self
-            .pending
-            .iter()
-            .filter_map(|p| Some((p.at.clone(), self.target(raw, p)?)))
-            .collect();
+        let targets: Vec<(String, String)> = self.pending.iter().filter_map(|p| Some((p.at.clone(), self.target(raw, p)?))).collect();
         for (at, target) in targets {
             if let Some(slot) = raw.pointer_mut(&at) {
                 *slot = Value::String(format!("#{}", encode_pointer(&target)));
@@ -168,18 +150,9 @@ mod tests {
 
     #[test]
     fn relative_references_resolve_against_the_base() {
-        assert_eq!(
-            resolve("https://x.test/a/b.json", "c.json"),
-            "https://x.test/a/c.json"
-        );
-        assert_eq!(
-            resolve("https://x.test/a/b.json", "#foo"),
-            "https://x.test/a/b.json#foo"
-        );
-        assert_eq!(
-            resolve("https://x.test/a/b.json", "/d.json"),
-            "https://x.test/d.json"
-        );
+        assert_eq!(resolve("https://x.test/a/b.json", "c.json"), "https://x.test/a/c.json");
+        assert_eq!(resolve("https://x.test/a/b.json", "#foo"), "https://x.test/a/b.json#foo");
+        assert_eq!(resolve("https://x.test/a/b.json", "/d.json"), "https://x.test/d.json");
         assert_eq!(resolve("", "#foo"), "#foo");
         assert_eq!(resolve("https://x.test/a", "urn:x"), "urn:x");
     }
@@ -188,18 +161,13 @@ mod tests {
     fn relative_ids_that_add_up_past_the_bound_are_not_indexed() {
         let mut names = Names::default();
         let step = format!("{}/", "a".repeat(MAX_NAME_LEN / 2));
-        let mut base = names
-            .declare_id(&Base::default(), &format!("https://x.test/{step}"), "/0")
-            .unwrap();
+        let mut base = names.declare_id(&Base::default(), &format!("https://x.test/{step}"), "/0").unwrap();
         let mut depth = 0;
         while let Some(next) = names.declare_id(&base, &step, &format!("/{depth}")) {
             assert!(next.id.len() <= MAX_NAME_LEN);
             base = next;
             depth += 1;
-            assert!(
-                depth < 4,
-                "each id is short, but what they resolve to is bounded"
-            );
+            assert!(depth < 4, "each id is short, but what they resolve to is bounded");
         }
     }
 

@@ -58,35 +58,17 @@ pub fn detect(file: &str, raw: &Value) -> Result<Version, LoadError> {
     if let Some(v) = raw.get("swagger") {
         return match v {
             Value::String(s) if s == "2.0" => Ok(Version::V20),
-            Value::String(s) => Err(LoadError::UnsupportedVersion {
-                file,
-                version: format!("Swagger {}", shown_version(s)),
-            }),
-            other => Err(LoadError::VersionNotString {
-                file,
-                member: "swagger",
-                example: "2.0",
-                found: super::json_kind(other),
-                written: shown_version(&other.to_string()),
-            }),
+            Value::String(s) => Err(LoadError::UnsupportedVersion { file, version: format!("Swagger {}", shown_version(s)) }),
+            other => Err(LoadError::VersionNotString { file, member: "swagger", example: "2.0", found: super::json_kind(other), written: shown_version(&other.to_string()) }),
         };
     }
     let Some(v) = raw.get("openapi") else {
         return Err(LoadError::MissingVersion { file });
     };
     let Value::String(text) = v else {
-        return Err(LoadError::VersionNotString {
-            file,
-            member: "openapi",
-            example: "3.1.0",
-            found: super::json_kind(v),
-            written: shown_version(&v.to_string()),
-        });
+        return Err(LoadError::VersionNotString { file, member: "openapi", example: "3.1.0", found: super::json_kind(v), written: shown_version(&v.to_string()) });
     };
-    parse(text).ok_or_else(|| LoadError::UnsupportedVersion {
-        file,
-        version: shown_version(text),
-    })
+    parse(text).ok_or_else(|| LoadError::UnsupportedVersion { file, version: shown_version(text) })
 }
 
 /// `3.0`, `3.0.N`, `3.1.N`, `3.2.N` (a 3.0 patch may carry a suffix, as openapiv3 accepted).
@@ -104,9 +86,7 @@ fn parse(text: &str) -> Option<Version> {
     };
     match patch {
         None => Some(version),
-        Some(p) if version == Version::V30 && p.starts_with(|c: char| c.is_ascii_digit()) => {
-            Some(version)
-        }
+        Some(p) if version == Version::V30 && p.starts_with(|c: char| c.is_ascii_digit()) => Some(version),
         Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => Some(version),
         Some(_) => None,
     }
@@ -132,36 +112,17 @@ mod tests {
 
     #[test]
     fn refusals_say_what_the_document_is() {
-        assert_eq!(
-            detect("a.yaml", &json!({"swagger": "2.0"})).unwrap(),
-            Version::V20
-        );
-        let e = detect("a.yaml", &json!({"swagger": 2.0}))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("`swagger` is a number") && e.contains("quote"),
-            "{e}"
-        );
-        let e = detect("a.yaml", &json!({"swagger": "1.2"}))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("Swagger 1.2") && e.contains("not supported"),
-            "{e}"
-        );
-        let e = detect("a.yaml", &json!({"openapi": "4.0.0"}))
-            .unwrap_err()
-            .to_string();
+        assert_eq!(detect("a.yaml", &json!({"swagger": "2.0"})).unwrap(), Version::V20);
+        let e = detect("a.yaml", &json!({"swagger": 2.0})).unwrap_err().to_string();
+        assert!(e.contains("`swagger` is a number") && e.contains("quote"), "{e}");
+        let e = detect("a.yaml", &json!({"swagger": "1.2"})).unwrap_err().to_string();
+        assert!(e.contains("Swagger 1.2") && e.contains("not supported"), "{e}");
+        let e = detect("a.yaml", &json!({"openapi": "4.0.0"})).unwrap_err().to_string();
         assert!(e.contains("4.0.0") && e.contains("3.1"), "{e}");
-        let e = detect("a.yaml", &json!({"openapi": 3.1}))
-            .unwrap_err()
-            .to_string();
+        let e = detect("a.yaml", &json!({"openapi": 3.1})).unwrap_err().to_string();
         assert!(e.contains("a number") && e.contains("quote"), "{e}");
         let long = "3.".repeat(10_000);
-        let e = detect("a.yaml", &json!({"openapi": long}))
-            .unwrap_err()
-            .to_string();
+        let e = detect("a.yaml", &json!({"openapi": long})).unwrap_err().to_string();
         assert!(e.len() < 400, "{e}");
     }
 }

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+
 /// The JSON media type of a content map, preferring `application/json`, else the first (by
 /// name) whose name mentions `json`.
 pub fn pick_json(content: &Map<String, Value>) -> Option<String> {
@@ -53,12 +54,7 @@ impl MediaKind {
     /// What a media type is (the schema decides only for wildcards: `json_schema` says the
     /// schema is not binary).
     pub fn of(media: &str, json_schema: bool) -> MediaKind {
-        let essence = media
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         match essence.as_str() {
             "*/*" | "application/*" if json_schema => MediaKind::Json,
             e if e.contains("json") => MediaKind::Json,
@@ -73,10 +69,7 @@ impl MediaKind {
 /// The media type a generated method sends or reads, and how: JSON first (as
 /// [`pick_json`] chooses), then multipart, form, binary and text; within a kind the first by
 /// name. `json_schema` says whether a media type's schema is a JSON (not binary) schema.
-pub fn pick(
-    content: &Map<String, Value>,
-    json_schema: impl Fn(&str) -> bool,
-) -> Option<(String, MediaKind)> {
+pub fn pick(content: &Map<String, Value>, json_schema: impl Fn(&str) -> bool) -> Option<(String, MediaKind)> {
     if let Some(media) = pick_json(content) {
         return Some((media, MediaKind::Json));
     }
@@ -112,19 +105,13 @@ pub fn stream_format(media: &str) -> Option<crate::ir::StreamFormat> {
 /// True for a schema of raw bytes: `format: binary` (on a string, or with no type).
 pub fn is_binary(schema: &Map<String, Value>) -> bool {
     schema.get("format").and_then(Value::as_str) == Some("binary")
-        && schema
-            .get("type")
-            .and_then(Value::as_str)
-            .is_none_or(|t| t == "string")
+        && schema.get("type").and_then(Value::as_str).is_none_or(|t| t == "string")
 }
 
 /// A media type the generated code may send as a `Content-Type` as it is: one concrete type
 /// (no wildcard, no list) in printable ASCII. Anything else is replaced by the kind's default.
 pub fn sendable(media: &str) -> bool {
-    !media.is_empty()
-        && media.contains('/')
-        && !media.contains(['*', ','])
-        && media.bytes().all(|b| (0x20..0x7f).contains(&b))
+    !media.is_empty() && media.contains('/') && !media.contains(['*', ',']) && media.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
 #[cfg(test)]
@@ -137,20 +124,11 @@ mod tests {
 
     #[test]
     fn media_kinds() {
-        assert_eq!(
-            MediaKind::of("application/problem+json", false),
-            MediaKind::Json
-        );
+        assert_eq!(MediaKind::of("application/problem+json", false), MediaKind::Json);
         assert_eq!(MediaKind::of("*/*", true), MediaKind::Json);
         assert_eq!(MediaKind::of("application/*", false), MediaKind::Binary);
-        assert_eq!(
-            MediaKind::of("Multipart/Form-Data; boundary=x", false),
-            MediaKind::Multipart
-        );
-        assert_eq!(
-            MediaKind::of("application/x-www-form-urlencoded", false),
-            MediaKind::Form
-        );
+        assert_eq!(MediaKind::of("Multipart/Form-Data; boundary=x", false), MediaKind::Multipart);
+        assert_eq!(MediaKind::of("application/x-www-form-urlencoded", false), MediaKind::Form);
         assert_eq!(MediaKind::of("text/csv", false), MediaKind::Text);
         assert_eq!(MediaKind::of("image/*", false), MediaKind::Binary);
         assert_eq!(MediaKind::of("string", false), MediaKind::Binary);
@@ -159,29 +137,10 @@ mod tests {
     #[test]
     fn json_first_then_multipart_form_binary_text() {
         let pick_of = |keys: &[&str], json: bool| pick(&content(keys), |_| json);
-        assert_eq!(
-            pick_of(&["text/plain", "application/json"], false),
-            Some(("application/json".into(), MediaKind::Json))
-        );
-        assert_eq!(
-            pick_of(&["text/plain", "*/*"], true),
-            Some(("*/*".into(), MediaKind::Json))
-        );
-        assert_eq!(
-            pick_of(
-                &[
-                    "text/javascript",
-                    "multipart/form-data",
-                    "application/javascript"
-                ],
-                false
-            ),
-            Some(("multipart/form-data".into(), MediaKind::Multipart))
-        );
-        assert_eq!(
-            pick_of(&["text/plain", "application/octet-stream"], false),
-            Some(("application/octet-stream".into(), MediaKind::Binary))
-        );
+        assert_eq!(pick_of(&["text/plain", "application/json"], false), Some(("application/json".into(), MediaKind::Json)));
+        assert_eq!(pick_of(&["text/plain", "*/*"], true), Some(("*/*".into(), MediaKind::Json)));
+        assert_eq!(pick_of(&["text/javascript", "multipart/form-data", "application/javascript"], false), Some(("multipart/form-data".into(), MediaKind::Multipart)));
+        assert_eq!(pick_of(&["text/plain", "application/octet-stream"], false), Some(("application/octet-stream".into(), MediaKind::Binary)));
         assert_eq!(pick_of(&[], false), None);
     }
 

@@ -88,28 +88,13 @@ pub struct Spec<'a> {
 
 impl<'a> Spec<'a> {
     pub fn new(doc: &'a Document) -> Self {
-        Spec {
-            raw: &doc.raw,
-            file: &doc.name,
-            text: &doc.text,
-            origins: Some(&doc.origins),
-            v32: doc.version >= crate::load::Version::V32,
-        }
+        Spec { raw: &doc.raw, file: &doc.name, text: &doc.text, origins: Some(&doc.origins), v32: doc.version >= crate::load::Version::V32 }
     }
 
     /// A document known only as a tree (errors then name no file and line 1).
     pub fn from_value(raw: &'a Value) -> Self {
-        let v32 = raw
-            .get("openapi")
-            .and_then(Value::as_str)
-            .is_some_and(|v| v.starts_with("3.2"));
-        Spec {
-            raw,
-            file: "",
-            text: "",
-            origins: None,
-            v32,
-        }
+        let v32 = raw.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.2"));
+        Spec { raw, file: "", text: "", origins: None, v32 }
     }
 
     pub fn get(&self, ptr: &str) -> Option<&'a Value> {

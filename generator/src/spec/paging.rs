@@ -12,14 +12,7 @@ use crate::ir::PageStyle;
 use crate::locate::join;
 
 /// Query parameters that carry an opaque cursor.
-pub const CURSOR_PARAMS: &[&str] = &[
-    "cursor",
-    "page_token",
-    "pageToken",
-    "after",
-    "next_token",
-    "nextToken",
-];
+pub const CURSOR_PARAMS: &[&str] = &["cursor", "page_token", "pageToken", "after", "next_token", "nextToken"];
 
 /// Where a next cursor may be in a body, most specific first.
 const NEXT_CURSOR: &[&[&str]] = &[
@@ -72,9 +65,7 @@ impl Spec<'_> {
         let mut at = self.target(ptr)?;
         for name in path {
             let props = self.properties(&at)?;
-            let Some(p) = props.get(name) else {
-                return Ok(None);
-            };
+            let Some(p) = props.get(name) else { return Ok(None) };
             at = self.target(p)?;
         }
         Ok(Some(at))
@@ -82,9 +73,7 @@ impl Spec<'_> {
 
     /// The `type` the schema at a (resolved) pointer declares.
     fn type_at(&self, ptr: &str) -> Option<&str> {
-        self.object(ptr)
-            .and_then(|s| s.get("type"))
-            .and_then(Value::as_str)
+        self.object(ptr).and_then(|s| s.get("type")).and_then(Value::as_str)
     }
 
     /// The list a success body carries: an envelope's `result` array, a body that is an array,
@@ -94,16 +83,10 @@ impl Spec<'_> {
         let root = self.target(schema_ptr)?;
         if envelope {
             let found = self.property_at(&root, &["result"])?.filter(|p| is_list(p));
-            return Ok(found.map(|array_ptr| List {
-                path: vec!["result".into()],
-                array_ptr,
-            }));
+            return Ok(found.map(|array_ptr| List { path: vec!["result".into()], array_ptr }));
         }
         if is_list(&root) {
-            return Ok(Some(List {
-                path: Vec::new(),
-                array_ptr: root,
-            }));
+            return Ok(Some(List { path: Vec::new(), array_ptr: root }));
         }
         let props = self.properties(&root)?;
         let mut arrays = Vec::new();
@@ -115,23 +98,13 @@ impl Spec<'_> {
         }
         let chosen = match arrays.len() {
             1 => arrays.pop(),
-            _ => LIST_NAMES
-                .iter()
-                .find_map(|n| arrays.iter().find(|(a, _)| a == n).cloned()),
+            _ => LIST_NAMES.iter().find_map(|n| arrays.iter().find(|(a, _)| a == n).cloned()),
         };
-        Ok(chosen.map(|(name, array_ptr)| List {
-            path: vec![name],
-            array_ptr,
-        }))
+        Ok(chosen.map(|(name, array_ptr)| List { path: vec![name], array_ptr }))
     }
 
     /// The first of `candidates` that the body declares with a type `accept` allows.
-    fn first_field(
-        &self,
-        root: &str,
-        candidates: &[&[&str]],
-        accept: impl Fn(Option<&str>, &str) -> bool,
-    ) -> Result<Option<Vec<String>>, SpecError> {
+    fn first_field(&self, root: &str, candidates: &[&[&str]], accept: impl Fn(Option<&str>, &str) -> bool) -> Result<Option<Vec<String>>, SpecError> {
         for path in candidates {
             if let Some(p) = self.property_at(root, path)? {
                 if accept(self.type_at(&p), &p) {
@@ -163,59 +136,30 @@ impl Spec<'_> {
     /// 4. `offset` and `limit`: [`PageStyle::OffsetLimit`] (with a numeric total if one is declared).
     /// 5. A declared `Link` header, or `page` and `per_page` with a body that is the list
     ///    itself (GitHub): [`PageStyle::LinkHeader`].
-    pub fn detect_paging(
-        &self,
-        schema_ptr: &str,
-        list: &List,
-        params: &[Param],
-        link: bool,
-        envelope: bool,
-    ) -> Result<Option<PageStyle>, SpecError> {
+    pub fn detect_paging(&self, schema_ptr: &str, list: &List, params: &[Param], link: bool, envelope: bool) -> Result<Option<PageStyle>, SpecError> {
         let query = |n: &str| params.iter().any(|p| p.name == n && p.location == "query");
         let root = self.target(schema_ptr)?;
         if query("starting_after") && self.items_have_id(list)? {
-            if let Some(has_more) =
-                self.first_field(&root, HAS_MORE, |t, _| t == Some("boolean"))?
-            {
-                return Ok(Some(PageStyle::HasMore {
-                    param: "starting_after".into(),
-                    has_more,
-                    id_field: "id".into(),
-                }));
+            if let Some(has_more) = self.first_field(&root, HAS_MORE, |t, _| t == Some("boolean"))? {
+                return Ok(Some(PageStyle::HasMore { param: "starting_after".into(), has_more, id_field: "id".into() }));
             }
         }
         if let Some(param) = CURSOR_PARAMS.iter().find(|n| query(n)) {
             let scalar = |t: Option<&str>, p: &str| {
-                let uri = self
-                    .object(p)
-                    .and_then(|s| s.get("format"))
-                    .and_then(Value::as_str)
-                    == Some("uri");
+                let uri = self.object(p).and_then(|s| s.get("format")).and_then(Value::as_str) == Some("uri");
                 matches!(t, None | Some("string") | Some("integer")) && !uri
             };
             if let Some(next) = self.first_field(&root, NEXT_CURSOR, scalar)? {
-                return Ok(Some(PageStyle::Cursor {
-                    param: param.to_string(),
-                    next,
-                }));
+                return Ok(Some(PageStyle::Cursor { param: param.to_string(), next }));
             }
         }
         let page_params = query("page") && query("per_page");
         if envelope && page_params && self.properties(&root)?.has("result_info") {
-            return Ok(Some(PageStyle::PageNumber {
-                page_param: "page".into(),
-                per_page_param: "per_page".into(),
-            }));
+            return Ok(Some(PageStyle::PageNumber { page_param: "page".into(), per_page_param: "per_page".into() }));
         }
         if query("offset") && query("limit") {
-            let total = self.first_field(&root, TOTAL, |t, _| {
-                matches!(t, Some("integer") | Some("number"))
-            })?;
-            return Ok(Some(PageStyle::OffsetLimit {
-                offset_param: "offset".into(),
-                limit_param: "limit".into(),
-                total,
-            }));
+            let total = self.first_field(&root, TOTAL, |t, _| matches!(t, Some("integer") | Some("number")))?;
+            return Ok(Some(PageStyle::OffsetLimit { offset_param: "offset".into(), limit_param: "limit".into(), total }));
         }
         if link || (page_params && list.path.is_empty()) {
             return Ok(Some(PageStyle::LinkHeader));

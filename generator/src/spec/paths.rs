@@ -8,9 +8,7 @@ use super::{Spec, SpecError};
 use crate::locate::join;
 
 /// The keys of a path item that hold an operation, in the order operations are walked.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// OpenAPI 3.2's `query` method (a safe request with a body), walked after [`METHODS`] in 3.2
 /// documents, then the methods under `additionalOperations` in sorted order.
@@ -38,9 +36,7 @@ impl PathTemplate {
         let mut segments = Vec::new();
         let mut rest = path;
         while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else {
-                break;
-            };
+            let Some(len) = rest[start..].find('}') else { break };
             if start > 0 {
                 segments.push(Segment::Literal(rest[..start].to_string()));
             }
@@ -50,10 +46,7 @@ impl PathTemplate {
         if !rest.is_empty() {
             segments.push(Segment::Literal(rest.to_string()));
         }
-        PathTemplate {
-            text: path.to_string(),
-            segments,
-        }
+        PathTemplate { text: path.to_string(), segments }
     }
 
     /// The template as written.
@@ -140,10 +133,7 @@ impl<'a> Spec<'a> {
 
     /// The keys of `paths`, sorted.
     pub fn path_keys(&self) -> Vec<&'a str> {
-        let mut keys: Vec<&'a str> = self
-            .object("/paths")
-            .map(|p| p.keys().map(String::as_str).collect())
-            .unwrap_or_default();
+        let mut keys: Vec<&'a str> = self.object("/paths").map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
         keys.sort_unstable();
         keys
     }
@@ -163,11 +153,7 @@ impl<'a> Spec<'a> {
         }
         let template = PathTemplate::parse(path);
         for method in METHODS.into_iter().chain(self.v32.then_some(QUERY)) {
-            let found = items.iter().rev().find(|i| {
-                self.object(i)
-                    .and_then(|o| o.get(method))
-                    .is_some_and(Value::is_object)
-            });
+            let found = items.iter().rev().find(|i| self.object(i).and_then(|o| o.get(method)).is_some_and(Value::is_object));
             if let Some(item_ptr) = found {
                 ops.push(PathOp {
                     path,
@@ -187,28 +173,15 @@ impl<'a> Spec<'a> {
                     // A method is sent as written, so it must be an HTTP token, and not one of
                     // the fixed fields under another case (3.2 forbids both; a path item reached
                     // through `$ref` is not checked at load).
-                    let fixed = METHODS
-                        .iter()
-                        .chain([&QUERY])
-                        .any(|m| m.eq_ignore_ascii_case(method));
-                    if op.is_object()
-                        && is_token(method)
-                        && !fixed
-                        && !extra.iter().any(|(m, _)| *m == method)
-                    {
+                    let fixed = METHODS.iter().chain([&QUERY]).any(|m| m.eq_ignore_ascii_case(method));
+                    if op.is_object() && is_token(method) && !fixed && !extra.iter().any(|(m, _)| *m == method) {
                         extra.push((method, join(&at, method)));
                     }
                 }
             }
             extra.sort();
             for (method, op_ptr) in extra {
-                ops.push(PathOp {
-                    path,
-                    template: template.clone(),
-                    method: method.to_string(),
-                    op_ptr,
-                    items: items.clone(),
-                });
+                ops.push(PathOp { path, template: template.clone(), method: method.to_string(), op_ptr, items: items.clone() });
             }
         }
         Ok(ops)
@@ -219,28 +192,17 @@ impl<'a> Spec<'a> {
     pub fn parameters(&self, op: &PathOp<'_>) -> Result<Vec<Param>, SpecError> {
         let mut params: Vec<Param> = Vec::new();
         for scope in op.items.iter().chain([&op.op_ptr]) {
-            let Some(list) = self
-                .object(scope)
-                .and_then(|s| s.get("parameters"))
-                .and_then(Value::as_array)
-            else {
+            let Some(list) = self.object(scope).and_then(|s| s.get("parameters")).and_then(Value::as_array) else {
                 continue;
             };
             for i in 0..list.len() {
                 let site = format!("{scope}/parameters/{i}");
                 let target = self.target(&site)?;
-                let Some(p) = self.object(&target) else {
-                    continue;
-                };
+                let Some(p) = self.object(&target) else { continue };
                 let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
                 let (name, location) = (text("name"), text("in"));
                 params.retain(|q| !(q.name == name && q.location == location));
-                params.push(Param {
-                    name,
-                    location,
-                    ptr: target,
-                    site,
-                });
+                params.push(Param { name, location, ptr: target, site });
             }
         }
         Ok(params)
@@ -249,10 +211,7 @@ impl<'a> Spec<'a> {
 
 /// An HTTP method token (RFC 9110 `tchar`s, at least one).
 fn is_token(method: &str) -> bool {
-    !method.is_empty()
-        && method
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 #[cfg(test)]
@@ -266,10 +225,7 @@ mod tests {
         assert_eq!(t.normalized(), "/a/{}/b{}.json");
         assert_eq!(t.position("y"), Some(1));
         let open = PathTemplate::parse("/a/{x}/{y");
-        assert_eq!(
-            open.segments().last(),
-            Some(&Segment::Literal("/{y".into()))
-        );
+        assert_eq!(open.segments().last(), Some(&Segment::Literal("/{y".into())));
         assert_eq!(open.as_str(), "/a/{x}/{y");
     }
 }

@@ -65,11 +65,7 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         // Two hex digits, read as bytes: the text after `%` may be any character.
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && bytes[i + 1].is_ascii_hexdigit()
-            && bytes[i + 2].is_ascii_hexdigit()
-        {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
             let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
             out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
             i += 3;
@@ -99,12 +95,7 @@ impl<'a> Spec<'a> {
             };
             let (file, line, pointer) = (self.file.to_string(), self.line(at), self.written(at));
             if external {
-                SpecError::ExternalRef {
-                    file,
-                    line,
-                    pointer,
-                    reference,
-                }
+                SpecError::ExternalRef { file, line, pointer, reference }
             } else {
                 // The top-level member it points into, as written (`definitions` in 2.0).
                 let section = written
@@ -153,18 +144,11 @@ impl<'a> Spec<'a> {
                 return Err(SpecError::RefCycle {
                     file: self.file.to_string(),
                     line: self.line(&target),
-                    cycle: seen[start..]
-                        .iter()
-                        .map(|p| format!("#{}", self.written(p)))
-                        .collect::<Vec<_>>()
-                        .join(" → "),
+                    cycle: seen[start..].iter().map(|p| format!("#{}", self.written(p))).collect::<Vec<_>>().join(" → "),
                 });
             }
             if seen.len() >= MAX_SCHEMA_DEPTH {
-                return Err(self.too_deep(
-                    &at,
-                    "more `$ref`s in a row than the limit before a schema is reached",
-                ));
+                return Err(self.too_deep(&at, "more `$ref`s in a row than the limit before a schema is reached"));
             }
             seen.push(current);
             current = target;

@@ -27,65 +27,38 @@ impl Props {
 
     /// The pointer of property `name`'s schema.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.list
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, p)| p.as_str())
+        self.list.iter().find(|(n, _)| n == name).map(|(_, p)| p.as_str())
     }
 }
 
 /// True for a schema with properties of its own, or with `allOf` parts that may bring some.
 pub fn has_properties(schema: &Map<String, Value>) -> bool {
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .is_some_and(|p| !p.is_empty())
-        || schema.get("allOf").is_some()
+    schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) || schema.get("allOf").is_some()
 }
 
 /// `allOf: [X]` with no properties beside it: the schema is X.
 pub fn is_lone_all_of(schema: &Map<String, Value>) -> bool {
-    schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .is_some_and(|a| a.len() == 1)
-        && schema.get("properties").is_none()
+    schema.get("allOf").and_then(Value::as_array).is_some_and(|a| a.len() == 1) && schema.get("properties").is_none()
 }
 
 /// True for a string enum: an `enum` of strings (nulls aside) on a string or untyped schema.
 fn is_string_enum(schema: &Map<String, Value>) -> bool {
-    let Some(Value::Array(values)) = schema.get("enum") else {
-        return false;
-    };
+    let Some(Value::Array(values)) = schema.get("enum") else { return false };
     values.iter().any(Value::is_string)
         && values.iter().filter(|v| !v.is_null()).all(Value::is_string)
-        && matches!(
-            schema.get("type").and_then(Value::as_str),
-            None | Some("string")
-        )
+        && matches!(schema.get("type").and_then(Value::as_str), None | Some("string"))
 }
 
 /// The first non-empty `oneOf`/`anyOf` keyword of a schema.
 fn alternatives(schema: &Map<String, Value>) -> Option<&'static str> {
-    ["oneOf", "anyOf"].into_iter().find(|k| {
-        schema
-            .get(*k)
-            .and_then(Value::as_array)
-            .is_some_and(|a| !a.is_empty())
-    })
+    ["oneOf", "anyOf"].into_iter().find(|k| schema.get(*k).and_then(Value::as_array).is_some_and(|a| !a.is_empty()))
 }
 
 /// True when a schema is generated as a named type (struct, enum or union), not inlined.
 pub fn becomes_named_type(schema: &Map<String, Value>) -> bool {
     (has_properties(schema) && !is_lone_all_of(schema))
-        || schema
-            .get("enum")
-            .and_then(Value::as_array)
-            .is_some_and(|v| v.iter().any(Value::is_string))
-            && matches!(
-                schema.get("type").and_then(Value::as_str),
-                None | Some("string")
-            )
+        || schema.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().any(Value::is_string))
+            && matches!(schema.get("type").and_then(Value::as_str), None | Some("string"))
         || alternatives(schema).is_some()
 }
 
@@ -122,11 +95,7 @@ impl<'s> RustKind<'s> {
     /// stay plain (every value decodes); formats that only constrain text stay `String`.
     pub fn of(schema: &'s Map<String, Value>) -> RustKind<'s> {
         if let Some(Value::Array(_)) = schema.get("allOf") {
-            return if is_lone_all_of(schema) {
-                RustKind::LoneAllOf
-            } else {
-                RustKind::Struct
-            };
+            return if is_lone_all_of(schema) { RustKind::LoneAllOf } else { RustKind::Struct };
         }
         if let Some(key) = alternatives(schema) {
             return RustKind::Union(key);
@@ -151,11 +120,7 @@ impl<'s> RustKind<'s> {
                     RustKind::Struct
                 } else if ty.is_none() && schema.get("items").is_some() {
                     RustKind::Array
-                } else if schema
-                    .get("additionalProperties")
-                    .and_then(Value::as_object)
-                    .is_some_and(|e| !e.is_empty())
-                {
+                } else if schema.get("additionalProperties").and_then(Value::as_object).is_some_and(|e| !e.is_empty()) {
                     RustKind::Map
                 } else {
                     RustKind::Json
@@ -213,8 +178,7 @@ impl RustKind<'_> {
 
 /// True when the schema is a list: `type: array`, or `items` without properties.
 pub fn is_array(schema: &Map<String, Value>) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("array")
-        || (schema.get("items").is_some() && !has_properties(schema))
+    schema.get("type").and_then(Value::as_str) == Some("array") || (schema.get("items").is_some() && !has_properties(schema))
 }
 
 /// True for a schema whose properties can stand as fields of their own: it has properties and
@@ -240,11 +204,7 @@ impl Discriminator {
         let mapping = d
             .get("mapping")
             .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), super::ref_to_pointer(v.as_str()?)?)))
-                    .collect()
-            })
+            .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), super::ref_to_pointer(v.as_str()?)?))).collect())
             .unwrap_or_default();
         Some(Discriminator { property, mapping })
     }
@@ -261,18 +221,9 @@ impl Spec<'_> {
         Ok(props)
     }
 
-    fn merge_props(
-        &self,
-        ptr: &str,
-        props: &mut Props,
-        depth: usize,
-        merge: &mut Merge,
-    ) -> Result<(), SpecError> {
+    fn merge_props(&self, ptr: &str, props: &mut Props, depth: usize, merge: &mut Merge) -> Result<(), SpecError> {
         if depth >= MAX_SCHEMA_DEPTH {
-            return Err(self.too_deep(
-                ptr,
-                "`allOf` parts inside `allOf` parts deeper than the limit",
-            ));
+            return Err(self.too_deep(ptr, "`allOf` parts inside `allOf` parts deeper than the limit"));
         }
         let target = self.target(ptr)?;
         if !merge.seen.insert(target.clone()) {
@@ -300,9 +251,7 @@ impl Spec<'_> {
             }
         }
         if let Some(Value::Array(req)) = schema.get("required") {
-            props
-                .required
-                .extend(req.iter().filter_map(Value::as_str).map(str::to_string));
+            props.required.extend(req.iter().filter_map(Value::as_str).map(str::to_string));
         }
         if let Some(Value::Object(e)) = schema.get("additionalProperties") {
             if !e.is_empty() {

@@ -33,15 +33,7 @@ impl Spec<'_> {
                     .as_object()?
                     .iter()
                     .map(|(name, scopes)| {
-                        let mut scopes: Vec<String> = scopes
-                            .as_array()
-                            .map(|s| {
-                                s.iter()
-                                    .filter_map(Value::as_str)
-                                    .map(String::from)
-                                    .collect()
-                            })
-                            .unwrap_or_default();
+                        let mut scopes: Vec<String> = scopes.as_array().map(|s| s.iter().filter_map(Value::as_str).map(String::from).collect()).unwrap_or_default();
                         scopes.sort();
                         (name.clone(), scopes)
                     })
@@ -49,16 +41,12 @@ impl Spec<'_> {
                 Some((i, requirement))
             })
             .collect();
-        Some(SecurityList {
-            pointer: ptr.to_string(),
-            alternatives,
-        })
+        Some(SecurityList { pointer: ptr.to_string(), alternatives })
     }
 
     /// The security of the operation at `op_ptr`: its own `security` list, else the document's
     /// top-level one (OpenAPI's override rule); `None` when neither is written.
     pub fn operation_security(&self, op_ptr: &str) -> Option<SecurityList> {
-        self.security_list(&join(op_ptr, "security"))
-            .or_else(|| self.security_list("/security"))
+        self.security_list(&join(op_ptr, "security")).or_else(|| self.security_list("/security"))
     }
 }

@@ -98,18 +98,10 @@ impl Server {
     /// with a default outside their `enum`, and a URL that is not one.
     pub fn issues(&self) -> Vec<Issue> {
         let mut issues = Vec::new();
-        let issue = |code, pointer: String, message| Issue {
-            code,
-            pointer,
-            message,
-        };
+        let issue = |code, pointer: String, message| Issue { code, pointer, message };
         for v in &self.variables {
             if v.default.is_none() {
-                issues.push(issue(
-                    "server-variable-no-default",
-                    v.pointer.clone(),
-                    format!("server variable `{}` has no `default`", v.name),
-                ));
+                issues.push(issue("server-variable-no-default", v.pointer.clone(), format!("server variable `{}` has no `default`", v.name)));
             }
             if let Some(d) = &v.default {
                 if !v.allowed.is_empty() && !v.allowed.contains(d) {
@@ -129,20 +121,13 @@ impl Server {
                 issues.push(issue(
                     "server-variable-undefined",
                     join(&self.pointer, "url"),
-                    format!(
-                        "server URL `{}` names `{{{name}}}`, which is not under its `variables`",
-                        self.url
-                    ),
+                    format!("server URL `{}` names `{{{name}}}`, which is not under its `variables`", self.url),
                 ));
             }
         }
         if let Ok(url) = self.default_url() {
             if let UrlKind::Invalid(why) = url_kind(&url) {
-                issues.push(issue(
-                    "server-url-invalid",
-                    join(&self.pointer, "url"),
-                    format!("server URL `{url}` is not usable: {why}"),
-                ));
+                issues.push(issue("server-url-invalid", join(&self.pointer, "url"), format!("server URL `{url}` is not usable: {why}")));
             }
         }
         issues
@@ -154,12 +139,8 @@ impl Server {
 pub fn url_kind(url: &str) -> UrlKind {
     let url = url.trim();
     match url::Url::parse(url) {
-        Ok(u) if !matches!(u.scheme(), "http" | "https") => {
-            UrlKind::Invalid(format!("its scheme `{}` is not http or https", u.scheme()))
-        }
-        Ok(u) if u.query().is_some() || u.fragment().is_some() => {
-            UrlKind::Invalid("a base URL has no query or fragment".into())
-        }
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => UrlKind::Invalid(format!("its scheme `{}` is not http or https", u.scheme())),
+        Ok(u) if u.query().is_some() || u.fragment().is_some() => UrlKind::Invalid("a base URL has no query or fragment".into()),
         Ok(_) => UrlKind::Absolute,
         Err(url::ParseError::RelativeUrlWithoutBase) if url.is_empty() || url.starts_with('/') => {
             // It must still make a URL once a host is in front of it.
@@ -169,9 +150,9 @@ pub fn url_kind(url: &str) -> UrlKind {
                 Err(e) => UrlKind::Invalid(format!("it does not parse: {e}")),
             }
         }
-        Err(url::ParseError::RelativeUrlWithoutBase) => UrlKind::Invalid(
-            "it is neither an http(s) URL nor a path from the host (`/v1`, `//host/v1`)".into(),
-        ),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            UrlKind::Invalid("it is neither an http(s) URL nor a path from the host (`/v1`, `//host/v1`)".into())
+        }
         Err(e) => UrlKind::Invalid(format!("it does not parse: {e}")),
     }
 }
@@ -187,11 +168,7 @@ impl Spec<'_> {
             .filter_map(|(i, s)| {
                 let s = s.as_object()?;
                 let pointer = join(ptr, &i.to_string());
-                let url = s
-                    .get("url")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
+                let url = s.get("url").and_then(Value::as_str).unwrap_or("").to_string();
                 let mut variables: Vec<Variable> = s
                     .get("variables")
                     .and_then(Value::as_object)
@@ -199,20 +176,13 @@ impl Spec<'_> {
                         vars.iter()
                             .map(|(name, v)| {
                                 let vp = join(&join(&pointer, "variables"), name);
-                                let allowed = v
-                                    .get("enum")
-                                    .and_then(Value::as_array)
-                                    .map(|a| a.iter().filter_map(text).collect())
-                                    .unwrap_or_default();
+                                let allowed = v.get("enum").and_then(Value::as_array).map(|a| a.iter().filter_map(text).collect()).unwrap_or_default();
                                 Variable {
                                     pointer: vp,
                                     name: name.clone(),
                                     default: v.get("default").and_then(text),
                                     allowed,
-                                    description: v
-                                        .get("description")
-                                        .and_then(Value::as_str)
-                                        .map(str::to_string),
+                                    description: v.get("description").and_then(Value::as_str).map(str::to_string),
                                 }
                             })
                             .collect()
@@ -222,10 +192,7 @@ impl Spec<'_> {
                 Some(Server {
                     template: PathTemplate::parse(&url),
                     url,
-                    description: s
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
+                    description: s.get("description").and_then(Value::as_str).map(str::to_string),
                     variables,
                     pointer,
                 })
@@ -244,9 +211,7 @@ impl Spec<'_> {
     /// item it is written in (the one written at the path first, then the item its `$ref` leads
     /// to); `None` when neither declares any, and the document's apply.
     pub fn operation_servers(&self, op: &PathOp<'_>) -> Option<Vec<Server>> {
-        std::iter::once(&op.op_ptr)
-            .chain(op.items.iter().rev())
-            .find_map(|scope| self.servers_at(&join(scope, "servers")))
+        std::iter::once(&op.op_ptr).chain(op.items.iter().rev()).find_map(|scope| self.servers_at(&join(scope, "servers")))
     }
 }
 
@@ -256,30 +221,14 @@ mod tests {
 
     #[test]
     fn kinds_of_url() {
-        for url in [
-            "https://api.example.com/v1",
-            "http://127.0.0.1:8080",
-            " https://h.example/ ",
-        ] {
+        for url in ["https://api.example.com/v1", "http://127.0.0.1:8080", " https://h.example/ "] {
             assert_eq!(url_kind(url), UrlKind::Absolute, "{url}");
         }
         for url in ["", "/", "/v1", "//api.example.com/v1", "/a b"] {
             assert_eq!(url_kind(url), UrlKind::Relative, "{url:?}");
         }
-        for url in [
-            "api.example.com/v1",
-            "ftp://h/x",
-            "https://h/x?y=1",
-            "https://h/#f",
-            "http://exa mple.com",
-            "https://",
-            "ws://h",
-        ] {
-            assert!(
-                matches!(url_kind(url), UrlKind::Invalid(_)),
-                "{url:?}: {:?}",
-                url_kind(url)
-            );
+        for url in ["api.example.com/v1", "ftp://h/x", "https://h/x?y=1", "https://h/#f", "http://exa mple.com", "https://", "ws://h"] {
+            assert!(matches!(url_kind(url), UrlKind::Invalid(_)), "{url:?}: {:?}", url_kind(url));
         }
     }
 
@@ -297,18 +246,8 @@ mod tests {
                 "port": {"default": 8443},
             }
         }]}));
-        assert_eq!(
-            s[0].default_url().unwrap(),
-            "https://eu.api.example.com:8443/v1"
-        );
-        assert_eq!(
-            s[0].variables
-                .iter()
-                .map(|v| v.name.as_str())
-                .collect::<Vec<_>>(),
-            ["port", "region", "scheme"],
-            "sorted by name"
-        );
+        assert_eq!(s[0].default_url().unwrap(), "https://eu.api.example.com:8443/v1");
+        assert_eq!(s[0].variables.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["port", "region", "scheme"], "sorted by name");
         assert_eq!(s[0].variables[1].allowed, ["eu", "us"]);
         assert!(s[0].issues().is_empty(), "{:?}", s[0].issues());
     }
@@ -321,40 +260,17 @@ mod tests {
             {"url": "not a url"},
             {"description": "no url"},
         ]}));
-        let codes = |i: usize| {
-            s[i].issues()
-                .into_iter()
-                .map(|x| (x.code, x.pointer))
-                .collect::<Vec<_>>()
-        };
+        let codes = |i: usize| s[i].issues().into_iter().map(|x| (x.code, x.pointer)).collect::<Vec<_>>();
         assert_eq!(
             codes(0),
             [
-                (
-                    "server-variable-default-not-in-enum",
-                    "/servers/0/variables/host/default".to_string()
-                ),
+                ("server-variable-default-not-in-enum", "/servers/0/variables/host/default".to_string()),
                 ("server-variable-undefined", "/servers/0/url".to_string()),
             ]
         );
-        assert!(matches!(
-            s[0].default_url(),
-            Err(Issue {
-                code: "server-variable-undefined",
-                ..
-            })
-        ));
-        assert_eq!(
-            codes(1),
-            [(
-                "server-variable-no-default",
-                "/servers/1/variables/v".to_string()
-            )]
-        );
-        assert_eq!(
-            codes(2),
-            [("server-url-invalid", "/servers/2/url".to_string())]
-        );
+        assert!(matches!(s[0].default_url(), Err(Issue { code: "server-variable-undefined", .. })));
+        assert_eq!(codes(1), [("server-variable-no-default", "/servers/1/variables/v".to_string())]);
+        assert_eq!(codes(2), [("server-url-invalid", "/servers/2/url".to_string())]);
         // No URL is the empty URL: relative, like OpenAPI's default server `/`.
         assert!(codes(3).is_empty());
         assert_eq!(url_kind(&s[3].default_url().unwrap()), UrlKind::Relative);

@@ -43,49 +43,27 @@ pub struct Expect {
 impl Expect {
     pub fn new(doc: &Value, cfg: &generator::Config, default_name: &str) -> Expect {
         let k = &cfg.krate;
-        let title = doc
-            .pointer("/info/title")
-            .and_then(Value::as_str)
-            .unwrap_or("");
+        let title = doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("");
         let crate_name = k.name.clone().unwrap_or_else(|| default_name.to_string());
         Expect {
             lib_name: crate_name.replace('-', "_"),
             version: k.version.clone().unwrap_or_else(|| "0.1.0".into()),
-            license: k
-                .license
-                .clone()
-                .unwrap_or_else(|| "MIT OR Apache-2.0".into()),
+            license: k.license.clone().unwrap_or_else(|| "MIT OR Apache-2.0".into()),
             // A title becomes one line of the package summary (cargo hands it to rustc in an
             // environment variable, where a NUL would stop every compile).
             description: k.description.clone().unwrap_or_else(|| {
-                let title = title
-                    .split(|c: char| c.is_whitespace() || c.is_control())
-                    .filter(|w| !w.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                format!(
-                    "Async Rust client for {}",
-                    if title.is_empty() {
-                        "an HTTP API"
-                    } else {
-                        &title
-                    }
-                )
+                let title = title.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+                format!("Async Rust client for {}", if title.is_empty() { "an HTTP API" } else { &title })
             }),
             // The configured one, else the first server's URL with its variables' defaults, when
             // that is an http(s) URL with a host and without query or fragment.
             base_url: k.base_url.clone().or_else(|| {
                 let url = filled(doc.pointer("/servers/0")?)?;
                 let parsed = url::Url::parse(url.trim()).ok()?;
-                let usable = matches!(parsed.scheme(), "http" | "https")
-                    && parsed.query().is_none()
-                    && parsed.fragment().is_none();
+                let usable = matches!(parsed.scheme(), "http" | "https") && parsed.query().is_none() && parsed.fragment().is_none();
                 usable.then(|| url.trim().trim_end_matches('/').to_string())
             }),
-            env_prefix: k
-                .env_prefix
-                .clone()
-                .unwrap_or_else(|| generator::internal::snake(&crate_name).to_uppercase()),
+            env_prefix: k.env_prefix.clone().unwrap_or_else(|| generator::internal::snake(&crate_name).to_uppercase()),
             crate_name,
         }
     }
@@ -97,18 +75,10 @@ fn filled(server: &Value) -> Option<String> {
     let mut rest = server.get("url")?.as_str()?;
     let mut url = String::new();
     while let Some(open) = rest.find('{') {
-        let Some(len) = rest[open..].find('}') else {
-            break;
-        };
+        let Some(len) = rest[open..].find('}') else { break };
         url.push_str(&rest[..open]);
         let name = &rest[open + 1..open + len];
-        url.push_str(
-            server
-                .get("variables")?
-                .get(name)?
-                .get("default")?
-                .as_str()?,
-        );
+        url.push_str(server.get("variables")?.get(name)?.get("default")?.as_str()?);
         rest = &rest[open + len + 1..];
     }
     url.push_str(rest);
@@ -134,15 +104,9 @@ impl Reference {
             "servers": [{"url": "https://api.example.com/v1"}],
             "paths": {"/widgets/{id}": {"get": {"operationId": "getWidget", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "ok"}}}}},
         });
-        let files = crate::generate(&doc, None)
-            .expect("the plain document generates")
-            .files;
+        let files = crate::generate(&doc, None).expect("the plain document generates").files;
         let manifest: toml::Table = files["Cargo.toml"].parse().expect("plain manifest");
-        let keys = |v: &toml::Value| {
-            v.as_table()
-                .map(|t| t.keys().cloned().collect())
-                .unwrap_or_default()
-        };
+        let keys = |v: &toml::Value| v.as_table().map(|t| t.keys().cloned().collect()).unwrap_or_default();
         let lib = syn::parse_file(&files["src/lib.rs"]).expect("plain lib.rs");
         Reference {
             top: manifest.keys().cloned().collect(),
@@ -185,24 +149,13 @@ fn runtime_example_parses(block: &str) -> Result<(), String> {
         code.push_str(doc.strip_prefix("# ").unwrap_or(doc));
         code.push('\n');
     }
-    syn::parse_file(&code)
-        .map(drop)
-        .map_err(|e| format!("{e} in {code:?}"))
+    syn::parse_file(&code).map(drop).map_err(|e| format!("{e} in {code:?}"))
 }
 
 /// Every check, on one generated crate.
-pub fn check(
-    files: &std::collections::BTreeMap<String, String>,
-    expect: &Expect,
-    reference: &Reference,
-) -> Vec<Problem> {
+pub fn check(files: &std::collections::BTreeMap<String, String>, expect: &Expect, reference: &Reference) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut problem = |class: &str, detail: String| {
-        problems.push(Problem {
-            class: class.to_string(),
-            detail,
-        })
-    };
+    let mut problem = |class: &str, detail: String| problems.push(Problem { class: class.to_string(), detail });
     let runtime: Vec<(String, &str)> = generator::internal::TEMPLATES
         .iter()
         .filter_map(|(n, t)| n.strip_prefix("runtime/").map(|f| (format!("src/{f}"), *t)))
@@ -216,21 +169,11 @@ pub fn check(
         }
         // Most file systems refuse a file name over 255 bytes.
         if let Some(long) = path.split('/').find(|c| c.len() > 255) {
-            problem(
-                "path: file name too long to write",
-                format!(
-                    "{} bytes: {}…",
-                    long.len(),
-                    long.chars().take(40).collect::<String>()
-                ),
-            );
+            problem("path: file name too long to write", format!("{} bytes: {}…", long.len(), long.chars().take(40).collect::<String>()));
         }
         if let Some(c) = text.chars().find(|c| forbidden_char(*c)) {
             let at = text.find(c).unwrap_or(0);
-            problem(
-                "text: raw control or bidi character",
-                format!("{path}: U+{:04X} near {:?}", c as u32, snippet(text, at)),
-            );
+            problem("text: raw control or bidi character", format!("{path}: U+{:04X} near {:?}", c as u32, snippet(text, at)));
         }
         if let Some((_, template)) = runtime.iter().find(|(r, _)| r == path) {
             // Verbatim outside the marker blocks; what a block wrote is a doc example of the
@@ -252,10 +195,7 @@ pub fn check(
                         at += i + part.len();
                     }
                     None => {
-                        problem(
-                            "runtime: not copied verbatim",
-                            format!("{path}: {:?}…", part.chars().take(60).collect::<String>()),
-                        );
+                        problem("runtime: not copied verbatim", format!("{path}: {:?}…", part.chars().take(60).collect::<String>()));
                         break;
                     }
                 }
@@ -267,50 +207,21 @@ pub fn check(
                 Ok(file) => {
                     for doc in doc_texts(&file) {
                         for (kind, nested, content) in code_blocks(&unindent(&doc)) {
-                            let generated_example = kind == "no_run"
-                                && !nested
-                                && (content.starts_with("# fn example(")
-                                    || content.starts_with("# async fn example("));
+                            let generated_example = kind == "no_run" && !nested && (content.starts_with("# fn example(") || content.starts_with("# async fn example("));
                             // `auth.rs` shows its `Auth` enum with a doctest of generator-written
                             // identifiers only: it must stay valid Rust about that enum.
-                            let auth_example = path == "src/auth.rs"
-                                && kind.is_empty()
-                                && !nested
-                                && content
-                                    .starts_with(&format!("use {}::Auth;\n", expect.lib_name));
+                            let auth_example = path == "src/auth.rs" && kind.is_empty() && !nested && content.starts_with(&format!("use {}::Auth;\n", expect.lib_name));
                             if auth_example {
-                                if let Err(e) =
-                                    syn::parse_file(&format!("fn example() {{\n{content}\n}}\n"))
-                                {
-                                    problem(
-                                        "doc: example is not valid Rust",
-                                        format!("{path}: {e}: {content:?}"),
-                                    );
+                                if let Err(e) = syn::parse_file(&format!("fn example() {{\n{content}\n}}\n")) {
+                                    problem("doc: example is not valid Rust", format!("{path}: {e}: {content:?}"));
                                 }
                             } else if generated_example {
-                                let code: String = content
-                                    .lines()
-                                    .map(|l| {
-                                        l.strip_prefix('#')
-                                            .map_or(l, |r| r.strip_prefix(' ').unwrap_or(r))
-                                    })
-                                    .map(|l| format!("{l}\n"))
-                                    .collect();
+                                let code: String = content.lines().map(|l| l.strip_prefix('#').map_or(l, |r| r.strip_prefix(' ').unwrap_or(r))).map(|l| format!("{l}\n")).collect();
                                 if let Err(e) = syn::parse_file(&code) {
-                                    problem(
-                                        "doc: example is not valid Rust",
-                                        format!("{path}: {e}: {code:?}"),
-                                    );
+                                    problem("doc: example is not valid Rust", format!("{path}: {e}: {code:?}"));
                                 }
                             } else if kind != "text" {
-                                problem(
-                                    "doc: code block the generator did not write",
-                                    format!(
-                                        "{path}: ```{kind} {}block: {:?}",
-                                        if nested { "nested " } else { "" },
-                                        snippet(&content, 0)
-                                    ),
-                                );
+                                problem("doc: code block the generator did not write", format!("{path}: ```{kind} {}block: {:?}", if nested { "nested " } else { "" }, snippet(&content, 0)));
                             }
                         }
                     }
@@ -329,41 +240,23 @@ pub fn check(
     }
     if let Some(readme) = files.get("README.md") {
         let blocks = code_blocks(readme);
-        let foreign: Vec<_> = blocks
-            .iter()
-            .filter(|(k, nested, _)| *nested || !matches!(k.as_str(), "toml" | "rust,no_run"))
-            .collect();
+        let foreign: Vec<_> = blocks.iter().filter(|(k, nested, _)| *nested || !matches!(k.as_str(), "toml" | "rust,no_run")).collect();
         // The README has more samples when the API has a `zero_trust` resource (the template's
         // own example API); otherwise exactly those of a plain document.
         // The sample that picks a server is there only for a document with several servers or
         // server variables (the reference has one server without).
-        let picks = blocks
-            .iter()
-            .filter(|(_, _, c)| c.starts_with("fn pick() "))
-            .count();
-        let count_differs = blocks.len() - picks != reference.readme_blocks
-            && !files.contains_key("src/resources/zero_trust.rs");
+        let picks = blocks.iter().filter(|(_, _, c)| c.starts_with("fn pick() ")).count();
+        let count_differs = blocks.len() - picks != reference.readme_blocks && !files.contains_key("src/resources/zero_trust.rs");
         if !foreign.is_empty() || count_differs {
             problem(
                 "readme: code block the template did not write",
-                format!(
-                    "{} blocks (template: {}); foreign: {:?}",
-                    blocks.len(),
-                    reference.readme_blocks,
-                    foreign
-                        .iter()
-                        .map(|(k, _, c)| (k, snippet(c, 0)))
-                        .collect::<Vec<_>>()
-                ),
+                format!("{} blocks (template: {}); foreign: {:?}", blocks.len(), reference.readme_blocks, foreign.iter().map(|(k, _, c)| (k, snippet(c, 0))).collect::<Vec<_>>()),
             );
         }
         for (kind, _, content) in &blocks {
             if kind == "rust,no_run" {
                 if let Err(e) = syn::parse_file(content) {
-                    problem(
-                        "readme: sample is not valid Rust",
-                        format!("{e}: {:?}", snippet(content, 0)),
-                    );
+                    problem("readme: sample is not valid Rust", format!("{e}: {:?}", snippet(content, 0)));
                 }
             }
         }
@@ -371,83 +264,35 @@ pub fn check(
     problems
 }
 
-fn check_manifest(
-    m: &toml::Table,
-    expect: &Expect,
-    reference: &Reference,
-    problem: &mut impl FnMut(&str, String),
-) {
-    let keys = |v: Option<&toml::Value>| -> BTreeSet<String> {
-        v.and_then(toml::Value::as_table)
-            .map(|t| t.keys().cloned().collect())
-            .unwrap_or_default()
-    };
+fn check_manifest(m: &toml::Table, expect: &Expect, reference: &Reference, problem: &mut impl FnMut(&str, String)) {
+    let keys = |v: Option<&toml::Value>| -> BTreeSet<String> { v.and_then(toml::Value::as_table).map(|t| t.keys().cloned().collect()).unwrap_or_default() };
     let mut top: BTreeSet<String> = m.keys().cloned().collect();
     top.remove("features");
     if top != reference.top {
-        problem(
-            "toml: unexpected top-level tables",
-            format!("{top:?}, template writes {:?}", reference.top),
-        );
+        problem("toml: unexpected top-level tables", format!("{top:?}, template writes {:?}", reference.top));
     }
     if keys(m.get("package")) != reference.package {
-        problem(
-            "toml: unexpected [package] keys",
-            format!("{:?}", keys(m.get("package"))),
-        );
+        problem("toml: unexpected [package] keys", format!("{:?}", keys(m.get("package"))));
     }
-    if keys(m.get("dependencies")) != reference.dependencies
-        || keys(m.get("dev-dependencies")) != reference.dev_dependencies
-    {
-        problem(
-            "toml: unexpected dependencies",
-            format!(
-                "{:?} / {:?}",
-                keys(m.get("dependencies")),
-                keys(m.get("dev-dependencies"))
-            ),
-        );
+    if keys(m.get("dependencies")) != reference.dependencies || keys(m.get("dev-dependencies")) != reference.dev_dependencies {
+        problem("toml: unexpected dependencies", format!("{:?} / {:?}", keys(m.get("dependencies")), keys(m.get("dev-dependencies"))));
     }
     let package = m.get("package");
-    let field = |k: &str| {
-        package
-            .and_then(|p| p.get(k))
-            .and_then(toml::Value::as_str)
-            .map(str::to_string)
-    };
-    for (key, want) in [
-        ("name", &expect.crate_name),
-        ("version", &expect.version),
-        ("license", &expect.license),
-        ("description", &expect.description),
-    ] {
+    let field = |k: &str| package.and_then(|p| p.get(k)).and_then(toml::Value::as_str).map(str::to_string);
+    for (key, want) in [("name", &expect.crate_name), ("version", &expect.version), ("license", &expect.license), ("description", &expect.description)] {
         if field(key).as_deref().map(same_text) != Some(same_text(want)) {
-            problem(
-                "toml: package value differs from the input",
-                format!("{key} = {:?}, input {want:?}", field(key)),
-            );
+            problem("toml: package value differs from the input", format!("{key} = {:?}, input {want:?}", field(key)));
         }
     }
     let lib = m.get("lib").and_then(|l| l.as_table());
-    if lib.map(|l| l.keys().cloned().collect::<Vec<_>>()) != Some(vec!["name".to_string()])
-        || lib.and_then(|l| l["name"].as_str()) != Some(expect.lib_name.as_str())
-    {
+    if lib.map(|l| l.keys().cloned().collect::<Vec<_>>()) != Some(vec!["name".to_string()]) || lib.and_then(|l| l["name"].as_str()) != Some(expect.lib_name.as_str()) {
         problem("toml: unexpected [lib]", format!("{lib:?}"));
     }
     if let Some(features) = m.get("features") {
         let ok = features.as_table().is_some_and(|t| {
-            let default: Option<BTreeSet<&str>> = t
-                .get("default")
-                .and_then(|d| d.as_array())
-                .map(|a| a.iter().filter_map(toml::Value::as_str).collect());
-            let names: BTreeSet<&str> = t
-                .keys()
-                .map(String::as_str)
-                .filter(|k| *k != "default")
-                .collect();
-            default == Some(names)
-                && t.iter()
-                    .all(|(k, v)| k == "default" || v.as_array().is_some_and(Vec::is_empty))
+            let default: Option<BTreeSet<&str>> = t.get("default").and_then(|d| d.as_array()).map(|a| a.iter().filter_map(toml::Value::as_str).collect());
+            let names: BTreeSet<&str> = t.keys().map(String::as_str).filter(|k| *k != "default").collect();
+            default == Some(names) && t.iter().all(|(k, v)| k == "default" || v.as_array().is_some_and(Vec::is_empty))
         });
         if !ok {
             problem("toml: unexpected [features]", format!("{features:?}"));
@@ -455,60 +300,35 @@ fn check_manifest(
     }
 }
 
-fn check_lib(
-    file: &syn::File,
-    expect: &Expect,
-    reference: &Reference,
-    problem: &mut impl FnMut(&str, String),
-) {
+fn check_lib(file: &syn::File, expect: &Expect, reference: &Reference, problem: &mut impl FnMut(&str, String)) {
     let items: BTreeSet<String> = file.items.iter().map(item_key).collect();
     // A runtime module that only some documents need (request bodies that are not JSON) is
     // declared and re-exported by the template only for them: its name must still be a runtime file.
     let runtime_reexport = |i: &str| {
-        i.strip_prefix("use ")
-            .and_then(|r| r.strip_suffix(" :: *"))
-            .is_some_and(|m| {
-                let file = format!("runtime/{m}.rs");
-                generator::internal::TEMPLATES
-                    .iter()
-                    .any(|(n, _)| *n == file)
-            })
-    };
-    let extra: Vec<&String> = items
-        .iter()
-        .filter(|i| {
-            !reference.lib_items.contains(*i) && !i.starts_with("mod ") && !runtime_reexport(i)
+        i.strip_prefix("use ").and_then(|r| r.strip_suffix(" :: *")).is_some_and(|m| {
+            let file = format!("runtime/{m}.rs");
+            generator::internal::TEMPLATES.iter().any(|(n, _)| *n == file)
         })
-        .collect();
+    };
+    let extra: Vec<&String> =
+        items.iter().filter(|i| !reference.lib_items.contains(*i) && !i.starts_with("mod ") && !runtime_reexport(i)).collect();
     if !extra.is_empty() {
-        problem(
-            "lib.rs: items the template does not declare",
-            format!("{extra:?}"),
-        );
+        problem("lib.rs: items the template does not declare", format!("{extra:?}"));
     }
     let want = [
         ("DEFAULT_BASE_URL", expect.base_url.clone()),
-        (
-            "ENV_BASE_URL",
-            Some(format!("{}_BASE_URL", expect.env_prefix)),
-        ),
+        ("ENV_BASE_URL", Some(format!("{}_BASE_URL", expect.env_prefix))),
     ];
     for (name, value) in want {
         let found = file.items.iter().find_map(|i| match i {
             syn::Item::Const(c) if c.ident == name => match &*c.expr {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
                 _ => Some(String::from("<not a string literal>")),
             },
             _ => None,
         });
         if found.as_deref().map(same_text) != value.as_deref().map(same_text) {
-            problem(
-                "lib.rs: constant differs from the input",
-                format!("{name} = {found:?}, input {value:?}"),
-            );
+            problem("lib.rs: constant differs from the input", format!("{name} = {found:?}, input {value:?}"));
         }
     }
 }
@@ -516,15 +336,8 @@ fn check_lib(
 /// A value as it must survive into the output: exactly, or with control characters dropped and
 /// whitespace runs folded to one space (a one-line manifest value may be written that way).
 fn same_text(s: &str) -> String {
-    let kept: String = s
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .filter(|c| !forbidden_char(*c))
-        .collect();
-    kept.split(' ')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let kept: String = s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).filter(|c| !forbidden_char(*c)).collect();
+    kept.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// `struct Name`, `const NAME`, `mod name`, `use …`: what a `lib.rs` item declares.
@@ -548,11 +361,7 @@ fn forbidden_char(c: char) -> bool {
 }
 
 fn snippet(text: &str, at: usize) -> String {
-    let start = text[..at.min(text.len())]
-        .char_indices()
-        .rev()
-        .nth(20)
-        .map_or(0, |(i, _)| i);
+    let start = text[..at.min(text.len())].char_indices().rev().nth(20).map_or(0, |(i, _)| i);
     text[start..].chars().take(60).collect()
 }
 
@@ -583,10 +392,7 @@ impl Docs {
     fn attribute_doc(attr: &syn::Attribute) -> Option<String> {
         match &attr.meta {
             syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
                 _ => None,
             },
             _ => None,
@@ -599,13 +405,8 @@ impl Docs {
         let mut i = 0;
         while i < list.len() {
             match (&list[i], list.get(i + 1)) {
-                (TokenTree::Punct(p), Some(TokenTree::Group(g)))
-                    if p.as_char() == '#' && g.delimiter() == Delimiter::Bracket =>
-                {
-                    match syn::parse2::<syn::Meta>(g.stream())
-                        .ok()
-                        .and_then(|m| Self::attribute_doc(&syn::parse_quote!(#[#m])))
-                    {
+                (TokenTree::Punct(p), Some(TokenTree::Group(g))) if p.as_char() == '#' && g.delimiter() == Delimiter::Bracket => {
+                    match syn::parse2::<syn::Meta>(g.stream()).ok().and_then(|m| Self::attribute_doc(&syn::parse_quote!(#[#m]))) {
                         Some(d) => self.current.push(d),
                         None => self.flush(),
                     }
@@ -668,16 +469,7 @@ fn unindent(doc: &str) -> String {
         .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
-    doc.lines()
-        .map(|l| {
-            if l.len() >= min {
-                &l[min..]
-            } else {
-                l.trim_start()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    doc.lines().map(|l| if l.len() >= min { &l[min..] } else { l.trim_start() }).collect::<Vec<_>>().join("\n")
 }
 
 /// Every code block in Markdown, as rustdoc's parser finds them: (info string, or `indented`;
@@ -693,9 +485,7 @@ pub fn code_blocks(markdown: &str) -> Vec<(String, bool, String)> {
     for event in Parser::new_ext(markdown, options) {
         match event {
             Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => depth += 1,
-            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
-                depth = depth.saturating_sub(1)
-            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => depth = depth.saturating_sub(1),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.trim().to_string(),

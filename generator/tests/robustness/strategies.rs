@@ -12,181 +12,44 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};
 
-pub const QUOTES: &[&str] = &[
-    "\"", "'", "\\", "\\\"", "\"#", "\"##", "#\"", "'''", "\"\"\"", "`", "``", "\\u{41}", "\\n",
-];
+pub const QUOTES: &[&str] = &["\"", "'", "\\", "\\\"", "\"#", "\"##", "#\"", "'''", "\"\"\"", "`", "``", "\\u{41}", "\\n"];
 pub const NEWLINES: &[&str] = &["\n", "\r\n", "\r", "\n\n", "\r\r", "\u{2028}", "\u{85}"];
 pub const FENCES: &[&str] = &[
-    "```",
-    "```rust",
-    "~~~",
-    "~~~rust",
-    "````",
-    "    ```",
-    "   ```",
-    "> ```",
-    "- ```",
-    "1. ~~~",
-    "  * ```rust",
-    "```text",
-    "```no_run",
-    "```ignore",
-    "```compile_fail",
+    "```", "```rust", "~~~", "~~~rust", "````", "    ```", "   ```", "> ```", "- ```", "1. ~~~", "  * ```rust",
+    "```text", "```no_run", "```ignore", "```compile_fail",
 ];
 pub const DELIMITERS: &[&str] = &[
-    "*/",
-    "/*",
-    "//",
-    "///",
-    "//!",
-    "#[",
-    "#![",
-    "]",
-    "]]",
-    "[[",
-    "[target.'cfg(all())'.dependencies]",
-    "[package]",
-    "{{",
-    "}}",
-    "{%",
-    "%}",
-    "{#",
-    "#}",
-    "<!--",
-    "-->",
-    "$",
-    "\\\\",
+    "*/", "/*", "//", "///", "//!", "#[", "#![", "]", "]]", "[[", "[target.'cfg(all())'.dependencies]", "[package]",
+    "{{", "}}", "{%", "%}", "{#", "#}", "<!--", "-->", "$", "\\\\",
 ];
 pub const CONTROLS: &[&str] = &[
-    "\0", "\x1b[31m", "\x07", "\x08", "\t", "\x0b", "\x0c", "\x7f", "\u{202e}", "\u{202a}",
-    "\u{202d}", "\u{2066}", "\u{2069}", "\u{200e}", "\u{200f}", "\u{61c}", "\u{feff}", "\u{200b}",
+    "\0", "\x1b[31m", "\x07", "\x08", "\t", "\x0b", "\x0c", "\x7f", "\u{202e}", "\u{202a}", "\u{202d}", "\u{2066}",
+    "\u{2069}", "\u{200e}", "\u{200f}", "\u{61c}", "\u{feff}", "\u{200b}",
 ];
 pub const KEYWORDS: &[&str] = &[
-    "type",
-    "fn",
-    "match",
-    "async",
-    "await",
-    "dyn",
-    "gen",
-    "try",
-    "union",
-    "macro_rules",
-    "r#type",
-    "_",
-    "__",
-    "self",
-    "Self",
-    "crate",
-    "super",
-    "true",
-    "mod",
-    "use",
-    "impl",
-    "where",
-    "static",
+    "type", "fn", "match", "async", "await", "dyn", "gen", "try", "union", "macro_rules", "r#type", "_", "__", "self",
+    "Self", "crate", "super", "true", "mod", "use", "impl", "where", "static",
 ];
 pub const STD_NAMES: &[&str] = &[
-    "Option",
-    "String",
-    "Vec",
-    "BTreeMap",
-    "HashMap",
-    "Box",
-    "From",
-    "Into",
-    "Result",
-    "Default",
-    "Some",
-    "None",
-    "Ok",
-    "Err",
-    "Send",
-    "Sync",
-    "Clone",
-    "Debug",
-    "Display",
-    "Value",
-    "serde",
-    "serde_json",
-    "std",
-    "core",
-    "alloc",
-    "models",
-    "resources",
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "Request",
-    "PageRequest",
-    "Page",
-    "str",
-    "u8",
-    "i64",
-    "bool",
-    "Serialize",
-    "Deserialize",
-    "PhantomData",
-    "Cow",
-    "Duration",
+    "Option", "String", "Vec", "BTreeMap", "HashMap", "Box", "From", "Into", "Result", "Default", "Some", "None", "Ok",
+    "Err", "Send", "Sync", "Clone", "Debug", "Display", "Value", "serde", "serde_json", "std", "core", "alloc", "models",
+    "resources", "Client", "ClientBuilder", "Error", "Request", "PageRequest", "Page", "str", "u8", "i64", "bool",
+    "Serialize", "Deserialize", "PhantomData", "Cow", "Duration",
 ];
 pub const CLIENT_METHODS: &[&str] = &[
-    "new",
-    "builder",
-    "from_env",
-    "base_url",
-    "with_env",
-    "build",
-    "send",
-    "clone",
-    "fmt",
-    "into_future",
-    "auto_paging",
-    "timeout",
-    "send_with_response",
-    "header",
-    "max_retries",
+    "new", "builder", "from_env", "base_url", "with_env", "build", "send", "clone", "fmt", "into_future", "auto_paging",
+    "timeout", "send_with_response", "header", "max_retries",
 ];
-pub const CASE_TWINS: &[&str] = &[
-    "fooBar", "foo_bar", "FooBar", "foo-bar", "FOO_BAR", "foo bar", "Foo.Bar", "foo__bar",
-    "FOOBar", "foo_bar_",
-];
+pub const CASE_TWINS: &[&str] = &["fooBar", "foo_bar", "FooBar", "foo-bar", "FOO_BAR", "foo bar", "Foo.Bar", "foo__bar", "FOOBar", "foo_bar_"];
 pub const TEXT: &[&str] = &[
-    "",
-    " ",
-    "é",
-    "名前",
-    "Ωmega",
-    "🦀",
-    "ǅ",
-    "https://x.test/a?b=1",
-    "<script>",
-    "&amp;",
-    "[x](javascript:alert(1))",
-    "2fa",
-    "a/b",
-    "~1",
-    "%20",
-    "\u{1F600}",
-    "a.b.c",
-    "..",
-    "../..",
-    "/etc/passwd",
-    "C:\\x",
-    "-",
-    "0",
+    "", " ", "é", "名前", "Ωmega", "🦀", "ǅ", "https://x.test/a?b=1", "<script>", "&amp;", "[x](javascript:alert(1))",
+    "2fa", "a/b", "~1", "%20", "\u{1F600}", "a.b.c", "..", "../..", "/etc/passwd", "C:\\x", "-", "0",
 ];
 
 /// Where a payload that ran as code leaves its mark (checked by `robustness_compiles`).
-pub const MARKER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../target/robustness-check/MARKER"
-);
+pub const MARKER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/robustness-check/MARKER");
 /// A build script that writes the marker, for payloads that try to add `build = …` to a manifest.
-pub const EVIL_BUILD: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../target/robustness-check/evil_build.rs"
-);
+pub const EVIL_BUILD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/robustness-check/evil_build.rs");
 
 /// Strings that are harmless as text and do something if they become code, a doctest, TOML or
 /// Markdown outside the place they were meant for.
@@ -213,23 +76,11 @@ pub fn payloads() -> Vec<String> {
         format!("\n~~~\n\n~~~\n{m}\n~~~\n\n~~~text\n"),
         // Out of a `//` or `//!` comment, a string literal or a doc attribute into Rust code.
         format!("\n//! ```\n//! {}\n//! ```\n", run("inner-doc")),
-        format!(
-            "\n/// ```\n/// {}\n/// ```\npub struct Pwned;\n//",
-            run("outer-doc")
-        ),
-        format!(
-            "\";\n/// ```\n/// {}\n/// ```\npub const PWNED: &str = \"",
-            run("str")
-        ),
-        format!(
-            "\"#;\n/// ```\n/// {}\n/// ```\npub const PWNED: &str = r#\"",
-            run("raw-str")
-        ),
+        format!("\n/// ```\n/// {}\n/// ```\npub struct Pwned;\n//", run("outer-doc")),
+        format!("\";\n/// ```\n/// {}\n/// ```\npub const PWNED: &str = \"", run("str")),
+        format!("\"#;\n/// ```\n/// {}\n/// ```\npub const PWNED: &str = r#\"", run("raw-str")),
         format!("\"]\n#[doc = \"```\"]\n#[doc = \"{esc}\"]\n#[doc = \"```\"]\n#[doc = \""),
-        format!(
-            "*/\n/// ```\n/// {}\n/// ```\npub struct Pwned; /*",
-            run("block-comment")
-        ),
+        format!("*/\n/// ```\n/// {}\n/// ```\npub struct Pwned; /*", run("block-comment")),
         // Out of a TOML basic, literal or multi-line string into a `build = …` key.
         format!("\"\nbuild = \"{EVIL_BUILD}\"\nhomepage = \""),
         format!("\\\"\nbuild = \"{EVIL_BUILD}\"\nhomepage = \""),
@@ -276,11 +127,7 @@ pub fn hostile() -> BoxedStrategy<String> {
 /// which must be refused with its place (the compiled sample allows a quarter of refusals).
 fn config_name(for_type: bool) -> BoxedStrategy<String> {
     let pick = |list: &'static [&'static str]| select(list).prop_map(str::to_string);
-    let keyword = if for_type {
-        pick(STD_NAMES)
-    } else {
-        pick(KEYWORDS)
-    };
+    let keyword = if for_type { pick(STD_NAMES) } else { pick(KEYWORDS) };
     let ident = prop_oneof![
         keyword,
         pick(STD_NAMES),
@@ -299,9 +146,7 @@ pub fn prose() -> BoxedStrategy<String> {
         2 => select(&["\n", "\n\n", " ", "\r", "\r\n"][..]).prop_map(str::to_string).boxed(),
         1 => (select(FENCES), "[a-z ();]{0,12}").prop_map(|(f, body)| format!("\n{f}\n{body}\n{}\n", f.trim_start_matches(['>', '-', '*', '1', '.', ' ']).get(..3).unwrap_or("```"))).boxed(),
     ];
-    prop::collection::vec(piece, 1..10)
-        .prop_map(|v| v.join(" "))
-        .boxed()
+    prop::collection::vec(piece, 1..10).prop_map(|v| v.join(" ")).boxed()
 }
 
 /// A schema component name: any hostile string, with `#` and `%` (which a `$ref` would have to
@@ -327,10 +172,7 @@ fn resolve_refs(v: &mut Value, names: &[String]) {
                     o.remove("$ref");
                     o.insert("type".into(), json!("string"));
                 } else {
-                    o.insert(
-                        "$ref".into(),
-                        schema_ref(&names[i as usize % names.len()])["$ref"].clone(),
-                    );
+                    o.insert("$ref".into(), schema_ref(&names[i as usize % names.len()])["$ref"].clone());
                 }
             }
             for child in o.values_mut() {
@@ -348,11 +190,7 @@ pub fn schema_ref(name: &str) -> Value {
 }
 
 fn with_docs(s: BoxedStrategy<Value>) -> BoxedStrategy<Value> {
-    (
-        s,
-        prop::option::weighted(0.4, prose()),
-        prop::option::weighted(0.2, hostile()),
-    )
+    (s, prop::option::weighted(0.4, prose()), prop::option::weighted(0.2, hostile()))
         .prop_map(|(mut s, description, title)| {
             if s.get("$ref").is_none() {
                 if let Some(d) = description {
@@ -369,56 +207,35 @@ fn with_docs(s: BoxedStrategy<Value>) -> BoxedStrategy<Value> {
 
 fn leaf() -> BoxedStrategy<Value> {
     let mut options: Vec<(u32, BoxedStrategy<Value>)> = vec![
-        (
-            3,
-            (prop::option::weighted(0.3, hostile()))
-                .prop_map(|d| {
-                    let mut s = json!({"type": "string"});
-                    if let Some(d) = d {
-                        s["default"] = json!(d);
-                    }
-                    s
-                })
-                .boxed(),
-        ),
-        (
-            1,
-            Just(json!({"type": "string", "format": "date-time"})).boxed(),
-        ),
-        (
-            2,
-            Just(json!({"type": "integer", "format": "int32"})).boxed(),
-        ),
+        (3, (prop::option::weighted(0.3, hostile())).prop_map(|d| {
+            let mut s = json!({"type": "string"});
+            if let Some(d) = d {
+                s["default"] = json!(d);
+            }
+            s
+        }).boxed()),
+        (1, Just(json!({"type": "string", "format": "date-time"})).boxed()),
+        (2, Just(json!({"type": "integer", "format": "int32"})).boxed()),
         (1, Just(json!({"type": "integer", "enum": [1, 2]})).boxed()),
         (1, Just(json!({"type": "number"})).boxed()),
         (1, Just(json!({"type": "boolean", "default": true})).boxed()),
         (1, Just(json!({})).boxed()),
         (1, Just(json!({"type": "object"})).boxed()),
-        (
-            3,
-            (prop::collection::vec(hostile(), 1..5), any::<bool>())
-                .prop_map(|(values, nullable)| {
-                    let mut values: Vec<Value> = values.into_iter().map(Value::String).collect();
-                    if nullable {
-                        values.push(Value::Null);
-                    }
-                    json!({"type": "string", "enum": values, "nullable": nullable})
-                })
-                .boxed(),
-        ),
+        (3, (prop::collection::vec(hostile(), 1..5), any::<bool>()).prop_map(|(values, nullable)| {
+            let mut values: Vec<Value> = values.into_iter().map(Value::String).collect();
+            if nullable {
+                values.push(Value::Null);
+            }
+            json!({"type": "string", "enum": values, "nullable": nullable})
+        }).boxed()),
     ];
     options.push((4, any::<u32>().prop_map(placeholder_ref).boxed()));
-    options.push((
-        1,
-        (any::<u32>(), any::<bool>(), prose())
-            .prop_map(|(i, nullable, d)| {
-                let mut r = placeholder_ref(i);
-                r["nullable"] = json!(nullable);
-                r["description"] = json!(d);
-                r
-            })
-            .boxed(),
-    ));
+    options.push((1, (any::<u32>(), any::<bool>(), prose()).prop_map(|(i, nullable, d)| {
+        let mut r = placeholder_ref(i);
+        r["nullable"] = json!(nullable);
+        r["description"] = json!(d);
+        r
+    }).boxed()));
     with_docs(proptest::strategy::Union::new_weighted(options).boxed())
 }
 
@@ -464,16 +281,10 @@ pub fn schema() -> BoxedStrategy<Value> {
 
 /// A path parameter name: anything but the template's own delimiters.
 fn path_param_name() -> BoxedStrategy<String> {
-    hostile()
-        .prop_map(|n| {
-            let n = n.replace(['{', '}', '/'], "_");
-            if n.is_empty() {
-                "id".to_string()
-            } else {
-                n
-            }
-        })
-        .boxed()
+    hostile().prop_map(|n| {
+        let n = n.replace(['{', '}', '/'], "_");
+        if n.is_empty() { "id".to_string() } else { n }
+    }).boxed()
 }
 
 fn path_segment() -> BoxedStrategy<String> {
@@ -481,13 +292,7 @@ fn path_segment() -> BoxedStrategy<String> {
 }
 
 fn parameter() -> BoxedStrategy<Value> {
-    (
-        hostile(),
-        select(&["query", "header", "cookie"][..]),
-        any::<bool>(),
-        schema(),
-        prop::option::weighted(0.4, prose()),
-    )
+    (hostile(), select(&["query", "header", "cookie"][..]), any::<bool>(), schema(), prop::option::weighted(0.4, prose()))
         .prop_map(|(name, at, required, schema, description)| {
             let mut p = json!({"name": name, "in": at, "required": required, "schema": schema});
             if let Some(d) = description {
@@ -500,75 +305,53 @@ fn parameter() -> BoxedStrategy<Value> {
 
 fn operation() -> BoxedStrategy<Value> {
     (
-        (
-            prop::option::weighted(0.8, hostile()),
-            prop::option::weighted(0.4, prose()),
-            prop::option::weighted(0.4, prose()),
-        ),
-        (
-            prop::collection::vec(hostile(), 0..2),
-            prop::option::weighted(0.1, hostile()),
-            prop::option::weighted(0.1, hostile()),
-            any::<bool>(),
-        ),
+        (prop::option::weighted(0.8, hostile()), prop::option::weighted(0.4, prose()), prop::option::weighted(0.4, prose())),
+        (prop::collection::vec(hostile(), 0..2), prop::option::weighted(0.1, hostile()), prop::option::weighted(0.1, hostile()), any::<bool>()),
         prop::collection::vec(parameter(), 0..3),
         prop::option::weighted(0.4, schema()),
-        (
-            prop::option::weighted(0.8, schema()),
-            select(&["200", "201", "204", "default"][..]),
-            prose(),
-        ),
+        (prop::option::weighted(0.8, schema()), select(&["200", "201", "204", "default"][..]), prose()),
     )
-        .prop_map(
-            |(
-                (id, summary, description),
-                (tags, group, method_name, deprecated),
-                params,
-                body,
-                (response, code, response_doc),
-            )| {
-                let mut op = json!({"responses": {}});
-                if let Some(id) = id {
-                    op["operationId"] = json!(id);
-                }
-                if let Some(s) = summary {
-                    op["summary"] = json!(s);
-                }
-                if let Some(d) = description {
-                    op["description"] = json!(d);
-                }
-                if !tags.is_empty() {
-                    op["tags"] = json!(tags);
-                }
-                if let Some(g) = group {
-                    op["x-fern-sdk-group-name"] = json!(g);
-                }
-                if let Some(m) = method_name {
-                    op["x-fern-sdk-method-name"] = json!(m);
-                }
-                if deprecated {
-                    op["deprecated"] = json!(true);
-                }
-                let mut seen = std::collections::BTreeSet::new();
-                let params: Vec<Value> = params
-                    .into_iter()
-                    .filter(|p| seen.insert((p["name"].to_string(), p["in"].to_string())))
-                    .collect();
-                if !params.is_empty() {
-                    op["parameters"] = Value::Array(params);
-                }
-                if let Some(s) = body {
-                    op["requestBody"] =
-                        json!({"required": true, "content": {"application/json": {"schema": s}}});
-                }
-                let mut r = json!({"description": response_doc});
-                if let (Some(s), true) = (response, code != "204") {
-                    r["content"] = json!({"application/json": {"schema": s}});
-                }
-                op["responses"][code] = r;
-                op
-            },
-        )
+        .prop_map(|((id, summary, description), (tags, group, method_name, deprecated), params, body, (response, code, response_doc))| {
+            let mut op = json!({"responses": {}});
+            if let Some(id) = id {
+                op["operationId"] = json!(id);
+            }
+            if let Some(s) = summary {
+                op["summary"] = json!(s);
+            }
+            if let Some(d) = description {
+                op["description"] = json!(d);
+            }
+            if !tags.is_empty() {
+                op["tags"] = json!(tags);
+            }
+            if let Some(g) = group {
+                op["x-fern-sdk-group-name"] = json!(g);
+            }
+            if let Some(m) = method_name {
+                op["x-fern-sdk-method-name"] = json!(m);
+            }
+            if deprecated {
+                op["deprecated"] = json!(true);
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            let params: Vec<Value> = params
+                .into_iter()
+                .filter(|p| seen.insert((p["name"].to_string(), p["in"].to_string())))
+                .collect();
+            if !params.is_empty() {
+                op["parameters"] = Value::Array(params);
+            }
+            if let Some(s) = body {
+                op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": s}}});
+            }
+            let mut r = json!({"description": response_doc});
+            if let (Some(s), true) = (response, code != "204") {
+                r["content"] = json!({"application/json": {"schema": s}});
+            }
+            op["responses"][code] = r;
+            op
+        })
         .boxed()
 }
 
@@ -619,14 +402,8 @@ pub struct Size {
     pub paths: usize,
 }
 
-pub const FULL: Size = Size {
-    schemas: 6,
-    paths: 5,
-};
-pub const SMALL: Size = Size {
-    schemas: 4,
-    paths: 3,
-};
+pub const FULL: Size = Size { schemas: 6, paths: 5 };
+pub const SMALL: Size = Size { schemas: 4, paths: 3 };
 
 /// `components.securitySchemes` of every kind, named (and with header, query, cookie and HTTP
 /// scheme names) from the attack classes, and a top-level `security` list that uses them, or
@@ -646,14 +423,8 @@ fn security() -> BoxedStrategy<(Map<String, Value>, Vec<Value>)> {
         s["description"] = json!(description);
         s
     });
-    let requirement = (
-        prop::collection::vec(any::<prop::sample::Index>(), 0..3),
-        hostile(),
-    );
-    (
-        prop::collection::btree_map(hostile(), scheme, 0..4),
-        prop::collection::vec(requirement, 0..3),
-    )
+    let requirement = (prop::collection::vec(any::<prop::sample::Index>(), 0..3), hostile());
+    (prop::collection::btree_map(hostile(), scheme, 0..4), prop::collection::vec(requirement, 0..3))
         .prop_map(|(schemes, requirements)| {
             let names: Vec<String> = schemes.keys().cloned().collect();
             let security = requirements
@@ -735,65 +506,45 @@ pub fn document(size: Size) -> BoxedStrategy<Value> {
 /// compiled sample leaves them out.
 pub fn config(crate_identity: bool) -> BoxedStrategy<Value> {
     (
-        (
-            prop::option::weighted(0.5, prose()),
-            prop::option::weighted(0.5, hostile()),
-            prop::option::weighted(0.5, hostile()),
-        ),
-        (
-            prop::option::weighted(0.3, hostile()),
-            prop::option::weighted(0.3, hostile()),
-            prop::option::weighted(0.3, hostile()),
-        ),
+        (prop::option::weighted(0.5, prose()), prop::option::weighted(0.5, hostile()), prop::option::weighted(0.5, hostile())),
+        (prop::option::weighted(0.3, hostile()), prop::option::weighted(0.3, hostile()), prop::option::weighted(0.3, hostile())),
         prop::collection::btree_map(hostile(), config_name(true), 0..3),
         prop::collection::btree_map(
             hostile(),
-            (
-                prop::option::of(
-                    prop::collection::vec(config_name(false), 1..4).prop_map(|v| v.join(".")),
-                ),
-                prop::option::of(config_name(false)),
-            ),
+            (prop::option::of(prop::collection::vec(config_name(false), 1..4).prop_map(|v| v.join("."))), prop::option::of(config_name(false))),
             0..3,
         ),
     )
-        .prop_map(
-            move |(
-                (description, env_prefix, base_url),
-                (name, version, license),
-                types,
-                operations,
-            )| {
-                let mut krate = Map::new();
-                let mut put = |k: &str, v: Option<String>| {
-                    if let Some(v) = v {
-                        krate.insert(k.to_string(), json!(v));
-                    }
-                };
-                put("description", description);
-                put("env_prefix", env_prefix);
-                put("base_url", base_url);
-                if crate_identity {
-                    put("name", name);
-                    put("version", version);
-                    put("license", license);
+        .prop_map(move |((description, env_prefix, base_url), (name, version, license), types, operations)| {
+            let mut krate = Map::new();
+            let mut put = |k: &str, v: Option<String>| {
+                if let Some(v) = v {
+                    krate.insert(k.to_string(), json!(v));
                 }
-                let operations: Map<String, Value> = operations
-                    .into_iter()
-                    .map(|(id, (resource, method))| {
-                        let mut o = Map::new();
-                        if let Some(r) = resource {
-                            o.insert("resource".into(), json!(r));
-                        }
-                        if let Some(m) = method {
-                            o.insert("method".into(), json!(m));
-                        }
-                        (id, Value::Object(o))
-                    })
-                    .collect();
-                json!({"crate": krate, "types": types, "operations": operations})
-            },
-        )
+            };
+            put("description", description);
+            put("env_prefix", env_prefix);
+            put("base_url", base_url);
+            if crate_identity {
+                put("name", name);
+                put("version", version);
+                put("license", license);
+            }
+            let operations: Map<String, Value> = operations
+                .into_iter()
+                .map(|(id, (resource, method))| {
+                    let mut o = Map::new();
+                    if let Some(r) = resource {
+                        o.insert("resource".into(), json!(r));
+                    }
+                    if let Some(m) = method {
+                        o.insert("method".into(), json!(m));
+                    }
+                    (id, Value::Object(o))
+                })
+                .collect();
+            json!({"crate": krate, "types": types, "operations": operations})
+        })
         .boxed()
 }
 
@@ -936,9 +687,7 @@ pub fn apply_edit(doc: &mut Value, at: prop::sample::Index, what: u8, s: String)
     let target = &pointers[at.index(pointers.len())];
     let (parent, key) = target.rsplit_once('/').unwrap_or(("", ""));
     let key = key.replace("~1", "/").replace("~0", "~");
-    let Some(node) = doc.pointer_mut(parent) else {
-        return;
-    };
+    let Some(node) = doc.pointer_mut(parent) else { return };
     let slot = match node {
         Value::Object(o) => match what {
             0 => {

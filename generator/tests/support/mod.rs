@@ -213,9 +213,7 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, En
     let mut out = std::collections::BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for e in entries.flatten() {
             let p = e.path();
             let Ok(kind) = e.file_type() else { continue };
@@ -245,22 +243,11 @@ pub fn assert_same(
         .keys()
         .chain(after.keys())
         .filter(|k| before.get(*k) != after.get(*k))
-        .map(|k| {
-            format!(
-                "{} ({:?} → {:?})",
-                k.display(),
-                before.get(k).map(brief),
-                after.get(k).map(brief)
-            )
-        })
+        .map(|k| format!("{} ({:?} → {:?})", k.display(), before.get(k).map(brief), after.get(k).map(brief)))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    assert!(
-        differ.is_empty(),
-        "{what}: the folder changed:\n{}",
-        differ.join("\n")
-    );
+    assert!(differ.is_empty(), "{what}: the folder changed:\n{}", differ.join("\n"));
 }
 
 fn brief(e: &Entry) -> String {
@@ -293,19 +280,13 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
                 out.insert(rel, std::fs::read_to_string(&p).unwrap_or_default());
             }
         }
@@ -330,10 +311,7 @@ pub fn project_settings(root: &Path) -> generator::Settings {
 
 /// The same generation for a document already in memory (an edited copy of the spec) and the
 /// parsed `spec/codegen.yaml`.
-pub fn project_input<'a>(
-    doc: &'a generator::Document,
-    config: &'a generator::Config,
-) -> generator::Input<'a> {
+pub fn project_input<'a>(doc: &'a generator::Document, config: &'a generator::Config) -> generator::Input<'a> {
     generator::Input {
         doc,
         config,
@@ -353,10 +331,7 @@ pub fn comment_rows(md: &str) -> (Vec<(String, String)>, usize) {
     for line in md.lines() {
         if let Some(h) = line.strip_prefix("### ") {
             heading = h.to_string();
-        } else if line.starts_with("| ")
-            && !line.starts_with("| Operation |")
-            && !line.starts_with("| --- |")
-        {
+        } else if line.starts_with("| ") && !line.starts_with("| Operation |") && !line.starts_with("| --- |") {
             rows.push((heading.clone(), line.to_string()));
         }
     }

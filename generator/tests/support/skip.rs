@@ -24,10 +24,7 @@ pub fn upstream_or_skip() -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    skip(&format!(
-        "{} is absent (the upstream documents)",
-        dir.display()
-    ));
+    skip(&format!("{} is absent (the upstream documents)", dir.display()));
     None
 }
 
@@ -48,9 +45,7 @@ pub fn skip(reason: &str) {
 #[track_caller]
 fn test_name() -> String {
     let file = Path::new(std::panic::Location::caller().file());
-    let binary = file
-        .file_stem()
-        .map_or_else(|| "?".into(), |s| s.to_string_lossy());
+    let binary = file.file_stem().map_or_else(|| "?".into(), |s| s.to_string_lossy());
     let thread = std::thread::current();
     format!("{binary}::{}", thread.name().unwrap_or("?"))
 }

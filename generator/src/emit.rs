@@ -278,7 +278,9 @@ fn op_roots<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource, req: &
             }
         }
         match &op.response {
-            Response::Envelope(ty) | Response::Body(ty) => named_in(ty, resp),
+            Response::Envelope(ty) | Response::Body(ty) | Response::Stream { item: ty, .. } => {
+                named_in(ty, resp)
+            }
             Response::Bytes | Response::Text | Response::Empty => {}
         }
         if let Some(p) = &op.pagination {
@@ -1400,6 +1402,11 @@ pub(crate) fn returns(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         (Response::Envelope(ty), None) => (request(ty_tokens(ty)), TokenStream::new()),
         (Response::Body(ty), _) => (request(ty_tokens(ty)), quote!(.without_envelope())),
         (Response::Empty, _) => (request(quote!(())), quote!(.without_envelope())),
+        // The parameters go on the request when `.items(…)` makes the stream of it.
+        (stream @ Response::Stream { .. }, _) => match body::raw_response(stream) {
+            Some((t, _, finish, _)) => (t, finish),
+            None => (request(quote!(())), quote!(.without_envelope())),
+        },
         (raw, _) => match body::raw_response(raw) {
             Some((t, decode, finish, _)) => {
                 let ret = match &params {
@@ -1497,7 +1504,19 @@ fn param_steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
         let fname = ident(&f.rust_name);
         let json = &f.json_name;
         let (call, value) = match (f.location, &f.ty) {
-            (FieldLocation::Query, Ty::Vec(item)) => {
+            _ if f.sends_members(&api.types) => {
+                // `in: querystring` and exploded `form` objects send the members alone,
+                // `deepObject` as `name[member]`.
+                let prefix = if f.style == ParamStyle::DeepObject { quote!(Some(#json)) } else { quote!(None) };
+                let call = if f.required {
+                    quote!(let v = &params.#fname; req = req.query_members(#prefix, v);)
+                } else {
+                    quote!(if let Some(v) = &params.#fname { req = req.query_members(#prefix, v); })
+                };
+                steps.push(call);
+                continue;
+            }
+            (FieldLocation::Query, Ty::Vec(item)) if f.style == ParamStyle::Repeat => {
                 let values = match display_kind(&api.types, item) {
                     Display::Direct => quote!(v),
                     Display::Rfc3339 => quote!(v.iter().map(crate::Rfc3339Text)),
@@ -1505,6 +1524,23 @@ fn param_steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
                     Display::AsJson => quote!(v.iter().map(|x| serde_json::to_string(x).unwrap_or_default())),
                 };
                 (quote!(query_each), values)
+            }
+            (location @ (FieldLocation::Query | FieldLocation::Header), Ty::Vec(item)) => {
+                // One value, the items joined by the style's separator (`simple` for headers).
+                let sep = match f.style {
+                    ParamStyle::Space => " ",
+                    ParamStyle::Pipe => "|",
+                    ParamStyle::Tab => "\t",
+                    _ => ",",
+                };
+                let texts = match display_kind(&api.types, item) {
+                    Display::Direct => quote!(v.iter().map(ToString::to_string)),
+                    Display::Rfc3339 => quote!(v.iter().map(|x| crate::Rfc3339Text(x).to_string())),
+                    Display::Optional => quote!(v.iter().flatten().map(ToString::to_string)),
+                    Display::AsJson => quote!(v.iter().map(|x| serde_json::to_string(x).unwrap_or_default())),
+                };
+                let call = if location == FieldLocation::Query { quote!(query) } else { quote!(header_param) };
+                (call, quote!(&#texts.collect::<Vec<_>>().join(#sep)))
             }
             (location, ty) => {
                 let call = if location == FieldLocation::Query { quote!(query) } else { quote!(header_param) };

@@ -59,6 +59,22 @@ impl Api {
         out
     }
 
+    /// True when some operation sends an object's members as query parameters (`in:
+    /// querystring`, `deepObject`, an exploded `form` object), which needs the runtime's
+    /// `Request::query_members`.
+    pub fn has_query_members(&self) -> bool {
+        let types = &self.types;
+        self.any_operation(|o| {
+            let params = o.params.as_ref().and_then(|p| types.get(p)).map(|t| &t.kind);
+            matches!(params, Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.sends_members(types)))
+        })
+    }
+
+    /// True when some operation's response is a typed stream of items (`itemSchema`).
+    pub fn has_item_streams(&self) -> bool {
+        self.any_operation(|o| matches!(o.response, Response::Stream { .. }))
+    }
+
     /// True when `test` holds for some operation anywhere in the resource tree.
     fn any_operation(&self, test: impl Fn(&Operation) -> bool + Copy) -> bool {
         fn walk(r: &Resource, test: impl Fn(&Operation) -> bool + Copy) -> bool {
@@ -305,6 +321,23 @@ pub struct Field {
     /// A value the field's schema accepts (its example when that fits), for contract tests;
     /// only made when they are generated.
     pub sample: Option<serde_json::Value>,
+    /// How an array or object query or header parameter is written (its `style`/`explode`).
+    pub style: ParamStyle,
+}
+
+impl Field {
+    /// True when the field is an object whose members are sent as query parameters of their
+    /// own (`in: querystring`, `deepObject`, an exploded `form` object).
+    pub fn sends_members(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        match self.location {
+            FieldLocation::QueryString => true,
+            FieldLocation::Query => {
+                matches!(self.style, ParamStyle::Repeat | ParamStyle::DeepObject)
+                    && self.ty.is_object(types)
+            }
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -313,6 +346,28 @@ pub enum FieldLocation {
     Body,
     Query,
     Header,
+    /// 3.2's `in: querystring`: the value's members are the whole query string.
+    QueryString,
+}
+
+/// How a parameter's array or object value is written, from OpenAPI's `style` and `explode`
+/// (and 2.0's `collectionFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParamStyle {
+    /// `form` exploded (the query default; 2.0 `multi`): `ids=a&ids=b`, an object's members
+    /// as their own parameters.
+    #[default]
+    Repeat,
+    /// `form` not exploded and `simple` (the header default; 2.0 `csv`): `ids=a,b`.
+    Comma,
+    /// `spaceDelimited` (2.0 `ssv`): `ids=a b`.
+    Space,
+    /// `pipeDelimited` (2.0 `pipes`): `ids=a|b`.
+    Pipe,
+    /// 2.0 `tsv`: values joined by a tab.
+    Tab,
+    /// `deepObject`: `filter[a]=1&filter[b]=2`.
+    DeepObject,
 }
 
 #[derive(Debug, Clone)]
@@ -375,6 +430,26 @@ impl Ty {
         match self {
             Ty::Mapped(m) => m.needs_helper(),
             Ty::Option(t) | Ty::Vec(t) | Ty::Map(t) => t.needs_time_helper(),
+            _ => false,
+        }
+    }
+
+    /// True for a struct or a map (through aliases and `Option`): a JSON object.
+    pub fn is_object(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        self.is_object_within(types, 0)
+    }
+
+    fn is_object_within(&self, types: &BTreeMap<String, TypeDef>, depth: usize) -> bool {
+        match self {
+            Ty::Map(_) => true,
+            Ty::Option(t) => t.is_object_within(types, depth + 1),
+            Ty::Named(n) if depth < crate::limits::MAX_SCHEMA_DEPTH => {
+                match types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(_)) => true,
+                    Some(TypeKind::Alias(t)) => t.is_object_within(types, depth + 1),
+                    _ => false,
+                }
+            }
             _ => false,
         }
     }
@@ -500,6 +575,17 @@ pub enum Response {
     Text,
     /// No body.
     Empty,
+    /// A streamed body of typed items (3.2's `itemSchema`), read one item at a time.
+    Stream { item: Ty, format: StreamFormat },
+}
+
+/// How the items of a streamed response are framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFormat {
+    /// One JSON value per line (`application/jsonl`, `application/x-ndjson`, …).
+    JsonLines,
+    /// Server-sent events (`text/event-stream`), each event's `data` one JSON value.
+    EventStream,
 }
 
 /// A request body: the media type sent and how its value is written.

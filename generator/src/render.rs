@@ -159,14 +159,22 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
 }
 
 /// The flags `//@if` may name.
-const KNOWN_FLAGS: &[&str] = &["cf-ray"];
+const KNOWN_FLAGS: &[&str] = &["cf-ray", "query-members", "item-stream"];
 
 /// The runtime's optional parts this crate keeps (see [`runtime_for`]): `cf-ray` when the
-/// server's request id is Cloudflare's `cf-ray` header, for `ApiError::ray_id`.
+/// server's request id is Cloudflare's `cf-ray` header, for `ApiError::ray_id`;
+/// `query-members` when an operation sends an object's members as query parameters, for
+/// `Request::query_members`; `item-stream` when a response is a stream of typed items.
 fn runtime_flags(api: &Api) -> Vec<&'static str> {
     let mut flags = Vec::new();
     if api.meta.request_id_headers.first().is_some_and(|h| h == "cf-ray") {
         flags.push("cf-ray");
+    }
+    if api.has_query_members() {
+        flags.push("query-members");
+    }
+    if api.has_item_streams() {
+        flags.push("item-stream");
     }
     flags
 }

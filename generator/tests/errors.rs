@@ -147,7 +147,38 @@ fn invalid_swagger_2_names_the_member_and_its_line() {
     let defs = format!("{head}paths: {{}}\ndefinitions:\n  A:\n    type: object\n    properties:\n      b: {{type: string, x-nullable: 1}}\n");
     fatal("nullable.yaml", defs.as_bytes(), &["nullable.yaml:10:", "/definitions/A/properties/b/x-nullable", "a boolean"]);
     let missing = format!("{head}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          schema: {{$ref: '#/definitions/Nope'}}\n");
-    fatal("missing-def.yaml", missing.as_bytes(), &["missing-def.yaml:11:", "/paths/~1a/get/responses/200/schema/$ref", "#/definitions/Nope"]);
+    fatal(
+        "missing-def.yaml",
+        missing.as_bytes(),
+        &[
+            "missing-def.yaml:11:",
+            "/paths/~1a/get/responses/200/schema/$ref",
+            "#/definitions/Nope",
+            "under `definitions`",
+        ],
+    );
+    // Inside `definitions` and in a body parameter, the pointer is the 2.0 place as written.
+    let nested = format!("{head}paths:\n  /a:\n    post:\n      parameters:\n        - {{name: b, in: body, schema: {{$ref: '#/definitions/A'}}}}\n      responses:\n        '200': {{description: ok}}\ndefinitions:\n  A:\n    type: object\n    properties:\n      x: {{$ref: '#/definitions/Gone'}}\n");
+    fatal(
+        "missing-nested.yaml",
+        nested.as_bytes(),
+        &[
+            "missing-nested.yaml:16:",
+            "at /definitions/A/properties/x/$ref",
+            "`$ref: #/definitions/Gone`",
+            "under `definitions`",
+        ],
+    );
+    let body = format!("{head}paths:\n  /a:\n    post:\n      parameters:\n        - {{name: b, in: body, schema: {{$ref: '#/definitions/Body'}}}}\n      responses:\n        '200': {{description: ok}}\n");
+    fatal(
+        "missing-body.yaml",
+        body.as_bytes(),
+        &[
+            "missing-body.yaml:9:",
+            "at /paths/~1a/post/parameters/0/schema/$ref",
+            "`$ref: #/definitions/Body`",
+        ],
+    );
     let oauth = format!("{head}paths: {{}}\nsecurityDefinitions:\n  o: {{type: oauth2, flow: implicit, scopes: {{}}}}\n");
     fatal("oauth.yaml", oauth.as_bytes(), &["oauth.yaml:7:", "/securityDefinitions/o", "authorizationUrl"]);
 }

@@ -2,7 +2,8 @@
 //! title, description, tag, operationId, schema, property, parameter and enum name, server URL
 //! and version is drawn from the attack classes, and so are the strings of a `codegen.yaml`.
 //!
-//! - `valid_documents_generate_safe_crates`: valid OpenAPI 3.0 documents generate (or are
+//! - `valid_documents_generate_safe_crates`: valid OpenAPI 3.0 documents (a third each rewritten
+//!   as 3.1 by `as_3_1` and as Swagger 2.0 by `as_2_0`) generate (or are
 //!   refused with a located error), and the output passes every check of
 //!   `robustness/checks.rs` and is the same bytes twice.
 //! - `messages_carry_no_control_characters`: diagnostics and errors, which go to a terminal,
@@ -144,9 +145,17 @@ impl std::fmt::Debug for Json {
     }
 }
 
-/// A valid document, and a configuration one time in three.
+/// A valid document (written as OpenAPI 3.0, 3.1 or Swagger 2.0), and a configuration one time
+/// in three.
 fn valid_case() -> impl Strategy<Value = (Json, Option<Json>)> {
-    (document(FULL).prop_map(Json), prop::option::weighted(0.33, config(true).prop_map(Json)))
+    (
+        (document(FULL), 0u8..3).prop_map(|(d, version)| Json(match version {
+            0 => d,
+            1 => as_3_1(d),
+            _ => as_2_0(d),
+        })),
+        prop::option::weighted(0.33, config(true).prop_map(Json)),
+    )
 }
 
 fn cases(default: u32) -> u32 {
@@ -264,11 +273,22 @@ fn valid_strategy_reaches_generation() {
         (loaded, ops, generated)
     };
     let (loaded, ops, generated) = run("valid", document(FULL), true);
-    run("broken", broken_document().prop_map(|(_, d)| d).boxed(), false);
+    let (loaded_3_1, _, generated_3_1) = run("valid as 3.1", document(FULL).prop_map(as_3_1).boxed(), true);
+    let (loaded_2_0, _, generated_2_0) = run("valid as 2.0", document(FULL).prop_map(as_2_0).boxed(), true);
+    run(
+        "broken",
+        broken_document().prop_map(|(_, d)| d).boxed(),
+        false,
+    );
     println!("{report}");
     assert!(loaded * 100 >= n * 98, "the valid strategy writes documents the loader refuses:\n{report}");
     assert!(ops >= loaded, "documents without operations:\n{report}");
-    assert!(generated * 100 >= n * 90, "too few valid documents generate a crate:\n{report}");
+    assert!(
+        generated * 100 >= n * 90,
+        "too few valid documents generate a crate:\n{report}"
+    );
+    assert!(loaded_3_1 * 100 >= n * 98 && generated_3_1 * 100 >= n * 90, "the 3.1 rewrite:\n{report}");
+    assert!(loaded_2_0 * 100 >= n * 98 && generated_2_0 * 100 >= n * 90, "the 2.0 rewrite:\n{report}");
 }
 
 /// The checks hold for the output of every feature fixture, so a failure above is about the

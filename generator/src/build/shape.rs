@@ -183,6 +183,7 @@ impl Builder<'_> {
             default: meta.default,
             location,
             sample: self.sample(ptr),
+            style: Default::default(),
         })
     }
 

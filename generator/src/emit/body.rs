@@ -107,6 +107,20 @@ fn add_part_named(api: &Api, name: TokenStream, ty: &Ty, content_type: Option<&s
 /// `None` for JSON and empty responses.
 pub(super) fn raw_response(response: &Response) -> Option<(TokenStream, TokenStream, TokenStream, &'static str)> {
     match response {
+        Response::Stream { item, format } => {
+            let item = super::ty_tokens(item);
+            let framing = match format {
+                StreamFormat::JsonLines => quote!(crate::ItemFraming::JsonLines),
+                StreamFormat::EventStream => quote!(crate::ItemFraming::EventStream),
+            };
+            // The method returns `StreamRequest<'c, item>` (see `emit::returns`).
+            Some((
+                quote!(crate::StreamRequest<'c, #item>),
+                TokenStream::new(),
+                quote!(.returning_bytes().items(#framing)),
+                " Returns the response's items as they arrive: `.await` opens it, `.next().await` decodes each.",
+            ))
+        }
         Response::Bytes => Some((
             quote!(bytes::Bytes),
             quote!(crate::AsBytes),

@@ -317,6 +317,10 @@ impl Checker {
         if self.reference(r, ptr)? {
             return Ok(());
         }
+        // 3.2 made a response's `description` optional; before, it is required.
+        if self.version < Version::V32 && !r.contains_key("description") {
+            return problem(ptr.to_string(), "a response needs a string `description`");
+        }
         member(r, ptr, "description", "a string", is_string)?;
         if let Some(h) = r.get("headers") {
             let at = join(ptr, "headers");

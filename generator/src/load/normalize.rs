@@ -149,7 +149,7 @@ impl Normalizer {
             self.parameter(h, &ptr);
         }
         for (b, ptr) in each(components, "requestBodies", "/components") {
-            self.content(b, &ptr);
+            self.content(b, &ptr, false);
         }
         for (r, ptr) in each(components, "responses", "/components") {
             self.response(r, &ptr);
@@ -181,7 +181,7 @@ impl Normalizer {
             self.parameter(p, &at);
         }
         if let Some(body) = op.get_mut("requestBody") {
-            self.content(body, &join(ptr, "requestBody"));
+            self.content(body, &join(ptr, "requestBody"), false);
         }
         for (r, at) in each(op, "responses", ptr) {
             self.response(r, &at);
@@ -207,26 +207,35 @@ impl Normalizer {
         if let Some(s) = p.get_mut("schema") {
             self.schema(s, &join(ptr, "schema"), &Base::default());
         }
-        self.content(p, ptr);
+        self.content(p, ptr, false);
     }
 
     fn response(&mut self, r: &mut Value, ptr: &str) {
         for (h, at) in each(r, "headers", ptr) {
             self.parameter(h, &at);
         }
-        self.content(r, ptr);
+        self.content(r, ptr, true);
     }
 
     /// The media types under `content` of a request body, response, parameter or header.
-    fn content(&mut self, holder: &mut Value, ptr: &str) {
-        for (media, at) in each(holder, "content", ptr) {
+    /// `build` reads the `itemSchema` of a response's JSON Lines or event stream.
+    fn content(&mut self, holder: &mut Value, ptr: &str, response: bool) {
+        let keys: Vec<String> = holder
+            .get("content")
+            .and_then(Value::as_object)
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default();
+        for ((media, at), key) in each(holder, "content", ptr).into_iter().zip(keys) {
+            let read = response && crate::spec::content::stream_format(&key).is_some();
             if let Some(s) = media.get_mut("schema") {
                 self.schema(s, &join(&at, "schema"), &Base::default());
             }
             if let Some(s) = media.get_mut("itemSchema") {
                 let item_at = join(&at, "itemSchema");
                 self.schema(s, &item_at, &Base::default());
-                self.note("item-schema-ignored", &item_at, "`itemSchema` (a schema for each item of a streamed body) is not read; the body is generated from `schema` (or as bytes when there is none)".into());
+                if !read {
+                    self.note("item-schema-ignored", &item_at, "`itemSchema` (a schema for each item of a streamed body) is read only in responses of JSON Lines or server-sent events; here the body is generated from `schema` (or as bytes when there is none)".into());
+                }
             }
             for (enc, enc_at) in each(media, "encoding", &at) {
                 for (h, h_at) in each(enc, "headers", &enc_at) {
@@ -304,13 +313,14 @@ impl Normalizer {
             }
         }
         self.null_alternatives(map, ptr);
-        self.type_array(map, ptr);
+        // `const` first: the value may say which of several types the schema has.
         if let Some(v) = map.remove("const") {
             if !map.contains_key("enum") {
                 map.insert("enum".into(), Value::Array(vec![v]));
                 self.origins.record(join(ptr, "enum"), self.origins.original(&join(ptr, "const")));
             }
         }
+        self.type_array(map, ptr);
         if let Some(Value::Array(mut examples)) = map.remove("examples") {
             if !map.contains_key("example") && !examples.is_empty() {
                 map.insert("example".into(), examples.swap_remove(0));
@@ -395,7 +405,24 @@ impl Normalizer {
         if types.iter().any(|t| t == "null") {
             map.insert("nullable".into(), Value::Bool(true));
         }
-        let others: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
+        let mut others: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
+        // An `enum` (or `const`) beside several types: only the types of its values remain.
+        let values: Option<Vec<Value>> = map.get("enum").and_then(Value::as_array).cloned();
+        if let (Some(values), true) = (&values, others.len() > 1) {
+            others.retain(|t| values.iter().any(|v| value_is(t, v)));
+        }
+        if others.len() > 1 {
+            if let Some(key) = ["oneOf", "anyOf", "allOf"]
+                .into_iter()
+                .find(|k| map.contains_key(*k))
+            {
+                // The alternatives decide the Rust type; the type list only narrows them.
+                let listed: Vec<&str> = others.iter().map(|t| t.as_str()).collect();
+                self.note("type-array-beside-composition", &type_ptr, format!("`type` lists {} beside `{key}`; the schema is read from `{key}` alone, which the listed types only narrow", listed.join(", ")));
+                map.remove("type");
+                return;
+            }
+        }
         match others.as_slice() {
             [] => {
                 map.remove("type");
@@ -404,11 +431,8 @@ impl Normalizer {
                 map.insert("type".into(), Value::String((*one).clone()));
             }
             several => {
-                let Some(key) = ["oneOf", "anyOf"].into_iter().find(|k| !map.contains_key(*k)) else {
-                    self.note("type-array-narrowed", &type_ptr, format!("this schema names several types beside both `oneOf` and `anyOf`; it is read as `{}`", several[0]));
-                    map.insert("type".into(), Value::String(several[0].clone()));
-                    return;
-                };
+                // No composition is beside it (see above): the types become alternatives.
+                let key = "oneOf";
                 let mut parts = Vec::new();
                 for (i, t) in several.iter().enumerate() {
                     let mut part = Map::new();
@@ -417,6 +441,15 @@ impl Normalizer {
                         if let Some(v) = map.get(*k) {
                             part.insert((*k).to_string(), v.clone());
                         }
+                    }
+                    if let Some(values) = &values {
+                        let own: Vec<Value> =
+                            values.iter().filter(|v| value_is(t, v)).cloned().collect();
+                        part.insert("enum".into(), Value::Array(own));
+                        self.origins.record(
+                            format!("{ptr}/{key}/{i}/enum"),
+                            self.origins.original(&join(ptr, "enum")),
+                        );
                     }
                     parts.push(Value::Object(part));
                     self.origins.record(format!("{ptr}/{key}/{i}"), self.origins.original(ptr));
@@ -427,6 +460,9 @@ impl Normalizer {
                     }
                 }
                 map.remove("type");
+                if values.is_some() {
+                    map.remove("enum");
+                }
                 map.insert(key.into(), Value::Array(parts));
             }
         }
@@ -459,6 +495,19 @@ impl Normalizer {
         if !list.is_empty() {
             map.insert("items".into(), json!({ "anyOf": list }));
         }
+    }
+}
+
+/// True when the JSON value `v` is of the JSON Schema type `t`.
+fn value_is(t: &str, v: &Value) -> bool {
+    match t {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        _ => false,
     }
 }
 

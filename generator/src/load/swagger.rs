@@ -416,6 +416,11 @@ impl Converter {
                     out.insert("style".into(), json!("pipeDelimited"));
                     out.insert("explode".into(), json!(false));
                 }
+                // OpenAPI 3 has no tab-separated style; the converted tree keeps one of its own.
+                ("query", "tsv") => {
+                    out.insert("style".into(), json!(crate::spec::TAB_DELIMITED));
+                    out.insert("explode".into(), json!(false));
+                }
                 ("path" | "header", "csv") => {}
                 (_, other) => {
                     let other = other.to_string();

@@ -80,6 +80,28 @@ pub fn pick(content: &Map<String, Value>, json_schema: impl Fn(&str) -> bool) ->
         .map(|(kind, k)| (k.clone(), kind))
 }
 
+/// How a media type frames a stream of items, for one that does: JSON Lines and its
+/// relatives (NDJSON, JSON text sequences), or server-sent events.
+pub fn stream_format(media: &str) -> Option<crate::ir::StreamFormat> {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/jsonl"
+        | "application/x-jsonl"
+        | "application/jsonlines"
+        | "application/x-jsonlines"
+        | "application/x-ndjson"
+        | "application/ndjson"
+        | "application/json-seq" => Some(crate::ir::StreamFormat::JsonLines),
+        "text/event-stream" => Some(crate::ir::StreamFormat::EventStream),
+        _ => None,
+    }
+}
+
 /// True for a schema of raw bytes: `format: binary` (on a string, or with no type).
 pub fn is_binary(schema: &Map<String, Value>) -> bool {
     schema.get("format").and_then(Value::as_str) == Some("binary")

@@ -31,7 +31,7 @@ use crate::load::Document;
 use crate::locate;
 
 pub use content::{is_envelope, is_success};
-pub use paths::{Param, PathOp, PathTemplate, Segment};
+pub use paths::{Param, PathOp, PathTemplate, Segment, TAB_DELIMITED};
 pub use refs::{ref_to_pointer, Meta};
 pub use schema::{Props, RustHead, RustKind};
 pub use security::{Requirement, SecurityList};
@@ -39,12 +39,15 @@ pub use security::{Requirement, SecurityList};
 /// A reference or nesting problem that makes the document unusable.
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
-    #[error("{}:{line}: `$ref: {}` at {} points to nothing in this document; define the target under `components` or correct the reference", crate::escape::shown(.file), crate::escape::shown(.reference), crate::escape::shown(.pointer))]
+    #[error("{}:{line}: `$ref: {}` at {} points to nothing in this document; define the target under `{}` or correct the reference", crate::escape::shown(.file), crate::escape::shown(.reference), crate::escape::shown(.pointer), crate::escape::shown(.section))]
     MissingRef {
         file: String,
         line: usize,
         pointer: String,
         reference: String,
+        /// The document's top-level member the reference points into, as written
+        /// (`definitions` in Swagger 2.0, `components` in OpenAPI 3).
+        section: String,
     },
     #[error("{}:{line}: `$ref: {}` at {} refers to another file or URL; bundle the document into one file first (for example `npx @redocly/cli bundle`)", crate::escape::shown(.file), crate::escape::shown(.reference), crate::escape::shown(.pointer))]
     ExternalRef {

@@ -106,6 +106,10 @@ pub struct PathOp<'a> {
 }
 
 /// A parameter that applies to an operation, after `$ref`s.
+/// The `style` the Swagger 2.0 conversion gives a query parameter of `collectionFormat: tsv`
+/// (values joined by a tab), for which OpenAPI 3 has none.
+pub const TAB_DELIMITED: &str = "x-tabDelimited";
+
 #[derive(Debug, Clone)]
 pub struct Param {
     pub name: String,

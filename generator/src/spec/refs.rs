@@ -109,7 +109,20 @@ impl<'a> Spec<'a> {
             if external {
                 SpecError::ExternalRef { file, line, pointer, reference }
             } else {
-                SpecError::MissingRef { file, line, pointer, reference }
+                // The top-level member it points into, as written (`definitions` in 2.0).
+                let section = written
+                    .strip_prefix("#/")
+                    .and_then(|p| p.split('/').next())
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or("components");
+                let section = crate::locate::unescape_token(section);
+                SpecError::MissingRef {
+                    file,
+                    line,
+                    pointer,
+                    reference,
+                    section,
+                }
             }
         };
         let target = ref_to_pointer(reference).ok_or_else(|| error(true))?;

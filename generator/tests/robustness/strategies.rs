@@ -734,3 +734,145 @@ fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The same document written as OpenAPI 3.1: `openapi: 3.1.0`, `nullable` as a `"null"` type
+/// (beside a `$ref`, an `anyOf` with `{type: "null"}`); values (examples, defaults, enums,
+/// extensions) are left as they are.
+pub fn as_3_1(mut doc: Value) -> Value {
+    fn walk(v: &mut Value, depth: usize) {
+        if depth > 200 {
+            return;
+        }
+        match v {
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, depth + 1)),
+            Value::Object(m) => {
+                match m.remove("nullable") {
+                    Some(Value::Bool(true)) => match (m.get("type").cloned(), m.remove("$ref")) {
+                        (_, Some(r)) => {
+                            m.insert("anyOf".into(), json!([{"$ref": r}, {"type": "null"}]));
+                        }
+                        (Some(Value::String(t)), None) => {
+                            m.insert("type".into(), json!([t, "null"]));
+                        }
+                        _ => {
+                            m.insert("nullable".into(), json!(true));
+                        }
+                    },
+                    Some(Value::Bool(false)) | None => {}
+                    Some(other) => {
+                        m.insert("nullable".into(), other);
+                    }
+                }
+                for (k, child) in m.iter_mut() {
+                    if !matches!(k.as_str(), "example" | "default" | "enum" | "examples")
+                        && !k.starts_with("x-")
+                    {
+                        walk(child, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&mut doc, 0);
+    doc["openapi"] = json!("3.1.0");
+    doc
+}
+
+/// The same document written as Swagger 2.0: `definitions` for the schemas (and their `$ref`s),
+/// `x-nullable`, parameters with their schema's `type` (a schema 2.0 parameters cannot carry
+/// becomes `type: string`; cookie parameters, which 2.0 lacks, go), request bodies as `in: body`
+/// parameters, response `content` as `schema`, security schemes as 2.0 security definitions
+/// (kinds 2.0 lacks as an API key header). Servers are left out.
+pub fn as_2_0(doc: Value) -> Value {
+    fn schema(v: &mut Value, depth: usize) {
+        if depth > 200 {
+            return;
+        }
+        match v {
+            Value::Array(items) => items.iter_mut().for_each(|i| schema(i, depth + 1)),
+            Value::Object(m) => {
+                if let Some(n) = m.remove("nullable") {
+                    m.insert("x-nullable".into(), n);
+                }
+                if let Some(name) = m.get("discriminator").and_then(|d| d.get("propertyName")).cloned() {
+                    m.insert("discriminator".into(), name);
+                }
+                if let Some(Value::String(r)) = m.get_mut("$ref") {
+                    *r = r.replacen("#/components/schemas/", "#/definitions/", 1);
+                }
+                for (k, child) in m.iter_mut() {
+                    if !matches!(k.as_str(), "example" | "default" | "enum") && !k.starts_with("x-") {
+                        schema(child, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    fn parameter(mut p: Value) -> Option<Value> {
+        if p["in"] == "cookie" {
+            return None;
+        }
+        let s = p.as_object_mut()?.remove("schema").unwrap_or(json!({}));
+        let simple = matches!(s.get("type").and_then(Value::as_str), Some("string" | "integer" | "number" | "boolean"));
+        let m = p.as_object_mut()?;
+        if simple {
+            for key in ["type", "format", "enum", "default", "minimum", "maximum", "maxLength", "minLength", "pattern"] {
+                if let Some(v) = s.get(key) {
+                    m.insert(key.into(), v.clone());
+                }
+            }
+        } else {
+            m.insert("type".into(), json!("string"));
+        }
+        Some(p)
+    }
+    let mut out = json!({"swagger": "2.0", "info": doc["info"].clone(), "paths": {}});
+    let mut definitions = doc.pointer("/components/schemas").cloned().unwrap_or(json!({}));
+    schema(&mut definitions, 0);
+    out["definitions"] = definitions;
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        let mut item = item.clone();
+        for (_, op) in item.as_object_mut().into_iter().flatten() {
+            let Some(op) = op.as_object_mut() else { continue };
+            let mut params: Vec<Value> = op.remove("parameters").and_then(|p| p.as_array().cloned()).unwrap_or_default().into_iter().filter_map(parameter).collect();
+            if let Some(mut s) = op.remove("requestBody").and_then(|b| b.pointer("/content/application~1json/schema").cloned()) {
+                schema(&mut s, 0);
+                params.push(json!({"name": "body", "in": "body", "required": true, "schema": s}));
+            }
+            if !params.is_empty() {
+                op.insert("parameters".into(), Value::Array(params));
+            }
+            for (_, r) in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flatten() {
+                if let Some(mut s) = r.as_object_mut().and_then(|r| r.remove("content")).and_then(|c| c.pointer("/application~1json/schema").cloned()) {
+                    schema(&mut s, 0);
+                    r["schema"] = s;
+                }
+            }
+        }
+        out["paths"][path] = item;
+    }
+    if let Some(schemes) = doc.pointer("/components/securitySchemes").and_then(Value::as_object) {
+        let defs: Map<String, Value> = schemes
+            .iter()
+            .map(|(name, s)| {
+                let def = match (s["type"].as_str(), s["scheme"].as_str(), s["in"].as_str()) {
+                    (Some("http"), Some("basic"), _) => json!({"type": "basic"}),
+                    (Some("apiKey"), _, Some(at @ ("header" | "query"))) => json!({"type": "apiKey", "in": at, "name": s["name"]}),
+                    (Some("oauth2"), _, _) => json!({"type": "oauth2", "flow": "application", "tokenUrl": "https://id.example/token", "scopes": {}}),
+                    _ => json!({"type": "apiKey", "in": "header", "name": "Authorization"}),
+                };
+                (name.clone(), def)
+            })
+            .collect();
+        out["securityDefinitions"] = Value::Object(defs);
+    }
+    if let Some(security) = doc.get("security") {
+        out["security"] = security.clone();
+    }
+    if let Some(tags) = doc.get("tags") {
+        out["tags"] = tags.clone();
+    }
+    out
+}

@@ -42,40 +42,82 @@ type Call = fn(Client) -> Pending;
 )]
 fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
     let mut calls: Vec<(&'static str, &'static str, Option<usize>, Call)> = Vec::new();
-    calls.push(("zero_trust.access.users.create", "required", Some(0), call_0_required));
-    calls.push(("zero_trust.access.users.create", "all", Some(0), call_0_all));
-    calls.push(("zero_trust.access.users.delete", "required", Some(0), call_1_required));
-    calls.push(("zero_trust.access.users.get", "required", Some(0), call_2_required));
-    calls.push(("zero_trust.access.users.list", "required", Some(0), call_3_required));
-    calls.push(("zero_trust.access.users.list", "all", Some(0), call_3_all));
-    calls.push(("zero_trust.access.users.update", "required", Some(0), call_4_required));
+    calls
+        .push((
+            "zero_trust.access.users.create",
+            "required",
+            Some(0),
+            call_zero_trust_access_users_create_required,
+        ));
+    calls
+        .push((
+            "zero_trust.access.users.create",
+            "all",
+            Some(0),
+            call_zero_trust_access_users_create_all,
+        ));
+    calls
+        .push((
+            "zero_trust.access.users.delete",
+            "required",
+            Some(0),
+            call_zero_trust_access_users_delete_required,
+        ));
+    calls
+        .push((
+            "zero_trust.access.users.get",
+            "required",
+            Some(0),
+            call_zero_trust_access_users_get_required,
+        ));
+    calls
+        .push((
+            "zero_trust.access.users.list",
+            "required",
+            Some(0),
+            call_zero_trust_access_users_list_required,
+        ));
+    calls
+        .push((
+            "zero_trust.access.users.list",
+            "all",
+            Some(0),
+            call_zero_trust_access_users_list_all,
+        ));
+    calls
+        .push((
+            "zero_trust.access.users.update",
+            "required",
+            Some(0),
+            call_zero_trust_access_users_update_required,
+        ));
     calls
         .push((
             "zero_trust.access.users.active_sessions.get",
             "required",
             Some(0),
-            call_5_required,
+            call_zero_trust_access_users_active_sessions_get_required,
         ));
     calls
         .push((
             "zero_trust.access.users.active_sessions.list",
             "required",
             Some(0),
-            call_6_required,
+            call_zero_trust_access_users_active_sessions_list_required,
         ));
     calls
         .push((
             "zero_trust.access.users.failed_logins.list",
             "required",
             Some(0),
-            call_7_required,
+            call_zero_trust_access_users_failed_logins_list_required,
         ));
     calls
         .push((
             "zero_trust.access.users.last_seen_identity.get",
             "required",
             Some(0),
-            call_8_required,
+            call_zero_trust_access_users_last_seen_identity_get_required,
         ));
     calls
 }
@@ -92,7 +134,7 @@ async fn every_operation() {
 }
 
 /// POST `/accounts/{account_id}/access/users` with required arguments.
-fn call_0_required(client: Client) -> Pending {
+fn call_zero_trust_access_users_create_required(client: Client) -> Pending {
     Box::pin(async move {
         let params = cloudflare_access_users::models::UserCreateParams {
             email: "jdoe@example.com".into(),
@@ -109,7 +151,7 @@ fn call_0_required(client: Client) -> Pending {
 }
 
 /// POST `/accounts/{account_id}/access/users` with all arguments.
-fn call_0_all(client: Client) -> Pending {
+fn call_zero_trust_access_users_create_all(client: Client) -> Pending {
     Box::pin(async move {
         let params = cloudflare_access_users::models::UserCreateParams {
             email: "jdoe@example.com".into(),
@@ -126,7 +168,7 @@ fn call_0_all(client: Client) -> Pending {
 }
 
 /// DELETE `/accounts/{account_id}/access/users/{user_id}` with required arguments.
-fn call_1_required(client: Client) -> Pending {
+fn call_zero_trust_access_users_delete_required(client: Client) -> Pending {
     Box::pin(async move {
         client
             .zero_trust()
@@ -142,7 +184,7 @@ fn call_1_required(client: Client) -> Pending {
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}` with required arguments.
-fn call_2_required(client: Client) -> Pending {
+fn call_zero_trust_access_users_get_required(client: Client) -> Pending {
     Box::pin(async move {
         client
             .zero_trust()
@@ -158,7 +200,7 @@ fn call_2_required(client: Client) -> Pending {
 }
 
 /// GET `/accounts/{account_id}/access/users` with required arguments.
-fn call_3_required(client: Client) -> Pending {
+fn call_zero_trust_access_users_list_required(client: Client) -> Pending {
     Box::pin(async move {
         client
             .zero_trust()
@@ -171,7 +213,7 @@ fn call_3_required(client: Client) -> Pending {
 }
 
 /// GET `/accounts/{account_id}/access/users` with all arguments.
-fn call_3_all(client: Client) -> Pending {
+fn call_zero_trust_access_users_list_all(client: Client) -> Pending {
     Box::pin(async move {
         let params = cloudflare_access_users::models::UserListParams {
             name: Some("string".into()),
@@ -192,7 +234,7 @@ fn call_3_all(client: Client) -> Pending {
 }
 
 /// PUT `/accounts/{account_id}/access/users/{user_id}` with required arguments.
-fn call_4_required(client: Client) -> Pending {
+fn call_zero_trust_access_users_update_required(client: Client) -> Pending {
     Box::pin(async move {
         let params = cloudflare_access_users::models::UserUpdateParams {
             email: "jdoe@example.com".into(),
@@ -213,7 +255,7 @@ fn call_4_required(client: Client) -> Pending {
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}` with required arguments.
-fn call_5_required(client: Client) -> Pending {
+fn call_zero_trust_access_users_active_sessions_get_required(client: Client) -> Pending {
     Box::pin(async move {
         client
             .zero_trust()
@@ -231,7 +273,9 @@ fn call_5_required(client: Client) -> Pending {
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}/active_sessions` with required arguments.
-fn call_6_required(client: Client) -> Pending {
+fn call_zero_trust_access_users_active_sessions_list_required(
+    client: Client,
+) -> Pending {
     Box::pin(async move {
         client
             .zero_trust()
@@ -248,7 +292,7 @@ fn call_6_required(client: Client) -> Pending {
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}/failed_logins` with required arguments.
-fn call_7_required(client: Client) -> Pending {
+fn call_zero_trust_access_users_failed_logins_list_required(client: Client) -> Pending {
     Box::pin(async move {
         client
             .zero_trust()
@@ -265,7 +309,9 @@ fn call_7_required(client: Client) -> Pending {
 }
 
 /// GET `/accounts/{account_id}/access/users/{user_id}/last_seen_identity` with required arguments.
-fn call_8_required(client: Client) -> Pending {
+fn call_zero_trust_access_users_last_seen_identity_get_required(
+    client: Client,
+) -> Pending {
     Box::pin(async move {
         client
             .zero_trust()

@@ -20,8 +20,12 @@ use support::Outcome;
 /// 100,000-property document in 45 s of wall time for 12.5 s of CPU, so the limit sits well above that.
 const LIMIT: Duration = Duration::from_secs(120);
 
-/// Time and memory every one of these documents must stay within (debug build).
-const SECS: f64 = 20.0;
+/// Time and memory every one of these documents must stay within (debug build). The CPU time
+/// is summed over the generator's threads (up to four make the files), which costs a few
+/// seconds more than one thread on the 10,000-resource document (20.9 s there, from about 16 s
+/// on one); a quadratic step (42 s and 54 s for the cases below before they were fixed) still
+/// goes past it.
+const SECS: f64 = 30.0;
 const MB: u64 = 1024;
 
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";

@@ -259,6 +259,42 @@ fn adding_an_operation_adds_one_method_and_its_response_alias() {
                     "+",
                 ],
             ),
+            (
+                // Its contract test: one call added to the table and its function, named after
+                // the method so that no other call is renamed; the count in the docs.
+                "tests/contract.rs",
+                &[
+                    "+\"zero_trust.access.users.active_sessions.delete\",",
+                    "+\"required\",",
+                    "+Some(0),",
+                    "+call_zero_trust_access_users_active_sessions_delete_required,",
+                    "+));",
+                    "+calls",
+                    "+.push((",
+                    "-/// Calls 9 of the crate's 9 operations (an operation whose required arguments have no value the schemas accept is left out).",
+                    "+/// Calls 10 of the crate's 10 operations (an operation whose required arguments have no value the schemas accept is left out).",
+                    "+/// DELETE `/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}` with required arguments.",
+                    "+fn call_zero_trust_access_users_active_sessions_delete_required(",
+                    "+client: Client,",
+                    "+) -> Pending {",
+                    "+Box::pin(async move {",
+                    "+client",
+                    "+.zero_trust()",
+                    "+.access()",
+                    "+.users()",
+                    "+.active_sessions()",
+                    "+.delete(",
+                    "+\"0a1b2c3d4e5f60718293a4b5c6d7e8f9\",",
+                    "+\"5b9e2f4a-7c1d-4e3b-a8f6-0d2c4e6a8b1f\",",
+                    "+\"Q7mZp2LrVx9KtN4s\",",
+                    "+)",
+                    "+.await?;",
+                    "+Ok::<(), Error>(())",
+                    "+})",
+                    "+}",
+                    "+",
+                ],
+            ),
         ],
     );
 }
@@ -352,6 +388,8 @@ fn adding_an_optional_query_parameter_adds_one_field_its_query_line_and_its_sett
                     "+",
                 ],
             ),
+            // The contract test's all-arguments call sets it too.
+            ("tests/contract.rs", &["+kind: Some(\"string\".into()),"]),
         ],
     );
 }
@@ -387,7 +425,8 @@ fn changing_the_api_version_changes_only_the_lines_that_state_it() {
 #[test]
 fn adding_an_operation_of_a_new_resource_adds_its_file_and_one_accessor() {
     // The file list lives in the parent resource's `mod` lines, so a new resource touches its
-    // parent and `models.rs` (the response alias), and no other file.
+    // parent, `models.rs` (the response alias) and the contract tests (its call), and no other
+    // file.
     let base = spec_text();
     let new_resource = DELETE_SESSION
         .replace(
@@ -409,7 +448,7 @@ fn adding_an_operation_of_a_new_resource_adds_its_file_and_one_accessor() {
     let files: Vec<&str> = got.keys().map(String::as_str).collect();
     assert_eq!(
         files,
-        ["api.md", "src/models.rs", "src/resources/zero_trust/access/users.rs", "src/resources/zero_trust/access/users/devices.rs"],
+        ["api.md", "src/models.rs", "src/resources/zero_trust/access/users.rs", "src/resources/zero_trust/access/users/devices.rs", "tests/contract.rs"],
         "{}",
         show(&got)
     );

@@ -77,9 +77,12 @@ fn the_readme_overlay_changes_exactly_what_it_says() {
     // The reference page loses the method too.
     assert!(a["api.md"].contains("- `fn delete(&self, account_id: &str, user_id: &str)"));
     assert!(!b["api.md"].contains("- `fn delete(&self, account_id: &str, user_id: &str)"));
+    // And the contract tests stop calling it.
+    assert!(a["tests/contract.rs"].contains("call_zero_trust_access_users_delete_required"));
+    assert!(!b["tests/contract.rs"].contains("call_zero_trust_access_users_delete_required"));
     for file in &changed {
         assert!(
-            [users, "src/models.rs", "README.md", "api.md"].contains(&file.as_str()),
+            [users, "src/models.rs", "README.md", "api.md", "tests/contract.rs"].contains(&file.as_str()),
             "{file} changed, though the overlay does not touch it"
         );
     }

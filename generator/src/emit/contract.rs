@@ -137,19 +137,29 @@ fn push_gate(out: &mut String, feature: &Option<String>) {
 /// Every operation under `node`, depth first in name order (the order of the crate's files).
 fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, out: &mut Vec<Calls>) {
     for op in node.operations.values() {
-        let n = out.len();
+        let mut label: Vec<&str> = path.iter().map(String::as_str).collect();
+        label.push(&op.method_name);
+        // Named after the method's path, not its place in the list, so that an operation added
+        // to the document adds its own functions and renames none. Two paths that join to the
+        // same name (`a_b.c`, `a.b_c`) number the later one.
+        let base = label.join("_");
+        let taken = |stem: &str| out.iter().any(|c: &Calls| c.calls.iter().any(|(_, name, _)| name.strip_prefix("call_").is_some_and(|n| n.starts_with(stem) && matches!(&n[stem.len()..], "_required" | "_all"))));
+        let mut stem = base.clone();
+        let mut n = 2;
+        while taken(&stem) {
+            stem = format!("{base}_{n}");
+            n += 1;
+        }
         let mut calls = Vec::new();
         let required = call_lines(api, path, op, Fill::Required);
         let all = call_lines(api, path, op, Fill::All);
         if let Some(required) = required {
             let differs = all.as_ref().is_some_and(|a| *a != required);
-            calls.push(("required", format!("call_{n}_required"), required));
+            calls.push(("required", format!("call_{stem}_required"), required));
             if let (Some(all), true) = (all, differs) {
-                calls.push(("all", format!("call_{n}_all"), all));
+                calls.push(("all", format!("call_{stem}_all"), all));
             }
         }
-        let mut label: Vec<&str> = path.iter().map(String::as_str).collect();
-        label.push(&op.method_name);
         out.push(Calls {
             label: label.join("."),
             feature: path.first().and_then(|m| plan.feature_of(m)).map(str::to_string),

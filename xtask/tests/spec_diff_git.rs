@@ -18,7 +18,7 @@ paths:
     get:
       operationId: list-items
       parameters:
-      - {{name: page, in: query, schema: {{type: integer}}}}
+      - {{name: order, in: query, schema: {{type: string}}}}
 {extra}      responses:
         '200':
           description: ok
@@ -203,7 +203,9 @@ fn origin_head_wins_over_a_local_main() {
     // JSON keeps its value alone on stdout; the base goes to stderr.
     let out = repo.spec_diff(&["--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
-    assert_eq!(json["changes"][0]["id"], "required-request-parameter-added");
+    // The required parameter, and the method that now takes the parameters as an argument.
+    let ids: Vec<&str> = json["changes"].as_array().unwrap().iter().filter_map(|c| c["id"].as_str()).collect();
+    assert!(ids.contains(&"required-request-parameter-added") && ids.contains(&"rust-method-signature-changed"), "{ids:?}");
     assert!(stderr(&out).contains("from origin/HEAD"), "{}", stderr(&out));
 }
 
@@ -260,10 +262,11 @@ fn versioned(from: &str, now: &str, to: &str) -> Repo {
 
 #[test]
 fn check_version_exits_3_when_the_version_is_not_bumped_enough() {
-    // A parameter removed is a field removed (major); a new one, required or not, a new field
-    // of a params struct that derives `Default` (minor); a description only the docs (patch).
+    // A parameter removed is a field removed (major); a new optional one a new field of a
+    // params struct that derives `Default` (minor); a description only the docs (patch). (A new
+    // required one would make the params struct an argument of the method: major.)
     let breaking = spec("");
-    let addition = spec(&format!("{SORT}{LIMIT}"));
+    let addition = spec(&format!("{SORT}      - {{name: fields, in: query, schema: {{type: string}}}}\n"));
     let docs = spec(SORT).replace("operationId: list-items", "operationId: list-items\n      description: Lists them.");
     let cases: &[(&str, &str, &str, i32)] = &[
         (&breaking, "0.3.1", "0.3.2", 3),
@@ -334,7 +337,7 @@ fn the_ignore_file_acknowledges_changes_and_fail_on_skips_them() {
     assert_eq!(repo.spec_diff(&["--fail-on", "breaking"]).status.code(), Some(1));
     let json = |out: &Output| -> serde_json::Value { serde_json::from_slice(&out.stdout).unwrap() };
     // The breaking change accepted by operation, an info one by pointer.
-    let ignore = "# accepted\nrequired-request-parameter-added | get /items | 2999-12-31 | the | limit is new\noptional-request-parameter-added | /paths/~1items/get/parameters/2 | 2999-12-31 | fine\n";
+    let ignore = "# accepted\nrequired-request-parameter-added | get /items | 2999-12-31 | the | limit is new\noptional-request-parameter-added | /paths/~1items/get/parameters/2 | 2999-12-31 | fine\nrust-method-signature-changed | GET /items | 2999-12-31 | params now an argument\n";
     std::fs::write(repo.path().join("spec-diff.ignore"), ignore).unwrap();
     let out = repo.spec_diff(&["--fail-on", "breaking", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -344,13 +347,16 @@ fn the_ignore_file_acknowledges_changes_and_fail_on_skips_them() {
         .filter(|c| !c["acknowledged"].is_null())
         .map(|c| (c["id"].as_str().unwrap(), c["acknowledged"]["line"].as_u64().unwrap()))
         .collect();
-    assert_eq!(acked, [("required-request-parameter-added", 2), ("optional-request-parameter-added", 3)]);
-    assert_eq!(changes[0]["acknowledged"]["reason"], "the | limit is new");
-    assert_eq!(changes[0]["acknowledged"]["expires"], "2999-12-31");
+    let mut acked = acked;
+    acked.sort();
+    assert_eq!(acked, [("optional-request-parameter-added", 3), ("required-request-parameter-added", 2), ("rust-method-signature-changed", 4)]);
+    let limit = changes.iter().find(|c| c["id"] == "required-request-parameter-added").unwrap();
+    assert_eq!(limit["acknowledged"]["reason"], "the | limit is new");
+    assert_eq!(limit["acknowledged"]["expires"], "2999-12-31");
     // --fail-on info still fails on the info changes no entry accepts.
     assert_eq!(repo.spec_diff(&["--fail-on", "info"]).status.code(), Some(1));
     let text = stdout(&repo.spec_diff(&[]));
-    assert!(text.contains("1 breaking (1 acknowledged), 0 warnings, 3 info (1 acknowledged)"), "{text}");
+    assert!(text.contains("2 breaking (2 acknowledged), 0 warnings, 3 info (1 acknowledged)"), "{text}");
     assert!(text.contains("acknowledged in spec-diff.ignore:2 until 2999-12-31: the | limit is new"), "{text}");
     let md = stdout(&repo.spec_diff(&["--format", "markdown", "--no-code-summary"]));
     assert!(md.contains("<br>**Acknowledged:** acknowledged in spec-diff.ignore:2 until 2999-12-31: the \\| limit is new"), "{md}");
@@ -359,7 +365,7 @@ fn the_ignore_file_acknowledges_changes_and_fail_on_skips_them() {
     // An entry that matches nothing is a note; --fail-on warning still fails on nothing else.
     std::fs::write(repo.path().join("spec-diff.ignore"), format!("{ignore}endpoint-removed | GET /gone | 2999-12-31 | old\n")).unwrap();
     let out = repo.spec_diff(&[]);
-    assert!(stdout(&out).contains("spec-diff.ignore:4: the entry for `endpoint-removed` matches no change: remove it"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("spec-diff.ignore:5: the entry for `endpoint-removed` matches no change: remove it"), "{}", stdout(&out));
 
     // However many entries match nothing, the comment stays within its size.
     let many: String = (0..500).map(|i| format!("endpoint-removed | GET /gone/{i}/{} | 2999-12-31 | {}\n", "p".repeat(900), "r".repeat(900))).collect();
@@ -371,7 +377,7 @@ fn the_ignore_file_acknowledges_changes_and_fail_on_skips_them() {
 
     // Expired, malformed and hostile files: exit 2 naming file and line, escaped on one line.
     for (text, line) in [
-        (format!("{ignore}endpoint-removed | GET /gone | 2000-01-01 | old\n"), 4),
+        (format!("{ignore}endpoint-removed | GET /gone | 2000-01-01 | old\n"), 5),
         ("# c\nrust-type-renamed | /a\n".to_string(), 2),
         ("rust-type-renamed | /a | 2999-01-01 | \u{1b}]8;;http://x\u{7}\n".to_string(), 1),
         ("\n\n\u{feff}nope | GET /a | 2999-01-01 | r\n::error::forged\n".to_string(), 3),

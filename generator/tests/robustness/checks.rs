@@ -274,9 +274,9 @@ fn check_manifest(m: &toml::Table, expect: &Expect, reference: &Reference, probl
     if keys(m.get("package")) != reference.package {
         problem("toml: unexpected [package] keys", format!("{:?}", keys(m.get("package"))));
     }
-    // The template's dependencies, plus the date library a `formats:` mapping asks for.
+    // The template's dependencies, plus the libraries a `formats:` mapping asks for.
     let deps = keys(m.get("dependencies"));
-    let optional = ["time", "jiff"];
+    let optional = ["time", "jiff", "uuid"];
     let extra_ok = deps.difference(&reference.dependencies).all(|d| optional.contains(&d.as_str()));
     if !reference.dependencies.is_subset(&deps) || !extra_ok || keys(m.get("dev-dependencies")) != reference.dev_dependencies {
         problem("toml: unexpected dependencies", format!("{:?} / {:?}", keys(m.get("dependencies")), keys(m.get("dev-dependencies"))));

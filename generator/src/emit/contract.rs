@@ -3,6 +3,8 @@
 //! builds the rustdoc examples (`example_parts`, `CallParts::call`) with values the document's
 //! schemas accept. Written as text, then parsed, so anything that is not Rust fails here.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 
 use super::{example_parts, Fill, Plan};
@@ -35,7 +37,7 @@ pub fn contract_tests(api: &Api, plan: &Plan) -> Result<TokenStream, String> {
 fn contract_text(api: &Api, plan: &Plan) -> String {
     let lib = &api.meta.lib_name;
     let mut ops = Vec::new();
-    collect(api, plan, &api.root, &mut Vec::new(), &mut ops);
+    collect(api, plan, &api.root, &mut Vec::new(), &mut BTreeSet::new(), &mut ops);
     let uses_token = ops.iter().filter_map(|o| o.way).any(|w| {
         let r = &api.security.requirements[w];
         r.schemes.iter().any(|&i| api.security.schemes[i].kind == crate::ir::SchemeKind::Token)
@@ -135,7 +137,8 @@ fn push_gate(out: &mut String, feature: &Option<String>) {
 }
 
 /// Every operation under `node`, depth first in name order (the order of the crate's files).
-fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, out: &mut Vec<Calls>) {
+/// `stems`: the function name stems already given, so a name two paths join to is numbered.
+fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, stems: &mut BTreeSet<String>, out: &mut Vec<Calls>) {
     for op in node.operations.values() {
         let mut label: Vec<&str> = path.iter().map(String::as_str).collect();
         label.push(&op.method_name);
@@ -143,10 +146,9 @@ fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, out:
         // to the document adds its own functions and renames none. Two paths that join to the
         // same name (`a_b.c`, `a.b_c`) number the later one.
         let base = label.join("_");
-        let taken = |stem: &str| out.iter().any(|c: &Calls| c.calls.iter().any(|(_, name, _)| name.strip_prefix("call_").is_some_and(|n| n.starts_with(stem) && matches!(&n[stem.len()..], "_required" | "_all"))));
         let mut stem = base.clone();
         let mut n = 2;
-        while taken(&stem) {
+        while stems.contains(&stem) {
             stem = format!("{base}_{n}");
             n += 1;
         }
@@ -159,6 +161,7 @@ fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, out:
             if let (Some(all), true) = (all, differs) {
                 calls.push(("all", format!("call_{stem}_all"), all));
             }
+            stems.insert(stem);
         }
         out.push(Calls {
             label: label.join("."),
@@ -170,7 +173,7 @@ fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, out:
     }
     for (name, child) in &node.children {
         path.push(name.clone());
-        collect(api, plan, child, path, out);
+        collect(api, plan, child, path, stems, out);
         path.pop();
     }
 }

@@ -58,7 +58,7 @@ for m in "${members[@]}"; do
 done
 
 start=$(date +%s.%N)
-if (cd "$out" && CARGO_TARGET_DIR="$work/target" cargo check -q --workspace --all-features 2> "$work/check.log"); then
+if (cd "$out" && CARGO_TARGET_DIR="$work/target" cargo check -q --keep-going --workspace --all-features 2> "$work/check.log"); then
     check_ok=${#members[@]}
 else
     check_ok=$(( ${#members[@]} - $(grep -oE 'could not compile `[^`]+`' "$work/check.log" | sort -u | wc -l) ))

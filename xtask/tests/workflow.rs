@@ -1,6 +1,7 @@
 //! `.github/workflows/spec-diff.yml` read with a YAML parser: it runs on pull requests touching
 //! `spec/`, may write the pull request's comment, and every `cargo xtask` command its steps run
-//! names a real subcommand with flags and values the xtask binary's `--help` lists. Each script
+//! names a real subcommand with flags and values the xtask binary's `--help` lists, one of them
+//! failing when the crate's version is not bumped enough. Each script
 //! parses as bash and splices no `${{ … }}` expression into itself.
 
 use std::path::Path;
@@ -81,6 +82,7 @@ fn the_workflow_runs_on_spec_changes_and_its_steps_use_real_commands() {
     assert!(has(&["--format", "markdown", "--out-full"]));
     assert!(has(&["--format", "github"]));
     assert!(has(&["--fail-on", "breaking"]));
+    assert!(has(&["--check-version"]), "a step holds the crate's version to the bump the report asks for");
     assert!(commands.iter().all(|(sub, args)| sub != "spec-diff" || args.iter().any(|a| a == "--base")), "every comparison names the pull request's base");
     // The comment posted is the markdown written before, updated in place when it exists.
     let post = scripts.iter().find(|s| s.contains("comment.md")).expect("a step posting the comment");

@@ -128,10 +128,15 @@ pub fn run(args: SpecDiffArgs) -> Result<i32> {
         let stale = stopped_matching(&overlays, &old_applied, &new_applied);
         (old, new, stale)
     };
-    // The Rust API compared is the crate's own: named and placed by `spec/codegen.yaml` (the
-    // defaults where there is none).
-    let config_path = root.join("spec/codegen.yaml");
-    let config = if config_path.is_file() { generator::Config::load(&config_path)? } else { generator::Config::default() };
+    // The Rust API compared is the one NEW's crate has: named and placed by the `codegen.yaml`
+    // beside NEW (`spec/codegen.yaml` for the workspace's own document), the defaults where
+    // there is none. Another document is never read with this crate's configuration.
+    let config = match &args.new {
+        None => config_beside(&root.join(SPEC))?,
+        Some(s) if split_rev(s).is_none() => config_beside(Path::new(s))?,
+        // NEW from a revision: its configuration as of the working tree, if that names it.
+        Some(s) => config_beside(&root.join(split_rev(s).map_or(s.as_str(), |(_, p)| p)))?,
+    };
     let mut report = diff::diff_documents_with(&old, &new, &config);
     // The default file is named as the repository names it, wherever the command runs.
     let ignore_file = match &args.ignore {
@@ -508,6 +513,24 @@ fn split_rev(spec: &str) -> Option<(&str, &str)> {
         Some((rev, path)) if !rev.is_empty() && !path.is_empty() => Some((rev, path)),
         _ => None,
     }
+}
+
+/// The configuration beside the document at `spec` (`codegen.yaml` in its folder), when it is
+/// there and its `spec:` names that document; the defaults otherwise.
+fn config_beside(spec: &Path) -> Result<generator::Config> {
+    let path = spec.with_file_name("codegen.yaml");
+    if !path.is_file() {
+        return Ok(generator::Config::default());
+    }
+    let config = generator::Config::load(&path)?;
+    let names_it = config.spec.as_deref().is_some_and(|named| {
+        let named = path.with_file_name(named);
+        match (named.canonicalize(), spec.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => named == spec,
+        }
+    });
+    Ok(if names_it || config.spec.is_none() { config } else { generator::Config::default() })
 }
 
 fn read_side(spec: &str) -> Result<Document> {

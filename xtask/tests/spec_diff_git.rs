@@ -397,3 +397,29 @@ fn the_ignore_file_acknowledges_changes_and_fail_on_skips_them() {
     assert_eq!(repo.spec_diff(&["--fail-on", "breaking", "--ignore", other.to_str().unwrap()]).status.code(), Some(0));
     assert_eq!(repo.spec_diff(&["--ignore", "missing.ignore"]).status.code(), Some(2));
 }
+
+#[test]
+fn the_rust_api_is_named_by_the_configuration_beside_new_and_only_that() {
+    let repo = Repo::new("main");
+    std::fs::write(
+        repo.path().join("spec/codegen.yaml"),
+        "spec: openapi.yaml\noperations:\n  list-items: { resource: things, method: all }\n",
+    )
+    .unwrap();
+    repo.commit("config");
+    repo.write(&spec(SORT));
+    // The workspace's own document: its configuration names the method.
+    let out = repo.spec_diff(&["--base", "main"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("`models::ThingAllParams::sort"), "{}", stdout(&out));
+    // Two other documents, with no configuration beside them: the generator's own names, not
+    // this crate's (which may not even fit another document).
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("old.yaml"), spec("")).unwrap();
+    std::fs::write(other.path().join("new.yaml"), spec(SORT)).unwrap();
+    let (old, new) = (other.path().join("old.yaml"), other.path().join("new.yaml"));
+    let out = repo.spec_diff(&[old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("`models::ItemListParams::sort") && !stdout(&out).contains("Thing"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("rust-api-not-compared"), "{}", stdout(&out));
+}

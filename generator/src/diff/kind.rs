@@ -169,6 +169,8 @@ change_kinds! {
         "an enum variant is gone";
     RustVariantChanged = "rust-variant-changed", [Breaking],
         "a one-of enum's variant holds another type";
+    RustItemDeprecated = "rust-item-deprecated", [Info],
+        "a method, type or field now carries `#[deprecated]`: users' builds warn where they use it, and Cargo's semver rules count that a minor change";
 }
 
 impl ChangeKind {

@@ -276,6 +276,10 @@ impl Compare<'_> {
                 );
                 self.push(ChangeKind::RustTypeChanged, Level::Breaking, None, self.type_pointer(Side::New, name), message);
             }
+            if !old.deprecated && new.deprecated {
+                let message = format!("{} is now `#[deprecated]`", code(&format!("models::{name}")));
+                self.push(ChangeKind::RustItemDeprecated, Level::Info, None, self.type_pointer(Side::New, name), message);
+            }
             let shape_old = shape(&old.kind, &renames);
             self.type_changed(name, &shape_old, &new.kind, new.non_exhaustive);
         }
@@ -298,12 +302,17 @@ impl Compare<'_> {
                             let at = self.field_pointer(Side::Old, &self.type_pointer(Side::Old, name), f);
                             self.push(ChangeKind::RustFieldRemoved, Level::Breaking, None, at, format!("{item} is removed"));
                         }
-                        Some(n) if n.ty != f.ty => {
-                            let message = format!("{item}: {} → {}", code(&f.ty), code(&n.ty));
-                            let at = self.field_pointer(Side::New, &location, n);
-                            self.push(ChangeKind::RustFieldTypeChanged, Level::Breaking, None, at, message);
+                        Some(n) => {
+                            if n.ty != f.ty {
+                                let message = format!("{item}: {} → {}", code(&f.ty), code(&n.ty));
+                                let at = self.field_pointer(Side::New, &location, n);
+                                self.push(ChangeKind::RustFieldTypeChanged, Level::Breaking, None, at, message);
+                            }
+                            if n.deprecated && !f.deprecated {
+                                let at = self.field_pointer(Side::New, &location, n);
+                                self.push(ChangeKind::RustItemDeprecated, Level::Info, None, at, format!("{item} is now `#[deprecated]`"));
+                            }
                         }
-                        Some(_) => {}
                     }
                 }
                 for n in nf.iter().filter(|n| !old_names.contains(n.name.as_str())) {
@@ -434,6 +443,10 @@ impl Compare<'_> {
             if types(om) != types(nm) {
                 let message = format!("{}: {} → {}", code(&om.call(os, &key.1)), code(&before), code(&after));
                 self.push(ChangeKind::RustMethodSignatureChanged, Level::Breaking, op(nm), Self::op_pointer(self.new, nm), message);
+            }
+            if nm.deprecated && !om.deprecated {
+                let message = format!("{} is now `#[deprecated]`", code(&nm.call(os, &key.1)));
+                self.push(ChangeKind::RustItemDeprecated, Level::Info, op(nm), Self::op_pointer(self.new, nm), message);
             }
         }
     }

@@ -153,7 +153,7 @@ impl Semver {
         let (major, minor, patch) = version.bumped(needed);
         let why = match needed {
             Bump::Major => "a Rust item was removed or changed",
-            Bump::Minor => "Rust items were only added",
+            Bump::Minor => "Rust items were only added or deprecated",
             Bump::Patch => "the Rust API does not change",
         };
         let reason = match (needed, version.core) {

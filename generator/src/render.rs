@@ -87,10 +87,11 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     let m = &api.meta;
     let (auth, auth_example, auth_clients) = auth_context(api);
     let servers = servers_context(api);
-    let (resources, types) = reference_context(api);
+    let (resources, types, auth_api) = reference_context(api);
     let ctx = context! {
         resources => resources,
         types => types,
+        auth_api => auth_api,
         servers => servers,
         auth => auth,
         auth_example => auth_example,
@@ -311,9 +312,10 @@ const MAX_SUMMARY: usize = 200;
 /// What `api.md` lists: the resources by accessor path and the models by name, each as
 /// Rust text built from identifiers and types (printed through `md_code`) and document
 /// strings (paths, summaries, wire names), which the template escapes.
-fn reference_context(api: &Api) -> (Vec<minijinja::Value>, Vec<minijinja::Value>) {
+fn reference_context(api: &Api) -> (Vec<minijinja::Value>, Vec<minijinja::Value>, Vec<minijinja::Value>) {
     use crate::surface::TypeItemKind;
     let s = crate::surface::surface(api);
+    let auth = s.auth.values().map(|a| context! { variant => format!("Auth::{}", a.variant), method => format!("ClientBuilder::{}", a.method.trim_start_matches("fn ")) }).collect();
     let resources = s
         .resources
         .iter()
@@ -376,7 +378,7 @@ fn reference_context(api: &Api) -> (Vec<minijinja::Value>, Vec<minijinja::Value>
             }
         })
         .collect();
-    (resources, types)
+    (resources, types, auth)
 }
 
 /// What the README says about authentication: one row per way to authenticate (`method` and

@@ -19,6 +19,17 @@ pub struct Surface {
     pub resources: BTreeMap<Vec<String>, ResourceItem>,
     /// Named types by Rust name.
     pub types: BTreeMap<String, TypeItem>,
+    /// The ways to authenticate by `Auth` variant name.
+    pub auth: BTreeMap<String, AuthItem>,
+}
+
+/// One way to authenticate: an `Auth` variant and the `ClientBuilder` method that sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthItem {
+    /// The variant as declared (`ApiKey { api_email: String, api_key: String }`).
+    pub variant: String,
+    /// The builder method's signature (`fn api_key(self, api_email: impl Into<String>, …) -> Self`).
+    pub method: String,
 }
 
 /// One resource node: its accessor from the client and its methods.
@@ -128,7 +139,16 @@ pub fn surface(api: &Api) -> Surface {
     }
     let plan = emit::plan(api);
     let types = api.types.iter().map(|(name, t)| (name.clone(), type_item(t, &api.types, &plan))).collect();
-    Surface { version: api.meta.version.clone(), resources, types }
+    let auth = api
+        .security
+        .requirements
+        .iter()
+        .map(|r| {
+            let (variant, method) = emit::auth::requirement_api(&api.security, r);
+            (r.variant.clone(), AuthItem { variant, method })
+        })
+        .collect();
+    Surface { version: api.meta.version.clone(), resources, types, auth }
 }
 
 fn method(api: &Api, op: &Operation) -> MethodItem {

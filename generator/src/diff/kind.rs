@@ -135,6 +135,8 @@ change_kinds! {
         "schemas nest deeper than the generator's limit (see README, Limits); the comparison stops there";
     SecurityRequirementRemoved = "security-requirement-removed", [Breaking, Info],
         "a security alternative clients may be using is gone: breaking, or info when a requirement of NEW asks for part of it (an all-of requirement split into alternatives: relaxed)";
+    SecuritySchemeChanged = "security-scheme-changed", [Breaking],
+        "a security scheme of the same name sends its credential another way (type, HTTP scheme, API key place or name)";
     RustApiNotCompared = "rust-api-not-compared", [Warning],
         "the generator refuses OLD or NEW, so their Rust APIs were not compared";
     RustResourceAdded = "rust-resource-added", [Info],
@@ -169,6 +171,12 @@ change_kinds! {
         "an enum variant is gone";
     RustVariantChanged = "rust-variant-changed", [Breaking],
         "a one-of enum's variant holds another type";
+    RustAuthAdded = "rust-auth-added", [Info],
+        "a new way to authenticate: an `Auth` variant and its `ClientBuilder` method";
+    RustAuthRemoved = "rust-auth-removed", [Breaking],
+        "a way to authenticate is gone with its `Auth` variant and `ClientBuilder` method (a security requirement removed, or requirements merged)";
+    RustAuthChanged = "rust-auth-changed", [Breaking],
+        "an `Auth` variant's fields or its `ClientBuilder` method's arguments changed";
     RustItemDeprecated = "rust-item-deprecated", [Info],
         "a method, type or field now carries `#[deprecated]`: users' builds warn where they use it, and Cargo's semver rules count that a minor change";
 }

@@ -65,7 +65,42 @@ pub(crate) fn diff(old: &Value, new: &Value, formats: &Formats) -> Vec<Change> {
             Some(o) => compare_operation(&mut cmp, &mut sink, o, n),
         }
     }
-    sink.finish()
+    let mut changes = sink.finish();
+    changes.extend(compare_schemes(old, new));
+    changes
+}
+
+/// Security schemes both documents name whose credential now travels another way (another
+/// `type`, HTTP `scheme`, or `in`/`name` of an API key): every client that sent it breaks.
+fn compare_schemes(old: &Value, new: &Value) -> Vec<Change> {
+    const AT: &str = "/components/securitySchemes";
+    let (Some(a), Some(b)) = (crate::locate::get(old, AT).and_then(Value::as_object), crate::locate::get(new, AT).and_then(Value::as_object)) else {
+        return Vec::new();
+    };
+    let sent = |v: &Value| -> String {
+        let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        match s("type").as_str() {
+            "http" => format!("http {}", s("scheme").to_ascii_lowercase()),
+            "apiKey" => format!("apiKey in {}: {}", s("in"), s("name")),
+            other => other.to_string(),
+        }
+    };
+    let mut out = Vec::new();
+    for (name, o) in a {
+        let Some(n) = b.get(name) else { continue };
+        let (was, is) = (sent(o), sent(n));
+        if was != is {
+            out.push(Change {
+                kind: ChangeKind::SecuritySchemeChanged,
+                level: Level::Breaking,
+                operation: None,
+                location: format!("{AT}/{}", crate::locate::escape_token(name)),
+                message: format!("security scheme {} changed: {} → {}", code(name), code(&was), code(&is)),
+                acknowledged: None,
+            });
+        }
+    }
+    out
 }
 
 /// Endpoints that moved: an operation only OLD has and one only NEW has, with the same method

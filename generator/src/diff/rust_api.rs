@@ -38,6 +38,7 @@ pub(super) fn diff(old: &Document, new: &Document, config: &crate::Config) -> (V
     let mut out = Compare { old, new, old_owners: owners(&a, old), new_owners: owners(&b, new), changes: Vec::new() };
     let renames = out.types(&a, &b);
     out.resources(&a, &b, &renames);
+    out.auth(&a, &b);
     (out.changes, Some(b.version))
 }
 
@@ -216,6 +217,41 @@ impl Compare<'_> {
             p
         } else {
             String::new()
+        }
+    }
+
+    /// Ways to authenticate, by `Auth` variant: one removed takes its variant and builder
+    /// method with it (a security requirement dropped, or alternatives merged); one whose
+    /// fields or method changed breaks code that builds it.
+    fn auth(&mut self, a: &Surface, b: &Surface) {
+        let at = |doc: &Document| {
+            ["/components/securitySchemes", "/securityDefinitions"]
+                .into_iter()
+                .find(|p| crate::locate::get(&doc.raw, p).is_some())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let name = |item: &crate::surface::AuthItem| {
+            let method = item.method.strip_prefix("fn ").and_then(|m| m.split('(').next()).unwrap_or_default();
+            format!("{} and {}", code(&format!("Auth::{}", item.variant)), code(&format!("ClientBuilder::{method}")))
+        };
+        for (variant, old) in &a.auth {
+            match b.auth.get(variant) {
+                None => {
+                    let message = format!("{} are removed", name(old));
+                    self.push(ChangeKind::RustAuthRemoved, Level::Breaking, None, at(self.old), message);
+                }
+                Some(new) if new != old => {
+                    let message = format!("{}: {} → {}", code(&format!("Auth::{variant}")), code(&format!("{}; {}", old.variant, old.method)), code(&format!("{}; {}", new.variant, new.method)));
+                    self.push(ChangeKind::RustAuthChanged, Level::Breaking, None, at(self.new), message);
+                }
+                Some(_) => {}
+            }
+        }
+        for (variant, new) in &b.auth {
+            if !a.auth.contains_key(variant) {
+                self.push(ChangeKind::RustAuthAdded, Level::Info, None, at(self.new), format!("{} are added", name(new)));
+            }
         }
     }
 

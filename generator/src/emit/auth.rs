@@ -111,6 +111,23 @@ impl Arg {
     }
 }
 
+/// One way to authenticate as the crate's public API shows it: the `Auth` variant
+/// (`Bearer(String)`, `ApiKey { api_email: String, api_key: String }`) and its `ClientBuilder`
+/// method's signature, each as one line of Rust.
+pub fn requirement_api(sec: &Security, r: &Requirement) -> (String, String) {
+    let args = args(sec, r);
+    let flat = |t: TokenStream| t.to_string().replace(" :: ", "::").replace(" < ", "<").replace(" >", ">").replace(" ,", ",").replace("( ", "(").replace(" )", ")").replace(" : ", ": ");
+    let variant = if r.fields.is_empty() {
+        format!("{}({})", r.variant, flat(args[0].tuple_fields()))
+    } else {
+        let fields: Vec<String> = r.fields.iter().zip(&args).map(|(f, a)| format!("{f}: {}", flat(a.ty()))).collect();
+        format!("{} {{ {} }}", r.variant, fields.join(", "))
+    };
+    let params: Vec<String> = args.iter().map(|a| flat(a.params())).collect();
+    let method = format!("fn {}(self{}) -> Self", r.method, params.iter().map(|p| format!(", {p}")).collect::<String>());
+    (variant, method)
+}
+
 /// The argument name of a one-scheme way to authenticate.
 fn single_arg(kind: &SchemeKind) -> &'static str {
     match kind {

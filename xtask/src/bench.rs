@@ -223,13 +223,13 @@ pub fn run(args: BenchArgs) -> Result<()> {
     cases.retain(|c| selected(only, &c.name));
 
     println!("{}", machine());
-    println!("openapi-rustgen, release, whole process; median of {} runs per case", args.runs);
-    println!("stage columns: seconds, from `openapi-rustgen --timings`; wall includes process start and exit\n");
     let header = format!(
         "| case | operations | {} | wall s | peak RSS MB | output lines | µs / operation |",
         STAGES.map(|s| format!("{s} s")).join(" | ")
     );
     if !cases.is_empty() {
+        println!("openapi-rustgen, release, whole process; median of {} runs per case", args.runs);
+        println!("stage columns: seconds, from `openapi-rustgen --timings`; wall includes process start and exit\n");
         println!("{header}");
         println!("|{}", " --- |".repeat(header.matches(" | ").count() + 1));
     }

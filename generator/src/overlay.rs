@@ -450,80 +450,11 @@ fn parse_path(member: &str, text: &str) -> Result<JsonPath, String> {
     })
 }
 
-/// Each action's line. Where `actions` is a YAML block sequence, the lines its items start
-/// on (`- ` at the items' indentation). Otherwise (JSON, flow style) where each action's first
-/// member is written, found key by key after the previous action's: first on a line that opens
-/// an item (it starts with `-` or `{`, or follows a line ending in `{`), so that a member of
-/// the previous action with the same name is not taken for it, then anywhere. A `target` key
-/// counts only on a line that holds its value (when the value is written plainly), so a
-/// `target` property inside an update is not taken for the next action.
+/// Each action's line: where its item starts in the overlay's text (YAML or JSON), found in
+/// one parse of the text.
 fn action_lines(text: &str, actions: &[Value]) -> Vec<Option<usize>> {
-    let start = crate::locate::line_of(text, "/actions").unwrap_or(1);
-    let lines: Vec<&str> = text.lines().collect();
-    if let Some(items) = block_items(&lines, start, actions.len()) {
-        return items;
-    }
-    let mut next = start.saturating_sub(1);
-    let mut out = Vec::with_capacity(actions.len());
-    for a in actions {
-        let Some((key, value)) = a.as_object().and_then(|o| o.iter().next()) else {
-            out.push(None);
-            continue;
-        };
-        let want = value.as_str().filter(|_| key == "target");
-        let is_key = |line: &str| {
-            let t = line.trim_start().trim_start_matches("- ").trim_start_matches(['{', ' ']);
-            let t = t.strip_prefix('"').or_else(|| t.strip_prefix('\'')).unwrap_or(t);
-            t.strip_prefix(key.as_str()).is_some_and(|rest| rest.trim_start_matches(['"', '\'', ' ']).starts_with(':'))
-        };
-        let opens_item = |i: usize| {
-            let t = lines[i].trim_start();
-            t.starts_with('-') || t.starts_with('{') || (i > 0 && lines[i - 1].trim_end().ends_with('{'))
-        };
-        let found = (next..lines.len())
-            .find(|&i| is_key(lines[i]) && opens_item(i) && want.is_none_or(|w| lines[i].contains(w)))
-            .or_else(|| (next..lines.len()).find(|&i| is_key(lines[i]) && want.is_none_or(|w| lines[i].contains(w))))
-            .or_else(|| (next..lines.len()).find(|&i| is_key(lines[i])));
-        match found {
-            Some(i) => {
-                out.push(Some(i + 1));
-                next = i + 1;
-            }
-            None => out.push(None),
-        }
-    }
-    out
-}
-
-/// The 1-based lines on which the items of a YAML block sequence start, for the key on line
-/// `key_line` (`actions:` with nothing after it but a comment): lines `- …` at the indentation
-/// of the first one, until a line less indented (or as indented and not an item). `None` when
-/// the key is not written that way or the count differs from `count`, the items parsed.
-fn block_items(lines: &[&str], key_line: usize, count: usize) -> Option<Vec<Option<usize>>> {
-    let head = lines.get(key_line.checked_sub(1)?)?;
-    let rest = head.trim_start().trim_start_matches(['"', '\'']).strip_prefix("actions")?;
-    let rest = rest.trim_start_matches(['"', '\'']).trim_start().strip_prefix(':')?.trim_start();
-    if !(rest.is_empty() || rest.starts_with('#')) {
-        return None;
-    }
-    let key_indent = head.len() - head.trim_start().len();
-    let mut item_indent = None;
-    let mut out = Vec::new();
-    for (i, line) in lines.iter().enumerate().skip(key_line) {
-        let t = line.trim_start();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - t.len();
-        let item = t == "-" || t.starts_with("- ");
-        if indent < key_indent || (indent == key_indent && !item) {
-            break;
-        }
-        if item && *item_indent.get_or_insert(indent) == indent {
-            out.push(Some(i + 1));
-        }
-    }
-    (out.len() == count).then_some(out)
+    let pointers: Vec<String> = (0..actions.len()).map(|i| format!("/actions/{i}")).collect();
+    crate::locate::lines_of(text, &pointers.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// `s` quoted for a message.
@@ -835,10 +766,10 @@ mod tests {
         // Items at the key's own indentation, and a block scalar holding `- ` lines.
         let flush = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n- target: $.info\n  update:\n    description: |\n      - update: not an action\n- update: {title: y}\n";
         assert!(error(flush).starts_with("o.yaml:8: overlay action actions[1]"), "{}", error(flush));
-        // Pretty-printed JSON: the member that follows a line ending in `{`.
+        // Pretty-printed JSON: the line of the action's `{`.
         let json = "{\n  \"overlay\": \"1.0.0\",\n  \"info\": {\"title\": \"t\", \"version\": \"1\"},\n  \"actions\": [\n    {\n      \"target\": \"$.info\",\n      \"update\": {\"title\": \"x\"}\n    },\n    {\n      \"update\": {\"title\": \"y\"}\n    }\n  ]\n}\n";
         let e = Overlay::from_bytes("o.json", json.as_bytes()).unwrap_err().to_string();
-        assert!(e.starts_with("o.json:10: overlay action actions[1]: no `target`"), "{e}");
+        assert!(e.starts_with("o.json:9: overlay action actions[1]: no `target`"), "{e}");
     }
 
     #[test]

@@ -181,6 +181,31 @@ fn diagnostics_beside_a_20_mb_blob_are_located_in_linear_time() {
     assert!(o.stderr.contains("(at /paths/~1p0/get/parameters/0, line 8)"), "no line for the first diagnostic:\n{}", &o.stderr[..o.stderr.len().min(2000)]);
 }
 
+/// A 10 MB member of 200,000 keys before the paths: locating the diagnostics parses the whole
+/// text once and follows only the branches their pointers name.
+#[test]
+fn diagnostics_after_200000_keys_are_located_in_linear_time() {
+    let s = Scratch::new();
+    let mut text = format!("{HEAD}x-wide:\n");
+    for i in 0..200_000 {
+        let _ = writeln!(text, "  key-{i:06}-{}: {{a: [1, 2], 'b': \"c\"}}", "x".repeat(14));
+    }
+    assert!(text.len() > 10_000_000, "{} bytes", text.len());
+    text.push_str("paths:\n");
+    for i in 0..50 {
+        let _ = write!(
+            text,
+            "  /p{i}:\n    get:\n      operationId: op{i}\n      parameters:\n        - {{name: c, in: cookie, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n"
+        );
+    }
+    let o = s.generate("limits-keys.yaml", &text);
+    o.assert_bounded("200,000 keys then 50 diagnostics", SECS, MB);
+    assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
+    let first = text.lines().position(|l| l == "  /p0:").expect("the first path") + 5;
+    let want = format!("(at /paths/~1p0/get/parameters/0, line {first})");
+    assert!(o.stderr.contains(&want), "no {want}:\n{}", &o.stderr[..o.stderr.len().min(2000)]);
+}
+
 #[test]
 fn enum_of_200000_values_generates_in_linear_time() {
     let s = Scratch::new();

@@ -1172,11 +1172,13 @@ pub(crate) struct RuntimeExample {
 }
 
 /// The runtime's doc example call (`paged`: a list operation that pages, else one that does
-/// not): the first operation in resource order whose arguments the example can build,
+/// not): the first operation in resource order whose arguments the example can build and
+/// that returns a `Request` or `PageRequest` (not a stream),
 /// preferring one that is not deprecated. `None` when the crate has no such operation.
 pub(crate) fn runtime_example(api: &Api, paged: bool) -> Option<RuntimeExample> {
     fn walk(api: &Api, node: &crate::ir::Resource, path: &mut Vec<String>, paged: bool, deprecated: bool) -> Option<RuntimeExample> {
-        for op in node.operations.values().filter(|o| o.pagination.is_some() == paged && o.deprecated == deprecated) {
+        // A stream request is not a `Request`: the examples call `Request`'s methods.
+        for op in node.operations.values().filter(|o| o.pagination.is_some() == paged && o.deprecated == deprecated && !is_stream(o)) {
             let parts = example_parts(api, op, Fill::Doc);
             if parts.input.is_none() {
                 let call = parts.call(path, op);
@@ -1368,8 +1370,8 @@ pub(crate) fn params_positional(op: &Operation, s: &Struct) -> bool {
 }
 
 /// True when the method returns a stream request (`StreamRequest`, `EventRequest`), which
-/// puts the parameters on the request when it is made.
-fn is_stream(op: &Operation) -> bool {
+/// puts the parameters on the request when it is made (so the request has no setters).
+pub(crate) fn is_stream(op: &Operation) -> bool {
     matches!(op.response, Response::Stream { .. } | Response::Events(_))
 }
 
@@ -1485,7 +1487,7 @@ fn params_impls(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(impl<T, D> crate::Request<'_, T, D, crate::models::#pname>)
     };
-    quote! {
+    let apply = quote! {
         impl crate::Params for crate::models::#pname {
             fn apply<'c>(&self, #req: crate::Request<'c, ()>) -> crate::Request<'c, ()> {
                 #bind
@@ -1493,6 +1495,12 @@ fn params_impls(api: &Api, op: &Operation) -> TokenStream {
                 req
             }
         }
+    };
+    if is_stream(op) {
+        return apply;
+    }
+    quote! {
+        #apply
 
         #target {
             #(#setters)*

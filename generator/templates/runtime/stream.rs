@@ -181,6 +181,14 @@ impl<'c, T> StreamRequest<'c, T> {
         self.reconnects = Some(n);
         self
     }
+
+    /// How long one connection may last, its whole body included (default:
+    /// the client's timeout). A long-lived stream wants more: a connection that
+    /// reaches it fails as a broken one does.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.request.parts.timeout = Some(timeout);
+        self
+    }
 }
 
 impl<'c, T> EventRequest<'c, T> {
@@ -195,6 +203,14 @@ impl<'c, T> EventRequest<'c, T> {
     /// repeat, else 0).
     pub fn max_reconnects(mut self, n: u32) -> Self {
         self.reconnects = Some(n);
+        self
+    }
+
+    /// How long one connection may last, its whole body included (default:
+    /// the client's timeout). A long-lived stream wants more: a connection that
+    /// reaches it ends as a broken one does, and is reconnected if it may be.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.request.parts.timeout = Some(timeout);
         self
     }
 }
@@ -275,6 +291,8 @@ pub struct ItemStream<T> {
 /// again, to the same URL with the same credentials, with `Last-Event-ID`
 /// set to the last event ID. It gives up after
 /// [`EventRequest::max_reconnects`] reconnects in a row without an event.
+/// The timeout bounds each connection, body included
+/// ([`EventRequest::timeout`]): one that reaches it is reconnected too.
 ///
 /// One event larger than the response size limit is an
 /// [`Error::ResponseTooLarge`], and the stream never holds more than that
@@ -460,7 +478,6 @@ impl fmt::Debug for Frames {
         f.debug_struct("Frames")
             .field("framing", &self.framing)
             .field("status", &self.status)
-            .field("held", &self.held())
             .field("done", &matches!(self.state, State::Done))
             .finish_non_exhaustive()
     }
@@ -519,9 +536,13 @@ impl Frames {
         matches!(self.state, State::Done)
     }
 
-    /// Bytes held for the line and event being read.
-    fn held(&self) -> usize {
-        self.line.len() + self.data.len() + self.event.len() + self.id.as_ref().map_or(0, String::len)
+    /// Bytes held for the line and event being read, and the last event ID.
+    fn held(&self, source: &Source) -> usize {
+        self.line.len()
+            + self.data.len()
+            + self.event.len()
+            + self.id.as_ref().map_or(0, String::len)
+            + source.last_id.len()
     }
 
     fn too_large(&self) -> Error {
@@ -611,7 +632,7 @@ impl Frames {
             let Some(end) = self.chunk.iter().position(|&b| b == b'\n' || b == b'\r') else {
                 // The line goes on in the next chunk: hold it, within the limit.
                 let rest = std::mem::take(&mut self.chunk);
-                if self.held().saturating_add(rest.len()) > self.limit {
+                if self.held(source).saturating_add(rest.len()) > self.limit {
                     return Err(self.too_large());
                 }
                 extend_within(&mut self.line, &rest, self.limit);
@@ -620,7 +641,7 @@ impl Frames {
             self.after_cr = self.chunk[end] == b'\r';
             let piece = self.chunk.split_to(end + 1);
             let piece = &piece[..end];
-            if self.held().saturating_add(piece.len()) > self.limit {
+            if self.held(source).saturating_add(piece.len()) > self.limit {
                 return Err(self.too_large());
             }
             let frame = if self.line.is_empty() {
@@ -680,7 +701,7 @@ impl Frames {
         };
         match field {
             b"data" => {
-                if self.held().saturating_add(value.len() + 1) > self.limit {
+                if self.held(source).saturating_add(value.len() + 1) > self.limit {
                     return Err(self.too_large());
                 }
                 extend_within(&mut self.data, value, self.limit);

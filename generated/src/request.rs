@@ -627,14 +627,7 @@ impl<P: Params> Request<'_, Bytes, AsBytes, P> {
         if let Some(e) = error {
             return Box::pin(std::future::ready(Err(e)));
         }
-        Box::pin(async move {
-            match send_attempts(&client, &parts, true).await? {
-                Sent::Open(response) => Ok(ByteStream {
-                    inner: StreamInner::Open(response),
-                }),
-                Sent::Read(raw) => Ok(ByteStream::read(raw)),
-            }
-        })
+        Box::pin(async move { ByteStream::open(&client, &parts).await })
     }
 }
 
@@ -733,6 +726,16 @@ enum StreamInner {
 }
 
 impl ByteStream {
+    /// Send the request and return its success response unread.
+    pub(crate) async fn open(client: &Client, parts: &RequestParts) -> Result<Self, Error> {
+        match send_attempts(client, parts, true).await? {
+            Sent::Open(response) => Ok(ByteStream {
+                inner: StreamInner::Open(response),
+            }),
+            Sent::Read(raw) => Ok(ByteStream::read(raw)),
+        }
+    }
+
     fn read(raw: RawResponse) -> Self {
         let inner = StreamInner::Read {
             status: raw.status,

@@ -51,9 +51,14 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX))
             .min(self.max_backoff);
-        // Jitter: wait between 75% and 100% of the nominal delay.
-        base.mul_f64(1.0 - 0.25 * fastrand::f64())
+        jittered(base)
     }
+}
+
+/// Between 75% and 100% of `base`, so that clients told to wait alike do not
+/// all come back at once.
+pub(crate) fn jittered(base: Duration) -> Duration {
+    base.mul_f64(1.0 - 0.25 * fastrand::f64())
 }
 
 /// How safe it is to send a request again after an attempt that may have

@@ -278,7 +278,7 @@ fn op_roots<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource, req: &
             }
         }
         match &op.response {
-            Response::Envelope(ty) | Response::Body(ty) | Response::Stream { item: ty, .. } => {
+            Response::Envelope(ty) | Response::Body(ty) | Response::Stream { item: ty, .. } | Response::Events(ty) => {
                 named_in(ty, resp)
             }
             Response::Bytes | Response::Text | Response::Empty => {}
@@ -1172,11 +1172,13 @@ pub(crate) struct RuntimeExample {
 }
 
 /// The runtime's doc example call (`paged`: a list operation that pages, else one that does
-/// not): the first operation in resource order whose arguments the example can build,
+/// not): the first operation in resource order whose arguments the example can build and
+/// that returns a `Request` or `PageRequest` (not a stream),
 /// preferring one that is not deprecated. `None` when the crate has no such operation.
 pub(crate) fn runtime_example(api: &Api, paged: bool) -> Option<RuntimeExample> {
     fn walk(api: &Api, node: &crate::ir::Resource, path: &mut Vec<String>, paged: bool, deprecated: bool) -> Option<RuntimeExample> {
-        for op in node.operations.values().filter(|o| o.pagination.is_some() == paged && o.deprecated == deprecated) {
+        // A stream request is not a `Request`: the examples call `Request`'s methods.
+        for op in node.operations.values().filter(|o| o.pagination.is_some() == paged && o.deprecated == deprecated && !is_stream(o)) {
             let parts = example_parts(api, op, Fill::Doc);
             if parts.input.is_none() {
                 let call = parts.call(path, op);
@@ -1258,7 +1260,7 @@ pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts 
     if let Some((params, s)) = params_struct(api, op) {
         // A struct with a required field is an argument; otherwise a doc example passes none
         // and a contract test's all-arguments call sets the whole struct with `.params(…)`.
-        let positional = params_positional(s);
+        let positional = params_positional(op, s);
         if positional || fill == Fill::All {
             match samples.struct_literal(params, s, 0, &mut vec![params]) {
                 Some(literal) => setup = format!("let params = {literal};").lines().map(String::from).collect(),
@@ -1360,17 +1362,24 @@ pub(crate) fn params_struct<'a>(api: &'a Api, op: &'a Operation) -> Option<(&'a 
 }
 
 /// True when the method takes its parameters struct as an argument: something in it is
-/// required, so no request without it is valid. Otherwise the request starts from the
-/// struct's default and takes the parameters by name.
-pub(crate) fn params_positional(s: &Struct) -> bool {
-    s.fields.iter().any(|f| f.required)
+/// required, so no request without it is valid, or the method returns a stream, whose request
+/// has no setters. Otherwise the request starts from the struct's default and takes the
+/// parameters by name.
+pub(crate) fn params_positional(op: &Operation, s: &Struct) -> bool {
+    s.fields.iter().any(|f| f.required) || is_stream(op)
+}
+
+/// True when the method returns a stream request (`StreamRequest`, `EventRequest`), which
+/// puts the parameters on the request when it is made (so the request has no setters).
+pub(crate) fn is_stream(op: &Operation) -> bool {
+    matches!(op.response, Response::Stream { .. } | Response::Events(_))
 }
 
 /// A resource method's arguments after `&self`, as (name, type): the path parameters in path
 /// order, then `params` (by value) when the operation's parameters struct has a required field.
 pub(crate) fn arguments(api: &Api, op: &Operation) -> Vec<(Ident, TokenStream)> {
     let mut args: Vec<(Ident, TokenStream)> = op.path_params.iter().map(|p| (ident(&p.rust_name), path_arg_ty(&api.types, &p.ty).0)).collect();
-    if let Some((p, _)) = params_struct(api, op).filter(|(_, s)| params_positional(s)) {
+    if let Some((p, _)) = params_struct(api, op).filter(|(_, s)| params_positional(op, s)) {
         let p = ident(p);
         args.push((ident("params"), quote!(crate::models::#p)));
     }
@@ -1402,8 +1411,8 @@ pub(crate) fn returns(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         (Response::Envelope(ty), None) => (request(ty_tokens(ty)), TokenStream::new()),
         (Response::Body(ty), _) => (request(ty_tokens(ty)), quote!(.without_envelope())),
         (Response::Empty, _) => (request(quote!(())), quote!(.without_envelope())),
-        // The parameters go on the request when `.items(…)` makes the stream of it.
-        (stream @ Response::Stream { .. }, _) => match body::raw_response(stream) {
+        // The parameters go on the request when `.items(…)` or `.events(…)` makes the stream of it.
+        (stream @ (Response::Stream { .. } | Response::Events(_)), _) => match body::raw_response(stream) {
             Some((t, _, finish, _)) => (t, finish),
             None => (request(quote!(())), quote!(.without_envelope())),
         },
@@ -1478,7 +1487,7 @@ fn params_impls(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(impl<T, D> crate::Request<'_, T, D, crate::models::#pname>)
     };
-    quote! {
+    let apply = quote! {
         impl crate::Params for crate::models::#pname {
             fn apply<'c>(&self, #req: crate::Request<'c, ()>) -> crate::Request<'c, ()> {
                 #bind
@@ -1486,6 +1495,12 @@ fn params_impls(api: &Api, op: &Operation) -> TokenStream {
                 req
             }
         }
+    };
+    if is_stream(op) {
+        return apply;
+    }
+    quote! {
+        #apply
 
         #target {
             #(#setters)*
@@ -1591,7 +1606,9 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     }
     doc.push('.');
     if let Some((_, s)) = params_struct(api, op) {
-        if params_positional(s) {
+        if is_stream(op) {
+            // A stream request has no setters.
+        } else if params_positional(op, s) {
             doc.push_str(" `params` can be changed on the returned request by name too.");
         } else {
             doc.push_str(" Parameters are set by name on the returned request (one setter each) or all at once with `.params(…)`.");
@@ -1683,7 +1700,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         None => TokenStream::new(),
     };
     let params = match params_struct(api, op) {
-        Some((_, s)) if params_positional(s) => quote!(.with_params(params)),
+        Some((_, s)) if params_positional(op, s) => quote!(.with_params(params)),
         Some((p, _)) => {
             let p = ident(p);
             quote!(.with_params(crate::models::#p::default()))

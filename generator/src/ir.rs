@@ -70,9 +70,10 @@ impl Api {
         })
     }
 
-    /// True when some operation's response is a typed stream of items (`itemSchema`).
-    pub fn has_item_streams(&self) -> bool {
-        self.any_operation(|o| matches!(o.response, Response::Stream { .. }))
+    /// True when some operation's response is read item by item: a typed stream of items
+    /// (`itemSchema`) or of server-sent events.
+    pub fn has_streams(&self) -> bool {
+        self.any_operation(|o| matches!(o.response, Response::Stream { .. } | Response::Events(_)))
     }
 
     /// True when `test` holds for some operation anywhere in the resource tree.
@@ -577,6 +578,9 @@ pub enum Response {
     Empty,
     /// A streamed body of typed items (3.2's `itemSchema`), read one item at a time.
     Stream { item: Ty, format: StreamFormat },
+    /// Server-sent events (`text/event-stream` without `itemSchema`) whose `data` is this type
+    /// (`Ty::String`, read as text, when the response has no schema or a string one).
+    Events(Ty),
 }
 
 /// How the items of a streamed response are framed.

@@ -66,9 +66,12 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     // `formats` (RFC 3339 for `time`'s types) only where the configuration maps to them.
     let formats = api.formats_used();
     let time_helpers = formats.iter().any(|f| f.needs_helper());
+    // `stream` (JSON Lines and server-sent events) only where a response is read item by item.
+    let streams = api.has_streams();
     let wanted = |file: &str| match file {
         "body.rs" => raw_bodies,
         "formats.rs" => time_helpers,
+        "stream.rs" => streams,
         _ => true,
     };
     let format_crates: BTreeSet<&str> = formats.iter().map(|f| f.krate()).collect();
@@ -97,6 +100,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         auth_example => auth_example,
         auth_clients => auth_clients,
         raw_bodies => raw_bodies,
+        streams => streams,
         format_crates => format_crates,
         has_paging => api.has_paging(),
         contract => m.contract.is_some(),
@@ -160,12 +164,12 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
 }
 
 /// The flags `//@if` may name.
-const KNOWN_FLAGS: &[&str] = &["cf-ray", "query-members", "item-stream"];
+const KNOWN_FLAGS: &[&str] = &["cf-ray", "query-members"];
 
 /// The runtime's optional parts this crate keeps (see [`runtime_for`]): `cf-ray` when the
 /// server's request id is Cloudflare's `cf-ray` header, for `ApiError::ray_id`;
 /// `query-members` when an operation sends an object's members as query parameters, for
-/// `Request::query_members`; `item-stream` when a response is a stream of typed items.
+/// `Request::query_members`.
 fn runtime_flags(api: &Api) -> Vec<&'static str> {
     let mut flags = Vec::new();
     if api.meta.request_id_headers.first().is_some_and(|h| h == "cf-ray") {
@@ -173,9 +177,6 @@ fn runtime_flags(api: &Api) -> Vec<&'static str> {
     }
     if api.has_query_members() {
         flags.push("query-members");
-    }
-    if api.has_item_streams() {
-        flags.push("item-stream");
     }
     flags
 }

@@ -161,7 +161,10 @@ fn method(api: &Api, op: &Operation) -> MethodItem {
         wire_path: op.path.normalized(),
         summary: op.summary.clone(),
         deprecated: op.deprecated,
-        setters: emit::params_struct(api, op).map(|(_, s)| emit::setters(s).into_iter().map(|(_, n)| n).collect()).unwrap_or_default(),
+        setters: emit::params_struct(api, op)
+            .filter(|_| !emit::is_stream(op))
+            .map(|(_, s)| emit::setters(s).into_iter().map(|(_, n)| n).collect())
+            .unwrap_or_default(),
         error: op.error.as_ref().map(|t| text(emit::ty_tokens(t))),
     }
 }

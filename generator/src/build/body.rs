@@ -205,7 +205,8 @@ impl<'a> Builder<'a> {
     }
 
     /// A response whose chosen media type streams items (JSON Lines, server-sent events) and
-    /// gives their schema as `itemSchema` (3.2): a stream of that type.
+    /// gives their schema as `itemSchema` (3.2): a stream of that type; server-sent events
+    /// without one: a stream of events whose data `schema` describes.
     pub(super) fn item_stream(
         &mut self,
         resp_ptr: &str,
@@ -218,12 +219,24 @@ impl<'a> Builder<'a> {
         let Some(format) = crate::spec::content::stream_format(&media) else {
             return Ok(None);
         };
-        let item_ptr = join(&join(&content_ptr, &media), "itemSchema");
-        if self.spec.get(&item_ptr).is_none() {
+        let media_ptr = join(&content_ptr, &media);
+        let item_ptr = join(&media_ptr, "itemSchema");
+        if self.spec.get(&item_ptr).is_some() {
+            let (item, _) = self.ty_of(&item_ptr, &format!("{hint}Item"))?;
+            return Ok(Some(Response::Stream { item, format }));
+        }
+        if format != crate::ir::StreamFormat::EventStream {
             return Ok(None);
         }
-        let (item, _) = self.ty_of(&item_ptr, &format!("{hint}Item"))?;
-        Ok(Some(Response::Stream { item, format }))
+        // Server-sent events without `itemSchema` (3.0, 3.1): `schema` describes each event's
+        // `data`; without one the data is text.
+        let schema_ptr = join(&media_ptr, "schema");
+        if self.spec.get(&schema_ptr).is_none() {
+            return Ok(Some(Response::Events(Ty::String)));
+        }
+        let (data, _) = self.ty_of(&schema_ptr, &format!("{hint}Data"))?;
+        let data = self.plain_time(data, &schema_ptr, "an event's data");
+        Ok(Some(Response::Events(data)))
     }
 
     /// What the content of the response at `resp_ptr` gives: JSON, bytes, text or nothing.

@@ -118,7 +118,18 @@ pub(super) fn raw_response(response: &Response) -> Option<(TokenStream, TokenStr
                 quote!(crate::StreamRequest<'c, #item>),
                 TokenStream::new(),
                 quote!(.returning_bytes().items(#framing)),
-                " Returns the response's items as they arrive: `.await` opens it, `.next().await` decodes each.",
+                " Returns the response's items as they arrive: `.await` opens it, a `futures_core::Stream` (or `.try_next().await`) decodes each.",
+            ))
+        }
+        Response::Events(data) => {
+            let decode = if *data == Ty::String { quote!(crate::AsText) } else { quote!(crate::AsJson) };
+            let data = super::ty_tokens(data);
+            // The method returns `EventRequest<'c, data>` (see `emit::returns`).
+            Some((
+                quote!(crate::EventRequest<'c, #data>),
+                TokenStream::new(),
+                quote!(.returning_bytes().events::<#data, #decode>()),
+                " Returns the server-sent events as they arrive: `.await` opens the stream, a `futures_core::Stream` (or `.try_next().await`) gives each event with its `data` decoded; it reconnects as `EventStream` says.",
             ))
         }
         Response::Bytes => Some((

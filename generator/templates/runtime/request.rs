@@ -682,14 +682,7 @@ impl<P: Params> Request<'_, Bytes, AsBytes, P> {
         if let Some(e) = error {
             return Box::pin(std::future::ready(Err(e)));
         }
-        Box::pin(async move {
-            match send_attempts(&client, &parts, true).await? {
-                Sent::Open(response) => Ok(ByteStream {
-                    inner: StreamInner::Open(response),
-                }),
-                Sent::Read(raw) => Ok(ByteStream::read(raw)),
-            }
-        })
+        Box::pin(async move { ByteStream::open(&client, &parts).await })
     }
 }
 
@@ -788,6 +781,16 @@ enum StreamInner {
 }
 
 impl ByteStream {
+    /// Send the request and return its success response unread.
+    pub(crate) async fn open(client: &Client, parts: &RequestParts) -> Result<Self, Error> {
+        match send_attempts(client, parts, true).await? {
+            Sent::Open(response) => Ok(ByteStream {
+                inner: StreamInner::Open(response),
+            }),
+            Sent::Read(raw) => Ok(ByteStream::read(raw)),
+        }
+    }
+
     fn read(raw: RawResponse) -> Self {
         let inner = StreamInner::Read {
             status: raw.status,
@@ -825,223 +828,6 @@ impl ByteStream {
     }
 }
 
-//@if item-stream
-/// How a streamed response frames its items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemFraming {
-    /// One JSON value per line (JSON Lines, NDJSON; a leading record
-    /// separator, as JSON text sequences write, is skipped).
-    JsonLines,
-    /// Server-sent events: each event's `data` is one JSON value; comments,
-    /// `event`, `id` and `retry` fields are not read.
-    EventStream,
-}
-
-/// A request whose success response is a stream of items: awaiting it
-/// opens the response, and [`ItemStream::next`] decodes one item at a time
-/// as it arrives.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct StreamRequest<'c, T> {
-    request: Request<'c, Bytes, AsBytes>,
-    framing: ItemFraming,
-    item: PhantomData<fn() -> T>,
-}
-
-impl<T> fmt::Debug for StreamRequest<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamRequest")
-            .field("request", &self.request)
-            .field("framing", &self.framing)
-            .finish()
-    }
-}
-
-impl<'c, P: Params> Request<'c, Bytes, AsBytes, P> {
-    /// Read the success response as a stream of items of type `T`. The parameters set so far
-    /// are put on the request here: set them before.
-    ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), cloudflare_access_users::Error> {
-    /// # let client = cloudflare_access_users::Client::from_env()?;
-    /// use cloudflare_access_users::ItemFraming;
-    /// let req = cloudflare_access_users::Request::<()>::new(&client, reqwest::Method::GET, "/x", "/x".into());
-    /// let mut items = req.returning_bytes().items::<serde_json::Value>(ItemFraming::JsonLines).await?;
-    /// while let Some(item) = items.next().await? {
-    ///     println!("{item}");
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn items<T>(self, framing: ItemFraming) -> StreamRequest<'c, T> {
-        StreamRequest {
-            request: self.applied(),
-            framing,
-            item: PhantomData,
-        }
-    }
-}
-
-impl<'c, T> StreamRequest<'c, T> {
-    /// The request as one that reads the whole body as bytes, to change it
-    /// further or to read the stream undecoded.
-    pub fn into_bytes(self) -> Request<'c, Bytes, AsBytes> {
-        self.request
-    }
-}
-
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for StreamRequest<'_, T> {
-    type Output = Result<ItemStream<T>, Error>;
-    type IntoFuture = ResponseFuture<ItemStream<T>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        let limit = self
-            .request
-            .parts
-            .max_response_bytes
-            .unwrap_or(self.request.client.inner.max_response_bytes);
-        let framing = self.framing;
-        let opening = self.request.send_streaming();
-        Box::pin(async move {
-            let body = opening.await?;
-            Ok(ItemStream {
-                body,
-                framing,
-                limit: usize::try_from(limit).unwrap_or(usize::MAX),
-                buf: Vec::new(),
-                start: 0,
-                data: Vec::new(),
-                done: false,
-                item: PhantomData,
-            })
-        })
-    }
-}
-
-/// The items of a streamed response, decoded one at a time
-/// ([`ItemStream::next`]). One item (a line, or an event's data) larger
-/// than the response size limit is an [`Error::ResponseTooLarge`]; the
-/// stream as a whole has no limit.
-pub struct ItemStream<T> {
-    body: ByteStream,
-    framing: ItemFraming,
-    limit: usize,
-    /// Bytes received; those before `start` are read.
-    buf: Vec<u8>,
-    start: usize,
-    /// The `data` of the server-sent event being read.
-    data: Vec<u8>,
-    done: bool,
-    item: PhantomData<fn() -> T>,
-}
-
-impl<T> fmt::Debug for ItemStream<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ItemStream")
-            .field("body", &self.body)
-            .field("framing", &self.framing)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<T: DeserializeOwned> ItemStream<T> {
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.body.status()
-    }
-
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        self.body.headers()
-    }
-
-    /// The next item, `None` at the end of the body.
-    pub async fn next(&mut self) -> Result<Option<T>, Error> {
-        loop {
-            if let Some(len) = self.buf[self.start..].iter().position(|&b| b == b'\n') {
-                if len.saturating_add(self.data.len()) > self.limit {
-                    return Err(self.too_large());
-                }
-                let line = self.buf[self.start..self.start + len].to_vec();
-                self.start += len + 1;
-                if let Some(item) = self.line(&line)? {
-                    return Ok(Some(item));
-                }
-                continue;
-            }
-            self.buf.drain(..self.start);
-            self.start = 0;
-            if self.done {
-                // A last line without its line break still counts; an event
-                // the body ends inside of does not (as browsers read them).
-                let line = std::mem::take(&mut self.buf);
-                if line.is_empty() || self.framing == ItemFraming::EventStream {
-                    return Ok(None);
-                }
-                return self.line(&line);
-            }
-            // What is left is one unfinished line (and the event it belongs to).
-            if self.buf.len().saturating_add(self.data.len()) > self.limit {
-                return Err(self.too_large());
-            }
-            match self.body.chunk().await? {
-                Some(chunk) => self.buf.extend_from_slice(&chunk),
-                None => self.done = true,
-            }
-        }
-    }
-
-    fn too_large(&self) -> Error {
-        Error::ResponseTooLarge {
-            limit: self.limit as u64,
-            status: self.body.status(),
-        }
-    }
-
-    /// One line of the body (its line break removed): an item, or `None`
-    /// when the line completes none.
-    fn line(&mut self, line: &[u8]) -> Result<Option<T>, Error> {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        match self.framing {
-            ItemFraming::JsonLines => {
-                let text = line.trim_ascii_start().strip_prefix(b"\x1e").unwrap_or(line);
-                if text.trim_ascii().is_empty() {
-                    return Ok(None);
-                }
-                self.decode(text).map(Some)
-            }
-            ItemFraming::EventStream => {
-                if line.is_empty() {
-                    if self.data.is_empty() {
-                        return Ok(None);
-                    }
-                    let mut data = std::mem::take(&mut self.data);
-                    data.pop();
-                    return self.decode(&data).map(Some);
-                }
-                let (field, value) = match line.iter().position(|&b| b == b':') {
-                    Some(colon) => (&line[..colon], &line[colon + 1..]),
-                    None => (line, &b""[..]),
-                };
-                if field == b"data" {
-                    let value = value.strip_prefix(b" ").unwrap_or(value);
-                    if self.data.len().saturating_add(value.len()) > self.limit {
-                        return Err(self.too_large());
-                    }
-                    self.data.extend_from_slice(value);
-                    self.data.push(b'\n');
-                }
-                Ok(None)
-            }
-        }
-    }
-
-    fn decode(&self, text: &[u8]) -> Result<T, Error> {
-        serde_json::from_slice(text)
-            .map_err(|_| decode_error::<T>(text, "", Bytes::copy_from_slice(text)))
-    }
-}
-
-//@end
 /// A decoded result with the metadata of the response it came from.
 /// Dereferences to the result.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 
 use super::{example_parts, Fill, Plan};
 use crate::escape;
-use crate::ir::{Api, Operation, Resource};
+use crate::ir::{Api, Body, BodyKind, FieldLocation, Operation, Resource, Ty};
 
 /// The `TokenSource` the test hands to ways of authenticating that take one.
 const TOKEN_SOURCE: &str = "ContractToken";
@@ -26,6 +26,8 @@ struct Calls {
     calls: Vec<(&'static str, String, Vec<String>)>,
     /// `METHOD` and the path as a code span, for the function's doc comment.
     http: String,
+    /// The `prism::Known` limitations its calls meet, as Rust expressions.
+    known: Vec<String>,
 }
 
 /// The test file, as tokens to format; `Err` names what did not parse (a generator bug).
@@ -85,12 +87,12 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
     out.push_str("type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + Send>>;\n");
     out.push_str("/// One call, made with a client of Prism.\n");
     out.push_str("type Call = fn(Client) -> Pending;\n");
-    out.push_str("/// Every call, as (operation, arguments, way to authenticate, call), in resource order.\n");
+    out.push_str("/// Every call, as (operation, arguments, way to authenticate, known limitations, call), in\n/// resource order.\n");
     // Pushes, not `vec![…]`: each is behind its resource's cargo feature, which an element of
     // a `vec![…]` cannot be. Without features clippy would rather see `vec![…]`.
     out.push_str("#[allow(clippy::vec_init_then_push, reason = \"each push is behind its resource's cargo feature when the crate has features\")]\n");
-    out.push_str("fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {\n");
-    out.push_str("let mut calls: Vec<(&'static str, &'static str, Option<usize>, Call)> = Vec::new();\n");
+    out.push_str("fn calls() -> Vec<(&'static str, &'static str, Option<usize>, &'static [prism::Known], Call)> {\n");
+    out.push_str("let mut calls: Vec<(&'static str, &'static str, Option<usize>, &'static [prism::Known], Call)> = Vec::new();\n");
     for op in &ops {
         let way = match op.way {
             Some(w) => format!("Some({w})"),
@@ -98,7 +100,8 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
         };
         for (args, name, _) in &op.calls {
             push_gate(&mut out, &op.feature);
-            out.push_str(&format!("calls.push(({}, \"{args}\", {way}, {name}));\n", escape::rust_str(&op.label)));
+            let known = format!("&[{}]", op.known.join(", "));
+            out.push_str(&format!("calls.push(({}, \"{args}\", {way}, {known}, {name}));\n", escape::rust_str(&op.label)));
         }
     }
     out.push_str("calls\n}\n");
@@ -110,8 +113,10 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
     out.push_str("async fn every_operation() {\n");
     out.push_str("let Some(prism) = prism::Prism::start_or_skip(SPEC) else { return };\n");
     out.push_str("let mut run = prism::Run::new(&prism);\n");
-    out.push_str("for (op, args, way, call) in calls() {\n");
-    out.push_str("run.call(op, args, call(client(prism.base_url(), way))).await;\n");
+    out.push_str("for (op, args, way, known, call) in calls() {\n");
+    out.push_str("let answer = call(client(prism.base_url(), way));\n");
+    out.push_str("let failure = |e: Error| prism::Failure { status: e.status().map(|s| s.as_u16()), body: e.body().map(|b| String::from_utf8_lossy(b).into_owned()), message: e.to_string() };\n");
+    out.push_str("run.call(op, args, known, async move { answer.await.map_err(failure) }).await;\n");
     out.push_str("}\n");
     out.push_str("run.finish();\n}\n");
     for op in &ops {
@@ -169,6 +174,7 @@ fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, stem
             way: way_of(api, op),
             calls,
             http: escape::comment(&format!("{} {}", op.http_method, escape::md_code(op.path.as_str()))),
+            known: known(api, op),
         });
     }
     for (name, child) in &node.children {
@@ -189,6 +195,30 @@ fn call_lines(api: &Api, path: &[String], op: &Operation, fill: Fill) -> Option<
     let mut lines = parts.setup;
     lines.push(format!("{call}.await?;"));
     Some(lines)
+}
+
+/// The limitations of the mock a call of `op` is expected to meet (`prism::Known` values): an
+/// upgrade answered `101`, and multipart parts Prism 5.15.0 cannot read as sent (JSON text,
+/// repeated parts).
+fn known(api: &Api, op: &Operation) -> Vec<String> {
+    let mut known = Vec::new();
+    if op.upgrade {
+        known.push("prism::Known::Upgrade".to_string());
+    }
+    if let (Some(Body { kind: BodyKind::Multipart { .. }, .. }), Some((_, s))) = (&op.body, super::params_struct(api, op)) {
+        for f in s.fields.iter().filter(|f| f.location == FieldLocation::Body) {
+            let ty = match &f.ty {
+                Ty::Option(t) => t.as_ref(),
+                t => t,
+            };
+            // Untyped JSON is written as JSON text too.
+            let as_text = matches!(ty, Ty::Upload) || (super::display_kind(&api.types, ty) == super::Display::Direct && !matches!(ty, Ty::Json));
+            if matches!(ty, Ty::Vec(_)) || !as_text {
+                known.push(format!("prism::Known::PrismMultipartPart({})", escape::rust_str(&f.json_name)));
+            }
+        }
+    }
+    known
 }
 
 /// The way to authenticate the operation's first alternative is (`None`: no credentials).

@@ -69,17 +69,25 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
     out.push_str("/// A client of Prism that authenticates the `way`th way of `auth::Auth` (`None`: not at all).\n");
     out.push_str("fn client(base_url: &str, way: Option<usize>) -> Client {\n");
     out.push_str("let builder = Client::builder().base_url(base_url).max_retries(0).timeout(std::time::Duration::from_secs(60));\n");
-    out.push_str("let builder = match way {\n");
     let mut ways: Vec<usize> = ops.iter().filter_map(|o| o.way).collect();
     ways.sort_unstable();
     ways.dedup();
-    for w in &ways {
-        let r = &api.security.requirements[*w];
-        if let Some(args) = super::auth::args_with_token(&api.security, r, Some(TOKEN_SOURCE)) {
-            out.push_str(&format!("Some({w}) => builder.{}({}),\n", r.method, args.join(", ")));
-        }
+    let arms: Vec<String> = ways
+        .iter()
+        .filter_map(|&w| {
+            let r = &api.security.requirements[w];
+            let args = super::auth::args_with_token(&api.security, r, Some(TOKEN_SOURCE))?;
+            Some(format!("Some({w}) => builder.{}({}),\n", r.method, args.join(", ")))
+        })
+        .collect();
+    if arms.is_empty() {
+        // No operation authenticates: a `match` of one arm is all clippy would see.
+        out.push_str("let _ = way;\n");
+    } else {
+        out.push_str("let builder = match way {\n");
+        out.extend(arms);
+        out.push_str("_ => builder,\n};\n");
     }
-    out.push_str("_ => builder,\n};\n");
     out.push_str("builder.build().expect(\"a client of Prism\")\n}\n");
 
     let called: usize = ops.iter().filter(|o| !o.calls.is_empty()).count();
@@ -87,12 +95,14 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
     out.push_str("type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + Send>>;\n");
     out.push_str("/// One call, made with a client of Prism.\n");
     out.push_str("type Call = fn(Client) -> Pending;\n");
-    out.push_str("/// Every call, as (operation, arguments, way to authenticate, known limitations, call), in\n/// resource order.\n");
+    out.push_str("/// A call in the table: (operation, arguments, way to authenticate, known limitations, call).\n");
+    out.push_str("type Entry = (&'static str, &'static str, Option<usize>, &'static [prism::Known], Call);\n");
+    out.push_str("/// Every call, in resource order.\n");
     // Pushes, not `vec![…]`: each is behind its resource's cargo feature, which an element of
     // a `vec![…]` cannot be. Without features clippy would rather see `vec![…]`.
     out.push_str("#[allow(clippy::vec_init_then_push, reason = \"each push is behind its resource's cargo feature when the crate has features\")]\n");
-    out.push_str("fn calls() -> Vec<(&'static str, &'static str, Option<usize>, &'static [prism::Known], Call)> {\n");
-    out.push_str("let mut calls: Vec<(&'static str, &'static str, Option<usize>, &'static [prism::Known], Call)> = Vec::new();\n");
+    out.push_str("fn calls() -> Vec<Entry> {\n");
+    out.push_str("let mut calls: Vec<Entry> = Vec::new();\n");
     for op in &ops {
         let way = match op.way {
             Some(w) => format!("Some({w})"),
@@ -150,7 +160,8 @@ fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, stem
         // Named after the method's path, not its place in the list, so that an operation added
         // to the document adds its own functions and renames none. Two paths that join to the
         // same name (`a_b.c`, `a.b_c`) number the later one.
-        let base = label.join("_");
+        // A segment escaped with a trailing `_` (`move_`) would make a `__` in the name.
+        let base = label.iter().map(|s| s.trim_end_matches('_')).collect::<Vec<_>>().join("_");
         let mut stem = base.clone();
         let mut n = 2;
         while stems.contains(&stem) {

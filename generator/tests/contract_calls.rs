@@ -98,6 +98,18 @@ paths:
       operationId: getSource
       responses:
         "200": { description: the script, content: { string: { schema: { type: string } } } }
+  /render:
+    post:
+      operationId: render
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties: { url: { type: string, example: "https://example.com/" }, html: { type: string } }
+              oneOf: [{ required: [url] }, { required: [html] }]
+      responses: { "200": { description: ok } }
   /json:
     get:
       operationId: getJson
@@ -197,4 +209,11 @@ fn deprecated_parameters_stay_out_of_the_all_arguments_call() {
     let files = generate();
     let all = function(&files["tests/contract.rs"], "call_settings_update_all");
     assert!(all.contains("new: Some(") && all.contains("old: None"), "{all}");
+}
+
+#[test]
+fn an_object_whose_one_of_parts_only_require_properties_is_sent_with_them() {
+    let files = generate();
+    let call = function(&files["tests/contract.rs"], "call_render_update_required");
+    assert!(call.contains("https://example.com/") && !call.contains("\\\"value\\\""), "{call}");
 }

@@ -35,18 +35,16 @@ type Pending = std::pin::Pin<
 /// One call, made with a client of Prism.
 type Call = fn(Client) -> Pending;
 
-/// Every call, as (operation, arguments, way to authenticate, known limitations, call), in
-/// resource order.
+/// A call in the table: (operation, arguments, way to authenticate, known limitations, call).
+type Entry = (&'static str, &'static str, Option<usize>, &'static [prism::Known], Call);
+
+/// Every call, in resource order.
 #[allow(
     clippy::vec_init_then_push,
     reason = "each push is behind its resource's cargo feature when the crate has features"
 )]
-fn calls() -> Vec<
-    (&'static str, &'static str, Option<usize>, &'static [prism::Known], Call),
-> {
-    let mut calls: Vec<
-        (&'static str, &'static str, Option<usize>, &'static [prism::Known], Call),
-    > = Vec::new();
+fn calls() -> Vec<Entry> {
+    let mut calls: Vec<Entry> = Vec::new();
     calls
         .push((
             "zero_trust.access.users.create",

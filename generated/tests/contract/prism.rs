@@ -10,7 +10,6 @@
 //! Without either, a test is a skip that shows (`SKIPPED <binary>::<test>: <reason>`), and a
 //! failure when `CI` is set.
 
-use std::fmt::Display;
 use std::future::Future;
 use std::io::{BufRead, BufReader, Read, Write as _};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};

@@ -371,6 +371,12 @@ fn write_hir(hir: &regex_syntax::hir::Hir, out: &mut String, depth: usize) -> bo
     }
 }
 
+/// A `oneOf`/`anyOf` part that names no type or schema of its own, only constraints such as
+/// `required`.
+fn is_fragment(part: &Value) -> bool {
+    part.as_object().is_some_and(|p| !["type", "$ref", "properties", "items", "enum", "oneOf", "anyOf", "allOf"].iter().any(|k| p.contains_key(*k)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,8 +424,3 @@ mod tests {
     }
 }
 
-/// A `oneOf`/`anyOf` part that names no type or schema of its own, only constraints such as
-/// `required`.
-fn is_fragment(part: &Value) -> bool {
-    part.as_object().is_some_and(|p| !["type", "$ref", "properties", "items", "enum", "oneOf", "anyOf", "allOf"].iter().any(|k| p.contains_key(*k)))
-}

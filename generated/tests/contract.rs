@@ -35,18 +35,22 @@ type Pending = std::pin::Pin<
 /// One call, made with a client of Prism.
 type Call = fn(Client) -> Pending;
 
-/// Every call, as (operation, arguments, way to authenticate, call), in resource order.
+/// A call in the table: (operation, arguments, way to authenticate, known limitations, call).
+type Entry = (&'static str, &'static str, Option<usize>, &'static [prism::Known], Call);
+
+/// Every call, in resource order.
 #[allow(
     clippy::vec_init_then_push,
     reason = "each push is behind its resource's cargo feature when the crate has features"
 )]
-fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
-    let mut calls: Vec<(&'static str, &'static str, Option<usize>, Call)> = Vec::new();
+fn calls() -> Vec<Entry> {
+    let mut calls: Vec<Entry> = Vec::new();
     calls
         .push((
             "zero_trust.access.users.create",
             "required",
             Some(0),
+            &[],
             call_zero_trust_access_users_create_required,
         ));
     calls
@@ -54,6 +58,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.create",
             "all",
             Some(0),
+            &[],
             call_zero_trust_access_users_create_all,
         ));
     calls
@@ -61,6 +66,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.delete",
             "required",
             Some(0),
+            &[],
             call_zero_trust_access_users_delete_required,
         ));
     calls
@@ -68,6 +74,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.get",
             "required",
             Some(0),
+            &[],
             call_zero_trust_access_users_get_required,
         ));
     calls
@@ -75,6 +82,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.list",
             "required",
             Some(0),
+            &[],
             call_zero_trust_access_users_list_required,
         ));
     calls
@@ -82,6 +90,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.list",
             "all",
             Some(0),
+            &[],
             call_zero_trust_access_users_list_all,
         ));
     calls
@@ -89,6 +98,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.update",
             "required",
             Some(0),
+            &[],
             call_zero_trust_access_users_update_required,
         ));
     calls
@@ -96,6 +106,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.active_sessions.get",
             "required",
             Some(0),
+            &[],
             call_zero_trust_access_users_active_sessions_get_required,
         ));
     calls
@@ -103,6 +114,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.active_sessions.list",
             "required",
             Some(0),
+            &[],
             call_zero_trust_access_users_active_sessions_list_required,
         ));
     calls
@@ -110,6 +122,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.failed_logins.list",
             "required",
             Some(0),
+            &[],
             call_zero_trust_access_users_failed_logins_list_required,
         ));
     calls
@@ -117,6 +130,7 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
             "zero_trust.access.users.last_seen_identity.get",
             "required",
             Some(0),
+            &[],
             call_zero_trust_access_users_last_seen_identity_get_required,
         ));
     calls
@@ -127,8 +141,14 @@ fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {
 async fn every_operation() {
     let Some(prism) = prism::Prism::start_or_skip(SPEC) else { return };
     let mut run = prism::Run::new(&prism);
-    for (op, args, way, call) in calls() {
-        run.call(op, args, call(client(prism.base_url(), way))).await;
+    for (op, args, way, known, call) in calls() {
+        let answer = call(client(prism.base_url(), way));
+        let failure = |e: Error| prism::Failure {
+            status: e.status().map(|s| s.as_u16()),
+            body: e.body().map(|b| String::from_utf8_lossy(b).into_owned()),
+            message: e.to_string(),
+        };
+        run.call(op, args, known, async move { answer.await.map_err(failure) }).await;
     }
     run.finish();
 }

@@ -1041,7 +1041,8 @@ impl<'a> Samples<'a> {
             },
             Ty::Json => match sample {
                 Some(v) => format!("serde_json::from_str({}).expect(\"JSON written by the generator\")", escape::rust_str(&v.to_string())),
-                None => "serde_json::Value::Null".into(),
+                // A schema-less value (often a whole body): `null` would read as no body at all.
+                None => "serde_json::Value::Object(Default::default())".into(),
             },
             Ty::Option(inner) => match self.fill {
                 Fill::All => format!("Some({})", self.contract_value(inner, sample, indent, open)?),
@@ -1049,7 +1050,7 @@ impl<'a> Samples<'a> {
             },
             Ty::Unit => "()".into(),
             Ty::Upload => format!("{lib}::Upload::bytes(&b\"contract test\"[..])"),
-            Ty::Multipart => format!("{lib}::Multipart::new()"),
+            Ty::Multipart => multipart_sample(lib, sample),
             Ty::Named(n) => {
                 if open.contains(&n.as_str()) {
                     return None;
@@ -1089,12 +1090,14 @@ impl<'a> Samples<'a> {
         let mut out = format!("{}::models::{n} {{\n", self.lib);
         let mut left_out = false;
         for f in &s.fields {
-            let wanted = f.required || (self.fill == Fill::All && !f.read_only);
+            // Deprecated parameters stay out of the all-arguments call: Prism reports their use.
+            let wanted = f.required || f.must_send || (self.fill == Fill::All && !f.read_only && !f.deprecated);
             let sample = sample.and_then(|v| v.get(&f.json_name)).or(f.sample.as_ref());
             let value = if wanted {
                 let inner = match &f.ty {
-                    // An optional field is `Option<T>`: its value is the `T` inside.
-                    Ty::Option(t) if !f.required => t.as_ref(),
+                    // An optional field is `Option<T>`: its value is the `T` inside. So is a
+                    // required one that may be null: it is sent, with a value.
+                    Ty::Option(t) => t.as_ref(),
                     t => t,
                 };
                 match self.contract_value(inner, sample, indent + 4, open) {
@@ -1106,6 +1109,7 @@ impl<'a> Samples<'a> {
                 None
             };
             let value = match value {
+                Some(v) if f.required && matches!(f.ty, Ty::Option(_)) => format!("Some({v})"),
                 Some(v) if f.required => v,
                 Some(v) if sends_null(s, f) => format!("Some(Some({v}))"),
                 Some(v) if matches!(f.ty, Ty::Option(_)) => format!("Some(Some({v}))"),
@@ -1118,10 +1122,18 @@ impl<'a> Samples<'a> {
             };
             out.push_str(&format!("{pad}{}: {value},\n", f.rust_name));
         }
-        if left_out {
-            out.push_str(&format!("{pad}..Default::default()\n"));
-        } else if s.extra.is_some() {
-            out.push_str(&format!("{pad}additional_properties: Default::default(),\n"));
+        match &s.extra {
+            // A multipart form's parts named by the caller: one, so the form is not empty.
+            Some(extra) if self.fill == Fill::All && s.usage == Usage::ParamsWithRawBody => {
+                let value = self.contract_value(extra, None, indent + 4, open)?;
+                out.push_str(&format!("{pad}additional_properties: [(\"part\".to_string(), {value})].into_iter().collect(),\n"));
+                if left_out {
+                    out.push_str(&format!("{pad}..Default::default()\n"));
+                }
+            }
+            _ if left_out => out.push_str(&format!("{pad}..Default::default()\n")),
+            Some(_) => out.push_str(&format!("{pad}additional_properties: Default::default(),\n")),
+            None => {}
         }
         out.push_str(&" ".repeat(indent));
         out.push('}');
@@ -1137,6 +1149,29 @@ impl<'a> Samples<'a> {
             (_, false) => Some(escape::rust_str(&sample_text(sample).unwrap_or_else(|| p.json_name.clone()))),
         }
     }
+}
+
+/// A whole multipart form for a contract test: a part per member of the sample object (text
+/// for a string, JSON otherwise), never empty: a form whose schema names no part gets one.
+fn multipart_sample(lib: &str, sample: Option<&serde_json::Value>) -> String {
+    let mut out = format!("{lib}::Multipart::new()");
+    let members = sample.and_then(serde_json::Value::as_object).filter(|o| !o.is_empty());
+    match members {
+        Some(o) => {
+            for (name, v) in o.iter().take(8) {
+                match v {
+                    serde_json::Value::String(t) => out.push_str(&format!(".text({}, {})", escape::rust_str(name), escape::rust_str(t))),
+                    v => out.push_str(&format!(
+                        ".json({}, &serde_json::from_str::<serde_json::Value>({}).expect(\"JSON written by the generator\"))",
+                        escape::rust_str(name),
+                        escape::rust_str(&v.to_string())
+                    )),
+                }
+            }
+        }
+        None => out.push_str(".text(\"part\", \"contract test\")"),
+    }
+    out
 }
 
 /// A sample as text: a string as it is, any other JSON value as its JSON text.
@@ -1234,6 +1269,9 @@ impl CallParts {
 /// input for a value no example can build (then the call cannot be made as it stands).
 pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts {
     let lib = &api.meta.lib_name;
+    // A multipart form none of whose parts is required would go out empty: a contract call
+    // sends its parts all the same.
+    let fill = if fill == Fill::Required && optional_form(api, op) { Fill::All } else { fill };
     let samples = Samples { types: &api.types, lib, fill };
     let mut input = None;
     let mut args: Vec<String> = op
@@ -1261,7 +1299,9 @@ pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts 
         // A struct with a required field is an argument; otherwise a doc example passes none
         // and a contract test's all-arguments call sets the whole struct with `.params(…)`.
         let positional = params_positional(op, s);
-        if positional || fill == Fill::All {
+        // A required property that may be null is optional in Rust, but a call sends it.
+        let must_send = fill == Fill::Required && s.fields.iter().any(|f| f.must_send);
+        if positional || fill == Fill::All || must_send {
             match samples.struct_literal(params, s, 0, &mut vec![params]) {
                 Some(literal) => setup = format!("let params = {literal};").lines().map(String::from).collect(),
                 // No finite value exists: the example takes one.
@@ -1275,6 +1315,13 @@ pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts 
         }
     }
     CallParts { args, setup, input, by_name }
+}
+
+/// True when the operation sends a multipart form from its parameters, none of whose parts
+/// is required.
+fn optional_form(api: &Api, op: &Operation) -> bool {
+    let multipart = matches!(op.body, Some(Body { kind: BodyKind::Multipart { .. }, .. }));
+    multipart && params_struct(api, op).is_some_and(|(_, s)| !s.fields.iter().any(|f| f.location == FieldLocation::Body && f.required))
 }
 
 /// The example around its `setup` lines; `input` is a further argument of the hidden function,
@@ -1707,7 +1754,9 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         }
         None => TokenStream::new(),
     };
-    let body = quote!(#new(self.client, #method, #template, path).security(#security) #server #params #finish);
+    // A response that is not plain JSON is asked for by its own media types.
+    let accept = op.accept.as_deref().map(|a| quote!(.header("accept", #a))).unwrap_or_default();
+    let body = quote!(#new(self.client, #method, #template, path).security(#security) #accept #server #params #finish);
     quote! {
         #doc_tokens
         #deprecated

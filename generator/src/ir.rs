@@ -307,6 +307,10 @@ pub struct Field {
     /// The spec says `null` is a value: the field is an `Option`, and in a params struct's body
     /// an `Option<Option<_>>` so that `null` (`Some(None)`) and absent (`None`) differ.
     pub nullable: bool,
+    /// A contract call with only the required arguments sends this optional field all the same:
+    /// the schema requires it but it may be `null` (which makes it optional in Rust), or the body
+    /// needs at least a number of properties (`minProperties`) and none is required.
+    pub must_send: bool,
     /// Boxed to break a cycle of directly nested structs.
     pub boxed: bool,
     pub docs: Option<String>,
@@ -541,6 +545,12 @@ pub struct Operation {
     /// How the body is sent, when there is one.
     pub body: Option<Body>,
     pub response: Response,
+    /// The `Accept` header the request sends instead of the client's `application/json`: the
+    /// success response's media types, when one of them is not plain JSON.
+    pub accept: Option<String>,
+    /// The operation's only documented answer is `101 Switching Protocols` (a WebSocket or
+    /// other upgrade, which the client does not speak): no success status is documented.
+    pub upgrade: bool,
     pub pagination: Option<Pagination>,
     /// What `Error::detail` decodes this operation's error bodies to: the one type every
     /// documented error response has, or a [`TypeKind::ErrorBody`] enum of them.

@@ -32,7 +32,7 @@ pub(super) enum ResponseContent {
 
 impl<'a> Builder<'a> {
     /// The media type of a content map to use and its kind; `None` when it names none.
-    fn pick_media(&self, content_ptr: &str) -> Option<(String, MediaKind)> {
+    pub(super) fn pick_media(&self, content_ptr: &str) -> Option<(String, MediaKind)> {
         let content = self.spec.object(content_ptr)?;
         let json_schema = |media: &str| {
             let schema = join(&join(content_ptr, media), "schema");
@@ -100,6 +100,7 @@ impl<'a> Builder<'a> {
                     ty,
                     required: body_required,
                     nullable: false,
+                    must_send: false,
                     boxed: false,
                     docs: None,
                     deprecated: false,
@@ -125,12 +126,20 @@ impl<'a> Builder<'a> {
                 let is_object = self.spec.object(&target).is_some_and(is_plain_object);
                 let props = if is_object { self.spec.properties(&schema_ptr)? } else { Props::default() };
                 let body_field = if is_object && props.extra.is_none() && !props.list.iter().any(|(k, _)| names_in_query.contains(k)) {
+                    // A body that must have some properties (`minProperties`) though none is
+                    // required: a contract call sends that many of them all the same.
+                    let mut wanted = if props.required.is_empty() { min_properties(self.spec.object(&target)) } else { 0 };
                     for (json_name, prop_ptr) in &props.list {
                         if self.skipped_property(prop_ptr) {
                             continue;
                         }
                         let req = props.required.contains(json_name);
-                        fields.push(self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?);
+                        let mut f = self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?;
+                        if wanted > 0 && !f.read_only && !f.deprecated {
+                            f.must_send = true;
+                            wanted -= 1;
+                        }
+                        fields.push(f);
                     }
                     None
                 } else {
@@ -248,4 +257,9 @@ impl<'a> Builder<'a> {
             None => ResponseContent::Other(Response::Empty),
         }
     }
+}
+
+/// The schema's `minProperties` (0 when absent or not a count).
+fn min_properties(schema: Option<&serde_json::Map<String, Value>>) -> usize {
+    schema.and_then(|s| s.get("minProperties")).and_then(Value::as_u64).map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
 }

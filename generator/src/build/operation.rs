@@ -232,6 +232,8 @@ impl<'a> Builder<'a> {
                 body_field: body.as_ref().and_then(|b| b.body_field.clone()),
                 body: body.map(|b| b.body),
                 response,
+                accept: self.accept(op_ptr, op)?,
+                upgrade: upgrades(op),
                 pagination,
                 error,
                 security: self.operation_security(op_ptr),
@@ -239,6 +241,27 @@ impl<'a> Builder<'a> {
             },
         );
         Ok(())
+    }
+
+    /// The `Accept` the operation's request sends (see [`Operation::accept`]): the media type
+    /// of the success response the method reads, when that is not plain JSON and may be
+    /// written in a header.
+    fn accept(&self, op_ptr: &str, op: &Map<String, Value>) -> Result<Option<String>, BuildError> {
+        let Some(code) = op.get("responses").and_then(Value::as_object).and_then(success_status) else {
+            return Ok(None);
+        };
+        let resp_ptr = self.spec.target(&join(&join(op_ptr, "responses"), code))?;
+        let Some((media, _)) = self.pick_media(&join(&resp_ptr, "content")) else {
+            return Ok(None);
+        };
+        let media = media.trim();
+        let plain_json = media.split(';').next().is_some_and(|e| e.trim().eq_ignore_ascii_case("application/json"));
+        Ok(match (plain_json, crate::spec::content::acceptable(media)) {
+            (true, _) => None,
+            (false, true) => Some(media.to_string()),
+            // A type no header can name (`string`): whatever the server has.
+            (false, false) => Some("*/*".to_string()),
+        })
     }
 
     /// The operation's id, its configuration (looked up by id, else by `METHOD /path`), and
@@ -483,7 +506,9 @@ impl<'a> Builder<'a> {
 
     /// Registers the params struct, or gives its name back when it has no fields.
     fn params_type(&mut self, params_name: String, fields: Vec<Field>, body: Option<&RequestBody>, method_name: &str) -> Option<String> {
-        if fields.is_empty() {
+        // A form of parts the caller names only (`additionalProperties`) has no field but
+        // still needs the struct that carries them.
+        if fields.is_empty() && body.is_none_or(|b| b.extra.is_none()) {
             self.disown(&params_name);
             return None;
         }
@@ -774,4 +799,9 @@ fn resource_node<'r>(root: &'r mut Resource, segments: &[String]) -> &'r mut Res
         });
     }
     node
+}
+
+/// True when the operation's responses document `101 Switching Protocols` and no success.
+fn upgrades(op: &Map<String, Value>) -> bool {
+    op.get("responses").and_then(Value::as_object).is_some_and(|r| r.contains_key("101") && !r.keys().any(|k| crate::spec::content::is_success(k)))
 }

@@ -174,6 +174,7 @@ impl Builder<'_> {
             ty,
             required: required && !meta.nullable,
             nullable: meta.nullable,
+            must_send: required && meta.nullable,
             boxed: false,
             docs: meta.description,
             deprecated: meta.deprecated,

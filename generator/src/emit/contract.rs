@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 
 use super::{example_parts, Fill, Plan};
 use crate::escape;
-use crate::ir::{Api, Operation, Resource};
+use crate::ir::{Api, Body, BodyKind, FieldLocation, Operation, Resource, Ty};
 
 /// The `TokenSource` the test hands to ways of authenticating that take one.
 const TOKEN_SOURCE: &str = "ContractToken";
@@ -26,6 +26,8 @@ struct Calls {
     calls: Vec<(&'static str, String, Vec<String>)>,
     /// `METHOD` and the path as a code span, for the function's doc comment.
     http: String,
+    /// The `prism::Known` limitations its calls meet, as Rust expressions.
+    known: Vec<String>,
 }
 
 /// The test file, as tokens to format; `Err` names what did not parse (a generator bug).
@@ -67,17 +69,25 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
     out.push_str("/// A client of Prism that authenticates the `way`th way of `auth::Auth` (`None`: not at all).\n");
     out.push_str("fn client(base_url: &str, way: Option<usize>) -> Client {\n");
     out.push_str("let builder = Client::builder().base_url(base_url).max_retries(0).timeout(std::time::Duration::from_secs(60));\n");
-    out.push_str("let builder = match way {\n");
     let mut ways: Vec<usize> = ops.iter().filter_map(|o| o.way).collect();
     ways.sort_unstable();
     ways.dedup();
-    for w in &ways {
-        let r = &api.security.requirements[*w];
-        if let Some(args) = super::auth::args_with_token(&api.security, r, Some(TOKEN_SOURCE)) {
-            out.push_str(&format!("Some({w}) => builder.{}({}),\n", r.method, args.join(", ")));
-        }
+    let arms: Vec<String> = ways
+        .iter()
+        .filter_map(|&w| {
+            let r = &api.security.requirements[w];
+            let args = super::auth::args_with_token(&api.security, r, Some(TOKEN_SOURCE))?;
+            Some(format!("Some({w}) => builder.{}({}),\n", r.method, args.join(", ")))
+        })
+        .collect();
+    if arms.is_empty() {
+        // No operation authenticates: a `match` of one arm is all clippy would see.
+        out.push_str("let _ = way;\n");
+    } else {
+        out.push_str("let builder = match way {\n");
+        out.extend(arms);
+        out.push_str("_ => builder,\n};\n");
     }
-    out.push_str("_ => builder,\n};\n");
     out.push_str("builder.build().expect(\"a client of Prism\")\n}\n");
 
     let called: usize = ops.iter().filter(|o| !o.calls.is_empty()).count();
@@ -85,12 +95,14 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
     out.push_str("type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + Send>>;\n");
     out.push_str("/// One call, made with a client of Prism.\n");
     out.push_str("type Call = fn(Client) -> Pending;\n");
-    out.push_str("/// Every call, as (operation, arguments, way to authenticate, call), in resource order.\n");
+    out.push_str("/// A call in the table: (operation, arguments, way to authenticate, known limitations, call).\n");
+    out.push_str("type Entry = (&'static str, &'static str, Option<usize>, &'static [prism::Known], Call);\n");
+    out.push_str("/// Every call, in resource order.\n");
     // Pushes, not `vec![…]`: each is behind its resource's cargo feature, which an element of
     // a `vec![…]` cannot be. Without features clippy would rather see `vec![…]`.
     out.push_str("#[allow(clippy::vec_init_then_push, reason = \"each push is behind its resource's cargo feature when the crate has features\")]\n");
-    out.push_str("fn calls() -> Vec<(&'static str, &'static str, Option<usize>, Call)> {\n");
-    out.push_str("let mut calls: Vec<(&'static str, &'static str, Option<usize>, Call)> = Vec::new();\n");
+    out.push_str("fn calls() -> Vec<Entry> {\n");
+    out.push_str("let mut calls: Vec<Entry> = Vec::new();\n");
     for op in &ops {
         let way = match op.way {
             Some(w) => format!("Some({w})"),
@@ -98,7 +110,8 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
         };
         for (args, name, _) in &op.calls {
             push_gate(&mut out, &op.feature);
-            out.push_str(&format!("calls.push(({}, \"{args}\", {way}, {name}));\n", escape::rust_str(&op.label)));
+            let known = format!("&[{}]", op.known.join(", "));
+            out.push_str(&format!("calls.push(({}, \"{args}\", {way}, {known}, {name}));\n", escape::rust_str(&op.label)));
         }
     }
     out.push_str("calls\n}\n");
@@ -110,8 +123,10 @@ fn contract_text(api: &Api, plan: &Plan) -> String {
     out.push_str("async fn every_operation() {\n");
     out.push_str("let Some(prism) = prism::Prism::start_or_skip(SPEC) else { return };\n");
     out.push_str("let mut run = prism::Run::new(&prism);\n");
-    out.push_str("for (op, args, way, call) in calls() {\n");
-    out.push_str("run.call(op, args, call(client(prism.base_url(), way))).await;\n");
+    out.push_str("for (op, args, way, known, call) in calls() {\n");
+    out.push_str("let answer = call(client(prism.base_url(), way));\n");
+    out.push_str("let failure = |e: Error| prism::Failure { status: e.status().map(|s| s.as_u16()), body: e.body().map(|b| String::from_utf8_lossy(b).into_owned()), message: e.to_string() };\n");
+    out.push_str("run.call(op, args, known, async move { answer.await.map_err(failure) }).await;\n");
     out.push_str("}\n");
     out.push_str("run.finish();\n}\n");
     for op in &ops {
@@ -145,7 +160,8 @@ fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, stem
         // Named after the method's path, not its place in the list, so that an operation added
         // to the document adds its own functions and renames none. Two paths that join to the
         // same name (`a_b.c`, `a.b_c`) number the later one.
-        let base = label.join("_");
+        // A segment escaped with a trailing `_` (`move_`) would make a `__` in the name.
+        let base = label.iter().map(|s| s.trim_end_matches('_')).collect::<Vec<_>>().join("_");
         let mut stem = base.clone();
         let mut n = 2;
         while stems.contains(&stem) {
@@ -169,6 +185,7 @@ fn collect(api: &Api, plan: &Plan, node: &Resource, path: &mut Vec<String>, stem
             way: way_of(api, op),
             calls,
             http: escape::comment(&format!("{} {}", op.http_method, escape::md_code(op.path.as_str()))),
+            known: known(api, op),
         });
     }
     for (name, child) in &node.children {
@@ -189,6 +206,30 @@ fn call_lines(api: &Api, path: &[String], op: &Operation, fill: Fill) -> Option<
     let mut lines = parts.setup;
     lines.push(format!("{call}.await?;"));
     Some(lines)
+}
+
+/// The limitations of the mock a call of `op` is expected to meet (`prism::Known` values): an
+/// upgrade answered `101`, and multipart parts Prism 5.15.0 cannot read as sent (JSON text,
+/// repeated parts).
+fn known(api: &Api, op: &Operation) -> Vec<String> {
+    let mut known = Vec::new();
+    if op.upgrade {
+        known.push("prism::Known::Upgrade".to_string());
+    }
+    if let (Some(Body { kind: BodyKind::Multipart { .. }, .. }), Some((_, s))) = (&op.body, super::params_struct(api, op)) {
+        for f in s.fields.iter().filter(|f| f.location == FieldLocation::Body) {
+            let ty = match &f.ty {
+                Ty::Option(t) => t.as_ref(),
+                t => t,
+            };
+            // Untyped JSON is written as JSON text too.
+            let as_text = matches!(ty, Ty::Upload) || (super::display_kind(&api.types, ty) == super::Display::Direct && !matches!(ty, Ty::Json));
+            if matches!(ty, Ty::Vec(_)) || !as_text {
+                known.push(format!("prism::Known::PrismMultipartPart({})", escape::rust_str(&f.json_name)));
+            }
+        }
+    }
+    known
 }
 
 /// The way to authenticate the operation's first alternative is (`None`: no credentials).

@@ -114,6 +114,12 @@ pub fn sendable(media: &str) -> bool {
     !media.is_empty() && media.contains('/') && !media.contains(['*', ',']) && media.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
+/// A media type (or range, `image/*`) an `Accept` header may list as it is: printable ASCII
+/// with a `/`, no list separator.
+pub fn acceptable(media: &str) -> bool {
+    media.contains('/') && !media.contains(',') && media.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

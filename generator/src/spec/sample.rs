@@ -88,10 +88,27 @@ impl Spec<'_> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(parts)) = schema.get(key) {
+                // Parts that only add constraints (`required: [url]`) to an object schema
+                // beside them: the object with the properties that part requires.
+                if schema_type(schema) == "object" && parts.iter().all(is_fragment) {
+                    return (0..parts.len()).find_map(|i| self.fragment_sample(&target, &format!("{target}/{key}/{i}"), depth, budget));
+                }
                 return (0..parts.len()).find_map(|i| self.sample_at(&format!("{target}/{key}/{i}"), depth + 1, budget));
             }
         }
         self.own_sample(&target, schema, depth, budget)
+    }
+
+    /// The object schema at `ptr` sampled with the properties its constraint-only part at
+    /// `part` requires as well.
+    fn fragment_sample(&self, ptr: &str, part: &str, depth: usize, budget: &mut usize) -> Option<Value> {
+        let props = self.properties(ptr).ok()?;
+        let extra: Vec<&str> = self.object(part)?.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let mut out = Map::new();
+        for (name, p) in props.list.iter().filter(|(n, _)| props.required.contains(n) || extra.contains(&n.as_str())) {
+            out.insert(name.clone(), self.sample_at(p, depth + 1, budget)?);
+        }
+        Some(out.into())
     }
 
     /// A value made from the schema's own `type` and keywords.
@@ -354,6 +371,12 @@ fn write_hir(hir: &regex_syntax::hir::Hir, out: &mut String, depth: usize) -> bo
     }
 }
 
+/// A `oneOf`/`anyOf` part that names no type or schema of its own, only constraints such as
+/// `required`.
+fn is_fragment(part: &Value) -> bool {
+    part.as_object().is_some_and(|p| !["type", "$ref", "properties", "items", "enum", "oneOf", "anyOf", "allOf"].iter().any(|k| p.contains_key(*k)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,3 +423,4 @@ mod tests {
         assert_eq!(from_pattern("^(foo|bar)-[0-9]+$").as_deref(), Some("foo-0"));
     }
 }
+

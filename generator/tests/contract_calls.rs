@@ -1,0 +1,219 @@
+//! What generated contract calls send, for the cases a mock server rejected or answered in a way
+//! the calls did not expect: a schema-less body, a required property that may be null, multipart
+//! forms with no required part or no properties, parts Prism cannot read as sent, an operation
+//! that only upgrades the connection, and a response that is not JSON (its `Accept`).
+
+use std::collections::BTreeMap;
+
+const SPEC: &str = r#"
+openapi: 3.0.3
+info: { title: Calls, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+paths:
+  /anything:
+    post:
+      operationId: postAnything
+      requestBody: { required: true, content: { application/json: {} } }
+      responses: { "200": { description: ok } }
+  /nullable:
+    post:
+      operationId: postNullable
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [note, name]
+              properties:
+                name: { type: string }
+                note: { type: string, nullable: true }
+      responses: { "200": { description: ok } }
+  /assets:
+    post:
+      operationId: uploadAssets
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: { type: object, additionalProperties: { type: string } }
+      responses: { "200": { description: ok } }
+  /bare-form:
+    post:
+      operationId: bareForm
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: { type: object }
+      responses: { "200": { description: ok } }
+  /script:
+    put:
+      operationId: putScript
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                metadata: { type: object, properties: { main: { type: string } } }
+                files: { type: array, items: { type: string, format: binary } }
+                label: { type: string }
+      responses: { "200": { description: ok } }
+  /socket:
+    get:
+      operationId: openSocket
+      responses:
+        "101": { description: switching to a WebSocket }
+        "400": { description: bad }
+  /letter.pdf:
+    get:
+      operationId: getLetter
+      responses:
+        "200": { description: the letter, content: { application/pdf: { schema: { type: string, format: binary } } } }
+  /settings:
+    patch:
+      operationId: patchSettings
+      parameters:
+        - { name: old, in: query, deprecated: true, schema: { type: string } }
+        - { name: new, in: query, schema: { type: string } }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { type: object, minProperties: 1, properties: { logpush: { type: boolean } } }
+      responses: { "200": { description: ok } }
+  /untyped-part:
+    post:
+      operationId: postUntypedPart
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: { type: object, required: [metadata], properties: { metadata: {} } }
+      responses: { "200": { description: ok } }
+  /source:
+    get:
+      operationId: getSource
+      responses:
+        "200": { description: the script, content: { string: { schema: { type: string } } } }
+  /render:
+    post:
+      operationId: render
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties: { url: { type: string, example: "https://example.com/" }, html: { type: string } }
+              oneOf: [{ required: [url] }, { required: [html] }]
+      responses: { "200": { description: ok } }
+  /json:
+    get:
+      operationId: getJson
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { type: object } } } }
+"#;
+
+fn generate() -> BTreeMap<String, String> {
+    let doc = generator::load_bytes("openapi.yaml", SPEC.as_bytes()).expect("the document loads");
+    let config = generator::Config::parse("codegen.yaml", "tests:\n  contract: true\n").expect("the configuration parses");
+    let input = generator::Input {
+        doc: &doc,
+        config: &config,
+        default_crate_name: "calls",
+        command: "cargo test -p openapi-rustgen --test contract_calls",
+        inputs_label: "openapi.yaml",
+        standalone: true,
+        module: None,
+    };
+    generator::generate(&input).expect("the crate generates").files
+}
+
+/// The body of the generated call function `name`, up to the next function.
+fn function<'a>(test: &'a str, name: &str) -> &'a str {
+    let start = test.find(&format!("fn {name}(")).unwrap_or_else(|| panic!("no `{name}` in:\n{test}"));
+    let rest = &test[start..];
+    let end = rest[3..].find("\nfn ").map_or(rest.len(), |e| e + 3);
+    &rest[..end]
+}
+
+#[test]
+fn schemaless_body_is_an_object_not_null() {
+    let files = generate();
+    let test = &files["tests/contract.rs"];
+    let call = function(test, "call_anything_update_required");
+    assert!(call.contains("serde_json::Value::Object(Default::default())"), "{call}");
+    assert!(!call.contains("Value::Null"), "{call}");
+}
+
+#[test]
+fn required_nullable_property_is_sent() {
+    let files = generate();
+    let call = function(&files["tests/contract.rs"], "call_nullable_update_required");
+    let note = call.lines().find(|l| l.trim_start().starts_with("note:")).unwrap_or_else(|| panic!("no `note` in:\n{call}"));
+    assert!(note.contains("Some("), "a required property that may be null is sent with a value: {note}");
+}
+
+#[test]
+fn multipart_forms_are_never_sent_empty() {
+    let files = generate();
+    let test = &files["tests/contract.rs"];
+    // Parts named by the caller only: the call names one.
+    let assets = function(test, "call_assets_upload_required");
+    assert!(assets.contains("additional_properties: [(\"part\".to_string()"), "{assets}");
+    // No required part: the call still sends its parts.
+    let script = function(test, "call_script_update_required");
+    assert!(script.contains("label") && script.contains("metadata") && script.contains("files"), "{script}");
+    // A body that needs a property though none is required sends one.
+    let settings = function(test, "call_settings_update_required");
+    assert!(settings.contains("logpush: Some(true)"), "{settings}");
+    // A form whose schema names no properties gets a part of its own.
+    let bare = function(test, "call_bare_form_update_required");
+    assert!(bare.contains(".text(\"part\", \"contract test\")"), "{bare}");
+}
+
+#[test]
+fn parts_prism_cannot_read_and_upgrades_are_named() {
+    let files = generate();
+    let test = &files["tests/contract.rs"];
+    let entry = |label: &str| {
+        let at = test.find(&format!("\"{label}\"")).unwrap_or_else(|| panic!("no entry for {label}:\n{test}"));
+        test[at..].split("));").next().unwrap().to_string()
+    };
+    let script = entry("script.update");
+    assert!(script.contains("PrismMultipartPart(\"metadata\")") && script.contains("PrismMultipartPart(\"files\")"), "{script}");
+    assert!(!script.contains("PrismMultipartPart(\"label\")"), "a text part is read as sent: {script}");
+    assert!(entry("socket.open").contains("prism::Known::Upgrade"));
+    assert!(entry("untyped_part.update").contains("PrismMultipartPart(\"metadata\")"), "untyped JSON is a JSON part");
+    assert!(entry("json.retrieve").contains("&[]"), "{}", entry("json.retrieve"));
+    let prism = &files["tests/contract/prism.rs"];
+    assert!(prism.contains("Switching Protocols") && prism.contains("fn covers"));
+}
+
+#[test]
+fn a_response_that_is_not_json_is_asked_for_by_its_type() {
+    let files = generate();
+    let resources: String = files.iter().filter(|(p, _)| p.starts_with("src/resources")).map(|(_, t)| t.as_str()).collect();
+    assert!(resources.contains(".header(\"accept\", \"application/pdf\")"), "{resources}");
+    // A media type no header can name asks for anything.
+    assert!(resources.contains(".header(\"accept\", \"*/*\")"), "{resources}");
+    // Plain JSON keeps the client's `Accept: application/json`.
+    assert_eq!(resources.matches(".header(\"accept\"").count(), 2, "{resources}");
+}
+
+#[test]
+fn deprecated_parameters_stay_out_of_the_all_arguments_call() {
+    let files = generate();
+    let all = function(&files["tests/contract.rs"], "call_settings_update_all");
+    assert!(all.contains("new: Some(") && all.contains("old: None"), "{all}");
+}
+
+#[test]
+fn an_object_whose_one_of_parts_only_require_properties_is_sent_with_them() {
+    let files = generate();
+    let call = function(&files["tests/contract.rs"], "call_render_update_required");
+    assert!(call.contains("https://example.com/") && !call.contains("\\\"value\\\""), "{call}");
+}

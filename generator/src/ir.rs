@@ -66,8 +66,24 @@ impl Api {
         let types = &self.types;
         self.any_operation(|o| {
             let params = o.params.as_ref().and_then(|p| types.get(p)).map(|t| &t.kind);
-            matches!(params, Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.sends_members(types)))
+            matches!(params, Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.sends_members(types) || f.joins_members(types)))
         })
+    }
+
+    /// True when some operation sends a cookie parameter.
+    pub fn has_cookie_params(&self) -> bool {
+        let types = &self.types;
+        self.any_operation(|o| {
+            let params = o.params.as_ref().and_then(|p| types.get(p)).map(|t| &t.kind);
+            matches!(params, Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.location == FieldLocation::Cookie))
+        })
+    }
+
+    /// True when some path parameter is written by the runtime's styles (not a plain `simple`
+    /// scalar).
+    pub fn has_styled_path_params(&self) -> bool {
+        let types = &self.types;
+        self.any_operation(|o| o.path_params.iter().any(|p| p.styled(types)))
     }
 
     /// True when some operation's response is a typed stream of items (`itemSchema`).
@@ -338,6 +354,12 @@ impl Field {
             _ => false,
         }
     }
+
+    /// True when the field is a `form` object not exploded, sent as one query parameter of
+    /// its members' names and values joined by commas.
+    pub fn joins_members(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        self.location == FieldLocation::Query && self.style == ParamStyle::Comma && self.ty.is_object(types)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -348,6 +370,8 @@ pub enum FieldLocation {
     Header,
     /// 3.2's `in: querystring`: the value's members are the whole query string.
     QueryString,
+    /// `in: cookie`: a pair in the request's one `Cookie` header.
+    Cookie,
 }
 
 /// How a parameter's array or object value is written, from OpenAPI's `style` and `explode`
@@ -358,7 +382,8 @@ pub enum ParamStyle {
     /// as their own parameters.
     #[default]
     Repeat,
-    /// `form` not exploded and `simple` (the header default; 2.0 `csv`): `ids=a,b`.
+    /// `form` not exploded and `simple` (the header default; 2.0 `csv`): `ids=a,b`; an object
+    /// as `id=role,admin,firstName,Alex`.
     Comma,
     /// `spaceDelimited` (2.0 `ssv`): `ids=a b`.
     Space,
@@ -561,6 +586,30 @@ pub struct PathParam {
     pub docs: Option<String>,
     /// A value the parameter accepts, for contract tests (see [`Field::sample`]).
     pub sample: Option<serde_json::Value>,
+    /// How the value is written into the path (its `style`).
+    pub style: PathStyle,
+    /// The `explode` flag, which changes how arrays and objects are written.
+    pub explode: bool,
+}
+
+impl PathParam {
+    /// True when the value is written by the runtime's `path_param` (a `label` or `matrix`
+    /// style, or an array or object), not as one encoded segment.
+    pub fn styled(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        self.style != PathStyle::Simple || matches!(self.ty, Ty::Vec(_)) || self.ty.is_object(types)
+    }
+}
+
+/// How a path parameter is written, from OpenAPI's `style` (RFC 6570 expansions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PathStyle {
+    /// `simple` (the default): `a,b`.
+    #[default]
+    Simple,
+    /// `label`: `.a,b`, or `.a.b` exploded.
+    Label,
+    /// `matrix`: `;id=a,b`, or `;id=a;id=b` exploded.
+    Matrix,
 }
 
 #[derive(Debug, Clone)]

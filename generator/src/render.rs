@@ -159,12 +159,15 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
 }
 
 /// The flags `//@if` may name.
-const KNOWN_FLAGS: &[&str] = &["cf-ray", "query-members", "item-stream"];
+const KNOWN_FLAGS: &[&str] = &["cf-ray", "query-members", "item-stream", "path-styles", "cookie-params"];
 
 /// The runtime's optional parts this crate keeps (see [`runtime_for`]): `cf-ray` when the
 /// server's request id is Cloudflare's `cf-ray` header, for `ApiError::ray_id`;
 /// `query-members` when an operation sends an object's members as query parameters, for
-/// `Request::query_members`; `item-stream` when a response is a stream of typed items.
+/// `Request::query_members` (and `query_joined`); `item-stream` when a response is a stream of
+/// typed items; `path-styles` when a path parameter is written in a `label` or `matrix` style or
+/// is an array or object, for `path_param`; `cookie-params` when an operation sends a cookie
+/// parameter, for `Request::cookie_param`.
 fn runtime_flags(api: &Api) -> Vec<&'static str> {
     let mut flags = Vec::new();
     if api.meta.request_id_headers.first().is_some_and(|h| h == "cf-ray") {
@@ -175,6 +178,12 @@ fn runtime_flags(api: &Api) -> Vec<&'static str> {
     }
     if api.has_item_streams() {
         flags.push("item-stream");
+    }
+    if api.has_styled_path_params() {
+        flags.push("path-styles");
+    }
+    if api.has_cookie_params() {
+        flags.push("cookie-params");
     }
     flags
 }

@@ -67,3 +67,34 @@ fn an_error_response_that_cannot_be_resolved_gives_no_detail_type() {
     assert!(code.contains("fn retrieve"), "{code}");
     assert!(!code.contains("Error::detail"), "{code}");
 }
+
+/// Parameter names are the document's text: in a `matrix` path parameter the name is written
+/// into the path, and a cookie's name into the `Cookie` header. Each reaches the code only as
+/// an escaped string literal (the runtime percent-encodes it when the request is built), and a
+/// cookie name that is not an HTTP token is left out with a warning.
+#[test]
+fn hostile_parameter_names_stay_string_literals() {
+    let spec = r##"{
+      "openapi": "3.0.3",
+      "info": {"title": "t", "version": "1"},
+      "servers": [{"url": "https://api.example.com"}],
+      "paths": {"/a/{x\"); panic!(\"/b}": {"get": {
+        "operationId": "getA",
+        "parameters": [
+          {"name": "x\"); panic!(\"/b", "in": "path", "required": true, "style": "matrix", "explode": true,
+           "schema": {"type": "array", "items": {"type": "string"}}},
+          {"name": "s;evil=1\r\nX-Injected", "in": "cookie", "schema": {"type": "string"}},
+          {"name": "sid", "in": "cookie", "schema": {"type": "string"}}
+        ],
+        "responses": {"204": {"description": "ok"}}
+      }}}
+    }"##;
+    let files = generate(spec).expect("generates");
+    let code = resources(&files);
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
+        syn::parse_file(text).unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
+    }
+    assert!(code.contains(r#"PathStyle::Matrix"#) && code.contains(r#""x\"); panic!(\"/b""#), "{code}");
+    assert!(!code.contains("panic!(\"/b\n") && !code.contains("X-Injected"), "{code}");
+    assert!(code.contains(r#"cookie_param("sid""#), "{code}");
+}

@@ -419,7 +419,7 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
             };
             quote! { #doc pub type #name = #ty; }
         }
-        TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde),
+        TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde, !plan.response_only.contains(&t.name)),
         TypeKind::Enum { variants } => enum_def(&name, enum_attrs, &gate, variants, serde),
         TypeKind::Union(u) => union_def(&name, doc, &gate, u, serde),
         TypeKind::ErrorBody(variants) => error_body_def(&name, doc, &gate, variants),
@@ -522,7 +522,8 @@ pub(crate) fn field_ty(s: &Struct, f: &Field) -> TokenStream {
     }
 }
 
-fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>, serde: SerdeTraits) -> TokenStream {
+/// `sent`: the struct is reached from a request (or from nothing), so how it serializes matters.
+fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>, serde: SerdeTraits, sent: bool) -> TokenStream {
     let default = if derives_default(s, types) { quote!(Default,) } else { TokenStream::new() };
     let derive = match s.usage {
         Usage::Model => {
@@ -583,7 +584,10 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
                     let j = &f.json_name;
                     serde_args.push(quote!(rename = #j));
                 }
-                if !f.required {
+                if sent && f.in_required && !f.required && !sends_null(s, f) {
+                    // Required but nullable: `None` is sent as `null`, never left out.
+                    serde_args.push(quote!(default));
+                } else if !f.required {
                     serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
                 }
                 serde_args.extend(time_serde_attr(&f.ty));
@@ -1099,7 +1103,8 @@ impl<'a> Samples<'a> {
         let mut out = format!("{}::models::{n} {{\n", self.lib);
         let mut left_out = false;
         for f in &s.fields {
-            let wanted = f.required || (self.fill == Fill::All && !f.read_only);
+            // A required property the schema lets be `null` is still sent.
+            let wanted = f.required || f.in_required || (self.fill == Fill::All && !f.read_only);
             let sample = sample.and_then(|v| v.get(&f.json_name)).or(f.sample.as_ref());
             let value = if wanted {
                 let inner = match &f.ty {
@@ -1375,6 +1380,10 @@ fn paging_call(p: &Pagination, envelope: bool) -> TokenStream {
             quote!(crate::Paging::OffsetLimit { offset: #offset_param, limit: #limit_param, total: #total })
         }
         PageStyle::LinkHeader => quote!(crate::Paging::LinkHeader),
+        PageStyle::NextLink { next } => {
+            let next = path(next);
+            quote!(crate::Paging::NextLink { next: #next })
+        }
     };
     let items = path(&p.items);
     let unwrap = if envelope { TokenStream::new() } else { quote!(.without_envelope()) };

@@ -86,6 +86,11 @@ impl Api {
         self.any_operation(|o| o.path_params.iter().any(|p| p.styled(types)))
     }
 
+    /// True when some operation pages by a next-page URL in the body.
+    pub fn has_next_links(&self) -> bool {
+        self.any_operation(|o| matches!(o.pagination.as_ref().map(|p| &p.style), Some(PageStyle::NextLink { .. })))
+    }
+
     /// True when some operation's response is a typed stream of items (`itemSchema`).
     pub fn has_item_streams(&self) -> bool {
         self.any_operation(|o| matches!(o.response, Response::Stream { .. }))
@@ -319,6 +324,9 @@ pub struct Field {
     pub ty: Ty,
     /// Not wrapped in `Option`.
     pub required: bool,
+    /// Named in the schema's `required` list, even where `nullable` makes it an `Option`
+    /// (`required` is false then): a call that sends only what is required still sends it.
+    pub in_required: bool,
     /// The spec says `null` is a value: the field is an `Option`, and in a params struct's body
     /// an `Option<Option<_>>` so that `null` (`Some(None)`) and absent (`None`) differ.
     pub nullable: bool,
@@ -690,6 +698,9 @@ pub enum PageStyle {
     OffsetLimit { offset_param: String, limit_param: String, total: Option<Vec<String>> },
     /// RFC 8288 `Link: <…>; rel="next"` response headers (followed on the base URL's origin only).
     LinkHeader,
+    /// The next page's URL in the body (`next`, Django REST framework's `count`/`next`/
+    /// `results`), followed on the base URL's origin only.
+    NextLink { next: Vec<String> },
 }
 
 impl PageStyle {
@@ -701,6 +712,7 @@ impl PageStyle {
             PageStyle::HasMore { .. } => "has_more",
             PageStyle::OffsetLimit { .. } => "offset_limit",
             PageStyle::LinkHeader => "link_header",
+            PageStyle::NextLink { .. } => "next_link",
         }
     }
 }

@@ -691,6 +691,7 @@ impl<'a> Builder<'a> {
                 (PageStyle::OffsetLimit { offset_param: query(offset)?, limit_param: query(limit)?, total }, items)
             }
             PagingConfig::LinkHeader { items } => (PageStyle::LinkHeader, items),
+            PagingConfig::NextLink { next, items } => (PageStyle::NextLink { next: path("next", next)? }, items),
         };
         let list = match items {
             Some(dotted) => {

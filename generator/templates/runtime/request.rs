@@ -63,6 +63,8 @@ pub fn encode_path(segment: &str) -> impl fmt::Display + '_ {
 //@if path-styles
 /// How a path parameter is written: OpenAPI's `style`, the RFC 6570
 /// expansions `{id}`, `{.id}` and `{;id}`.
+// A crate may use only some styles, or none with its cargo features off.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum PathStyle {
     /// `a,b`; an object `k,v,k,v`, or `k=v,k=v` exploded.
@@ -82,6 +84,8 @@ pub(crate) enum PathStyle {
 /// error in `error` (the request fails when sent) and writes nothing; one
 /// written as the dot segment `.` or `..` is refused when sent, as every
 /// path is.
+// Unused when the operations that call it are behind cargo features turned off.
+#[allow(dead_code)]
 pub(crate) fn path_param<V: Serialize + ?Sized>(
     style: PathStyle,
     explode: bool,
@@ -473,6 +477,8 @@ impl<'c, T, D, P> Request<'c, T, D, P> {
 
     //@if path-styles
     /// Fails the request with the error a path parameter left, if any.
+    // Unused when the operations that call it are behind cargo features turned off.
+    #[allow(dead_code)]
     pub(crate) fn path_error(mut self, err: Option<Error>) -> Self {
         if let Some(err) = err {
             self.fail(err);
@@ -597,6 +603,8 @@ impl<'c, T, D, P> Request<'c, T, D, P> {
     /// cookie (controls, whitespace, `"`, `,`, `;`, `\`, non-ASCII) and `%`
     /// itself is percent-encoded, in the name as in the value, so no value
     /// can end its pair, add a cookie or a header.
+    // Unused when the operations that call it are behind cargo features turned off.
+    #[allow(dead_code)]
     pub(crate) fn cookie_param<I>(mut self, name: &str, values: I) -> Self
     where
         I: IntoIterator,

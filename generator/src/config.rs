@@ -208,6 +208,17 @@ pub enum PagingConfig {
         #[serde(default)]
         items: Option<String>,
     },
+    /// The next page's URL in the body at `next` (Django REST framework's `next`).
+    NextLink {
+        #[serde(default = "default_next")]
+        next: String,
+        #[serde(default)]
+        items: Option<String>,
+    },
+}
+
+fn default_next() -> String {
+    "next".into()
 }
 
 fn default_page() -> String {

@@ -419,7 +419,7 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
             };
             quote! { #doc pub type #name = #ty; }
         }
-        TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde),
+        TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde, !plan.response_only.contains(&t.name)),
         TypeKind::Enum { variants } => enum_def(&name, enum_attrs, &gate, variants, serde),
         TypeKind::Union(u) => union_def(&name, doc, &gate, u, serde),
         TypeKind::ErrorBody(variants) => error_body_def(&name, doc, &gate, variants),
@@ -522,7 +522,8 @@ pub(crate) fn field_ty(s: &Struct, f: &Field) -> TokenStream {
     }
 }
 
-fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>, serde: SerdeTraits) -> TokenStream {
+/// `sent`: the struct is reached from a request (or from nothing), so how it serializes matters.
+fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>, serde: SerdeTraits, sent: bool) -> TokenStream {
     let default = if derives_default(s, types) { quote!(Default,) } else { TokenStream::new() };
     let derive = match s.usage {
         Usage::Model => {
@@ -561,6 +562,7 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
         match f.location {
             FieldLocation::Query if s.usage != Usage::Model => notes.push("Sent in the query string.".into()),
             FieldLocation::Header => notes.push("Sent as a request header.".into()),
+            FieldLocation::Cookie => notes.push("Sent as a cookie.".into()),
             _ => {}
         }
         for n in notes {
@@ -582,7 +584,10 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
                     let j = &f.json_name;
                     serde_args.push(quote!(rename = #j));
                 }
-                if !f.required {
+                if sent && f.in_required && !f.required && !sends_null(s, f) {
+                    // Required but nullable: `None` is sent as `null`, never left out.
+                    serde_args.push(quote!(default));
+                } else if !f.required {
                     serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
                 }
                 serde_args.extend(time_serde_attr(&f.ty));
@@ -872,6 +877,15 @@ fn path_arg_ty(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> (TokenStream, bool
             let t = ty_tokens(ty);
             (quote!(&#t), true)
         }
+        // Written by the runtime's `path_param`, which serializes them.
+        Ty::Vec(item) => {
+            let t = ty_tokens(item);
+            (quote!(&[#t]), false)
+        }
+        _ if ty.is_object(types) => {
+            let t = ty_tokens(ty);
+            (quote!(&#t), false)
+        }
         _ => (quote!(&str), false),
     }
 }
@@ -1090,7 +1104,8 @@ impl<'a> Samples<'a> {
         let mut out = format!("{}::models::{n} {{\n", self.lib);
         let mut left_out = false;
         for f in &s.fields {
-            // Deprecated parameters stay out of the all-arguments call: Prism reports their use.
+            // A required property the schema lets be `null` is still sent (`must_send`), and
+            // deprecated parameters stay out of the all-arguments call: Prism reports their use.
             let wanted = f.required || f.must_send || (self.fill == Fill::All && !f.read_only && !f.deprecated);
             let sample = sample.and_then(|v| v.get(&f.json_name)).or(f.sample.as_ref());
             let value = if wanted {
@@ -1143,6 +1158,9 @@ impl<'a> Samples<'a> {
     /// A path argument for a contract test, as the method takes it.
     fn path_arg(&self, p: &'a PathParam) -> Option<String> {
         let sample = p.sample.as_ref();
+        if matches!(p.ty, Ty::Vec(_)) || p.ty.is_object(self.types) {
+            return Some(borrowed(self.contract_value(&p.ty, sample, 0, &mut Vec::new())?));
+        }
         match path_arg_ty(self.types, &p.ty) {
             (_, true) if matches!(p.ty, Ty::Named(_)) => Some(format!("&{}", self.contract_value(&p.ty, sample, 0, &mut Vec::new())?)),
             (_, true) => self.contract_value(&p.ty, sample, 0, &mut Vec::new()),
@@ -1172,6 +1190,16 @@ fn multipart_sample(lib: &str, sample: Option<&serde_json::Value>) -> String {
         None => out.push_str(".text(\"part\", \"contract test\")"),
     }
     out
+}
+
+/// A borrow of a sample value, as a path argument of an array or object type takes it: a
+/// `vec![…]` as a slice of an array.
+fn borrowed(value: String) -> String {
+    match value.strip_prefix("vec!") {
+        Some(items) => format!("&{items}"),
+        None if value == "Vec::new()" => "&[]".into(),
+        None => format!("&{value}"),
+    }
 }
 
 /// A sample as text: a string as it is, any other JSON value as its JSON text.
@@ -1290,6 +1318,14 @@ pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts 
                 let value = samples.value(&p.ty, &p.json_name, 0, &mut Vec::new()).unwrap_or_default();
                 format!("&{value}")
             }
+            Ty::Vec(_) => borrowed(samples.value(&p.ty, &p.json_name, 0, &mut Vec::new()).unwrap_or_else(|| "vec![]".into())),
+            _ if p.ty.is_object(&api.types) => match samples.value(&p.ty, &p.json_name, 0, &mut Vec::new()) {
+                Some(v) => borrowed(v),
+                None => {
+                    input = Some(format!("{}: {}", p.rust_name, path_arg_ty(&api.types, &p.ty).0));
+                    p.rust_name.clone()
+                }
+            },
             _ => escape::rust_str(&p.json_name),
         })
         .collect();
@@ -1393,6 +1429,10 @@ fn paging_call(p: &Pagination, envelope: bool) -> TokenStream {
             quote!(crate::Paging::OffsetLimit { offset: #offset_param, limit: #limit_param, total: #total })
         }
         PageStyle::LinkHeader => quote!(crate::Paging::LinkHeader),
+        PageStyle::NextLink { next } => {
+            let next = path(next);
+            quote!(crate::Paging::NextLink { next: #next })
+        }
     };
     let items = path(&p.items);
     let unwrap = if envelope { TokenStream::new() } else { quote!(.without_envelope()) };
@@ -1578,6 +1618,31 @@ fn param_steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
                 steps.push(call);
                 continue;
             }
+            _ if f.joins_members(&api.types) => (quote!(query_joined), quote!(v)),
+            (FieldLocation::Cookie, ty) => {
+                // Each value once (`form` exploded) or the items joined by commas.
+                let (item, many) = match ty {
+                    Ty::Vec(item) => (item.as_ref(), true),
+                    other => (other, false),
+                };
+                let kind = display_kind(&api.types, item);
+                let text = |x: TokenStream| match kind {
+                    Display::Direct => quote!(#x.to_string()),
+                    Display::Rfc3339 => quote!(crate::Rfc3339Text(#x).to_string()),
+                    Display::Optional => quote!(#x.as_ref().map(ToString::to_string).unwrap_or_default()),
+                    Display::AsJson => quote!(serde_json::to_string(#x).unwrap_or_default()),
+                };
+                let one = text(quote!(x));
+                let values = match (many, f.style) {
+                    (false, _) => {
+                        let v = text(quote!(v));
+                        quote!([#v])
+                    }
+                    (true, ParamStyle::Repeat) => quote!(v.iter().map(|x| #one)),
+                    (true, _) => quote!([v.iter().map(|x| #one).collect::<Vec<_>>().join(",")]),
+                };
+                (quote!(cookie_param), values)
+            }
             (FieldLocation::Query, Ty::Vec(item)) if f.style == ParamStyle::Repeat => {
                 let values = match display_kind(&api.types, item) {
                     Display::Direct => quote!(v),
@@ -1696,10 +1761,38 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let args: Vec<TokenStream> = arguments(api, op).into_iter().map(|(n, ty)| quote!(#n: #ty)).collect();
     let mut encode = Vec::new();
+    let styled = op.path_params.iter().any(|p| p.styled(&api.types));
+    if styled {
+        encode.push(quote!(let mut path_error = None;));
+    }
     for p in &op.path_params {
         let pname = ident(&p.rust_name);
         let (_, by_value) = path_arg_ty(&api.types, &p.ty);
-        if let Ty::Mapped(m) = &p.ty {
+        if p.styled(&api.types) {
+            // The runtime writes the style; a scalar goes in as the text a `simple` one sends.
+            let text = match &p.ty {
+                Ty::Mapped(m) if time_text(*m) => Some(quote!(crate::Rfc3339Text(&#pname).to_string())),
+                _ if by_value => Some(quote!(#pname.to_string())),
+                _ => None,
+            };
+            // A reference goes in as it is, a text made here by reference.
+            let value = match text {
+                Some(text) => {
+                    encode.push(quote!(let #pname = #text;));
+                    quote!(&#pname)
+                }
+                None => quote!(#pname),
+            };
+            let style = match p.style {
+                PathStyle::Simple => quote!(Simple),
+                PathStyle::Label => quote!(Label),
+                PathStyle::Matrix => quote!(Matrix),
+            };
+            let (explode, json) = (p.explode, &p.json_name);
+            encode.push(quote! {
+                let #pname = crate::request::path_param(crate::request::PathStyle::#style, #explode, #json, #value, &mut path_error);
+            });
+        } else if let Ty::Mapped(m) = &p.ty {
             let text = if time_text(*m) { quote!(crate::Rfc3339Text(&#pname).to_string()) } else { quote!(#pname.to_string()) };
             encode.push(quote! {
                 let #pname = #text;
@@ -1756,7 +1849,8 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     };
     // A response that is not plain JSON is asked for by its own media types.
     let accept = op.accept.as_deref().map(|a| quote!(.header("accept", #a))).unwrap_or_default();
-    let body = quote!(#new(self.client, #method, #template, path).security(#security) #accept #server #params #finish);
+    let path_error = if styled { quote!(.path_error(path_error)) } else { TokenStream::new() };
+    let body = quote!(#new(self.client, #method, #template, path) #path_error .security(#security) #accept #server #params #finish);
     quote! {
         #doc_tokens
         #deprecated

@@ -66,7 +66,7 @@ impl Api {
         let types = &self.types;
         self.any_operation(|o| {
             let params = o.params.as_ref().and_then(|p| types.get(p)).map(|t| &t.kind);
-            matches!(params, Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.sends_members(types)))
+            matches!(params, Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.sends_members(types) || f.joins_members(types)))
         })
     }
 
@@ -74,6 +74,27 @@ impl Api {
     /// (`itemSchema`) or of server-sent events.
     pub fn has_streams(&self) -> bool {
         self.any_operation(|o| matches!(o.response, Response::Stream { .. } | Response::Events(_)))
+    }
+
+    /// True when some operation sends a cookie parameter.
+    pub fn has_cookie_params(&self) -> bool {
+        let types = &self.types;
+        self.any_operation(|o| {
+            let params = o.params.as_ref().and_then(|p| types.get(p)).map(|t| &t.kind);
+            matches!(params, Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.location == FieldLocation::Cookie))
+        })
+    }
+
+    /// True when some path parameter is written by the runtime's styles (not a plain `simple`
+    /// scalar).
+    pub fn has_styled_path_params(&self) -> bool {
+        let types = &self.types;
+        self.any_operation(|o| o.path_params.iter().any(|p| p.styled(types)))
+    }
+
+    /// True when some operation pages by a next-page URL in the body.
+    pub fn has_next_links(&self) -> bool {
+        self.any_operation(|o| matches!(o.pagination.as_ref().map(|p| &p.style), Some(PageStyle::NextLink { .. })))
     }
 
     /// True when `test` holds for some operation anywhere in the resource tree.
@@ -304,6 +325,9 @@ pub struct Field {
     pub ty: Ty,
     /// Not wrapped in `Option`.
     pub required: bool,
+    /// Named in the schema's `required` list, even where `nullable` makes it an `Option`
+    /// (`required` is false then): a call that sends only what is required still sends it.
+    pub in_required: bool,
     /// The spec says `null` is a value: the field is an `Option`, and in a params struct's body
     /// an `Option<Option<_>>` so that `null` (`Some(None)`) and absent (`None`) differ.
     pub nullable: bool,
@@ -343,6 +367,12 @@ impl Field {
             _ => false,
         }
     }
+
+    /// True when the field is a `form` object not exploded, sent as one query parameter of
+    /// its members' names and values joined by commas.
+    pub fn joins_members(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        self.location == FieldLocation::Query && self.style == ParamStyle::Comma && self.ty.is_object(types)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -353,6 +383,8 @@ pub enum FieldLocation {
     Header,
     /// 3.2's `in: querystring`: the value's members are the whole query string.
     QueryString,
+    /// `in: cookie`: a pair in the request's one `Cookie` header.
+    Cookie,
 }
 
 /// How a parameter's array or object value is written, from OpenAPI's `style` and `explode`
@@ -363,7 +395,8 @@ pub enum ParamStyle {
     /// as their own parameters.
     #[default]
     Repeat,
-    /// `form` not exploded and `simple` (the header default; 2.0 `csv`): `ids=a,b`.
+    /// `form` not exploded and `simple` (the header default; 2.0 `csv`): `ids=a,b`; an object
+    /// as `id=role,admin,firstName,Alex`.
     Comma,
     /// `spaceDelimited` (2.0 `ssv`): `ids=a b`.
     Space,
@@ -572,6 +605,30 @@ pub struct PathParam {
     pub docs: Option<String>,
     /// A value the parameter accepts, for contract tests (see [`Field::sample`]).
     pub sample: Option<serde_json::Value>,
+    /// How the value is written into the path (its `style`).
+    pub style: PathStyle,
+    /// The `explode` flag, which changes how arrays and objects are written.
+    pub explode: bool,
+}
+
+impl PathParam {
+    /// True when the value is written by the runtime's `path_param` (a `label` or `matrix`
+    /// style, or an array or object), not as one encoded segment.
+    pub fn styled(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        self.style != PathStyle::Simple || matches!(self.ty, Ty::Vec(_)) || self.ty.is_object(types)
+    }
+}
+
+/// How a path parameter is written, from OpenAPI's `style` (RFC 6570 expansions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PathStyle {
+    /// `simple` (the default): `a,b`.
+    #[default]
+    Simple,
+    /// `label`: `.a,b`, or `.a.b` exploded.
+    Label,
+    /// `matrix`: `;id=a,b`, or `;id=a;id=b` exploded.
+    Matrix,
 }
 
 #[derive(Debug, Clone)]
@@ -655,6 +712,9 @@ pub enum PageStyle {
     OffsetLimit { offset_param: String, limit_param: String, total: Option<Vec<String>> },
     /// RFC 8288 `Link: <…>; rel="next"` response headers (followed on the base URL's origin only).
     LinkHeader,
+    /// The next page's URL in the body (`next`, Django REST framework's `count`/`next`/
+    /// `results`), followed on the base URL's origin only.
+    NextLink { next: Vec<String> },
 }
 
 impl PageStyle {
@@ -666,6 +726,7 @@ impl PageStyle {
             PageStyle::HasMore { .. } => "has_more",
             PageStyle::OffsetLimit { .. } => "offset_limit",
             PageStyle::LinkHeader => "link_header",
+            PageStyle::NextLink { .. } => "next_link",
         }
     }
 }

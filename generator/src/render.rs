@@ -164,12 +164,15 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
 }
 
 /// The flags `//@if` may name.
-const KNOWN_FLAGS: &[&str] = &["cf-ray", "query-members"];
+const KNOWN_FLAGS: &[&str] = &["cf-ray", "query-members", "path-styles", "cookie-params", "next-link"];
 
 /// The runtime's optional parts this crate keeps (see [`runtime_for`]): `cf-ray` when the
 /// server's request id is Cloudflare's `cf-ray` header, for `ApiError::ray_id`;
 /// `query-members` when an operation sends an object's members as query parameters, for
-/// `Request::query_members`.
+/// `Request::query_members` (and `query_joined`); `path-styles` when a path parameter is
+/// written in a `label` or `matrix` style or is an array or object, for `path_param`;
+/// `cookie-params` when an operation sends a cookie parameter, for `Request::cookie_param`;
+/// `next-link` when a list pages by a URL in its body, for `Paging::NextLink`.
 fn runtime_flags(api: &Api) -> Vec<&'static str> {
     let mut flags = Vec::new();
     if api.meta.request_id_headers.first().is_some_and(|h| h == "cf-ray") {
@@ -177,6 +180,15 @@ fn runtime_flags(api: &Api) -> Vec<&'static str> {
     }
     if api.has_query_members() {
         flags.push("query-members");
+    }
+    if api.has_styled_path_params() {
+        flags.push("path-styles");
+    }
+    if api.has_cookie_params() {
+        flags.push("cookie-params");
+    }
+    if api.has_next_links() {
+        flags.push("next-link");
     }
     flags
 }

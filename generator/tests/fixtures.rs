@@ -300,6 +300,25 @@ fn nullable_body_fields_tell_null_from_absent() {
     assert!(models.contains("/// Default: `\"small\"`."));
 }
 
+/// A property the schema requires but lets be `null` is never left out: a contract test's
+/// call with only the required arguments sets it, and a request model sends `None` as `null`.
+#[test]
+fn required_nullable_properties_are_sent() {
+    let dir = root().join("request_nulls");
+    let doc = generator::load_path(&dir.join("openapi.yaml")).unwrap();
+    let cfg_text = std::fs::read_to_string(dir.join("codegen.yaml")).unwrap() + "tests: {contract: true}\n";
+    let config = generator::Config::parse("codegen.yaml", &cfg_text).unwrap();
+    let (files, _) = generate_from("request_nulls", &doc, &config);
+    let test = &files["tests/contract.rs"];
+    let start = test.find("fn call_gadgets_update_required").expect("the required-only call");
+    let call = &test[start..start + test[start..].find("\n}\n").unwrap()];
+    assert!(call.contains("note: Some(Some("), "the required, nullable `note` is left out:\n{call}");
+    assert!(!call.contains("nickname"), "an optional property is sent:\n{call}");
+    let models = &files["src/models.rs"];
+    let label = &models[models.find("pub struct Label {").unwrap()..];
+    assert!(label.contains("#[serde(default)]\n    pub text: Option<String>,"), "{label}");
+}
+
 /// `select:` keeps the operations chosen by tag, path prefix or operationId, and only the
 /// schemas they reach.
 #[test]

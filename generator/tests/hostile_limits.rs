@@ -158,9 +158,9 @@ fn yaml_nesting_within_the_limit_loads_and_beyond_it_is_refused() {
     assert!(o.stderr.contains("nests too deeply"), "message:\n{}", support::tail(&o.stderr));
 }
 
-/// 300 operations with a diagnostic each, then a 20 MB run of digits: every diagnostic's line
-/// used to be found by scanning the text from the top, once per candidate match of each pointer
-/// token (`0` matches every byte of the blob).
+/// 300 operations with a diagnostic each (a cookie whose name is not a token), then a 20 MB
+/// run of digits: every diagnostic's line used to be found by scanning the text from the top,
+/// once per candidate match of each pointer token (`0` matches every byte of the blob).
 #[test]
 fn diagnostics_beside_a_20_mb_blob_are_located_in_linear_time() {
     let s = Scratch::new();
@@ -168,7 +168,7 @@ fn diagnostics_beside_a_20_mb_blob_are_located_in_linear_time() {
     for i in 0..300 {
         let _ = write!(
             text,
-            "  /p{i}:\n    get:\n      operationId: op{i}\n      parameters:\n        - {{name: c, in: cookie, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n"
+            "  /p{i}:\n    get:\n      operationId: op{i}\n      parameters:\n        - {{name: 'c d', in: cookie, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n"
         );
     }
     text.push_str("x-blob: '");

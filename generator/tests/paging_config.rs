@@ -53,12 +53,27 @@ fn a_forced_style_pages_the_operation() {
 }
 
 #[test]
+fn a_next_link_is_detected_only_beside_a_page_number_and_can_be_forced() {
+    // Without a page-number parameter the `next` URL is not taken for paging ...
+    let code = generate(SPEC, "").unwrap();
+    assert!(!code.contains("NextLink"), "{code}");
+    // ... with one it is, and the configuration can name it for any operation.
+    let paged = SPEC.replace("name: cursor, in: query", "name: page, in: query");
+    let code = generate(&paged, "").unwrap();
+    assert!(code.contains("crate::Paging::NextLink") && code.contains("next: &[\"next\"]"), "{code}");
+    let config = "operations:\n  listThings:\n    paginate: { style: next_link }\n";
+    let code = generate(SPEC, config).unwrap();
+    assert!(code.contains("crate::Paging::NextLink") && code.contains("&[\"data\"]"), "{code}");
+}
+
+#[test]
 fn bad_paginate_settings_name_the_line() {
     let cases = [
         ("operations:\n  listThings:\n    paginate: { style: cursor, param: after, next: next }\n", "codegen.yaml:3", "`after`"),
         ("operations:\n  listThings:\n    paginate: { style: cursor, param: cursor, next: a..b }\n", "codegen.yaml:3", "dotted"),
         ("operations:\n  listThings:\n    paginate: { style: offset_limit, items: count }\n", "codegen.yaml:3", "offset"),
         ("operations:\n  listThings:\n    paginate: { style: link_header, items: count }\n", "codegen.yaml:3", "not an array"),
+        ("operations:\n  listThings:\n    paginate: { style: next_link, next: a..b }\n", "codegen.yaml:3", "dotted"),
         ("operations:\n  listThings:\n    paginate: true\n", "codegen.yaml:3", "no paging style"),
         ("operations:\n  listThings:\n    paginate: { style: sideways }\n", "codegen.yaml:3", "sideways"),
         ("operations:\n  listThings:\n    paginate: { style: cursor, param: cursor, next: n, extra: 1 }\n", "codegen.yaml:3", "extra"),

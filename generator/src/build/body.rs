@@ -99,6 +99,7 @@ impl<'a> Builder<'a> {
                     json_name: "body".into(),
                     ty,
                     required: body_required,
+                    in_required: body_required,
                     nullable: false,
                     must_send: false,
                     boxed: false,

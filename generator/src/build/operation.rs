@@ -376,16 +376,17 @@ impl<'a> Builder<'a> {
         let mut path_params = Vec::new();
         for name in path_op.template.param_names() {
             let found = params.iter().find(|p| p.name == name && p.location == "path");
-            let (ty, docs, sample) = match found {
+            let (ty, docs, sample, (style, explode)) = match found {
                 Some(spec::Param { ptr: p_ptr, .. }) => {
                     let schema = join(p_ptr, "schema");
                     let (ty, meta) = self.ty_of(&schema, &format!("{base}{}", camel(name)))?;
                     let ty = if matches!(ty, Ty::Mapped(_)) { ty } else { self.plain_time(ty, &schema, "the path parameter") };
-                    (ty, self.description(p_ptr).or(meta.description), self.parameter_sample(p_ptr))
+                    let style = self.path_style(p_ptr, name);
+                    (ty, self.description(p_ptr).or(meta.description), self.parameter_sample(p_ptr), style)
                 }
                 None => {
                     self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameter `{name}` is not declared; taken as a string"));
-                    (Ty::String, None, None)
+                    (Ty::String, None, None, (PathStyle::Simple, false))
                 }
             };
             let rust_name = unique_field_name(name, used);
@@ -395,9 +396,35 @@ impl<'a> Builder<'a> {
                 ty,
                 docs,
                 sample,
+                style,
+                explode,
             });
         }
         Ok(path_params)
+    }
+
+    /// A path parameter's `style` and `explode` (default `simple`, not exploded); a style
+    /// OpenAPI does not allow in a path is written as `simple`, with a warning.
+    fn path_style(&mut self, p_ptr: &str, name: &str) -> (PathStyle, bool) {
+        let param = self.spec.object(p_ptr);
+        let explode = param.and_then(|p| p.get("explode")).and_then(Value::as_bool).unwrap_or(false);
+        let style = match param.and_then(|p| p.get("style")) {
+            None => PathStyle::Simple,
+            Some(Value::String(s)) if s == "simple" => PathStyle::Simple,
+            Some(Value::String(s)) if s == "label" => PathStyle::Label,
+            Some(Value::String(s)) if s == "matrix" => PathStyle::Matrix,
+            Some(other) => {
+                let shown = other.to_string();
+                let shown = if shown.len() > 60 { format!("{}…", &shown[..shown.floor_char_boundary(60)]) } else { shown };
+                self.diag(
+                    "unsupported-parameter-style",
+                    &join(p_ptr, "style"),
+                    format!("path parameter `{name}` has style {shown}, which a path cannot carry (`simple`, `label` or `matrix`); it is written as `simple`"),
+                );
+                PathStyle::Simple
+            }
+        };
+        (style, explode)
     }
 
     /// The query and header parameters as fields of the params struct; answers their names.
@@ -414,6 +441,11 @@ impl<'a> Builder<'a> {
                 "path" => continue,
                 "query" => (FieldLocation::Query, join(p_ptr, "schema")),
                 "header" => (FieldLocation::Header, join(p_ptr, "schema")),
+                "cookie" if super::security::is_token(name) => (FieldLocation::Cookie, join(p_ptr, "schema")),
+                "cookie" => {
+                    self.diag("unsupported-parameter", p_ptr, format!("cookie parameter `{name}` is not a cookie name (an HTTP token: letters, digits and !#$%&'*+-.^_`|~ only); it is left out"));
+                    continue;
+                }
                 "querystring" => {
                     match self.query_string_schema(p_ptr) {
                         Ok(schema_ptr) => (FieldLocation::QueryString, schema_ptr),
@@ -439,6 +471,9 @@ impl<'a> Builder<'a> {
             field.style = match (location, style) {
                 (FieldLocation::QueryString, _) => ParamStyle::Repeat,
                 (FieldLocation::Header, _) => ParamStyle::Comma,
+                // `form`, exploded unless told not to: one pair per item, or one joined value.
+                (FieldLocation::Cookie, _) if explode == Some(false) => ParamStyle::Comma,
+                (FieldLocation::Cookie, _) => ParamStyle::Repeat,
                 (_, Some("spaceDelimited")) => ParamStyle::Space,
                 (_, Some("pipeDelimited")) => ParamStyle::Pipe,
                 (_, Some(spec::TAB_DELIMITED)) => ParamStyle::Tab,
@@ -681,6 +716,7 @@ impl<'a> Builder<'a> {
                 (PageStyle::OffsetLimit { offset_param: query(offset)?, limit_param: query(limit)?, total }, items)
             }
             PagingConfig::LinkHeader { items } => (PageStyle::LinkHeader, items),
+            PagingConfig::NextLink { next, items } => (PageStyle::NextLink { next: path("next", next)? }, items),
         };
         let list = match items {
             Some(dotted) => {

@@ -29,7 +29,7 @@ pub(super) struct SecurityState {
 }
 
 /// True for an HTTP token (RFC 9110): what a header name, cookie name or auth scheme must be.
-fn is_token(s: &str) -> bool {
+pub(super) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 

@@ -173,6 +173,7 @@ impl Builder<'_> {
             json_name: json_name.to_string(),
             ty,
             required: required && !meta.nullable,
+            in_required: required,
             nullable: meta.nullable,
             must_send: required && meta.nullable,
             boxed: false,

@@ -48,6 +48,13 @@ const TOTAL: &[&[&str]] = &[
     &["pagination", "total"],
 ];
 
+/// Where the next page's URL may be in a body that pages by page number (Django REST
+/// framework's `next`).
+const NEXT_LINK: &[&[&str]] = &[&["next"], &["links", "next"], &["meta", "next"]];
+
+/// Page-number query parameters.
+const PAGE_PARAMS: &[&str] = &["page", "page_number", "pageNumber"];
+
 /// Array properties preferred as the list when an object has several.
 const LIST_NAMES: &[&str] = &["data", "items", "results"];
 
@@ -74,6 +81,11 @@ impl Spec<'_> {
     /// The `type` the schema at a (resolved) pointer declares.
     fn type_at(&self, ptr: &str) -> Option<&str> {
         self.object(ptr).and_then(|s| s.get("type")).and_then(Value::as_str)
+    }
+
+    /// True when the schema at a (resolved) pointer declares `format: uri`.
+    fn is_uri(&self, ptr: &str) -> bool {
+        self.object(ptr).and_then(|s| s.get("format")).and_then(Value::as_str) == Some("uri")
     }
 
     /// The list a success body carries: an envelope's `result` array, a body that is an array,
@@ -134,7 +146,12 @@ impl Spec<'_> {
     ///    ([`NEXT_CURSOR`], not a `format: uri`): [`PageStyle::Cursor`].
     /// 3. An envelope with `result_info`, and `page` and `per_page`: [`PageStyle::PageNumber`].
     /// 4. `offset` and `limit`: [`PageStyle::OffsetLimit`] (with a numeric total if one is declared).
-    /// 5. A declared `Link` header, or `page` and `per_page` with a body that is the list
+    /// 5. A page-number parameter ([`PAGE_PARAMS`]) and a next-page URL in the body
+    ///    ([`NEXT_LINK`], a string with `format: uri`), as Django REST framework's
+    ///    `page`/`limit` (or `page_size`) with `count`/`next`/`results` bodies:
+    ///    [`PageStyle::NextLink`]. Following the URL the server gives stops where it says,
+    ///    rather than asking for a page after the last (which such servers answer with 404).
+    /// 6. A declared `Link` header, or `page` and `per_page` with a body that is the list
     ///    itself (GitHub): [`PageStyle::LinkHeader`].
     pub fn detect_paging(&self, schema_ptr: &str, list: &List, params: &[Param], link: bool, envelope: bool) -> Result<Option<PageStyle>, SpecError> {
         let query = |n: &str| params.iter().any(|p| p.name == n && p.location == "query");
@@ -145,10 +162,7 @@ impl Spec<'_> {
             }
         }
         if let Some(param) = CURSOR_PARAMS.iter().find(|n| query(n)) {
-            let scalar = |t: Option<&str>, p: &str| {
-                let uri = self.object(p).and_then(|s| s.get("format")).and_then(Value::as_str) == Some("uri");
-                matches!(t, None | Some("string") | Some("integer")) && !uri
-            };
+            let scalar = |t: Option<&str>, p: &str| matches!(t, None | Some("string") | Some("integer")) && !self.is_uri(p);
             if let Some(next) = self.first_field(&root, NEXT_CURSOR, scalar)? {
                 return Ok(Some(PageStyle::Cursor { param: param.to_string(), next }));
             }
@@ -160,6 +174,11 @@ impl Spec<'_> {
         if query("offset") && query("limit") {
             let total = self.first_field(&root, TOTAL, |t, _| matches!(t, Some("integer") | Some("number")))?;
             return Ok(Some(PageStyle::OffsetLimit { offset_param: "offset".into(), limit_param: "limit".into(), total }));
+        }
+        if PAGE_PARAMS.iter().any(|n| query(n)) {
+            if let Some(next) = self.first_field(&root, NEXT_LINK, |t, p| t == Some("string") && self.is_uri(p))? {
+                return Ok(Some(PageStyle::NextLink { next }));
+            }
         }
         if link || (page_params && list.path.is_empty()) {
             return Ok(Some(PageStyle::LinkHeader));

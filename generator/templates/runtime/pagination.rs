@@ -350,6 +350,15 @@ pub enum Paging {
     /// The URL of an RFC 8288 `Link: <…>; rel="next"` response header, only
     /// on the origin of the base URL.
     LinkHeader,
+    //@if next-link
+    /// The URL of the next page in the body (Django REST framework's
+    /// `next`), followed only on the origin of the base URL, until the body
+    /// has none.
+    NextLink {
+        /// Where the next page's URL is in the body.
+        next: &'static [&'static str],
+    },
+    //@end
 }
 
 impl<'c, T, P> Request<'c, Vec<T>, crate::request::AsJson, P> {
@@ -973,6 +982,12 @@ impl Paging {
             Paging::LinkHeader => Box::new(Links {
                 seen: Seen::default(),
             }),
+            //@if next-link
+            Paging::NextLink { next } => Box::new(BodyLinks {
+                next,
+                seen: Seen::default(),
+            }),
+            //@end
         }
     }
 }
@@ -1157,6 +1172,30 @@ impl Strategy for Links {
     }
 }
 
+//@if next-link
+#[derive(Debug, Clone)]
+struct BodyLinks {
+    next: &'static [&'static str],
+    seen: Seen,
+}
+
+impl Strategy for BodyLinks {
+    fn boxed_clone(&self) -> Box<dyn Strategy> {
+        Box::new(self.clone())
+    }
+
+    fn advance(&mut self, page: &PageView<'_>, parts: &mut RequestParts) -> Result<bool, Error> {
+        let Some(next) = page.text_at(self.next) else { return Ok(false) };
+        if !self.seen.first_time(&next) {
+            return Err(Error::Pagination(PaginationError::RepeatedCursor { param: "next" }));
+        }
+        // `execute` resolves it against the base URL and refuses another origin.
+        parts.next_url = Some(next);
+        Ok(true)
+    }
+}
+
+//@end
 /// The target of the first `rel="next"` link of an RFC 8288 `Link` header value.
 fn next_link(header: &str) -> Option<&str> {
     let mut rest = header;

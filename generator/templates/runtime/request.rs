@@ -60,6 +60,104 @@ pub fn encode_path(segment: &str) -> impl fmt::Display + '_ {
     utf8_percent_encode(segment, PATH_SEGMENT)
 }
 
+//@if path-styles
+/// How a path parameter is written: OpenAPI's `style`, the RFC 6570
+/// expansions `{id}`, `{.id}` and `{;id}`.
+// A crate may use only some styles, or none with its cargo features off.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PathStyle {
+    /// `a,b`; an object `k,v,k,v`, or `k=v,k=v` exploded.
+    Simple,
+    /// `.a,b`, or `.a.b` exploded; an object `.k,v,k,v`, or `.k=v.k=v`.
+    Label,
+    /// `;id=a,b`, or `;id=a;id=b` exploded; an object `;id=k,v,k,v`, or
+    /// `;k=v;k=v`.
+    Matrix,
+}
+
+/// A path parameter's value written in its style. Every name, member name
+/// and value is percent-encoded as a path segment, so only the style's own
+/// separators stay literal and no value can add a segment, a query or a
+/// fragment. `null` items and members are left out, a nested array or
+/// object is its JSON text. A value that cannot be serialized leaves its
+/// error in `error` (the request fails when sent) and writes nothing; one
+/// written as the dot segment `.` or `..` is refused when sent, as every
+/// path is.
+// Unused when the operations that call it are behind cargo features turned off.
+#[allow(dead_code)]
+pub(crate) fn path_param<V: Serialize + ?Sized>(
+    style: PathStyle,
+    explode: bool,
+    name: &str,
+    value: &V,
+    error: &mut Option<Error>,
+) -> String {
+    let value = match serde_json::to_value(value) {
+        Ok(v) => v,
+        Err(e) => {
+            error.get_or_insert(Error::Serialize(e));
+            return String::new();
+        }
+    };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => encode_path(s).to_string(),
+        other => encode_path(&other.to_string()).to_string(),
+    };
+    let name = encode_path(name).to_string();
+    // The one value, or the items, or the members as (name, value).
+    let (items, members): (Vec<String>, Option<Vec<(String, String)>>) = match &value {
+        serde_json::Value::Array(items) => (
+            items.iter().filter(|v| !v.is_null()).map(text).collect(),
+            None,
+        ),
+        serde_json::Value::Object(members) => (
+            Vec::new(),
+            Some(
+                members
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (encode_path(k).to_string(), text(v)))
+                    .collect(),
+            ),
+        ),
+        serde_json::Value::Null => (Vec::new(), None),
+        one => (vec![text(one)], None),
+    };
+    let (prefix, exploded_sep) = match style {
+        PathStyle::Simple => ("", ","),
+        PathStyle::Label => (".", "."),
+        PathStyle::Matrix => (";", ";"),
+    };
+    match (style, members, explode) {
+        (PathStyle::Matrix, None, true) if !items.is_empty() => {
+            items.iter().map(|v| format!(";{name}={v}")).collect()
+        }
+        (PathStyle::Matrix, None, _) if items.is_empty() => format!(";{name}"),
+        (PathStyle::Matrix, None, _) => format!(";{name}={}", items.join(",")),
+        (_, None, exploded) => {
+            let sep = if exploded { exploded_sep } else { "," };
+            format!("{prefix}{}", items.join(sep))
+        }
+        (_, Some(members), true) => {
+            let pairs: Vec<String> = members.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            format!("{prefix}{}", pairs.join(exploded_sep))
+        }
+        (_, Some(members), false) => {
+            let flat: Vec<&str> = members
+                .iter()
+                .flat_map(|(k, v)| [k.as_str(), v.as_str()])
+                .collect();
+            match style {
+                PathStyle::Matrix if flat.is_empty() => format!(";{name}"),
+                PathStyle::Matrix => format!(";{name}={}", flat.join(",")),
+                _ => format!("{prefix}{}", flat.join(",")),
+            }
+        }
+    }
+}
+
+//@end
 /// The boxed future returned by [`Request::send`] and friends. It owns a
 /// clone of the client, so it is `'static` and can be spawned.
 pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
@@ -377,6 +475,18 @@ impl<'c, T, D, P> Request<'c, T, D, P> {
         self.error.get_or_insert(err);
     }
 
+    //@if path-styles
+    /// Fails the request with the error a path parameter left, if any.
+    // Unused when the operations that call it are behind cargo features turned off.
+    #[allow(dead_code)]
+    pub(crate) fn path_error(mut self, err: Option<Error>) -> Self {
+        if let Some(err) = err {
+            self.fail(err);
+        }
+        self
+    }
+
+    //@end
     /// Add a query parameter (appended; repeated names are kept).
     ///
     /// ```
@@ -453,6 +563,101 @@ impl<'c, T, D, P> Request<'c, T, D, P> {
             // The generator calls this only with objects; anything else has no members.
             Ok(_) => {}
             Err(e) => self.fail(Error::Serialize(e)),
+        }
+        self
+    }
+
+    //@end
+    //@if query-members
+    /// Add an object as one query parameter, its members' names and values
+    /// joined by commas (a `form` object not exploded:
+    /// `id=role,admin,firstName,Alex`). `null` members are left out, a
+    /// nested value is its JSON text, and the commas and values are
+    /// form-encoded with the rest of the query.
+    pub fn query_joined<V: Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(members)) => {
+                let mut parts = Vec::with_capacity(members.len() * 2);
+                for (key, member) in members {
+                    let text = match member {
+                        serde_json::Value::Null => continue,
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    parts.push(key);
+                    parts.push(text);
+                }
+                self.parts.query.push((name.to_owned(), parts.join(",")));
+            }
+            // The generator calls this only with objects; anything else has no members.
+            Ok(_) => {}
+            Err(e) => self.fail(Error::Serialize(e)),
+        }
+        self
+    }
+
+    //@end
+    //@if cookie-params
+    /// Add a cookie parameter once per value, to the request's one `Cookie`
+    /// header (`name=a; name=b`). Every byte RFC 6265 does not allow in a
+    /// cookie (controls, whitespace, `"`, `,`, `;`, `\`, non-ASCII) and `%`
+    /// itself is percent-encoded, in the name as in the value, so no value
+    /// can end its pair, add a cookie or a header.
+    // Unused when the operations that call it are behind cargo features turned off.
+    #[allow(dead_code)]
+    pub(crate) fn cookie_param<I>(mut self, name: &str, values: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: fmt::Display,
+    {
+        use reqwest::header::COOKIE;
+        /// Bytes that are not RFC 6265 `cookie-octet`s, and `%`.
+        const COOKIE_VALUE: &AsciiSet = &percent_encoding::CONTROLS
+            .add(b' ')
+            .add(b'"')
+            .add(b',')
+            .add(b';')
+            .add(b'\\')
+            .add(b'%');
+        /// Bytes that are not HTTP token characters, and `%`.
+        const COOKIE_NAME: &AsciiSet = &COOKIE_VALUE
+            .add(b'(')
+            .add(b')')
+            .add(b'/')
+            .add(b':')
+            .add(b'<')
+            .add(b'=')
+            .add(b'>')
+            .add(b'?')
+            .add(b'@')
+            .add(b'[')
+            .add(b']')
+            .add(b'{')
+            .add(b'}');
+        let name = utf8_percent_encode(name, COOKIE_NAME).to_string();
+        let mut cookie = self
+            .parts
+            .headers
+            .get(COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .unwrap_or_default();
+        for value in values {
+            if !cookie.is_empty() {
+                cookie.push_str("; ");
+            }
+            let value = value.to_string();
+            cookie.push_str(&format!("{name}={}", utf8_percent_encode(&value, COOKIE_VALUE)));
+        }
+        if cookie.is_empty() {
+            return self;
+        }
+        match HeaderValue::from_str(&cookie) {
+            Ok(mut v) => {
+                v.set_sensitive(true);
+                self.parts.headers.insert(COOKIE, v);
+            }
+            Err(_) => self.fail(Error::Config(format!("invalid cookie `{name}`"))),
         }
         self
     }

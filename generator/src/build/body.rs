@@ -232,6 +232,31 @@ impl<'a> Builder<'a> {
         let media_ptr = join(&content_ptr, &media);
         let item_ptr = join(&media_ptr, "itemSchema");
         if self.spec.get(&item_ptr).is_some() {
+            if format == crate::ir::StreamFormat::EventStream {
+                // OpenAPI 3.2 describes a whole event (`event`, `data`, `id`, `retry`) with the
+                // `itemSchema` of `text/event-stream`: its `data` is what an event carries, JSON
+                // described by `contentSchema`, else text. An `itemSchema` with no `data`
+                // property describes the data itself.
+                let props = self.spec.properties(&item_ptr)?;
+                if let Some((_, data_ptr)) = props.list.iter().find(|(name, _)| name == "data") {
+                    let content = join(data_ptr, "contentSchema");
+                    let target = self.spec.target(data_ptr)?;
+                    let content = if self.spec.get(&content).is_some() { Some(content) } else { Some(join(&target, "contentSchema")).filter(|c| self.spec.get(c).is_some()) };
+                    let data = match content {
+                        Some(c) => {
+                            let (data, _) = self.ty_of(&c, &format!("{hint}Data"))?;
+                            self.plain_time(data, &c, "an event's data")
+                        }
+                        // Data that is not a string is read as JSON of its own schema.
+                        None if self.spec.object(&target).and_then(|o| o.get("type")).is_some_and(|t| t != "string") => {
+                            let (data, _) = self.ty_of(data_ptr, &format!("{hint}Data"))?;
+                            self.plain_time(data, data_ptr, "an event's data")
+                        }
+                        None => Ty::String,
+                    };
+                    return Ok(Some(Response::Events(data)));
+                }
+            }
             let (item, _) = self.ty_of(&item_ptr, &format!("{hint}Item"))?;
             return Ok(Some(Response::Stream { item, format }));
         }

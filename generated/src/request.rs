@@ -948,6 +948,10 @@ fn follow_url(base: &str, next: &str) -> Result<reqwest::Url, Error> {
         ));
     }
     url.set_fragment(None);
+    // A user name or password in the link would become an `Authorization` header
+    // the server chose.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
     Ok(url)
 }
 
@@ -1022,9 +1026,24 @@ fn send_attempts<'a>(
             .credentials
             .for_request(parts.security, &mut headers, &parts.headers);
         for name in parts.headers.keys() {
-            headers.remove(name);
+            // The request's cookies join those already there (a cookie credential, a
+            // default cookie) in one `Cookie` header instead of replacing them.
+            if name != reqwest::header::COOKIE {
+                headers.remove(name);
+            }
         }
         for (name, value) in &parts.headers {
+            if name == reqwest::header::COOKIE {
+                let joined = match headers.get(name).map(|v| v.as_bytes()) {
+                    Some(before) => [before, b"; ", value.as_bytes()].concat(),
+                    None => value.as_bytes().to_vec(),
+                };
+                if let Ok(mut v) = reqwest::header::HeaderValue::from_bytes(&joined) {
+                    v.set_sensitive(true);
+                    headers.insert(name.clone(), v);
+                }
+                continue;
+            }
             headers.append(name.clone(), value.clone());
         }
         // `build_url` has checked the URL stays on the base URL's origin.
@@ -1464,6 +1483,13 @@ mod tests {
     struct User {
         #[allow(dead_code)]
         email: String,
+    }
+
+    #[test]
+    fn a_next_link_keeps_no_user_name_or_password_and_no_other_origin() {
+        let url = follow_url("https://api.example.com/v1", "https://u:p@api.example.com/v1/x?page=2#f").unwrap();
+        assert_eq!(url.as_str(), "https://api.example.com/v1/x?page=2");
+        assert!(follow_url("https://api.example.com/v1", "https://api.example.com@evil.example/x").is_err());
     }
 
     #[test]

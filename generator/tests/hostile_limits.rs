@@ -195,7 +195,7 @@ fn diagnostics_after_200000_keys_are_located_in_linear_time() {
     for i in 0..50 {
         let _ = write!(
             text,
-            "  /p{i}:\n    get:\n      operationId: op{i}\n      parameters:\n        - {{name: c, in: cookie, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n"
+            "  /p{i}:\n    get:\n      operationId: op{i}\n      parameters:\n        - {{name: 'c d', in: cookie, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n"
         );
     }
     let o = s.generate("limits-keys.yaml", &text);

@@ -36,6 +36,12 @@ pub const DEFAULT_RECONNECT_DELAY: Duration = Duration::from_secs(3);
 /// by default; a POST or PATCH stream does so only when told to.
 pub const DEFAULT_MAX_RECONNECTS: u32 = 3;
 
+/// The longest event name or ID a stream keeps, in bytes.
+const MAX_EVENT_FIELD: usize = 1024;
+
+/// The least wait before reconnecting an event stream, whatever `retry` says.
+const MIN_RECONNECT_DELAY: Duration = Duration::from_millis(250);
+
 const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
 
 /// How a streamed response frames its items.
@@ -707,8 +713,10 @@ impl Frames {
                 extend_within(&mut self.data, value, self.limit);
                 extend_within(&mut self.data, b"\n", self.limit);
             }
-            b"event" => self.event = String::from_utf8_lossy(value).into_owned(),
-            b"id" if !value.contains(&0) => {
+            // A name or ID longer than `MAX_EVENT_FIELD` is ignored: each event carries a
+            // copy of the last ID, so one long one would be copied into every event after it.
+            b"event" if value.len() <= MAX_EVENT_FIELD => self.event = String::from_utf8_lossy(value).into_owned(),
+            b"id" if !value.contains(&0) && value.len() <= MAX_EVENT_FIELD => {
                 self.id = Some(String::from_utf8_lossy(value).into_owned());
             }
             b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
@@ -779,7 +787,9 @@ impl Source {
             }
             self.in_a_row += 1;
             let cap = self.client.inner.retry.max_retry_after;
-            let delay = crate::retry::jittered(self.delay.min(cap));
+            // A floor, so a server that answers `retry: 0` and hangs up cannot make the
+            // client reconnect in a tight loop.
+            let delay = crate::retry::jittered(self.delay.min(cap).max(MIN_RECONNECT_DELAY.min(cap)));
             tracing::debug!(
                 delay_ms = delay.as_millis() as u64,
                 attempt = self.in_a_row,

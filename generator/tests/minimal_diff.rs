@@ -267,6 +267,8 @@ fn adding_an_operation_adds_one_method_and_its_response_alias() {
                     "+\"zero_trust.access.users.active_sessions.delete\",",
                     "+\"required\",",
                     "+Some(0),",
+                    // What Prism is known to report about this call: nothing.
+                    "+&[],",
                     "+call_zero_trust_access_users_active_sessions_delete_required,",
                     "+));",
                     "+calls",

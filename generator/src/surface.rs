@@ -244,7 +244,7 @@ fn qualify(ty: String) -> String {
 
 /// Tokens as one line of Rust as people write it (`Request<'c, models::Pet>`), with the
 /// crate's own paths written from its root.
-fn text(tokens: TokenStream) -> String {
+pub(crate) fn text(tokens: TokenStream) -> String {
     tokens
         .to_string()
         .replace(" :: ", "::")
@@ -255,6 +255,7 @@ fn text(tokens: TokenStream) -> String {
         .replace(" >", ">")
         .replace(" ,", ",")
         .replace("& ", "&")
+        .replace(" : ", ": ")
         .replace("crate::", "")
 }
 

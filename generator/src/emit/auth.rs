@@ -116,7 +116,7 @@ impl Arg {
 /// method's signature, each as one line of Rust.
 pub fn requirement_api(sec: &Security, r: &Requirement) -> (String, String) {
     let args = args(sec, r);
-    let flat = |t: TokenStream| t.to_string().replace(" :: ", "::").replace(" < ", "<").replace(" >", ">").replace(" ,", ",").replace("( ", "(").replace(" )", ")").replace(" : ", ": ");
+    let flat = crate::surface::text;
     let variant = if r.fields.is_empty() {
         format!("{}({})", r.variant, flat(args[0].tuple_fields()))
     } else {

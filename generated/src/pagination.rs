@@ -864,10 +864,9 @@ fn read_page<'a>(
         items: Vec::new(),
         headers: &raw.headers,
     };
-    if envelope && view.at(&["success"]).is_some_and(|v| v.get() == "false") {
-        if let Some(api) = ApiError::from_unsuccessful(raw.status, &raw.headers, &raw.body) {
-            return Err(Error::Api(api));
-        }
+    let unsuccessful = envelope && view.at(&["success"]).is_some_and(|v| v.get() == "false");
+    if let Some(api) = unsuccessful.then(|| ApiError::from_unsuccessful(raw.status, &raw.headers, &raw.body)).flatten() {
+        return Err(Error::Api(api));
     }
     let Some(list) = view.at(items_path).filter(|v| v.get() != "null") else {
         return Ok(None);

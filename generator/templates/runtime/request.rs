@@ -1322,15 +1322,13 @@ fn send_attempts<'a>(
         // POST and PATCH carry one idempotency key, the same on every attempt,
         // when the API names a header for it; a key the caller set is kept.
         let mut keyed = false;
-        if !crate::retry::is_idempotent(&parts.method) {
-            if let Some(name) = &inner.idempotency_header {
-                if !headers.contains_key(name) {
-                    let key = HeaderValue::from_str(&new_idempotency_key())
-                        .expect("a UUID is a valid header value");
-                    headers.insert(name.clone(), key);
-                }
-                keyed = true;
+        let key_header = inner.idempotency_header.as_ref().filter(|_| !crate::retry::is_idempotent(&parts.method));
+        if let Some(name) = key_header {
+            if !headers.contains_key(name) {
+                let key = HeaderValue::from_str(&new_idempotency_key()).expect("a UUID is a valid header value");
+                headers.insert(name.clone(), key);
             }
+            keyed = true;
         }
         let replay = Replay::of(&parts.method, keyed);
 

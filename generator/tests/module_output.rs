@@ -26,8 +26,10 @@ fn every_fixture_compiles_as_a_module_beside_the_others() {
     let manifest = std::fs::read_to_string(root.join("examples/build-rs-consumer/Cargo.toml"))
         .unwrap()
         .replace("name = \"build-rs-consumer\"", "name = \"module-check\"")
-        .replace("edition.workspace = true", "edition = \"2021\"")
+        .replace("edition = \"2024\"", "edition = \"2021\"")
         .replace("path = \"../../generator\"", &format!("path = {:?}", root.join("generator").display().to_string()));
+    // Generated modules must compile in an edition 2021 crate too (the example itself is 2024).
+    assert!(manifest.contains("edition = \"2021\""), "the example's manifest no longer names edition 2024:\n{manifest}");
     // The libraries the `formats_*` fixtures map string formats to, as their Cargo.toml has them.
     let manifest = manifest.replacen(
         "[dependencies]\n",

@@ -93,7 +93,17 @@ impl Spec<'_> {
                 if schema_type(schema) == "object" && parts.iter().all(is_fragment) {
                     return (0..parts.len()).find_map(|i| self.fragment_sample(&target, &format!("{target}/{key}/{i}"), depth, budget));
                 }
-                return (0..parts.len()).find_map(|i| self.sample_at(&format!("{target}/{key}/{i}"), depth + 1, budget));
+                // The first part's value that fits the whole union (a `oneOf` value must fit one
+                // part only), else the first part's value.
+                let mut first = None;
+                for i in 0..parts.len() {
+                    let Some(v) = self.sample_at(&format!("{target}/{key}/{i}"), depth + 1, budget) else { continue };
+                    if self.fits(&target, &v, 0) {
+                        return Some(v);
+                    }
+                    first.get_or_insert(v);
+                }
+                return first;
             }
         }
         self.own_sample(&target, schema, depth, budget)

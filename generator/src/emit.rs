@@ -1101,13 +1101,14 @@ impl<'a> Samples<'a> {
     /// discriminator names, else the first whose fields the sample fits) built from that sample;
     /// with no sample or none that fits, the first variant that can be built from its own
     /// samples. Inside it a call with all arguments sends only what the sample has
-    /// ([`Fill::Sample`]), unless the discriminator chose the variant: then no optional field
-    /// can make the value another variant's. The caller has pushed `n` on `open`.
+    /// ([`Fill::Sample`]), unless the discriminator chose the variant (no optional field can
+    /// make the value another variant's) or the variant's value with every field was found
+    /// to fit the union (`sends_all`). The caller has pushed `n` on `open`.
     fn contract_union(&self, n: &str, u: &'a Union, sample: Option<&serde_json::Value>, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
         let tag = u.tag.as_deref().and_then(|t| sample?.get(t)?.as_str());
         let by_tag = tag.and_then(|t| u.variants.iter().find(|v| v.tag_value.as_deref() == Some(t)));
         let chosen = by_tag.or_else(|| sample.and_then(|s| u.variants.iter().find(|v| self.ty_fits(&v.ty, s, 0))));
-        let fill = if self.fill == Fill::All && by_tag.is_none() { Fill::Sample } else { self.fill };
+        let fill = if self.fill == Fill::All && by_tag.is_none() && !chosen.is_some_and(|v| v.sends_all) { Fill::Sample } else { self.fill };
         let inner = Samples { fill, ..*self };
         let build = |v: &'a UnionVariant, sample: Option<&serde_json::Value>, open: &mut Vec<&'a str>| {
             let value = boxed(inner.contract_value(&v.ty, sample, indent, open)?, v.boxed);

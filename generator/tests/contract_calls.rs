@@ -131,6 +131,7 @@ paths:
                   type: object
                   additionalProperties: { $ref: '#/components/schemas/Export' }
                   example: { Counter: { type: durable-object, storage: sqlite } }
+                shape: { $ref: '#/components/schemas/Shape' }
       responses: { "200": { description: ok } }
   /views:
     post:
@@ -205,6 +206,10 @@ components:
       additionalProperties: false
       required: [type, storage]
       properties: { type: { type: string, enum: [durable-object] }, storage: { type: string }, note: { type: string } }
+    Shape:
+      oneOf:
+        - { type: object, title: Circle, required: [radius], properties: { radius: { type: integer }, label: { type: string } } }
+        - { type: object, title: Tag, required: [label], properties: { label: { type: string } } }
     View:
       type: object
       properties:
@@ -325,10 +330,12 @@ fn a_union_item_is_built_from_the_variant_its_sample_is_of() {
     // The example is a TXT record: the variant its discriminator names, with that variant's fields.
     assert!(call.contains("Record::TxtRecord(") && call.contains("TxtRecordType::Txt"), "{call}");
     assert!(!call.contains("ARecord") && !call.contains("Other("), "{call}");
-    // Without a discriminator: the variant whose fields the example fits, with the example's
-    // fields only (an optional one added could make it fit another variant, or none).
+    // Without a discriminator: the variant whose fields the example fits, with every field
+    // where that value still fits one variant only.
     assert!(call.contains("Export::ObjectExport(") && !call.contains("WorkerExport"), "{call}");
-    assert!(call.contains("\"sqlite\"") && call.contains("note: None"), "{call}");
+    assert!(call.contains("\"sqlite\"") && call.contains("note: Some("), "{call}");
+    // A circle with a label would be a tag as well: the circle goes without its label.
+    assert!(call.contains("Shape::Circle(") && call.contains("radius: 1") && !call.contains("label: Some("), "{call}");
     // An item type that cannot hold the union its schema also requires is not sent at all.
     assert!(call.contains("patches: None"), "{call}");
 }

@@ -308,11 +308,14 @@ impl Builder<'_> {
                 rust_name = format!("{base}{n}");
                 n += 1;
             }
+            // Only contract calls read it.
+            let sends_all = self.cfg.tests.contract && self.spec.full_sample(&part).is_some_and(|v| self.spec.fits(ptr, &v, 0));
             variants.push(UnionVariant {
                 rust_name,
                 tag_value,
                 ty,
                 boxed: false,
+                sends_all,
             });
         }
         let mut values = BTreeSet::new();

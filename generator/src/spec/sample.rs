@@ -75,7 +75,7 @@ impl Spec<'_> {
             .or_else(|| schema.get("examples").and_then(Value::as_array).and_then(|a| a.first()))
             .or_else(|| schema.get("default"));
         // With every property wanted, an object's example (which may leave some out) is not enough.
-        if let Some(v) = written.filter(|v| !v.is_null() && !(run.all && v.is_object())) {
+        if let Some(v) = written.filter(|v| !(v.is_null() || (run.all && v.is_object()))) {
             if self.fits(&target, v, 0) {
                 return Some(v.clone());
             }

@@ -14,6 +14,8 @@ const MAX_DEPTH: usize = 8;
 const MAX_STRING: usize = 4096;
 /// How many values one sample may hold in all.
 const MAX_NODES: usize = 256;
+/// How many schema checks one [`Spec::fits`] may make.
+const MAX_FIT_STEPS: usize = 20_000;
 /// Patterns longer than this are not compiled to check an example or make a string.
 const MAX_PATTERN: usize = 2048;
 
@@ -172,6 +174,18 @@ impl Spec<'_> {
     /// lengths, `pattern`, common `format`s, bounds, items and required properties. A keyword
     /// it cannot judge (a pattern Rust's regex does not read) counts as met.
     pub fn fits(&self, ptr: &str, value: &Value, depth: usize) -> bool {
+        let mut steps = MAX_FIT_STEPS;
+        // Out of steps, a part may have been counted as not fitting where it would: no answer.
+        self.fits_at(ptr, value, depth, &mut steps) && steps > 0
+    }
+
+    /// [`Spec::fits`] with `steps` left: unions inside unions check one value many times, so
+    /// the work is bounded, and a value not judged within it does not fit.
+    fn fits_at(&self, ptr: &str, value: &Value, depth: usize, steps: &mut usize) -> bool {
+        if *steps == 0 {
+            return false;
+        }
+        *steps -= 1;
         if depth > MAX_DEPTH {
             return true;
         }
@@ -184,13 +198,13 @@ impl Spec<'_> {
             return e.contains(value);
         }
         if let Some(Value::Array(parts)) = schema.get("allOf") {
-            if !(0..parts.len()).all(|i| self.fits(&format!("{target}/allOf/{i}"), value, depth + 1)) {
+            if !(0..parts.len()).all(|i| self.fits_at(&format!("{target}/allOf/{i}"), value, depth + 1, steps)) {
                 return false;
             }
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(parts)) = schema.get(key) {
-                let matching = (0..parts.len()).filter(|i| self.fits(&format!("{target}/{key}/{i}"), value, depth + 1)).count();
+                let matching = (0..parts.len()).filter(|i| self.fits_at(&format!("{target}/{key}/{i}"), value, depth + 1, steps)).count();
                 if matching == 0 || (key == "oneOf" && matching > 1) {
                     return false;
                 }
@@ -214,7 +228,7 @@ impl Spec<'_> {
                 (ty == "array" || ty.is_empty())
                     && schema.get("minItems").and_then(Value::as_u64).is_none_or(|m| count >= m)
                     && schema.get("maxItems").and_then(Value::as_u64).is_none_or(|m| count <= m)
-                    && (!schema.contains_key("items") || items.iter().all(|v| self.fits(&join(&target, "items"), v, depth + 1)))
+                    && (!schema.contains_key("items") || items.iter().all(|v| self.fits_at(&join(&target, "items"), v, depth + 1, steps)))
             }
             Value::Object(o) => {
                 if !(ty == "object" || ty.is_empty()) {
@@ -224,7 +238,7 @@ impl Spec<'_> {
                 let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
                 (!closed || o.keys().all(|k| props.list.iter().any(|(n, _)| n == k)))
                     && props.required.iter().all(|r| o.contains_key(r))
-                    && o.iter().all(|(k, v)| props.list.iter().find(|(n, _)| n == k).is_none_or(|(_, p)| self.fits(p, v, depth + 1)))
+                    && o.iter().all(|(k, v)| props.list.iter().find(|(n, _)| n == k).is_none_or(|(_, p)| self.fits_at(p, v, depth + 1, steps)))
             }
             Value::Null => true,
         }
@@ -447,6 +461,22 @@ mod tests {
         let spec = Spec::from_value(&doc);
         assert_eq!(spec.sample("/components/schemas/A"), None, "a required property that needs itself has no finite value");
         assert_eq!(spec.sample("/components/schemas/B"), Some(json!({"x": "string"})));
+    }
+
+    #[test]
+    fn unions_nested_in_unions_are_judged_in_bounded_time() {
+        // Ten parts a level, eight levels: ten to the eighth checks without a bound.
+        let mut schemas = serde_json::Map::new();
+        for level in 0..9 {
+            let parts: Vec<Value> = (0..10).map(|_| json!({"$ref": format!("#/components/schemas/L{}", level + 1)})).collect();
+            schemas.insert(format!("L{level}"), json!({"oneOf": parts}));
+        }
+        schemas.insert("L9".into(), json!({"type": "string"}));
+        let doc = json!({"openapi": "3.0.3", "components": {"schemas": schemas}});
+        let spec = Spec::from_value(&doc);
+        let start = std::time::Instant::now();
+        assert!(!spec.fits("/components/schemas/L0", &json!("x"), 0), "every part fits: not one `oneOf` part");
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
     }
 
     #[test]

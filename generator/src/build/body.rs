@@ -281,7 +281,6 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The schema's `minProperties` (0 when absent or not a count).
 /// Marks the fields a contract call sends though the model does not require them: those a
 /// `required` beside a `$ref` names (`beside_ref`, which Prism enforces though OpenAPI 3.0
 /// ignores it), then, while fewer than `min` (`minProperties`) are sent, the first others
@@ -304,6 +303,7 @@ pub(super) fn mark_must_send(fields: &mut [crate::ir::Field], beside_ref: &[Stri
     }
 }
 
+/// The schema's `minProperties` (0 when absent or not a count).
 pub(super) fn min_properties(schema: Option<&serde_json::Map<String, Value>>) -> usize {
     schema.and_then(|s| s.get("minProperties")).and_then(Value::as_u64).map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
 }

@@ -171,8 +171,9 @@ impl Spec<'_> {
     }
 
     /// Whether `value` fits the schema at `ptr`, as far as these checks go: type, `enum`,
-    /// lengths, `pattern`, common `format`s, bounds, items and required properties. A keyword
-    /// it cannot judge (a pattern Rust's regex does not read) counts as met.
+    /// lengths, `pattern`, common `format`s, bounds, items, required properties and no others
+    /// where `additionalProperties` is `false`. A keyword it cannot judge (a pattern Rust's
+    /// regex does not read) counts as met.
     pub fn fits(&self, ptr: &str, value: &Value, depth: usize) -> bool {
         let mut steps = MAX_FIT_STEPS;
         // Out of steps, a part may have been counted as not fitting where it would: no answer.

@@ -899,6 +899,10 @@ pub(crate) enum Fill {
     Required,
     /// A contract test's call with every argument the client sends (read-only fields stay out).
     All,
+    /// Inside a union in a contract test's call with all arguments: the required fields and
+    /// those the sample has, so the value is the sample, which fits one variant, and no added
+    /// optional field makes it fit another as well (or none).
+    Sample,
 }
 
 /// Sample values for examples: a Rust expression for a use of a type, with named types
@@ -1060,6 +1064,7 @@ impl<'a> Samples<'a> {
             },
             Ty::Option(inner) => match self.fill {
                 Fill::All => format!("Some({})", self.contract_value(inner, sample, indent, open)?),
+                Fill::Sample if sample.is_some_and(|v| !v.is_null()) => format!("Some({})", self.contract_value(inner, sample, indent, open)?),
                 _ => "None".into(),
             },
             Ty::Unit => "()".into(),
@@ -1083,10 +1088,7 @@ impl<'a> Samples<'a> {
                 let value = match kind {
                     TypeKind::Alias(t) => self.contract_value(t, sample, indent, open),
                     TypeKind::Struct(s) => self.contract_struct(n, s, sample, indent, open),
-                    TypeKind::Union(u) => u.variants.iter().find_map(|v| {
-                        let value = boxed(self.contract_value(&v.ty, sample, indent, open)?, v.boxed);
-                        Some(format!("{lib}::models::{n}::{}({value})", v.rust_name))
-                    }),
+                    TypeKind::Union(u) => self.contract_union(n, u, sample, indent, open),
                     TypeKind::Enum { .. } | TypeKind::ErrorBody(_) => None,
                 };
                 open.pop();
@@ -1095,26 +1097,87 @@ impl<'a> Samples<'a> {
         })
     }
 
+    /// A union's value for a contract test: the variant its sample fits (the one its
+    /// discriminator names, else the first whose fields the sample fits) built from that sample;
+    /// with no sample or none that fits, the first variant that can be built from its own
+    /// samples. Inside it a call with all arguments sends only what the sample has
+    /// ([`Fill::Sample`]), unless the discriminator chose the variant (no optional field can
+    /// make the value another variant's) or the variant's value with every field was found
+    /// to fit the union (`sends_all`). The caller has pushed `n` on `open`.
+    fn contract_union(&self, n: &str, u: &'a Union, sample: Option<&serde_json::Value>, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        let tag = u.tag.as_deref().and_then(|t| sample?.get(t)?.as_str());
+        let by_tag = tag.and_then(|t| u.variants.iter().find(|v| v.tag_value.as_deref() == Some(t)));
+        let chosen = by_tag.or_else(|| sample.and_then(|s| u.variants.iter().find(|v| self.ty_fits(&v.ty, s, 0))));
+        let fill = if self.fill == Fill::All && by_tag.is_none() && !chosen.is_some_and(|v| v.sends_all) { Fill::Sample } else { self.fill };
+        let inner = Samples { fill, ..*self };
+        let build = |v: &'a UnionVariant, sample: Option<&serde_json::Value>, open: &mut Vec<&'a str>| {
+            let value = boxed(inner.contract_value(&v.ty, sample, indent, open)?, v.boxed);
+            Some(format!("{}::models::{n}::{}({value})", self.lib, v.rust_name))
+        };
+        if let Some(value) = chosen.and_then(|v| build(v, sample, open)) {
+            return Some(value);
+        }
+        u.variants.iter().find_map(|v| build(v, None, open))
+    }
+
+    /// Whether the JSON `value` reads as `ty`: its kind, an enum's values, a struct's required
+    /// fields and the types of the members it names. Picks the variant a union's sample is of.
+    fn ty_fits(&self, ty: &Ty, value: &serde_json::Value, depth: usize) -> bool {
+        use serde_json::Value;
+        if depth > 16 {
+            return true;
+        }
+        match (ty, value) {
+            (Ty::Option(_), Value::Null) | (Ty::Json | Ty::Unit | Ty::Upload | Ty::Multipart, _) => true,
+            (Ty::Option(t), v) => self.ty_fits(t, v, depth + 1),
+            (Ty::String | Ty::Mapped(_), Value::String(_)) | (Ty::Bool, Value::Bool(_)) | (Ty::F32 | Ty::F64, Value::Number(_)) => true,
+            (Ty::I32 | Ty::I64, Value::Number(x)) => x.is_i64() || x.is_u64(),
+            (Ty::Vec(t), Value::Array(items)) => items.iter().all(|v| self.ty_fits(t, v, depth + 1)),
+            (Ty::Map(t), Value::Object(o)) => o.values().all(|v| self.ty_fits(t, v, depth + 1)),
+            (Ty::Named(n), v) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Enum { variants }) => v.as_str().is_some_and(|s| variants.iter().any(|e| e.value == s)),
+                Some(TypeKind::Alias(t)) => self.ty_fits(t, v, depth + 1),
+                Some(TypeKind::Union(u)) => u.variants.iter().any(|x| self.ty_fits(&x.ty, v, depth + 1)),
+                Some(TypeKind::Struct(s)) => v.as_object().is_some_and(|o| {
+                    s.fields.iter().all(|f| match o.get(&f.json_name) {
+                        Some(m) => self.ty_fits(&f.ty, m, depth + 1),
+                        None => !f.required,
+                    }) && (s.extra.is_some() || o.keys().all(|k| s.fields.iter().any(|f| &f.json_name == k)))
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// A struct literal for a contract test: the required fields, and with [`Fill::All`] every
     /// optional one the client may send; each from the sample object's member when `sample`
     /// has it, else from the field's own sample. The caller has pushed `n` on `open`.
     fn contract_struct(&self, n: &str, s: &'a Struct, sample: Option<&serde_json::Value>, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
         let pad = " ".repeat(indent + 4);
-        let defaulted = self.fill == Fill::Required && Ty::Named(n.to_string()).has_default(self.types);
+        let defaulted = matches!(self.fill, Fill::Required | Fill::Sample) && Ty::Named(n.to_string()).has_default(self.types);
         let mut out = format!("{}::models::{n} {{\n", self.lib);
         let mut left_out = false;
         for f in &s.fields {
             // A required property the schema lets be `null` is still sent (`must_send`), and
             // deprecated parameters stay out of the all-arguments call: Prism reports their use.
-            let wanted = f.required || f.must_send || (self.fill == Fill::All && !f.read_only && !f.deprecated);
-            let sample = sample.and_then(|v| v.get(&f.json_name)).or(f.sample.as_ref());
-            let value = if wanted {
-                let inner = match &f.ty {
-                    // An optional field is `Option<T>`: its value is the `T` inside. So is a
-                    // required one that may be null: it is sent, with a value.
-                    Ty::Option(t) => t.as_ref(),
-                    t => t,
-                };
+            let member = sample.and_then(|v| v.get(&f.json_name));
+            let wanted = f.required
+                || f.must_send
+                || (self.fill == Fill::All && !f.read_only && !f.deprecated)
+                || (self.fill == Fill::Sample && member.is_some_and(|m| !m.is_null()) && !f.read_only);
+            let sample = member.or(f.sample.as_ref());
+            let inner = match &f.ty {
+                // An optional field is `Option<T>`: its value is the `T` inside. So is a
+                // required one that may be null: it is sent, with a value.
+                Ty::Option(t) => t.as_ref(),
+                t => t,
+            };
+            // An optional field whose type cannot carry its sample whole (the schema asks for
+            // more than the type has fields for, as an `allOf` with a union part) stays out:
+            // what the type can hold would break the schema.
+            let cannot_carry = !f.required && !f.must_send && sample.is_some_and(|v| !v.is_null() && !self.ty_fits(inner, v, 0));
+            let value = if wanted && !cannot_carry {
                 match self.contract_value(inner, sample, indent + 4, open) {
                     Some(v) => Some(boxed(v, f.boxed)),
                     None if f.required => return None,

@@ -431,6 +431,9 @@ pub struct UnionVariant {
     pub ty: Ty,
     /// Boxed to break a cycle.
     pub boxed: bool,
+    /// A contract call with all arguments may fill this variant with every field: its
+    /// schema's value with every property a client sends fits the union (one `oneOf` part).
+    pub sends_all: bool,
 }
 
 /// A use of a type.

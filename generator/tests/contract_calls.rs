@@ -110,11 +110,116 @@ paths:
               properties: { url: { type: string, example: "https://example.com/" }, html: { type: string } }
               oneOf: [{ required: [url] }, { required: [html] }]
       responses: { "200": { description: ok } }
+  /records:
+    post:
+      operationId: batchRecords
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                posts:
+                  type: array
+                  items: { $ref: '#/components/schemas/Record' }
+                  example: [{ type: TXT, name: example.com, content: hello }]
+                patches:
+                  type: array
+                  items: { $ref: '#/components/schemas/RecordPatch' }
+                exports:
+                  type: object
+                  additionalProperties: { $ref: '#/components/schemas/Export' }
+                  example: { Counter: { type: durable-object, storage: sqlite } }
+                shape: { $ref: '#/components/schemas/Shape' }
+      responses: { "200": { description: ok } }
+  /views:
+    post:
+      operationId: createView
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/ViewPost' }
+      responses: { "200": { description: ok } }
+  /workers:
+    put:
+      operationId: putWorker
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [observability]
+              properties:
+                observability:
+                  type: object
+                  minProperties: 1
+                  properties: { enabled: { type: boolean }, id: { type: string, readOnly: true } }
+      responses: { "200": { description: ok } }
   /json:
     get:
       operationId: getJson
       responses:
         "200": { description: ok, content: { application/json: { schema: { type: object } } } }
+components:
+  schemas:
+    Record:
+      type: object
+      discriminator: { propertyName: type }
+      oneOf:
+        - { $ref: '#/components/schemas/ARecord' }
+        - { $ref: '#/components/schemas/TXTRecord' }
+    ARecord:
+      type: object
+      required: [type, name]
+      properties:
+        type: { type: string, enum: [A] }
+        name: { type: string }
+        content: { type: string, format: ipv4, example: 198.51.100.4 }
+        proxied: { type: boolean }
+    TXTRecord:
+      type: object
+      required: [type, name]
+      properties:
+        type: { type: string, enum: [TXT] }
+        name: { type: string }
+        content: { type: string }
+        ttl: { type: integer }
+    RecordPatch:
+      type: object
+      required: [id]
+      properties: { id: { type: string } }
+      allOf: [{ $ref: '#/components/schemas/Record' }]
+    Export:
+      oneOf:
+        - { $ref: '#/components/schemas/WorkerExport' }
+        - { $ref: '#/components/schemas/ObjectExport' }
+    WorkerExport:
+      type: object
+      additionalProperties: false
+      required: [type]
+      properties: { type: { type: string, enum: [worker] }, cache: { type: boolean } }
+    ObjectExport:
+      type: object
+      additionalProperties: false
+      required: [type, storage]
+      properties: { type: { type: string, enum: [durable-object] }, storage: { type: string }, note: { type: string } }
+    Shape:
+      oneOf:
+        - { type: object, title: Circle, required: [radius], properties: { radius: { type: integer }, label: { type: string } } }
+        - { type: object, title: Tag, required: [label], properties: { label: { type: string } } }
+    View:
+      type: object
+      properties:
+        id: { type: string, readOnly: true }
+        name: { type: string }
+        zones: { type: array, items: { type: string } }
+    ViewPost:
+      type: object
+      required: [name, zones]
+      $ref: '#/components/schemas/View'
 "#;
 
 fn generate() -> BTreeMap<String, String> {
@@ -216,4 +321,39 @@ fn an_object_whose_one_of_parts_only_require_properties_is_sent_with_them() {
     let files = generate();
     let call = function(&files["tests/contract.rs"], "call_render_update_required");
     assert!(call.contains("https://example.com/") && !call.contains("\\\"value\\\""), "{call}");
+}
+
+#[test]
+fn a_union_item_is_built_from_the_variant_its_sample_is_of() {
+    let files = generate();
+    let call = function(&files["tests/contract.rs"], "call_records_batch_all");
+    // The example is a TXT record: the variant its discriminator names, with that variant's fields.
+    assert!(call.contains("Record::TxtRecord(") && call.contains("TxtRecordType::Txt"), "{call}");
+    assert!(!call.contains("ARecord") && !call.contains("Other("), "{call}");
+    // Without a discriminator: the variant whose fields the example fits, with every field
+    // where that value still fits one variant only.
+    assert!(call.contains("Export::ObjectExport(") && !call.contains("WorkerExport"), "{call}");
+    assert!(call.contains("\"sqlite\"") && call.contains("note: Some("), "{call}");
+    // A circle with a label would be a tag as well: the circle goes without its label.
+    assert!(call.contains("Shape::Circle(") && call.contains("radius: 1") && !call.contains("label: Some("), "{call}");
+    // An item type that cannot hold the union its schema also requires is not sent at all.
+    assert!(call.contains("patches: None"), "{call}");
+}
+
+#[test]
+fn required_beside_a_ref_is_sent_though_the_model_keeps_it_optional() {
+    let files = generate();
+    let call = function(&files["tests/contract.rs"], "call_views_create_required");
+    assert!(call.contains("name: Some(") && call.contains("zones: Some("), "{call}");
+    // The model follows OpenAPI 3.0, which ignores a `$ref`'s siblings.
+    let models: String = files.iter().filter(|(p, _)| p.starts_with("src/models")).map(|(_, t)| t.as_str()).collect();
+    assert!(models.contains("pub zones: Option<"), "{models}");
+}
+
+#[test]
+fn a_nested_object_gets_its_min_properties() {
+    let files = generate();
+    let call = function(&files["tests/contract.rs"], "call_workers_update_required");
+    assert!(call.contains("enabled: Some(true)"), "{call}");
+    assert!(!call.contains("id: Some("), "a read-only field does not count: {call}");
 }

@@ -127,21 +127,17 @@ impl<'a> Builder<'a> {
                 let is_object = self.spec.object(&target).is_some_and(is_plain_object);
                 let props = if is_object { self.spec.properties(&schema_ptr)? } else { Props::default() };
                 let body_field = if is_object && props.extra.is_none() && !props.list.iter().any(|(k, _)| names_in_query.contains(k)) {
-                    // A body that must have some properties (`minProperties`) though none is
-                    // required: a contract call sends that many of them all the same.
-                    let mut wanted = if props.required.is_empty() { min_properties(self.spec.object(&target)) } else { 0 };
+                    let first = fields.len();
                     for (json_name, prop_ptr) in &props.list {
                         if self.skipped_property(prop_ptr) {
                             continue;
                         }
                         let req = props.required.contains(json_name);
-                        let mut f = self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?;
-                        if wanted > 0 && !f.read_only && !f.deprecated {
-                            f.must_send = true;
-                            wanted -= 1;
-                        }
+                        let f = self.field(params_name, json_name, prop_ptr, req, used, FieldLocation::Body)?;
                         fields.push(f);
                     }
+                    let beside_ref = self.spec.required_beside_ref(&schema_ptr);
+                    mark_must_send(&mut fields[first..], &beside_ref, min_properties(self.spec.object(&target)));
                     None
                 } else {
                     Some(whole(self, None, fields, used)?)
@@ -285,7 +281,29 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Marks the fields a contract call sends though the model does not require them: those a
+/// `required` beside a `$ref` names (`beside_ref`, which Prism enforces though OpenAPI 3.0
+/// ignores it), then, while fewer than `min` (`minProperties`) are sent, the first others
+/// a client may send.
+pub(super) fn mark_must_send(fields: &mut [crate::ir::Field], beside_ref: &[String], min: usize) {
+    for f in fields.iter_mut() {
+        if !f.required && !f.read_only && beside_ref.contains(&f.json_name) {
+            f.must_send = true;
+        }
+    }
+    let mut sent = fields.iter().filter(|f| f.required || f.must_send).count();
+    for f in fields.iter_mut() {
+        if sent >= min {
+            break;
+        }
+        if !f.required && !f.must_send && !f.read_only && !f.deprecated {
+            f.must_send = true;
+            sent += 1;
+        }
+    }
+}
+
 /// The schema's `minProperties` (0 when absent or not a count).
-fn min_properties(schema: Option<&serde_json::Map<String, Value>>) -> usize {
+pub(super) fn min_properties(schema: Option<&serde_json::Map<String, Value>>) -> usize {
     schema.and_then(|s| s.get("minProperties")).and_then(Value::as_u64).map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
 }

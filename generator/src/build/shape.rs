@@ -145,6 +145,12 @@ impl Builder<'_> {
             let field = self.field(&name, json_name, prop_ptr, props.required.contains(json_name), &mut used, FieldLocation::Body)?;
             fields.push(field);
         }
+        // Only contract calls read `must_send`: the model is as the document's `required` says.
+        if self.cfg.tests.contract {
+            let target = self.spec.target(ptr)?;
+            let min = super::body::min_properties(self.spec.object(&target));
+            super::body::mark_must_send(&mut fields, &self.spec.required_beside_ref(ptr), min);
+        }
         let extra = match props.extra {
             Some(p) => {
                 let (t, _) = self.ty_of(&p, &format!("{name}Value"))?;
@@ -302,11 +308,14 @@ impl Builder<'_> {
                 rust_name = format!("{base}{n}");
                 n += 1;
             }
+            // Only contract calls read it.
+            let sends_all = self.cfg.tests.contract && self.spec.full_sample(&part).is_some_and(|v| self.spec.fits(ptr, &v, 0));
             variants.push(UnionVariant {
                 rust_name,
                 tag_value,
                 ty,
                 boxed: false,
+                sends_all,
             });
         }
         let mut values = BTreeSet::new();

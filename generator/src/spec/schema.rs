@@ -231,6 +231,44 @@ impl Spec<'_> {
         Ok(props)
     }
 
+    /// Property names listed in a `required` written beside a `$ref` on the way from `ptr` to
+    /// its schema (and likewise in its `allOf` parts). OpenAPI 3.0 ignores a `$ref`'s
+    /// siblings, so the models do not read these; Prism enforces them, so contract calls send
+    /// them. Bounded like [`Spec::properties`]; a broken reference ends the walk.
+    pub fn required_beside_ref(&self, ptr: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        self.collect_beside_ref(ptr, 0, &mut seen, &mut out);
+        out
+    }
+
+    fn collect_beside_ref(&self, ptr: &str, depth: usize, seen: &mut HashSet<String>, out: &mut Vec<String>) {
+        let mut current = ptr.to_string();
+        for _ in 0..MAX_SCHEMA_DEPTH {
+            if depth >= MAX_SCHEMA_DEPTH || !seen.insert(current.clone()) {
+                return;
+            }
+            let Some(node) = self.object(&current) else { return };
+            if let Some(Value::Array(parts)) = node.get("allOf") {
+                for i in 0..parts.len() {
+                    self.collect_beside_ref(&format!("{current}/allOf/{i}"), depth + 1, seen, out);
+                }
+            }
+            let Some(reference) = node.get("$ref").and_then(Value::as_str) else { return };
+            if let Some(Value::Array(req)) = node.get("required") {
+                for name in req.iter().filter_map(Value::as_str) {
+                    if !out.iter().any(|n| n == name) {
+                        out.push(name.to_string());
+                    }
+                }
+            }
+            match super::ref_to_pointer(reference).filter(|t| self.get(t).is_some()) {
+                Some(target) => current = target,
+                None => return,
+            }
+        }
+    }
+
     fn merge_props(&self, ptr: &str, props: &mut Props, depth: usize, merge: &mut Merge) -> Result<(), SpecError> {
         if depth >= MAX_SCHEMA_DEPTH {
             return Err(self.too_deep(ptr, "`allOf` parts inside `allOf` parts deeper than the limit"));

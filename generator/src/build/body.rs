@@ -9,7 +9,7 @@ use super::names::unique_field_name;
 use super::{BuildError, Builder};
 use crate::ir::*;
 use crate::locate::join;
-use crate::spec::content::{is_binary, pick, sendable, MediaKind};
+use crate::spec::content::{is_binary, pick, sendable, MediaKind, SchemaShape};
 use crate::spec::schema::{is_array, is_plain_object};
 use crate::spec::Props;
 
@@ -34,12 +34,12 @@ impl<'a> Builder<'a> {
     /// The media type of a content map to use and its kind; `None` when it names none.
     pub(super) fn pick_media(&self, content_ptr: &str) -> Option<(String, MediaKind)> {
         let content = self.spec.object(content_ptr)?;
-        let json_schema = |media: &str| {
+        let shape = |media: &str| {
             let schema = join(&join(content_ptr, media), "schema");
             let target = self.spec.target(&schema).ok();
-            target.and_then(|t| self.spec.object(&t)).is_some_and(|s| !is_binary(s))
+            SchemaShape::of(target.and_then(|t| self.spec.object(&t)))
         };
-        pick(content, json_schema)
+        pick(content, shape)
     }
 
     /// True when the schema at `ptr` is raw bytes.

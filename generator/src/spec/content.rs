@@ -50,13 +50,42 @@ pub enum MediaKind {
     Text,
 }
 
+/// What a media type's `schema` is, as far as choosing how its body travels goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaShape {
+    /// No schema.
+    Absent,
+    /// Raw bytes (`format: binary`).
+    Binary,
+    /// A string that is not bytes.
+    String,
+    /// Anything else: an object, an array, a number, a union…
+    Structured,
+}
+
+impl SchemaShape {
+    /// The shape of a (resolved) schema object.
+    pub fn of(schema: Option<&Map<String, Value>>) -> SchemaShape {
+        match schema {
+            None => SchemaShape::Absent,
+            Some(s) if is_binary(s) => SchemaShape::Binary,
+            Some(s) if s.get("type").and_then(Value::as_str) == Some("string") => SchemaShape::String,
+            Some(_) => SchemaShape::Structured,
+        }
+    }
+}
+
 impl MediaKind {
-    /// What a media type is (the schema decides only for wildcards: `json_schema` says the
-    /// schema is not binary).
-    pub fn of(media: &str, json_schema: bool) -> MediaKind {
+    /// What a media type is. The schema decides for wildcards (JSON unless it is bytes or
+    /// absent) and for JSON Lines types (NDJSON and its relatives) whose `schema` describes the
+    /// whole body as a string: bytes or text of that type, not one JSON value.
+    pub fn of(media: &str, schema: SchemaShape) -> MediaKind {
         let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let lines = stream_format(&essence) == Some(crate::ir::StreamFormat::JsonLines);
         match essence.as_str() {
-            "*/*" | "application/*" if json_schema => MediaKind::Json,
+            "*/*" | "application/*" if matches!(schema, SchemaShape::String | SchemaShape::Structured) => MediaKind::Json,
+            _ if lines && schema == SchemaShape::Binary => MediaKind::Binary,
+            _ if lines && schema == SchemaShape::String => MediaKind::Text,
             e if e.contains("json") => MediaKind::Json,
             "multipart/form-data" => MediaKind::Multipart,
             "application/x-www-form-urlencoded" => MediaKind::Form,
@@ -67,15 +96,21 @@ impl MediaKind {
 }
 
 /// The media type a generated method sends or reads, and how: JSON first (as
-/// [`pick_json`] chooses), then multipart, form, binary and text; within a kind the first by
-/// name. `json_schema` says whether a media type's schema is a JSON (not binary) schema.
-pub fn pick(content: &Map<String, Value>, json_schema: impl Fn(&str) -> bool) -> Option<(String, MediaKind)> {
-    if let Some(media) = pick_json(content) {
+/// [`pick_json`] chooses among the types that are JSON for their schema), then multipart,
+/// form, binary and text; within a kind the first by name. `shape` gives the shape of a media
+/// type's schema.
+pub fn pick(content: &Map<String, Value>, shape: impl Fn(&str) -> SchemaShape) -> Option<(String, MediaKind)> {
+    let json: Map<String, Value> = content
+        .iter()
+        .filter(|(k, _)| MediaKind::of(k, shape(k)) == MediaKind::Json)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(media) = pick_json(&json) {
         return Some((media, MediaKind::Json));
     }
     content
         .keys()
-        .map(|k| (MediaKind::of(k, json_schema(k)), k))
+        .map(|k| (MediaKind::of(k, shape(k)), k))
         .min()
         .map(|(kind, k)| (k.clone(), kind))
 }
@@ -130,24 +165,35 @@ mod tests {
 
     #[test]
     fn media_kinds() {
-        assert_eq!(MediaKind::of("application/problem+json", false), MediaKind::Json);
-        assert_eq!(MediaKind::of("*/*", true), MediaKind::Json);
-        assert_eq!(MediaKind::of("application/*", false), MediaKind::Binary);
-        assert_eq!(MediaKind::of("Multipart/Form-Data; boundary=x", false), MediaKind::Multipart);
-        assert_eq!(MediaKind::of("application/x-www-form-urlencoded", false), MediaKind::Form);
-        assert_eq!(MediaKind::of("text/csv", false), MediaKind::Text);
-        assert_eq!(MediaKind::of("image/*", false), MediaKind::Binary);
-        assert_eq!(MediaKind::of("string", false), MediaKind::Binary);
+        use SchemaShape::*;
+        assert_eq!(MediaKind::of("application/problem+json", Absent), MediaKind::Json);
+        assert_eq!(MediaKind::of("*/*", Structured), MediaKind::Json);
+        assert_eq!(MediaKind::of("application/*", Binary), MediaKind::Binary);
+        assert_eq!(MediaKind::of("application/*", Absent), MediaKind::Binary);
+        assert_eq!(MediaKind::of("Multipart/Form-Data; boundary=x", Absent), MediaKind::Multipart);
+        assert_eq!(MediaKind::of("application/x-www-form-urlencoded", Absent), MediaKind::Form);
+        assert_eq!(MediaKind::of("text/csv", Absent), MediaKind::Text);
+        assert_eq!(MediaKind::of("image/*", Absent), MediaKind::Binary);
+        assert_eq!(MediaKind::of("string", Absent), MediaKind::Binary);
+        // JSON Lines: a body described as one string is bytes or text of that type.
+        assert_eq!(MediaKind::of("application/x-ndjson", Binary), MediaKind::Binary);
+        assert_eq!(MediaKind::of("application/jsonl", String), MediaKind::Text);
+        assert_eq!(MediaKind::of("application/x-ndjson", Structured), MediaKind::Json);
+        // Plain JSON stays JSON whatever its schema says.
+        assert_eq!(MediaKind::of("application/json", Binary), MediaKind::Json);
     }
 
     #[test]
     fn json_first_then_multipart_form_binary_text() {
-        let pick_of = |keys: &[&str], json: bool| pick(&content(keys), |_| json);
-        assert_eq!(pick_of(&["text/plain", "application/json"], false), Some(("application/json".into(), MediaKind::Json)));
-        assert_eq!(pick_of(&["text/plain", "*/*"], true), Some(("*/*".into(), MediaKind::Json)));
-        assert_eq!(pick_of(&["text/javascript", "multipart/form-data", "application/javascript"], false), Some(("multipart/form-data".into(), MediaKind::Multipart)));
-        assert_eq!(pick_of(&["text/plain", "application/octet-stream"], false), Some(("application/octet-stream".into(), MediaKind::Binary)));
-        assert_eq!(pick_of(&[], false), None);
+        let pick_of = |keys: &[&str], shape: SchemaShape| pick(&content(keys), |_| shape);
+        assert_eq!(pick_of(&["text/plain", "application/json"], SchemaShape::Absent), Some(("application/json".into(), MediaKind::Json)));
+        assert_eq!(pick_of(&["text/plain", "*/*"], SchemaShape::Structured), Some(("*/*".into(), MediaKind::Json)));
+        assert_eq!(pick_of(&["text/javascript", "multipart/form-data", "application/javascript"], SchemaShape::Absent), Some(("multipart/form-data".into(), MediaKind::Multipart)));
+        assert_eq!(pick_of(&["text/plain", "application/octet-stream"], SchemaShape::Absent), Some(("application/octet-stream".into(), MediaKind::Binary)));
+        assert_eq!(pick_of(&[], SchemaShape::Absent), None);
+        // An NDJSON export described as a string is text beside the other text types.
+        assert_eq!(pick_of(&["application/x-ndjson", "text/csv"], SchemaShape::String), Some(("application/x-ndjson".into(), MediaKind::Text)));
+        assert_eq!(pick_of(&["application/x-ndjson"], SchemaShape::Binary), Some(("application/x-ndjson".into(), MediaKind::Binary)));
     }
 
     #[test]

@@ -381,7 +381,8 @@ fn reached_from(edges: &[Vec<usize>], seeds: &[Vec<usize>]) -> Vec<Vec<usize>> {
             bits[t * words + set / 64] |= 1 << (set % 64);
         }
     }
-    let (component, count) = components(edges);
+    let component = crate::build::cycles::scc(edges);
+    let count = component.iter().max().map_or(0, |c| c + 1);
     // Components are numbered so that each comes after every component it refers to; walked
     // backwards, a component's sets are complete before they are passed on.
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
@@ -411,66 +412,14 @@ fn reached_from(edges: &[Vec<usize>], seeds: &[Vec<usize>]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// Strongly connected components of a graph (Tarjan's algorithm, without recursion so that
-/// a long chain of types cannot exhaust the stack): each node's component and how many there
-/// are. Components are numbered as they are completed, so every component's number is above
-/// those of all components it has edges to.
-fn components(edges: &[Vec<usize>]) -> (Vec<usize>, usize) {
-    const NONE: usize = usize::MAX;
-    let n = edges.len();
-    let mut number = vec![NONE; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut component = vec![NONE; n];
-    let mut stack = Vec::new();
-    let mut count = 0;
-    let mut next = 0;
-    // (node, index of the next edge to follow)
-    let mut calls: Vec<(usize, usize)> = Vec::new();
-    for start in 0..n {
-        if number[start] != NONE {
-            continue;
-        }
-        calls.push((start, 0));
-        while let Some(&mut (v, ref mut e)) = calls.last_mut() {
-            if *e == 0 {
-                number[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if let Some(&w) = edges[v].get(*e) {
-                *e += 1;
-                if number[w] == NONE {
-                    calls.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(number[w]);
-                }
-                continue;
-            }
-            calls.pop();
-            if let Some(&(parent, _)) = calls.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == number[v] {
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component[w] = count;
-                    if w == v {
-                        break;
-                    }
-                }
-                count += 1;
-            }
-        }
+/// A part of `src/models.rs` (every named type, in name order): the types `part`, a run of
+/// `api.types`, after the file's inner attributes and imports when `first`. The parts, printed
+/// in order and joined, are the whole file; they let several threads share one large file.
+pub fn models_part(api: &Api, plan: &Plan, part: &[&TypeDef], first: bool) -> TokenStream {
+    let items = part.iter().map(|t| type_def(t, &api.types, plan));
+    if !first {
+        return quote!(#(#items)*);
     }
-    (component, count)
-}
-
-/// `src/models.rs`: every named type, in name order.
-pub fn models(api: &Api, plan: &Plan) -> TokenStream {
-    let items = api.types.values().map(|t| type_def(t, &api.types, plan));
     let uses_map = api.types.values().any(uses_map);
     let map_import = if uses_map && plan.split() {
         // Every user of the import may be compiled out.

@@ -298,50 +298,128 @@ fn op_roots<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource, req: &
 /// Works out features, gates and serde directions for an API.
 pub fn plan(api: &Api) -> Plan {
     let types = &api.types;
-    let (mut req, mut resp) = (Vec::new(), Vec::new());
-    op_roots(types, &api.root, &mut req, &mut resp);
-    let reached = closure(types, req.iter().chain(resp.iter()).copied());
-    let unreached: Vec<&str> = types.keys().map(String::as_str).filter(|n| !reached.contains(n)).collect();
-    let built = closure(types, req.into_iter().chain(unreached));
-    let response_only: BTreeSet<String> = closure(types, resp).into_iter().filter(|n| !built.contains(n)).map(str::to_string).collect();
+    let (req, resp) = roots_of(types, &api.root);
+    let response_only = response_only(types, &req, &resp);
     if api.root.children.len() < 2 {
         return Plan { response_only, ..Plan::default() };
     }
     let mut plan = Plan { response_only, ..Plan::default() };
-    let mut users: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut req_all = Vec::new();
-    let mut resp_all = Vec::new();
+    // Each top-level module's roots; the types each one reaches are found for all modules at
+    // once (`reached_by`), which stays linear in the types where one closure per module grew
+    // with modules × types.
+    let mut roots = Vec::with_capacity(api.root.children.len());
+    let (mut req_all, mut resp_all) = (Vec::new(), Vec::new());
     for (module, node) in &api.root.children {
         let feature = feature_name(module);
-        let mut req = Vec::new();
-        let mut resp = Vec::new();
-        op_roots(types, node, &mut req, &mut resp);
-        for t in closure(types, req.iter().chain(resp.iter()).copied()) {
-            users.entry(t).or_default().push(feature.clone());
-        }
+        let (req, resp) = roots_of(types, node);
+        roots.push(req.iter().chain(&resp).copied().collect::<Vec<_>>());
         req_all.extend(req);
         resp_all.extend(resp);
         plan.module_features.insert(module.clone(), feature.clone());
         plan.features.push(feature);
     }
+    let users = reached_by(types, &roots);
     // Types no operation reaches (extra schemas) keep both derives and are always compiled,
     // and so is everything they mention.
-    let unreached: Vec<&str> = types.keys().map(String::as_str).filter(|n| !users.contains_key(n)).collect();
+    let unreached: Vec<&str> = types.keys().zip(&users).filter(|(_, u)| u.is_empty()).map(|(n, _)| n.as_str()).collect();
     let always = closure(types, unreached.iter().copied());
     plan.ser = closure(types, req_all.into_iter().chain(always.iter().copied())).into_iter().map(str::to_string).collect();
     plan.de = closure(types, resp_all.into_iter().chain(always.iter().copied())).into_iter().map(str::to_string).collect();
     let all = plan.features.len();
-    for (t, fs) in users {
-        if !always.contains(t) && fs.len() < all {
-            plan.gates.insert(t.to_string(), fs);
+    for (name, fs) in types.keys().zip(users) {
+        if !fs.is_empty() && !always.contains(name.as_str()) && fs.len() < all {
+            plan.gates.insert(name.clone(), fs.iter().map(|&f| plan.features[f].clone()).collect());
         }
     }
     plan
 }
 
-/// `src/models.rs`: every named type, in name order.
-pub fn models(api: &Api, plan: &Plan) -> TokenStream {
-    let items = api.types.values().map(|t| type_def(t, &api.types, plan));
+/// A plan that only knows which structs are read from responses alone, which is all
+/// [`Plan::non_exhaustive`] asks (the API surface reads nothing else of it).
+pub(crate) fn exhaustiveness(api: &Api) -> Plan {
+    let (req, resp) = roots_of(&api.types, &api.root);
+    Plan { response_only: response_only(&api.types, &req, &resp), ..Plan::default() }
+}
+
+/// The request and response roots of every operation under `node`.
+fn roots_of<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource) -> (Vec<&'a str>, Vec<&'a str>) {
+    let (mut req, mut resp) = (Vec::new(), Vec::new());
+    op_roots(types, node, &mut req, &mut resp);
+    (req, resp)
+}
+
+/// Structs only read from responses: reached from a response, and neither from a request nor
+/// from a type no operation reaches.
+fn response_only(types: &BTreeMap<String, TypeDef>, req: &[&str], resp: &[&str]) -> BTreeSet<String> {
+    let reached = closure(types, req.iter().chain(resp).copied());
+    let unreached: Vec<&str> = types.keys().map(String::as_str).filter(|n| !reached.contains(n)).collect();
+    let built = closure(types, req.iter().copied().chain(unreached));
+    closure(types, resp.iter().copied()).into_iter().filter(|n| !built.contains(n)).map(str::to_string).collect()
+}
+
+/// For every type (in `types` order), the indices of the root sets in `roots` that reach it,
+/// ascending: the same answer as one [`closure`] per root set, in time linear in the types and
+/// their references times the root sets / 64. The references are cut into strongly connected
+/// components (every type of a cycle is reached by the same sets), which are visited so that
+/// a component comes after every component that refers to it; each passes its sets on along
+/// its references as a bit set.
+fn reached_by(types: &BTreeMap<String, TypeDef>, roots: &[Vec<&str>]) -> Vec<Vec<usize>> {
+    let index: BTreeMap<&str, usize> = types.keys().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let edges: Vec<Vec<usize>> = types.values().map(|t| refs_of(t).into_iter().filter_map(|n| index.get(n).copied()).collect()).collect();
+    let seeds: Vec<Vec<usize>> = roots.iter().map(|names| names.iter().filter_map(|n| index.get(n).copied()).collect()).collect();
+    reached_from(&edges, &seeds)
+}
+
+/// For every node of the graph `edges`, the indices of the seed sets from which it can be
+/// reached (a seed reaches itself), ascending.
+fn reached_from(edges: &[Vec<usize>], seeds: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let words = seeds.len().div_ceil(64);
+    let mut bits = vec![0u64; n * words];
+    for (set, nodes) in seeds.iter().enumerate() {
+        for &t in nodes {
+            bits[t * words + set / 64] |= 1 << (set % 64);
+        }
+    }
+    let component = crate::build::cycles::scc(edges);
+    let count = component.iter().max().map_or(0, |c| c + 1);
+    // Components are numbered so that each comes after every component it refers to; walked
+    // backwards, a component's sets are complete before they are passed on.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (t, &c) in component.iter().enumerate() {
+        members[c].push(t);
+    }
+    let mut acc = vec![0u64; words];
+    for c in (0..count).rev() {
+        acc.iter_mut().for_each(|w| *w = 0);
+        for &t in &members[c] {
+            acc.iter_mut().zip(&bits[t * words..(t + 1) * words]).for_each(|(a, b)| *a |= b);
+        }
+        for &t in &members[c] {
+            bits[t * words..(t + 1) * words].copy_from_slice(&acc);
+            for &u in &edges[t] {
+                if component[u] != c {
+                    bits[u * words..(u + 1) * words].iter_mut().zip(&acc).for_each(|(b, a)| *b |= a);
+                }
+            }
+        }
+    }
+    (0..n)
+        .map(|t| {
+            let row = &bits[t * words..(t + 1) * words];
+            (0..seeds.len()).filter(|&s| row[s / 64] & (1 << (s % 64)) != 0).collect()
+        })
+        .collect()
+}
+
+/// A part of `src/models.rs` (every named type, in name order): the types `part`, a run of
+/// `api.types`, after the file's inner attributes and imports when `first`. The parts, printed
+/// in order and joined, are the whole file; they let several threads share one large file.
+pub fn models_part(api: &Api, plan: &Plan, part: &[&TypeDef], first: bool) -> TokenStream {
+    let items = part.iter().map(|t| type_def(t, &api.types, plan));
+    if !first {
+        return quote!(#(#items)*);
+    }
     let uses_map = api.types.values().any(uses_map);
     let map_import = if uses_map && plan.split() {
         // Every user of the import may be compiled out.
@@ -1925,3 +2003,48 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::reached_from;
+
+    /// The sets reaching each node, found by one search per set.
+    fn by_search(edges: &[Vec<usize>], seeds: &[Vec<usize>]) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); edges.len()];
+        for (set, nodes) in seeds.iter().enumerate() {
+            let mut seen = vec![false; edges.len()];
+            let mut stack = nodes.clone();
+            while let Some(t) = stack.pop() {
+                if !std::mem::replace(&mut seen[t], true) {
+                    out[t].push(set);
+                    stack.extend(&edges[t]);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn reached_from_matches_one_search_per_set() {
+        // A small deterministic generator: graphs with cycles, self-loops, shared targets,
+        // and more than 64 seed sets so that the bit sets span several words.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        for round in 0..60 {
+            let n = 1 + next(120);
+            let edges: Vec<Vec<usize>> = (0..n).map(|_| (0..next(4)).map(|_| next(n)).collect()).collect();
+            let sets = if round % 3 == 0 { 70 + next(60) } else { 1 + next(8) };
+            let seeds: Vec<Vec<usize>> = (0..sets).map(|_| (0..next(3)).map(|_| next(n)).collect()).collect();
+            assert_eq!(reached_from(&edges, &seeds), by_search(&edges, &seeds), "round {round}");
+        }
+        // A chain far longer than any call stack would allow with recursion.
+        let n = 200_000;
+        let chain: Vec<Vec<usize>> = (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] }).collect();
+        let reached = reached_from(&chain, &[vec![n / 2]]);
+        assert!(reached.iter().all(|r| r == &[0]));
+    }
+}

@@ -19,34 +19,53 @@ pub fn format_file(tokens: TokenStream) -> syn::Result<String> {
     Ok(space_items(&unparse(tokens)?))
 }
 
+/// Joins the [`format_file`] texts of a file's parts (its items cut into runs, in order) into
+/// the text of the whole: prettyplease prints item after item, so only the blank line
+/// [`space_items`] would put where one part ends and the next begins is added.
+pub fn join_parts(parts: &[String]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + parts.len());
+    for part in parts {
+        if let (Some(prev), Some(line)) = (out.lines().next_back(), part.lines().next()) {
+            if blank_between(prev, line) {
+                out.push('\n');
+            }
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// prettyplease puts items back to back; a blank line after each closing brace that ends an
 /// item (and before each item that follows a one-line item) reads better in review.
 fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     let mut prev: Option<&str> = None;
     for line in text.lines() {
-        if let Some(p) = prev {
-            let indent = line.len() - line.trim_start().len();
-            let body = line.trim_start();
-            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "crate::string_enum!"]
-                .iter()
-                .any(|k| body.starts_with(k));
-            let p_indent = p.len() - p.trim_start().len();
-            let p_body = p.trim_start();
-            let kind = |l: &str| l.trim_start_matches("pub ").split(' ').next().unwrap_or("").to_string();
-            let same_short_kind = p_body.ends_with(';') && kind(p_body) == kind(body);
-            let prev_ends_item = p_indent == indent
-                && (p_body == "}" || (p_body.ends_with(';') && indent == 0 && !same_short_kind));
-            let after_inner_doc = p_body.starts_with("//!") && !body.starts_with("//!");
-            if starts_item && (prev_ends_item || after_inner_doc) {
-                out.push('\n');
-            }
+        if prev.is_some_and(|p| blank_between(p, line)) {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
         prev = Some(line);
     }
     out
+}
+
+/// Whether [`space_items`] puts a blank line between the lines `p` and `line`.
+fn blank_between(p: &str, line: &str) -> bool {
+    let indent = line.len() - line.trim_start().len();
+    let body = line.trim_start();
+    let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "crate::string_enum!"]
+        .iter()
+        .any(|k| body.starts_with(k));
+    let p_indent = p.len() - p.trim_start().len();
+    let p_body = p.trim_start();
+    let kind = |l: &str| l.trim_start_matches("pub ").split(' ').next().unwrap_or("").to_string();
+    let same_short_kind = p_body.ends_with(';') && kind(p_body) == kind(body);
+    let prev_ends_item =
+        p_indent == indent && (p_body == "}" || (p_body.ends_with(';') && indent == 0 && !same_short_kind));
+    let after_inner_doc = p_body.starts_with("//!") && !body.starts_with("//!");
+    starts_item && (prev_ends_item || after_inner_doc)
 }
 
 /// Parses `tokens` as a file and prints it with prettyplease.
@@ -308,6 +327,49 @@ mod tests {
         assert_eq!(super::unparse(tokens).unwrap(), whole);
         let empty = prettyplease::unparse(&syn::parse2(quote!()).unwrap());
         assert_eq!(super::unparse(quote!()).unwrap(), empty);
+    }
+
+    #[test]
+    fn joined_parts_match_the_whole_file() {
+        // Runs of one-line items (no blank line between them), items with bodies (a blank
+        // line after each), and inner docs, so that cuts fall between each kind.
+        let item = |i: usize| {
+            let name = quote::format_ident!("T{i}");
+            match i % 5 {
+                0 | 1 => quote! { pub type #name = Vec<String>; },
+                2 => quote! { pub use std::fmt as #name; },
+                _ => quote! {
+                    /// A type.
+                    #[derive(Debug)]
+                    pub struct #name { pub a: Option<i64> }
+                },
+            }
+        };
+        let n = 40;
+        let all = (0..n).map(item);
+        let whole = quote! {
+            //! Inner docs.
+            #(#all)*
+        };
+        let want = super::format_file(whole).unwrap();
+        for cuts in [vec![1], vec![1, 2], vec![3, 4, 5, 6, 7, 8], vec![10, 11, 25, 39], (1..n).collect()] {
+            let mut parts = Vec::new();
+            let mut start = 0;
+            for end in cuts.into_iter().chain([n]) {
+                let items = (start..end).map(item);
+                let tokens = if start == 0 {
+                    quote! {
+                        //! Inner docs.
+                        #(#items)*
+                    }
+                } else {
+                    quote!(#(#items)*)
+                };
+                parts.push(super::format_file(tokens).unwrap());
+                start = end;
+            }
+            assert_eq!(super::join_parts(&parts), want);
+        }
     }
 
     #[test]

@@ -118,7 +118,8 @@ pub struct Timings {
     pub emit: Duration,
     /// Parsing the tokens with syn and printing them with prettyplease, summed over the threads.
     pub format: Duration,
-    /// Rendering the templates and the runtime files.
+    /// Rendering the templates and the runtime files (on one of the threads that make the
+    /// Rust files, beside them).
     pub render: Duration,
     /// Comparing with the output folder and writing what changed.
     pub write: Duration,

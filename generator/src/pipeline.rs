@@ -13,40 +13,61 @@ use crate::{build, emit, format, ir, locate, render, GenerateError, Generated, I
 /// thread) grows faster than the time saved.
 const MAX_THREADS: usize = 4;
 
+/// Types per part of `models.rs`: the file is made in parts of this many types so that the
+/// threads share it (for a large API it is half the Rust code), each part's tokens and syntax
+/// tree alive only while it is printed.
+const TYPES_PER_PART: usize = 512;
+
 /// How many diagnostics get a line number (all are located in one pass over the document).
 const MAX_LOCATED_DIAGNOSTICS: usize = 200;
 
-/// One generated Rust file to make: which, and under what name.
+/// One piece of work for the threads: a generated Rust file, or a part of one, to make under
+/// its name, or the templates.
 enum Job<'a> {
-    Models,
+    /// A run of the types of `models.rs` (the first part also opens the file).
+    Models(&'a [&'a ir::TypeDef], bool),
     ResourcesRoot,
     Auth,
     Servers,
     Resource(&'a [String], &'a ir::Resource),
     /// `tests/contract.rs`, when the configuration asks for contract tests.
     Contract,
+    /// The manifest, README, `lib.rs`, reference and runtime files ([`render::render`]).
+    Render,
 }
 
-/// The made files of one worker, with the time it spent emitting and formatting.
+/// What the threads made: the formatted text of each file job (by job index), the rendered
+/// files, and the time spent emitting, formatting and rendering, summed over the threads.
 #[derive(Default)]
 struct Made {
-    /// (job index, file name, text or error)
-    files: Vec<(usize, String, Result<String, GenerateError>)>,
+    /// (job index, text or error)
+    texts: Vec<(usize, Result<String, GenerateError>)>,
+    rendered: Option<Result<Vec<(String, String)>, render::RenderError>>,
     emit: Duration,
     format: Duration,
+    render: Duration,
 }
 
-/// Emits and formats `jobs` on a few threads, each job's tokens made and printed on the thread
-/// that takes it (token streams are not `Send`), so at most one file's tokens per thread are
-/// alive at a time. Returns the files by name, the first failure in job order, and the emit
-/// and format times summed over the threads.
+/// What the templates need besides the IR.
+struct RenderInput<'a> {
+    prov: &'a render::Provenance<'a>,
+    modules: &'a [String],
+    features: &'a [String],
+}
+
+/// Makes `jobs` on a few threads, each file's tokens made and printed on the thread that takes
+/// it (token streams are not `Send`), so at most one file's (or part's) tokens per thread are
+/// alive at a time; the templates are rendered on one of them meanwhile. Returns the files by
+/// name (the parts of a file joined in job order, `header` first), the first failure in job
+/// order, and the emit, format and render times summed over the threads.
 fn make_files(
     jobs: &[(String, Job<'_>)],
     header: &str,
     module: Option<&ModulePath>,
     api: &ir::Api,
     plan: &emit::Plan,
-) -> Result<(BTreeMap<String, String>, Duration, Duration), GenerateError> {
+    templates: &RenderInput<'_>,
+) -> Result<(BTreeMap<String, String>, Timings), GenerateError> {
     let next = AtomicUsize::new(0);
     let work = || {
         let mut made = Made::default();
@@ -58,7 +79,7 @@ fn make_files(
             let Some((name, job)) = jobs.get(i) else { break };
             let t = Instant::now();
             let mut tokens = match job {
-                Job::Models => emit::models(api, plan),
+                Job::Models(part, first) => emit::models_part(api, plan, part, *first),
                 Job::ResourcesRoot => emit::resources_root(api, plan),
                 Job::Auth => emit::auth::auth(api),
                 Job::Servers => emit::servers::servers(api),
@@ -67,27 +88,24 @@ fn make_files(
                     Ok(tokens) => tokens,
                     Err(message) => {
                         made.emit += t.elapsed();
-                        made.files.push((i, name.clone(), Err(GenerateError::Emit { file: name.clone(), message })));
+                        made.texts.push((i, Err(GenerateError::Emit { file: name.clone(), message })));
                         continue;
                     }
                 },
+                Job::Render => {
+                    made.rendered = Some(render::render(api, templates.prov, templates.modules, templates.features));
+                    made.render += t.elapsed();
+                    continue;
+                }
             };
             if let Some(m) = module {
                 tokens = m.rebase_tokens(tokens);
             }
             made.emit += t.elapsed();
             let t = Instant::now();
-            let text = format::format_file(tokens)
-                .map(|text| {
-                    let mut out = String::with_capacity(header.len() + 1 + text.len());
-                    out.push_str(header);
-                    out.push('\n');
-                    out.push_str(&text);
-                    out
-                })
-                .map_err(|e| GenerateError::Emit { file: name.clone(), message: e.to_string() });
+            let text = format::format_file(tokens).map_err(|e| GenerateError::Emit { file: name.clone(), message: e.to_string() });
             made.format += t.elapsed();
-            made.files.push((i, name.clone(), text));
+            made.texts.push((i, text));
         }
         made
     };
@@ -98,26 +116,50 @@ fn make_files(
         all.extend(handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))));
         all
     });
-    let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
-    let mut files = BTreeMap::new();
+    let mut timings = Timings::default();
+    let mut texts: Vec<Option<String>> = vec![None; jobs.len()];
     let mut failure: Option<(usize, GenerateError)> = None;
+    let mut rendered = None;
     for made in results {
-        emit_time += made.emit;
-        format_time += made.format;
-        for (i, name, text) in made.files {
+        timings.emit += made.emit;
+        timings.format += made.format;
+        timings.render += made.render;
+        rendered = rendered.or(made.rendered);
+        for (i, text) in made.texts {
             match text {
-                Ok(text) => {
-                    files.insert(name, text);
-                }
+                Ok(text) => texts[i] = Some(text),
                 Err(e) if failure.as_ref().is_none_or(|(j, _)| i < *j) => failure = Some((i, e)),
                 Err(_) => {}
             }
         }
     }
-    match failure {
-        Some((_, e)) => Err(e),
-        None => Ok((files, emit_time, format_time)),
+    if let Some((_, e)) = failure {
+        return Err(e);
     }
+    let t = Instant::now();
+    let mut files = BTreeMap::new();
+    let mut i = 0;
+    while i < jobs.len() {
+        // A file's parts are consecutive jobs under one name.
+        let name = &jobs[i].0;
+        let n = jobs[i..].iter().take_while(|(n, _)| n == name).count();
+        let parts: Vec<String> = texts[i..i + n].iter_mut().filter_map(Option::take).collect();
+        i += n;
+        if matches!(jobs[i - 1].1, Job::Render) {
+            continue;
+        }
+        let text = if parts.len() == 1 { parts.into_iter().next().unwrap_or_default() } else { format::join_parts(&parts) };
+        let mut out = String::with_capacity(header.len() + 1 + text.len());
+        out.push_str(header);
+        out.push('\n');
+        out.push_str(&text);
+        files.insert(name.clone(), out);
+    }
+    timings.format += t.elapsed();
+    for (name, text) in rendered.transpose()?.unwrap_or_default() {
+        files.insert(name, text);
+    }
+    Ok((files, timings))
 }
 
 /// Generates the whole crate (or, with [`Input::module`], the one module file) in memory: every
@@ -183,29 +225,34 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     // A module has no cargo features of its own to split the API by.
     let plan = if module.is_some() { emit::Plan::default() } else { emit::plan(&api) };
     let planned = t.elapsed();
-    // `models.rs` first: it is the largest file, so the other threads share out the rest.
-    let mut jobs: Vec<(String, Job<'_>)> = vec![
-        ("src/models.rs".into(), Job::Models),
+    let types: Vec<&ir::TypeDef> = api.types.values().collect();
+    // The templates first and then `models.rs`, the largest pieces of work, so that the other
+    // threads share out the rest.
+    let mut jobs: Vec<(String, Job<'_>)> = vec![(String::new(), Job::Render)];
+    if types.is_empty() {
+        jobs.push(("src/models.rs".into(), Job::Models(&[], true)));
+    }
+    jobs.extend(types.chunks(TYPES_PER_PART).enumerate().map(|(i, part)| ("src/models.rs".into(), Job::Models(part, i == 0))));
+    jobs.extend([
         ("src/resources.rs".into(), Job::ResourcesRoot),
         ("src/auth.rs".into(), Job::Auth),
         ("src/servers.rs".into(), Job::Servers),
-    ];
+    ]);
     jobs.extend(nodes.iter().map(|(path, node)| (format!("src/resources/{}.rs", path.join("/")), Job::Resource(path, node))));
     if api.meta.contract.is_some() {
         jobs.push(("tests/contract.rs".into(), Job::Contract));
     }
-    let (mut files, emit_time, format) = make_files(&jobs, &header, module.as_ref(), &api, &plan)?;
-    let emit_time = emit_time + planned;
+    let modules: Vec<String> = api.root.children.keys().cloned().collect();
+    let templates = RenderInput { prov: &prov, modules: &modules, features: &plan.features };
+    let (mut files, made) = make_files(&jobs, &header, module.as_ref(), &api, &plan, &templates)?;
+    let emit_time = made.emit + planned;
+    let format = made.format;
 
     let t3 = Instant::now();
-    let modules: Vec<String> = api.root.children.keys().cloned().collect();
-    for (name, text) in render::render(&api, &prov, &modules, &plan.features)? {
-        files.insert(name, text);
-    }
     if let Some(m) = &module {
         files = m.single_file(&files, &header);
     }
-    let render = t3.elapsed();
+    let render = made.render + t3.elapsed();
 
     Ok(Generated {
         files,

@@ -149,6 +149,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         paged: crate::emit::runtime_example(api, true),
         features: features.to_vec(),
     };
+    let flags = runtime_flags(api);
     for (name, text) in TEMPLATES.iter() {
         // The contract test's Prism support, beside the test (`tests/contract.rs`).
         if let Some(file) = name.strip_prefix("contract/").filter(|_| m.contract.is_some()) {
@@ -156,7 +157,7 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         }
         if let Some(file) = name.strip_prefix("runtime/").filter(|f| wanted(f)) {
             // The runtime's doc examples name the first crate it was written for.
-            let text = runtime_for(text, &runtime_flags(api), &examples).replace("cloudflare_access_users", &m.lib_name);
+            let text = runtime_for(text, &flags, &examples).replace("cloudflare_access_users", &m.lib_name);
             out.push((format!("src/{file}"), format!("{}\n{text}", header(p, "//"))));
         }
     }

@@ -137,7 +137,8 @@ pub fn surface(api: &Api) -> Surface {
         let methods = node.operations.iter().map(|(name, op)| (name.clone(), method(api, op))).collect();
         resources.insert(path, ResourceItem { struct_name: node.struct_name.clone(), methods });
     }
-    let plan = emit::plan(api);
+    // Only `non_exhaustive` is asked of the plan here.
+    let plan = emit::exhaustiveness(api);
     let types = api.types.iter().map(|(name, t)| (name.clone(), type_item(t, &api.types, &plan))).collect();
     let auth = api
         .security

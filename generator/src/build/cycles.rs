@@ -55,8 +55,10 @@ pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
     }
 }
 
-/// Strongly connected components (iterative Tarjan); returns a component id per node.
-fn scc(edges: &[Vec<usize>]) -> Vec<usize> {
+/// Strongly connected components (iterative Tarjan, so a long chain cannot exhaust the
+/// stack); returns a component id per node. Ids are given as components are completed, so
+/// every component's id is above those of all components it has edges to.
+pub(crate) fn scc(edges: &[Vec<usize>]) -> Vec<usize> {
     let n = edges.len();
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];

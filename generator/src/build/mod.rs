@@ -10,7 +10,7 @@
 
 mod body;
 mod crate_meta;
-mod cycles;
+pub(crate) mod cycles;
 mod errors;
 mod names;
 mod operation;

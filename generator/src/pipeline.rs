@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::module::ModulePath;
-use crate::{build, emit, format, ir, locate, render, GenerateError, Generated, Input, Timings};
+use crate::{build, emit, format, ir, locate, render, split, GenerateError, Generated, Input, Timings};
 
 /// At most this many threads emit and format files: past a few, memory (one file's tokens per
 /// thread) grows faster than the time saved.
@@ -19,6 +19,10 @@ const MAX_LOCATED_DIAGNOSTICS: usize = 200;
 /// One generated Rust file to make: which, and under what name.
 enum Job<'a> {
     Models,
+    /// With a split workspace: the facade's `models.rs` (re-exports and the facade's types).
+    FacadeModels(&'a split::Layout),
+    /// A member crate's `lib.rs`: the shared crate (`None`) or a group's.
+    Member(&'a split::Layout, Option<usize>),
     ResourcesRoot,
     Auth,
     Servers,
@@ -59,6 +63,8 @@ fn make_files(
             let t = Instant::now();
             let mut tokens = match job {
                 Job::Models => emit::models(api, plan),
+                Job::FacadeModels(layout) => split::facade_models(api, plan, layout),
+                Job::Member(layout, group) => split::member_lib(api, plan, layout, *group),
                 Job::ResourcesRoot => emit::resources_root(api, plan),
                 Job::Auth => emit::auth::auth(api),
                 Job::Servers => emit::servers::servers(api),
@@ -182,14 +188,29 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let t = Instant::now();
     // A module has no cargo features of its own to split the API by.
     let plan = if module.is_some() { emit::Plan::default() } else { emit::plan(&api) };
+    // A workspace only for a crate (a module is one file) of several top-level resources.
+    let layout = if module.is_none() && input.config.krate.split_crates {
+        let min = input.config.krate.split_group_types.unwrap_or(crate::config::DEFAULT_SPLIT_GROUP_TYPES);
+        split::layout(&api, &plan, min)
+    } else {
+        None
+    };
     let planned = t.elapsed();
     // `models.rs` first: it is the largest file, so the other threads share out the rest.
-    let mut jobs: Vec<(String, Job<'_>)> = vec![
-        ("src/models.rs".into(), Job::Models),
+    let mut jobs: Vec<(String, Job<'_>)> = match &layout {
+        None => vec![("src/models.rs".into(), Job::Models)],
+        Some(l) => {
+            let mut jobs = vec![(format!("{}/src/lib.rs", l.shared.dir()), Job::Member(l, None))];
+            jobs.extend(l.groups.iter().enumerate().map(|(i, g)| (format!("{}/src/lib.rs", g.member.dir()), Job::Member(l, Some(i)))));
+            jobs.push(("src/models.rs".into(), Job::FacadeModels(l)));
+            jobs
+        }
+    };
+    jobs.extend([
         ("src/resources.rs".into(), Job::ResourcesRoot),
         ("src/auth.rs".into(), Job::Auth),
         ("src/servers.rs".into(), Job::Servers),
-    ];
+    ]);
     jobs.extend(nodes.iter().map(|(path, node)| (format!("src/resources/{}.rs", path.join("/")), Job::Resource(path, node))));
     if api.meta.contract.is_some() {
         jobs.push(("tests/contract.rs".into(), Job::Contract));
@@ -199,7 +220,7 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
 
     let t3 = Instant::now();
     let modules: Vec<String> = api.root.children.keys().cloned().collect();
-    for (name, text) in render::render(&api, &prov, &modules, &plan.features)? {
+    for (name, text) in render::render(&api, &prov, &modules, &plan.features, layout.as_ref())? {
         files.insert(name, text);
     }
     if let Some(m) = &module {

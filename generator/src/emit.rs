@@ -236,7 +236,7 @@ fn named_in<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
 }
 
 /// Named types a type's definition mentions directly.
-fn refs_of(t: &TypeDef) -> Vec<&str> {
+pub(crate) fn refs_of(t: &TypeDef) -> Vec<&str> {
     let mut out = Vec::new();
     match &t.kind {
         TypeKind::Struct(s) => {

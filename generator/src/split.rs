@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::emit::{models_part, Plan};
+use crate::emit::{models_part, refs_of, Plan};
 use crate::ir::{Api, Ty, TypeDef, TypeKind};
 
 /// Where a model is compiled.
@@ -127,36 +127,11 @@ fn needs_facade(t: &TypeDef) -> bool {
     }
 }
 
-/// Named types a type's definition mentions directly.
-fn named(t: &TypeDef) -> Vec<&str> {
-    fn walk<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
-        match ty {
-            Ty::Named(n) => out.push(n),
-            Ty::Vec(i) | Ty::Map(i) | Ty::Option(i) => walk(i, out),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    match &t.kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|f| walk(&f.ty, &mut out));
-            if let Some(e) = &s.extra {
-                walk(e, &mut out);
-            }
-        }
-        TypeKind::Union(u) => u.variants.iter().for_each(|v| walk(&v.ty, &mut out)),
-        TypeKind::Alias(ty) => walk(ty, &mut out),
-        TypeKind::ErrorBody(vs) => vs.iter().for_each(|v| walk(&v.ty, &mut out)),
-        TypeKind::Enum { .. } => {}
-    }
-    out
-}
-
 /// Types that stay in the facade: those needing it, and every type that mentions one.
 fn facade_types(api: &Api) -> BTreeSet<&str> {
     let mut mentioned_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for t in api.types.values() {
-        for n in named(t) {
+        for n in refs_of(t) {
             mentioned_by.entry(n).or_default().push(&t.name);
         }
     }

@@ -94,11 +94,6 @@ impl Layout {
         gates
     }
 
-    /// The facade's library name, which the members' docs name.
-    fn shared_owner<'a>(&self, api: &'a Api) -> &'a str {
-        &api.meta.lib_name
-    }
-
     /// The facade's `cfg` for re-exporting a group: any of its features.
     pub fn group_features(&self, group: usize) -> &[String] {
         &self.groups[group].features
@@ -283,7 +278,7 @@ pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<
         None => {
             let doc = format!(
                 " Models of `{}` that several of its parts use; re-exported by its `models` module.",
-                layout.shared_owner(api)
+                api.meta.lib_name
             );
             let plan = plan.with_gates(layout.shared_gates(plan));
             let inner = quote!(#![doc = #doc] #allows);
@@ -294,7 +289,7 @@ pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<
             let g = &layout.groups[i];
             let doc = format!(
                 " Models of `{}` for {}; re-exported by its `models` module.",
-                layout.shared_owner(api),
+                api.meta.lib_name,
                 g.features.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
             );
             let shared = Ident::new(&layout.shared.lib, Span::call_site());

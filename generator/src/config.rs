@@ -77,7 +77,21 @@ pub struct CrateConfig {
     /// request-id headers the document's responses declare, then the common ones in turn.
     #[serde(default, deserialize_with = "request_id_header")]
     pub request_id_header: Option<String>,
+    /// Write the crate as a cargo workspace (see README, "Splitting a large API into crates"):
+    /// the models in member crates that compile in parallel, under a facade crate with the
+    /// same paths and features. Only an API with several top-level resources is split.
+    #[serde(default)]
+    pub split_crates: bool,
+    /// With `split_crates`, the fewest types of its own a member crate holds: smaller
+    /// top-level resources share one crate with their neighbours (default
+    /// [`DEFAULT_SPLIT_GROUP_TYPES`]).
+    #[serde(default)]
+    pub split_group_types: Option<usize>,
 }
+
+/// The default of `crate.split_group_types`: about a tenth of the Cloudflare API's types, so
+/// its workspace has a few dozen member crates of similar size.
+pub const DEFAULT_SPLIT_GROUP_TYPES: usize = 300;
 
 /// An HTTP header name (an RFC 9110 token), so it is a valid header and safe to print inside
 /// a Rust string literal.

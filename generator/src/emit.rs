@@ -133,7 +133,7 @@ fn model_ty(ty: &Ty) -> TokenStream {
 /// derives both `Serialize` and `Deserialize`. An API with several gets one feature per
 /// top-level resource; then each model is compiled only with the features whose operations
 /// reach it, and derives only the serde traits its uses need.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Plan {
     /// Feature names, one per top-level resource, in module order; empty when not split.
     pub features: Vec<String>,
@@ -166,6 +166,17 @@ impl Plan {
 
     fn split(&self) -> bool {
         !self.features.is_empty()
+    }
+
+    /// The features that need a type, when only some do (`None`: every feature, or none).
+    pub(crate) fn gate_features(&self, name: &str) -> Option<&[String]> {
+        self.gates.get(name).map(Vec::as_slice)
+    }
+
+    /// The same plan with other type gates: a member crate of a split workspace gates its
+    /// types by its own features, or not at all.
+    pub(crate) fn with_gates(&self, gates: BTreeMap<String, Vec<String>>) -> Plan {
+        Plan { gates, ..self.clone() }
     }
 
     fn needs_ser(&self, name: &str) -> bool {
@@ -225,7 +236,7 @@ fn named_in<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
 }
 
 /// Named types a type's definition mentions directly.
-fn refs_of(t: &TypeDef) -> Vec<&str> {
+pub(crate) fn refs_of(t: &TypeDef) -> Vec<&str> {
     let mut out = Vec::new();
     match &t.kind {
         TypeKind::Struct(s) => {
@@ -421,18 +432,46 @@ pub fn models_part(api: &Api, plan: &Plan, part: &[&TypeDef], first: bool) -> To
         return quote!(#(#items)*);
     }
     let uses_map = api.types.values().any(uses_map);
-    let map_import = if uses_map && plan.split() {
-        // Every user of the import may be compiled out.
+    let map_import = map_import(plan, uses_map);
+    let allow = allow_deprecated(api);
+    quote! {
+        //! Types from the API's schemas and the parameters of its operations.
+        #allow
+        #map_import
+        #(#items)*
+    }
+}
+
+/// `use std::collections::BTreeMap;` for a models file that uses maps (allowed unused when
+/// features may compile out every user).
+fn map_import(plan: &Plan, uses_map: bool) -> TokenStream {
+    if uses_map && plan.split() {
         quote!(#[allow(unused_imports)] use std::collections::BTreeMap;)
     } else if uses_map {
         quote!(use std::collections::BTreeMap;)
     } else {
         TokenStream::new()
-    };
+    }
+}
+
+/// The types `keep` selects, in name order, as a module or crate root: `inner` (inner doc and
+/// attributes) and `head` (imports, module declarations) come first.
+pub(crate) fn models_selected(
+    api: &Api,
+    plan: &Plan,
+    keep: impl Fn(&str) -> bool,
+    inner: TokenStream,
+    head: TokenStream,
+) -> TokenStream {
+    let kept = || api.types.values().filter(|t| keep(&t.name));
+    let items = kept().map(|t| type_def(t, &api.types, plan));
+    let uses_map = kept().any(uses_map);
+    let map_import = map_import(plan, uses_map);
     let allow = allow_deprecated(api);
     quote! {
-        //! Types from the API's schemas and the parameters of its operations.
+        #inner
         #allow
+        #head
         #map_import
         #(#items)*
     }

@@ -43,6 +43,7 @@ mod pipeline;
 mod render;
 mod settings;
 mod spec;
+mod split;
 mod surface;
 mod write;
 

@@ -71,6 +71,11 @@ struct Cli {
     /// document (as `tests: { contract: true }` in the configuration).
     #[arg(long)]
     contract_tests: bool,
+    /// Write the crate as a cargo workspace: the models in member crates under `crates/` that
+    /// compile in parallel, and a facade crate with the same paths and features (as
+    /// `crate: { split_crates: true }` in the configuration).
+    #[arg(long)]
+    split_crates: bool,
 }
 
 fn main() -> ExitCode {
@@ -93,6 +98,9 @@ fn main() -> ExitCode {
     if cli.contract_tests {
         command.push_str(" --contract-tests");
     }
+    if cli.split_crates {
+        command.push_str(" --split-crates");
+    }
     let mut settings = match cli.spec {
         Some(spec) => generator::Settings::new(spec),
         None => generator::Settings::from_config(cli.config.clone().unwrap_or_default()),
@@ -109,7 +117,7 @@ fn main() -> ExitCode {
     if let Some(e) = cli.effective_spec {
         settings = settings.effective_spec(e);
     }
-    let settings = settings.command(command).deny_warnings(cli.deny_warnings).contract_tests(cli.contract_tests);
+    let settings = settings.command(command).deny_warnings(cli.deny_warnings).contract_tests(cli.contract_tests).split_crates(cli.split_crates);
     let mode = match (cli.check, cli.force) {
         (true, _) => generator::Mode::Check,
         (false, true) => generator::Mode::Force,

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::module::ModulePath;
-use crate::{build, emit, format, ir, locate, render, GenerateError, Generated, Input, Timings};
+use crate::{build, emit, format, ir, locate, render, split, GenerateError, Generated, Input, Timings};
 
 /// At most this many threads emit and format files: past a few, memory (one file's tokens per
 /// thread) grows faster than the time saved.
@@ -26,6 +26,10 @@ const MAX_LOCATED_DIAGNOSTICS: usize = 200;
 enum Job<'a> {
     /// A run of the types of `models.rs` (the first part also opens the file).
     Models(&'a [&'a ir::TypeDef], bool),
+    /// With a split workspace: the facade's `models.rs` (re-exports and the facade's types).
+    FacadeModels(&'a split::Layout),
+    /// A member crate's `lib.rs`: the shared crate (`None`) or a group's.
+    Member(&'a split::Layout, Option<usize>),
     ResourcesRoot,
     Auth,
     Servers,
@@ -53,6 +57,8 @@ struct RenderInput<'a> {
     prov: &'a render::Provenance<'a>,
     modules: &'a [String],
     features: &'a [String],
+    /// The split workspace's layout, when the crate is split.
+    layout: Option<&'a split::Layout>,
 }
 
 /// Makes `jobs` on a few threads, each file's tokens made and printed on the thread that takes
@@ -80,6 +86,8 @@ fn make_files(
             let t = Instant::now();
             let mut tokens = match job {
                 Job::Models(part, first) => emit::models_part(api, plan, part, *first),
+                Job::FacadeModels(layout) => split::facade_models(api, plan, layout),
+                Job::Member(layout, group) => split::member_lib(api, plan, layout, *group),
                 Job::ResourcesRoot => emit::resources_root(api, plan),
                 Job::Auth => emit::auth::auth(api),
                 Job::Servers => emit::servers::servers(api),
@@ -93,7 +101,7 @@ fn make_files(
                     }
                 },
                 Job::Render => {
-                    made.rendered = Some(render::render(api, templates.prov, templates.modules, templates.features));
+                    made.rendered = Some(render::render(api, templates.prov, templates.modules, templates.features, templates.layout));
                     made.render += t.elapsed();
                     continue;
                 }
@@ -224,15 +232,31 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let t = Instant::now();
     // A module has no cargo features of its own to split the API by.
     let plan = if module.is_some() { emit::Plan::default() } else { emit::plan(&api) };
+    // A workspace only for a crate (a module is one file) of several top-level resources.
+    let layout = if module.is_none() && input.config.krate.split_crates {
+        let min = input.config.krate.split_group_types.unwrap_or(crate::config::DEFAULT_SPLIT_GROUP_TYPES);
+        split::layout(&api, &plan, min)
+    } else {
+        None
+    };
     let planned = t.elapsed();
     let types: Vec<&ir::TypeDef> = api.types.values().collect();
-    // The templates first and then `models.rs`, the largest pieces of work, so that the other
-    // threads share out the rest.
+    // The templates first and then `models.rs` (or the member crates), the largest pieces of
+    // work, so that the other threads share out the rest.
     let mut jobs: Vec<(String, Job<'_>)> = vec![(String::new(), Job::Render)];
-    if types.is_empty() {
-        jobs.push(("src/models.rs".into(), Job::Models(&[], true)));
+    match &layout {
+        None => {
+            if types.is_empty() {
+                jobs.push(("src/models.rs".into(), Job::Models(&[], true)));
+            }
+            jobs.extend(types.chunks(TYPES_PER_PART).enumerate().map(|(i, part)| ("src/models.rs".into(), Job::Models(part, i == 0))));
+        }
+        Some(l) => {
+            jobs.push((format!("{}/src/lib.rs", l.shared.dir()), Job::Member(l, None)));
+            jobs.extend(l.groups.iter().enumerate().map(|(i, g)| (format!("{}/src/lib.rs", g.member.dir()), Job::Member(l, Some(i)))));
+            jobs.push(("src/models.rs".into(), Job::FacadeModels(l)));
+        }
     }
-    jobs.extend(types.chunks(TYPES_PER_PART).enumerate().map(|(i, part)| ("src/models.rs".into(), Job::Models(part, i == 0))));
     jobs.extend([
         ("src/resources.rs".into(), Job::ResourcesRoot),
         ("src/auth.rs".into(), Job::Auth),
@@ -243,7 +267,7 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
         jobs.push(("tests/contract.rs".into(), Job::Contract));
     }
     let modules: Vec<String> = api.root.children.keys().cloned().collect();
-    let templates = RenderInput { prov: &prov, modules: &modules, features: &plan.features };
+    let templates = RenderInput { prov: &prov, modules: &modules, features: &plan.features, layout: layout.as_ref() };
     let (mut files, made) = make_files(&jobs, &header, module.as_ref(), &api, &plan, &templates)?;
     let emit_time = made.emit + planned;
     let format = made.format;

@@ -1,12 +1,14 @@
 //! Files that do not come from schemas: the crate manifest, README, `lib.rs` and the runtime,
 //! rendered from the embedded `templates/` with minijinja.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use minijinja::{context, Environment};
 
 use crate::escape;
 use crate::ir::Api;
+use crate::split::{Layout, Member};
 
 include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
@@ -44,7 +46,13 @@ pub fn header(p: &Provenance, comment: &str) -> String {
 /// Renders the manifest, README and `lib.rs`, and copies the runtime files.
 ///
 /// `features` are the cargo features the crate is split into (empty when it is not).
-pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]) -> Result<Vec<(String, String)>, RenderError> {
+pub fn render(
+    api: &Api,
+    p: &Provenance,
+    modules: &[String],
+    features: &[String],
+    layout: Option<&Layout>,
+) -> Result<Vec<(String, String)>, RenderError> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
@@ -91,7 +99,10 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
     let (auth, auth_example, auth_clients) = auth_context(api);
     let servers = servers_context(api);
     let (resources, types, auth_api) = reference_context(api);
+    let (members, feature_deps) = layout.map(|l| workspace_context(l, features)).unwrap_or_default();
     let ctx = context! {
+        members => members,
+        feature_deps => feature_deps,
         resources => resources,
         types => types,
         auth_api => auth_api,
@@ -144,6 +155,9 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
             })?;
         out.push((dest.to_string(), text));
     }
+    if let Some(l) = layout {
+        out.extend(member_files(api, p, l));
+    }
     let examples = RuntimeExamples {
         call: crate::emit::runtime_example(api, false),
         paged: crate::emit::runtime_example(api, true),
@@ -162,6 +176,71 @@ pub fn render(api: &Api, p: &Provenance, modules: &[String], features: &[String]
         }
     }
     Ok(out)
+}
+
+/// One dependency of the facade on a member crate, for `Cargo.toml.j2`.
+#[derive(serde::Serialize)]
+struct MemberDep {
+    package: String,
+    path: String,
+    optional: bool,
+}
+
+/// The facade's dependencies on its members, and what each feature turns on: its group's
+/// crate and the shared crate's feature of that group.
+fn workspace_context(l: &Layout, features: &[String]) -> (Vec<MemberDep>, BTreeMap<String, Vec<String>>) {
+    let mut members = vec![MemberDep { package: l.shared.package.clone(), path: l.shared.dir(), optional: false }];
+    members.extend(l.groups.iter().map(|g| MemberDep { package: g.member.package.clone(), path: g.member.dir(), optional: true }));
+    let deps = features
+        .iter()
+        .filter_map(|f| {
+            let g = l.group_of_feature(f)?;
+            Some((f.clone(), vec![format!("dep:{}", g.member.package), format!("{}/{}", l.shared.package, g.member.lib)]))
+        })
+        .collect();
+    (members, deps)
+}
+
+/// Each member crate's `Cargo.toml`, and the shared crate's copy of the runtime's
+/// `string_enum!` (its string enums and every group's expand it).
+fn member_files(api: &Api, p: &Provenance, l: &Layout) -> Vec<(String, String)> {
+    let m = &api.meta;
+    let manifest = |member: &Member, description: String, features: &[String], shared: bool| {
+        let mut text = header(p, "#");
+        text.push_str("\n[package]\n");
+        let _ = writeln!(text, "name = {}", escape::toml_str(&member.package));
+        let _ = writeln!(text, "version = {}", escape::toml_str(&m.version));
+        text.push_str("edition = \"2021\"\n");
+        let _ = writeln!(text, "license = {}", escape::toml_str(&m.license));
+        let _ = writeln!(text, "description = {}", escape::toml_str(&description));
+        text.push_str("publish = false\n\n[lib]\n");
+        let _ = writeln!(text, "name = {}", escape::toml_str(&member.lib));
+        if !features.is_empty() {
+            text.push_str("\n# One feature per group crate: the shared types its models use.\n[features]\n");
+            for f in features {
+                let _ = writeln!(text, "{} = []", escape::toml_str(f));
+            }
+        }
+        text.push_str("\n[dependencies]\n");
+        if !shared {
+            let _ = writeln!(text, "{} = {{ path = {} }}", escape::toml_str(&l.shared.package), escape::toml_str(&format!("../{}", l.shared.package)));
+        }
+        text.push_str("serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n");
+        text
+    };
+    let groups: Vec<String> = l.groups.iter().map(|g| g.member.lib.clone()).collect();
+    let mut out = vec![(
+        format!("{}/Cargo.toml", l.shared.dir()),
+        manifest(&l.shared, format!("Models of the {} crate that several of its parts use", m.crate_name), &groups, true),
+    )];
+    for g in &l.groups {
+        let description = format!("Models of the {} crate for {}", m.crate_name, g.features.join(", "));
+        out.push((format!("{}/Cargo.toml", g.member.dir()), manifest(&g.member, description, &[], false)));
+    }
+    if let Some((_, text)) = TEMPLATES.iter().find(|(n, _)| *n == "runtime/string_enum.rs") {
+        out.push((format!("{}/src/string_enum.rs", l.shared.dir()), format!("{}\n{text}", header(p, "//"))));
+    }
+    out
 }
 
 /// The flags `//@if` may name.

@@ -29,6 +29,7 @@ pub struct Settings {
     relative_to: Option<PathBuf>,
     deny_warnings: bool,
     contract_tests: bool,
+    split_crates: bool,
     module: Option<String>,
     overlays: Vec<PathBuf>,
     effective_spec: Option<PathBuf>,
@@ -56,6 +57,7 @@ impl Settings {
             relative_to: None,
             deny_warnings: false,
             contract_tests: false,
+            split_crates: false,
             module: None,
             overlays: Vec::new(),
             effective_spec: None,
@@ -111,6 +113,13 @@ impl Settings {
         self
     }
 
+    /// Write the crate as a cargo workspace of a facade and member crates (as
+    /// `crate: { split_crates: true }` in the configuration does).
+    pub fn split_crates(mut self, on: bool) -> Self {
+        self.split_crates = on;
+        self
+    }
+
     /// Fail, writing nothing, when the generator reports any diagnostic.
     pub fn deny_warnings(mut self, deny: bool) -> Self {
         self.deny_warnings = deny;
@@ -161,6 +170,7 @@ impl Settings {
             None => Config::default(),
         };
         config.tests.contract |= self.contract_tests;
+        config.krate.split_crates |= self.split_crates;
         let spec = match (&self.spec, &config.spec, &self.config) {
             (Some(s), _, _) => s.clone(),
             (None, Some(s), Some(cfg)) => cfg.parent().unwrap_or(Path::new(".")).join(s),

@@ -1360,8 +1360,8 @@ impl CallParts {
 /// input for a value no example can build (then the call cannot be made as it stands).
 pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts {
     let lib = &api.meta.lib_name;
-    // A multipart form none of whose parts is required would go out empty: a contract call
-    // sends its parts all the same.
+    // A form (multipart or URL-encoded) none of whose fields is required would go out empty,
+    // which Prism takes for a missing body: a contract call sends its fields all the same.
     let fill = if fill == Fill::Required && optional_form(api, op) { Fill::All } else { fill };
     let samples = Samples { types: &api.types, lib, fill };
     let mut input = None;
@@ -1416,11 +1416,11 @@ pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts 
     CallParts { args, setup, input, by_name }
 }
 
-/// True when the operation sends a multipart form from its parameters, none of whose parts
-/// is required.
+/// True when the operation sends a form (multipart or URL-encoded) from its parameters, none
+/// of whose fields is required.
 fn optional_form(api: &Api, op: &Operation) -> bool {
-    let multipart = matches!(op.body, Some(Body { kind: BodyKind::Multipart { .. }, .. }));
-    multipart && params_struct(api, op).is_some_and(|(_, s)| !s.fields.iter().any(|f| f.location == FieldLocation::Body && f.required))
+    let form = matches!(op.body, Some(Body { kind: BodyKind::Multipart { .. } | BodyKind::Form, .. }));
+    form && params_struct(api, op).is_some_and(|(_, s)| !s.fields.iter().any(|f| f.location == FieldLocation::Body && f.required))
 }
 
 /// The example around its `setup` lines; `input` is a further argument of the hidden function,

@@ -1177,7 +1177,11 @@ impl<'a> Samples<'a> {
             // more than the type has fields for, as an `allOf` with a union part) stays out:
             // what the type can hold would break the schema.
             let cannot_carry = !f.required && !f.must_send && sample.is_some_and(|v| !v.is_null() && !self.ty_fits(inner, v, 0));
-            let value = if wanted && !cannot_carry {
+            // OpenAPI defines no way to write a list of objects into the query, and Prism
+            // 5.15.0 checks each repeated value as text (`NAME.0 must be object`): an optional
+            // one stays out, as no request the document describes would be accepted.
+            let no_query_form = !f.required && f.location == FieldLocation::Query && matches!(inner, Ty::Vec(t) if t.is_object(self.types));
+            let value = if wanted && !cannot_carry && !no_query_form {
                 match self.contract_value(inner, sample, indent + 4, open) {
                     Some(v) => Some(boxed(v, f.boxed)),
                     None if f.required => return None,

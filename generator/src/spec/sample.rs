@@ -60,9 +60,9 @@ impl Spec<'_> {
             Some(v) if !v.is_null() && self.fits(&schema, &v, 0) => Some(v),
             _ => self.sample(&schema),
         };
-        // A list in the query is repeated `name=value` pairs, which Prism 5.15.0 collects into
-        // a list only for a schema of `type: array`: for a union of one value or a list of
-        // them it checks a repeated parameter as neither. One value fits such a union too.
+        // A union of one value or a list of them in the query: one value fits it too and is
+        // the plainest thing to send, where a list's form (repeated pairs) is one a mock
+        // checks against the union's parts only when it knows to collect them.
         let in_query = param.get("in").and_then(Value::as_str) == Some("query");
         if in_query && value.as_ref().is_some_and(Value::is_array) {
             if let Some(one) = self.scalar_part_sample(&schema) {

@@ -1294,7 +1294,11 @@ impl<'a> Samples<'a> {
             // more than the type has fields for, as an `allOf` with a union part) stays out:
             // what the type can hold would break the schema.
             let cannot_carry = !f.required && !f.must_send && sample.is_some_and(|v| !v.is_null() && !self.ty_fits(inner, v, 0));
-            let value = if wanted && !cannot_carry {
+            // OpenAPI defines no way to write a list of objects into the query, and Prism
+            // 5.15.0 checks each repeated value as text (`NAME.0 must be object`): an optional
+            // one stays out, as no request the document describes would be accepted.
+            let no_query_form = !f.required && f.location == FieldLocation::Query && matches!(inner, Ty::Vec(t) if t.is_object(self.types));
+            let value = if wanted && !cannot_carry && !no_query_form {
                 match self.contract_value(inner, sample, indent + 4, open) {
                     Some(v) => Some(boxed(v, f.boxed)),
                     None if f.required => return None,
@@ -1477,8 +1481,8 @@ impl CallParts {
 /// input for a value no example can build (then the call cannot be made as it stands).
 pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts {
     let lib = &api.meta.lib_name;
-    // A multipart form none of whose parts is required would go out empty: a contract call
-    // sends its parts all the same.
+    // A form (multipart or URL-encoded) none of whose fields is required would go out empty,
+    // which Prism takes for a missing body: a contract call sends its fields all the same.
     let fill = if fill == Fill::Required && optional_form(api, op) { Fill::All } else { fill };
     let samples = Samples { types: &api.types, lib, fill };
     let mut input = None;
@@ -1533,11 +1537,11 @@ pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts 
     CallParts { args, setup, input, by_name }
 }
 
-/// True when the operation sends a multipart form from its parameters, none of whose parts
-/// is required.
+/// True when the operation sends a form (multipart or URL-encoded) from its parameters, none
+/// of whose fields is required.
 fn optional_form(api: &Api, op: &Operation) -> bool {
-    let multipart = matches!(op.body, Some(Body { kind: BodyKind::Multipart { .. }, .. }));
-    multipart && params_struct(api, op).is_some_and(|(_, s)| !s.fields.iter().any(|f| f.location == FieldLocation::Body && f.required))
+    let form = matches!(op.body, Some(Body { kind: BodyKind::Multipart { .. } | BodyKind::Form, .. }));
+    form && params_struct(api, op).is_some_and(|(_, s)| !s.fields.iter().any(|f| f.location == FieldLocation::Body && f.required))
 }
 
 /// The example around its `setup` lines; `input` is a further argument of the hidden function,

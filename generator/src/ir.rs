@@ -587,6 +587,9 @@ pub struct Operation {
     /// The operation's only documented answer is `101 Switching Protocols` (a WebSocket or
     /// other upgrade, which the client does not speak): no success status is documented.
     pub upgrade: bool,
+    /// `in: path` parameters the operation declares that its path template does not name (a
+    /// document fault no request can satisfy), by name; the client leaves them out.
+    pub stray_path_params: Vec<String>,
     pub pagination: Option<Pagination>,
     /// What `Error::detail` decodes this operation's error bodies to: the one type every
     /// documented error response has, or a [`TypeKind::ErrorBody`] enum of them.

@@ -1,7 +1,8 @@
 //! What generated contract calls send, for the cases a mock server rejected or answered in a way
 //! the calls did not expect: a schema-less body, a required property that may be null, multipart
 //! forms with no required part or no properties, parts Prism cannot read as sent, an operation
-//! that only upgrades the connection, and a response that is not JSON (its `Accept`).
+//! that only upgrades the connection, a response that is not JSON (its `Accept`), URL-encoded
+//! forms, path parameters the path does not name, and query parameters Prism reads differently.
 
 use std::collections::BTreeMap;
 
@@ -158,6 +159,39 @@ paths:
                   minProperties: 1
                   properties: { enabled: { type: boolean }, id: { type: string, readOnly: true } }
       responses: { "200": { description: ok } }
+  /logo:
+    post:
+      operationId: uploadLogo
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: { type: object, properties: { tag: { type: string }, image: { type: string } } }
+      responses: { "200": { description: ok } }
+  /{scope}/{scope_id}/datasets:
+    get:
+      operationId: listDatasets
+      parameters:
+        - { name: scope, in: path, required: true, schema: { type: string, enum: [accounts, zones] } }
+        - { name: scope_id, in: path, required: true, schema: { type: string } }
+        - { name: account_id, in: path, required: true, schema: { type: string } }
+      responses: { "200": { description: ok } }
+  /approvals:
+    get:
+      operationId: listApprovals
+      parameters:
+        - name: status
+          in: query
+          schema:
+            example: [pending, rejected]
+            anyOf:
+              - { type: string, enum: [pending, approved, rejected] }
+              - { type: array, items: { type: string, enum: [pending, approved, rejected] }, minItems: 1 }
+        - name: search
+          in: query
+          schema: { type: array, items: { type: object, required: [field], properties: { field: { type: string } } } }
+        - { name: tags, in: query, schema: { type: array, items: { type: string } } }
+      responses: { "200": { description: ok } }
   /json:
     get:
       operationId: getJson
@@ -223,6 +257,10 @@ components:
 "#;
 
 fn generate() -> BTreeMap<String, String> {
+    generate_all().files
+}
+
+fn generate_all() -> generator::Generated {
     let doc = generator::load_bytes("openapi.yaml", SPEC.as_bytes()).expect("the document loads");
     let config = generator::Config::parse("codegen.yaml", "tests:\n  contract: true\n").expect("the configuration parses");
     let input = generator::Input {
@@ -234,7 +272,7 @@ fn generate() -> BTreeMap<String, String> {
         standalone: true,
         module: None,
     };
-    generator::generate(&input).expect("the crate generates").files
+    generator::generate(&input).expect("the crate generates")
 }
 
 /// The body of the generated call function `name`, up to the next function.
@@ -356,4 +394,42 @@ fn a_nested_object_gets_its_min_properties() {
     let call = function(&files["tests/contract.rs"], "call_workers_update_required");
     assert!(call.contains("enabled: Some(true)"), "{call}");
     assert!(!call.contains("id: Some("), "a read-only field does not count: {call}");
+}
+
+#[test]
+fn a_url_encoded_form_with_no_required_field_is_not_sent_empty() {
+    let files = generate();
+    let call = function(&files["tests/contract.rs"], "call_logo_upload_required");
+    assert!(call.contains("tag: Some(") && call.contains("image: Some("), "{call}");
+}
+
+#[test]
+fn a_path_parameter_the_path_does_not_name_is_a_known_document_fault() {
+    let generated = generate_all();
+    let test = &generated.files["tests/contract.rs"];
+    let at = test.find("\"datasets.list\"").unwrap_or_else(|| panic!("no entry for datasets.list:\n{test}"));
+    let entry = test[at..].split("));").next().unwrap();
+    assert!(entry.contains("prism::Known::StrayPathParameter(\"account_id\")"), "{entry}");
+    assert!(!entry.contains("StrayPathParameter(\"scope"), "{entry}");
+    let warned = generated.diagnostics.iter().find(|d| d.code == "stray-path-parameter").expect("a warning for the stray parameter");
+    assert!(warned.pointer.ends_with("/parameters/2") && warned.message.contains("`account_id`"), "{warned:?}");
+    let prism = &generated.files["tests/contract/prism.rs"];
+    assert!(prism.contains("Known::StrayPathParameter(name) => line.ends_with("), "{prism}");
+}
+
+#[test]
+fn a_query_union_of_a_value_or_a_list_is_sent_as_one_value() {
+    let files = generate();
+    let call = function(&files["tests/contract.rs"], "call_approvals_list_all");
+    assert!(call.contains("ApprovalListParamsStatus::Enum(") && call.contains("StatusEnum::Pending"), "{call}");
+    let status = call.split("status:").nth(1).and_then(|r| r.split("search:").next()).unwrap_or_else(|| panic!("{call}"));
+    assert!(!status.contains("vec!["), "a list is repeated parameters, which Prism reads as neither part: {call}");
+}
+
+#[test]
+fn an_optional_list_of_objects_stays_out_of_the_query() {
+    let files = generate();
+    let call = function(&files["tests/contract.rs"], "call_approvals_list_all");
+    assert!(call.contains("search: None") || !call.contains("search:"), "{call}");
+    assert!(call.contains("tags: Some("), "a list of values is sent: {call}");
 }

@@ -182,6 +182,7 @@ impl<'a> Builder<'a> {
 
         let mut used = BTreeSet::new();
         let path_params = self.path_params(path_op, &params, &base, &mut used)?;
+        let stray_path_params = self.stray_path_params(path_op, &params);
         let mut fields = Vec::new();
         let names_in_query = self.param_fields(&params, &params_name, &mut used, &mut fields)?;
         let body = self.request_body(op_ptr, &params_name, &mut fields, &mut used, &names_in_query)?;
@@ -234,6 +235,7 @@ impl<'a> Builder<'a> {
                 response,
                 accept: self.accept(op_ptr, op)?,
                 upgrade: upgrades(op),
+                stray_path_params,
                 pagination,
                 error,
                 security: self.operation_security(op_ptr),
@@ -368,6 +370,19 @@ impl<'a> Builder<'a> {
             }
         }
         (segments, source, shape)
+    }
+
+    /// The `in: path` parameters the template does not name, each with a warning: no URL can
+    /// carry them, so the client leaves them out (a mock that checks them reports each call).
+    fn stray_path_params(&mut self, path_op: &PathOp<'_>, params: &[spec::Param]) -> Vec<String> {
+        let mut stray = Vec::new();
+        for p in params.iter().filter(|p| p.location == "path") {
+            if !path_op.template.param_names().any(|n| n == p.name) && !stray.contains(&p.name) {
+                self.diag("stray-path-parameter", &p.site, format!("path parameter `{}` is not in the path `{}`; no request can send it, so it is left out", p.name, path_op.path));
+                stray.push(p.name.clone());
+            }
+        }
+        stray
     }
 
     /// The path parameters, in the order the template names them; one the operation does not

@@ -209,12 +209,15 @@ fn call_lines(api: &Api, path: &[String], op: &Operation, fill: Fill) -> Option<
 }
 
 /// The limitations of the mock a call of `op` is expected to meet (`prism::Known` values): an
-/// upgrade answered `101`, and multipart parts Prism 5.15.0 cannot read as sent (JSON text,
+/// upgrade answered `101`, `in: path` parameters its path does not name, and multipart parts Prism 5.15.0 cannot read as sent (JSON text,
 /// repeated parts).
 fn known(api: &Api, op: &Operation) -> Vec<String> {
     let mut known = Vec::new();
     if op.upgrade {
         known.push("prism::Known::Upgrade".to_string());
+    }
+    for name in &op.stray_path_params {
+        known.push(format!("prism::Known::StrayPathParameter({})", escape::rust_str(name)));
     }
     if let (Some(Body { kind: BodyKind::Multipart { .. }, .. }), Some((_, s))) = (&op.body, super::params_struct(api, op)) {
         for f in s.fields.iter().filter(|f| f.location == FieldLocation::Body) {

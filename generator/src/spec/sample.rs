@@ -56,10 +56,35 @@ impl Spec<'_> {
                 }
             })
         });
-        match written {
+        let value = match written {
             Some(v) if !v.is_null() && self.fits(&schema, &v, 0) => Some(v),
             _ => self.sample(&schema),
+        };
+        // A union of one value or a list of them in the query: one value fits it too and is
+        // the plainest thing to send, where a list's form (repeated pairs) is one a mock
+        // checks against the union's parts only when it knows to collect them.
+        let in_query = param.get("in").and_then(Value::as_str) == Some("query");
+        if in_query && value.as_ref().is_some_and(Value::is_array) {
+            if let Some(one) = self.scalar_part_sample(&schema) {
+                return Some(one);
+            }
         }
+        value
+    }
+
+    /// A value of one of the union's parts at `ptr` that is not a list and fits the union.
+    fn scalar_part_sample(&self, ptr: &str) -> Option<Value> {
+        let target = self.target(ptr).ok()?;
+        let schema = self.object(&target)?;
+        if schema_type(schema) == "array" {
+            return None;
+        }
+        ["oneOf", "anyOf"].into_iter().find_map(|key| {
+            let n = schema.get(key)?.as_array()?.len();
+            (0..n).find_map(|i| {
+                self.sample(&format!("{target}/{key}/{i}")).filter(|v| !v.is_array() && self.fits(&target, v, 0))
+            })
+        })
     }
 
     fn sample_at(&self, ptr: &str, depth: usize, run: &mut Run) -> Option<Value> {

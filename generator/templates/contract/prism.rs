@@ -231,7 +231,7 @@ impl Drop for Prism {
 /// What a call meets that is neither the client's fault nor the document's wire, named by the
 /// generator for the operation and shown in the summary whenever it applies.
 #[derive(Debug, Clone, Copy)]
-#[allow(dead_code, reason = "a crate with no upgrade and no such multipart part names neither (`expect` would fail where one does)")]
+#[allow(dead_code, reason = "a crate with no upgrade, stray path parameter or such multipart part names none of them (`expect` would fail where one does)")]
 pub enum Known {
     /// The operation documents only `101 Switching Protocols` (a WebSocket upgrade, which
     /// the client does not speak): that answer is the one expected.
@@ -241,6 +241,11 @@ pub enum Known {
     /// name, so it reports `property NAME must be object` (or `array`) for a part sent as the
     /// document says, and answers with its validation error.
     PrismMultipartPart(&'static str),
+    /// An `in: path` parameter the operation declares but its path template does not name (a
+    /// fault of the document): no URL can carry it, so Prism reports it missing from every
+    /// request (`request.path must have required property 'NAME'`) and answers with its
+    /// validation error.
+    StrayPathParameter(&'static str),
 }
 
 impl Known {
@@ -251,6 +256,7 @@ impl Known {
             Known::PrismMultipartPart(name) => {
                 ["object", "array"].iter().any(|t| line.ends_with(&format!("property {name} must be {t}")))
             }
+            Known::StrayPathParameter(name) => line.ends_with(&format!("Request path must have required property '{name}'")),
         }
     }
 }
@@ -320,7 +326,7 @@ impl<'p> Run<'p> {
         let mut report = Vec::new();
         let mut noted = Vec::new();
         let (mut violations, mut other, mut failed, mut requests) = (0, 0, 0, 0);
-        let (mut part_violations, mut upgraded, mut answers) = (0, 0, 0);
+        let (mut part_violations, mut stray_violations, mut upgraded, mut answers) = (0, 0, 0, 0);
         for (i, call) in self.calls.iter().enumerate() {
             let end = self.calls.get(i + 1).map_or(usize::MAX, |c| c.log_start);
             let mine: Vec<usize> = starts.iter().copied().filter(|&s| s >= call.log_start && s < end).collect();
@@ -336,7 +342,9 @@ impl<'p> Run<'p> {
             });
             let upgrade = call.known.iter().any(|k| matches!(k, Known::Upgrade));
             let status = call.error.as_ref().and_then(|e| e.status);
-            let parts = known.iter().filter(|l| l.contains("Violation:")).count();
+            let is_stray = |l: &String| call.known.iter().any(|k| matches!(k, Known::StrayPathParameter(_)) && k.covers(l));
+            let stray = known.iter().filter(|l| l.contains("Violation:") && is_stray(l)).count();
+            let parts = known.iter().filter(|l| l.contains("Violation:")).count() - stray;
             let error = match (&call.error, answer) {
                 (Some(_), Some(reason)) => {
                     answers += 1;
@@ -348,8 +356,9 @@ impl<'p> Run<'p> {
                     noted.push(format!("{}: answered 101 Switching Protocols, the upgrade it documents (not followed)", call.label));
                     None
                 }
-                // Prism's answer to the parts it could not read, and nothing else wrong.
-                (Some(_), None) if parts > 0 && found.is_empty() && status.is_some_and(|s| (400..500).contains(&s)) => None,
+                // Prism's answer to the parts it could not read or the path parameter no URL
+                // carries, and nothing else wrong.
+                (Some(_), None) if parts + stray > 0 && found.is_empty() && status.is_some_and(|s| (400..500).contains(&s)) => None,
                 (Some(e), None) => Some(e.message.clone()),
                 (None, _) if upgrade => Some("answered with success, but the operation documents only 101 Switching Protocols".into()),
                 (None, _) => None,
@@ -357,7 +366,12 @@ impl<'p> Run<'p> {
             if parts > 0 {
                 part_violations += parts;
                 noted.push(format!("{}: {parts} violation(s) of multipart parts Prism reads as text (a Prism 5.15.0 limitation)", call.label));
-                noted.extend(known.iter().filter(|l| l.contains("Violation:")).map(|l| format!("    {l}")));
+                noted.extend(known.iter().filter(|l| l.contains("Violation:") && !is_stray(l)).map(|l| format!("    {l}")));
+            }
+            if stray > 0 {
+                stray_violations += stray;
+                noted.push(format!("{}: {stray} violation(s) of path parameters the document declares but its path does not name (a document fault)", call.label));
+                noted.extend(known.iter().filter(|l| l.contains("Violation:") && is_stray(l)).map(|l| format!("    {l}")));
             }
             violations += found.iter().filter(|l| l.contains("Violation:")).count();
             other += found.iter().filter(|l| !l.contains("Violation:") && !found.iter().any(|v| v.contains("Violation:") && v.ends_with(after_level(l)))).count();
@@ -368,7 +382,7 @@ impl<'p> Run<'p> {
             }
         }
         let summary = format!(
-            "contract: {} calls, {requests} requests, {violations} violations, {other} other errors logged, {failed} calls failed; known and shown above: {part_violations} multipart part violations (Prism), {upgraded} upgrades answered 101, {answers} answers from a document or Prism fault\n",
+            "contract: {} calls, {requests} requests, {violations} violations, {other} other errors logged, {failed} calls failed; known and shown above: {part_violations} multipart part violations (Prism), {stray_violations} violations of path parameters outside the path (document), {upgraded} upgrades answered 101, {answers} answers from a document or Prism fault\n",
             self.calls.len()
         );
         let mut out = noted.join("\n");

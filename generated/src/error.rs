@@ -578,9 +578,9 @@ struct ApiErrorInner {
 struct ErrorEnvelope {
     #[serde(default)]
     success: Option<bool>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "info_list")]
     errors: Vec<ResponseInfo>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "info_list")]
     messages: Vec<ResponseInfo>,
 }
 
@@ -1170,6 +1170,13 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// An `errors` or `messages` array: `null` reads as empty, and so does a `null` entry (some
+/// documents declare the entries nullable, and mock servers fill them with `null`).
+pub(crate) fn info_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<ResponseInfo>, D::Error> {
+    let list = Option::<Vec<Option<ResponseInfo>>>::deserialize(deserializer)?;
+    Ok(list.unwrap_or_default().into_iter().flatten().collect())
 }
 
 /// A number that may arrive as an integer, a float (`1.0`), a numeric string or

@@ -27,7 +27,7 @@ use tracing::Instrument;
 
 use crate::client::Client;
 use crate::error::{
-    is_hostile_char, null_as_default, ApiError, Error, Escaped, JsonError, ResponseInfo,
+    info_list, is_hostile_char, ApiError, Error, Escaped, JsonError, ResponseInfo,
     TransportKind, MAX_SHOWN_CHARS,
 };
 use crate::pagination::ResultInfo;
@@ -1322,9 +1322,9 @@ async fn read_response(mut resp: reqwest::Response, limit: u64) -> Result<RawRes
 struct Envelope<T> {
     #[serde(default)]
     success: Option<bool>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "info_list")]
     errors: Vec<ResponseInfo>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "info_list")]
     messages: Vec<ResponseInfo>,
     #[serde(default)]
     result: Option<T>,

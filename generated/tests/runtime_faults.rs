@@ -822,3 +822,31 @@ async fn futures_are_static_and_spawnable() {
     drop(client);
     assert_eq!(handle.await.unwrap().unwrap().id, "u1");
 }
+
+/// `errors` and `messages` entries a document declares nullable (and a mock fills with `null`)
+/// are skipped, in success and error bodies alike, instead of failing the decode.
+#[tokio::test]
+async fn null_errors_and_messages_entries_are_skipped() {
+    let (base, _) = counting_server(|n| match n {
+        1 => json_response(
+            StatusCode::OK,
+            json!({"success": true, "errors": [null], "messages": [null, {"code": 7, "message": "note"}], "result": user_json("u1")}),
+        ),
+        _ => json_response(
+            StatusCode::BAD_REQUEST,
+            json!({"success": false, "errors": [null, {"code": 9, "message": "bad"}], "messages": [null], "result": null}),
+        ),
+    })
+    .await;
+    let client = client(&base);
+    let resp = get_user(&client, "acc", "u1").send_with_response().await.unwrap();
+    assert_eq!(resp.messages().len(), 1);
+    assert_eq!(resp.messages()[0].code, 7);
+    assert_eq!(resp.into_inner().id, "u1");
+
+    let err = get_user(&client, "acc", "u1").max_retries(0).await.unwrap_err();
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!(api.errors().len(), 1, "{:?}", api.errors());
+    assert_eq!(api.errors()[0].code, 9);
+    assert!(api.messages().is_empty());
+}

@@ -63,6 +63,24 @@ pub fn encode_path(segment: &str) -> impl fmt::Display + '_ {
     utf8_percent_encode(segment, PATH_SEGMENT)
 }
 
+/// The text of a parameter value with no `Display` of its own (a union, a list inside a
+/// union, an object): a string as it is, a number or boolean as written, `null` as nothing,
+/// a list's items joined by commas, an object as its JSON text. A union of a value or a list
+/// of values thus goes as `status=pending`, not as the JSON text `"pending"`.
+// A crate may have no such parameter, or none with its cargo features off.
+#[allow(dead_code)]
+pub(crate) fn param_text<V: Serialize + ?Sized>(value: &V) -> String {
+    fn text(value: serde_json::Value) -> String {
+        match value {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Array(items) => items.into_iter().map(text).collect::<Vec<_>>().join(","),
+            other => other.to_string(),
+        }
+    }
+    serde_json::to_value(value).map(text).unwrap_or_default()
+}
+
 /// The boxed future returned by [`Request::send`] and friends. It owns a
 /// clone of the client, so it is `'static` and can be spawned.
 pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;

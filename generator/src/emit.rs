@@ -965,7 +965,8 @@ enum Display {
     Rfc3339,
     /// An `Option` of something that does (absent values are left out).
     Optional,
-    /// Anything else: its JSON text.
+    /// Anything else: `crate::param_text` (a string as it is, a list's items joined by
+    /// commas, an object as its JSON text).
     AsJson,
 }
 
@@ -1814,7 +1815,7 @@ fn param_steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
                     Display::Direct => quote!(#x.to_string()),
                     Display::Rfc3339 => quote!(crate::Rfc3339Text(#x).to_string()),
                     Display::Optional => quote!(#x.as_ref().map(ToString::to_string).unwrap_or_default()),
-                    Display::AsJson => quote!(serde_json::to_string(#x).unwrap_or_default()),
+                    Display::AsJson => quote!(crate::param_text(#x)),
                 };
                 let one = text(quote!(x));
                 let values = match (many, f.style) {
@@ -1832,7 +1833,7 @@ fn param_steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
                     Display::Direct => quote!(v),
                     Display::Rfc3339 => quote!(v.iter().map(crate::Rfc3339Text)),
                     Display::Optional => quote!(v.iter().flatten()),
-                    Display::AsJson => quote!(v.iter().map(|x| serde_json::to_string(x).unwrap_or_default())),
+                    Display::AsJson => quote!(v.iter().map(crate::param_text)),
                 };
                 (quote!(query_each), values)
             }
@@ -1848,7 +1849,7 @@ fn param_steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
                     Display::Direct => quote!(v.iter().map(ToString::to_string)),
                     Display::Rfc3339 => quote!(v.iter().map(|x| crate::Rfc3339Text(x).to_string())),
                     Display::Optional => quote!(v.iter().flatten().map(ToString::to_string)),
-                    Display::AsJson => quote!(v.iter().map(|x| serde_json::to_string(x).unwrap_or_default())),
+                    Display::AsJson => quote!(v.iter().map(crate::param_text)),
                 };
                 let call = if location == FieldLocation::Query { quote!(query) } else { quote!(header_param) };
                 (call, quote!(&#texts.collect::<Vec<_>>().join(#sep)))
@@ -1858,7 +1859,7 @@ fn param_steps(api: &Api, op: &Operation, s: &Struct) -> Vec<TokenStream> {
                 let value = match display_kind(&api.types, ty) {
                     Display::Direct => quote!(v),
                     Display::Rfc3339 => quote!(&crate::Rfc3339Text(v)),
-                    Display::Optional | Display::AsJson => quote!(&serde_json::to_string(v).unwrap_or_default()),
+                    Display::Optional | Display::AsJson => quote!(&crate::param_text(v)),
                 };
                 (call, value)
             }

@@ -192,6 +192,22 @@ paths:
           schema: { type: array, items: { type: object, required: [field], properties: { field: { type: string } } } }
         - { name: tags, in: query, schema: { type: array, items: { type: string } } }
       responses: { "200": { description: ok } }
+  /columns:
+    post:
+      operationId: defineColumns
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: array
+              items:
+                properties: { header_name: { type: string }, num_cells: { type: integer, minimum: 0 } }
+                required: [header_name, num_cells]
+                anyOf:
+                  - { type: object, title: Existing Column, required: [entry_id], properties: { entry_id: { type: string } } }
+                  - { type: object, title: New Column, required: [entry_name], properties: { entry_name: { type: string } } }
+      responses: { "200": { description: ok } }
   /json:
     get:
       operationId: getJson
@@ -432,4 +448,19 @@ fn an_optional_list_of_objects_stays_out_of_the_query() {
     let call = function(&files["tests/contract.rs"], "call_approvals_list_all");
     assert!(call.contains("search: None") || !call.contains("search:"), "{call}");
     assert!(call.contains("tags: Some("), "a list of values is sent: {call}");
+}
+
+/// Properties and `required` written beside a union's alternatives belong to every variant:
+/// each variant's struct carries them, and a required-only call sends them.
+#[test]
+fn properties_beside_a_union_are_in_every_variant() {
+    let files = generate();
+    let models: String = files.iter().filter(|(p, _)| p.starts_with("src/models")).map(|(_, t)| t.as_str()).collect();
+    for variant in ["ExistingColumn", "NewColumn"] {
+        let at = models.find(&format!("ItemsItem{variant} {{")).or_else(|| models.find(&format!("Item{variant} {{"))).unwrap_or_else(|| panic!("no struct for {variant}:\n{models}"));
+        let body = models[at..].split('}').next().unwrap();
+        assert!(body.contains("pub header_name: String") && body.contains("pub num_cells: i64"), "{variant}: {body}");
+    }
+    let call = function(&files["tests/contract.rs"], "call_columns_define_required");
+    assert!(call.contains("header_name") && call.contains("num_cells"), "{call}");
 }

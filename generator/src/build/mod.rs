@@ -86,6 +86,7 @@ pub fn build(
         next_method_number: HashMap::new(),
         diags: Vec::new(),
         in_progress: Vec::new(),
+        union_base: HashMap::new(),
         security: Default::default(),
         servers: Default::default(),
     };
@@ -142,6 +143,9 @@ struct Builder<'a> {
     /// Schemas whose shape is being worked out, to stop cycles that pass through no named
     /// type (an array of itself, a map of itself, a lone `allOf` of itself).
     in_progress: Vec<String>,
+    /// An inline `oneOf`/`anyOf` part → the union schema whose own `properties` and `required`
+    /// (beside the alternatives) its struct also takes: every variant carries them.
+    union_base: HashMap<String, String>,
     /// Security schemes and requirements met so far (see `security`).
     security: security::SecurityState,
     /// The document's servers and those operations declare (see `servers`).

@@ -135,7 +135,10 @@ impl Builder<'_> {
 
     fn struct_type(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
         let name = self.begin_named(ptr, hint);
-        let props = self.spec.properties(ptr)?;
+        let props = match self.union_base.get(ptr) {
+            Some(base) => self.spec.properties_with_base(base, ptr)?,
+            None => self.spec.properties(ptr)?,
+        };
         let mut fields = Vec::new();
         let mut used = BTreeSet::new();
         for (json_name, prop_ptr) in &props.list {
@@ -269,6 +272,7 @@ impl Builder<'_> {
             Some(d) => (Some(d.property), d.mapping),
             None => (None, Vec::new()),
         };
+        let base_props = self.spec.object(ptr).is_some_and(|s| s.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()));
         let mut all_tagged = tag_prop.is_some();
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut distinct = std::collections::HashSet::new();
@@ -284,6 +288,12 @@ impl Builder<'_> {
             };
             let suffix = self.spec.object(&part).map_or_else(|| format!("Variant{i}"), |schema| variant_suffix(schema, tag_value.as_deref(), i));
             let hint = format!("{name}{suffix}");
+            // Properties written beside the alternatives belong to every one of them: an inline
+            // object part takes them into its struct (a `$ref` part is a type of its own,
+            // shared elsewhere, and stays as it is).
+            if base_props && self.spec.object(&part).is_some_and(|p| !p.contains_key("$ref") && matches!(RustKind::of(p, &self.cfg.formats), RustKind::Struct)) {
+                self.union_base.insert(part.clone(), ptr.to_string());
+            }
             let (ty, meta) = self.ty_of(&part, &hint)?;
             // A type generated from a schema (its name's owner was shaped under that name).
             let from_schema = |n: &String| self.owners.get(n).is_some_and(|p| self.named.get(p) == Some(n));

@@ -231,6 +231,16 @@ impl Spec<'_> {
         Ok(props)
     }
 
+    /// The properties of `base` (a union's own, beside its alternatives) and then those of
+    /// the part at `ptr`, merged as `allOf: [base, part]` would be (the part's win by name).
+    pub fn properties_with_base(&self, base: &str, ptr: &str) -> Result<Props, SpecError> {
+        let mut props = Props::default();
+        let mut merge = Merge::default();
+        self.merge_props(base, &mut props, 0, &mut merge)?;
+        self.merge_props(ptr, &mut props, 0, &mut merge)?;
+        Ok(props)
+    }
+
     /// Property names listed in a `required` written beside a `$ref` on the way from `ptr` to
     /// its schema (and likewise in its `allOf` parts). OpenAPI 3.0 ignores a `$ref`'s
     /// siblings, so the models do not read these; Prism enforces them, so contract calls send

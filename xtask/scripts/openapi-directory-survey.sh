@@ -38,12 +38,12 @@ for doc in "${docs[@]}"; do
         echo "$doc: $(grep -m1 -E '^error' "$scratch/log" || tail -n1 "$scratch/log")" >> "$work/survey-failed.txt"
     fi
     grep -oE '^(warning|info)\[[a-z0-9-]+\]' "$scratch/log" >> "$work/survey-diagnostics.txt" || true
-    grep -E '^(warning|info)\[unsupported-[a-z]+-content\]' "$scratch/log" | sed "s|^|$doc: |" >> "$work/survey-content.txt" || true
+    grep -E '^(warning|info)\[(unsupported-[a-z]+-content|request-body-without-media-type)\]' "$scratch/log" | sed "s|^|$doc: |" >> "$work/survey-content.txt" || true
     rm -rf "$scratch/out"
 done
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 echo "generated: $generated/${#docs[@]} in ${elapsed}s ($failed refused)"
 echo "diagnostics by code:"
 sed -E 's/^(warning|info)\[([a-z0-9-]+)\]/\2 (\1)/' "$work/survey-diagnostics.txt" | sort | uniq -c | sort -rn | sed 's/^/  /'
-echo "unsupported-*-content: $(wc -l < "$work/survey-content.txt") (listed in $work/survey-content.txt)"
+echo "unsupported-*-content and request-body-without-media-type: $(wc -l < "$work/survey-content.txt") (listed in $work/survey-content.txt)"
 head -n 20 "$work/survey-content.txt" | sed 's/^/  /'

@@ -76,10 +76,12 @@ impl<'a> Builder<'a> {
         let body_required = rb.and_then(|r| r.get("required")).and_then(Value::as_bool).unwrap_or(false);
         let content_ptr = join(&rb_ptr, "content");
         let Some((media, kind)) = self.pick_media(&content_ptr) else {
-            self.diag(
-                "unsupported-body-content",
+            // Not content the generator cannot send: the document gives none to send.
+            self.diag_at(
+                crate::diag::Severity::Info,
+                "request-body-without-media-type",
                 &join(op_ptr, "requestBody"),
-                "the request body names no media type under `content`; the method is generated without a body".into(),
+                "the request body names no media type under `content`, so there is nothing to send; the method is generated without a body".into(),
             );
             return Ok(None);
         };

@@ -225,19 +225,22 @@ impl Spec<'_> {
     /// merged once, so `allOf` parts that refer to each other (or repeat) cost linear, not
     /// exponential, work.
     pub fn properties(&self, ptr: &str) -> Result<Props, SpecError> {
-        let mut props = Props::default();
-        let mut merge = Merge::default();
-        self.merge_props(ptr, &mut props, 0, &mut merge)?;
-        Ok(props)
+        self.merged_properties(&[ptr])
     }
 
     /// The properties of `base` (a union's own, beside its alternatives) and then those of
     /// the part at `ptr`, merged as `allOf: [base, part]` would be (the part's win by name).
     pub fn properties_with_base(&self, base: &str, ptr: &str) -> Result<Props, SpecError> {
+        self.merged_properties(&[base, ptr])
+    }
+
+    /// The properties of the schemas at `ptrs`, merged in order (later ones win by name).
+    fn merged_properties(&self, ptrs: &[&str]) -> Result<Props, SpecError> {
         let mut props = Props::default();
         let mut merge = Merge::default();
-        self.merge_props(base, &mut props, 0, &mut merge)?;
-        self.merge_props(ptr, &mut props, 0, &mut merge)?;
+        for ptr in ptrs {
+            self.merge_props(ptr, &mut props, 0, &mut merge)?;
+        }
         Ok(props)
     }
 

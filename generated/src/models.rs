@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 /// Generated from `#/components/schemas/access_api-response-common-failure`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccessApiResponseCommonFailure {
     pub errors: Vec<AccessMessagesItem>,
     pub messages: Vec<AccessMessagesItem>,
@@ -17,9 +17,18 @@ pub struct AccessApiResponseCommonFailure {
     pub success: bool,
 }
 
+crate::object! {
+    AccessApiResponseCommonFailure {
+        required errors = "errors",
+        required messages = "messages",
+        optional result = "result",
+        required success = "success",
+    }
+}
+
 /// Generated from `#/components/schemas/access_messages/items`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccessMessagesItem {
     pub code: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,16 +38,31 @@ pub struct AccessMessagesItem {
     pub source: Option<AccessMessagesItemSource>,
 }
 
+crate::object! {
+    AccessMessagesItem {
+        required code = "code",
+        optional documentation_url = "documentation_url",
+        required message = "message",
+        optional source = "source",
+    }
+}
+
 /// Generated from `#/components/schemas/access_messages/items/properties/source`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccessMessagesItemSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
 }
 
+crate::object! {
+    AccessMessagesItemSource {
+        optional pointer = "pointer",
+    }
+}
+
 /// A user as provisioned through SCIM (System for Cross-domain Identity Management).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccessUser {
     /// The unique Cloudflare-generated Id of the SCIM resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,8 +87,20 @@ pub struct AccessUser {
     pub schemas: Option<Vec<String>>,
 }
 
+crate::object! {
+    AccessUser {
+        optional id = "id",
+        optional active = "active",
+        optional display_name = "displayName",
+        optional emails = "emails",
+        optional external_id = "externalId",
+        optional meta = "meta",
+        optional schemas = "schemas",
+    }
+}
+
 /// Generated from `#/components/schemas/access_scim_user/properties/emails/items`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccessUserEmail {
     /// Indicates if the email address is the primary email belonging to the SCIM User resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,8 +113,16 @@ pub struct AccessUserEmail {
     pub value: Option<String>,
 }
 
+crate::object! {
+    AccessUserEmail {
+        optional primary = "primary",
+        optional type_ = "type",
+        optional value = "value",
+    }
+}
+
 /// The metadata of the SCIM resource.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AccessUserMeta {
     /// The timestamp of when the SCIM resource was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,9 +132,16 @@ pub struct AccessUserMeta {
     pub last_modified: Option<String>,
 }
 
+crate::object! {
+    AccessUserMeta {
+        optional created = "created",
+        optional last_modified = "lastModified",
+    }
+}
+
 /// Generated from `#/components/schemas/access_active_session_response/properties/result`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ActiveSessionGetResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
@@ -132,9 +183,33 @@ pub struct ActiveSessionGetResponse {
     pub version: Option<f64>,
 }
 
+crate::object! {
+    ActiveSessionGetResponse {
+        optional account_id = "account_id",
+        optional auth_status = "auth_status",
+        optional common_name = "common_name",
+        optional device_id = "device_id",
+        optional device_sessions = "device_sessions",
+        optional device_posture = "devicePosture",
+        optional email = "email",
+        optional geo = "geo",
+        optional iat = "iat",
+        optional idp = "idp",
+        optional ip = "ip",
+        optional is_gateway = "is_gateway",
+        optional is_warp = "is_warp",
+        optional is_active = "isActive",
+        optional mtls_auth = "mtls_auth",
+        optional service_token_id = "service_token_id",
+        optional service_token_status = "service_token_status",
+        optional user_uuid = "user_uuid",
+        optional version = "version",
+    }
+}
+
 /// Generated from `#/components/schemas/access_active_session_response/properties/result/properties/idp`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ActiveSessionGetResponseIdp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -142,9 +217,16 @@ pub struct ActiveSessionGetResponseIdp {
     pub type_: Option<String>,
 }
 
+crate::object! {
+    ActiveSessionGetResponseIdp {
+        optional id = "id",
+        optional type_ = "type",
+    }
+}
+
 /// Generated from `#/components/schemas/access_active_session_response/properties/result/properties/mtls_auth`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ActiveSessionGetResponseMtlsAuth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_status: Option<String>,
@@ -158,9 +240,19 @@ pub struct ActiveSessionGetResponseMtlsAuth {
     pub cert_serial: Option<String>,
 }
 
+crate::object! {
+    ActiveSessionGetResponseMtlsAuth {
+        optional auth_status = "auth_status",
+        optional cert_issuer_dn = "cert_issuer_dn",
+        optional cert_issuer_ski = "cert_issuer_ski",
+        optional cert_presented = "cert_presented",
+        optional cert_serial = "cert_serial",
+    }
+}
+
 /// Generated from `#/components/schemas/access_active_sessions_response/properties/result/items`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ActiveSessionListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
@@ -170,9 +262,17 @@ pub struct ActiveSessionListResponse {
     pub name: Option<String>,
 }
 
+crate::object! {
+    ActiveSessionListResponse {
+        optional expiration = "expiration",
+        optional metadata = "metadata",
+        optional name = "name",
+    }
+}
+
 /// Generated from `#/components/schemas/access_active_sessions_response/properties/result/items/properties/metadata`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ActiveSessionListResponseMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apps: Option<BTreeMap<String, ActiveSessionListResponseMetadataApp>>,
@@ -186,9 +286,19 @@ pub struct ActiveSessionListResponseMetadata {
     pub ttl: Option<i64>,
 }
 
+crate::object! {
+    ActiveSessionListResponseMetadata {
+        optional apps = "apps",
+        optional expires = "expires",
+        optional iat = "iat",
+        optional nonce = "nonce",
+        optional ttl = "ttl",
+    }
+}
+
 /// Generated from `#/components/schemas/access_active_sessions_response/properties/result/items/properties/metadata/properties/apps/additionalProperties`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ActiveSessionListResponseMetadataApp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
@@ -200,9 +310,18 @@ pub struct ActiveSessionListResponseMetadataApp {
     pub uid: Option<String>,
 }
 
+crate::object! {
+    ActiveSessionListResponseMetadataApp {
+        optional hostname = "hostname",
+        optional name = "name",
+        optional type_ = "type",
+        optional uid = "uid",
+    }
+}
+
 /// Generated from `#/components/schemas/access_device_posture_rule-2`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DevicePosture {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<DevicePostureCheck>,
@@ -224,9 +343,23 @@ pub struct DevicePosture {
     pub type_: Option<String>,
 }
 
+crate::object! {
+    DevicePosture {
+        optional check = "check",
+        optional data = "data",
+        optional description = "description",
+        optional error = "error",
+        optional id = "id",
+        optional rule_name = "rule_name",
+        optional success = "success",
+        optional timestamp = "timestamp",
+        optional type_ = "type",
+    }
+}
+
 /// Generated from `#/components/schemas/access_device_posture_check`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DevicePostureCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
@@ -234,17 +367,30 @@ pub struct DevicePostureCheck {
     pub path: Option<String>,
 }
 
+crate::object! {
+    DevicePostureCheck {
+        optional exists = "exists",
+        optional path = "path",
+    }
+}
+
 /// Generated from `#/components/schemas/access_device_session`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DeviceSession {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated: Option<f64>,
 }
 
+crate::object! {
+    DeviceSession {
+        optional last_authenticated = "last_authenticated",
+    }
+}
+
 /// Generated from `#/components/schemas/access_failed_login_response/properties/result/items`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct FailedLoginListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<i64>,
@@ -252,9 +398,16 @@ pub struct FailedLoginListResponse {
     pub metadata: Option<serde_json::Value>,
 }
 
+crate::object! {
+    FailedLoginListResponse {
+        optional expiration = "expiration",
+        optional metadata = "metadata",
+    }
+}
+
 /// Generated from `#/components/schemas/access_identity`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Identity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
@@ -294,9 +447,32 @@ pub struct Identity {
     pub version: Option<f64>,
 }
 
+crate::object! {
+    Identity {
+        optional account_id = "account_id",
+        optional auth_status = "auth_status",
+        optional common_name = "common_name",
+        optional device_id = "device_id",
+        optional device_sessions = "device_sessions",
+        optional device_posture = "devicePosture",
+        optional email = "email",
+        optional geo = "geo",
+        optional iat = "iat",
+        optional idp = "idp",
+        optional ip = "ip",
+        optional is_gateway = "is_gateway",
+        optional is_warp = "is_warp",
+        optional mtls_auth = "mtls_auth",
+        optional service_token_id = "service_token_id",
+        optional service_token_status = "service_token_status",
+        optional user_uuid = "user_uuid",
+        optional version = "version",
+    }
+}
+
 /// Generated from `#/components/schemas/access_identity/properties/idp`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct IdentityIdp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -304,9 +480,16 @@ pub struct IdentityIdp {
     pub type_: Option<String>,
 }
 
+crate::object! {
+    IdentityIdp {
+        optional id = "id",
+        optional type_ = "type",
+    }
+}
+
 /// Generated from `#/components/schemas/access_identity/properties/mtls_auth`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct IdentityMtlsAuth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_status: Option<String>,
@@ -320,9 +503,19 @@ pub struct IdentityMtlsAuth {
     pub cert_serial: Option<String>,
 }
 
+crate::object! {
+    IdentityMtlsAuth {
+        optional auth_status = "auth_status",
+        optional cert_issuer_dn = "cert_issuer_dn",
+        optional cert_issuer_ski = "cert_issuer_ski",
+        optional cert_presented = "cert_presented",
+        optional cert_serial = "cert_serial",
+    }
+}
+
 /// Generated from `#/components/schemas/access_users-2`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct User {
     /// Whether the user has authenticated with Cloudflare Access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,6 +552,22 @@ pub struct User {
     /// Read-only: sent by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+
+crate::object! {
+    User {
+        optional access_seat = "access_seat",
+        optional active_device_count = "active_device_count",
+        optional created_at = "created_at",
+        optional email = "email",
+        optional gateway_seat = "gateway_seat",
+        optional id = "id",
+        optional last_successful_login = "last_successful_login",
+        optional name = "name",
+        optional seat_uid = "seat_uid",
+        optional uid = "uid",
+        optional updated_at = "updated_at",
+    }
 }
 
 /// Parameters of `zero_trust().access().users().create()` (`POST /accounts/{account_id}/access/users`).
@@ -414,10 +623,16 @@ pub type UserListResponse = User;
 
 /// Generated from `#/components/schemas/access_geo`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UserPolicyCheckGeo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+}
+
+crate::object! {
+    UserPolicyCheckGeo {
+        optional country = "country",
+    }
 }
 
 /// Parameters of `zero_trust().access().users().update()` (`PUT /accounts/{account_id}/access/users/{user_id}`).

@@ -536,7 +536,7 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
             };
             quote! { #doc pub type #name = #ty; }
         }
-        TypeKind::Struct(s) => struct_def(&name, doc, s, types, serde, !plan.response_only.contains(&t.name)),
+        TypeKind::Struct(s) => struct_def(&name, doc, &gate, s, types, serde, !plan.response_only.contains(&t.name)),
         TypeKind::Enum { variants } => enum_def(&name, enum_attrs, &gate, variants, serde),
         TypeKind::Union(u) => union_def(&name, doc, &gate, u, serde),
         TypeKind::ErrorBody(variants) => error_body_def(&name, doc, &gate, variants),
@@ -640,18 +640,20 @@ pub(crate) fn field_ty(s: &Struct, f: &Field) -> TokenStream {
 }
 
 /// `sent`: the struct is reached from a request (or from nothing), so how it serializes matters.
-fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>, serde: SerdeTraits, sent: bool) -> TokenStream {
+fn struct_def(name: &Ident, doc: TokenStream, gate: &TokenStream, s: &Struct, types: &BTreeMap<String, TypeDef>, serde: SerdeTraits, sent: bool) -> TokenStream {
     let default = if derives_default(s, types) { quote!(Default,) } else { TokenStream::new() };
+    // A model read through `crate::de` implements `Deserialize` below instead of deriving it.
+    let object = s.usage == Usage::Model && serde.de && reads_as_object(s);
     let derive = match s.usage {
         Usage::Model => {
-            let traits = serde.derives();
+            let traits = SerdeTraits { de: serde.de && !object, ..serde }.derives();
             quote!(#[derive(Debug, Clone, PartialEq, #default #traits)])
         }
         Usage::ParamsWithBody => quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)]),
         Usage::ParamsNoBody | Usage::ParamsWithRawBody => quote!(#[derive(Debug, Clone, PartialEq, #default)]),
     };
     let serde_on = match s.usage {
-        Usage::Model => serde.ser || serde.de,
+        Usage::Model => serde.ser || (serde.de && !object),
         Usage::ParamsWithBody => true,
         Usage::ParamsNoBody | Usage::ParamsWithRawBody => false,
     };
@@ -730,12 +732,41 @@ fn struct_def(name: &Ident, doc: TokenStream, s: &Struct, types: &BTreeMap<Strin
             pub additional_properties: BTreeMap<String, #ty>,
         }
     });
+    let de_impl = if object { object_impl(name, gate, s) } else { TokenStream::new() };
     quote! {
         #doc
         #derive
         pub struct #name {
             #(#fields)*
             #extra
+        }
+
+        #de_impl
+    }
+}
+
+/// True when a model's `Deserialize` can be the runtime's `object!`: every field in the body, no
+/// flattened extra properties and no field read through a `with` module (those derive it).
+fn reads_as_object(s: &Struct) -> bool {
+    s.extra.is_none() && s.fields.iter().all(|f| f.location == FieldLocation::Body && time_serde_attr(&f.ty).is_none())
+}
+
+/// `Deserialize` for a model as one `object!` invocation (see `templates/runtime/de.rs`): each
+/// field with its wire name, `optional` where the derive's attributes would say `default`.
+/// The gate goes on the invocation, so it covers every impl the macro writes.
+fn object_impl(name: &Ident, gate: &TokenStream, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let json = &f.json_name;
+        let how = if f.required { quote!(required) } else { quote!(optional) };
+        quote!(#how #field = #json,)
+    });
+    quote! {
+        #gate
+        crate::object! {
+            #name {
+                #(#fields)*
+            }
         }
     }
 }

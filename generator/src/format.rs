@@ -55,7 +55,7 @@ fn space_items(text: &str) -> String {
 fn blank_between(p: &str, line: &str) -> bool {
     let indent = line.len() - line.trim_start().len();
     let body = line.trim_start();
-    let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "crate::string_enum!"]
+    let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "crate::string_enum!", "crate::object!"]
         .iter()
         .any(|k| body.starts_with(k));
     let p_indent = p.len() - p.trim_start().len();
@@ -88,7 +88,7 @@ fn unparse(tokens: TokenStream) -> syn::Result<String> {
     Ok(out)
 }
 
-/// Prints a parsed group: `string_enum!` invocations by [`print_string_enum`], runs of other
+/// Prints a parsed group: `string_enum!` and `object!` invocations by [`print_string_enum`], runs of other
 /// items by prettyplease. Both end every item with a line break, so the pieces join up.
 fn print_items(file: File, out: &mut String) {
     let mut run = File { shebang: None, attrs: file.attrs, items: Vec::new() };
@@ -111,7 +111,7 @@ fn print_items(file: File, out: &mut String) {
     }
 }
 
-/// Prints a `string_enum! { … }` invocation with one attribute, the header and each variant
+/// Prints a `string_enum! { … }` or `object! { … }` invocation with one attribute, the header and each variant
 /// on a line of its own (prettyplease would fill macro bodies like a paragraph). `None` when
 /// the item is not such an invocation or its body has an unexpected shape.
 fn print_string_enum(m: &syn::ItemMacro) -> Option<String> {
@@ -119,7 +119,7 @@ fn print_string_enum(m: &syn::ItemMacro) -> Option<String> {
     if m.ident.is_some() || !matches!(mac.delimiter, syn::MacroDelimiter::Brace(_)) {
         return None;
     }
-    if mac.path.segments.last().map(|s| s.ident != "string_enum").unwrap_or(true) {
+    if mac.path.segments.last().map(|s| s.ident != "string_enum" && s.ident != "object").unwrap_or(true) {
         return None;
     }
     let mut out = String::new();

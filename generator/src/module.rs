@@ -15,8 +15,9 @@ use proc_macro2::{Group, TokenStream, TokenTree};
 
 use crate::GenerateError;
 
-/// The runtime file whose `#[macro_export]` macro becomes a path-scoped macro in a module.
-const MACRO_FILE: &str = "src/string_enum.rs";
+/// The runtime files whose `#[macro_export]` macro (the second name) becomes a path-scoped
+/// macro in a module.
+const MACRO_FILES: [(&str, &str); 2] = [("src/string_enum.rs", "string_enum"), ("src/de.rs", "object")];
 
 /// A module path below the crate root, such as `crate::api` or `crate::clients::users`.
 #[derive(Debug, Clone)]
@@ -93,9 +94,9 @@ impl ModulePath {
     ///
     /// `lib.rs` gives the module's top: its inner docs are dropped (the including crate
     /// documents its own module), its `#![allow(..)]` lints go on each inlined module, and its
-    /// README doctest is dropped (there is no README). The runtime's `string_enum!` loses
-    /// `#[macro_export]` (an exported macro from an `include!` cannot be named by path) and is
-    /// re-exported at the module's top instead, where the models name it.
+    /// README doctest is dropped (there is no README). The runtime's `string_enum!` and
+    /// `object!` lose `#[macro_export]` (an exported macro from an `include!` cannot be named by
+    /// path) and are re-exported at the module's top instead, where the models name them.
     pub(crate) fn single_file(&self, files: &BTreeMap<String, String>, header: &str) -> BTreeMap<String, String> {
         let runtime: Vec<String> = crate::render::TEMPLATES
             .iter()
@@ -109,10 +110,10 @@ impl ModulePath {
             }
             let body = text.strip_prefix(header).map(|t| t.strip_prefix('\n').unwrap_or(t)).unwrap_or(text);
             let mut body = if runtime.contains(name) { self.rebase_text(body) } else { body.to_string() };
-            if name == MACRO_FILE {
-                // An API without string enums never invokes it.
+            if let Some((_, mac)) = MACRO_FILES.iter().find(|(file, _)| file == name) {
+                // An API without string enums (or without models it reads) never invokes it.
                 body = body.replace("#[macro_export]\n", "#[allow(unused_macros)]\n");
-                body.push_str("\n#[allow(unused_imports)]\npub(crate) use string_enum;\n");
+                body.push_str(&format!("\n#[allow(unused_imports)]\npub(crate) use {mac};\n"));
             }
             sources.insert(name.as_str(), body);
         }
@@ -146,8 +147,10 @@ impl ModulePath {
         let mut out = String::from(header);
         out.push('\n');
         inline(&top.join("\n"), "src", &sources, &lints, &mut out);
-        if sources.contains_key(MACRO_FILE) {
-            out.push_str("\n#[allow(unused_imports)]\npub(crate) use string_enum::string_enum;\n");
+        for (file, mac) in MACRO_FILES {
+            if let Some(module) = file.strip_prefix("src/").and_then(|f| f.strip_suffix(".rs")).filter(|_| sources.contains_key(file)) {
+                out.push_str(&format!("\n#[allow(unused_imports)]\npub(crate) use {module}::{mac};\n"));
+            }
         }
         BTreeMap::from([(self.file_name(), out)])
     }

@@ -94,7 +94,8 @@ pub fn render(
     // glob re-export of its module would import nothing and warn.
     // `credentials` is re-exported by the generated `auth` module, and only the items the API
     // needs (`TokenSource` when it has OAuth 2 or OpenID Connect schemes).
-    let reexports: Vec<&String> = runtime.iter().filter(|m| !matches!(m.as_str(), "string_enum" | "credentials")).collect();
+    // `de` is what the models' `Deserialize` impls call, not API.
+    let reexports: Vec<&String> = runtime.iter().filter(|m| !matches!(m.as_str(), "string_enum" | "credentials" | "de")).collect();
     let m = &api.meta;
     let (auth, auth_example, auth_clients) = auth_context(api);
     let servers = servers_context(api);
@@ -237,8 +238,11 @@ fn member_files(api: &Api, p: &Provenance, l: &Layout) -> Vec<(String, String)> 
         let description = format!("Models of the {} crate for {}", m.crate_name, g.features.join(", "));
         out.push((format!("{}/Cargo.toml", g.member.dir()), manifest(&g.member, description, &[], false)));
     }
-    if let Some((_, text)) = TEMPLATES.iter().find(|(n, _)| *n == "runtime/string_enum.rs") {
-        out.push((format!("{}/src/string_enum.rs", l.shared.dir()), format!("{}\n{text}", header(p, "//"))));
+    // What every member's models expand or call: the `string_enum!` macro and `de`.
+    for file in ["string_enum.rs", "de.rs"] {
+        if let Some((_, text)) = TEMPLATES.iter().find(|(n, _)| n.strip_prefix("runtime/") == Some(file)) {
+            out.push((format!("{}/src/{file}", l.shared.dir()), format!("{}\n{text}", header(p, "//"))));
+        }
     }
     out
 }

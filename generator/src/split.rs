@@ -271,7 +271,8 @@ pub(crate) fn facade_models(api: &Api, plan: &Plan, layout: &Layout) -> TokenStr
 }
 
 /// A member crate's `src/lib.rs`: the shared crate (`group` `None`, with the `string_enum!`
-/// macro every member's string enums expand) or one group's crate.
+/// macro every member's string enums expand and the `de` module their structs read through)
+/// or one group's crate.
 pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<usize>) -> TokenStream {
     let allows = lint_allows();
     match group {
@@ -282,7 +283,7 @@ pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<
             );
             let plan = plan.with_gates(layout.shared_gates(plan));
             let inner = quote!(#![doc = #doc] #allows);
-            let head = quote!(mod string_enum;);
+            let head = quote!(mod string_enum; #[doc(hidden)] pub mod de;);
             models_selected(api, &plan, |n| layout.place(n) == Place::Shared, inner, head)
         }
         Some(i) => {

@@ -135,7 +135,7 @@ fn with_user_property(text: &str, yaml: &str) -> String {
 }
 
 #[test]
-fn adding_an_optional_property_adds_one_field() {
+fn adding_an_optional_property_adds_one_field_and_its_reading() {
     let base = spec_text();
     let after = with_user_property(
         &base,
@@ -153,6 +153,8 @@ fn adding_an_optional_property_adds_one_field() {
                     "+/// The user's department.",
                     "+#[serde(default, skip_serializing_if = \"Option::is_none\")]",
                     "+pub department: Option<String>,",
+                    // Its line in the struct's `object!` (its `Deserialize`).
+                    "+optional department = \"department\",",
                 ],
             ),
         ],

@@ -142,6 +142,7 @@ fn rewriting_whole_removes_the_member_crates() {
             "crates/split-demo-beta/Cargo.toml",
             "crates/split-demo-beta/src/lib.rs",
             "crates/split-demo-shared/Cargo.toml",
+            "crates/split-demo-shared/src/de.rs",
             "crates/split-demo-shared/src/lib.rs",
             "crates/split-demo-shared/src/string_enum.rs",
         ]

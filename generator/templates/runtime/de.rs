@@ -2,12 +2,14 @@
 //!
 //! `#[derive(serde::Deserialize)]` writes five items per struct (a field enum, its visitor and
 //! `Deserialize` impl, a visitor for maps and sequences, the impl itself). In a crate of
-//! thousands of models that is most of what the compiler spends its time and memory on, so each
+//! thousands of models that is much of what the compiler spends its time and memory on, so each
 //! model instead invokes [`object!`](crate::object): its fields, their wire names and whether
 //! an absent one reads as its default. The visitor, the key reading and the rules for absent,
 //! repeated and unknown fields are here, once, and behave as serde's derive does: unknown
 //! fields are skipped, a repeated field is an error, an absent field is an error unless its
-//! type reads a missing value as `None` (`Option`) or the field is `optional`.
+//! type reads a missing value as `None` (`Option`) or the field is `optional`. One difference,
+//! on purpose: the derive also reads a struct from a JSON array, by position; here only an
+//! object is a struct, as the document's schema says.
 //!
 //! Not part of the crate's API: generated code calls it.
 
@@ -34,6 +36,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 #[macro_export]
 macro_rules! object {
     ($name:ident { $($how:ident $field:ident = $wire:literal,)* }) => {
+        // `__Field` cannot be a model's name: the generator's type names are UpperCamelCase.
         const _: () = {
             #[allow(non_camel_case_types)]
             pub enum __Field {

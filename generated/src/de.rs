@@ -39,7 +39,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 #[macro_export]
 macro_rules! object {
     ($name:ident { $($how:ident $field:ident = $wire:literal,)* }) => {
-        // `__Field` cannot be a model's name: the generator's type names are UpperCamelCase.
+        // `__Field` cannot be a model's name: derived names are UpperCamelCase, and the
+        // configuration refuses type names that start with `__`.
         const _: () = {
             #[allow(non_camel_case_types)]
             pub enum __Field {
@@ -54,6 +55,7 @@ macro_rules! object {
 
             impl $crate::de::Object for $name {
                 const NAME: &'static str = stringify!($name);
+                const FIELDS: &'static [&'static str] = &[$($wire),*];
                 type Field = __Field;
 
                 fn field(name: &str) -> Option<__Field> {
@@ -83,6 +85,9 @@ macro_rules! object {
 pub trait Object: Sized {
     /// The struct's name, for error messages.
     const NAME: &'static str;
+    /// The fields' wire names: a `#[serde(flatten)]` parent takes these entries for the struct
+    /// and leaves the others to its other fields, as with a derived struct.
+    const FIELDS: &'static [&'static str];
     /// Names the struct's fields for `read` to match on.
     type Field;
     /// The field a wire name is, `None` for a name the struct does not have.
@@ -94,7 +99,9 @@ pub trait Object: Sized {
 /// The body of every model's `Deserialize::deserialize`.
 #[doc(hidden)]
 pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    // As a struct, not a map: the same for JSON, but a flattening parent then hands over only
+    // `FIELDS`. The visitor has no `visit_seq`, so an array is still no struct.
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
 }
 
 struct ObjectVisitor<T>(PhantomData<T>);

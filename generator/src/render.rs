@@ -238,9 +238,11 @@ fn member_files(api: &Api, p: &Provenance, l: &Layout) -> Vec<(String, String)> 
         let description = format!("Models of the {} crate for {}", m.crate_name, g.features.join(", "));
         out.push((format!("{}/Cargo.toml", g.member.dir()), manifest(&g.member, description, &[], false)));
     }
-    // What every member's models expand or call: the `string_enum!` macro and `de`.
+    // What every member's models expand: the `string_enum!` and `object!` macros. `de` is the
+    // shared crate's `__de` (see `split::member_lib`), so `object!` names it so.
     for file in ["string_enum.rs", "de.rs"] {
         if let Some((_, text)) = TEMPLATES.iter().find(|(n, _)| n.strip_prefix("runtime/") == Some(file)) {
+            let text = text.replace("$crate::de::", "$crate::__de::");
             out.push((format!("{}/src/{file}", l.shared.dir()), format!("{}\n{text}", header(p, "//"))));
         }
     }

@@ -271,8 +271,10 @@ pub(crate) fn facade_models(api: &Api, plan: &Plan, layout: &Layout) -> TokenStr
 }
 
 /// A member crate's `src/lib.rs`: the shared crate (`group` `None`, with the `string_enum!`
-/// macro every member's string enums expand and the `de` module their structs read through)
-/// or one group's crate.
+/// macro every member's string enums expand and the `object!` macro and `de.rs` their structs
+/// read through) or one group's crate. `de.rs` is the public module `__de` there: the facade's
+/// `models` re-exports the shared crate with a glob, and a `de` module in it would be
+/// ambiguous beside `serde::de` for a user who imports both with globs.
 pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<usize>) -> TokenStream {
     let allows = lint_allows();
     match group {
@@ -283,7 +285,7 @@ pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<
             );
             let plan = plan.with_gates(layout.shared_gates(plan));
             let inner = quote!(#![doc = #doc] #allows);
-            let head = quote!(mod string_enum; #[doc(hidden)] pub mod de;);
+            let head = quote!(mod string_enum; #[doc(hidden)] #[path = "de.rs"] pub mod __de;);
             models_selected(api, &plan, |n| layout.place(n) == Place::Shared, inner, head)
         }
         Some(i) => {

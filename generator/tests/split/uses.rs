@@ -30,3 +30,12 @@ fn builds_a_client() {
     let client = split_demo::Client::builder().base_url("http://127.0.0.1:9").build();
     assert!(client.is_ok());
 }
+
+/// The shared crate's runtime module does not reach `models::*` as a `de` beside serde's.
+#[allow(dead_code, unused_imports)]
+mod globs {
+    use serde::*;
+    use split_demo::models::*;
+
+    fn named(_: Option<&dyn de::Expected>) {}
+}

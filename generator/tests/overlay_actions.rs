@@ -160,7 +160,8 @@ fn update_on_a_filter_renames_the_one_operation_it_selects() {
     assert_changes(
         "  - target: $.paths.*[?@.operationId == 'getPet']\n    update: {x-fern-sdk-method-name: read}\n",
         &[
-            (MODELS, &["pub struct PetRetrieveResponse {"], &["pub struct PetReadResponse {"]),
+            // The struct and the head of its `object!` (its `Deserialize`).
+            (MODELS, &["pub struct PetRetrieveResponse {", "PetRetrieveResponse {"], &["pub struct PetReadResponse {", "PetReadResponse {"]),
             (
                 PETS_RS,
                 &[

@@ -188,13 +188,12 @@ pub(super) fn cloudflare(bin: &Path, cloudflare: &Path, work: &Path, only: Optio
     Ok(())
 }
 
-/// `cargo check --lib` of the whole-Cloudflare crate generated as a workspace
-/// (`--split-crates`): the facade and its member crates, compiled in parallel by cargo. The
-/// peak RSS is that of the largest single process (one rustc); the row also gives the number of
-/// crates and the largest member.
-fn cloudflare_split(bin: &Path, cloudflare: &Path, work: &Path, cap_kb: u64) -> Result<()> {
-    let out = work.join("cloudflare-split");
-    generate_with(bin, cloudflare, &out, &["--split-crates"])?;
+/// A crate generated as a workspace (`--split-crates`) into `out` and checked with
+/// `cargo check --lib` and `features`, its dependencies built first with every `lib.rs`
+/// emptied (not measured): the compile, the number of crates and the largest member (name,
+/// lines).
+pub(super) fn check_split(bin: &Path, spec: &Path, out: &Path, target: &Path, features: &[&str], cap_kb: u64) -> Result<(Compiled, usize, (usize, String))> {
+    generate_with(bin, spec, out, &["--split-crates"])?;
     let mut libs = vec![out.join("src/lib.rs")];
     let mut largest = (0, String::new());
     for entry in std::fs::read_dir(out.join("crates"))? {
@@ -207,15 +206,24 @@ fn cloudflare_split(bin: &Path, cloudflare: &Path, work: &Path, cap_kb: u64) -> 
         libs.push(lib);
     }
     libs.sort();
+    let c = compile_emptying(out, target, Step::Check, features, &libs, cap_kb)?;
+    Ok((c, libs.len(), largest))
+}
+
+/// `cargo check --lib` of the whole-Cloudflare crate generated as a workspace
+/// (`--split-crates`): the facade and its member crates, compiled in parallel by cargo. The
+/// peak RSS is that of the largest single process (one rustc); the row also gives the number of
+/// crates and the largest member.
+fn cloudflare_split(bin: &Path, cloudflare: &Path, work: &Path, cap_kb: u64) -> Result<()> {
     let target = work.join("generated-target");
     println!("\n{}", machine());
     println!("| the whole-Cloudflare crate as a workspace, dependencies built | wall s | CPU s | peak RSS MB (largest process) | exit | target |");
     println!("| --- | --- | --- | --- | --- | --- |");
-    let c = compile_emptying(&out, &target, Step::Check, &[], &libs, cap_kb)?;
+    let (c, crates, largest) = check_split(bin, cloudflare, &work.join("cloudflare-split"), &target, &[], cap_kb)?;
     let met = c.code == 0 && c.wall <= CLOUDFLARE_CHECK_TARGET.0 && c.rss_mb <= CLOUDFLARE_CHECK_TARGET.1;
     println!(
         "| {CLOUDFLARE_CHECK_SPLIT}: `cargo check --lib`, all features; {} crates, the largest member {} ({} lines) | {:.1} | {:.1} | {:.0} | {} | ≤ {} s, ≤ {} MB: {} |",
-        libs.len(),
+        crates,
         largest.1,
         largest.0,
         c.wall,

@@ -644,16 +644,17 @@ fn struct_def(name: &Ident, doc: TokenStream, gate: &TokenStream, s: &Struct, ty
     let default = if derives_default(s, types) { quote!(Default,) } else { TokenStream::new() };
     // A model read through `crate::de` implements `Deserialize` below instead of deriving it.
     let object = s.usage == Usage::Model && serde.de && reads_as_object(s);
+    let derived = SerdeTraits { de: serde.de && !object, ..serde };
     let derive = match s.usage {
         Usage::Model => {
-            let traits = SerdeTraits { de: serde.de && !object, ..serde }.derives();
+            let traits = derived.derives();
             quote!(#[derive(Debug, Clone, PartialEq, #default #traits)])
         }
         Usage::ParamsWithBody => quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)]),
         Usage::ParamsNoBody | Usage::ParamsWithRawBody => quote!(#[derive(Debug, Clone, PartialEq, #default)]),
     };
     let serde_on = match s.usage {
-        Usage::Model => serde.ser || (serde.de && !object),
+        Usage::Model => derived.ser || derived.de,
         Usage::ParamsWithBody => true,
         Usage::ParamsNoBody | Usage::ParamsWithRawBody => false,
     };

@@ -10,6 +10,8 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, File, Item};
 
+use crate::render::RUNTIME_MACROS;
+
 /// Items per printed group: big enough that per-group overhead does not show, small enough
 /// that a group's syntax tree is a few megabytes at most.
 const ITEMS_PER_GROUP: usize = 256;
@@ -55,9 +57,8 @@ fn space_items(text: &str) -> String {
 fn blank_between(p: &str, line: &str) -> bool {
     let indent = line.len() - line.trim_start().len();
     let body = line.trim_start();
-    let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use ", "crate::string_enum!", "crate::object!"]
-        .iter()
-        .any(|k| body.starts_with(k));
+    let starts_item = ["///", "#[", "pub ", "impl", "fn ", "mod ", "use "].iter().any(|k| body.starts_with(k))
+        || body.strip_prefix("crate::").and_then(|r| r.split_once('!')).is_some_and(|(m, _)| is_runtime_macro(m));
     let p_indent = p.len() - p.trim_start().len();
     let p_body = p.trim_start();
     let kind = |l: &str| l.trim_start_matches("pub ").split(' ').next().unwrap_or("").to_string();
@@ -88,13 +89,18 @@ fn unparse(tokens: TokenStream) -> syn::Result<String> {
     Ok(out)
 }
 
-/// Prints a parsed group: `string_enum!` and `object!` invocations by [`print_string_enum`], runs of other
-/// items by prettyplease. Both end every item with a line break, so the pieces join up.
+/// Whether `name` is one of the runtime's macros the models invoke ([`RUNTIME_MACROS`]).
+fn is_runtime_macro(name: &str) -> bool {
+    RUNTIME_MACROS.iter().any(|(_, m)| *m == name)
+}
+
+/// Prints a parsed group: the runtime macros' invocations by [`print_runtime_macro`], runs of
+/// other items by prettyplease. Both end every item with a line break, so the pieces join up.
 fn print_items(file: File, out: &mut String) {
     let mut run = File { shebang: None, attrs: file.attrs, items: Vec::new() };
     for item in file.items {
         if let Item::Macro(m) = &item {
-            if let Some(text) = print_string_enum(m) {
+            if let Some(text) = print_runtime_macro(m) {
                 if !run.attrs.is_empty() || !run.items.is_empty() {
                     out.push_str(&prettyplease::unparse(&run));
                     run.attrs.clear();
@@ -111,15 +117,15 @@ fn print_items(file: File, out: &mut String) {
     }
 }
 
-/// Prints a `string_enum! { … }` or `object! { … }` invocation with one attribute, the header and each variant
-/// on a line of its own (prettyplease would fill macro bodies like a paragraph). `None` when
+/// Prints a runtime macro's invocation (`string_enum! { … }`, `object! { … }`) with one
+/// attribute, the header and each entry on a line of its own (prettyplease would fill macro bodies like a paragraph). `None` when
 /// the item is not such an invocation or its body has an unexpected shape.
-fn print_string_enum(m: &syn::ItemMacro) -> Option<String> {
+fn print_runtime_macro(m: &syn::ItemMacro) -> Option<String> {
     let mac = &m.mac;
     if m.ident.is_some() || !matches!(mac.delimiter, syn::MacroDelimiter::Brace(_)) {
         return None;
     }
-    if mac.path.segments.last().map(|s| s.ident != "string_enum" && s.ident != "object").unwrap_or(true) {
+    if !mac.path.segments.last().is_some_and(|s| is_runtime_macro(&s.ident.to_string())) {
         return None;
     }
     let mut out = String::new();

@@ -13,11 +13,8 @@ use std::collections::BTreeMap;
 
 use proc_macro2::{Group, TokenStream, TokenTree};
 
+use crate::render::RUNTIME_MACROS;
 use crate::GenerateError;
-
-/// The runtime files whose `#[macro_export]` macro (the second name) becomes a path-scoped
-/// macro in a module.
-const MACRO_FILES: [(&str, &str); 2] = [("src/string_enum.rs", "string_enum"), ("src/de.rs", "object")];
 
 /// A module path below the crate root, such as `crate::api` or `crate::clients::users`.
 #[derive(Debug, Clone)]
@@ -110,7 +107,7 @@ impl ModulePath {
             }
             let body = text.strip_prefix(header).map(|t| t.strip_prefix('\n').unwrap_or(t)).unwrap_or(text);
             let mut body = if runtime.contains(name) { self.rebase_text(body) } else { body.to_string() };
-            if let Some((_, mac)) = MACRO_FILES.iter().find(|(file, _)| file == name) {
+            if let Some((_, mac)) = RUNTIME_MACROS.iter().find(|(file, _)| name.strip_prefix("src/") == Some(*file)) {
                 // An API without string enums (or without models it reads) never invokes it.
                 body = body.replace("#[macro_export]\n", "#[allow(unused_macros)]\n");
                 body.push_str(&format!("\n#[allow(unused_imports)]\npub(crate) use {mac};\n"));
@@ -147,8 +144,8 @@ impl ModulePath {
         let mut out = String::from(header);
         out.push('\n');
         inline(&top.join("\n"), "src", &sources, &lints, &mut out);
-        for (file, mac) in MACRO_FILES {
-            if let Some(module) = file.strip_prefix("src/").and_then(|f| f.strip_suffix(".rs")).filter(|_| sources.contains_key(file)) {
+        for (file, mac) in RUNTIME_MACROS {
+            if let Some(module) = file.strip_suffix(".rs").filter(|_| sources.contains_key(format!("src/{file}").as_str())) {
                 out.push_str(&format!("\n#[allow(unused_imports)]\npub(crate) use {module}::{mac};\n"));
             }
         }

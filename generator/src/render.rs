@@ -240,7 +240,7 @@ fn member_files(api: &Api, p: &Provenance, l: &Layout) -> Vec<(String, String)> 
     }
     // What every member's models expand: the `string_enum!` and `object!` macros. `de` is the
     // shared crate's `__de` (see `split::member_lib`), so `object!` names it so.
-    for file in ["string_enum.rs", "de.rs"] {
+    for (file, _) in RUNTIME_MACROS {
         if let Some((_, text)) = TEMPLATES.iter().find(|(n, _)| n.strip_prefix("runtime/") == Some(file)) {
             let text = text.replace("$crate::de::", "$crate::__de::");
             out.push((format!("{}/src/{file}", l.shared.dir()), format!("{}\n{text}", header(p, "//"))));
@@ -248,6 +248,11 @@ fn member_files(api: &Api, p: &Provenance, l: &Layout) -> Vec<(String, String)> 
     }
     out
 }
+
+/// The runtime files that define a `#[macro_export]` macro the models invoke (file under
+/// `runtime/` and `src/`, macro name): `format` prints their invocations, `module` turns them
+/// into path-scoped macros, and a split API's shared crate carries them for every member.
+pub(crate) const RUNTIME_MACROS: [(&str, &str); 2] = [("string_enum.rs", "string_enum"), ("de.rs", "object")];
 
 /// The flags `//@if` may name.
 const KNOWN_FLAGS: &[&str] = &["cf-ray", "query-members", "path-styles", "cookie-params", "next-link"];

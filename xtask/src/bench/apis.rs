@@ -213,15 +213,16 @@ pub(super) fn summary(sizes: &[Sized]) {
 /// `--check-apis`: `cargo check --all-features` of the crates generated from Graph v1.0 and
 /// Graph beta, dependencies built first. Graph beta is skipped when the disk is short.
 pub(super) fn check(bin: &Path, directory: &Directory, work: &Path, only: Option<&str>, cap_kb: u64) -> Result<()> {
+    // (name, document, folder, target, generated with `--split-crates`)
     let cases = [
-        (CHECK_V1, GRAPH_V1.0, "graph-v1-crate", CHECK_V1_TARGET_MB),
-        (CHECK_BETA, GRAPH_BETA.0, "graph-beta-crate", CHECK_BETA_TARGET_MB),
-        (CHECK_V1_SPLIT, GRAPH_V1.0, "graph-v1-split", CHECK_V1_TARGET_MB),
-        (CHECK_BETA_SPLIT, GRAPH_BETA.0, "graph-beta-split", CHECK_BETA_TARGET_MB),
+        (CHECK_V1, GRAPH_V1.0, "graph-v1-crate", CHECK_V1_TARGET_MB, false),
+        (CHECK_BETA, GRAPH_BETA.0, "graph-beta-crate", CHECK_BETA_TARGET_MB, false),
+        (CHECK_V1_SPLIT, GRAPH_V1.0, "graph-v1-split", CHECK_V1_TARGET_MB, true),
+        (CHECK_BETA_SPLIT, GRAPH_BETA.0, "graph-beta-split", CHECK_BETA_TARGET_MB, true),
     ];
     let cap_mb = cap_kb as f64 / 1024.0;
     let mut header = false;
-    for (name, rel, folder, target_mb) in cases {
+    for (name, rel, folder, target_mb, split) in cases {
         if !selected(only, name) {
             continue;
         }
@@ -231,13 +232,13 @@ pub(super) fn check(bin: &Path, directory: &Directory, work: &Path, only: Option
             header = true;
         }
         let free = free_gb(work);
-        if (name == CHECK_BETA || name == CHECK_BETA_SPLIT) && free < CHECK_BETA_MIN_FREE_GB {
+        if rel == GRAPH_BETA.0 && free < CHECK_BETA_MIN_FREE_GB {
             println!("| {name} | | | skipped: {free:.1} GB free on disk, under {CHECK_BETA_MIN_FREE_GB} GB | |");
             continue;
         }
         let out = work.join(folder);
         let target = work.join("generated-target");
-        let (c, shape) = if folder.ends_with("-split") {
+        let (c, shape) = if split {
             let (c, crates, largest) = check_split(bin, &directory.document(rel), &out, &target, &["--all-features"], cap_kb)?;
             let shape = format!("; {crates} crates, the largest member {} ({} lines), CPU {:.1} s", largest.1, largest.0, c.cpu);
             (c, shape)

@@ -177,7 +177,7 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
     let output = Command::new(cargo)
         .current_dir(&ws)
         .args(["check", "--workspace", "--lib", "--message-format", "short"])
-        .env("CARGO_TARGET_DIR", ws.join("target"))
+        .env("CARGO_TARGET_DIR", support::shared_target())
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .output()
@@ -192,42 +192,57 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
         .collect();
     assert!(output.status.success() && ours.is_empty(), "fixture crates do not check cleanly:\n{stderr}");
 
-    // Fixtures with tests of their own run them.
-    for (name, _) in crates.iter().filter(|(name, _)| root().join(name).join("tests").is_dir()) {
-        let package = format!("fixture-{}", name.replace('_', "-"));
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&ws)
-            .args(["test", "-p", &package, "--tests", "--message-format", "short"])
-            .env("CARGO_TARGET_DIR", ws.join("target"))
+    // Fixtures with tests of their own run them, in one `cargo test` so that cargo builds the
+    // test crates side by side; the output names the crate of a failing test.
+    let cargo = || {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(&ws)
+            .env("CARGO_TARGET_DIR", support::shared_target())
             .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .output()
-            .expect("run cargo test");
+            .env_remove("CARGO_ENCODED_RUSTFLAGS");
+        cmd
+    };
+    let package = |name: &str| format!("fixture-{}", name.replace('_', "-"));
+    let tested: Vec<String> =
+        crates.iter().filter(|(name, _)| root().join(name).join("tests").is_dir()).map(|(name, _)| package(name)).collect();
+    if !tested.is_empty() {
+        let mut cmd = cargo();
+        cmd.args(["test", "--tests", "--no-fail-fast", "--message-format", "short"]);
+        for p in &tested {
+            cmd.args(["-p", p]);
+        }
+        let output = cmd.output().expect("run cargo test");
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stdout = String::from_utf8_lossy(&output.stdout);
         let warned = stderr.lines().any(|l| l.contains("warning") && l.starts_with("crates/"));
-        assert!(output.status.success() && !warned, "{name}: its tests fail:\n{stdout}\n{stderr}");
+        assert!(output.status.success() && !warned, "the fixtures' own tests fail:\n{stdout}\n{stderr}");
     }
 
     // A crate split into features must also build with none of them and with each one alone.
-    for (name, files) in crates {
-        let features = features_of(files.get("Cargo.toml").map(String::as_str).unwrap_or(""));
-        let package = format!("fixture-{}", name.replace('_', "-"));
-        let mut sets = vec![String::new()];
-        sets.extend(features);
-        for set in &sets {
-            let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                .current_dir(&ws)
-                .args(["check", "-p", &package, "--lib", "--message-format", "short", "--no-default-features", "--features", set])
-                .env("CARGO_TARGET_DIR", ws.join("target"))
-                .env_remove("RUSTFLAGS")
-                .env_remove("CARGO_ENCODED_RUSTFLAGS")
-                .output()
-                .expect("run cargo check");
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let clean = !stderr.lines().any(|l| l.contains("warning") || l.starts_with("error"));
-            assert!(output.status.success() && clean, "{name} with only features [{set}] does not check cleanly:\n{stderr}");
+    // Round `i` checks every crate's `i`-th set in one `cargo check` (features are per package,
+    // and no fixture crate depends on another).
+    let sets: Vec<(String, Vec<String>)> = crates
+        .iter()
+        .map(|(name, files)| {
+            let mut sets = vec![String::new()];
+            sets.extend(features_of(files.get("Cargo.toml").map(String::as_str).unwrap_or("")));
+            (package(name), sets)
+        })
+        .collect();
+    let rounds = sets.iter().map(|(_, s)| s.len()).max().unwrap_or(0);
+    for round in 0..rounds {
+        let picked: Vec<(&str, &str)> =
+            sets.iter().filter_map(|(p, s)| s.get(round).map(|set| (p.as_str(), set.as_str()))).collect();
+        let features: Vec<String> = picked.iter().filter(|(_, f)| !f.is_empty()).map(|(p, f)| format!("{p}/{f}")).collect();
+        let mut cmd = cargo();
+        cmd.args(["check", "--lib", "--message-format", "short", "--no-default-features", "--features", &features.join(",")]);
+        for (p, _) in &picked {
+            cmd.args(["-p", p]);
         }
+        let output = cmd.output().expect("run cargo check");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let clean = !stderr.lines().any(|l| l.contains("warning") || l.starts_with("error"));
+        assert!(output.status.success() && clean, "with only the features {picked:?} (crate, feature), a crate does not check cleanly:\n{stderr}");
     }
 }
 

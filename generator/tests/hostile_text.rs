@@ -676,7 +676,7 @@ fn hostile_crates_compile_and_run_nothing() {
     std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
     let _ = std::fs::copy(manifest.join("../Cargo.lock"), ws.join("Cargo.lock"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let target = manifest.join("../target/fixture-check/target");
+    let target = support::shared_target();
     let mut report = Vec::new();
     for args in [
         vec!["check", "--workspace", "--tests", "--keep-going", "--message-format", "short"],

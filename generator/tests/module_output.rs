@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
@@ -37,6 +39,7 @@ fn every_fixture_compiles_as_a_module_beside_the_others() {
         1,
     );
     std::fs::write(dir.join("Cargo.toml"), format!("{manifest}\n[workspace]\n")).unwrap();
+    support::pin_lock(&dir);
     let mut build = String::from("fn main() {\n    let out = std::env::var_os(\"OUT_DIR\").unwrap();\n");
     let mut lib = String::new();
     for name in &names {
@@ -57,7 +60,7 @@ fn every_fixture_compiles_as_a_module_beside_the_others() {
     let output = Command::new(cargo)
         .args(["check", "--quiet", "--all-targets"])
         .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root.join("target/standalone"))
+        .env("CARGO_TARGET_DIR", support::shared_target())
         .output()
         .expect("run cargo check");
     let stderr = String::from_utf8_lossy(&output.stderr);

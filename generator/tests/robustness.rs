@@ -402,7 +402,7 @@ fn robustness_compiles() {
         let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&ws)
             .args(args)
-            .env("CARGO_TARGET_DIR", manifest_dir.join("../target/fixture-check/target"))
+            .env("CARGO_TARGET_DIR", support::shared_target())
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
             .env_remove("RUSTDOCFLAGS")

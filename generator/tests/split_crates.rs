@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
@@ -24,11 +26,12 @@ fn settings(split: bool) -> generator::Settings {
 }
 
 fn cargo(dir: &Path, args: &[&str]) {
+    support::pin_lock(dir);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target/standalone"))
+        .env("CARGO_TARGET_DIR", support::shared_target())
         .env("RUSTDOCFLAGS", "-D warnings")
         .output()
         .expect("run cargo");

@@ -25,11 +25,12 @@ fn generate_and_check(file: &str, name: &str) {
         .write_to(&out)
         .unwrap_or_else(|e| panic!("{file}: {e}"));
     assert!(report.generated.files.contains_key("src/models.rs"));
+    support::pin_lock(&out);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args(["check", "--quiet", "--all-targets"])
         .current_dir(&out)
-        .env("CARGO_TARGET_DIR", root.join("target/standalone"))
+        .env("CARGO_TARGET_DIR", support::shared_target())
         .output()
         .expect("run cargo check");
     assert!(

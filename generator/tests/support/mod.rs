@@ -24,6 +24,23 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The target folder for the crates the tests generate and build: the workspace's own, so the
+/// dependencies those crates share with it (tokio, hyper, rustls, reqwest, the generator's for a
+/// build script) are built once, not once more per test. Cargo locks a target folder for each
+/// build, not while `cargo test` runs the test binaries, so a test's nested build can take it.
+pub fn shared_target() -> std::path::PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+    }
+}
+
+/// Gives a generated workspace at `dir` the project's lock file, so it resolves the versions
+/// the workspace built (and needs no registry lookup of its own).
+pub fn pin_lock(dir: &Path) {
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+}
+
 /// A one-operation document the command-line tests generate from.
 pub const PETS: &str = "openapi: 3.0.3
 info:

@@ -14,6 +14,12 @@
 //! on purpose: the derive also reads a struct from a JSON array, by position; here only an
 //! object is a struct, as the document's schema says.
 //!
+//! What a model's own code does is kept to two calls over its fields: [`entries`] reads every
+//! entry into the field's slot through a [`Slot`], and [`absent`] settles the fields the object
+//! left out through an [`Absent`]. The compiler checks one generic body per model, and per field
+//! only a coercion, not a call with its own error path; that is where its time went when each
+//! field had its own `match` arm and `?`.
+//!
 //! Not part of the crate's API: generated code calls it.
 
 use std::fmt;
@@ -39,44 +45,29 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 #[macro_export]
 macro_rules! object {
     ($name:ident { $($how:ident $field:ident = $wire:literal,)* }) => {
-        // `__Field` cannot be a model's name: derived names are UpperCamelCase, and the
-        // configuration refuses type names that start with `__`.
-        const _: () = {
-            #[allow(non_camel_case_types)]
-            pub enum __Field {
-                $($field,)*
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::de::deserialize_object(deserializer)
             }
+        }
 
-            impl<'de> serde::Deserialize<'de> for $name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    $crate::de::deserialize_object(deserializer)
-                }
+        impl $crate::de::Object for $name {
+            const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+
+            fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                $(let mut $field = None;)*
+                $crate::de::entries::<Self, A>(&mut map, &mut [$(&mut $field),*])?;
+                $crate::de::absent::<Self, A::Error>(&mut [$(&mut $crate::de::$how(&mut $field)),*])?;
+                // Every slot is filled by now; a struct without fields has nothing to match.
+                #[allow(unreachable_patterns)]
+                let read = match ($($field,)*) {
+                    ($(Some($field),)*) => Ok(Self { $($field,)* }),
+                    _ => $crate::de::unfilled::<Self, A::Error>(),
+                };
+                read
             }
-
-            impl $crate::de::Object for $name {
-                const NAME: &'static str = stringify!($name);
-                const FIELDS: &'static [&'static str] = &[$($wire),*];
-                type Field = __Field;
-
-                fn field(name: &str) -> Option<__Field> {
-                    match name {
-                        $($wire => Some(__Field::$field),)*
-                        _ => None,
-                    }
-                }
-
-                fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                    $(let mut $field = None;)*
-                    while let Some(key) = $crate::de::key::<Self, A>(&mut map)? {
-                        match key {
-                            $(Some(__Field::$field) => $crate::de::value(&mut map, &mut $field, $wire)?,)*
-                            None => $crate::de::skip(&mut map)?,
-                        }
-                    }
-                    Ok(Self { $($field: $crate::de::$how($field, $wire)?,)* })
-                }
-            }
-        };
+        }
     };
 }
 
@@ -85,13 +76,10 @@ macro_rules! object {
 pub trait Object: Sized {
     /// The struct's name, for error messages.
     const NAME: &'static str;
-    /// The fields' wire names: a `#[serde(flatten)]` parent takes these entries for the struct
-    /// and leaves the others to its other fields, as with a derived struct.
+    /// The fields' wire names, in the order of the struct's slots: a `#[serde(flatten)]`
+    /// parent takes these entries for the struct and leaves the others to its other fields, as
+    /// with a derived struct.
     const FIELDS: &'static [&'static str];
-    /// Names the struct's fields for `read` to match on.
-    type Field;
-    /// The field a wire name is, `None` for a name the struct does not have.
-    fn field(name: &str) -> Option<Self::Field>;
     /// Reads the struct from the entries of `map`.
     fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
@@ -118,51 +106,62 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// The next entry's field: `Some(None)` for a name the struct does not have, `None` after the
-/// last entry.
+/// Reads every entry of `map`: a field's value into its slot (`slots` in the order of
+/// `T::FIELDS`), an unknown name's value skipped.
 #[doc(hidden)]
-pub fn key<'de, T: Object, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Option<T::Field>>, A::Error> {
-    map.next_key_seed(Key::<T>(PhantomData))
+pub fn entries<'de, T: Object, A: MapAccess<'de>>(map: &mut A, slots: &mut [&mut dyn Slot<'de, A>]) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key_seed(Key::<T>(PhantomData))? {
+        match key.and_then(|i| Some((slots.get_mut(i)?, T::FIELDS.get(i)?))) {
+            Some((slot, name)) => slot.read(map, name)?,
+            None => skip(map)?,
+        }
+    }
+    Ok(())
 }
 
+/// A field's slot, which reads the current entry's value into itself.
+#[doc(hidden)]
+pub trait Slot<'de, A: MapAccess<'de>> {
+    /// Reads the current entry's value; a second entry for the same field is an error.
+    fn read(&mut self, map: &mut A, name: &'static str) -> Result<(), A::Error>;
+}
+
+impl<'de, V: de::Deserialize<'de>, A: MapAccess<'de>> Slot<'de, A> for Option<V> {
+    fn read(&mut self, map: &mut A, name: &'static str) -> Result<(), A::Error> {
+        if self.is_some() {
+            return Err(de::Error::duplicate_field(name));
+        }
+        *self = Some(map.next_value()?);
+        Ok(())
+    }
+}
+
+/// The next entry's field, by its place in `T::FIELDS`: `Some(None)` for a name the struct
+/// does not have, `None` after the last entry.
 struct Key<T>(PhantomData<T>);
 
 impl<'de, T: Object> DeserializeSeed<'de> for Key<T> {
-    type Value = Option<T::Field>;
+    type Value = Option<usize>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T::Field>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
 impl<'de, T: Object> Visitor<'de> for Key<T> {
-    type Value = Option<T::Field>;
+    type Value = Option<usize>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
 
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<Option<T::Field>, E> {
-        Ok(T::field(name))
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Option<usize>, E> {
+        Ok(T::FIELDS.iter().position(|f| *f == name))
     }
 
-    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Option<T::Field>, E> {
-        Ok(std::str::from_utf8(name).ok().and_then(T::field))
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Option<usize>, E> {
+        Ok(std::str::from_utf8(name).ok().and_then(|name| T::FIELDS.iter().position(|f| *f == name)))
     }
-}
-
-/// Reads the current entry's value into `slot`; a second entry for the same field is an error.
-#[doc(hidden)]
-pub fn value<'de, V: de::Deserialize<'de>, A: MapAccess<'de>>(
-    map: &mut A,
-    slot: &mut Option<V>,
-    name: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
 }
 
 /// Skips the current entry's value (a field the struct does not have).
@@ -171,20 +170,65 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(|_| ())
 }
 
-/// An `optional` field: its value, or its default when the object left it out.
+/// Settles the fields the object left out (`fields` in the order of `T::FIELDS`), the first
+/// absent `required` one that its type cannot do without being the error.
 #[doc(hidden)]
-pub fn optional<V: Default, E>(slot: Option<V>, _name: &'static str) -> Result<V, E> {
-    Ok(slot.unwrap_or_default())
+pub fn absent<T: Object, E>(fields: &mut [&mut dyn Absent<E>]) -> Result<(), E> {
+    for (field, name) in fields.iter_mut().zip(T::FIELDS) {
+        field.settle(name)?;
+    }
+    Ok(())
 }
 
-/// A `required` field: its value, or, when the object left it out, what its type reads
-/// from a missing value (`None` for an `Option`, else the "missing field" error).
+/// A field's slot, seen as what to do when the object left the field out.
 #[doc(hidden)]
-pub fn required<'de, V: de::Deserialize<'de>, E: de::Error>(slot: Option<V>, name: &'static str) -> Result<V, E> {
-    match slot {
-        Some(v) => Ok(v),
-        None => V::deserialize(Missing(name, PhantomData)),
+pub trait Absent<E> {
+    /// Fills the slot if it is empty, or fails.
+    fn settle(&mut self, name: &'static str) -> Result<(), E>;
+}
+
+/// A `required` field's slot: when absent, it takes what its type reads from a missing value
+/// (`None` for an `Option`, else the "missing field" error).
+#[doc(hidden)]
+pub struct Required<'a, V>(&'a mut Option<V>);
+
+/// A `required` field (see [`Required`]).
+#[doc(hidden)]
+pub fn required<V>(slot: &mut Option<V>) -> Required<'_, V> {
+    Required(slot)
+}
+
+impl<'de, V: de::Deserialize<'de>, E: de::Error> Absent<E> for Required<'_, V> {
+    fn settle(&mut self, name: &'static str) -> Result<(), E> {
+        if self.0.is_none() {
+            *self.0 = Some(V::deserialize(Missing(name, PhantomData))?);
+        }
+        Ok(())
     }
+}
+
+/// An `optional` field's slot: when absent, it takes its type's default.
+#[doc(hidden)]
+pub struct Optional<'a, V>(&'a mut Option<V>);
+
+/// An `optional` field (see [`Optional`]).
+#[doc(hidden)]
+pub fn optional<V>(slot: &mut Option<V>) -> Optional<'_, V> {
+    Optional(slot)
+}
+
+impl<V: Default, E> Absent<E> for Optional<'_, V> {
+    fn settle(&mut self, _name: &'static str) -> Result<(), E> {
+        self.0.get_or_insert_with(V::default);
+        Ok(())
+    }
+}
+
+/// What `read` answers if a slot were still empty after [`absent`], which fills them all: an
+/// error, not a panic.
+#[doc(hidden)]
+pub fn unfilled<T: Object, E: de::Error>() -> Result<T, E> {
+    Err(E::custom(format_args!("struct {}: a field was left unread", T::NAME)))
 }
 
 /// The value of a field the object left out.

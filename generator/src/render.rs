@@ -188,7 +188,7 @@ struct MemberDep {
 }
 
 /// The facade's dependencies on its members, and what each feature turns on: its group's
-/// crate and the shared crate's feature of that group.
+/// crate (which turns on the shared crate's feature of that group itself).
 fn workspace_context(l: &Layout, features: &[String]) -> (Vec<MemberDep>, BTreeMap<String, Vec<String>>) {
     let mut members = vec![MemberDep { package: l.shared.package.clone(), path: l.shared.dir(), optional: false }];
     members.extend(l.groups.iter().map(|g| MemberDep { package: g.member.package.clone(), path: g.member.dir(), optional: true }));
@@ -196,7 +196,7 @@ fn workspace_context(l: &Layout, features: &[String]) -> (Vec<MemberDep>, BTreeM
         .iter()
         .filter_map(|f| {
             let g = l.group_of_feature(f)?;
-            Some((f.clone(), vec![format!("dep:{}", g.member.package), format!("{}/{}", l.shared.package, g.member.lib)]))
+            Some((f.clone(), vec![format!("dep:{}", g.member.package)]))
         })
         .collect();
     (members, deps)
@@ -206,6 +206,8 @@ fn workspace_context(l: &Layout, features: &[String]) -> (Vec<MemberDep>, BTreeM
 /// `string_enum!` (its string enums and every group's expand it).
 fn member_files(api: &Api, p: &Provenance, l: &Layout) -> Vec<(String, String)> {
     let m = &api.meta;
+    // A group crate turns on its own feature of the shared crate, so it builds alone too
+    // (`cargo check -p` of a member), not only under the facade.
     let manifest = |member: &Member, description: String, features: &[String], shared: bool| {
         let mut text = header(p, "#");
         text.push_str("\n[package]\n");
@@ -224,7 +226,13 @@ fn member_files(api: &Api, p: &Provenance, l: &Layout) -> Vec<(String, String)> 
         }
         text.push_str("\n[dependencies]\n");
         if !shared {
-            let _ = writeln!(text, "{} = {{ path = {} }}", escape::toml_str(&l.shared.package), escape::toml_str(&format!("../{}", l.shared.package)));
+            let _ = writeln!(
+                text,
+                "{} = {{ path = {}, features = [{}] }}",
+                escape::toml_str(&l.shared.package),
+                escape::toml_str(&format!("../{}", l.shared.package)),
+                escape::toml_str(&member.lib)
+            );
         }
         text.push_str("serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n");
         text

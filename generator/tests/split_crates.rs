@@ -57,11 +57,21 @@ fn split_workspace_places_models_by_group() {
     let members: Vec<&str> = split.keys().filter(|k| k.ends_with("/Cargo.toml") && k.starts_with("crates/")).map(String::as_str).collect();
     assert_eq!(
         members,
-        ["crates/split-demo-alpha/Cargo.toml", "crates/split-demo-beta/Cargo.toml", "crates/split-demo-shared/Cargo.toml"]
+        [
+            "crates/split-demo-alpha/Cargo.toml",
+            "crates/split-demo-beta/Cargo.toml",
+            "crates/split-demo-gamma/Cargo.toml",
+            "crates/split-demo-shared/Cargo.toml"
+        ]
     );
     // Used by both groups (and reached from a beta type through an alpha one): shared.
     assert_eq!(defined_in(&split, "pub struct Shared "), ["crates/split-demo-shared/src/lib.rs"]);
     assert_eq!(defined_in(&split, "pub struct AlphaItem "), ["crates/split-demo-shared/src/lib.rs"]);
+    // Used by two groups of three: shared, compiled under those two groups' features.
+    assert_eq!(defined_in(&split, "pub struct Pair "), ["crates/split-demo-shared/src/lib.rs"]);
+    let shared = &split["crates/split-demo-shared/src/lib.rs"];
+    let pair = &shared[..shared.find("pub struct Pair ").unwrap()];
+    assert!(pair.ends_with("#[cfg(any(feature = \"split_demo_alpha\", feature = \"split_demo_gamma\"))]\n#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]\n"), "{}", &pair[pair.len().saturating_sub(300)..]);
     // One group's own.
     assert_eq!(defined_in(&split, "pub struct AlphaItemCreateParams "), ["crates/split-demo-alpha/src/lib.rs"]);
     assert_eq!(defined_in(&split, "pub struct BetaThing "), ["crates/split-demo-beta/src/lib.rs"]);
@@ -74,7 +84,13 @@ fn split_workspace_places_models_by_group() {
         }
     }
     let manifest = &split["Cargo.toml"];
-    assert!(manifest.contains("alpha = [\"dep:split-demo-alpha\", \"split-demo-shared/split_demo_alpha\"]"), "{manifest}");
+    assert!(manifest.contains("alpha = [\"dep:split-demo-alpha\"]"), "{manifest}");
+    // The group crate turns on its own part of the shared crate (so it also builds alone).
+    let member = &split["crates/split-demo-alpha/Cargo.toml"];
+    assert!(
+        member.contains("\"split-demo-shared\" = { path = \"../split-demo-shared\", features = [\"split_demo_alpha\"] }"),
+        "{member}"
+    );
     assert!(manifest.contains("\"split-demo-beta\" = { path = \"crates/split-demo-beta\", optional = true }"), "{manifest}");
 }
 
@@ -120,6 +136,10 @@ fn both_forms_compile_against_the_same_test() {
             cargo(&out, &["doc", "--quiet", "--no-deps", "--workspace"]);
             cargo(&out, &["check", "--quiet", "--no-default-features", "--features", "beta"]);
             cargo(&out, &["check", "--quiet", "--no-default-features", "--features", "alpha"]);
+            // Each member crate alone, as `cargo check -p` builds it: without the facade's features.
+            for member in ["split-demo-shared", "split-demo-alpha", "split-demo-beta", "split-demo-gamma"] {
+                cargo(&out, &["check", "--quiet", "-p", member]);
+            }
         }
     }
 }
@@ -144,6 +164,8 @@ fn rewriting_whole_removes_the_member_crates() {
             "crates/split-demo-alpha/src/lib.rs",
             "crates/split-demo-beta/Cargo.toml",
             "crates/split-demo-beta/src/lib.rs",
+            "crates/split-demo-gamma/Cargo.toml",
+            "crates/split-demo-gamma/src/lib.rs",
             "crates/split-demo-shared/Cargo.toml",
             "crates/split-demo-shared/src/de.rs",
             "crates/split-demo-shared/src/lib.rs",

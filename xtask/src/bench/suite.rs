@@ -37,7 +37,8 @@ pub(super) fn run(root: &Path, work: &Path, cargo: &str) -> Result<()> {
 
     let env_cmd = |program: &str| {
         let mut cmd = Command::new(program);
-        cmd.current_dir(&clone).env_remove("CARGO_TARGET_DIR");
+        // As `.ci/run` sets it: a one-off build gains nothing from incremental caches.
+        cmd.current_dir(&clone).env_remove("CARGO_TARGET_DIR").env("CARGO_INCREMENTAL", "0");
         cmd
     };
     let mut fetch = env_cmd(cargo);

@@ -475,7 +475,8 @@ impl Config {
         const SEGMENT: &str = "a method name is an ASCII identifier, such as `list`";
         const RESOURCE: &str = "a resource is dot-separated ASCII identifiers, such as `zero_trust.access.users`";
         let ident = |s: &str| crate::naming::is_ascii_ident(s) && s != "_";
-        // `__Field` and the like name items the generated code writes beside the models.
+        // `__de` (the split shared crate's module of `de.rs`) and the like name items the
+        // generated code writes beside the models.
         let type_name = |s: &str| ident(s) && !crate::naming::is_keyword(s) && !s.starts_with("__");
         let mut checks: Vec<(Vec<&str>, &str, bool, &'static str)> = Vec::new();
         for (key, name) in &self.types {

@@ -5,8 +5,8 @@
 //! would write a marker file (`@MARKER@` is replaced by a fresh folder) or pull in a crate whose
 //! build script does (`@EVIL@`). Cheap checks read the generated text: the manifest as cargo
 //! parses it, `lib.rs` and every Rust file as syn parses them. Then every crate that generated
-//! is compiled in one workspace under `target/hostile-text/` (dependencies shared with the
-//! feature fixtures in `target/fixture-check/target`): `cargo check` and `cargo test --doc` must
+//! is compiled in one workspace under `target/hostile-text/` (built in the workspace's
+//! `target/`, dependencies shared with it and the feature fixtures): `cargo check` and `cargo test --doc` must
 //! pass, and the marker folder must stay empty.
 
 mod support;

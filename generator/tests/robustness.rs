@@ -330,7 +330,7 @@ const COMPILE_CASES: usize = 12;
 /// Generates a fixed-seed sample of hostile documents into one cargo workspace and builds it:
 /// `cargo check` must pass, and so must `cargo test --doc` (the generated docs' examples and
 /// the README samples), without writing the marker file any payload would write if it ran.
-/// The workspace shares `target/fixture-check/target` with the fixtures test, so dependencies
+/// The workspace builds in the workspace's `target/`, as the fixtures do, so dependencies
 /// build once. The runtime's own doctests are skipped for time: the property tests check that
 /// the runtime is copied verbatim outside its marked examples, and that those parse; the
 /// examples hold the same setup and call as the operation's own doc example, which is compiled.

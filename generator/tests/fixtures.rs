@@ -192,8 +192,11 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
         .collect();
     assert!(output.status.success() && ours.is_empty(), "fixture crates do not check cleanly:\n{stderr}");
 
-    // Fixtures with tests of their own run them, in one `cargo test` so that cargo builds the
-    // test crates side by side; the output names the crate of a failing test.
+    // Fixtures with tests of their own run them, and every crate is checked with each feature
+    // set alone. Crates whose manifests declare the same dependencies share one cargo run (cargo
+    // builds them side by side; its output names the crate of a failure): with the same
+    // declarations, building them together cannot lend one crate a dependency feature it does
+    // not ask for itself, which checking each crate alone is there to catch.
     let cargo = || {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.current_dir(&ws)
@@ -203,47 +206,71 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
         cmd
     };
     let package = |name: &str| format!("fixture-{}", name.replace('_', "-"));
-    let tested: Vec<String> =
-        crates.iter().filter(|(name, _)| root().join(name).join("tests").is_dir()).map(|(name, _)| package(name)).collect();
-    if !tested.is_empty() {
-        let mut cmd = cargo();
-        cmd.args(["test", "--tests", "--no-fail-fast", "--message-format", "short"]);
-        for p in &tested {
-            cmd.args(["-p", p]);
-        }
-        let output = cmd.output().expect("run cargo test");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let warned = stderr.lines().any(|l| l.contains("warning") && l.starts_with("crates/"));
-        assert!(output.status.success() && !warned, "the fixtures' own tests fail:\n{stdout}\n{stderr}");
+    let mut alike: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (_, files)) in crates.iter().enumerate() {
+        let manifest = files.get("Cargo.toml").map(String::as_str).unwrap_or("");
+        alike.entry(dependency_sections(manifest)).or_default().push(i);
     }
+    for indices in alike.values() {
+        let group: Vec<&(String, BTreeMap<String, String>)> = indices.iter().map(|&i| &crates[i]).collect();
+        let tested: Vec<String> =
+            group.iter().filter(|(name, _)| root().join(name).join("tests").is_dir()).map(|(name, _)| package(name)).collect();
+        if !tested.is_empty() {
+            let mut cmd = cargo();
+            cmd.args(["test", "--tests", "--no-fail-fast", "--message-format", "short"]);
+            for p in &tested {
+                cmd.args(["-p", p]);
+            }
+            let output = cmd.output().expect("run cargo test");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let warned = stderr.lines().any(|l| l.contains("warning") && l.starts_with("crates/"));
+            assert!(output.status.success() && !warned, "the tests of {tested:?} fail:\n{stdout}\n{stderr}");
+        }
 
-    // A crate split into features must also build with none of them and with each one alone.
-    // Round `i` checks every crate's `i`-th set in one `cargo check` (features are per package,
-    // and no fixture crate depends on another).
-    let sets: Vec<(String, Vec<String>)> = crates
-        .iter()
-        .map(|(name, files)| {
-            let mut sets = vec![String::new()];
-            sets.extend(features_of(files.get("Cargo.toml").map(String::as_str).unwrap_or("")));
-            (package(name), sets)
-        })
-        .collect();
-    let rounds = sets.iter().map(|(_, s)| s.len()).max().unwrap_or(0);
-    for round in 0..rounds {
-        let picked: Vec<(&str, &str)> =
-            sets.iter().filter_map(|(p, s)| s.get(round).map(|set| (p.as_str(), set.as_str()))).collect();
-        let features: Vec<String> = picked.iter().filter(|(_, f)| !f.is_empty()).map(|(p, f)| format!("{p}/{f}")).collect();
-        let mut cmd = cargo();
-        cmd.args(["check", "--lib", "--message-format", "short", "--no-default-features", "--features", &features.join(",")]);
-        for (p, _) in &picked {
-            cmd.args(["-p", p]);
+        // A crate split into features must also build with none of them and with each one
+        // alone: round `i` checks the group's crates each with its `i`-th set.
+        let sets: Vec<(String, Vec<String>)> = group
+            .iter()
+            .map(|(name, files)| {
+                let mut sets = vec![String::new()];
+                sets.extend(features_of(files.get("Cargo.toml").map(String::as_str).unwrap_or("")));
+                (package(name), sets)
+            })
+            .collect();
+        let rounds = sets.iter().map(|(_, s)| s.len()).max().unwrap_or(0);
+        for round in 0..rounds {
+            let picked: Vec<(&str, &str)> =
+                sets.iter().filter_map(|(p, s)| s.get(round).map(|set| (p.as_str(), set.as_str()))).collect();
+            let features: Vec<String> = picked.iter().filter(|(_, f)| !f.is_empty()).map(|(p, f)| format!("{p}/{f}")).collect();
+            let mut cmd = cargo();
+            cmd.args(["check", "--lib", "--message-format", "short", "--no-default-features", "--features", &features.join(",")]);
+            for (p, _) in &picked {
+                cmd.args(["-p", p]);
+            }
+            let output = cmd.output().expect("run cargo check");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let clean = !stderr.lines().any(|l| l.contains("warning") || l.starts_with("error"));
+            assert!(output.status.success() && clean, "with only the features {picked:?} (crate, feature), a crate does not check cleanly:\n{stderr}");
         }
-        let output = cmd.output().expect("run cargo check");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let clean = !stderr.lines().any(|l| l.contains("warning") || l.starts_with("error"));
-        assert!(output.status.success() && clean, "with only the features {picked:?} (crate, feature), a crate does not check cleanly:\n{stderr}");
     }
+}
+
+/// The dependency sections of a manifest (`[dependencies]`, `[dev-dependencies]` and the like),
+/// as written: crates with the same text resolve their dependencies' features alike.
+fn dependency_sections(manifest: &str) -> String {
+    let mut out = String::new();
+    let mut keep = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            keep = line.trim_end_matches(']').ends_with("dependencies");
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The features a generated manifest declares (besides `default`).

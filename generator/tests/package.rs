@@ -53,8 +53,10 @@ fn packaged_crate_builds_and_generates_the_users_crate() {
     let root = root();
     // A target folder of its own: the binary built below must not take the place of the
     // workspace's `target/debug/openapi-rustgen`, which it is compared with. `--no-verify`:
-    // that build, from the extracted package outside the workspace, is the verification (and
-    // more: its binary is run), so cargo's own would build the same dependencies a second time.
+    // that build, from the extracted package outside the workspace, stands in for cargo's
+    // verify, which would build the same dependencies a second time. It builds the binary
+    // only (cargo's would build every default target, and check that the build leaves the
+    // sources alone; the build script writes only into `OUT_DIR`), and its binary is run.
     let target = root.join("target/package-check");
     run(cargo()
         .args(["package", "-p", "openapi-rustgen", "--allow-dirty", "--no-verify", "--quiet"])

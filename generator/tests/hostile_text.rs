@@ -397,6 +397,7 @@ fn config_strings_that_cannot_be_represented_are_refused() {
         ("text-config-description.codegen.yaml", "crate.description"),
         ("text-config-type-name.codegen.yaml", "types.Thing"),
         ("text-config-reserved-type-name.codegen.yaml", "types.Thing"),
+        ("text-config-std-type-name.codegen.yaml", "types.Thing"),
         ("text-config-method.codegen.yaml", "operations.list-things.method"),
     ] {
         let s = Scratch::new();

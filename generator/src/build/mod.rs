@@ -13,6 +13,7 @@ mod crate_meta;
 pub(crate) mod cycles;
 mod errors;
 mod names;
+pub(crate) use names::STD_TYPE_NAMES;
 mod operation;
 mod placement;
 mod security;

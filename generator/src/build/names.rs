@@ -13,7 +13,7 @@ use crate::spec::{self, schema::becomes_named_type};
 
 /// Standard names the generated code and the runtime's `string_enum!` use unqualified in
 /// models and resource modules; a type of the same name would hide them there.
-pub(super) const STD_TYPE_NAMES: &[&str] = &["Option", "Vec", "String", "Box", "BTreeMap", "Result", "From"];
+pub(crate) const STD_TYPE_NAMES: &[&str] = &["Option", "Vec", "String", "Box", "BTreeMap", "Result", "From"];
 
 /// The owner recorded for a reserved standard name.
 const STD_OWNER: &str = "<std>";

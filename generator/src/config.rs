@@ -471,14 +471,13 @@ impl Config {
     /// names are identifiers too, and environment suffixes ASCII letters, digits and `_`.
     fn check_names(&self) -> Result<(), ConfigError> {
         const TYPE: &str =
-            "a type name is an ASCII Rust identifier that is not a keyword, not a standard type the generated code names (`Option`, `Vec`, `String`, `Box`, `BTreeMap`, `Result`, `From`) and does not start with `__` (the generated code's own), such as `UserList`";
+            "a type name is an ASCII Rust identifier that is not a keyword, not a standard type the generated code names unqualified (such as `Option` or `Vec`) and does not start with `__` (the generated code's own), such as `UserList`";
         const SEGMENT: &str = "a method name is an ASCII identifier, such as `list`";
         const RESOURCE: &str = "a resource is dot-separated ASCII identifiers, such as `zero_trust.access.users`";
         let ident = |s: &str| crate::naming::is_ascii_ident(s) && s != "_";
         // `__de` (the split shared crate's module of `de.rs`) and the like name items the
-        // generated code writes beside the models.
-        // A standard name would hide the standard type in the models, where the generated
-        // code names it unqualified; generated names avoid them the same way.
+        // generated code writes beside the models; a standard name (`build::STD_TYPE_NAMES`,
+        // which generated names avoid too) would hide the standard type the models name.
         let type_name = |s: &str| {
             ident(s) && !crate::naming::is_keyword(s) && !s.starts_with("__") && !crate::build::STD_TYPE_NAMES.contains(&s)
         };

@@ -170,18 +170,16 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
     )
     .unwrap();
     // The project's lock file pins the same dependency versions the generated crate uses.
-    if !ws.join("Cargo.lock").exists() {
-        let _ = std::fs::copy(manifest.join("../Cargo.lock"), ws.join("Cargo.lock"));
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&ws)
-        .args(["check", "--workspace", "--lib", "--message-format", "short"])
-        .env("CARGO_TARGET_DIR", support::shared_target())
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .expect("run cargo check");
+    support::pin_lock(&ws);
+    let cargo = || {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(&ws)
+            .env("CARGO_TARGET_DIR", support::shared_target())
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS");
+        cmd
+    };
+    let output = cargo().args(["check", "--workspace", "--lib", "--message-format", "short"]).output().expect("run cargo check");
     let stderr = String::from_utf8_lossy(&output.stderr);
     let ours: Vec<&str> = stderr
         .lines()
@@ -197,14 +195,6 @@ fn compile_all(crates: &[(String, BTreeMap<String, String>)]) {
     // builds them side by side; its output names the crate of a failure): with the same
     // declarations, building them together cannot lend one crate a dependency feature it does
     // not ask for itself, which checking each crate alone is there to catch.
-    let cargo = || {
-        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.current_dir(&ws)
-            .env("CARGO_TARGET_DIR", support::shared_target())
-            .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS");
-        cmd
-    };
     let package = |name: &str| format!("fixture-{}", name.replace('_', "-"));
     let mut alike: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (_, files)) in crates.iter().enumerate() {

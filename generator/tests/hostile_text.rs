@@ -675,7 +675,7 @@ fn hostile_crates_compile_and_run_nothing() {
         members.push(format!("\"crates/{name}\""));
     }
     std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
-    let _ = std::fs::copy(manifest.join("../Cargo.lock"), ws.join("Cargo.lock"));
+    support::pin_lock(&ws);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = support::shared_target();
     let mut report = Vec::new();

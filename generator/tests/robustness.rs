@@ -396,7 +396,7 @@ fn robustness_compiles() {
         members.push(format!("\"crates/{name}\""));
     }
     std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "))).unwrap();
-    std::fs::copy(manifest_dir.join("../Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+    support::pin_lock(&ws);
 
     let cargo = |args: &[&str]| {
         let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

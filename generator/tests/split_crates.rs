@@ -26,7 +26,6 @@ fn settings(split: bool) -> generator::Settings {
 }
 
 fn cargo(dir: &Path, args: &[&str]) {
-    support::pin_lock(dir);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args(args)
@@ -129,6 +128,7 @@ fn both_forms_compile_against_the_same_test() {
         let out = root().join("target/split-check").join(form);
         let report = settings(split).write_to(&out).unwrap_or_else(|e| panic!("{form}: {e}"));
         assert!(report.generated.files.contains_key("src/models.rs"));
+        support::pin_lock(&out);
         std::fs::create_dir_all(out.join("tests")).unwrap();
         std::fs::copy(inputs().join("uses.rs"), out.join("tests/uses.rs")).unwrap();
         cargo(&out, &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]);

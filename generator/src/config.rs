@@ -87,6 +87,11 @@ pub struct CrateConfig {
     /// [`DEFAULT_SPLIT_GROUP_TYPES`]).
     #[serde(default)]
     pub split_group_types: Option<usize>,
+    /// Define each set of string-enum values once: an inline enum whose variants equal
+    /// another's becomes a type alias of it (see README, "Large APIs: one enum per set of
+    /// values"). Fewer definitions to compile; the names stay, but become the same type.
+    #[serde(default)]
+    pub alias_same_enums: bool,
 }
 
 /// The default of `crate.split_group_types`: about a tenth of the Cloudflare API's types, so

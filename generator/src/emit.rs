@@ -1023,7 +1023,7 @@ fn display_kind(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> Display {
 fn path_arg_ty(types: &BTreeMap<String, TypeDef>, ty: &Ty) -> (TokenStream, bool) {
     match ty {
         Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Mapped(_) => (ty_tokens(ty), true),
-        Ty::Named(n) if matches!(types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
+        Ty::Named(_) if ty.is_string_enum(types) => {
             let t = ty_tokens(ty);
             (quote!(&#t), true)
         }
@@ -1531,7 +1531,7 @@ pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts 
             Ty::F32 | Ty::F64 => "1.0".to_string(),
             Ty::Bool => "true".to_string(),
             Ty::Mapped(m) => mapped_sample(*m).to_string(),
-            Ty::Named(n) if matches!(api.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
+            Ty::Named(_) if p.ty.is_string_enum(&api.types) => {
                 let value = samples.value(&p.ty, &p.json_name, 0, &mut Vec::new()).unwrap_or_default();
                 format!("&{value}")
             }

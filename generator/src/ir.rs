@@ -495,6 +495,20 @@ impl Ty {
         }
     }
 
+    /// True for a named string enum, or an alias of one (not through `Option`).
+    pub fn is_string_enum(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        let mut ty = self;
+        for _ in 0..crate::limits::MAX_SCHEMA_DEPTH {
+            let Ty::Named(n) = ty else { return false };
+            match types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Enum { .. }) => return true,
+                Some(TypeKind::Alias(t)) => ty = t,
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// This type with the `time` types outside named types kept as `String`, for a place that
     /// cannot carry `time_serde` (a whole body or response, a map of extra properties).
     pub fn without_time(self) -> Ty {

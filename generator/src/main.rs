@@ -76,6 +76,11 @@ struct Cli {
     /// `crate: { split_crates: true }` in the configuration).
     #[arg(long)]
     split_crates: bool,
+    /// Define each set of string-enum values once: an inline enum with the same variants as
+    /// another becomes a type alias of it (as `crate: { alias_same_enums: true }` in the
+    /// configuration).
+    #[arg(long)]
+    alias_same_enums: bool,
 }
 
 fn main() -> ExitCode {
@@ -101,6 +106,9 @@ fn main() -> ExitCode {
     if cli.split_crates {
         command.push_str(" --split-crates");
     }
+    if cli.alias_same_enums {
+        command.push_str(" --alias-same-enums");
+    }
     let mut settings = match cli.spec {
         Some(spec) => generator::Settings::new(spec),
         None => generator::Settings::from_config(cli.config.clone().unwrap_or_default()),
@@ -117,7 +125,7 @@ fn main() -> ExitCode {
     if let Some(e) = cli.effective_spec {
         settings = settings.effective_spec(e);
     }
-    let settings = settings.command(command).deny_warnings(cli.deny_warnings).contract_tests(cli.contract_tests).split_crates(cli.split_crates);
+    let settings = settings.command(command).deny_warnings(cli.deny_warnings).contract_tests(cli.contract_tests).split_crates(cli.split_crates).alias_same_enums(cli.alias_same_enums);
     let mode = match (cli.check, cli.force) {
         (true, _) => generator::Mode::Check,
         (false, true) => generator::Mode::Force,

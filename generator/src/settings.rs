@@ -30,6 +30,7 @@ pub struct Settings {
     deny_warnings: bool,
     contract_tests: bool,
     split_crates: bool,
+    alias_same_enums: bool,
     module: Option<String>,
     overlays: Vec<PathBuf>,
     effective_spec: Option<PathBuf>,
@@ -58,6 +59,7 @@ impl Settings {
             deny_warnings: false,
             contract_tests: false,
             split_crates: false,
+            alias_same_enums: false,
             module: None,
             overlays: Vec::new(),
             effective_spec: None,
@@ -120,6 +122,14 @@ impl Settings {
         self
     }
 
+    /// Define each set of string-enum values once, other inline enums with the same variants
+    /// being type aliases of it (as `crate: { alias_same_enums: true }` in the configuration
+    /// does).
+    pub fn alias_same_enums(mut self, on: bool) -> Self {
+        self.alias_same_enums = on;
+        self
+    }
+
     /// Fail, writing nothing, when the generator reports any diagnostic.
     pub fn deny_warnings(mut self, deny: bool) -> Self {
         self.deny_warnings = deny;
@@ -171,6 +181,7 @@ impl Settings {
         };
         config.tests.contract |= self.contract_tests;
         config.krate.split_crates |= self.split_crates;
+        config.krate.alias_same_enums |= self.alias_same_enums;
         let spec = match (&self.spec, &config.spec, &self.config) {
             (Some(s), _, _) => s.clone(),
             (None, Some(s), Some(cfg)) => cfg.parent().unwrap_or(Path::new(".")).join(s),

@@ -74,6 +74,12 @@ fn split_workspace_places_models_by_group() {
     // One group's own.
     assert_eq!(defined_in(&split, "pub struct AlphaItemCreateParams "), ["crates/split-demo-alpha/src/lib.rs"]);
     assert_eq!(defined_in(&split, "pub struct BetaThing "), ["crates/split-demo-beta/src/lib.rs"]);
+    // The same inline enum in two groups: defined once in the shared crate under both
+    // groups' features, each group's name an alias in its own crate.
+    assert_eq!(defined_in(&split, "pub enum AlphaItemCreateParamsMood:"), ["crates/split-demo-shared/src/lib.rs"]);
+    let mood = &shared[..shared.find("pub enum AlphaItemCreateParamsMood:").unwrap()];
+    assert!(mood.contains("#[cfg(any(feature = \"split_demo_alpha\", feature = \"split_demo_gamma\"))]\ncrate::string_enum! {"), "{}", &mood[mood.len().saturating_sub(400)..]);
+    assert_eq!(defined_in(&split, "pub type GammaPairListParamsMood = AlphaItemCreateParamsMood;"), ["crates/split-demo-gamma/src/lib.rs"]);
     // An error-body enum implements the runtime's `ErrorBody`: the facade's.
     assert_eq!(defined_in(&split, "pub enum BetaThingRetrieveError "), ["src/models.rs"]);
     // Everything but the manifest and the models is the whole crate's, byte for byte.

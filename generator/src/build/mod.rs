@@ -16,6 +16,7 @@ mod names;
 pub(crate) use names::STD_TYPE_NAMES;
 mod operation;
 mod placement;
+mod same_enums;
 mod security;
 mod servers;
 mod shape;
@@ -105,6 +106,9 @@ pub fn build(
         b.ty_of(&ptr, &camel(name))?;
     }
     cycles::box_cycles(&mut b.types);
+    if cfg.krate.alias_same_enums {
+        same_enums::alias_same_enums(&mut b.types, &b.owners);
+    }
     let meta = crate_meta::crate_meta(doc, cfg, crate_name, document_url);
     crate_meta::check_crate_identity(&meta, cfg)?;
     for scheme in &mut security.schemes {

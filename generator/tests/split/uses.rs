@@ -1,6 +1,8 @@
 //! Compiled against both forms of the crate (whole and split): the same paths and calls.
 
-use split_demo::models::{AlphaColor, AlphaItem, AlphaItemCreateParams, BetaThing, BetaThingRetrieveError, Shared};
+use split_demo::models::{
+    AlphaColor, AlphaItem, AlphaItemCreateParams, AlphaItemCreateParamsMood, BetaThing, BetaThingRetrieveError, GammaPairListParamsMood, Shared,
+};
 
 #[allow(dead_code)]
 async fn calls(client: &split_demo::Client) -> Result<(), split_demo::Error> {
@@ -13,6 +15,9 @@ async fn calls(client: &split_demo::Client) -> Result<(), split_demo::Error> {
         .create(AlphaItemCreateParams { title: "t".into(), ..Default::default() })
         .await?;
     let _ = created.name;
+    // Two names for one set of values are one type.
+    let mood: AlphaItemCreateParamsMood = GammaPairListParamsMood::Busy;
+    let _ = client.gamma().pairs().list().mood(mood).await?;
     match client.beta().things().retrieve("id").await {
         Ok(thing) => {
             let thing: BetaThing = thing;

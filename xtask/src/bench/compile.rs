@@ -17,6 +17,8 @@ pub(super) const CLOUDFLARE_CHECK_ONE: &str = "cargo check Cloudflare zero_trust
 pub(super) const CLOUDFLARE_BUILD: &str = "cargo build Cloudflare";
 /// The whole-Cloudflare `cargo check`, generated as a workspace (`--split-crates`).
 pub(super) const CLOUDFLARE_CHECK_SPLIT: &str = "cargo check Cloudflare split";
+/// The same with each set of string-enum values defined once (`--alias-same-enums`).
+pub(super) const CLOUDFLARE_CHECK_SPLIT_ALIASED: &str = "cargo check Cloudflare split, enums aliased";
 
 /// The whole-Cloudflare check's targets: seconds of wall time and MB of peak RSS of any one
 /// process.
@@ -130,16 +132,16 @@ fn compile_emptying(dir: &Path, target: &Path, step: Step, features: &[&str], li
 /// built first.
 pub(super) fn cloudflare(bin: &Path, cloudflare: &Path, work: &Path, only: Option<&str>, cap_kb: u64) -> Result<()> {
     let wanted = [CLOUDFLARE_CHECK, CLOUDFLARE_CHECK_ONE, CLOUDFLARE_BUILD].map(|name| selected(only, name));
-    let split = selected(only, CLOUDFLARE_CHECK_SPLIT);
-    if !wanted.contains(&true) && !split {
+    let split = [CLOUDFLARE_CHECK_SPLIT, CLOUDFLARE_CHECK_SPLIT_ALIASED].map(|name| selected(only, name));
+    if !wanted.contains(&true) && !split.contains(&true) {
         return Ok(());
     }
     if !cloudflare.exists() {
         eprintln!("{} not found: skipping the cargo check and build of the whole-Cloudflare crate", cloudflare.display());
         return Ok(());
     }
-    if split {
-        cloudflare_split(bin, cloudflare, work, cap_kb)?;
+    if split.contains(&true) {
+        cloudflare_split(bin, cloudflare, work, split, cap_kb)?;
     }
     if !wanted.contains(&true) {
         return Ok(());
@@ -193,7 +195,12 @@ pub(super) fn cloudflare(bin: &Path, cloudflare: &Path, work: &Path, only: Optio
 /// emptied (not measured): the compile, the number of crates and the largest member (name,
 /// lines).
 pub(super) fn check_split(bin: &Path, spec: &Path, out: &Path, target: &Path, features: &[&str], cap_kb: u64) -> Result<(Compiled, usize, (usize, String))> {
-    generate_with(bin, spec, out, &["--split-crates"])?;
+    check_split_with(bin, spec, out, target, features, &[], cap_kb)
+}
+
+/// [`check_split`] with more generator arguments.
+fn check_split_with(bin: &Path, spec: &Path, out: &Path, target: &Path, features: &[&str], args: &[&str], cap_kb: u64) -> Result<(Compiled, usize, (usize, String))> {
+    generate_with(bin, spec, out, &[&["--split-crates"], args].concat())?;
     let mut libs = vec![out.join("src/lib.rs")];
     let mut largest = (0, String::new());
     for entry in std::fs::read_dir(out.join("crates"))? {
@@ -213,16 +220,29 @@ pub(super) fn check_split(bin: &Path, spec: &Path, out: &Path, target: &Path, fe
 /// `cargo check --lib` of the whole-Cloudflare crate generated as a workspace
 /// (`--split-crates`): the facade and its member crates, compiled in parallel by cargo. The
 /// peak RSS is that of the largest single process (one rustc); the row also gives the number of
-/// crates and the largest member.
-fn cloudflare_split(bin: &Path, cloudflare: &Path, work: &Path, cap_kb: u64) -> Result<()> {
+/// crates and the largest member. `wanted`: the plain case, the case with enums aliased.
+fn cloudflare_split(bin: &Path, cloudflare: &Path, work: &Path, wanted: [bool; 2], cap_kb: u64) -> Result<()> {
     let target = work.join("generated-target");
     println!("\n{}", machine());
     println!("| the whole-Cloudflare crate as a workspace, dependencies built | wall s | CPU s | peak RSS MB (largest process) | exit | target |");
     println!("| --- | --- | --- | --- | --- | --- |");
-    let (c, crates, largest) = check_split(bin, cloudflare, &work.join("cloudflare-split"), &target, &[], cap_kb)?;
+    let cases = [
+        (CLOUDFLARE_CHECK_SPLIT, "cloudflare-split", &[][..]),
+        (CLOUDFLARE_CHECK_SPLIT_ALIASED, "cloudflare-split-aliased", &["--alias-same-enums"][..]),
+    ];
+    for ((name, folder, args), _) in cases.into_iter().zip(wanted).filter(|(_, on)| *on) {
+        split_row(bin, cloudflare, &work.join(folder), &target, name, args, cap_kb)?;
+    }
+    println!("{}", machine());
+    Ok(())
+}
+
+/// One row of [`cloudflare_split`].
+fn split_row(bin: &Path, spec: &Path, out: &Path, target: &Path, name: &str, args: &[&str], cap_kb: u64) -> Result<()> {
+    let (c, crates, largest) = check_split_with(bin, spec, out, target, &[], args, cap_kb)?;
     let met = c.code == 0 && c.wall <= CLOUDFLARE_CHECK_TARGET.0 && c.rss_mb <= CLOUDFLARE_CHECK_TARGET.1;
     println!(
-        "| {CLOUDFLARE_CHECK_SPLIT}: `cargo check --lib`, all features; {} crates, the largest member {} ({} lines) | {:.1} | {:.1} | {:.0} | {} | ≤ {} s, ≤ {} MB: {} |",
+        "| {name}: `cargo check --lib`, all features; {} crates, the largest member {} ({} lines) | {:.1} | {:.1} | {:.0} | {} | ≤ {} s, ≤ {} MB: {} |",
         crates,
         largest.1,
         largest.0,
@@ -234,6 +254,5 @@ fn cloudflare_split(bin: &Path, cloudflare: &Path, work: &Path, cap_kb: u64) -> 
         CLOUDFLARE_CHECK_TARGET.1,
         verdict(met)
     );
-    println!("{}", machine());
     Ok(())
 }

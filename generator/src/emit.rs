@@ -1092,7 +1092,8 @@ impl<'a> Samples<'a> {
         }
         let lib = self.lib;
         let kind = &self.types.get(n)?.kind;
-        if let TypeKind::Enum { variants } = kind {
+        // An alias of an enum is spelled by its own name, the one the field or parameter has.
+        if let Some(variants) = ty.enum_variants(self.types) {
             return Some(match variants.first() {
                 Some(v) => format!("{lib}::models::{n}::{}", v.rust_name),
                 None => format!("{lib}::models::{n}::Other(\"value\".into())"),
@@ -1225,7 +1226,7 @@ impl<'a> Samples<'a> {
                     return None;
                 }
                 let kind = &self.types.get(n)?.kind;
-                if let TypeKind::Enum { variants } = kind {
+                if let Some(variants) = ty.enum_variants(self.types) {
                     let wanted = sample.and_then(Value::as_str);
                     return Some(match (variants.iter().find(|v| Some(v.value.as_str()) == wanted), variants.first(), wanted) {
                         (Some(v), _, _) => format!("{lib}::models::{n}::{}", v.rust_name),

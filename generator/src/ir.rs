@@ -497,16 +497,22 @@ impl Ty {
 
     /// True for a named string enum, or an alias of one (not through `Option`).
     pub fn is_string_enum(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        self.enum_variants(types).is_some()
+    }
+
+    /// The variants of a named string enum, or of the enum an alias names (not through
+    /// `Option`). An alias's own name still builds them (`Alias::Variant`).
+    pub fn enum_variants<'t>(&self, types: &'t BTreeMap<String, TypeDef>) -> Option<&'t [EnumVariant]> {
         let mut ty = self;
         for _ in 0..crate::limits::MAX_SCHEMA_DEPTH {
-            let Ty::Named(n) = ty else { return false };
-            match types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::Enum { .. }) => return true,
-                Some(TypeKind::Alias(t)) => ty = t,
-                _ => return false,
+            let Ty::Named(n) = ty else { return None };
+            match &types.get(n)?.kind {
+                TypeKind::Enum { variants } => return Some(variants),
+                TypeKind::Alias(t) => ty = t,
+                _ => return None,
             }
         }
-        false
+        None
     }
 
     /// This type with the `time` types outside named types kept as `String`, for a place that

@@ -167,9 +167,16 @@ fn inline(text: &str, dir: &str, sources: &BTreeMap<&str, String>, lints: &str, 
         });
         match child {
             Some((vis, name, path, src)) => {
+                // The file's own one-line inner attributes (`#![allow(deprecated)]`) go beside
+                // the lints as outer ones: inner and outer `allow`s on one module are clippy's
+                // `mixed_attributes_style`.
+                let (inner, body) = split_inner_attributes(src);
                 out.push_str(lints);
+                for attribute in inner {
+                    out.push_str(&format!("#[{}\n", &attribute[3..]));
+                }
                 out.push_str(&format!("{vis}mod {name} {{\n"));
-                inline(src, path.trim_end_matches(".rs"), sources, lints, out);
+                inline(&body, path.trim_end_matches(".rs"), sources, lints, out);
                 out.push_str("}\n");
             }
             None => {
@@ -178,6 +185,27 @@ fn inline(text: &str, dir: &str, sources: &BTreeMap<&str, String>, lints: &str, 
             }
         }
     }
+}
+
+/// The one-line inner attributes (`#![…]`) before a file's first item, and the file without
+/// them. Blank lines and inner doc comments among them stay in the body.
+fn split_inner_attributes(src: &str) -> (Vec<&str>, String) {
+    let mut inner = Vec::new();
+    let mut body = String::with_capacity(src.len());
+    let mut leading = true;
+    for line in src.lines() {
+        let t = line.trim();
+        if leading && t.starts_with("#![") && t.ends_with(']') {
+            inner.push(t);
+            continue;
+        }
+        if !(t.is_empty() || t.starts_with("//")) {
+            leading = false;
+        }
+        body.push_str(line);
+        body.push('\n');
+    }
+    (inner, body)
 }
 
 /// Replaces `crate` by `root` wherever a path starts with `crate::`.
@@ -226,5 +254,18 @@ mod tests {
             m.rebase_text("use crate::error::Error; $crate::string_enum!(x); pub(crate) fn f() {} my_crate::x"),
             "use crate::api::error::Error; $crate::api::string_enum!(x); pub(crate) fn f() {} my_crate::x"
         );
+    }
+
+    #[test]
+    fn a_files_inner_attributes_become_outer_beside_the_lints() {
+        let m = ModulePath::parse("crate::api").unwrap();
+        let files = std::collections::BTreeMap::from([
+            ("src/lib.rs".to_string(), "H\n#![allow(clippy::all)]\npub mod models;\n".to_string()),
+            ("src/models.rs".to_string(), "H\n//! Models.\n#![allow(deprecated)]\n\npub struct A;\n#![not_leading]\n".to_string()),
+        ]);
+        let out = m.single_file(&files, "H");
+        let text = out.values().next().unwrap();
+        assert!(text.contains("#[allow(clippy::all)]\n#[allow(deprecated)]\npub mod models {\n//! Models.\n\npub struct A;\n#![not_leading]\n}"), "{text}");
+        assert!(!text.contains("#![allow(deprecated)]"), "{text}");
     }
 }

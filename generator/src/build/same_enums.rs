@@ -27,12 +27,15 @@ pub(super) fn alias_same_enums(types: &mut BTreeMap<String, TypeDef>, owners: &H
             .and_then(|p| p.strip_prefix("/components/schemas/"))
             .is_some_and(|rest| !rest.contains('/'))
     };
-    // Variants (name, value) → the enums that have exactly them, in name order.
-    let mut groups: BTreeMap<Vec<(&str, &str)>, Vec<&str>> = BTreeMap::new();
+    // (deprecated, variants as (name, value)) → the enums that have exactly them, in name
+    // order. A deprecated enum defines only deprecated names: rustc marks an enum's variants
+    // deprecated with it, and they would warn through an alias that is not.
+    type Key<'t> = (bool, Vec<(&'t str, &'t str)>);
+    let mut groups: BTreeMap<Key<'_>, Vec<&str>> = BTreeMap::new();
     for (name, t) in types.iter() {
         if let TypeKind::Enum { variants } = &t.kind {
             let key = variants.iter().map(|v| (v.rust_name.as_str(), v.value.as_str())).collect();
-            groups.entry(key).or_default().push(name);
+            groups.entry((t.deprecated, key)).or_default().push(name);
         }
     }
     let mut aliases: Vec<(String, String)> = Vec::new();
@@ -95,6 +98,17 @@ mod tests {
         assert_eq!(target(&types, "Fewer"), None);
         let docs = types["BParamsFormat"].docs.as_deref().unwrap();
         assert!(docs.contains("[`AParamsFormat`]"), "{docs}");
+    }
+
+    #[test]
+    fn deprecated_enums_define_only_deprecated_names() {
+        let (a, mut old) = string_enum("AOld", &["up", "down"]);
+        old.deprecated = true;
+        let mut types: BTreeMap<_, _> = [(a, old), string_enum("BNew", &["up", "down"]), string_enum("CNew", &["up", "down"])].into();
+        alias_same_enums(&mut types, &HashMap::new());
+        assert_eq!(target(&types, "AOld"), None);
+        assert_eq!(target(&types, "BNew"), None);
+        assert_eq!(target(&types, "CNew").as_deref(), Some("BNew"));
     }
 
     #[test]

@@ -3,13 +3,11 @@
 use serde_json::{Map, Value};
 
 
-/// The JSON media type of a content map, preferring `application/json`, else the first (by
-/// name) whose name mentions `json`.
-pub fn pick_json(content: &Map<String, Value>) -> Option<String> {
-    if content.contains_key("application/json") {
-        return Some("application/json".into());
-    }
-    content.keys().filter(|k| k.contains("json")).min().cloned()
+/// The JSON media type among `types`, preferring `application/json`, else the first (by name)
+/// whose name mentions `json`.
+fn pick_json<'k>(types: &[&'k String]) -> Option<&'k String> {
+    let preferred = types.iter().find(|k| k.as_str() == "application/json");
+    preferred.or_else(|| types.iter().filter(|k| k.contains("json")).min()).copied()
 }
 
 /// True for a success status (`2XX` included).
@@ -100,13 +98,10 @@ impl MediaKind {
 /// form, binary and text; within a kind the first by name. `shape` gives the shape of a media
 /// type's schema.
 pub fn pick(content: &Map<String, Value>, shape: impl Fn(&str) -> SchemaShape) -> Option<(String, MediaKind)> {
-    let json: Map<String, Value> = content
-        .iter()
-        .filter(|(k, _)| MediaKind::of(k, shape(k)) == MediaKind::Json)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    // The JSON types by name only: their schemas are not copied.
+    let json: Vec<&String> = content.keys().filter(|k| MediaKind::of(k, shape(k)) == MediaKind::Json).collect();
     if let Some(media) = pick_json(&json) {
-        return Some((media, MediaKind::Json));
+        return Some((media.clone(), MediaKind::Json));
     }
     content
         .keys()

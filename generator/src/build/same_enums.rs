@@ -21,12 +21,7 @@ use crate::ir::*;
 /// Turns every inline string enum that repeats another's variants into an alias of it.
 /// `owners` maps a type's name to the schema pointer it was made for.
 pub(super) fn alias_same_enums(types: &mut BTreeMap<String, TypeDef>, owners: &HashMap<String, String>) {
-    let is_component = |name: &str| {
-        owners
-            .get(name)
-            .and_then(|p| p.strip_prefix("/components/schemas/"))
-            .is_some_and(|rest| !rest.contains('/'))
-    };
+    let is_component = |name: &str| owners.get(name).is_some_and(|p| crate::spec::component_name(p).is_some());
     // (deprecated, variants as (name, value)) → the enums that have exactly them, in name
     // order. A deprecated enum defines only deprecated names: rustc marks an enum's variants
     // deprecated with it, and they would warn through an alias that is not.

@@ -54,20 +54,26 @@ pub fn get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     let rest = pointer.strip_prefix('/')?;
     let mut node = root;
     for token in rest.split('/') {
-        let token: std::borrow::Cow<'_, str> = if token.contains('~') { unescape_token(token).into() } else { token.into() };
-        node = match node {
-            Value::Object(map) => map.get(token.as_ref())?,
-            Value::Array(list) => {
-                let t = token.as_ref();
-                if t.starts_with('+') || (t.len() > 1 && t.starts_with('0')) {
-                    return None;
-                }
-                list.get(t.parse::<usize>().ok()?)?
-            }
-            _ => return None,
-        };
+        node = step(node, token)?;
     }
     Some(node)
+}
+
+/// One reference token (escaped, as a pointer holds it) followed from `node`: a member of an
+/// object, or an element of an array by its index written without sign or leading zero.
+pub fn step<'a>(node: &'a Value, token: &str) -> Option<&'a Value> {
+    let token: std::borrow::Cow<'_, str> = if token.contains('~') { unescape_token(token).into() } else { token.into() };
+    match node {
+        Value::Object(map) => map.get(token.as_ref()),
+        Value::Array(list) => {
+            let t = token.as_ref();
+            if t.starts_with('+') || (t.len() > 1 && t.starts_with('0')) {
+                return None;
+            }
+            list.get(t.parse::<usize>().ok()?)
+        }
+        _ => None,
+    }
 }
 
 /// The 1-based line where the node named by `pointer` is written: a mapping member on the line

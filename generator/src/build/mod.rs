@@ -29,7 +29,7 @@ use crate::ir::*;
 use crate::load::Document;
 use crate::locate::join;
 use crate::naming::camel;
-use crate::spec::{Spec, SpecError};
+use crate::spec::{PointerMemo, Spec, SpecError};
 
 /// Why the document and configuration cannot be built into a crate.
 #[derive(Debug, thiserror::Error)]
@@ -77,8 +77,9 @@ pub fn build(
     cfg: &Config,
     crate_name: &str,
 ) -> Result<(Api, Vec<Diagnostic>), BuildError> {
+    let memo = PointerMemo::default();
     let mut b = Builder {
-        spec: Spec::new(doc),
+        spec: Spec::new(doc).with_memo(&memo),
         cfg,
         types: BTreeMap::new(),
         named: HashMap::new(),

@@ -15,6 +15,7 @@ mod version;
 
 use std::path::Path;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diag::Diagnostic;
@@ -313,7 +314,12 @@ pub fn json_kind(v: &Value) -> &'static str {
 /// error pointer stops at a schema, our own checks find the member inside it.
 fn validate(raw: &mut Value) -> Result<(), check::Problem> {
     let set_aside = set_aside_callback_refs(raw);
-    let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&*raw);
+    // Tracking the path costs about as much as reading the document, so it is done only to
+    // name the place of an error found without it.
+    let result: Result<(), serde_path_to_error::Error<serde_json::Error>> = match openapiv3::OpenAPI::deserialize(&*raw) {
+        Ok(_) => Ok(()),
+        Err(_) => serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*raw).map(drop),
+    };
     for (ptr, value) in set_aside {
         if let Some(slot) = raw.pointer_mut(&ptr) {
             *slot = value;

@@ -24,6 +24,9 @@ pub mod schema;
 pub mod security;
 pub mod servers;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use crate::limits::MAX_SCHEMA_DEPTH;
@@ -85,21 +88,76 @@ pub struct Spec<'a> {
     origins: Option<&'a crate::load::Origins>,
     /// An OpenAPI 3.2 document: the `query` method and `additionalOperations` hold operations.
     v32: bool,
+    /// Nodes found before, when the reader asks for the same pointers again and again.
+    memo: Option<&'a PointerMemo<'a>>,
+}
+
+/// Nodes already found by pointer, with the parent of each: building the IR asks for the same
+/// long pointers (a property of a response body under a path) many times, and for their
+/// siblings, so a pointer asked again costs one hash lookup and a sibling one step, instead of
+/// a walk from the root through every token. Holds only what was asked; single-threaded.
+#[derive(Default)]
+pub struct PointerMemo<'a> {
+    nodes: RefCell<HashMap<Box<str>, Option<&'a Value>, foldhash::fast::RandomState>>,
+}
+
+impl std::fmt::Debug for PointerMemo<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PointerMemo({} pointers)", self.nodes.borrow().len())
+    }
+}
+
+impl<'a> PointerMemo<'a> {
+    /// [`locate::get`] of `root`, remembered.
+    fn get(&self, root: &'a Value, ptr: &str) -> Option<&'a Value> {
+        if let Some(found) = self.nodes.borrow().get(ptr) {
+            return *found;
+        }
+        // `""` and `"/"` are the root for `locate::get`, so a parent spelled so is not looked
+        // up by that spelling; such short pointers are one or two steps anyway.
+        let Some((parent, token)) = ptr.rsplit_once('/').filter(|(parent, _)| !matches!(*parent, "" | "/")) else {
+            return locate::get(root, ptr);
+        };
+        let known = self.nodes.borrow().get(parent).copied();
+        let parent_node = known.unwrap_or_else(|| {
+            let node = locate::get(root, parent);
+            self.nodes.borrow_mut().insert(parent.into(), node);
+            node
+        });
+        let found = parent_node.and_then(|node| locate::step(node, token));
+        self.nodes.borrow_mut().insert(ptr.into(), found);
+        found
+    }
 }
 
 impl<'a> Spec<'a> {
     pub fn new(doc: &'a Document) -> Self {
-        Spec { raw: &doc.raw, file: &doc.name, text: &doc.text, origins: Some(&doc.origins), v32: doc.version >= crate::load::Version::V32 }
+        Spec {
+            raw: &doc.raw,
+            file: &doc.name,
+            text: &doc.text,
+            origins: Some(&doc.origins),
+            v32: doc.version >= crate::load::Version::V32,
+            memo: None,
+        }
+    }
+
+    /// The same reader, remembering in `memo` the nodes it finds.
+    pub fn with_memo(self, memo: &'a PointerMemo<'a>) -> Self {
+        Spec { memo: Some(memo), ..self }
     }
 
     /// A document known only as a tree (errors then name no file and line 1).
     pub fn from_value(raw: &'a Value) -> Self {
         let v32 = raw.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.2"));
-        Spec { raw, file: "", text: "", origins: None, v32 }
+        Spec { raw, file: "", text: "", origins: None, v32, memo: None }
     }
 
     pub fn get(&self, ptr: &str) -> Option<&'a Value> {
-        locate::get(self.raw, ptr)
+        match self.memo {
+            Some(memo) => memo.get(self.raw, ptr),
+            None => locate::get(self.raw, ptr),
+        }
     }
 
     pub fn object(&self, ptr: &str) -> Option<&'a Map<String, Value>> {
@@ -140,4 +198,46 @@ impl<'a> Spec<'a> {
 pub fn component_name(ptr: &str) -> Option<String> {
     let rest = ptr.strip_prefix("/components/schemas/")?;
     (!rest.contains('/')).then(|| locate::unescape_token(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The memo answers exactly what a walk from the root answers, asked in any order and
+    /// again: the root's two spellings, empty keys, escapes, array indexes, missing nodes.
+    #[test]
+    fn memo_answers_as_the_walk_does() {
+        let raw = serde_json::json!({
+            "": {"a": 1, "": {"b": 2}},
+            "a": {"b/c": [10, {"d~e": 3}], "x": null},
+            "p": {"~1q": 4},
+        });
+        let pointers = [
+            "", "/", "//", "//a", "///b", "/a", "/a/", "/a/b~1c", "/a/b~1c/0", "/a/b~1c/1/d~0e", "/a/b~1c/01",
+            "/a/b~1c/+1", "/a/b~1c/2", "/a/x", "/a/x/y", "/p/~01q", "/p/~1q", "/missing/deeper/still", "a", "a/b",
+        ];
+        let memo = PointerMemo::default();
+        let spec = Spec::from_value(&raw).with_memo(&memo);
+        for round in 0..2 {
+            for ptr in pointers.iter().chain(pointers.iter().rev()) {
+                assert_eq!(spec.get(ptr), locate::get(&raw, ptr), "{ptr:?}, round {round}");
+            }
+        }
+        assert!(memo.nodes.borrow().len() >= pointers.len() - 4, "what was asked is remembered");
+    }
+
+    /// A pointer of many thousand tokens is one walk, not a recursion per token.
+    #[test]
+    fn memo_follows_a_very_long_pointer_without_recursing() {
+        let mut raw = Value::Null;
+        for _ in 0..100 {
+            raw = serde_json::json!({ "a": raw });
+        }
+        let memo = PointerMemo::default();
+        let spec = Spec::from_value(&raw).with_memo(&memo);
+        let long = "/a".repeat(200_000);
+        assert_eq!(spec.get(&long), None);
+        assert_eq!(spec.get(&"/a".repeat(100)), Some(&Value::Null));
+    }
 }

@@ -137,15 +137,29 @@ impl<'a> Spec<'a> {
     /// references (path items, parameters, request bodies, responses) alike.
     pub fn deref(&self, ptr: &str) -> Result<(String, Meta), SpecError> {
         let mut meta = Meta::default();
+        let target = self.follow(ptr, Some(&mut meta))?;
+        Ok((target, meta))
+    }
+
+    /// The pointer `ptr` leads to after `$ref`s.
+    pub fn target(&self, ptr: &str) -> Result<String, SpecError> {
+        self.follow(ptr, None)
+    }
+
+    /// [`Spec::deref`], reading the keywords on the way only when asked for (most callers want
+    /// the target alone, and descriptions are long).
+    fn follow(&self, ptr: &str, mut meta: Option<&mut Meta>) -> Result<String, SpecError> {
         let mut current = ptr.to_string();
         let mut seen: Vec<String> = Vec::new();
         loop {
             let Some(map) = self.object(&current) else {
-                return Ok((current, meta));
+                return Ok(current);
             };
-            meta.absorb(map);
+            if let Some(meta) = meta.as_deref_mut() {
+                meta.absorb(map);
+            }
             let Some(reference) = map.get("$ref").and_then(Value::as_str) else {
-                return Ok((current, meta));
+                return Ok(current);
             };
             let at = join(&current, "$ref");
             let target = self.ref_target(&at, reference)?;
@@ -165,11 +179,6 @@ impl<'a> Spec<'a> {
             seen.push(current);
             current = target;
         }
-    }
-
-    /// The pointer `ptr` leads to after `$ref`s.
-    pub fn target(&self, ptr: &str) -> Result<String, SpecError> {
-        self.deref(ptr).map(|(target, _)| target)
     }
 }
 

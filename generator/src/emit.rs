@@ -25,6 +25,9 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
         return TokenStream::new();
     };
     let lines = escape::doc_prose(text);
+    if let Some(marker) = crate::format::set_aside(&lines) {
+        return quote! { #[doc = #marker] };
+    }
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -263,17 +266,44 @@ pub(crate) fn refs_of(t: &TypeDef) -> Vec<&str> {
     out
 }
 
-/// Every type reachable from `roots` (roots included), following type definitions.
-fn closure<'a>(types: &'a BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&str> = roots.into_iter().collect();
-    while let Some(n) = stack.pop() {
-        let Some((key, t)) = types.get_key_value(n) else { continue };
-        if seen.insert(key.as_str()) {
-            stack.extend(refs_of(t));
-        }
+/// The types as numbers (their place in `types`) and the references between them, made once
+/// for the plan's walks: walks over ordered sets of names spent most of their time comparing
+/// names.
+struct Graph<'a> {
+    names: Vec<&'a str>,
+    index: std::collections::HashMap<&'a str, usize, foldhash::fast::RandomState>,
+    edges: Vec<Vec<usize>>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(types: &'a BTreeMap<String, TypeDef>) -> Graph<'a> {
+        let names: Vec<&str> = types.keys().map(String::as_str).collect();
+        let index: std::collections::HashMap<&str, usize, foldhash::fast::RandomState> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let edges = types.values().map(|t| refs_of(t).into_iter().filter_map(|n| index.get(n).copied()).collect()).collect();
+        Graph { names, index, edges }
     }
-    seen
+
+    /// The numbers of the names that are types.
+    fn ids(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
+        names.into_iter().filter_map(|n| self.index.get(n).copied()).collect()
+    }
+
+    /// Every type reachable from `roots` (roots included), following type definitions.
+    fn closure(&self, roots: impl IntoIterator<Item = usize>) -> Vec<bool> {
+        let mut seen = vec![false; self.names.len()];
+        let mut stack: Vec<usize> = roots.into_iter().collect();
+        while let Some(t) = stack.pop() {
+            if !std::mem::replace(&mut seen[t], true) {
+                stack.extend(&self.edges[t]);
+            }
+        }
+        seen
+    }
+
+    /// The names whose place in `set` is true.
+    fn names_in(&self, set: &[bool]) -> BTreeSet<String> {
+        self.names.iter().zip(set).filter(|(_, &on)| on).map(|(n, _)| n.to_string()).collect()
+    }
 }
 
 /// Request roots (params structs and the types of their fields) and response roots (the
@@ -309,36 +339,37 @@ fn op_roots<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource, req: &
 /// Works out features, gates and serde directions for an API.
 pub fn plan(api: &Api) -> Plan {
     let types = &api.types;
+    let graph = Graph::new(types);
     let (req, resp) = roots_of(types, &api.root);
-    let response_only = response_only(types, &req, &resp);
+    let response_only = response_only(&graph, &req, &resp);
     if api.root.children.len() < 2 {
         return Plan { response_only, ..Plan::default() };
     }
     let mut plan = Plan { response_only, ..Plan::default() };
     // Each top-level module's roots; the types each one reaches are found for all modules at
-    // once (`reached_by`), which stays linear in the types where one closure per module grew
+    // once (`reached_from`), which stays linear in the types where one closure per module grew
     // with modules × types.
     let mut roots = Vec::with_capacity(api.root.children.len());
     let (mut req_all, mut resp_all) = (Vec::new(), Vec::new());
     for (module, node) in &api.root.children {
         let feature = feature_name(module);
         let (req, resp) = roots_of(types, node);
-        roots.push(req.iter().chain(&resp).copied().collect::<Vec<_>>());
-        req_all.extend(req);
-        resp_all.extend(resp);
+        roots.push(graph.ids(req.iter().chain(&resp).copied()));
+        req_all.extend(graph.ids(req));
+        resp_all.extend(graph.ids(resp));
         plan.module_features.insert(module.clone(), feature.clone());
         plan.features.push(feature);
     }
-    let users = reached_by(types, &roots);
+    let users = reached_from(&graph.edges, &roots);
     // Types no operation reaches (extra schemas) keep both derives and are always compiled,
     // and so is everything they mention.
-    let unreached: Vec<&str> = types.keys().zip(&users).filter(|(_, u)| u.is_empty()).map(|(n, _)| n.as_str()).collect();
-    let always = closure(types, unreached.iter().copied());
-    plan.ser = closure(types, req_all.into_iter().chain(always.iter().copied())).into_iter().map(str::to_string).collect();
-    plan.de = closure(types, resp_all.into_iter().chain(always.iter().copied())).into_iter().map(str::to_string).collect();
+    let always = graph.closure(users.iter().enumerate().filter(|(_, u)| u.is_empty()).map(|(t, _)| t));
+    let always_ids = || always.iter().enumerate().filter(|(_, &on)| on).map(|(t, _)| t);
+    plan.ser = graph.names_in(&graph.closure(req_all.into_iter().chain(always_ids())));
+    plan.de = graph.names_in(&graph.closure(resp_all.into_iter().chain(always_ids())));
     let all = plan.features.len();
-    for (name, fs) in types.keys().zip(users) {
-        if !fs.is_empty() && !always.contains(name.as_str()) && fs.len() < all {
+    for ((name, fs), always) in types.keys().zip(users).zip(&always) {
+        if !fs.is_empty() && !always && fs.len() < all {
             plan.gates.insert(name.clone(), fs.iter().map(|&f| plan.features[f].clone()).collect());
         }
     }
@@ -349,7 +380,7 @@ pub fn plan(api: &Api) -> Plan {
 /// [`Plan::non_exhaustive`] asks (the API surface reads nothing else of it).
 pub(crate) fn exhaustiveness(api: &Api) -> Plan {
     let (req, resp) = roots_of(&api.types, &api.root);
-    Plan { response_only: response_only(&api.types, &req, &resp), ..Plan::default() }
+    Plan { response_only: response_only(&Graph::new(&api.types), &req, &resp), ..Plan::default() }
 }
 
 /// The request and response roots of every operation under `node`.
@@ -361,28 +392,21 @@ fn roots_of<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource) -> (Ve
 
 /// Structs only read from responses: reached from a response, and neither from a request nor
 /// from a type no operation reaches.
-fn response_only(types: &BTreeMap<String, TypeDef>, req: &[&str], resp: &[&str]) -> BTreeSet<String> {
-    let reached = closure(types, req.iter().chain(resp).copied());
-    let unreached: Vec<&str> = types.keys().map(String::as_str).filter(|n| !reached.contains(n)).collect();
-    let built = closure(types, req.iter().copied().chain(unreached));
-    closure(types, resp.iter().copied()).into_iter().filter(|n| !built.contains(n)).map(str::to_string).collect()
-}
-
-/// For every type (in `types` order), the indices of the root sets in `roots` that reach it,
-/// ascending: the same answer as one [`closure`] per root set, in time linear in the types and
-/// their references times the root sets / 64. The references are cut into strongly connected
-/// components (every type of a cycle is reached by the same sets), which are visited so that
-/// a component comes after every component that refers to it; each passes its sets on along
-/// its references as a bit set.
-fn reached_by(types: &BTreeMap<String, TypeDef>, roots: &[Vec<&str>]) -> Vec<Vec<usize>> {
-    let index: BTreeMap<&str, usize> = types.keys().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
-    let edges: Vec<Vec<usize>> = types.values().map(|t| refs_of(t).into_iter().filter_map(|n| index.get(n).copied()).collect()).collect();
-    let seeds: Vec<Vec<usize>> = roots.iter().map(|names| names.iter().filter_map(|n| index.get(n).copied()).collect()).collect();
-    reached_from(&edges, &seeds)
+fn response_only(graph: &Graph<'_>, req: &[&str], resp: &[&str]) -> BTreeSet<String> {
+    let (req, resp) = (graph.ids(req.iter().copied()), graph.ids(resp.iter().copied()));
+    let reached = graph.closure(req.iter().chain(&resp).copied());
+    let unreached = reached.iter().enumerate().filter(|(_, &on)| !on).map(|(t, _)| t);
+    let built = graph.closure(req.iter().copied().chain(unreached));
+    let from_responses = graph.closure(resp);
+    graph.names_in(&from_responses.iter().zip(&built).map(|(&r, &b)| r && !b).collect::<Vec<_>>())
 }
 
 /// For every node of the graph `edges`, the indices of the seed sets from which it can be
-/// reached (a seed reaches itself), ascending.
+/// reached (a seed reaches itself), ascending: the same answer as one closure per seed set, in
+/// time linear in the nodes and edges times the seed sets / 64. The graph is cut into strongly
+/// connected components (every node of a cycle is reached by the same sets), visited so that a
+/// component comes after every component that refers to it; each passes its sets on along its
+/// edges as a bit set.
 fn reached_from(edges: &[Vec<usize>], seeds: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let n = edges.len();
     let words = seeds.len().div_ceil(64);

@@ -16,9 +16,102 @@ use crate::render::RUNTIME_MACROS;
 /// that a group's syntax tree is a few megabytes at most.
 const ITEMS_PER_GROUP: usize = 256;
 
-/// Formats a token stream as a Rust file.
+/// Formats a token stream as a Rust file, putting back the doc blocks [`set_aside`] took while
+/// its tokens were made on this thread.
 pub fn format_file(tokens: TokenStream) -> syn::Result<String> {
-    Ok(space_items(&unparse(tokens)?))
+    let aside = ASIDE.with(|a| a.borrow_mut().take());
+    let text = unparse(tokens)?;
+    let text = match aside {
+        Some(aside) if !aside.blocks.is_empty() => aside.put_back(&text)?,
+        _ => text,
+    };
+    Ok(space_items(&text))
+}
+
+/// Doc blocks set aside while one file's tokens are made on this thread (see [`DocsAside`]).
+struct Aside {
+    /// Marks this file's markers: random, so no text in the document can spell one.
+    nonce: String,
+    blocks: Vec<Vec<String>>,
+}
+
+std::thread_local! {
+    static ASIDE: std::cell::RefCell<Option<Aside>> = const { std::cell::RefCell::new(None) };
+}
+
+/// While alive, doc comments made on this thread ([`set_aside`]) go into the token stream as
+/// one short marker per block, and the next [`format_file`] on this thread writes the lines in
+/// their place. A large API's docs are a third of its code: as `#[doc = "…"]` tokens each line
+/// is escaped into a literal, parsed back twice by syn and printed by prettyplease, to become
+/// `///` and the line again.
+pub struct DocsAside(());
+
+impl DocsAside {
+    pub fn begin() -> DocsAside {
+        use std::hash::{BuildHasher, Hasher};
+        let nonce = format!("{:016x}", std::hash::RandomState::new().build_hasher().finish());
+        ASIDE.with(|a| *a.borrow_mut() = Some(Aside { nonce, blocks: Vec::new() }));
+        DocsAside(())
+    }
+}
+
+impl Drop for DocsAside {
+    fn drop(&mut self) {
+        ASIDE.with(|a| a.borrow_mut().take());
+    }
+}
+
+/// The marker standing for `lines` (each printed as `///` and the line), when this thread is
+/// setting docs aside; `None` otherwise, and for lines prettyplease would not print so (a line
+/// break inside, a leading `/`, trailing spaces), which stay literal.
+pub fn set_aside(lines: &[String]) -> Option<String> {
+    if lines.is_empty() || lines.iter().any(|l| l.contains(['\n', '\r']) || l.starts_with('/') || l.ends_with(' ')) {
+        return None;
+    }
+    ASIDE.with(|a| {
+        let mut a = a.borrow_mut();
+        let aside = a.as_mut()?;
+        let marker = format!("{MARK}{}:{}", aside.nonce, aside.blocks.len());
+        aside.blocks.push(lines.to_vec());
+        Some(marker)
+    })
+}
+
+/// What starts a marker: a control character, which doc lines never hold (they are escaped).
+const MARK: char = '\u{1}';
+
+impl Aside {
+    /// `text` with each `///` marker line replaced by its block's lines at the same indent.
+    /// A marker printed any other way (inside a macro's tokens, say) is an error, not output.
+    fn put_back(&self, text: &str) -> syn::Result<String> {
+        let start = format!("///{MARK}{}:", self.nonce);
+        let extra: usize = self.blocks.iter().flatten().map(|l| l.len() + 16).sum();
+        let mut out = String::with_capacity(text.len() + extra);
+        let mut rest = text;
+        while let Some(at) = rest.find(&start) {
+            let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &rest[line_start..at];
+            let after = &rest[at + start.len()..];
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let block = after[..digits].parse::<usize>().ok().and_then(|i| self.blocks.get(i));
+            let (Some(block), true, true) = (block, indent.bytes().all(|b| b == b' '), after[digits..].starts_with('\n')) else {
+                return Err(syn::Error::new(proc_macro2::Span::call_site(), "a doc comment's marker was printed out of place"));
+            };
+            out.push_str(&rest[..line_start]);
+            for line in block {
+                out.push_str(indent);
+                out.push_str("///");
+                out.push_str(line);
+                out.push('\n');
+            }
+            rest = &after[digits + 1..];
+        }
+        out.push_str(rest);
+        if out.contains(&self.nonce) {
+            return Err(syn::Error::new(proc_macro2::Span::call_site(), "a doc comment's marker was printed out of place"));
+        }
+        Ok(out)
+    }
 }
 
 /// Joins the [`format_file`] texts of a file's parts (its items cut into runs, in order) into
@@ -410,5 +503,79 @@ mod tests {
         assert_eq!(got, want);
         // What is printed parses back to the same invocation.
         syn::parse_file(&got).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod aside_tests {
+    use super::*;
+    use quote::quote;
+
+    fn docs(lines: &[&str]) -> TokenStream {
+        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        match set_aside(&lines) {
+            Some(marker) => quote!(#[doc = #marker]),
+            None => quote!(#( #[doc = #lines] )*),
+        }
+    }
+
+    fn file(aside: bool) -> String {
+        let _guard = aside.then(DocsAside::begin);
+        let a = docs(&[" A struct.", "", " ```text", "   x", " ```"]);
+        let b = docs(&[" A field"]);
+        let c = docs(&[" A method."]);
+        let d = docs(&[" A variant."]);
+        let tokens = quote! {
+            #a
+            pub struct S {
+                #b
+                pub f: u8,
+            }
+            impl S {
+                #c
+                pub fn m(&self) {}
+            }
+            crate::string_enum! {
+                #a
+                pub enum E {
+                    #d
+                    One = "one",
+                }
+            }
+        };
+        format_file(tokens).unwrap()
+    }
+
+    /// Docs set aside print exactly as `#[doc]` attributes do: on items, fields, methods and
+    /// inside the runtime macros, at each one's indent.
+    #[test]
+    fn set_aside_docs_print_as_attributes_do() {
+        let plain = file(false);
+        assert!(plain.contains("    /// A field\n"), "{plain}");
+        assert_eq!(file(true), plain);
+    }
+
+    /// Lines prettyplease would not print as `///` and the line stay attributes; outside
+    /// [`DocsAside`] nothing is set aside.
+    #[test]
+    fn only_plain_lines_are_set_aside_and_only_when_asked() {
+        assert_eq!(set_aside(&[" x".into()]), None);
+        let _guard = DocsAside::begin();
+        assert!(set_aside(&[" x".into()]).is_some());
+        for odd in ["/x", " x ", "a\nb", "a\rb"] {
+            assert_eq!(set_aside(&[" ok".into(), odd.into()]), None, "{odd:?}");
+        }
+        assert_eq!(set_aside(&[]), None);
+    }
+
+    /// A marker printed anywhere but as a doc line (here inside a macro's tokens, where
+    /// prettyplease escapes it) fails the file instead of leaving a marker in the code.
+    #[test]
+    fn a_marker_out_of_place_is_an_error() {
+        let _guard = DocsAside::begin();
+        let marker = set_aside(&[" hidden".into()]).unwrap();
+        let tokens = quote!(other_macro! { #[doc = #marker] struct X; });
+        let err = format_file(tokens).unwrap_err();
+        assert!(err.to_string().contains("out of place"), "{err}");
     }
 }

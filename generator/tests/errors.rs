@@ -235,6 +235,27 @@ fn a_callback_given_by_ref_is_valid_3_0() {
     assert_eq!(code, 0, "{stderr}");
 }
 
+/// A JSON 3.0 document is checked against openapiv3's model from its text beside the parse;
+/// what that check refuses is read the usual way, so the error names the same place, and a
+/// callback `$ref` (which the model refuses but OpenAPI allows) still passes.
+#[test]
+fn json_3_0_errors_and_callback_refs_are_read_as_yaml_ones_are() {
+    let json = |extra_paths: &str, components: &str| {
+        format!(
+            "{{\n  \"openapi\": \"3.0.3\",\n  \"info\": {{\"title\": \"T\", \"version\": \"1\"}},\n  \"paths\": {{{extra_paths}}},\n  \"components\": {components}\n}}\n"
+        )
+    };
+    let bad = json("", "{\"schemas\": {\"Clip\": {\"type\": \"object\", \"properties\": {\"timecode\": {\n    \"type\": \"string\",\n    \"pattern\": 0}}}}}");
+    fatal("pattern.json", bad.as_bytes(), &["pattern.json:7:", "invalid OpenAPI 3.0", "/components/schemas/Clip/properties/timecode/pattern"]);
+
+    let case = Case::for_success();
+    let paths = "\"/a\": {\"post\": {\"operationId\": \"postA\", \"callbacks\": {\"done\": {\"$ref\": \"#/components/callbacks/Done\"}}, \"responses\": {\"204\": {\"description\": \"ok\"}}}}";
+    let components = "{\"callbacks\": {\"Done\": {\"{$request.body#/url}\": {\"post\": {\"responses\": {\"200\": {\"description\": \"ok\"}}}}}}}";
+    let spec = case.spec("callbacks.json", json(paths, components).as_bytes());
+    let (code, _, stderr) = case.run(&spec, &[]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
 fn ref_doc(reference: &str) -> String {
     format!(
         "{MINIMAL_HEAD}paths:\n  /things:\n    get:\n      operationId: listThings\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '{reference}'\n"

@@ -155,8 +155,30 @@ pub enum LoadError {
 
 /// Reads and loads a document from disk.
 pub fn load_path(path: &Path) -> Result<Document, LoadError> {
-    let (text, raw) = read_path(path)?;
-    finish(&path.display().to_string(), text, raw, crate::overlay::Provenance::default())
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { file: name.clone(), source })?;
+    let text = checked_text(&name, bytes)?;
+    // A JSON document that says it is OpenAPI 3.0 is read into openapiv3's model from its text
+    // on a second thread while this one parses the tree: when that succeeds, reading the tree
+    // into the model (what `validate` does) would too, and is skipped.
+    let (raw, model_accepts) = std::thread::scope(|scope| {
+        let check = says_json_30(&text).then(|| scope.spawn(|| serde_json::from_str::<openapiv3::OpenAPI>(&text).is_ok()));
+        let raw = parse_text(&name, &text);
+        (raw, check.is_some_and(|h| h.join().unwrap_or(false)))
+    });
+    finish_read(&name, text, raw?, crate::overlay::Provenance::default(), model_accepts)
+}
+
+/// Whether `text` looks like a JSON document whose `openapi` member is a 3.0 version: a guess,
+/// only to decide whether checking it from its text on a second thread is worth starting.
+fn says_json_30(text: &str) -> bool {
+    if !text.trim_start().starts_with('{') {
+        return false;
+    }
+    text.match_indices("\"openapi\"").take(4).any(|(i, key)| {
+        let after = text[i + key.len()..].trim_start();
+        after.strip_prefix(':').is_some_and(|v| v.trim_start().starts_with("\"3.0"))
+    })
 }
 
 /// Loads a document from memory; `name` is used in messages.
@@ -182,11 +204,18 @@ pub(crate) fn read_path(path: &Path) -> Result<(String, Value), LoadError> {
 /// The OpenAPI checks on a raw tree, which overlays may have changed since `text` was parsed
 /// (`written` says where): the version, then openapiv3's model for 3.0 or [`check`] for 3.1 and
 /// 3.2, then normalization to the 3.0 shape.
-pub(crate) fn finish(
+pub(crate) fn finish(name: &str, text: String, raw: Value, written: crate::overlay::Provenance) -> Result<Document, LoadError> {
+    finish_read(name, text, raw, written, false)
+}
+
+/// [`finish`], told whether openapiv3's model already accepted the document's text (then a 3.0
+/// document is not read into it again).
+fn finish_read(
     name: &str,
     text: String,
     mut raw: Value,
     written: crate::overlay::Provenance,
+    model_accepts: bool,
 ) -> Result<Document, LoadError> {
     let version = version::detect(name, &raw)?;
     let invalid = |p: check::Problem| LoadError::Invalid {
@@ -202,7 +231,9 @@ pub(crate) fn finish(
             swagger::convert(&mut raw).map_err(invalid)?
         }
         Version::V30 => {
-            validate(&mut raw).map_err(invalid)?;
+            if !model_accepts {
+                validate(&mut raw).map_err(invalid)?;
+            }
             normalize::normalize(version, &mut raw)
         }
         _ => {
@@ -220,6 +251,13 @@ pub(crate) fn parse_bytes(name: &str, bytes: &[u8]) -> Result<(String, Value), L
 
 /// Text checks and parsing of bytes it takes over.
 fn parse_owned(name: &str, bytes: Vec<u8>) -> Result<(String, Value), LoadError> {
+    let text = checked_text(name, bytes)?;
+    let raw = parse_text(name, &text)?;
+    Ok((text, raw))
+}
+
+/// The bytes as text: UTF-8, without a byte-order mark, not blank, no NUL.
+fn checked_text(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
     let file = name.to_string();
     let mut text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -242,8 +280,7 @@ fn parse_owned(name: &str, bytes: Vec<u8>) -> Result<(String, Value), LoadError>
             offset: text.find('\0').unwrap_or(0),
         });
     }
-    let raw = parse_text(&file, &text)?;
-    Ok((text, raw))
+    Ok(text)
 }
 
 fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
@@ -381,5 +418,20 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         "/".to_string()
     } else {
         out
+    }
+}
+
+#[cfg(test)]
+mod guess_tests {
+    use super::says_json_30;
+
+    #[test]
+    fn only_json_saying_3_0_is_checked_from_its_text() {
+        assert!(says_json_30("{\"openapi\": \"3.0.3\"}"));
+        assert!(says_json_30(" {\"info\": {}, \"openapi\" :\n \"3.0.0\"}"));
+        assert!(!says_json_30("{\"openapi\": \"3.1.0\"}"));
+        assert!(!says_json_30("{\"swagger\": \"2.0\"}"));
+        assert!(!says_json_30("openapi: 3.0.3\n"));
+        assert!(!says_json_30("{\"x\": \"the \\\"openapi\\\" key\"}"));
     }
 }

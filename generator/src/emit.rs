@@ -24,8 +24,13 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return TokenStream::new();
     };
-    let lines = escape::doc_prose(text);
-    if let Some(marker) = crate::format::set_aside(&lines) {
+    doc_lines(&escape::doc_prose(text))
+}
+
+/// Doc attributes of lines already escaped, each ` text` (or empty): set aside for the
+/// formatter as one block when it takes them ([`crate::format::set_aside`]).
+fn doc_lines(lines: &[String]) -> TokenStream {
+    if let Some(marker) = crate::format::set_aside(lines) {
         return quote! { #[doc = #marker] };
     }
     quote! { #( #[doc = #lines] )* }
@@ -926,11 +931,9 @@ pub fn resource(api: &Api, path: &[String], node: &Resource, allow: &TokenStream
         let s = ident(&c.struct_name);
         let child_path: Vec<String> = path.iter().chain([&c.name]).cloned().collect();
         let doc = format!(" Operations under `{}`.", child_path.join("."));
-        let example = accessor_example(&api.meta.lib_name, &child_path);
+        let doc = doc_lines(&[vec![doc, String::new()], accessor_example(&api.meta.lib_name, &child_path)].concat());
         quote! {
-            #[doc = #doc]
-            #[doc = ""]
-            #(#[doc = #example])*
+            #doc
             pub fn #m(&self) -> #m::#s<'c> {
                 #m::#s { client: self.client }
             }
@@ -974,12 +977,10 @@ pub fn resources_root(api: &Api, plan: &Plan) -> TokenStream {
             Some(f) => format!(" Operations under `{}` (cargo feature `{f}`).", c.name),
             None => format!(" Operations under `{}`.", c.name),
         };
-        let example = accessor_example(&api.meta.lib_name, std::slice::from_ref(&c.name));
+        let doc = doc_lines(&[vec![doc, String::new()], accessor_example(&api.meta.lib_name, std::slice::from_ref(&c.name))].concat());
         quote! {
             #gate
-            #[doc = #doc]
-            #[doc = ""]
-            #(#[doc = #example])*
+            #doc
             pub fn #m(&self) -> #m::#s<'_> {
                 #m::#s { client: self }
             }
@@ -1989,11 +1990,10 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
             escape::md_code(url)
         ));
     }
-    let mut doc_tokens = doc_attrs(Some(&doc));
-    let blank = "";
-    doc_tokens.extend(quote!(#[doc = #blank]));
-    let ex: Vec<String> = example(api, path, op).into_iter().map(|l| format!(" {l}")).collect();
-    doc_tokens.extend(quote!(#( #[doc = #ex] )*));
+    let mut lines = escape::doc_prose(&doc);
+    lines.push(String::new());
+    lines.extend(example(api, path, op).into_iter().map(|l| format!(" {l}")));
+    let doc_tokens = doc_lines(&lines);
     let deprecated = if op.deprecated {
         deprecated_attr(op.deprecation_note.as_deref(), Some("deprecated in the API"))
     } else {

@@ -69,6 +69,9 @@ impl Builder<'_> {
 
     /// The configured name for a schema pointer, if any.
     pub(super) fn configured_name(&self, ptr: &str) -> Option<String> {
+        if self.cfg.types.is_empty() {
+            return None;
+        }
         if let Some(n) = self.cfg.types.get(ptr).or_else(|| self.cfg.types.get(&format!("#{ptr}"))) {
             return Some(n.clone());
         }

@@ -16,16 +16,34 @@ use crate::spec::{self, Meta, RustKind};
 impl Builder<'_> {
     /// The Rust type for the schema at `ptr`; `hint` names it if it needs a name.
     pub(super) fn ty_of(&mut self, ptr: &str, hint: &str) -> Result<(Ty, Meta), BuildError> {
+        self.ty_of_hinted(ptr, || hint.to_string())
+    }
+
+    /// [`Self::ty_of`], making the name hint only for a schema that may become a named type
+    /// (most properties are strings and numbers, and a hint is a few allocations).
+    pub(super) fn ty_of_hinted(&mut self, ptr: &str, hint: impl FnOnce() -> String) -> Result<(Ty, Meta), BuildError> {
         let (target, meta) = self.spec.deref(ptr)?;
         let hint = match self.configured_name(&target) {
             Some(n) => n,
             None => match spec::component_name(&target) {
                 Some(name) => camel(&name),
-                None => hint.to_string(),
+                None if self.names_nothing(&target) => String::new(),
+                None => hint(),
             },
         };
         let ty = self.shape(&target, &hint)?;
         Ok((ty, meta))
+    }
+
+    /// Whether the schema at `ptr` becomes a type that needs no name: a number, a string, a
+    /// boolean or untyped JSON, not named already.
+    fn names_nothing(&self, ptr: &str) -> bool {
+        let Some(schema) = self.spec.object(ptr) else { return true };
+        !self.named.contains_key(ptr)
+            && matches!(
+                RustKind::of(schema, &self.cfg.formats),
+                RustKind::String | RustKind::Mapped(_) | RustKind::I32 | RustKind::I64 | RustKind::F32 | RustKind::F64 | RustKind::Bool | RustKind::Json
+            )
     }
 
     fn shape(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
@@ -174,7 +192,7 @@ impl Builder<'_> {
         used: &mut BTreeSet<String>,
         location: FieldLocation,
     ) -> Result<Field, BuildError> {
-        let (ty, meta) = self.ty_of(ptr, &format!("{owner}{}", camel(json_name)))?;
+        let (ty, meta) = self.ty_of_hinted(ptr, || format!("{owner}{}", camel(json_name)))?;
         let wanted = self.hinted_field_name(ptr);
         let rust_name = unique_field_name(wanted.as_deref().unwrap_or(json_name), used);
         Ok(Field {

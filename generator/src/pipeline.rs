@@ -84,7 +84,8 @@ fn make_files(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((name, job)) = jobs.get(i) else { break };
             let t = Instant::now();
-            let _docs = format::DocsAside::begin();
+            // Docs are set aside only for tokens this job formats itself.
+            let _docs = (!matches!(job, Job::Render)).then(format::DocsAside::begin);
             let mut tokens = match job {
                 Job::Models(part, first) => emit::models_part(api, plan, part, *first),
                 Job::FacadeModels(layout) => split::facade_models(api, plan, layout),

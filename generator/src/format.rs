@@ -25,6 +25,11 @@ pub fn format_file(tokens: TokenStream) -> syn::Result<String> {
         Some(aside) if !aside.blocks.is_empty() => aside.put_back(&text)?,
         _ => text,
     };
+    // Doc lines never hold a control character (they are escaped), so this is a marker whose
+    // block is not here: tokens made under one `DocsAside` and printed outside it.
+    if text.contains(MARKER_LINE) {
+        return Err(out_of_place());
+    }
     Ok(space_items(&text))
 }
 
@@ -80,11 +85,18 @@ pub fn set_aside(lines: &[String]) -> Option<String> {
 /// What starts a marker: a control character, which doc lines never hold (they are escaped).
 const MARK: char = '\u{1}';
 
+/// How a marker prints as a doc line.
+const MARKER_LINE: &str = "///\u{1}";
+
+fn out_of_place() -> syn::Error {
+    syn::Error::new(proc_macro2::Span::call_site(), "a doc comment's marker was printed out of place")
+}
+
 impl Aside {
     /// `text` with each `///` marker line replaced by its block's lines at the same indent.
     /// A marker printed any other way (inside a macro's tokens, say) is an error, not output.
     fn put_back(&self, text: &str) -> syn::Result<String> {
-        let start = format!("///{MARK}{}:", self.nonce);
+        let start = format!("{MARKER_LINE}{}:", self.nonce);
         let extra: usize = self.blocks.iter().flatten().map(|l| l.len() + 16).sum();
         let mut out = String::with_capacity(text.len() + extra);
         let mut rest = text;
@@ -95,7 +107,7 @@ impl Aside {
             let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
             let block = after[..digits].parse::<usize>().ok().and_then(|i| self.blocks.get(i));
             let (Some(block), true, true) = (block, indent.bytes().all(|b| b == b' '), after[digits..].starts_with('\n')) else {
-                return Err(syn::Error::new(proc_macro2::Span::call_site(), "a doc comment's marker was printed out of place"));
+                return Err(out_of_place());
             };
             out.push_str(&rest[..line_start]);
             for line in block {
@@ -108,7 +120,7 @@ impl Aside {
         }
         out.push_str(rest);
         if out.contains(&self.nonce) {
-            return Err(syn::Error::new(proc_macro2::Span::call_site(), "a doc comment's marker was printed out of place"));
+            return Err(out_of_place());
         }
         Ok(out)
     }
@@ -566,6 +578,19 @@ mod aside_tests {
             assert_eq!(set_aside(&[" ok".into(), odd.into()]), None, "{odd:?}");
         }
         assert_eq!(set_aside(&[]), None);
+    }
+
+    /// Tokens made while docs were set aside but printed after (a second `format_file`, or
+    /// another thread) fail rather than print a marker.
+    #[test]
+    fn a_marker_printed_without_its_blocks_is_an_error() {
+        let tokens = {
+            let _guard = DocsAside::begin();
+            let marker = set_aside(&[" gone".into()]).unwrap();
+            quote!(#[doc = #marker] pub struct X;)
+        };
+        let err = format_file(tokens).unwrap_err();
+        assert!(err.to_string().contains("out of place"), "{err}");
     }
 
     /// A marker printed anywhere but as a doc line (here inside a macro's tokens, where

@@ -235,9 +235,8 @@ fn a_callback_given_by_ref_is_valid_3_0() {
     assert_eq!(code, 0, "{stderr}");
 }
 
-/// A JSON 3.0 document is checked against openapiv3's model from its text beside the parse;
-/// what that check refuses is read the usual way, so the error names the same place, and a
-/// callback `$ref` (which the model refuses but OpenAPI allows) still passes.
+/// JSON 3.0 is validated as YAML is: an error names its line and the member inside the schema,
+/// and a callback `$ref` (which openapiv3's model refuses but OpenAPI allows) passes.
 #[test]
 fn json_3_0_errors_and_callback_refs_are_read_as_yaml_ones_are() {
     let json = |extra_paths: &str, components: &str| {

@@ -15,7 +15,6 @@ mod version;
 
 use std::path::Path;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diag::Diagnostic;
@@ -155,30 +154,8 @@ pub enum LoadError {
 
 /// Reads and loads a document from disk.
 pub fn load_path(path: &Path) -> Result<Document, LoadError> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { file: name.clone(), source })?;
-    let text = checked_text(&name, bytes)?;
-    // A JSON document that says it is OpenAPI 3.0 is read into openapiv3's model from its text
-    // on a second thread while this one parses the tree: when that succeeds, reading the tree
-    // into the model (what `validate` does) would too, and is skipped.
-    let (raw, model_accepts) = std::thread::scope(|scope| {
-        let check = says_json_30(&text).then(|| scope.spawn(|| serde_json::from_str::<openapiv3::OpenAPI>(&text).is_ok()));
-        let raw = parse_text(&name, &text);
-        (raw, check.is_some_and(|h| h.join().unwrap_or(false)))
-    });
-    finish_read(&name, text, raw?, crate::overlay::Provenance::default(), model_accepts)
-}
-
-/// Whether `text` looks like a JSON document whose `openapi` member is a 3.0 version: a guess,
-/// only to decide whether checking it from its text on a second thread is worth starting.
-fn says_json_30(text: &str) -> bool {
-    if !text.trim_start().starts_with('{') {
-        return false;
-    }
-    text.match_indices("\"openapi\"").take(4).any(|(i, key)| {
-        let after = text[i + key.len()..].trim_start();
-        after.strip_prefix(':').is_some_and(|v| v.trim_start().starts_with("\"3.0"))
-    })
+    let (text, raw) = read_path(path)?;
+    finish(&path.display().to_string(), text, raw, crate::overlay::Provenance::default())
 }
 
 /// Loads a document from memory; `name` is used in messages.
@@ -204,18 +181,11 @@ pub(crate) fn read_path(path: &Path) -> Result<(String, Value), LoadError> {
 /// The OpenAPI checks on a raw tree, which overlays may have changed since `text` was parsed
 /// (`written` says where): the version, then openapiv3's model for 3.0 or [`check`] for 3.1 and
 /// 3.2, then normalization to the 3.0 shape.
-pub(crate) fn finish(name: &str, text: String, raw: Value, written: crate::overlay::Provenance) -> Result<Document, LoadError> {
-    finish_read(name, text, raw, written, false)
-}
-
-/// [`finish`], told whether openapiv3's model already accepted the document's text (then a 3.0
-/// document is not read into it again).
-fn finish_read(
+pub(crate) fn finish(
     name: &str,
     text: String,
     mut raw: Value,
     written: crate::overlay::Provenance,
-    model_accepts: bool,
 ) -> Result<Document, LoadError> {
     let version = version::detect(name, &raw)?;
     let invalid = |p: check::Problem| LoadError::Invalid {
@@ -231,9 +201,7 @@ fn finish_read(
             swagger::convert(&mut raw).map_err(invalid)?
         }
         Version::V30 => {
-            if !model_accepts {
-                validate(&mut raw).map_err(invalid)?;
-            }
+            validate(&mut raw).map_err(invalid)?;
             normalize::normalize(version, &mut raw)
         }
         _ => {
@@ -251,13 +219,6 @@ pub(crate) fn parse_bytes(name: &str, bytes: &[u8]) -> Result<(String, Value), L
 
 /// Text checks and parsing of bytes it takes over.
 fn parse_owned(name: &str, bytes: Vec<u8>) -> Result<(String, Value), LoadError> {
-    let text = checked_text(name, bytes)?;
-    let raw = parse_text(name, &text)?;
-    Ok((text, raw))
-}
-
-/// The bytes as text: UTF-8, without a byte-order mark, not blank, no NUL.
-fn checked_text(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
     let file = name.to_string();
     let mut text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -280,7 +241,8 @@ fn checked_text(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
             offset: text.find('\0').unwrap_or(0),
         });
     }
-    Ok(text)
+    let raw = parse_text(&file, &text)?;
+    Ok((text, raw))
 }
 
 fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
@@ -351,12 +313,7 @@ pub fn json_kind(v: &Value) -> &'static str {
 /// error pointer stops at a schema, our own checks find the member inside it.
 fn validate(raw: &mut Value) -> Result<(), check::Problem> {
     let set_aside = set_aside_callback_refs(raw);
-    // Tracking the path costs about as much as reading the document, so it is done only to
-    // name the place of an error found without it.
-    let result: Result<(), serde_path_to_error::Error<serde_json::Error>> = match openapiv3::OpenAPI::deserialize(&*raw) {
-        Ok(_) => Ok(()),
-        Err(_) => serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*raw).map(drop),
-    };
+    let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&*raw);
     for (ptr, value) in set_aside {
         if let Some(slot) = raw.pointer_mut(&ptr) {
             *slot = value;
@@ -418,20 +375,5 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         "/".to_string()
     } else {
         out
-    }
-}
-
-#[cfg(test)]
-mod guess_tests {
-    use super::says_json_30;
-
-    #[test]
-    fn only_json_saying_3_0_is_checked_from_its_text() {
-        assert!(says_json_30("{\"openapi\": \"3.0.3\"}"));
-        assert!(says_json_30(" {\"info\": {}, \"openapi\" :\n \"3.0.0\"}"));
-        assert!(!says_json_30("{\"openapi\": \"3.1.0\"}"));
-        assert!(!says_json_30("{\"swagger\": \"2.0\"}"));
-        assert!(!says_json_30("openapi: 3.0.3\n"));
-        assert!(!says_json_30("{\"x\": \"the \\\"openapi\\\" key\"}"));
     }
 }

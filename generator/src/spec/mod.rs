@@ -95,11 +95,22 @@ pub struct Spec<'a> {
 /// Nodes already found by pointer, with the parent of each: building the IR asks for the same
 /// long pointers (a property of a response body under a path) many times, and for their
 /// siblings, so a pointer asked again costs one hash lookup and a sibling one step, instead of
-/// a walk from the root through every token. Holds only what was asked; single-threaded.
+/// a walk from the root through every token. Holds only what was asked, and only pointers up
+/// to [`MEMO_POINTER_BYTES`] long until it holds [`MEMO_BYTES`] of them (a document's keys
+/// are the pointers' text, and a hostile one may make every pointer huge); single-threaded.
 #[derive(Default)]
 pub struct PointerMemo<'a> {
     nodes: RefCell<HashMap<Box<str>, Option<&'a Value>, foldhash::fast::RandomState>>,
+    /// The bytes of the pointers held.
+    bytes: std::cell::Cell<usize>,
 }
+
+/// The longest pointer the memo keeps; longer ones are walked each time. Real documents'
+/// pointers are a few hundred bytes.
+const MEMO_POINTER_BYTES: usize = 2048;
+
+/// The pointer bytes the memo keeps at most (the whole Cloudflare API needs about a tenth).
+const MEMO_BYTES: usize = 128 << 20;
 
 impl std::fmt::Debug for PointerMemo<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -110,6 +121,9 @@ impl std::fmt::Debug for PointerMemo<'_> {
 impl<'a> PointerMemo<'a> {
     /// [`locate::get`] of `root`, remembered.
     fn get(&self, root: &'a Value, ptr: &str) -> Option<&'a Value> {
+        if ptr.len() > MEMO_POINTER_BYTES {
+            return locate::get(root, ptr);
+        }
         if let Some(found) = self.nodes.borrow().get(ptr) {
             return *found;
         }
@@ -121,12 +135,19 @@ impl<'a> PointerMemo<'a> {
         let known = self.nodes.borrow().get(parent).copied();
         let parent_node = known.unwrap_or_else(|| {
             let node = locate::get(root, parent);
-            self.nodes.borrow_mut().insert(parent.into(), node);
+            self.remember(parent, node);
             node
         });
         let found = parent_node.and_then(|node| locate::step(node, token));
-        self.nodes.borrow_mut().insert(ptr.into(), found);
+        self.remember(ptr, found);
         found
+    }
+
+    fn remember(&self, ptr: &str, node: Option<&'a Value>) {
+        if self.bytes.get() + ptr.len() <= MEMO_BYTES {
+            self.bytes.set(self.bytes.get() + ptr.len());
+            self.nodes.borrow_mut().insert(ptr.into(), node);
+        }
     }
 }
 
@@ -239,5 +260,8 @@ mod tests {
         let long = "/a".repeat(200_000);
         assert_eq!(spec.get(&long), None);
         assert_eq!(spec.get(&"/a".repeat(100)), Some(&Value::Null));
+        // Neither the long pointer nor its parent is kept: the memo holds what it may.
+        assert!(memo.nodes.borrow().keys().all(|k| k.len() <= MEMO_POINTER_BYTES));
+        assert!(memo.bytes.get() <= MEMO_BYTES);
     }
 }

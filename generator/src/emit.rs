@@ -307,8 +307,13 @@ impl<'a> Graph<'a> {
 
     /// The names whose place in `set` is true.
     fn names_in(&self, set: &[bool]) -> BTreeSet<String> {
-        self.names.iter().zip(set).filter(|(_, &on)| on).map(|(n, _)| n.to_string()).collect()
+        places(set, true).map(|t| self.names[t].to_string()).collect()
     }
+}
+
+/// The places in `set` that are `on`.
+fn places(set: &[bool], on: bool) -> impl Iterator<Item = usize> + '_ {
+    set.iter().enumerate().filter(move |(_, &s)| s == on).map(|(t, _)| t)
 }
 
 /// Request roots (params structs and the types of their fields) and response roots (the
@@ -369,9 +374,8 @@ pub fn plan(api: &Api) -> Plan {
     // Types no operation reaches (extra schemas) keep both derives and are always compiled,
     // and so is everything they mention.
     let always = graph.closure(users.iter().enumerate().filter(|(_, u)| u.is_empty()).map(|(t, _)| t));
-    let always_ids = || always.iter().enumerate().filter(|(_, &on)| on).map(|(t, _)| t);
-    plan.ser = graph.names_in(&graph.closure(req_all.into_iter().chain(always_ids())));
-    plan.de = graph.names_in(&graph.closure(resp_all.into_iter().chain(always_ids())));
+    plan.ser = graph.names_in(&graph.closure(req_all.into_iter().chain(places(&always, true))));
+    plan.de = graph.names_in(&graph.closure(resp_all.into_iter().chain(places(&always, true))));
     let all = plan.features.len();
     for ((name, fs), always) in types.keys().zip(users).zip(&always) {
         if !fs.is_empty() && !always && fs.len() < all {
@@ -400,8 +404,7 @@ fn roots_of<'a>(types: &'a BTreeMap<String, TypeDef>, node: &'a Resource) -> (Ve
 fn response_only(graph: &Graph<'_>, req: &[&str], resp: &[&str]) -> BTreeSet<String> {
     let (req, resp) = (graph.ids(req.iter().copied()), graph.ids(resp.iter().copied()));
     let reached = graph.closure(req.iter().chain(&resp).copied());
-    let unreached = reached.iter().enumerate().filter(|(_, &on)| !on).map(|(t, _)| t);
-    let built = graph.closure(req.iter().copied().chain(unreached));
+    let built = graph.closure(req.iter().copied().chain(places(&reached, false)));
     let from_responses = graph.closure(resp);
     graph.names_in(&from_responses.iter().zip(&built).map(|(&r, &b)| r && !b).collect::<Vec<_>>())
 }

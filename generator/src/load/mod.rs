@@ -314,11 +314,7 @@ pub fn json_kind(v: &Value) -> &'static str {
 fn validate(raw: &mut Value) -> Result<(), check::Problem> {
     let set_aside = set_aside_callback_refs(raw);
     let result = read_in_pieces::<openapiv3::OpenAPI>(raw, "", None);
-    for (ptr, value) in set_aside {
-        if let Some(slot) = raw.pointer_mut(&ptr) {
-            *slot = value;
-        }
-    }
+    put_back(raw, set_aside);
     match result {
         Ok(()) => Ok(()),
         Err((pointer, message)) => {
@@ -357,12 +353,17 @@ fn read_in_pieces<T: serde::de::DeserializeOwned>(node: &mut Value, base: &str, 
         }
         result = read_in_pieces::<openapiv3::ReferenceOr<openapiv3::Schema>>(piece, &format!("{base}{at}"), Some(0));
     }
-    for (at, piece) in cut.into_iter().rev() {
+    put_back(node, cut);
+    result
+}
+
+/// Puts nodes taken out of `node` back at their pointers, the last taken first.
+fn put_back(node: &mut Value, taken: Vec<(String, Value)>) {
+    for (at, value) in taken.into_iter().rev() {
         if let Some(slot) = node.pointer_mut(&at) {
-            *slot = piece;
+            *slot = value;
         }
     }
-    result
 }
 
 /// Replaces with `{}` each schema more than [`MODEL_PIECE_DEPTH`] levels below `node` and
@@ -372,68 +373,65 @@ fn read_in_pieces<T: serde::de::DeserializeOwned>(node: &mut Value, base: &str, 
 /// a schema, the next level is a `properties` member, `items`, `not`, `additionalProperties`
 /// and an `allOf`/`anyOf`/`oneOf` element.
 fn cut_deep_schemas(node: &mut Value, schema: Option<usize>, path: &mut Vec<String>, cut: &mut Vec<(String, Value)>) {
-    let visit = |child: &mut Value, depth: Option<usize>, path: &mut Vec<String>, cut: &mut Vec<(String, Value)>| match depth {
-        Some(d) if d > MODEL_PIECE_DEPTH && child.is_object() => {
-            let at: String = path.iter().map(|t| format!("/{t}")).collect();
-            cut.push((at, std::mem::replace(child, Value::Object(Default::default()))));
-        }
-        _ => cut_deep_schemas(child, depth, path, cut),
-    };
     match (node, schema) {
         (Value::Object(map), None) => {
-            let in_schemas = matches!(path.as_slice(), [c] if c == "components");
+            let in_components = matches!(path.as_slice(), [c] if c == "components");
             for (key, child) in map.iter_mut() {
                 if matches!(key.as_str(), "example" | "examples" | "links") || key.starts_with("x-") {
                     continue;
                 }
-                let depth = (key == "schema" || key == "schemas" && in_schemas).then_some(0);
                 path.push(crate::locate::escape_token(key));
-                if key == "schemas" && in_schemas {
-                    if let Value::Object(schemas) = child {
-                        for (name, s) in schemas.iter_mut() {
-                            path.push(crate::locate::escape_token(name));
-                            visit(s, Some(0), path, cut);
-                            path.pop();
-                        }
-                    }
-                } else {
-                    visit(child, depth, path, cut);
+                match (key.as_str(), child) {
+                    ("schemas", Value::Object(schemas)) if in_components => cut_in_members(schemas, Some(0), path, cut),
+                    ("schema", child) => cut_in(child, Some(0), path, cut),
+                    (_, child) => cut_in(child, None, path, cut),
                 }
                 path.pop();
             }
         }
-        (Value::Array(list), None) => {
-            for (i, child) in list.iter_mut().enumerate() {
-                path.push(i.to_string());
-                visit(child, None, path, cut);
-                path.pop();
-            }
-        }
+        (Value::Array(list), None) => cut_in_elements(list, None, path, cut),
         (Value::Object(map), Some(d)) => {
             for (key, child) in map.iter_mut() {
                 path.push(crate::locate::escape_token(key));
                 match (key.as_str(), child) {
-                    ("properties", Value::Object(props)) => {
-                        for (name, s) in props.iter_mut() {
-                            path.push(crate::locate::escape_token(name));
-                            visit(s, Some(d + 1), path, cut);
-                            path.pop();
-                        }
-                    }
-                    ("items" | "not" | "additionalProperties", s) => visit(s, Some(d + 1), path, cut),
-                    ("allOf" | "anyOf" | "oneOf", Value::Array(list)) => {
-                        for (i, s) in list.iter_mut().enumerate() {
-                            path.push(i.to_string());
-                            visit(s, Some(d + 1), path, cut);
-                            path.pop();
-                        }
-                    }
+                    ("properties", Value::Object(props)) => cut_in_members(props, Some(d + 1), path, cut),
+                    ("items" | "not" | "additionalProperties", s) => cut_in(s, Some(d + 1), path, cut),
+                    ("allOf" | "anyOf" | "oneOf", Value::Array(list)) => cut_in_elements(list, Some(d + 1), path, cut),
                     _ => {}
                 }
                 path.pop();
             }
         }
         _ => {}
+    }
+}
+
+/// [`cut_deep_schemas`] for `child` at `path`, which is cut itself when it is a schema too deep.
+fn cut_in(child: &mut Value, depth: Option<usize>, path: &mut Vec<String>, cut: &mut Vec<(String, Value)>) {
+    match depth {
+        Some(d) if d > MODEL_PIECE_DEPTH && child.is_object() => {
+            let at: String = path.iter().map(|t| format!("/{t}")).collect();
+            cut.push((at, std::mem::replace(child, Value::Object(Default::default()))));
+        }
+        _ => cut_deep_schemas(child, depth, path, cut),
+    }
+}
+
+/// [`cut_in`] for each member of a map, all at `depth`.
+fn cut_in_members(map: &mut serde_json::Map<String, Value>, depth: Option<usize>, path: &mut Vec<String>, cut: &mut Vec<(String, Value)>) {
+    for (name, child) in map.iter_mut() {
+        path.push(crate::locate::escape_token(name));
+        cut_in(child, depth, path, cut);
+        path.pop();
+    }
+}
+
+/// [`cut_in`] for each element of a list, all at `depth`.
+fn cut_in_elements(list: &mut [Value], depth: Option<usize>, path: &mut Vec<String>, cut: &mut Vec<(String, Value)>) {
+    for (i, child) in list.iter_mut().enumerate() {
+        path.push(i.to_string());
+        cut_in(child, depth, path, cut);
+        path.pop();
     }
 }
 

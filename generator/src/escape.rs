@@ -29,15 +29,28 @@ pub(crate) fn is_format(c: char) -> bool {
         | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}' | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
 }
 
+/// The most characters [`shown`] prints of one text; longer ones keep their start and end.
+const SHOWN_CHARS: usize = 1_000;
+
 /// Input text for a terminal line (a diagnostic or an error message): every hidden character,
 /// newlines included, is written as a Rust-style escape, so a name from the document cannot
-/// move the cursor, forge a second line or reorder what a reviewer sees.
+/// move the cursor, forge a second line or reorder what a reviewer sees. A text longer than
+/// 1,000 characters keeps its first 800 and last 100, saying how many were left out between,
+/// so a 200 KB name is not printed whole in every message that names it.
 pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_hidden) {
+    let long = s.len() > SHOWN_CHARS && s.chars().nth(SHOWN_CHARS).is_some();
+    if !long && !s.chars().any(is_hidden) {
         return std::borrow::Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let mut out = String::with_capacity(s.len().min(4 * SHOWN_CHARS) + 8);
+    let total = if long { s.chars().count() } else { 0 };
+    for (i, c) in s.chars().enumerate() {
+        if long && i == 800 {
+            let _ = write!(out, "…({} characters left out)…", total - 900);
+        }
+        if long && (800..total - 100).contains(&i) {
+            continue;
+        }
         match c {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
@@ -343,6 +356,19 @@ fn wrap_bare_urls(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_texts_are_shown_by_their_ends() {
+        let name = format!("{}{}", "a".repeat(150_000), "b\u{202e}".repeat(25_000));
+        let out = shown(&name);
+        assert!(out.starts_with(&"a".repeat(800)), "{}", &out[..900]);
+        assert!(out.contains("…(199100 characters left out)…"), "{out}");
+        assert!(out.ends_with(&"b\\u{202e}".repeat(50)), "{out}");
+        assert_eq!(out.chars().count(), 800 + "…(199100 characters left out)…".chars().count() + 50 + 50 * 8);
+        let fits = "é".repeat(1_000);
+        assert_eq!(shown(&fits), fits);
+        assert!(shown(&"é".repeat(1_001)).contains("…(101 characters left out)…"));
+    }
 
     #[test]
     fn strings() {

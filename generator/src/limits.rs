@@ -17,6 +17,79 @@ pub const MAX_SCHEMA_DEPTH: usize = 64;
 /// twice the document's size when that is more, so the converted tree stays linear in the input.
 pub const MIN_CONVERSION_COPIES: usize = 250_000;
 
+/// How many bytes of JSON pointers a document may add up to, per byte of its tree (see
+/// [`tree_size`]). The generator keeps a node's pointer for messages, so a long key above many
+/// nodes costs its length once per node: a 300 KB document with a 200 KB path above 3,000
+/// parameters and properties took 4 s and 1.3 GB. Real documents add up to 5 (Cloudflare) and at
+/// most 15 times their size (APIs.guru's 2,639).
+pub const POINTER_BYTES_PER_BYTE: usize = 32;
+
+/// The most bytes of JSON pointers any document may add up to, however small.
+pub const MIN_POINTER_BYTES: usize = 64 << 20;
+
+/// A tree's size for [`POINTER_BYTES_PER_BYTE`]: its nodes, plus the bytes of its keys and
+/// strings.
+pub fn tree_size(v: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    1 + match v {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(tree_size).sum(),
+        Value::Object(m) => m.iter().map(|(k, v)| k.len() + tree_size(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// Where the JSON pointers to a tree's nodes first add up to more than the budget
+/// ([`POINTER_BYTES_PER_BYTE`] times [`tree_size`], at least [`MIN_POINTER_BYTES`]): the
+/// pointer to the longest key above the node that crossed it, and that key's length in bytes.
+pub fn pointers_over_budget(tree: &serde_json::Value) -> Option<(String, usize)> {
+    let budget = MIN_POINTER_BYTES.max(POINTER_BYTES_PER_BYTE.saturating_mul(tree_size(tree)));
+    let mut walk = PointerWalk { left: budget, above: Vec::new() };
+    if walk.visit(tree, 0) {
+        return None;
+    }
+    let longest = (0..walk.above.len()).max_by_key(|i| walk.above[*i].len())?;
+    let mut ptr = String::new();
+    for token in &walk.above[..=longest] {
+        ptr.push('/');
+        ptr.push_str(&crate::locate::escape_token(token));
+    }
+    Some((ptr, walk.above[longest].len()))
+}
+
+/// The state of [`pointers_over_budget`]'s walk.
+struct PointerWalk<'a> {
+    /// Pointer bytes still allowed.
+    left: usize,
+    /// The keys (array indexes as text) from the root to the node being visited.
+    above: Vec<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> PointerWalk<'a> {
+    /// Spends the pointers of `v` and everything under it, `len` bytes being `v`'s own; false
+    /// when the budget ran out (with `above` leading to the node that crossed it).
+    fn visit(&mut self, v: &'a serde_json::Value, len: usize) -> bool {
+        use serde_json::Value;
+        let Some(left) = self.left.checked_sub(len) else { return false };
+        self.left = left;
+        let child = |walk: &mut Self, token: std::borrow::Cow<'a, str>, v: &'a Value| {
+            // `~` and `/` take two bytes once escaped.
+            let escaped = token.len() + token.bytes().filter(|b| matches!(b, b'~' | b'/')).count();
+            walk.above.push(token);
+            let ok = walk.visit(v, len + 1 + escaped);
+            if ok {
+                walk.above.pop();
+            }
+            ok
+        };
+        match v {
+            Value::Array(a) => a.iter().enumerate().all(|(i, v)| child(self, i.to_string().into(), v)),
+            Value::Object(m) => m.iter().all(|(k, v)| child(self, k.as_str().into(), v)),
+            _ => true,
+        }
+    }
+}
+
 /// How deep the resource tree may nest (`client.a().b()…`): a group name such as
 /// `x-fern-sdk-group-name: a.b.c` or a configured `resource` adds one level per dot. The whole
 /// Cloudflare API nests 9 levels deep; each level is a module, a file and a folder.
@@ -256,6 +329,26 @@ fn line_end(b: &[u8], from: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointer_budget_refuses_long_keys_above_many_nodes_only() {
+        use serde_json::json;
+        let long = format!("/{}", "a".repeat(200_000));
+        let params: Vec<_> = (0..1_000).map(|i| json!({"name": format!("p{i}"), "in": "query"})).collect();
+        let hostile = json!({"paths": {(long.clone()): {"get": {"parameters": params}}}});
+        let (at, length) = pointers_over_budget(&hostile).expect("a 200 KB key above 3,000 nodes is refused");
+        assert_eq!(length, long.len());
+        assert_eq!(at, format!("/paths/{}", long.replace('/', "~1")));
+        // The same key above a few nodes, and short keys above the same many nodes, are fine.
+        assert_eq!(pointers_over_budget(&json!({"paths": {(long.clone()): {"get": {"parameters": [{"name": "p"}]}}}})), None);
+        let params: Vec<_> = (0..1_000).map(|i| json!({"name": format!("p{i}"), "in": "query"})).collect();
+        assert_eq!(pointers_over_budget(&json!({"paths": {"/a/{id}": {"get": {"parameters": params}}}})), None);
+        // The budget grows with the document: past the floor, 32 pointer bytes per byte. These
+        // 250,000 pointers of 304 bytes add up to more than the floor.
+        let wide: serde_json::Map<_, _> = (0..250_000).map(|i| (format!("{i:0>300}"), json!(i))).collect();
+        const { assert!(250_000 * 304 > MIN_POINTER_BYTES) };
+        assert_eq!(pointers_over_budget(&json!({"k": wide})), None);
+    }
 
     fn depth(text: &str) -> Option<usize> {
         yaml_flow_too_deep(text, 3)

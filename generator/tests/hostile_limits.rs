@@ -514,3 +514,44 @@ fn a_bad_schema_deep_inside_schemas_is_refused_without_exponential_work() {
         assert!(!s.out().exists(), "{name}: an output folder was written");
     }
 }
+
+/// A 200 KB key above 3,000 parameters and properties: the generator keeps a pointer per node,
+/// so the key cost its length once per node (4 s and 1.3 GB in a release build for a 300 KB
+/// document) until documents whose pointers add up to more than 32 times their size were refused.
+/// (JSON: YAML allows no implicit key longer than 1,024 characters.)
+#[test]
+fn a_long_key_above_many_nodes_is_refused_before_it_costs_memory() {
+    use serde_json::json;
+    let long = "a".repeat(200_000);
+    let params: Vec<_> = (0..1_500).map(|i| json!({"name": format!("p{i}"), "in": "query", "schema": {"type": "string"}})).collect();
+    let props: serde_json::Map<_, _> = (0..1_500).map(|i| (format!("f{i}"), json!({"type": "string"}))).collect();
+    let info = json!({"title": "t", "version": "1"});
+    let ok = json!({"200": {"description": "ok"}});
+    let path_doc = |key: &str| {
+        json!({"openapi": "3.0.3", "info": info, "paths": {(format!("/{key}")): {"get": {"operationId": "op", "parameters": params, "responses": ok}}}}).to_string()
+    };
+    let schema_doc = json!({
+        "openapi": "3.0.3", "info": info, "paths": {},
+        "components": {"schemas": {(long.clone()): {"type": "object", "properties": props}}},
+    });
+    for (name, text, pointer, length) in [
+        ("long-path.json", path_doc(&long), "/paths/~1aaaa", "is 200001 bytes long"),
+        ("long-schema.json", schema_doc.to_string(), "/components/schemas/aaaa", "is 200000 bytes long"),
+    ] {
+        let s = Scratch::new();
+        let o = s.generate(name, &text);
+        o.assert_bounded(name, SECS, 300);
+        assert_eq!(o.code, Some(2), "{name}: exit code; stderr:\n{}", support::tail(&o.stderr));
+        assert!(o.stderr.contains(&format!("{name}:1:")), "{name}: message names no file and line:\n{}", support::tail(&o.stderr));
+        for needle in [pointer, "characters left out", length, "shorten the key"] {
+            assert!(o.stderr.contains(needle), "{name}: message lacks {needle:?}:\n{}", support::tail(&o.stderr));
+        }
+        assert!(o.stderr.len() < 4_000, "{name}: the message prints the whole key ({} bytes)", o.stderr.len());
+        assert!(!s.out().exists(), "{name}: an output folder was written");
+    }
+    // The same document with a short path generates: it is the key's length that is refused.
+    let s = Scratch::new();
+    let o = s.generate("short-path.json", &path_doc("a"));
+    o.assert_bounded("short path", SECS, MB);
+    assert_eq!(o.code, Some(0), "short path: stderr:\n{}", support::tail(&o.stderr));
+}

@@ -136,6 +136,18 @@ pub enum LoadError {
         /// The file, as messages name it.
         file: String,
     },
+    #[error("{}:{line}: the key at {} is {length} bytes long, and the JSON pointers through it to the nodes below add up to more than this generator keeps for its messages ({per_byte} bytes for each byte of the document, at least {min_mib} MiB); shorten the key (see \"Limits\" in its README)", crate::escape::shown(.file), crate::escape::shown(.pointer), per_byte = crate::limits::POINTER_BYTES_PER_BYTE, min_mib = crate::limits::MIN_POINTER_BYTES >> 20)]
+    /// Long keys above many nodes: the document's pointers would cost more than the budget.
+    KeysTooLong {
+        /// The file, as messages name it.
+        file: String,
+        /// 1-based line of the key.
+        line: usize,
+        /// JSON pointer to the longest key above the node where the budget ran out.
+        pointer: String,
+        /// That key's length in bytes.
+        length: usize,
+    },
     #[error("{}:{line}: invalid {version} at {}: {}", crate::escape::shown(.file), crate::escape::shown(.pointer), crate::escape::shown(.message))]
     /// The document does not match the model of the OpenAPI version it declares.
     Invalid {
@@ -209,6 +221,11 @@ pub(crate) fn finish(
             normalize::normalize(version, &mut raw)
         }
     };
+    if let Some((at, length)) = crate::limits::pointers_over_budget(&raw) {
+        let pointer = origins.original(&at);
+        let line = crate::locate::line_of(&text, &pointer).unwrap_or(1);
+        return Err(LoadError::KeysTooLong { file: name.to_string(), line, pointer, length });
+    }
     Ok(Document { name: name.to_string(), raw, text, written, version, origins, notes })
 }
 

@@ -17,33 +17,27 @@ pub const MAX_SCHEMA_DEPTH: usize = 64;
 /// twice the document's size when that is more, so the converted tree stays linear in the input.
 pub const MIN_CONVERSION_COPIES: usize = 250_000;
 
-/// How many bytes of JSON pointers a document may add up to, per byte of its tree (see
-/// [`tree_size`]). The generator keeps a node's pointer for messages, so a long key above many
-/// nodes costs its length once per node: a 300 KB document with a 200 KB path above 3,000
-/// parameters and properties took 4 s and 1.3 GB. Real documents add up to 5 (Cloudflare) and at
-/// most 15 times their size (APIs.guru's 2,639).
+/// How many bytes of JSON pointers a document may add up to, per byte of its tree (its nodes,
+/// plus the bytes of its keys and strings). The generator keeps a node's pointer for messages,
+/// so a long key above many nodes costs its length once per node: a 300 KB document with a
+/// 200 KB path above 3,000 parameters and properties took 4 s and 1.3 GB. Real documents add up
+/// to 5 (Cloudflare) and at most 15 times their size (APIs.guru's 2,639).
 pub const POINTER_BYTES_PER_BYTE: usize = 32;
 
-/// The most bytes of JSON pointers any document may add up to, however small.
+/// The budget of a small document: however few its bytes, its pointers may add up to this many.
 pub const MIN_POINTER_BYTES: usize = 64 << 20;
 
-/// A tree's size for [`POINTER_BYTES_PER_BYTE`]: its nodes, plus the bytes of its keys and
-/// strings.
-pub fn tree_size(v: &serde_json::Value) -> usize {
-    use serde_json::Value;
-    1 + match v {
-        Value::String(s) => s.len(),
-        Value::Array(a) => a.iter().map(tree_size).sum(),
-        Value::Object(m) => m.iter().map(|(k, v)| k.len() + tree_size(v)).sum(),
-        _ => 0,
-    }
-}
-
 /// Where the JSON pointers to a tree's nodes first add up to more than the budget
-/// ([`POINTER_BYTES_PER_BYTE`] times [`tree_size`], at least [`MIN_POINTER_BYTES`]): the
+/// ([`POINTER_BYTES_PER_BYTE`] times the tree's size, at least [`MIN_POINTER_BYTES`]): the
 /// pointer to the longest key above the node that crossed it, and that key's length in bytes.
+/// One walk adds up the tree's size and its pointers; only a tree over the budget is walked
+/// again, to find the place.
 pub fn pointers_over_budget(tree: &serde_json::Value) -> Option<(String, usize)> {
-    let budget = MIN_POINTER_BYTES.max(POINTER_BYTES_PER_BYTE.saturating_mul(tree_size(tree)));
+    let (size, pointers) = size_and_pointers(tree, 0);
+    let budget = MIN_POINTER_BYTES.max(POINTER_BYTES_PER_BYTE.saturating_mul(size));
+    if pointers <= budget {
+        return None;
+    }
     let mut walk = PointerWalk { left: budget, above: Vec::new() };
     if walk.visit(tree, 0) {
         return None;
@@ -57,7 +51,38 @@ pub fn pointers_over_budget(tree: &serde_json::Value) -> Option<(String, usize)>
     Some((ptr, walk.above[longest].len()))
 }
 
-/// The state of [`pointers_over_budget`]'s walk.
+/// The bytes a key adds to a pointer: `/` and the key, whose `~` and `/` take two bytes each.
+fn token_bytes(key: &str) -> usize {
+    1 + key.len() + key.bytes().filter(|b| matches!(b, b'~' | b'/')).count()
+}
+
+/// The bytes an array index adds to a pointer: `/` and its digits.
+fn index_bytes(i: usize) -> usize {
+    2 + i.checked_ilog10().unwrap_or(0) as usize
+}
+
+/// The size of `v` (its nodes, plus the bytes of its keys and strings) and the bytes of the pointers to `v` and every node under it, `len`
+/// being `v`'s own (saturating: only the comparison with the budget matters).
+fn size_and_pointers(v: &serde_json::Value, len: usize) -> (usize, usize) {
+    use serde_json::Value;
+    if let Value::String(s) = v {
+        return (1 + s.len(), len);
+    }
+    let (mut size, mut pointers) = (1, len);
+    let mut add = |key: usize, token: usize, v| {
+        let (s, p) = size_and_pointers(v, len.saturating_add(token));
+        size += key + s;
+        pointers = pointers.saturating_add(p);
+    };
+    match v {
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| add(0, index_bytes(i), v)),
+        Value::Object(m) => m.iter().for_each(|(k, v)| add(k.len(), token_bytes(k), v)),
+        _ => {}
+    }
+    (size, pointers)
+}
+
+/// The state of [`pointers_over_budget`]'s second walk, which finds where the budget ran out.
 struct PointerWalk<'a> {
     /// Pointer bytes still allowed.
     left: usize,
@@ -72,19 +97,17 @@ impl<'a> PointerWalk<'a> {
         use serde_json::Value;
         let Some(left) = self.left.checked_sub(len) else { return false };
         self.left = left;
-        let child = |walk: &mut Self, token: std::borrow::Cow<'a, str>, v: &'a Value| {
-            // `~` and `/` take two bytes once escaped.
-            let escaped = token.len() + token.bytes().filter(|b| matches!(b, b'~' | b'/')).count();
+        let child = |walk: &mut Self, token: std::borrow::Cow<'a, str>, bytes: usize, v: &'a Value| {
             walk.above.push(token);
-            let ok = walk.visit(v, len + 1 + escaped);
+            let ok = walk.visit(v, len.saturating_add(bytes));
             if ok {
                 walk.above.pop();
             }
             ok
         };
         match v {
-            Value::Array(a) => a.iter().enumerate().all(|(i, v)| child(self, i.to_string().into(), v)),
-            Value::Object(m) => m.iter().all(|(k, v)| child(self, k.as_str().into(), v)),
+            Value::Array(a) => a.iter().enumerate().all(|(i, v)| child(self, i.to_string().into(), index_bytes(i), v)),
+            Value::Object(m) => m.iter().all(|(k, v)| child(self, k.as_str().into(), token_bytes(k), v)),
             _ => true,
         }
     }
@@ -329,6 +352,24 @@ fn line_end(b: &[u8], from: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointers_add_up_to_the_escaped_pointers_of_every_node() {
+        use serde_json::json;
+        let tree = json!({"a/b": [1, {"~c": "xyz"}, 3, 4, 5, 6, 7, 8, 9, 10, [11]], "": null});
+        fn every(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| every(v, format!("{at}/{i}"), out)),
+                serde_json::Value::Object(m) => m.iter().for_each(|(k, v)| every(v, format!("{at}/{}", crate::locate::escape_token(k)), out)),
+                _ => {}
+            }
+            out.push(at);
+        }
+        let mut all = Vec::new();
+        every(&tree, String::new(), &mut all);
+        assert_eq!(size_and_pointers(&tree, 0), (all.len() + "a/b~cxyz".len(), all.iter().map(String::len).sum()));
+        assert!(all.contains(&"/a~1b/1/~0c".to_string()) && all.contains(&"/a~1b/10/0".to_string()));
+    }
 
     #[test]
     fn pointer_budget_refuses_long_keys_above_many_nodes_only() {

@@ -2,6 +2,8 @@
 //! stage that recurses does so at most this deep; a document beyond a limit is refused (exit 2)
 //! with a message naming the place. The README lists them under the exit codes.
 
+use std::collections::HashMap;
+
 /// How deep the YAML or JSON text itself may nest (mappings, sequences, `[…]`, `{…}`). The same
 /// as both parsers' own limit, checked before parsing for YAML flow collections, whose parsing
 /// costs the square of their depth.
@@ -17,25 +19,25 @@ pub const MAX_SCHEMA_DEPTH: usize = 64;
 /// twice the document's size when that is more, so the converted tree stays linear in the input.
 pub const MIN_CONVERSION_COPIES: usize = 250_000;
 
-/// How many bytes of JSON pointers a document may add up to, per byte of its tree (its nodes,
-/// plus the bytes of its keys and strings). The generator keeps a node's pointer for messages,
-/// so a long key above many nodes costs its length once per node: a 300 KB document with a
-/// 200 KB path above 3,000 parameters and properties took 4 s and 1.3 GB. Real documents add up
-/// to 5 (Cloudflare) and at most 15 times their size (APIs.guru's 2,639).
+/// How many bytes of JSON pointers a document may add up to, per byte of its input (the
+/// document's text and its overlays'). The generator keeps a node's pointer for messages, so a
+/// long key above many nodes costs its length once per node: a 300 KB document with a 200 KB
+/// path above 3,000 parameters and properties took 4 s and 1.3 GB. Real documents as written add
+/// up to 4.4 (Cloudflare) and at most 11.2 times their text (APIs.guru's 2,639).
 pub const POINTER_BYTES_PER_BYTE: usize = 32;
 
 /// The budget of a small document: however few its bytes, its pointers may add up to this many.
 pub const MIN_POINTER_BYTES: usize = 64 << 20;
 
 /// Where the JSON pointers to a tree's nodes first add up to more than the budget
-/// ([`POINTER_BYTES_PER_BYTE`] times the tree's size, at least [`MIN_POINTER_BYTES`]): the
+/// ([`POINTER_BYTES_PER_BYTE`] times `input_bytes`, at least [`MIN_POINTER_BYTES`]): the
 /// pointer to the longest key above the node that crossed it, and that key's length in bytes.
-/// One walk adds up the tree's size and its pointers; only a tree over the budget is walked
-/// again, to find the place.
-pub fn pointers_over_budget(tree: &serde_json::Value) -> Option<(String, usize)> {
-    let (size, pointers) = size_and_pointers(tree, 0);
-    let budget = MIN_POINTER_BYTES.max(POINTER_BYTES_PER_BYTE.saturating_mul(size));
-    if pointers <= budget {
+/// The budget is the input's, not the tree's, so a tree grown from it (YAML aliases, the Swagger
+/// 2.0 conversion, overlay copies) does not raise it. One walk adds up the pointers; only a tree
+/// over the budget is walked again, to find the place.
+pub fn pointers_over_budget(tree: &serde_json::Value, input_bytes: usize) -> Option<(String, usize)> {
+    let budget = MIN_POINTER_BYTES.max(POINTER_BYTES_PER_BYTE.saturating_mul(input_bytes));
+    if pointer_bytes(tree, 0) <= budget {
         return None;
     }
     let mut walk = PointerWalk { left: budget, above: Vec::new() };
@@ -51,6 +53,66 @@ pub fn pointers_over_budget(tree: &serde_json::Value) -> Option<(String, usize)>
     Some((ptr, walk.above[longest].len()))
 }
 
+/// Where YAML aliases first expand `text` past `limit` bytes (the keys and strings of the tree
+/// it parses to, a node counting one byte), as a byte offset: the parser copies an anchored
+/// node wherever an alias names it, so 2,000 aliases of a 500 KB key made a 500 KB text a 1 GB
+/// tree. Reads the text's events once, without building the tree; a text with no anchor and
+/// alias (as `&a` and `*a` after a space or bracket) is not read at all.
+pub fn yaml_aliases_expand_past(text: &str, limit: usize) -> Option<usize> {
+    use saphyr_parser::{Event, Parser};
+    let b = text.as_bytes();
+    let marked = |mark: u8| {
+        b.iter().enumerate().filter(|(_, c)| **c == mark).any(|(i, _)| {
+            let before = if i == 0 { b'\n' } else { b[i - 1] };
+            let after = b.get(i + 1).copied().unwrap_or(b' ');
+            matches!(before, b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b'-' | b':') && !after.is_ascii_whitespace() && after != mark
+        })
+    };
+    if !marked(b'&') || !marked(b'*') {
+        return None;
+    }
+    // The bytes of each anchored node, and of each collection still open (with its anchor).
+    let mut anchored: HashMap<usize, usize> = HashMap::new();
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut total = 0usize;
+    for item in Parser::new_from_str(text) {
+        // What the parser refuses, the loader's own parse reports.
+        let Ok((event, span)) = item else { return None };
+        let (anchor, bytes) = match event {
+            Event::Scalar(value, _, anchor, _) => (anchor, 1 + value.len()),
+            Event::Alias(id) => (0, anchored.get(&id).copied().unwrap_or(1)),
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                open.push((anchor, 1));
+                total = total.saturating_add(1);
+                continue;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let Some((anchor, bytes)) = open.pop() else { continue };
+                if anchor != 0 {
+                    anchored.insert(anchor, bytes);
+                }
+                if let Some(parent) = open.last_mut() {
+                    parent.1 = parent.1.saturating_add(bytes);
+                }
+                continue;
+            }
+            Event::DocumentEnd | Event::StreamEnd => return None,
+            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
+        };
+        if anchor != 0 {
+            anchored.insert(anchor, bytes);
+        }
+        if let Some(parent) = open.last_mut() {
+            parent.1 = parent.1.saturating_add(bytes);
+        }
+        total = total.saturating_add(bytes);
+        if total > limit {
+            return Some(span.start.index().min(text.len()));
+        }
+    }
+    None
+}
+
 /// The bytes a key adds to a pointer: `/` and the key, whose `~` and `/` take two bytes each.
 fn token_bytes(key: &str) -> usize {
     1 + key.len() + key.bytes().filter(|b| matches!(b, b'~' | b'/')).count()
@@ -61,25 +123,17 @@ fn index_bytes(i: usize) -> usize {
     2 + i.checked_ilog10().unwrap_or(0) as usize
 }
 
-/// The size of `v` (its nodes, plus the bytes of its keys and strings) and the bytes of the pointers to `v` and every node under it, `len`
-/// being `v`'s own (saturating: only the comparison with the budget matters).
-fn size_and_pointers(v: &serde_json::Value, len: usize) -> (usize, usize) {
+/// The bytes of the pointers to `v` and every node under it, `len` being `v`'s own
+/// (saturating: only the comparison with the budget matters).
+fn pointer_bytes(v: &serde_json::Value, len: usize) -> usize {
     use serde_json::Value;
-    if let Value::String(s) = v {
-        return (1 + s.len(), len);
-    }
-    let (mut size, mut pointers) = (1, len);
-    let mut add = |key: usize, token: usize, v| {
-        let (s, p) = size_and_pointers(v, len.saturating_add(token));
-        size += key + s;
-        pointers = pointers.saturating_add(p);
+    let under = |token: usize, v| pointer_bytes(v, len.saturating_add(token));
+    let below = match v {
+        Value::Array(a) => a.iter().enumerate().fold(0, |sum: usize, (i, v)| sum.saturating_add(under(index_bytes(i), v))),
+        Value::Object(m) => m.iter().fold(0, |sum: usize, (k, v)| sum.saturating_add(under(token_bytes(k), v))),
+        _ => 0,
     };
-    match v {
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| add(0, index_bytes(i), v)),
-        Value::Object(m) => m.iter().for_each(|(k, v)| add(k.len(), token_bytes(k), v)),
-        _ => {}
-    }
-    (size, pointers)
+    len.saturating_add(below)
 }
 
 /// The state of [`pointers_over_budget`]'s second walk, which finds where the budget ran out.
@@ -367,28 +421,54 @@ mod tests {
         }
         let mut all = Vec::new();
         every(&tree, String::new(), &mut all);
-        assert_eq!(size_and_pointers(&tree, 0), (all.len() + "a/b~cxyz".len(), all.iter().map(String::len).sum()));
+        assert_eq!(pointer_bytes(&tree, 0), all.iter().map(String::len).sum::<usize>());
         assert!(all.contains(&"/a~1b/1/~0c".to_string()) && all.contains(&"/a~1b/10/0".to_string()));
     }
 
     #[test]
     fn pointer_budget_refuses_long_keys_above_many_nodes_only() {
         use serde_json::json;
+        let text_of = |v: &serde_json::Value| v.to_string().len();
         let long = format!("/{}", "a".repeat(200_000));
         let params: Vec<_> = (0..1_000).map(|i| json!({"name": format!("p{i}"), "in": "query"})).collect();
         let hostile = json!({"paths": {(long.clone()): {"get": {"parameters": params}}}});
-        let (at, length) = pointers_over_budget(&hostile).expect("a 200 KB key above 3,000 nodes is refused");
+        let (at, length) = pointers_over_budget(&hostile, text_of(&hostile)).expect("a 200 KB key above 3,000 nodes is refused");
         assert_eq!(length, long.len());
         assert_eq!(at, format!("/paths/{}", long.replace('/', "~1")));
         // The same key above a few nodes, and short keys above the same many nodes, are fine.
-        assert_eq!(pointers_over_budget(&json!({"paths": {(long.clone()): {"get": {"parameters": [{"name": "p"}]}}}})), None);
+        let few = json!({"paths": {(long.clone()): {"get": {"parameters": [{"name": "p"}]}}}});
+        assert_eq!(pointers_over_budget(&few, text_of(&few)), None);
         let params: Vec<_> = (0..1_000).map(|i| json!({"name": format!("p{i}"), "in": "query"})).collect();
-        assert_eq!(pointers_over_budget(&json!({"paths": {"/a/{id}": {"get": {"parameters": params}}}})), None);
-        // The budget grows with the document: past the floor, 32 pointer bytes per byte. These
-        // 250,000 pointers of 304 bytes add up to more than the floor.
+        let short = json!({"paths": {"/a/{id}": {"get": {"parameters": params}}}});
+        assert_eq!(pointers_over_budget(&short, text_of(&short)), None);
+        // The budget is the input's: the same tree passes when its input was 1,000 times larger.
+        assert!(pointers_over_budget(&hostile, text_of(&hostile) * 1_000).is_none());
+        assert!(pointers_over_budget(&few, 1).is_none(), "the floor");
+        // Past the floor, 32 pointer bytes per input byte: these 250,000 pointers of 304 bytes
+        // add up to more than the floor, and to less than 32 times their text.
         let wide: serde_json::Map<_, _> = (0..250_000).map(|i| (format!("{i:0>300}"), json!(i))).collect();
+        let wide = json!({"k": wide});
         const { assert!(250_000 * 304 > MIN_POINTER_BYTES) };
-        assert_eq!(pointers_over_budget(&json!({"k": wide})), None);
+        assert_eq!(pointers_over_budget(&wide, text_of(&wide)), None);
+        let (at, _) = pointers_over_budget(&wide, text_of(&wide) / 40).expect("over 32 bytes per input byte");
+        assert!(at.starts_with("/k/0"), "{at}");
+    }
+
+    #[test]
+    fn yaml_aliases_are_measured_as_they_expand() {
+        // Nine levels of ten aliases each: a 400-byte text standing for a billion strings.
+        let mut bomb = String::from("a: &a0 [\"lol\"]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let at = yaml_aliases_expand_past(&bomb, 1 << 20).expect("refused");
+        assert!(bomb[..at].ends_with("a6: &a6 ["), "at {at}: {}", &bomb[at..]);
+        // A few aliases, and `&`/`*` in prose and markdown, are fine; prose is not even read.
+        let fine = "x: &shared {type: string, description: R&D *and* more}\ny: *shared\nz: [*shared, *shared]\n";
+        assert_eq!(yaml_aliases_expand_past(fine, 200), None);
+        assert_eq!(yaml_aliases_expand_past(fine, 100), Some(fine.find("[*shared").unwrap() + 1), "the second alias");
+        assert_eq!(yaml_aliases_expand_past("d: R&D and **bold** text\n", 0), None);
     }
 
     fn depth(text: &str) -> Option<usize> {

@@ -17,7 +17,7 @@
 //!   when the action runs.
 //!
 //! The work is bounded: an action selects at most [`MAX_MATCHES`] nodes, all overlays together
-//! write at most [`MAX_WRITTEN_NODES`] nodes, and no write may make the document nest deeper
+//! write at most [`MAX_WRITTEN_NODES`] nodes and [`MAX_WRITTEN_BYTES`] bytes, and no write may make the document nest deeper
 //! than [`MAX_DOCUMENT_DEPTH`]; beyond any of them the overlay is refused (exit 2).
 
 use std::collections::HashMap;
@@ -38,6 +38,12 @@ pub const MAX_MATCHES: usize = 100_000;
 /// is merged into). The Cloudflare document holds about two million nodes; an overlay that
 /// writes half as many again is not adjusting a document but making a new one.
 pub const MAX_WRITTEN_NODES: usize = 1_000_000;
+
+/// The most bytes all overlays of one run may write: the keys and strings of each update once
+/// per place it is merged into, plus the pointer the run records for each node written (the
+/// place's, once per node of the update). Counting nodes alone let a 400 KB key written at
+/// 1,000 places, or 1,500 items appended under a 500 KB key, take 1.3 to 1.5 GB.
+pub const MAX_WRITTEN_BYTES: usize = crate::limits::MIN_POINTER_BYTES;
 
 /// The longest JSONPath accepted, in bytes, and its deepest nesting of brackets and
 /// parentheses: the parser recurses on both.
@@ -132,6 +138,11 @@ fn place(file: &str, line: Option<usize>) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Provenance {
     places: HashMap<String, Origin>,
+    /// The bytes of the overlays' texts, which count with the document's toward what the
+    /// document may cost (see `limits::POINTER_BYTES_PER_BYTE`).
+    bytes: usize,
+    /// The bytes written so far, against [`MAX_WRITTEN_BYTES`].
+    written_bytes: usize,
 }
 
 /// The action behind a place in [`Provenance`].
@@ -147,6 +158,11 @@ impl Provenance {
     /// True when no overlay wrote anything.
     pub fn is_empty(&self) -> bool {
         self.places.is_empty()
+    }
+
+    /// The bytes of the overlays' texts.
+    pub(crate) fn input_bytes(&self) -> usize {
+        self.bytes
     }
 
     /// The action that wrote `pointer` or a node it is inside, nearest first.
@@ -330,7 +346,7 @@ impl Overlay {
                     }
                 }
             };
-            let (nodes, depth) = size_and_depth(&value);
+            let (nodes, bytes, depth) = size_and_depth(&value);
             let cost = nodes.saturating_mul(targets.len());
             if cost > *budget {
                 return Err(fail(format!(
@@ -338,6 +354,18 @@ impl Overlay {
                     targets.len()
                 )));
             }
+            let places: Vec<usize> = targets.iter().map(|t| t.iter().map(Step::pointer_bytes).sum()).collect();
+            let written = bytes.saturating_mul(targets.len()).saturating_add(places.iter().sum::<usize>().saturating_mul(nodes));
+            let written_bytes = applied.written.written_bytes.saturating_add(written);
+            if written_bytes > MAX_WRITTEN_BYTES {
+                return Err(fail(format!(
+                    "writing {nodes} node(s) with {bytes} bytes of keys and strings at {} place(s), whose pointers are up to {} bytes long, exceeds what overlays may write in all ({} MiB, each node's place counted once per node; see \"Limits\" in the README)",
+                    targets.len(),
+                    places.iter().max().unwrap_or(&0),
+                    MAX_WRITTEN_BYTES >> 20
+                )));
+            }
+            applied.written.written_bytes = written_bytes;
             *budget -= cost;
             for t in &targets {
                 if t.len() + depth > MAX_DOCUMENT_DEPTH {
@@ -469,6 +497,16 @@ enum Step {
     Index(usize),
 }
 
+impl Step {
+    /// The bytes it adds to a JSON pointer (about: `/` and the key or the index's digits).
+    fn pointer_bytes(&self) -> usize {
+        match self {
+            Step::Key(k) => 1 + k.len(),
+            Step::Index(i) => 2 + i.checked_ilog10().unwrap_or(0) as usize,
+        }
+    }
+}
+
 fn steps(path: &serde_json_path::NormalizedPath) -> Vec<Step> {
     use serde_json_path::PathElement;
     path.iter()
@@ -569,25 +607,31 @@ fn same_kind(a: &Value, b: &Value) -> bool {
     matches!((a, b), (Value::Object(_), Value::Object(_)) | (Value::Array(_), Value::Array(_)))
 }
 
-/// How many nodes `v` has, and how deep it nests (a scalar is 1), without recursion.
-fn size_and_depth(v: &Value) -> (usize, usize) {
+/// How many nodes `v` has, the bytes of its keys and strings, and how deep it nests (a scalar
+/// is 1), without recursion.
+fn size_and_depth(v: &Value) -> (usize, usize, usize) {
     let mut stack = vec![(v, 1usize)];
-    let (mut nodes, mut depth) = (0usize, 0usize);
+    let (mut nodes, mut bytes, mut depth) = (0usize, 0usize, 0usize);
     while let Some((v, d)) = stack.pop() {
         nodes += 1;
         depth = depth.max(d);
         match v {
-            Value::Object(m) => stack.extend(m.values().map(|c| (c, d + 1))),
+            Value::Object(m) => {
+                bytes += m.keys().map(String::len).sum::<usize>();
+                stack.extend(m.values().map(|c| (c, d + 1)));
+            }
             Value::Array(a) => stack.extend(a.iter().map(|c| (c, d + 1))),
+            Value::String(s) => bytes += s.len(),
             _ => {}
         }
     }
-    (nodes, depth)
+    (nodes, bytes, depth)
 }
 
 /// Applies `overlays` in order to `doc`.
 pub fn apply_all(overlays: &[Overlay], doc: &mut Value) -> Result<Applied, OverlayError> {
     let mut applied = Applied::default();
+    applied.written.bytes = overlays.iter().map(|o| o.text.len()).sum();
     let mut budget = MAX_WRITTEN_NODES;
     for o in overlays {
         o.apply(doc, &mut applied, &mut budget)?;
@@ -608,15 +652,24 @@ pub fn apply_overlays(doc: crate::Document, overlays: &[Overlay]) -> Result<(cra
 /// wrote names the action instead of a line of the original text.
 pub(crate) fn finish(name: &str, text: String, raw: Value, written: Provenance) -> Result<crate::Document, crate::GenerateError> {
     let origins = written.clone();
+    // The action that wrote the place (or something under it), said instead of a line.
+    let origin = |pointer: &str| match (origins.origin_of(pointer), origins.origin_below(pointer)) {
+        (Some(o), _) => Some(o.describe()),
+        (None, Some(o)) => Some(format!("which holds what was {}", o.describe())),
+        (None, None) => None,
+    };
     crate::load::finish(name, text, raw, written).map_err(|e| match e {
-        LoadError::Invalid { file, version, pointer, message, line } => {
-            let origin = match (origins.origin_of(&pointer), origins.origin_below(&pointer)) {
-                (Some(o), _) => o.describe(),
-                (None, Some(o)) => format!("which holds what was {}", o.describe()),
-                (None, None) => return LoadError::Invalid { file, version, pointer, message, line }.into(),
-            };
-            OverlayError::Result { file, pointer, origin, message }.into()
-        }
+        LoadError::Invalid { file, version, pointer, message, line } => match origin(&pointer) {
+            Some(origin) => OverlayError::Result { file, pointer, origin, message }.into(),
+            None => LoadError::Invalid { file, version, pointer, message, line }.into(),
+        },
+        LoadError::KeysTooLong { file, pointer, length, line } => match origin(&pointer) {
+            Some(origin) => {
+                let message = format!("the key is {}", crate::load::keys_too_long(length));
+                OverlayError::Result { file, pointer, origin, message }.into()
+            }
+            None => LoadError::KeysTooLong { file, pointer, length, line }.into(),
+        },
         other => other.into(),
     })
 }

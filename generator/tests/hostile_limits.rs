@@ -549,9 +549,69 @@ fn a_long_key_above_many_nodes_is_refused_before_it_costs_memory() {
         assert!(o.stderr.len() < 4_000, "{name}: the message prints the whole key ({} bytes)", o.stderr.len());
         assert!(!s.out().exists(), "{name}: an output folder was written");
     }
+    // Refused before validation, the 3.1 normalization or the Swagger 2.0 conversion keeps a
+    // pointer per node (785 MB, 1.7 GB and 2.4 GB before), and a tree grown from a smaller text
+    // (YAML aliases: 1 GB from 503 KB before) is measured against the text.
+    let swagger = json!({
+        "swagger": "2.0", "info": info,
+        "paths": {(format!("/{long}")): {"get": {"parameters": (0..1_000).map(|i| json!({"name": format!("p{i}"), "in": "query", "type": "string"})).collect::<Vec<_>>(), "responses": {"200": {"description": "ok"}}}}},
+    });
+    let v31 = json!({
+        "openapi": "3.1.0", "info": info, "paths": {},
+        "components": {"schemas": {(long.clone()): {"type": "object", "properties": (0..1_500).map(|i| (format!("k{i}"), json!({"const": 1}))).collect::<serde_json::Map<_, _>>()}}},
+    });
+    let aliases = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-a: &a\n  ? {long}\n  : 0\nx-b:\n{}", "  - *a\n".repeat(2_000));
+    for (name, text, needle) in [
+        ("long-swagger.json", swagger.to_string(), "the key at /paths/~1aaaa"),
+        ("long-const.json", v31.to_string(), "the key at /components/schemas/aaaa"),
+        ("aliases.yaml", aliases, "aliases.yaml:342:5: YAML aliases expand the document past 64 MiB"),
+    ] {
+        let s = Scratch::new();
+        let o = s.generate(name, &text);
+        o.assert_bounded(name, SECS, 100);
+        assert_eq!(o.code, Some(2), "{name}: exit code; stderr:\n{}", support::tail(&o.stderr));
+        assert!(o.stderr.contains(needle), "{name}: message lacks {needle:?}:\n{}", support::tail(&o.stderr));
+        assert!(!s.out().exists(), "{name}: an output folder was written");
+    }
     // The same document with a short path generates: it is the key's length that is refused.
     let s = Scratch::new();
     let o = s.generate("short-path.json", &path_doc("a"));
     o.assert_bounded("short path", SECS, MB);
     assert_eq!(o.code, Some(0), "short path: stderr:\n{}", support::tail(&o.stderr));
+}
+
+/// Overlays that write little text but much to keep: 1,500 items appended under a 500 KB key
+/// (a pointer recorded per item: 1.5 GB before) and a 400 KB key written at 1,000 places
+/// (1.3 GB before). Both are refused before they write, naming the action.
+#[test]
+fn overlays_that_write_long_keys_many_times_are_refused_before_writing() {
+    use serde_json::json;
+    let info = json!({"title": "t", "version": "1"});
+    let long = "d".repeat(500_000);
+    let places: serde_json::Map<_, _> = (0..1_000).map(|i| (format!("p{i}"), json!({}))).collect();
+    let cases = [
+        (
+            json!({"openapi": "3.0.3", "info": info, "paths": {}, "x-a": {(long.clone()): []}}),
+            json!({"overlay": "1.0.0", "info": info, "actions": [{"target": "$['x-a'].*", "update": vec![0; 1_500]}]}),
+            "writing 1501 node(s) with 0 bytes of keys and strings at 1 place(s), whose pointers are up to 500005 bytes long",
+        ),
+        (
+            json!({"openapi": "3.0.3", "info": info, "paths": {}, "x-a": places}),
+            json!({"overlay": "1.0.0", "info": info, "actions": [{"target": "$['x-a'].*", "update": {("k".repeat(400_000)): 1}}]}),
+            "writing 2 node(s) with 400000 bytes of keys and strings at 1000 place(s)",
+        ),
+    ];
+    for (i, (doc, overlay, needle)) in cases.into_iter().enumerate() {
+        let s = Scratch::new();
+        let overlay_path = s.spec("overlay.json", &overlay.to_string());
+        let spec = s.spec("doc.json", &doc.to_string());
+        let o = support::generate(&spec, &s.out(), &["--overlay", overlay_path.to_str().expect("a UTF-8 temp path")], LIMIT);
+        let what = format!("case {i}");
+        o.assert_bounded(&what, SECS, 100);
+        assert_eq!(o.code, Some(2), "{what}: exit code; stderr:\n{}", support::tail(&o.stderr));
+        for n in ["overlay.json:1: overlay action actions[0]", needle, "exceeds what overlays may write in all (64 MiB"] {
+            assert!(o.stderr.contains(n), "{what}: message lacks {n:?}:\n{}", support::tail(&o.stderr));
+        }
+        assert!(!s.out().exists(), "{what}: an output folder was written");
+    }
 }

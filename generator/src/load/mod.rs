@@ -100,6 +100,18 @@ pub enum LoadError {
         /// The nesting limit.
         limit: usize,
     },
+    #[error("{}:{line}:{column}: YAML aliases expand the document past {limit_mib} MiB here ({} bytes for each byte of the text, at least {} MiB); write the repeated value fewer times, or name it once with a `$ref` (see \"Limits\" in the README)", crate::escape::shown(.file), crate::limits::POINTER_BYTES_PER_BYTE, crate::limits::MIN_POINTER_BYTES >> 20)]
+    /// YAML aliases copy anchored nodes into a tree far larger than the text.
+    AliasesTooLarge {
+        /// The file, as messages name it.
+        file: String,
+        /// 1-based line of the alias where the limit is crossed.
+        line: usize,
+        /// 1-based column of that alias.
+        column: usize,
+        /// The limit, in MiB.
+        limit_mib: usize,
+    },
     #[error("{}: the document is {found}; expected an object with an `openapi` member such as `3.1.0`", crate::escape::shown(.file))]
     /// The document is not an object.
     NotAnObject {
@@ -136,7 +148,7 @@ pub enum LoadError {
         /// The file, as messages name it.
         file: String,
     },
-    #[error("{}:{line}: the key at {} is {length} bytes long, and the JSON pointers through it to the nodes below add up to more than this generator keeps for its messages ({per_byte} bytes for each byte of the document, at least {min_mib} MiB); shorten the key (see \"Limits\" in its README)", crate::escape::shown(.file), crate::escape::shown(.pointer), per_byte = crate::limits::POINTER_BYTES_PER_BYTE, min_mib = crate::limits::MIN_POINTER_BYTES >> 20)]
+    #[error("{}:{line}: the key at {} is {}", crate::escape::shown(.file), crate::escape::shown(.pointer), keys_too_long(*.length))]
     /// Long keys above many nodes: the document's pointers would cost more than the budget.
     KeysTooLong {
         /// The file, as messages name it.
@@ -162,6 +174,15 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// What [`LoadError::KeysTooLong`] says after the place.
+pub(crate) fn keys_too_long(length: usize) -> String {
+    format!(
+        "{length} bytes long, and the JSON pointers through it to the nodes below add up to more than this generator keeps for its messages ({} bytes for each byte of the input, at least {} MiB); shorten the key, or move what is below it out of the document (see \"Limits\" in the README)",
+        crate::limits::POINTER_BYTES_PER_BYTE,
+        crate::limits::MIN_POINTER_BYTES >> 20
+    )
 }
 
 /// Reads and loads a document from disk.
@@ -200,6 +221,19 @@ pub(crate) fn finish(
     written: crate::overlay::Provenance,
 ) -> Result<Document, LoadError> {
     let version = version::detect(name, &raw)?;
+    // Before any stage keeps a pointer per node (validation, normalization, the Swagger 2.0
+    // conversion), and again after them, since the conversion adds nodes.
+    let input_bytes = text.len().saturating_add(written.input_bytes());
+    let over_budget = |raw: &Value, origins: &Origins| {
+        crate::limits::pointers_over_budget(raw, input_bytes).map(|(at, length)| {
+            let pointer = origins.original(&at);
+            let line = crate::locate::line_of(&text, &pointer).unwrap_or(1);
+            LoadError::KeysTooLong { file: name.to_string(), line, pointer, length }
+        })
+    };
+    if let Some(e) = over_budget(&raw, &Origins::default()) {
+        return Err(e);
+    }
     let invalid = |p: check::Problem| LoadError::Invalid {
         file: name.to_string(),
         version: version.title(),
@@ -221,10 +255,8 @@ pub(crate) fn finish(
             normalize::normalize(version, &mut raw)
         }
     };
-    if let Some((at, length)) = crate::limits::pointers_over_budget(&raw) {
-        let pointer = origins.original(&at);
-        let line = crate::locate::line_of(&text, &pointer).unwrap_or(1);
-        return Err(LoadError::KeysTooLong { file: name.to_string(), line, pointer, length });
+    if let Some(e) = over_budget(&raw, &origins) {
+        return Err(e);
     }
     Ok(Document { name: name.to_string(), raw, text, written, version, origins, notes })
 }
@@ -280,6 +312,12 @@ fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
         if let Some(at) = crate::limits::yaml_flow_too_deep(text, MAX_DOCUMENT_DEPTH) {
             let (line, column) = line_column(text, at);
             return Err(LoadError::TooDeep { file: file.to_string(), line, column, limit: MAX_DOCUMENT_DEPTH });
+        }
+        // The parser copies an anchored node at each alias: bound what they expand to.
+        let limit = crate::limits::MIN_POINTER_BYTES.max(crate::limits::POINTER_BYTES_PER_BYTE.saturating_mul(text.len()));
+        if let Some(at) = crate::limits::yaml_aliases_expand_past(text, limit) {
+            let (line, column) = line_column(text, at);
+            return Err(LoadError::AliasesTooLarge { file: file.to_string(), line, column, limit_mib: limit >> 20 });
         }
         serde_yaml_ng::from_str(text).map_err(|e| {
             let (line, column) = e

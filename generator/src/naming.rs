@@ -45,6 +45,27 @@ pub fn cap_module(name: &str) -> String {
     format!("{}_{hash}", head.trim_end_matches('_'))
 }
 
+/// The longest Rust type name derived from the document, in bytes. Nested types are named
+/// after their parents, so a 100 KB schema name made 215 inline enums of 100 KB names each
+/// (97 MB of output from a 201 KB document); Microsoft Graph beta's longest is 269 bytes.
+pub const MAX_TYPE_NAME: usize = 1024;
+
+/// A type name of at most [`MAX_TYPE_NAME`] bytes: a longer one keeps its start and gains a
+/// short hash of the whole, so it stays stable and distinct.
+pub fn cap_type(name: &str) -> String {
+    if name.len() <= MAX_TYPE_NAME {
+        return name.to_string();
+    }
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(name.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
+    let mut keep = MAX_TYPE_NAME - hash.len();
+    while !name.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    format!("{}{hash}", &name[..keep])
+}
+
 /// Reduces a name to ASCII words: other characters become word breaks.
 fn ascii_words(name: &str) -> String {
     name.chars()
@@ -130,6 +151,18 @@ mod tests {
         assert_eq!(capped, cap_module(&long));
         assert_ne!(capped, cap_module(&format!("{long}x")));
         assert_eq!(cap_module("users"), "users");
+    }
+
+    #[test]
+    fn long_type_names_keep_their_start_and_a_hash() {
+        let long = "VeryLongSchemaName".repeat(100);
+        let capped = cap_type(&long);
+        assert_eq!(capped.len(), MAX_TYPE_NAME);
+        assert!(capped.starts_with("VeryLongSchemaNameVeryLong"));
+        assert_eq!(capped, cap_type(&long));
+        assert_ne!(capped, cap_type(&format!("{long}X")));
+        assert_eq!(cap_type("User"), "User");
+        assert!(cap_type(&"É".repeat(600)).len() <= MAX_TYPE_NAME);
     }
 
     #[test]

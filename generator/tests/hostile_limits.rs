@@ -615,3 +615,30 @@ fn overlays_that_write_long_keys_many_times_are_refused_before_writing() {
         assert!(!s.out().exists(), "{what}: an output folder was written");
     }
 }
+
+/// Nested types are named after their parents: under a 100 KB schema name, 215 inline enums
+/// took 100 KB names each (97 MB of output and 610 MB from a 201 KB document). Derived type
+/// names are capped at 1,024 bytes, keeping their start and a hash of the whole.
+#[test]
+fn types_named_after_a_long_schema_name_stay_short() {
+    use serde_json::json;
+    let name = "N".repeat(100_000);
+    let props: serde_json::Map<_, _> = (0..215).map(|i| (format!("f{i}"), json!({"enum": ["a"]}))).collect();
+    let doc = json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "op", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}}}}}},
+        "components": {"schemas": {(name.clone()): {"type": "object", "properties": props}}},
+    });
+    let s = Scratch::new();
+    let o = s.generate("long-name.json", &doc.to_string());
+    o.assert_bounded("long schema name", SECS, 300);
+    assert_eq!(o.code, Some(0), "stderr:\n{}", support::tail(&o.stderr));
+    let models = std::fs::read_to_string(s.out().join("src/models.rs")).expect("models.rs");
+    assert!(models.len() < 3_000_000, "models.rs is {} bytes", models.len());
+    let longest = models
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub enum ").or_else(|| l.trim().strip_prefix("pub struct ")))
+        .map(|rest| rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").len())
+        .max();
+    assert_eq!(longest, Some(1024), "the longest type name");
+}

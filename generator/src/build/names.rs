@@ -88,6 +88,13 @@ impl Builder<'_> {
         } else {
             hint
         };
+        let capped;
+        let hint = if hint.len() > crate::naming::MAX_TYPE_NAME {
+            capped = crate::naming::cap_type(hint);
+            capped.as_str()
+        } else {
+            hint
+        };
         if let Some(owner) = self.owners.get(hint) {
             let is_component = |p: &str| spec::component_name(p).is_some();
             if owner != ptr && owner != STD_OWNER && is_component(owner) && !is_component(ptr) && !ptr.contains('#') {

@@ -136,9 +136,7 @@ impl Builder<'_> {
 
     fn finish_named(&mut self, name: String, ptr: &str, kind: TypeKind) {
         let meta = self.spec.object(ptr).map(Meta::of).unwrap_or_default();
-        let docs = meta
-            .description
-            .or_else(|| Some(format!("Generated from `#{ptr}`.")));
+        let docs = meta.description.or_else(|| Some(generated_from(ptr)));
         self.types.insert(
             name.clone(),
             TypeDef {
@@ -473,4 +471,19 @@ fn cap_suffix(mut s: String) -> String {
         s.truncate(MAX_SUFFIX);
     }
     s
+}
+
+/// The doc line of a type without a description: the place it comes from, cut after 1,024
+/// bytes (real documents' pointers are under 600), so a long schema name is not repeated whole
+/// in the docs of every type nested under it.
+fn generated_from(ptr: &str) -> String {
+    const MAX: usize = 1024;
+    if ptr.len() <= MAX {
+        return format!("Generated from `#{ptr}`.");
+    }
+    let mut end = MAX;
+    while !ptr.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("Generated from `#{}…` ({} bytes).", &ptr[..end], ptr.len())
 }

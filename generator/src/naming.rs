@@ -34,11 +34,9 @@ pub fn cap_module(name: &str) -> String {
     if name.len() <= MAX_MODULE_NAME {
         return name.to_string();
     }
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(name.as_bytes());
-    let hash: String = digest[..3].iter().map(|b| format!("{b:02x}")).collect();
+    let hash = hash_hex(name, 3);
     let keep = MAX_MODULE_NAME - hash.len() - 1;
-    let mut head = &name[..keep];
+    let mut head = &name[..name.floor_char_boundary(keep)];
     if let Some(i) = head.rfind('_').filter(|i| *i > keep / 2) {
         head = &head[..i];
     }
@@ -56,14 +54,14 @@ pub fn cap_type(name: &str) -> String {
     if name.len() <= MAX_TYPE_NAME {
         return name.to_string();
     }
+    let hash = hash_hex(name, 4).to_ascii_uppercase();
+    format!("{}{hash}", &name[..name.floor_char_boundary(MAX_TYPE_NAME - hash.len())])
+}
+
+/// The first `bytes` bytes of the SHA-256 of `name`, in lowercase hex.
+fn hash_hex(name: &str, bytes: usize) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(name.as_bytes());
-    let hash: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
-    let mut keep = MAX_TYPE_NAME - hash.len();
-    while !name.is_char_boundary(keep) {
-        keep -= 1;
-    }
-    format!("{}{hash}", &name[..keep])
+    Sha256::digest(name.as_bytes())[..bytes].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reduces a name to ASCII words: other characters become word breaks.

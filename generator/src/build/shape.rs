@@ -481,9 +481,5 @@ fn generated_from(ptr: &str) -> String {
     if ptr.len() <= MAX {
         return format!("Generated from `#{ptr}`.");
     }
-    let mut end = MAX;
-    while !ptr.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("Generated from `#{}…` ({} bytes).", &ptr[..end], ptr.len())
+    format!("Generated from `#{}…` ({} bytes).", &ptr[..ptr.floor_char_boundary(MAX)], ptr.len())
 }

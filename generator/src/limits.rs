@@ -2,8 +2,6 @@
 //! stage that recurses does so at most this deep; a document beyond a limit is refused (exit 2)
 //! with a message naming the place. The README lists them under the exit codes.
 
-use std::collections::HashMap;
-
 /// How deep the YAML or JSON text itself may nest (mappings, sequences, `[…]`, `{…}`). The same
 /// as both parsers' own limit, checked before parsing for YAML flow collections, whose parsing
 /// costs the square of their depth.
@@ -25,6 +23,12 @@ pub const MIN_CONVERSION_COPIES: usize = 250_000;
 /// path above 3,000 parameters and properties took 4 s and 1.3 GB. Real documents as written add
 /// up to 4.4 (Cloudflare) and at most 11.2 times their text (APIs.guru's 2,639).
 pub const POINTER_BYTES_PER_BYTE: usize = 32;
+
+/// How much memory the tree of a YAML text may take, per byte of the text. A node takes 32
+/// bytes or more: the whole Cloudflare document written as YAML takes 3.4 per byte, and the
+/// densest text, flow collections of one-digit values, 22; aliases copy anchored nodes and
+/// are what goes past it.
+pub const YAML_TREE_BYTES_PER_BYTE: usize = 64;
 
 /// The budget of a small document: however few its bytes, its pointers may add up to this many.
 pub const MIN_POINTER_BYTES: usize = 64 << 20;
@@ -51,66 +55,6 @@ pub fn pointers_over_budget(tree: &serde_json::Value, input_bytes: usize) -> Opt
         ptr.push_str(&crate::locate::escape_token(token));
     }
     Some((ptr, walk.above[longest].len()))
-}
-
-/// Where YAML aliases first expand `text` past `limit` bytes (the keys and strings of the tree
-/// it parses to, a node counting one byte), as a byte offset: the parser copies an anchored
-/// node wherever an alias names it, so 2,000 aliases of a 500 KB key made a 500 KB text a 1 GB
-/// tree. Reads the text's events once, without building the tree; a text with no anchor and
-/// alias (as `&a` and `*a` after a space or bracket) is not read at all.
-pub fn yaml_aliases_expand_past(text: &str, limit: usize) -> Option<usize> {
-    use saphyr_parser::{Event, Parser};
-    let b = text.as_bytes();
-    let marked = |mark: u8| {
-        b.iter().enumerate().filter(|(_, c)| **c == mark).any(|(i, _)| {
-            let before = if i == 0 { b'\n' } else { b[i - 1] };
-            let after = b.get(i + 1).copied().unwrap_or(b' ');
-            matches!(before, b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b'-' | b':') && !after.is_ascii_whitespace() && after != mark
-        })
-    };
-    if !marked(b'&') || !marked(b'*') {
-        return None;
-    }
-    // The bytes of each anchored node, and of each collection still open (with its anchor).
-    let mut anchored: HashMap<usize, usize> = HashMap::new();
-    let mut open: Vec<(usize, usize)> = Vec::new();
-    let mut total = 0usize;
-    for item in Parser::new_from_str(text) {
-        // What the parser refuses, the loader's own parse reports.
-        let Ok((event, span)) = item else { return None };
-        let (anchor, bytes) = match event {
-            Event::Scalar(value, _, anchor, _) => (anchor, 1 + value.len()),
-            Event::Alias(id) => (0, anchored.get(&id).copied().unwrap_or(1)),
-            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
-                open.push((anchor, 1));
-                total = total.saturating_add(1);
-                continue;
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                let Some((anchor, bytes)) = open.pop() else { continue };
-                if anchor != 0 {
-                    anchored.insert(anchor, bytes);
-                }
-                if let Some(parent) = open.last_mut() {
-                    parent.1 = parent.1.saturating_add(bytes);
-                }
-                continue;
-            }
-            Event::DocumentEnd | Event::StreamEnd => return None,
-            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
-        };
-        if anchor != 0 {
-            anchored.insert(anchor, bytes);
-        }
-        if let Some(parent) = open.last_mut() {
-            parent.1 = parent.1.saturating_add(bytes);
-        }
-        total = total.saturating_add(bytes);
-        if total > limit {
-            return Some(span.start.index().min(text.len()));
-        }
-    }
-    None
 }
 
 /// The bytes a key adds to a pointer: `/` and the key, whose `~` and `/` take two bytes each.
@@ -452,23 +396,6 @@ mod tests {
         assert_eq!(pointers_over_budget(&wide, text_of(&wide)), None);
         let (at, _) = pointers_over_budget(&wide, text_of(&wide) / 40).expect("over 32 bytes per input byte");
         assert!(at.starts_with("/k/0"), "{at}");
-    }
-
-    #[test]
-    fn yaml_aliases_are_measured_as_they_expand() {
-        // Nine levels of ten aliases each: a 400-byte text standing for a billion strings.
-        let mut bomb = String::from("a: &a0 [\"lol\"]\n");
-        for i in 1..10 {
-            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
-            bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
-        }
-        let at = yaml_aliases_expand_past(&bomb, 1 << 20).expect("refused");
-        assert!(bomb[..at].ends_with("a6: &a6 ["), "at {at}: {}", &bomb[at..]);
-        // A few aliases, and `&`/`*` in prose and markdown, are fine; prose is not even read.
-        let fine = "x: &shared {type: string, description: R&D *and* more}\ny: *shared\nz: [*shared, *shared]\n";
-        assert_eq!(yaml_aliases_expand_past(fine, 200), None);
-        assert_eq!(yaml_aliases_expand_past(fine, 100), Some(fine.find("[*shared").unwrap() + 1), "the second alias");
-        assert_eq!(yaml_aliases_expand_past("d: R&D and **bold** text\n", 0), None);
     }
 
     fn depth(text: &str) -> Option<usize> {

@@ -218,13 +218,13 @@ impl Overlay {
     /// Reads and checks the overlay at `path`.
     pub fn load(path: &Path) -> Result<Overlay, OverlayError> {
         let file = path.display().to_string();
-        let (text, raw) = crate::load::read_path(path).map_err(|e| read_error(&file, e))?;
+        let crate::load::Parsed { text, raw, .. } = crate::load::read_path(path).map_err(|e| read_error(&file, e))?;
         Overlay::parse(&file, text, raw)
     }
 
     /// Checks an overlay from memory; `file` names it in messages.
     pub fn from_bytes(file: &str, bytes: &[u8]) -> Result<Overlay, OverlayError> {
-        let (text, raw) = crate::load::parse_bytes(file, bytes).map_err(|e| read_error(file, e))?;
+        let crate::load::Parsed { text, raw, .. } = crate::load::parse_bytes(file, bytes).map_err(|e| read_error(file, e))?;
         Overlay::parse(file, text, raw)
     }
 
@@ -642,15 +642,15 @@ pub fn apply_all(overlays: &[Overlay], doc: &mut Value) -> Result<Applied, Overl
 /// Applies `overlays` in order to a loaded document and checks the result again as OpenAPI:
 /// the document a run with these overlays generates from, and what the overlays did.
 pub fn apply_overlays(doc: crate::Document, overlays: &[Overlay]) -> Result<(crate::Document, Applied), crate::GenerateError> {
-    let crate::Document { name, mut raw, text, .. } = doc;
+    let crate::Document { name, mut raw, text, input_bytes, .. } = doc;
     let applied = apply_all(overlays, &mut raw)?;
-    let doc = finish(&name, text, raw, applied.written.clone())?;
+    let doc = finish(&name, crate::load::Parsed { text, raw, input_bytes }, applied.written.clone())?;
     Ok((doc, applied))
 }
 
 /// `load`'s OpenAPI checks on a document overlays changed; a refusal at a place an overlay
 /// wrote names the action instead of a line of the original text.
-pub(crate) fn finish(name: &str, text: String, raw: Value, written: Provenance) -> Result<crate::Document, crate::GenerateError> {
+pub(crate) fn finish(name: &str, parsed: crate::load::Parsed, written: Provenance) -> Result<crate::Document, crate::GenerateError> {
     let origins = written.clone();
     // The action that wrote the place (or something under it), said instead of a line.
     let origin = |pointer: &str| match (origins.origin_of(pointer), origins.origin_below(pointer)) {
@@ -658,7 +658,7 @@ pub(crate) fn finish(name: &str, text: String, raw: Value, written: Provenance) 
         (None, Some(o)) => Some(format!("which holds what was {}", o.describe())),
         (None, None) => None,
     };
-    crate::load::finish(name, text, raw, written).map_err(|e| match e {
+    crate::load::finish(name, parsed, written).map_err(|e| match e {
         LoadError::Invalid { file, version, pointer, message, line } => match origin(&pointer) {
             Some(origin) => OverlayError::Result { file, pointer, origin, message }.into(),
             None => LoadError::Invalid { file, version, pointer, message, line }.into(),

@@ -262,15 +262,15 @@ impl Settings {
             }
             other => other,
         };
-        let (text, mut raw) = crate::load::read_path(spec).map_err(GenerateError::from)?;
+        let mut parsed = crate::load::read_path(spec).map_err(GenerateError::from)?;
         let apply_start = Instant::now();
-        let applied = crate::overlay::apply_all(overlays, &mut raw).map_err(GenerateError::from)?;
+        let applied = crate::overlay::apply_all(overlays, &mut parsed.raw).map_err(GenerateError::from)?;
         let apply_time = apply_start.elapsed();
         if let Some(p) = effective {
-            let out = crate::overlay::render_effective(p, &raw).unwrap_or_default();
+            let out = crate::overlay::render_effective(p, &parsed.raw).unwrap_or_default();
             std::fs::write(p, out).map_err(|source| Error::EffectiveSpecWrite { path: p.display().to_string(), source })?;
         }
-        let doc = crate::overlay::finish(&spec.display().to_string(), text, raw, applied.written)?;
+        let doc = crate::overlay::finish(&spec.display().to_string(), parsed, applied.written)?;
         Ok((doc, applied.diagnostics, apply_time))
     }
 

@@ -560,17 +560,26 @@ fn a_long_key_above_many_nodes_is_refused_before_it_costs_memory() {
         "openapi": "3.1.0", "info": info, "paths": {},
         "components": {"schemas": {(long.clone()): {"type": "object", "properties": (0..1_500).map(|i| (format!("k{i}"), json!({"const": 1}))).collect::<serde_json::Map<_, _>>()}}},
     });
-    let aliases = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-a: &a\n  ? {long}\n  : 0\nx-b:\n{}", "  - *a\n".repeat(2_000));
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let aliases = format!("{head}x-a: &a\n  ? {long}\n  : 0\nx-b:\n{}", "  - *a\n".repeat(2_000));
+    // Aliases of a thousand empty mappings: no text, 32 bytes or more a node (1.45 GB before).
+    let empties = format!("{head}x-a: &a [{}]\nx-c: [{}]\n", vec!["{}"; 1_000].join(","), vec!["*a"; 20_000].join(", "));
+    // Text a second YAML parser read differently (a flow sequence broken over lines, `\r`
+    // before each alias, U+2028) is measured by the parser that builds the tree.
+    let differing = format!("{head}x-f: [\na]\nx-big: &b {}\nx-c: [{}]\nx-p: \u{2028}é\n", "x".repeat(400_000), vec!["\r*b"; 1_500].join(","));
     for (name, text, needle) in [
         ("long-swagger.json", swagger.to_string(), "the key at /paths/~1aaaa"),
         ("long-const.json", v31.to_string(), "the key at /components/schemas/aaaa"),
-        ("aliases.yaml", aliases, "aliases.yaml:342:5: YAML aliases expand the document past 64 MiB"),
+        ("aliases.yaml", aliases, "YAML aliases expand the document past 64 MiB"),
+        ("empties.yaml", empties, "YAML aliases expand the document past 64 MiB"),
+        ("differing.yaml", differing, "YAML aliases expand the document past 64 MiB"),
     ] {
         let s = Scratch::new();
         let o = s.generate(name, &text);
         o.assert_bounded(name, SECS, 100);
         assert_eq!(o.code, Some(2), "{name}: exit code; stderr:\n{}", support::tail(&o.stderr));
         assert!(o.stderr.contains(needle), "{name}: message lacks {needle:?}:\n{}", support::tail(&o.stderr));
+        assert!(o.stderr.contains(&format!("{name}:")), "{name}: message names no file:\n{}", support::tail(&o.stderr));
         assert!(!s.out().exists(), "{name}: an output folder was written");
     }
     // The same document with a short path generates: it is the key's length that is refused.

@@ -12,6 +12,7 @@ mod normalize;
 mod swagger;
 mod uri;
 mod version;
+mod yaml;
 
 use std::path::Path;
 
@@ -33,6 +34,8 @@ pub struct Document {
     pub text: String,
     /// The places overlays wrote, whose lines `text` does not hold.
     pub(crate) written: crate::overlay::Provenance,
+    /// The size the document's budgets are measured against (see [`Parsed::input_bytes`]).
+    pub(crate) input_bytes: usize,
     /// The OpenAPI version the document declares.
     pub(crate) version: Version,
     /// Where the nodes normalization moved or created came from in the document as written.
@@ -100,7 +103,7 @@ pub enum LoadError {
         /// The nesting limit.
         limit: usize,
     },
-    #[error("{}:{line}:{column}: YAML aliases expand the document past {limit_mib} MiB here ({} bytes for each byte of the text, at least {} MiB); write the repeated value fewer times, or name it once with a `$ref` (see \"Limits\" in the README)", crate::escape::shown(.file), crate::limits::POINTER_BYTES_PER_BYTE, crate::limits::MIN_POINTER_BYTES >> 20)]
+    #[error("{}:{line}:{column}: YAML aliases expand the document past {limit_mib} MiB here (the tree may take {} bytes for each byte of the text, at least {} MiB); write the repeated value fewer times, or name it once with a `$ref` (see \"Limits\" in the README)", crate::escape::shown(.file), crate::limits::YAML_TREE_BYTES_PER_BYTE, crate::limits::MIN_POINTER_BYTES >> 20)]
     /// YAML aliases copy anchored nodes into a tree far larger than the text.
     AliasesTooLarge {
         /// The file, as messages name it.
@@ -185,10 +188,19 @@ pub(crate) fn keys_too_long(length: usize) -> String {
     )
 }
 
+/// A text and the tree parsed from it, before any of OpenAPI's checks.
+pub(crate) struct Parsed {
+    pub(crate) text: String,
+    pub(crate) raw: Value,
+    /// The size the document's budgets are measured against: the text's, or, when YAML aliases
+    /// made the tree larger than the text, the tree's written out without them (which the
+    /// aliases' own budget bounds).
+    pub(crate) input_bytes: usize,
+}
+
 /// Reads and loads a document from disk.
 pub fn load_path(path: &Path) -> Result<Document, LoadError> {
-    let (text, raw) = read_path(path)?;
-    finish(&path.display().to_string(), text, raw, crate::overlay::Provenance::default())
+    finish(&path.display().to_string(), read_path(path)?, crate::overlay::Provenance::default())
 }
 
 /// Loads a document from memory; `name` is used in messages.
@@ -198,14 +210,13 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Document, LoadError> {
 
 /// Loads a document from bytes it takes over, so the text it keeps is not a second copy.
 fn load_owned(name: &str, bytes: Vec<u8>) -> Result<Document, LoadError> {
-    let (text, raw) = parse_owned(name, bytes)?;
-    finish(name, text, raw, crate::overlay::Provenance::default())
+    finish(name, parse_owned(name, bytes)?, crate::overlay::Provenance::default())
 }
 
 /// Reads a file into its text and raw tree, with every check of the reading path (text, depth,
 /// syntax, an object at the top) but none of OpenAPI's: what overlays are read with too, and
 /// what a document is read with before overlays apply to it.
-pub(crate) fn read_path(path: &Path) -> Result<(String, Value), LoadError> {
+pub(crate) fn read_path(path: &Path) -> Result<Parsed, LoadError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io { file: name.clone(), source })?;
     parse_owned(&name, bytes)
@@ -214,18 +225,14 @@ pub(crate) fn read_path(path: &Path) -> Result<(String, Value), LoadError> {
 /// The OpenAPI checks on a raw tree, which overlays may have changed since `text` was parsed
 /// (`written` says where): the version, then openapiv3's model for 3.0 or [`check`] for 3.1 and
 /// 3.2, then normalization to the 3.0 shape.
-pub(crate) fn finish(
-    name: &str,
-    text: String,
-    mut raw: Value,
-    written: crate::overlay::Provenance,
-) -> Result<Document, LoadError> {
+pub(crate) fn finish(name: &str, parsed: Parsed, written: crate::overlay::Provenance) -> Result<Document, LoadError> {
+    let Parsed { text, mut raw, input_bytes } = parsed;
     let version = version::detect(name, &raw)?;
     // Before any stage keeps a pointer per node (validation, normalization, the Swagger 2.0
     // conversion), and again after them, since the conversion adds nodes.
-    let input_bytes = text.len().saturating_add(written.input_bytes());
+    let budget_bytes = input_bytes.saturating_add(written.input_bytes());
     let over_budget = |raw: &Value, origins: &Origins| {
-        crate::limits::pointers_over_budget(raw, input_bytes).map(|(at, length)| {
+        crate::limits::pointers_over_budget(raw, budget_bytes).map(|(at, length)| {
             let pointer = origins.original(&at);
             let line = crate::locate::line_of(&text, &pointer).unwrap_or(1);
             LoadError::KeysTooLong { file: name.to_string(), line, pointer, length }
@@ -258,16 +265,16 @@ pub(crate) fn finish(
     if let Some(e) = over_budget(&raw, &origins) {
         return Err(e);
     }
-    Ok(Document { name: name.to_string(), raw, text, written, version, origins, notes })
+    Ok(Document { name: name.to_string(), raw, text, written, input_bytes, version, origins, notes })
 }
 
 /// [`read_path`] for bytes in memory; `name` is used in messages.
-pub(crate) fn parse_bytes(name: &str, bytes: &[u8]) -> Result<(String, Value), LoadError> {
+pub(crate) fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Parsed, LoadError> {
     parse_owned(name, bytes.to_vec())
 }
 
 /// Text checks and parsing of bytes it takes over.
-fn parse_owned(name: &str, bytes: Vec<u8>) -> Result<(String, Value), LoadError> {
+fn parse_owned(name: &str, bytes: Vec<u8>) -> Result<Parsed, LoadError> {
     let file = name.to_string();
     let mut text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -290,11 +297,13 @@ fn parse_owned(name: &str, bytes: Vec<u8>) -> Result<(String, Value), LoadError>
             offset: text.find('\0').unwrap_or(0),
         });
     }
-    let raw = parse_text(&file, &text)?;
-    Ok((text, raw))
+    let (raw, input_bytes) = parse_text(&file, &text)?;
+    Ok(Parsed { text, raw, input_bytes })
 }
 
-fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
+/// The tree of `text`, and the size its budgets are measured against (see
+/// [`Parsed::input_bytes`]).
+fn parse_text(file: &str, text: &str) -> Result<(Value, usize), LoadError> {
     let first = text.trim_start().chars().next();
     let syntax = |format: &'static str, line: usize, column: usize, message: String| {
         // Both parsers stop at the same depth; say so in the project's words.
@@ -304,8 +313,9 @@ fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
             LoadError::Syntax { file: file.to_string(), format, line, column, message: strip_position(&message) }
         }
     };
-    let raw: Value = if matches!(first, Some('{') | Some('[')) {
-        serde_json::from_str(text).map_err(|e| syntax("JSON", e.line(), e.column(), e.to_string()))?
+    let (raw, input_bytes): (Value, usize) = if matches!(first, Some('{') | Some('[')) {
+        let raw = serde_json::from_str(text).map_err(|e| syntax("JSON", e.line(), e.column(), e.to_string()))?;
+        (raw, text.len())
     } else {
         // libyaml's cost grows with the square of flow nesting, and the whole document is
         // parsed before the depth is checked: refuse deep flow collections first.
@@ -313,22 +323,25 @@ fn parse_text(file: &str, text: &str) -> Result<Value, LoadError> {
             let (line, column) = line_column(text, at);
             return Err(LoadError::TooDeep { file: file.to_string(), line, column, limit: MAX_DOCUMENT_DEPTH });
         }
-        // The parser copies an anchored node at each alias: bound what they expand to.
-        let limit = crate::limits::MIN_POINTER_BYTES.max(crate::limits::POINTER_BYTES_PER_BYTE.saturating_mul(text.len()));
-        if let Some(at) = crate::limits::yaml_aliases_expand_past(text, limit) {
-            let (line, column) = line_column(text, at);
-            return Err(LoadError::AliasesTooLarge { file: file.to_string(), line, column, limit_mib: limit >> 20 });
-        }
-        serde_yaml_ng::from_str(text).map_err(|e| {
+        // The parser copies an anchored node at each alias: the tree is built within a budget.
+        let limit = crate::limits::MIN_POINTER_BYTES.max(crate::limits::YAML_TREE_BYTES_PER_BYTE.saturating_mul(text.len()));
+        let budget = yaml::Budget::new(limit);
+        let raw = yaml::parse(text, &budget).map_err(|e| {
             let (line, column) = e
                 .location()
                 .map(|l| (l.line(), l.column()))
                 .unwrap_or((1, 1));
-            syntax("YAML", line, column, e.to_string())
-        })?
+            let message = e.to_string();
+            if message.contains(yaml::OVER_BUDGET) {
+                LoadError::AliasesTooLarge { file: file.to_string(), line, column, limit_mib: limit >> 20 }
+            } else {
+                syntax("YAML", line, column, message)
+            }
+        })?;
+        (raw, text.len().max(budget.written()))
     };
     match &raw {
-        Value::Object(_) => Ok(raw),
+        Value::Object(_) => Ok((raw, input_bytes)),
         other => Err(LoadError::NotAnObject {
             file: file.to_string(),
             found: json_kind(other),

@@ -58,12 +58,12 @@ pub fn pointers_over_budget(tree: &serde_json::Value, input_bytes: usize) -> Opt
 }
 
 /// The bytes a key adds to a pointer: `/` and the key, whose `~` and `/` take two bytes each.
-fn token_bytes(key: &str) -> usize {
+pub(crate) fn token_bytes(key: &str) -> usize {
     1 + key.len() + key.bytes().filter(|b| matches!(b, b'~' | b'/')).count()
 }
 
 /// The bytes an array index adds to a pointer: `/` and its digits.
-fn index_bytes(i: usize) -> usize {
+pub(crate) fn index_bytes(i: usize) -> usize {
     2 + i.checked_ilog10().unwrap_or(0) as usize
 }
 

@@ -498,11 +498,11 @@ enum Step {
 }
 
 impl Step {
-    /// The bytes it adds to a JSON pointer (about: `/` and the key or the index's digits).
+    /// The bytes it adds to a JSON pointer.
     fn pointer_bytes(&self) -> usize {
         match self {
-            Step::Key(k) => 1 + k.len(),
-            Step::Index(i) => 2 + i.checked_ilog10().unwrap_or(0) as usize,
+            Step::Key(k) => crate::limits::token_bytes(k),
+            Step::Index(i) => crate::limits::index_bytes(*i),
         }
     }
 }

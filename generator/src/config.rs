@@ -452,6 +452,10 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config { file: file.to_string(), ..Config::default() });
         }
+        // The parse into the configuration's types would expand aliases without a bound.
+        if let Some((line, column, message)) = crate::load::yaml_too_costly(text) {
+            return Err(ConfigError::Invalid { file: file.to_string(), line, column, message });
+        }
         let mut config: Config = serde_yaml_ng::from_str(text).map_err(|e| {
             let (line, column) = e
                 .location()

@@ -412,7 +412,8 @@ pub enum ParamStyle {
 pub struct EnumVariant {
     pub rust_name: String,
     pub value: String,
-    #[expect(dead_code, reason = "variants are documented with their wire value; the spec's text is kept for a later use")]
+    /// The spec's text: variants are documented with their wire value, so only the build's
+    /// budget reads it.
     pub docs: Option<String>,
 }
 
@@ -627,7 +628,8 @@ pub struct PathParam {
     pub rust_name: String,
     pub json_name: String,
     pub ty: Ty,
-    #[expect(dead_code, reason = "path parameters are documented on the method; kept for a later use")]
+    /// The spec's text: path parameters are documented on the method, so only the build's
+    /// budget reads it.
     pub docs: Option<String>,
     /// A value the parameter accepts, for contract tests (see [`Field::sample`]).
     pub sample: Option<serde_json::Value>,

@@ -24,6 +24,18 @@ pub const MIN_CONVERSION_COPIES: usize = 250_000;
 /// up to 4.4 (Cloudflare) and at most 11.2 times their text (APIs.guru's 2,639).
 pub const POINTER_BYTES_PER_BYTE: usize = 32;
 
+/// How many bytes of types and methods the build may make per byte of input (the document's
+/// text and its overlays'): each type, field, variant and operation weighs its record in the IR
+/// and its names, docs and sample. A parameter or request body shared by `$ref` is copied into
+/// the params of every operation that uses it, so a short document can ask for far more: one
+/// 3,000-property request body used by 1,000 operations took 77 s and 7.7 GB from 320 KB. Real
+/// documents weigh up to 2.8 times their input (Cloudflare), 2.7 (Graph beta) and at most 7.2
+/// (APIs.guru's 2,638 that generate, with contract tests' samples; 4.0 above 2 MB).
+pub const BUILD_BYTES_PER_BYTE: usize = 32;
+
+/// The budget of a small document's build: however few its bytes, it may make this much.
+pub const MIN_BUILD_BYTES: usize = 64 << 20;
+
 /// How much memory the tree of a YAML text may take, per byte of the text. A node takes 32
 /// bytes or more: the whole Cloudflare document written as YAML takes 3.4 per byte, and the
 /// densest text, flow collections of one-digit values, 22; aliases copy anchored nodes and

@@ -52,16 +52,13 @@ impl Builder<'_> {
             return Ok(Some(first.ty.clone()));
         }
         let name = self.claim(&format!("{base}Error"), &format!("{op_ptr}#error"));
-        self.types.insert(
-            name.clone(),
-            TypeDef {
-                name: name.clone(),
-                docs: None,
-                deprecated: false,
-                deprecation_note: None,
-                kind: TypeKind::ErrorBody(variants),
-            },
-        );
+        self.add_type(TypeDef {
+            name: name.clone(),
+            docs: None,
+            deprecated: false,
+            deprecation_note: None,
+            kind: TypeKind::ErrorBody(variants),
+        });
         Ok(Some(Ty::Named(name)))
     }
 }

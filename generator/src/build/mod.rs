@@ -9,6 +9,7 @@
 //! `crate_meta` (crate identity) and `cycles` (boxing fields that close a cycle).
 
 mod body;
+mod budget;
 mod crate_meta;
 pub(crate) mod cycles;
 mod errors;
@@ -48,6 +49,31 @@ pub enum BuildError {
         reason: &'static str,
         /// Where to change it (`in codegen.yaml`, `with --name`).
         fix: String,
+    },
+    /// The types and methods the operations ask for outgrow the document (see
+    /// [`crate::limits::BUILD_BYTES_PER_BYTE`]).
+    #[error(
+        "{}:{line}: at the operation {}, the types and methods this document generates pass {} MiB ({} bytes for each byte of input, at least {} MiB); the heaviest type made for it is `{}`, with {fields} field(s). A parameter or request body shared by `$ref` is copied into every operation that uses it: give fewer operations the shared body, or generate fewer operations (`select:` in the configuration); see \"Limits\" in the README",
+        crate::escape::shown(.file),
+        crate::escape::shown(.pointer),
+        .allowed >> 20,
+        crate::limits::BUILD_BYTES_PER_BYTE,
+        crate::limits::MIN_BUILD_BYTES >> 20,
+        crate::escape::shown(.heaviest)
+    )]
+    TooMuchCode {
+        /// The file, as messages name it.
+        file: String,
+        /// 1-based line of the operation.
+        line: usize,
+        /// The operation where the budget ran out, as written.
+        pointer: String,
+        /// The budget in bytes.
+        allowed: usize,
+        /// The heaviest type made for that operation.
+        heaviest: String,
+        /// Its fields.
+        fields: usize,
     },
     /// The configuration's `auth:` names a scheme or requirement the document does not have.
     #[error("{}: `{}` {}; change it in {}", crate::escape::shown(.place), crate::escape::shown(.key), crate::escape::shown(.message), crate::escape::shown(.file))]
@@ -92,6 +118,7 @@ pub fn build(
         union_base: HashMap::new(),
         security: Default::default(),
         servers: Default::default(),
+        budget: budget::Budget::new(doc.budget_bytes()),
     };
     b.meta_component_names();
     b.security_schemes()?;
@@ -105,6 +132,7 @@ pub fn build(
             continue;
         }
         b.ty_of(&ptr, &camel(name))?;
+        b.within_budget(&ptr)?;
     }
     cycles::box_cycles(&mut b.types);
     if cfg.krate.alias_same_enums {
@@ -156,6 +184,8 @@ struct Builder<'a> {
     security: security::SecurityState,
     /// The document's servers and those operations declare (see `servers`).
     servers: Servers,
+    /// What the types and operations made so far weigh, against what the input allows.
+    budget: budget::Budget,
 }
 
 impl Builder<'_> {

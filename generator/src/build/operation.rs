@@ -41,6 +41,7 @@ impl<'a> Builder<'a> {
         for (op, plan) in ops.iter().zip(planned) {
             if let Some(plan) = plan {
                 self.operation(&mut root, op, plan)?;
+                self.within_budget(&op.op_ptr)?;
             }
         }
         Ok(root)
@@ -215,9 +216,7 @@ impl<'a> Builder<'a> {
             }
         }
         let text = |k: &str| op.get(k).and_then(Value::as_str).map(str::to_string);
-        node.operations.insert(
-            method_name.clone(),
-            Operation {
+        let operation = Operation {
                 method_name,
                 operation_id,
                 // The fixed fields are lowercase names of methods sent in uppercase; a method
@@ -240,8 +239,9 @@ impl<'a> Builder<'a> {
                 error,
                 security: self.operation_security(op_ptr),
                 server: self.operation_server(path_op),
-            },
-        );
+        };
+        self.charge_operation(&operation);
+        node.operations.insert(operation.method_name.clone(), operation);
         Ok(())
     }
 
@@ -566,16 +566,13 @@ impl<'a> Builder<'a> {
             Some(b) => (b.usage, b.extra.clone()),
             None => (Usage::ParamsNoBody, None),
         };
-        self.types.insert(
-            params_name.clone(),
-            TypeDef {
-                name: params_name.clone(),
-                docs: Some(format!("Parameters of [`{method_name}`](#method).")),
-                deprecated: false,
-                deprecation_note: None,
-                kind: TypeKind::Struct(Struct { fields, extra, usage }),
-            },
-        );
+        self.add_type(TypeDef {
+            name: params_name.clone(),
+            docs: Some(format!("Parameters of [`{method_name}`](#method).")),
+            deprecated: false,
+            deprecation_note: None,
+            kind: TypeKind::Struct(Struct { fields, extra, usage }),
+        });
         Some(params_name)
     }
 

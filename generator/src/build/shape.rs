@@ -137,16 +137,13 @@ impl Builder<'_> {
     fn finish_named(&mut self, name: String, ptr: &str, kind: TypeKind) {
         let meta = self.spec.object(ptr).map(Meta::of).unwrap_or_default();
         let docs = meta.description.or_else(|| Some(generated_from(ptr)));
-        self.types.insert(
-            name.clone(),
-            TypeDef {
-                name,
-                docs,
-                deprecated: meta.deprecated,
-                deprecation_note: meta.deprecation_note,
-                kind,
-            },
-        );
+        self.add_type(TypeDef {
+            name,
+            docs,
+            deprecated: meta.deprecated,
+            deprecation_note: meta.deprecation_note,
+            kind,
+        });
     }
 
     fn struct_type(&mut self, ptr: &str, hint: &str) -> Result<Ty, BuildError> {
@@ -396,16 +393,13 @@ impl Builder<'_> {
             return target;
         }
         self.own(alias, owner_ptr);
-        self.types.insert(
-            alias.to_string(),
-            TypeDef {
-                name: alias.to_string(),
-                docs: None,
-                deprecated: false,
-                deprecation_note: None,
-                kind: TypeKind::Alias(target),
-            },
-        );
+        self.add_type(TypeDef {
+            name: alias.to_string(),
+            docs: None,
+            deprecated: false,
+            deprecation_note: None,
+            kind: TypeKind::Alias(target),
+        });
         Ty::Named(alias.to_string())
     }
 }

@@ -49,6 +49,11 @@ impl Document {
     pub(crate) fn original_pointer(&self, ptr: &str) -> String {
         self.origins.original(ptr)
     }
+
+    /// The size the budgets are measured against: the document's and its overlays' texts.
+    pub(crate) fn budget_bytes(&self) -> usize {
+        self.input_bytes.saturating_add(self.written.input_bytes())
+    }
 }
 
 /// Why a document could not be loaded. Every variant names the file; most name a place in it.
@@ -350,6 +355,25 @@ fn parse_text(file: &str, text: &str) -> Result<(Value, usize), LoadError> {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
+/// Refuses a YAML text that is not the document (the configuration) where reading it would
+/// cost far more than its size: flow collections nested past [`MAX_DOCUMENT_DEPTH`] (the parser's
+/// cost grows with the square of their depth) and aliases that expand it past the budget the
+/// document's YAML has. The line, the column and what to change; a syntax error is left to the
+/// parse that follows, which names it in its own words.
+pub(crate) fn yaml_too_costly(text: &str) -> Option<(usize, usize, String)> {
+    if let Some(at) = crate::limits::yaml_flow_too_deep(text, MAX_DOCUMENT_DEPTH) {
+        let (line, column) = line_column(text, at);
+        return Some((line, column, format!("the flow collections nest deeper than {MAX_DOCUMENT_DEPTH} levels; nest them less")));
+    }
+    let limit = crate::limits::MIN_POINTER_BYTES.max(crate::limits::YAML_TREE_BYTES_PER_BYTE.saturating_mul(text.len()));
+    let e = yaml::parse(text, &yaml::Budget::new(limit)).err()?;
+    if !e.to_string().contains(yaml::OVER_BUDGET) {
+        return None;
+    }
+    let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+    Some((line, column, format!("YAML aliases expand the text past {} MiB here; write the repeated value fewer times", limit >> 20)))
+}
+
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |p| p + 1);

@@ -202,6 +202,11 @@ impl<'a> Spec<'a> {
         }
     }
 
+    /// Where `ptr` is, as messages name it: the file, the line and the pointer as written.
+    pub fn place(&self, ptr: &str) -> (String, usize, String) {
+        (self.file.to_string(), self.line(ptr), self.written(ptr))
+    }
+
     /// The error for a schema at `ptr` beyond [`MAX_SCHEMA_DEPTH`].
     pub fn too_deep(&self, ptr: &str, what: &'static str) -> SpecError {
         SpecError::TooDeep {

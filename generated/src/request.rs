@@ -916,10 +916,6 @@ fn check_path(template: &str, path: &str) -> Option<String> {
             }
         }
     }
-    let is_dots = |s: &str| {
-        let s = s.to_ascii_lowercase().replace("%2e", ".");
-        s == "." || s == ".."
-    };
     if path.split('/').any(is_dots) {
         return Some(format!(
             "path `{template}`: a path parameter must not be `.` or `..`"
@@ -928,13 +924,34 @@ fn check_path(template: &str, path: &str) -> Option<String> {
     None
 }
 
-fn build_url(base: &str, path: &str, query: &[(String, String)]) -> Result<reqwest::Url, Error> {
+/// True for a segment that is `.` or `..` once `%2e` (either case) is read as
+/// a dot, as URL parsing reads it; checked without allocating, per request.
+fn is_dots(segment: &str) -> bool {
+    let (mut rest, mut dots) = (segment.as_bytes(), 0);
+    while !rest.is_empty() && dots < 3 {
+        rest = match rest {
+            [b'.', tail @ ..] => tail,
+            [b'%', b'2', b'e' | b'E', tail @ ..] => tail,
+            _ => return false,
+        };
+        dots += 1;
+    }
+    rest.is_empty() && (dots == 1 || dots == 2)
+}
+
+/// True when `a` and `b` have one origin: scheme, host and port (compared
+/// field by field, as `Url::origin` would, without allocating).
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme() && a.host() == b.host() && a.port_or_known_default() == b.port_or_known_default()
+}
+
+fn build_url(base: &reqwest::Url, path: &str, query: &[(String, String)]) -> Result<reqwest::Url, Error> {
     let sep = if path.starts_with('/') { "" } else { "/" };
-    let mut url = reqwest::Url::parse(&format!("{base}{sep}{path}"))
+    let text = base.as_str().trim_end_matches('/');
+    let mut url = reqwest::Url::parse(&format!("{text}{sep}{path}"))
         .map_err(|e| Error::Config(format!("cannot build the request URL: {e}")))?;
     // Credentials go to the base URL's origin only, whatever the path says.
-    let same_origin = reqwest::Url::parse(base).is_ok_and(|b| b.origin() == url.origin());
-    if !same_origin {
+    if !same_origin(base, &url) {
         return Err(Error::Config(format!(
             "path `{path}` leads away from the base URL's host"
         )));
@@ -948,16 +965,14 @@ fn build_url(base: &str, path: &str, query: &[(String, String)]) -> Result<reqwe
 
 /// The URL a server gave for the next page, resolved against the base URL;
 /// refused unless it is on the base URL's origin, so credentials never leave it.
-fn follow_url(base: &str, next: &str) -> Result<reqwest::Url, Error> {
-    let base = reqwest::Url::parse(base)
-        .map_err(|e| Error::Config(format!("cannot read the base URL: {e}")))?;
+fn follow_url(base: &reqwest::Url, next: &str) -> Result<reqwest::Url, Error> {
     let mut url = base.join(next).map_err(|_| {
         Error::Config(format!(
             "the next-page link `{}` is not a URL",
             Escaped(next, MAX_SHOWN_CHARS)
         ))
     })?;
-    if url.origin() != base.origin() {
+    if !same_origin(&url, base) {
         let origin = url.origin().ascii_serialization();
         return Err(Error::Pagination(
             crate::error::PaginationError::ForeignLink {
@@ -1028,9 +1043,11 @@ fn send_attempts<'a>(
         // base URL came from the document too; `build_url` keeps the request on
         // the origin of whichever base applies, and credentials go only there.
         let base = match parts.server.and_then(|i| inner.operation_urls.get(i)) {
-            Some(Ok(url)) => url.as_str(),
+            Some(Ok(url)) => url,
             Some(Err(problem)) => return Err(Error::Config(problem.clone())),
-            None => inner.base_url.as_str(),
+            None => inner.base.as_ref().ok_or_else(|| {
+                Error::Config(format!("invalid base URL `{}`", crate::client::redact_url(&inner.base_url)))
+            })?,
         };
         let mut url = match &parts.next_url {
             Some(next) => follow_url(base, next)?,
@@ -1503,9 +1520,10 @@ mod tests {
 
     #[test]
     fn a_next_link_keeps_no_user_name_or_password_and_no_other_origin() {
-        let url = follow_url("https://api.example.com/v1", "https://u:p@api.example.com/v1/x?page=2#f").unwrap();
+        let base = reqwest::Url::parse("https://api.example.com/v1").unwrap();
+        let url = follow_url(&base, "https://u:p@api.example.com/v1/x?page=2#f").unwrap();
         assert_eq!(url.as_str(), "https://api.example.com/v1/x?page=2");
-        assert!(follow_url("https://api.example.com/v1", "https://api.example.com@evil.example/x").is_err());
+        assert!(follow_url(&base, "https://api.example.com@evil.example/x").is_err());
     }
 
     #[test]
@@ -1558,12 +1576,31 @@ mod tests {
     }
 
     #[test]
+    fn a_path_stays_on_the_base_url_and_its_origin() {
+        let base = reqwest::Url::parse("https://API.example.com:443/v1/").unwrap();
+        let url = build_url(&base, "/users/a%2Fb", &[("q".into(), "x y".into())]).unwrap();
+        assert_eq!(url.as_str(), "https://api.example.com/v1/users/a%2Fb?q=x+y");
+        let root = reqwest::Url::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!(build_url(&root, "users", &[]).unwrap().as_str(), "http://127.0.0.1:8080/users");
+        for other in ["https://api.example.com:8443/", "http://api.example.com/", "https://api.example.org/"] {
+            assert!(!same_origin(&base, &reqwest::Url::parse(other).unwrap()), "{other}");
+        }
+        assert!(same_origin(&base, &reqwest::Url::parse("https://api.example.com/x").unwrap()));
+    }
+
+    #[test]
     fn path_checks() {
         assert!(check_path("/a/{id}/b", "/a//b").is_some());
         assert!(check_path("/a/{id}", "/a/..").is_some());
         assert!(check_path("/a/{id}", "/a/x").is_none());
         assert!(check_path("/a/{id}", "/a/%2E%2e").is_some());
         assert!(check_path("/a/{id}", "/a/%252E%252E").is_none());
+        for dots in [".", "..", "%2e", "%2E.", ".%2e", "%2e%2E"] {
+            assert!(is_dots(dots), "{dots}");
+        }
+        for other in ["", "...", "%2e%2e%2e", "a", ".a", "%2", "%2f", "%2e%", "..%"] {
+            assert!(!is_dots(other), "{other}");
+        }
     }
 
     #[test]

@@ -199,7 +199,7 @@ impl ServerChoice {
     /// set, and when relative, resolved against `base`'s origin. A server
     /// whose URL cannot be made holds the reason, reported by the requests of
     /// its operations.
-    pub(crate) fn operation_urls(&self, base: &str) -> Vec<Result<String, String>> {
+    pub(crate) fn operation_urls(&self, base: &str) -> Vec<Result<reqwest::Url, String>> {
         crate::servers::OPERATION_SERVERS
             .iter()
             .map(|server| {
@@ -227,7 +227,7 @@ impl ServerChoice {
                         server.url
                     ));
                 }
-                Ok(resolved.as_str().trim_end_matches('/').to_owned())
+                Ok(resolved)
             })
             .collect()
     }

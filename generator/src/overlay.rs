@@ -140,7 +140,7 @@ pub struct Provenance {
     places: HashMap<String, Origin>,
     /// The bytes of the overlays' texts, which count with the document's toward what the
     /// document may cost (see `limits::POINTER_BYTES_PER_BYTE`).
-    bytes: usize,
+    input_bytes: usize,
     /// The bytes written so far, against [`MAX_WRITTEN_BYTES`].
     written_bytes: usize,
 }
@@ -162,7 +162,7 @@ impl Provenance {
 
     /// The bytes of the overlays' texts.
     pub(crate) fn input_bytes(&self) -> usize {
-        self.bytes
+        self.input_bytes
     }
 
     /// The action that wrote `pointer` or a node it is inside, nearest first.
@@ -631,7 +631,7 @@ fn size_and_depth(v: &Value) -> (usize, usize, usize) {
 /// Applies `overlays` in order to `doc`.
 pub fn apply_all(overlays: &[Overlay], doc: &mut Value) -> Result<Applied, OverlayError> {
     let mut applied = Applied::default();
-    applied.written.bytes = overlays.iter().map(|o| o.text.len()).sum();
+    applied.written.input_bytes = overlays.iter().map(|o| o.text.len()).sum();
     let mut budget = MAX_WRITTEN_NODES;
     for o in overlays {
         o.apply(doc, &mut applied, &mut budget)?;

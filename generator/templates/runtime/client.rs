@@ -38,7 +38,10 @@ pub(crate) struct ClientInner {
     /// The URL of each server operations declare for themselves
     /// (`servers::OPERATION_SERVERS`), or why it cannot be made; empty when
     /// the base URL is the user's own, which then every request goes to.
-    pub(crate) operation_urls: Vec<Result<String, String>>,
+    pub(crate) operation_urls: Vec<Result<reqwest::Url, String>>,
+    /// `base_url` parsed once, which each request's URL is built on and held
+    /// to; `None` when it is not a URL (`deferred_error` says so).
+    pub(crate) base: Option<reqwest::Url>,
     /// Headers sent with every request: user agent, accept, defaults.
     pub(crate) headers: HeaderMap,
     /// The credentials held, per security scheme; each request sends those of
@@ -588,13 +591,16 @@ impl ClientBuilder {
         while base_url.ends_with('/') {
             base_url.pop();
         }
-        match reqwest::Url::parse(&base_url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.query().is_none() => {}
-            _ => note(format!(
-                "invalid base URL `{}` (expected http(s)://host[/path], without query)",
-                redact_url(&base_url)
-            )),
-        }
+        let base = match reqwest::Url::parse(&base_url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.query().is_none() => Some(u),
+            _ => {
+                note(format!(
+                    "invalid base URL `{}` (expected http(s)://host[/path], without query)",
+                    redact_url(&base_url)
+                ));
+                None
+            }
+        };
         let operation_urls = if from_document {
             self.server.operation_urls(&base_url)
         } else {
@@ -664,6 +670,7 @@ impl ClientBuilder {
             http,
             base_url,
             operation_urls,
+            base,
             headers,
             credentials,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),

@@ -1089,14 +1089,39 @@ struct Samples<'a> {
     types: &'a BTreeMap<String, TypeDef>,
     lib: &'a str,
     fill: Fill,
+    /// The bytes of values built so far for one call, against [`MAX_SAMPLE_BYTES`].
+    spent: &'a std::cell::Cell<usize>,
 }
 
+/// The most text the values of one example or contract call may take, counted as each value
+/// and every value inside it is built. Types that each hold two fields of the next make a value
+/// twice as long per level: 19 such types, 3 KB of document, had made 514 MB of examples.
+/// Past it the value is not built, and the call takes it as an argument instead, as it does a
+/// value no finite one exists for.
+const MAX_SAMPLE_BYTES: usize = 1 << 20;
+
 impl<'a> Samples<'a> {
+    /// Charges `value` to the call's budget: `None` once the budget is spent.
+    fn spend(&self, value: String) -> Option<String> {
+        let spent = self.spent.get().saturating_add(value.len());
+        self.spent.set(spent);
+        (spent <= MAX_SAMPLE_BYTES).then_some(value)
+    }
+
     /// A value of `ty`; `name` is the field or parameter it is for (a string's sample text) and
     /// `indent` the column a struct literal's closing brace sits at. `open` holds the named
     /// types being built: `None` when the value would need itself (a required field leading
-    /// back to its own struct), as no finite value of such a type exists.
+    /// back to its own struct), as no finite value of such a type exists, or when the call's
+    /// values outgrow [`MAX_SAMPLE_BYTES`].
     fn value(&self, ty: &'a Ty, name: &str, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        if self.spent.get() > MAX_SAMPLE_BYTES {
+            return None;
+        }
+        let value = self.value_within(ty, name, indent, open)?;
+        self.spend(value)
+    }
+
+    fn value_within(&self, ty: &'a Ty, name: &str, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
         if self.fill != Fill::Doc {
             return self.contract_value(ty, None, indent, open);
         }
@@ -1207,6 +1232,14 @@ impl<'a> Samples<'a> {
     /// is one, else the plainest value of the type. Text reaches the code only through
     /// `escape::rust_str`.
     fn contract_value(&self, ty: &'a Ty, sample: Option<&serde_json::Value>, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
+        if self.spent.get() > MAX_SAMPLE_BYTES {
+            return None;
+        }
+        let value = self.contract_value_within(ty, sample, indent, open)?;
+        self.spend(value)
+    }
+
+    fn contract_value_within(&self, ty: &'a Ty, sample: Option<&serde_json::Value>, indent: usize, open: &mut Vec<&'a str>) -> Option<String> {
         use serde_json::Value;
         let lib = self.lib;
         Some(match ty {
@@ -1546,7 +1579,8 @@ pub(crate) fn example_parts(api: &Api, op: &Operation, fill: Fill) -> CallParts 
     // A form (multipart or URL-encoded) none of whose fields is required would go out empty,
     // which Prism takes for a missing body: a contract call sends its fields all the same.
     let fill = if fill == Fill::Required && optional_form(api, op) { Fill::All } else { fill };
-    let samples = Samples { types: &api.types, lib, fill };
+    let spent = std::cell::Cell::new(0);
+    let samples = Samples { types: &api.types, lib, fill, spent: &spent };
     let mut input = None;
     let mut args: Vec<String> = op
         .path_params
@@ -2074,7 +2108,12 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let method = http_method(&op.http_method);
     let template = op.path.as_str();
     let (ret, finish) = returns(api, op);
-    let security = auth::security_tokens(&op.security);
+    // An operation that does not declare its own keeps the document's (`DEFAULT_SECURITY`,
+    // which `Request::new` sets).
+    let security = op.security.as_deref().map(|s| {
+        let s = auth::security_tokens(s);
+        quote!(.security(#s))
+    });
     // A response read as bytes or text turns a request of `()` into one of its own.
     let new = if body::raw_response(&op.response).is_some() { quote!(crate::Request::<()>::new) } else { quote!(crate::Request::new) };
     let server = match server {
@@ -2095,7 +2134,7 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     // A response that is not plain JSON is asked for by its own media types.
     let accept = op.accept.as_deref().map(|a| quote!(.header("accept", #a))).unwrap_or_default();
     let path_error = if styled { quote!(.path_error(path_error)) } else { TokenStream::new() };
-    let body = quote!(#new(self.client, #method, #template, path) #path_error .security(#security) #accept #server #params #finish);
+    let body = quote!(#new(self.client, #method, #template, path) #path_error #security #accept #server #params #finish);
     quote! {
         #doc_tokens
         #deprecated

@@ -541,29 +541,36 @@ impl Ty {
 
     /// True for types that implement `Default`, given which named types do.
     pub fn has_default(&self, types: &BTreeMap<String, TypeDef>) -> bool {
-        self.has_default_within(types, &mut Vec::new())
+        self.has_default_within(types, &mut Vec::new(), &mut std::collections::HashMap::new())
     }
 
     /// [`Ty::has_default`], with the named types being looked at: a type that needs itself to
     /// build its default (a required field leading back to it) has none, and that answer also
-    /// keeps the walk finite on such cycles.
-    fn has_default_within<'t>(&'t self, types: &'t BTreeMap<String, TypeDef>, open: &mut Vec<&'t str>) -> bool {
+    /// keeps the walk finite on such cycles. `known` holds the answers found so far, so a type
+    /// reached along many paths (two required fields of the next type, level after level) is
+    /// looked at once. Every answer holds on its own: a type found open again lies on a cycle
+    /// of required fields with each type open above it, and none of those has a default.
+    fn has_default_within<'t>(&'t self, types: &'t BTreeMap<String, TypeDef>, open: &mut Vec<&'t str>, known: &mut std::collections::HashMap<&'t str, bool>) -> bool {
         let n = match self {
-            Ty::Named(n) => n,
+            Ty::Named(n) => n.as_str(),
             // Library types are left without a made-up default (`time`'s have none).
             Ty::Mapped(_) => return false,
             _ => return true,
         };
-        if open.contains(&n.as_str()) {
+        if let Some(answer) = known.get(n) {
+            return *answer;
+        }
+        if open.contains(&n) {
             return false;
         }
         open.push(n);
         let answer = match types.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| !f.required || f.ty.has_default_within(types, open)),
-            Some(TypeKind::Alias(t)) => t.has_default_within(types, open),
+            Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| !f.required || f.ty.has_default_within(types, open, known)),
+            Some(TypeKind::Alias(t)) => t.has_default_within(types, open, known),
             _ => false,
         };
         open.pop();
+        known.insert(n, answer);
         answer
     }
 }
@@ -617,7 +624,9 @@ pub struct Operation {
     pub error: Option<Ty>,
     /// The alternatives the operation accepts, each a list of indices into
     /// [`Security::schemes`]; empty means no credentials, an empty alternative optional ones.
-    pub security: Vec<Vec<usize>>,
+    /// `None`: the document's own (`Security::default`), which requests send unless told
+    /// otherwise, so it is held and written once however many operations share it.
+    pub security: Option<Vec<Vec<usize>>>,
     /// The server the operation declares for itself (path item or operation `servers`), as an
     /// index into [`Servers::operations`]; `None` when the document's servers apply.
     pub server: Option<usize>,

@@ -254,9 +254,8 @@ fn adding_an_operation_adds_one_method_and_its_response_alias() {
                     "+reqwest::Method::DELETE,",
                     "+\"/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}\",",
                     "+path,",
+                    // No `.security(…)`: the operation keeps the document's default.
                     "+)",
-                    // The ways to authenticate the operation accepts (the document's default).
-                    "+.security(&[&[2], &[0, 1]])",
                     "+}",
                     "+",
                 ],

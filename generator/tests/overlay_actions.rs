@@ -246,7 +246,6 @@ fn remove_on_a_filter_drops_the_deprecated_operation() {
                 "let pet_id = crate::encode_path(pet_id);",
                 "let path = format!(\"/pets/{pet_id}\");",
                 "crate::Request::new(self.client, reqwest::Method::DELETE, \"/pets/{pet_id}\", path)",
-                ".security(&[])",
                 ".without_envelope()",
                 "}",
                 "",

@@ -31,10 +31,16 @@ impl Budget {
 }
 
 impl Builder<'_> {
+    /// Adds `weight` to what the build has made: false once that passes the budget.
+    pub(super) fn charge(&mut self, weight: usize) -> bool {
+        self.budget.made = self.budget.made.saturating_add(weight);
+        self.budget.made <= self.budget.allowed
+    }
+
     /// Adds a named type, weighing it against the budget.
     pub(super) fn add_type(&mut self, def: TypeDef) {
         let weight = type_weight(&def);
-        self.budget.made = self.budget.made.saturating_add(weight);
+        self.charge(weight);
         if self.budget.heaviest.as_ref().is_none_or(|(_, w, _)| weight > *w) {
             let fields = match &def.kind {
                 TypeKind::Struct(s) => s.fields.len(),
@@ -50,19 +56,24 @@ impl Builder<'_> {
         let mut weight = size_of::<Operation>() + op.method_name.len() + op.path.as_str().len();
         weight += [&op.operation_id, &op.summary, &op.description, &op.deprecation_note].into_iter().map(text).sum::<usize>();
         weight += op.path_params.iter().map(|p| size_of::<PathParam>() + p.rust_name.len() + p.json_name.len() + text(&p.docs) + sample(&p.sample) + ty_weight(&p.ty)).sum::<usize>();
-        self.budget.made = self.budget.made.saturating_add(weight);
+        weight += op.security.iter().flatten().map(|a| size_of::<Vec<usize>>() + a.len() * size_of::<usize>()).sum::<usize>();
+        self.charge(weight);
     }
 
-    /// Fails when what the build has made so far is over the budget, naming the operation at
-    /// `op_ptr` (the last one built) and the heaviest type made since the last check.
-    pub(super) fn within_budget(&mut self, op_ptr: &str) -> Result<(), BuildError> {
+    /// Fails when what the build has made so far is over the budget, naming the place at
+    /// `ptr` (the operation last built; the document when empty) and the heaviest type made
+    /// since the last check.
+    pub(super) fn within_budget(&mut self, ptr: &str) -> Result<(), BuildError> {
         let heaviest = self.budget.heaviest.take();
         if self.budget.made <= self.budget.allowed {
             return Ok(());
         }
-        let (file, line, pointer) = self.spec.place(op_ptr);
-        let (heaviest, fields) = heaviest.map(|(name, _, fields)| (name, fields)).unwrap_or_default();
-        Err(BuildError::TooMuchCode { file, line, pointer, allowed: self.budget.allowed, heaviest, fields })
+        let (file, line, mut pointer) = self.spec.place(ptr);
+        if pointer.is_empty() {
+            pointer = "the document's end".into();
+        }
+        let heaviest = heaviest.map(|(name, _, fields)| (name, fields));
+        Err(BuildError::TooMuchCode { file, line, pointer, allowed: self.budget.allowed, heaviest })
     }
 }
 

@@ -53,27 +53,25 @@ pub enum BuildError {
     /// The types and methods the operations ask for outgrow the document (see
     /// [`crate::limits::BUILD_BYTES_PER_BYTE`]).
     #[error(
-        "{}:{line}: at the operation {}, the types and methods this document generates pass {} MiB ({} bytes for each byte of input, at least {} MiB); the heaviest type made for it is `{}`, with {fields} field(s). A parameter or request body shared by `$ref` is copied into every operation that uses it: give fewer operations the shared body, or generate fewer operations (`select:` in the configuration); see \"Limits\" in the README",
+        "{}:{line}: at {}, the types, methods and warnings this document generates pass {} MiB ({} bytes for each byte of input, at least {} MiB){}. A parameter or request body shared by `$ref` is copied into every operation that uses it: give fewer operations the shared body, or generate fewer operations (`select:` in the configuration); see \"Limits\" in the README",
         crate::escape::shown(.file),
         crate::escape::shown(.pointer),
         .allowed >> 20,
         crate::limits::BUILD_BYTES_PER_BYTE,
         crate::limits::MIN_BUILD_BYTES >> 20,
-        crate::escape::shown(.heaviest)
+        .heaviest.as_ref().map(|(name, fields)| format!("; the heaviest type made there is `{}`, with {fields} field(s)", crate::escape::shown(name))).unwrap_or_default()
     )]
     TooMuchCode {
         /// The file, as messages name it.
         file: String,
-        /// 1-based line of the operation.
+        /// 1-based line of the place.
         line: usize,
-        /// The operation where the budget ran out, as written.
+        /// The operation (or `/servers`, or the document's end) where the budget ran out, as written.
         pointer: String,
         /// The budget in bytes.
         allowed: usize,
-        /// The heaviest type made for that operation.
-        heaviest: String,
-        /// Its fields.
-        fields: usize,
+        /// The heaviest type made since the place before, and its fields.
+        heaviest: Option<(String, usize)>,
     },
     /// The configuration's `auth:` names a scheme or requirement the document does not have.
     #[error("{}: `{}` {}; change it in {}", crate::escape::shown(.place), crate::escape::shown(.key), crate::escape::shown(.message), crate::escape::shown(.file))]
@@ -119,10 +117,12 @@ pub fn build(
         security: Default::default(),
         servers: Default::default(),
         budget: budget::Budget::new(doc.budget_bytes()),
+        reported_servers: Default::default(),
     };
     b.meta_component_names();
     b.security_schemes()?;
     let document_url = b.document_servers();
+    b.within_budget("/servers")?;
     let root = b.operations()?;
     let mut security = b.finish_security()?;
     for name in &cfg.extra_schemas {
@@ -134,6 +134,7 @@ pub fn build(
         b.ty_of(&ptr, &camel(name))?;
         b.within_budget(&ptr)?;
     }
+    b.within_budget("")?;
     cycles::box_cycles(&mut b.types);
     if cfg.krate.alias_same_enums {
         same_enums::alias_same_enums(&mut b.types, &b.owners);
@@ -186,6 +187,8 @@ struct Builder<'a> {
     servers: Servers,
     /// What the types and operations made so far weigh, against what the input allows.
     budget: budget::Budget,
+    /// The servers operations declare whose warnings are given, by pointer.
+    reported_servers: std::collections::HashSet<String>,
 }
 
 impl Builder<'_> {
@@ -204,8 +207,12 @@ impl Builder<'_> {
         self.diag_at(Severity::Warning, code, ptr, message);
     }
 
-    /// Records a diagnostic of any severity.
+    /// Records a diagnostic of any severity, weighed against the build's budget; once that is
+    /// spent none is kept, and the build is refused after the operation it is building.
     fn diag_at(&mut self, severity: Severity, code: &'static str, ptr: &str, message: String) {
+        if !self.charge(std::mem::size_of::<Diagnostic>() + ptr.len() + message.len()) {
+            return;
+        }
         let line = None;
         self.diags.push(Diagnostic {
             severity,

@@ -1,7 +1,7 @@
 //! Operations → the resource tree: placement and method names, the params struct (path, query,
 //! header and body fields) and the response type, with envelopes unwrapped and paging detected.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -374,23 +374,33 @@ impl<'a> Builder<'a> {
 
     /// The `in: path` parameters the template does not name, each with a warning: no URL can
     /// carry them, so the client leaves them out (a mock that checks them reports each call).
+    /// One warning names them all (each would repeat the path), at the first one's place.
     fn stray_path_params(&mut self, path_op: &PathOp<'_>, params: &[spec::Param]) -> Vec<String> {
-        let mut stray = Vec::new();
-        for p in params.iter().filter(|p| p.location == "path") {
-            if !path_op.template.param_names().any(|n| n == p.name) && !stray.contains(&p.name) {
-                self.diag("stray-path-parameter", &p.site, format!("path parameter `{}` is not in the path `{}`; no request can send it, so it is left out", p.name, path_op.path));
-                stray.push(p.name.clone());
-            }
+        let named: HashSet<&str> = path_op.template.param_names().collect();
+        let mut seen = HashSet::new();
+        let stray: Vec<&spec::Param> = params.iter().filter(|p| p.location == "path" && !named.contains(p.name.as_str()) && seen.insert(p.name.as_str())).collect();
+        if let Some(first) = stray.first() {
+            let names: Vec<&str> = stray.iter().map(|p| p.name.as_str()).collect();
+            let message = match names.as_slice() {
+                [one] => format!("path parameter `{one}` is not in the path `{}`; no request can send it, so it is left out", path_op.path),
+                _ => format!("path parameters {} are not in the path `{}`; no request can send them, so they are left out", listed(&names), path_op.path),
+            };
+            self.diag("stray-path-parameter", &first.site, message);
         }
-        stray
+        stray.iter().map(|p| p.name.clone()).collect()
     }
 
     /// The path parameters, in the order the template names them; one the operation does not
     /// declare is a string.
     fn path_params(&mut self, path_op: &PathOp<'_>, params: &[spec::Param], base: &str, used: &mut BTreeSet<String>) -> Result<Vec<PathParam>, BuildError> {
         let mut path_params = Vec::new();
+        let mut declared: HashMap<&str, &spec::Param> = HashMap::new();
+        for p in params.iter().filter(|p| p.location == "path") {
+            declared.entry(p.name.as_str()).or_insert(p);
+        }
+        let mut undeclared = Vec::new();
         for name in path_op.template.param_names() {
-            let found = params.iter().find(|p| p.name == name && p.location == "path");
+            let found = declared.get(name).copied();
             let (ty, docs, sample, (style, explode)) = match found {
                 Some(spec::Param { ptr: p_ptr, .. }) => {
                     let schema = join(p_ptr, "schema");
@@ -400,7 +410,7 @@ impl<'a> Builder<'a> {
                     (ty, self.description(p_ptr).or(meta.description), self.parameter_sample(p_ptr), style)
                 }
                 None => {
-                    self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameter `{name}` is not declared; taken as a string"));
+                    undeclared.push(name);
                     (Ty::String, None, None, (PathStyle::Simple, false))
                 }
             };
@@ -414,6 +424,12 @@ impl<'a> Builder<'a> {
                 style,
                 explode,
             });
+        }
+        // One warning names them all: each would repeat the operation's pointer.
+        match undeclared.as_slice() {
+            [] => {}
+            [one] => self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameter `{one}` is not declared; taken as a string")),
+            names => self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameters {} are not declared; taken as strings", listed(names))),
         }
         Ok(path_params)
     }
@@ -852,4 +868,14 @@ fn resource_node<'r>(root: &'r mut Resource, segments: &[String]) -> &'r mut Res
 /// True when the operation's responses document `101 Switching Protocols` and no success.
 fn upgrades(op: &Map<String, Value>) -> bool {
     op.get("responses").and_then(Value::as_object).is_some_and(|r| r.contains_key("101") && !r.keys().any(|k| crate::spec::content::is_success(k)))
+}
+
+/// `` `a`, `b` `` and how many more, for a warning that names many.
+fn listed(names: &[&str]) -> String {
+    const LISTED: usize = 5;
+    let shown: Vec<String> = names.iter().take(LISTED).map(|n| format!("`{n}`")).collect();
+    match names.len().checked_sub(LISTED) {
+        Some(more) if more > 0 => format!("{} and {more} more", shown.join(", ")),
+        _ => shown.join(", "),
+    }
 }

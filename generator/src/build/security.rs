@@ -4,7 +4,7 @@
 //! `ClientBuilder` method. Scheme order is by name and a requirement's schemes are sorted, so
 //! the output does not depend on key order.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -25,6 +25,8 @@ pub(super) struct SecurityState {
     declared: BTreeSet<String>,
     /// Distinct requirements (sorted scheme indices), in order of first use.
     requirements: Vec<Vec<usize>>,
+    /// The same, to look one up.
+    known: HashSet<Vec<usize>>,
     default: Vec<Vec<usize>>,
 }
 
@@ -91,10 +93,10 @@ impl Builder<'_> {
     }
 
     /// An operation's alternatives: its own `security`, else the document's.
-    pub(super) fn operation_security(&mut self, op_ptr: &str) -> Vec<Vec<usize>> {
+    pub(super) fn operation_security(&mut self, op_ptr: &str) -> Option<Vec<Vec<usize>>> {
         match self.spec.operation_security(op_ptr) {
-            Some(list) if list.pointer != "/security" => self.alternatives(&list),
-            _ => self.security.default.clone(),
+            Some(list) if list.pointer != "/security" => Some(self.alternatives(&list)),
+            _ => None,
         }
     }
 
@@ -103,6 +105,7 @@ impl Builder<'_> {
     /// out; a repeated one counts once.
     fn alternatives(&mut self, list: &SecurityList) -> Vec<Vec<usize>> {
         let mut out: Vec<Vec<usize>> = Vec::new();
+        let mut seen = HashSet::new();
         for (i, requirement) in &list.alternatives {
             let mut schemes = Vec::new();
             let mut usable = true;
@@ -118,8 +121,8 @@ impl Builder<'_> {
                     }
                 }
             }
-            if usable && !out.contains(&schemes) {
-                if !schemes.is_empty() && !self.security.requirements.contains(&schemes) {
+            if usable && seen.insert(schemes.clone()) {
+                if !schemes.is_empty() && self.security.known.insert(schemes.clone()) {
                     self.security.requirements.push(schemes.clone());
                 }
                 out.push(schemes);
@@ -154,13 +157,15 @@ impl Builder<'_> {
             }
             set.sort();
             set.dedup();
-            if !state.requirements.contains(&set) {
+            if !state.known.contains(&set) {
                 return Err(auth_error(&["auth", "requirements", name], "lists schemes no `security` requirement of the document combines".into()));
             }
             configured.insert(set, name);
         }
         let mut requirements = Vec::new();
         let (mut variants, mut methods) = (BTreeSet::new(), BTreeSet::new());
+        // The first number worth trying for a name, as `claim` keeps for types.
+        let mut next_number: HashMap<(String, String), usize> = HashMap::new();
         for set in &state.requirements {
             let snakes: Vec<String> = set.iter().map(|&i| snake(&state.schemes[i].name)).collect();
             let base = match configured.get(set) {
@@ -174,11 +179,16 @@ impl Builder<'_> {
                 method.push_str("_auth");
             }
             let (want_variant, want_method) = (variant.clone(), method.clone());
-            let mut n = 2;
-            while variants.contains(&variant) || methods.contains(&method) {
-                variant = format!("{want_variant}{n}");
-                method = format!("{want_method}_{n}");
-                n += 1;
+            if variants.contains(&variant) || methods.contains(&method) {
+                let next = next_number.entry((want_variant.clone(), want_method.clone())).or_insert(2);
+                loop {
+                    variant = format!("{want_variant}{next}");
+                    method = format!("{want_method}_{next}");
+                    *next += 1;
+                    if !variants.contains(&variant) && !methods.contains(&method) {
+                        break;
+                    }
+                }
             }
             if (variant.as_str(), method.as_str()) != (camel(&base).as_str(), snake(&base).as_str()) {
                 let schemes: Vec<&str> = set.iter().map(|&i| state.schemes[i].name.as_str()).collect();

@@ -50,13 +50,16 @@ impl Builder<'_> {
     /// server (then the client's base URL applies, whichever server the user picked) or its
     /// URL cannot be made (warned about).
     pub(super) fn operation_server(&mut self, op: &PathOp<'_>) -> Option<usize> {
-        let declared = self.spec.operation_servers(op)?;
-        let first = ir_server(&declared[0]);
+        let declared = self.spec.operation_server(op)?;
+        let first = ir_server(&declared);
         let document_first = self.servers.list.first();
         if document_first.is_some_and(|d| d.url == first.url && d.variables == first.variables) {
             return None;
         }
-        self.report_server(&declared[0]);
+        // A path item's server is every operation's in it: warned about once.
+        if self.reported_servers.insert(declared.pointer.clone()) {
+            self.report_server(&declared);
+        }
         let url = first.default_url.as_deref()?;
         if matches!(url_kind(url), UrlKind::Invalid(_)) {
             return None;

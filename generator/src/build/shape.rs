@@ -286,6 +286,11 @@ impl Builder<'_> {
             None => (None, Vec::new()),
         };
         let base_props = self.spec.object(ptr).is_some_and(|s| s.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()));
+        // Mapping target → its first value, looked up once per variant.
+        let mut by_target: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for (value, target) in &mapping {
+            by_target.entry(target.as_str()).or_insert(value.as_str());
+        }
         let mut all_tagged = tag_prop.is_some();
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut distinct = std::collections::HashSet::new();
@@ -295,7 +300,7 @@ impl Builder<'_> {
             let tag_value = match &tag_prop {
                 Some(prop) => {
                     let (target, _) = self.spec.deref(&part)?;
-                    self.tag_value(&target, prop, &mapping)
+                    self.tag_value(&target, prop, &by_target)
                 }
                 None => None,
             };
@@ -364,9 +369,9 @@ impl Builder<'_> {
 
     /// The discriminator value that selects the schema at `target`: from the mapping, else from
     /// a one-value enum on the tag property, else the component name.
-    fn tag_value(&self, target: &str, prop: &str, mapping: &[(String, String)]) -> Option<String> {
-        if let Some((value, _)) = mapping.iter().find(|(_, t)| t == target) {
-            return Some(value.clone());
+    fn tag_value(&self, target: &str, prop: &str, mapping: &std::collections::HashMap<&str, &str>) -> Option<String> {
+        if let Some(value) = mapping.get(target) {
+            return Some(value.to_string());
         }
         let props = self.spec.properties(target).ok()?;
         let prop_target = self.spec.target(props.get(prop)?).ok()?;

@@ -169,7 +169,8 @@ fn operations<'a>(res: &Resolver<'a>) -> IndexMap<String, Op<'a>> {
 /// used by `errors` and `messages`, by `200` and `4XX`) into one, with every path listed.
 #[derive(Default)]
 struct Sink {
-    entries: IndexMap<SinkKey, Places>,
+    /// Each change's places, and how many further paths lead to it unlisted.
+    entries: IndexMap<SinkKey, (Places, u64)>,
 }
 
 /// (kind, level, operation, location, message without the places).
@@ -187,14 +188,30 @@ impl Sink {
         base: String,
         place: Option<(String, String)>,
     ) {
+        self.add_counted(kind, level, operation, location, base, place, 0);
+    }
+
+    /// [`Sink::add`] for a change found along `also` further paths that are not listed.
+    #[expect(clippy::too_many_arguments, reason = "`add`'s place and a count beside it")]
+    fn add_counted(
+        &mut self,
+        kind: ChangeKind,
+        level: Level,
+        operation: &str,
+        location: &str,
+        base: String,
+        place: Option<(String, String)>,
+        also: u64,
+    ) {
         debug_assert!(
             kind.levels().contains(&level),
             "{kind} reported as {level}, which its catalog entry does not list"
         );
-        let places = self
+        let (places, more) = self
             .entries
             .entry((kind, level, operation.to_string(), location.to_string(), base))
             .or_default();
+        *more = more.saturating_add(also);
         if let Some((path, context)) = place {
             let contexts = places.entry(path).or_default();
             if !context.is_empty() && !contexts.contains(&context) {
@@ -207,7 +224,7 @@ impl Sink {
         const SHOWN: usize = 4;
         self.entries
             .into_iter()
-            .map(|((kind, level, operation, location, base), places)| {
+            .map(|((kind, level, operation, location, base), (places, also))| {
                 let mut list: Vec<String> = places
                     .iter()
                     .take(SHOWN)
@@ -219,8 +236,9 @@ impl Sink {
                         }
                     })
                     .collect();
-                if places.len() > SHOWN {
-                    list.push(format!("and {} more", places.len() - SHOWN));
+                let more = (places.len().saturating_sub(SHOWN) as u64).saturating_add(also);
+                if more > 0 {
+                    list.push(format!("and {more} more"));
                 }
                 let message = if list.is_empty() {
                     base
@@ -562,6 +580,7 @@ fn root_nullable<'a>(
         },
         path: String::new(),
         location: sn.pointer.clone(),
+        also: 0,
     });
 }
 
@@ -873,10 +892,10 @@ fn emit(sink: &mut Sink, op: &str, subject: Subject, f: &Finding, root: &str, co
     let place = match subject {
         Subject::Parameter => {
             // `query parameter `x``, then the path inside its schema.
-            let base = if path.is_empty() {
-                base.replacen("{subject}", root, 1)
-            } else {
-                base.replacen("{subject}", &format!("{root} (at {})", code(path)), 1)
+            let base = match (path.is_empty(), f.also) {
+                (true, _) => base.replacen("{subject}", root, 1),
+                (false, 0) => base.replacen("{subject}", &format!("{root} (at {})", code(path)), 1),
+                (false, also) => base.replacen("{subject}", &format!("{root} (at {} and {also} more paths)", code(path)), 1),
             };
             sink.add(kind, level, op, &f.location, base, None);
             return;
@@ -885,7 +904,7 @@ fn emit(sink: &mut Sink, op: &str, subject: Subject, f: &Finding, root: &str, co
         _ => path.to_string(),
     };
     let base = base.replacen("{subject} ", "", 1);
-    sink.add(kind, level, op, &f.location, base, Some((place, context)));
+    sink.add_counted(kind, level, op, &f.location, base, Some((place, context)), f.also);
 }
 
 fn breaking_if(rust_changed: bool, otherwise: Level) -> Level {

@@ -237,7 +237,7 @@ fn known(api: &Api, op: &Operation) -> Vec<String> {
 
 /// The way to authenticate the operation's first alternative is (`None`: no credentials).
 fn way_of(api: &Api, op: &Operation) -> Option<usize> {
-    let first = op.security.first()?;
+    let first = op.security.as_ref().unwrap_or(&api.security.default).first()?;
     if first.is_empty() {
         return None;
     }

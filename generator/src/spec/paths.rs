@@ -190,7 +190,9 @@ impl<'a> Spec<'a> {
     /// The parameters of an operation: path-item level first, then operation level, a later
     /// one replacing an earlier one of the same name and `in` (and moving to the end).
     pub fn parameters(&self, op: &PathOp<'_>) -> Result<Vec<Param>, SpecError> {
-        let mut params: Vec<Param> = Vec::new();
+        // Slots in order, a replaced one emptied; (name, in) → its slot.
+        let mut params: Vec<Option<Param>> = Vec::new();
+        let mut slot: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
         for scope in op.items.iter().chain([&op.op_ptr]) {
             let Some(list) = self.object(scope).and_then(|s| s.get("parameters")).and_then(Value::as_array) else {
                 continue;
@@ -201,11 +203,13 @@ impl<'a> Spec<'a> {
                 let Some(p) = self.object(&target) else { continue };
                 let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
                 let (name, location) = (text("name"), text("in"));
-                params.retain(|q| !(q.name == name && q.location == location));
-                params.push(Param { name, location, ptr: target, site });
+                if let Some(old) = slot.insert((name.clone(), location.clone()), params.len()) {
+                    params[old] = None;
+                }
+                params.push(Some(Param { name, location, ptr: target, site }));
             }
         }
-        Ok(params)
+        Ok(params.into_iter().flatten().collect())
     }
 }
 

@@ -251,11 +251,12 @@ impl Spec<'_> {
     pub fn required_beside_ref(&self, ptr: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        self.collect_beside_ref(ptr, 0, &mut seen, &mut out);
+        self.collect_beside_ref(ptr, 0, &mut seen, &mut (HashSet::new(), &mut out));
         out
     }
 
-    fn collect_beside_ref(&self, ptr: &str, depth: usize, seen: &mut HashSet<String>, out: &mut Vec<String>) {
+    /// `out`: the names found, in order, and the same as a set.
+    fn collect_beside_ref(&self, ptr: &str, depth: usize, seen: &mut HashSet<String>, out: &mut (HashSet<String>, &mut Vec<String>)) {
         let mut current = ptr.to_string();
         for _ in 0..MAX_SCHEMA_DEPTH {
             if depth >= MAX_SCHEMA_DEPTH || !seen.insert(current.clone()) {
@@ -270,8 +271,8 @@ impl Spec<'_> {
             let Some(reference) = node.get("$ref").and_then(Value::as_str) else { return };
             if let Some(Value::Array(req)) = node.get("required") {
                 for name in req.iter().filter_map(Value::as_str) {
-                    if !out.iter().any(|n| n == name) {
-                        out.push(name.to_string());
+                    if out.0.insert(name.to_string()) {
+                        out.1.push(name.to_string());
                     }
                 }
             }

@@ -68,10 +68,11 @@ impl Server {
     /// names has no definition or no default.
     pub fn default_url(&self) -> Result<String, Issue> {
         let mut url = String::new();
+        let by_name: std::collections::HashMap<&str, &Variable> = self.variables.iter().rev().map(|v| (v.name.as_str(), v)).collect();
         for segment in self.template.segments() {
             match segment {
                 Segment::Literal(text) => url.push_str(text),
-                Segment::Param(name) => match self.variables.iter().find(|v| &v.name == name) {
+                Segment::Param(name) => match by_name.get(name.as_str()).copied() {
                     Some(Variable { default: Some(d), .. }) => url.push_str(d),
                     Some(v) => {
                         return Err(Issue {
@@ -113,17 +114,20 @@ impl Server {
                 }
             }
         }
-        let mut named: Vec<&str> = self.template.param_names().collect();
+        let defined: std::collections::HashSet<&str> = self.variables.iter().map(|v| v.name.as_str()).collect();
+        let mut named: Vec<&str> = self.template.param_names().filter(|n| !defined.contains(n)).collect();
         named.sort_unstable();
         named.dedup();
-        for name in named {
-            if !self.variables.iter().any(|v| v.name == name) {
-                issues.push(issue(
-                    "server-variable-undefined",
-                    join(&self.pointer, "url"),
-                    format!("server URL `{}` names `{{{name}}}`, which is not under its `variables`", self.url),
-                ));
-            }
+        // One warning names a few: each would repeat the URL.
+        const LISTED: usize = 5;
+        if let Some(first) = named.first() {
+            let listed: Vec<String> = named.iter().take(LISTED).map(|n| format!("`{{{n}}}`")).collect();
+            let message = match named.len() {
+                1 => format!("server URL `{}` names `{{{first}}}`, which is not under its `variables`", self.url),
+                n if n <= LISTED => format!("server URL `{}` names {}, which are not under its `variables`", self.url, listed.join(", ")),
+                n => format!("server URL `{}` names {} and {} more, which are not under its `variables`", self.url, listed.join(", "), n - LISTED),
+            };
+            issues.push(issue("server-variable-undefined", join(&self.pointer, "url"), message));
         }
         if let Ok(url) = self.default_url() {
             if let UrlKind::Invalid(why) = url_kind(&url) {
@@ -161,6 +165,11 @@ impl Spec<'_> {
     /// The servers listed at `ptr` (a `servers` array); `None` when none is written there or the
     /// list is empty (OpenAPI then means the server above it).
     pub fn servers_at(&self, ptr: &str) -> Option<Vec<Server>> {
+        self.servers_within(ptr, usize::MAX)
+    }
+
+    /// The first `most` servers listed at `ptr`, as [`Spec::servers_at`] reads them.
+    fn servers_within(&self, ptr: &str, most: usize) -> Option<Vec<Server>> {
         let list = self.get(ptr)?.as_array()?;
         let servers: Vec<Server> = list
             .iter()
@@ -197,6 +206,7 @@ impl Spec<'_> {
                     pointer,
                 })
             })
+            .take(most)
             .collect();
         (!servers.is_empty()).then_some(servers)
     }
@@ -207,11 +217,13 @@ impl Spec<'_> {
         self.servers_at("/servers").unwrap_or_default()
     }
 
-    /// The servers an operation declares for itself: its own `servers`, else those of the path
-    /// item it is written in (the one written at the path first, then the item its `$ref` leads
-    /// to); `None` when neither declares any, and the document's apply.
-    pub fn operation_servers(&self, op: &PathOp<'_>) -> Option<Vec<Server>> {
-        std::iter::once(&op.op_ptr).chain(op.items.iter().rev()).find_map(|scope| self.servers_at(&join(scope, "servers")))
+    /// The first server an operation declares for itself (the one its requests go to): from its
+    /// own `servers`, else those of the path item it is written in (the one written at the path
+    /// first, then the item its `$ref` leads to); `None` when neither declares any, and the
+    /// document's apply. The rest of the list is not read: a path item's list is shared by
+    /// every operation in it.
+    pub fn operation_server(&self, op: &PathOp<'_>) -> Option<Server> {
+        std::iter::once(&op.op_ptr).chain(op.items.iter().rev()).find_map(|scope| self.servers_within(&join(scope, "servers"), 1)?.pop())
     }
 }
 
@@ -287,7 +299,7 @@ mod tests {
         });
         let spec = Spec::from_value(&doc);
         let ops = spec.operations().unwrap();
-        let first = |i: usize| spec.operation_servers(&ops[i]).map(|s| s[0].url.clone());
+        let first = |i: usize| spec.operation_server(&ops[i]).map(|s| s.url);
         assert_eq!(first(0).as_deref(), Some("https://op.example"));
         assert_eq!(first(1).as_deref(), Some("https://path.example"));
         assert_eq!(first(2), None, "an empty list declares nothing");

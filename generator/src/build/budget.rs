@@ -1,10 +1,10 @@
 //! The budget on what the build makes. A parameter or request body shared by `$ref` is copied
 //! into the params struct of every operation that uses it (its properties become the method's
 //! arguments), so a short document can ask for far more code than it holds: one 3,000-property
-//! request body used by 1,000 operations is 320 KB of JSON and three million fields. Every type
-//! and operation the build makes is weighed as it is made; after each operation the total is
-//! checked against [`BUILD_BYTES_PER_BYTE`] times the input, and a document over it is refused
-//! with the operation where it ran out.
+//! request body used by 1,000 operations is 320 KB of JSON and three million fields. Every type,
+//! operation and warning the build makes is weighed as it is made; after each operation the
+//! total is checked against [`BUILD_BYTES_PER_BYTE`] times the input, and a document over it is
+//! refused with the operation where it ran out.
 
 use super::{BuildError, Builder};
 use crate::ir::*;
@@ -15,7 +15,7 @@ use std::mem::size_of;
 /// What the build has made so far, against what the input allows.
 #[derive(Debug)]
 pub(super) struct Budget {
-    /// The weight of every type and operation made.
+    /// The weight of every type, operation and warning made.
     made: usize,
     /// The most the build may make.
     allowed: usize,

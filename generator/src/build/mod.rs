@@ -6,7 +6,8 @@
 //! names), `shape` (schema → [`Ty`] and named types), `operation` (the resource tree), `body`
 //! (request and response bodies by content type), `errors` (error bodies by status),
 //! `security` (schemes and requirements), `servers` (the document's and operations' servers),
-//! `crate_meta` (crate identity) and `cycles` (boxing fields that close a cycle).
+//! `crate_meta` (crate identity), `cycles` (boxing fields that close a cycle) and `budget`
+//! (weighing what the build makes against the input's size).
 
 mod body;
 mod budget;

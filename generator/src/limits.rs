@@ -36,6 +36,15 @@ pub const BUILD_BYTES_PER_BYTE: usize = 32;
 /// The budget of a small document's build: however few its bytes, it may make this much.
 pub const MIN_BUILD_BYTES: usize = 64 << 20;
 
+/// How many steps the checks of samples against their schemas may take in all, per byte of
+/// input; each check is bounded on its own (20,000 steps), but a document can ask for one per
+/// union variant and sample node. Out of steps, a sample is not used and a union's variant is
+/// not taken to carry every field (contract tests only).
+pub const FIT_STEPS_PER_BYTE: usize = 4;
+
+/// The fewest steps those checks may take in all, however small the document.
+pub const MIN_FIT_STEPS: usize = 4_000_000;
+
 /// How much memory the tree of a YAML text may take, per byte of the text. A node takes 32
 /// bytes or more: the whole Cloudflare document written as YAML takes 3.4 per byte, and the
 /// densest text, flow collections of one-digit values, 22; aliases copy anchored nodes and

@@ -20,7 +20,7 @@
 //! write at most [`MAX_WRITTEN_NODES`] nodes and [`MAX_WRITTEN_BYTES`] bytes, and no write may make the document nest deeper
 //! than [`MAX_DOCUMENT_DEPTH`]; beyond any of them the overlay is refused (exit 2).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -317,7 +317,8 @@ impl Overlay {
                 line: action.line,
                 message: format!("overlay {} actions[{index}]: {what}; the action did nothing", crate::escape::shown(&self.file)),
             };
-            let found = action.target.query(doc).len();
+            let located = action.target.query_located(doc);
+            let found = located.len();
             if found > MAX_MATCHES {
                 return Err(fail(format!("target {} selects {found} nodes; an action selects at most {MAX_MATCHES}", code(&action.target_text))));
             }
@@ -326,7 +327,7 @@ impl Overlay {
                 applied.diagnostics.push(no_match(format!("target {} selects nothing", code(&action.target_text))));
                 continue;
             }
-            let targets: Vec<Vec<Step>> = action.target.query_located(doc).iter().map(|n| steps(n.location())).collect();
+            let targets: Vec<Vec<Step>> = located.iter().map(|n| steps(n.location())).collect();
             let origin = Origin { file: self.file.clone(), index, moved: false };
             let value = match &action.kind {
                 Kind::Remove => {
@@ -471,11 +472,58 @@ fn parse_path(member: &str, text: &str) -> Result<JsonPath, String> {
             _ => {}
         }
     }
-    JsonPath::parse(text).map_err(|e| {
+    let path = JsonPath::parse(text).map_err(|e| {
         let e = e.to_string();
         let hint = if e.contains("function") { " (the functions offered are length, count and value)" } else { "" };
         format!("`{member}` {} is not an RFC 9535 JSONPath: {e}{hint}", code(text))
-    })
+    })?;
+    let descendants = descendant_segments(&path.to_string());
+    if descendants > MAX_DESCENDANT_SEGMENTS {
+        return Err(format!(
+            "`{member}` {} has {descendants} descendant segments (`..`, filters' queries included); a JSONPath here has at most {MAX_DESCENDANT_SEGMENTS}, as each one more multiplies the nodes visited by the document's depth or size",
+            code(text)
+        ));
+    }
+    Ok(path)
+}
+
+/// The most descendant segments (`..`) a target or copy source may hold, counting those in
+/// filters' queries: the matches are listed before they are counted, and `$..*..*..*..*..*`
+/// lists 190 million nodes of a 389-byte document (2.1 GB), one more aborts on allocation; a
+/// `..` inside a filter after another runs once per node.
+const MAX_DESCENDANT_SEGMENTS: usize = 1;
+
+/// The `..` in a JSONPath as the parser prints it back (names in quotes, which are skipped).
+fn descendant_segments(normalized: &str) -> usize {
+    let (mut count, mut quote, mut escaped, mut last_dot) = (0, None, false, false);
+    for c in normalized.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+                last_dot = false;
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                last_dot = false;
+            }
+            None if c == '.' => {
+                if last_dot {
+                    count += 1;
+                    last_dot = false;
+                } else {
+                    last_dot = true;
+                }
+            }
+            None => last_dot = false,
+        }
+    }
+    count
 }
 
 /// Each action's line: where its item starts in the overlay's text (YAML or JSON), found in
@@ -541,22 +589,41 @@ fn get_mut<'v>(mut v: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
 
 /// Removes every target, deepest and last first, so removing one never moves another.
 fn remove_all(doc: &mut Value, mut targets: Vec<Vec<Step>>, origin: &Origin, written: &mut Provenance) -> Result<(), String> {
+    // Deepest and last first, so a removal moves nothing another still points at; the
+    // members of one parent are taken out together, in one pass over it (one at a time, each
+    // shifting the rest, 100,000 items of one array took a minute).
     targets.sort_unstable_by(|a, b| b.cmp(a));
-    for t in targets {
-        let Some((last, parent)) = t.split_last() else {
+    let mut i = 0;
+    while i < targets.len() {
+        let Some((_, parent)) = targets[i].split_last() else {
             return Err("`remove: true` on the document's root; the root cannot be removed".into());
         };
-        let Some(node) = get_mut(doc, parent) else { continue };
-        match (last, node) {
-            (Step::Key(k), Value::Object(m)) => {
-                m.shift_remove(k);
+        let end = i + targets[i..].iter().take_while(|t| t.split_last().is_some_and(|(_, p)| p == parent)).count();
+        let parent = parent.to_vec();
+        let members: Vec<&Step> = targets[i..end].iter().filter_map(|t| t.last()).collect();
+        if let Some(node) = get_mut(doc, &parent) {
+            match node {
+                Value::Object(m) => {
+                    let keys: HashSet<&str> = members.iter().filter_map(|s| if let Step::Key(k) = s { Some(k.as_str()) } else { None }).collect();
+                    if !keys.is_empty() {
+                        m.retain(|k, _| !keys.contains(k.as_str()));
+                    }
+                }
+                Value::Array(a) => {
+                    let indexes: HashSet<usize> = members.iter().filter_map(|s| if let Step::Index(i) = s { Some(*i) } else { None }).filter(|i| *i < a.len()).collect();
+                    if !indexes.is_empty() {
+                        let mut at = 0;
+                        a.retain(|_| {
+                            at += 1;
+                            !indexes.contains(&(at - 1))
+                        });
+                        written.record(pointer_of(&parent), &Origin { moved: true, ..origin.clone() });
+                    }
+                }
+                _ => {}
             }
-            (Step::Index(i), Value::Array(a)) if *i < a.len() => {
-                a.remove(*i);
-                written.record(pointer_of(parent), &Origin { moved: true, ..origin.clone() });
-            }
-            _ => {}
         }
+        i = end;
     }
     Ok(())
 }

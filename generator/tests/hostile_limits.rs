@@ -824,3 +824,106 @@ fn spec_diff_counts_the_paths_to_a_change_instead_of_listing_them() {
     assert!(body.message.contains("and 1099511627772 more"), "{}", body.message);
     assert!(body.message.len() < 2_000, "{}", body.message);
 }
+
+/// The second review's shapes (release-build figures before): unions of unions whose leaves
+/// cannot be built, tried along every path for a doc example (30 levels, 6.5 KB: past 120 s);
+/// the same checked against an `example` in contract tests (36 KB: 25 s); 4,000 unions of one
+/// three-wide union tree, each variant's sample checked on its own budget (752 KB: 83.5 s);
+/// an overlay target of six `..` (389 bytes: aborted on a 3.9 GB allocation); an overlay
+/// removing 100,000 items of one array one at a time (900 KB: 64 s).
+#[test]
+fn unions_of_unions_and_overlays_over_many_nodes_stay_bounded() {
+    use serde_json::{json, Map, Value};
+    let doc = |paths: Value, schemas: Map<String, Value>| json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, "components": {"schemas": schemas}}).to_string();
+    let r = |name: String| json!({"$ref": format!("#/components/schemas/{name}")});
+    let post = |schema: Value| json!({"/a": {"post": {"operationId": "op", "requestBody": {"required": true, "content": {"application/json": {"schema": schema}}}, "responses": {"200": {"description": "ok"}}}}});
+    // Two-wide unions, 30 levels, over objects that need themselves.
+    let mut unbuildable = Map::new();
+    for i in 0..30 {
+        for j in 0..if i > 0 { 2 } else { 1 } {
+            unbuildable.insert(format!("U{i}_{j}"), json!({"anyOf": (0..2).map(|m| r(format!("U{}_{m}", i + 1))).collect::<Vec<_>>()}));
+        }
+    }
+    for j in 0..2 {
+        unbuildable.insert(format!("U30_{j}"), json!({"type": "object", "required": ["s"], "properties": {"s": r(format!("U30_{j}"))}}));
+    }
+    // An example that fits nothing, checked against unions two wide for 8 levels, then 10.
+    let widths = [2, 2, 2, 2, 2, 2, 2, 2, 10, 10, 10, 10];
+    let mut misfit = Map::new();
+    for (i, _) in widths.iter().enumerate() {
+        for j in 0..if i > 0 { widths[i - 1] } else { 1 } {
+            let schema = if i == widths.len() - 1 { json!({"anyOf": [{"type": "string"}, {"type": "boolean"}]}) } else { json!({"anyOf": (0..widths[i]).map(|m| r(format!("U{}_{m}", i + 1))).collect::<Vec<_>>()}) };
+            misfit.insert(format!("U{i}_{j}"), schema);
+        }
+    }
+    misfit.insert("P".into(), json!({"type": "object", "properties": {"u": {"$ref": "#/components/schemas/U0_0", "example": 5}, "n": {"type": "string"}}, "example": {"u": 5}}));
+    // 2,000 unions of one three-wide tree 8 deep.
+    let mut shared = Map::new();
+    for i in 0..8 {
+        for j in 0..3 {
+            shared.insert(format!("D{i}_{j}"), json!({"anyOf": (0..3).map(|m| r(format!("D{}_{m}", i + 1))).collect::<Vec<_>>()}));
+        }
+    }
+    for j in 0..3 {
+        shared.insert(format!("D8_{j}"), json!({"type": "string"}));
+    }
+    for w in 0..2_000 {
+        shared.insert(format!("W{w}"), json!({"anyOf": (0..3).map(|m| r(format!("D0_{m}"))).collect::<Vec<_>>()}));
+    }
+    shared.insert("P".into(), json!({"type": "object", "properties": (0..2_000).map(|w| (format!("w{w}"), r(format!("W{w}")))).collect::<Map<_, _>>()}));
+    let cases: [(&str, String, &[&str]); 3] = [
+        ("unbuildable.json", doc(post(r("U0_0".into())), unbuildable), &[]),
+        ("misfit.json", doc(post(r("P".into())), misfit), &["--contract-tests"]),
+        ("shared.json", doc(post(r("P".into())), shared), &["--contract-tests"]),
+    ];
+    for (name, text, args) in cases {
+        let s = Scratch::new();
+        let spec = s.spec(name, &text);
+        let o = support::generate(&spec, &s.out(), args, LIMIT);
+        o.assert_bounded(name, SECS, MB);
+        assert_eq!(o.code, Some(0), "{name}: exit code; stderr:\n{}", support::tail(&o.stderr));
+    }
+    // Overlays: six descendant segments are refused; 100,000 removals of one array are one pass.
+    let s = Scratch::new();
+    let nested = format!("{}{}", "[".repeat(120), "]".repeat(120));
+    let deep = s.spec("deep.json", &format!(r#"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"x-deep":{nested},"paths":{{}}}}"#));
+    let overlay = s.spec("descend.yaml", &format!("overlay: 1.0.0\ninfo: {{title: o, version: '1'}}\nactions:\n  - target: \"${}\"\n    remove: true\n", "..*".repeat(6)));
+    let o = support::generate(&deep, &s.out(), &["--overlay", overlay.to_str().expect("a UTF-8 temp path")], LIMIT);
+    o.assert_bounded("descendants", SECS, 100);
+    assert_eq!(o.code, Some(2), "descendants: stderr:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("has 6 descendant segments"), "{}", support::tail(&o.stderr));
+    let s = Scratch::new();
+    let big = s.spec("big.json", &json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "x-big": vec![0; 450_000]}).to_string());
+    let overlay = s.spec("remove.yaml", "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: \"$['x-big'][0:100000]\"\n    remove: true\n");
+    let o = support::generate(&big, &s.out(), &["--overlay", overlay.to_str().expect("a UTF-8 temp path")], LIMIT);
+    o.assert_bounded("removals", SECS, MB);
+    assert_eq!(o.code, Some(0), "removals: stderr:\n{}", support::tail(&o.stderr));
+}
+
+/// spec-diff of a 50,000-value enum (values compared pairwise: 12 s), and of a 1,000-value enum
+/// whose every value changed, used by 1,000 operations (each operation reported each change:
+/// 327 MB of report). Values are looked up in a set; a change of a shared schema is reported
+/// for eight operations and counted for the rest.
+#[test]
+fn spec_diff_of_large_enums_shared_by_many_operations_stays_bounded() {
+    if std::env::var_os("HOSTILE_DIFF_CHILD").is_none() {
+        diff_in_child("spec_diff_of_large_enums_shared_by_many_operations_stays_bounded");
+        return;
+    }
+    use serde_json::json;
+    let doc = |prefix: &str, values: usize, ops: usize| {
+        let paths: serde_json::Map<_, _> = (0..ops)
+            .map(|j| (format!("/a{j}"), json!({"get": {"operationId": format!("op{j}"), "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/E"}}}}}}})))
+            .collect();
+        let text = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths,
+            "components": {"schemas": {"E": {"type": "string", "enum": (0..values).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>()}}}})
+        .to_string();
+        load("doc.json", &text)
+    };
+    let report = generator::diff::diff_documents(&doc("a", 50_000, 1), &doc("a", 50_001, 1));
+    assert_eq!(report.changes.iter().filter(|c| c.operation.is_some()).count(), 1, "{:?}", report.changes.len());
+    let report = generator::diff::diff_documents(&doc("a", 1_000, 1_000), &doc("b", 1_000, 1_000));
+    let shown = generator::diff::render_text(&report);
+    assert!(shown.len() < 20_000_000, "{} bytes of report", shown.len());
+    assert!(report.changes.iter().any(|c| c.message.contains("(and in 992 more operations, not listed)")), "{:?}", report.changes.first());
+}

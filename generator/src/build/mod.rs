@@ -103,8 +103,9 @@ pub fn build(
     crate_name: &str,
 ) -> Result<(Api, Vec<Diagnostic>), BuildError> {
     let memo = PointerMemo::default();
+    let fit_steps = std::cell::Cell::new(crate::limits::MIN_FIT_STEPS.max(crate::limits::FIT_STEPS_PER_BYTE.saturating_mul(doc.budget_bytes())));
     let mut b = Builder {
-        spec: Spec::new(doc).with_memo(&memo),
+        spec: Spec::new(doc).with_memo(&memo).with_fit_budget(&fit_steps),
         cfg,
         types: BTreeMap::new(),
         named: HashMap::new(),

@@ -90,6 +90,8 @@ pub struct Spec<'a> {
     v32: bool,
     /// Nodes found before, when the reader asks for the same pointers again and again.
     memo: Option<&'a PointerMemo<'a>>,
+    /// The steps [`Spec::fits`] may still take in all (see [`Spec::with_fit_budget`]).
+    fit_steps: Option<&'a std::cell::Cell<usize>>,
 }
 
 /// Nodes already found by pointer, with the parent of each: building the IR asks for the same
@@ -160,6 +162,7 @@ impl<'a> Spec<'a> {
             origins: Some(&doc.origins),
             v32: doc.version >= crate::load::Version::V32,
             memo: None,
+            fit_steps: None,
         }
     }
 
@@ -168,10 +171,17 @@ impl<'a> Spec<'a> {
         Spec { memo: Some(memo), ..self }
     }
 
+    /// Shares `steps` among every [`Spec::fits`] of this reader: each check is bounded on its
+    /// own, but a document can ask for one per union variant and sample node, each as costly
+    /// (12,000 variants took 83 s). Once they are spent no value fits.
+    pub fn with_fit_budget(self, steps: &'a std::cell::Cell<usize>) -> Self {
+        Spec { fit_steps: Some(steps), ..self }
+    }
+
     /// A document known only as a tree (errors then name no file and line 1).
     pub fn from_value(raw: &'a Value) -> Self {
         let v32 = raw.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.2"));
-        Spec { raw, file: "", text: "", origins: None, v32, memo: None }
+        Spec { raw, file: "", text: "", origins: None, v32, memo: None, fit_steps: None }
     }
 
     pub fn get(&self, ptr: &str) -> Option<&'a Value> {

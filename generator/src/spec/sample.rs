@@ -200,9 +200,14 @@ impl Spec<'_> {
     /// where `additionalProperties` is `false`. A keyword it cannot judge (a pattern Rust's
     /// regex does not read) counts as met.
     pub fn fits(&self, ptr: &str, value: &Value, depth: usize) -> bool {
-        let mut steps = MAX_FIT_STEPS;
+        let start = self.fit_steps.map_or(MAX_FIT_STEPS, |left| left.get().min(MAX_FIT_STEPS));
+        let mut steps = start;
         // Out of steps, a part may have been counted as not fitting where it would: no answer.
-        self.fits_at(ptr, value, depth, &mut steps) && steps > 0
+        let fits = self.fits_at(ptr, value, depth, &mut steps) && steps > 0;
+        if let Some(left) = self.fit_steps {
+            left.set(left.get() - (start - steps));
+        }
+        fits
     }
 
     /// [`Spec::fits`] with `steps` left: unions inside unions check one value many times, so

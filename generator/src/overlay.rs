@@ -758,6 +758,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn descendant_segments_are_counted_outside_names() {
+        for (path, n) in [("$.a.b", 0), ("$..a", 1), ("$['a..b']", 0), ("$[\"x..\\\"..\"]..c", 1), ("$..[?@..x]", 2), ("$..*..*", 2)] {
+            let parsed = JsonPath::parse(path).expect(path);
+            assert_eq!(descendant_segments(&parsed.to_string()), n, "{path} printed as {parsed}");
+        }
+        assert!(parse_path("target", "$..a").is_ok());
+        assert!(parse_path("target", "$..[?@..x]").is_err_and(|e| e.contains("2 descendant segments")));
+    }
+
     fn overlay(text: &str) -> Result<Overlay, OverlayError> {
         Overlay::from_bytes("o.yaml", text.as_bytes())
     }
@@ -810,6 +820,18 @@ mod tests {
         assert_eq!(applied.matches, vec![vec![2, 2]]);
         // The items after a removed one moved: their place in the text is no longer theirs.
         assert!(applied.written.origin_of("/list/1").is_some_and(|o| o.describe().starts_with("moved by")));
+    }
+
+    #[test]
+    fn removals_from_one_parent_and_from_inside_its_members_all_land() {
+        // Members of one parent, a member's own member, and keys of one object, in one action.
+        let doc = json!({"list": [0, {"x": 1, "y": 2}, 2, 3, {"x": 4}, 5], "obj": {"a": 1, "b": 2, "c": 3}});
+        let (doc, _) = run(doc, "  - target: $.list[0,2,3]\n    remove: true\n  - target: $..x\n    remove: true\n  - target: $.obj[?@ != 2]\n    remove: true\n");
+        assert_eq!(doc, json!({"list": [{"y": 2}, {}, 5], "obj": {"b": 2}}));
+        // One action whose targets interleave parents: list/3, list/1/x, list/0, obj/a.
+        let doc = json!({"list": [0, {"x": 1, "y": 2}, 2, 3, {"x": 4}, 5], "obj": {"a": 1, "b": 2, "c": 3}});
+        let (doc, _) = run(doc, "  - target: $..[?@ == 0 || @ == 1 || @ == 3]\n    remove: true\n");
+        assert_eq!(doc, json!({"list": [{"y": 2}, 2, {"x": 4}, 5], "obj": {"b": 2}}));
     }
 
     #[test]

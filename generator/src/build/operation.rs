@@ -217,28 +217,28 @@ impl<'a> Builder<'a> {
         }
         let text = |k: &str| op.get(k).and_then(Value::as_str).map(str::to_string);
         let operation = Operation {
-                method_name,
-                operation_id,
-                // The fixed fields are lowercase names of methods sent in uppercase; a method
-                // under `additionalOperations` is sent as written (methods are case-sensitive).
-                http_method: if crate::spec::paths::METHODS.contains(&method) || method == crate::spec::paths::QUERY { method.to_uppercase() } else { method.to_string() },
-                path: path_op.template.clone(),
-                summary: text("summary"),
-                description: text("description"),
-                deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false) || deprecation_note(op).is_some(),
-                deprecation_note: deprecation_note(op),
-                path_params,
-                params: params_type,
-                body_field: body.as_ref().and_then(|b| b.body_field.clone()),
-                body: body.map(|b| b.body),
-                response,
-                accept: self.accept(op_ptr, op)?,
-                upgrade: upgrades(op),
-                stray_path_params,
-                pagination,
-                error,
-                security: self.operation_security(op_ptr),
-                server: self.operation_server(path_op),
+            method_name,
+            operation_id,
+            // The fixed fields are lowercase names of methods sent in uppercase; a method
+            // under `additionalOperations` is sent as written (methods are case-sensitive).
+            http_method: if crate::spec::paths::METHODS.contains(&method) || method == crate::spec::paths::QUERY { method.to_uppercase() } else { method.to_string() },
+            path: path_op.template.clone(),
+            summary: text("summary"),
+            description: text("description"),
+            deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false) || deprecation_note(op).is_some(),
+            deprecation_note: deprecation_note(op),
+            path_params,
+            params: params_type,
+            body_field: body.as_ref().and_then(|b| b.body_field.clone()),
+            body: body.map(|b| b.body),
+            response,
+            accept: self.accept(op_ptr, op)?,
+            upgrade: upgrades(op),
+            stray_path_params,
+            pagination,
+            error,
+            security: self.operation_security(op_ptr),
+            server: self.operation_server(path_op),
         };
         self.charge_operation(&operation);
         node.operations.insert(operation.method_name.clone(), operation);
@@ -372,9 +372,9 @@ impl<'a> Builder<'a> {
         (segments, source, shape)
     }
 
-    /// The `in: path` parameters the template does not name, each with a warning: no URL can
-    /// carry them, so the client leaves them out (a mock that checks them reports each call).
-    /// One warning names them all (each would repeat the path), at the first one's place.
+    /// The `in: path` parameters the template does not name, with a warning: no URL can carry
+    /// them, so the client leaves them out (a mock that checks them reports each call). One
+    /// warning names them all, at the first one's place, since each would repeat the path.
     fn stray_path_params(&mut self, path_op: &PathOp<'_>, params: &[spec::Param]) -> Vec<String> {
         let named: HashSet<&str> = path_op.template.param_names().collect();
         let mut seen = HashSet::new();

@@ -452,8 +452,19 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config { file: file.to_string(), ..Config::default() });
         }
-        // The parse into the configuration's types would expand aliases without a bound.
-        if let Some((line, column, message)) = crate::load::yaml_too_costly(text) {
+        // The parse into the configuration's types would expand aliases without a bound: the
+        // text is read within the document's YAML limits first (a syntax error is left to that
+        // parse, which names it in its own words).
+        let refused = match crate::load::read_yaml(text) {
+            Err(crate::load::YamlError::TooDeep { line, column }) => {
+                Some((line, column, format!("the flow collections nest deeper than {} levels; nest them less", crate::limits::MAX_DOCUMENT_DEPTH)))
+            }
+            Err(crate::load::YamlError::Aliases { line, column, limit_mib }) => {
+                Some((line, column, format!("YAML aliases expand the text past {limit_mib} MiB here; write the repeated value fewer times")))
+            }
+            _ => None,
+        };
+        if let Some((line, column, message)) = refused {
             return Err(ConfigError::Invalid { file: file.to_string(), line, column, message });
         }
         let mut config: Config = serde_yaml_ng::from_str(text).map_err(|e| {

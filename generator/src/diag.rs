@@ -43,3 +43,14 @@ impl fmt::Display for Diagnostic {
         write!(f, ")")
     }
 }
+
+/// `` `a`, `b` `` and how many more: a warning about many names lists five, since one warning
+/// per name would repeat the path or URL each is in.
+pub(crate) fn listed<S: AsRef<str>>(names: &[S]) -> String {
+    const LISTED: usize = 5;
+    let shown: Vec<String> = names.iter().take(LISTED).map(|n| format!("`{}`", n.as_ref())).collect();
+    match names.len().checked_sub(LISTED) {
+        Some(more) if more > 0 => format!("{} and {more} more", shown.join(", ")),
+        _ => shown.join(", "),
+    }
+}

@@ -383,7 +383,7 @@ impl<'a> Builder<'a> {
             let names: Vec<&str> = stray.iter().map(|p| p.name.as_str()).collect();
             let message = match names.as_slice() {
                 [one] => format!("path parameter `{one}` is not in the path `{}`; no request can send it, so it is left out", path_op.path),
-                _ => format!("path parameters {} are not in the path `{}`; no request can send them, so they are left out", listed(&names), path_op.path),
+                _ => format!("path parameters {} are not in the path `{}`; no request can send them, so they are left out", crate::diag::listed(&names), path_op.path),
             };
             self.diag("stray-path-parameter", &first.site, message);
         }
@@ -429,7 +429,7 @@ impl<'a> Builder<'a> {
         match undeclared.as_slice() {
             [] => {}
             [one] => self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameter `{one}` is not declared; taken as a string")),
-            names => self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameters {} are not declared; taken as strings", listed(names))),
+            names => self.diag("undeclared-path-parameter", &path_op.op_ptr, format!("path parameters {} are not declared; taken as strings", crate::diag::listed(names))),
         }
         Ok(path_params)
     }
@@ -868,14 +868,4 @@ fn resource_node<'r>(root: &'r mut Resource, segments: &[String]) -> &'r mut Res
 /// True when the operation's responses document `101 Switching Protocols` and no success.
 fn upgrades(op: &Map<String, Value>) -> bool {
     op.get("responses").and_then(Value::as_object).is_some_and(|r| r.contains_key("101") && !r.keys().any(|k| crate::spec::content::is_success(k)))
-}
-
-/// `` `a`, `b` `` and how many more, for a warning that names many.
-fn listed(names: &[&str]) -> String {
-    const LISTED: usize = 5;
-    let shown: Vec<String> = names.iter().take(LISTED).map(|n| format!("`{n}`")).collect();
-    match names.len().checked_sub(LISTED) {
-        Some(more) if more > 0 => format!("{} and {more} more", shown.join(", ")),
-        _ => shown.join(", "),
-    }
 }

@@ -322,28 +322,15 @@ fn parse_text(file: &str, text: &str) -> Result<(Value, usize), LoadError> {
         let raw = serde_json::from_str(text).map_err(|e| syntax("JSON", e.line(), e.column(), e.to_string()))?;
         (raw, text.len())
     } else {
-        // libyaml's cost grows with the square of flow nesting, and the whole document is
-        // parsed before the depth is checked: refuse deep flow collections first.
-        if let Some(at) = crate::limits::yaml_flow_too_deep(text, MAX_DOCUMENT_DEPTH) {
-            let (line, column) = line_column(text, at);
-            return Err(LoadError::TooDeep { file: file.to_string(), line, column, limit: MAX_DOCUMENT_DEPTH });
-        }
-        // The parser copies an anchored node at each alias: the tree is built within a budget.
-        let limit = crate::limits::MIN_POINTER_BYTES.max(crate::limits::YAML_TREE_BYTES_PER_BYTE.saturating_mul(text.len()));
-        let budget = yaml::Budget::new(limit);
-        let raw = yaml::parse(text, &budget).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
-            let message = e.to_string();
-            if message.contains(yaml::OVER_BUDGET) {
-                LoadError::AliasesTooLarge { file: file.to_string(), line, column, limit_mib: limit >> 20 }
-            } else {
-                syntax("YAML", line, column, message)
+        let (raw, written) = read_yaml(text).map_err(|e| match e {
+            YamlError::TooDeep { line, column } => LoadError::TooDeep { file: file.to_string(), line, column, limit: MAX_DOCUMENT_DEPTH },
+            YamlError::Aliases { line, column, limit_mib } => LoadError::AliasesTooLarge { file: file.to_string(), line, column, limit_mib },
+            YamlError::Syntax(e) => {
+                let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+                syntax("YAML", line, column, e.to_string())
             }
         })?;
-        (raw, text.len().max(budget.written()))
+        (raw, text.len().max(written))
     };
     match &raw {
         Value::Object(_) => Ok((raw, input_bytes)),
@@ -354,26 +341,39 @@ fn parse_text(file: &str, text: &str) -> Result<(Value, usize), LoadError> {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-/// Refuses a YAML text that is not the document (the configuration) where reading it would
-/// cost far more than its size: flow collections nested past [`MAX_DOCUMENT_DEPTH`] (the parser's
-/// cost grows with the square of their depth) and aliases that expand it past the budget the
-/// document's YAML has. The line, the column and what to change; a syntax error is left to the
-/// parse that follows, which names it in its own words.
-pub(crate) fn yaml_too_costly(text: &str) -> Option<(usize, usize, String)> {
-    if let Some(at) = crate::limits::yaml_flow_too_deep(text, MAX_DOCUMENT_DEPTH) {
-        let (line, column) = line_column(text, at);
-        return Some((line, column, format!("the flow collections nest deeper than {MAX_DOCUMENT_DEPTH} levels; nest them less")));
-    }
-    let limit = crate::limits::MIN_POINTER_BYTES.max(crate::limits::YAML_TREE_BYTES_PER_BYTE.saturating_mul(text.len()));
-    let e = yaml::parse(text, &yaml::Budget::new(limit)).err()?;
-    if !e.to_string().contains(yaml::OVER_BUDGET) {
-        return None;
-    }
-    let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-    Some((line, column, format!("YAML aliases expand the text past {} MiB here; write the repeated value fewer times", limit >> 20)))
+/// Why a YAML text was not read into a tree (1-based lines and columns).
+pub(crate) enum YamlError {
+    /// Flow collections nest past [`MAX_DOCUMENT_DEPTH`]: refused before parsing, as the
+    /// parser's cost grows with the square of their depth.
+    TooDeep { line: usize, column: usize },
+    /// Aliases expand the text past its budget (`limit_mib`), at the alias where it ran out.
+    Aliases { line: usize, column: usize, limit_mib: usize },
+    /// The text does not parse.
+    Syntax(serde_yaml_ng::Error),
 }
 
+/// Reads a YAML text into a tree within the limits every YAML input has, the document's and
+/// the configuration's: flow nesting checked first, and the tree built within
+/// [`crate::limits::YAML_TREE_BYTES_PER_BYTE`] of the text (at least 64 MiB), since the parser
+/// copies an anchored node at each alias. The tree, and its size written out.
+pub(crate) fn read_yaml(text: &str) -> Result<(Value, usize), YamlError> {
+    if let Some(at) = crate::limits::yaml_flow_too_deep(text, MAX_DOCUMENT_DEPTH) {
+        let (line, column) = line_column(text, at);
+        return Err(YamlError::TooDeep { line, column });
+    }
+    let limit = crate::limits::MIN_POINTER_BYTES.max(crate::limits::YAML_TREE_BYTES_PER_BYTE.saturating_mul(text.len()));
+    let budget = yaml::Budget::new(limit);
+    match yaml::parse(text, &budget) {
+        Ok(raw) => Ok((raw, budget.written())),
+        Err(e) if e.to_string().contains(yaml::OVER_BUDGET) => {
+            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+            Err(YamlError::Aliases { line, column, limit_mib: limit >> 20 })
+        }
+        Err(e) => Err(YamlError::Syntax(e)),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |p| p + 1);

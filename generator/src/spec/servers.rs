@@ -118,15 +118,14 @@ impl Server {
         let mut named: Vec<&str> = self.template.param_names().filter(|n| !defined.contains(n)).collect();
         named.sort_unstable();
         named.dedup();
-        // One warning names a few: each would repeat the URL.
-        const LISTED: usize = 5;
-        if let Some(first) = named.first() {
-            let listed: Vec<String> = named.iter().take(LISTED).map(|n| format!("`{{{n}}}`")).collect();
-            let message = match named.len() {
-                1 => format!("server URL `{}` names `{{{first}}}`, which is not under its `variables`", self.url),
-                n if n <= LISTED => format!("server URL `{}` names {}, which are not under its `variables`", self.url, listed.join(", ")),
-                n => format!("server URL `{}` names {} and {} more, which are not under its `variables`", self.url, listed.join(", "), n - LISTED),
-            };
+        // One warning names them all: each would repeat the URL.
+        let braced: Vec<String> = named.iter().map(|n| format!("{{{n}}}")).collect();
+        let message = match braced.as_slice() {
+            [] => None,
+            [one] => Some(format!("server URL `{}` names `{one}`, which is not under its `variables`", self.url)),
+            many => Some(format!("server URL `{}` names {}, which are not under its `variables`", self.url, crate::diag::listed(many))),
+        };
+        if let Some(message) = message {
             issues.push(issue("server-variable-undefined", join(&self.pointer, "url"), message));
         }
         if let Ok(url) = self.default_url() {

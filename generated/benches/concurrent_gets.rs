@@ -7,11 +7,11 @@
 //! Each round sends all 1,000 requests at once (one task each) and waits for every response.
 //! The server answers none of them until all 1,000 have arrived, so every request of a round is
 //! in flight at the same moment on either side: the peak no longer depends on how the machine's
-//! load spreads the requests out. Rounds alternate between the two sides so a change in machine
-//! load hits both alike. Reported:
-//! the median throughput of each side, and the median peak of live heap bytes during a round
-//! above the level before it (a counting global allocator: client, server and runtime together,
-//! the server's share being the same on both sides). Ratios are generated / plain.
+//! load spreads the requests out. Rounds alternate between the sides, each going first in turn,
+//! so a change in machine load hits all alike. Reported:
+//! the median throughput of each side, the median peak of live heap bytes during a round
+//! above the level before it, and allocations per request (a counting global allocator: client,
+//! server and runtime together, the server's share being the same on both sides). Ratios are generated / plain.
 //!
 //! Run with `cargo bench -p cloudflare-access-users --bench concurrent_gets` (`ROUNDS=N` to
 //! change the 9 measured rounds per side).
@@ -90,14 +90,17 @@ async fn plain_round(http: &reqwest::Client, base: &str, timeout: Option<Duratio
     tasks.join_all().await
 }
 
-/// One measured round: requests per second and the peak heap bytes above the start.
-async fn measure<F: std::future::Future<Output = Vec<User>>>(round: F) -> (f64, usize) {
+/// One measured round: requests per second, the peak heap bytes above the start, and
+/// allocations per request (client, server and runtime together).
+async fn measure<F: std::future::Future<Output = Vec<User>>>(round: F) -> (f64, usize, f64) {
     let base = peak_alloc::start();
+    let allocations = peak_alloc::allocations();
     let started = Instant::now();
     let users = round.await;
     let seconds = started.elapsed().as_secs_f64();
+    let made = peak_alloc::allocations() - allocations;
     assert_eq!(users.len(), CALLS);
-    (CALLS as f64 / seconds, peak_alloc::peak_above(base))
+    (CALLS as f64 / seconds, peak_alloc::peak_above(base), made as f64 / CALLS as f64)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -142,25 +145,33 @@ fn main() {
         drop((ours, theirs));
 
         let sixty = Some(Duration::from_secs(60));
-        let (mut rates, mut peaks) = ([vec![], vec![], vec![]], [vec![], vec![], vec![]]);
-        for _ in 0..rounds {
-            for (side, (rate, peak)) in [
-                measure(generated_round(&client)).await,
-                measure(plain_round(&http, &base, None)).await,
-                measure(plain_round(&http, &base, sixty)).await,
-            ]
-            .into_iter()
-            .enumerate()
-            {
+        let (mut rates, mut peaks, mut allocs) = ([vec![], vec![], vec![]], [vec![], vec![], vec![]], [vec![], vec![], vec![]]);
+        for round in 0..rounds {
+            // Each side goes first in a third of the rounds, so what one round leaves behind
+            // (a warmer pool, freed memory) favours no side.
+            for step in 0..3 {
+                let side = (round + step) % 3;
+                let (rate, peak, made) = match side {
+                    0 => measure(generated_round(&client)).await,
+                    1 => measure(plain_round(&http, &base, None)).await,
+                    _ => measure(plain_round(&http, &base, sixty)).await,
+                };
                 rates[side].push(rate);
                 peaks[side].push(peak as f64);
+                allocs[side].push(made);
             }
         }
         let rate = rates.map(median);
         let peak = peaks.map(median);
+        let made = allocs.map(median);
         println!("{CALLS} concurrent gets, median of {rounds} alternating rounds per side:");
         for (i, name) in ["generated client", "reqwest + serde_json", "the same with a 60 s timeout"].iter().enumerate() {
-            println!("  {name:<30} {:>8.0} requests/s, peak heap {:.2} MB", rate[i], peak[i] / 1e6);
+            println!(
+                "  {name:<30} {:>8.0} requests/s, peak heap {:.2} MB, {:.1} allocations per request",
+                rate[i],
+                peak[i] / 1e6,
+                made[i]
+            );
         }
         println!(
             "  generated / plain: throughput {:.3} (target ≥ 0.95), peak heap {:.3} (target ≤ 1.1)",

@@ -178,14 +178,13 @@ impl Credentials {
         (Credentials { held }, problem)
     }
 
-    /// The first of `alternatives` (lists of scheme indices) whose schemes
-    /// are all held; `None` when none is (no credentials are sent).
-    fn choose(&self, alternatives: &[&[usize]]) -> Option<Vec<&Ready>> {
-        alternatives.iter().find_map(|alt| {
-            alt.iter()
-                .map(|&i| self.held.get(i).and_then(Option::as_ref))
-                .collect::<Option<Vec<&Ready>>>()
-        })
+    /// The credentials of the first of `alternatives` (lists of scheme
+    /// indices) whose schemes are all held; none when no alternative is (no
+    /// credentials are sent). Chosen per request, so nothing is collected.
+    fn choose<'a>(&'a self, alternatives: &[&'a [usize]]) -> impl Iterator<Item = &'a Ready> + 'a {
+        let held = |i: &usize| self.held.get(*i).and_then(Option::as_ref);
+        let chosen = alternatives.iter().copied().find(|alt| alt.iter().all(|i| held(i).is_some()));
+        chosen.into_iter().flat_map(|alt| alt.iter()).filter_map(held)
     }
 
     /// What one request sends for the first alternative the client can meet:
@@ -199,7 +198,7 @@ impl Credentials {
     ) -> Sent {
         let mut sent = Sent::default();
         let mut cookies: Vec<String> = Vec::new();
-        for ready in self.choose(alternatives).unwrap_or_default() {
+        for ready in self.choose(alternatives) {
             match ready {
                 Ready::Header(name, value) => {
                     if !own.contains_key(name) {

@@ -73,32 +73,72 @@ fn ascii_words(name: &str) -> String {
 
 /// `snake_case` identifier for fields, methods, modules and parameters.
 pub fn snake(name: &str) -> String {
-    let mut s = ascii_words(name).to_snake_case();
-    if s.is_empty() {
-        s = "value".to_string();
-    }
-    if s.starts_with(|c: char| c.is_ascii_digit()) {
-        s.insert(0, 'n');
-    }
-    if KEYWORDS.contains(&s.as_str()) {
-        s.push('_');
-    }
-    s
+    remembered(&SNAKE, name, |name| {
+        let mut s = ascii_words(name).to_snake_case();
+        if s.is_empty() {
+            s = "value".to_string();
+        }
+        if s.starts_with(|c: char| c.is_ascii_digit()) {
+            s.insert(0, 'n');
+        }
+        if KEYWORDS.contains(&s.as_str()) {
+            s.push('_');
+        }
+        s
+    })
 }
 
 /// `UpperCamelCase` identifier for types, enum variants and resource structs.
 pub fn camel(name: &str) -> String {
-    let mut s = ascii_words(name).to_upper_camel_case();
-    if s.is_empty() {
-        s = "Value".to_string();
+    remembered(&CAMEL, name, |name| {
+        let mut s = ascii_words(name).to_upper_camel_case();
+        if s.is_empty() {
+            s = "Value".to_string();
+        }
+        if s.starts_with(|c: char| c.is_ascii_digit()) {
+            s.insert(0, 'N');
+        }
+        if KEYWORDS.contains(&s.as_str()) {
+            s.push('_');
+        }
+        s
+    })
+}
+
+/// Names converted on this thread, by conversion. A large document converts the same
+/// property and word names many thousand times (Microsoft Graph beta: `createdDateTime` in
+/// hundreds of types), and case conversion goes a character at a time.
+type Memo = std::cell::RefCell<std::collections::HashMap<Box<str>, Box<str>, foldhash::fast::RandomState>>;
+
+thread_local! {
+    static SNAKE: Memo = Memo::default();
+    static CAMEL: Memo = Memo::default();
+}
+
+/// Names longer than this are converted each time; shorter ones are remembered.
+const MEMO_NAME_BYTES: usize = 64;
+
+/// Remembered names per conversion and thread before the memo starts over, which keeps its
+/// memory bounded whatever the document holds.
+const MEMO_ENTRIES: usize = 1 << 16;
+
+/// `convert(name)`, remembered in `memo` for short names.
+fn remembered(memo: &'static std::thread::LocalKey<Memo>, name: &str, convert: fn(&str) -> String) -> String {
+    if name.len() > MEMO_NAME_BYTES {
+        return convert(name);
     }
-    if s.starts_with(|c: char| c.is_ascii_digit()) {
-        s.insert(0, 'N');
-    }
-    if KEYWORDS.contains(&s.as_str()) {
-        s.push('_');
-    }
-    s
+    memo.with(|memo| {
+        if let Some(known) = memo.borrow().get(name) {
+            return known.to_string();
+        }
+        let made = convert(name);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(name.into(), made.as_str().into());
+        made
+    })
 }
 
 /// Singular form of a resource segment, for type names (`users` → `user`).
@@ -125,6 +165,25 @@ pub fn singular(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_names_convert_as_before_and_the_memo_stays_bounded() {
+        // A second conversion comes from the memo and reads the same.
+        assert_eq!(snake("createdDateTime"), "created_date_time");
+        assert_eq!(snake("createdDateTime"), "created_date_time");
+        assert_eq!(camel("created-date time"), "CreatedDateTime");
+        assert_eq!(camel("created-date time"), "CreatedDateTime");
+        // A long name is converted each time, not kept.
+        let long = "a".repeat(MEMO_NAME_BYTES + 1);
+        assert_eq!(snake(&long), long);
+        assert!(SNAKE.with(|m| !m.borrow().contains_key(long.as_str())));
+        // More distinct names than the memo holds: it starts over instead of growing.
+        for i in 0..MEMO_ENTRIES + 10 {
+            snake(&format!("name{i}"));
+        }
+        assert!(SNAKE.with(|m| m.borrow().len()) <= MEMO_ENTRIES);
+        assert_eq!(snake("name7"), "name7");
+    }
 
     #[test]
     fn identifiers() {

@@ -6,6 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::escape;
+use crate::limits::{GATE_FEATURES_PER_TYPE, MAX_REACH_BITS, MIN_GATE_FEATURES};
 use crate::ir::*;
 use crate::spec::Segment;
 
@@ -156,6 +157,9 @@ pub struct Plan {
     /// Structs only read from responses: no operation sends them and no extra schema mentions
     /// them, so users never build one and they are `#[non_exhaustive]`.
     response_only: BTreeSet<String>,
+    /// Types only some features need that are compiled under every feature all the same,
+    /// because their gates would have listed too many features in all.
+    pub ungated: usize,
 }
 
 impl Plan {
@@ -370,19 +374,63 @@ pub fn plan(api: &Api) -> Plan {
         plan.module_features.insert(module.clone(), feature.clone());
         plan.features.push(feature);
     }
-    let users = reached_from(&graph.edges, &roots);
+    // Without the table of which features reach which types (too large to hold), no type is
+    // gated: every type is compiled whatever the features, as when the API has one module.
+    let Some(users) = reached_from(&graph.edges, &roots) else {
+        let every = vec![true; types.len()];
+        plan.ser = graph.names_in(&every);
+        plan.de = graph.names_in(&every);
+        plan.ungated = types.len();
+        return plan;
+    };
     // Types no operation reaches (extra schemas) keep both derives and are always compiled,
     // and so is everything they mention.
-    let always = graph.closure(users.iter().enumerate().filter(|(_, u)| u.is_empty()).map(|(t, _)| t));
+    let always = graph.closure((0..types.len()).filter(|&t| users.count(t) == 0));
     plan.ser = graph.names_in(&graph.closure(req_all.into_iter().chain(places(&always, true))));
     plan.de = graph.names_in(&graph.closure(resp_all.into_iter().chain(places(&always, true))));
     let all = plan.features.len();
-    for ((name, fs), always) in types.keys().zip(users).zip(&always) {
-        if !fs.is_empty() && !always && fs.len() < all {
-            plan.gates.insert(name.clone(), fs.iter().map(|&f| plan.features[f].clone()).collect());
+    let sizes: Vec<usize> = (0..types.len())
+        .map(|t| match users.count(t) {
+            n if n < all && !always[t] => n,
+            _ => 0,
+        })
+        .collect();
+    let longest = longest_gate(&sizes, MIN_GATE_FEATURES.max(GATE_FEATURES_PER_TYPE.saturating_mul(types.len())));
+    for (t, name) in types.keys().enumerate() {
+        match sizes[t] {
+            0 => {}
+            n if n <= longest => {
+                plan.gates.insert(name.clone(), users.members(t).map(|f| plan.features[f].clone()).collect());
+            }
+            _ => plan.ungated += 1,
         }
     }
     plan
+}
+
+/// The most features a type's gate may list so that all the gates together list at most
+/// `budget`: gates are kept shortest first, a whole length at a time, and the types whose
+/// gates would be longer are compiled whatever the features.
+///
+/// Cutting by length keeps the gates consistent: a type reached by some features is reached
+/// by every feature that reaches a type mentioning it, so a type that loses its gate only
+/// mentions types that lose theirs too (or had none), and no gated type is left out of a
+/// build that needs it.
+fn longest_gate(sizes: &[usize], budget: usize) -> usize {
+    let mut gated: Vec<usize> = sizes.iter().copied().filter(|&n| n > 0).collect();
+    gated.sort_unstable();
+    let mut listed = 0usize;
+    let mut i = 0;
+    while i < gated.len() {
+        let n = gated[i];
+        let same = gated[i..].iter().take_while(|&&m| m == n).count();
+        listed = listed.saturating_add(n.saturating_mul(same));
+        if listed > budget {
+            return n - 1;
+        }
+        i += same;
+    }
+    usize::MAX
 }
 
 /// A plan that only knows which structs are read from responses alone, which is all
@@ -409,15 +457,19 @@ fn response_only(graph: &Graph<'_>, req: &[&str], resp: &[&str]) -> BTreeSet<Str
     graph.names_in(&from_responses.iter().zip(&built).map(|(&r, &b)| r && !b).collect::<Vec<_>>())
 }
 
-/// For every node of the graph `edges`, the indices of the seed sets from which it can be
-/// reached (a seed reaches itself), ascending: the same answer as one closure per seed set, in
-/// time linear in the nodes and edges times the seed sets / 64. The graph is cut into strongly
-/// connected components (every node of a cycle is reached by the same sets), visited so that a
-/// component comes after every component that refers to it; each passes its sets on along its
-/// edges as a bit set.
-fn reached_from(edges: &[Vec<usize>], seeds: &[Vec<usize>]) -> Vec<Vec<usize>> {
+/// For every node of the graph `edges`, the seed sets from which it can be reached (a seed
+/// reaches itself): the same answer as one closure per seed set, in time linear in the nodes
+/// and edges times the seed sets / 64. The graph is cut into strongly connected components
+/// (every node of a cycle is reached by the same sets), visited so that a component comes after
+/// every component that refers to it; each passes its sets on along its edges as a bit set.
+/// `None` when the table would hold more than [`MAX_REACH_BITS`] bits: nodes × sets grows with
+/// the product of a document's types and its modules.
+fn reached_from(edges: &[Vec<usize>], seeds: &[Vec<usize>]) -> Option<Reach> {
     let n = edges.len();
     let words = seeds.len().div_ceil(64);
+    if n.saturating_mul(words).saturating_mul(64) > MAX_REACH_BITS {
+        return None;
+    }
     let mut bits = vec![0u64; n * words];
     for (set, nodes) in seeds.iter().enumerate() {
         for &t in nodes {
@@ -447,12 +499,30 @@ fn reached_from(edges: &[Vec<usize>], seeds: &[Vec<usize>]) -> Vec<Vec<usize>> {
             }
         }
     }
-    (0..n)
-        .map(|t| {
-            let row = &bits[t * words..(t + 1) * words];
-            (0..seeds.len()).filter(|&s| row[s / 64] & (1 << (s % 64)) != 0).collect()
-        })
-        .collect()
+    Some(Reach { bits, words })
+}
+
+/// Which seed sets reach each node ([`reached_from`]), a row of bits per node, read without
+/// listing them all: the lists of every node would be nodes × sets long.
+struct Reach {
+    bits: Vec<u64>,
+    words: usize,
+}
+
+impl Reach {
+    fn row(&self, node: usize) -> &[u64] {
+        &self.bits[node * self.words..(node + 1) * self.words]
+    }
+
+    /// How many sets reach `node`.
+    fn count(&self, node: usize) -> usize {
+        self.row(node).iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// The sets that reach `node`, ascending.
+    fn members(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        self.row(node).iter().enumerate().flat_map(|(i, &w)| (0..64).filter(move |b| w & (1 << b) != 0).map(move |b| i * 64 + b))
+    }
 }
 
 /// A part of `src/models.rs` (every named type, in name order): the types `part`, a run of
@@ -2174,7 +2244,19 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::reached_from;
+    use super::{longest_gate, reached_from};
+
+    #[test]
+    fn gates_are_kept_shortest_first_a_whole_length_at_a_time() {
+        // Everything fits: no limit.
+        assert_eq!(longest_gate(&[0, 1, 2, 2, 3], 8), usize::MAX);
+        // 1 + 2 + 2 = 5 fits, the 3 does not: gates of up to 2 features stay.
+        assert_eq!(longest_gate(&[3, 2, 0, 1, 2], 7), 2);
+        // The second gate of length 2 would pass the budget: both go, not one of them.
+        assert_eq!(longest_gate(&[1, 2, 2], 4), 1);
+        assert_eq!(longest_gate(&[5, 5], 4), 4);
+        assert_eq!(longest_gate(&[], 0), usize::MAX);
+    }
 
     /// The sets reaching each node, found by one search per set.
     fn by_search(edges: &[Vec<usize>], seeds: &[Vec<usize>]) -> Vec<Vec<usize>> {
@@ -2208,12 +2290,15 @@ mod tests {
             let edges: Vec<Vec<usize>> = (0..n).map(|_| (0..next(4)).map(|_| next(n)).collect()).collect();
             let sets = if round % 3 == 0 { 70 + next(60) } else { 1 + next(8) };
             let seeds: Vec<Vec<usize>> = (0..sets).map(|_| (0..next(3)).map(|_| next(n)).collect()).collect();
-            assert_eq!(reached_from(&edges, &seeds), by_search(&edges, &seeds), "round {round}");
+            let reach = reached_from(&edges, &seeds).expect("a small table");
+            let lists: Vec<Vec<usize>> = (0..n).map(|t| reach.members(t).collect()).collect();
+            assert!((0..n).all(|t| reach.count(t) == lists[t].len()));
+            assert_eq!(lists, by_search(&edges, &seeds), "round {round}");
         }
         // A chain far longer than any call stack would allow with recursion.
         let n = 200_000;
         let chain: Vec<Vec<usize>> = (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] }).collect();
-        let reached = reached_from(&chain, &[vec![n / 2]]);
-        assert!(reached.iter().all(|r| r == &[0]));
+        let reached = reached_from(&chain, &[vec![n / 2]]).expect("a small table");
+        assert!((0..n).all(|t| reached.members(t).eq([0])));
     }
 }

@@ -45,6 +45,21 @@ pub const FIT_STEPS_PER_BYTE: usize = 4;
 /// The fewest steps those checks may take in all, however small the document.
 pub const MIN_FIT_STEPS: usize = 4_000_000;
 
+/// How many feature names the `#[cfg(any(feature = …))]` gates of a crate's types may list
+/// in all, per type. A type is gated by every feature (top-level module) whose operations
+/// reach it, so N modules sharing T types asked for N × T names: 1.1 MB of document aborted
+/// on a 729 MB allocation. Past the budget, the types with the longest gates are compiled
+/// whatever the features. Microsoft Graph beta lists 3.5 per type (310,805 for 87,979 types,
+/// the longest gate 187 of its 937 features); Cloudflare 0.9.
+pub const GATE_FEATURES_PER_TYPE: usize = 16;
+
+/// The feature names the gates may list however few the types.
+pub const MIN_GATE_FEATURES: usize = 1 << 16;
+
+/// The largest table of which features reach which types (types × features bits) worked out
+/// to gate types by feature; past it no type is gated. Graph beta's takes 84 M bits (10 MB).
+pub const MAX_REACH_BITS: usize = 1 << 30;
+
 /// How much memory the tree of a YAML text may take, per byte of the text. A node takes 32
 /// bytes or more: the whole Cloudflare document written as YAML takes 3.4 per byte, and the
 /// densest text, flow collections of one-digit values, 22; aliases copy anchored nodes and

@@ -234,6 +234,18 @@ pub fn generate(input: &Input) -> Result<Generated, GenerateError> {
     let t = Instant::now();
     // A module has no cargo features of its own to split the API by.
     let plan = if module.is_some() { emit::Plan::default() } else { emit::plan(&api) };
+    if plan.ungated > 0 {
+        diagnostics.push(crate::diag::Diagnostic {
+            severity: crate::diag::Severity::Warning,
+            code: "feature-gates-dropped",
+            pointer: "/paths".into(),
+            line: None,
+            message: format!(
+                "{} types are compiled whatever the cargo features: so many modules share them that gating each by the features that need it would list too many feature names",
+                plan.ungated
+            ),
+        });
+    }
     // A workspace only for a crate (a module is one file) of several top-level resources.
     let layout = if module.is_none() && input.config.krate.split_crates {
         let min = input.config.krate.split_group_types.unwrap_or(crate::config::DEFAULT_SPLIT_GROUP_TYPES);

@@ -785,6 +785,30 @@ fn documents_whose_cost_grew_with_a_product_stay_linear() {
     }
 }
 
+/// Every module's operations reach one type that mentions T others: each of those was gated
+/// by a `#[cfg(any(…))]` naming all N modules' features, N × T names (1.1 MB of document
+/// aborted on a 729 MB allocation). Past a budget the longest gates are dropped, with a warning.
+#[test]
+fn feature_gates_of_types_shared_by_many_modules_stay_linear() {
+    use serde_json::{json, Map, Value};
+    let (modules, types) = (700, 700);
+    let root: Map<String, Value> = (0..types).map(|j| (format!("f{j}"), json!({"$ref": format!("#/components/schemas/L{j}")}))).collect();
+    let mut schemas: Map<String, Value> = (0..types).map(|j| (format!("L{j}"), json!({"type": "object", "properties": {"a": {"type": "string"}}}))).collect();
+    schemas.insert("Root".into(), json!({"type": "object", "properties": root}));
+    let returns_root = json!({"200": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Root"}}}}});
+    let mut paths: Map<String, Value> = (0..modules).map(|i| (format!("/r{i}"), json!({"get": {"operationId": format!("g{i}"), "tags": [format!("t{i}")], "responses": returns_root}}))).collect();
+    paths.insert("/other".into(), json!({"get": {"operationId": "other", "tags": ["other"], "responses": {"204": {"description": ""}}}}));
+    let text = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, "components": {"schemas": schemas}}).to_string();
+    let s = Scratch::new();
+    let o = s.generate("gates.json", &text);
+    o.assert_bounded("gates.json", SECS, MB);
+    assert_eq!(o.code, Some(0), "exit code; stderr:\n{}", support::tail(&o.stderr));
+    assert!(o.stderr.contains("feature-gates-dropped") && o.stderr.contains("701 types are compiled whatever the cargo features"), "{}", support::tail(&o.stderr));
+    let written = walk_bytes(&s.out());
+    // With every gate: 24 MB, most of it feature names.
+    assert!(written < 8 << 20, "{written} bytes of output from {} of document", text.len());
+}
+
 /// The bytes of the files under `dir`.
 fn walk_bytes(dir: &Path) -> u64 {
     std::fs::read_dir(dir)

@@ -525,6 +525,9 @@ impl Reach {
     }
 }
 
+/// The most bytes of a server URL a method's docs spell out.
+const MAX_DOC_URL: usize = 200;
+
 /// A part of `src/models.rs` (every named type, in name order): the types `part`, a run of
 /// `api.types`, after the file's inner attributes and imports when `first`. The parts, printed
 /// in order and joined, are the whole file; they let several threads share one large file.
@@ -2118,9 +2121,15 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
     let server = op.server.and_then(|i| api.servers.operations.get(i).map(|s| (i, s)));
     if let Some((_, s)) = server {
         let url = s.default_url.as_deref().unwrap_or(&s.url);
+        // Every method on a path item with a server names it: a long URL is cut, or a 64 KB
+        // one repeated in 10,000 methods' docs wrote 670 MB.
+        let shown = match url.len() > MAX_DOC_URL {
+            true => format!("{}…", &url[..url.floor_char_boundary(MAX_DOC_URL)]),
+            false => url.to_string(),
+        };
         doc.push_str(&format!(
             " Sent to {}, the operation's own server in the API's document, unless the client was given a base URL.",
-            escape::md_code(url)
+            escape::md_code(&shown)
         ));
     }
     let mut lines = escape::doc_prose(&doc);

@@ -809,6 +809,23 @@ fn feature_gates_of_types_shared_by_many_modules_stay_linear() {
     assert!(written < 8 << 20, "{written} bytes of output from {} of document", text.len());
 }
 
+/// One path item declares a 40 KB server and 1,000 paths are `$ref`s to it: every method's
+/// docs named the server in full (40 MB; 10,000 paths of a 64 KB one wrote 670 MB).
+#[test]
+fn a_long_server_url_shared_by_many_operations_is_not_repeated_whole() {
+    use serde_json::{json, Map, Value};
+    let url = format!("https://{}.example", "h".repeat(40_000));
+    let mut paths: Map<String, Value> = (1..1_000).map(|i| (format!("/{i}"), json!({"$ref": "#/paths/~10"}))).collect();
+    paths.insert("/0".into(), json!({"servers": [{"url": url}], "get": {"responses": {"204": {"description": ""}}}}));
+    let text = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://x.example"}], "paths": paths}).to_string();
+    let s = Scratch::new();
+    let o = s.generate("servers.json", &text);
+    o.assert_bounded("servers.json", SECS, MB);
+    assert_eq!(o.code, Some(0), "exit code; stderr:\n{}", support::tail(&o.stderr));
+    let written = walk_bytes(&s.out());
+    assert!(written < 12 << 20, "{written} bytes of output from {} of document", text.len());
+}
+
 /// The bytes of the files under `dir`.
 fn walk_bytes(dir: &Path) -> u64 {
     std::fs::read_dir(dir)

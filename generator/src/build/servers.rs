@@ -64,11 +64,14 @@ impl Builder<'_> {
         if matches!(url_kind(url), UrlKind::Invalid(_)) {
             return None;
         }
-        let index = match self.servers.operations.iter().position(|s| s.url == first.url && s.variables == first.variables) {
+        let same_url = self.server_indices.entry(first.url.clone()).or_default();
+        let operations = &mut self.servers.operations;
+        let index = match same_url.iter().copied().find(|&i| operations[i].variables == first.variables) {
             Some(i) => i,
             None => {
-                self.servers.operations.push(first);
-                self.servers.operations.len() - 1
+                operations.push(first);
+                same_url.push(operations.len() - 1);
+                operations.len() - 1
             }
         };
         Some(index)

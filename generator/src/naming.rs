@@ -105,38 +105,39 @@ pub fn camel(name: &str) -> String {
     })
 }
 
-/// Names converted on this thread, by conversion. A large document converts the same
-/// property and word names many thousand times (Microsoft Graph beta: `createdDateTime` in
-/// hundreds of types), and case conversion goes a character at a time.
-type Memo = std::cell::RefCell<std::collections::HashMap<Box<str>, Box<str>, foldhash::fast::RandomState>>;
+/// Names converted on this thread, by conversion, with the bytes they hold. A large document
+/// converts the same property and word names many thousand times (Microsoft Graph beta:
+/// `createdDateTime` in hundreds of types), and a schema's name each time a `$ref` names it
+/// (12,000 properties naming one 10 KB schema name spent 5 s on it); case conversion goes a
+/// character at a time.
+type Memo = std::cell::RefCell<(std::collections::HashMap<Box<str>, Box<str>, foldhash::fast::RandomState>, usize)>;
 
 thread_local! {
     static SNAKE: Memo = Memo::default();
     static CAMEL: Memo = Memo::default();
 }
 
-/// Names longer than this are converted each time; shorter ones are remembered.
-const MEMO_NAME_BYTES: usize = 64;
+/// The bytes (names and their conversions) a memo holds before it starts over, which keeps
+/// its memory bounded whatever the document holds.
+const MEMO_BYTES: usize = 8 << 20;
 
-/// Remembered names per conversion and thread before the memo starts over, which keeps its
-/// memory bounded whatever the document holds.
-const MEMO_ENTRIES: usize = 1 << 16;
-
-/// `convert(name)`, remembered in `memo` for short names.
+/// `convert(name)`, remembered in `memo`.
 fn remembered(memo: &'static std::thread::LocalKey<Memo>, name: &str, convert: fn(&str) -> String) -> String {
-    if name.len() > MEMO_NAME_BYTES {
-        return convert(name);
-    }
     memo.with(|memo| {
-        if let Some(known) = memo.borrow().get(name) {
+        if let Some(known) = memo.borrow().0.get(name) {
             return known.to_string();
         }
         let made = convert(name);
-        let mut memo = memo.borrow_mut();
-        if memo.len() >= MEMO_ENTRIES {
-            memo.clear();
+        let bytes = name.len() + made.len();
+        let (names, held) = &mut *memo.borrow_mut();
+        if *held + bytes > MEMO_BYTES {
+            names.clear();
+            *held = 0;
         }
-        memo.insert(name.into(), made.as_str().into());
+        if bytes <= MEMO_BYTES {
+            names.insert(name.into(), made.as_str().into());
+            *held += bytes;
+        }
         made
     })
 }
@@ -173,15 +174,15 @@ mod tests {
         assert_eq!(snake("createdDateTime"), "created_date_time");
         assert_eq!(camel("created-date time"), "CreatedDateTime");
         assert_eq!(camel("created-date time"), "CreatedDateTime");
-        // A long name is converted each time, not kept.
-        let long = "a".repeat(MEMO_NAME_BYTES + 1);
+        let long = "a".repeat(10_000);
         assert_eq!(snake(&long), long);
-        assert!(SNAKE.with(|m| !m.borrow().contains_key(long.as_str())));
-        // More distinct names than the memo holds: it starts over instead of growing.
-        for i in 0..MEMO_ENTRIES + 10 {
-            snake(&format!("name{i}"));
+        assert!(SNAKE.with(|m| m.borrow().0.contains_key(long.as_str())));
+        // More than the memo holds: it starts over instead of growing.
+        let name = "n".repeat(1 << 19);
+        for i in 0..17 {
+            snake(&format!("{name}{i}"));
+            assert!(SNAKE.with(|m| m.borrow().1) <= MEMO_BYTES);
         }
-        assert!(SNAKE.with(|m| m.borrow().len()) <= MEMO_ENTRIES);
         assert_eq!(snake("name7"), "name7");
     }
 

@@ -105,6 +105,12 @@ pub struct PointerMemo<'a> {
     nodes: RefCell<HashMap<Box<str>, Option<&'a Value>, foldhash::fast::RandomState>>,
     /// The bytes of the pointers held.
     bytes: std::cell::Cell<usize>,
+    /// Where `$ref`s lead from each node holding one that was followed ([`refs::Followed`]):
+    /// a chain of long-named aliases used by thousands of properties was walked again, name
+    /// by name, for each. Bounded like `nodes`, by [`MEMO_BYTES`] of pointers and keywords.
+    followed: RefCell<HashMap<Box<str>, refs::Followed, foldhash::fast::RandomState>>,
+    /// The bytes `followed` holds.
+    followed_bytes: std::cell::Cell<usize>,
 }
 
 /// The longest pointer the memo keeps; longer ones are walked each time. Real documents'
@@ -143,6 +149,15 @@ impl<'a> PointerMemo<'a> {
         let found = parent_node.and_then(|node| locate::step(node, token));
         self.remember(ptr, found);
         found
+    }
+
+    /// Remembers where `$ref`s lead from `node`, while the memo's budget lasts.
+    fn remember_followed(&self, node: String, followed: refs::Followed) {
+        let bytes = node.len() + followed.bytes();
+        if self.followed_bytes.get() + bytes <= MEMO_BYTES {
+            self.followed_bytes.set(self.followed_bytes.get() + bytes);
+            self.followed.borrow_mut().insert(node.into(), followed);
+        }
     }
 
     fn remember(&self, ptr: &str, node: Option<&'a Value>) {

@@ -55,6 +55,24 @@ impl Meta {
             self.nullable |= values.iter().any(Value::is_null);
         }
     }
+
+    /// Fills what is still unset from the keywords of nodes further on (as [`Meta::absorb`]
+    /// of each of them in turn would).
+    fn then(&mut self, later: &Meta) {
+        if self.description.is_none() {
+            self.description.clone_from(&later.description);
+        }
+        self.nullable |= later.nullable;
+        self.read_only |= later.read_only;
+        self.write_only |= later.write_only;
+        self.deprecated |= later.deprecated;
+        if self.deprecation_note.is_none() {
+            self.deprecation_note.clone_from(&later.deprecation_note);
+        }
+        if self.default.is_none() {
+            self.default.clone_from(&later.default);
+        }
+    }
 }
 
 /// `x-stainless-deprecation-message` on a schema, parameter or operation: a non-empty string.
@@ -146,20 +164,30 @@ impl<'a> Spec<'a> {
         self.follow(ptr, None)
     }
 
-    /// [`Spec::deref`], reading the keywords on the way only when asked for (most callers want
-    /// the target alone, and descriptions are long).
-    fn follow(&self, ptr: &str, mut meta: Option<&mut Meta>) -> Result<String, SpecError> {
+    /// [`Spec::deref`], reading the keywords on the way only when asked for or remembered (most
+    /// callers want the target alone, and descriptions are long). Where a chain leads from each
+    /// node holding a `$ref` is remembered, so a chain many schemas use is walked once.
+    fn follow(&self, ptr: &str, meta: Option<&mut Meta>) -> Result<String, SpecError> {
+        let memo = self.memo;
         let mut current = ptr.to_string();
         let mut seen: Vec<String> = Vec::new();
-        loop {
-            let Some(map) = self.object(&current) else {
-                return Ok(current);
-            };
-            if let Some(meta) = meta.as_deref_mut() {
-                meta.absorb(map);
+        // The nodes holding a `$ref` passed on the way, with their own keywords.
+        let mut passed: Vec<(String, Meta)> = Vec::new();
+        let (target, mut rest, mut hops) = loop {
+            if let Some(known) = memo.and_then(|m| m.followed.borrow().get(current.as_str()).cloned()) {
+                // Unless the whole chain would be too long: then it is walked, to fail where it does.
+                if seen.len() + known.hops <= MAX_SCHEMA_DEPTH {
+                    break (known.target, known.meta, known.hops);
+                }
             }
+            let Some(map) = self.object(&current) else {
+                break (current, Meta::default(), 0);
+            };
+            // The keywords of a node further on are remembered with where it leads.
+            let keywords = meta.is_some() || (memo.is_some() && !seen.is_empty());
+            let own = if keywords { Meta::of(map) } else { Meta::default() };
             let Some(reference) = map.get("$ref").and_then(Value::as_str) else {
-                return Ok(current);
+                break (current, own, 0);
             };
             let at = join(&current, "$ref");
             let target = self.ref_target(&at, reference)?;
@@ -176,9 +204,42 @@ impl<'a> Spec<'a> {
             if seen.len() >= MAX_SCHEMA_DEPTH {
                 return Err(self.too_deep(&at, "more `$ref`s in a row than the limit before a schema is reached"));
             }
+            passed.push((current.clone(), own));
             seen.push(current);
             current = target;
+        };
+        // Each node passed leads where the rest of the chain does, with its own keywords first.
+        // The nodes a `$ref` led to (aliases, which many schemas may use) are remembered; the
+        // first, where this call began (a property, a parameter), is seldom asked again.
+        for (i, (node, mut own)) in passed.into_iter().enumerate().rev() {
+            own.then(&rest);
+            rest = own;
+            hops += 1;
+            if let Some(memo) = memo.filter(|_| i > 0) {
+                memo.remember_followed(node, Followed { target: target.clone(), hops, meta: rest.clone() });
+            }
         }
+        if let Some(meta) = meta {
+            meta.then(&rest);
+        }
+        Ok(target)
+    }
+}
+
+/// Where following `$ref`s from a node leads: the node reached, after how many `$ref`s, and
+/// the keywords met on the way (the node's own first).
+#[derive(Debug, Clone)]
+pub(super) struct Followed {
+    target: String,
+    hops: usize,
+    meta: Meta,
+}
+
+impl Followed {
+    /// The bytes it holds: its texts.
+    pub(super) fn bytes(&self) -> usize {
+        let m = &self.meta;
+        self.target.len() + [&m.description, &m.deprecation_note, &m.default].into_iter().flatten().map(String::len).sum::<usize>()
     }
 }
 

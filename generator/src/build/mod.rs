@@ -54,7 +54,7 @@ pub enum BuildError {
     /// The types and methods the operations ask for outgrow the document (see
     /// [`crate::limits::BUILD_BYTES_PER_BYTE`]).
     #[error(
-        "{}:{line}: at {}, the types, methods and warnings this document generates pass {} MiB ({} bytes for each byte of input, at least {} MiB){}. A parameter or request body shared by `$ref` is copied into every operation that uses it: give fewer operations the shared body, or generate fewer operations (`select:` in the configuration); see \"Limits\" in the README",
+        "{}:{line}: at {}, the types, methods and warnings this document generates pass {} MiB ({} bytes for each byte of input, at least {} MiB){}. What is written once but made many times passes it most often (a parameter or request body shared by `$ref` is copied into every operation that uses it): share such a part with fewer operations, or generate fewer operations (`select:` in the configuration); see \"Limits\" in the README",
         crate::escape::shown(.file),
         crate::escape::shown(.pointer),
         .allowed >> 20,

@@ -927,3 +927,28 @@ fn spec_diff_of_large_enums_shared_by_many_operations_stays_bounded() {
     assert!(shown.len() < 20_000_000, "{} bytes of report", shown.len());
     assert!(report.changes.iter().any(|c| c.message.contains("(and in 992 more operations, not listed)")), "{:?}", report.changes.first());
 }
+
+/// A split workspace of 2,000 member crates (`split_group_types: 1`, one tag and one type of its
+/// own per operation, 470 KB): each member's file copied the whole plan and filtered every type
+/// of the API, and each shared type's features were matched by scanning the groups (release
+/// build before: 7.3 s, 13 s of CPU; 26 s at 4,000).
+#[test]
+fn many_workspace_members_generate_in_linear_time() {
+    use serde_json::{json, Map, Value};
+    let n = 2_000;
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    for i in 0..n {
+        schemas.insert(format!("M{i}"), json!({"type": "object", "properties": {"a": {"type": "string"}}}));
+        let ok = json!({"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/M{i}")}}}}});
+        paths.insert(format!("/r{i}"), json!({"get": {"operationId": format!("g{i}"), "tags": [format!("t{i}")], "responses": ok}}));
+    }
+    let doc: Value = json!({"openapi": "3.0.3", "info": {"title": "q", "version": "1"}, "paths": paths, "components": {"schemas": schemas}});
+    let s = Scratch::new();
+    let spec = s.spec("openapi.json", &doc.to_string());
+    let config = s.spec("codegen.yaml", "crate:\n  split_crates: true\n  split_group_types: 1\n");
+    let o = support::generate(&spec, &s.out(), &["--config", config.to_str().expect("a UTF-8 temp path")], LIMIT);
+    o.assert_bounded("members", SECS, MB);
+    assert_eq!(o.code, Some(0), "members: exit code; stderr:\n{}", support::tail(&o.stderr));
+    assert!(s.out().join(format!("crates/q-client-t{}", n - 1)).exists(), "members: no crate for the last tag");
+}

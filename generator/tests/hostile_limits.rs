@@ -952,3 +952,41 @@ fn many_workspace_members_generate_in_linear_time() {
     assert_eq!(o.code, Some(0), "members: exit code; stderr:\n{}", support::tail(&o.stderr));
     assert!(s.out().join(format!("crates/q-client-t{}", n - 1)).exists(), "members: no crate for the last tag");
 }
+
+/// Paging detection read a response body's properties again for each of the ~25 paths it
+/// tries, and resolved every property to find the list, once per operation: 2,000 list
+/// operations sharing one body of 2,000 properties (510 KB) took 17.7 s (release build). A
+/// configured `items` path of 40,000 steps through a body of 4,000 properties read them at
+/// each step (260 KB: 39 s). The properties are now made once per body.
+#[test]
+fn paging_detection_over_a_shared_body_stays_linear() {
+    use serde_json::{json, Map};
+    let props = |p: usize| {
+        let mut props: Map<_, _> = (0..p).map(|j| (format!("p{j}"), json!({"type": "string"}))).collect();
+        props.insert("data".into(), json!({"type": "array", "items": {"type": "string"}}));
+        props
+    };
+    let query = |n: &str| json!({"name": n, "in": "query", "schema": {"type": "string"}});
+    let ok = json!({"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}});
+    let paths: Map<_, _> = (0..2_000)
+        .map(|i| (format!("/x{i}"), json!({"get": {"operationId": format!("l{i}"), "parameters": [query("cursor"), query("page"), query("starting_after")], "responses": ok}})))
+        .collect();
+    let shared = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, "components": {"schemas": {"A": {"type": "object", "properties": props(2_000)}}}});
+    let s = Scratch::new();
+    let o = s.generate("shared.json", &shared.to_string());
+    o.assert_bounded("shared body", SECS, MB);
+    assert_eq!(o.code, Some(0), "shared body: exit code; stderr:\n{}", support::tail(&o.stderr));
+
+    let mut own = props(4_000);
+    own.insert("a".into(), json!({"$ref": "#/components/schemas/A"}));
+    let one = json!({"/x": {"get": {"operationId": "listX", "parameters": [query("cursor")], "responses": ok}}});
+    let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": one, "components": {"schemas": {"A": {"type": "object", "properties": own}}}});
+    let path = vec!["a"; 40_000].join(".");
+    let config = format!("operations:\n  listX:\n    paginate:\n      style: cursor\n      param: cursor\n      next: {path}.p0\n      items: {path}.data\n");
+    let s = Scratch::new();
+    let spec = s.spec("openapi.json", &doc.to_string());
+    let config = s.spec("codegen.yaml", &config);
+    let o = support::generate(&spec, &s.out(), &["--config", config.to_str().expect("a UTF-8 temp path")], LIMIT);
+    o.assert_bounded("items path", SECS, MB);
+    assert_eq!(o.code, Some(0), "items path: exit code; stderr:\n{}", support::tail(&o.stderr));
+}

@@ -640,7 +640,7 @@ impl<'a> Builder<'a> {
             ResponseContent::Other(response) => return Ok((response, None)),
         };
         let schema_ptr = join(&join(&join(&resp_ptr, "content"), &media), "schema");
-        let props = self.spec.properties(&schema_ptr)?;
+        let props = self.spec.fields(&schema_ptr)?;
         let alias_owner = format!("{op_ptr}#response");
         let envelope = is_envelope(|k| props.has(k));
         if let Some((style, list)) = self.paging(op_key, &schema_ptr, &resp_ptr, params, envelope, oc)? {

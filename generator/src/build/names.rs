@@ -1,7 +1,7 @@
 //! Type and variant names: configured names first, then component names, then claimed ones
 //! that never collide.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -159,17 +159,36 @@ impl Builder<'_> {
     }
 }
 
+/// The names taken in one scope (a struct's fields, a union's variants), and for each base
+/// name the number its numbered search reached: names are only added, so every number before
+/// it is taken, and many names wanting one base cost linear, not quadratic, time.
+#[derive(Debug, Default)]
+pub(super) struct Taken {
+    used: BTreeSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Taken {
+    /// `base` if free, else the first free `number(base, n)` for n from 2; now taken.
+    pub(super) fn claim(&mut self, base: String, number: impl Fn(&str, usize) -> String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let mut n = self.next.get(&base).copied().unwrap_or(2);
+        let mut name = number(&base, n);
+        while !self.used.insert(name.clone()) {
+            n += 1;
+            name = number(&base, n);
+        }
+        self.next.insert(base, n + 1);
+        name
+    }
+}
+
 /// The snake_case field name for `json_name` not yet in `used` (`name`, else `name_2`, …), now
 /// taken.
-pub(super) fn unique_field_name(json_name: &str, used: &mut BTreeSet<String>) -> String {
-    let base = snake(json_name);
-    let mut rust_name = base.clone();
-    let mut n = 2;
-    while !used.insert(rust_name.clone()) {
-        rust_name = numbered(&base, n);
-        n += 1;
-    }
-    rust_name
+pub(super) fn unique_field_name(json_name: &str, used: &mut Taken) -> String {
+    used.claim(snake(json_name), numbered)
 }
 
 /// `name_2`, or `self_2` for a name that already ends in `_`.

@@ -19,6 +19,7 @@ use quote::quote;
 
 use crate::emit::{models_selected, refs_of, Gates, Plan};
 use crate::ir::{Api, Ty, TypeDef, TypeKind};
+use crate::render::DEPENDENCIES;
 
 /// Where a model is compiled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,7 +200,9 @@ pub(crate) fn layout(api: &Api, plan: &Plan, min_types: usize) -> Option<Layout>
         }
     }
     let base = &api.meta.crate_name;
-    let mut taken = BTreeSet::from([base.clone()]);
+    // Not the crate's name, nor a dependency's (cargo reads `-` and `_` alike in names).
+    let mut taken: BTreeSet<String> = DEPENDENCIES.iter().map(|d| d.replace('_', "-")).collect();
+    taken.insert(base.clone());
     let shared = Member::new(member_name(base, "shared", &mut taken));
     let groups: Vec<Group> = chunks
         .into_iter()
@@ -331,6 +334,7 @@ mod tests {
         assert!(long.len() <= MAX_PACKAGE_NAME, "{long}");
         let again = member_name("api", &"word_".repeat(40), &mut taken);
         assert!(again.len() <= MAX_PACKAGE_NAME && again != long, "{again}");
+        assert_eq!(member_name("futures", "core", &mut BTreeSet::from(["futures-core".to_string()])), "futures-core-2");
         for name in &taken {
             assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{name}");
             assert!(!name.ends_with('-') && !name.contains("--"), "{name}");

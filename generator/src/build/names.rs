@@ -110,9 +110,10 @@ impl Builder<'_> {
         // The first numbered name that is free or already this schema's. Names are tried from
         // where the last search for this hint stopped (every name before it is owned), so a
         // thousand schemas wanting one name cost linear, not quadratic, time.
-        let start = self.next_number.get(hint).copied().unwrap_or(2);
+        let stem = number_stem(hint);
+        let start = self.next_number.get(stem).copied().unwrap_or(2);
         let mut n = start;
-        while taken(self, &format!("{hint}{n}")) {
+        while taken(self, &format!("{stem}{n}")) {
             n += 1;
         }
         let mine = self
@@ -120,16 +121,16 @@ impl Builder<'_> {
             .get(ptr)
             .into_iter()
             .flatten()
-            .filter_map(|name| name.strip_prefix(hint)?.parse::<usize>().ok().filter(|k| *k >= 2 && format!("{hint}{k}") == *name))
+            .filter_map(|name| name.strip_prefix(stem)?.parse::<usize>().ok().filter(|k| *k >= 2 && format!("{stem}{k}") == *name))
             .min();
         let n = match mine {
             Some(k) if k < n => k,
             _ => {
-                self.next_number.insert(hint.to_string(), n + 1);
+                self.next_number.insert(stem.to_string(), n + 1);
                 n
             }
         };
-        let candidate = format!("{hint}{n}");
+        let candidate = format!("{stem}{n}");
         self.own(&candidate, ptr);
         candidate
     }
@@ -157,6 +158,18 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// What a numbered CamelCase name starts with: the name without the `_` that escapes a
+/// keyword (`Self_` is numbered `Self2`: `Self_2` is not UpperCamelCase, which clippy's
+/// `non_camel_case_types` refuses), else the name itself.
+pub(super) fn number_stem(name: &str) -> &str {
+    Some(name.trim_end_matches('_')).filter(|s| !s.is_empty()).unwrap_or(name)
+}
+
+/// `name` numbered `n` as a CamelCase name (see [`number_stem`]).
+pub(super) fn camel_numbered(name: &str, n: usize) -> String {
+    format!("{}{n}", number_stem(name))
 }
 
 /// The names taken in one scope (a struct's fields, a union's variants), and for each base
@@ -223,10 +236,10 @@ pub(super) fn variant_names(values: &[&str]) -> Vec<String> {
                 assigned.insert(v, name.clone());
                 continue;
             }
-            let mut candidate = format!("{name}{n}");
+            let mut candidate = camel_numbered(&name, n);
             while used.contains(&candidate) {
                 n += 1;
-                candidate = format!("{name}{n}");
+                candidate = camel_numbered(&name, n);
             }
             used.insert(candidate.clone());
             assigned.insert(v, candidate);

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::names::{unique_field_name, variant_name, variant_names, Taken};
+use super::names::{camel_numbered, unique_field_name, variant_name, variant_names, Taken};
 use super::{BuildError, Builder};
 use crate::ir::*;
 use crate::limits::MAX_SCHEMA_DEPTH;
@@ -330,7 +330,7 @@ impl Builder<'_> {
                 }
                 _ => variant_name(&ty, i),
             };
-            let rust_name = used.claim(base, |b, n| format!("{b}{n}"));
+            let rust_name = used.claim(base, camel_numbered);
             // Only contract calls read it.
             let sends_all = self.cfg.tests.contract && self.spec.full_sample(&part).is_some_and(|v| self.spec.fits(ptr, &v, 0));
             variants.push(UnionVariant {

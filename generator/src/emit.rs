@@ -185,12 +185,6 @@ impl Plan {
         self.gates.get(name).map(Vec::as_slice)
     }
 
-    /// The same plan with other type gates: a member crate of a split workspace gates its
-    /// types by its own features, or not at all.
-    pub(crate) fn with_gates(&self, gates: BTreeMap<String, Vec<String>>) -> Plan {
-        Plan { gates, ..self.clone() }
-    }
-
     fn needs_ser(&self, name: &str) -> bool {
         !self.split() || self.ser.contains(name)
     }
@@ -199,12 +193,9 @@ impl Plan {
         !self.split() || self.de.contains(name)
     }
 
-    /// `#[cfg(...)]` for a type, when only some features need it.
-    fn type_gate(&self, name: &str) -> TokenStream {
-        match self.gates.get(name) {
-            Some(features) => cfg_any(features),
-            None => TokenStream::new(),
-        }
+    /// The crate's own type gates, for [`models_selected`].
+    pub(crate) fn gates(&self) -> &Gates {
+        &self.gates
     }
 
     /// The cargo feature of a top-level resource module, when the crate is split.
@@ -218,6 +209,19 @@ impl Plan {
             Some(f) => quote!(#[cfg(feature = #f)]),
             None => TokenStream::new(),
         }
+    }
+}
+
+/// Type → the features that need it. A split workspace's member crate gates its types by its
+/// own features (or not at all) with the rest of the [`Plan`] unchanged, so the gates are
+/// passed beside the plan rather than copied into a plan per member.
+pub(crate) type Gates = BTreeMap<String, Vec<String>>;
+
+/// `#[cfg(...)]` for a type, when only some features need it.
+fn type_gate(gates: &Gates, name: &str) -> TokenStream {
+    match gates.get(name) {
+        Some(features) => cfg_any(features),
+        None => TokenStream::new(),
     }
 }
 
@@ -532,7 +536,7 @@ const MAX_DOC_URL: usize = 200;
 /// `api.types`, after the file's inner attributes and imports when `first`. The parts, printed
 /// in order and joined, are the whole file; they let several threads share one large file.
 pub fn models_part(api: &Api, plan: &Plan, part: &[&TypeDef], first: bool) -> TokenStream {
-    let items = part.iter().map(|t| type_def(t, &api.types, plan));
+    let items = part.iter().map(|t| type_def(t, &api.types, plan, &plan.gates));
     if !first {
         return quote!(#(#items)*);
     }
@@ -559,20 +563,23 @@ fn map_import(plan: &Plan, uses_map: bool) -> TokenStream {
     }
 }
 
-/// The types `keep` selects, in name order, as a module or crate root: `inner` (inner doc and
-/// attributes) and `head` (imports, module declarations) come first.
+/// The types `kept` (in name order) gated by `gates`, as a module or crate root: `inner`
+/// (inner doc and attributes), `allow` ([`allow_deprecated`] of the whole API) and `head`
+/// (imports, module declarations) come first. The caller hands over only the file's types,
+/// made once for every file, so a workspace of many member crates costs the size of the API,
+/// not the API per member.
 pub(crate) fn models_selected(
     api: &Api,
     plan: &Plan,
-    keep: impl Fn(&str) -> bool,
+    gates: &Gates,
+    kept: &[&TypeDef],
+    allow: &TokenStream,
     inner: TokenStream,
     head: TokenStream,
 ) -> TokenStream {
-    let kept = || api.types.values().filter(|t| keep(&t.name));
-    let items = kept().map(|t| type_def(t, &api.types, plan));
-    let uses_map = kept().any(uses_map);
+    let items = kept.iter().map(|t| type_def(t, &api.types, plan, gates));
+    let uses_map = kept.iter().any(|t| uses_map(t));
     let map_import = map_import(plan, uses_map);
-    let allow = allow_deprecated(api);
     quote! {
         #inner
         #allow
@@ -612,7 +619,7 @@ fn uses_map(t: &TypeDef) -> bool {
     }
 }
 
-fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> TokenStream {
+fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan, gates: &Gates) -> TokenStream {
     let name = ident(&t.name);
     let mut docs = t.docs.clone();
     if t.deprecated {
@@ -623,7 +630,7 @@ fn type_def(t: &TypeDef, types: &BTreeMap<String, TypeDef>, plan: &Plan) -> Toke
         doc.extend(deprecated_attr(t.deprecation_note.as_deref(), None));
     }
     // Every item of the type (the definition and its impls) carries the same gate.
-    let gate = plan.type_gate(&t.name);
+    let gate = type_gate(gates, &t.name);
     if plan.non_exhaustive(t) {
         doc.extend(quote!(#[non_exhaustive]));
     }

@@ -88,8 +88,8 @@ fn make_files(
             let _docs = (!matches!(job, Job::Render)).then(format::DocsAside::begin);
             let mut tokens = match job {
                 Job::Models(part, first) => emit::models_part(api, plan, part, *first),
-                Job::FacadeModels(layout) => split::facade_models(api, plan, layout),
-                Job::Member(layout, group) => split::member_lib(api, plan, layout, *group),
+                Job::FacadeModels(layout) => split::facade_models(api, plan, layout, &allow),
+                Job::Member(layout, group) => split::member_lib(api, plan, layout, *group, &allow),
                 Job::ResourcesRoot => emit::resources_root(api, plan),
                 Job::Auth => emit::auth::auth(api),
                 Job::Servers => emit::servers::servers(api),

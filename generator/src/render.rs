@@ -179,6 +179,31 @@ pub fn render(
     Ok(out)
 }
 
+/// Every package the generated manifests name as a dependency (`Cargo.toml.j2`, including
+/// the dependencies some crates only get, and the member crates' manifests below). A split
+/// workspace's member crate is not named like one of them: the facade depends on both, and
+/// one key twice is an invalid manifest (a test checks the template against this list).
+pub(crate) const DEPENDENCIES: &[&str] = &[
+    "axum",
+    "bytes",
+    "criterion",
+    "fastrand",
+    "futures-core",
+    "futures-util",
+    "httpdate",
+    "jiff",
+    "percent-encoding",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "time",
+    "tokio",
+    "tracing",
+    "tracing-subscriber",
+    "uuid",
+];
+
 /// One dependency of the facade on a member crate, for `Cargo.toml.j2`.
 #[derive(serde::Serialize)]
 struct MemberDep {
@@ -585,7 +610,29 @@ fn servers_context(api: &Api) -> minijinja::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{runtime_for, Marker, RuntimeExamples, TEMPLATES};
+    use super::{runtime_for, Marker, RuntimeExamples, DEPENDENCIES, TEMPLATES};
+
+    /// [`DEPENDENCIES`] lists every dependency the manifest template names.
+    #[test]
+    fn dependencies_list_the_templates() {
+        let (_, text) = TEMPLATES.iter().find(|(n, _)| *n == "Cargo.toml.j2").expect("the manifest template");
+        let mut section = "";
+        let mut seen = 0;
+        for line in text.lines() {
+            if line.starts_with('[') {
+                section = line;
+                continue;
+            }
+            if !matches!(section, "[dependencies]" | "[dev-dependencies]") || line.starts_with(['{', '#', ' ']) {
+                continue;
+            }
+            if let Some((key, _)) = line.split_once(" = ") {
+                assert!(DEPENDENCIES.contains(&key), "`{key}` is missing from DEPENDENCIES");
+                seen += 1;
+            }
+        }
+        assert!(seen > 10, "read only {seen} dependencies of the template");
+    }
 
     const NO_EXAMPLES: RuntimeExamples = RuntimeExamples { call: None, paged: None, features: Vec::new() };
 

@@ -17,8 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::emit::{models_selected, refs_of, Plan};
+use crate::emit::{models_selected, refs_of, Gates, Plan};
 use crate::ir::{Api, Ty, TypeDef, TypeKind};
+use crate::render::DEPENDENCIES;
 
 /// Where a model is compiled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,27 +61,26 @@ pub(crate) struct Group {
 pub(crate) struct Layout {
     pub shared: Member,
     pub groups: Vec<Group>,
-    place: BTreeMap<String, Place>,
+    /// Feature → the index of its group, so that looking one up does not scan the groups.
+    group_index: BTreeMap<String, usize>,
+    /// The types of the facade, the shared crate and each group, in name order: each crate's
+    /// file takes its own list rather than filtering every type of the API.
+    facade_types: Vec<String>,
+    shared_types: Vec<String>,
+    group_types: Vec<Vec<String>>,
 }
 
 impl Layout {
-    pub fn place(&self, name: &str) -> Place {
-        self.place.get(name).copied().unwrap_or(Place::Facade)
-    }
-
     /// The group a facade feature's models are in.
     pub fn group_of_feature(&self, feature: &str) -> Option<&Group> {
-        self.groups.iter().find(|g| g.features.iter().any(|f| f == feature))
+        self.group_index.get(feature).map(|&i| &self.groups[i])
     }
 
     /// The shared crate's gates: a type only some groups reach is compiled with their
     /// features (each named after the group's library).
-    pub fn shared_gates(&self, plan: &Plan) -> BTreeMap<String, Vec<String>> {
+    pub fn shared_gates(&self, plan: &Plan) -> Gates {
         let mut gates = BTreeMap::new();
-        for (name, place) in &self.place {
-            if *place != Place::Shared {
-                continue;
-            }
+        for name in &self.shared_types {
             let Some(features) = plan.gate_features(name) else { continue };
             let groups: BTreeSet<&str> = features
                 .iter()
@@ -200,7 +200,9 @@ pub(crate) fn layout(api: &Api, plan: &Plan, min_types: usize) -> Option<Layout>
         }
     }
     let base = &api.meta.crate_name;
-    let mut taken = BTreeSet::from([base.clone()]);
+    // Not the crate's name, nor a dependency's (cargo reads `-` and `_` alike in names).
+    let mut taken: BTreeSet<String> = DEPENDENCIES.iter().map(|d| d.replace('_', "-")).collect();
+    taken.insert(base.clone());
     let shared = Member::new(member_name(base, "shared", &mut taken));
     let groups: Vec<Group> = chunks
         .into_iter()
@@ -213,9 +215,9 @@ pub(crate) fn layout(api: &Api, plan: &Plan, min_types: usize) -> Option<Layout>
             Group { member: Member::new(member_name(base, &part, &mut taken)), features }
         })
         .collect();
-    let group_index: BTreeMap<&str, usize> =
-        groups.iter().enumerate().flat_map(|(i, g)| g.features.iter().map(move |f| (f.as_str(), i))).collect();
-    let place = api
+    let group_index: BTreeMap<String, usize> =
+        groups.iter().enumerate().flat_map(|(i, g)| g.features.iter().map(move |f| (f.clone(), i))).collect();
+    let place: BTreeMap<String, Place> = api
         .types
         .keys()
         .map(|name| {
@@ -226,7 +228,7 @@ pub(crate) fn layout(api: &Api, plan: &Plan, min_types: usize) -> Option<Layout>
                     .gate_features(name)
                     .unwrap_or_default()
                     .iter()
-                    .filter_map(|f| group_index.get(f.as_str()).copied())
+                    .filter_map(|f| group_index.get(f).copied())
                     .collect();
                 match within.iter().collect::<Vec<_>>().as_slice() {
                     [one] => Place::Group(**one),
@@ -236,7 +238,20 @@ pub(crate) fn layout(api: &Api, plan: &Plan, min_types: usize) -> Option<Layout>
             (name.clone(), place)
         })
         .collect();
-    Some(Layout { shared, groups, place })
+    let (mut facade_types, mut shared_types, mut group_types) = (Vec::new(), Vec::new(), vec![Vec::new(); groups.len()]);
+    for (name, place) in &place {
+        match place {
+            Place::Facade => facade_types.push(name.clone()),
+            Place::Shared => shared_types.push(name.clone()),
+            Place::Group(i) => group_types[*i].push(name.clone()),
+        }
+    }
+    Some(Layout { shared, groups, group_index, facade_types, shared_types, group_types })
+}
+
+/// The definitions of `names` (types of the API), in the same order.
+fn types_of<'a>(api: &'a Api, names: &[String]) -> Vec<&'a TypeDef> {
+    names.iter().filter_map(|n| api.types.get(n)).collect()
 }
 
 /// The lint allows every crate of the workspace starts with (as the facade's `lib.rs` does).
@@ -249,7 +264,7 @@ fn lint_allows() -> TokenStream {
 
 /// The facade's `src/models.rs`: the members' types re-exported (each group's under any of
 /// its features), then the types that stay in the facade.
-pub(crate) fn facade_models(api: &Api, plan: &Plan, layout: &Layout) -> TokenStream {
+pub(crate) fn facade_models(api: &Api, plan: &Plan, layout: &Layout, allow: &TokenStream) -> TokenStream {
     let shared = Ident::new(&layout.shared.lib, Span::call_site());
     let groups = layout.groups.iter().enumerate().map(|(i, g)| {
         let lib = Ident::new(&g.member.lib, Span::call_site());
@@ -267,7 +282,7 @@ pub(crate) fn facade_models(api: &Api, plan: &Plan, layout: &Layout) -> TokenStr
         pub use #shared::*;
         #(#groups)*
     };
-    models_selected(api, plan, |n| layout.place(n) == Place::Facade, inner, head)
+    models_selected(api, plan, plan.gates(), &types_of(api, &layout.facade_types), allow, inner, head)
 }
 
 /// A member crate's `src/lib.rs`: the shared crate (`group` `None`, with the `string_enum!`
@@ -275,7 +290,7 @@ pub(crate) fn facade_models(api: &Api, plan: &Plan, layout: &Layout) -> TokenStr
 /// read through) or one group's crate. `de.rs` is the public module `__de` there: the facade's
 /// `models` re-exports the shared crate with a glob, and a `de` module in it would be
 /// ambiguous beside `serde::de` for a user who imports both with globs.
-pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<usize>) -> TokenStream {
+pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<usize>, allow: &TokenStream) -> TokenStream {
     let allows = lint_allows();
     match group {
         None => {
@@ -283,10 +298,10 @@ pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<
                 " Models of `{}` that several of its parts use; re-exported by its `models` module.",
                 api.meta.lib_name
             );
-            let plan = plan.with_gates(layout.shared_gates(plan));
+            let gates = layout.shared_gates(plan);
             let inner = quote!(#![doc = #doc] #allows);
             let head = quote!(mod string_enum; #[doc(hidden)] #[path = "de.rs"] pub mod __de;);
-            models_selected(api, &plan, |n| layout.place(n) == Place::Shared, inner, head)
+            models_selected(api, plan, &gates, &types_of(api, &layout.shared_types), allow, inner, head)
         }
         Some(i) => {
             let g = &layout.groups[i];
@@ -296,10 +311,9 @@ pub(crate) fn member_lib(api: &Api, plan: &Plan, layout: &Layout, group: Option<
                 g.features.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
             );
             let shared = Ident::new(&layout.shared.lib, Span::call_site());
-            let plan = plan.with_gates(BTreeMap::new());
             let inner = quote!(#![doc = #doc] #allows);
             let head = quote!(#[allow(unused_imports)] use #shared::*;);
-            models_selected(api, &plan, |n| layout.place(n) == Place::Group(i), inner, head)
+            models_selected(api, plan, &Gates::new(), &types_of(api, &layout.group_types[i]), allow, inner, head)
         }
     }
 }
@@ -320,6 +334,7 @@ mod tests {
         assert!(long.len() <= MAX_PACKAGE_NAME, "{long}");
         let again = member_name("api", &"word_".repeat(40), &mut taken);
         assert!(again.len() <= MAX_PACKAGE_NAME && again != long, "{again}");
+        assert_eq!(member_name("futures", "core", &mut BTreeSet::from(["futures-core".to_string()])), "futures-core-2");
         for name in &taken {
             assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{name}");
             assert!(!name.ends_with('-') && !name.contains("--"), "{name}");

@@ -128,6 +128,28 @@ fn hostile_resource_names_make_valid_member_crates() {
     assert_eq!(facade["dependencies"].as_table().unwrap().keys().filter(|k| k.starts_with("hostile-")).count(), 4);
 }
 
+/// A member is named after the crate and its resource, so crate `futures` with a tag `core`
+/// made a member `futures-core`, which the facade also names as the registry crate: the same
+/// key twice in its `Cargo.toml`.
+#[test]
+fn member_crates_are_not_named_like_a_dependency() {
+    let dir = root().join("target/split-check/dependency-names");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("openapi.yaml");
+    let op = |tag: &str| format!("    get: {{tags: [{tag}], responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{a: {{type: string}}}}}}}}}}}}}}}}\n");
+    std::fs::write(&spec, format!("openapi: 3.0.3\ninfo: {{title: q, version: '1'}}\npaths:\n  /a:\n{}  /b:\n{}", op("core"), op("util"))).unwrap();
+    let config = dir.join("codegen.yaml");
+    std::fs::write(&config, "crate: {name: futures, split_group_types: 1}\n").unwrap();
+    let files = generator::Settings::new(&spec).config(&config).split_crates(true).generate().unwrap().files;
+    let facade: toml::Value = toml::from_str(&files["Cargo.toml"]).unwrap_or_else(|e| panic!("Cargo.toml: {e}"));
+    let deps = facade["dependencies"].as_table().unwrap();
+    assert_eq!(deps["futures-core"].as_str(), Some("0.3"), "{deps:?}");
+    for member in ["futures-core-2", "futures-util-2"] {
+        assert!(deps[member].get("path").is_some(), "{member}: {deps:?}");
+        assert!(files.contains_key(&format!("crates/{member}/Cargo.toml")), "{member}");
+    }
+}
+
 #[test]
 fn both_forms_compile_against_the_same_test() {
     for (form, split) in [("whole", false), ("split", true)] {

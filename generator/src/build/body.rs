@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::names::unique_field_name;
+use super::names::{unique_field_name, Taken};
 use super::{BuildError, Builder};
 use crate::ir::*;
 use crate::locate::join;
@@ -65,7 +65,7 @@ impl<'a> Builder<'a> {
         op_ptr: &str,
         params_name: &str,
         fields: &mut Vec<Field>,
-        used: &mut BTreeSet<String>,
+        used: &mut Taken,
         names_in_query: &BTreeSet<String>,
     ) -> Result<Option<RequestBody>, BuildError> {
         if self.spec.object(op_ptr).and_then(|o| o.get("requestBody")).is_none() {
@@ -93,7 +93,7 @@ impl<'a> Builder<'a> {
         let media_ptr = join(&content_ptr, &media);
         let schema_ptr = join(&media_ptr, "schema");
         let sent = |default: &str| if sendable(&media) { media.clone() } else { default.to_string() };
-        let whole = |b: &mut Self, ty: Option<Ty>, fields: &mut Vec<Field>, used: &mut BTreeSet<String>| -> Result<String, BuildError> {
+        let whole = |b: &mut Self, ty: Option<Ty>, fields: &mut Vec<Field>, used: &mut Taken| -> Result<String, BuildError> {
             let mut f = match ty {
                 // A body that is not JSON is sent as it is: its schema names no type.
                 Some(ty) => Field {

@@ -1,7 +1,7 @@
 //! Type and variant names: configured names first, then component names, then claimed ones
 //! that never collide.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -110,9 +110,10 @@ impl Builder<'_> {
         // The first numbered name that is free or already this schema's. Names are tried from
         // where the last search for this hint stopped (every name before it is owned), so a
         // thousand schemas wanting one name cost linear, not quadratic, time.
-        let start = self.next_number.get(hint).copied().unwrap_or(2);
+        let stem = number_stem(hint);
+        let start = self.next_number.get(stem).copied().unwrap_or(2);
         let mut n = start;
-        while taken(self, &format!("{hint}{n}")) {
+        while taken(self, &format!("{stem}{n}")) {
             n += 1;
         }
         let mine = self
@@ -120,16 +121,16 @@ impl Builder<'_> {
             .get(ptr)
             .into_iter()
             .flatten()
-            .filter_map(|name| name.strip_prefix(hint)?.parse::<usize>().ok().filter(|k| *k >= 2 && format!("{hint}{k}") == *name))
+            .filter_map(|name| name.strip_prefix(stem)?.parse::<usize>().ok().filter(|k| *k >= 2 && format!("{stem}{k}") == *name))
             .min();
         let n = match mine {
             Some(k) if k < n => k,
             _ => {
-                self.next_number.insert(hint.to_string(), n + 1);
+                self.next_number.insert(stem.to_string(), n + 1);
                 n
             }
         };
-        let candidate = format!("{hint}{n}");
+        let candidate = format!("{stem}{n}");
         self.own(&candidate, ptr);
         candidate
     }
@@ -159,17 +160,48 @@ impl Builder<'_> {
     }
 }
 
+/// What a numbered CamelCase name starts with: the name without the `_` that escapes a
+/// keyword (`Self_` is numbered `Self2`: `Self_2` is not UpperCamelCase, which clippy's
+/// `non_camel_case_types` refuses), else the name itself.
+pub(super) fn number_stem(name: &str) -> &str {
+    Some(name.trim_end_matches('_')).filter(|s| !s.is_empty()).unwrap_or(name)
+}
+
+/// `name` numbered `n` as a CamelCase name (see [`number_stem`]).
+pub(super) fn camel_numbered(name: &str, n: usize) -> String {
+    format!("{}{n}", number_stem(name))
+}
+
+/// The names taken in one scope (a struct's fields, a union's variants), and for each base
+/// name the number its numbered search reached: names are only added, so every number before
+/// it is taken, and many names wanting one base cost linear, not quadratic, time.
+#[derive(Debug, Default)]
+pub(super) struct Taken {
+    used: BTreeSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Taken {
+    /// `base` if free, else the first free `number(base, n)` for n from 2; now taken.
+    pub(super) fn claim(&mut self, base: String, number: impl Fn(&str, usize) -> String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let mut n = self.next.get(&base).copied().unwrap_or(2);
+        let mut name = number(&base, n);
+        while !self.used.insert(name.clone()) {
+            n += 1;
+            name = number(&base, n);
+        }
+        self.next.insert(base, n + 1);
+        name
+    }
+}
+
 /// The snake_case field name for `json_name` not yet in `used` (`name`, else `name_2`, …), now
 /// taken.
-pub(super) fn unique_field_name(json_name: &str, used: &mut BTreeSet<String>) -> String {
-    let base = snake(json_name);
-    let mut rust_name = base.clone();
-    let mut n = 2;
-    while !used.insert(rust_name.clone()) {
-        rust_name = numbered(&base, n);
-        n += 1;
-    }
-    rust_name
+pub(super) fn unique_field_name(json_name: &str, used: &mut Taken) -> String {
+    used.claim(snake(json_name), numbered)
 }
 
 /// `name_2`, or `self_2` for a name that already ends in `_`.
@@ -204,10 +236,10 @@ pub(super) fn variant_names(values: &[&str]) -> Vec<String> {
                 assigned.insert(v, name.clone());
                 continue;
             }
-            let mut candidate = format!("{name}{n}");
+            let mut candidate = camel_numbered(&name, n);
             while used.contains(&candidate) {
                 n += 1;
-                candidate = format!("{name}{n}");
+                candidate = camel_numbered(&name, n);
             }
             used.insert(candidate.clone());
             assigned.insert(v, candidate);

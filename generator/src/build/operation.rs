@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::body::{RequestBody, ResponseContent};
-use super::names::{numbered, unique_field_name, STD_TYPE_NAMES};
+use super::names::{numbered, unique_field_name, Taken, STD_TYPE_NAMES};
 use super::{BuildError, Builder};
 use crate::config::{OperationConfig, Paginate, PagingConfig};
 use crate::ir::*;
@@ -181,7 +181,7 @@ impl<'a> Builder<'a> {
         let response_name = oc.response.clone().unwrap_or_else(|| format!("{base}Response"));
         let params_name = self.claim(&params_name, &format!("{op_ptr}#params"));
 
-        let mut used = BTreeSet::new();
+        let mut used = Taken::default();
         let path_params = self.path_params(path_op, &params, &base, &mut used)?;
         let stray_path_params = self.stray_path_params(path_op, &params);
         let mut fields = Vec::new();
@@ -392,7 +392,7 @@ impl<'a> Builder<'a> {
 
     /// The path parameters, in the order the template names them; one the operation does not
     /// declare is a string.
-    fn path_params(&mut self, path_op: &PathOp<'_>, params: &[spec::Param], base: &str, used: &mut BTreeSet<String>) -> Result<Vec<PathParam>, BuildError> {
+    fn path_params(&mut self, path_op: &PathOp<'_>, params: &[spec::Param], base: &str, used: &mut Taken) -> Result<Vec<PathParam>, BuildError> {
         let mut path_params = Vec::new();
         let mut declared: HashMap<&str, &spec::Param> = HashMap::new();
         for p in params.iter().filter(|p| p.location == "path") {
@@ -459,7 +459,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The query and header parameters as fields of the params struct; answers their names.
-    fn param_fields(&mut self, params: &[spec::Param], params_name: &str, used: &mut BTreeSet<String>, fields: &mut Vec<Field>) -> Result<BTreeSet<String>, BuildError> {
+    fn param_fields(&mut self, params: &[spec::Param], params_name: &str, used: &mut Taken, fields: &mut Vec<Field>) -> Result<BTreeSet<String>, BuildError> {
         let mut names_in_query = BTreeSet::new();
         for spec::Param {
             name,
@@ -640,7 +640,7 @@ impl<'a> Builder<'a> {
             ResponseContent::Other(response) => return Ok((response, None)),
         };
         let schema_ptr = join(&join(&join(&resp_ptr, "content"), &media), "schema");
-        let props = self.spec.properties(&schema_ptr)?;
+        let props = self.spec.fields(&schema_ptr)?;
         let alias_owner = format!("{op_ptr}#response");
         let envelope = is_envelope(|k| props.has(k));
         if let Some((style, list)) = self.paging(op_key, &schema_ptr, &resp_ptr, params, envelope, oc)? {

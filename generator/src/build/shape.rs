@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::names::{unique_field_name, variant_name, variant_names};
+use super::names::{camel_numbered, unique_field_name, variant_name, variant_names, Taken};
 use super::{BuildError, Builder};
 use crate::ir::*;
 use crate::limits::MAX_SCHEMA_DEPTH;
@@ -153,7 +153,7 @@ impl Builder<'_> {
             None => self.spec.properties(ptr)?,
         };
         let mut fields = Vec::new();
-        let mut used = BTreeSet::new();
+        let mut used = Taken::default();
         for (json_name, prop_ptr) in &props.list {
             if self.skipped_property(prop_ptr) {
                 continue;
@@ -184,7 +184,7 @@ impl Builder<'_> {
         json_name: &str,
         ptr: &str,
         required: bool,
-        used: &mut BTreeSet<String>,
+        used: &mut Taken,
         location: FieldLocation,
     ) -> Result<Field, BuildError> {
         let (ty, meta) = self.ty_of_hinted(ptr, || format!("{owner}{}", camel(json_name)))?;
@@ -294,7 +294,7 @@ impl Builder<'_> {
         let mut all_tagged = tag_prop.is_some();
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut distinct = std::collections::HashSet::new();
-        let mut used = BTreeSet::new();
+        let mut used = Taken::default();
         for i in 0..count {
             let part = format!("{ptr}/{key}/{i}");
             let tag_value = match &tag_prop {
@@ -330,12 +330,7 @@ impl Builder<'_> {
                 }
                 _ => variant_name(&ty, i),
             };
-            let mut rust_name = base.clone();
-            let mut n = 2;
-            while !used.insert(rust_name.clone()) {
-                rust_name = format!("{base}{n}");
-                n += 1;
-            }
+            let rust_name = used.claim(base, camel_numbered);
             // Only contract calls read it.
             let sends_all = self.cfg.tests.contract && self.spec.full_sample(&part).is_some_and(|v| self.spec.fits(ptr, &v, 0));
             variants.push(UnionVariant {

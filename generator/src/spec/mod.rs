@@ -111,6 +111,11 @@ pub struct PointerMemo<'a> {
     followed: RefCell<HashMap<Box<str>, refs::Followed, foldhash::fast::RandomState>>,
     /// The bytes `followed` holds.
     followed_bytes: std::cell::Cell<usize>,
+    /// Response bodies' properties, by the pointer asked for ([`Spec::fields`]): paging
+    /// detection asks a body for about 25 paths, and many operations may share the body.
+    fields: RefCell<HashMap<Box<str>, std::rc::Rc<paging::Fields>, foldhash::fast::RandomState>>,
+    /// The bytes of the names and pointers `fields` holds.
+    fields_bytes: std::cell::Cell<usize>,
 }
 
 /// The longest pointer the memo keeps; longer ones are walked each time. Real documents'
@@ -127,6 +132,20 @@ impl std::fmt::Debug for PointerMemo<'_> {
 }
 
 impl<'a> PointerMemo<'a> {
+    fn fields(&self, ptr: &str) -> Option<std::rc::Rc<paging::Fields>> {
+        self.fields.borrow().get(ptr).cloned()
+    }
+
+    /// Keeps `fields` for `ptr` while the fields held stay within [`MEMO_BYTES`] (a document
+    /// of long `allOf` chains could make their sum grow with the square of its size).
+    fn remember_fields(&self, ptr: &str, fields: &std::rc::Rc<paging::Fields>) {
+        let bytes = ptr.len() + fields.bytes();
+        if ptr.len() <= MEMO_POINTER_BYTES && self.fields_bytes.get() + bytes <= MEMO_BYTES {
+            self.fields_bytes.set(self.fields_bytes.get() + bytes);
+            self.fields.borrow_mut().insert(ptr.into(), fields.clone());
+        }
+    }
+
     /// [`locate::get`] of `root`, remembered.
     fn get(&self, root: &'a Value, ptr: &str) -> Option<&'a Value> {
         if ptr.len() > MEMO_POINTER_BYTES {

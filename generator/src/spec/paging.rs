@@ -3,10 +3,14 @@
 //! property names, typed as the style needs); anything else is not paged unless the
 //! configuration says so.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use super::paths::Param;
-use super::schema::is_array;
+use super::schema::{is_array, Props};
 use super::{Spec, SpecError};
 use crate::ir::PageStyle;
 use crate::locate::join;
@@ -65,17 +69,89 @@ pub struct List {
     pub array_ptr: String,
 }
 
+/// A schema's properties ([`Spec::properties`]) indexed by name, and the array property
+/// [`Spec::list_of`] takes from them once asked for: what paging detection reads of a response body. Made once per
+/// body (see [`Spec::fields`]), so that the many paths detection tries, on each of the many
+/// operations that may share one body, each cost a lookup rather than a walk of the properties.
+#[derive(Debug)]
+pub struct Fields {
+    pub props: Props,
+    index: HashMap<String, usize, foldhash::fast::RandomState>,
+    /// The list property (name, resolved pointer), when [`Spec::list_of`] has looked.
+    list: RefCell<Option<Option<(String, String)>>>,
+}
+
+impl Fields {
+    fn new(props: Props) -> Fields {
+        let mut index = HashMap::with_capacity_and_hasher(props.list.len(), foldhash::fast::RandomState::default());
+        for (i, (name, _)) in props.list.iter().enumerate() {
+            index.insert(name.clone(), i);
+        }
+        Fields { props, index, list: RefCell::new(None) }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    /// The pointer of property `name`'s schema.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.index.get(name).map(|&i| self.props.list[i].1.as_str())
+    }
+
+    /// About the bytes the fields hold (names and pointers, twice for the index and arrays).
+    pub(super) fn bytes(&self) -> usize {
+        self.props.list.iter().map(|(n, p)| 2 * n.len() + 2 * p.len() + 64).sum::<usize>() + 64
+    }
+}
+
 impl Spec<'_> {
+    /// The properties of the schema at `ptr`, as [`Spec::properties`] makes them, remembered
+    /// by pointer when the reader has a memo.
+    pub fn fields(&self, ptr: &str) -> Result<Rc<Fields>, SpecError> {
+        if let Some(found) = self.memo.and_then(|m| m.fields(ptr)) {
+            return Ok(found);
+        }
+        let fields = Rc::new(Fields::new(self.properties(ptr)?));
+        if let Some(memo) = self.memo {
+            memo.remember_fields(ptr, &fields);
+        }
+        Ok(fields)
+    }
+
     /// The schema pointer (`$ref`s followed) of the property at `path` below the schema at
     /// `ptr`, when every step is a declared property.
     pub fn property_at(&self, ptr: &str, path: &[&str]) -> Result<Option<String>, SpecError> {
         let mut at = self.target(ptr)?;
         for name in path {
-            let props = self.properties(&at)?;
-            let Some(p) = props.get(name) else { return Ok(None) };
+            let fields = self.fields(&at)?;
+            let Some(p) = fields.get(name) else { return Ok(None) };
             at = self.target(p)?;
         }
         Ok(Some(at))
+    }
+
+    /// The list property (name, resolved pointer) of the object schema at the (resolved)
+    /// pointer `root`: its only array property, or with several `data`, `items` or `results`.
+    /// Remembered with its fields: it resolves every property.
+    fn list_property(&self, root: &str) -> Result<Option<(String, String)>, SpecError> {
+        let fields = self.fields(root)?;
+        if let Some(found) = fields.list.borrow().as_ref() {
+            return Ok(found.clone());
+        }
+        let mut arrays = Vec::new();
+        for (name, p) in &fields.props.list {
+            let t = self.target(p)?;
+            if self.object(&t).is_some_and(is_array) {
+                arrays.push((name.clone(), t));
+            }
+        }
+        let chosen = match arrays.len() {
+            1 => arrays.pop(),
+            _ => LIST_NAMES.iter().find_map(|n| arrays.iter().find(|(a, _)| a == n).cloned()),
+        };
+        *fields.list.borrow_mut() = Some(chosen.clone());
+        Ok(chosen)
     }
 
     /// The `type` the schema at a (resolved) pointer declares.
@@ -100,18 +176,7 @@ impl Spec<'_> {
         if is_list(&root) {
             return Ok(Some(List { path: Vec::new(), array_ptr: root }));
         }
-        let props = self.properties(&root)?;
-        let mut arrays = Vec::new();
-        for (name, p) in &props.list {
-            let t = self.target(p)?;
-            if is_list(&t) {
-                arrays.push((name.clone(), t));
-            }
-        }
-        let chosen = match arrays.len() {
-            1 => arrays.pop(),
-            _ => LIST_NAMES.iter().find_map(|n| arrays.iter().find(|(a, _)| a == n).cloned()),
-        };
+        let chosen = self.list_property(&root)?;
         Ok(chosen.map(|(name, array_ptr)| List { path: vec![name], array_ptr }))
     }
 
@@ -133,7 +198,7 @@ impl Spec<'_> {
         if self.get(&items).is_none() {
             return Ok(false);
         }
-        Ok(self.properties(&items)?.has("id"))
+        Ok(self.fields(&items)?.has("id"))
     }
 
     /// How a list operation pages, by these rules in order (`list` is the body's list, `query`
@@ -168,7 +233,7 @@ impl Spec<'_> {
             }
         }
         let page_params = query("page") && query("per_page");
-        if envelope && page_params && self.properties(&root)?.has("result_info") {
+        if envelope && page_params && self.fields(&root)?.has("result_info") {
             return Ok(Some(PageStyle::PageNumber { page_param: "page".into(), per_page_param: "per_page".into() }));
         }
         if query("offset") && query("limit") {

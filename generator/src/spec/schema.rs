@@ -22,10 +22,6 @@ pub struct Props {
 }
 
 impl Props {
-    pub fn has(&self, name: &str) -> bool {
-        self.list.iter().any(|(n, _)| n == name)
-    }
-
     /// The pointer of property `name`'s schema.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.list.iter().find(|(n, _)| n == name).map(|(_, p)| p.as_str())

@@ -105,6 +105,11 @@ struct NextPage {
     error: Option<PaginationError>,
     /// Hash and length of the raw list of the page this one follows.
     fingerprint: Option<(u64, usize)>,
+    /// Pages fetched before this one, and how many may be: paging by hand
+    /// stops at the same limit as [`PageRequest::auto_paging`], so a server
+    /// that never says "last page" cannot keep a loop of `next_page` going.
+    pages: u64,
+    max_pages: u64,
 }
 
 impl Clone for Box<dyn Strategy> {
@@ -173,8 +178,11 @@ impl NextPage {
         hasher.write(view.list.as_bytes());
         let fingerprint = (hasher.finish(), view.list.len());
         let page = self.strategy.page().unwrap_or(0);
+        self.pages += 1;
         self.error = if self.fingerprint == Some(fingerprint) {
             Some(PaginationError::RepeatedPage { page })
+        } else if self.pages >= self.max_pages {
+            Some(PaginationError::PageLimit { max_pages: self.max_pages })
         } else {
             self.parts.next_url = None;
             match self.strategy.advance(&view, &mut self.parts) {
@@ -228,7 +236,8 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
     /// `false`. It is asked for as the operation's [`Paging`] style says, with
     /// the parameters of the request this page answered; a server that sends
     /// the same items again, or the same cursor or link, fails it with a
-    /// [`PaginationError`].
+    /// [`PaginationError`], and so does asking for more pages in all than
+    /// [`PageRequest::max_pages`] (default [`DEFAULT_MAX_PAGES`]) allows.
     ///
     /// ```no_run
     /// # async fn run(first: cloudflare_access_users::Page<serde_json::Value>) -> Result<(), cloudflare_access_users::Error> {
@@ -617,6 +626,8 @@ impl<T: DeserializeOwned + Send + 'static, P: Params> PageRequest<'_, T, P> {
             items_path: this.items,
             error: None,
             fingerprint: None,
+            pages: 0,
+            max_pages: this.max_pages,
         };
         fetch_page(parts, next, error)
     }

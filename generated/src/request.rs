@@ -1288,6 +1288,10 @@ enum Failure {
     },
 }
 
+/// How far past the bytes received a body's buffer is reserved for what the
+/// response announced: memory follows what arrives, not what a server claims.
+const RESERVED_AHEAD: u64 = 1 << 20;
+
 /// Read a response's body, at most `limit` bytes (less for an error status).
 /// A `Content-Length` over the limit fails before anything is read; a body
 /// that grows past it fails as soon as it does, and what was read is dropped.
@@ -1325,8 +1329,10 @@ async fn read_response(mut resp: reqwest::Response, limit: u64) -> Result<RawRes
             None if buf.is_empty() => first = Some(chunk),
             held => {
                 if buf.is_empty() {
-                    // Room for what was announced, or grow by doubling up to the limit.
-                    let expect = declared.unwrap_or(total).clamp(total, limit);
+                    // Room for what was announced, up to `RESERVED_AHEAD` past what has
+                    // arrived (a server may announce the limit and send two bytes), then
+                    // grow by doubling up to the limit.
+                    let expect = declared.unwrap_or(total).clamp(total, limit).min(total + RESERVED_AHEAD);
                     buf.reserve_exact(expect as usize);
                 }
                 if let Some(held) = held {

@@ -336,6 +336,25 @@ async fn declared_length_over_the_limit_fails_before_reading() {
 }
 
 #[tokio::test]
+async fn a_raised_limit_reserves_memory_for_what_arrives_not_what_is_announced() {
+    // Announces 1 TiB, within a limit raised to match, sends 1 MiB and hangs up: the
+    // buffer was reserved for the announced length, and the allocation aborted the process.
+    let (base, _) = streaming_server(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1099511627776\r\n\r\n",
+        MIB,
+    )
+    .await;
+    let client = Client::builder()
+        .base_url(&base)
+        .max_response_bytes(1 << 40)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = get_value(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+}
+
+#[tokio::test]
 async fn error_bodies_are_capped_at_one_mebibyte() {
     let (base, _) = streaming_server(
         "HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n",

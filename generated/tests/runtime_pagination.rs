@@ -256,6 +256,38 @@ async fn a_server_repeating_the_same_page_ends_the_stream() {
 }
 
 #[tokio::test]
+async fn paging_by_hand_through_pages_that_alternate_stops_at_max_pages() {
+    // Two pages in turn, forever, without total_pages: no page repeats the one
+    // just before it, so only the page limit ends a loop of `next_page`.
+    let (client, seen) = list_server(|page, _| {
+        let id = if page.unwrap_or(1) % 2 == 0 { 1 } else { 2 };
+        json_response(
+            StatusCode::OK,
+            json!({"success": true, "errors": [], "messages": [], "result": [user(id)]}),
+        )
+    })
+    .await;
+    let mut page = list_users(&client, None, None).max_pages(5).await.unwrap();
+    let mut pages = 1;
+    let err = loop {
+        match page.next_page().await {
+            Ok(Some(next)) => {
+                page = next;
+                pages += 1;
+                assert!(pages <= 5, "page {pages} was fetched");
+            }
+            Ok(None) => panic!("the pages never end, yet paging ended"),
+            Err(e) => break e,
+        }
+    };
+    assert!(
+        matches!(err, Error::Pagination(PaginationError::PageLimit { max_pages: 5 })),
+        "{err:?}"
+    );
+    assert_eq!(seen.lock().unwrap().len(), 5);
+}
+
+#[tokio::test]
 async fn endless_distinct_pages_stop_at_max_pages() {
     let (client, seen) = list_server(|page, _| {
         let page = page.unwrap_or(1);

@@ -703,6 +703,37 @@ fn shared_bodies_and_parameters_copied_into_every_operation_are_refused_in_bound
     assert_eq!(o.code, Some(0), "shared body: stderr:\n{}", support::tail(&o.stderr));
 }
 
+/// Swagger 2.0 describes each response in every media type of `produces` (and a body in every
+/// one of `consumes`), so a long media type is copied, with pointers through it, once per
+/// response: 250 media types of 4 KB and 1,000 responses with an empty schema (1 MB) aborted at
+/// 3 GB. The conversion counts what it copies in bytes and refuses the document naming the
+/// media type where it is written.
+#[test]
+fn long_swagger_2_media_types_for_many_responses_are_refused_in_bounds() {
+    use serde_json::{json, Map};
+    let long: Vec<String> = (0..250).map(|i| format!("application/x{i}-{}", "m".repeat(4_000))).collect();
+    let doc = |produces: &[String]| {
+        let paths: Map<_, _> = (0..1_000)
+            .map(|i| (format!("/p{i}"), json!({"get": {"operationId": format!("op{i}"), "responses": {"200": {"description": "ok", "schema": {}}}}})))
+            .collect();
+        json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "produces": produces, "paths": paths}).to_string()
+    };
+    let s = Scratch::new();
+    let o = s.generate("produces.json", &doc(&long));
+    o.assert_bounded("long media types", SECS, 300);
+    assert_eq!(o.code, Some(2), "long media types: exit code; stderr:\n{}", support::tail(&o.stderr));
+    for needle in ["produces.json:1: invalid Swagger 2.0 at /produces/", "fewer or shorter media types"] {
+        assert!(o.stderr.contains(needle), "long media types: message lacks {needle:?}:\n{}", support::tail(&o.stderr));
+    }
+    assert!(o.stderr.len() < 4_000, "the message prints the whole media type ({} bytes)", o.stderr.len());
+    assert!(!s.out().exists(), "long media types: an output folder was written");
+    // Two short media types for as many responses generate.
+    let s = Scratch::new();
+    let o = s.generate("short.json", &doc(&["application/json".into(), "application/xml".into()]));
+    o.assert_bounded("short media types", SECS, MB);
+    assert_eq!(o.code, Some(0), "short media types: stderr:\n{}", support::tail(&o.stderr));
+}
+
 /// The configuration is read into its types by serde, which copies an anchored value at each
 /// alias without a bound: 1,500 aliases of a 400 KB name aborted on allocation. It is measured
 /// by the document's YAML budget first, and deep flow collections are refused before parsing.

@@ -256,7 +256,7 @@ pub(crate) fn finish(name: &str, parsed: Parsed, written: crate::overlay::Proven
     let normalize::Normalized { origins, notes } = match version {
         Version::V20 => {
             check2::document(&raw).map_err(invalid)?;
-            swagger::convert(&mut raw).map_err(invalid)?
+            swagger::convert(&mut raw, budget_bytes).map_err(invalid)?
         }
         Version::V30 => {
             validate(&mut raw).map_err(invalid)?;

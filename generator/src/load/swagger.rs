@@ -385,7 +385,9 @@ impl Converter {
         let produces = Media::read(op.get("produces"), join(&self.origins.original(at), "produces")).unwrap_or_else(|| self.produces.clone());
         let own = self.params(op.get("parameters"), at);
         let mut body: Vec<Param> = own.iter().filter(|p| p.in_body()).cloned().collect();
-        body.extend(inherited.iter().filter(|p| !own.iter().any(|o| o.name == p.name && o.location == p.location)).cloned());
+        // The path item's body parameters, unless overridden (looked up in a set: both lists can be long).
+        let own_keys: std::collections::HashSet<(&str, &str)> = own.iter().map(|o| (o.name.as_str(), o.location.as_str())).collect();
+        body.extend(inherited.iter().filter(|p| !own_keys.contains(&(p.name.as_str(), p.location.as_str()))).cloned());
         let mut out = Map::new();
         let mut body_written = false;
         for (key, value) in op {

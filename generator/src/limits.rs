@@ -7,6 +7,13 @@
 /// costs the square of their depth.
 pub const MAX_DOCUMENT_DEPTH: usize = 128;
 
+/// The largest input file read (the document, an overlay, the configuration), in bytes. Its
+/// path may come from the configuration, which is input too, and may name a device that never
+/// ends (`/dev/zero` grew the run to 2.1 GB before it failed); only regular files are read, and
+/// only this much of them. The largest real documents (Microsoft Graph beta, the whole
+/// Cloudflare API) are a few dozen MB.
+pub const MAX_INPUT_BYTES: u64 = 512 << 20;
+
 /// How deep schemas may nest inside schemas (a property, `items`, `additionalProperties`, a part
 /// of `allOf`/`oneOf`/`anyOf`), counting through `$ref`s, and how many `$ref`s may follow one
 /// another before a schema is reached. The whole Cloudflare API nests 22 levels deep at most.

@@ -786,6 +786,46 @@ fn configuration_aliases_and_deep_flow_are_refused_in_bounds() {
     }
 }
 
+/// The configuration names the document and overlays, and is input too: `overlays:
+/// [/dev/zero]` grew the run to 2.1 GB, and a FIFO waited for a writer for ever. Only regular
+/// files are read (a link to one is followed), at most 512 MiB of each; anything else is refused
+/// at once, naming the file.
+#[test]
+fn configured_paths_to_devices_fifos_and_folders_are_refused_at_once() {
+    let s = Scratch::new();
+    s.spec("openapi.yaml", &format!("{HEAD}paths: {{}}\n"));
+    let fifo = s.dir.path().join("fifo.yaml");
+    let c = std::ffi::CString::new(fifo.to_str().expect("a UTF-8 temp path")).expect("no NUL");
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    std::fs::create_dir(s.dir.path().join("folder.yaml")).expect("mkdir");
+    for (name, config, needle) in [
+        ("device overlay", "spec: openapi.yaml\noverlays: [/dev/zero]\n", "/dev/zero: is a device, not a regular file"),
+        ("FIFO overlay", "spec: openapi.yaml\noverlays: [fifo.yaml]\n", "fifo.yaml: is a FIFO, not a regular file"),
+        ("FIFO spec", "spec: fifo.yaml\n", "fifo.yaml: is a FIFO, not a regular file"),
+        ("folder spec", "spec: folder.yaml\n", "folder.yaml: is a folder, not a regular file"),
+    ] {
+        let config = s.spec("codegen.yaml", config);
+        let out = s.out();
+        let args = ["--config".as_ref(), config.as_os_str(), "--out".as_ref(), out.as_os_str()];
+        let o = support::run_limited(&args, s.dir.path(), Duration::from_secs(30));
+        o.assert_bounded(name, SECS, 100);
+        assert_eq!(o.code, Some(2), "{name}: exit code; stderr:\n{}", support::tail(&o.stderr));
+        assert!(o.stderr.contains(needle), "{name}: message lacks {needle:?}:\n{}", support::tail(&o.stderr));
+        assert!(!out.exists(), "{name}: an output folder was written");
+    }
+    // A FIFO or device named as the configuration itself.
+    let out = s.out();
+    for config in [fifo.as_os_str(), "/dev/zero".as_ref()] {
+        let spec = s.dir.path().join("openapi.yaml");
+        let args = ["--spec".as_ref(), spec.as_os_str(), "--config".as_ref(), config, "--out".as_ref(), out.as_os_str()];
+        let o = support::run_limited(&args, s.dir.path(), Duration::from_secs(30));
+        o.assert_bounded("configuration", SECS, 100);
+        assert_eq!(o.code, Some(2), "{config:?}: exit code; stderr:\n{}", support::tail(&o.stderr));
+        assert!(o.stderr.contains("not a regular file"), "{config:?}:\n{}", support::tail(&o.stderr));
+    }
+}
+
 /// Small documents whose cost grew with a product, each fixed where it grew (release-build
 /// figures before): schemas each holding two required properties of the next, whose default
 /// was looked for along every path (26 levels, 4 KB: 79 s) and whose example value spelled

@@ -8,6 +8,7 @@
 
 mod check;
 mod check2;
+mod file;
 mod normalize;
 mod swagger;
 mod uri;
@@ -20,6 +21,8 @@ use serde_json::Value;
 
 use crate::diag::Diagnostic;
 use crate::limits::MAX_DOCUMENT_DEPTH;
+pub use file::ReadError;
+pub(crate) use file::read_input;
 pub(crate) use normalize::Origins;
 pub(crate) use version::Version;
 
@@ -59,15 +62,9 @@ impl Document {
 /// Why a document could not be loaded. Every variant names the file; most name a place in it.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{}: cannot read: {source}", crate::escape::shown(.file))]
-    /// The file could not be read.
-    Io {
-        /// The file, as messages name it.
-        file: String,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    /// The file could not be read, or is no regular file, or is too large.
+    Read(#[from] ReadError),
     #[error("{}: the file is empty; expected an OpenAPI 3.x document (a YAML or JSON object)", crate::escape::shown(.file))]
     /// The file is empty.
     Empty {
@@ -223,7 +220,7 @@ fn load_owned(name: &str, bytes: Vec<u8>) -> Result<Document, LoadError> {
 /// what a document is read with before overlays apply to it.
 pub(crate) fn read_path(path: &Path) -> Result<Parsed, LoadError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { file: name.clone(), source })?;
+    let bytes = read_input(path, crate::limits::MAX_INPUT_BYTES)?;
     parse_owned(&name, bytes)
 }
 

@@ -77,7 +77,7 @@ impl Swagger2<'_> {
             if path.starts_with("x-") {
                 continue;
             }
-            if !path.starts_with('/') {
+            if !crate::spec::paths::is_path(path) {
                 return problem(at, "a path must begin with `/`");
             }
             self.path_item(item, &at)?;

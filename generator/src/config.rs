@@ -406,18 +406,22 @@ impl Select {
     }
 }
 
+/// The text of the configuration file at `path`: a regular file of at most
+/// [`crate::limits::MAX_INPUT_BYTES`], in UTF-8.
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String, ConfigError> {
+    let bytes = crate::load::read_input(path, crate::limits::MAX_INPUT_BYTES)?;
+    String::from_utf8(bytes).map_err(|_| {
+        let source = std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8");
+        ConfigError::Read(crate::load::ReadError::Io { file: path.display().to_string(), source })
+    })
+}
+
 /// A configuration file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{}: cannot read: {source}", crate::escape::shown(.file))]
-    /// The file could not be read.
-    Io {
-        /// The file, as messages name it.
-        file: String,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    /// The file could not be read, or is no regular file, or is too large.
+    Read(#[from] crate::load::ReadError),
     /// A name the generated code would use as it is, but which is not a Rust identifier.
     #[error("{}{}: `{}` is {value}: {reason}; change it in {}", crate::escape::shown(.file), .line.map(|l| format!(":{l}")).unwrap_or_default(), crate::escape::shown(.key), crate::escape::shown(.file))]
     Name {
@@ -547,12 +551,7 @@ impl Config {
 
     /// Reads a configuration file.
     pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            file: file.clone(),
-            source,
-        })?;
-        Config::parse(&file, &text)
+        Config::parse(&path.display().to_string(), &read_text(path)?)
     }
 }
 

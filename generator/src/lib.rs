@@ -53,7 +53,7 @@ use std::time::Duration;
 pub use config::{Config, ConfigError, CrateConfig, OperationConfig, Select};
 pub use diag::{Diagnostic, Severity};
 pub use driver::report_run;
-pub use load::{load_bytes, load_path, Document, LoadError};
+pub use load::{load_bytes, load_path, Document, LoadError, ReadError};
 pub use limits::{MAX_DOCUMENT_DEPTH, MAX_RESOURCE_DEPTH, MAX_SCHEMA_DEPTH};
 pub use overlay::{apply_overlays, Applied, Origin, Overlay, OverlayError, Provenance, MAX_MATCHES, MAX_WRITTEN_NODES};
 pub use pipeline::generate;

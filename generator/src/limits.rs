@@ -7,15 +7,28 @@
 /// costs the square of their depth.
 pub const MAX_DOCUMENT_DEPTH: usize = 128;
 
+/// The largest input file read (the document, an overlay, the configuration), in bytes. Its
+/// path may come from the configuration, which is input too, and may name a device that never
+/// ends (`/dev/zero` grew the run to 2.1 GB before it failed); only regular files are read, and
+/// only this much of them. The largest real documents (Microsoft Graph beta, the whole
+/// Cloudflare API) are a few dozen MB.
+pub const MAX_INPUT_BYTES: u64 = 512 << 20;
+
 /// How deep schemas may nest inside schemas (a property, `items`, `additionalProperties`, a part
 /// of `allOf`/`oneOf`/`anyOf`), counting through `$ref`s, and how many `$ref`s may follow one
 /// another before a schema is reached. The whole Cloudflare API nests 22 levels deep at most.
 pub const MAX_SCHEMA_DEPTH: usize = 64;
 
-/// The fewest JSON nodes the Swagger 2.0 conversion may copy (a shared body parameter into each
-/// operation that uses it, a schema into each media type of `consumes`/`produces`); the budget is
-/// twice the document's size when that is more, so the converted tree stays linear in the input.
-pub const MIN_CONVERSION_COPIES: usize = 250_000;
+/// How many bytes the Swagger 2.0 conversion may copy per byte of input (the document's text and
+/// its overlays'): a shared body parameter into each operation that uses it, a response's or
+/// body's schema into each media type of `produces`/`consumes`, and with each media type its
+/// name and the pointers recorded for messages, which go through it. Bytes, not nodes: 250
+/// media types of 4 KB and 1,000 responses with an empty schema copied few nodes, and took 3 GB
+/// from 1 MB. A copied node counts 64 bytes besides its key and text.
+pub const CONVERSION_BYTES_PER_BYTE: usize = 32;
+
+/// The budget of a small document's conversion: however few its bytes, it may copy this much.
+pub const MIN_CONVERSION_BYTES: usize = 64 << 20;
 
 /// How many bytes of JSON pointers a document may add up to, per byte of its input (the
 /// document's text and its overlays'). The generator keeps a node's pointer for messages, so a

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::write::{self, Changes, Mode};
 use crate::{Diagnostic, GenerateError, Generated, Input};
 
@@ -172,9 +172,7 @@ impl Settings {
     pub fn generate(&self) -> Result<Generated, Error> {
         let mut config = match &self.config {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|source| {
-                    GenerateError::Config(ConfigError::Io { file: p.display().to_string(), source })
-                })?;
+                let text = crate::config::read_text(p).map_err(GenerateError::Config)?;
                 Config::parse(&p.display().to_string(), &text).map_err(GenerateError::from)?
             }
             None => Config::default(),

@@ -703,6 +703,81 @@ fn shared_bodies_and_parameters_copied_into_every_operation_are_refused_in_bound
     assert_eq!(o.code, Some(0), "shared body: stderr:\n{}", support::tail(&o.stderr));
 }
 
+/// Swagger 2.0 describes each response in every media type of `produces` (and a body in every
+/// one of `consumes`), so a long media type is copied, with pointers through it, once per
+/// response: 250 media types of 4 KB and 1,000 responses with an empty schema (1 MB) aborted at
+/// 3 GB. The conversion counts what it copies in bytes and refuses the document naming the
+/// media type where it is written.
+#[test]
+fn long_swagger_2_media_types_for_many_responses_are_refused_in_bounds() {
+    use serde_json::{json, Map};
+    let long: Vec<String> = (0..250).map(|i| format!("application/x{i}-{}", "m".repeat(4_000))).collect();
+    let doc = |produces: &[String]| {
+        let paths: Map<_, _> = (0..1_000)
+            .map(|i| (format!("/p{i}"), json!({"get": {"operationId": format!("op{i}"), "responses": {"200": {"description": "ok", "schema": {}}}}})))
+            .collect();
+        json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "produces": produces, "paths": paths}).to_string()
+    };
+    let s = Scratch::new();
+    let o = s.generate("produces.json", &doc(&long));
+    o.assert_bounded("long media types", SECS, 300);
+    assert_eq!(o.code, Some(2), "long media types: exit code; stderr:\n{}", support::tail(&o.stderr));
+    for needle in ["produces.json:1: invalid Swagger 2.0 at /produces/", "fewer or shorter media types"] {
+        assert!(o.stderr.contains(needle), "long media types: message lacks {needle:?}:\n{}", support::tail(&o.stderr));
+    }
+    assert!(o.stderr.len() < 4_000, "the message prints the whole media type ({} bytes)", o.stderr.len());
+    assert!(!s.out().exists(), "long media types: an output folder was written");
+    // Two short media types for as many responses generate.
+    let s = Scratch::new();
+    let o = s.generate("short.json", &doc(&["application/json".into(), "application/xml".into()]));
+    o.assert_bounded("short media types", SECS, MB);
+    assert_eq!(o.code, Some(0), "short media types: stderr:\n{}", support::tail(&o.stderr));
+}
+
+/// Swagger 2.0 parameters were checked for a second one of the same name and place against
+/// every one before them, and an operation's against every one of its path item: 160,000
+/// query parameters and one repeated (7.6 MB) took 33 s. Both are looked up in a set.
+#[test]
+fn swagger_2_parameter_lists_are_checked_in_linear_time() {
+    use serde_json::json;
+    let query = |from: usize, n: usize| (from..from + n).map(|i| json!({"name": format!("q{i}"), "in": "query", "type": "string"})).collect::<Vec<_>>();
+    let mut repeated = query(0, 100_000);
+    repeated.push(repeated[repeated.len() - 1].clone());
+    let ok = json!({"204": {"description": ""}});
+    let doc = |item: serde_json::Value| json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {"/a": item}}).to_string();
+    // 50,000 parameters of the path item and 50,000 others of the operation, each list with a
+    // body parameter: refused as two bodies once the lists are merged.
+    let mut shared = query(0, 50_000);
+    shared.push(json!({"name": "b1", "in": "body", "schema": {}}));
+    let mut own = query(50_000, 50_000);
+    own.push(json!({"name": "b2", "in": "body", "schema": {}}));
+    for (name, text, needle) in [
+        ("repeated.json", doc(json!({"get": {"parameters": repeated, "responses": ok}})), "at /paths/~1a/get/parameters/100000: a second parameter named `q99999` in query"),
+        ("merged.json", doc(json!({"parameters": shared, "get": {"parameters": own, "responses": ok}})), "at most one `in: body` parameter"),
+    ] {
+        let s = Scratch::new();
+        let o = s.generate(name, &text);
+        o.assert_bounded(name, 10.0, MB);
+        assert_eq!(o.code, Some(2), "{name}: exit code; stderr:\n{}", support::tail(&o.stderr));
+        assert!(o.stderr.contains(needle), "{name}: message lacks {needle:?}:\n{}", support::tail(&o.stderr));
+    }
+}
+
+/// A 3.1 schema resource's resolved `$id` (up to 2 KB) was copied into every `$ref` kept below
+/// it for resolving: 400,000 `$ref: '#a'` under a 2 KB `$id` (5.6 MB) took 1.13 GB, 200,000 of
+/// them 568 MB. The base is shared.
+#[test]
+fn references_below_a_long_id_share_its_base() {
+    use serde_json::json;
+    let refs: Vec<_> = (0..200_000).map(|_| json!({"$ref": "#a"})).collect();
+    let schema = json!({"$id": format!("https://x.example/{}", "a".repeat(2_020)), "$anchor": "a", "type": "object", "properties": {"z": {"type": "string"}}, "allOf": refs});
+    let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {"A": schema}}});
+    let s = Scratch::new();
+    let o = s.generate("ids.json", &doc.to_string());
+    o.assert_bounded("refs below a long $id", SECS, 300);
+    assert_eq!(o.code, Some(0), "refs below a long $id: stderr:\n{}", support::tail(&o.stderr));
+}
+
 /// The configuration is read into its types by serde, which copies an anchored value at each
 /// alias without a bound: 1,500 aliases of a 400 KB name aborted on allocation. It is measured
 /// by the document's YAML budget first, and deep flow collections are refused before parsing.
@@ -723,6 +798,46 @@ fn configuration_aliases_and_deep_flow_are_refused_in_bounds() {
         assert_eq!(o.code, Some(2), "{name}: exit code; stderr:\n{}", support::tail(&o.stderr));
         assert!(o.stderr.contains(needle), "{name}: message lacks {needle:?}:\n{}", support::tail(&o.stderr));
         assert!(!s.out().exists(), "{name}: an output folder was written");
+    }
+}
+
+/// The configuration names the document and overlays, and is input too: `overlays:
+/// [/dev/zero]` grew the run to 2.1 GB, and a FIFO waited for a writer for ever. Only regular
+/// files are read (a link to one is followed), at most 512 MiB of each; anything else is refused
+/// at once, naming the file.
+#[test]
+fn configured_paths_to_devices_fifos_and_folders_are_refused_at_once() {
+    let s = Scratch::new();
+    s.spec("openapi.yaml", &format!("{HEAD}paths: {{}}\n"));
+    let fifo = s.dir.path().join("fifo.yaml");
+    let c = std::ffi::CString::new(fifo.to_str().expect("a UTF-8 temp path")).expect("no NUL");
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    std::fs::create_dir(s.dir.path().join("folder.yaml")).expect("mkdir");
+    for (name, config, needle) in [
+        ("device overlay", "spec: openapi.yaml\noverlays: [/dev/zero]\n", "/dev/zero: is a device, not a regular file"),
+        ("FIFO overlay", "spec: openapi.yaml\noverlays: [fifo.yaml]\n", "fifo.yaml: is a FIFO, not a regular file"),
+        ("FIFO spec", "spec: fifo.yaml\n", "fifo.yaml: is a FIFO, not a regular file"),
+        ("folder spec", "spec: folder.yaml\n", "folder.yaml: is a folder, not a regular file"),
+    ] {
+        let config = s.spec("codegen.yaml", config);
+        let out = s.out();
+        let args = ["--config".as_ref(), config.as_os_str(), "--out".as_ref(), out.as_os_str()];
+        let o = support::run_limited(&args, s.dir.path(), Duration::from_secs(30));
+        o.assert_bounded(name, SECS, 100);
+        assert_eq!(o.code, Some(2), "{name}: exit code; stderr:\n{}", support::tail(&o.stderr));
+        assert!(o.stderr.contains(needle), "{name}: message lacks {needle:?}:\n{}", support::tail(&o.stderr));
+        assert!(!out.exists(), "{name}: an output folder was written");
+    }
+    // A FIFO or device named as the configuration itself.
+    let out = s.out();
+    for config in [fifo.as_os_str(), "/dev/zero".as_ref()] {
+        let spec = s.dir.path().join("openapi.yaml");
+        let args = ["--spec".as_ref(), spec.as_os_str(), "--config".as_ref(), config, "--out".as_ref(), out.as_os_str()];
+        let o = support::run_limited(&args, s.dir.path(), Duration::from_secs(30));
+        o.assert_bounded("configuration", SECS, 100);
+        assert_eq!(o.code, Some(2), "{config:?}: exit code; stderr:\n{}", support::tail(&o.stderr));
+        assert!(o.stderr.contains("not a regular file"), "{config:?}:\n{}", support::tail(&o.stderr));
     }
 }
 

@@ -75,7 +75,8 @@ fn request_id_headers(raw: &Value, configured: Option<&str>) -> Vec<String> {
     fn responses(r: Option<&Value>) -> impl Iterator<Item = &Value> {
         r.and_then(Value::as_object).into_iter().flat_map(|r| r.values())
     }
-    for item in raw.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+    let paths = raw.get("paths").and_then(Value::as_object).into_iter().flatten();
+    for item in paths.filter(|(k, _)| crate::spec::paths::is_path(k)).map(|(_, v)| v) {
         for op in item.as_object().into_iter().flat_map(|o| o.values()) {
             for resp in responses(op.get("responses")) {
                 note(resp.get("headers"));

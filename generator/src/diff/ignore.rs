@@ -165,7 +165,13 @@ impl IgnoreFile {
     /// Reads the file at `path`; see [`IgnoreFile::parse`].
     pub fn load(path: &std::path::Path, today: Date) -> Result<IgnoreFile, IgnoreError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| IgnoreError::Io { file: file.clone(), reason: e.to_string() })?;
+        let bytes = crate::load::read_input(path, MAX_FILE_BYTES as u64).map_err(|e| match e {
+            crate::load::ReadError::Io { source, .. } => IgnoreError::Io { file: file.clone(), reason: source.to_string() },
+            crate::load::ReadError::NotAFile { kind, .. } => IgnoreError::Io { file: file.clone(), reason: format!("it is {kind}, not a regular file") },
+            crate::load::ReadError::TooLarge { .. } => {
+                IgnoreError::TooLarge { file: file.clone(), size: std::fs::metadata(path).map_or(MAX_FILE_BYTES + 1, |m| usize::try_from(m.len()).unwrap_or(usize::MAX)) }
+            }
+        })?;
         IgnoreFile::parse(&file, &bytes, today)
     }
 

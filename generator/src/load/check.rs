@@ -102,7 +102,10 @@ impl Checker {
         if let Some(paths) = root.get("paths") {
             for (path, item) in object(paths, "/paths", "`paths`")? {
                 let at = join("/paths", path);
-                if !path.starts_with('/') {
+                if path.starts_with("x-") {
+                    continue;
+                }
+                if !crate::spec::paths::is_path(path) {
                     return problem(at, "a path must begin with `/`");
                 }
                 self.path_item(item, &at)?;

@@ -77,7 +77,7 @@ impl Swagger2<'_> {
             if path.starts_with("x-") {
                 continue;
             }
-            if !path.starts_with('/') {
+            if !crate::spec::paths::is_path(path) {
                 return problem(at, "a path must begin with `/`");
             }
             self.path_item(item, &at)?;
@@ -139,6 +139,8 @@ impl Swagger2<'_> {
         let at = join(ptr, "parameters");
         let list = list.as_array().ok_or_else(|| Problem { pointer: at.clone(), message: format!("`parameters` must be an array, found {}", super::json_kind(list)) })?;
         let mut out = Vec::new();
+        // (name, `in`) of those seen so far, so that a duplicate is found in linear time.
+        let mut seen = std::collections::HashSet::new();
         for (i, p) in list.iter().enumerate() {
             let p_at = format!("{at}/{i}");
             let pm = object(p, &p_at, "a parameter")?;
@@ -161,7 +163,7 @@ impl Swagger2<'_> {
             };
             let name = target.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
             let location = target.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
-            if out.iter().any(|(n, l, _)| *n == name && *l == location) {
+            if !seen.insert((name.clone(), location.clone())) {
                 return Err(Problem { pointer: p_at, message: format!("a second parameter named `{}` in {location}", name.chars().take(64).collect::<String>()) });
             }
             out.push((name, location, target_at));
@@ -180,8 +182,10 @@ impl Swagger2<'_> {
         }
         self.schemes(op, ptr)?;
         let own = self.parameters(op, ptr)?;
-        // The operation's own parameters override the path item's with the same name and place.
-        let all: Vec<&(String, String, String)> = own.iter().chain(shared.iter().filter(|(n, l, _)| !own.iter().any(|(on, ol, _)| on == n && ol == l))).collect();
+        // The operation's own parameters override the path item's with the same name and place
+        // (looked up in a set: both lists can be long).
+        let own_keys: std::collections::HashSet<(&str, &str)> = own.iter().map(|(n, l, _)| (n.as_str(), l.as_str())).collect();
+        let all: Vec<&(String, String, String)> = own.iter().chain(shared.iter().filter(|(n, l, _)| !own_keys.contains(&(n.as_str(), l.as_str())))).collect();
         let bodies: Vec<_> = all.iter().filter(|(_, l, _)| l == "body").collect();
         if bodies.len() > 1 {
             return problem(bodies[1].2.clone(), "an operation has at most one `in: body` parameter");

@@ -8,6 +8,7 @@
 
 mod check;
 mod check2;
+mod file;
 mod normalize;
 mod swagger;
 mod uri;
@@ -20,6 +21,8 @@ use serde_json::Value;
 
 use crate::diag::Diagnostic;
 use crate::limits::MAX_DOCUMENT_DEPTH;
+pub use file::ReadError;
+pub(crate) use file::read_input;
 pub(crate) use normalize::Origins;
 pub(crate) use version::Version;
 
@@ -59,15 +62,9 @@ impl Document {
 /// Why a document could not be loaded. Every variant names the file; most name a place in it.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{}: cannot read: {source}", crate::escape::shown(.file))]
-    /// The file could not be read.
-    Io {
-        /// The file, as messages name it.
-        file: String,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    /// The file could not be read, or is no regular file, or is too large.
+    Read(#[from] ReadError),
     #[error("{}: the file is empty; expected an OpenAPI 3.x document (a YAML or JSON object)", crate::escape::shown(.file))]
     /// The file is empty.
     Empty {
@@ -223,7 +220,7 @@ fn load_owned(name: &str, bytes: Vec<u8>) -> Result<Document, LoadError> {
 /// what a document is read with before overlays apply to it.
 pub(crate) fn read_path(path: &Path) -> Result<Parsed, LoadError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { file: name.clone(), source })?;
+    let bytes = read_input(path, crate::limits::MAX_INPUT_BYTES)?;
     parse_owned(&name, bytes)
 }
 
@@ -256,7 +253,7 @@ pub(crate) fn finish(name: &str, parsed: Parsed, written: crate::overlay::Proven
     let normalize::Normalized { origins, notes } = match version {
         Version::V20 => {
             check2::document(&raw).map_err(invalid)?;
-            swagger::convert(&mut raw).map_err(invalid)?
+            swagger::convert(&mut raw, budget_bytes).map_err(invalid)?
         }
         Version::V30 => {
             validate(&mut raw).map_err(invalid)?;
@@ -404,6 +401,12 @@ pub fn json_kind(v: &Value) -> &'static str {
 /// (a `$ref` in place of a callback), the node is set aside while it reads the rest; where its
 /// error pointer stops at a schema, our own checks find the member inside it.
 fn validate(raw: &mut Value) -> Result<(), check::Problem> {
+    // openapiv3 reads any key of `paths` but an extension as a path; a path begins with `/`.
+    if let Some(Value::Object(paths)) = raw.get("paths") {
+        if let Some(key) = paths.keys().find(|k| !k.starts_with("x-") && !crate::spec::paths::is_path(k)) {
+            return Err(check::Problem { pointer: crate::locate::join("/paths", key), message: "a path must begin with `/`".into() });
+        }
+    }
     let set_aside = set_aside_callback_refs(raw);
     let result = read_in_pieces::<openapiv3::OpenAPI>(raw, "", None);
     put_back(raw, set_aside);
@@ -532,7 +535,7 @@ fn cut_in_elements(list: &mut [Value], depth: Option<usize>, path: &mut Vec<Stri
 fn set_aside_callback_refs(raw: &mut Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     let Some(Value::Object(paths)) = raw.get_mut("paths") else { return out };
-    for (path, item) in paths.iter_mut() {
+    for (path, item) in paths.iter_mut().filter(|(k, _)| crate::spec::paths::is_path(k)) {
         let Value::Object(item) = item else { continue };
         for method in crate::spec::paths::METHODS {
             let Some(Value::Object(cbs)) = item.get_mut(method).and_then(|op| op.get_mut("callbacks")) else { continue };
@@ -596,5 +599,38 @@ mod piece_tests {
         assert!(problem.pointer.ends_with("/maxLength"), "{}", problem.pointer);
         assert_eq!(problem.pointer.matches("/properties/p~0~1").count(), 20);
         assert_eq!(raw, doc(serde_json::json!({"type": "string", "maxLength": "x"})), "put back after a failure too");
+    }
+}
+
+#[cfg(test)]
+mod path_key_tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Extensions under `paths` are no paths, in every version: an `x-p` holding a `get` made a
+    /// method (and in 2.0 skipped the checks and the conversion), and one that is a `$ref` to
+    /// itself was refused as a circular alias. A key that is neither begins with `/` or is refused.
+    #[test]
+    fn extensions_under_paths_are_not_paths() {
+        let ok = json!({"204": {"description": ""}});
+        let info = json!({"title": "T", "version": "1"});
+        let docs = [
+            json!({"swagger": "2.0", "info": info, "paths": {"x-p": {"get": {"operationId": "evil", "responses": ok}}, "/a": {"get": {"responses": ok}}}}),
+            json!({"openapi": "3.0.3", "info": info, "paths": {"x-p": {"$ref": "#/paths/x-p"}, "/a": {"get": {"responses": ok}}}}),
+            json!({"openapi": "3.0.3", "info": info, "paths": {"x-p": {"get": {"operationId": "evil", "responses": ok}}, "/a": {"get": {"responses": ok}}}}),
+            json!({"openapi": "3.1.0", "info": info, "paths": {"x-p": {"get": {"operationId": "evil", "responses": ok}}, "/a": {"get": {"responses": ok}}}}),
+        ];
+        for doc in docs {
+            let loaded = load_bytes("x.json", doc.to_string().as_bytes()).unwrap_or_else(|e| panic!("{doc}: {e}"));
+            let spec = crate::spec::Spec::from_value(&loaded.raw);
+            let ops = spec.operations().unwrap_or_else(|e| panic!("{doc}: {e}"));
+            assert_eq!(ops.iter().map(|o| o.path).collect::<Vec<_>>(), ["/a"], "{doc}");
+        }
+        for version in [json!({"openapi": "3.0.3"}), json!({"openapi": "3.1.0"}), json!({"swagger": "2.0"})] {
+            let mut doc = json!({"info": info, "paths": {"a": {"get": {"responses": ok}}}});
+            doc.as_object_mut().unwrap().extend(version.as_object().unwrap().clone());
+            let e = load_bytes("x.json", doc.to_string().as_bytes()).expect_err("a path without `/`").to_string();
+            assert!(e.contains("at /paths/a: a path must begin with `/`"), "{e}");
+        }
     }
 }

@@ -135,8 +135,11 @@ impl Normalizer {
                 self.note("webhook-ignored", &join("/webhooks", &name), "webhooks are requests the API sends, not ones a client makes; no code is generated for them".into());
             }
         }
-        for (item, ptr) in each(raw, "paths", "") {
-            self.path_item(item, &ptr);
+        if let Some(Value::Object(paths)) = raw.get_mut("paths") {
+            // Extensions under `paths` are not path items.
+            for (path, item) in paths.iter_mut().filter(|(k, _)| crate::spec::paths::is_path(k)) {
+                self.path_item(item, &join("/paths", path));
+            }
         }
         let Some(components) = raw.get_mut("components") else { return };
         for (s, ptr) in each(components, "schemas", "/components") {

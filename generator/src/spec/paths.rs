@@ -121,6 +121,13 @@ pub struct Param {
     pub site: String,
 }
 
+/// Whether a key of `paths` is a path. Only a key that begins with `/` is: the others are
+/// extensions (`x-…`), which the checks let through and which are no paths (an `x-p` with a
+/// `get` made a method), or keys the checks refuse.
+pub fn is_path(key: &str) -> bool {
+    key.starts_with('/')
+}
+
 impl<'a> Spec<'a> {
     /// Every operation, paths and methods sorted, so the walk does not depend on key order.
     pub fn operations(&self) -> Result<Vec<PathOp<'a>>, SpecError> {
@@ -131,9 +138,9 @@ impl<'a> Spec<'a> {
         Ok(ops)
     }
 
-    /// The keys of `paths`, sorted.
+    /// The paths of `paths`, sorted: its keys that begin with `/` (see [`is_path`]).
     pub fn path_keys(&self) -> Vec<&'a str> {
-        let mut keys: Vec<&'a str> = self.object("/paths").map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+        let mut keys: Vec<&'a str> = self.object("/paths").map(|p| p.keys().map(String::as_str).filter(|k| is_path(k)).collect()).unwrap_or_default();
         keys.sort_unstable();
         keys
     }

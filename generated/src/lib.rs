@@ -17,6 +17,9 @@
 //! ```
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+// Resource and method names are the document's: a tag `resources` or a group `users.users` is a
+// module named like its parent, an operation `new` or `clone` a method named like a trait's.
+#![allow(clippy::module_inception, clippy::new_ret_no_self, clippy::should_implement_trait)]
 
 mod client;
 mod credentials;

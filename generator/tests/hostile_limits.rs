@@ -963,6 +963,26 @@ fn a_chain_of_long_named_aliases_used_by_many_properties_is_walked_once() {
     assert!(models.matches("/// the end").count() >= 3_000, "the description beside the chain's end");
 }
 
+/// Swagger 2.0 operations with `schemes` of their own get servers of their own, each a copy of
+/// `host` and `basePath`: 10,000 of them under a 64 KB `host` made 640 MB of URLs (and, before
+/// their docs were cut, 670 MB of output). A `host` is a host name; a long `basePath` is
+/// charged to the conversion's budget.
+#[test]
+fn swagger_2_hosts_and_base_paths_copied_into_operations_are_bounded() {
+    use serde_json::{json, Map, Value};
+    let paths: Map<String, Value> = (0..10_000).map(|i| (format!("/p{i}"), json!({"get": {"schemes": ["http"], "responses": {"204": {"description": ""}}}}))).collect();
+    let doc = |host: &str, base: &str| json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "host": host, "basePath": base, "schemes": ["https"], "paths": paths}).to_string();
+    let long_host = doc(&"h".repeat(66_000), "/");
+    let long_base = doc("h.example", &format!("/{}", "b".repeat(66_000)));
+    for (name, text, says) in [("host.json", long_host, "at /host: `host` is 66000 bytes long"), ("base.json", long_base, "/get/schemes: converting this document to OpenAPI 3 would copy more than 64 MiB")] {
+        let s = Scratch::new();
+        let o = s.generate(name, &text);
+        o.assert_bounded(name, 10.0, MB);
+        assert_eq!(o.code, Some(2), "{name}: exit code; stderr:\n{}", support::tail(&o.stderr));
+        assert!(o.stderr.contains(says), "{name}: {}", support::tail(&o.stderr));
+    }
+}
+
 /// The bytes of the files under `dir`.
 fn walk_bytes(dir: &Path) -> u64 {
     std::fs::read_dir(dir)

@@ -9,6 +9,10 @@ use super::check::{is_array, is_bool, is_object, is_string, member, object, prob
 use super::version::Version;
 use crate::locate::join;
 
+/// The longest `host`: a DNS name is at most 253 bytes; with `:` and a port, 259 (an IPv6
+/// address in brackets is shorter). Every operation with `schemes` of its own copies it.
+const MAX_HOST_BYTES: usize = 259;
+
 /// The methods a 2.0 path item may hold.
 pub(super) const METHODS_2: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 
@@ -58,6 +62,9 @@ impl Swagger2<'_> {
             let Some(h) = host.as_str() else { return problem("/host".into(), format!("`host` must be a string, found {}", super::json_kind(host))) };
             if h.is_empty() || h.contains(['/', '?', '#']) || h.chars().any(char::is_whitespace) {
                 return problem("/host".into(), "`host` must be a host name or address, with an optional port, and no scheme, path or spaces (for example `api.example.com:8443`)");
+            }
+            if h.len() > MAX_HOST_BYTES {
+                return problem("/host".into(), format!("`host` is {} bytes long; a host name is at most 253 bytes, and with a port at most {MAX_HOST_BYTES}", h.len()));
             }
         }
         if let Some(base) = root.get("basePath") {

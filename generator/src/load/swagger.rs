@@ -170,7 +170,7 @@ impl Converter {
             None => Err(Problem {
                 pointer: place(self),
                 message: format!(
-                    "converting this document to OpenAPI 3 would copy more than {} MiB ({} bytes for each byte of the input, at least {} MiB): a shared `in: body` parameter is copied into each operation that uses it, and a response's or body's schema into each of its media types, with the media type's name and the pointers that say where it came from; use fewer or shorter media types in `consumes`/`produces`, or fewer operations sharing a large body (see \"Limits\" in the README)",
+                    "converting this document to OpenAPI 3 would copy more than {} MiB ({} bytes for each byte of the input, at least {} MiB): a shared `in: body` parameter is copied into each operation that uses it, a response's or body's schema into each of its media types, with the media type's name and the pointers that say where it came from, and `host` and `basePath` into each operation with `schemes` of its own; use fewer or shorter media types in `consumes`/`produces`, fewer operations sharing a large body, or a shorter `basePath` (see \"Limits\" in the README)",
                     self.budget_total >> 20,
                     crate::limits::CONVERSION_BYTES_PER_BYTE,
                     crate::limits::MIN_CONVERSION_BYTES >> 20
@@ -209,7 +209,7 @@ impl Converter {
                 "basePath" => {}
                 "info" => {
                     out.insert(key, value);
-                    if let Some(servers) = self.servers(host.as_deref(), base.as_deref(), schemes.as_ref(), "", "/servers") {
+                    if let Some(servers) = self.servers(host.as_deref(), base.as_deref(), schemes.as_ref(), "", "/servers")? {
                         out.insert("servers".into(), servers);
                     }
                 }
@@ -270,18 +270,24 @@ impl Converter {
 
     /// `host`, `basePath` and `schemes` → servers: one per scheme, `https` first; a relative
     /// server from `basePath` alone; none when neither is written.
-    fn servers(&mut self, host: Option<&str>, base: Option<&str>, schemes: Option<&Value>, schemes_at: &str, at: &str) -> Option<Value> {
+    /// Each server made is charged to the budget (its URL and the pointers recorded for it): an
+    /// operation with schemes of its own gets servers of its own, and 10,000 such operations
+    /// under a 64 KB `host` made 640 MB of URLs.
+    fn servers(&mut self, host: Option<&str>, base: Option<&str>, schemes: Option<&Value>, schemes_at: &str, at: &str) -> Result<Option<Value>, Problem> {
         let origin = match (host, base) {
-            (None, None) => return None,
+            (None, None) => return Ok(None),
             _ if !schemes_at.is_empty() => join(schemes_at, "schemes"),
             (Some(_), _) => "/host".to_string(),
             (None, Some(_)) => "/basePath".to_string(),
         };
         let base = base.unwrap_or("");
+        // Where the document as written asks for these servers: an operation's `schemes`.
+        let place = if schemes_at.is_empty() { at.to_string() } else { join(schemes_at, "schemes") };
         let Some(host) = host else {
+            self.spend(NODE_BYTES + base.len() + 2 * (at.len() + origin.len()), |_| place.clone())?;
             self.origins.record(format!("{at}/0"), origin.clone());
             self.origins.record(format!("{at}/0/url"), origin);
-            return Some(json!([{ "url": base }]));
+            return Ok(Some(json!([{ "url": base }])));
         };
         let written: Vec<String> = schemes.and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default();
         let mut usable: Vec<&str> = ["https", "http"].into_iter().filter(|s| written.is_empty() || written.iter().any(|w| w == s)).collect();
@@ -300,11 +306,12 @@ impl Converter {
             if url.ends_with('/') {
                 url.pop();
             }
+            self.spend(NODE_BYTES + url.len() + 2 * (at.len() + origin.len()), |_| place.clone())?;
             self.origins.record(format!("{at}/{i}"), origin.clone());
             self.origins.record(format!("{at}/{i}/url"), origin.clone());
             list.push(json!({ "url": url }));
         }
-        (!list.is_empty()).then_some(Value::Array(list))
+        Ok((!list.is_empty()).then_some(Value::Array(list)))
     }
 
     fn paths(&mut self, paths: Map<String, Value>) -> Result<Map<String, Value>, Problem> {
@@ -400,7 +407,7 @@ impl Converter {
                     // Without a `host` the servers are relative, whatever the scheme.
                     if !same && self.host.is_some() {
                         let (host, base) = (self.host.clone(), self.base.clone());
-                        if let Some(servers) = self.servers(host.as_deref(), base.as_deref(), Some(&value), at, &join(at, "servers")) {
+                        if let Some(servers) = self.servers(host.as_deref(), base.as_deref(), Some(&value), at, &join(at, "servers"))? {
                             out.insert("servers".into(), servers);
                         }
                     }

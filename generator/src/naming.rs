@@ -24,6 +24,14 @@ pub fn is_ascii_ident(name: &str) -> bool {
     !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// True for a name Windows keeps for a device whatever the extension (`con`, `nul.rs`, `com1`):
+/// a module so named would be a file no Windows checkout can hold.
+pub fn is_windows_device(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(lower.as_str(), "con" | "prn" | "aux" | "nul")
+        || ((lower.starts_with("com") || lower.starts_with("lpt")) && lower.len() == 4 && lower.as_bytes()[3].is_ascii_digit() && lower.as_bytes()[3] != b'0')
+}
+
 /// Longest module name; longer ones are shortened (they name files, which file systems cap at
 /// 255 bytes, and read badly long before that).
 pub const MAX_MODULE_NAME: usize = 48;
@@ -166,6 +174,16 @@ pub fn singular(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_device_names() {
+        for name in ["con", "CON", "prn", "aux", "nul", "com1", "lpt9"] {
+            assert!(is_windows_device(name), "{name}");
+        }
+        for name in ["cons", "com", "com0", "com10", "lpt", "console", "null"] {
+            assert!(!is_windows_device(name), "{name}");
+        }
+    }
 
     #[test]
     fn remembered_names_convert_as_before_and_the_memo_stays_bounded() {

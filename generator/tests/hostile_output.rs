@@ -280,3 +280,23 @@ fn failed_write_through_the_library_leaves_no_trace() {
     assert_same("library rewrite", &before, &snapshot(tmp.path()));
     assert!(matches!(before.get(&out.join("src/lib.rs")), Some(Entry::File(b)) if b == marker.as_bytes()));
 }
+
+/// Tags Windows keeps as device names (`con`, `NUL`, `com1`) are modules, and so files no
+/// Windows checkout can hold (`con.rs` is the device too): they are renamed with a warning.
+#[test]
+fn resources_named_like_windows_devices_get_other_file_names() {
+    let s = Scratch::new();
+    let spec = SPEC.replace("      tags: [things]", "      tags: [con]")
+        + "  /other:\n    get:\n      operationId: other\n      tags: [NUL]\n      responses:\n        '204':\n          description: none\n"
+        + "  /port:\n    get:\n      operationId: port\n      tags: [com1]\n      responses:\n        '204':\n          description: none\n";
+    s.write("api.yaml", &spec);
+    let o = s.run(&[]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    says(&o, &["reserved-resource-name", "a device name Windows reserves for files"]);
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(s.out().join("src/resources")).unwrap() {
+        files.push(entry.unwrap().file_name().to_string_lossy().into_owned());
+    }
+    files.sort();
+    assert_eq!(files, ["com1_.rs", "con_.rs", "nul_.rs"]);
+}

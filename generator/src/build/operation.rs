@@ -354,12 +354,21 @@ impl<'a> Builder<'a> {
             let capped = crate::naming::cap_module(seg);
             // A top-level accessor is a method of `Client`; a module named like a crate the
             // generated code uses would hide that crate in its parent module.
+            // A module is a file, and Windows gives some file names to devices (`con.rs` too).
+            let device = crate::naming::is_windows_device(&capped);
             let taken = (i == 0 && (CLIENT_METHODS.contains(&capped.as_str()) || CLIENT_TRAIT_METHODS.contains(&capped.as_str())))
-                || SHADOWED_CRATES.contains(&capped.as_str());
+                || SHADOWED_CRATES.contains(&capped.as_str())
+                || device;
             let renamed = if taken { format!("{capped}_") } else { capped };
             if renamed != *seg {
                 let message = if taken {
-                    let clash = if SHADOWED_CRATES.contains(&seg.as_str()) { format!("the crate `{seg}`") } else { format!("`Client::{seg}`") };
+                    let clash = if device {
+                        "a device name Windows reserves for files".to_string()
+                    } else if SHADOWED_CRATES.contains(&seg.as_str()) {
+                        format!("the crate `{seg}`")
+                    } else {
+                        format!("`Client::{seg}`")
+                    };
                     format!("resource `{seg}` would clash with {clash}; it is generated as `{renamed}`; set the operation's `resource` in the config to choose")
                 } else {
                     format!("resource name `{seg}` is longer than {} bytes; it is generated as `{renamed}`", crate::naming::MAX_MODULE_NAME)

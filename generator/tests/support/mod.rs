@@ -19,7 +19,6 @@ pub fn reference_page() -> std::path::PathBuf {
     .join("000_e3852d0c2af423d6.txt")
 }
 
-use std::io::Read as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -129,6 +128,13 @@ pub fn run_limited(args: &[&std::ffi::OsStr], cwd: &Path, limit: Duration) -> Ou
 
 /// Runs any program (the test binary itself, to do risky work in a child process) with extra
 /// environment variables, killing it after `limit`.
+///
+/// The program is started by a small process of its own ([`support_measured_child`], this test
+/// binary run for that one test), which reports its CPU time and peak memory. Started straight
+/// from the test process, a child's peak memory as the kernel reports it is at least the test
+/// process's own peak: the child is spawned sharing the test process's memory until it execs,
+/// and that memory's high-water mark is carried over, so tests that build large documents in
+/// memory would raise the figure measured for every later child.
 pub fn run_program(
     program: &std::ffi::OsStr,
     args: &[&std::ffi::OsStr],
@@ -136,65 +142,111 @@ pub fn run_program(
     cwd: &Path,
     limit: Duration,
 ) -> Outcome {
-    let mut child = Command::new(program)
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(cwd)
+    let files = tempfile::tempdir().expect("temp dir for the child's output");
+    let (out_file, err_file, report) = (files.path().join("stdout"), files.path().join("stderr"), files.path().join("report"));
+    let exe = std::env::current_exe().expect("test binary");
+    let mut cmd = Command::new(exe);
+    cmd.args(["support::support_measured_child", "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_PROGRAM, program)
+        .env(CHILD_CWD, cwd)
+        .env(CHILD_STDOUT, &out_file)
+        .env(CHILD_STDERR, &err_file)
+        .env(CHILD_REPORT, &report)
+        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {}: {e}", program.to_string_lossy()));
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (i, arg) in args.iter().enumerate() {
+        cmd.env(format!("{CHILD_ARG}{i}"), arg);
+    }
+    for (i, (k, v)) in env.iter().enumerate() {
+        cmd.env(format!("{CHILD_ENV}{i}"), format!("{k}={v}"));
+    }
+    // Its own process group, so that the limit kills the program too.
+    use std::os::unix::process::CommandExt as _;
+    cmd.process_group(0);
+    let mut child = cmd.spawn().expect("start the measuring child");
     let pid = child.id() as libc::pid_t;
-    let mut out_pipe = child.stdout.take().expect("stdout");
-    let mut err_pipe = child.stderr.take().expect("stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out_pipe.read_to_end(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err_pipe.read_to_end(&mut s);
-        s
-    });
     let start = Instant::now();
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let watchdog = std::thread::spawn(move || {
         if rx.recv_timeout(limit).is_err() {
-            // SAFETY: `pid` is our child and is reaped only by the wait4 below; the one window
-            // in which it could be gone (it exits in the very instant the limit expires) kills
-            // nothing else in practice, as pids are not reused that fast.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
+            // SAFETY: the group is the measuring child's, which is reaped only by the wait
+            // below; kill signals every process in it.
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
             true
         } else {
             false
         }
     });
-    let mut status: libc::c_int = 0;
-    // SAFETY: plain FFI call with valid pointers to locals.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let _ = child.wait();
     let elapsed = start.elapsed();
     let _ = tx.send(());
     let timed_out = watchdog.join().unwrap_or(false);
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+    let (stdout, stderr) = (read(&out_file), read(&err_file));
+    let reported = read(&report);
+    let fields: Vec<i64> = reported.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+    let (code, signal, cpu, peak_rss) = match fields[..] {
+        [code, signal, cpu_us, rss_kb] => (
+            (code >= 0).then_some(code as i32),
+            (signal > 0).then_some(signal as i32),
+            Duration::from_micros(cpu_us.max(0) as u64),
+            rss_kb.max(0) as u64 * 1024,
+        ),
+        // Killed at the limit before it could report.
+        _ => (None, Some(libc::SIGKILL), elapsed, 0),
+    };
+    assert!(timed_out || fields.len() == 4, "the measuring child reported {reported:?}");
+    Outcome { code, signal, stdout, stderr, elapsed, cpu, peak_rss, timed_out }
+}
+
+const CHILD_PROGRAM: &str = "SUPPORT_CHILD_PROGRAM";
+const CHILD_CWD: &str = "SUPPORT_CHILD_CWD";
+const CHILD_STDOUT: &str = "SUPPORT_CHILD_STDOUT";
+const CHILD_STDERR: &str = "SUPPORT_CHILD_STDERR";
+const CHILD_REPORT: &str = "SUPPORT_CHILD_REPORT";
+const CHILD_ARG: &str = "SUPPORT_CHILD_ARG_";
+const CHILD_ENV: &str = "SUPPORT_CHILD_ENV_";
+
+/// Not a test of its own: [`run_program`]'s measuring child. Started with the program to run in
+/// its environment, it runs it (output to files), waits for it and writes its exit, signal, CPU
+/// time and peak memory to the report file. Without that environment it does nothing.
+#[test]
+fn support_measured_child() {
+    let Some(program) = std::env::var_os(CHILD_PROGRAM) else { return };
+    let var = |k: &str| std::env::var_os(k).unwrap_or_else(|| panic!("{k} unset"));
+    let mut cmd = Command::new(program);
+    cmd.current_dir(var(CHILD_CWD))
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(var(CHILD_STDOUT)).expect("stdout file"))
+        .stderr(std::fs::File::create(var(CHILD_STDERR)).expect("stderr file"));
+    for i in 0.. {
+        let Some(arg) = std::env::var_os(format!("{CHILD_ARG}{i}")) else { break };
+        cmd.arg(arg);
+    }
+    for i in 0.. {
+        let Some(pair) = std::env::var(format!("{CHILD_ENV}{i}")).ok() else { break };
+        let (k, v) = pair.split_once('=').expect("K=V");
+        cmd.env(k, v);
+    }
+    for k in [CHILD_PROGRAM, CHILD_CWD, CHILD_STDOUT, CHILD_STDERR, CHILD_REPORT, "RUST_BACKTRACE"] {
+        cmd.env_remove(k);
+    }
+    let child = cmd.spawn().expect("start the program");
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: plain FFI call with valid pointers to locals; the child is ours and not yet reaped.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(rc, pid, "wait4 failed");
     std::mem::forget(child); // already reaped by wait4
-    let (code, signal) = if libc::WIFEXITED(status) {
-        (Some(libc::WEXITSTATUS(status)), None)
-    } else {
-        (None, Some(libc::WTERMSIG(status)))
-    };
-    Outcome {
-        code,
-        signal,
-        stdout: String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned(),
-        stderr: String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned(),
-        elapsed,
-        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
-        peak_rss: usage.ru_maxrss as u64 * 1024,
-        timed_out,
-    }
+    let (code, signal) = if libc::WIFEXITED(status) { (libc::WEXITSTATUS(status), 0) } else { (-1, libc::WTERMSIG(status)) };
+    let cpu = timeval(usage.ru_utime) + timeval(usage.ru_stime);
+    let report = format!("{code} {signal} {} {}\n", cpu.as_micros(), usage.ru_maxrss);
+    std::fs::write(var(CHILD_REPORT), report).expect("write the report");
+    // Nothing of this process's own test run is wanted.
+    std::process::exit(0);
 }
 
 fn timeval(t: libc::timeval) -> Duration {

@@ -174,10 +174,17 @@ impl<'a> Spec<'a> {
         // The nodes holding a `$ref` passed on the way, with their own keywords.
         let mut passed: Vec<(String, Meta)> = Vec::new();
         let (target, mut rest, mut hops) = loop {
-            if let Some(known) = memo.and_then(|m| m.followed.borrow().get(current.as_str()).cloned()) {
+            // The keywords are copied only when asked for or when a node passed will be remembered.
+            let keep_meta = meta.is_some() || passed.len() > 1;
+            let known = memo.and_then(|m| {
+                let followed = m.followed.borrow();
+                let known = followed.get(current.as_str())?;
+                Some((known.target.clone(), known.hops, if keep_meta { known.meta.clone() } else { Meta::default() }))
+            });
+            if let Some((target, hops, known_meta)) = known {
                 // Unless the whole chain would be too long: then it is walked, to fail where it does.
-                if seen.len() + known.hops <= MAX_SCHEMA_DEPTH {
-                    break (known.target, known.meta, known.hops);
+                if seen.len() + hops <= MAX_SCHEMA_DEPTH {
+                    break (target, known_meta, hops);
                 }
             }
             let Some(map) = self.object(&current) else {

@@ -2130,13 +2130,9 @@ fn operation(api: &Api, path: &[String], op: &Operation) -> TokenStream {
         let url = s.default_url.as_deref().unwrap_or(&s.url);
         // Every method on a path item with a server names it: a long URL is cut, or a 64 KB
         // one repeated in 10,000 methods' docs wrote 670 MB.
-        let shown = match url.len() > MAX_DOC_URL {
-            true => format!("{}…", &url[..url.floor_char_boundary(MAX_DOC_URL)]),
-            false => url.to_string(),
-        };
         doc.push_str(&format!(
             " Sent to {}, the operation's own server in the API's document, unless the client was given a base URL.",
-            escape::md_code(&shown)
+            escape::md_code(&escape::cut(url, MAX_DOC_URL))
         ));
     }
     let mut lines = escape::doc_prose(&doc);

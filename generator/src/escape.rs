@@ -29,6 +29,14 @@ pub(crate) fn is_format(c: char) -> bool {
         | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}' | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
 }
 
+/// `text` cut to its first `max` bytes (at a character boundary) and `…` when it is longer.
+pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.len() > max {
+        true => format!("{}…", &text[..text.floor_char_boundary(max)]).into(),
+        false => text.into(),
+    }
+}
+
 /// The most characters [`shown`] prints of one text; longer ones keep their start and end.
 const SHOWN_CHARS: usize = 1_000;
 

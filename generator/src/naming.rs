@@ -81,36 +81,27 @@ fn ascii_words(name: &str) -> String {
 
 /// `snake_case` identifier for fields, methods, modules and parameters.
 pub fn snake(name: &str) -> String {
-    remembered(&SNAKE, name, |name| {
-        let mut s = ascii_words(name).to_snake_case();
-        if s.is_empty() {
-            s = "value".to_string();
-        }
-        if s.starts_with(|c: char| c.is_ascii_digit()) {
-            s.insert(0, 'n');
-        }
-        if KEYWORDS.contains(&s.as_str()) {
-            s.push('_');
-        }
-        s
-    })
+    remembered(&SNAKE, name, |name| identifier(ascii_words(name).to_snake_case(), "value", 'n'))
 }
 
 /// `UpperCamelCase` identifier for types, enum variants and resource structs.
 pub fn camel(name: &str) -> String {
-    remembered(&CAMEL, name, |name| {
-        let mut s = ascii_words(name).to_upper_camel_case();
-        if s.is_empty() {
-            s = "Value".to_string();
-        }
-        if s.starts_with(|c: char| c.is_ascii_digit()) {
-            s.insert(0, 'N');
-        }
-        if KEYWORDS.contains(&s.as_str()) {
-            s.push('_');
-        }
-        s
-    })
+    remembered(&CAMEL, name, |name| identifier(ascii_words(name).to_upper_camel_case(), "Value", 'N'))
+}
+
+/// A converted name made an identifier: `empty` for nothing left, `digit` before a leading
+/// digit, `_` after a keyword.
+fn identifier(mut s: String, empty: &str, digit: char) -> String {
+    if s.is_empty() {
+        s = empty.to_string();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, digit);
+    }
+    if KEYWORDS.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
 }
 
 /// Names converted on this thread, by conversion, with the bytes they hold. A large document

@@ -462,13 +462,7 @@ fn reference_context(api: &Api) -> (Vec<minijinja::Value>, Vec<minijinja::Value>
                 .methods
                 .iter()
                 .map(|(name, m)| {
-                    let summary = m.summary.as_deref().map(|t| {
-                        let t = t.trim();
-                        match t.len() > MAX_SUMMARY {
-                            true => format!("{}…", &t[..t.floor_char_boundary(MAX_SUMMARY)]),
-                            false => t.to_string(),
-                        }
-                    });
+                    let summary = m.summary.as_deref().map(|t| escape::cut(t.trim(), MAX_SUMMARY).into_owned());
                     context! {
                         signature => m.signature(name),
                         http => format!("{} {}", m.http_method, m.path),

@@ -455,7 +455,7 @@ impl<'a> Builder<'a> {
             Some(Value::String(s)) if s == "matrix" => PathStyle::Matrix,
             Some(other) => {
                 let shown = other.to_string();
-                let shown = if shown.len() > 60 { format!("{}…", &shown[..shown.floor_char_boundary(60)]) } else { shown };
+                let shown = crate::escape::cut(&shown, 60);
                 self.diag(
                     "unsupported-parameter-style",
                     &join(p_ptr, "style"),

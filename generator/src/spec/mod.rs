@@ -139,10 +139,8 @@ impl<'a> PointerMemo<'a> {
     /// Keeps `fields` for `ptr` while the fields held stay within [`MEMO_BYTES`] (a document
     /// of long `allOf` chains could make their sum grow with the square of its size).
     fn remember_fields(&self, ptr: &str, fields: &std::rc::Rc<paging::Fields>) {
-        let bytes = ptr.len() + fields.bytes();
-        if ptr.len() <= MEMO_POINTER_BYTES && self.fields_bytes.get() + bytes <= MEMO_BYTES {
-            self.fields_bytes.set(self.fields_bytes.get() + bytes);
-            self.fields.borrow_mut().insert(ptr.into(), fields.clone());
+        if ptr.len() <= MEMO_POINTER_BYTES {
+            keep_within(&self.fields, &self.fields_bytes, ptr, fields.clone(), ptr.len() + fields.bytes());
         }
     }
 
@@ -173,17 +171,20 @@ impl<'a> PointerMemo<'a> {
     /// Remembers where `$ref`s lead from `node`, while the memo's budget lasts.
     fn remember_followed(&self, node: String, followed: refs::Followed) {
         let bytes = node.len() + followed.bytes();
-        if self.followed_bytes.get() + bytes <= MEMO_BYTES {
-            self.followed_bytes.set(self.followed_bytes.get() + bytes);
-            self.followed.borrow_mut().insert(node.into(), followed);
-        }
+        keep_within(&self.followed, &self.followed_bytes, &node, followed, bytes);
     }
 
     fn remember(&self, ptr: &str, node: Option<&'a Value>) {
-        if self.bytes.get() + ptr.len() <= MEMO_BYTES {
-            self.bytes.set(self.bytes.get() + ptr.len());
-            self.nodes.borrow_mut().insert(ptr.into(), node);
-        }
+        keep_within(&self.nodes, &self.bytes, ptr, node, ptr.len());
+    }
+}
+
+/// Puts `value` in `map` under `key` while the bytes `held` (counting this entry's `bytes`)
+/// stay within [`MEMO_BYTES`]; past that, nothing more is kept.
+fn keep_within<V>(map: &RefCell<HashMap<Box<str>, V, foldhash::fast::RandomState>>, held: &std::cell::Cell<usize>, key: &str, value: V, bytes: usize) {
+    if held.get() + bytes <= MEMO_BYTES {
+        held.set(held.get() + bytes);
+        map.borrow_mut().insert(key.into(), value);
     }
 }
 
